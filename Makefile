@@ -1,0 +1,53 @@
+# Humans and CI run the same commands. `make help` lists them.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PG_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/test
+PYTEST_ARGS ?=
+
+.PHONY: help install run test test-sqlite test-postgres lint format bench migration clean
+
+help:
+	@echo "make run    - install, migrate, seed the demo world, serve on http://127.0.0.1:8000"
+	@echo "make test   - the whole suite on SQLite, then on PostgreSQL (with the browser and acceptance tests)"
+	@echo "make lint   - ruff check, ruff format --check, mypy --strict"
+	@echo "make bench  - the benchmark (docs/performance.md)"
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(PY) -m porina migrate
+	$(PY) -m porina demo --if-empty
+	$(PY) -m porina serve
+
+test: install test-sqlite test-postgres
+
+test-sqlite: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-postgres: install
+	PORINA_TEST_DATABASE_URL=$(PG_URL) $(PY) -m pytest -m "not browser and not acceptance" $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check src tests
+	$(VENV)/bin/ruff format --check src tests
+	$(VENV)/bin/mypy
+
+format: install
+	$(VENV)/bin/ruff check --fix src tests
+	$(VENV)/bin/ruff format src tests
+
+bench: install
+	$(PY) -m porina bench
+
+migration: install
+	@test -n "$(NAME)" || (echo "usage: make migration NAME=what_it_does REV=0003"; exit 2)
+	$(PY) -c "from porina.storage.migrate import revision; revision('sqlite+aiosqlite:///$$(mktemp -d)/s.db', '$(NAME)', '$(REV)')"
+
+clean:
+	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,135 @@
+"""Who is asking: bearer tokens (header, query or WebSocket subprotocol) and scope checks."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from litestar.connection import ASGIConnection
+from sqlalchemy import select
+
+from porina.accounts import scopes as scope_rules
+from porina.accounts.models import Account, OAuthToken, User
+from porina.accounts.tokens import digest as token_hash
+from porina.core.errors import Forbidden, Unauthorized
+from porina.services import Services
+
+CACHE_SECONDS = 10.0
+
+
+@dataclass(frozen=True, slots=True)
+class Viewer:
+    """The authenticated caller. ``account_id`` is who acts (maybe a team-operated account);
+    ``user_id`` is the person at the keyboard, recorded as the operator."""
+
+    token_id: int
+    account_id: int | None
+    user_id: int | None
+    app_id: int | None
+    scopes: frozenset[str]
+    role: str = "user"
+    locale: str = "en"
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role in {"admin", "moderator"}
+
+    def require_account(self) -> int:
+        if self.account_id is None:
+            raise Unauthorized("This method requires an authenticated user")
+        return self.account_id
+
+
+def services_of(conn: ASGIConnection[Any, Any, Any, Any]) -> Services:
+    svc: Services = conn.app.state.services
+    return svc
+
+
+def bearer(conn: ASGIConnection[Any, Any, Any, Any]) -> str | None:
+    header = conn.headers.get("authorization", "")
+    if header[:7].lower() == "bearer ":
+        return header[7:].strip() or None
+    token = conn.query_params.get("access_token")
+    if token:
+        return token
+    protocol = conn.headers.get("sec-websocket-protocol")
+    return protocol.split(",")[0].strip() if protocol else None
+
+
+_cache: dict[str, tuple[float, Viewer | None]] = {}
+
+
+def forget_token(hashed: str) -> None:
+    _cache.pop(hashed, None)
+
+
+async def load_viewer(svc: Services, token: str) -> Viewer | None:
+    hashed = token_hash(token)
+    hit = _cache.get(hashed)
+    if hit is not None and hit[0] > time.monotonic():
+        return hit[1]
+    async with svc.db.read() as session:
+        row = (
+            await session.execute(
+                select(OAuthToken, User.role, User.locale, User.disabled, User.account_id, Account.suspended_at)
+                .outerjoin(User, User.id == OAuthToken.user_id)
+                .outerjoin(Account, Account.id == User.account_id)
+                .where(OAuthToken.token_hash == hashed, OAuthToken.revoked_at.is_(None))
+            )
+        ).first()
+    viewer: Viewer | None = None
+    if row is not None:
+        tok, role, locale, disabled, own_account, suspended = row
+        if not disabled and suspended is None:
+            viewer = Viewer(
+                token_id=tok.id,
+                account_id=tok.account_id or own_account,
+                user_id=tok.user_id,
+                app_id=tok.app_id,
+                scopes=frozenset(tok.scopes.split()),
+                role=role or "user",
+                locale=locale or "en",
+            )
+    if len(_cache) > 50_000:
+        _cache.clear()
+    _cache[hashed] = (time.monotonic() + CACHE_SECONDS, viewer)
+    return viewer
+
+
+async def optional(conn: ASGIConnection[Any, Any, Any, Any], scope: str) -> Viewer | None:
+    """The caller if a valid token came with the request (scope checked), else None.
+    A token that was sent but is invalid is an error, as in Mastodon."""
+    token = bearer(conn)
+    if token is None:
+        return None
+    viewer = await load_viewer(services_of(conn), token)
+    if viewer is None:
+        raise Unauthorized("The access token is invalid")
+    if not scope_rules.grants(viewer.scopes, scope):
+        raise Forbidden("This action is outside the authorized scopes")
+    return viewer
+
+
+async def require(conn: ASGIConnection[Any, Any, Any, Any], scope: str) -> Viewer:
+    """The caller, who must hold ``scope`` and act as an account."""
+    viewer = await optional(conn, scope)
+    if viewer is None:
+        raise Unauthorized("The access token is invalid")
+    viewer.require_account()
+    return viewer
+
+
+async def require_app(conn: ASGIConnection[Any, Any, Any, Any], scope: str) -> Viewer:
+    """An app or user token (client-credentials tokens allowed)."""
+    viewer = await optional(conn, scope)
+    if viewer is None:
+        raise Unauthorized("The access token is invalid")
+    return viewer
+
+
+async def require_admin(conn: ASGIConnection[Any, Any, Any, Any], scope: str) -> Viewer:
+    viewer = await require(conn, scope)
+    if not viewer.is_admin:
+        raise Forbidden("This action is not allowed")
+    return viewer

@@ -1,0 +1,66 @@
+"""``max_id`` / ``since_id`` / ``min_id`` / ``limit`` and the ``Link`` header, as Mastodon pages."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+from urllib.parse import urlencode
+
+from litestar import Request
+from sqlalchemy import ColumnElement, Select
+
+from porina.api.mastodon.params import Params
+
+T = TypeVar("T", bound=tuple[Any, ...])
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    max_id: int | None
+    since_id: int | None
+    min_id: int | None
+    limit: int
+
+    @classmethod
+    def of(cls, params: Params, default: int = 20, maximum: int = 40) -> Page:
+        return cls(
+            max_id=params.id("max_id"),
+            since_id=params.id("since_id"),
+            min_id=params.id("min_id"),
+            limit=params.limit(default, maximum),
+        )
+
+    @property
+    def ascending(self) -> bool:
+        """With ``min_id`` the page is the one just after it, so rows are fetched upwards."""
+        return self.min_id is not None
+
+    def apply(self, query: Select[Any], column: ColumnElement[Any], *, extra: int = 0) -> Select[Any]:
+        if self.max_id is not None:
+            query = query.where(column < self.max_id)
+        if self.since_id is not None:
+            query = query.where(column > self.since_id)
+        if self.min_id is not None:
+            query = query.where(column > self.min_id).order_by(column.asc())
+        else:
+            query = query.order_by(column.desc())
+        return query.limit(self.limit + extra)
+
+    def arrange(self, rows: Sequence[Any]) -> list[Any]:
+        """Newest first, whichever way the rows were fetched."""
+        return list(reversed(rows)) if self.ascending else list(rows)
+
+
+def link_header(request: Request[Any, Any, Any], ids: Sequence[int | str], page: Page) -> dict[str, str]:
+    """``Link: <...?max_id=OLDEST>; rel="next", <...?min_id=NEWEST>; rel="prev"``."""
+    if not ids:
+        return {}
+    base = f"{request.base_url}".rstrip("/") + request.url.path
+    keep = [(k, v) for k, v in request.query_params.multi_items()
+            if k not in {"max_id", "since_id", "min_id"}]
+    if not any(k == "limit" for k, _ in keep):
+        keep.append(("limit", str(page.limit)))
+    nxt = urlencode([*keep, ("max_id", str(ids[-1]))])
+    prev = urlencode([*keep, ("min_id", str(ids[0]))])
+    return {"Link": f'<{base}?{nxt}>; rel="next", <{base}?{prev}>; rel="prev"'}

@@ -1,0 +1,225 @@
+"""Request parameters the way Mastodon clients send them.
+
+Clients send the same fields as a query string, a form, multipart, or JSON; Rails-style
+brackets (``media_ids[]=1``, ``poll[options][]=a``, ``fields_attributes[0][name]=x``); and
+booleans as ``true``/``false`` or ``1``/``0`` (Mastodon.py, even inside JSON). ``Params``
+folds all of that into one nested mapping with typed getters that raise 422 on bad values.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import msgspec
+from litestar import Request
+from litestar.datastructures import UploadFile
+
+from porina.core.errors import BadRequest, Unprocessable
+from porina.core.ids import parse_id
+
+_KEY = re.compile(r"\[([^\]]*)\]")
+_TRUE = {"1", "true", "t", "on", "yes"}
+_FALSE = {"0", "false", "f", "off", "no", ""}
+
+
+def _path(key: str) -> list[str]:
+    head = key.split("[", 1)[0]
+    return [head, *_KEY.findall(key[len(head) :])]
+
+
+def _insert(target: dict[str, Any], path: list[str], value: Any) -> None:
+    node: Any = target
+    for index, part in enumerate(path):
+        last = index == len(path) - 1
+        nxt = None if last else path[index + 1]
+        if part == "":
+            if not isinstance(node, list):
+                return
+            if last:
+                node.append(value)
+                return
+            if nxt and nxt != "" and (not node or not isinstance(node[-1], dict) or nxt in node[-1]):
+                node.append({})
+            elif not node:
+                node.append({} if nxt != "" else [])
+            node = node[-1]
+            continue
+        if not isinstance(node, dict):
+            return
+        if last:
+            node[part] = value
+            return
+        default: Any = [] if nxt == "" else {}
+        child = node.get(part)
+        if not isinstance(child, dict | list):
+            child = default
+            node[part] = child
+        node = child
+
+
+def fold(pairs: Iterable[tuple[str, Any]]) -> dict[str, Any]:
+    """``[("a[]", 1), ("a[]", 2), ("p[x]", 3)]`` -> ``{"a": [1, 2], "p": {"x": 3}}``."""
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        _insert(out, _path(key), value)
+    return out
+
+
+class Params:
+    """Typed access to a folded parameter mapping."""
+
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        self.data = dict(data)
+
+    @classmethod
+    async def of(cls, request: Request[Any, Any, Any]) -> Params:
+        pairs: list[tuple[str, Any]] = list(request.query_params.multi_items())
+        data = fold(pairs)
+        if request.method in {"POST", "PUT", "PATCH", "DELETE"}:
+            data.update(await _body(request))
+        data.update({k: v for k, v in request.path_params.items()})
+        return cls(data)
+
+    def has(self, name: str) -> bool:
+        return name in self.data and self.data[name] is not None
+
+    def raw(self, name: str) -> Any:
+        return self.data.get(name)
+
+    def str(self, name: str, default: str | None = None, *, max_len: int | None = None) -> str | None:
+        value = self.data.get(name)
+        if value is None:
+            return default
+        if isinstance(value, bool | int | float):
+            value = str(value).lower() if isinstance(value, bool) else str(value)
+        if not isinstance(value, str):
+            raise Unprocessable(f"Validation failed: {name} must be text")
+        if max_len is not None and len(value) > max_len:
+            raise Unprocessable(f"Validation failed: {name} is too long (maximum is {max_len})")
+        return value
+
+    def text(self, name: str, default: str = "", *, max_len: int | None = None) -> str:
+        value = self.str(name, default, max_len=max_len)
+        return value if value is not None else default
+
+    def bool(self, name: str, default: bool = False) -> bool:
+        value = self.data.get(name)
+        if value is None:
+            return default
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, int | float):
+            return bool(value)
+        if isinstance(value, str):
+            lowered = value.strip().lower()
+            if lowered in _TRUE:
+                return True
+            if lowered in _FALSE:
+                return False
+        raise Unprocessable(f"Validation failed: {name} must be true or false")
+
+    def opt_bool(self, name: str) -> bool | None:
+        return self.bool(name) if self.has(name) else None
+
+    def int(self, name: str, default: int | None = None, *, lo: int | None = None, hi: int | None = None) -> int | None:
+        value = self.data.get(name)
+        if value is None or value == "":
+            return default
+        if isinstance(value, bool):
+            raise Unprocessable(f"Validation failed: {name} must be a number")
+        try:
+            number = int(value)
+        except (TypeError, ValueError) as exc:
+            raise Unprocessable(f"Validation failed: {name} must be a number") from exc
+        if (lo is not None and number < lo) or (hi is not None and number > hi):
+            raise Unprocessable(f"Validation failed: {name} is out of range")
+        return number
+
+    def limit(self, default: int = 20, maximum: int = 40) -> int:
+        """Mastodon clamps ``limit`` instead of refusing it."""
+        try:
+            number = self.int("limit", default)
+        except Unprocessable:
+            number = default
+        return max(1, min(number or default, maximum))
+
+    def id(self, name: str) -> int | None:
+        """An id parameter; a malformed one is treated as naming nothing (404 upstream)."""
+        value = self.data.get(name)
+        if value is None or value == "":
+            return None
+        parsed = parse_id(value if isinstance(value, str | int) else None)
+        if parsed is None:
+            raise Unprocessable(f"Validation failed: {name} is not a valid id")
+        return parsed
+
+    def list(self, name: str) -> list[Any]:
+        value = self.data.get(name)
+        if value is None or value == "":
+            return []
+        if isinstance(value, list):
+            return value
+        if isinstance(value, dict):
+            return [value[k] for k in sorted(value, key=lambda k: (len(k), k))]
+        return [value]
+
+    def str_list(self, name: str, *, max_items: int | None = None) -> list[str]:
+        items = self.list(name)
+        if max_items is not None and len(items) > max_items:
+            raise Unprocessable(f"Validation failed: too many {name} (maximum is {max_items})")
+        out: list[str] = []
+        for item in items:
+            if isinstance(item, bool | dict | list) or item is None:
+                raise Unprocessable(f"Validation failed: {name} must be a list of text")
+            out.append(str(item))
+        return out
+
+    def id_list(self, name: str, *, max_items: int | None = None) -> list[int]:
+        out: list[int] = []
+        for item in self.str_list(name, max_items=max_items):
+            parsed = parse_id(item)
+            if parsed is None:
+                raise Unprocessable(f"Validation failed: {name} contains an invalid id")
+            out.append(parsed)
+        return out
+
+    def sub(self, name: str) -> Params:
+        value = self.data.get(name)
+        if value is None:
+            return Params({})
+        if not isinstance(value, dict):
+            raise Unprocessable(f"Validation failed: {name} must be an object")
+        return Params(value)
+
+    def file(self, name: str) -> UploadFile | None:
+        value = self.data.get(name)
+        if value is None or value == "":
+            return None
+        if not isinstance(value, UploadFile):
+            raise Unprocessable(f"Validation failed: {name} must be a file upload")
+        return value
+
+
+async def _body(request: Request[Any, Any, Any]) -> dict[str, Any]:
+    ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if ctype == "application/json" or ctype.endswith("+json"):
+        raw = await request.body()
+        if not raw.strip():
+            return {}
+        try:
+            decoded = msgspec.json.decode(raw)
+        except msgspec.DecodeError as exc:
+            raise BadRequest("The request body is not valid JSON") from exc
+        if not isinstance(decoded, dict):
+            raise Unprocessable("Validation failed: the JSON body must be an object")
+        # JSON bodies may still use bracketed keys (some clients do)
+        return fold(decoded.items())
+    if ctype in {"application/x-www-form-urlencoded", "multipart/form-data"}:
+        try:
+            form = await request.form()
+        except Exception as exc:  # malformed multipart from the client
+            raise BadRequest("The request body could not be read as a form") from exc
+        return fold(form.multi_items())
+    return {}

@@ -1,0 +1,95 @@
+"""Rate limits with ``X-RateLimit-*`` headers, defaulting to Mastodon's (300 per 5 minutes
+per account, or per address when unauthenticated; 30 media uploads per 30 minutes).
+
+Counters are fixed windows in memory; with several ``serve`` processes each keeps its own
+(the limit is then per process), which errs on the permissive side.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import MutableMapping
+from typing import Any
+
+import msgspec
+from litestar.datastructures import MutableScopeHeaders
+from litestar.middleware import ASGIMiddleware
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+from porina.api.mastodon.auth import token_hash
+
+WINDOW = 300
+MEDIA_WINDOW = 1800
+
+
+class Counter:
+    def __init__(self) -> None:
+        self._hits: dict[str, tuple[int, int]] = {}
+
+    def hit(self, key: str, window: int) -> tuple[int, int]:
+        """Count a request; returns (count in the window, window end as a Unix time)."""
+        moment = int(time.time())
+        start = moment - moment % window
+        count, began = self._hits.get(key, (0, start))
+        if began != start:
+            count = 0
+            if len(self._hits) > 100_000:
+                self._hits.clear()
+        count += 1
+        self._hits[key] = (count, start)
+        return count, start + window
+
+
+class RateLimitMiddleware(ASGIMiddleware):
+    scopes = ("http",)  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        self.counter = Counter()
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        path: str = scope["path"]
+        settings = scope["app"].state.services.settings
+        if not settings.rate_limits or not path.startswith(("/api/", "/oauth/")):
+            await next_app(scope, receive, send)
+            return
+        key, limit, window = self._bucket(scope, settings)
+        count, reset = self.counter.hit(key, window)
+        headers = {
+            "X-RateLimit-Limit": str(limit),
+            "X-RateLimit-Remaining": str(max(0, limit - count)),
+            "X-RateLimit-Reset": time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(reset)),
+        }
+        if count > limit:
+            await _refuse(send, headers)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                mutable = MutableScopeHeaders.from_message(message)
+                for name, value in headers.items():
+                    mutable[name] = value
+            await send(message)
+
+        await next_app(scope, receive, send_with_headers)
+
+    def _bucket(self, scope: Scope, settings: Any) -> tuple[str, int, int]:
+        headers: MutableMapping[str, str] = {
+            k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]
+        }
+        auth = headers.get("authorization", "")
+        who = "t:" + token_hash(auth[7:].strip()) if auth[:7].lower() == "bearer " else ""
+        if not who:
+            client = scope.get("client")
+            who = "ip:" + (client[0] if client else "?")
+        is_media = scope["method"] == "POST" and scope["path"].rstrip("/") in {"/api/v1/media", "/api/v2/media"}
+        if is_media:
+            return "media:" + who, settings.media_limit_per_30min, MEDIA_WINDOW
+        return who, settings.rate_limit_per_5min, WINDOW
+
+
+async def _refuse(send: Send, headers: dict[str, str]) -> None:
+    body = msgspec.json.encode({"error": "Too many requests"})
+    raw = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    raw += [(k.lower().encode(), v.encode()) for k, v in headers.items()]
+    await send({"type": "http.response.start", "status": 429, "headers": raw})
+    await send({"type": "http.response.body", "body": body})

@@ -1,0 +1,177 @@
+"""Domain rows -> Mastodon entities. Pure functions of the rows and the viewer's state."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import msgspec
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from porina.accounts.models import Account, OAuthApp
+from porina.api.mastodon import entities as e
+from porina.core.clock import iso, iso_date, now
+from porina.posts.models import Poll
+from porina.posts.queries import Bundle, StatusRow, ViewerState, bundles_by_id, viewer_state
+from porina.settings import Settings
+
+MISSING_AVATAR = "/static/avatar-missing.png"
+MISSING_HEADER = "/static/header-missing.png"
+
+
+class Renderer:
+    def __init__(self, settings: Settings) -> None:
+        self.base = settings.base_url.rstrip("/")
+        self.domain = settings.local_domain
+
+    def media_url(self, path: str | None, fallback: str) -> str:
+        if path is None:
+            return self.base + fallback
+        return f"{self.base}/media/{path}"
+
+    def acct(self, account: Account) -> str:
+        return account.username if account.domain is None else f"{account.username}@{account.domain}"
+
+    def profile_url(self, account: Account) -> str:
+        return account.url or f"{self.base}/@{account.username}"
+
+    def account(self, account: Account) -> e.Account:
+        created = account.created_at.replace(hour=0, minute=0, second=0, microsecond=0)
+        avatar = account.avatar_remote_url or self.media_url(account.avatar_path, MISSING_AVATAR)
+        header = account.header_remote_url or self.media_url(account.header_path, MISSING_HEADER)
+        return e.Account(
+            id=str(account.id),
+            username=account.username,
+            acct=self.acct(account),
+            url=self.profile_url(account),
+            uri=account.uri or f"{self.base}/users/{account.username}",
+            display_name=account.display_name,
+            note=account.note,
+            avatar=avatar,
+            avatar_static=avatar,
+            header=header,
+            header_static=header,
+            locked=account.locked,
+            fields=[e.Field(name=f.get("name", ""), value=f.get("value", ""), verified_at=f.get("verified_at"))
+                    for f in account.fields or []],
+            emojis=[],
+            bot=account.actor_type in {"Service", "Application"},
+            group=account.actor_type == "Group",
+            discoverable=account.discoverable,
+            indexable=account.indexable,
+            hide_collections=account.hide_collections,
+            noindex=not account.indexable,
+            created_at=iso(created) or "",
+            last_status_at=iso_date(account.last_status_at),
+            statuses_count=account.statuses_count,
+            followers_count=account.followers_count,
+            following_count=account.following_count,
+            memorial=account.memorial or None,
+            suspended=True if account.suspended_at is not None else None,
+        )
+
+    def poll(self, poll: Poll, state: ViewerState | None, viewer_id: int | None) -> e.Poll:
+        moment = now()
+        expired = poll.closed_at is not None or (poll.expires_at is not None and poll.expires_at <= moment)
+        show_counts = not poll.hide_totals or expired or (viewer_id is not None and viewer_id == poll.account_id)
+        entity = e.Poll(
+            id=str(poll.id),
+            expires_at=iso(poll.expires_at),
+            expired=expired,
+            multiple=poll.multiple,
+            votes_count=poll.votes_count,
+            voters_count=poll.voters_count if poll.multiple else None,
+            options=[e.PollOption(title=t, votes_count=(poll.votes[i] if show_counts else None))
+                     for i, t in enumerate(poll.options)],
+            emojis=[],
+        )
+        if viewer_id is not None and state is not None:
+            own = sorted(state.votes.get(poll.id, []))
+            entity.voted = bool(own) or viewer_id == poll.account_id
+            entity.own_votes = own
+        return entity
+
+    def app(self, app: OAuthApp | None) -> e.Application | None:
+        return None if app is None else e.Application(name=app.name, website=app.website)
+
+    def status_row(self, row: StatusRow, state: ViewerState | None, viewer_id: int | None,
+                   reblog: e.Status | None = None) -> e.Status:
+        s = row.status
+        entity = e.Status(
+            id=str(s.id),
+            uri=s.uri or f"{self.base}/users/{row.account.username}/statuses/{s.id}",
+            created_at=iso(s.created_at) or "",
+            account=self.account(row.account),
+            content="" if reblog is not None else s.content,
+            visibility=s.visibility,
+            sensitive=s.sensitive,
+            spoiler_text=s.spoiler_text,
+            media_attachments=[self.media(m) for m in (s.media or [])] if reblog is None else [],
+            application=self.app(row.app) if reblog is None else None,
+            mentions=[e.Mention(**m) for m in (s.mentions or [])] if reblog is None else [],
+            tags=[e.StatusTag(name=t, url=f"{self.base}/tags/{t}") for t in (s.tags or [])] if reblog is None else [],
+            emojis=[],
+            reblogs_count=s.reblogs_count,
+            favourites_count=s.favourites_count,
+            replies_count=s.replies_count,
+            quotes_count=s.quotes_count,
+            url=s.url or (f"{self.base}/@{row.account.username}/{s.id}" if reblog is None else None),
+            in_reply_to_id=str(s.in_reply_to_id) if s.in_reply_to_id else None,
+            in_reply_to_account_id=str(s.in_reply_to_account_id) if s.in_reply_to_account_id else None,
+            reblog=reblog,
+            poll=self.poll(row.poll, state, viewer_id) if row.poll is not None and reblog is None else None,
+            card=s.card,
+            language=s.language,
+            text=None,
+            edited_at=iso(s.edited_at),
+        )
+        if s.quote_of_id is not None and reblog is None:
+            entity.quote = e.Quote(state=s.quote_state or "accepted", quoted_status=None)
+        if viewer_id is not None and state is not None:
+            target = s.reblog_of_id or s.id
+            entity.favourited = target in state.favourited
+            entity.reblogged = target in state.reblogged
+            entity.bookmarked = target in state.bookmarked
+            entity.muted = (s.thread_id or s.id) in state.muted_threads
+            entity.pinned = s.id in state.pinned if s.account_id == viewer_id else msgspec.UNSET
+            entity.filtered = []
+        return entity
+
+    def media(self, m: dict[str, Any]) -> e.MediaAttachment:
+        return e.MediaAttachment(
+            id=str(m["id"]),
+            type=m.get("type", "unknown"),
+            url=self._abs(m.get("url")),
+            preview_url=self._abs(m.get("preview_url")),
+            remote_url=m.get("remote_url"),
+            meta=m.get("meta"),
+            description=m.get("description"),
+            blurhash=m.get("blurhash"),
+        )
+
+    def _abs(self, path: str | None) -> str | None:
+        if path is None or path.startswith(("http://", "https://")):
+            return path
+        return f"{self.base}/media/{path}"
+
+    def bundle(self, bundle: Bundle, state: ViewerState | None, viewer_id: int | None) -> e.Status:
+        if bundle.reblog is None:
+            return self.status_row(bundle.entry, state, viewer_id)
+        inner = self.status_row(bundle.reblog, state, viewer_id)
+        return self.status_row(bundle.entry, state, viewer_id, reblog=inner)
+
+    def bundles(self, items: Sequence[Bundle], state: ViewerState | None, viewer_id: int | None) -> list[e.Status]:
+        return [self.bundle(b, state, viewer_id) for b in items]
+
+
+async def statuses_by_id(renderer: Renderer, session: AsyncSession, viewer_id: int | None,
+                         ids: Sequence[int]) -> list[e.Status]:
+    """Render the visible statuses among ``ids`` in order: two queries in all."""
+    items = await bundles_by_id(session, viewer_id, ids)
+    state = await viewer_state(session, viewer_id, items)
+    return renderer.bundles(items, state, viewer_id)
+
+
+def timestamp(value: datetime | None) -> str | None:
+    return iso(value)

@@ -1,0 +1,92 @@
+"""``create_app(settings)``: the ASGI application (Mastodon API, streaming, web pages)."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import pkgutil
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from litestar import Litestar
+from litestar.static_files import create_static_files_router
+
+from porina import settings as settings_module
+from porina.api.mastodon.errors import HANDLERS
+from porina.api.mastodon.ratelimit import RateLimitMiddleware
+from porina.services import Services, build
+from porina.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def _modules(package: ModuleType) -> list[ModuleType]:
+    return [
+        importlib.import_module(f"{package.__name__}.{info.name}")
+        for info in pkgutil.iter_modules(package.__path__)
+    ]
+
+
+def collect_routes(*packages: str) -> list[Any]:
+    """Every ``ROUTES`` list in the named packages' modules, so adding an endpoint module
+    needs no edit elsewhere."""
+    routes: list[Any] = []
+    for name in packages:
+        for module in _modules(importlib.import_module(name)):
+            routes.extend(getattr(module, "ROUTES", []))
+    return routes
+
+
+def load_domain_jobs() -> None:
+    """Import each domain's ``jobs`` module so its handlers are registered."""
+    for name in ("accounts", "posts", "interactions", "timelines", "messaging", "groups"):
+        try:
+            importlib.import_module(f"porina.{name}.jobs")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"porina.{name}.jobs":
+                raise
+
+
+def create_app(settings: Settings | None = None, services: Services | None = None) -> Litestar:
+    settings = settings or (services.settings if services else settings_module.load())
+    svc = services or build(settings)
+    load_domain_jobs()
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        await svc.start()
+        try:
+            yield
+        finally:
+            await svc.stop()
+
+    static = create_static_files_router(
+        path="/static", directories=[_static_dir()],
+        name="static", include_in_schema=False,
+    )
+    media = create_static_files_router(
+        path="/media", directories=[settings.media_dir], name="media", include_in_schema=False,
+    )
+    app = Litestar(
+        route_handlers=[*collect_routes("porina.api.mastodon", "porina.web"), static, media],
+        exception_handlers=HANDLERS,
+        middleware=[RateLimitMiddleware()],
+        lifespan=[lifespan],
+        openapi_config=None,
+        debug=False,
+    )
+    app.state.services = svc
+    return app
+
+
+def _static_dir() -> Path:
+    return Path(__file__).parent / "web" / "static"
+
+
+def app_from_env() -> Litestar:
+    """Factory for the ASGI server (``granian --factory porina.app:app_from_env``)."""
+    logging.basicConfig(level=settings_module.load().log_level)
+    return create_app()

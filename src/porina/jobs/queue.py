@@ -1,0 +1,227 @@
+"""One jobs interface: enqueue inside a transaction, run with retries and backoff.
+
+A job is a row in ``jobs`` written in the same transaction as the write that needs it (the
+outbox pattern), so a crash after commit never loses it. The embedded runner claims due rows
+with a lease (``locked_until``); a process killed mid-job leaves a lease that expires, and the
+job runs again. Handlers are therefore idempotent, and may use ``idempotency_key`` to avoid
+queueing the same work twice.
+
+Domains register handlers with ``@handler("kind")``; this module never imports a domain.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+import traceback
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import and_, delete, func, or_, select, update
+
+from porina.core.clock import now
+from porina.core.ids import new_id
+from porina.jobs.models import Job
+from porina.storage.db import Database, Tx
+
+if TYPE_CHECKING:
+    from porina.services import Services
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[["Services", dict[str, Any]], Awaitable[None]]
+_HANDLERS: dict[str, Handler] = {}
+LEASE = timedelta(minutes=5)
+
+
+def handler(kind: str) -> Callable[[Handler], Handler]:
+    """Register ``fn`` as the handler of jobs of ``kind``."""
+
+    def register(fn: Handler) -> Handler:
+        if kind in _HANDLERS and _HANDLERS[kind] is not fn:
+            raise RuntimeError(f"two handlers for job kind {kind!r}")
+        _HANDLERS[kind] = fn
+        return fn
+
+    return register
+
+
+def handler_for(kind: str) -> Handler | None:
+    return _HANDLERS.get(kind)
+
+
+def backoff(attempts: int) -> timedelta:
+    """Exponential backoff: 2 s, 4 s, 8 s, ... capped at one hour."""
+    return timedelta(seconds=min(2**attempts, 3600))
+
+
+async def enqueue(
+    tx: Tx,
+    kind: str,
+    payload: dict[str, Any],
+    *,
+    run_at: datetime | None = None,
+    key: str | None = None,
+    max_attempts: int = 8,
+) -> None:
+    """Queue a job as part of ``tx``. With ``key``, a job already queued under it is kept."""
+    if kind not in _HANDLERS:
+        raise RuntimeError(f"no handler registered for job kind {kind!r}")
+    if key is not None:
+        found = await tx.session.scalar(select(Job.id).where(Job.idempotency_key == key))
+        if found is not None:
+            return
+    tx.session.add(
+        Job(
+            id=new_id(),
+            kind=kind,
+            payload=payload,
+            run_at=run_at or now(),
+            max_attempts=max_attempts,
+            idempotency_key=key,
+            created_at=now(),
+        )
+    )
+    wake = tx.data.get("wake_jobs")
+    if wake is not None and "jobs_wake_registered" not in tx.data:
+        tx.data["jobs_wake_registered"] = True
+        tx.after_commit(wake)
+
+
+@dataclass
+class Outcome:
+    ran: int = 0
+    failed: int = 0
+
+
+class Runner:
+    """Claims and runs due jobs from the ``jobs`` table, in this process."""
+
+    def __init__(self, services: Services, *, concurrency: int = 4) -> None:
+        self.services = services
+        self.db: Database = services.db
+        self.name = f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
+        self.concurrency = concurrency
+        self._wake = asyncio.Event()
+        self._stopping = False
+        self._tasks: list[asyncio.Task[None]] = []
+
+    async def wake(self) -> None:
+        self._wake.set()
+
+    async def claim(self) -> Job | None:
+        moment = now()
+        async with self.db.transaction() as tx:
+            due = (
+                select(Job)
+                .where(
+                    Job.state == "queued",
+                    Job.run_at <= moment,
+                    or_(Job.locked_until.is_(None), Job.locked_until < moment),
+                )
+                .order_by(Job.run_at, Job.id)
+                .limit(1)
+            )
+            if not self.db.is_sqlite:
+                due = due.with_for_update(skip_locked=True)
+            job = await tx.session.scalar(due)
+            if job is None:
+                return None
+            job.locked_until = moment + LEASE
+            job.locked_by = self.name
+            job.attempts += 1
+            return job
+
+    async def run_one(self) -> bool:
+        """Run one due job; False when none was due."""
+        job = await self.claim()
+        if job is None:
+            return False
+        fn = _HANDLERS.get(job.kind)
+        try:
+            if fn is None:
+                raise LookupError(f"no handler for job kind {job.kind!r}")
+            await fn(self.services, dict(job.payload))
+        except Exception as exc:
+            await self._failed(job, exc)
+        else:
+            async with self.db.transaction() as tx:
+                await tx.session.execute(delete(Job).where(Job.id == job.id))
+        return True
+
+    async def _failed(self, job: Job, exc: Exception) -> None:
+        log.warning("job %s (%s) failed on attempt %s: %r", job.id, job.kind, job.attempts, exc)
+        final = job.attempts >= job.max_attempts
+        values: dict[str, Any] = {
+            "locked_until": None,
+            "locked_by": None,
+            "last_error": "".join(traceback.format_exception(exc))[-4000:],
+        }
+        if final:
+            values["state"] = "failed"
+        else:
+            values["run_at"] = now() + backoff(job.attempts)
+        async with self.db.transaction() as tx:
+            await tx.session.execute(update(Job).where(Job.id == job.id).values(**values))
+
+    async def drain(self, *, limit: int = 100_000) -> int:
+        """Run jobs until none is due (tests and the CLI use this). Returns how many ran."""
+        count = 0
+        while count < limit and await self.run_one():
+            count += 1
+        return count
+
+    async def _loop(self) -> None:
+        while not self._stopping:
+            try:
+                worked = await self.run_one()
+            except Exception:
+                log.exception("job runner error")
+                worked = False
+            if not worked:
+                self._wake.clear()
+                try:
+                    await asyncio.wait_for(self._wake.wait(), timeout=1.0)
+                except TimeoutError:
+                    pass
+
+    def start(self) -> None:
+        self._stopping = False
+        self._tasks = [asyncio.create_task(self._loop()) for _ in range(self.concurrency)]
+
+    async def stop(self) -> None:
+        self._stopping = True
+        self._wake.set()
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._tasks = []
+
+
+async def failed_jobs(db: Database, limit: int = 100) -> list[Job]:
+    async with db.read() as session:
+        rows = await session.scalars(
+            select(Job).where(Job.state == "failed").order_by(Job.id.desc()).limit(limit)
+        )
+        return list(rows)
+
+
+async def retry_failed(db: Database, job_id: int | None = None) -> int:
+    """Put failed jobs (one, or all) back in the queue. Returns how many."""
+    async with db.transaction() as tx:
+        condition = and_(Job.state == "failed", Job.id == job_id) if job_id else Job.state == "failed"
+        result = await tx.session.execute(
+            update(Job).where(condition).values(state="queued", attempts=0, run_at=now())
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def pending_count(db: Database) -> int:
+    async with db.read() as session:
+        query = select(func.count()).select_from(Job).where(Job.state == "queued")
+        return int(await session.scalar(query) or 0)
+

@@ -1,0 +1,135 @@
+"""Reading statuses in bulk: one query for the statuses (with authors, reblogged statuses,
+polls and apps), one for what the viewer did to them. Every list endpoint goes through here,
+so a page of 20 statuses costs two queries whatever it holds."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Select, and_, literal, select, union_all
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from porina.accounts.models import Account, OAuthApp
+from porina.interactions.models import Bookmark, Favourite, StatusMute
+from porina.posts.models import Poll, PollVote, Status, StatusPin
+from porina.posts.visibility import visible_clause
+
+
+@dataclass(frozen=True, slots=True)
+class StatusRow:
+    status: Status
+    account: Account
+    poll: Poll | None
+    app: OAuthApp | None
+
+
+@dataclass(frozen=True, slots=True)
+class Bundle:
+    """A status as shown: the entry itself and, for a reblog, the reblogged status."""
+
+    entry: StatusRow
+    reblog: StatusRow | None
+
+    @property
+    def shown(self) -> StatusRow:
+        return self.reblog or self.entry
+
+
+@dataclass(slots=True)
+class ViewerState:
+    favourited: set[int] = field(default_factory=set)
+    reblogged: set[int] = field(default_factory=set)
+    bookmarked: set[int] = field(default_factory=set)
+    pinned: set[int] = field(default_factory=set)
+    muted_threads: set[int] = field(default_factory=set)
+    votes: dict[int, list[int]] = field(default_factory=dict)
+
+
+S = aliased(Status, name="s")
+A = aliased(Account, name="a")
+P = aliased(Poll, name="p")
+APP = aliased(OAuthApp, name="app")
+R = aliased(Status, name="r")
+RA = aliased(Account, name="ra")
+RP = aliased(Poll, name="rp")
+RAPP = aliased(OAuthApp, name="rapp")
+
+
+def bundle_select(viewer_id: int | None) -> Select[Any]:
+    """Statuses ``S`` with everything needed to render them, visible to ``viewer_id``.
+    Callers add their own ``where``/``order_by``/``limit`` on ``S``."""
+    return (
+        select(S, A, P, APP, R, RA, RP, RAPP)
+        .join(A, A.id == S.account_id)
+        .outerjoin(P, P.status_id == S.id)
+        .outerjoin(APP, APP.id == S.application_id)
+        .outerjoin(R, R.id == S.reblog_of_id)
+        .outerjoin(RA, RA.id == R.account_id)
+        .outerjoin(RP, RP.status_id == R.id)
+        .outerjoin(RAPP, RAPP.id == R.application_id)
+        .where(visible_clause(S, viewer_id))
+        .where((S.reblog_of_id.is_(None)) | visible_clause(R, viewer_id))
+    )
+
+
+def to_bundle(row: Sequence[Any]) -> Bundle:
+    s, a, p, app, r, ra, rp, rapp = row
+    reblog = StatusRow(r, ra, rp, rapp) if r is not None else None
+    return Bundle(StatusRow(s, a, p, app), reblog)
+
+
+async def bundles(session: AsyncSession, query: Select[Any]) -> list[Bundle]:
+    return [to_bundle(row) for row in (await session.execute(query)).all()]
+
+
+async def bundles_by_id(session: AsyncSession, viewer_id: int | None, ids: Iterable[int]) -> list[Bundle]:
+    """Visible statuses among ``ids``, in the order given."""
+    wanted = list(dict.fromkeys(ids))
+    if not wanted:
+        return []
+    found = {b.entry.status.id: b for b in await bundles(session, bundle_select(viewer_id).where(S.id.in_(wanted)))}
+    return [found[i] for i in wanted if i in found]
+
+
+async def viewer_state(session: AsyncSession, viewer_id: int | None, items: Sequence[Bundle]) -> ViewerState:
+    """What the viewer did to the shown statuses, in one UNION query."""
+    state = ViewerState()
+    if viewer_id is None or not items:
+        return state
+    ids = list({b.shown.status.id for b in items})
+    threads = list({b.shown.status.thread_id or b.shown.status.id for b in items})
+    polls = [b.shown.poll.id for b in items if b.shown.poll is not None]
+    parts = [
+        select(literal("f"), Favourite.status_id, literal(0)).where(
+            Favourite.account_id == viewer_id, Favourite.status_id.in_(ids)
+        ),
+        select(literal("b"), Bookmark.status_id, literal(0)).where(
+            Bookmark.account_id == viewer_id, Bookmark.status_id.in_(ids)
+        ),
+        select(literal("r"), Status.reblog_of_id, literal(0)).where(
+            and_(Status.account_id == viewer_id, Status.reblog_of_id.in_(ids), Status.deleted_at.is_(None))
+        ),
+        select(literal("p"), StatusPin.status_id, literal(0)).where(
+            StatusPin.account_id == viewer_id, StatusPin.status_id.in_(ids)
+        ),
+        select(literal("m"), StatusMute.thread_id, literal(0)).where(
+            StatusMute.account_id == viewer_id, StatusMute.thread_id.in_(threads)
+        ),
+    ]
+    if polls:
+        parts.append(
+            select(literal("v"), PollVote.poll_id, PollVote.choice).where(
+                PollVote.account_id == viewer_id, PollVote.poll_id.in_(polls)
+            )
+        )
+    for kind, target, extra in (await session.execute(union_all(*parts))).all():
+        if kind == "v":
+            state.votes.setdefault(int(target), []).append(int(extra))
+            continue
+        bucket = {"f": state.favourited, "b": state.bookmarked, "r": state.reblogged,
+                  "p": state.pinned, "m": state.muted_threads}[kind]
+        bucket.add(int(target))
+    return state

@@ -1,0 +1,124 @@
+"""Who may see a status: the one rule every endpoint, page, stream and search applies.
+
+- the author always sees their own statuses;
+- nobody else sees a status when the author and the viewer block each other either way, or
+  the author is suspended, or it is deleted;
+- public and unlisted: everyone else (anonymous readers too);
+- private (followers-only): followers of the author and accounts mentioned in it;
+- direct: accounts mentioned in it.
+
+A reblog is visible when both the reblog and the reblogged status are. ``visible_clause``
+is the SQL form; ``can_see`` the Python form used by the stream and tests — both encode the
+same table, and the property tests check them against an independent model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, and_, exists, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
+
+from porina.accounts.models import Account, Block, Follow
+from porina.posts.models import Mention, Status
+
+PUBLIC = ("public", "unlisted")
+
+
+class _StatusCols:
+    """Duck type for ``Status`` or an alias of it."""
+
+    id: InstrumentedAttribute[int]
+    account_id: InstrumentedAttribute[int]
+    visibility: InstrumentedAttribute[str]
+    deleted_at: InstrumentedAttribute[object]
+
+
+def blocked_either_way(viewer_id: int, author_col: ColumnElement[int]) -> ColumnElement[bool]:
+    return exists().where(
+        or_(
+            and_(Block.account_id == author_col, Block.target_account_id == viewer_id),
+            and_(Block.account_id == viewer_id, Block.target_account_id == author_col),
+        )
+    )
+
+
+def visible_clause(status: type[Status] | object, viewer_id: int | None) -> ColumnElement[bool]:
+    """SQL condition: ``status`` (the model or an alias) is visible to ``viewer_id``."""
+    s: _StatusCols = status  # type: ignore[assignment]
+    author_ok = ~exists().where(Account.id == s.account_id, Account.suspended_at.is_not(None))
+    alive = and_(s.deleted_at.is_(None), author_ok)
+    if viewer_id is None:
+        return and_(alive, s.visibility.in_(PUBLIC))
+    mentioned = exists().where(Mention.status_id == s.id, Mention.account_id == viewer_id)
+    follows = exists().where(
+        Follow.account_id == viewer_id, Follow.target_account_id == s.account_id
+    )
+    others = and_(
+        ~blocked_either_way(viewer_id, s.account_id),  # type: ignore[arg-type]
+        or_(
+            s.visibility.in_(PUBLIC),
+            and_(s.visibility == "private", or_(follows, mentioned)),
+            and_(s.visibility == "direct", mentioned),
+        ),
+    )
+    return and_(alive, or_(s.account_id == viewer_id, others))
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """What ``can_see`` needs to know about the viewer and the author."""
+
+    follows_author: bool
+    mentioned: bool
+    blocked_either_way: bool
+    author_suspended: bool = False
+
+
+def can_see(viewer_id: int | None, status: Status, facts: Facts | None) -> bool:
+    """The same rule as ``visible_clause`` for one status already in memory."""
+    if status.deleted_at is not None or (facts is not None and facts.author_suspended):
+        return False
+    if viewer_id is not None and status.account_id == viewer_id:
+        return True
+    if viewer_id is None or facts is None:
+        return status.visibility in PUBLIC
+    if facts.blocked_either_way:
+        return False
+    if status.visibility in PUBLIC:
+        return True
+    if status.visibility == "private":
+        return facts.follows_author or facts.mentioned
+    return facts.mentioned
+
+
+async def facts_for(session: AsyncSession, viewer_id: int | None, status: Status) -> Facts | None:
+    if viewer_id is None:
+        suspended = await session.scalar(
+            select(Account.suspended_at.is_not(None)).where(Account.id == status.account_id)
+        )
+        return Facts(False, False, False, bool(suspended))
+    row = (
+        await session.execute(
+            select(
+                exists().where(Follow.account_id == viewer_id, Follow.target_account_id == status.account_id),
+                exists().where(Mention.status_id == status.id, Mention.account_id == viewer_id),
+                blocked_either_way(viewer_id, Account.id),
+                Account.suspended_at.is_not(None),
+            ).where(Account.id == status.account_id)
+        )
+    ).one()
+    return Facts(bool(row[0]), bool(row[1]), bool(row[2]), bool(row[3]))
+
+
+async def is_visible(session: AsyncSession, viewer_id: int | None, status: Status) -> bool:
+    if not can_see(viewer_id, status, await facts_for(session, viewer_id, status)):
+        return False
+    if status.reblog_of_id is None:
+        return True
+    target = await session.get(Status, status.reblog_of_id)
+    return target is not None and await is_visible(session, viewer_id, target)
+
+
+

@@ -1,0 +1,52 @@
+"""The running system's parts, built once from settings (warehouse-style service factories).
+
+Each part has an embedded variant (the default, no other service needed) and a scale variant
+chosen by a setting. Front ends reach them through ``Services``; actions reach them through
+``tx.services``.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from porina.jobs.queue import Runner
+from porina.settings import Settings
+from porina.storage.db import Database
+from porina.streaming.broker import Broker, MemoryBroker, RedisBroker
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Services:
+    settings: Settings
+    db: Database
+    broker: Broker
+    runner: Runner = field(init=False)
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.runner = Runner(self)
+        self.db.services = self
+        self.db.wake_jobs = self.runner.wake
+
+    async def start(self, *, run_jobs: bool | None = None) -> None:
+        self.settings.media_dir.mkdir(parents=True, exist_ok=True)
+        if self.settings.run_jobs_in_process if run_jobs is None else run_jobs:
+            self.runner.start()
+
+    async def stop(self) -> None:
+        await self.runner.stop()
+        await self.broker.close()
+        await self.db.dispose()
+
+
+def build(settings: Settings) -> Services:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    db = Database(settings.effective_database_url)
+    broker: Broker = (
+        RedisBroker(settings.redis_url) if settings.broker == "redis" else MemoryBroker()
+    )
+    return Services(settings=settings, db=db, broker=broker)

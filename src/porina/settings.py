@@ -1,0 +1,180 @@
+"""Typed settings, read from ``PORINA_*`` environment variables.
+
+Every setting has a default that runs Porina embedded (one process, SQLite under ``data/``).
+A bad value stops start-up with a message naming the variable; nothing is guessed.
+``docs/configuration.md`` lists them all, and a test keeps that page true to this file.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Literal, get_args
+from urllib.parse import urlsplit
+
+FeedStore = Literal["database", "redis"]
+JobsBackend = Literal["embedded", "saq"]
+Broker = Literal["memory", "redis"]
+MailBackend = Literal["smtp", "console"]
+Registrations = Literal["open", "approval", "closed"]
+
+
+class SettingsError(ValueError):
+    """A setting has a value Porina cannot use."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """What an operator can set. Field docs are the reference for docs/configuration.md."""
+
+    data_dir: Path = Path("data")
+    """Folder for the SQLite database, media files and the generated secret key."""
+    database_url: str = ""
+    """SQLAlchemy URL; empty means SQLite at DATA_DIR/porina.db. PostgreSQL: postgresql+asyncpg://..."""
+    redis_url: str = ""
+    """Redis URL; needed when FEED_STORE, BROKER or JOBS use Redis."""
+    base_url: str = "http://127.0.0.1:8000"
+    """The public address people and apps use; links and OAuth endpoints are built from it."""
+    domain: str = ""
+    """The domain in people's handles (@name@domain); empty means the host of BASE_URL."""
+    instance_title: str = "Porina"
+    """Name shown by the instance API and pages."""
+    contact_email: str = "admin@localhost"
+    """Contact address the instance API reports."""
+    host: str = "127.0.0.1"
+    """Address `porina serve` listens on."""
+    port: int = 8000
+    """Port `porina serve` listens on."""
+    workers: int = 1
+    """HTTP worker processes for `porina serve`."""
+    feed_store: FeedStore = "database"
+    """Where home feeds live: database (embedded default) or redis (scale)."""
+    jobs: JobsBackend = "embedded"
+    """Background jobs: embedded (in-process, durable in the database) or saq (Redis workers)."""
+    run_jobs_in_process: bool = True
+    """Whether `porina serve` also runs jobs; turn off when `porina worker` processes run them."""
+    broker: Broker = "memory"
+    """Streaming pub/sub: memory (one process) or redis (many serve processes)."""
+    mail: MailBackend = "console"
+    """Outgoing mail: smtp, or console (prints; for `make run` only)."""
+    smtp_host: str = "127.0.0.1"
+    """SMTP server host."""
+    smtp_port: int = 25
+    """SMTP server port."""
+    mail_from: str = "porina@localhost"
+    """Sender address of mail Porina sends."""
+    registrations: Registrations = "open"
+    """Sign-up mode: open, approval or closed."""
+    secret_key: str = ""
+    """Key for session cookies and CSRF; empty means generate once into DATA_DIR/secret_key."""
+    rate_limits: bool = True
+    """Whether API rate limits (Mastodon's defaults) apply."""
+    rate_limit_per_5min: int = 300
+    """Requests per account (or per address, unauthenticated) in five minutes."""
+    media_limit_per_30min: int = 30
+    """Media uploads per account in thirty minutes."""
+    max_image_bytes: int = 16 * 1024 * 1024
+    """Largest image upload in bytes."""
+    max_video_bytes: int = 99 * 1024 * 1024
+    """Largest video or audio upload in bytes."""
+    max_status_chars: int = 500
+    """Longest status text in characters."""
+    home_feed_size: int = 800
+    """Entries kept per home feed."""
+    log_level: str = "INFO"
+    """Python logging level."""
+    extra: Mapping[str, str] = field(default_factory=dict)
+    """Not a setting: unknown PORINA_* variables are refused at start-up."""
+
+    @property
+    def local_domain(self) -> str:
+        return self.domain or (urlsplit(self.base_url).netloc or "localhost")
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{(self.data_dir / 'porina.db').resolve()}"
+
+    @property
+    def media_dir(self) -> Path:
+        return self.data_dir / "media"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.effective_database_url.startswith("sqlite")
+
+    def with_(self, **changes: object) -> Settings:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    def resolved_secret(self) -> str:
+        if self.secret_key:
+            return self.secret_key
+        path = self.data_dir / "secret_key"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_hex(32))
+            path.chmod(0o600)
+        return path.read_text().strip()
+
+
+def setting_names() -> list[str]:
+    """The environment variable of every setting, in declaration order."""
+    return [f"PORINA_{f.name.upper()}" for f in fields(Settings) if f.name != "extra"]
+
+
+def _convert(name: str, raw: str, default: object) -> object:
+    kind = type(default)
+    if isinstance(default, bool):
+        lowered = raw.strip().lower()
+        if lowered in {"1", "true", "yes", "on"}:
+            return True
+        if lowered in {"0", "false", "no", "off"}:
+            return False
+        raise SettingsError(f"PORINA_{name.upper()} must be true or false, not {raw!r}")
+    if isinstance(default, int):
+        try:
+            return int(raw)
+        except ValueError as exc:
+            raise SettingsError(f"PORINA_{name.upper()} must be a whole number") from exc
+    if isinstance(default, Path):
+        return Path(raw)
+    return kind(raw)
+
+
+def load(environ: Mapping[str, str] | None = None) -> Settings:
+    """Settings from the environment; raises SettingsError naming the variable at fault."""
+    env = os.environ if environ is None else environ
+    values: dict[str, object] = {}
+    known = {f.name: f for f in fields(Settings) if f.name != "extra"}
+    for key, raw in env.items():
+        if not key.startswith("PORINA_") or key.startswith("PORINA_TEST_"):
+            continue
+        name = key.removeprefix("PORINA_").lower()
+        if name not in known:
+            raise SettingsError(f"{key} is not a Porina setting (see docs/configuration.md)")
+        spec = known[name]
+        default = Settings.__dataclass_fields__[name].default
+        values[name] = _convert(name, raw, default)
+        allowed = get_args(spec.type) if "Literal" in str(spec.type) else ()
+        choices = get_args(globals()[spec.type]) if isinstance(spec.type, str) and spec.type in globals() else allowed
+        if choices and values[name] not in choices:
+            raise SettingsError(f"{key} must be one of {', '.join(choices)}, not {raw!r}")
+    settings = Settings(**values)  # type: ignore[arg-type]
+    _check(settings)
+    return settings
+
+
+def _check(settings: Settings) -> None:
+    needs_redis = (
+        settings.feed_store == "redis" or settings.broker == "redis" or settings.jobs == "saq"
+    )
+    if needs_redis and not settings.redis_url:
+        raise SettingsError("PORINA_REDIS_URL is required when a Redis backend is chosen")
+    if not settings.base_url.startswith(("http://", "https://")):
+        raise SettingsError("PORINA_BASE_URL must start with http:// or https://")
+    if settings.workers < 1:
+        raise SettingsError("PORINA_WORKERS must be at least 1")

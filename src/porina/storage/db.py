@@ -1,0 +1,121 @@
+"""The database: engines, sessions, and transactions with after-commit hooks.
+
+Reads use ``db.read()``; every write goes through ``db.transaction()``, which yields a ``Tx``.
+Actions schedule side effects (jobs are rows, so they commit with the write; streaming events,
+mail and wake-ups are callbacks) with ``tx.after_commit``. They run only once the transaction
+has committed, so no event ever speaks of a write that was rolled back.
+
+SQLite runs in WAL mode; write transactions start with ``BEGIN IMMEDIATE`` and are serialised
+by an in-process lock, so concurrent writers queue instead of failing with "database is locked".
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.pool import ConnectionPoolEntry
+
+if TYPE_CHECKING:
+    from porina.services import Services
+
+log = logging.getLogger(__name__)
+
+AfterCommit = Callable[[], Awaitable[None]]
+
+
+class Tx:
+    """A write transaction in progress: the session plus what to do once it commits.
+
+    ``services`` gives actions the running system's parts (settings, broker, ...).
+    """
+
+    def __init__(self, session: AsyncSession, services: Services) -> None:
+        self.session = session
+        self.services = services
+        self._after: list[AfterCommit] = []
+        self.data: dict[str, Any] = {}
+
+    def after_commit(self, callback: AfterCommit) -> None:
+        self._after.append(callback)
+
+    async def run_after_commit(self) -> None:
+        for callback in self._after:
+            try:
+                await callback()
+            except Exception:  # a failed side effect must not undo a committed write
+                log.exception("after-commit callback failed")
+
+
+class Database:
+    def __init__(self, url: str, *, echo: bool = False) -> None:
+        self.url = url
+        self.is_sqlite = url.startswith("sqlite")
+        kwargs: dict[str, Any] = {"echo": echo}
+        if self.is_sqlite:
+            kwargs["connect_args"] = {"timeout": 30}
+        else:
+            kwargs.update(pool_size=10, max_overflow=20, pool_pre_ping=True)
+        self.engine: AsyncEngine = create_async_engine(url, **kwargs)
+        if self.is_sqlite:
+            _configure_sqlite(self.engine)
+        self._write_engine = self.engine.execution_options(porina_write=True)
+        self._read_sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        self._write_sessions = async_sessionmaker(self._write_engine, expire_on_commit=False)
+        self._write_lock = asyncio.Lock() if self.is_sqlite else None
+        self.query_count = 0
+        self.services: Services
+        self.wake_jobs: AfterCommit | None = None
+        event.listen(self.engine.sync_engine, "before_cursor_execute", self._count)
+
+    def _count(self, *args: object) -> None:
+        self.query_count += 1
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[AsyncSession]:
+        async with self._read_sessions() as session:
+            yield session
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Tx]:
+        if self._write_lock is not None:
+            await self._write_lock.acquire()
+        try:
+            async with self._write_sessions() as session:
+                tx = Tx(session, self.services)
+                if self.wake_jobs is not None:
+                    tx.data["wake_jobs"] = self.wake_jobs
+                async with session.begin():
+                    yield tx
+        finally:
+            if self._write_lock is not None:
+                self._write_lock.release()
+        await tx.run_after_commit()
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
+
+
+def _configure_sqlite(engine: AsyncEngine) -> None:
+    sync_engine = engine.sync_engine
+
+    @event.listens_for(sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(sync_engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        write = conn.get_execution_options().get("porina_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")

@@ -1,0 +1,90 @@
+"""Publish/subscribe for streaming events: in memory (one process) or Redis (many).
+
+Messages are small JSON documents naming what happened (``{"event": "update", "status_id":
+"..."}``); the streaming endpoint renders each for its own viewer and checks visibility again,
+so nothing private travels through the broker to a connection that may not see it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import defaultdict
+from collections.abc import AsyncIterator, Iterable
+from typing import Any, Protocol
+
+import msgspec
+import redis.asyncio as aioredis
+
+log = logging.getLogger(__name__)
+
+
+class Broker(Protocol):
+    async def publish(self, channel: str, message: dict[str, Any]) -> None: ...
+
+    def subscribe(self, channels: Iterable[str]) -> AsyncIterator[tuple[str, dict[str, Any]]]: ...
+
+    async def close(self) -> None: ...
+
+
+class MemoryBroker:
+    """Fan-out to subscribers of this process. Slow subscribers drop old messages."""
+
+    def __init__(self, queue_size: int = 1000) -> None:
+        self._subscribers: dict[str, set[asyncio.Queue[tuple[str, dict[str, Any]]]]] = defaultdict(set)
+        self._queue_size = queue_size
+
+    async def publish(self, channel: str, message: dict[str, Any]) -> None:
+        for queue in list(self._subscribers.get(channel, ())):
+            if queue.full():
+                with contextlib.suppress(asyncio.QueueEmpty):
+                    queue.get_nowait()
+            queue.put_nowait((channel, message))
+
+    async def subscribe(self, channels: Iterable[str]) -> AsyncIterator[tuple[str, dict[str, Any]]]:
+        queue: asyncio.Queue[tuple[str, dict[str, Any]]] = asyncio.Queue(self._queue_size)
+        names = list(channels)
+        for name in names:
+            self._subscribers[name].add(queue)
+        try:
+            while True:
+                yield await queue.get()
+        finally:
+            for name in names:
+                self._subscribers[name].discard(queue)
+                if not self._subscribers[name]:
+                    del self._subscribers[name]
+
+    def subscriber_count(self, channel: str) -> int:
+        return len(self._subscribers.get(channel, ()))
+
+    async def close(self) -> None:
+        self._subscribers.clear()
+
+
+class RedisBroker:
+    """Redis pub/sub, so an event published by one process reaches every ``serve`` process."""
+
+    def __init__(self, url: str, prefix: str = "porina:") -> None:
+        self._redis = aioredis.from_url(url)
+        self._prefix = prefix
+
+    async def publish(self, channel: str, message: dict[str, Any]) -> None:
+        await self._redis.publish(self._prefix + channel, msgspec.json.encode(message))
+
+    async def subscribe(self, channels: Iterable[str]) -> AsyncIterator[tuple[str, dict[str, Any]]]:
+        pubsub = self._redis.pubsub()
+        await pubsub.subscribe(*[self._prefix + name for name in channels])
+        try:
+            async for raw in pubsub.listen():
+                if raw.get("type") != "message":
+                    continue
+                name = raw["channel"].decode()[len(self._prefix) :]
+                yield name, msgspec.json.decode(raw["data"])
+        finally:
+            with contextlib.suppress(Exception):
+                await pubsub.aclose()
+
+    async def close(self) -> None:
+        await self._redis.aclose()

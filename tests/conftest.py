@@ -1,0 +1,132 @@
+"""Test harness: a real database per test (SQLite file, or PostgreSQL with PORINA_TEST_DATABASE_URL),
+built by the real migrations, and an HTTP client that lets background jobs settle after each
+request so tests see what a person would see a moment later."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from porina.app import create_app
+from porina.services import Services, build
+from porina.settings import Settings
+from porina.storage import migrate
+from porina.storage.models import metadata
+
+from .factories import Factory
+
+PG_URL = os.environ.get("PORINA_TEST_DATABASE_URL", "")
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def _pg_reachable(url: str) -> str | None:
+    import asyncio  # noqa: PLC0415
+
+    async def probe() -> None:
+        engine = create_async_engine(url)
+        try:
+            async with engine.connect() as conn:
+                await conn.execute(text("select 1"))
+        finally:
+            await engine.dispose()
+
+    try:
+        asyncio.run(probe())
+    except Exception as exc:
+        return repr(exc)
+    return None
+
+
+@pytest.fixture(scope="session")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path | str]:
+    """The migrated schema: a SQLite file to copy, or the PostgreSQL URL, migrated once."""
+    if PG_URL:
+        problem = _pg_reachable(PG_URL)
+        if problem:
+            if IN_CI:
+                pytest.fail(f"PostgreSQL at {PG_URL} is required in CI: {problem}")
+            pytest.skip(f"PostgreSQL not reachable at {PG_URL} ({problem}); start it to run this suite")
+        _reset_pg(PG_URL)
+        migrate.upgrade(PG_URL)
+        yield PG_URL
+        return
+    path = tmp_path_factory.mktemp("template") / "porina.db"
+    migrate.upgrade(f"sqlite+aiosqlite:///{path}")
+    yield path
+
+
+def _reset_pg(url: str) -> None:
+    import asyncio  # noqa: PLC0415
+
+    async def go() -> None:
+        engine = create_async_engine(url)
+        async with engine.begin() as conn:
+            await conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+            await conn.execute(text("CREATE SCHEMA public"))
+        await engine.dispose()
+
+    asyncio.run(go())
+
+
+async def _truncate_pg(url: str) -> None:
+    engine = create_async_engine(url)
+    names = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
+    async with engine.begin() as conn:
+        await conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    await engine.dispose()
+
+
+@pytest.fixture
+def settings(tmp_path: Path, template: Path | str) -> Settings:
+    if isinstance(template, str):
+        url = template
+    else:
+        target = tmp_path / "porina.db"
+        shutil.copyfile(template, target)
+        url = f"sqlite+aiosqlite:///{target}"
+    return Settings(
+        data_dir=tmp_path,
+        database_url=url,
+        base_url="http://testserver.local",
+        rate_limits=False,
+        run_jobs_in_process=False,
+        secret_key="test-secret",
+    )
+
+
+@pytest.fixture
+async def services(settings: Settings) -> AsyncIterator[Services]:
+    if settings.database_url.startswith("postgresql"):
+        await _truncate_pg(settings.database_url)
+    svc = build(settings)
+    yield svc
+    await svc.stop()
+
+
+@pytest.fixture
+def app(services: Services) -> Litestar:
+    return create_app(services=services)
+
+
+@pytest.fixture
+async def client(app: Litestar, services: Services) -> AsyncIterator[httpx.AsyncClient]:
+    async def settle(response: httpx.Response) -> None:
+        await services.runner.drain()
+
+    async with AsyncTestClient(app, base_url="http://testserver.local") as test_client:
+        test_client.event_hooks["response"].append(settle)
+        yield test_client
+
+
+@pytest.fixture
+def make(services: Services, client: httpx.AsyncClient) -> Factory:
+    return Factory(services, client)
