@@ -1,0 +1,96 @@
+"""Creating notifications: the one writer every action uses.
+
+A notification is not created when the recipient is the actor, blocks or is blocked by the
+actor, mutes the actor with notifications hidden, or has muted the thread. ``dedupe_key``
+makes creation idempotent (a retried job never notifies twice). The ``group_key`` groups
+favourites and reblogs of one status (and follows) as Mastodon 4.3's grouped notifications do.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from sqlalchemy import and_, exists, or_, select
+from sqlalchemy.exc import IntegrityError
+
+from porina.accounts.models import Block, Mute
+from porina.core.clock import now
+from porina.core.ids import new_id
+from porina.interactions.models import Notification, StatusMute
+from porina.storage.db import Tx
+from porina.streaming import publish
+
+NotificationType = Literal[
+    "mention", "status", "reblog", "follow", "follow_request", "favourite", "poll", "update",
+    "quote", "quoted_update", "admin.sign_up", "admin.report",
+]
+GROUPED = {"favourite", "reblog", "follow"}
+
+
+def group_key(kind: str, notification_id: int, status_id: int | None) -> str:
+    if kind in {"favourite", "reblog"} and status_id is not None:
+        return f"{kind}-{status_id}"
+    if kind == "follow":
+        return "follow"
+    return f"ungrouped-{notification_id}"
+
+
+async def _suppressed(tx: Tx, recipient_id: int, from_account_id: int, thread_id: int | None) -> bool:
+    blocked = exists().where(
+        or_(
+            and_(Block.account_id == recipient_id, Block.target_account_id == from_account_id),
+            and_(Block.account_id == from_account_id, Block.target_account_id == recipient_id),
+        )
+    )
+    muted = exists().where(
+        Mute.account_id == recipient_id,
+        Mute.target_account_id == from_account_id,
+        Mute.hide_notifications.is_(True),
+        or_(Mute.expires_at.is_(None), Mute.expires_at > now()),
+    )
+    checks = [blocked, muted]
+    if thread_id is not None:
+        checks.append(exists().where(StatusMute.account_id == recipient_id, StatusMute.thread_id == thread_id))
+    return bool(await tx.session.scalar(select(or_(*checks))))
+
+
+async def notify(
+    tx: Tx,
+    recipient_id: int,
+    from_account_id: int,
+    kind: NotificationType,
+    *,
+    status_id: int | None = None,
+    thread_id: int | None = None,
+    report_id: int | None = None,
+    dedupe: str | None = None,
+) -> Notification | None:
+    """Create a notification unless the recipient would not want it; returns it or None."""
+    if recipient_id == from_account_id and kind not in {"poll", "admin.report", "admin.sign_up"}:
+        return None
+    if kind not in {"poll"} and await _suppressed(tx, recipient_id, from_account_id, thread_id):
+        return None
+    key = dedupe or f"{kind}:{from_account_id}:{status_id or report_id or ''}"
+    if await tx.session.scalar(
+        select(Notification.id).where(Notification.account_id == recipient_id, Notification.dedupe_key == key)
+    ):
+        return None
+    nid = new_id()
+    note = Notification(
+        id=nid,
+        account_id=recipient_id,
+        from_account_id=from_account_id,
+        type=kind,
+        status_id=status_id,
+        report_id=report_id,
+        group_key=group_key(kind, nid, status_id),
+        created_at=now(),
+        dedupe_key=key,
+    )
+    try:
+        async with tx.session.begin_nested():
+            tx.session.add(note)
+    except IntegrityError:
+        return None
+    publish.after_commit(tx, f"user:{recipient_id}", "notification", notification_id=nid)
+    return note
