@@ -12,6 +12,9 @@ from types import ModuleType
 from typing import Any
 
 from litestar import Litestar
+from litestar.config.csrf import CSRFConfig
+from litestar.contrib.jinja import JinjaTemplateEngine
+from litestar.template.config import TemplateConfig
 from litestar.static_files import create_static_files_router
 
 from porina import settings as settings_module
@@ -21,6 +24,9 @@ from porina.services import Services, build
 from porina.settings import Settings
 
 log = logging.getLogger(__name__)
+
+# Bearer-token APIs are not cookie-authenticated, so CSRF does not apply to them.
+CSRF_EXEMPT = [r"^/api/", r"^/oauth/token", r"^/oauth/revoke", r"^/\.well-known/", r"^/nodeinfo/"]
 
 
 def _modules(package: ModuleType) -> list[ModuleType]:
@@ -74,6 +80,15 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         route_handlers=[*collect_routes("porina.api.mastodon", "porina.web"), static, media],
         exception_handlers=HANDLERS,
         middleware=[RateLimitMiddleware()],
+        template_config=TemplateConfig(directory=_web_dir() / "templates", engine=JinjaTemplateEngine),
+        csrf_config=CSRFConfig(
+            secret=settings.resolved_secret(),
+            cookie_name="porina_csrf",
+            cookie_secure=settings.base_url.startswith("https://"),
+            cookie_samesite="lax",
+            header_name="x-csrftoken",
+            exclude=CSRF_EXEMPT,
+        ),
         lifespan=[lifespan],
         openapi_config=None,
         debug=False,
@@ -82,8 +97,12 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     return app
 
 
+def _web_dir() -> Path:
+    return Path(__file__).parent / "web"
+
+
 def _static_dir() -> Path:
-    return Path(__file__).parent / "web" / "static"
+    return _web_dir() / "static"
 
 
 def app_from_env() -> Litestar:
