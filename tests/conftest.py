@@ -1,9 +1,10 @@
-"""Test harness: a real database per test (SQLite file, or PostgreSQL with PORINA_TEST_DATABASE_URL),
-built by the real migrations, and an HTTP client that lets background jobs settle after each
-request so tests see what a person would see a moment later."""
+"""Test harness: a real database per test (a SQLite file, or PostgreSQL when
+PORINA_TEST_DATABASE_URL is set), built by the real migrations, and an HTTP client that lets
+background jobs settle after each request so tests see what a person would see a moment later."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 from collections.abc import AsyncIterator, Iterator
@@ -29,8 +30,6 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
 def _pg_reachable(url: str) -> str | None:
-    import asyncio  # noqa: PLC0415
-
     async def probe() -> None:
         engine = create_async_engine(url)
         try:
@@ -54,7 +53,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path | str]:
         if problem:
             if IN_CI:
                 pytest.fail(f"PostgreSQL at {PG_URL} is required in CI: {problem}")
-            pytest.skip(f"PostgreSQL not reachable at {PG_URL} ({problem}); start it to run this suite")
+            pytest.skip(f"PostgreSQL not reachable at {PG_URL} ({problem}); start it to run these")
         _reset_pg(PG_URL)
         migrate.upgrade(PG_URL)
         yield PG_URL
@@ -65,8 +64,6 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path | str]:
 
 
 def _reset_pg(url: str) -> None:
-    import asyncio  # noqa: PLC0415
-
     async def go() -> None:
         engine = create_async_engine(url)
         async with engine.begin() as conn:

@@ -13,11 +13,16 @@ from porina.cli import admin, demo_cmd, runtime
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="porina", description="Porina: a social platform for businesses and their audiences.")
+    parser = argparse.ArgumentParser(
+        prog="porina", description="Porina: a social platform for businesses and their audiences."
+    )
     parser.add_argument("--version", action="version", version=f"porina {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    serve = sub.add_parser("serve", help="serve HTTP (API, streaming, pages); runs jobs in-process unless PORINA_RUN_JOBS_IN_PROCESS=false")
+    serve = sub.add_parser(
+        "serve",
+        help="serve HTTP (API, streaming, pages) and, by default, background jobs",
+    )
     serve.add_argument("--host", help="listen address (default PORINA_HOST)")
     serve.add_argument("--port", type=int, help="listen port (default PORINA_PORT)")
     serve.add_argument("--workers", type=int, help="HTTP worker processes (default PORINA_WORKERS)")
@@ -31,7 +36,9 @@ def _parser() -> argparse.ArgumentParser:
     migrate.set_defaults(run=runtime.migrate)
 
     demo = sub.add_parser("demo", help="seed a small demo world")
-    demo.add_argument("--if-empty", action="store_true", help="only when the database has no accounts")
+    demo.add_argument(
+        "--if-empty", action="store_true", help="only when the database has no accounts"
+    )
     demo.set_defaults(run=demo_cmd.demo)
 
     admin.add_parser(sub)

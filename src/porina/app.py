@@ -14,8 +14,8 @@ from typing import Any
 from litestar import Litestar
 from litestar.config.csrf import CSRFConfig
 from litestar.contrib.jinja import JinjaTemplateEngine
-from litestar.template.config import TemplateConfig
 from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
 
 from porina import settings as settings_module
 from porina.api.mastodon.errors import HANDLERS
@@ -70,17 +70,24 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             await svc.stop()
 
     static = create_static_files_router(
-        path="/static", directories=[_static_dir()],
-        name="static", include_in_schema=False,
+        path="/static",
+        directories=[_static_dir()],
+        name="static",
+        include_in_schema=False,
     )
     media = create_static_files_router(
-        path="/media", directories=[settings.media_dir], name="media", include_in_schema=False,
+        path="/media",
+        directories=[settings.media_dir],
+        name="media",
+        include_in_schema=False,
     )
     app = Litestar(
         route_handlers=[*collect_routes("porina.api.mastodon", "porina.web"), static, media],
-        exception_handlers=HANDLERS,
+        exception_handlers=HANDLERS,  # type: ignore[arg-type]
         middleware=[RateLimitMiddleware()],
-        template_config=TemplateConfig(directory=_web_dir() / "templates", engine=JinjaTemplateEngine),
+        template_config=TemplateConfig(
+            directory=_web_dir() / "templates", engine=JinjaTemplateEngine
+        ),
         csrf_config=CSRFConfig(
             secret=settings.resolved_secret(),
             cookie_name="porina_csrf",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -20,9 +21,32 @@ from porina.storage.db import Tx
 
 USERNAME = re.compile(r"^[A-Za-z0-9_]{1,30}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$|^[^@\s]+@localhost$")
-RESERVED = frozenset({"admin", "root", "support", "help", "porina", "api", "oauth", "web",
-                      "static", "media", "settings", "about", "explore", "tags", "users", "auth",
-                      "well-known", "nodeinfo", "inbox", "outbox", "actor", "system"})
+RESERVED = frozenset(
+    {
+        "admin",
+        "root",
+        "support",
+        "help",
+        "porina",
+        "api",
+        "oauth",
+        "web",
+        "static",
+        "media",
+        "settings",
+        "about",
+        "explore",
+        "tags",
+        "users",
+        "auth",
+        "well-known",
+        "nodeinfo",
+        "inbox",
+        "outbox",
+        "actor",
+        "system",
+    }
+)
 MIN_PASSWORD = 8
 
 
@@ -42,13 +66,17 @@ class NewAccount:
 
 def _check(new: NewAccount) -> None:
     if not USERNAME.match(new.username):
-        raise InvalidAccountField("Validation failed: Username must contain only letters, numbers and underscores")
+        raise InvalidAccountField(
+            "Validation failed: Username must contain only letters, numbers and underscores"
+        )
     if new.username.lower() in RESERVED and not new.allow_reserved:
         raise UsernameTaken("Validation failed: Username is reserved")
     if not EMAIL.match(new.email) or len(new.email) > 255:
         raise InvalidAccountField("Validation failed: Email is invalid")
     if len(new.password) < MIN_PASSWORD:
-        raise InvalidAccountField("Validation failed: Password is too short (minimum is 8 characters)")
+        raise InvalidAccountField(
+            "Validation failed: Password is too short (minimum is 8 characters)"
+        )
     if len(new.password) > 1024:
         raise InvalidAccountField("Validation failed: Password is too long")
     if new.role not in {"user", "moderator", "admin"}:
@@ -62,7 +90,9 @@ async def create_account(tx: Tx, new: NewAccount) -> tuple[Account, User]:
     _check(new)
     session = tx.session
     taken = await session.scalar(
-        select(Account.id).where(func.lower(Account.username) == new.username.lower(), Account.domain.is_(None))
+        select(Account.id).where(
+            func.lower(Account.username) == new.username.lower(), Account.domain.is_(None)
+        )
     )
     if taken is not None:
         raise UsernameTaken("Validation failed: Username has already been taken")
@@ -100,14 +130,27 @@ async def create_account(tx: Tx, new: NewAccount) -> tuple[Account, User]:
     await session.flush()
     session.add(user)
     await session.flush()
-    record(tx, "account:account:create", Actor(account.id, user.id), target_type="account",
-           target_id=account.id, target_account_id=account.id)
+    record(
+        tx,
+        "account:account:create",
+        Actor(account.id, user.id),
+        target_type="account",
+        target_id=account.id,
+        target_account_id=account.id,
+    )
     return account, user
 
 
-async def create_oauth_app(tx: Tx, name: str, redirect_uris: str, scopes: str,
-                           website: str | None = None, *, first_party: bool = False,
-                           owner_user_id: int | None = None) -> OAuthApp:
+async def create_oauth_app(
+    tx: Tx,
+    name: str,
+    redirect_uris: str,
+    scopes: str,
+    website: str | None = None,
+    *,
+    first_party: bool = False,
+    owner_user_id: int | None = None,
+) -> OAuthApp:
     if not name.strip() or len(name) > 255:
         raise InvalidAccountField("Validation failed: Application name can't be blank")
     try:
@@ -131,8 +174,9 @@ async def create_oauth_app(tx: Tx, name: str, redirect_uris: str, scopes: str,
     return app
 
 
-async def issue_token(tx: Tx, *, user: User | None, app_id: int | None, scopes: str,
-                      account_id: int | None = None) -> tuple[str, OAuthToken]:
+async def issue_token(
+    tx: Tx, *, user: User | None, app_id: int | None, scopes: str, account_id: int | None = None
+) -> tuple[str, OAuthToken]:
     """A new access token; the plaintext is returned once and only its hash is stored."""
     plain = new_secret()
     token = OAuthToken(

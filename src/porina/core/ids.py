@@ -12,27 +12,35 @@ import threading
 import time
 from datetime import datetime
 
-_lock = threading.Lock()
-_last_ms = 0
-_seq = secrets.randbelow(1 << 16)
+
+class _Generator:
+    """Monotonic within a process: the same millisecond bumps the sequence."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._last_ms = 0
+        self._seq = secrets.randbelow(1 << 16)
+
+    def next(self, at: datetime | None) -> int:
+        ms = int(at.timestamp() * 1000) if at is not None else int(time.time() * 1000)
+        with self._lock:
+            if at is not None:
+                return (ms << 16) | secrets.randbelow(1 << 16)
+            if ms <= self._last_ms:
+                self._seq = (self._seq + 1) & 0xFFFF
+                ms = self._last_ms + (1 if self._seq == 0 else 0)
+            else:
+                self._seq = secrets.randbelow(1 << 8)
+            self._last_ms = ms
+            return (ms << 16) | self._seq
+
+
+_generator = _Generator()
 
 
 def new_id(at: datetime | None = None) -> int:
     """A fresh id; ``at`` places it at a given time (used for imported or back-dated rows)."""
-    global _last_ms, _seq
-    ms = int(at.timestamp() * 1000) if at is not None else int(time.time() * 1000)
-    with _lock:
-        if at is None and ms <= _last_ms:
-            ms = _last_ms
-        if ms == _last_ms:
-            _seq = (_seq + 1) & 0xFFFF
-            if _seq == 0 and at is None:
-                ms += 1
-        else:
-            _seq = secrets.randbelow(1 << 8)
-        if at is None:
-            _last_ms = ms
-        return (ms << 16) | _seq
+    return _generator.next(at)
 
 
 def id_at(moment: datetime) -> int:

@@ -12,6 +12,7 @@ Domains register handlers with ``@handler("kind")``; this module never imports a
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import socket
@@ -184,10 +185,8 @@ class Runner:
                 worked = False
             if not worked:
                 self._wake.clear()
-                try:
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), timeout=1.0)
-                except TimeoutError:
-                    pass
 
     def start(self) -> None:
         self._stopping = False
@@ -213,7 +212,9 @@ async def failed_jobs(db: Database, limit: int = 100) -> list[Job]:
 async def retry_failed(db: Database, job_id: int | None = None) -> int:
     """Put failed jobs (one, or all) back in the queue. Returns how many."""
     async with db.transaction() as tx:
-        condition = and_(Job.state == "failed", Job.id == job_id) if job_id else Job.state == "failed"
+        condition = (
+            and_(Job.state == "failed", Job.id == job_id) if job_id else Job.state == "failed"
+        )
         result = await tx.session.execute(
             update(Job).where(condition).values(state="queued", attempts=0, run_at=now())
         )
@@ -224,4 +225,3 @@ async def pending_count(db: Database) -> int:
     async with db.read() as session:
         query = select(func.count()).select_from(Job).where(Job.state == "queued")
         return int(await session.scalar(query) or 0)
-

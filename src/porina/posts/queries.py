@@ -48,17 +48,20 @@ class ViewerState:
     votes: dict[int, list[int]] = field(default_factory=dict)
 
 
-S = aliased(Status, name="s")
+S: type[Status] = aliased(Status, name="s")
 A = aliased(Account, name="a")
 P = aliased(Poll, name="p")
 APP = aliased(OAuthApp, name="app")
-R = aliased(Status, name="r")
+R: type[Status] = aliased(Status, name="r")
 RA = aliased(Account, name="ra")
 RP = aliased(Poll, name="rp")
 RAPP = aliased(OAuthApp, name="rapp")
 
 
-def bundle_select(viewer_id: int | None) -> Select[Any]:
+BundleSelect = Select[Status, Account, Poll, OAuthApp, Status, Account, Poll, OAuthApp]
+
+
+def bundle_select(viewer_id: int | None) -> BundleSelect:
     """Statuses ``S`` with everything needed to render them, visible to ``viewer_id``.
     Callers add their own ``where``/``order_by``/``limit`` on ``S``."""
     return (
@@ -81,20 +84,27 @@ def to_bundle(row: Sequence[Any]) -> Bundle:
     return Bundle(StatusRow(s, a, p, app), reblog)
 
 
-async def bundles(session: AsyncSession, query: Select[Any]) -> list[Bundle]:
+async def bundles(session: AsyncSession, query: BundleSelect) -> list[Bundle]:
     return [to_bundle(row) for row in (await session.execute(query)).all()]
 
 
-async def bundles_by_id(session: AsyncSession, viewer_id: int | None, ids: Iterable[int]) -> list[Bundle]:
+async def bundles_by_id(
+    session: AsyncSession, viewer_id: int | None, ids: Iterable[int]
+) -> list[Bundle]:
     """Visible statuses among ``ids``, in the order given."""
     wanted = list(dict.fromkeys(ids))
     if not wanted:
         return []
-    found = {b.entry.status.id: b for b in await bundles(session, bundle_select(viewer_id).where(S.id.in_(wanted)))}
+    found = {
+        b.entry.status.id: b
+        for b in await bundles(session, bundle_select(viewer_id).where(S.id.in_(wanted)))
+    }
     return [found[i] for i in wanted if i in found]
 
 
-async def viewer_state(session: AsyncSession, viewer_id: int | None, items: Sequence[Bundle]) -> ViewerState:
+async def viewer_state(
+    session: AsyncSession, viewer_id: int | None, items: Sequence[Bundle]
+) -> ViewerState:
     """What the viewer did to the shown statuses, in one UNION query."""
     state = ViewerState()
     if viewer_id is None or not items:
@@ -110,7 +120,11 @@ async def viewer_state(session: AsyncSession, viewer_id: int | None, items: Sequ
             Bookmark.account_id == viewer_id, Bookmark.status_id.in_(ids)
         ),
         select(literal("r"), Status.reblog_of_id, literal(0)).where(
-            and_(Status.account_id == viewer_id, Status.reblog_of_id.in_(ids), Status.deleted_at.is_(None))
+            and_(
+                Status.account_id == viewer_id,
+                Status.reblog_of_id.in_(ids),
+                Status.deleted_at.is_(None),
+            )
         ),
         select(literal("p"), StatusPin.status_id, literal(0)).where(
             StatusPin.account_id == viewer_id, StatusPin.status_id.in_(ids)
@@ -126,10 +140,17 @@ async def viewer_state(session: AsyncSession, viewer_id: int | None, items: Sequ
             )
         )
     for kind, target, extra in (await session.execute(union_all(*parts))).all():
+        if target is None:
+            continue
         if kind == "v":
             state.votes.setdefault(int(target), []).append(int(extra))
             continue
-        bucket = {"f": state.favourited, "b": state.bookmarked, "r": state.reblogged,
-                  "p": state.pinned, "m": state.muted_threads}[kind]
+        bucket = {
+            "f": state.favourited,
+            "b": state.bookmarked,
+            "r": state.reblogged,
+            "p": state.pinned,
+            "m": state.muted_threads,
+        }[kind]
         bucket.add(int(target))
     return state

@@ -26,16 +26,9 @@ from porina.posts.models import Mention, Status
 PUBLIC = ("public", "unlisted")
 
 
-class _StatusCols:
-    """Duck type for ``Status`` or an alias of it."""
-
-    id: InstrumentedAttribute[int]
-    account_id: InstrumentedAttribute[int]
-    visibility: InstrumentedAttribute[str]
-    deleted_at: InstrumentedAttribute[object]
-
-
-def blocked_either_way(viewer_id: int, author_col: ColumnElement[int]) -> ColumnElement[bool]:
+def blocked_either_way(
+    viewer_id: int, author_col: ColumnElement[int] | InstrumentedAttribute[int]
+) -> ColumnElement[bool]:
     return exists().where(
         or_(
             and_(Block.account_id == author_col, Block.target_account_id == viewer_id),
@@ -44,9 +37,9 @@ def blocked_either_way(viewer_id: int, author_col: ColumnElement[int]) -> Column
     )
 
 
-def visible_clause(status: type[Status] | object, viewer_id: int | None) -> ColumnElement[bool]:
-    """SQL condition: ``status`` (the model or an alias) is visible to ``viewer_id``."""
-    s: _StatusCols = status  # type: ignore[assignment]
+def visible_clause(status: type[Status], viewer_id: int | None) -> ColumnElement[bool]:
+    """SQL condition: ``status`` (the model or an alias of it) is visible to ``viewer_id``."""
+    s = status
     author_ok = ~exists().where(Account.id == s.account_id, Account.suspended_at.is_not(None))
     alive = and_(s.deleted_at.is_(None), author_ok)
     if viewer_id is None:
@@ -56,7 +49,7 @@ def visible_clause(status: type[Status] | object, viewer_id: int | None) -> Colu
         Follow.account_id == viewer_id, Follow.target_account_id == s.account_id
     )
     others = and_(
-        ~blocked_either_way(viewer_id, s.account_id),  # type: ignore[arg-type]
+        ~blocked_either_way(viewer_id, s.account_id),
         or_(
             s.visibility.in_(PUBLIC),
             and_(s.visibility == "private", or_(follows, mentioned)),
@@ -102,7 +95,9 @@ async def facts_for(session: AsyncSession, viewer_id: int | None, status: Status
     row = (
         await session.execute(
             select(
-                exists().where(Follow.account_id == viewer_id, Follow.target_account_id == status.account_id),
+                exists().where(
+                    Follow.account_id == viewer_id, Follow.target_account_id == status.account_id
+                ),
                 exists().where(Mention.status_id == status.id, Mention.account_id == viewer_id),
                 blocked_either_way(viewer_id, Account.id),
                 Account.suspended_at.is_not(None),
@@ -119,6 +114,3 @@ async def is_visible(session: AsyncSession, viewer_id: int | None, status: Statu
         return True
     target = await session.get(Status, status.reblog_of_id)
     return target is not None and await is_visible(session, viewer_id, target)
-
-
-

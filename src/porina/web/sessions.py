@@ -41,9 +41,9 @@ async def current_user(request: Request[Any, Any, Any]) -> tuple[User, Account] 
                     .where(WebSession.id_hash == digest(raw))
                 )
             ).first()
-        if row is not None and not row[0].disabled and row[1].suspended_at is None:
-            if row[2] + LIFETIME > now():
-                found = (row[0], row[1])
+        alive = row is not None and not row[0].disabled and row[1].suspended_at is None
+        if row is not None and alive and row[2] + LIFETIME > now():
+            found = (row[0], row[1])
     request.scope.setdefault("state", {})["porina_user"] = found
     return found
 
@@ -53,13 +53,27 @@ async def sign_in(svc: Services, user: User, user_agent: str = "") -> Cookie:
     raw = new_secret()
     moment = now()
     async with svc.db.transaction() as tx:
-        tx.session.add(WebSession(id_hash=digest(raw), user_id=user.id, created_at=moment,
-                                  last_seen_at=moment, user_agent=user_agent[:500]))
+        tx.session.add(
+            WebSession(
+                id_hash=digest(raw),
+                user_id=user.id,
+                created_at=moment,
+                last_seen_at=moment,
+                user_agent=user_agent[:500],
+            )
+        )
         db_user = await tx.session.get(User, user.id)
         if db_user is not None:
             db_user.last_sign_in_at = moment
-    return Cookie(key=COOKIE, value=raw, httponly=True, samesite="lax", secure=_secure(svc),
-                  max_age=int(LIFETIME.total_seconds()), path="/")
+    return Cookie(
+        key=COOKIE,
+        value=raw,
+        httponly=True,
+        samesite="lax",
+        secure=_secure(svc),
+        max_age=int(LIFETIME.total_seconds()),
+        path="/",
+    )
 
 
 async def sign_out(svc: Services, request: Request[Any, Any, Any], response: Response[Any]) -> None:

@@ -50,7 +50,7 @@ def bearer(conn: ASGIConnection[Any, Any, Any, Any]) -> str | None:
     header = conn.headers.get("authorization", "")
     if header[:7].lower() == "bearer ":
         return header[7:].strip() or None
-    token = conn.query_params.get("access_token")
+    token: str | None = conn.query_params.get("access_token")
     if token:
         return token
     protocol = conn.headers.get("sec-websocket-protocol")
@@ -72,7 +72,14 @@ async def load_viewer(svc: Services, token: str) -> Viewer | None:
     async with svc.db.read() as session:
         row = (
             await session.execute(
-                select(OAuthToken, User.role, User.locale, User.disabled, User.account_id, Account.suspended_at)
+                select(
+                    OAuthToken,
+                    User.role,
+                    User.locale,
+                    User.disabled,
+                    User.account_id,
+                    Account.suspended_at,
+                )
                 .outerjoin(User, User.id == OAuthToken.user_id)
                 .outerjoin(Account, Account.id == User.account_id)
                 .where(OAuthToken.token_hash == hashed, OAuthToken.revoked_at.is_(None))

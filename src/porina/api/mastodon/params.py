@@ -8,6 +8,7 @@ folds all of that into one nested mapping with typed getters that raise 422 on b
 
 from __future__ import annotations
 
+import builtins
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -40,7 +41,11 @@ def _insert(target: dict[str, Any], path: list[str], value: Any) -> None:
             if last:
                 node.append(value)
                 return
-            if nxt and nxt != "" and (not node or not isinstance(node[-1], dict) or nxt in node[-1]):
+            if (
+                nxt
+                and nxt != ""
+                and (not node or not isinstance(node[-1], dict) or nxt in node[-1])
+            ):
                 node.append({})
             elif not node:
                 node.append({} if nxt != "" else [])
@@ -70,7 +75,7 @@ def fold(pairs: Iterable[tuple[str, Any]]) -> dict[str, Any]:
 class Params:
     """Typed access to a folded parameter mapping."""
 
-    def __init__(self, data: Mapping[str, Any]) -> None:
+    def __init__(self, data: Mapping[builtins.str, Any]) -> None:
         self.data = dict(data)
 
     @classmethod
@@ -82,13 +87,19 @@ class Params:
         data.update({k: v for k, v in request.path_params.items()})
         return cls(data)
 
-    def has(self, name: str) -> bool:
+    def has(self, name: builtins.str) -> builtins.bool:
         return name in self.data and self.data[name] is not None
 
-    def raw(self, name: str) -> Any:
+    def raw(self, name: builtins.str) -> Any:
         return self.data.get(name)
 
-    def str(self, name: str, default: str | None = None, *, max_len: int | None = None) -> str | None:
+    def str(
+        self,
+        name: builtins.str,
+        default: builtins.str | None = None,
+        *,
+        max_len: builtins.int | None = None,
+    ) -> builtins.str | None:
         value = self.data.get(name)
         if value is None:
             return default
@@ -100,11 +111,13 @@ class Params:
             raise Unprocessable(f"Validation failed: {name} is too long (maximum is {max_len})")
         return value
 
-    def text(self, name: str, default: str = "", *, max_len: int | None = None) -> str:
+    def text(
+        self, name: builtins.str, default: builtins.str = "", *, max_len: builtins.int | None = None
+    ) -> builtins.str:
         value = self.str(name, default, max_len=max_len)
         return value if value is not None else default
 
-    def bool(self, name: str, default: bool = False) -> bool:
+    def bool(self, name: builtins.str, default: builtins.bool = False) -> builtins.bool:
         value = self.data.get(name)
         if value is None:
             return default
@@ -120,10 +133,17 @@ class Params:
                 return False
         raise Unprocessable(f"Validation failed: {name} must be true or false")
 
-    def opt_bool(self, name: str) -> bool | None:
+    def opt_bool(self, name: builtins.str) -> builtins.bool | None:
         return self.bool(name) if self.has(name) else None
 
-    def int(self, name: str, default: int | None = None, *, lo: int | None = None, hi: int | None = None) -> int | None:
+    def int(
+        self,
+        name: builtins.str,
+        default: builtins.int | None = None,
+        *,
+        lo: builtins.int | None = None,
+        hi: builtins.int | None = None,
+    ) -> builtins.int | None:
         value = self.data.get(name)
         if value is None or value == "":
             return default
@@ -137,7 +157,7 @@ class Params:
             raise Unprocessable(f"Validation failed: {name} is out of range")
         return number
 
-    def limit(self, default: int = 20, maximum: int = 40) -> int:
+    def limit(self, default: builtins.int = 20, maximum: builtins.int = 40) -> builtins.int:
         """Mastodon clamps ``limit`` instead of refusing it."""
         try:
             number = self.int("limit", default)
@@ -145,7 +165,7 @@ class Params:
             number = default
         return max(1, min(number or default, maximum))
 
-    def id(self, name: str) -> int | None:
+    def id(self, name: builtins.str) -> builtins.int | None:
         """An id parameter; a malformed one is treated as naming nothing (404 upstream)."""
         value = self.data.get(name)
         if value is None or value == "":
@@ -155,7 +175,7 @@ class Params:
             raise Unprocessable(f"Validation failed: {name} is not a valid id")
         return parsed
 
-    def list(self, name: str) -> list[Any]:
+    def list(self, name: builtins.str) -> builtins.list[Any]:
         value = self.data.get(name)
         if value is None or value == "":
             return []
@@ -165,19 +185,23 @@ class Params:
             return [value[k] for k in sorted(value, key=lambda k: (len(k), k))]
         return [value]
 
-    def str_list(self, name: str, *, max_items: int | None = None) -> list[str]:
+    def str_list(
+        self, name: builtins.str, *, max_items: builtins.int | None = None
+    ) -> builtins.list[builtins.str]:
         items = self.list(name)
         if max_items is not None and len(items) > max_items:
             raise Unprocessable(f"Validation failed: too many {name} (maximum is {max_items})")
-        out: list[str] = []
+        out: builtins.list[builtins.str] = []
         for item in items:
             if isinstance(item, bool | dict | list) or item is None:
                 raise Unprocessable(f"Validation failed: {name} must be a list of text")
             out.append(str(item))
         return out
 
-    def id_list(self, name: str, *, max_items: int | None = None) -> list[int]:
-        out: list[int] = []
+    def id_list(
+        self, name: builtins.str, *, max_items: builtins.int | None = None
+    ) -> builtins.list[builtins.int]:
+        out: builtins.list[builtins.int] = []
         for item in self.str_list(name, max_items=max_items):
             parsed = parse_id(item)
             if parsed is None:
@@ -185,7 +209,7 @@ class Params:
             out.append(parsed)
         return out
 
-    def sub(self, name: str) -> Params:
+    def sub(self, name: builtins.str) -> Params:
         value = self.data.get(name)
         if value is None:
             return Params({})
@@ -193,7 +217,7 @@ class Params:
             raise Unprocessable(f"Validation failed: {name} must be an object")
         return Params(value)
 
-    def file(self, name: str) -> UploadFile | None:
+    def file(self, name: builtins.str) -> UploadFile | None:
         value = self.data.get(name)
         if value is None or value == "":
             return None

@@ -14,9 +14,17 @@ from typing import Any
 import msgspec
 from litestar.datastructures import MutableScopeHeaders
 from litestar.middleware import ASGIMiddleware
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import (
+    ASGIApp,
+    HTTPResponseBodyEvent,
+    HTTPResponseStartEvent,
+    Message,
+    Receive,
+    Scope,
+    Send,
+)
 
-from porina.api.mastodon.auth import token_hash
+from porina.accounts.tokens import digest as token_hash
 
 WINDOW = 300
 MEDIA_WINDOW = 1800
@@ -81,7 +89,10 @@ class RateLimitMiddleware(ASGIMiddleware):
         if not who:
             client = scope.get("client")
             who = "ip:" + (client[0] if client else "?")
-        is_media = scope["method"] == "POST" and scope["path"].rstrip("/") in {"/api/v1/media", "/api/v2/media"}
+        is_media = scope.get("method") == "POST" and scope["path"].rstrip("/") in {
+            "/api/v1/media",
+            "/api/v2/media",
+        }
         if is_media:
             return "media:" + who, settings.media_limit_per_30min, MEDIA_WINDOW
         return who, settings.rate_limit_per_5min, WINDOW
@@ -91,5 +102,11 @@ async def _refuse(send: Send, headers: dict[str, str]) -> None:
     body = msgspec.json.encode({"error": "Too many requests"})
     raw = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
     raw += [(k.lower().encode(), v.encode()) for k, v in headers.items()]
-    await send({"type": "http.response.start", "status": 429, "headers": raw})
-    await send({"type": "http.response.body", "body": body})
+    start: HTTPResponseStartEvent = {
+        "type": "http.response.start",
+        "status": 429,
+        "headers": raw,
+    }
+    end: HTTPResponseBodyEvent = {"type": "http.response.body", "body": body, "more_body": False}
+    await send(start)
+    await send(end)
