@@ -68,12 +68,19 @@ class Factory:
         self.services = services
         self.client = client
 
-    async def person(self, username: str | None = None, *, scopes: str = "read write follow push",
-                     **fields: Any) -> Person:
+    async def person(
+        self, username: str | None = None, *, scopes: str = "read write follow push", **fields: Any
+    ) -> Person:
         name = username or f"person{next(_counter)}"
         async with self.services.db.transaction() as tx:
-            account, user = await create_account(tx, NewAccount(
-                username=name, email=f"{name}@example.com", password="correct horse battery",
-                **fields))
+            account, user = await create_account(
+                tx,
+                NewAccount(
+                    username=name,
+                    email=f"{name}@example.com",
+                    password="correct horse battery",
+                    **fields,
+                ),
+            )
             token, _ = await issue_token(tx, user=user, app_id=None, scopes=scopes)
         return Person(account, user, token, self.client)

@@ -160,7 +160,11 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
         default = Settings.__dataclass_fields__[name].default
         values[name] = _convert(name, raw, default)
         allowed = get_args(spec.type) if "Literal" in str(spec.type) else ()
-        choices = get_args(globals()[spec.type]) if isinstance(spec.type, str) and spec.type in globals() else allowed
+        choices = (
+            get_args(globals()[spec.type])
+            if isinstance(spec.type, str) and spec.type in globals()
+            else allowed
+        )
         if choices and values[name] not in choices:
             raise SettingsError(f"{key} must be one of {', '.join(choices)}, not {raw!r}")
     settings = Settings(**values)  # type: ignore[arg-type]

@@ -3,14 +3,46 @@
 from __future__ import annotations
 
 TOP = ("read", "write", "follow", "push", "profile", "admin:read", "admin:write")
-READ = ("accounts", "blocks", "bookmarks", "favourites", "filters", "follows", "lists",
-        "mutes", "notifications", "search", "statuses")
-WRITE = ("accounts", "blocks", "bookmarks", "conversations", "favourites", "filters", "follows",
-         "lists", "media", "mutes", "notifications", "reports", "statuses")
-ADMIN = ("accounts", "reports", "domain_allows", "domain_blocks", "ip_blocks",
-         "email_domain_blocks", "canonical_email_blocks")
-FOLLOW_GRANTS = frozenset({"read:blocks", "write:blocks", "read:follows", "write:follows",
-                           "read:mutes", "write:mutes"})
+READ = (
+    "accounts",
+    "blocks",
+    "bookmarks",
+    "favourites",
+    "filters",
+    "follows",
+    "lists",
+    "mutes",
+    "notifications",
+    "search",
+    "statuses",
+)
+WRITE = (
+    "accounts",
+    "blocks",
+    "bookmarks",
+    "conversations",
+    "favourites",
+    "filters",
+    "follows",
+    "lists",
+    "media",
+    "mutes",
+    "notifications",
+    "reports",
+    "statuses",
+)
+ADMIN = (
+    "accounts",
+    "reports",
+    "domain_allows",
+    "domain_blocks",
+    "ip_blocks",
+    "email_domain_blocks",
+    "canonical_email_blocks",
+)
+FOLLOW_GRANTS = frozenset(
+    {"read:blocks", "write:blocks", "read:follows", "write:follows", "read:mutes", "write:mutes"}
+)
 
 ALL: frozenset[str] = frozenset(
     [*TOP]

@@ -28,7 +28,9 @@ def add_parser(sub: Any) -> None:
     create.add_argument("--admin", action="store_true", help="give the admin role")
     create.add_argument("--locked", action="store_true", help="followers must be approved")
     create.add_argument("--bot", action="store_true", help="mark as an automated account")
-    create.add_argument("--token", action="store_true", help="print an access token (read write follow push)")
+    create.add_argument(
+        "--token", action="store_true", help="print an access token (read write follow push)"
+    )
     create.set_defaults(run=_create_account)
 
     failed = cmds.add_parser("failed-jobs", help="list background jobs that gave up")
@@ -52,11 +54,19 @@ def _create_account(settings: Settings, args: argparse.Namespace) -> int:
         svc = build(settings)
         try:
             async with svc.db.transaction() as tx:
-                account, user = await create_account(tx, NewAccount(
-                    username=args.username, email=args.email, password=args.password,
-                    display_name=args.display_name, role="admin" if args.admin else "user",
-                    locked=args.locked, bot=args.bot, allow_reserved=args.admin,
-                ))
+                account, user = await create_account(
+                    tx,
+                    NewAccount(
+                        username=args.username,
+                        email=args.email,
+                        password=args.password,
+                        display_name=args.display_name,
+                        role="admin" if args.admin else "user",
+                        locked=args.locked,
+                        bot=args.bot,
+                        allow_reserved=args.admin,
+                    ),
+                )
                 token = None
                 if args.token:
                     token, _ = await issue_token(tx, user=user, app_id=None, scopes=DEFAULT_SCOPES)

@@ -23,7 +23,10 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
     workers = args.workers or settings.workers
     if args.host:
         os.environ["PORINA_HOST"] = host
-    print(f"Porina is serving on http://{host}:{port}  (public address: {settings.base_url})", flush=True)
+    print(
+        f"Porina is serving on http://{host}:{port}  (public address: {settings.base_url})",
+        flush=True,
+    )
     Granian(
         "porina.app:app_from_env",
         address=host,
@@ -56,7 +59,9 @@ def worker(settings: Settings, args: argparse.Namespace) -> int:
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
         await svc.start(run_jobs=True)
-        print(f"porina worker {svc.runner.name} running {args.concurrency} jobs at once", flush=True)
+        print(
+            f"porina worker {svc.runner.name} running {args.concurrency} jobs at once", flush=True
+        )
         await stop.wait()
         await svc.stop()
 

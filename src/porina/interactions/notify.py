@@ -21,8 +21,18 @@ from porina.storage.db import Tx
 from porina.streaming import publish
 
 NotificationType = Literal[
-    "mention", "status", "reblog", "follow", "follow_request", "favourite", "poll", "update",
-    "quote", "quoted_update", "admin.sign_up", "admin.report",
+    "mention",
+    "status",
+    "reblog",
+    "follow",
+    "follow_request",
+    "favourite",
+    "poll",
+    "update",
+    "quote",
+    "quoted_update",
+    "admin.sign_up",
+    "admin.report",
 ]
 GROUPED = {"favourite", "reblog", "follow"}
 
@@ -35,7 +45,9 @@ def group_key(kind: str, notification_id: int, status_id: int | None) -> str:
     return f"ungrouped-{notification_id}"
 
 
-async def _suppressed(tx: Tx, recipient_id: int, from_account_id: int, thread_id: int | None) -> bool:
+async def _suppressed(
+    tx: Tx, recipient_id: int, from_account_id: int, thread_id: int | None
+) -> bool:
     blocked = exists().where(
         or_(
             and_(Block.account_id == recipient_id, Block.target_account_id == from_account_id),
@@ -50,7 +62,9 @@ async def _suppressed(tx: Tx, recipient_id: int, from_account_id: int, thread_id
     )
     checks = [blocked, muted]
     if thread_id is not None:
-        checks.append(exists().where(StatusMute.account_id == recipient_id, StatusMute.thread_id == thread_id))
+        checks.append(
+            exists().where(StatusMute.account_id == recipient_id, StatusMute.thread_id == thread_id)
+        )
     return bool(await tx.session.scalar(select(or_(*checks))))
 
 
@@ -72,7 +86,9 @@ async def notify(
         return None
     key = dedupe or f"{kind}:{from_account_id}:{status_id or report_id or ''}"
     if await tx.session.scalar(
-        select(Notification.id).where(Notification.account_id == recipient_id, Notification.dedupe_key == key)
+        select(Notification.id).where(
+            Notification.account_id == recipient_id, Notification.dedupe_key == key
+        )
     ):
         return None
     nid = new_id()

@@ -21,4 +21,6 @@ class AccountConversation(Base):
     unread: Mapped[bool] = mapped_column(Boolean, default=True)
     hidden: Mapped[bool] = mapped_column(Boolean, default=False)
 
-    __table_args__ = (Index("ix_account_conversations_account_id_last", "account_id", "last_status_id"),)
+    __table_args__ = (
+        Index("ix_account_conversations_account_id_last", "account_id", "last_status_id"),
+    )

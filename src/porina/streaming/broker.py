@@ -32,7 +32,9 @@ class MemoryBroker:
     """Fan-out to subscribers of this process. Slow subscribers drop old messages."""
 
     def __init__(self, queue_size: int = 1000) -> None:
-        self._subscribers: dict[str, set[asyncio.Queue[tuple[str, dict[str, Any]]]]] = defaultdict(set)
+        self._subscribers: dict[str, set[asyncio.Queue[tuple[str, dict[str, Any]]]]] = defaultdict(
+            set
+        )
         self._queue_size = queue_size
 
     async def publish(self, channel: str, message: dict[str, Any]) -> None:

@@ -33,8 +33,15 @@ class FeedStore(Protocol):
         """Drop everything by ``author_id`` from one feed (unfollow, block, mute)."""
         ...
 
-    async def page(self, account_id: int, *, max_id: int | None, since_id: int | None,
-                   min_id: int | None, limit: int) -> list[int]:
+    async def page(
+        self,
+        account_id: int,
+        *,
+        max_id: int | None,
+        since_id: int | None,
+        min_id: int | None,
+        limit: int,
+    ) -> list[int]:
         """Entry status ids, newest first (or the page just above ``min_id``)."""
         ...
 

@@ -20,8 +20,9 @@ from porina.core.errors import PorinaError, RateLimited
 log = logging.getLogger(__name__)
 
 
-def error_response(status: int, message: str, description: str | None = None,
-                   headers: dict[str, str] | None = None) -> Response[dict[str, str]]:
+def error_response(
+    status: int, message: str, description: str | None = None, headers: dict[str, str] | None = None
+) -> Response[dict[str, str]]:
     body = {"error": message}
     if description:
         body["error_description"] = description

@@ -36,7 +36,9 @@ class Page:
         """With ``min_id`` the page is the one just after it, so rows are fetched upwards."""
         return self.min_id is not None
 
-    def apply(self, query: Select[Any], column: ColumnElement[Any], *, extra: int = 0) -> Select[Any]:
+    def apply(
+        self, query: Select[Any], column: ColumnElement[Any], *, extra: int = 0
+    ) -> Select[Any]:
         if self.max_id is not None:
             query = query.where(column < self.max_id)
         if self.since_id is not None:
@@ -52,13 +54,18 @@ class Page:
         return list(reversed(rows)) if self.ascending else list(rows)
 
 
-def link_header(request: Request[Any, Any, Any], ids: Sequence[int | str], page: Page) -> dict[str, str]:
+def link_header(
+    request: Request[Any, Any, Any], ids: Sequence[int | str], page: Page
+) -> dict[str, str]:
     """``Link: <...?max_id=OLDEST>; rel="next", <...?min_id=NEWEST>; rel="prev"``."""
     if not ids:
         return {}
     base = f"{request.base_url}".rstrip("/") + request.url.path
-    keep = [(k, v) for k, v in request.query_params.multi_items()
-            if k not in {"max_id", "since_id", "min_id"}]
+    keep = [
+        (k, v)
+        for k, v in request.query_params.multi_items()
+        if k not in {"max_id", "since_id", "min_id"}
+    ]
     if not any(k == "limit" for k, _ in keep):
         keep.append(("limit", str(page.limit)))
     nxt = urlencode([*keep, ("max_id", str(ids[-1]))])

@@ -31,7 +31,9 @@ class Renderer:
         return f"{self.base}/media/{path}"
 
     def acct(self, account: Account) -> str:
-        return account.username if account.domain is None else f"{account.username}@{account.domain}"
+        return (
+            account.username if account.domain is None else f"{account.username}@{account.domain}"
+        )
 
     def profile_url(self, account: Account) -> str:
         return account.url or f"{self.base}/@{account.username}"
@@ -53,8 +55,14 @@ class Renderer:
             header=header,
             header_static=header,
             locked=account.locked,
-            fields=[e.Field(name=f.get("name", ""), value=f.get("value", ""), verified_at=f.get("verified_at"))
-                    for f in account.fields or []],
+            fields=[
+                e.Field(
+                    name=f.get("name", ""),
+                    value=f.get("value", ""),
+                    verified_at=f.get("verified_at"),
+                )
+                for f in account.fields or []
+            ],
             emojis=[],
             bot=account.actor_type in {"Service", "Application"},
             group=account.actor_type == "Group",
@@ -73,8 +81,14 @@ class Renderer:
 
     def poll(self, poll: Poll, state: ViewerState | None, viewer_id: int | None) -> e.Poll:
         moment = now()
-        expired = poll.closed_at is not None or (poll.expires_at is not None and poll.expires_at <= moment)
-        show_counts = not poll.hide_totals or expired or (viewer_id is not None and viewer_id == poll.account_id)
+        expired = poll.closed_at is not None or (
+            poll.expires_at is not None and poll.expires_at <= moment
+        )
+        show_counts = (
+            not poll.hide_totals
+            or expired
+            or (viewer_id is not None and viewer_id == poll.account_id)
+        )
         entity = e.Poll(
             id=str(poll.id),
             expires_at=iso(poll.expires_at),
@@ -82,8 +96,10 @@ class Renderer:
             multiple=poll.multiple,
             votes_count=poll.votes_count,
             voters_count=poll.voters_count if poll.multiple else None,
-            options=[e.PollOption(title=t, votes_count=(poll.votes[i] if show_counts else None))
-                     for i, t in enumerate(poll.options)],
+            options=[
+                e.PollOption(title=t, votes_count=(poll.votes[i] if show_counts else None))
+                for i, t in enumerate(poll.options)
+            ],
             emojis=[],
         )
         if viewer_id is not None and state is not None:
@@ -95,8 +111,13 @@ class Renderer:
     def app(self, app: OAuthApp | None) -> e.Application | None:
         return None if app is None else e.Application(name=app.name, website=app.website)
 
-    def status_row(self, row: StatusRow, state: ViewerState | None, viewer_id: int | None,
-                   reblog: e.Status | None = None) -> e.Status:
+    def status_row(
+        self,
+        row: StatusRow,
+        state: ViewerState | None,
+        viewer_id: int | None,
+        reblog: e.Status | None = None,
+    ) -> e.Status:
         s = row.status
         entity = e.Status(
             id=str(s.id),
@@ -110,17 +131,24 @@ class Renderer:
             media_attachments=[self.media(m) for m in (s.media or [])] if reblog is None else [],
             application=self.app(row.app) if reblog is None else None,
             mentions=[e.Mention(**m) for m in (s.mentions or [])] if reblog is None else [],
-            tags=[e.StatusTag(name=t, url=f"{self.base}/tags/{t}") for t in (s.tags or [])] if reblog is None else [],
+            tags=[e.StatusTag(name=t, url=f"{self.base}/tags/{t}") for t in (s.tags or [])]
+            if reblog is None
+            else [],
             emojis=[],
             reblogs_count=s.reblogs_count,
             favourites_count=s.favourites_count,
             replies_count=s.replies_count,
             quotes_count=s.quotes_count,
-            url=s.url or (f"{self.base}/@{row.account.username}/{s.id}" if reblog is None else None),
+            url=s.url
+            or (f"{self.base}/@{row.account.username}/{s.id}" if reblog is None else None),
             in_reply_to_id=str(s.in_reply_to_id) if s.in_reply_to_id else None,
-            in_reply_to_account_id=str(s.in_reply_to_account_id) if s.in_reply_to_account_id else None,
+            in_reply_to_account_id=str(s.in_reply_to_account_id)
+            if s.in_reply_to_account_id
+            else None,
             reblog=reblog,
-            poll=self.poll(row.poll, state, viewer_id) if row.poll is not None and reblog is None else None,
+            poll=self.poll(row.poll, state, viewer_id)
+            if row.poll is not None and reblog is None
+            else None,
             card=s.card,
             language=s.language,
             text=None,
@@ -161,12 +189,15 @@ class Renderer:
         inner = self.status_row(bundle.reblog, state, viewer_id)
         return self.status_row(bundle.entry, state, viewer_id, reblog=inner)
 
-    def bundles(self, items: Sequence[Bundle], state: ViewerState | None, viewer_id: int | None) -> list[e.Status]:
+    def bundles(
+        self, items: Sequence[Bundle], state: ViewerState | None, viewer_id: int | None
+    ) -> list[e.Status]:
         return [self.bundle(b, state, viewer_id) for b in items]
 
 
-async def statuses_by_id(renderer: Renderer, session: AsyncSession, viewer_id: int | None,
-                         ids: Sequence[int]) -> list[e.Status]:
+async def statuses_by_id(
+    renderer: Renderer, session: AsyncSession, viewer_id: int | None, ids: Sequence[int]
+) -> list[e.Status]:
     """Render the visible statuses among ``ids`` in order: two queries in all."""
     items = await bundles_by_id(session, viewer_id, ids)
     state = await viewer_state(session, viewer_id, items)
