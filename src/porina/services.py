@@ -15,6 +15,8 @@ from porina.jobs.queue import Runner
 from porina.settings import Settings
 from porina.storage.db import Database
 from porina.streaming.broker import Broker, MemoryBroker, RedisBroker
+from porina.timelines.feeds import FeedStore
+from porina.timelines.feeds_db import DatabaseFeedStore
 
 log = logging.getLogger(__name__)
 
@@ -25,10 +27,12 @@ class Services:
     db: Database
     broker: Broker
     runner: Runner = field(init=False)
+    feeds: FeedStore = field(init=False)
     extras: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.runner = Runner(self)
+        self.feeds = build_feed_store(self.settings, self.db)
         self.db.services = self
         self.db.wake_jobs = self.runner.wake
 
@@ -41,6 +45,11 @@ class Services:
         await self.runner.stop()
         await self.broker.close()
         await self.db.dispose()
+
+
+def build_feed_store(settings: Settings, db: Database) -> FeedStore:
+    """Home feeds from ``settings.feed_store`` (only the database store so far)."""
+    return DatabaseFeedStore(db, settings.home_feed_size)
 
 
 def build(settings: Settings) -> Services:

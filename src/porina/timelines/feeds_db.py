@@ -1,0 +1,155 @@
+"""The embedded feed store: home feeds as rows of ``home_feed``.
+
+Fan-out inserts one entry into many feeds with one ``INSERT ... SELECT`` per chunk of
+accounts; the ``NOT EXISTS`` on ``target_id`` skips feeds that already show the post (a second
+reblog, or a retried job). Trimming keeps the newest ``home_feed_size`` entries per feed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Select, and_, delete, exists, func, insert, literal, select, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from porina.accounts.models import Account
+from porina.storage.db import Database
+from porina.timelines.feeds import Entry
+from porina.timelines.models import HomeFeedEntry as H
+
+CHUNK = 1000
+
+
+class DatabaseFeedStore:
+    def __init__(self, db: Database, size: int) -> None:
+        self.db = db
+        self.capacity = size
+
+    async def add(self, account_ids: Sequence[int], entry: Entry) -> int:
+        taken = 0
+        ids = list(dict.fromkeys(account_ids))
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start : start + CHUNK]
+            async with self.db.transaction() as tx:
+                taken += await insert_entries(tx.session, chunk, entry)
+        return taken
+
+    async def add_entries(self, account_id: int, entries: Sequence[Entry]) -> int:
+        """Many entries into one feed (follow merge, rebuild), skipping shown targets."""
+        fresh: dict[int, Entry] = {}
+        for entry in sorted(entries, key=lambda x: x.status_id, reverse=True):
+            fresh.setdefault(entry.target_id, entry)
+        if not fresh:
+            return 0
+        async with self.db.transaction() as tx:
+            held = set(
+                await tx.session.scalars(
+                    select(H.target_id).where(
+                        H.account_id == account_id, H.target_id.in_(list(fresh))
+                    )
+                )
+            )
+            rows = [
+                {
+                    "account_id": account_id,
+                    "status_id": e.status_id,
+                    "target_id": e.target_id,
+                    "author_id": e.author_id,
+                }
+                for target, e in fresh.items()
+                if target not in held
+            ]
+            if rows:
+                await tx.session.execute(insert(H), rows)
+        return len(rows)
+
+    async def remove(self, account_ids: Sequence[int] | None, status_id: int) -> None:
+        async with self.db.transaction() as tx:
+            query = delete(H).where(H.status_id == status_id)
+            if account_ids is not None:
+                query = query.where(H.account_id.in_(list(account_ids)))
+            await tx.session.execute(query)
+
+    async def remove_author(self, account_id: int, author_id: int) -> None:
+        async with self.db.transaction() as tx:
+            await tx.session.execute(
+                delete(H).where(H.account_id == account_id, H.author_id == author_id)
+            )
+
+    async def page(
+        self,
+        account_id: int,
+        *,
+        max_id: int | None,
+        since_id: int | None,
+        min_id: int | None,
+        limit: int,
+    ) -> list[int]:
+        async with self.db.read() as session:
+            rows = await session.scalars(page_select(account_id, max_id, since_id, min_id, limit))
+            ids = list(rows)
+        return list(reversed(ids)) if min_id is not None else ids
+
+    async def size(self, account_id: int) -> int:
+        async with self.db.read() as session:
+            query = select(func.count()).select_from(H).where(H.account_id == account_id)
+            return int(await session.scalar(query) or 0)
+
+    async def trim(self, account_id: int) -> None:
+        await self.trim_many([account_id])
+
+    async def trim_many(self, account_ids: Sequence[int]) -> None:
+        """Keep the newest ``size`` entries of each feed named."""
+        ids = list(account_ids)
+        for start in range(0, len(ids), CHUNK):
+            ranked = (
+                select(
+                    H.account_id,
+                    H.status_id,
+                    func.row_number()
+                    .over(partition_by=H.account_id, order_by=H.status_id.desc())
+                    .label("rank"),
+                )
+                .where(H.account_id.in_(ids[start : start + CHUNK]))
+                .subquery()
+            )
+            old = select(ranked.c.account_id, ranked.c.status_id)
+            old = old.where(ranked.c.rank > self.capacity)
+            async with self.db.transaction() as tx:
+                await tx.session.execute(
+                    delete(H).where(tuple_(H.account_id, H.status_id).in_(old))
+                )
+
+
+async def insert_entries(session: AsyncSession, account_ids: Sequence[int], entry: Entry) -> int:
+    """One statement: ``entry`` into each existing account's feed not yet showing its target."""
+    held = exists().where(H.account_id == Account.id, H.target_id == entry.target_id)
+    rows = select(
+        Account.id,
+        literal(entry.status_id),
+        literal(entry.target_id),
+        literal(entry.author_id),
+    ).where(Account.id.in_(list(account_ids)), ~held)
+    result = await session.execute(
+        insert(H).from_select(["account_id", "status_id", "target_id", "author_id"], rows)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def page_select(
+    account_id: int, max_id: int | None, since_id: int | None, min_id: int | None, limit: int
+) -> Select[Any]:
+    query = select(H.status_id).where(H.account_id == account_id)
+    if max_id is not None:
+        query = query.where(H.status_id < max_id)
+    if since_id is not None:
+        query = query.where(H.status_id > since_id)
+    if min_id is not None:
+        return query.where(H.status_id > min_id).order_by(H.status_id.asc()).limit(limit)
+    return query.order_by(H.status_id.desc()).limit(limit)
+
+
+def in_feed(account_id: int, status_col: Any) -> Any:
+    """SQL condition: the status column is an entry of ``account_id``'s home feed."""
+    return exists().where(and_(H.account_id == account_id, H.status_id == status_col))

@@ -1,0 +1,169 @@
+"""Timeline jobs: fan-out of new statuses, removal on delete, edits, follow merges.
+
+Every handler is idempotent: feed inserts skip what a feed already holds, removals of
+absent rows do nothing, and streaming events are re-checked by the streaming endpoint.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+
+from porina.accounts.models import Account, Follow
+from porina.jobs.queue import handler
+from porina.posts.models import Status
+from porina.timelines import queries
+from porina.timelines.feeds import Entry
+from porina.timelines.feeds_db import DatabaseFeedStore
+
+if TYPE_CHECKING:
+    from porina.services import Services
+
+MERGE_LIMIT = 40
+REBUILD_LIMIT = 400
+TRIM_EVERY = 16
+
+
+def entry_of(status_id: int, reblog_of_id: int | None, author_id: int) -> Entry:
+    return Entry(status_id=status_id, target_id=reblog_of_id or status_id, author_id=author_id)
+
+
+async def _load(svc: Services, status_id: int) -> tuple[Status | None, Status | None, bool]:
+    """The status, the reblogged status, and whether the author is local."""
+    async with svc.db.read() as session:
+        status = await session.get(Status, status_id)
+        if status is None:
+            return None, None, False
+        target = await session.get(Status, status.reblog_of_id) if status.reblog_of_id else None
+        domain = await session.scalar(select(Account.domain).where(Account.id == status.account_id))
+        return status, target, domain is None
+
+
+def public_channels(status: Status, local: bool) -> list[str]:
+    """The public streams a status appears on (never reblogs, only public statuses)."""
+    if status.visibility != "public" or status.reblog_of_id is not None:
+        return []
+    channels = ["public", "public:local" if local else "public:remote"]
+    for tag in {t.lower() for t in status.tags or []}:
+        channels.append(f"hashtag:{tag}")
+        if local:
+            channels.append(f"hashtag:local:{tag}")
+    return channels
+
+
+async def _publish(svc: Services, channels: Iterable[str], message: dict[str, Any]) -> None:
+    for channel in dict.fromkeys(channels):
+        await svc.broker.publish(channel, message)
+
+
+async def _audience(
+    svc: Services, status: Status, target: Status | None
+) -> tuple[list[int], list[int]]:
+    async with svc.db.read() as session:
+        people = await queries.recipients(session, status, target)
+        lists = await queries.lists_with(session, status.account_id)
+    return people, lists
+
+
+def _trim_sample(status_id: int, people: Sequence[int]) -> list[int]:
+    if len(people) <= TRIM_EVERY * 4:
+        return list(people)
+    return [p for p in people if (p + status_id) % TRIM_EVERY == 0]
+
+
+@handler("timelines.fanout")
+async def fanout(svc: Services, payload: dict[str, Any]) -> None:
+    status, target, local = await _load(svc, int(payload["status_id"]))
+    if status is None or status.deleted_at is not None:
+        return
+    if target is not None and target.deleted_at is not None:
+        return
+    people, lists = await _audience(svc, status, target)
+    await svc.feeds.add(people, entry_of(status.id, status.reblog_of_id, status.account_id))
+    await trim(svc, _trim_sample(status.id, people))
+    message = {"event": "update", "status_id": str(status.id)}
+    channels = [f"user:{p}" for p in people] + [f"list:{i}" for i in lists]
+    await _publish(svc, [*channels, *public_channels(status, local)], message)
+
+
+@handler("timelines.remove")
+async def remove(svc: Services, payload: dict[str, Any]) -> None:
+    status_id = int(payload["status_id"])
+    status, target, local = await _load(svc, status_id)
+    await svc.feeds.remove(None, status_id)
+    people: list[int] = [int(payload["account_id"])]
+    lists: list[int] = []
+    if status is not None:
+        people, lists = await _audience(svc, status, target)
+    channels = [f"user:{p}" for p in people] + [f"list:{i}" for i in lists]
+    if status is not None:
+        channels += public_channels(status, local)
+    await _publish(svc, channels, {"event": "delete", "status_id": str(status_id)})
+
+
+@handler("timelines.updated")
+async def updated(svc: Services, payload: dict[str, Any]) -> None:
+    status, target, local = await _load(svc, int(payload["status_id"]))
+    if status is None or status.deleted_at is not None:
+        return
+    people, lists = await _audience(svc, status, target)
+    channels = [f"user:{p}" for p in people] + [f"list:{i}" for i in lists]
+    message = {"event": "status.update", "status_id": str(status.id)}
+    await _publish(svc, [*channels, *public_channels(status, local)], message)
+
+
+@handler("timelines.merge")
+async def merge(svc: Services, payload: dict[str, Any]) -> None:
+    follower, author = int(payload["follower_id"]), int(payload["target_id"])
+    async with svc.db.read() as session:
+        follow = await session.scalar(
+            select(Follow).where(Follow.account_id == follower, Follow.target_account_id == author)
+        )
+        if follow is None:
+            return
+        query = queries.by_author_select(follower, author, MERGE_LIMIT)
+        rows = (await session.execute(query)).all()
+    entries = [
+        entry_of(sid, rid, aid) for sid, rid, aid in rows if rid is None or follow.show_reblogs
+    ]
+    await add_entries(svc, follower, entries)
+
+
+@handler("timelines.unmerge")
+async def unmerge(svc: Services, payload: dict[str, Any]) -> None:
+    await svc.feeds.remove_author(int(payload["follower_id"]), int(payload["target_id"]))
+
+
+async def add_entries(svc: Services, account_id: int, entries: Sequence[Entry]) -> None:
+    store = svc.feeds
+    if isinstance(store, DatabaseFeedStore):
+        await store.add_entries(account_id, entries)
+    else:
+        for entry in entries:
+            await store.add([account_id], entry)
+    await store.trim(account_id)
+
+
+async def trim(svc: Services, account_ids: Sequence[int]) -> None:
+    store = svc.feeds
+    if isinstance(store, DatabaseFeedStore):
+        await store.trim_many(account_ids)
+        return
+    for account_id in account_ids:
+        await store.trim(account_id)
+
+
+async def rebuild_home(svc: Services, account_id: int) -> bool:
+    """Fill an empty home feed from followed accounts' recent statuses. True if it follows
+    anyone (so a rebuild was worth trying)."""
+    async with svc.db.read() as session:
+        query = select(Follow.id).where(Follow.account_id == account_id).limit(1)
+        follows = await session.scalar(query)
+        if follows is None:
+            return False
+        limit = min(REBUILD_LIMIT, svc.settings.home_feed_size)
+        rows = (await session.execute(queries.rebuild_select(account_id, limit))).all()
+    await add_entries(svc, account_id, [entry_of(sid, rid, aid) for sid, rid, aid in rows])
+    return True

@@ -1,0 +1,157 @@
+"""Read-only questions the timelines ask: who receives a status, what a timeline holds.
+
+Recipients are computed in SQL, one query per status however many followers the author has.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, exists, literal, or_, select, union
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from porina.accounts.models import Account, Block, Follow, Mute
+from porina.core.clock import now
+from porina.interactions.models import FollowedTag, ListAccount
+from porina.posts.models import Mention, Status, StatusTag
+from porina.posts.queries import R, S
+from porina.posts.visibility import visible_clause
+
+F2 = aliased(Follow, name="f2")
+
+
+def blocks_or_mutes(reader: Any, author_id: Any) -> ColumnElement[bool]:
+    """SQL: ``reader`` blocks or mutes ``author_id``, or ``author_id`` blocks ``reader``."""
+    return or_(
+        exists().where(Block.account_id == reader, Block.target_account_id == author_id),
+        exists().where(Block.account_id == author_id, Block.target_account_id == reader),
+        exists().where(
+            Mute.account_id == reader,
+            Mute.target_account_id == author_id,
+            or_(Mute.expires_at.is_(None), Mute.expires_at > now()),
+        ),
+    )
+
+
+def _followers(status: Status, target: Status | None) -> Select[Any]:
+    query = select(Follow.account_id.label("id")).where(
+        Follow.target_account_id == status.account_id
+    )
+    if target is not None:
+        query = query.where(Follow.show_reblogs.is_(True))
+    reply_to = status.in_reply_to_account_id
+    if target is None and reply_to is not None and reply_to != status.account_id:
+        query = query.where(
+            exists().where(F2.account_id == Follow.account_id, F2.target_account_id == reply_to)
+        )
+    return query
+
+
+def _mentioned(status: Status) -> Select[Any]:
+    return select(Mention.account_id.label("id")).where(Mention.status_id == status.id)
+
+
+def _tag_followers(status: Status) -> Select[Any]:
+    return (
+        select(FollowedTag.account_id.label("id"))
+        .join(StatusTag, StatusTag.tag_id == FollowedTag.tag_id)
+        .where(StatusTag.status_id == status.id)
+    )
+
+
+def recipients_select(status: Status, target: Status | None) -> Select[Any]:
+    """Local accounts whose home feed takes ``status`` (``target``: the reblogged status)."""
+    parts: list[Select[Any]] = [select(literal(status.account_id).label("id"))]
+    if status.visibility == "direct":
+        parts.append(_mentioned(status))
+    else:
+        parts.append(_followers(status, target))
+        if status.visibility == "private":
+            parts.append(_mentioned(status))
+        if status.visibility == "public" and target is None:
+            parts.append(_tag_followers(status))
+    candidates = union(*parts).subquery()
+    query = (
+        select(Account.id)
+        .where(Account.id.in_(select(candidates.c.id)))
+        .where(Account.domain.is_(None), Account.suspended_at.is_(None))
+    )
+    others = Account.id != status.account_id
+    query = query.where(or_(~others, ~blocks_or_mutes(Account.id, status.account_id)))
+    if target is not None and target.account_id != status.account_id:
+        query = query.where(
+            or_(Account.id == target.account_id, ~blocks_or_mutes(Account.id, target.account_id))
+        )
+    return query
+
+
+async def recipients(session: AsyncSession, status: Status, target: Status | None) -> list[int]:
+    return list(await session.scalars(recipients_select(status, target)))
+
+
+async def lists_with(session: AsyncSession, author_id: int) -> list[int]:
+    return list(
+        await session.scalars(
+            select(ListAccount.list_id).where(ListAccount.account_id == author_id)
+        )
+    )
+
+
+def not_muted(viewer_id: int) -> ColumnElement[bool]:
+    """SQL on ``S``/``R`` (posts.queries aliases): neither author is muted or blocked by
+    ``viewer_id`` (read-time filter for home, public and tag timelines)."""
+
+    def hidden(author: Any) -> ColumnElement[bool]:
+        return or_(
+            exists().where(
+                Mute.account_id == viewer_id,
+                Mute.target_account_id == author,
+                or_(Mute.expires_at.is_(None), Mute.expires_at > now()),
+            ),
+            exists().where(Block.account_id == viewer_id, Block.target_account_id == author),
+        )
+
+    own = S.account_id == viewer_id
+    return and_(
+        or_(own, ~hidden(S.account_id)),
+        or_(S.reblog_of_id.is_(None), R.account_id == viewer_id, ~hidden(R.account_id)),
+    )
+
+
+def rebuild_select(account_id: int, limit: int) -> Select[int, int | None, int]:
+    """Recent statuses for a rebuilt home feed: own and followed accounts' (visible ones)."""
+    followed = select(Follow.target_account_id).where(Follow.account_id == account_id)
+    show_reblogs = exists().where(
+        Follow.account_id == account_id,
+        Follow.target_account_id == Status.account_id,
+        Follow.show_reblogs.is_(True),
+    )
+    reply_ok = or_(
+        Status.in_reply_to_account_id.is_(None),
+        Status.in_reply_to_account_id == Status.account_id,
+        Status.in_reply_to_account_id == account_id,
+        Status.in_reply_to_account_id.in_(followed),
+    )
+    own = Status.account_id == account_id
+    return (
+        select(Status.id, Status.reblog_of_id, Status.account_id)
+        .where(or_(own, Status.account_id.in_(followed)))
+        .where(visible_clause(Status, account_id))
+        .where(or_(own, ~blocks_or_mutes(literal(account_id), Status.account_id)))
+        .where(or_(Status.reblog_of_id.is_(None), own, show_reblogs))
+        .where(reply_ok)
+        .order_by(Status.id.desc())
+        .limit(limit)
+    )
+
+
+def by_author_select(follower_id: int, author_id: int, limit: int) -> Select[int, int | None, int]:
+    """An author's recent statuses that ``follower_id`` may see (merged in on follow)."""
+    return (
+        select(Status.id, Status.reblog_of_id, Status.account_id)
+        .where(Status.account_id == author_id, Status.visibility != "direct")
+        .where(visible_clause(Status, follower_id))
+        .order_by(Status.id.desc())
+        .limit(limit)
+    )
