@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -54,24 +55,38 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path | str]:
             if IN_CI:
                 pytest.fail(f"PostgreSQL at {PG_URL} is required in CI: {problem}")
             pytest.skip(f"PostgreSQL not reachable at {PG_URL} ({problem}); start it to run these")
-        _reset_pg(PG_URL)
-        migrate.upgrade(PG_URL)
-        yield PG_URL
+        url = _create_pg_database(PG_URL)
+        try:
+            migrate.upgrade(url)
+            yield url
+        finally:
+            _drop_pg_database(PG_URL, url)
         return
     path = tmp_path_factory.mktemp("template") / "porina.db"
     migrate.upgrade(f"sqlite+aiosqlite:///{path}")
     yield path
 
 
-def _reset_pg(url: str) -> None:
+def _admin(url: str, statement: str) -> None:
     async def go() -> None:
-        engine = create_async_engine(url)
-        async with engine.begin() as conn:
-            await conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-            await conn.execute(text("CREATE SCHEMA public"))
+        engine = create_async_engine(url, isolation_level="AUTOCOMMIT")
+        async with engine.connect() as conn:
+            await conn.execute(text(statement))
         await engine.dispose()
 
     asyncio.run(go())
+
+
+def _create_pg_database(url: str) -> str:
+    """A throwaway database for this test session, so concurrent runs never collide."""
+    name = f"porina_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    _admin(url, f'CREATE DATABASE "{name}"')
+    return url.rsplit("/", 1)[0] + "/" + name
+
+
+def _drop_pg_database(admin_url: str, url: str) -> None:
+    name = url.rsplit("/", 1)[1]
+    _admin(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 async def _truncate_pg(url: str) -> None:

@@ -102,8 +102,11 @@ class Outcome:
 class Runner:
     """Claims and runs due jobs from the ``jobs`` table, in this process."""
 
-    def __init__(self, services: Services, *, concurrency: int = 4) -> None:
+    def __init__(
+        self, services: Services, *, concurrency: int = 4, lease: timedelta = LEASE
+    ) -> None:
         self.services = services
+        self.lease = lease
         self.db: Database = services.db
         self.name = f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
         self.concurrency = concurrency
@@ -132,7 +135,7 @@ class Runner:
             job = await tx.session.scalar(due)
             if job is None:
                 return None
-            job.locked_until = moment + LEASE
+            job.locked_until = moment + self.lease
             job.locked_by = self.name
             job.attempts += 1
             return job
