@@ -207,7 +207,9 @@ def blurhash_of(image: Image.Image) -> str | None:
         background.paste(rgba, mask=rgba.getchannel("A"))
         small = background
     try:
-        value = blurhash.encode(small, x_components=4, y_components=3)
+        with warnings.catch_warnings():  # blurhash-python still calls Image.getdata
+            warnings.simplefilter("ignore", DeprecationWarning)
+            value = blurhash.encode(small, x_components=4, y_components=3)
     except Exception:  # blurhash is decoration; never refuse an upload for it
         return None
     return str(value)

@@ -16,8 +16,9 @@ from typing import Any
 import msgspec
 from litestar import Request
 from litestar.datastructures import UploadFile
+from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 
-from porina.core.errors import BadRequest, Unprocessable
+from porina.core.errors import BadRequest, PayloadTooLarge, Unprocessable
 from porina.core.ids import parse_id
 
 _KEY = re.compile(r"\[([^\]]*)\]")
@@ -243,6 +244,8 @@ async def _body(request: Request[Any, Any, Any]) -> dict[str, Any]:
     if ctype in {"application/x-www-form-urlencoded", "multipart/form-data"}:
         try:
             form = await request.form()
+        except RequestEntityTooLarge as exc:
+            raise PayloadTooLarge("The request body is too large") from exc
         except Exception as exc:  # malformed multipart from the client
             raise BadRequest("The request body could not be read as a form") from exc
         return fold(form.multi_items())

@@ -1,0 +1,138 @@
+"""``/api/v1/media`` and ``/api/v2/media``: upload, read, describe and delete attachments.
+
+Images are processed while the client waits (well under a second), so both upload versions
+answer 200 with the finished attachment; video and audio are stored as sent. Every route
+needs ``write:media``, as in Mastodon.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, Response, delete, get, post, put
+from litestar.datastructures import UploadFile
+
+from porina.api.mastodon import auth
+from porina.api.mastodon import entities as e
+from porina.api.mastodon.auth import Viewer, services_of
+from porina.api.mastodon.params import Params
+from porina.api.mastodon.render import Renderer
+from porina.core.actor import Actor
+from porina.core.errors import PayloadTooLarge, Unprocessable
+from porina.core.ids import parse_id
+from porina.posts import media_actions as actions
+from porina.posts.media import check_description, parse_focus
+from porina.posts.models import MediaAttachment
+from porina.settings import Settings
+
+SCOPE = "write:media"
+BODY_LIMIT = 256 * 1024 * 1024
+"""The hard cap on an upload request; the per-type limits come from settings."""
+FORM_SLACK = 1024 * 1024
+"""Room for the multipart framing, description and thumbnail beyond the largest file."""
+
+
+def _actor(viewer: Viewer) -> Actor:
+    return Actor(viewer.require_account(), viewer.user_id, viewer.app_id)
+
+
+def _check_length(request: Request[Any, Any, Any], settings: Settings) -> None:
+    limit = max(settings.max_image_bytes, settings.max_video_bytes) + FORM_SLACK
+    raw = request.headers.get("content-length", "")
+    if raw.isdigit() and int(raw) > limit:
+        raise PayloadTooLarge("Validation failed: File file size is too large")
+
+
+async def _read(upload: UploadFile | None) -> bytes | None:
+    if upload is None:
+        return None
+    data = await upload.read()
+    await upload.close()
+    return data
+
+
+def _entity(settings: Settings, media: MediaAttachment) -> e.MediaAttachment:
+    return Renderer(settings).media(actions.media_dict(media))
+
+
+async def _upload(request: Request[Any, Any, Any]) -> e.MediaAttachment:
+    viewer = await auth.require(request, SCOPE)
+    svc = services_of(request)
+    _check_length(request, svc.settings)
+    params = await Params.of(request)
+    description = check_description(params.str("description"))
+    focus = parse_focus(params.str("focus"))
+    data = await _read(params.file("file"))
+    if not data:
+        raise Unprocessable("Validation failed: File can't be blank")
+    thumbnail = await _read(params.file("thumbnail"))
+    stored = await actions.store_upload(svc.settings, data, thumbnail or None)
+    try:
+        async with svc.db.transaction() as tx:
+            media = await actions.create_media(
+                tx, _actor(viewer), stored, description=description, focus=focus
+            )
+    except BaseException:
+        actions.discard(svc.settings, stored.paths)
+        raise
+    return _entity(svc.settings, media)
+
+
+@post("/api/v1/media", status_code=200, request_max_body_size=BODY_LIMIT)
+async def upload_v1(request: Request[Any, Any, Any]) -> e.MediaAttachment:
+    return await _upload(request)
+
+
+@post("/api/v2/media", status_code=200, request_max_body_size=BODY_LIMIT)
+async def upload_v2(request: Request[Any, Any, Any]) -> e.MediaAttachment:
+    return await _upload(request)
+
+
+@get("/api/v1/media/{media_id:str}")
+async def show(request: Request[Any, Any, Any], media_id: str) -> e.MediaAttachment:
+    viewer = await auth.require(request, SCOPE)
+    svc = services_of(request)
+    async with svc.db.read() as session:
+        media = await session.get(MediaAttachment, parse_id(media_id) or 0)
+    if media is None or media.account_id != viewer.account_id:
+        raise actions.MediaNotFound()
+    return _entity(svc.settings, media)
+
+
+@put("/api/v1/media/{media_id:str}", request_max_body_size=BODY_LIMIT)
+async def update(request: Request[Any, Any, Any], media_id: str) -> e.MediaAttachment:
+    viewer = await auth.require(request, SCOPE)
+    svc = services_of(request)
+    _check_length(request, svc.settings)
+    params = await Params.of(request)
+    description = check_description(params.str("description"))
+    focus = parse_focus(params.str("focus"))
+    raw_thumb = await _read(params.file("thumbnail"))
+    thumb = await actions.store_thumbnail(svc.settings, raw_thumb) if raw_thumb else None
+    try:
+        async with svc.db.transaction() as tx:
+            media, old_thumb = await actions.update_media(
+                tx,
+                _actor(viewer),
+                parse_id(media_id),
+                description=description,
+                focus=focus,
+                thumbnail=thumb,
+            )
+    except BaseException:
+        actions.discard(svc.settings, [thumb[1] if thumb else None])
+        raise
+    actions.discard(svc.settings, [old_thumb])
+    return _entity(svc.settings, media)
+
+
+@delete("/api/v1/media/{media_id:str}", status_code=200)
+async def destroy(request: Request[Any, Any, Any], media_id: str) -> Response[dict[str, Any]]:
+    viewer = await auth.require(request, SCOPE)
+    svc = services_of(request)
+    async with svc.db.transaction() as tx:
+        await actions.delete_media(tx, _actor(viewer), parse_id(media_id))
+    return Response({}, status_code=200)
+
+
+ROUTES = [upload_v1, upload_v2, show, update, destroy]
