@@ -7,11 +7,17 @@ import asyncio
 import sys
 from typing import Any
 
+from sqlalchemy import func, select
+
+from porina.accounts import operators
 from porina.accounts.actions import NewAccount, create_account, issue_token
+from porina.accounts.errors import AccountNotFound
+from porina.accounts.models import Account, User
 from porina.core.errors import PorinaError
 from porina.jobs import queue
 from porina.services import build
 from porina.settings import Settings
+from porina.storage.db import Tx
 
 DEFAULT_SCOPES = "read write follow push"
 
@@ -32,6 +38,17 @@ def add_parser(sub: Any) -> None:
         "--token", action="store_true", help="print an access token (read write follow push)"
     )
     create.set_defaults(run=_create_account)
+
+    operator = cmds.add_parser(
+        "add-operator", help="let a user operate an account (a team-run brand account)"
+    )
+    operator.add_argument("account", help="username of the operated account")
+    operator.add_argument("user", help="username of the staff member's own account")
+    operator.add_argument("--role", choices=operators.ROLES, default="editor")
+    operator.add_argument(
+        "--token", action="store_true", help="print a token acting as the account"
+    )
+    operator.set_defaults(run=_add_operator)
 
     failed = cmds.add_parser("failed-jobs", help="list background jobs that gave up")
     failed.set_defaults(run=_failed_jobs)
@@ -73,6 +90,40 @@ def _create_account(settings: Settings, args: argparse.Namespace) -> int:
         finally:
             await svc.db.dispose()
         print(f"created @{account.username} (id {account.id})")
+        if token:
+            print(token)
+        return 0
+
+    return _run(go())
+
+
+async def _local_user(tx: Tx, username: str) -> tuple[Account, User]:
+    row = (
+        await tx.session.execute(
+            select(Account, User)
+            .join(User, User.account_id == Account.id)
+            .where(func.lower(Account.username) == username.lower(), Account.domain.is_(None))
+        )
+    ).first()
+    if row is None:
+        raise AccountNotFound(f"no local account @{username}")
+    return row[0], row[1]
+
+
+def _add_operator(settings: Settings, args: argparse.Namespace) -> int:
+    async def go() -> int:
+        svc = build(settings)
+        try:
+            async with svc.db.transaction() as tx:
+                account, _ = await _local_user(tx, args.account)
+                _, user = await _local_user(tx, args.user)
+                await operators.add_operator(tx, account.id, user.id, args.role, by_user_id=None)
+                token = (
+                    await operators.operator_token(tx, account.id, user.id) if args.token else None
+                )
+        finally:
+            await svc.db.dispose()
+        print(f"@{args.user} now operates @{account.username} as {args.role}")
         if token:
             print(token)
         return 0
