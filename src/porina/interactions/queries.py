@@ -1,0 +1,200 @@
+"""Reading notifications, markers, lists and tag statistics (read-only).
+
+A notification is shown only while its status is still visible to the recipient
+(``visible_clause``) and its sender is neither blocked (either way), suspended, nor muted with
+notifications hidden.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from porina.accounts.models import Account, Mute
+from porina.core.clock import now
+from porina.interactions.models import List, ListAccount, Marker, Notification
+from porina.posts.models import Status, StatusTag
+from porina.posts.visibility import blocked_either_way, visible_clause
+
+NS = aliased(Status, name="ns")
+SENDER = aliased(Account, name="sender")
+MARKER_TIMELINES = ("home", "notifications")
+DAY_MS = 86_400_000
+
+
+@dataclass(frozen=True, slots=True)
+class NotificationFilter:
+    types: frozenset[str] = frozenset()
+    exclude_types: frozenset[str] = frozenset()
+    account_id: int | None = None
+
+
+def shown_clause(viewer_id: int) -> ColumnElement[bool]:
+    """Notifications of ``viewer_id`` that may be shown now."""
+    status_ok = or_(
+        Notification.status_id.is_(None),
+        exists().where(NS.id == Notification.status_id, visible_clause(NS, viewer_id)),
+    )
+    sender_ok = ~exists().where(
+        SENDER.id == Notification.from_account_id, SENDER.suspended_at.is_not(None)
+    )
+    muted = exists().where(
+        Mute.account_id == viewer_id,
+        Mute.target_account_id == Notification.from_account_id,
+        Mute.hide_notifications.is_(True),
+        or_(Mute.expires_at.is_(None), Mute.expires_at > now()),
+    )
+    return and_(
+        Notification.account_id == viewer_id,
+        Notification.dismissed.is_(False),
+        status_ok,
+        sender_ok,
+        ~muted,
+        ~blocked_either_way(viewer_id, Notification.from_account_id),
+    )
+
+
+def notifications_select(viewer_id: int, wanted: NotificationFilter | None = None) -> Select[Any]:
+    query = select(Notification).where(shown_clause(viewer_id))
+    if wanted is not None:
+        if wanted.types:
+            query = query.where(Notification.type.in_(sorted(wanted.types)))
+        if wanted.exclude_types:
+            query = query.where(Notification.type.not_in(sorted(wanted.exclude_types)))
+        if wanted.account_id is not None:
+            query = query.where(Notification.from_account_id == wanted.account_id)
+    return query
+
+
+async def notification(
+    session: AsyncSession, viewer_id: int, notification_id: int
+) -> Notification | None:
+    found: Notification | None = await session.scalar(
+        notifications_select(viewer_id).where(Notification.id == notification_id)
+    )
+    return found
+
+
+async def group(
+    session: AsyncSession, viewer_id: int, key: str, limit: int = 400
+) -> list[Notification]:
+    """The shown notifications of one group, newest first."""
+    rows = await session.scalars(
+        notifications_select(viewer_id)
+        .where(Notification.group_key == key)
+        .order_by(Notification.id.desc())
+        .limit(limit)
+    )
+    return list(rows)
+
+
+async def marker(session: AsyncSession, account_id: int, timeline: str) -> Marker | None:
+    found: Marker | None = await session.get(Marker, (account_id, timeline))
+    return found
+
+
+async def markers(session: AsyncSession, account_id: int, timelines: Iterable[str]) -> list[Marker]:
+    wanted = [t for t in timelines if t in MARKER_TIMELINES]
+    if not wanted:
+        return []
+    rows = await session.scalars(
+        select(Marker).where(Marker.account_id == account_id, Marker.timeline.in_(wanted))
+    )
+    return list(rows)
+
+
+async def unread_notifications(
+    session: AsyncSession, viewer_id: int, cap: int, wanted: NotificationFilter | None = None
+) -> list[Notification]:
+    """Shown notifications newer than the ``notifications`` marker, at most ``cap``."""
+    seen = await marker(session, viewer_id, "notifications")
+    query = notifications_select(viewer_id, wanted)
+    if seen is not None:
+        query = query.where(Notification.id > seen.last_read_id)
+    rows = await session.scalars(query.order_by(Notification.id.desc()).limit(cap))
+    return list(rows)
+
+
+async def accounts_by_id(session: AsyncSession, ids: Iterable[int]) -> dict[int, Account]:
+    wanted = set(ids)
+    if not wanted:
+        return {}
+    rows = await session.scalars(select(Account).where(Account.id.in_(wanted)))
+    return {a.id: a for a in rows}
+
+
+async def own_list(session: AsyncSession, viewer_id: int, list_id: int) -> List | None:
+    found: List | None = await session.scalar(
+        select(List).where(List.id == list_id, List.account_id == viewer_id)
+    )
+    return found
+
+
+async def lists_of(session: AsyncSession, viewer_id: int) -> list[List]:
+    rows = await session.scalars(select(List).where(List.account_id == viewer_id).order_by(List.id))
+    return list(rows)
+
+
+async def lists_containing(session: AsyncSession, viewer_id: int, account_id: int) -> list[List]:
+    rows = await session.scalars(
+        select(List)
+        .join(ListAccount, ListAccount.list_id == List.id)
+        .where(List.account_id == viewer_id, ListAccount.account_id == account_id)
+        .order_by(List.id)
+    )
+    return list(rows)
+
+
+def list_members_select(list_id: int) -> Select[Any]:
+    return (
+        select(Account)
+        .join(ListAccount, ListAccount.account_id == Account.id)
+        .where(ListAccount.list_id == list_id, Account.suspended_at.is_(None))
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class DayUse:
+    day: datetime
+    uses: int
+    accounts: int
+
+
+async def tag_history(session: AsyncSession, tag_id: int, days: int = 7) -> list[DayUse]:
+    """Uses of a tag per UTC day, newest first, from public statuses (the day comes from the
+    snowflake id, so one grouped query serves SQLite and PostgreSQL alike)."""
+    today = now().replace(hour=0, minute=0, second=0, microsecond=0)
+    start = today - timedelta(days=days - 1)
+    first_id = int(start.timestamp() * 1000) << 16
+    day_of = (Status.id // (DAY_MS << 16)).label("day")
+    rows = (
+        await session.execute(
+            select(day_of, func.count(), func.count(func.distinct(Status.account_id)))
+            .join(StatusTag, StatusTag.status_id == Status.id)
+            .where(
+                StatusTag.tag_id == tag_id,
+                Status.id >= first_id,
+                Status.deleted_at.is_(None),
+                Status.visibility.in_(("public", "unlisted")),
+            )
+            .group_by(day_of)
+        )
+    ).all()
+    counted = {int(day): (int(uses), int(accounts)) for day, uses, accounts in rows}
+    out: list[DayUse] = []
+    for back in range(days):
+        day = today - timedelta(days=back)
+        key = int(day.timestamp() * 1000) // DAY_MS
+        uses, accounts = counted.get(key, (0, 0))
+        out.append(DayUse(day.astimezone(UTC), uses, accounts))
+    return out
+
+
+def newest_first(rows: Sequence[Notification]) -> list[Notification]:
+    return sorted(rows, key=lambda n: n.id, reverse=True)

@@ -1,0 +1,162 @@
+"""Reports and the moderation that answers them (the only writers).
+
+A report names an account and, optionally, statuses of that account. Every admin and
+moderator is notified (``admin.report``). Moderators assign, resolve and reopen reports and
+act on accounts: ``suspend`` sets ``accounts.suspended_at``, which hides everything the account
+posted (``visible_clause``) and stops its tokens from signing in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from porina.accounts.models import Account, User
+from porina.analytics.events import record
+from porina.core.actor import Actor
+from porina.core.clock import now
+from porina.core.errors import NotFound, Unprocessable
+from porina.core.ids import new_id
+from porina.interactions.models import Report
+from porina.interactions.notify import notify
+from porina.posts.models import Status
+from porina.storage.db import Tx
+
+CATEGORIES = ("spam", "legal", "violation", "other")
+ACCOUNT_ACTIONS = ("none", "disable", "sensitive", "silence", "suspend")
+MAX_COMMENT = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class NewReport:
+    target_account_id: int
+    status_ids: list[int]
+    comment: str = ""
+    category: str = "other"
+    rule_ids: list[str] | None = None
+    forward: bool = False
+
+
+async def create(tx: Tx, actor: Actor, new: NewReport) -> Report:
+    if len(new.comment) > MAX_COMMENT:
+        raise Unprocessable(f"Validation failed: Comment is too long (maximum is {MAX_COMMENT})")
+    category = new.category
+    if new.rule_ids and category == "other":
+        category = "violation"
+    if category not in CATEGORIES:
+        raise Unprocessable("Validation failed: Category is not included in the list")
+    target = await tx.session.get(Account, new.target_account_id)
+    if target is None:
+        raise NotFound()
+    wanted = list(dict.fromkeys(new.status_ids))
+    if wanted:
+        owned = set(
+            await tx.session.scalars(
+                select(Status.id).where(Status.id.in_(wanted), Status.account_id == target.id)
+            )
+        )
+        if owned != set(wanted):
+            raise Unprocessable("Validation failed: Statuses must belong to the reported account")
+    report = Report(
+        id=new_id(),
+        account_id=actor.account_id,
+        target_account_id=target.id,
+        status_ids=[str(i) for i in wanted],
+        rule_ids=[str(r) for r in new.rule_ids or []],
+        comment=new.comment,
+        category=category,
+        forward=new.forward and target.domain is not None,
+        created_at=now(),
+    )
+    tx.session.add(report)
+    await tx.session.flush()
+    record(
+        tx,
+        "moderation:report:create",
+        actor,
+        target_type="report",
+        target_id=report.id,
+        target_account_id=target.id,
+        data={"category": category},
+    )
+    staff = await tx.session.scalars(
+        select(User.account_id).where(
+            User.role.in_(("admin", "moderator")), User.disabled.is_(False)
+        )
+    )
+    for staff_account in staff:
+        await notify(tx, staff_account, actor.account_id, "admin.report", report_id=report.id)
+    return report
+
+
+async def _report(tx: Tx, report_id: int) -> Report:
+    report = await tx.session.get(Report, report_id)
+    if report is None:
+        raise NotFound()
+    return report
+
+
+async def assign(tx: Tx, actor: Actor, report_id: int, *, to_self: bool) -> Report:
+    report = await _report(tx, report_id)
+    report.assigned_account_id = actor.account_id if to_self else None
+    await tx.session.flush()
+    return report
+
+
+async def resolve(tx: Tx, actor: Actor, report_id: int, action: str = "none") -> Report:
+    report = await _report(tx, report_id)
+    if report.action_taken_at is None:
+        report.action_taken_at = now()
+        report.action_taken_by_account_id = actor.account_id
+        report.action = action
+        record(
+            tx,
+            "moderation:report:resolve",
+            actor,
+            target_type="report",
+            target_id=report.id,
+            target_account_id=report.target_account_id,
+            data={"action": action},
+        )
+    await tx.session.flush()
+    return report
+
+
+async def reopen(tx: Tx, actor: Actor, report_id: int) -> Report:
+    report = await _report(tx, report_id)
+    report.action_taken_at = None
+    report.action_taken_by_account_id = None
+    report.action = None
+    await tx.session.flush()
+    return report
+
+
+async def act_on_account(
+    tx: Tx, actor: Actor, account_id: int, action: str, report_id: int | None = None
+) -> None:
+    """A moderator's action on an account; with ``report_id`` the report is resolved too."""
+    if action not in ACCOUNT_ACTIONS:
+        raise Unprocessable("Validation failed: type is not included in the list")
+    account = await tx.session.get(Account, account_id)
+    if account is None:
+        raise NotFound()
+    if account_id == actor.account_id and action != "none":
+        raise Unprocessable("Validation failed: moderators cannot act on their own account")
+    report = None
+    if report_id is not None:
+        report = await _report(tx, report_id)
+        if report.target_account_id != account_id:
+            raise Unprocessable("Validation failed: the report is about another account")
+    moment = now()
+    if action == "suspend":
+        account.suspended_at = account.suspended_at or moment
+    elif action == "silence":
+        account.silenced_at = account.silenced_at or moment
+    elif action == "disable":
+        user = await tx.session.scalar(select(User).where(User.account_id == account_id))
+        if user is not None:
+            user.disabled = True
+    if report is not None:
+        await resolve(tx, actor, report.id, action)
+    await tx.session.flush()
