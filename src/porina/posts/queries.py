@@ -13,7 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from porina.accounts.models import Account, OAuthApp
-from porina.interactions.models import Bookmark, Favourite, StatusMute
+from porina.interactions.filters import ActiveFilter, active_clause, load_active
+from porina.interactions.models import Bookmark, Favourite, Filter, StatusMute
 from porina.posts.models import Poll, PollVote, Status, StatusPin
 from porina.posts.visibility import visible_clause
 
@@ -46,6 +47,7 @@ class ViewerState:
     pinned: set[int] = field(default_factory=set)
     muted_threads: set[int] = field(default_factory=set)
     votes: dict[int, list[int]] = field(default_factory=dict)
+    filters: list[ActiveFilter] = field(default_factory=list)
 
 
 S: type[Status] = aliased(Status, name="s")
@@ -132,6 +134,7 @@ async def viewer_state(
         select(literal("m"), StatusMute.thread_id, literal(0)).where(
             StatusMute.account_id == viewer_id, StatusMute.thread_id.in_(threads)
         ),
+        select(literal("x"), Filter.id, literal(0)).where(active_clause(viewer_id)),
     ]
     if polls:
         parts.append(
@@ -139,11 +142,15 @@ async def viewer_state(
                 PollVote.account_id == viewer_id, PollVote.poll_id.in_(polls)
             )
         )
+    filter_ids: list[int] = []
     for kind, target, extra in (await session.execute(union_all(*parts))).all():
         if target is None:
             continue
         if kind == "v":
             state.votes.setdefault(int(target), []).append(int(extra))
+            continue
+        if kind == "x":
+            filter_ids.append(int(target))
             continue
         bucket = {
             "f": state.favourited,
@@ -153,4 +160,6 @@ async def viewer_state(
             "m": state.muted_threads,
         }[kind]
         bucket.add(int(target))
+    if filter_ids:  # a third query, only for viewers who have active filters
+        state.filters = await load_active(session, filter_ids)
     return state

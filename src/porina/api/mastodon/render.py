@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from porina.accounts.models import Account, OAuthApp
 from porina.api.mastodon import entities as e
 from porina.core.clock import iso, iso_date, now
+from porina.interactions.filters import ActiveFilter, matches
 from porina.posts.models import Poll
 from porina.posts.queries import Bundle, StatusRow, ViewerState, bundles_by_id, viewer_state
 from porina.settings import Settings
@@ -108,6 +109,22 @@ class Renderer:
             entity.own_votes = own
         return entity
 
+    def filter(self, active: ActiveFilter) -> e.Filter:
+        f = active.row
+        return e.Filter(
+            id=str(f.id), title=f.title, context=list(f.context), expires_at=iso(f.expires_at),
+            filter_action=f.action,
+            keywords=[e.FilterKeyword(id=str(k.id), keyword=k.keyword, whole_word=k.whole_word)
+                      for k in active.keywords],
+            statuses=[e.FilterStatus(id=str(x.id), status_id=str(x.status_id))
+                      for x in active.statuses],
+        )
+
+    def filter_results(self, filters: Sequence[ActiveFilter], status: Any) -> list[e.FilterResult]:
+        return [e.FilterResult(filter=self.filter(m.active), keyword_matches=m.keyword_matches,
+                               status_matches=m.status_matches)
+                for m in matches(filters, status)]
+
     def app(self, app: OAuthApp | None) -> e.Application | None:
         return None if app is None else e.Application(name=app.name, website=app.website)
 
@@ -163,7 +180,7 @@ class Renderer:
             entity.bookmarked = target in state.bookmarked
             entity.muted = (s.thread_id or s.id) in state.muted_threads
             entity.pinned = s.id in state.pinned if s.account_id == viewer_id else msgspec.UNSET
-            entity.filtered = []
+            entity.filtered = self.filter_results(state.filters, s) if state.filters else []
         return entity
 
     def media(self, m: dict[str, Any]) -> e.MediaAttachment:
