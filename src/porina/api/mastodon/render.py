@@ -112,18 +112,29 @@ class Renderer:
     def filter(self, active: ActiveFilter) -> e.Filter:
         f = active.row
         return e.Filter(
-            id=str(f.id), title=f.title, context=list(f.context), expires_at=iso(f.expires_at),
+            id=str(f.id),
+            title=f.title,
+            context=list(f.context),
+            expires_at=iso(f.expires_at),
             filter_action=f.action,
-            keywords=[e.FilterKeyword(id=str(k.id), keyword=k.keyword, whole_word=k.whole_word)
-                      for k in active.keywords],
-            statuses=[e.FilterStatus(id=str(x.id), status_id=str(x.status_id))
-                      for x in active.statuses],
+            keywords=[
+                e.FilterKeyword(id=str(k.id), keyword=k.keyword, whole_word=k.whole_word)
+                for k in active.keywords
+            ],
+            statuses=[
+                e.FilterStatus(id=str(x.id), status_id=str(x.status_id)) for x in active.statuses
+            ],
         )
 
     def filter_results(self, filters: Sequence[ActiveFilter], status: Any) -> list[e.FilterResult]:
-        return [e.FilterResult(filter=self.filter(m.active), keyword_matches=m.keyword_matches,
-                               status_matches=m.status_matches)
-                for m in matches(filters, status)]
+        return [
+            e.FilterResult(
+                filter=self.filter(m.active),
+                keyword_matches=m.keyword_matches,
+                status_matches=m.status_matches,
+            )
+            for m in matches(filters, status)
+        ]
 
     def app(self, app: OAuthApp | None) -> e.Application | None:
         return None if app is None else e.Application(name=app.name, website=app.website)
