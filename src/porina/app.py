@@ -22,6 +22,10 @@ from porina.api.mastodon.errors import HANDLERS
 from porina.api.mastodon.ratelimit import RateLimitMiddleware
 from porina.services import Services, build
 from porina.settings import Settings
+from porina.web.common import page_locale
+from porina.web.errors import web_aware
+from porina.web.security import security_headers
+from porina.web.templating import configure_engine
 
 log = logging.getLogger(__name__)
 
@@ -83,10 +87,12 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     )
     app = Litestar(
         route_handlers=[*collect_routes("porina.api.mastodon", "porina.web"), static, media],
-        exception_handlers=HANDLERS,  # type: ignore[arg-type]
-        middleware=[RateLimitMiddleware()],
+        exception_handlers=web_aware(HANDLERS),
+        middleware=[security_headers, page_locale, RateLimitMiddleware()],
         template_config=TemplateConfig(
-            directory=_web_dir() / "templates", engine=JinjaTemplateEngine
+            directory=_web_dir() / "templates",
+            engine=JinjaTemplateEngine,
+            engine_callback=configure_engine,
         ),
         csrf_config=CSRFConfig(
             secret=settings.resolved_secret(),

@@ -1,0 +1,178 @@
+"""Languages of the web app: gettext catalogs (Babel), the reader's locale, localized formats.
+
+The locale is chosen once per request (``choose``): the signed-in person's setting
+(``users.locale``), else the ``lang`` cookie set by the EN/FI switch, else the browser's
+``Accept-Language``, else English. It is kept in a context variable for the rest of the
+request, so templates (``{{ _("...") }}``, ``{% trans %}``), Python code (``_()``) and the
+format filters all speak the same language without passing it around.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextvars import ContextVar
+from datetime import datetime, timedelta
+from functools import cache
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date, format_datetime, format_timedelta
+from babel.numbers import format_compact_decimal, format_decimal
+from babel.support import NullTranslations, Translations
+from jinja2 import Environment
+
+from porina.core.clock import aware, now
+
+LOCALES: tuple[str, ...] = ("en", "fi")
+DEFAULT = "en"
+COOKIE = "lang"
+LOCALE_DIR = Path(__file__).parent / "locale"
+NAMES = {"en": "English", "fi": "suomi"}
+
+_current: ContextVar[str] = ContextVar("porina_web_locale", default=DEFAULT)
+
+
+@cache
+def translations(locale: str) -> NullTranslations:
+    found = Translations.load(str(LOCALE_DIR), [locale], domain="messages")
+    return found
+
+
+def supported(value: str | None) -> str | None:
+    """``value`` as a supported locale code, or None (accepts ``fi-FI``, ``fi_FI``, ``FI``)."""
+    if not value:
+        return None
+    code = value.strip().replace("_", "-").split("-")[0].lower()
+    return code if code in LOCALES else None
+
+
+def from_accept_language(header: str | None) -> str | None:
+    """The best supported language in an ``Accept-Language`` header, by quality."""
+    if not header:
+        return None
+    ranked: list[tuple[float, int, str]] = []
+    for index, part in enumerate(header.split(",")):
+        tag, _sep, params = part.strip().partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                quality = 0.0
+        code = supported(tag)
+        if code and quality > 0:
+            ranked.append((-quality, index, code))
+    return min(ranked)[2] if ranked else None
+
+
+def choose(user_locale: str | None, cookie: str | None, accept_language: str | None) -> str:
+    return (
+        supported(user_locale)
+        or supported(cookie)
+        or from_accept_language(accept_language)
+        or DEFAULT
+    )
+
+
+def activate(locale: str) -> None:
+    _current.set(supported(locale) or DEFAULT)
+
+
+def current() -> str:
+    return _current.get()
+
+
+def gettext(message: str) -> str:
+    return translations(current()).ugettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return translations(current()).ungettext(singular, plural, n)
+
+
+def pgettext(context: str, message: str) -> str:
+    return translations(current()).upgettext(context, message)
+
+
+_ = gettext
+
+
+def N_(message: str) -> str:  # noqa: N802 - the gettext convention
+    """Mark ``message`` for extraction; it is translated where it is shown."""
+    return message
+
+
+def _locale() -> Locale:
+    try:
+        return Locale.parse(current())
+    except UnknownLocaleError:
+        return Locale.parse(DEFAULT)
+
+
+Moment = datetime | str | None
+
+
+def moment(value: Moment) -> datetime | None:
+    """A datetime from a datetime or an ISO 8601 string (as entities carry them)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return None
+    return aware(value)
+
+
+def fmt_datetime(value: Moment, form: str = "medium") -> str:
+    found = moment(value)
+    return "" if found is None else format_datetime(found, form, locale=_locale())
+
+
+def fmt_date(value: Moment, form: str = "medium") -> str:
+    found = moment(value)
+    return "" if found is None else format_date(found, form, locale=_locale())
+
+
+def fmt_number(value: int | float | None) -> str:
+    return format_decimal(value or 0, locale=_locale())
+
+
+def fmt_compact(value: int | None) -> str:
+    """``1234`` -> ``1.2K`` (``1,2 t.`` in Finnish); small numbers as they are."""
+    number = value or 0
+    if abs(number) < 10_000:
+        return format_decimal(number, locale=_locale())
+    return format_compact_decimal(number, locale=_locale(), fraction_digits=1)
+
+
+def fmt_ago(value: Moment) -> str:
+    """How long ago, in words (``5 minutes ago``, ``5 minuuttia sitten``)."""
+    found = moment(value)
+    if found is None:
+        return ""
+    delta: timedelta = found - now()
+    return format_timedelta(delta, threshold=1, add_direction=True, locale=_locale())
+
+
+FILTERS: dict[str, Callable[..., str]] = {
+    "datetime": fmt_datetime,
+    "date": fmt_date,
+    "number": fmt_number,
+    "compact": fmt_compact,
+    "ago": fmt_ago,
+    "iso": lambda value: found.isoformat() if (found := moment(value)) else "",
+}
+
+
+def install(env: Environment) -> None:
+    """Give a Jinja environment the i18n extension, gettext and the format filters."""
+    env.add_extension("jinja2.ext.i18n")
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=gettext, ngettext=ngettext, newstyle=True, pgettext=pgettext
+    )
+    env.filters.update(FILTERS)
+    env.globals["current_locale"] = current
+    env.globals["LOCALES"] = LOCALES
+    env.globals["LOCALE_NAMES"] = NAMES
+    env.policies["ext.i18n.trimmed"] = True

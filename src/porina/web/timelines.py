@@ -1,0 +1,146 @@
+"""The front page, the home timeline, the local timeline, the language switch and "about"."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, get, post
+from litestar.datastructures import Cookie
+from litestar.exceptions import NotFoundException
+from litestar.response import Redirect, Template
+
+from porina.accounts.models import User
+from porina.api.mastodon import entities as e
+from porina.core.ids import parse_id
+from porina.posts.queries import S, bundle_select, bundles, bundles_by_id
+from porina.timelines.queries import not_muted
+from porina.web import i18n
+from porina.web.common import (
+    Me,
+    form,
+    reader,
+    render,
+    renderer,
+    safe_next,
+    see_other,
+    services,
+    signed_in,
+    statuses,
+    text,
+)
+
+PAGE = 20
+
+
+async def local_timeline(
+    request: Request[Any, Any, Any], me: Me | None, max_id: int | None
+) -> list[e.Status]:
+    """Public posts written here, newest first (two queries)."""
+    query = bundle_select(me.id if me else None).where(
+        S.local.is_(True), S.visibility == "public", S.reblog_of_id.is_(None)
+    )
+    if me is not None:
+        query = query.where(not_muted(me.id))
+    if max_id is not None:
+        query = query.where(S.id < max_id)
+    async with services(request).db.read() as session:
+        items = await bundles(session, query.order_by(S.id.desc()).limit(PAGE))
+        return await statuses(request, session, me, items)
+
+
+async def home_timeline(
+    request: Request[Any, Any, Any], me: Me, max_id: int | None
+) -> list[e.Status]:
+    """The reader's home feed (the feed store's ids, then two queries)."""
+    svc = services(request)
+    ids = await svc.feeds.page(me.id, max_id=max_id, since_id=None, min_id=None, limit=PAGE)
+    async with svc.db.read() as session:
+        items = await bundles_by_id(session, me.id, ids)
+        return await statuses(request, session, me, items)
+
+
+def older(items: list[e.Status], base: str) -> str | None:
+    return f"{base}?max_id={items[-1].id}" if len(items) >= PAGE else None
+
+
+@get("/", name="web:landing")
+async def landing(request: Request[Any, Any, Any]) -> Template | Redirect:
+    me = await reader(request)
+    if me is not None:
+        return Redirect(path="/home")
+    items = await local_timeline(request, None, None)
+    return render(request, "pages/landing.html", me=me, statuses=items, more="/public/local")
+
+
+@get("/public/local", name="web:local")
+async def local(request: Request[Any, Any, Any], max_id: str | None = None) -> Template:
+    me = await reader(request)
+    items = await local_timeline(request, me, parse_id(max_id))
+    return render(
+        request,
+        "pages/timeline.html",
+        me=me,
+        title=i18n._("Local timeline"),
+        statuses=items,
+        more=older(items, "/public/local"),
+    )
+
+
+@get("/home", name="web:home")
+async def home(request: Request[Any, Any, Any], max_id: str | None = None) -> Template:
+    me = await signed_in(request)
+    items = await home_timeline(request, me, parse_id(max_id))
+    return render(
+        request,
+        "pages/timeline.html",
+        me=me,
+        title=i18n._("Home"),
+        statuses=items,
+        more=older(items, "/home"),
+        live=True,
+    )
+
+
+@post("/lang", name="web:lang")
+async def switch_language(request: Request[Any, Any, Any]) -> Redirect:
+    """The EN/FI switch: remembered in a cookie, and as the setting of a signed-in person."""
+    me = await reader(request)
+    data = await form(request)
+    chosen = i18n.supported(text(data, "lang")) or i18n.DEFAULT
+    if me is not None and me.user.locale != chosen:
+        async with services(request).db.transaction() as tx:
+            user = await tx.session.get(User, me.user.id)
+            if user is not None:
+                user.locale = chosen
+    cookie = Cookie(
+        key=i18n.COOKIE,
+        value=chosen,
+        max_age=365 * 24 * 3600,
+        path="/",
+        samesite="lax",
+        httponly=True,
+    )
+    return see_other(safe_next(text(data, "next")), cookies=[cookie])
+
+
+@get("/about", name="web:about")
+async def about(request: Request[Any, Any, Any]) -> Template:
+    me = await reader(request)
+    return render(request, "pages/about.html", me=me)
+
+
+@get("/statuses/{status_id:str}", name="web:status-redirect")
+async def status_redirect(request: Request[Any, Any, Any], status_id: str) -> Redirect:
+    """``/statuses/:id`` -> the post's canonical page ``/@user/:id``."""
+    me = await reader(request)
+    found = parse_id(status_id)
+    async with services(request).db.read() as session:
+        items = await bundles_by_id(session, me.id if me else None, [found] if found else [])
+    if not items:
+        raise NotFoundException()
+    shown = items[0].entry
+    acct = renderer(request).acct(shown.account)
+    return Redirect(path=f"/@{acct}/{shown.status.id}")
+
+
+ROUTES = [landing, local, home, switch_language, about, status_redirect]
