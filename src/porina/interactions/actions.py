@@ -1,0 +1,260 @@
+"""What people do to statuses: favourite, bookmark, reblog (boost), mute a conversation.
+
+Every action is idempotent, as in Mastodon: favouriting twice keeps one favourite, undoing
+what was never done succeeds. Each returns the status acted on (for a reblog, the reblog).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+
+from porina.accounts.models import Account, User
+from porina.analytics.events import record
+from porina.core.actor import Actor
+from porina.core.clock import now
+from porina.core.ids import new_id
+from porina.interactions.models import Bookmark, Favourite, StatusMute
+from porina.interactions.notify import notify
+from porina.posts.actions import bump, get_visible, thread_of
+from porina.posts.errors import NotAllowed, StatusNotFound
+from porina.posts.models import Status
+from porina.storage.db import Tx
+from porina.timelines import actions as timelines
+
+REBLOG_VISIBILITIES = ("public", "unlisted", "private")
+
+
+async def _target(tx: Tx, actor: Actor, status_id: int) -> Status:
+    """The visible status named, or the original when it names a reblog."""
+    status = await get_visible(tx, actor.account_id, status_id)
+    if status.reblog_of_id is not None:
+        status = await get_visible(tx, actor.account_id, status.reblog_of_id)
+    return status
+
+
+async def favourite(tx: Tx, actor: Actor, status_id: int) -> Status:
+    status = await _target(tx, actor, status_id)
+    found = await tx.session.scalar(
+        select(Favourite.id).where(
+            Favourite.account_id == actor.account_id, Favourite.status_id == status.id
+        )
+    )
+    if found is not None:
+        return status
+    try:
+        async with tx.session.begin_nested():
+            tx.session.add(
+                Favourite(
+                    id=new_id(),
+                    account_id=actor.account_id,
+                    status_id=status.id,
+                    created_at=now(),
+                )
+            )
+    except IntegrityError:  # a concurrent favourite of the same status won
+        return status
+    await bump(tx, Status, status.id, "favourites_count", 1)
+    record(
+        tx,
+        "interaction:favourite:create",
+        actor,
+        target_type="status",
+        target_id=status.id,
+        target_account_id=status.account_id,
+    )
+    await notify(
+        tx,
+        status.account_id,
+        actor.account_id,
+        "favourite",
+        status_id=status.id,
+        thread_id=thread_of(status),
+    )
+    return status
+
+
+async def unfavourite(tx: Tx, actor: Actor, status_id: int) -> Status:
+    status = await _target(tx, actor, status_id)
+    result = await tx.session.execute(
+        delete(Favourite).where(
+            Favourite.account_id == actor.account_id, Favourite.status_id == status.id
+        )
+    )
+    if getattr(result, "rowcount", 0):
+        await bump(tx, Status, status.id, "favourites_count", -1)
+        record(
+            tx,
+            "interaction:favourite:delete",
+            actor,
+            target_type="status",
+            target_id=status.id,
+            target_account_id=status.account_id,
+        )
+    return status
+
+
+async def bookmark(tx: Tx, actor: Actor, status_id: int) -> Status:
+    status = await _target(tx, actor, status_id)
+    found = await tx.session.scalar(
+        select(Bookmark.id).where(
+            Bookmark.account_id == actor.account_id, Bookmark.status_id == status.id
+        )
+    )
+    if found is None:
+        try:
+            async with tx.session.begin_nested():
+                tx.session.add(
+                    Bookmark(
+                        id=new_id(),
+                        account_id=actor.account_id,
+                        status_id=status.id,
+                        created_at=now(),
+                    )
+                )
+        except IntegrityError:
+            return status
+        record(tx, "interaction:bookmark:create", actor, target_type="status", target_id=status.id)
+    return status
+
+
+async def unbookmark(tx: Tx, actor: Actor, status_id: int) -> Status:
+    status = await _target(tx, actor, status_id)
+    result = await tx.session.execute(
+        delete(Bookmark).where(
+            Bookmark.account_id == actor.account_id, Bookmark.status_id == status.id
+        )
+    )
+    if getattr(result, "rowcount", 0):
+        record(tx, "interaction:bookmark:delete", actor, target_type="status", target_id=status.id)
+    return status
+
+
+async def _default_visibility(tx: Tx, account_id: int) -> str:
+    settings = await tx.session.scalar(select(User.settings).where(User.account_id == account_id))
+    chosen = (settings or {}).get("default_privacy")
+    return chosen if chosen in REBLOG_VISIBILITIES else "public"
+
+
+async def reblog(tx: Tx, actor: Actor, status_id: int, visibility: str | None = None) -> Status:
+    """Boost a status; returns the reblog (an existing one when boosted already)."""
+    status = await _target(tx, actor, status_id)
+    own = status.account_id == actor.account_id
+    if status.visibility == "direct" or (status.visibility == "private" and not own):
+        raise NotAllowed("This action is not allowed")
+    existing = await tx.session.scalar(
+        select(Status).where(
+            Status.account_id == actor.account_id,
+            Status.reblog_of_id == status.id,
+            Status.deleted_at.is_(None),
+        )
+    )
+    if existing is not None:
+        return existing
+    if status.visibility == "private":
+        chosen = "private"
+    elif visibility in REBLOG_VISIBILITIES:
+        chosen = visibility
+    else:
+        chosen = await _default_visibility(tx, actor.account_id)
+    moment = now()
+    boost = Status(
+        id=new_id(),
+        account_id=actor.account_id,
+        visibility=chosen,
+        reblog_of_id=status.id,
+        thread_id=None,
+        application_id=actor.app_id,
+        created_by_user_id=actor.user_id,
+        created_at=moment,
+        local=True,
+        media=[],
+        mentions=[],
+        tags=[],
+        emojis=[],
+    )
+    tx.session.add(boost)
+    await tx.session.flush()
+    await bump(tx, Status, status.id, "reblogs_count", 1)
+    await _count_own_status(tx, actor.account_id, 1)
+    record(
+        tx,
+        "interaction:reblog:create",
+        actor,
+        target_type="status",
+        target_id=status.id,
+        target_account_id=status.account_id,
+        data={"reblog_id": str(boost.id)},
+    )
+    await notify(
+        tx,
+        status.account_id,
+        actor.account_id,
+        "reblog",
+        status_id=status.id,
+        thread_id=thread_of(status),
+    )
+    await timelines.on_status_created(tx, boost)
+    return boost
+
+
+async def _count_own_status(tx: Tx, account_id: int, delta: int) -> None:
+    await bump(tx, Account, account_id, "statuses_count", delta)
+
+
+async def unreblog(tx: Tx, actor: Actor, status_id: int) -> Status:
+    """Undo a boost; returns the original status."""
+    status = await tx.session.get(Status, status_id)
+    if status is None:
+        raise StatusNotFound()
+    if status.reblog_of_id is not None:
+        status_id = status.reblog_of_id
+    boosts = list(
+        await tx.session.scalars(
+            select(Status).where(
+                Status.account_id == actor.account_id,
+                Status.reblog_of_id == status_id,
+                Status.deleted_at.is_(None),
+            )
+        )
+    )
+    original = await get_visible(tx, actor.account_id, status_id)
+    for boost in boosts:
+        boost.deleted_at = now()
+        await bump(tx, Status, original.id, "reblogs_count", -1)
+        await _count_own_status(tx, actor.account_id, -1)
+        record(
+            tx,
+            "interaction:reblog:delete",
+            actor,
+            target_type="status",
+            target_id=original.id,
+            target_account_id=original.account_id,
+        )
+        await tx.session.flush()
+        await timelines.on_status_deleted(tx, boost)
+    return original
+
+
+async def mute_thread(tx: Tx, actor: Actor, status_id: int) -> Status:
+    """Stop notifications from the conversation ``status_id`` belongs to."""
+    status = await _target(tx, actor, status_id)
+    thread = thread_of(status)
+    if await tx.session.get(StatusMute, (actor.account_id, thread)) is None:
+        try:
+            async with tx.session.begin_nested():
+                tx.session.add(StatusMute(account_id=actor.account_id, thread_id=thread))
+        except IntegrityError:
+            pass
+    return status
+
+
+async def unmute_thread(tx: Tx, actor: Actor, status_id: int) -> Status:
+    status = await _target(tx, actor, status_id)
+    await tx.session.execute(
+        delete(StatusMute).where(
+            StatusMute.account_id == actor.account_id,
+            StatusMute.thread_id == thread_of(status),
+        )
+    )
+    return status
