@@ -17,6 +17,7 @@ from porina.storage.db import Database
 from porina.streaming.broker import Broker, MemoryBroker, RedisBroker
 from porina.timelines.feeds import FeedStore
 from porina.timelines.feeds_db import DatabaseFeedStore
+from porina.timelines.feeds_redis import RedisFeedStore
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +49,11 @@ class Services:
 
 
 def build_feed_store(settings: Settings, db: Database) -> FeedStore:
-    """Home feeds from ``settings.feed_store`` (only the database store so far)."""
+    """Home feeds from ``settings.feed_store``: the database, or Redis sorted sets."""
+    if settings.feed_store == "redis":
+        return RedisFeedStore.from_url(
+            settings.redis_url, settings.home_feed_size, settings.redis_prefix
+        )
     return DatabaseFeedStore(db, settings.home_feed_size)
 
 
@@ -56,6 +61,8 @@ def build(settings: Settings) -> Services:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     db = Database(settings.effective_database_url)
     broker: Broker = (
-        RedisBroker(settings.redis_url) if settings.broker == "redis" else MemoryBroker()
+        RedisBroker(settings.redis_url, settings.redis_prefix)
+        if settings.broker == "redis"
+        else MemoryBroker()
     )
     return Services(settings=settings, db=db, broker=broker)

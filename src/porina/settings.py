@@ -36,6 +36,9 @@ class Settings:
     """SQLAlchemy URL; empty means SQLite at DATA_DIR/porina.db. PostgreSQL: postgresql+asyncpg://..."""
     redis_url: str = ""
     """Redis URL; needed when FEED_STORE, BROKER or JOBS use Redis."""
+    redis_prefix: str = "porina:"
+    """Prefix of every Redis key, channel and job queue Porina uses; installs sharing one Redis
+    need different prefixes."""
     base_url: str = "http://127.0.0.1:8000"
     """The public address people and apps use; links and OAuth endpoints are built from it."""
     domain: str = ""
