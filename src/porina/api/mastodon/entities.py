@@ -186,6 +186,43 @@ class Status(Entity):
     filtered: list[FilterResult] | msgspec.UnsetType = msgspec.UNSET
 
 
+class Context(Entity):
+    ancestors: list[Status]
+    descendants: list[Status]
+
+
+class StatusSource(Entity):
+    id: str
+    text: str
+    spoiler_text: str
+
+
+class StatusEditPollOption(Entity):
+    title: str
+
+
+class StatusEditPoll(Entity):
+    options: list[StatusEditPollOption]
+
+
+class StatusEdit(Entity):
+    content: str
+    spoiler_text: str
+    sensitive: bool
+    created_at: str
+    account: Account
+    poll: StatusEditPoll | None
+    media_attachments: list[MediaAttachment]
+    emojis: list[CustomEmoji]
+
+
+class ScheduledStatus(Entity):
+    id: str
+    scheduled_at: str
+    params: dict[str, Any]
+    media_attachments: list[MediaAttachment]
+
+
 class Relationship(Entity):
     id: str
     following: bool
