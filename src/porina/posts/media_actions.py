@@ -5,9 +5,8 @@ thread, so no database lock is held while an image is decoded. Files are written
 transaction then fails, the caller removes them with ``discard``. A deleted attachment's files
 go only after the delete has committed.
 
-``media_dict`` is the shape statuses copy into ``Status.media`` when media is attached:
-``{id, type, url, preview_url, remote_url, meta, description, blurhash}`` with ``url`` and
-``preview_url`` relative to the media folder (the renderer makes them absolute).
+Attaching media to a status is part of posting (``posts.actions``), which copies
+``posts.actions.media_json`` onto the status.
 """
 
 from __future__ import annotations
@@ -16,8 +15,6 @@ import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
-
-from sqlalchemy import select
 
 from porina.core.actor import Actor
 from porina.core.clock import now
@@ -37,7 +34,6 @@ from porina.storage.db import Tx
 from porina.storage.files import MediaStore
 
 FOLDER = "media_attachments"
-MAX_ATTACHMENTS = 4
 
 
 class MediaNotFound(NotFound):
@@ -189,58 +185,3 @@ async def delete_media(tx: Tx, actor: Actor, media_id: int | None) -> None:
         await asyncio.to_thread(discard, settings, paths)
 
     tx.after_commit(remove_files)
-
-
-def media_dict(media: MediaAttachment) -> dict[str, Any]:
-    """The attachment as statuses store and render it (paths relative to the media folder)."""
-    url = media.file_path
-    return {
-        "id": str(media.id),
-        "type": media.type,
-        "url": url,
-        "preview_url": media.thumbnail_path or (url if media.type == "image" else None),
-        "remote_url": media.remote_url,
-        "meta": media.meta or {},
-        "description": media.description,
-        "blurhash": media.blurhash,
-    }
-
-
-async def attach_media(
-    tx: Tx, account_id: int, status_id: int, media_ids: Sequence[int]
-) -> list[dict[str, Any]]:
-    """Attach the account's media to a status (creating or editing it) and return the dicts
-    to store in ``Status.media``, in the order given. Media already on this status may be
-    listed again; media of someone else, or on another status, is refused (422)."""
-    if not media_ids:
-        return []
-    if len(media_ids) > MAX_ATTACHMENTS:
-        raise Unprocessable(
-            f"Validation failed: You can attach at most {MAX_ATTACHMENTS} files",
-            code="invalid_media",
-        )
-    rows = (
-        await tx.session.scalars(
-            select(MediaAttachment).where(
-                MediaAttachment.id.in_(list(media_ids)), MediaAttachment.account_id == account_id
-            )
-        )
-    ).all()
-    found = {m.id: m for m in rows if m.status_id in (None, status_id)}
-    missing = [str(i) for i in media_ids if i not in found]
-    if missing:
-        raise Unprocessable(
-            f"Media {', '.join(missing)} not found or already attached to another post",
-            code="invalid_media",
-        )
-    ordered = [found[i] for i in dict.fromkeys(media_ids)]
-    if len(ordered) > 1 and any(m.type in {"video", "audio", "gifv"} for m in ordered):
-        raise Unprocessable(
-            "Validation failed: You can't attach a video or audio file to a status that "
-            "already contains other files",
-            code="invalid_media",
-        )
-    for media in ordered:
-        media.status_id = status_id
-    await tx.session.flush()
-    return [media_dict(m) for m in ordered]

@@ -21,6 +21,7 @@ from porina.core.actor import Actor
 from porina.core.errors import PayloadTooLarge, Unprocessable
 from porina.core.ids import parse_id
 from porina.posts import media_actions as actions
+from porina.posts.actions import media_json
 from porina.posts.media import check_description, parse_focus
 from porina.posts.models import MediaAttachment
 from porina.settings import Settings
@@ -52,7 +53,7 @@ async def _read(upload: UploadFile | None) -> bytes | None:
 
 
 def _entity(settings: Settings, media: MediaAttachment) -> e.MediaAttachment:
-    return Renderer(settings).media(actions.media_dict(media))
+    return Renderer(settings).media(media_json(media))
 
 
 async def _upload(request: Request[Any, Any, Any]) -> e.MediaAttachment:
