@@ -12,6 +12,7 @@ from sqlalchemy import select
 from porina.accounts import scopes as scope_rules
 from porina.accounts.models import Account, OAuthToken, User
 from porina.accounts.tokens import digest as token_hash
+from porina.core.actor import Actor
 from porina.core.errors import Forbidden, Unauthorized
 from porina.services import Services
 
@@ -39,6 +40,14 @@ class Viewer:
         if self.account_id is None:
             raise Unauthorized("This method requires an authenticated user")
         return self.account_id
+
+
+def actor_of(viewer: Viewer) -> Actor:
+    """The ``Actor`` an action needs: the acting account, the person operating it, the app."""
+    return Actor(viewer.require_account(), viewer.user_id, viewer.app_id)
+
+
+viewer_actor = actor_of
 
 
 def services_of(conn: ASGIConnection[Any, Any, Any, Any]) -> Services:

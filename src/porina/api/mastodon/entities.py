@@ -242,6 +242,31 @@ class Relationship(Entity):
     note: str
 
 
+class CredentialApplication(Entity):
+    id: str
+    name: str
+    website: str | None
+    scopes: list[str]
+    redirect_uri: str
+    redirect_uris: list[str]
+    vapid_key: str = ""
+    client_id: str | msgspec.UnsetType = msgspec.UNSET
+    client_secret: str | msgspec.UnsetType = msgspec.UNSET
+    client_secret_expires_at: int | msgspec.UnsetType = msgspec.UNSET
+
+
+class Token(Entity):
+    access_token: str
+    token_type: str
+    scope: str
+    created_at: int
+
+
+class FamiliarFollowers(Entity):
+    id: str
+    accounts: list[Account]
+
+
 class Tag(Entity):
     name: str
     url: str

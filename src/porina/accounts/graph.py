@@ -1,0 +1,464 @@
+"""The social graph's writers: follows and follow requests, blocks, mutes, notes, endorsements,
+domain blocks. Follower counters on account rows change in the same transaction as the edge."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from porina.accounts import queries
+from porina.accounts.errors import Blocked, InvalidAccountField, SelfAction
+from porina.accounts.models import (
+    Account,
+    AccountNote,
+    AccountPin,
+    Block,
+    DomainBlock,
+    Follow,
+    FollowRequest,
+    Mute,
+)
+from porina.analytics.events import record
+from porina.core.actor import Actor
+from porina.core.clock import now
+from porina.core.errors import NotFound
+from porina.core.ids import new_id
+from porina.interactions.notify import notify
+from porina.storage.db import Tx
+from porina.timelines.actions import on_follow, on_unfollow
+
+MAX_NOTE = 2000
+
+
+async def _target(
+    tx: Tx, actor: Actor, target_id: int | None, *, allow_self: bool = False
+) -> Account:
+    target = await queries.account(tx.session, target_id, actor.account_id)
+    if target.id == actor.account_id and not allow_self:
+        raise SelfAction("This action is not allowed")
+    return target
+
+
+async def _bump(tx: Tx, follower_id: int, target_id: int, delta: int) -> None:
+    await tx.session.execute(
+        update(Account)
+        .where(Account.id == follower_id)
+        .values(following_count=Account.following_count + delta)
+    )
+    await tx.session.execute(
+        update(Account)
+        .where(Account.id == target_id)
+        .values(followers_count=Account.followers_count + delta)
+    )
+
+
+async def _add_follow(
+    tx: Tx,
+    follower_id: int,
+    target_id: int,
+    *,
+    reblogs: bool,
+    notify_posts: bool,
+    languages: list[str] | None,
+) -> Follow | None:
+    row = Follow(
+        id=new_id(),
+        account_id=follower_id,
+        target_account_id=target_id,
+        show_reblogs=reblogs,
+        notify=notify_posts,
+        languages=languages,
+        created_at=now(),
+    )
+    try:
+        async with tx.session.begin_nested():
+            tx.session.add(row)
+    except IntegrityError:
+        return None
+    await _bump(tx, follower_id, target_id, 1)
+    await on_follow(tx, follower_id, target_id)
+    return row
+
+
+async def _drop_follow(tx: Tx, follower_id: int, target_id: int) -> bool:
+    result = await tx.session.execute(
+        delete(Follow).where(
+            Follow.account_id == follower_id, Follow.target_account_id == target_id
+        )
+    )
+    if not result.rowcount:  # type: ignore[attr-defined]
+        return False
+    await _bump(tx, follower_id, target_id, -1)
+    await on_unfollow(tx, follower_id, target_id)
+    return True
+
+
+async def follow(
+    tx: Tx,
+    actor: Actor,
+    target_id: int | None,
+    *,
+    reblogs: bool | None = None,
+    notify_posts: bool | None = None,
+    languages: list[str] | None = None,
+) -> Account:
+    """Follow, or ask to follow a locked account; repeating it updates the options."""
+    target = await _target(tx, actor, target_id)
+    me = actor.account_id
+    if await queries.is_blocked_either_way(tx.session, me, target.id):
+        raise Blocked("This action is not allowed")
+    existing = await tx.session.scalar(
+        select(Follow).where(Follow.account_id == me, Follow.target_account_id == target.id)
+    )
+    pending = await tx.session.scalar(
+        select(FollowRequest).where(
+            FollowRequest.account_id == me, FollowRequest.target_account_id == target.id
+        )
+    )
+    edge = existing or pending
+    if edge is not None:
+        if reblogs is not None:
+            edge.show_reblogs = reblogs
+        if notify_posts is not None:
+            edge.notify = notify_posts
+        if languages is not None:
+            edge.languages = languages or None
+        return target
+    options = {
+        "reblogs": True if reblogs is None else reblogs,
+        "notify_posts": bool(notify_posts),
+        "languages": languages or None,
+    }
+    if target.locked:
+        tx.session.add(
+            FollowRequest(
+                id=new_id(),
+                account_id=me,
+                target_account_id=target.id,
+                show_reblogs=options["reblogs"],
+                notify=options["notify_posts"],
+                languages=options["languages"],
+                created_at=now(),
+            )
+        )
+        await tx.session.flush()
+        await notify(tx, target.id, me, "follow_request")
+        record(
+            tx,
+            "account:follow_request:create",
+            actor,
+            target_type="account",
+            target_id=target.id,
+            target_account_id=target.id,
+        )
+        return target
+    if await _add_follow(
+        tx,
+        me,
+        target.id,
+        reblogs=bool(options["reblogs"]),
+        notify_posts=bool(options["notify_posts"]),
+        languages=languages or None,
+    ):
+        await notify(tx, target.id, me, "follow")
+        record(
+            tx,
+            "account:follow:create",
+            actor,
+            target_type="account",
+            target_id=target.id,
+            target_account_id=target.id,
+        )
+    return target
+
+
+async def unfollow(tx: Tx, actor: Actor, target_id: int | None) -> Account:
+    target = await _target(tx, actor, target_id)
+    dropped = await _drop_follow(tx, actor.account_id, target.id)
+    await tx.session.execute(
+        delete(FollowRequest).where(
+            FollowRequest.account_id == actor.account_id,
+            FollowRequest.target_account_id == target.id,
+        )
+    )
+    if dropped:
+        record(
+            tx,
+            "account:follow:delete",
+            actor,
+            target_type="account",
+            target_id=target.id,
+            target_account_id=target.id,
+        )
+    return target
+
+
+async def remove_from_followers(tx: Tx, actor: Actor, follower_id: int | None) -> Account:
+    follower = await _target(tx, actor, follower_id)
+    if await _drop_follow(tx, follower.id, actor.account_id):
+        record(
+            tx,
+            "account:follow:delete",
+            actor,
+            target_type="account",
+            target_id=follower.id,
+            target_account_id=follower.id,
+            data={"removed_follower": True},
+        )
+    return follower
+
+
+async def _request(tx: Tx, actor: Actor, requester_id: int | None) -> tuple[Account, FollowRequest]:
+    requester = await _target(tx, actor, requester_id)
+    row = await tx.session.scalar(
+        select(FollowRequest).where(
+            FollowRequest.account_id == requester.id,
+            FollowRequest.target_account_id == actor.account_id,
+        )
+    )
+    if row is None:
+        raise NotFound()
+    return requester, row
+
+
+async def authorize_request(tx: Tx, actor: Actor, requester_id: int | None) -> Account:
+    requester, row = await _request(tx, actor, requester_id)
+    await tx.session.delete(row)
+    await tx.session.flush()
+    if await _add_follow(
+        tx,
+        requester.id,
+        actor.account_id,
+        reblogs=row.show_reblogs,
+        notify_posts=row.notify,
+        languages=row.languages,
+    ):
+        await notify(tx, actor.account_id, requester.id, "follow")
+    record(
+        tx,
+        "account:follow_request:authorize",
+        actor,
+        target_type="account",
+        target_id=requester.id,
+        target_account_id=requester.id,
+    )
+    return requester
+
+
+async def reject_request(tx: Tx, actor: Actor, requester_id: int | None) -> Account:
+    requester, row = await _request(tx, actor, requester_id)
+    await tx.session.delete(row)
+    record(
+        tx,
+        "account:follow_request:reject",
+        actor,
+        target_type="account",
+        target_id=requester.id,
+        target_account_id=requester.id,
+    )
+    return requester
+
+
+async def block(tx: Tx, actor: Actor, target_id: int | None) -> Account:
+    """Block: also ends follows and requests both ways and endorsements."""
+    target = await _target(tx, actor, target_id)
+    me = actor.account_id
+    exists = await tx.session.scalar(
+        select(Block.id).where(Block.account_id == me, Block.target_account_id == target.id)
+    )
+    if exists is not None:
+        return target
+    tx.session.add(Block(id=new_id(), account_id=me, target_account_id=target.id, created_at=now()))
+    await tx.session.flush()
+    await _drop_follow(tx, me, target.id)
+    await _drop_follow(tx, target.id, me)
+    await tx.session.execute(
+        delete(FollowRequest).where(
+            or_(
+                and_(FollowRequest.account_id == me, FollowRequest.target_account_id == target.id),
+                and_(FollowRequest.account_id == target.id, FollowRequest.target_account_id == me),
+            )
+        )
+    )
+    await tx.session.execute(
+        delete(AccountPin).where(
+            or_(
+                and_(AccountPin.account_id == me, AccountPin.target_account_id == target.id),
+                and_(AccountPin.account_id == target.id, AccountPin.target_account_id == me),
+            )
+        )
+    )
+    await on_unfollow(tx, me, target.id)
+    record(
+        tx,
+        "account:block:create",
+        actor,
+        target_type="account",
+        target_id=target.id,
+        target_account_id=target.id,
+    )
+    return target
+
+
+async def unblock(tx: Tx, actor: Actor, target_id: int | None) -> Account:
+    target = await _target(tx, actor, target_id)
+    result = await tx.session.execute(
+        delete(Block).where(
+            Block.account_id == actor.account_id, Block.target_account_id == target.id
+        )
+    )
+    if result.rowcount:  # type: ignore[attr-defined]
+        record(
+            tx,
+            "account:block:delete",
+            actor,
+            target_type="account",
+            target_id=target.id,
+            target_account_id=target.id,
+        )
+    return target
+
+
+async def mute(
+    tx: Tx, actor: Actor, target_id: int | None, *, notifications: bool = True, duration: int = 0
+) -> Account:
+    """Mute (``duration`` seconds, 0 = until unmuted); repeating it updates the options."""
+    target = await _target(tx, actor, target_id)
+    if duration < 0 or duration > 10 * 365 * 86400:
+        raise InvalidAccountField("Validation failed: duration is out of range")
+    expires = now() + timedelta(seconds=duration) if duration else None
+    row = await tx.session.scalar(
+        select(Mute).where(Mute.account_id == actor.account_id, Mute.target_account_id == target.id)
+    )
+    if row is None:
+        tx.session.add(
+            Mute(
+                id=new_id(),
+                account_id=actor.account_id,
+                target_account_id=target.id,
+                hide_notifications=notifications,
+                expires_at=expires,
+                created_at=now(),
+            )
+        )
+        await tx.session.flush()
+    else:
+        row.hide_notifications, row.expires_at = notifications, expires
+    await on_unfollow(tx, actor.account_id, target.id)
+    record(
+        tx,
+        "account:mute:create",
+        actor,
+        target_type="account",
+        target_id=target.id,
+        target_account_id=target.id,
+        data={"notifications": notifications, "duration": duration},
+    )
+    return target
+
+
+async def unmute(tx: Tx, actor: Actor, target_id: int | None) -> Account:
+    target = await _target(tx, actor, target_id)
+    result = await tx.session.execute(
+        delete(Mute).where(Mute.account_id == actor.account_id, Mute.target_account_id == target.id)
+    )
+    if result.rowcount:  # type: ignore[attr-defined]
+        record(
+            tx,
+            "account:mute:delete",
+            actor,
+            target_type="account",
+            target_id=target.id,
+            target_account_id=target.id,
+        )
+    return target
+
+
+async def set_note(tx: Tx, actor: Actor, target_id: int | None, comment: str) -> Account:
+    target = await _target(tx, actor, target_id)
+    if len(comment) > MAX_NOTE:
+        raise InvalidAccountField(
+            f"Validation failed: Comment is too long (maximum is {MAX_NOTE} characters)"
+        )
+    row = await tx.session.get(AccountNote, (actor.account_id, target.id))
+    if not comment:
+        if row is not None:
+            await tx.session.delete(row)
+    elif row is None:
+        tx.session.add(
+            AccountNote(account_id=actor.account_id, target_account_id=target.id, comment=comment)
+        )
+    else:
+        row.comment = comment
+    return target
+
+
+async def endorse(tx: Tx, actor: Actor, target_id: int | None) -> Account:
+    target = await _target(tx, actor, target_id)
+    following = await tx.session.scalar(
+        select(Follow.id).where(
+            Follow.account_id == actor.account_id, Follow.target_account_id == target.id
+        )
+    )
+    if following is None:
+        raise InvalidAccountField(
+            "Validation failed: You must be already following the account you want to endorse"
+        )
+    if await tx.session.get(AccountPin, (actor.account_id, target.id)) is None:
+        tx.session.add(
+            AccountPin(account_id=actor.account_id, target_account_id=target.id, created_at=now())
+        )
+    return target
+
+
+async def unendorse(tx: Tx, actor: Actor, target_id: int | None) -> Account:
+    target = await _target(tx, actor, target_id)
+    await tx.session.execute(
+        delete(AccountPin).where(
+            AccountPin.account_id == actor.account_id, AccountPin.target_account_id == target.id
+        )
+    )
+    return target
+
+
+def _clean_domain(domain: str) -> str:
+    value = domain.strip().lower().removeprefix("https://").removeprefix("http://").strip("/")
+    if not value or len(value) > 253 or any(c in value for c in " /@?#"):
+        raise InvalidAccountField("Validation failed: Domain is not a valid domain")
+    return value
+
+
+async def block_domain(tx: Tx, actor: Actor, domain: str) -> None:
+    """Hide a remote domain; follows of its accounts by the actor end (as in Mastodon)."""
+    value = _clean_domain(domain)
+    if value == tx.services.settings.local_domain.lower():
+        raise InvalidAccountField("Validation failed: Domain cannot be your own")
+    exists = await tx.session.scalar(
+        select(DomainBlock.id).where(
+            DomainBlock.account_id == actor.account_id, DomainBlock.domain == value
+        )
+    )
+    if exists is not None:
+        return
+    tx.session.add(
+        DomainBlock(id=new_id(), account_id=actor.account_id, domain=value, created_at=now())
+    )
+    followers = await tx.session.scalars(
+        select(Follow.account_id)
+        .join(Account, Account.id == Follow.account_id)
+        .where(Follow.target_account_id == actor.account_id, Account.domain == value)
+    )
+    for follower_id in list(followers):
+        await _drop_follow(tx, follower_id, actor.account_id)
+    await tx.session.flush()
+
+
+async def unblock_domain(tx: Tx, actor: Actor, domain: str) -> None:
+    value = _clean_domain(domain)
+    await tx.session.execute(
+        delete(DomainBlock).where(
+            DomainBlock.account_id == actor.account_id, DomainBlock.domain == value
+        )
+    )

@@ -1,0 +1,302 @@
+"""OAuth 2 (RFC 6749) as Mastodon speaks it: apps, authorization codes with PKCE (RFC 7636),
+the token grants, and revocation (RFC 7009). Only digests of codes and tokens are stored."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import ClassVar
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from porina.accounts import scopes as scope_rules
+from porina.accounts.actions import issue_token
+from porina.accounts.models import Account, OAuthApp, OAuthCode, OAuthToken, User
+from porina.accounts.passwords import verify_password
+from porina.accounts.tokens import digest, new_secret
+from porina.core.clock import aware, now
+from porina.core.errors import PorinaError
+from porina.storage.db import Tx
+
+OOB = "urn:ietf:wg:oauth:2.0:oob"
+CODE_LIFETIME = timedelta(minutes=10)
+CHALLENGE_METHODS = ("S256", "plain")
+
+
+class OAuthError(PorinaError):
+    """An RFC 6749 error: ``code`` is the OAuth ``error`` value."""
+
+    status: ClassVar[int] = 400
+
+    def __init__(self, code: str, description: str, status: int = 400) -> None:
+        super().__init__(description, code=code)
+        self.status = status  # type: ignore[misc]
+
+
+@dataclass(frozen=True, slots=True)
+class Grant:
+    """A freshly issued access token (plaintext shown once)."""
+
+    access_token: str
+    scope: str
+    created_at: int
+
+
+def redirect_uris(app: OAuthApp) -> list[str]:
+    return app.redirect_uris.split()
+
+
+def normalise_redirect_uris(value: str | list[str]) -> str:
+    """Mastodon accepts one URI, several separated by newlines, or an array."""
+    items = value if isinstance(value, list) else value.split()
+    uris = [u.strip() for u in items if u.strip()]
+    if not uris:
+        raise OAuthError(
+            "invalid_redirect_uri", "Validation failed: Redirect URI can't be blank", 422
+        )
+    for uri in uris:
+        if uri == OOB:
+            continue
+        scheme, sep, rest = uri.partition(":")
+        if not sep or not scheme or not rest or " " in uri or "#" in uri:
+            raise OAuthError(
+                "invalid_redirect_uri",
+                "Validation failed: Redirect URI must be an absolute URI",
+                422,
+            )
+    return "\n".join(uris)
+
+
+async def app_by_client_id(session: AsyncSession, client_id: str | None) -> OAuthApp | None:
+    if not client_id:
+        return None
+    return await session.scalar(select(OAuthApp).where(OAuthApp.client_id == client_id))
+
+
+def _secret_matches(app: OAuthApp, secret: str | None) -> bool:
+    return secret is not None and hmac.compare_digest(app.client_secret.encode(), secret.encode())
+
+
+async def authenticate_client(
+    session: AsyncSession,
+    client_id: str | None,
+    client_secret: str | None,
+    *,
+    secret_optional: bool = False,
+) -> OAuthApp:
+    app = await app_by_client_id(session, client_id)
+    if app is None:
+        raise OAuthError(
+            "invalid_client", "Client authentication failed due to unknown client", 401
+        )
+    if client_secret is None and secret_optional:
+        return app
+    if not _secret_matches(app, client_secret):
+        raise OAuthError("invalid_client", "Client authentication failed", 401)
+    return app
+
+
+def requested_scopes(app: OAuthApp, raw: str | None) -> str:
+    """The scopes asked for (default: the app's, as Doorkeeper defaults to ``read``), which must
+    be among the app's."""
+    app_scopes = frozenset(app.scopes.split())
+    try:
+        asked = scope_rules.parse(raw, default="read") if raw and raw.strip() else None
+    except ValueError as exc:
+        raise OAuthError("invalid_scope", f"The requested scope is invalid: {exc}") from exc
+    if asked is None:
+        asked = frozenset({"read"}) if "read" in app_scopes else app_scopes
+    if not scope_rules.subset(asked, app_scopes):
+        raise OAuthError("invalid_scope", "The requested scope is invalid, unknown, or malformed.")
+    return " ".join(sorted(asked))
+
+
+def check_redirect(app: OAuthApp, redirect_uri: str | None) -> str:
+    uris = redirect_uris(app)
+    if not redirect_uri:
+        if len(uris) == 1:
+            return uris[0]
+        raise OAuthError("invalid_redirect_uri", "The redirect uri included is not valid.")
+    if redirect_uri not in uris:
+        raise OAuthError("invalid_redirect_uri", "The redirect uri included is not valid.")
+    return redirect_uri
+
+
+async def find_user(session: AsyncSession, login: str) -> User | None:
+    """A local user by email or username (case-insensitive)."""
+    login = login.strip().lstrip("@")
+    if not login:
+        return None
+    if "@" in login:
+        user = await session.scalar(select(User).where(func.lower(User.email) == login.lower()))
+        if user is not None:
+            return user
+    return await session.scalar(
+        select(User)
+        .join(Account, Account.id == User.account_id)
+        .where(func.lower(Account.username) == login.lower(), Account.domain.is_(None))
+    )
+
+
+async def check_password(session: AsyncSession, login: str, password: str) -> User | None:
+    """The user whose credentials these are, if they may sign in."""
+    user = await find_user(session, login)
+    if user is None or not verify_password(user.password_hash, password):
+        return None
+    if user.disabled or not user.approved:
+        return None
+    suspended = await session.scalar(
+        select(Account.suspended_at).where(Account.id == user.account_id)
+    )
+    return None if suspended is not None else user
+
+
+async def create_code(
+    tx: Tx,
+    app: OAuthApp,
+    user: User,
+    *,
+    redirect_uri: str,
+    scopes: str,
+    challenge: str | None,
+    method: str | None,
+) -> str:
+    if challenge is not None:
+        method = method or "plain"
+        if method not in CHALLENGE_METHODS:
+            raise OAuthError("invalid_request", "Unsupported code_challenge_method")
+        if not 43 <= len(challenge) <= 128:
+            raise OAuthError("invalid_request", "Invalid code_challenge")
+    plain = new_secret()
+    tx.session.add(
+        OAuthCode(
+            code_hash=digest(plain),
+            app_id=app.id,
+            user_id=user.id,
+            redirect_uri=redirect_uri,
+            scopes=scopes,
+            code_challenge=challenge,
+            code_challenge_method=method if challenge else None,
+            expires_at=now() + CODE_LIFETIME,
+        )
+    )
+    await tx.session.flush()
+    return plain
+
+
+def _pkce_ok(code: OAuthCode, verifier: str | None) -> bool:
+    if code.code_challenge is None:
+        return True
+    if not verifier or not 43 <= len(verifier) <= 128:
+        return False
+    if code.code_challenge_method == "S256":
+        hashed = hashlib.sha256(verifier.encode("ascii", "replace")).digest()
+        expected = base64.urlsafe_b64encode(hashed).rstrip(b"=").decode()
+    else:
+        expected = verifier
+    return hmac.compare_digest(expected.encode(), code.code_challenge.encode())
+
+
+async def _grant(tx: Tx, user: User | None, app: OAuthApp, scopes: str) -> Grant:
+    plain, token = await issue_token(tx, user=user, app_id=app.id, scopes=scopes)
+    return Grant(plain, scopes, int(aware(token.created_at).timestamp()))
+
+
+async def exchange_code(
+    tx: Tx,
+    *,
+    client_id: str | None,
+    client_secret: str | None,
+    code: str | None,
+    redirect_uri: str | None,
+    verifier: str | None,
+) -> Grant:
+    if not code:
+        raise OAuthError("invalid_request", "Missing required parameter: code.")
+    row = await tx.session.scalar(select(OAuthCode).where(OAuthCode.code_hash == digest(code)))
+    app = await authenticate_client(
+        tx.session,
+        client_id,
+        client_secret,
+        secret_optional=row is not None and row.code_challenge is not None,
+    )
+    invalid = OAuthError(
+        "invalid_grant",
+        "The provided authorization grant is invalid, expired, revoked, "
+        "does not match the redirection URI used in the authorization request, "
+        "or was issued to another client.",
+    )
+    if (
+        row is None
+        or row.app_id != app.id
+        or row.used_at is not None
+        or aware(row.expires_at) <= now()
+    ):
+        raise invalid
+    if (redirect_uri or row.redirect_uri) != row.redirect_uri or not _pkce_ok(row, verifier):
+        raise invalid
+    claimed = await tx.session.execute(
+        update(OAuthCode)
+        .where(OAuthCode.code_hash == row.code_hash, OAuthCode.used_at.is_(None))
+        .values(used_at=now())
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        raise invalid
+    user = await tx.session.get(User, row.user_id)
+    if user is None or user.disabled:
+        raise invalid
+    return await _grant(tx, user, app, row.scopes)
+
+
+async def password_grant(
+    tx: Tx,
+    *,
+    client_id: str | None,
+    client_secret: str | None,
+    username: str | None,
+    password: str | None,
+    scope: str | None,
+) -> Grant:
+    app = await authenticate_client(tx.session, client_id, client_secret)
+    scopes = requested_scopes(app, scope)
+    user = await check_password(tx.session, username or "", password or "")
+    if user is None:
+        raise OAuthError(
+            "invalid_grant",
+            "The provided authorization grant is invalid, expired, revoked, "
+            "does not match the redirection URI used in the authorization request, "
+            "or was issued to another client.",
+        )
+    return await _grant(tx, user, app, scopes)
+
+
+async def client_credentials(
+    tx: Tx, *, client_id: str | None, client_secret: str | None, scope: str | None
+) -> Grant:
+    app = await authenticate_client(tx.session, client_id, client_secret)
+    return await _grant(tx, None, app, requested_scopes(app, scope))
+
+
+async def revoke(
+    tx: Tx, *, client_id: str | None, client_secret: str | None, token: str | None
+) -> str | None:
+    """Revoke ``token`` if it belongs to the client; returns its digest (for cache eviction).
+    Unknown tokens are not an error (RFC 7009 2.2)."""
+    app = await authenticate_client(tx.session, client_id, client_secret)
+    if not token:
+        raise OAuthError("invalid_request", "Missing required parameter: token.")
+    hashed = digest(token)
+    await tx.session.execute(
+        update(OAuthToken)
+        .where(
+            OAuthToken.token_hash == hashed,
+            OAuthToken.revoked_at.is_(None),
+            OAuthToken.app_id == app.id,
+        )
+        .values(revoked_at=now())
+    )
+    return hashed

@@ -1,0 +1,314 @@
+"""Read-only questions about accounts and the social graph."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from porina.accounts.errors import AccountNotFound
+from porina.accounts.models import (
+    Account,
+    AccountNote,
+    AccountPin,
+    Block,
+    DomainBlock,
+    Follow,
+    FollowRequest,
+    Mute,
+    User,
+)
+from porina.core.clock import now
+
+
+def _visible_to(viewer_id: int | None) -> ColumnElement[bool]:
+    """Suspended accounts are gone for everyone but themselves."""
+    if viewer_id is None:
+        return Account.suspended_at.is_(None)
+    return or_(Account.suspended_at.is_(None), Account.id == viewer_id)
+
+
+async def account(session: AsyncSession, account_id: int | None, viewer_id: int | None) -> Account:
+    """The account, or AccountNotFound (also when suspended and not the viewer's own)."""
+    if account_id is None:
+        raise AccountNotFound()
+    found = await session.scalar(
+        select(Account).where(Account.id == account_id, _visible_to(viewer_id))
+    )
+    if found is None:
+        raise AccountNotFound()
+    return found
+
+
+async def accounts(
+    session: AsyncSession, ids: Sequence[int], viewer_id: int | None
+) -> list[Account]:
+    """The visible accounts among ``ids``, in the order asked."""
+    if not ids:
+        return []
+    rows = await session.scalars(
+        select(Account).where(Account.id.in_(list(ids)), _visible_to(viewer_id))
+    )
+    by_id = {a.id: a for a in rows}
+    return [by_id[i] for i in dict.fromkeys(ids) if i in by_id]
+
+
+async def lookup(
+    session: AsyncSession, acct: str, local_domain: str, viewer_id: int | None
+) -> Account:
+    name, _, domain = acct.strip().lstrip("@").partition("@")
+    if not name:
+        raise AccountNotFound()
+    query = select(Account).where(
+        func.lower(Account.username) == name.lower(), _visible_to(viewer_id)
+    )
+    if domain and domain.lower() != local_domain.lower():
+        query = query.where(func.lower(Account.domain) == domain.lower())
+    else:
+        query = query.where(Account.domain.is_(None))
+    found = await session.scalar(query)
+    if found is None:
+        raise AccountNotFound()
+    return found
+
+
+async def user_of(session: AsyncSession, account_id: int) -> User | None:
+    return await session.scalar(select(User).where(User.account_id == account_id))
+
+
+async def follow_requests_count(session: AsyncSession, account_id: int) -> int:
+    return int(
+        await session.scalar(
+            select(func.count())
+            .select_from(FollowRequest)
+            .where(FollowRequest.target_account_id == account_id)
+        )
+        or 0
+    )
+
+
+@dataclass
+class Relationship:
+    id: int
+    following: bool = False
+    showing_reblogs: bool = False
+    notifying: bool = False
+    languages: list[str] | None = None
+    followed_by: bool = False
+    blocking: bool = False
+    blocked_by: bool = False
+    muting: bool = False
+    muting_notifications: bool = False
+    muting_expires_at: datetime | None = None
+    requested: bool = False
+    requested_by: bool = False
+    domain_blocking: bool = False
+    endorsed: bool = False
+    note: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+async def relationships(
+    session: AsyncSession, viewer_id: int, ids: Sequence[int]
+) -> list[Relationship]:
+    """The viewer's relationship with each of ``ids`` (one query per kind of edge)."""
+    wanted = list(dict.fromkeys(ids))
+    if not wanted:
+        return []
+    out = {i: Relationship(id=i) for i in wanted}
+    for f in await session.scalars(
+        select(Follow).where(Follow.account_id == viewer_id, Follow.target_account_id.in_(wanted))
+    ):
+        rel = out[f.target_account_id]
+        rel.following, rel.showing_reblogs, rel.notifying, rel.languages = (
+            True,
+            f.show_reblogs,
+            f.notify,
+            f.languages,
+        )
+    for r in await session.scalars(
+        select(FollowRequest).where(
+            FollowRequest.account_id == viewer_id, FollowRequest.target_account_id.in_(wanted)
+        )
+    ):
+        rel = out[r.target_account_id]
+        rel.requested, rel.showing_reblogs, rel.notifying, rel.languages = (
+            True,
+            r.show_reblogs,
+            r.notify,
+            r.languages,
+        )
+    for i in await session.scalars(
+        select(Follow.account_id).where(
+            Follow.target_account_id == viewer_id, Follow.account_id.in_(wanted)
+        )
+    ):
+        out[i].followed_by = True
+    for i in await session.scalars(
+        select(FollowRequest.account_id).where(
+            FollowRequest.target_account_id == viewer_id, FollowRequest.account_id.in_(wanted)
+        )
+    ):
+        out[i].requested_by = True
+    for i in await session.scalars(
+        select(Block.target_account_id).where(
+            Block.account_id == viewer_id, Block.target_account_id.in_(wanted)
+        )
+    ):
+        out[i].blocking = True
+    for i in await session.scalars(
+        select(Block.account_id).where(
+            Block.target_account_id == viewer_id, Block.account_id.in_(wanted)
+        )
+    ):
+        out[i].blocked_by = True
+    moment = now()
+    for m in await session.scalars(
+        select(Mute).where(
+            Mute.account_id == viewer_id,
+            Mute.target_account_id.in_(wanted),
+            or_(Mute.expires_at.is_(None), Mute.expires_at > moment),
+        )
+    ):
+        rel = out[m.target_account_id]
+        rel.muting, rel.muting_notifications, rel.muting_expires_at = (
+            True,
+            m.hide_notifications,
+            m.expires_at,
+        )
+    for i in await session.scalars(
+        select(AccountPin.target_account_id).where(
+            AccountPin.account_id == viewer_id, AccountPin.target_account_id.in_(wanted)
+        )
+    ):
+        out[i].endorsed = True
+    for n in await session.scalars(
+        select(AccountNote).where(
+            AccountNote.account_id == viewer_id, AccountNote.target_account_id.in_(wanted)
+        )
+    ):
+        out[n.target_account_id].note = n.comment
+    domains = await session.execute(
+        select(Account.id)
+        .join(DomainBlock, DomainBlock.domain == Account.domain)
+        .where(DomainBlock.account_id == viewer_id, Account.id.in_(wanted))
+    )
+    for (i,) in domains:
+        out[i].domain_blocking = True
+    return [out[i] for i in wanted]
+
+
+async def relationship(session: AsyncSession, viewer_id: int, target_id: int) -> Relationship:
+    return (await relationships(session, viewer_id, [target_id]))[0]
+
+
+async def edge_page(
+    session: AsyncSession, query: Select[int, Account], cursor: Any, page: Any
+) -> list[tuple[int, Account]]:
+    """``(edge id, account)`` rows of a paginated list of accounts, newest edge first."""
+    rows = (await session.execute(page.apply(query, cursor))).all()
+    return [(r[0], r[1]) for r in page.arrange(rows)]
+
+
+def followers_query(target_id: int) -> Select[int, Account]:
+    return (
+        select(Follow.id, Account)
+        .join(Account, Account.id == Follow.account_id)
+        .where(Follow.target_account_id == target_id, Account.suspended_at.is_(None))
+    )
+
+
+def following_query(account_id: int) -> Select[int, Account]:
+    return (
+        select(Follow.id, Account)
+        .join(Account, Account.id == Follow.target_account_id)
+        .where(Follow.account_id == account_id, Account.suspended_at.is_(None))
+    )
+
+
+def requests_query(target_id: int) -> Select[int, Account]:
+    return (
+        select(FollowRequest.id, Account)
+        .join(Account, Account.id == FollowRequest.account_id)
+        .where(FollowRequest.target_account_id == target_id, Account.suspended_at.is_(None))
+    )
+
+
+def blocks_query(account_id: int) -> Select[int, Account]:
+    return (
+        select(Block.id, Account)
+        .join(Account, Account.id == Block.target_account_id)
+        .where(Block.account_id == account_id)
+    )
+
+
+def mutes_query(account_id: int) -> Select[int, Account]:
+    return (
+        select(Mute.id, Account)
+        .join(Account, Account.id == Mute.target_account_id)
+        .where(
+            Mute.account_id == account_id, or_(Mute.expires_at.is_(None), Mute.expires_at > now())
+        )
+    )
+
+
+async def endorsements(session: AsyncSession, account_id: int, limit: int) -> list[Account]:
+    rows = await session.scalars(
+        select(Account)
+        .join(AccountPin, AccountPin.target_account_id == Account.id)
+        .where(AccountPin.account_id == account_id, Account.suspended_at.is_(None))
+        .order_by(AccountPin.created_at.desc())
+        .limit(limit)
+    )
+    return list(rows)
+
+
+async def familiar_followers(
+    session: AsyncSession, viewer_id: int, ids: Sequence[int]
+) -> dict[int, list[Account]]:
+    """For each target, the accounts the viewer follows that follow it."""
+    wanted = list(dict.fromkeys(ids))
+    out: dict[int, list[Account]] = {i: [] for i in wanted}
+    if not wanted:
+        return out
+    mine = select(Follow.target_account_id).where(Follow.account_id == viewer_id)
+    rows = await session.execute(
+        select(Follow.target_account_id, Account)
+        .join(Account, Account.id == Follow.account_id)
+        .where(
+            Follow.target_account_id.in_(wanted),
+            Follow.account_id.in_(mine),
+            Account.suspended_at.is_(None),
+        )
+        .order_by(Follow.id.desc())
+    )
+    for target, acc in rows.all():
+        if len(out[target]) < 40:
+            out[target].append(acc)
+    return out
+
+
+async def domain_blocks(
+    session: AsyncSession, account_id: int, query_page: Any
+) -> list[tuple[int, str]]:
+    query = select(DomainBlock.id, DomainBlock.domain).where(DomainBlock.account_id == account_id)
+    rows = (await session.execute(query_page.apply(query, DomainBlock.id))).all()
+    return [(r[0], r[1]) for r in query_page.arrange(rows)]
+
+
+async def is_blocked_either_way(session: AsyncSession, a: int, b: int) -> bool:
+    found = await session.scalar(
+        select(Block.id)
+        .where(
+            or_(
+                (Block.account_id == a) & (Block.target_account_id == b),
+                (Block.account_id == b) & (Block.target_account_id == a),
+            )
+        )
+        .limit(1)
+    )
+    return found is not None

@@ -1,0 +1,82 @@
+"""``/auth/sign_in`` and ``/auth/sign_out``: browser sessions for pages and OAuth consent."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, Response, get, post
+from litestar.response import Redirect, Template
+
+from porina.accounts.oauth import check_password
+from porina.services import Services
+from porina.web import sessions
+
+BAD_CREDENTIALS = "Invalid email/username or password."
+
+
+def services(request: Request[Any, Any, Any]) -> Services:
+    svc: Services = request.app.state.services
+    return svc
+
+
+def safe_next(value: object) -> str:
+    """Only same-site paths: never an open redirect."""
+    if isinstance(value, str) and value.startswith("/") and not value.startswith(("//", "/\\")):
+        return value
+    return "/"
+
+
+async def form_of(request: Request[Any, Any, Any]) -> dict[str, str]:
+    ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if ctype not in {"application/x-www-form-urlencoded", "multipart/form-data"}:
+        return {}
+    form = await request.form()
+    return {k: v for k, v in form.items() if isinstance(v, str)}
+
+
+@get("/auth/sign_in")
+async def sign_in_page(request: Request[Any, Any, Any]) -> Template:
+    found = await sessions.current_user(request)
+    return Template(
+        template_name="auth/sign_in.html",
+        context={
+            "user": found[0] if found else None,
+            "user_acct": found[1].username if found else "",
+            "next": safe_next(request.query_params.get("next")),
+            "login": "",
+            "error": None,
+        },
+    )
+
+
+@post("/auth/sign_in", status_code=303)
+async def sign_in(request: Request[Any, Any, Any]) -> Response[Any]:
+    form = await form_of(request)
+    login = form.get("login", "")[:255]
+    svc = services(request)
+    async with svc.db.read() as session:
+        user = await check_password(session, login, form.get("password", ""))
+    if user is None:
+        return Template(
+            template_name="auth/sign_in.html",
+            status_code=401,
+            context={
+                "user": None,
+                "user_acct": "",
+                "next": safe_next(form.get("next")),
+                "login": login,
+                "error": BAD_CREDENTIALS,
+            },
+        )
+    cookie = await sessions.sign_in(svc, user, request.headers.get("user-agent", ""))
+    return Redirect(safe_next(form.get("next")), status_code=303, cookies=[cookie])
+
+
+@post("/auth/sign_out", status_code=303)
+async def sign_out(request: Request[Any, Any, Any]) -> Response[Any]:
+    response: Response[Any] = Redirect("/auth/sign_in", status_code=303)
+    await sessions.sign_out(services(request), request, response)
+    return response
+
+
+ROUTES = [sign_in_page, sign_in, sign_out]

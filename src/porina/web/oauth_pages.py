@@ -1,0 +1,193 @@
+"""``/oauth/authorize``: the consent page. Signs the person in on the same page if needed, lists
+the scopes asked for, and on Authorize redirects to the app with a one-time code (PKCE aware)
+or shows the code for out-of-band apps."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from litestar import Request, Response, get, post
+from litestar.datastructures import Cookie
+from litestar.response import Redirect, Template
+
+from porina.accounts import oauth
+from porina.accounts.models import Account, OAuthApp, User
+from porina.web import sessions
+from porina.web.auth_pages import BAD_CREDENTIALS, form_of, services
+
+FIELDS = (
+    "client_id",
+    "redirect_uri",
+    "response_type",
+    "scope",
+    "state",
+    "code_challenge",
+    "code_challenge_method",
+)
+
+
+@dataclass
+class AuthRequest:
+    app: OAuthApp
+    redirect_uri: str
+    scopes: str
+    state: str | None
+    challenge: str | None
+    method: str | None
+    hidden: list[tuple[str, str]]
+
+
+class PageError(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def error_page(message: str, status: int = 400) -> Template:
+    return Template(
+        template_name="oauth/error.html", context={"error": message}, status_code=status
+    )
+
+
+def back_to_app(req: AuthRequest, **values: str | None) -> Response[Any]:
+    if req.redirect_uri == oauth.OOB:
+        return error_page(values.get("error_description") or values.get("error") or "Denied")
+    query = urlencode({k: v for k, v in {**values, "state": req.state}.items() if v is not None})
+    joiner = "&" if "?" in req.redirect_uri else "?"
+    return Redirect(f"{req.redirect_uri}{joiner}{query}", status_code=302)
+
+
+async def parse_request(
+    request: Request[Any, Any, Any], values: dict[str, str]
+) -> AuthRequest | Response[Any]:
+    """The validated request, a redirect carrying an error back to the app, or raises PageError
+    when the client or redirect URI cannot be trusted (RFC 6749 4.1.2.1: never redirect then)."""
+    async with services(request).db.read() as session:
+        app = await oauth.app_by_client_id(session, values.get("client_id"))
+    if app is None:
+        raise PageError("Client authentication failed due to unknown client.")
+    try:
+        redirect_uri = oauth.check_redirect(app, values.get("redirect_uri"))
+    except oauth.OAuthError as exc:
+        raise PageError(exc.message) from exc
+    hidden = [(k, values[k]) for k in FIELDS if values.get(k)]
+    req = AuthRequest(
+        app,
+        redirect_uri,
+        "",
+        values.get("state") or None,
+        values.get("code_challenge") or None,
+        values.get("code_challenge_method") or None,
+        hidden,
+    )
+    if values.get("response_type", "code") != "code":
+        return back_to_app(
+            req,
+            error="unsupported_response_type",
+            error_description="The authorization server does not support this response type.",
+        )
+    if req.challenge is not None and (req.method or "plain") not in oauth.CHALLENGE_METHODS:
+        return back_to_app(
+            req, error="invalid_request", error_description="Unsupported code_challenge_method."
+        )
+    try:
+        req.scopes = oauth.requested_scopes(app, values.get("scope"))
+    except oauth.OAuthError as exc:
+        return back_to_app(req, error=exc.code, error_description=exc.message)
+    return req
+
+
+def consent_page(
+    req: AuthRequest,
+    user: tuple[User, Account] | None,
+    *,
+    error: str | None = None,
+    login: str = "",
+    status: int = 200,
+    cookie: Cookie | None = None,
+) -> Template:
+    return Template(
+        template_name="oauth/authorize.html",
+        status_code=status,
+        cookies=[cookie] if cookie else None,
+        context={
+            "app_name": req.app.name,
+            "app_website": req.app.website
+            if (req.app.website or "").startswith(("http://", "https://"))
+            else None,
+            "scopes": req.scopes.split(),
+            "hidden": req.hidden,
+            "user": user[0] if user else None,
+            "user_acct": user[1].username if user else "",
+            "error": error,
+            "login": login,
+        },
+    )
+
+
+@get("/oauth/authorize")
+async def authorize_page(request: Request[Any, Any, Any]) -> Response[Any]:
+    values = {k: v for k, v in request.query_params.items() if isinstance(v, str)}
+    try:
+        req = await parse_request(request, values)
+    except PageError as exc:
+        return error_page(exc.message)
+    if not isinstance(req, AuthRequest):
+        return req
+    user = await sessions.current_user(request)
+    if user is not None and values.get("force_login", "").lower() in {"1", "true"}:
+        user = None
+    return consent_page(req, user)
+
+
+@post("/oauth/authorize", status_code=200)
+async def authorize(request: Request[Any, Any, Any]) -> Response[Any]:
+    values = await form_of(request)
+    try:
+        req = await parse_request(request, values)
+    except PageError as exc:
+        return error_page(exc.message)
+    if not isinstance(req, AuthRequest):
+        return req
+    svc = services(request)
+    if "login" in values or "password" in values:
+        login = values.get("login", "")[:255]
+        async with svc.db.read() as session:
+            user = await oauth.check_password(session, login, values.get("password", ""))
+            account = await session.get(Account, user.account_id) if user else None
+        if user is None or account is None:
+            return consent_page(req, None, error=BAD_CREDENTIALS, login=login, status=401)
+        cookie = await sessions.sign_in(svc, user, request.headers.get("user-agent", ""))
+        return consent_page(req, (user, account), cookie=cookie)
+    signed_in = await sessions.current_user(request)
+    if signed_in is None:
+        return consent_page(req, None, error="Please sign in to continue.", status=401)
+    if values.get("decision") != "authorize":
+        return back_to_app(
+            req,
+            error="access_denied",
+            error_description="The resource owner or authorization server denied the request.",
+        )
+    try:
+        async with svc.db.transaction() as tx:
+            code = await oauth.create_code(
+                tx,
+                req.app,
+                signed_in[0],
+                redirect_uri=req.redirect_uri,
+                scopes=req.scopes,
+                challenge=req.challenge,
+                method=req.method,
+            )
+    except oauth.OAuthError as exc:
+        return back_to_app(req, error=exc.code, error_description=exc.message)
+    if req.redirect_uri == oauth.OOB:
+        return Template(
+            template_name="oauth/code.html", context={"code": code, "app_name": req.app.name}
+        )
+    return back_to_app(req, code=code)
+
+
+ROUTES = [authorize_page, authorize]
