@@ -155,7 +155,23 @@ def fmt_ago(value: Moment) -> str:
     return format_timedelta(delta, threshold=1, add_direction=True, locale=_locale())
 
 
+def fmt_duration(seconds: int | str) -> str:
+    """``3600`` -> ``1 hour`` (``1 tunti``)."""
+    value = int(seconds) if str(seconds).isdigit() else 0
+    return format_timedelta(timedelta(seconds=value), threshold=1, locale=_locale())
+
+
+def language_name(code: str | None) -> str:
+    """A language's name in the reader's language (``fi`` -> ``Finnish`` / ``suomi``)."""
+    if not code:
+        return ""
+    name: str = _locale().languages.get(code, code)
+    return name
+
+
 FILTERS: dict[str, Callable[..., str]] = {
+    "duration": fmt_duration,
+    "language_name": language_name,
     "datetime": fmt_datetime,
     "date": fmt_date,
     "number": fmt_number,

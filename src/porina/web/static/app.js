@@ -88,12 +88,18 @@
     area.addEventListener("focus", function () { area.select(); });
   });
 
+  /* Compose: the writer's time zone for "publish later". */
+  document.querySelectorAll("[data-tz-offset]").forEach(function (input) {
+    input.value = String(new Date().getTimezoneOffset());
+  });
+
   /* Compose: preview a chosen photo and ask for its description right away. */
   document.querySelectorAll("[data-media-slot]").forEach(function (slot) {
     var input = slot.querySelector("input[type=file]");
     var alt = slot.querySelector("[data-alt]");
     var preview = slot.querySelector("[data-preview]");
     if (!input) return;
+    if (alt && !(input.files && input.files.length)) alt.hidden = true;
     input.addEventListener("change", function () {
       var file = input.files && input.files[0];
       if (!file) { if (alt) alt.hidden = true; return; }

@@ -1,0 +1,196 @@
+"""Profile pages: header, avatar, bio and fields; posts / posts and replies / media tabs;
+follow and unfollow (``accounts.graph``); followers and following."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, get, post
+from litestar.exceptions import NotFoundException
+from litestar.response import Redirect, Template
+from sqlalchemy import exists, or_
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from porina.accounts import graph
+from porina.accounts import queries as accounts
+from porina.accounts.models import Account, Follow
+from porina.api.mastodon import entities as e
+from porina.core.errors import PorinaError
+from porina.core.ids import parse_id
+from porina.posts.models import MediaAttachment
+from porina.posts.queries import S, bundle_select, bundles
+from porina.web import i18n
+from porina.web.common import (
+    Me,
+    form,
+    id_or_404,
+    reader,
+    render,
+    renderer,
+    safe_next,
+    see_other,
+    services,
+    signed_in,
+    statuses,
+    text,
+)
+from porina.web.statuses import check_handle
+
+PAGE = 20
+TABS = ("posts", "with_replies", "media")
+PEOPLE = 80
+
+
+async def find(
+    session: AsyncSession, request: Request[Any, Any, Any], handle: str, me: Me | None
+) -> Account:
+    acct = check_handle(handle)
+    try:
+        return await accounts.lookup(
+            session, acct, services(request).settings.local_domain, me.id if me else None
+        )
+    except PorinaError as exc:
+        raise NotFoundException() from exc
+
+
+async def profile_statuses(
+    request: Request[Any, Any, Any],
+    session: AsyncSession,
+    me: Me | None,
+    account: Account,
+    *,
+    tab: str,
+    max_id: int | None,
+) -> list[e.Status]:
+    query = bundle_select(me.id if me else None).where(S.account_id == account.id)
+    if tab == "posts":
+        query = query.where(or_(S.in_reply_to_id.is_(None), S.in_reply_to_account_id == account.id))
+    elif tab == "media":
+        query = query.where(
+            S.reblog_of_id.is_(None), exists().where(MediaAttachment.status_id == S.id)
+        )
+    if max_id is not None:
+        query = query.where(S.id < max_id)
+    items = await bundles(session, query.order_by(S.id.desc()).limit(PAGE))
+    return await statuses(request, session, me, items)
+
+
+async def header_context(
+    request: Request[Any, Any, Any], session: AsyncSession, me: Me | None, account: Account
+) -> dict[str, Any]:
+    relationship = None
+    if me is not None and me.id != account.id:
+        relationship = await accounts.relationship(session, me.id, account.id)
+    return {
+        "account": renderer(request).account(account),
+        "relationship": relationship,
+        "is_me": me is not None and me.id == account.id,
+    }
+
+
+async def _profile(
+    request: Request[Any, Any, Any], handle: str, tab: str, max_id: str | None
+) -> Template:
+    me = await reader(request)
+    async with services(request).db.read() as session:
+        account = await find(session, request, handle, me)
+        items = await profile_statuses(
+            request, session, me, account, tab=tab, max_id=parse_id(max_id)
+        )
+        context = await header_context(request, session, me, account)
+    base = f"/@{context['account'].acct}" + ("" if tab == "posts" else f"/{tab}")
+    more = f"{base}?max_id={items[-1].id}" if len(items) >= PAGE else None
+    return render(
+        request, "pages/profile.html", me=me, tab=tab, statuses=items, more=more, **context
+    )
+
+
+@get("/{handle:str}", name="web:profile")
+async def profile(
+    request: Request[Any, Any, Any], handle: str, max_id: str | None = None
+) -> Template:
+    return await _profile(request, handle, "posts", max_id)
+
+
+@get("/{handle:str}/with_replies", name="web:profile-replies")
+async def profile_replies(
+    request: Request[Any, Any, Any], handle: str, max_id: str | None = None
+) -> Template:
+    return await _profile(request, handle, "with_replies", max_id)
+
+
+@get("/{handle:str}/media", name="web:profile-media")
+async def profile_media(
+    request: Request[Any, Any, Any], handle: str, max_id: str | None = None
+) -> Template:
+    return await _profile(request, handle, "media", max_id)
+
+
+async def _people(request: Request[Any, Any, Any], handle: str, which: str) -> Template:
+    me = await reader(request)
+    async with services(request).db.read() as session:
+        account = await find(session, request, handle, me)
+        context = await header_context(request, session, me, account)
+        query = (accounts.followers_query if which == "followers" else accounts.following_query)(
+            account.id
+        )
+        hidden = account.hide_collections and (me is None or me.id != account.id)
+        rows = (
+            []
+            if hidden
+            else (await session.execute(query.order_by(Follow.id.desc()).limit(PEOPLE))).all()
+        )
+    people = [renderer(request).account(row[1]) for row in rows]
+    title = i18n._("Followers") if which == "followers" else i18n._("Following")
+    return render(
+        request,
+        "pages/people.html",
+        me=me,
+        tab=which,
+        people=people,
+        title=title,
+        hidden=hidden,
+        **context,
+    )
+
+
+@get("/{handle:str}/followers", name="web:followers")
+async def followers(request: Request[Any, Any, Any], handle: str) -> Template:
+    return await _people(request, handle, "followers")
+
+
+@get("/{handle:str}/following", name="web:following")
+async def following(request: Request[Any, Any, Any], handle: str) -> Template:
+    return await _people(request, handle, "following")
+
+
+@post("/web/accounts/{account_id:str}/{action:str}", name="web:account-action")
+async def account_action(
+    request: Request[Any, Any, Any], account_id: str, action: str
+) -> Template | Redirect:
+    """Follow, unfollow, block, unblock, mute, unmute; htmx gets the new button."""
+    me = await signed_in(request)
+    act = {
+        "follow": graph.follow,
+        "unfollow": graph.unfollow,
+        "block": graph.block,
+        "unblock": graph.unblock,
+        "mute": graph.mute,
+        "unmute": graph.unmute,
+    }.get(action)
+    if act is None:
+        raise NotFoundException()
+    target = id_or_404(account_id)
+    data = await form(request)
+    svc = services(request)
+    async with svc.db.transaction() as tx:
+        account = await act(tx, me.actor, target)
+    if request.headers.get("hx-request") == "true":
+        async with svc.db.read() as session:
+            context = await header_context(request, session, me, account)
+        return render(request, "partials/follow_button.html", me=me, **context)
+    acct = renderer(request).acct(account)
+    return see_other(safe_next(text(data, "next"), f"/@{acct}"))
+
+
+ROUTES = [profile, profile_replies, profile_media, followers, following, account_action]

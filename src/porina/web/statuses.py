@@ -1,0 +1,196 @@
+"""A post's page with its thread, its embed view, and the buttons under every post.
+
+The buttons are forms (they work without JavaScript: post, then back to the page); with htmx
+they swap just the button row, so counts change without a reload. Every write goes through
+the domain actions (``interactions.actions``, ``posts.polls``, ``posts.actions``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from litestar import Request, get, post
+from litestar.exceptions import NotFoundException
+from litestar.response import Redirect, Template
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from porina.api.mastodon import entities as e
+from porina.core.actor import Actor
+from porina.interactions import actions as interactions
+from porina.posts import actions as posts
+from porina.posts import polls
+from porina.posts.models import Poll, Status
+from porina.posts.queries import bundles_by_id
+from porina.storage.db import Tx
+from porina.web.common import (
+    Me,
+    form,
+    id_or_404,
+    reader,
+    render,
+    safe_next,
+    see_other,
+    services,
+    signed_in,
+    statuses,
+    text,
+    texts,
+)
+
+THREAD_LIMIT = 200
+
+Act = Callable[[Tx, Actor, int], Awaitable[Any]]
+ACTIONS: dict[str, Act] = {
+    "favourite": interactions.favourite,
+    "unfavourite": interactions.unfavourite,
+    "reblog": interactions.reblog,
+    "unreblog": interactions.unreblog,
+    "bookmark": interactions.bookmark,
+    "unbookmark": interactions.unbookmark,
+}
+
+
+async def one_status(
+    request: Request[Any, Any, Any], session: AsyncSession, me: Me | None, status_id: int
+) -> e.Status:
+    items = await bundles_by_id(session, me.id if me else None, [status_id])
+    if not items:
+        raise NotFoundException()
+    return (await statuses(request, session, me, items))[0]
+
+
+def _ancestors(parent_of: dict[int, int | None], start: int | None) -> list[int]:
+    chain: list[int] = []
+    current = start
+    while current is not None and current not in chain and len(chain) < THREAD_LIMIT:
+        chain.append(current)
+        current = parent_of.get(current)
+    return list(reversed(chain))
+
+
+def _descendants(parent_of: dict[int, int | None], top: int) -> list[tuple[int, int]]:
+    """Replies depth first, oldest first at each level, with their depth."""
+    children: dict[int, list[int]] = {}
+    for child, parent in parent_of.items():
+        if parent is not None:
+            children.setdefault(parent, []).append(child)
+    out: list[tuple[int, int]] = []
+    stack = [(c, 1) for c in sorted(children.get(top, []), reverse=True)]
+    seen = {top}
+    while stack:
+        current, depth = stack.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        out.append((current, depth))
+        stack.extend((c, depth + 1) for c in sorted(children.get(current, []), reverse=True))
+    return out
+
+
+async def thread(
+    request: Request[Any, Any, Any], session: AsyncSession, me: Me | None, focus: e.Status
+) -> tuple[list[e.Status], list[tuple[e.Status, int]]]:
+    """The posts above ``focus`` and the replies below it (visibility applied)."""
+    row = await session.get(Status, int(focus.id))
+    root = (row.thread_id or row.id) if row is not None else int(focus.id)
+    rows = (
+        await session.execute(
+            select(Status.id, Status.in_reply_to_id)
+            .where((Status.thread_id == root) | (Status.id == root))
+            .where(Status.reblog_of_id.is_(None), Status.deleted_at.is_(None))
+            .order_by(Status.id)
+            .limit(THREAD_LIMIT)
+        )
+    ).all()
+    parent_of = {r[0]: r[1] for r in rows}
+    above = _ancestors(parent_of, int(focus.in_reply_to_id) if focus.in_reply_to_id else None)
+    below = _descendants(parent_of, int(focus.id))
+    ids = [*above, *(i for i, _depth in below)]
+    items = await bundles_by_id(session, me.id if me else None, ids)
+    shown = {s.id: s for s in await statuses(request, session, me, items)}
+    depth = dict(below)
+    return (
+        [shown[str(i)] for i in above if str(i) in shown],
+        [(shown[str(i)], depth[i]) for i, _d in below if str(i) in shown],
+    )
+
+
+def check_handle(handle: str) -> str:
+    """``/@name/...`` paths: Litestar parameters are whole segments, so the page takes the
+    segment and insists on the ``@``."""
+    if not handle.startswith("@") or len(handle) < 2:
+        raise NotFoundException()
+    return handle[1:]
+
+
+@get("/{handle:str}/{status_id:str}", name="web:status")
+async def status_page(request: Request[Any, Any, Any], handle: str, status_id: str) -> Template:
+    check_handle(handle)
+    me = await reader(request)
+    async with services(request).db.read() as session:
+        focus = await one_status(request, session, me, id_or_404(status_id))
+        if focus.reblog is not None:
+            focus = focus.reblog
+        above, below = await thread(request, session, me, focus)
+    return render(request, "pages/status.html", me=me, focus=focus, above=above, below=below)
+
+
+@get("/{handle:str}/{status_id:str}/embed", name="web:status-embed")
+async def status_embed(request: Request[Any, Any, Any], handle: str, status_id: str) -> Template:
+    """The post alone, for an ``<iframe>`` on another site (public posts only)."""
+    check_handle(handle)
+    await reader(request)
+    async with services(request).db.read() as session:
+        shown = await one_status(request, session, None, id_or_404(status_id))
+    return render(request, "pages/embed.html", me=None, s=shown)
+
+
+@post("/web/statuses/{status_id:str}/{action:str}", name="web:status-action")
+async def status_action(
+    request: Request[Any, Any, Any], status_id: str, action: str
+) -> Template | Redirect:
+    """Like, boost, bookmark and their undos; htmx gets the new button row."""
+    me = await signed_in(request)
+    act = ACTIONS.get(action)
+    if act is None:
+        raise NotFoundException()
+    target = id_or_404(status_id)
+    data = await form(request)
+    svc = services(request)
+    async with svc.db.transaction() as tx:
+        await act(tx, me.actor, target)
+    async with svc.db.read() as session:
+        shown = await one_status(request, session, me, target)
+    if request.headers.get("hx-request") == "true":
+        return render(request, "partials/actions.html", me=me, status=shown.reblog or shown)
+    return see_other(safe_next(text(data, "next"), f"/@{shown.account.acct}/{shown.id}"))
+
+
+@post("/web/statuses/{status_id:str}/delete", name="web:status-delete")
+async def status_delete(request: Request[Any, Any, Any], status_id: str) -> Redirect:
+    me = await signed_in(request)
+    async with services(request).db.transaction() as tx:
+        await posts.delete_status(tx, me.actor, id_or_404(status_id))
+    return see_other(f"/@{me.account.username}")
+
+
+@post("/web/polls/{poll_id:str}/votes", name="web:poll-vote")
+async def poll_vote(request: Request[Any, Any, Any], poll_id: str) -> Template | Redirect:
+    me = await signed_in(request)
+    data = await form(request)
+    choices = [int(c) for c in texts(data, "choices") if c.isdigit()]
+    svc = services(request)
+    async with svc.db.transaction() as tx:
+        poll = await polls.vote(tx, me.actor, id_or_404(poll_id), choices)
+        status_id = poll.status_id
+    async with svc.db.read() as session:
+        shown = await one_status(request, session, me, status_id)
+        fresh = await session.get(Poll, poll.id)
+    if request.headers.get("hx-request") == "true" and fresh is not None and shown.poll:
+        return render(request, "partials/poll.html", me=me, poll=shown.poll, status=shown)
+    return see_other(f"/@{shown.account.acct}/{shown.id}")
+
+
+ROUTES = [status_page, status_embed, status_action, status_delete, poll_vote]
