@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from porina.accounts.models import User
 from porina.interactions.models import Notification
 from porina.services import Services
 
@@ -79,8 +80,6 @@ async def test_unknown_language_and_visibility_are_refused(make: Factory) -> Non
 async def test_visibility_defaults_to_the_users_default_privacy(
     make: Factory, services: Services
 ) -> None:
-    from porina.accounts.models import User
-
     alice = await make.person()
     async with services.db.transaction() as tx:
         user = await tx.session.get(User, alice.user.id)
