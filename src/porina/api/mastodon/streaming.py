@@ -1,0 +1,346 @@
+"""Streaming, as Mastodon serves it: Server-Sent Events under ``/api/v1/streaming/*`` and one
+WebSocket at ``/api/v1/streaming``.
+
+The broker carries ids only. Each connection renders every event for its own viewer and checks
+visibility (and mutes and blocks) again before sending, so nothing reaches a stream whose
+reader may not see it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+import msgspec
+from litestar import Request, WebSocket, get, websocket
+from litestar.exceptions import WebSocketDisconnect
+from litestar.response import Stream as StreamResponse
+from sqlalchemy import select
+
+from porina.accounts import scopes as scope_rules
+from porina.api.mastodon import auth
+from porina.api.mastodon.conversations import render_conversations
+from porina.api.mastodon.notifications import render_notifications
+from porina.api.mastodon.render import Renderer
+from porina.core.errors import BadRequest, NotFound, PorinaError, Unauthorized
+from porina.core.ids import parse_id
+from porina.interactions.models import List, Notification
+from porina.messaging.models import AccountConversation
+from porina.posts.queries import S, bundle_select, bundles, viewer_state
+from porina.services import Services
+from porina.timelines.queries import not_muted
+
+log = logging.getLogger(__name__)
+HEARTBEAT_SECONDS = 15.0
+STATUS_EVENTS = frozenset({"update", "status.update"})
+PUBLIC = {"public", "public:local", "public:remote", "hashtag", "hashtag:local"}
+PRIVATE = {"user", "user:notification", "list", "direct"}
+
+
+@dataclass(frozen=True, slots=True)
+class Stream:
+    """One subscription: the broker channel, the name clients see, what passes."""
+
+    name: list[str]
+    channel: str
+    events: frozenset[str]
+    only_media: bool = False
+
+
+def resolve_name(
+    name: str, viewer: auth.Viewer | None, param: str | None, only_media: bool
+) -> Stream:
+    """The stream a client asked for; raises a PorinaError for what it may not have."""
+    media = name.endswith(":media")
+    base = name.removesuffix(":media")
+    if base not in PUBLIC | PRIVATE:
+        raise BadRequest("Unknown stream type")
+    if base in PRIVATE and (viewer is None or viewer.account_id is None):
+        raise Unauthorized("Missing access token")
+    needed = "read:notifications" if base == "user:notification" else "read:statuses"
+    if viewer is not None and not scope_rules.grants(viewer.scopes, needed):
+        raise Unauthorized("Access token does not have the required scopes")
+    vid = viewer.account_id if viewer is not None else None
+    everything = frozenset({"update", "delete", "status.update"})
+    if base in {"public", "public:local", "public:remote"}:
+        return Stream([name], base, everything, media or only_media)
+    if base.startswith("hashtag"):
+        tag = (param or "").lstrip("#").strip().lower()
+        if not tag:
+            raise BadRequest("No tag for stream provided")
+        channel = f"hashtag:local:{tag}" if base == "hashtag:local" else f"hashtag:{tag}"
+        return Stream([base, tag], channel, everything)
+    if base == "list":
+        return Stream(["list", param or ""], f"list:{param}", everything)
+    if base == "direct":
+        return Stream(["direct"], f"direct:{vid}", frozenset({"conversation"}))
+    if base == "user:notification":
+        return Stream([base], f"user:{vid}", frozenset({"notification"}))
+    user_events = set(everything) | {"filters_changed"}
+    if viewer is not None and scope_rules.grants(viewer.scopes, "read:notifications"):
+        user_events.add("notification")
+    return Stream(["user"], f"user:{vid}", frozenset(user_events))
+
+
+async def check_list(svc: Services, viewer: auth.Viewer | None, stream: Stream) -> None:
+    if stream.name[0] != "list":
+        return
+    lid = parse_id(stream.name[1])
+    async with svc.db.read() as session:
+        found = await session.get(List, lid) if lid is not None else None
+    if found is None or viewer is None or found.account_id != viewer.account_id:
+        raise NotFound("No list for stream provided")
+
+
+class Reader:
+    """Renders broker messages for one connection's viewer."""
+
+    def __init__(self, svc: Services, viewer: auth.Viewer | None) -> None:
+        self.svc = svc
+        self.vid = viewer.account_id if viewer is not None else None
+        self.renderer = Renderer(svc.settings)
+
+    async def payload(self, stream: Stream, message: dict[str, Any]) -> tuple[str, str] | None:
+        """``(event, payload)`` for this viewer, or None when it must not be sent."""
+        event = str(message.get("event", ""))
+        if event not in stream.events:
+            return None
+        try:
+            body = await self._render(stream, event, message)
+        except Exception:
+            log.exception("streaming: could not render %s", message)
+            return None
+        return None if body is None else (event, body)
+
+    async def _render(self, stream: Stream, event: str, message: dict[str, Any]) -> str | None:
+        if event == "delete":
+            return str(message.get("status_id", "")) or None
+        if event == "filters_changed":
+            return "undefined"
+        async with self.svc.db.read() as session:
+            if event in STATUS_EVENTS:
+                return await self._status(session, stream, int(message["status_id"]))
+            if event == "notification" and self.vid is not None:
+                note = await session.scalar(
+                    select(Notification).where(
+                        Notification.id == int(message["notification_id"]),
+                        Notification.account_id == self.vid,
+                    )
+                )
+                if note is None:
+                    return None
+                out = await render_notifications(self.renderer, session, self.vid, [note])
+                return _json(out[0]) if out else None
+            if event == "conversation" and self.vid is not None:
+                row = await session.get(
+                    AccountConversation, (self.vid, int(message["conversation_id"]))
+                )
+                if row is None or row.hidden:
+                    return None
+                convs = await render_conversations(self.renderer, session, self.vid, [row])
+                return _json(convs[0]) if convs else None
+        return None
+
+    async def _status(self, session: Any, stream: Stream, status_id: int) -> str | None:
+        query = bundle_select(self.vid).where(S.id == status_id)
+        if self.vid is not None:
+            query = query.where(not_muted(self.vid))
+        items = await bundles(session, query)
+        if not items or (stream.only_media and not items[0].shown.status.media):
+            return None
+        state = await viewer_state(session, self.vid, items)
+        return _json(self.renderer.bundle(items[0], state, self.vid))
+
+
+def _json(entity: Any) -> str:
+    return msgspec.json.encode(entity).decode()
+
+
+async def _viewer(conn: Any, name: str) -> auth.Viewer | None:
+    token = auth.bearer(conn)
+    if token is None:
+        return None
+    viewer = await auth.load_viewer(auth.services_of(conn), token)
+    if viewer is None:
+        raise Unauthorized("Invalid access token")
+    return viewer
+
+
+# ---- Server-Sent Events -------------------------------------------------------------------
+
+SSE_PATHS = {
+    "user": "user",
+    "user/notification": "user:notification",
+    "public": "public",
+    "public/local": "public:local",
+    "public/remote": "public:remote",
+    "public/media": "public:media",
+    "public/local/media": "public:local:media",
+    "public/remote/media": "public:remote:media",
+    "hashtag": "hashtag",
+    "hashtag/local": "hashtag:local",
+    "list": "list",
+    "direct": "direct",
+}
+
+
+@get("/api/v1/streaming/health", media_type="text/plain")
+async def health() -> str:
+    return "OK"
+
+
+@get("/api/v1/streaming/{kind:path}")
+async def sse(request: Request[Any, Any, Any], kind: str) -> StreamResponse:
+    name = SSE_PATHS.get(kind.strip("/"))
+    if name is None:
+        raise NotFound()
+    svc = auth.services_of(request)
+    viewer = await _viewer(request, name)
+    q = request.query_params
+    param = q.get("list") if name == "list" else q.get("tag")
+    only_media = (q.get("only_media") or "").lower() in {"1", "true"}
+    stream = resolve_name(name, viewer, param, only_media)
+    await check_list(svc, viewer, stream)
+    return StreamResponse(
+        _sse_events(svc, Reader(svc, viewer), stream),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+    )
+
+
+async def _pump(
+    svc: Services, stream: Stream, out: asyncio.Queue[tuple[Stream, dict[str, Any]]]
+) -> None:
+    async for _channel, message in svc.broker.subscribe([stream.channel]):
+        if out.full():
+            with contextlib.suppress(asyncio.QueueEmpty):
+                out.get_nowait()
+        out.put_nowait((stream, message))
+
+
+async def _sse_events(svc: Services, reader: Reader, stream: Stream) -> AsyncIterator[bytes]:
+    inbox: asyncio.Queue[tuple[Stream, dict[str, Any]]] = asyncio.Queue(1000)
+    pump = asyncio.create_task(_pump(svc, stream, inbox))
+    await asyncio.sleep(0)  # let the subscription register before the client hears ":)"
+    try:
+        yield b":)\n"
+        while True:
+            try:
+                _stream, message = await asyncio.wait_for(inbox.get(), HEARTBEAT_SECONDS)
+            except TimeoutError:
+                yield b":thump\n"
+                continue
+            rendered = await reader.payload(stream, message)
+            if rendered is not None:
+                event, payload = rendered
+                yield f"event: {event}\ndata: {payload}\n\n".encode()
+    finally:
+        pump.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await pump
+
+
+# ---- WebSocket ---------------------------------------------------------------------------
+
+
+class Socket:
+    """One WebSocket: many subscriptions, one sender."""
+
+    def __init__(
+        self, socket: WebSocket[Any, Any, Any], svc: Services, viewer: auth.Viewer | None
+    ) -> None:
+        self.socket = socket
+        self.svc = svc
+        self.viewer = viewer
+        self.reader = Reader(svc, viewer)
+        self.inbox: asyncio.Queue[tuple[Stream, dict[str, Any]]] = asyncio.Queue(1000)
+        self.subs: dict[str, asyncio.Task[None]] = {}
+
+    async def send(self, data: dict[str, Any]) -> None:
+        await self.socket.send_text(msgspec.json.encode(data).decode())
+
+    async def deliver(self) -> None:
+        while True:
+            stream, message = await self.inbox.get()
+            rendered = await self.reader.payload(stream, message)
+            if rendered is not None:
+                event, payload = rendered
+                await self.send({"stream": stream.name, "event": event, "payload": payload})
+
+    async def command(self, raw: str) -> None:
+        try:
+            data = msgspec.json.decode(raw)
+            if not isinstance(data, dict):
+                raise BadRequest("Invalid message")
+            kind = data.get("type")
+            if kind not in {"subscribe", "unsubscribe"}:
+                raise BadRequest("Unknown message type")
+            name = str(data.get("stream", ""))
+            param = data.get("list") if name == "list" else data.get("tag")
+            stream = resolve_name(name, self.viewer, None if param is None else str(param), False)
+            if kind == "subscribe":
+                await check_list(self.svc, self.viewer, stream)
+                self.subscribe(stream)
+            else:
+                self.unsubscribe(stream)
+        except msgspec.DecodeError:
+            await self.send({"error": "Invalid JSON", "status": 400})
+        except PorinaError as exc:
+            await self.send({"error": exc.message, "status": exc.status})
+
+    def subscribe(self, stream: Stream) -> None:
+        key = stream.channel + ("|media" if stream.only_media else "")
+        if key not in self.subs:
+            self.subs[key] = asyncio.create_task(_pump(self.svc, stream, self.inbox))
+
+    def unsubscribe(self, stream: Stream) -> None:
+        key = stream.channel + ("|media" if stream.only_media else "")
+        task = self.subs.pop(key, None)
+        if task is not None:
+            task.cancel()
+
+    def close(self) -> None:
+        for task in self.subs.values():
+            task.cancel()
+        self.subs.clear()
+
+
+@websocket("/api/v1/streaming")
+async def ws(socket: WebSocket[Any, Any, Any]) -> None:
+    svc = auth.services_of(socket)
+    try:
+        viewer = await _viewer(socket, "")
+    except PorinaError:
+        await socket.close(code=4001, reason="Invalid access token")
+        return
+    protocol = socket.headers.get("sec-websocket-protocol")
+    await socket.accept(subprotocols=protocol.split(",")[0].strip() if protocol else None)
+    conn = Socket(socket, svc, viewer)
+    sender = asyncio.create_task(conn.deliver())
+    try:
+        first = socket.query_params.get("stream")
+        if first:
+            tag = socket.query_params.get("tag") or socket.query_params.get("list")
+            payload: dict[str, Any] = {
+                "type": "subscribe",
+                "stream": first,
+                "tag": tag,
+                "list": socket.query_params.get("list"),
+            }
+            await conn.command(msgspec.json.encode(payload).decode())
+        while True:
+            await conn.command(await socket.receive_text())
+    except WebSocketDisconnect:
+        pass
+    finally:
+        conn.close()
+        sender.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await sender
+
+
+ROUTES = [health, sse, ws]
