@@ -2,6 +2,14 @@ from __future__ import annotations
 
 import httpx
 
+from porina.core.clock import now
+from porina.core.ids import new_id
+from porina.posts.models import CustomEmoji
+from porina.services import Services
+
+from ..factories import Factory
+from ..support.openapi import assert_response
+
 
 async def test_instance_reports_mastodon_compatible_version(client: httpx.AsyncClient) -> None:
     for path in ("/api/v2/instance", "/api/v2/instance/"):
@@ -14,3 +22,89 @@ async def test_unknown_path_answers_in_mastodon_error_shape(client: httpx.AsyncC
     response = await client.get("/api/v1/no-such-thing")
     assert response.status_code == 404
     assert response.json() == {"error": "Record not found"}
+
+
+async def test_instance_v1_and_v2_match_the_mastodon_schema(client: httpx.AsyncClient) -> None:
+    v1 = assert_response(await client.get("/api/v1/instance"), "/api/v1/instance")
+    assert v1["urls"]["streaming_api"].startswith("ws://")
+    assert v1["configuration"]["statuses"]["max_characters"] == 500
+    v2 = assert_response(await client.get("/api/v2/instance"), "/api/v2/instance")
+    assert v2["api_versions"] == {"mastodon": 6}
+    assert v2["languages"] == ["en", "fi"]
+    assert v2["configuration"]["translation"] == {"enabled": False}
+
+
+async def test_instance_stats_count_local_people(make: Factory, client: httpx.AsyncClient) -> None:
+    await make.person("alice")
+    await make.person("bob")
+    body = (await client.get("/api/v1/instance/")).json()
+    assert body["stats"]["user_count"] == 2
+
+
+async def test_instance_side_endpoints_answer_lists(client: httpx.AsyncClient) -> None:
+    for path in (
+        "/api/v1/instance/peers",
+        "/api/v1/instance/rules",
+        "/api/v1/announcements",
+        "/api/v1/custom_emojis",
+        "/api/v1/instance/activity",
+    ):
+        response = await client.get(path)
+        assert response.status_code == 200, path
+        assert isinstance(response.json(), list)
+    description = await client.get("/api/v1/instance/extended_description")
+    assert "content" in description.json()
+
+
+async def test_custom_emojis_lists_local_emojis(
+    services: Services, client: httpx.AsyncClient
+) -> None:
+    async with services.db.transaction() as tx:
+        tx.session.add(
+            CustomEmoji(
+                id=new_id(), shortcode="blobcat", image_path="emoji/blobcat.png", created_at=now()
+            )
+        )
+    body = (await client.get("/api/v1/custom_emojis")).json()
+    assert [emoji["shortcode"] for emoji in body] == ["blobcat"]
+    assert body[0]["url"] == "http://testserver.local/media/emoji/blobcat.png"
+
+
+async def test_nodeinfo_reports_porina_and_activitypub(client: httpx.AsyncClient) -> None:
+    links = (await client.get("/.well-known/nodeinfo")).json()["links"]
+    assert links[0]["href"] == "http://testserver.local/nodeinfo/2.0"
+    body = (await client.get("/nodeinfo/2.0")).json()
+    assert body["software"]["name"] == "porina"
+    assert body["protocols"] == ["activitypub"]
+    assert body["openRegistrations"] is True
+
+
+async def test_webfinger_finds_local_accounts_and_refuses_others(
+    make: Factory, client: httpx.AsyncClient
+) -> None:
+    await make.person("alice")
+    response = await client.get(
+        "/.well-known/webfinger", params={"resource": "acct:Alice@testserver.local"}
+    )
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/jrd+json")
+    body = response.json()
+    assert body["subject"] == "acct:alice@testserver.local"
+    rels = {link["rel"]: link["href"] for link in body["links"]}
+    assert rels["self"] == "http://testserver.local/users/alice"
+    assert rels["http://webfinger.net/rel/profile-page"] == "http://testserver.local/@alice"
+    missing = await client.get(
+        "/.well-known/webfinger", params={"resource": "acct:nobody@testserver.local"}
+    )
+    assert missing.status_code == 404
+    elsewhere = await client.get(
+        "/.well-known/webfinger", params={"resource": "acct:alice@other.example"}
+    )
+    assert elsewhere.status_code == 404
+    assert (await client.get("/.well-known/webfinger")).status_code == 400
+
+
+async def test_host_meta_points_at_webfinger(client: httpx.AsyncClient) -> None:
+    response = await client.get("/.well-known/host-meta")
+    assert response.status_code == 200
+    assert "/.well-known/webfinger?resource={uri}" in response.text

@@ -1,32 +1,389 @@
-"""``/api/v1/instance``, ``/api/v2/instance`` and friends."""
+"""``/api/v1/instance``, ``/api/v2/instance``, NodeInfo, WebFinger and friends."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
-from litestar import Request, get
+from litestar import Request, Response, get
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from porina import __version__
+from porina.accounts.models import Account, RemoteInstance, User
+from porina.api.mastodon import entities as e
 from porina.api.mastodon.auth import services_of
+from porina.api.mastodon.render import Renderer
+from porina.core.clock import now
+from porina.core.errors import BadRequest, NotFound
+from porina.posts import media as media_rules
+from porina.posts import polls as poll_rules
+from porina.posts.actions import MAX_MEDIA
+from porina.posts.models import CustomEmoji, Status
+from porina.settings import Settings
 
 MASTODON_COMPAT = "4.3.0"
+SOURCE_URL = "https://example.invalid/porina"
+LANGUAGES = ["en", "fi"]
+DESCRIPTION = "A self-hostable social platform where businesses and the people around them talk."
+MIME_TYPES = [
+    "image/jpeg",
+    "image/png",
+    "image/gif",
+    "image/webp",
+    "image/heic",
+    "image/heif",
+    "image/avif",
+    "video/mp4",
+    "video/webm",
+    "video/quicktime",
+    "audio/mpeg",
+    "audio/mp3",
+    "audio/ogg",
+    "audio/wav",
+    "audio/flac",
+    "audio/mp4",
+    "audio/aac",
+]
 
 
 def version_string() -> str:
     return f"{MASTODON_COMPAT} (compatible; Porina {__version__})"
 
 
-@get(["/api/v2/instance"])
+def _streaming_url(s: Settings) -> str:
+    return s.base_url.replace("https://", "wss://", 1).replace("http://", "ws://", 1)
+
+
+def _statuses(s: Settings) -> dict[str, int]:
+    return {
+        "max_characters": s.max_status_chars,
+        "max_media_attachments": MAX_MEDIA,
+        "characters_reserved_per_url": 23,
+    }
+
+
+def _media(s: Settings) -> dict[str, Any]:
+    return {
+        "supported_mime_types": MIME_TYPES,
+        "image_size_limit": s.max_image_bytes,
+        "image_matrix_limit": media_rules.MAX_PIXELS,
+        "video_size_limit": s.max_video_bytes,
+        "video_frame_rate_limit": 120,
+        "video_matrix_limit": 8_294_400,
+        "description_limit": media_rules.MAX_DESCRIPTION,
+    }
+
+
+def _polls() -> dict[str, int]:
+    return {
+        "max_options": poll_rules.MAX_OPTIONS,
+        "max_characters_per_option": poll_rules.MAX_OPTION_CHARS,
+        "min_expiration": poll_rules.MIN_EXPIRES_IN,
+        "max_expiration": poll_rules.MAX_EXPIRES_IN,
+    }
+
+
+async def _stats(session: AsyncSession) -> dict[str, int]:
+    users = (
+        select(func.count())
+        .select_from(Account)
+        .where(Account.domain.is_(None), Account.suspended_at.is_(None))
+    )
+    statuses = (
+        select(func.count()).select_from(Status).join(Account, Account.id == Status.account_id)
+    )
+    statuses = statuses.where(Account.domain.is_(None), Status.deleted_at.is_(None))
+    domains = select(func.count()).select_from(RemoteInstance)
+    month = (
+        select(func.count())
+        .select_from(User)
+        .where(User.last_sign_in_at >= now() - timedelta(days=30))
+    )
+    return {
+        "user_count": int(await session.scalar(users) or 0),
+        "status_count": int(await session.scalar(statuses) or 0),
+        "domain_count": int(await session.scalar(domains) or 0),
+        "active_month": int(await session.scalar(month) or 0),
+    }
+
+
+async def _contact(session: AsyncSession, renderer: Renderer) -> e.Account | None:
+    account = await session.scalar(
+        select(Account)
+        .join(User, User.account_id == Account.id)
+        .where(User.role == "admin", Account.suspended_at.is_(None))
+        .order_by(User.id)
+        .limit(1)
+    )
+    return renderer.account(account) if account is not None else None
+
+
+def _thumbnail(s: Settings) -> str:
+    return s.base_url.rstrip("/") + "/static/header-missing.png"
+
+
+@get("/api/v1/instance")
+async def instance_v1(request: Request[Any, Any, Any]) -> dict[str, Any]:
+    svc = services_of(request)
+    s = svc.settings
+    async with svc.db.read() as session:
+        stats = await _stats(session)
+        contact = await _contact(session, Renderer(s))
+    stats.pop("active_month")
+    return {
+        "uri": s.local_domain,
+        "title": s.instance_title,
+        "short_description": DESCRIPTION,
+        "description": DESCRIPTION,
+        "email": s.contact_email,
+        "version": version_string(),
+        "urls": {"streaming_api": _streaming_url(s)},
+        "stats": stats,
+        "thumbnail": _thumbnail(s),
+        "languages": LANGUAGES,
+        "registrations": s.registrations != "closed",
+        "approval_required": s.registrations == "approval",
+        "invites_enabled": False,
+        "configuration": {
+            "accounts": {"max_featured_tags": 10, "max_pinned_statuses": 5},
+            "statuses": _statuses(s),
+            "media_attachments": _media(s),
+            "polls": _polls(),
+        },
+        "contact_account": contact,
+        "rules": [],
+    }
+
+
+@get("/api/v2/instance")
 async def instance_v2(request: Request[Any, Any, Any]) -> dict[str, Any]:
     svc = services_of(request)
     s = svc.settings
+    async with svc.db.read() as session:
+        stats = await _stats(session)
+        contact = await _contact(session, Renderer(s))
     return {
         "domain": s.local_domain,
         "title": s.instance_title,
         "version": version_string(),
-        "source_url": "https://example.invalid/porina",
+        "source_url": SOURCE_URL,
+        "description": DESCRIPTION,
+        "usage": {"users": {"active_month": stats["active_month"]}},
+        "thumbnail": {"url": _thumbnail(s)},
+        "icon": [],
+        "languages": LANGUAGES,
+        "configuration": {
+            "urls": {"streaming": _streaming_url(s), "status": None},
+            "vapid": {"public_key": ""},
+            "accounts": {"max_featured_tags": 10, "max_pinned_statuses": 5},
+            "statuses": _statuses(s),
+            "media_attachments": _media(s),
+            "polls": _polls(),
+            "translation": {"enabled": False},
+        },
+        "registrations": {
+            "enabled": s.registrations != "closed",
+            "approval_required": s.registrations == "approval",
+            "message": None,
+        },
         "api_versions": {"mastodon": 6},
+        "contact": {"email": s.contact_email, "account": contact},
+        "rules": [],
     }
 
 
-ROUTES = [instance_v2]
+@get("/api/v1/instance/peers")
+async def peers(request: Request[Any, Any, Any]) -> list[str]:
+    async with services_of(request).db.read() as session:
+        rows = await session.scalars(
+            select(RemoteInstance.domain)
+            .where(RemoteInstance.severity != "suspend")
+            .order_by(RemoteInstance.domain)
+        )
+        return list(rows)
+
+
+@get("/api/v1/instance/activity")
+async def activity(request: Request[Any, Any, Any]) -> list[dict[str, str]]:
+    """Twelve weeks of local statuses, logins and sign-ups, newest week first."""
+    start = now().replace(hour=0, minute=0, second=0, microsecond=0)
+    start -= timedelta(days=start.weekday())
+    weeks = [start - timedelta(weeks=i) for i in range(12)]
+    out: list[dict[str, str]] = []
+    async with services_of(request).db.read() as session:
+        for week in weeks:
+            end = week + timedelta(weeks=1)
+            posted = (
+                select(func.count())
+                .select_from(Status)
+                .where(Status.local.is_(True), Status.created_at >= week, Status.created_at < end)
+            )
+            logins = (
+                select(func.count())
+                .select_from(User)
+                .where(User.last_sign_in_at >= week, User.last_sign_in_at < end)
+            )
+            joined = (
+                select(func.count())
+                .select_from(User)
+                .where(User.created_at >= week, User.created_at < end)
+            )
+            out.append(
+                {
+                    "week": str(int(week.timestamp())),
+                    "statuses": str(await session.scalar(posted) or 0),
+                    "logins": str(await session.scalar(logins) or 0),
+                    "registrations": str(await session.scalar(joined) or 0),
+                }
+            )
+    return out
+
+
+@get("/api/v1/instance/rules")
+async def rules() -> list[dict[str, str]]:
+    return []
+
+
+@get("/api/v1/instance/extended_description")
+async def extended_description() -> dict[str, Any]:
+    return {"updated_at": "2026-01-01T00:00:00.000Z", "content": f"<p>{DESCRIPTION}</p>"}
+
+
+@get("/api/v1/custom_emojis")
+async def custom_emojis(request: Request[Any, Any, Any]) -> list[e.CustomEmoji]:
+    svc = services_of(request)
+    base = svc.settings.base_url.rstrip("/")
+    async with svc.db.read() as session:
+        rows = await session.scalars(
+            select(CustomEmoji).where(CustomEmoji.domain.is_(None)).order_by(CustomEmoji.shortcode)
+        )
+        emojis = list(rows)
+    return [
+        e.CustomEmoji(
+            shortcode=row.shortcode,
+            url=row.image_remote_url or f"{base}/media/{row.image_path}",
+            static_url=row.image_remote_url or f"{base}/media/{row.image_path}",
+            visible_in_picker=row.visible_in_picker,
+            category=row.category,
+        )
+        for row in emojis
+    ]
+
+
+@get("/api/v1/announcements")
+async def announcements() -> list[dict[str, Any]]:
+    return []
+
+
+# ---- discovery ------------------------------------------------------------------------------
+
+
+@get("/.well-known/nodeinfo")
+async def nodeinfo_links(request: Request[Any, Any, Any]) -> dict[str, Any]:
+    base = services_of(request).settings.base_url.rstrip("/")
+    return {
+        "links": [
+            {
+                "rel": "http://nodeinfo.diaspora.software/ns/schema/2.0",
+                "href": f"{base}/nodeinfo/2.0",
+            }
+        ]
+    }
+
+
+@get("/nodeinfo/2.0")
+async def nodeinfo(request: Request[Any, Any, Any]) -> Response[dict[str, Any]]:
+    svc = services_of(request)
+    s = svc.settings
+    async with svc.db.read() as session:
+        stats = await _stats(session)
+    body = {
+        "version": "2.0",
+        "software": {"name": "porina", "version": __version__},
+        "protocols": ["activitypub"],
+        "services": {"outbound": [], "inbound": []},
+        "usage": {
+            "users": {"total": stats["user_count"], "activeMonth": stats["active_month"]},
+            "localPosts": stats["status_count"],
+        },
+        "openRegistrations": s.registrations == "open",
+        "metadata": {"nodeName": s.instance_title},
+    }
+    media_type = 'application/json; profile="http://nodeinfo.diaspora.software/ns/schema/2.0#"'
+    return Response(body, media_type=media_type)
+
+
+@get("/.well-known/webfinger")
+async def webfinger(request: Request[Any, Any, Any]) -> Response[dict[str, Any]]:
+    svc = services_of(request)
+    s = svc.settings
+    base = s.base_url.rstrip("/")
+    resource = request.query_params.get("resource") or ""
+    if not resource:
+        raise BadRequest("resource parameter is required")
+    username = _local_username(resource, s)
+    async with svc.db.read() as session:
+        account = await session.scalar(
+            select(Account).where(
+                func.lower(Account.username) == username.lower(),
+                Account.domain.is_(None),
+                Account.suspended_at.is_(None),
+            )
+        )
+    if account is None:
+        raise NotFound()
+    actor = f"{base}/users/{account.username}"
+    body = {
+        "subject": f"acct:{account.username}@{s.local_domain}",
+        "aliases": [f"{base}/@{account.username}", actor],
+        "links": [
+            {
+                "rel": "http://webfinger.net/rel/profile-page",
+                "type": "text/html",
+                "href": f"{base}/@{account.username}",
+            },
+            {"rel": "self", "type": "application/activity+json", "href": actor},
+        ],
+    }
+    return Response(body, media_type="application/jrd+json; charset=utf-8")
+
+
+def _local_username(resource: str, s: Settings) -> str:
+    base = s.base_url.rstrip("/")
+    text = resource.strip()
+    for prefix in (f"{base}/users/", f"{base}/@"):
+        if text.startswith(prefix):
+            return text.removeprefix(prefix).strip("/")
+    name, _, domain = text.removeprefix("acct:").lstrip("@").partition("@")
+    if not name or (domain and domain.lower() != s.local_domain.lower()):
+        raise NotFound()
+    return name
+
+
+@get("/.well-known/host-meta")
+async def host_meta(request: Request[Any, Any, Any]) -> Response[str]:
+    base = services_of(request).settings.base_url.rstrip("/")
+    xml = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<XRD xmlns="http://docs.oasis-open.org/ns/xri/xrd-1.0">\n'
+        f'  <Link rel="lrdd" template="{base}/.well-known/webfinger?resource={{uri}}"/>\n'
+        "</XRD>\n"
+    )
+    return Response(xml, media_type="application/xrd+xml; charset=utf-8")
+
+
+ROUTES = [
+    instance_v1,
+    instance_v2,
+    peers,
+    activity,
+    rules,
+    extended_description,
+    custom_emojis,
+    announcements,
+    nodeinfo_links,
+    nodeinfo,
+    webfinger,
+    host_meta,
+]
