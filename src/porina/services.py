@@ -11,6 +11,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
+from porina.jobs.engine_saq import SaqEngine
 from porina.jobs.queue import Runner
 from porina.settings import Settings
 from porina.storage.db import Database
@@ -29,6 +30,7 @@ class Services:
     broker: Broker
     runner: Runner = field(init=False)
     feeds: FeedStore = field(init=False)
+    engine: SaqEngine | None = field(init=False, default=None)
     extras: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -36,15 +38,27 @@ class Services:
         self.feeds = build_feed_store(self.settings, self.db)
         self.db.services = self
         self.db.wake_jobs = self.runner.wake
+        if self.settings.jobs == "saq":
+            self.engine = SaqEngine(self)
+            self.db.wake_jobs = self.engine.wake
 
     async def start(self, *, run_jobs: bool | None = None) -> None:
         self.settings.media_dir.mkdir(parents=True, exist_ok=True)
-        if self.settings.run_jobs_in_process if run_jobs is None else run_jobs:
+        if not (self.settings.run_jobs_in_process if run_jobs is None else run_jobs):
+            return
+        if self.engine is not None:
+            await self.engine.start(self.runner.concurrency)
+        else:
             self.runner.start()
 
     async def stop(self) -> None:
         await self.runner.stop()
+        if self.engine is not None:
+            await self.engine.stop()
         await self.broker.close()
+        close = getattr(self.feeds, "close", None)
+        if close is not None:
+            await close()
         await self.db.dispose()
 
 

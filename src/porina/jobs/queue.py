@@ -158,19 +158,7 @@ class Runner:
         return True
 
     async def _failed(self, job: Job, exc: Exception) -> None:
-        log.warning("job %s (%s) failed on attempt %s: %r", job.id, job.kind, job.attempts, exc)
-        final = job.attempts >= job.max_attempts
-        values: dict[str, Any] = {
-            "locked_until": None,
-            "locked_by": None,
-            "last_error": "".join(traceback.format_exception(exc))[-4000:],
-        }
-        if final:
-            values["state"] = "failed"
-        else:
-            values["run_at"] = now() + backoff(job.attempts)
-        async with self.db.transaction() as tx:
-            await tx.session.execute(update(Job).where(Job.id == job.id).values(**values))
+        await record_failure(self.db, job, exc)
 
     async def drain(self, *, limit: int = 100_000) -> int:
         """Run jobs until none is due (tests and the CLI use this). Returns how many ran."""
@@ -202,6 +190,24 @@ class Runner:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         self._tasks = []
+
+
+async def record_failure(db: Database, job: Job, exc: Exception) -> None:
+    """Back a failed attempt off exponentially, or keep the job as ``failed`` after its last
+    attempt (shared by the embedded runner and the scale engine)."""
+    log.warning("job %s (%s) failed on attempt %s: %r", job.id, job.kind, job.attempts, exc)
+    final = job.attempts >= job.max_attempts
+    values: dict[str, Any] = {
+        "locked_until": None,
+        "locked_by": None,
+        "last_error": "".join(traceback.format_exception(exc))[-4000:],
+    }
+    if final:
+        values["state"] = "failed"
+    else:
+        values["run_at"] = now() + backoff(job.attempts)
+    async with db.transaction() as tx:
+        await tx.session.execute(update(Job).where(Job.id == job.id).values(**values))
 
 
 async def failed_jobs(db: Database, limit: int = 100) -> list[Job]:
