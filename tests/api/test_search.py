@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+import httpx
+
+from porina.posts.models import Status
+from porina.services import Services
+
+from ..factories import Factory
+from ..timelines import support as s
+
+
+async def search(person: object, **params: str) -> dict[str, list[dict[str, object]]]:
+    response = await person.get("/api/v2/search", params=params)  # type: ignore[attr-defined]
+    assert response.status_code == 200, response.text
+    body: dict[str, list[dict[str, object]]] = response.json()
+    return body
+
+
+async def test_accounts_are_found_by_username_or_display_name_prefix(make: Factory) -> None:
+    alice = await make.person("alice")
+    await make.person("alfred", display_name="Fred")
+    await make.person("bob", display_name="Alison")
+    found = await search(alice, q="al", type="accounts")
+    assert {a["username"] for a in found["accounts"]} == {"alfred", "alice", "bob"}
+    exact = await search(alice, q="@alice", type="accounts")
+    assert exact["accounts"][0]["username"] == "alice"
+
+
+async def test_statuses_are_found_by_words_only_when_visible(
+    services: Services, make: Factory
+) -> None:
+    alice, bob, carol = (
+        await make.person("alice"),
+        await make.person("bob"),
+        await make.person("carol"),
+    )
+    await s.follow(services, bob, alice)
+    public = await s.post(services, alice, "Fresh coffee beans today")
+    private = await s.post(services, alice, "secret coffee recipe", visibility="private")
+    await s.post(services, alice, "tea only")
+    for_bob = await search(bob, q="coffee", type="statuses")
+    assert [st["id"] for st in for_bob["statuses"]] == [private["id"], public["id"]]
+    for_carol = await search(carol, q="coffee", type="statuses")
+    assert [st["id"] for st in for_carol["statuses"]] == [public["id"]]
+    both_words = await search(carol, q="coffee beans")
+    assert [st["id"] for st in both_words["statuses"]] == [public["id"]]
+
+
+async def test_deleted_and_edited_statuses_follow_the_index(
+    services: Services, make: Factory
+) -> None:
+    alice = await make.person("alice")
+    gone = await s.post(services, alice, "ephemeral words")
+    kept = await s.post(services, alice, "draft words")
+    await s.delete(services, gone)
+    async with services.db.transaction() as tx:
+        row = await tx.session.get(Status, int(kept["id"]))
+        assert row is not None
+        row.text = "final words"
+    assert [st["id"] for st in (await search(alice, q="words"))["statuses"]] == [kept["id"]]
+    assert (await search(alice, q="draft"))["statuses"] == []
+    assert (await search(alice, q="ephemeral"))["statuses"] == []
+
+
+async def test_anonymous_search_finds_no_statuses(
+    services: Services, make: Factory, client: httpx.AsyncClient
+) -> None:
+    alice = await make.person("alice")
+    await s.post(services, alice, "public coffee")
+    response = await client.get("/api/v2/search", params={"q": "coffee"})
+    assert response.status_code == 200
+    assert response.json()["statuses"] == []
+    assert (await client.get("/api/v2/search", params={"q": "x", "offset": "5"})).status_code == 401
+
+
+async def test_hashtags_are_found_by_prefix_with_history(services: Services, make: Factory) -> None:
+    alice = await make.person("alice")
+    await s.post(services, alice, "hi", tags=("coffee",))
+    await s.post(services, alice, "hi", tags=("coffeehouse",))
+    found = await search(alice, q="#coff", type="hashtags")
+    assert [t["name"] for t in found["hashtags"]] == ["coffee", "coffeehouse"]
+    assert len(found["hashtags"][0]["history"]) == 7
+    assert found["hashtags"][0]["history"][0]["uses"] == "1"
+
+
+async def test_search_with_odd_characters_is_not_an_error(make: Factory) -> None:
+    alice = await make.person("alice")
+    for q in ('"', "AND OR NOT", "*", "%_\\", "🙂", "a" * 900):
+        response = await alice.get("/api/v2/search", params={"q": q})
+        assert response.status_code == 200, (q, response.text)
+
+
+async def test_accounts_search_endpoint_honours_following(
+    services: Services, make: Factory
+) -> None:
+    alice, bob = await make.person("alice"), await make.person("bobby")
+    await make.person("bobcat")
+    await s.follow(services, alice, bob)
+    response = await alice.get("/api/v1/accounts/search", params={"q": "bob", "following": "true"})
+    assert response.status_code == 200
+    assert [a["username"] for a in response.json()] == ["bobby"]
+
+
+async def test_blocked_accounts_are_not_found(services: Services, make: Factory) -> None:
+    alice, bob = await make.person("alice"), await make.person("bob")
+    await s.block(services, bob, alice)
+    assert (await search(alice, q="bob", type="accounts"))["accounts"] == []
