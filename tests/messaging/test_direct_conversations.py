@@ -1,0 +1,40 @@
+"""``on_direct_status`` against the database alone (runs on PostgreSQL without the HTTP client)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+from sqlalchemy import select
+
+from porina.messaging.models import AccountConversation
+from porina.services import Services
+
+from ..factories import Factory
+from ..interactions.support import post
+
+
+async def test_direct_status_keeps_one_row_per_participant_and_streams_after_commit(
+    services: Services,
+) -> None:
+    make = Factory(services, httpx.AsyncClient())
+    alice, bob, carol = [await make.person(n) for n in ("alice", "bob", "carol")]
+    events = services.broker.subscribe([f"direct:{bob.id}", f"user:{carol.id}"])
+    first = asyncio.ensure_future(events.__anext__())
+    await asyncio.sleep(0)
+    sid = await post(services, alice, "hi @bob @carol", visibility="direct", mention=(bob, carol))
+    received = [await asyncio.wait_for(first, 2)]
+    while len(received) < 3:  # carol's mention notification, then the conversations
+        received.append(await asyncio.wait_for(events.__anext__(), 2))
+    conversations = [(c, m) for c, m in received if m["event"] == "conversation"]
+    assert sorted(c for c, _ in conversations) == sorted([f"direct:{bob.id}", f"user:{carol.id}"])
+    assert all(m["conversation_id"] == str(sid) for _, m in conversations)
+    await events.aclose()
+    async with services.db.read() as session:
+        rows = {r.account_id: r for r in await session.scalars(select(AccountConversation))}
+    assert set(rows) == {alice.account.id, bob.account.id, carol.account.id}
+    assert rows[alice.account.id].participant_ids == sorted([bob.id, carol.id], key=int)
+    assert rows[bob.account.id].participant_ids == sorted([alice.id, carol.id], key=int)
+    assert rows[alice.account.id].unread is False
+    assert rows[bob.account.id].unread is True and rows[carol.account.id].unread is True
+    assert {r.conversation_id for r in rows.values()} == {sid}
