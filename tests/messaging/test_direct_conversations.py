@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncGenerator
+from typing import Any, cast
 
 import httpx
 from sqlalchemy import select
@@ -19,7 +21,10 @@ async def test_direct_status_keeps_one_row_per_participant_and_streams_after_com
 ) -> None:
     make = Factory(services, httpx.AsyncClient())
     alice, bob, carol = [await make.person(n) for n in ("alice", "bob", "carol")]
-    events = services.broker.subscribe([f"direct:{bob.id}", f"user:{carol.id}"])
+    events = cast(
+        AsyncGenerator[tuple[str, dict[str, Any]], None],
+        services.broker.subscribe([f"direct:{bob.id}", f"user:{carol.id}"]),
+    )
     first = asyncio.ensure_future(events.__anext__())
     await asyncio.sleep(0)
     sid = await post(services, alice, "hi @bob @carol", visibility="direct", mention=(bob, carol))
