@@ -50,7 +50,12 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args, unknown = parser.parse_known_args(argv)
+    if unknown and getattr(args, "rest", None) is None:
+        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+    if unknown:  # `porina bench --quick`: options after the command belong to the benchmark
+        args.rest = [*unknown, *args.rest]
     try:
         settings = settings_module.load()
     except settings_module.SettingsError as exc:

@@ -1,0 +1,219 @@
+"""``porina bench``: seed a synthetic world, start the real server, drive HTTP load from other
+processes, measure fan-out, and write JSON, Markdown and a PNG under ``bench/results/``.
+
+See docs/performance.md for what each figure means and the latest results.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import platform
+import random
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from porina.bench import load, report
+from porina.bench.seed import Sizes, seed
+from porina.bench.server import Server, Stack, idle_rss_after_demo
+
+PHASES: list[tuple[str, dict[str, float]]] = [
+    ("ceiling", {"ceiling": 1}),
+    ("home", {"home": 1}),
+    ("notifications", {"notifications": 1}),
+    ("favourite", {"favourite": 1}),
+    ("post", {"post": 1}),
+    ("mix", {"home": 70, "notifications": 10, "favourite": 10, "post": 10}),
+]
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="porina bench", description=__doc__)
+    p.add_argument("--stack", choices=["sqlite", "pg-redis"], default="sqlite")
+    p.add_argument("--users", default="1000,100000", help="world sizes, comma-separated")
+    p.add_argument("--posts", type=int, default=50_000)
+    p.add_argument("--favourites", type=int, default=20_000)
+    p.add_argument("--clients", type=int, default=64, help="accounts with tokens driving load")
+    p.add_argument("--fanout", default="1000,10000,100000", help="follower counts to measure")
+    p.add_argument("--seconds", type=float, default=8.0, help="length of each load phase")
+    p.add_argument("--connections", type=int, default=16, help="per driver process")
+    p.add_argument("--drivers", type=int, default=1, help="load driver processes")
+    p.add_argument("--database-url", default="postgresql+asyncpg://postgres@127.0.0.1:5432/test")
+    p.add_argument("--redis-url", default="redis://127.0.0.1:6379/0")
+    p.add_argument("--out", type=Path, default=Path("bench/results"))
+    p.add_argument("--no-memory", action="store_true", help="skip the idle-memory measurement")
+    p.add_argument("--quick", action="store_true", help="tiny sizes, for CI smoke tests")
+    return p
+
+
+def _sizes_list(text: str) -> list[int]:
+    return [int(x) for x in text.split(",") if x.strip()]
+
+
+def main(argv: list[str]) -> int:
+    args = _parser().parse_args(argv)
+    if args.quick:
+        args.users, args.posts, args.favourites, args.clients = "300", 2000, 300, 8
+        args.fanout, args.seconds, args.connections = "100", 1.0, 4
+    results = asyncio.run(_run(args))
+    stem = report.write(results, args.out)
+    print(report.markdown(results), flush=True)
+    print(f"results: {stem}.json, .md, .png", flush=True)
+    return 0
+
+
+def _say(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+async def _run(args: argparse.Namespace) -> dict[str, Any]:
+    stack = Stack(args.stack, args.database_url, args.redis_url)
+    results: dict[str, Any] = {
+        "started": datetime.now(UTC).strftime("%Y-%m-%dT%H-%M-%S"),
+        "stack": args.stack,
+        "drivers": args.drivers,
+        "connections_per_driver": args.connections,
+        "seconds_per_phase": args.seconds,
+        "machine": {
+            "cpus": os.cpu_count(),
+            "cpu": _cpu_name(),
+            "python": platform.python_version(),
+        },
+        "worlds": [],
+        "fanout": [],
+        "memory": None,
+    }
+    worlds = _sizes_list(args.users)
+    for n, users in enumerate(worlds):
+        last = n == len(worlds) - 1
+        fanout = [s for s in _sizes_list(args.fanout) if s < users] if last else []
+        sizes = Sizes(
+            users=users,
+            clients=min(args.clients, users),
+            posts=args.posts,
+            favourites=args.favourites,
+            fanout=tuple(fanout),
+        )
+        world, rows = await _world(stack, sizes, args, results)
+        results["worlds"].append(world)
+        results["fanout"].extend(rows)
+    if not args.no_memory:
+        _say("idle memory after the demo seed")
+        results["memory"] = {"rss_mb": await idle_rss_after_demo(stack)}
+    results["targets"] = _targets(results)
+    return results
+
+
+async def _world(
+    stack: Stack, sizes: Sizes, args: argparse.Namespace, results: dict[str, Any]
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    async with Server(stack, f"w{sizes.users}") as server:
+        _say(f"seeding {sizes.users:,} accounts, {sizes.posts:,} posts ...")
+        started = time.perf_counter()
+        world = await seed(server.database_url, sizes, server.base_url, random.Random(7))
+        seed_seconds = round(time.perf_counter() - started, 1)
+        _say(f"seeded in {seed_seconds} s: {world.rows}")
+        await server.start()
+        _say(f"server up on port {server.port}; warming every client's home feed")
+        await server.warm(world.tokens)
+        phases: dict[str, Any] = {}
+        ceiling: float | None = None
+        for name, weights in PHASES:
+            plan = load.Plan(
+                name=name,
+                weights=weights,
+                seconds=args.seconds,
+                connections=args.connections,
+                host="127.0.0.1",
+                port=server.port,
+                tokens=world.tokens,
+                status_ids=world.status_ids[-5000:],
+            )
+            _say(f"phase {name}: {args.seconds:.0f} s, {args.drivers}x{args.connections} conns")
+            summary = load.summarise(load.run(plan, args.drivers))
+            if name == "ceiling":
+                ceiling = summary.get("ceiling", {}).get("rps")
+            for stats in summary.values():
+                stats["of_ceiling"] = report.ratio(stats["rps"], ceiling)
+            phases[name] = summary
+            _say(f"  {summary}")
+        rows = []
+        for size, (brand, token) in sorted(world.brands.items()):
+            _say(f"fan-out to {size:,} followers ...")
+            rows.append(await server.fanout(brand, token, size))
+            _say(f"  {rows[-1]}")
+    return {
+        "users": sizes.users,
+        "seed_seconds": seed_seconds,
+        "rows": world.rows,
+        "phases": phases,
+    }, rows
+
+
+def _stat(results: dict[str, Any], users: int, phase: str, key: str) -> Any:
+    for world in results["worlds"]:
+        if world["users"] == users:
+            return world["phases"].get(phase, {}).get(phase, {}).get(key)
+    return None
+
+
+def _targets(results: dict[str, Any]) -> list[dict[str, Any]]:
+    worlds = [w["users"] for w in results["worlds"]]
+    targets: list[dict[str, Any]] = []
+    home = _stat(results, worlds[-1], "home", "of_ceiling")
+    targets.append(
+        {
+            "name": "home timeline / ceiling",
+            "value": home,
+            "target": ">= 0.25",
+            "met": None if home is None else home >= 0.25,
+        }
+    )
+    if len(worlds) > 1:
+        small = _stat(results, worlds[0], "home", "p99_ms")
+        big = _stat(results, worlds[-1], "home", "p99_ms")
+        value = round(big / small, 2) if small and big else None
+        targets.append(
+            {
+                "name": f"home p99 at {worlds[-1]:,} vs {worlds[0]:,} users",
+                "value": value,
+                "target": "<= 1.2",
+                "met": None if value is None else value <= 1.2,
+            }
+        )
+    limit = 2.0 if results["stack"] == "pg-redis" else 5.0
+    for row in results["fanout"]:
+        if row["followers"] == 100_000:
+            value = row["feeds_seconds"]
+            targets.append(
+                {
+                    "name": "100,000-follower fan-out (s)",
+                    "value": value,
+                    "target": f"<= {limit}",
+                    "met": value is not None and value <= limit,
+                }
+            )
+    if results.get("memory"):
+        rss = results["memory"]["rss_mb"]
+        targets.append(
+            {
+                "name": "idle RSS after demo (MB)",
+                "value": rss,
+                "target": "<= 150",
+                "met": rss is not None and rss <= 150,
+            }
+        )
+    return targets
+
+
+def _cpu_name() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"

@@ -1,0 +1,156 @@
+"""HTTP load from separate processes: raw asyncio sockets, HTTP/1.1 keep-alive.
+
+A general-purpose client (httpx) spends more CPU per request than the server's framework does,
+so on a 2-core machine it would measure itself. Each driver process runs ``connections``
+keep-alive connections for ``seconds`` and records each request's latency per endpoint.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import multiprocessing
+import random
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import msgspec
+
+
+@dataclass
+class Plan:
+    """One load phase: endpoint weights and what the requests need."""
+
+    name: str
+    weights: dict[str, float]
+    seconds: float
+    connections: int
+    host: str
+    port: int
+    tokens: list[str]
+    status_ids: list[int] = field(default_factory=list)
+
+
+@dataclass
+class Result:
+    latencies: dict[str, list[float]] = field(default_factory=dict)
+    errors: dict[str, int] = field(default_factory=dict)
+    elapsed: float = 0.0
+
+
+def _request(plan: Plan, endpoint: str, rng: random.Random) -> bytes:
+    token = rng.choice(plan.tokens)
+    body = b""
+    if endpoint == "ceiling":
+        method, path = "GET", "/health"
+    elif endpoint == "home":
+        method, path = "GET", "/api/v1/timelines/home?limit=20"
+    elif endpoint == "notifications":
+        method, path = "GET", "/api/v1/notifications?limit=20"
+    elif endpoint == "favourite":
+        method, path = "POST", f"/api/v1/statuses/{rng.choice(plan.status_ids)}/favourite"
+    elif endpoint == "post":
+        method, path = "POST", "/api/v1/statuses"
+        body = json.dumps({"status": f"bench post {rng.random():.9f}"}).encode()
+    else:
+        raise ValueError(endpoint)
+    head = (
+        f"{method} {path} HTTP/1.1\r\nHost: {plan.host}:{plan.port}\r\n"
+        f"Authorization: Bearer {token}\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    )
+    return head.encode() + body
+
+
+async def _read_response(reader: asyncio.StreamReader) -> int:
+    head = await reader.readuntil(b"\r\n\r\n")
+    status = int(head[9:12])
+    lower = head.lower()
+    marker = lower.find(b"content-length:")
+    if marker >= 0:
+        end = lower.find(b"\r\n", marker)
+        await reader.readexactly(int(lower[marker + 15 : end]))
+        return status
+    if b"transfer-encoding: chunked" in lower:
+        while True:
+            size = int((await reader.readuntil(b"\r\n")).strip(), 16)
+            await reader.readexactly(size + 2)
+            if size == 0:
+                return status
+    return status
+
+
+async def _connection(plan: Plan, endpoints: list[str], cum: list[float], out: Result) -> None:
+    rng = random.Random()
+    reader, writer = await asyncio.open_connection(plan.host, plan.port)
+    deadline = time.perf_counter() + plan.seconds
+    try:
+        while time.perf_counter() < deadline:
+            endpoint = rng.choices(endpoints, cum_weights=cum)[0]
+            start = time.perf_counter()
+            writer.write(_request(plan, endpoint, rng))
+            status = await _read_response(reader)
+            took = time.perf_counter() - start
+            if status >= 400:
+                out.errors[endpoint] = out.errors.get(endpoint, 0) + 1
+            else:
+                out.latencies.setdefault(endpoint, []).append(took)
+    finally:
+        writer.close()
+
+
+async def _drive(plan: Plan) -> Result:
+    endpoints = list(plan.weights)
+    cum: list[float] = []
+    total = 0.0
+    for name in endpoints:
+        total += plan.weights[name]
+        cum.append(total)
+    out = Result()
+    start = time.perf_counter()
+    await asyncio.gather(*(_connection(plan, endpoints, cum, out) for _ in range(plan.connections)))
+    out.elapsed = time.perf_counter() - start
+    return out
+
+
+def _process(plan_bytes: bytes) -> bytes:
+    plan = msgspec.json.decode(plan_bytes, type=Plan)
+    return msgspec.json.encode(asyncio.run(_drive(plan)))
+
+
+def run(plan: Plan, processes: int) -> Result:
+    """Run ``plan`` in ``processes`` driver processes; merge what they measured."""
+    per = msgspec.json.encode(plan)
+    ctx = multiprocessing.get_context("spawn")
+    with ctx.Pool(processes) as pool:
+        parts = [msgspec.json.decode(r, type=Result) for r in pool.map(_process, [per] * processes)]
+    merged = Result(elapsed=max(p.elapsed for p in parts))
+    for part in parts:
+        for name, values in part.latencies.items():
+            merged.latencies.setdefault(name, []).extend(values)
+        for name, n in part.errors.items():
+            merged.errors[name] = merged.errors.get(name, 0) + n
+    return merged
+
+
+def summarise(result: Result) -> dict[str, dict[str, Any]]:
+    """Per endpoint: requests, errors, throughput (req/s) and p50/p95/p99 in milliseconds."""
+    out: dict[str, dict[str, Any]] = {}
+    for name in sorted(set(result.latencies) | set(result.errors)):
+        values = sorted(result.latencies.get(name, []))
+        out[name] = {
+            "requests": len(values),
+            "errors": result.errors.get(name, 0),
+            "rps": round(len(values) / result.elapsed, 1) if result.elapsed else 0.0,
+            "p50_ms": _pct(values, 0.50),
+            "p95_ms": _pct(values, 0.95),
+            "p99_ms": _pct(values, 0.99),
+        }
+    return out
+
+
+def _pct(values: list[float], q: float) -> float | None:
+    if not values:
+        return None
+    return round(values[min(len(values) - 1, int(q * len(values)))] * 1000, 2)

@@ -1,0 +1,239 @@
+"""A synthetic world, written fast: bulk inserts through SQLAlchemy Core into the real schema
+(built by ``porina migrate`` first), so the server reads exactly what it would in production.
+
+- ``users`` accounts; the first ``clients`` have logins and access tokens (the load drivers).
+- a power-law follow graph: each account follows a handful of others, chosen with weights
+  ``1 / rank`` (a few accounts are followed by very many, most by few); each client follows
+  ``client_follows`` accounts chosen the same way.
+- ``posts`` statuses by those accounts (popular accounts post more), over the last 30 days.
+- favourites and their notifications for the clients, so the notifications page has content.
+- one brand account per fan-out size (1,000 / 10,000 / 100,000 followers when there are that
+  many accounts), followed by the first N accounts.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Table, insert
+from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
+
+from porina.accounts.models import Account, Follow, OAuthToken, User
+from porina.accounts.passwords import hash_password
+from porina.accounts.tokens import digest, new_secret
+from porina.core.clock import now
+from porina.core.ids import new_id
+from porina.interactions.models import Favourite, Notification
+from porina.posts.models import Status
+
+CHUNK = 5000
+FANOUT_SIZES = (1_000, 10_000, 100_000)
+PASSWORD = "bench-password-1"
+
+
+@dataclass
+class Sizes:
+    users: int = 10_000
+    clients: int = 64
+    follows_per_user: int = 8
+    client_follows: int = 150
+    posts: int = 50_000
+    favourites: int = 20_000
+    fanout: tuple[int, ...] = FANOUT_SIZES
+
+
+@dataclass
+class World:
+    """What the load drivers need to know about the seeded world."""
+
+    tokens: list[str] = field(default_factory=list)
+    client_ids: list[int] = field(default_factory=list)
+    status_ids: list[int] = field(default_factory=list)
+    brands: dict[int, tuple[int, str]] = field(default_factory=dict)  # size -> (id, token)
+    rows: dict[str, int] = field(default_factory=dict)
+
+
+def _chunks(rows: Iterable[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
+    it = iter(rows)
+    while batch := list(itertools.islice(it, CHUNK)):
+        yield batch
+
+
+async def _bulk(conn: AsyncConnection, table: Any, rows: Iterable[dict[str, Any]]) -> int:
+    target: Table = table.__table__
+    count = 0
+    for batch in _chunks(rows):
+        await conn.execute(insert(target), batch)
+        count += len(batch)
+    return count
+
+
+def _weights(n: int) -> list[float]:
+    return list(itertools.accumulate(1.0 / (rank + 1) for rank in range(n)))
+
+
+def _account(i: int, moment: datetime, base: str, name: str | None = None) -> dict[str, Any]:
+    username = name or f"u{i}"
+    return {
+        "id": new_id(moment - timedelta(days=60, seconds=-i)),
+        "username": username,
+        "display_name": username,
+        "created_at": moment,
+        "uri": f"{base}/users/{username}",
+        "url": f"{base}/@{username}",
+    }
+
+
+async def seed(url: str, sizes: Sizes, base: str, rng: random.Random) -> World:
+    """Fill the (migrated, empty) database at ``url``; returns what the drivers need."""
+    engine = create_async_engine(url)
+    world = World()
+    moment = now()
+    try:
+        async with engine.begin() as conn:
+            accounts = [_account(i, moment, base) for i in range(sizes.users)]
+            brand_sizes = [s for s in sizes.fanout if s < sizes.users]
+            brands = [_account(0, moment, base, f"brand{s}") for s in brand_sizes]
+            world.rows["accounts"] = await _bulk(conn, Account, [*accounts, *brands])
+            ids = [a["id"] for a in accounts]
+            world.client_ids = ids[: sizes.clients]
+            logins = [*accounts[: sizes.clients], *brands]
+            tokens = await _logins(conn, logins, moment)
+            world.tokens = tokens[: sizes.clients]
+            for size, brand, token in zip(
+                brand_sizes, brands, tokens[sizes.clients :], strict=True
+            ):
+                world.brands[size] = (brand["id"], token)
+            world.rows["follows"] = await _bulk(conn, Follow, _follows(ids, sizes, rng, moment))
+            world.rows["follows"] += await _bulk(
+                conn, Follow, _brand_follows(ids, world.brands, moment)
+            )
+            posts = list(_posts(ids, sizes.posts, rng, moment))
+            world.status_ids = [p["id"] for p in posts]
+            world.rows["statuses"] = await _bulk(conn, Status, posts)
+            faves = list(_favourites(world, posts, sizes.favourites, rng, moment))
+            world.rows["favourites"] = await _bulk(conn, Favourite, (f for f, _ in faves))
+            world.rows["notifications"] = await _bulk(conn, Notification, (n for _, n in faves))
+    finally:
+        await engine.dispose()
+    return world
+
+
+async def _logins(
+    conn: AsyncConnection, accounts: Sequence[dict[str, Any]], moment: datetime
+) -> list[str]:
+    password = hash_password(PASSWORD)  # once: argon2 is slow on purpose
+    users = [
+        {
+            "id": new_id(),
+            "account_id": a["id"],
+            "email": f"{a['username']}@bench.invalid",
+            "password_hash": password,
+            "settings": {},
+            "created_at": moment,
+            "confirmed_at": moment,
+            "approved": True,
+        }
+        for a in accounts
+    ]
+    await _bulk(conn, User, users)
+    tokens = [new_secret() for _ in users]
+    rows = [
+        {
+            "id": new_id(),
+            "token_hash": digest(token),
+            "user_id": u["id"],
+            "account_id": u["account_id"],
+            "scopes": "read write follow push",
+            "created_at": moment,
+        }
+        for u, token in zip(users, tokens, strict=True)
+    ]
+    await _bulk(conn, OAuthToken, rows)
+    return tokens
+
+
+def _follows(
+    ids: list[int], sizes: Sizes, rng: random.Random, moment: datetime
+) -> Iterator[dict[str, Any]]:
+    cum = _weights(len(ids))
+    for i, follower in enumerate(ids):
+        want = sizes.client_follows if i < sizes.clients else sizes.follows_per_user
+        targets = set(rng.choices(ids, cum_weights=cum, k=want))
+        targets.discard(follower)
+        for target in targets:
+            yield {
+                "id": new_id(),
+                "account_id": follower,
+                "target_account_id": target,
+                "created_at": moment,
+            }
+
+
+def _brand_follows(
+    ids: list[int], brands: dict[int, tuple[int, str]], moment: datetime
+) -> Iterator[dict[str, Any]]:
+    for size, (brand, _) in brands.items():
+        for follower in ids[:size]:
+            yield {
+                "id": new_id(),
+                "account_id": follower,
+                "target_account_id": brand,
+                "created_at": moment,
+            }
+
+
+def _posts(
+    ids: list[int], count: int, rng: random.Random, moment: datetime
+) -> Iterator[dict[str, Any]]:
+    cum = _weights(len(ids))
+    authors = rng.choices(ids, cum_weights=cum, k=count)
+    for n, author in enumerate(authors):
+        at = moment - timedelta(seconds=(count - n) * 30 * 86400 / max(count, 1))
+        text = f"Post number {n} from the benchmark world, with a few words to render."
+        yield {
+            "id": new_id(at),
+            "account_id": author,
+            "text": text,
+            "content": f"<p>{text}</p>",
+            "created_at": at,
+            "tags": [],
+            "mentions": [],
+        }
+
+
+def _favourites(
+    world: World, posts: list[dict[str, Any]], count: int, rng: random.Random, moment: datetime
+) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
+    by_author: dict[int, list[int]] = {}
+    for p in posts:
+        by_author.setdefault(p["account_id"], []).append(p["id"])
+    client_posts = [(a, s) for a in world.client_ids for s in by_author.get(a, [])[-50:]]
+    if not client_posts:
+        return
+    seen: set[tuple[int, int]] = set()
+    for _ in range(count):
+        author, status = rng.choice(client_posts)
+        fan = rng.choice(world.client_ids)
+        if fan == author or (fan, status) in seen:
+            continue
+        seen.add((fan, status))
+        nid = new_id()
+        yield (
+            {"id": new_id(), "account_id": fan, "status_id": status, "created_at": moment},
+            {
+                "id": nid,
+                "account_id": author,
+                "from_account_id": fan,
+                "type": "favourite",
+                "status_id": status,
+                "group_key": f"favourite-{status}",
+                "created_at": moment,
+                "dedupe_key": f"favourite:{fan}:{status}",
+            },
+        )
