@@ -30,7 +30,7 @@ from porina.posts.errors import StatusNotFound
 from porina.posts.models import Poll, Status, StatusEdit
 from porina.posts.polls import PollSpec
 from porina.posts.queries import S, StatusRow, bundle_select, to_bundle, viewer_state
-from porina.posts.visibility import is_visible
+from porina.posts.visibility import blocked_either_way, is_visible
 
 MAX_MANY = 20
 CONTEXT_LIMIT_ANONYMOUS = 60
@@ -427,6 +427,8 @@ async def _accounts_page(
                 .where(Status.reblog_of_id == status.id, Status.deleted_at.is_(None))
             )
         query = query.where(Account.suspended_at.is_(None))
+        if viewer_id is not None:  # a blocked account must not see or be seen
+            query = query.where(~blocked_either_way(viewer_id, Account.id))
         rows = page.arrange((await session.execute(page.apply(query, cursor))).all())
     renderer = renderer_of(request)
     body = [renderer.account(row[1]) for row in rows]

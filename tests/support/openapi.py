@@ -1,0 +1,123 @@
+"""Validate response bodies against ``shared/reference/mastodon-openapi.json``.
+
+The schema for a (path template, method, status) is looked up in the document and validated
+with ``Draft202012Validator``; every ``$ref`` resolves inside the whole document through a
+``referencing`` registry. Strictness: required fields, types, enums and ``oneOf`` (with
+``null``) as the document states them. Extra properties the schema does not list are allowed
+(the document never forbids them), and ``format`` is not asserted.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import httpx
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+DOC_URI = "urn:porina:mastodon-openapi"
+
+
+def spec_path() -> Path:
+    configured = os.environ.get("PORINA_OPENAPI")
+    if configured:
+        return Path(configured)
+    return Path(__file__).resolve().parents[3] / "shared" / "reference" / "mastodon-openapi.json"
+
+
+@cache
+def document() -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads(spec_path().read_text())
+    return loaded
+
+
+@cache
+def registry() -> Registry[Any]:
+    resource = Resource.from_contents(document(), default_specification=DRAFT202012)
+    return Registry().with_resource(DOC_URI, resource)
+
+
+def _pointer(*parts: str) -> str:
+    return "/" + "/".join(p.replace("~", "~0").replace("/", "~1") for p in parts)
+
+
+def schema_pointer(path: str, method: str, status: int) -> str:
+    """The JSON pointer of the response schema, or ``LookupError`` naming what exists."""
+    paths = document()["paths"]
+    if path not in paths:
+        raise LookupError(f"{path} is not in the OpenAPI document")
+    operation = paths[path].get(method.lower())
+    if operation is None:
+        raise LookupError(f"{method.upper()} {path} is not in the OpenAPI document")
+    responses = operation.get("responses", {})
+    code = str(status)
+    if code not in responses:
+        raise LookupError(f"{method.upper()} {path} documents {sorted(responses)}, not {code}")
+    content = responses[code].get("content", {})
+    if "application/json" not in content or "schema" not in content["application/json"]:
+        raise LookupError(f"{method.upper()} {path} {code} has no JSON schema")
+    return _pointer(
+        "paths", path, method.lower(), "responses", code, "content", "application/json", "schema"
+    )
+
+
+@cache
+def validator(path: str, method: str, status: int) -> Draft202012Validator:
+    ref = {"$ref": f"{DOC_URI}#{schema_pointer(path, method, status)}"}
+    return Draft202012Validator(ref, registry=registry())
+
+
+@cache
+def component_validator(name: str, *, many: bool = False) -> Draft202012Validator:
+    one = {"$ref": f"{DOC_URI}#/components/schemas/{name}"}
+    return Draft202012Validator(
+        {"type": "array", "items": one} if many else one, registry=registry()
+    )
+
+
+def _describe(error: ValidationError, depth: int = 0) -> list[str]:
+    where = error.json_path
+    lines = [f"{'  ' * depth}{where}: {error.message[:300]}"]
+    if error.validator in ("oneOf", "anyOf") and error.context and depth < 2:
+        for sub in sorted(error.context, key=lambda e: len(list(e.relative_path)), reverse=True)[
+            :6
+        ]:
+            lines.extend(_describe(sub, depth + 1))
+    return lines
+
+
+def problems(v: Draft202012Validator, body: Any) -> list[str]:
+    out: list[str] = []
+    for error in sorted(v.iter_errors(body), key=lambda e: e.json_path):
+        out.extend(_describe(error))
+    return out
+
+
+def assert_valid(body: Any, path: str, method: str = "get", status: int = 200) -> None:
+    """Fail with every mismatch when ``body`` does not match the documented response."""
+    found = problems(validator(path, method, status), body)
+    assert not found, f"{method.upper()} {path} {status} breaks the contract:\n" + "\n".join(found)
+
+
+def assert_component(body: Any, name: str, *, many: bool = False) -> None:
+    found = problems(component_validator(name, many=many), body)
+    assert not found, f"{name} breaks the contract:\n" + "\n".join(found)
+
+
+def assert_response(
+    response: httpx.Response, path: str, method: str | None = None, status: int = 200
+) -> Any:
+    """Check the status code, then the body against the schema; return the body."""
+    verb = method or response.request.method
+    assert response.status_code == status, (
+        f"{verb} {response.request.url} gave {response.status_code}: {response.text[:500]}"
+    )
+    body = response.json()
+    assert_valid(body, path, verb, status)
+    return body
