@@ -1,0 +1,43 @@
+"""`porina bench --quick` runs end to end and writes every section (figures are not checked:
+speed is measured by the benchmark, never asserted by tests)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+pytestmark = pytest.mark.slow
+
+
+def test_quick_bench_writes_json_markdown_and_chart_with_every_section(tmp_path: Path) -> None:
+    env = {"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin"}
+    done = subprocess.run(
+        [sys.executable, "-m", "porina", "bench", "--quick", "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=tmp_path,
+        env=env,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert "[bench" in done.stdout  # progress is printed while it runs
+    [result] = list(tmp_path.glob("*.json"))
+    assert result.with_suffix(".md").exists()
+    assert result.with_suffix(".png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    data = json.loads(result.read_text())
+    for section in ("machine", "worlds", "fanout", "memory", "targets"):
+        assert data[section], section
+    phases = data["worlds"][0]["phases"]
+    for phase in ("ceiling", "home", "notifications", "favourite", "post", "mix"):
+        assert phases[phase], phase
+        for stats in phases[phase].values():
+            assert {"rps", "p50_ms", "p95_ms", "p99_ms", "of_ceiling"} <= set(stats)
+            assert stats["errors"] == 0
+    assert data["fanout"][0]["feeds_seconds"] is not None
