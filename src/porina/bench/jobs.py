@@ -8,7 +8,6 @@ engine (two ``porina worker`` processes, 8 at once each) take to empty it.
 from __future__ import annotations
 
 import asyncio
-import subprocess
 import sys
 import time
 
@@ -35,6 +34,13 @@ async def _left(svc: Services) -> int:
         return int(await session.scalar(select(func.count()).select_from(Job)) or 0)
 
 
+async def _wait_empty(svc: Services) -> None:
+    while True:
+        if not await _left(svc):
+            return
+        await asyncio.sleep(0.05)
+
+
 async def measure(stack: Stack, n: int) -> dict[str, float]:
     load_domain_jobs()
     out: dict[str, float] = {}
@@ -44,8 +50,7 @@ async def measure(stack: Stack, n: int) -> dict[str, float]:
         await _fill(svc, n)
         started = time.perf_counter()
         svc.runner.start()
-        while await _left(svc):
-            await asyncio.sleep(0.05)
+        await _wait_empty(svc)
         out["embedded_jobs_per_s"] = round(n / (time.perf_counter() - started), 1)
         await svc.runner.stop()
         await _fill(svc, n)
@@ -53,17 +58,16 @@ async def measure(stack: Stack, n: int) -> dict[str, float]:
         env["PORINA_REDIS_PREFIX"] = server.prefix
         started = time.perf_counter()
         workers = [
-            subprocess.Popen(
-                [sys.executable, "-m", "porina", "worker", "--concurrency", "8"], env=env
+            await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "porina", "worker", "--concurrency", "8", env=env
             )
             for _ in range(2)
         ]
-        while await _left(svc):
-            await asyncio.sleep(0.05)
+        await _wait_empty(svc)
         out["saq_2_workers_jobs_per_s"] = round(n / (time.perf_counter() - started), 1)
         for proc in workers:
             proc.terminate()
-            proc.wait()
+            await proc.wait()
         await svc.stop()
     return out
 
