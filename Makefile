@@ -4,13 +4,14 @@ PY := $(VENV)/bin/python
 PG_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?=
 
-.PHONY: help install run test test-sqlite test-postgres lint format bench migration clean
+.PHONY: help install run test test-sqlite test-postgres lint format bench migration clean messages vendor
 
 help:
 	@echo "make run    - install, migrate, seed the demo world, serve on http://127.0.0.1:8000"
 	@echo "make test   - the whole suite on SQLite, then on PostgreSQL (with the browser and acceptance tests)"
 	@echo "make lint   - ruff check, ruff format --check, mypy --strict"
 	@echo "make bench  - the benchmark (docs/performance.md)"
+	@echo "make messages - update and compile the web app's EN/FI translation catalogs"
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -48,6 +49,20 @@ bench: install
 migration: install
 	@test -n "$(NAME)" || (echo "usage: make migration NAME=what_it_does REV=0003"; exit 2)
 	$(PY) -c "from porina.storage.migrate import revision; revision('sqlite+aiosqlite:///$$(mktemp -d)/s.db', '$(NAME)', '$(REV)')"
+
+LOCALE_DIR := src/porina/web/locale
+BABEL_KEYWORDS := -k _ -k N_ -k gettext -k ngettext:1,2 -k pgettext:1c,2
+
+messages: install  ## extract the web app's strings, merge them into en/fi catalogs, compile
+	$(VENV)/bin/pybabel extract -F babel.cfg $(BABEL_KEYWORDS) --no-location --sort-output \
+		--project Porina --version 0.1 -o $(LOCALE_DIR)/messages.pot .
+	$(VENV)/bin/pybabel update -i $(LOCALE_DIR)/messages.pot -d $(LOCALE_DIR) \
+		--ignore-obsolete --no-fuzzy-matching
+	$(VENV)/bin/pybabel compile -d $(LOCALE_DIR) --statistics
+
+vendor:  ## front-end libraries from the npm registry at the versions pinned in package.json
+	npm ci --no-audit --no-fund
+	npm run vendor
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

@@ -51,7 +51,8 @@ class ComposeError(Unprocessable):
 async def default_visibility(request: Request[Any, Any, Any], me: Me) -> str:
     async with services(request).db.read() as session:
         settings = await session.scalar(select(User.settings).where(User.id == me.user.id))
-    chosen = (settings or {}).get("default_privacy")
+    prefs = settings or {}
+    chosen = prefs.get("default_privacy") or prefs.get("privacy")
     return chosen if chosen in VISIBILITIES else "public"
 
 
@@ -94,8 +95,8 @@ async def compose_page(
 ) -> Template:
     me = await signed_in(request)
     values: dict[str, Any] = {"in_reply_to_id": in_reply_to or "", "quoted_status_id": quote or ""}
-    if to:
-        values["status"] = f"@{to.lstrip('@')} "
+    if to is not None:
+        values["status"] = f"@{to.lstrip('@')} " if to else ""
         values["visibility"] = "direct"
     context = await compose_context(request, me, values)
     notice = i18n._("Your post is scheduled.") if scheduled else None

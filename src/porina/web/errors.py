@@ -73,7 +73,17 @@ DOMAIN_MESSAGES = (
     N_("Validation failed: Password is too long"),
     N_("Validation failed: Username has already been taken"),
     N_("Validation failed: Email has already been taken"),
+    N_("Validation failed: Current password is invalid"),
+    N_("Validation failed: Text can't be blank"),
+    N_("Validation failed: Locale is not supported"),
+    N_("Validation failed: Scheduled at The scheduled date must be in the future"),
+    N_("Validation failed: Poll must have between 2 and 4 options"),
 )
+
+
+def by_code(code: str) -> str:
+    message = MESSAGES.get(code) or MESSAGES["validation_failed"]
+    return _(message)
 
 
 def message_for(exc: Exception) -> tuple[int, str]:
@@ -83,21 +93,21 @@ def message_for(exc: Exception) -> tuple[int, str]:
         if translated != exc.message or i18n.current() == i18n.DEFAULT:
             return exc.status, translated
         if exc.code in MESSAGES:
-            return exc.status, _(MESSAGES[exc.code])
+            return exc.status, by_code(exc.code)
         return exc.status, exc.message
     if isinstance(exc, NotFoundException):
         return 404, _("This page does not exist.")
     if isinstance(exc, PermissionDeniedException) and "CSRF" in str(exc.detail):
         return 403, _("This form has expired. Reload the page and try again.")
     if isinstance(exc, PermissionDeniedException):
-        return 403, _(MESSAGES["forbidden"])
+        return 403, by_code("forbidden")
     if isinstance(exc, MethodNotAllowedException):
         return 405, _("That cannot be done here.")
     if isinstance(exc, ValidationException):
-        return 400, _(MESSAGES["validation_failed"])
+        return 400, by_code("validation_failed")
     if isinstance(exc, HTTPException) and 400 <= exc.status_code < 500:
         if exc.status_code == 404:
-            return 404, _(MESSAGES["not_found"])
+            return 404, by_code("not_found")
         return exc.status_code, _("That request could not be handled.")
     return 500, _("Something went wrong on our side. Please try again.")
 

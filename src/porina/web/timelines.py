@@ -9,7 +9,7 @@ from litestar.datastructures import Cookie
 from litestar.exceptions import NotFoundException
 from litestar.response import Redirect, Template
 
-from porina.accounts.models import User
+from porina.accounts import credentials
 from porina.api.mastodon import entities as e
 from porina.core.ids import parse_id
 from porina.posts.queries import S, bundle_select, bundles, bundles_by_id
@@ -109,9 +109,7 @@ async def switch_language(request: Request[Any, Any, Any]) -> Redirect:
     chosen = i18n.supported(text(data, "lang")) or i18n.DEFAULT
     if me is not None and me.user.locale != chosen:
         async with services(request).db.transaction() as tx:
-            user = await tx.session.get(User, me.user.id)
-            if user is not None:
-                user.locale = chosen
+            await credentials.set_locale(tx, me.actor, chosen)
     cookie = Cookie(
         key=i18n.COOKIE,
         value=chosen,

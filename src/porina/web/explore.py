@@ -1,0 +1,229 @@
+"""Hashtag pages (with follow), search (people, hashtags, posts) and lists."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, get, post
+from litestar.exceptions import NotFoundException
+from litestar.response import Redirect, Template
+from sqlalchemy import exists, func, or_, select
+
+from porina.accounts.models import Account
+from porina.core.errors import PorinaError
+from porina.interactions import lists as list_actions
+from porina.interactions import queries as iq
+from porina.interactions import tags
+from porina.interactions.models import ListAccount
+from porina.posts.models import StatusTag, Tag
+from porina.posts.queries import S, bundle_select, bundles
+from porina.timelines.queries import not_muted
+from porina.web import i18n
+from porina.web.common import (
+    form,
+    id_or_404,
+    reader,
+    render,
+    renderer,
+    see_other,
+    services,
+    signed_in,
+    statuses,
+    text,
+)
+from porina.web.errors import message_for
+
+PAGE = 20
+FOUND = 10
+
+
+def tagged(name: str) -> Any:
+    return exists().where(
+        StatusTag.status_id == S.id,
+        StatusTag.tag_id.in_(select(Tag.id).where(func.lower(Tag.name) == name.lower())),
+    )
+
+
+@get("/tags/{name:str}", name="web:tag")
+async def tag_page(request: Request[Any, Any, Any], name: str) -> Template:
+    me = await reader(request)
+    try:
+        cleaned = tags.normalise(name)
+    except PorinaError as exc:
+        raise NotFoundException() from exc
+    query = bundle_select(me.id if me else None).where(
+        tagged(cleaned), S.visibility == "public", S.reblog_of_id.is_(None)
+    )
+    if me is not None:
+        query = query.where(not_muted(me.id))
+    following = False
+    async with services(request).db.read() as session:
+        items = await bundles(session, query.order_by(S.id.desc()).limit(PAGE))
+        shown = await statuses(request, session, me, items)
+        found = await tags.find(session, cleaned)
+        if me is not None and found is not None:
+            following = await tags.is_following(session, me.id, found.id)
+    return render(
+        request,
+        "pages/tag.html",
+        me=me,
+        tag=found.display_name if found else cleaned,
+        following=following,
+        statuses=shown,
+        more=None,
+    )
+
+
+@post("/tags/{name:str}/{action:str}", name="web:tag-follow")
+async def tag_follow(request: Request[Any, Any, Any], name: str, action: str) -> Redirect:
+    me = await signed_in(request)
+    if action not in {"follow", "unfollow"}:
+        raise NotFoundException()
+    async with services(request).db.transaction() as tx:
+        if action == "follow":
+            tag = await tags.follow(tx, me.id, name)
+        else:
+            tag = await tags.unfollow(tx, me.id, name)
+    return see_other(f"/tags/{tag.name}")
+
+
+@get("/search", name="web:search")
+async def search(request: Request[Any, Any, Any], q: str = "") -> Template:
+    """People by name, hashtags by name, and (signed in) public posts by words."""
+    me = await reader(request)
+    term = q.strip()[:100]
+    people: list[Any] = []
+    hashtags: list[str] = []
+    shown: list[Any] = []
+    if term:
+        bare = term.lstrip("@#").split("@")[0]
+        like = f"%{bare.lower()}%"
+        async with services(request).db.read() as session:
+            accounts = await session.scalars(
+                select(Account)
+                .where(
+                    Account.suspended_at.is_(None),
+                    Account.discoverable.is_(True),
+                    or_(
+                        func.lower(Account.username).like(like),
+                        func.lower(Account.display_name).like(like),
+                    ),
+                )
+                .order_by(Account.followers_count.desc())
+                .limit(FOUND)
+            )
+            people = [renderer(request).account(a) for a in accounts]
+            hashtags = list(
+                await session.scalars(
+                    select(Tag.display_name).where(Tag.name.like(like)).limit(FOUND)
+                )
+            )
+            if me is not None and not term.startswith(("@", "#")):
+                query = bundle_select(me.id).where(
+                    S.visibility == "public",
+                    S.reblog_of_id.is_(None),
+                    func.lower(S.text).like(f"%{term.lower()}%"),
+                )
+                items = await bundles(session, query.order_by(S.id.desc()).limit(PAGE))
+                shown = await statuses(request, session, me, items)
+    return render(
+        request,
+        "pages/search.html",
+        me=me,
+        q=term,
+        people=people,
+        hashtags=hashtags,
+        statuses=shown,
+        more=None,
+    )
+
+
+@get("/lists", name="web:lists")
+async def lists_page(request: Request[Any, Any, Any]) -> Template:
+    me = await signed_in(request)
+    async with services(request).db.read() as session:
+        mine = await iq.lists_of(session, me.id)
+    return render(request, "pages/lists.html", me=me, lists=mine, error=None)
+
+
+@post("/lists", name="web:lists-create")
+async def lists_create(request: Request[Any, Any, Any]) -> Template | Redirect:
+    me = await signed_in(request)
+    data = await form(request)
+    try:
+        async with services(request).db.transaction() as tx:
+            made = await list_actions.create(tx, me.id, text(data, "title"))
+    except PorinaError as exc:
+        async with services(request).db.read() as session:
+            mine = await iq.lists_of(session, me.id)
+        error = message_for(exc)[1]
+        return render(request, "pages/lists.html", me=me, lists=mine, error=error, status_code=422)
+    return see_other(f"/lists/{made.id}")
+
+
+@get("/lists/{list_id:str}", name="web:list")
+async def list_page(request: Request[Any, Any, Any], list_id: str) -> Template:
+    me = await signed_in(request)
+    async with services(request).db.read() as session:
+        found = await iq.own_list(session, me.id, id_or_404(list_id))
+        if found is None:
+            raise NotFoundException()
+        members_q = select(ListAccount.account_id).where(ListAccount.list_id == found.id)
+        query = bundle_select(me.id).where(S.account_id.in_(members_q), not_muted(me.id))
+        items = await bundles(session, query.order_by(S.id.desc()).limit(PAGE))
+        shown = await statuses(request, session, me, items)
+        members = list(await session.scalars(iq.list_members_select(found.id).limit(200)))
+    draw = renderer(request)
+    return render(
+        request,
+        "pages/list.html",
+        me=me,
+        list=found,
+        people=[draw.account(a) for a in members],
+        statuses=shown,
+        more=None,
+        empty_text=i18n._("No posts from the people on this list yet."),
+    )
+
+
+@post("/lists/{list_id:str}/members", name="web:list-members")
+async def list_members(request: Request[Any, Any, Any], list_id: str) -> Redirect:
+    """Add (``acct``) or remove (``remove``: an account id) a member."""
+    me = await signed_in(request)
+    wanted = id_or_404(list_id)
+    data = await form(request)
+    svc = services(request)
+    if text(data, "remove"):
+        async with svc.db.transaction() as tx:
+            await list_actions.remove_accounts(tx, me.id, wanted, [id_or_404(text(data, "remove"))])
+        return see_other(f"/lists/{wanted}")
+    acct = text(data, "acct").strip().lstrip("@").split("@")[0]
+    async with svc.db.read() as session:
+        account_id = await session.scalar(
+            select(Account.id).where(func.lower(Account.username) == acct.lower())
+        )
+    if account_id is None:
+        raise NotFoundException()
+    async with svc.db.transaction() as tx:
+        await list_actions.add_accounts(tx, me.id, wanted, [account_id])
+    return see_other(f"/lists/{wanted}")
+
+
+@post("/lists/{list_id:str}/delete", name="web:list-delete")
+async def list_delete(request: Request[Any, Any, Any], list_id: str) -> Redirect:
+    me = await signed_in(request)
+    async with services(request).db.transaction() as tx:
+        await list_actions.remove(tx, me.id, id_or_404(list_id))
+    return see_other("/lists")
+
+
+ROUTES = [
+    tag_page,
+    tag_follow,
+    search,
+    lists_page,
+    lists_create,
+    list_page,
+    list_members,
+    list_delete,
+]
