@@ -92,7 +92,8 @@ class NewStatus:
             "media_ids": [str(m) for m in self.media_ids] or None,
             "poll": self.poll.as_params() if self.poll else None,
             "quoted_status_id": str(self.quoted_status_id) if self.quoted_status_id else None,
-            "quote_approval_policy": self.quote_policy,
+            "quote_approval_policy": self.quote_policy
+            or ("public" if visibility in PUBLIC else "nobody"),
             "idempotency": self.idempotency_key,
             "scheduled_at": None,
             "application_id": None,
@@ -519,7 +520,7 @@ async def schedule_status(
         id=new_id(),
         account_id=actor.account_id,
         scheduled_at=scheduled_at,
-        params=new.as_params(visibility) | {"application_id": actor.app_id},
+        params=new.as_params(visibility) | {"application_id": actor.app_id or 0},
         media_ids=[str(m.id) for m in media],
         created_by_user_id=actor.user_id,
         application_id=actor.app_id,
