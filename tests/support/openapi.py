@@ -31,10 +31,42 @@ def spec_path() -> Path:
     return Path(__file__).resolve().parents[3] / "shared" / "reference" / "mastodon-openapi.json"
 
 
+# Where the reference document disagrees with what Mastodon itself serves (and what clients
+# expect), the document is corrected here, each with the reason. Keep this list short.
+ERRATA: list[tuple[tuple[str, ...], dict[str, Any], str]] = [
+    (
+        ("components", "schemas", "NotificationGroup", "properties", "most_recent_notification_id"),
+        {"description": "ID of the most recent notification in the group.", "type": "string"},
+        "Mastodon serializes it as a string id like every other id (masto.js types it string)",
+    ),
+]
+
+
 @cache
 def document() -> dict[str, Any]:
     loaded: dict[str, Any] = json.loads(spec_path().read_text())
+    for where, replacement, _reason in ERRATA:
+        node = loaded
+        for key in where[:-1]:
+            node = node[key]
+        node[where[-1]] = replacement
+    _allow_null_in_nullable_enums(loaded)
     return loaded
+
+
+def _allow_null_in_nullable_enums(node: Any) -> None:
+    """The document types some optional fields ``["string", "null"]`` but lists an ``enum``
+    without ``null`` (``quote_approval_policy``...), which would forbid the null it allows."""
+    if isinstance(node, dict):
+        kinds = node.get("type")
+        enum = node.get("enum")
+        if isinstance(kinds, list) and "null" in kinds and enum is not None and None not in enum:
+            node["enum"] = [*enum, None]
+        for value in node.values():
+            _allow_null_in_nullable_enums(value)
+    elif isinstance(node, list):
+        for value in node:
+            _allow_null_in_nullable_enums(value)
 
 
 @cache
@@ -119,5 +151,18 @@ def assert_response(
         f"{verb} {response.request.url} gave {response.status_code}: {response.text[:500]}"
     )
     body = response.json()
-    assert_valid(body, path, verb, status)
+    if has_schema(path, verb, status):
+        assert_valid(body, path, verb, status)
+    else:  # documented without a body schema (Mastodon answers ``{}`` or a plain hash)
+        assert isinstance(body, (dict, list)), body
     return body
+
+
+def has_schema(path: str, method: str, status: int) -> bool:
+    try:
+        schema_pointer(path, method, status)
+    except LookupError as exc:
+        if "has no JSON schema" in str(exc):
+            return False
+        raise
+    return True
