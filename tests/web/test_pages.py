@@ -260,3 +260,32 @@ async def test_signed_in_pages_render(make: Factory, signed_in: Any) -> None:
     ):
         page = await browser.get(path)
         assert page.status_code == 200, (path, page.text[-500:])
+
+
+async def test_compose_with_a_photo_keeps_its_alt_text(make: Factory, signed_in: Any) -> None:
+    import io
+
+    from PIL import Image
+
+    alice = await make.person("alice")
+    browser = await signed_in(alice)
+    await browser.get("/compose")
+    buffer = io.BytesIO()
+    Image.new("RGB", (32, 32), (200, 100, 50)).save(buffer, "PNG")
+    response = await browser.client.post(
+        "/compose",
+        data={
+            "_csrf_token": browser.token(),
+            "status": "Sunrise",
+            "visibility": "public",
+            "media_1_description": "An orange square",
+            "poll_option": ["", "", "", ""],
+            "poll_expires_in": "86400",
+        },
+        files={"media_1": ("sun.png", buffer.getvalue(), "image/png")},
+        headers={"accept": "text/html"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, text_of(response.text)[:1500]
+    page = await browser.get(response.headers["location"])
+    assert 'alt="An orange square"' in page.text
