@@ -430,7 +430,7 @@ async def create_status(tx: Tx, actor: Actor, new: NewStatus) -> Status:
         text=new.text,
         content=formatted.html,
         spoiler_text=new.spoiler_text,
-        sensitive=new.sensitive or (bool(new.spoiler_text) and bool(media)),
+        sensitive=new.sensitive or bool(new.spoiler_text.strip()),
         language=_check_language(new.language),
         in_reply_to_id=parent.id if parent else None,
         in_reply_to_account_id=parent.account_id if parent else None,
