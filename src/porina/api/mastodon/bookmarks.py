@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from litestar import Request, Response, get
-from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy import select
 
 from porina.api.mastodon import auth
 from porina.api.mastodon import entities as e
@@ -26,8 +26,8 @@ async def _saved(
     page = Page.of(await Params.of(request))
     svc = auth.services_of(request)
     me = viewer.require_account()
-    owned: Select[Any] = select(model.id, model.status_id).where(model.account_id == me)
-    query = page.apply(owned, cast(ColumnElement[Any], model.id))
+    owned = select(model.id, model.status_id).where(model.account_id == me)
+    query = page.apply(cast(Any, owned), cast(Any, model.id))
     async with svc.db.read() as session:
         rows = page.arrange((await session.execute(query)).all())
         statuses = await statuses_by_id(
