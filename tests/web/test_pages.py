@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
+
+from PIL import Image
 
 from porina.services import Services
 from tests.factories import Factory
@@ -263,10 +266,6 @@ async def test_signed_in_pages_render(make: Factory, signed_in: Any) -> None:
 
 
 async def test_compose_with_a_photo_keeps_its_alt_text(make: Factory, signed_in: Any) -> None:
-    import io
-
-    from PIL import Image
-
     alice = await make.person("alice")
     browser = await signed_in(alice)
     await browser.get("/compose")

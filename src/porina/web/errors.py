@@ -78,6 +78,7 @@ DOMAIN_MESSAGES = (
     N_("Validation failed: Locale is not supported"),
     N_("Validation failed: Scheduled at The scheduled date must be in the future"),
     N_("Validation failed: Poll must have between 2 and 4 options"),
+    N_("Validation failed: Cannot attach both media and a poll"),
 )
 
 
