@@ -42,7 +42,7 @@ def status_match(query: str, *, sqlite: bool) -> ColumnElement[bool] | None:
 
 
 def _like_prefix(value: str) -> str:
-    escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    escaped = value.replace("!", "!!").replace("%", "!%").replace("_", "!_")
     return escaped + "%"
 
 
@@ -61,12 +61,12 @@ async def accounts(
     if not name:
         return []
     prefix = _like_prefix(name.lower())
-    by_name = func.lower(Account.username).like(prefix, escape="\\")
-    by_display = func.lower(Account.display_name).like(prefix, escape="\\")
+    by_name = func.lower(Account.username).like(prefix, escape="!")
+    by_display = func.lower(Account.display_name).like(prefix, escape="!")
     matches: ColumnElement[bool] = or_(by_name, by_display)
     if domain:
         matches = and_(
-            by_name, func.lower(Account.domain).like(_like_prefix(domain.lower()), escape="\\")
+            by_name, func.lower(Account.domain).like(_like_prefix(domain.lower()), escape="!")
         )
     select_ = select(Account).where(matches, Account.suspended_at.is_(None))
     if viewer_id is not None:
@@ -91,7 +91,7 @@ async def hashtags(
     if not name or not re.fullmatch(r"\w+", name):
         return []
     select_ = select(Tag).where(
-        func.lower(Tag.name).like(_like_prefix(name), escape="\\"), Tag.usable.is_(True)
+        func.lower(Tag.name).like(_like_prefix(name), escape="!"), Tag.usable.is_(True)
     )
     if reviewed_only:
         select_ = select_.where(Tag.trendable.is_(True))
