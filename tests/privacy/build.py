@@ -11,12 +11,14 @@ cannot see must be a 404, never a confirmation of its existence).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from hypothesis import strategies as st
 from sqlalchemy import update
 
 from porina.accounts.models import Account
+from porina.accounts.passwords import hash_password
 
 from ..factories import Person
 from ..support.world import Isolated
@@ -101,6 +103,12 @@ class Built:
         return [None, *range(self.world.n)]
 
 
+@cache
+def password_hash() -> str:
+    """Argon2 is slow on purpose; one hash shared by every person keeps examples quick."""
+    return hash_password("correct horse battery")
+
+
 def _originals(world: World) -> list[MStatus]:
     return [s for s in world.statuses if s.reblog_of is None]
 
@@ -112,7 +120,7 @@ def _pick(world: World, idx: int) -> MStatus | None:
 
 async def build(env: Isolated, plan: Plan) -> Built:
     world = World(plan.n, list(plan.locked))
-    people = [await env.make.person() for _ in range(plan.n)]
+    people = [await env.make.person(password_hash=password_hash()) for _ in range(plan.n)]
     locked_ids = [p.account.id for p, lk in zip(people, plan.locked, strict=True) if lk]
     if locked_ids:
         async with env.services.db.transaction() as tx:

@@ -1,4 +1,5 @@
-"""Running a property over random worlds: hypothesis settings and one fresh app per example."""
+"""Running a property over random worlds: hypothesis settings, and one app per test whose
+database is emptied before each example."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ ON_PG = bool(os.environ.get("PORINA_TEST_DATABASE_URL"))
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 # Small worlds, few examples: the suite stays fast on two cores. CI is derandomized so a
-# failure there reproduces; PostgreSQL runs fewer examples (each one truncates the database).
+# failure there reproduces; PostgreSQL runs fewer examples (each one truncates every table).
 PRIVACY = settings(
     max_examples=int(os.environ.get("PORINA_PRIVACY_EXAMPLES", "8" if ON_PG else "25")),
     deadline=None,
@@ -31,16 +32,25 @@ Check = Callable[[Built], Awaitable[None]]
 
 def check_worlds(template: Path | str, *checks: Check) -> None:
     """Build random worlds through the API and run ``checks`` on each."""
+    loop = asyncio.new_event_loop()
+    world = isolated(template)
+    try:
+        env = loop.run_until_complete(world.__aenter__())
 
-    @PRIVACY
-    @given(plans())
-    def prop(plan: Plan) -> None:
-        async def go() -> None:
-            async with isolated(template) as env:
+        @PRIVACY
+        @given(plans())
+        def prop(plan: Plan) -> None:
+            async def go() -> None:
+                await env.reset()
                 built = await build(env, plan)
                 for check in checks:
                     await check(built)
 
-        asyncio.run(go())
+            loop.run_until_complete(go())
 
-    prop()
+        try:
+            prop()
+        finally:
+            loop.run_until_complete(world.__aexit__(None, None, None))
+    finally:
+        loop.close()

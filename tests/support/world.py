@@ -1,8 +1,12 @@
-"""A fresh, isolated app per hypothesis example: its own database (a copy of the migrated
-SQLite template, or the session's PostgreSQL database truncated), its own services and an
-HTTP client that drains background jobs after every response — the same wiring as the
-``services``/``app``/``client`` fixtures in ``tests/conftest.py``, usable inside ``@given``
-where function-scoped fixtures are not reset between examples."""
+"""Fresh, isolated worlds for hypothesis examples.
+
+Function-scoped fixtures are not reset between the examples of one ``@given`` test, so a
+property test takes a ``Reusable`` app instead: built once per test (building the Litestar app
+is the slow part), with the database put back to the freshly migrated template before every
+example — the SQLite file copied again from the template, or every PostgreSQL table truncated.
+The wiring is the same as the ``services``/``app``/``client`` fixtures in ``tests/conftest.py``:
+an HTTP client that drains background jobs after each response.
+"""
 
 from __future__ import annotations
 
@@ -27,14 +31,6 @@ from porina.storage.models import metadata
 from ..factories import Factory
 
 
-@dataclass
-class Isolated:
-    services: Services
-    app: Litestar
-    client: httpx.AsyncClient
-    make: Factory
-
-
 async def truncate_pg(url: str) -> None:
     engine = create_async_engine(url)
     names = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
@@ -43,17 +39,46 @@ async def truncate_pg(url: str) -> None:
     await engine.dispose()
 
 
+@dataclass
+class Isolated:
+    services: Services
+    app: Litestar
+    client: httpx.AsyncClient
+    make: Factory
+    template: Path | str
+    db_path: Path | None
+
+    async def reset(self) -> None:
+        """Back to an empty, migrated database."""
+        await self.services.runner.drain()
+        await self.services.db.dispose()
+        if self.db_path is None:
+            assert isinstance(self.template, str)
+            await truncate_pg(self.template)
+            return
+        _restore(self.template, self.db_path)
+
+
+def _restore(template: Path | str, db_path: Path) -> None:
+    for suffix in ("-wal", "-shm", "-journal"):
+        Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+    shutil.copyfile(template, db_path)
+
+
 @asynccontextmanager
 async def isolated(template: Path | str) -> AsyncIterator[Isolated]:
-    """``async with isolated(template) as world:`` — a clean database and app."""
+    """``async with isolated(template) as world:`` — an app on a clean database; call
+    ``await world.reset()`` to empty it again."""
     with tempfile.TemporaryDirectory(prefix="porina-world-") as tmp:
         data = Path(tmp)
+        db_path: Path | None = None
         if isinstance(template, str):
             url = template
             await truncate_pg(url)
         else:
-            shutil.copyfile(template, data / "porina.db")
-            url = f"sqlite+aiosqlite:///{data / 'porina.db'}"
+            db_path = data / "porina.db"
+            shutil.copyfile(template, db_path)
+            url = f"sqlite+aiosqlite:///{db_path}"
         settings = Settings(
             data_dir=data,
             database_url=url,
@@ -71,6 +96,6 @@ async def isolated(template: Path | str) -> AsyncIterator[Isolated]:
 
             async with AsyncTestClient(app, base_url="http://testserver.local") as client:
                 client.event_hooks["response"].append(settle)
-                yield Isolated(services, app, client, Factory(services, client))
+                yield Isolated(services, app, client, Factory(services, client), template, db_path)
         finally:
             await services.stop()

@@ -486,14 +486,17 @@ async def create_status(tx: Tx, actor: Actor, new: NewStatus) -> Status:
 async def _counters_on_create(
     tx: Tx, status: Status, parent: Status | None, quoted: Status | None
 ) -> None:
-    await bump(tx, Account, status.account_id, "statuses_count", 1)
-    await tx.session.execute(
-        update(Account)
-        .where(Account.id == status.account_id)
-        .values(last_status_at=status.created_at)
-        .execution_options(synchronize_session=False)
-    )
-    if parent is not None:
+    # As Mastodon: a direct status does not count, and only public/unlisted replies count,
+    # or the counts would tell others that a DM or a private reply exists.
+    if status.visibility != "direct":
+        await bump(tx, Account, status.account_id, "statuses_count", 1)
+        await tx.session.execute(
+            update(Account)
+            .where(Account.id == status.account_id)
+            .values(last_status_at=status.created_at)
+            .execution_options(synchronize_session=False)
+        )
+    if parent is not None and status.visibility in ("public", "unlisted"):
         await bump(tx, Status, parent.id, "replies_count", 1)
     if quoted is not None:
         await bump(tx, Status, quoted.id, "quotes_count", 1)
@@ -736,8 +739,9 @@ async def delete_status(tx: Tx, actor: Actor, status_id: int) -> Status:
 
 async def _discard(tx: Tx, status: Status) -> None:
     status.deleted_at = now()
-    await bump(tx, Account, status.account_id, "statuses_count", -1)
-    if status.in_reply_to_id is not None:
+    if status.visibility != "direct":  # counted as in _counters_on_create
+        await bump(tx, Account, status.account_id, "statuses_count", -1)
+    if status.in_reply_to_id is not None and status.visibility in ("public", "unlisted"):
         await bump(tx, Status, status.in_reply_to_id, "replies_count", -1)
     if status.reblog_of_id is not None:
         await bump(tx, Status, status.reblog_of_id, "reblogs_count", -1)
