@@ -158,3 +158,13 @@ async def test_malformed_pagination_id_is_a_json_error(make: Factory) -> None:
     response = await alice.get("/api/v1/timelines/home", params={"max_id": "abc"})
     assert response.status_code == 422
     assert "error" in response.json()
+
+
+async def test_posting_and_following_through_the_api_fill_the_home_timeline(make: Factory) -> None:
+    alice, bob = await make.person("alice"), await make.person("bob")
+    early = await alice.status("before the follow")
+    await bob.follow(alice)
+    late = await alice.status("after the follow")
+    assert ids(await bob.get("/api/v1/timelines/home")) == [late["id"], early["id"]]
+    assert (await alice.delete(f"/api/v1/statuses/{late['id']}")).status_code == 200
+    assert ids(await bob.get("/api/v1/timelines/home")) == [early["id"]]
