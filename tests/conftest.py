@@ -119,7 +119,9 @@ def settings(tmp_path: Path, template: Path | str) -> Settings:
 async def services(settings: Settings) -> AsyncIterator[Services]:
     if settings.database_url.startswith("postgresql"):
         await _truncate_pg(settings.database_url)
-    svc = build(settings)
+    # The test client runs the app on its own event loop; asyncpg connections are bound to the
+    # loop that opened them, so PostgreSQL tests open a connection per use.
+    svc = build(settings, pooled=not settings.database_url.startswith("postgresql"))
     yield svc
     await svc.stop()
 

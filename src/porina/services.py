@@ -71,9 +71,9 @@ def build_feed_store(settings: Settings, db: Database) -> FeedStore:
     return DatabaseFeedStore(db, settings.home_feed_size)
 
 
-def build(settings: Settings) -> Services:
+def build(settings: Settings, *, pooled: bool = True) -> Services:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    db = Database(settings.effective_database_url)
+    db = Database(settings.effective_database_url, pooled=pooled)
     broker: Broker = (
         RedisBroker(settings.redis_url, settings.redis_prefix)
         if settings.broker == "redis"
