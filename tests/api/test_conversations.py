@@ -68,3 +68,13 @@ async def test_deleting_a_conversation_hides_it_until_a_new_message(
 async def test_malformed_conversation_id_is_404(make: Factory) -> None:
     alice = await make.person("alice")
     assert (await alice.post("/api/v1/conversations/nope/read")).status_code == 404
+
+
+async def test_direct_status_posted_through_the_api_starts_a_conversation(make: Factory) -> None:
+    alice, bob = await make.person("alice"), await make.person("bob")
+    status = await alice.status("@bob lunch?", visibility="direct")
+    theirs = (await bob.get("/api/v1/conversations")).json()
+    assert [c["last_status"]["id"] for c in theirs] == [status["id"]]
+    assert theirs[0]["unread"] is True
+    mentions = (await bob.get("/api/v1/notifications", params={"types[]": "mention"})).json()
+    assert [n["status"]["id"] for n in mentions] == [status["id"]]
