@@ -169,3 +169,17 @@ async def test_grouped_v2_pages_by_groups(make: Factory, services: Services) -> 
         "/api/v2/notifications", params={"limit": 2, "max_id": groups[-1]["page_min_id"]}
     )
     assert [g["sample_account_ids"] for g in rest.json()["notification_groups"]] == [[people[0].id]]
+
+
+async def test_favourites_through_the_api_group_in_v2_and_list_singly_in_v1(
+    make: Factory,
+) -> None:
+    alice = await make.person("alice")
+    fans = [await make.person(f"fan{i}") for i in range(3)]
+    status = await alice.status("rate my cat")
+    for fan in fans:
+        assert (await fan.post(f"/api/v1/statuses/{status['id']}/favourite")).status_code == 200
+    v1 = (await alice.get("/api/v1/notifications")).json()
+    assert [n["type"] for n in v1] == ["favourite"] * 3
+    groups = (await alice.get("/api/v2/notifications")).json()["notification_groups"]
+    assert [(g["type"], g["notifications_count"]) for g in groups] == [("favourite", 3)]
