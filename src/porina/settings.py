@@ -130,7 +130,6 @@ def setting_names() -> list[str]:
 
 
 def _convert(name: str, raw: str, default: object) -> object:
-    kind = type(default)
     if isinstance(default, bool):
         lowered = raw.strip().lower()
         if lowered in {"1", "true", "yes", "on"}:
@@ -145,7 +144,7 @@ def _convert(name: str, raw: str, default: object) -> object:
             raise SettingsError(f"PORINA_{name.upper()} must be a whole number") from exc
     if isinstance(default, Path):
         return Path(raw)
-    return kind(raw)
+    return raw
 
 
 def load(environ: Mapping[str, str] | None = None) -> Settings:

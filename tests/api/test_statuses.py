@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from porina.accounts.models import User
 from porina.interactions.models import Notification
 from porina.services import Services
 
@@ -77,15 +76,15 @@ async def test_unknown_language_and_visibility_are_refused(make: Factory) -> Non
     assert ok["language"] == "fr"
 
 
-async def test_visibility_defaults_to_the_users_default_privacy(
-    make: Factory, services: Services
-) -> None:
+async def test_visibility_defaults_to_the_users_default_privacy(make: Factory) -> None:
     alice = await make.person()
-    async with services.db.transaction() as tx:
-        user = await tx.session.get(User, alice.user.id)
-        assert user is not None
-        user.settings = {"default_privacy": "unlisted"}
+    changed = await alice.patch(
+        "/api/v1/accounts/update_credentials", data={"source[privacy]": "unlisted"}
+    )
+    assert changed.json()["source"]["privacy"] == "unlisted"
     assert (await alice.status("x"))["visibility"] == "unlisted"
+    reblog = await alice.post(f"/api/v1/statuses/{(await alice.status('y'))['id']}/reblog")
+    assert reblog.json()["visibility"] == "unlisted"
 
 
 async def test_reply_sets_thread_fields_and_counts_replies(make: Factory) -> None:

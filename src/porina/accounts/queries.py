@@ -23,6 +23,7 @@ from porina.accounts.models import (
     User,
 )
 from porina.core.clock import now
+from porina.posts.models import VISIBILITIES
 
 
 def _visible_to(viewer_id: int | None) -> ColumnElement[bool]:
@@ -312,3 +313,13 @@ async def is_blocked_either_way(session: AsyncSession, a: int, b: int) -> bool:
         .limit(1)
     )
     return found is not None
+
+
+async def default_visibility(session: AsyncSession, account_id: int) -> str:
+    """The visibility a person's new posts get when they choose none (``source[privacy]``).
+
+    For a team-operated account this is the account owner's setting.
+    """
+    prefs = await session.scalar(select(User.settings).where(User.account_id == account_id))
+    chosen = (prefs or {}).get("privacy")
+    return chosen if chosen in VISIBILITIES else "public"

@@ -9,7 +9,8 @@ from __future__ import annotations
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
-from porina.accounts.models import Account, User
+from porina.accounts.models import Account
+from porina.accounts.queries import default_visibility
 from porina.analytics.events import record
 from porina.core.actor import Actor
 from porina.core.clock import now
@@ -130,12 +131,6 @@ async def unbookmark(tx: Tx, actor: Actor, status_id: int) -> Status:
     return status
 
 
-async def _default_visibility(tx: Tx, account_id: int) -> str:
-    settings = await tx.session.scalar(select(User.settings).where(User.account_id == account_id))
-    chosen = (settings or {}).get("default_privacy")
-    return chosen if chosen in REBLOG_VISIBILITIES else "public"
-
-
 async def reblog(tx: Tx, actor: Actor, status_id: int, visibility: str | None = None) -> Status:
     """Boost a status; returns the reblog (an existing one when boosted already)."""
     status = await _target(tx, actor, status_id)
@@ -156,7 +151,8 @@ async def reblog(tx: Tx, actor: Actor, status_id: int, visibility: str | None = 
     elif visibility in REBLOG_VISIBILITIES:
         chosen = visibility
     else:
-        chosen = await _default_visibility(tx, actor.account_id)
+        preferred = await default_visibility(tx.session, actor.account_id)
+        chosen = preferred if preferred in REBLOG_VISIBILITIES else "public"
     moment = now()
     boost = Status(
         id=new_id(),

@@ -17,7 +17,8 @@ from babel import Locale
 from sqlalchemy import ColumnElement, and_, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from porina.accounts.models import Account, User
+from porina.accounts.models import Account
+from porina.accounts.queries import default_visibility
 from porina.analytics.events import EventName, record
 from porina.core.actor import Actor
 from porina.core.clock import aware, now
@@ -177,12 +178,6 @@ async def get_own(tx: Tx, actor: Actor, status_id: int) -> Status:
             raise NotAllowed("This action is not allowed")
         raise StatusNotFound()
     return status
-
-
-async def _default_visibility(tx: Tx, account_id: int) -> str:
-    settings = await tx.session.scalar(select(User.settings).where(User.account_id == account_id))
-    chosen = (settings or {}).get("default_privacy")
-    return chosen if chosen in VISIBILITIES else "public"
 
 
 def _check_text(tx: Tx, text: str, spoiler_text: str, *, has_media_or_poll: bool) -> None:
@@ -407,7 +402,7 @@ async def _check_new(tx: Tx, actor: Actor, new: NewStatus) -> tuple[str, list[Me
     if new.quote_policy is not None and new.quote_policy not in QUOTE_POLICIES:
         raise InvalidStatus("Validation failed: Quote approval policy is not included in the list")
     _check_language(new.language)
-    visibility = new.visibility or await _default_visibility(tx, actor.account_id)
+    visibility = new.visibility or await default_visibility(tx.session, actor.account_id)
     return visibility, media
 
 

@@ -86,7 +86,7 @@ class RedisBroker:
                 yield name, msgspec.json.decode(raw["data"])
         finally:
             with contextlib.suppress(Exception):
-                await pubsub.aclose()
+                await pubsub.aclose()  # type: ignore[no-untyped-call]
 
     async def close(self) -> None:
         await self._redis.aclose()

@@ -14,14 +14,12 @@ from typing import Any
 from litestar import Request, get, post
 from litestar.datastructures import UploadFile
 from litestar.response import Redirect, Template
-from sqlalchemy import select
 
-from porina.accounts.models import User
+from porina.accounts import queries as accounts_queries
 from porina.core.errors import PorinaError, Unprocessable
 from porina.core.ids import parse_id
 from porina.posts import actions as posts
 from porina.posts import media_actions
-from porina.posts.models import VISIBILITIES
 from porina.posts.polls import PollSpec
 from porina.web import i18n
 from porina.web.common import (
@@ -50,10 +48,7 @@ class ComposeError(Unprocessable):
 
 async def default_visibility(request: Request[Any, Any, Any], me: Me) -> str:
     async with services(request).db.read() as session:
-        settings = await session.scalar(select(User.settings).where(User.id == me.user.id))
-    prefs = settings or {}
-    chosen = prefs.get("default_privacy") or prefs.get("privacy")
-    return chosen if chosen in VISIBILITIES else "public"
+        return await accounts_queries.default_visibility(session, me.user.account_id)
 
 
 async def compose_context(

@@ -22,6 +22,7 @@ from litestar.exceptions import (
     ValidationException,
 )
 from litestar.response import Redirect, Template
+from litestar.types import ExceptionHandlersMap
 
 from porina.core.errors import PorinaError
 from porina.web import i18n
@@ -163,7 +164,7 @@ def error_page(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]
 Handler = Callable[[Request[Any, Any, Any], Any], Response[Any]]
 
 
-def web_aware(handlers: dict[type[Exception], Any]) -> dict[type[Exception], Any]:
+def web_aware(handlers: dict[type[Exception], Any]) -> ExceptionHandlersMap:
     """The same handlers, answering page requests with pages."""
 
     def wrap(original: Handler) -> Handler:
@@ -174,7 +175,7 @@ def web_aware(handlers: dict[type[Exception], Any]) -> dict[type[Exception], Any
 
         return handle
 
-    wrapped = {kind: wrap(handler) for kind, handler in handlers.items()}
+    wrapped: ExceptionHandlersMap = {kind: wrap(handler) for kind, handler in handlers.items()}
     wrapped.setdefault(Exception, wrap(_fallback))
     wrapped.setdefault(HTTPException, wrap(_fallback))
     return wrapped

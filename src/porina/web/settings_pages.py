@@ -52,7 +52,7 @@ async def _settings_page(
         account=renderer(request).account(me.account),
         raw=me.account,
         fields=fields[:FIELDS],
-        privacy=prefs.get("privacy") or prefs.get("default_privacy") or "public",
+        privacy=prefs.get("privacy") or "public",
         posting_language=prefs.get("language") or "",
         languages=LANGUAGES,
         error=error,
@@ -98,7 +98,6 @@ async def save_profile(request: Request[Any, Any, Any]) -> Template | Redirect:
         language=text(data, "posting_language") or None,
         avatar=await _image(data, "avatar"),
         header=await _image(data, "header"),
-        extra_settings={"default_privacy": text(data, "privacy")} if text(data, "privacy") else {},
     )
     try:
         async with services(request).db.transaction() as tx:
