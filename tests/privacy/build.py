@@ -10,6 +10,7 @@ cannot see must be a 404, never a confirmation of its existence).
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -84,6 +85,10 @@ def plans(draw: st.DrawFn, max_ops: int = 22) -> Plan:
     return Plan(n, locked, tuple(posts) + tuple(ops))
 
 
+Published = list[tuple[str, dict[str, Any]]]
+AfterOp = Callable[["Built", Published], Awaitable[None]]
+
+
 @dataclass
 class Built:
     world: World
@@ -118,7 +123,7 @@ def _pick(world: World, idx: int) -> MStatus | None:
     return originals[idx % len(originals)] if originals else None
 
 
-async def build(env: Isolated, plan: Plan) -> Built:
+async def build(env: Isolated, plan: Plan, after_op: AfterOp | None = None) -> Built:
     world = World(plan.n, list(plan.locked))
     people = [await env.make.person(password_hash=password_hash()) for _ in range(plan.n)]
     locked_ids = [p.account.id for p, lk in zip(people, plan.locked, strict=True) if lk]
@@ -128,8 +133,23 @@ async def build(env: Isolated, plan: Plan) -> Built:
                 update(Account).where(Account.id.in_(locked_ids)).values(locked=True)
             )
     built = Built(world, people, env)
-    for op in plan.ops:
-        await _apply(built, op)
+    broker = env.services.broker
+    published: Published = []
+    original = broker.publish
+
+    async def record(channel: str, message: dict[str, Any]) -> None:
+        published.append((channel, message))
+        await original(channel, message)
+
+    broker.publish = record  # type: ignore[method-assign]
+    try:
+        for op in plan.ops:
+            await _apply(built, op)
+            if after_op is not None and published:
+                await after_op(built, list(published))
+            published.clear()
+    finally:
+        del broker.publish
     return built
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
+
+from porina.api.mastodon import auth, streaming
 
 from .build import TAG, WORD, Built
 from .model import MStatus
@@ -223,3 +226,59 @@ async def counts(b: Built) -> None:
                 f"statuses_count of {i} seen by {viewer}: {r.json()['statuses_count']}, "
                 f"statuses={w.statuses}"
             )
+
+
+# --- streaming ----------------------------------------------------------------------------
+
+PUBLIC_STREAMS = (
+    ("public", None),
+    ("public:local", None),
+    ("hashtag", TAG),
+    ("hashtag:local", TAG),
+)
+PERSONAL_STREAMS = (("user", None), ("user:notification", None), ("direct", None))
+SCOPES = frozenset({"read", "write", "follow", "push"})
+
+
+def _stream_viewer(b: Built, viewer: int | None) -> auth.Viewer | None:
+    if viewer is None:
+        return None
+    return auth.Viewer(
+        token_id=0, account_id=b.people[viewer].account.id, user_id=None, app_id=None, scopes=SCOPES
+    )
+
+
+async def streams(b: Built, published: list[tuple[str, dict[str, Any]]]) -> None:
+    """Run what one operation published through each viewer's streams, with the streaming
+    module's own per-connection reader (what an SSE or WebSocket client would receive),
+    and compare with the model at that moment."""
+    for viewer in b.viewers():
+        who = _stream_viewer(b, viewer)
+        reader = streaming.Reader(b.env.services, who)
+        names = PUBLIC_STREAMS + (() if viewer is None else PERSONAL_STREAMS)
+        for name, param in names:
+            stream = streaming.resolve_name(name, who, param, False)
+            for channel, message in published:
+                if channel != stream.channel:
+                    continue
+                out = await reader.payload(stream, message)
+                if out is None or out[0] == "delete":
+                    continue
+                event, payload = out
+                _check_streamed(b, viewer, name, event, json.loads(payload))
+
+
+def _check_streamed(b: Built, viewer: int | None, name: str, event: str, body: Any) -> None:
+    where = f"stream {name} ({event}) for viewer {viewer}"
+    if event in ("update", "status.update"):
+        assert_entries_visible(b, viewer, [body], where)
+        assert_entries_not_hidden(b, viewer, [body], where)
+        if name not in ("user", "direct"):
+            assert_only_public(b, [body], where)
+    elif event == "notification":
+        if body.get("status"):
+            assert_entries_visible(b, viewer, [body["status"]], where)
+        other = _who(b, body["account"]["id"])
+        assert other is None or not b.world.hides(viewer, other), f"{where} from {other}"
+    elif event == "conversation" and body.get("last_status"):
+        assert_entries_visible(b, viewer, [body["last_status"]], where)

@@ -11,7 +11,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 
 from ..support.world import isolated
-from .build import Built, Plan, build, plans
+from .build import AfterOp, Built, Plan, build, plans
 
 ON_PG = bool(os.environ.get("PORINA_TEST_DATABASE_URL"))
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -30,8 +30,9 @@ PRIVACY = settings(
 Check = Callable[[Built], Awaitable[None]]
 
 
-def check_worlds(template: Path | str, *checks: Check) -> None:
-    """Build random worlds through the API and run ``checks`` on each."""
+def check_worlds(template: Path | str, *checks: Check, after_op: AfterOp | None = None) -> None:
+    """Build random worlds through the API and run ``checks`` on each (and ``after_op``
+    after every operation, with what it published to the streaming broker)."""
     loop = asyncio.new_event_loop()
     world = isolated(template)
     try:
@@ -42,7 +43,7 @@ def check_worlds(template: Path | str, *checks: Check) -> None:
         def prop(plan: Plan) -> None:
             async def go() -> None:
                 await env.reset()
-                built = await build(env, plan)
+                built = await build(env, plan, after_op)
                 for check in checks:
                     await check(built)
 

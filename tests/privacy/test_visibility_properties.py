@@ -123,3 +123,13 @@ def test_counts_never_reveal_private_replies_or_direct_statuses(
 ) -> None:
     needs(app, "GET /api/v1/statuses/{id}", "GET /api/v1/accounts/{id}")
     check_worlds(template, checks.counts)
+
+
+def test_streams_never_deliver_a_status_the_viewer_may_not_see(
+    template: Path | str, app: Litestar
+) -> None:
+    """Every event an operation publishes goes through the streaming module's per-viewer
+    reader for the user, user:notification, direct, public, public:local and hashtag
+    streams of every viewer, and is compared with the model at that moment."""
+    needs(app, "GET /api/v1/streaming/{kind}")
+    check_worlds(template, after_op=checks.streams)
