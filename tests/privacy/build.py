@@ -11,7 +11,7 @@ cannot see must be a 404, never a confirmation of its existence).
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
@@ -60,6 +60,7 @@ def _op(n: int) -> st.SearchStrategy[Op]:
         st.tuples(st.just("favourite"), who, idx),
         st.tuples(st.just("bookmark"), who, idx),
         st.tuples(st.just("delete"), idx),
+        st.tuples(st.just("list_add"), who, who),
     )
 
 
@@ -94,6 +95,7 @@ class Built:
     world: World
     people: list[Person]
     env: Isolated
+    lists: dict[int, str] = field(default_factory=dict)  # owner -> list id
 
     def person(self, viewer: int | None) -> Person | None:
         return None if viewer is None else self.people[viewer]
@@ -167,6 +169,7 @@ async def _apply(b: Built, op: Op) -> None:
         "favourite": _favourite,
         "bookmark": _favourite,
         "delete": _delete,
+        "list_add": _list_add,
     }[kind]
     await handler(b, op)
 
@@ -322,3 +325,18 @@ async def _delete(b: Built, op: Op) -> None:
     for s in b.world.statuses:
         if s.reblog_of == target.key:
             s.deleted = True
+
+
+async def _list_add(b: Built, op: Op) -> None:
+    """``a`` adds ``t`` to their list; Mastodon only allows accounts ``a`` follows."""
+    _, a, t = op
+    if a == t or (a, t) not in b.world.follows:
+        return
+    if a not in b.lists:
+        r = await b.people[a].post("/api/v1/lists", json={"title": "mine"})
+        _expect(r, True, f"{a} makes a list")
+        b.lists[a] = r.json()["id"]
+    r = await b.people[a].post(
+        f"/api/v1/lists/{b.lists[a]}/accounts", json={"account_ids": [b.people[t].id]}
+    )
+    _expect(r, True, f"{a} adds {t} to a list")

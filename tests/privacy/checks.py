@@ -228,6 +228,44 @@ async def counts(b: Built) -> None:
             )
 
 
+async def more_timelines(b: Built) -> None:
+    """List and direct timelines, several statuses at once, trending statuses."""
+    ids = [s.api_id for s in b.world.statuses]
+    for viewer in b.viewers():
+        body = await listing(b, viewer, "/api/v1/statuses", **{"id[]": ids})
+        assert_entries_visible(b, viewer, body, "GET /api/v1/statuses?id[]=")
+        got = {entry["id"] for entry in body}
+        for s in b.world.statuses:
+            if b.world.visible(viewer, s):
+                assert s.api_id in got, f"statuses?id[] dropped a visible status {s}"
+        trending = await listing(b, viewer, "/api/v1/trends/statuses", limit=40)
+        assert_entries_visible(b, viewer, trending, "trending statuses")
+        assert_entries_not_hidden(b, viewer, trending, "trending statuses")
+        assert_only_public(b, trending, "trending statuses")
+        if viewer is None:
+            continue
+        direct = await listing(b, viewer, "/api/v1/timelines/direct", limit=40)
+        assert_entries_visible(b, viewer, direct, "direct timeline")
+        if viewer in b.lists:
+            path = f"/api/v1/timelines/list/{b.lists[viewer]}"
+            body = await listing(b, viewer, path, limit=40)
+            assert_entries_visible(b, viewer, body, "list timeline")
+            assert_entries_not_hidden(b, viewer, body, "list timeline")
+
+
+async def notification_group_accounts(b: Built) -> None:
+    for viewer in range(b.world.n):
+        grouped = await listing(b, viewer, "/api/v2/notifications", limit=80)
+        for group in grouped.get("notification_groups", []):
+            key = group["group_key"]
+            accounts = await listing(b, viewer, f"/api/v2/notifications/{key}/accounts")
+            for account in accounts:
+                other = _who(b, account["id"])
+                assert other is None or not b.world.hides(viewer, other), (
+                    f"notification group {key} lists account {other} to {viewer}"
+                )
+
+
 # --- streaming ----------------------------------------------------------------------------
 
 PUBLIC_STREAMS = (

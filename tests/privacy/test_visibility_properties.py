@@ -34,6 +34,8 @@ BUILD = (
     "POST /api/v1/statuses/{id}/reblog",
     "POST /api/v1/statuses/{id}/favourite",
     "POST /api/v1/statuses/{id}/bookmark",
+    "POST /api/v1/lists",
+    "POST /api/v1/lists/{id}/accounts",
 )
 
 
@@ -102,6 +104,26 @@ def test_notifications_never_carry_invisible_statuses_or_blocked_and_muted_accou
 ) -> None:
     needs(app, "GET /api/v1/notifications", "GET /api/v2/notifications")
     check_worlds(template, checks.notifications)
+
+
+def test_list_direct_and_trending_timelines_and_batch_lookup_hide_invisible_statuses(
+    template: Path | str, app: Litestar
+) -> None:
+    needs(
+        app,
+        "GET /api/v1/statuses",
+        "GET /api/v1/trends/statuses",
+        "GET /api/v1/timelines/direct",
+        "GET /api/v1/timelines/list/{list_id}",
+    )
+    check_worlds(template, checks.more_timelines)
+
+
+def test_notification_group_accounts_never_list_blocked_or_muted_accounts(
+    template: Path | str, app: Litestar
+) -> None:
+    needs(app, "GET /api/v2/notifications", "GET /api/v2/notifications/{group_key}/accounts")
+    check_worlds(template, checks.notification_group_accounts)
 
 
 def test_conversations_never_show_a_last_status_the_viewer_may_not_see(
