@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_, exists, or_, select
+from sqlalchemy import BindParameter, ColumnElement, and_, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -26,8 +26,12 @@ from porina.posts.models import Mention, Status
 PUBLIC = ("public", "unlisted")
 
 
+Viewer = int | BindParameter[int]
+"""An account id, or a bound parameter standing for one in a prebuilt statement."""
+
+
 def blocked_either_way(
-    viewer_id: int, author_col: ColumnElement[int] | InstrumentedAttribute[int]
+    viewer_id: Viewer, author_col: ColumnElement[int] | InstrumentedAttribute[int]
 ) -> ColumnElement[bool]:
     return exists().where(
         or_(
@@ -37,7 +41,7 @@ def blocked_either_way(
     )
 
 
-def visible_clause(status: type[Status], viewer_id: int | None) -> ColumnElement[bool]:
+def visible_clause(status: type[Status], viewer_id: Viewer | None) -> ColumnElement[bool]:
     """SQL condition: ``status`` (the model or an alias of it) is visible to ``viewer_id``."""
     s = status
     author_ok = ~exists().where(Account.id == s.account_id, Account.suspended_at.is_not(None))
