@@ -155,7 +155,7 @@ async def add_keyword(request: Request[Any, Any, Any], filter_id: str) -> e.Filt
     return _keyword(row)
 
 
-@get("/api/v2/filter_keywords/{keyword_id:str}")
+@get(["/api/v2/filters/keywords/{keyword_id:str}", "/api/v2/filter_keywords/{keyword_id:str}"])
 async def show_keyword(request: Request[Any, Any, Any], keyword_id: str) -> e.FilterKeyword:
     viewer = await require(request, "read:filters")
     async with services_of(request).db.read() as session:
@@ -163,7 +163,7 @@ async def show_keyword(request: Request[Any, Any, Any], keyword_id: str) -> e.Fi
     return _keyword(row)
 
 
-@put("/api/v2/filter_keywords/{keyword_id:str}")
+@put(["/api/v2/filters/keywords/{keyword_id:str}", "/api/v2/filter_keywords/{keyword_id:str}"])
 async def update_keyword(request: Request[Any, Any, Any], keyword_id: str) -> e.FilterKeyword:
     viewer = await require(request, "write:filters")
     params = await Params.of(request)
@@ -178,7 +178,10 @@ async def update_keyword(request: Request[Any, Any, Any], keyword_id: str) -> e.
     return _keyword(row)
 
 
-@delete("/api/v2/filter_keywords/{keyword_id:str}", status_code=200)
+@delete(
+    ["/api/v2/filters/keywords/{keyword_id:str}", "/api/v2/filter_keywords/{keyword_id:str}"],
+    status_code=200,
+)
 async def destroy_keyword(request: Request[Any, Any, Any], keyword_id: str) -> dict[str, Any]:
     viewer = await require(request, "write:filters")
     async with services_of(request).db.transaction() as tx:
@@ -206,7 +209,12 @@ async def add_status(request: Request[Any, Any, Any], filter_id: str) -> e.Filte
     return _status(row)
 
 
-@get("/api/v2/filter_statuses/{filter_status_id:str}")
+@get(
+    [
+        "/api/v2/filters/statuses/{filter_status_id:str}",
+        "/api/v2/filter_statuses/{filter_status_id:str}",
+    ]
+)
 async def show_status(request: Request[Any, Any, Any], filter_status_id: str) -> e.FilterStatus:
     viewer = await require(request, "read:filters")
     async with services_of(request).db.read() as session:
@@ -214,7 +222,13 @@ async def show_status(request: Request[Any, Any, Any], filter_status_id: str) ->
     return _status(row)
 
 
-@delete("/api/v2/filter_statuses/{filter_status_id:str}", status_code=200)
+@delete(
+    [
+        "/api/v2/filters/statuses/{filter_status_id:str}",
+        "/api/v2/filter_statuses/{filter_status_id:str}",
+    ],
+    status_code=200,
+)
 async def destroy_status(request: Request[Any, Any, Any], filter_status_id: str) -> dict[str, Any]:
     viewer = await require(request, "write:filters")
     async with services_of(request).db.transaction() as tx:
