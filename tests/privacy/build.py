@@ -82,8 +82,12 @@ def plans(draw: st.DrawFn, max_ops: int = 22) -> Plan:
             max_size=4,
         )
     )
+    # ...and a social graph to start from: follows, some of them authorised requests.
+    who = st.integers(0, n - 1)
+    follows = draw(st.lists(st.tuples(st.just("follow"), who, who), max_size=8))
+    accepted = [("authorize", b, a) for _, a, b in follows if draw(st.booleans())]
     ops = draw(st.lists(_op(n), min_size=3, max_size=max_ops))
-    return Plan(n, locked, tuple(posts) + tuple(ops))
+    return Plan(n, locked, tuple(follows) + tuple(accepted) + tuple(posts) + tuple(ops))
 
 
 Published = list[tuple[str, dict[str, Any]]]
