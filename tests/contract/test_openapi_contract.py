@@ -536,3 +536,57 @@ async def test_preferences_trends_and_reports_match_the_documented_shape(
         ),
     )
     c.done()
+
+
+async def test_errors_match_the_documented_error_shape(
+    app: Litestar, make: Factory, client: httpx.AsyncClient
+) -> None:
+    c = Contract(app)
+    alice = await make.person("alice")
+    await c.check(
+        "GET /api/v1/accounts/verify_credentials",
+        lambda: client.get("/api/v1/accounts/verify_credentials"),
+        status=401,
+    )
+    await c.check(
+        "GET /api/v1/statuses/{id}", lambda: alice.get("/api/v1/statuses/123456789"), status=404
+    )
+    await c.check(
+        "GET /api/v1/statuses/{id}", lambda: alice.get("/api/v1/statuses/not-an-id"), status=404
+    )
+    await c.check(
+        "POST /api/v1/statuses",
+        lambda: alice.post("/api/v1/statuses", json={"status": ""}),
+        status=422,
+    )
+    private = await alice.status("mine", visibility="private")
+    await c.check(
+        "GET /api/v1/statuses/{id}",
+        lambda: client.get(f"/api/v1/statuses/{private['id']}"),
+        status=404,
+    )
+    c.done()
+
+
+async def test_every_notification_type_matches_the_documented_shape(
+    app: Litestar, make: Factory
+) -> None:
+    """mention, status, reblog, favourite, follow, follow_request, poll and update."""
+    c = Contract(app)
+    alice, bob = await pair(make)
+    carol = await make.person("carol")
+    await bob.patch("/api/v1/accounts/update_credentials", data={"locked": "1"})
+    await carol.follow(bob)
+    await bob.post(f"/api/v1/accounts/{alice.id}/follow", json={"notify": True})
+    status = await alice.status("@bob vote", poll={"options": ["a", "b"], "expires_in": 300})
+    await bob.post(f"/api/v1/statuses/{status['id']}/favourite")
+    await bob.post(f"/api/v1/statuses/{status['id']}/reblog")
+    await bob.post(f"/api/v1/polls/{status['poll']['id']}/votes", json={"choices": [0]})
+    await alice.put(f"/api/v1/statuses/{status['id']}", json={"status": "@bob vote now"})
+    listed = await c.check("GET /api/v1/notifications", lambda: bob.get("/api/v1/notifications"))
+    await c.check("GET /api/v1/notifications", lambda: alice.get("/api/v1/notifications"))
+    await c.check("GET /api/v2/notifications", lambda: bob.get("/api/v2/notifications"))
+    await c.check("GET /api/v2/notifications", lambda: alice.get("/api/v2/notifications"))
+    if listed is not None:
+        assert {"mention", "follow_request"} <= {n["type"] for n in listed}, listed
+    c.done()
