@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Protocol, TypeVar
+from typing import Any, Literal, Protocol, TypeVar
 
 from sqlalchemy import delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -102,7 +102,10 @@ class _ResultLike(Protocol):
 T = TypeVar("T")
 
 
-def apply_filters(statuses: Iterable[T], context: str) -> list[T]:
+FilterContext = Literal["home", "notifications", "public", "thread", "account"]
+
+
+def apply_filters(statuses: Iterable[T], context: FilterContext) -> list[T]:
     """Rendered statuses minus those a ``hide`` filter for ``context`` matched (looks at each
     status's ``filtered`` results, and its reblog's)."""
     kept: list[T] = []

@@ -49,7 +49,7 @@ async def account_statuses(request: Request[Any, Any, Any], account_id: str) -> 
             query = query.where(S.reblog_of_id.is_(None))
         if tag := params.str("tagged"):
             query = query.where(tagged([tag]))
-        return await render_page(request, session, vid, query, Page.of(params))
+        return await render_page(request, session, vid, query, Page.of(params), context="account")
 
 
 ROUTES = [account_statuses]

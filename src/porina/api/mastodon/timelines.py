@@ -21,6 +21,7 @@ from porina.api.mastodon.params import Params
 from porina.api.mastodon.render import Renderer
 from porina.core.errors import NotFound
 from porina.core.ids import parse_id
+from porina.interactions.filters import FilterContext, apply_filters
 from porina.interactions.models import List, ListAccount
 from porina.posts.models import MediaAttachment, Mention, StatusTag, Tag
 from porina.posts.queries import A, S, bundle_select, to_bundle, viewer_state
@@ -41,6 +42,7 @@ async def render_page(
     page: Page,
     *,
     cursor: Any = None,
+    context: FilterContext = "home",
 ) -> StatusList:
     """Run ``query`` (a ``bundle_select``) as a page ordered by ``cursor`` (default ``S.id``)
     and render it with a ``Link`` header. With a cursor other than ``S.id`` the cursor column
@@ -52,7 +54,7 @@ async def render_page(
     items = [to_bundle(row[:8]) for row in rows]
     ids = [row[8] for row in rows] if cursor is not None else [b.entry.status.id for b in items]
     state = await viewer_state(session, viewer_id, items)
-    body = renderer_of(request).bundles(items, state, viewer_id)
+    body = apply_filters(renderer_of(request).bundles(items, state, viewer_id), context)
     return Response(body, headers=link_header(request, [str(i) for i in ids], page))
 
 
@@ -121,7 +123,7 @@ async def public(request: Request[Any, Any, Any]) -> StatusList:
     if vid is not None:
         query = query.where(not_muted(vid))
     async with auth.services_of(request).db.read() as session:
-        return await render_page(request, session, vid, query, Page.of(params))
+        return await render_page(request, session, vid, query, Page.of(params), context="public")
 
 
 def tagged(names: Sequence[str]) -> ColumnElement[bool]:
@@ -147,7 +149,7 @@ async def tag(request: Request[Any, Any, Any], hashtag: str) -> StatusList:
     if vid is not None:
         query = query.where(not_muted(vid))
     async with auth.services_of(request).db.read() as session:
-        return await render_page(request, session, vid, query, Page.of(params))
+        return await render_page(request, session, vid, query, Page.of(params), context="public")
 
 
 @get("/api/v1/timelines/list/{list_id:str}")
@@ -163,7 +165,7 @@ async def list_timeline(request: Request[Any, Any, Any], list_id: str) -> Status
         members = select(ListAccount.account_id).where(ListAccount.list_id == found.id)
         query = bundle_select(vid).where(S.account_id.in_(members), not_muted(vid))
         query = query.where(_list_replies(found.replies_policy, vid, members))
-        return await render_page(request, session, vid, query, Page.of(params))
+        return await render_page(request, session, vid, query, Page.of(params), context="home")
 
 
 def _list_replies(policy: str, vid: int, members: Any) -> ColumnElement[bool]:
@@ -188,7 +190,7 @@ async def direct(request: Request[Any, Any, Any]) -> StatusList:
     to_me = exists().where(Mention.status_id == S.id, Mention.account_id == vid)
     query = bundle_select(vid).where(S.visibility == "direct", or_(S.account_id == vid, to_me))
     async with auth.services_of(request).db.read() as session:
-        return await render_page(request, session, vid, query, Page.of(params))
+        return await render_page(request, session, vid, query, Page.of(params), context="thread")
 
 
 ROUTES = [home, public, tag, list_timeline, direct]
