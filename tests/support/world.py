@@ -51,11 +51,13 @@ class Isolated:
     async def reset(self) -> None:
         """Back to an empty, migrated database."""
         await self.services.runner.drain()
-        await self.services.db.dispose()
         if self.db_path is None:
+            # Pooled asyncpg connections belong to the test client's event loop: leave them
+            # be (idle ones hold no locks) and truncate through a connection of our own.
             assert isinstance(self.template, str)
             await truncate_pg(self.template)
             return
+        await self.services.db.dispose()  # the file is replaced under the connections
         _restore(self.template, self.db_path)
 
 
@@ -87,7 +89,7 @@ async def isolated(template: Path | str) -> AsyncIterator[Isolated]:
             run_jobs_in_process=False,
             secret_key="test-secret",
         )
-        services = build(settings)
+        services = build(settings, pooled=not url.startswith("postgresql"))  # as conftest
         try:
             app = create_app(services=services)
 
