@@ -416,18 +416,38 @@ async def test_filters_v2_match_the_documented_shape(app: Litestar, make: Factor
             "PUT /api/v2/filters/{id}",
             lambda: alice.put(f"/api/v2/filters/{fid}", json={"title": "dragons"}),
         )
-        await c.check(
+        kw = await c.check(
             "POST /api/v2/filters/{filter_id}/keywords",
             lambda: alice.post(f"/api/v2/filters/{fid}/keywords", data={"keyword": "wyvern"}),
         )
+        if kw is not None:
+            kid = kw["id"]
+            await c.check(
+                "GET /api/v2/filters/keywords/{id}",
+                lambda: alice.get(f"/api/v2/filters/keywords/{kid}"),
+            )
+            await c.check(
+                "PUT /api/v2/filters/keywords/{id}",
+                lambda: alice.put(f"/api/v2/filters/keywords/{kid}", data={"keyword": "drake"}),
+            )
+            await c.check(
+                "DELETE /api/v2/filters/keywords/{id}",
+                lambda: alice.delete(f"/api/v2/filters/keywords/{kid}"),
+            )
         await c.check(
             "GET /api/v2/filters/{filter_id}/keywords",
             lambda: alice.get(f"/api/v2/filters/{fid}/keywords"),
         )
-        await c.check(
+        fs = await c.check(
             "POST /api/v2/filters/{filter_id}/statuses",
             lambda: alice.post(f"/api/v2/filters/{fid}/statuses", data={"status_id": status["id"]}),
         )
+        if fs is not None:
+            fsid = fs["id"]
+            await c.check(
+                "GET /api/v2/filters/statuses/{id}",
+                lambda: alice.get(f"/api/v2/filters/statuses/{fsid}"),
+            )
         await c.check(
             "GET /api/v2/filters/{filter_id}/statuses",
             lambda: alice.get(f"/api/v2/filters/{fid}/statuses"),
