@@ -19,7 +19,7 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 # Small worlds, few examples: the suite stays fast on two cores. CI is derandomized so a
 # failure there reproduces; PostgreSQL runs fewer examples (each one truncates every table).
 PRIVACY = settings(
-    max_examples=int(os.environ.get("PORINA_PRIVACY_EXAMPLES", "8" if ON_PG else "20")),
+    max_examples=int(os.environ.get("PORINA_PRIVACY_EXAMPLES", "5" if ON_PG else "20")),
     deadline=None,
     derandomize=IN_CI,
     database=None if IN_CI else settings.default.database,
