@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
@@ -21,6 +21,7 @@ class Person:
     user: User
     token: str
     client: httpx.AsyncClient
+    extra_ids: list[str] = field(default_factory=list)
 
     @property
     def id(self) -> str:
