@@ -22,7 +22,7 @@ PRIVACY = settings(
     max_examples=int(os.environ.get("PORINA_PRIVACY_EXAMPLES", "5" if ON_PG else "20")),
     deadline=None,
     derandomize=IN_CI,
-    database=None if IN_CI else settings.default.database,
+    database=None if IN_CI else settings().database,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     print_blob=True,
 )
