@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 PG_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?=
 
-.PHONY: help install run test test-sqlite test-postgres lint format bench migration clean messages vendor
+.PHONY: help install run test test-sqlite test-browser test-postgres lint format bench migration clean messages vendor
 
 help:
 	@echo "make run    - install, migrate, seed the demo world, serve on http://127.0.0.1:8000"
@@ -26,10 +26,15 @@ run: install
 	$(PY) -m porina demo --if-empty
 	$(PY) -m porina serve
 
-test: install test-sqlite test-postgres
+test: install test-sqlite test-browser test-postgres
 
 test-sqlite: install
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
+
+# Playwright's sync API runs its own event loop for the session, so the browser tests get a
+# pytest process of their own.
+test-browser: install
+	$(PY) -m pytest -m browser tests/browser $(PYTEST_ARGS)
 
 test-postgres: install
 	PORINA_TEST_DATABASE_URL=$(PG_URL) $(PY) -m pytest -m "not browser and not acceptance" $(PYTEST_ARGS)
