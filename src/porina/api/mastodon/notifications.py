@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any, cast, get_args
 
 import msgspec
 from litestar import Request, Response, get, post
@@ -24,25 +24,10 @@ from porina.core.ids import parse_id
 from porina.interactions import inbox
 from porina.interactions import queries as q
 from porina.interactions.models import Notification, Report
-from porina.interactions.notify import GROUPED
+from porina.interactions.notify import GROUPED, NotificationType
 from porina.posts.queries import bundles_by_id, viewer_state
 
-TYPES = frozenset(
-    {
-        "mention",
-        "status",
-        "reblog",
-        "follow",
-        "follow_request",
-        "favourite",
-        "poll",
-        "update",
-        "quote",
-        "quoted_update",
-        "admin.sign_up",
-        "admin.report",
-    }
-)
+TYPES = frozenset(get_args(NotificationType))
 SAMPLE_ACCOUNTS = 8
 SCAN_BATCH = 200
 SCAN_LIMIT = 2000
