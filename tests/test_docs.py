@@ -32,8 +32,9 @@ def test_ci_runs_make_test() -> None:
 
 
 def test_every_cli_command_is_documented() -> None:
-    out = subprocess.run([sys.executable, "-m", "porina", "--help"], capture_output=True,
-                         text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "porina", "--help"], capture_output=True, text=True, check=True
+    ).stdout
     commands = re.findall(r"^\s{4}(\w+)\s", out, re.MULTILINE)
     assert commands, out
     text = (ROOT / "docs" / "cli.md").read_text()

@@ -1,4 +1,5 @@
-"""Dependencies point down: domains never import front ends; infrastructure never imports domains."""
+"""Dependencies point down: domains never import front ends; infrastructure never imports a
+domain."""
 
 from __future__ import annotations
 
@@ -9,8 +10,18 @@ import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "porina"
 FRONT_ENDS = ("porina.api", "porina.web", "porina.cli", "porina.app", "porina.demo", "porina.bench")
-DOMAINS = ("accounts", "posts", "interactions", "timelines", "messaging", "groups", "desk",
-           "analytics", "campaigns", "search")
+DOMAINS = (
+    "accounts",
+    "posts",
+    "interactions",
+    "timelines",
+    "messaging",
+    "groups",
+    "desk",
+    "analytics",
+    "campaigns",
+    "search",
+)
 INFRA = ("core", "storage", "jobs", "streaming")
 
 

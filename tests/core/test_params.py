@@ -7,20 +7,28 @@ from porina.core.errors import Unprocessable
 
 
 def test_rails_brackets_fold_into_lists_and_objects() -> None:
-    folded = fold([
-        ("media_ids[]", "1"), ("media_ids[]", "2"),
-        ("poll[options][]", "yes"), ("poll[options][]", "no"), ("poll[expires_in]", "300"),
-        ("fields_attributes[0][name]", "web"), ("fields_attributes[0][value]", "x.fi"),
-        ("fields_attributes[1][name]", "tel"),
-    ])
+    folded = fold(
+        [
+            ("media_ids[]", "1"),
+            ("media_ids[]", "2"),
+            ("poll[options][]", "yes"),
+            ("poll[options][]", "no"),
+            ("poll[expires_in]", "300"),
+            ("fields_attributes[0][name]", "web"),
+            ("fields_attributes[0][value]", "x.fi"),
+            ("fields_attributes[1][name]", "tel"),
+        ]
+    )
     assert folded["media_ids"] == ["1", "2"]
     assert folded["poll"] == {"options": ["yes", "no"], "expires_in": "300"}
     params = Params(folded)
     assert params.list("fields_attributes") == [{"name": "web", "value": "x.fi"}, {"name": "tel"}]
 
 
-@pytest.mark.parametrize(("raw", "expected"), [("1", True), ("0", False), ("true", True),
-                                               ("false", False), (True, True), (0, False)])
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("1", True), ("0", False), ("true", True), ("false", False), (True, True), (0, False)],
+)
 def test_booleans_accept_what_mastodon_clients_send(raw: object, expected: bool) -> None:
     assert Params({"sensitive": raw}).bool("sensitive") is expected
 

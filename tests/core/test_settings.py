@@ -16,7 +16,9 @@ def test_defaults_run_embedded_on_sqlite_in_the_data_folder() -> None:
 
 
 def test_values_are_read_and_typed_from_the_environment() -> None:
-    settings = load({"PORINA_PORT": "9001", "PORINA_RATE_LIMITS": "false", "PORINA_DATA_DIR": "/tmp/x"})
+    settings = load(
+        {"PORINA_PORT": "9001", "PORINA_RATE_LIMITS": "false", "PORINA_DATA_DIR": "/tmp/x"}
+    )
     assert settings.port == 9001
     assert settings.rate_limits is False
     assert settings.data_dir == Path("/tmp/x")

@@ -9,9 +9,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from porina.services import build  # noqa: E402
-from porina.settings import Settings  # noqa: E402
-from tests.jobs import handlers  # noqa: E402,F401 - registers the test handlers
+from porina.services import build
+from porina.settings import Settings
+from tests.jobs import handlers  # noqa: F401 - registers the test handlers
 
 
 async def main() -> None:
