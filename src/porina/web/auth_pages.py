@@ -7,11 +7,15 @@ from typing import Any
 from litestar import Request, Response, get, post
 from litestar.response import Redirect, Template
 
+from porina.accounts.models import Account, User
 from porina.accounts.oauth import check_password
 from porina.services import Services
 from porina.web import sessions
+from porina.web.common import Me
+from porina.web.i18n import N_, _
 
-BAD_CREDENTIALS = "Invalid email/username or password."
+# Shown in the reader's language (the ``page_locale`` middleware has chosen it).
+BAD_CREDENTIALS = N_("Invalid email/username or password.")
 
 
 def services(request: Request[Any, Any, Any]) -> Services:
@@ -34,19 +38,33 @@ async def form_of(request: Request[Any, Any, Any]) -> dict[str, str]:
     return {k: v for k, v in form.items() if isinstance(v, str)}
 
 
+def page(
+    found: tuple[User, Account] | None,
+    *,
+    next_path: str,
+    login: str = "",
+    error: str | None = None,
+    status_code: int = 200,
+) -> Template:
+    return Template(
+        template_name="auth/sign_in.html",
+        status_code=status_code,
+        media_type="text/html",
+        context={
+            "me": Me(*found) if found else None,
+            "user": found[0] if found else None,
+            "user_acct": found[1].username if found else "",
+            "next": next_path,
+            "login": login,
+            "error": error,
+        },
+    )
+
+
 @get("/auth/sign_in")
 async def sign_in_page(request: Request[Any, Any, Any]) -> Template:
     found = await sessions.current_user(request)
-    return Template(
-        template_name="auth/sign_in.html",
-        context={
-            "user": found[0] if found else None,
-            "user_acct": found[1].username if found else "",
-            "next": safe_next(request.query_params.get("next")),
-            "login": "",
-            "error": None,
-        },
-    )
+    return page(found, next_path=safe_next(request.query_params.get("next")))
 
 
 @post("/auth/sign_in", status_code=303)
@@ -57,16 +75,12 @@ async def sign_in(request: Request[Any, Any, Any]) -> Response[Any]:
     async with svc.db.read() as session:
         user = await check_password(session, login, form.get("password", ""))
     if user is None:
-        return Template(
-            template_name="auth/sign_in.html",
+        return page(
+            None,
+            next_path=safe_next(form.get("next")),
+            login=login,
+            error=_(BAD_CREDENTIALS),
             status_code=401,
-            context={
-                "user": None,
-                "user_acct": "",
-                "next": safe_next(form.get("next")),
-                "login": login,
-                "error": BAD_CREDENTIALS,
-            },
         )
     cookie = await sessions.sign_in(svc, user, request.headers.get("user-agent", ""))
     return Redirect(safe_next(form.get("next")), status_code=303, cookies=[cookie])

@@ -23,11 +23,12 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from porina.accounts.models import Account, User
+from porina.accounts.queries import follow_requests_count
 from porina.api.mastodon import entities as e
 from porina.api.mastodon.render import Renderer
 from porina.core.actor import Actor
 from porina.core.ids import parse_id
-from porina.posts.queries import Bundle, viewer_state
+from porina.posts.queries import Bundle, bundles_by_id, viewer_state
 from porina.services import Services
 from porina.web import i18n, sessions
 
@@ -40,6 +41,8 @@ class Me:
 
     user: User
     account: Account
+    # Follow requests waiting for approval (counted for locked accounts only; see ``reader``).
+    pending_requests: int = 0
 
     @property
     def id(self) -> int:
@@ -74,10 +77,15 @@ def choose_locale(request: Request[Any, Any, Any], user: User | None) -> str:
 
 
 async def reader(request: Request[Any, Any, Any]) -> Me | None:
-    """The signed-in person, if any; chooses the page language."""
+    """The signed-in person, if any; chooses the page language. A locked account also gets
+    the number of follow requests waiting (one small count, shown in the nav)."""
     found = await sessions.current_user(request)
     me = Me(*found) if found is not None else None
     choose_locale(request, me.user if me else None)
+    if me is not None and me.account.locked:
+        async with services(request).db.read() as session:
+            waiting = await follow_requests_count(session, me.id)
+        me = Me(me.user, me.account, waiting)
     return me
 
 
@@ -145,7 +153,34 @@ async def statuses(
     """Render bundles for the reader (one more query for what the reader did to them)."""
     viewer_id = me.id if me else None
     state = await viewer_state(session, viewer_id, items)
-    return renderer(request).bundles(items, state, viewer_id)
+    shown = renderer(request).bundles(items, state, viewer_id)
+    await with_quotes(request, session, viewer_id, items, shown)
+    return shown
+
+
+async def with_quotes(
+    request: Request[Any, Any, Any],
+    session: AsyncSession,
+    viewer_id: int | None,
+    items: list[Bundle],
+    shown: list[e.Status],
+) -> None:
+    """Fill ``quote.quoted_status`` of quote posts with the quoted post, if the reader may see
+    it (one more query, and only when the page has quotes). The quoted post is shown without
+    its own quote, so quotes never nest."""
+    quoting: dict[int, list[e.Status]] = {}
+    for bundle, status in zip(items, shown, strict=True):
+        row = bundle.shown.status
+        target = status.reblog or status
+        if row.quote_of_id is not None and target.quote is not None:
+            quoting.setdefault(row.quote_of_id, []).append(target)
+    if not quoting:
+        return
+    found = await bundles_by_id(session, viewer_id, list(quoting))
+    for quoted in renderer(request).bundles(found, None, viewer_id):
+        for status in quoting.get(int(quoted.id), []):
+            if status.quote is not None:
+                status.quote.quoted_status = quoted
 
 
 async def form(request: Request[Any, Any, Any]) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from typing import Any
 from litestar import Request, get, post
 from litestar.exceptions import NotFoundException
 from litestar.response import Redirect, Template
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import exists, func, select
 
 from porina.accounts.models import Account
 from porina.core.errors import PorinaError
@@ -17,6 +17,7 @@ from porina.interactions import tags
 from porina.interactions.models import ListAccount
 from porina.posts.models import StatusTag, Tag
 from porina.posts.queries import S, bundle_select, bundles
+from porina.search import queries as search_queries
 from porina.timelines.queries import not_muted
 from porina.web import i18n
 from porina.web.common import (
@@ -89,40 +90,29 @@ async def tag_follow(request: Request[Any, Any, Any], name: str, action: str) ->
 
 @get("/search", name="web:search")
 async def search(request: Request[Any, Any, Any], q: str = "") -> Template:
-    """People by name, hashtags by name, and (signed in) public posts by words."""
+    """The search domain (``search.queries``): people and hashtags by name (prefix), and, for
+    a signed-in reader, posts by full text among those the reader may see (as Mastodon)."""
     me = await reader(request)
-    term = q.strip()[:100]
+    term = q.strip()[:200]
     people: list[Any] = []
     hashtags: list[str] = []
     shown: list[Any] = []
     if term:
-        bare = term.lstrip("@#").split("@")[0]
-        like = f"%{bare.lower()}%"
-        async with services(request).db.read() as session:
-            accounts = await session.scalars(
-                select(Account)
-                .where(
-                    Account.suspended_at.is_(None),
-                    Account.discoverable.is_(True),
-                    or_(
-                        func.lower(Account.username).like(like),
-                        func.lower(Account.display_name).like(like),
-                    ),
+        svc = services(request)
+        viewer_id = me.id if me else None
+        async with svc.db.read() as session:
+            if not term.startswith("#"):
+                found = await search_queries.accounts(
+                    session, term, viewer_id=viewer_id, limit=FOUND
                 )
-                .order_by(Account.followers_count.desc())
-                .limit(FOUND)
-            )
-            people = [renderer(request).account(a) for a in accounts]
-            hashtags = list(
-                await session.scalars(
-                    select(Tag.display_name).where(Tag.name.like(like)).limit(FOUND)
-                )
-            )
-            if me is not None and not term.startswith(("@", "#")):
+                people = [renderer(request).account(a) for a in found]
+            if not term.startswith("@"):
+                tags_found = await search_queries.hashtags(session, term, limit=FOUND)
+                hashtags = [t.display_name or t.name for t in tags_found]
+            match = search_queries.status_match(term, sqlite=svc.db.is_sqlite)
+            if me is not None and match is not None and not term.startswith("@"):
                 query = bundle_select(me.id).where(
-                    S.visibility == "public",
-                    S.reblog_of_id.is_(None),
-                    func.lower(S.text).like(f"%{term.lower()}%"),
+                    match, not_muted(me.id), *search_queries.status_filters(None)
                 )
                 items = await bundles(session, query.order_by(S.id.desc()).limit(PAGE))
                 shown = await statuses(request, session, me, items)

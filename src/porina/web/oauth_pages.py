@@ -16,6 +16,8 @@ from porina.accounts import oauth
 from porina.accounts.models import Account, OAuthApp, User
 from porina.web import sessions
 from porina.web.auth_pages import BAD_CREDENTIALS, form_of, services
+from porina.web.common import Me
+from porina.web.i18n import N_, _
 
 FIELDS = (
     "client_id",
@@ -26,6 +28,42 @@ FIELDS = (
     "code_challenge",
     "code_challenge_method",
 )
+
+
+# What a person reads on the page (in their language); the app still gets OAuth's own
+# ``error`` and ``error_description`` in English, as the protocol expects.
+UNKNOWN_CLIENT = N_("This app is not registered on this server.")
+BAD_REDIRECT = N_("This app asked to send you to an address it has not registered.")
+PAGE_ERRORS: dict[str, str] = {
+    "access_denied": N_("You denied the app access. You can close this page."),
+    "unsupported_response_type": N_("The app sent a request this server does not support."),
+    "invalid_request": N_("The app sent a request this server does not support."),
+    "invalid_scope": N_("The app asked for permissions that it may not have."),
+    "invalid_redirect_uri": BAD_REDIRECT,
+    "invalid_client": UNKNOWN_CLIENT,
+}
+SIGN_IN_FIRST = N_("Please log in to continue.")
+
+# What each scope allows, in words (granular scopes fall back to their group).
+SCOPE_WORDS: dict[str, str] = {
+    "read": N_("See everything in your account: posts, follows, notifications and lists"),
+    "write": N_("Post, like, share and change everything in your account"),
+    "follow": N_("Follow, block and mute people for you"),
+    "push": N_("Send you push notifications"),
+    "profile": N_("See your profile and who you are"),
+    "admin:read": N_("See moderation data of this server"),
+    "admin:write": N_("Take moderation actions on this server"),
+}
+
+
+def scope_words(scope: str) -> str:
+    """``read:statuses`` -> "See ... (statuses only)" in the reader's language."""
+    if scope in SCOPE_WORDS:
+        return _(SCOPE_WORDS[scope])
+    group, _sep, part = scope.rpartition(":")
+    if group in SCOPE_WORDS:
+        return _("%(what)s (%(part)s only)") % {"what": _(SCOPE_WORDS[group]), "part": part}
+    return scope
 
 
 @dataclass
@@ -46,14 +84,22 @@ class PageError(Exception):
 
 
 def error_page(message: str, status: int = 400) -> Template:
+    """``message`` is a catalog entry; it is shown in the reader's language."""
     return Template(
-        template_name="oauth/error.html", context={"error": message}, status_code=status
+        template_name="oauth/error.html",
+        context={"error": _(message)},
+        status_code=status,
+        media_type="text/html",
     )
+
+
+def page_error(code: str | None) -> str:
+    return PAGE_ERRORS.get(code or "", PAGE_ERRORS["invalid_request"])
 
 
 def back_to_app(req: AuthRequest, **values: str | None) -> Response[Any]:
     if req.redirect_uri == oauth.OOB:
-        return error_page(values.get("error_description") or values.get("error") or "Denied")
+        return error_page(page_error(values.get("error")))
     query = urlencode({k: v for k, v in {**values, "state": req.state}.items() if v is not None})
     joiner = "&" if "?" in req.redirect_uri else "?"
     return Redirect(f"{req.redirect_uri}{joiner}{query}", status_code=302)
@@ -67,11 +113,11 @@ async def parse_request(
     async with services(request).db.read() as session:
         app = await oauth.app_by_client_id(session, values.get("client_id"))
     if app is None:
-        raise PageError("Client authentication failed due to unknown client.")
+        raise PageError(UNKNOWN_CLIENT)
     try:
         redirect_uri = oauth.check_redirect(app, values.get("redirect_uri"))
     except oauth.OAuthError as exc:
-        raise PageError(exc.message) from exc
+        raise PageError(page_error(exc.code)) from exc
     hidden = [(k, values[k]) for k in FIELDS if values.get(k)]
     req = AuthRequest(
         app,
@@ -112,12 +158,14 @@ def consent_page(
         template_name="oauth/authorize.html",
         status_code=status,
         cookies=[cookie] if cookie else None,
+        media_type="text/html",
         context={
+            "me": Me(*user) if user else None,
             "app_name": req.app.name,
             "app_website": req.app.website
             if (req.app.website or "").startswith(("http://", "https://"))
             else None,
-            "scopes": req.scopes.split(),
+            "scopes": [(scope, scope_words(scope)) for scope in req.scopes.split()],
             "hidden": req.hidden,
             "user": user[0] if user else None,
             "user_acct": user[1].username if user else "",
@@ -158,12 +206,12 @@ async def authorize(request: Request[Any, Any, Any]) -> Response[Any]:
             user = await oauth.check_password(session, login, values.get("password", ""))
             account = await session.get(Account, user.account_id) if user else None
         if user is None or account is None:
-            return consent_page(req, None, error=BAD_CREDENTIALS, login=login, status=401)
+            return consent_page(req, None, error=_(BAD_CREDENTIALS), login=login, status=401)
         cookie = await sessions.sign_in(svc, user, request.headers.get("user-agent", ""))
         return consent_page(req, (user, account), cookie=cookie)
     signed_in = await sessions.current_user(request)
     if signed_in is None:
-        return consent_page(req, None, error="Please sign in to continue.", status=401)
+        return consent_page(req, None, error=_(SIGN_IN_FIRST), status=401)
     if values.get("decision") != "authorize":
         return back_to_app(
             req,
@@ -185,7 +233,9 @@ async def authorize(request: Request[Any, Any, Any]) -> Response[Any]:
         return back_to_app(req, error=exc.code, error_description=exc.message)
     if req.redirect_uri == oauth.OOB:
         return Template(
-            template_name="oauth/code.html", context={"code": code, "app_name": req.app.name}
+            template_name="oauth/code.html",
+            context={"code": code, "app_name": req.app.name, "me": Me(*signed_in)},
+            media_type="text/html",
         )
     return back_to_app(req, code=code)
 

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from porina.accounts import graph
 from porina.accounts import queries as accounts
-from porina.accounts.models import Account, Follow
+from porina.accounts.models import Account, Follow, FollowRequest
 from porina.api.mastodon import entities as e
 from porina.core.errors import PorinaError
 from porina.core.ids import parse_id
@@ -193,4 +193,56 @@ async def account_action(
     return see_other(safe_next(text(data, "next"), f"/@{acct}"))
 
 
-ROUTES = [profile, profile_replies, profile_media, followers, following, account_action]
+@get("/follow_requests", name="web:follow-requests")
+async def follow_requests(request: Request[Any, Any, Any]) -> Template:
+    """People waiting for the reader's approval (a locked account's follow requests)."""
+    me = await signed_in(request)
+    async with services(request).db.read() as session:
+        rows = (
+            await session.execute(
+                accounts.requests_query(me.id).order_by(FollowRequest.id.desc()).limit(PEOPLE)
+            )
+        ).all()
+    draw = renderer(request)
+    return render(
+        request,
+        "pages/follow_requests.html",
+        me=me,
+        requests=[draw.account(row[1]) for row in rows],
+        locked=me.account.locked,
+    )
+
+
+@post("/web/follow_requests/{account_id:str}/{action:str}", name="web:follow-request-action")
+async def follow_request_action(
+    request: Request[Any, Any, Any], account_id: str, action: str
+) -> Template | Redirect:
+    """Approve (``authorize``) or ``reject`` one request (``accounts.graph``); htmx gets the
+    card's new state."""
+    me = await signed_in(request)
+    act = {"authorize": graph.authorize_request, "reject": graph.reject_request}.get(action)
+    if act is None:
+        raise NotFoundException()
+    async with services(request).db.transaction() as tx:
+        account = await act(tx, me.actor, id_or_404(account_id))
+    if request.headers.get("hx-request") == "true":
+        return render(
+            request,
+            "partials/follow_request.html",
+            me=me,
+            a=renderer(request).account(account),
+            decided=action,
+        )
+    return see_other("/follow_requests")
+
+
+ROUTES = [
+    profile,
+    profile_replies,
+    profile_media,
+    followers,
+    following,
+    account_action,
+    follow_requests,
+    follow_request_action,
+]

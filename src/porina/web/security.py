@@ -4,9 +4,15 @@
 Scripts come only from ``/static`` (htmx and ``app.js``); the live stream, htmx and uploads
 talk only to this origin. Pages cannot be framed, except a post's ``/embed`` view, which is
 meant to be.
+
+Every HTML response also carries ``Server-Timing: app;dur=<ms>``: the time from the request
+reaching the application to the response starting (the page's whole server time, database
+included), so a browser's developer tools show it next to the network timings.
 """
 
 from __future__ import annotations
+
+import time
 
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
@@ -39,6 +45,12 @@ def _is_html(headers: list[tuple[bytes, bytes]]) -> bool:
     return any(k.lower() == b"content-type" and v.startswith(b"text/html") for k, v in headers)
 
 
+def server_timing(started: float) -> bytes:
+    """``app;dur=12.3`` (milliseconds since ``started``)."""
+    elapsed = (time.perf_counter() - started) * 1000
+    return f'app;desc="page";dur={elapsed:.1f}'.encode()
+
+
 def security_headers(app: ASGIApp) -> ASGIApp:
     """ASGI middleware (``Litestar(middleware=[security_headers])``)."""
 
@@ -47,6 +59,7 @@ def security_headers(app: ASGIApp) -> ASGIApp:
             await app(scope, receive, send)
             return
         embed = scope["path"].endswith("/embed")
+        started = time.perf_counter()
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -57,6 +70,7 @@ def security_headers(app: ASGIApp) -> ASGIApp:
                     headers.extend(HARDENING)
                     if not embed:
                         headers.append((b"x-frame-options", b"DENY"))
+                    headers.append((b"server-timing", server_timing(started)))
                 message = {**message, "headers": headers}
             await send(message)
 
