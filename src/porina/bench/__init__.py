@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from porina.bench import load, report
+from porina.bench import load, report, web_pages
 from porina.bench.seed import Sizes, seed
 from porina.bench.server import Server, Stack, idle_rss_after_demo
 
@@ -45,6 +45,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--redis-url", default="redis://127.0.0.1:6379/0")
     p.add_argument("--out", type=Path, default=Path("bench/results"))
     p.add_argument("--no-memory", action="store_true", help="skip the idle-memory measurement")
+    p.add_argument("--no-web-pages", action="store_true", help="skip the web page timings")
     p.add_argument("--quick", action="store_true", help="tiny sizes, for CI smoke tests")
     return p
 
@@ -103,7 +104,10 @@ async def _run(args: argparse.Namespace) -> dict[str, Any]:
     if not args.no_memory:
         _say("idle memory after the demo seed")
         results["memory"] = {"rss_mb": await idle_rss_after_demo(stack)}
-    results["targets"] = _targets(results)
+    if not args.no_web_pages:
+        _say("web pages: server time of / and /home on the demo world")
+        results["web_pages"] = await web_pages.measure(requests=50 if args.quick else 300)
+    results["targets"] = _targets(results) + web_pages.targets(results)
     return results
 
 
