@@ -91,6 +91,12 @@ def bundle_select(viewer_id: int | None) -> BundleSelect:
     return _template(anonymous=False).params(porina_viewer=viewer_id)
 
 
+def viewer_template() -> BundleSelect:
+    """``bundle_select`` for a signed-in viewer with the viewer left as the bound parameter
+    ``porina_viewer``: the base of statements prebuilt once (the home timeline)."""
+    return _template(anonymous=False)
+
+
 @functools.cache
 def _template(*, anonymous: bool) -> BundleSelect:
     viewer = None if anonymous else VIEWER

@@ -98,16 +98,18 @@ async def lists_with(session: AsyncSession, author_id: int) -> list[int]:
     )
 
 
-def not_muted(viewer_id: int) -> ColumnElement[bool]:
+def not_muted(viewer_id: Any, moment: Any = None) -> ColumnElement[bool]:
     """SQL on ``S``/``R`` (posts.queries aliases): neither author is muted or blocked by
-    ``viewer_id`` (read-time filter for home, public and tag timelines)."""
+    ``viewer_id`` (read-time filter for home, public and tag timelines). ``viewer_id`` and
+    ``moment`` (default: now) may be bound parameters, for prebuilt statements."""
+    when = now() if moment is None else moment
 
     def hidden(author: Any) -> ColumnElement[bool]:
         return or_(
             exists().where(
                 Mute.account_id == viewer_id,
                 Mute.target_account_id == author,
-                or_(Mute.expires_at.is_(None), Mute.expires_at > now()),
+                or_(Mute.expires_at.is_(None), Mute.expires_at > when),
             ),
             exists().where(Block.account_id == viewer_id, Block.target_account_id == author),
         )

@@ -6,11 +6,23 @@ for what the viewer did to them; the home timeline joins the feed rows into that
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any
 
 from litestar import Request, Response, get
-from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Integer,
+    Select,
+    and_,
+    bindparam,
+    exists,
+    func,
+    or_,
+    select,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from porina.accounts.models import Follow
@@ -19,13 +31,24 @@ from porina.api.mastodon import entities as e
 from porina.api.mastodon.pagination import Page, link_header
 from porina.api.mastodon.params import Params
 from porina.api.mastodon.render import Renderer
+from porina.core.clock import now
 from porina.core.errors import NotFound
 from porina.core.ids import parse_id
 from porina.interactions.filters import FilterContext, apply_filters
 from porina.interactions.models import List, ListAccount
 from porina.posts.models import MediaAttachment, Mention, StatusTag, Tag
-from porina.posts.queries import A, S, bundle_select, to_bundle, viewer_state
+from porina.posts.queries import (
+    VIEWER,
+    A,
+    Bundle,
+    S,
+    bundle_select,
+    to_bundle,
+    viewer_state,
+    viewer_template,
+)
 from porina.services import Services
+from porina.storage.base import UTCDateTime
 from porina.timelines import actions
 from porina.timelines.feeds_db import DatabaseFeedStore
 from porina.timelines.models import HomeFeedEntry as H
@@ -53,6 +76,23 @@ async def render_page(
     rows = page.arrange((await session.execute(page.apply(query, column))).all())
     items = [to_bundle(row[:8]) for row in rows]
     ids = [row[8] for row in rows] if cursor is not None else [b.entry.status.id for b in items]
+    return await render_items(
+        request, session, viewer_id, items, ids=ids, page=page, context=context
+    )
+
+
+async def render_items(
+    request: Request[Any, Any, Any],
+    session: AsyncSession,
+    viewer_id: int | None,
+    items: list[Bundle],
+    *,
+    ids: Sequence[int],
+    page: Page,
+    context: FilterContext,
+) -> StatusList:
+    """Render ``items`` (newest first) with what the viewer did to them (one more query) and
+    a ``Link`` header paging on ``ids``."""
     state = await viewer_state(session, viewer_id, items)
     body = apply_filters(renderer_of(request).bundles(items, state, viewer_id), context)
     return Response(body, headers=link_header(request, [str(i) for i in ids], page))
@@ -70,11 +110,32 @@ def not_reply_to_others() -> ColumnElement[bool]:
     return or_(S.in_reply_to_id.is_(None), S.in_reply_to_account_id == S.account_id)
 
 
-def home_query(svc: Services, viewer_id: int) -> Any:
-    if not isinstance(svc.feeds, DatabaseFeedStore):
-        return None
-    feed = and_(H.account_id == viewer_id, H.status_id == S.id)
-    return bundle_select(viewer_id).join(H, feed).where(not_muted(viewer_id))
+MOMENT = bindparam("porina_moment", type_=UTCDateTime())
+BELOW = bindparam("porina_below", type_=BigInteger)
+ABOVE = bindparam("porina_above", type_=BigInteger)
+LIMIT = bindparam("porina_limit", type_=Integer)
+IDS = bindparam("porina_ids", expanding=True)
+NO_BOUND = 2**63 - 1
+
+
+@functools.cache
+def _home_statement(*, ascending: bool) -> Any:
+    """The home page on the database feed store, built once: every value is a bound
+    parameter. It pages and orders on ``home_feed.status_id`` (equal to ``S.id``), so the
+    database walks the feed's primary key ``(account_id, status_id)`` newest first and stops
+    after ``limit`` visible rows, instead of joining the whole feed and sorting it."""
+    feed = and_(H.account_id == VIEWER, H.status_id == S.id)
+    query = viewer_template().join(H, feed).where(not_muted(VIEWER, MOMENT))
+    query = query.where(H.status_id < BELOW, H.status_id > ABOVE)
+    order = H.status_id.asc() if ascending else H.status_id.desc()
+    return query.order_by(order).limit(LIMIT)
+
+
+@functools.cache
+def _ids_statement() -> Any:
+    """The statuses of a page of feed ids (another feed store), built once."""
+    query = viewer_template().where(S.id.in_(IDS)).where(not_muted(VIEWER, MOMENT))
+    return query.order_by(S.id.desc())
 
 
 @get("/api/v1/timelines/home")
@@ -93,14 +154,26 @@ async def home(request: Request[Any, Any, Any]) -> StatusList:
 async def _home_page(
     request: Request[Any, Any, Any], svc: Services, vid: int, page: Page
 ) -> StatusList:
-    query = home_query(svc, vid)
-    if query is None:  # another feed store: ids first, then the statuses
+    params: dict[str, Any] = {"porina_viewer": vid, "porina_moment": now()}
+    statement: Any = None
+    upwards = False
+    if isinstance(svc.feeds, DatabaseFeedStore):
+        below = page.max_id if page.max_id is not None else NO_BOUND
+        above = max(page.min_id or 0, page.since_id or 0)
+        params.update(porina_below=below, porina_above=above, porina_limit=page.limit)
+        statement = _home_statement(ascending=page.ascending)
+        upwards = page.ascending
+    else:  # another feed store: ids first, then the statuses
         ids = await svc.feeds.page(
             vid, max_id=page.max_id, since_id=page.since_id, min_id=page.min_id, limit=page.limit
         )
-        query = bundle_select(vid).where(S.id.in_(ids)).where(not_muted(vid))
+        params["porina_ids"] = ids
+        statement = _ids_statement() if ids else None  # newest first already
     async with svc.db.read() as session:
-        return await render_page(request, session, vid, query, page)
+        rows = [] if statement is None else (await session.execute(statement, params)).all()
+        items = [to_bundle(row) for row in (reversed(rows) if upwards else rows)]
+        ids = [b.entry.status.id for b in items]
+        return await render_items(request, session, vid, items, ids=ids, page=page, context="home")
 
 
 def public_filters(params: Params) -> list[ColumnElement[bool]]:
