@@ -115,4 +115,4 @@ async def operators(tx: Tx, account_id: int) -> list[tuple[AccountOperator, User
         .where(AccountOperator.account_id == account_id)
         .order_by(AccountOperator.created_at)
     )
-    return [(op, user) for op, user in rows.tuples()]
+    return [(op, user) for op, user in rows]
