@@ -6,17 +6,14 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from playwright.sync_api import sync_playwright
+
+from tests.support.server import free_port, porina, porina_env, serving
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -32,27 +29,6 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def _env(data_dir: Path, port: int) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PORINA_")}
-    env.update(
-        PORINA_DATA_DIR=str(data_dir),
-        PORINA_BASE_URL=f"http://127.0.0.1:{port}",
-        PORINA_HOST="127.0.0.1",
-        PORINA_PORT=str(port),
-        PORINA_WORKERS="1",
-        PORINA_RATE_LIMITS="false",
-        PYTHONUNBUFFERED="1",
-    )
-    return env
-
-
 @pytest.fixture(scope="session")
 def chromium_path() -> str:
     if not CHROMIUM.exists():
@@ -66,48 +42,16 @@ def chromium_path() -> str:
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     data_dir = tmp_path_factory.mktemp("porina-browser")
-    port = _free_port()
-    env = _env(data_dir, port)
-    migrate = subprocess.run(
-        [sys.executable, "-m", "porina", "migrate"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert migrate.returncode == 0, migrate.stdout + migrate.stderr
+    env = porina_env(data_dir, free_port(), PORINA_WORKERS="1", PORINA_RATE_LIMITS="false")
+    porina(env, "migrate")
     log = data_dir / "serve.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "porina", "serve"], env=env, stdout=out, stderr=subprocess.STDOUT
-        )
-    base = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_up(base, process, log)
-        yield base
+        with serving(env, log, ready_path="/about") as base:
+            yield base
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
         ARTIFACTS.mkdir(exist_ok=True)
-        shutil.copyfile(log, ARTIFACTS / "browser-server.log")
-
-
-def _wait_until_up(base: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"porina serve exited with {process.returncode}:\n{log.read_text()}")
-        try:
-            if httpx.get(f"{base}/about", timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.25)
-    pytest.fail(f"porina serve did not answer within 60 s:\n{log.read_text()}")
+        if log.exists():
+            shutil.copyfile(log, ARTIFACTS / "browser-server.log")
 
 
 class ConsoleWatch:
