@@ -19,9 +19,15 @@ import redis.asyncio as aioredis
 
 log = logging.getLogger(__name__)
 
+PIPELINE_CHUNK = 2000
+
 
 class Broker(Protocol):
     async def publish(self, channel: str, message: dict[str, Any]) -> None: ...
+
+    async def publish_many(self, channels: Iterable[str], message: dict[str, Any]) -> None:
+        """One message to many channels (a fan-out's ``user:<id>`` streams), batched."""
+        ...
 
     def subscribe(self, channels: Iterable[str]) -> AsyncIterator[tuple[str, dict[str, Any]]]: ...
 
@@ -43,6 +49,11 @@ class MemoryBroker:
                 with contextlib.suppress(asyncio.QueueEmpty):
                     queue.get_nowait()
             queue.put_nowait((channel, message))
+
+    async def publish_many(self, channels: Iterable[str], message: dict[str, Any]) -> None:
+        for channel in channels:
+            if channel in self._subscribers:
+                await self.publish(channel, message)
 
     async def subscribe(self, channels: Iterable[str]) -> AsyncIterator[tuple[str, dict[str, Any]]]:
         queue: asyncio.Queue[tuple[str, dict[str, Any]]] = asyncio.Queue(self._queue_size)
@@ -74,6 +85,16 @@ class RedisBroker:
 
     async def publish(self, channel: str, message: dict[str, Any]) -> None:
         await self._redis.publish(self._prefix + channel, msgspec.json.encode(message))
+
+    async def publish_many(self, channels: Iterable[str], message: dict[str, Any]) -> None:
+        """Pipelined ``PUBLISH``es, a chunk per round trip (not one round trip each)."""
+        data = msgspec.json.encode(message)
+        names = [self._prefix + channel for channel in channels]
+        for start in range(0, len(names), PIPELINE_CHUNK):
+            async with self._redis.pipeline(transaction=False) as pipe:
+                for name in names[start : start + PIPELINE_CHUNK]:
+                    pipe.publish(name, data)
+                await pipe.execute()
 
     async def subscribe(self, channels: Iterable[str]) -> AsyncIterator[tuple[str, dict[str, Any]]]:
         pubsub = self._redis.pubsub()

@@ -54,8 +54,7 @@ def public_channels(status: Status, local: bool) -> list[str]:
 
 
 async def _publish(svc: Services, channels: Iterable[str], message: dict[str, Any]) -> None:
-    for channel in dict.fromkeys(channels):
-        await svc.broker.publish(channel, message)
+    await svc.broker.publish_many(list(dict.fromkeys(channels)), message)
 
 
 async def _audience(

@@ -25,6 +25,7 @@ class Renderer:
     def __init__(self, settings: Settings) -> None:
         self.base = settings.base_url.rstrip("/")
         self.domain = settings.local_domain
+        self._page_accounts: dict[int, e.Account] | None = None
 
     def media_url(self, path: str | None, fallback: str) -> str:
         if path is None:
@@ -151,7 +152,7 @@ class Renderer:
             id=str(s.id),
             uri=s.uri or f"{self.base}/users/{row.account.username}/statuses/{s.id}",
             created_at=iso(s.created_at) or "",
-            account=self.account(row.account),
+            account=self._page_account(row.account),
             content="" if reblog is not None else s.content,
             visibility=s.visibility,
             sensitive=s.sensitive,
@@ -220,7 +221,21 @@ class Renderer:
     def bundles(
         self, items: Sequence[Bundle], state: ViewerState | None, viewer_id: int | None
     ) -> list[e.Status]:
-        return [self.bundle(b, state, viewer_id) for b in items]
+        """A page of statuses; each distinct account is rendered once for the page."""
+        self._page_accounts = {}
+        try:
+            return [self.bundle(b, state, viewer_id) for b in items]
+        finally:
+            self._page_accounts = None
+
+    def _page_account(self, account: Account) -> e.Account:
+        memo = self._page_accounts
+        if memo is None:
+            return self.account(account)
+        found = memo.get(account.id)
+        if found is None:
+            found = memo[account.id] = self.account(account)
+        return found
 
 
 async def statuses_by_id(

@@ -13,6 +13,7 @@ from typing import Any
 from litestar import Request, Response, get
 from sqlalchemy import (
     BigInteger,
+    BindParameter,
     ColumnElement,
     Integer,
     Select,
@@ -114,7 +115,7 @@ MOMENT = bindparam("porina_moment", type_=UTCDateTime())
 BELOW = bindparam("porina_below", type_=BigInteger)
 ABOVE = bindparam("porina_above", type_=BigInteger)
 LIMIT = bindparam("porina_limit", type_=Integer)
-IDS = bindparam("porina_ids", expanding=True)
+IDS: BindParameter[int] = bindparam("porina_ids", expanding=True)
 NO_BOUND = 2**63 - 1
 
 
