@@ -41,6 +41,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--seconds", type=float, default=8.0, help="length of each load phase")
     p.add_argument("--connections", type=int, default=16, help="per driver process")
     p.add_argument("--drivers", type=int, default=1, help="load driver processes")
+    p.add_argument("--workers", type=int, default=1, help="`porina worker` processes (pg-redis)")
     p.add_argument("--database-url", default="postgresql+asyncpg://postgres@127.0.0.1:5432/test")
     p.add_argument("--redis-url", default="redis://127.0.0.1:6379/0")
     p.add_argument("--out", type=Path, default=Path("bench/results"))
@@ -90,7 +91,7 @@ async def _run(args: argparse.Namespace) -> dict[str, Any]:
     worlds = _sizes_list(args.users)
     for n, users in enumerate(worlds):
         last = n == len(worlds) - 1
-        fanout = [s for s in _sizes_list(args.fanout) if s < users] if last else []
+        fanout = [s for s in _sizes_list(args.fanout) if s <= users] if last else []
         sizes = Sizes(
             users=users,
             clients=min(args.clients, users),
@@ -120,7 +121,7 @@ async def _world(
         world = await seed(server.database_url, sizes, server.base_url, random.Random(7))
         seed_seconds = round(time.perf_counter() - started, 1)
         _say(f"seeded in {seed_seconds} s: {world.rows}")
-        await server.start()
+        await server.start(args.workers)
         _say(f"server up on port {server.port}; warming every client's home feed")
         await server.warm(world.tokens)
         phases: dict[str, Any] = {}
@@ -144,16 +145,21 @@ async def _world(
                 stats["of_ceiling"] = report.ratio(stats["rps"], ceiling)
             phases[name] = summary
             _say(f"  {summary}")
+        _say("draining the job queue (fan-out of the posts made under load) ...")
+        drained = await server.drain(_say)
+        _say(f"  {drained}")
         rows = []
         for size, (brand, token) in sorted(world.brands.items()):
             _say(f"fan-out to {size:,} followers ...")
-            rows.append(await server.fanout(brand, token, size))
+            rows.append({"stack": args.stack, **await server.fanout(brand, token, size)})
             _say(f"  {rows[-1]}")
+            await server.drain(_say)  # trims and streaming of this post, before the next
     return {
         "users": sizes.users,
         "seed_seconds": seed_seconds,
         "rows": world.rows,
         "phases": phases,
+        "drain": drained,
     }, rows
 
 

@@ -97,7 +97,7 @@ async def seed(url: str, sizes: Sizes, base: str, rng: random.Random) -> World:
     try:
         async with engine.begin() as conn:
             accounts = [_account(i, moment, base) for i in range(sizes.users)]
-            brand_sizes = [s for s in sizes.fanout if s < sizes.users]
+            brand_sizes = [s for s in sizes.fanout if s <= sizes.users]
             brands = [_account(0, moment, base, f"brand{s}") for s in brand_sizes]
             world.rows["accounts"] = await _bulk(conn, Account, [*accounts, *brands])
             ids = [a["id"] for a in accounts]
