@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Table, insert
+from sqlalchemy import Table, insert, text
 from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 
 from porina.accounts.models import Account, Follow, OAuthToken, User
@@ -119,6 +119,11 @@ async def seed(url: str, sizes: Sizes, base: str, rng: random.Random) -> World:
             faves = list(_favourites(world, posts, sizes.favourites, rng, moment))
             world.rows["favourites"] = await _bulk(conn, Favourite, (f for f, _ in faves))
             world.rows["notifications"] = await _bulk(conn, Notification, (n for _, n in faves))
+        if engine.dialect.name == "postgresql":  # planner statistics after a bulk load
+            async with engine.connect() as conn:
+                await (await conn.execution_options(isolation_level="AUTOCOMMIT")).execute(
+                    text("ANALYZE")
+                )
     finally:
         await engine.dispose()
     return world
