@@ -8,8 +8,13 @@ engine (two ``porina worker`` processes, 8 at once each) take to empty it.
 from __future__ import annotations
 
 import asyncio
+import json
+import os
 import sys
 import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -72,8 +77,19 @@ async def measure(stack: Stack, n: int) -> dict[str, float]:
     return out
 
 
-if __name__ == "__main__":
-    count = int(sys.argv[1]) if len(sys.argv) > 1 and sys.argv[1].isdigit() else 5000
-    kind = "pg-redis" if "--stack" in sys.argv and "pg-redis" in sys.argv else "sqlite"
+def main(argv: list[str]) -> dict[str, Any]:
+    count = int(argv[0]) if argv and argv[0].isdigit() else 5000
+    kind = "pg-redis" if "--stack" in argv and "pg-redis" in argv else "sqlite"
     pg = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
-    print(asyncio.run(measure(Stack(kind, pg, "redis://127.0.0.1:6379/0"), count)), flush=True)
+    started = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    print(f"[bench jobs] {count:,} jobs on {kind} ...", flush=True)
+    figures = asyncio.run(measure(Stack(kind, pg, "redis://127.0.0.1:6379/0"), count))
+    result = {"started": started, "stack": kind, "jobs": count, "cpus": os.cpu_count(), **figures}
+    out = Path("bench/results")
+    out.mkdir(parents=True, exist_ok=True)
+    (out / f"jobs-{kind}-{started}.json").write_text(json.dumps(result, indent=2))
+    return result
+
+
+if __name__ == "__main__":
+    print(main(sys.argv[1:]), flush=True)

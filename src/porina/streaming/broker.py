@@ -21,6 +21,12 @@ log = logging.getLogger(__name__)
 
 PIPELINE_CHUNK = 2000
 
+# ARGV: message, channel, channel, ...
+_PUBLISH_MANY = """
+for i = 2, #ARGV do redis.call('PUBLISH', ARGV[i], ARGV[1]) end
+return #ARGV - 1
+"""
+
 
 class Broker(Protocol):
     async def publish(self, channel: str, message: dict[str, Any]) -> None: ...
@@ -82,19 +88,17 @@ class RedisBroker:
     def __init__(self, url: str, prefix: str = "porina:") -> None:
         self._redis = aioredis.from_url(url)
         self._prefix = prefix
+        self._publish_many = self._redis.register_script(_PUBLISH_MANY)
 
     async def publish(self, channel: str, message: dict[str, Any]) -> None:
         await self._redis.publish(self._prefix + channel, msgspec.json.encode(message))
 
     async def publish_many(self, channels: Iterable[str], message: dict[str, Any]) -> None:
-        """Pipelined ``PUBLISH``es, a chunk per round trip (not one round trip each)."""
+        """One Lua call ``PUBLISH``es to a chunk of channels (not one round trip each)."""
         data = msgspec.json.encode(message)
         names = [self._prefix + channel for channel in channels]
         for start in range(0, len(names), PIPELINE_CHUNK):
-            async with self._redis.pipeline(transaction=False) as pipe:
-                for name in names[start : start + PIPELINE_CHUNK]:
-                    pipe.publish(name, data)
-                await pipe.execute()
+            await self._publish_many(keys=[], args=[data, *names[start : start + PIPELINE_CHUNK]])
 
     async def subscribe(self, channels: Iterable[str]) -> AsyncIterator[tuple[str, dict[str, Any]]]:
         pubsub = self._redis.pubsub()

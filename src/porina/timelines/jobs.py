@@ -81,7 +81,8 @@ async def fanout(svc: Services, payload: dict[str, Any]) -> None:
         return
     people, lists = await _audience(svc, status, target)
     await svc.feeds.add(people, entry_of(status.id, status.reblog_of_id, status.account_id))
-    await trim(svc, _trim_sample(status.id, people))
+    if isinstance(svc.feeds, DatabaseFeedStore):  # Redis feeds are capped as they take it
+        await trim(svc, _trim_sample(status.id, people))
     message = {"event": "update", "status_id": str(status.id)}
     channels = [f"user:{p}" for p in people] + [f"list:{i}" for i in lists]
     await _publish(svc, [*channels, *public_channels(status, local)], message)
