@@ -119,7 +119,7 @@ async def seed(url: str, sizes: Sizes, base: str, rng: random.Random) -> World:
             faves = list(_favourites(world, posts, sizes.favourites, rng, moment))
             world.rows["favourites"] = await _bulk(conn, Favourite, (f for f, _ in faves))
             world.rows["notifications"] = await _bulk(conn, Notification, (n for _, n in faves))
-        if engine.dialect.name == "postgresql":  # as after any bulk load: statistics, visibility map
+        if engine.dialect.name == "postgresql":  # statistics, as after any bulk load
             async with engine.connect() as conn:
                 await (await conn.execution_options(isolation_level="AUTOCOMMIT")).execute(
                     text("VACUUM ANALYZE")
