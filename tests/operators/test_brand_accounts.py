@@ -6,6 +6,7 @@ import httpx
 from sqlalchemy import select
 
 from porina.accounts import operators
+from porina.cli import commands
 from porina.interactions.models import AnalyticsEvent
 from porina.services import Services
 from tests.factories import Factory
@@ -97,3 +98,7 @@ def auth_cache_clear() -> None:
     from porina.api.mastodon import auth  # noqa: PLC0415 - test-only reach into the cache
 
     auth._cache.clear()
+
+
+def test_the_cli_offers_exactly_the_operator_roles_the_domain_knows() -> None:
+    assert commands.ROLES == operators.ROLES

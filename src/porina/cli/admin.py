@@ -9,8 +9,9 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from porina.accounts import actions as account_actions
 from porina.accounts import operators
-from porina.accounts.actions import NewAccount, create_account, issue_token
+from porina.accounts.actions import NewAccount, issue_token
 from porina.accounts.errors import AccountNotFound
 from porina.accounts.models import Account, User
 from porina.core.errors import PorinaError
@@ -22,41 +23,6 @@ from porina.storage.db import Tx
 DEFAULT_SCOPES = "read write follow push"
 
 
-def add_parser(sub: Any) -> None:
-    admin = sub.add_parser("admin", help="operator commands")
-    cmds = admin.add_subparsers(dest="admin_command", required=True, metavar="ADMIN_COMMAND")
-
-    create = cmds.add_parser("create-account", help="create a local account")
-    create.add_argument("username")
-    create.add_argument("--email", required=True)
-    create.add_argument("--password", required=True)
-    create.add_argument("--display-name", default="")
-    create.add_argument("--admin", action="store_true", help="give the admin role")
-    create.add_argument("--locked", action="store_true", help="followers must be approved")
-    create.add_argument("--bot", action="store_true", help="mark as an automated account")
-    create.add_argument(
-        "--token", action="store_true", help="print an access token (read write follow push)"
-    )
-    create.set_defaults(run=_create_account)
-
-    operator = cmds.add_parser(
-        "add-operator", help="let a user operate an account (a team-run brand account)"
-    )
-    operator.add_argument("account", help="username of the operated account")
-    operator.add_argument("user", help="username of the staff member's own account")
-    operator.add_argument("--role", choices=operators.ROLES, default="editor")
-    operator.add_argument(
-        "--token", action="store_true", help="print a token acting as the account"
-    )
-    operator.set_defaults(run=_add_operator)
-
-    failed = cmds.add_parser("failed-jobs", help="list background jobs that gave up")
-    failed.set_defaults(run=_failed_jobs)
-    retry = cmds.add_parser("retry-jobs", help="queue failed jobs again")
-    retry.add_argument("--id", type=int, default=None, help="only this job")
-    retry.set_defaults(run=_retry_jobs)
-
-
 def _run(coro: Any) -> int:
     try:
         result: int = asyncio.run(coro)
@@ -66,12 +32,12 @@ def _run(coro: Any) -> int:
     return result
 
 
-def _create_account(settings: Settings, args: argparse.Namespace) -> int:
+def create_account(settings: Settings, args: argparse.Namespace) -> int:
     async def go() -> int:
         svc = build(settings)
         try:
             async with svc.db.transaction() as tx:
-                account, user = await create_account(
+                account, user = await account_actions.create_account(
                     tx,
                     NewAccount(
                         username=args.username,
@@ -110,7 +76,7 @@ async def _local_user(tx: Tx, username: str) -> tuple[Account, User]:
     return row[0], row[1]
 
 
-def _add_operator(settings: Settings, args: argparse.Namespace) -> int:
+def add_operator(settings: Settings, args: argparse.Namespace) -> int:
     async def go() -> int:
         svc = build(settings)
         try:
@@ -131,7 +97,7 @@ def _add_operator(settings: Settings, args: argparse.Namespace) -> int:
     return _run(go())
 
 
-def _failed_jobs(settings: Settings, args: argparse.Namespace) -> int:
+def failed_jobs(settings: Settings, args: argparse.Namespace) -> int:
     async def go() -> int:
         svc = build(settings)
         try:
@@ -147,7 +113,7 @@ def _failed_jobs(settings: Settings, args: argparse.Namespace) -> int:
     return _run(go())
 
 
-def _retry_jobs(settings: Settings, args: argparse.Namespace) -> int:
+def retry_jobs(settings: Settings, args: argparse.Namespace) -> int:
     async def go() -> int:
         svc = build(settings)
         try:

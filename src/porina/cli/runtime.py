@@ -1,43 +1,17 @@
-"""``porina serve``, ``worker``, ``migrate`` and ``bench``."""
+"""``porina worker``, ``migrate`` and ``bench``."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import logging
-import os
 import signal
 
-from granian import Granian
-from granian.constants import Interfaces
-
 from porina.app import load_domain_jobs
+from porina.bench import main as bench_main
 from porina.services import build
 from porina.settings import Settings
 from porina.storage import migrate as migrations
-
-
-def serve(settings: Settings, args: argparse.Namespace) -> int:
-    host = args.host or settings.host
-    port = args.port or settings.port
-    workers = args.workers or settings.workers
-    if args.host:
-        os.environ["PORINA_HOST"] = host
-    print(
-        f"Porina is serving on http://{host}:{port}  (public address: {settings.base_url})",
-        flush=True,
-    )
-    Granian(
-        "porina.app:app_from_env",
-        address=host,
-        port=port,
-        interface=Interfaces.ASGI,
-        workers=workers,
-        factory=True,
-        log_access=False,
-        websockets=True,
-    ).serve()
-    return 0
 
 
 def migrate(settings: Settings, args: argparse.Namespace) -> int:
@@ -70,6 +44,4 @@ def worker(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def bench(settings: Settings, args: argparse.Namespace) -> int:
-    from porina.bench import main as bench_main  # noqa: PLC0415 - heavy, only for this command
-
     return bench_main(list(args.rest))

@@ -1,0 +1,85 @@
+"""The ``porina`` command line: every command and its options.
+
+Each command names its implementation as ``"module:function"``, imported only when that
+command runs. So ``porina serve`` loads nothing but Granian and the settings in its supervisor
+process (the app itself loads in Granian's workers), which keeps its memory small.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from porina import __version__
+
+ROLES = ("owner", "admin", "editor", "responder", "analyst")
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(
+        prog="porina", description="Porina: a social platform for businesses and their audiences."
+    )
+    root.add_argument("--version", action="version", version=f"porina {__version__}")
+    sub = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = sub.add_parser(
+        "serve", help="serve HTTP (API, streaming, pages) and, by default, background jobs"
+    )
+    serve.add_argument("--host", help="listen address (default PORINA_HOST)")
+    serve.add_argument("--port", type=int, help="listen port (default PORINA_PORT)")
+    serve.add_argument("--workers", type=int, help="HTTP worker processes (default PORINA_WORKERS)")
+    serve.set_defaults(run="porina.cli.serve:serve")
+
+    worker = sub.add_parser("worker", help="run background jobs only (scale-out)")
+    worker.add_argument("--concurrency", type=int, default=4, help="jobs run at once")
+    worker.set_defaults(run="porina.cli.runtime:worker")
+
+    migrate = sub.add_parser("migrate", help="bring the database schema up to date")
+    migrate.set_defaults(run="porina.cli.runtime:migrate")
+
+    demo = sub.add_parser("demo", help="seed a small demo world")
+    demo.add_argument(
+        "--if-empty", action="store_true", help="only when the database has no accounts"
+    )
+    demo.set_defaults(run="porina.cli.demo_cmd:demo")
+
+    _admin(sub)
+
+    bench = sub.add_parser("bench", help="run the benchmark (see docs/performance.md)")
+    bench.add_argument("rest", nargs=argparse.REMAINDER, help="options passed to the benchmark")
+    bench.set_defaults(run="porina.cli.runtime:bench")
+    return root
+
+
+def _admin(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    admin = sub.add_parser("admin", help="operator commands")
+    cmds = admin.add_subparsers(dest="admin_command", required=True, metavar="ADMIN_COMMAND")
+
+    create = cmds.add_parser("create-account", help="create a local account")
+    create.add_argument("username")
+    create.add_argument("--email", required=True)
+    create.add_argument("--password", required=True)
+    create.add_argument("--display-name", default="")
+    create.add_argument("--admin", action="store_true", help="give the admin role")
+    create.add_argument("--locked", action="store_true", help="followers must be approved")
+    create.add_argument("--bot", action="store_true", help="mark as an automated account")
+    create.add_argument(
+        "--token", action="store_true", help="print an access token (read write follow push)"
+    )
+    create.set_defaults(run="porina.cli.admin:create_account")
+
+    operator = cmds.add_parser(
+        "add-operator", help="let a user operate an account (a team-run brand account)"
+    )
+    operator.add_argument("account", help="username of the operated account")
+    operator.add_argument("user", help="username of the staff member's own account")
+    operator.add_argument("--role", choices=ROLES, default="editor")
+    operator.add_argument(
+        "--token", action="store_true", help="print a token acting as the account"
+    )
+    operator.set_defaults(run="porina.cli.admin:add_operator")
+
+    failed = cmds.add_parser("failed-jobs", help="list background jobs that gave up")
+    failed.set_defaults(run="porina.cli.admin:failed_jobs")
+    retry = cmds.add_parser("retry-jobs", help="queue failed jobs again")
+    retry.add_argument("--id", type=int, default=None, help="only this job")
+    retry.set_defaults(run="porina.cli.admin:retry_jobs")

@@ -1,0 +1,35 @@
+"""``porina serve``: Granian serving the app. Imports nothing of the app here: Granian's
+supervisor only forks workers, each of which builds the app from the environment."""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+from granian import Granian
+from granian.constants import Interfaces
+
+from porina.settings import Settings
+
+
+def serve(settings: Settings, args: argparse.Namespace) -> int:
+    host = args.host or settings.host
+    port = args.port or settings.port
+    workers = args.workers or settings.workers
+    if args.host:
+        os.environ["PORINA_HOST"] = host
+    print(
+        f"Porina is serving on http://{host}:{port}  (public address: {settings.base_url})",
+        flush=True,
+    )
+    Granian(
+        "porina.app:app_from_env",
+        address=host,
+        port=port,
+        interface=Interfaces.ASGI,
+        workers=workers,
+        factory=True,
+        log_access=False,
+        websockets=True,
+    ).serve()
+    return 0
