@@ -115,7 +115,14 @@ async def bookmark(tx: Tx, actor: Actor, status_id: int) -> Status:
                 )
         except IntegrityError:
             return status
-        record(tx, "interaction:bookmark:create", actor, target_type="status", target_id=status.id)
+        record(
+            tx,
+            "interaction:bookmark:create",
+            actor,
+            target_type="status",
+            target_id=status.id,
+            target_account_id=status.account_id,
+        )
     return status
 
 
@@ -127,7 +134,14 @@ async def unbookmark(tx: Tx, actor: Actor, status_id: int) -> Status:
         )
     )
     if getattr(result, "rowcount", 0):
-        record(tx, "interaction:bookmark:delete", actor, target_type="status", target_id=status.id)
+        record(
+            tx,
+            "interaction:bookmark:delete",
+            actor,
+            target_type="status",
+            target_id=status.id,
+            target_account_id=status.account_id,
+        )
     return status
 
 
