@@ -35,7 +35,8 @@ async def test_blocked_account_produces_no_notifications(make: Factory, services
     alice, bob = await make.person("alice"), await make.person("bob")
     await block(services, alice, bob)
     await post(services, bob, "hi @alice", mention=(alice,))
-    await follow(services, bob, alice)
+    refused = await bob.post(f"/api/v1/accounts/{alice.id}/follow")
+    assert refused.status_code == 403
     assert (await alice.get("/api/v1/notifications")).json() == []
 
 

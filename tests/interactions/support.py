@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from porina.accounts.models import Block, Follow, Mute
 from porina.core.clock import now
 from porina.core.ids import new_id
 from porina.interactions.models import Favourite
@@ -80,41 +79,21 @@ async def favourite(services: Services, who: Person, status_id: int, author: Per
 
 
 async def follow(services: Services, who: Person, target: Person) -> None:
-    async with services.db.transaction() as tx:
-        tx.session.add(
-            Follow(
-                id=new_id(),
-                account_id=who.account.id,
-                target_account_id=target.account.id,
-                created_at=now(),
-            )
-        )
-        await notify(tx, target.account.id, who.account.id, "follow")
+    """``who`` follows ``target`` through the API (the real action and its notification)."""
+    response = await who.post(f"/api/v1/accounts/{target.id}/follow")
+    assert response.status_code == 200, response.text
 
 
 async def block(services: Services, who: Person, target: Person) -> None:
-    async with services.db.transaction() as tx:
-        tx.session.add(
-            Block(
-                id=new_id(),
-                account_id=who.account.id,
-                target_account_id=target.account.id,
-                created_at=now(),
-            )
-        )
+    response = await who.post(f"/api/v1/accounts/{target.id}/block")
+    assert response.status_code == 200, response.text
 
 
 async def mute(services: Services, who: Person, target: Person, *, notifications: bool) -> None:
-    async with services.db.transaction() as tx:
-        tx.session.add(
-            Mute(
-                id=new_id(),
-                account_id=who.account.id,
-                target_account_id=target.account.id,
-                hide_notifications=notifications,
-                created_at=now(),
-            )
-        )
+    response = await who.post(
+        f"/api/v1/accounts/{target.id}/mute", json={"notifications": notifications}
+    )
+    assert response.status_code == 200, response.text
 
 
 async def tag(services: Services, name: str) -> Tag:

@@ -3,8 +3,6 @@ PostgreSQL)."""
 
 from __future__ import annotations
 
-import httpx
-
 from porina.api.mastodon.render import Renderer, statuses_by_id
 from porina.interactions import filters
 from porina.interactions.models import Filter
@@ -14,8 +12,9 @@ from ..factories import Factory
 from .support import post
 
 
-async def test_expired_filters_stop_applying_and_hide_drops_matches(services: Services) -> None:
-    make = Factory(services, httpx.AsyncClient())
+async def test_expired_filters_stop_applying_and_hide_drops_matches(
+    services: Services, make: Factory
+) -> None:
     alice, bob = await make.person("alice"), await make.person("bob")
     async with services.db.transaction() as tx:
         await filters.create(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import httpx
-
 from porina.interactions import queries as q
 from porina.services import Services
 
@@ -12,9 +10,8 @@ from .support import block, favourite, post, tag
 
 
 async def test_shown_notifications_skip_invisible_statuses_and_blocked_senders(
-    services: Services,
+    services: Services, make: Factory
 ) -> None:
-    make = Factory(services, httpx.AsyncClient())
     alice, bob, carol = [await make.person(n) for n in ("alice", "bob", "carol")]
     own = await post(services, alice, "mine")
     await favourite(services, bob, own, alice)
@@ -30,8 +27,7 @@ async def test_shown_notifications_skip_invisible_statuses_and_blocked_senders(
     assert [n.from_account_id for n in group] == [bob.account.id]
 
 
-async def test_tag_history_counts_todays_public_uses(services: Services) -> None:
-    make = Factory(services, httpx.AsyncClient())
+async def test_tag_history_counts_todays_public_uses(services: Services, make: Factory) -> None:
     alice, bob = await make.person("alice"), await make.person("bob")
     cats = await tag(services, "cats")
     await post(services, alice, "#cats", tag=cats)

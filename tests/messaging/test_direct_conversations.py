@@ -6,7 +6,6 @@ import asyncio
 from collections.abc import AsyncGenerator
 from typing import Any, cast
 
-import httpx
 from sqlalchemy import select
 
 from porina.messaging.models import AccountConversation
@@ -17,9 +16,8 @@ from ..interactions.support import post
 
 
 async def test_direct_status_keeps_one_row_per_participant_and_streams_after_commit(
-    services: Services,
+    services: Services, make: Factory
 ) -> None:
-    make = Factory(services, httpx.AsyncClient())
     alice, bob, carol = [await make.person(n) for n in ("alice", "bob", "carol")]
     events = cast(
         AsyncGenerator[tuple[str, dict[str, Any]], None],

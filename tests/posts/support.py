@@ -6,7 +6,6 @@ from typing import Any
 
 from sqlalchemy import update
 
-from porina.accounts.models import Follow
 from porina.core.clock import now
 from porina.core.ids import new_id
 from porina.posts.models import MediaAttachment
@@ -16,15 +15,8 @@ from ..factories import Person
 
 
 async def follow(services: Services, follower: Person, target: Person) -> None:
-    async with services.db.transaction() as tx:
-        tx.session.add(
-            Follow(
-                id=new_id(),
-                account_id=follower.account.id,
-                target_account_id=target.account.id,
-                created_at=now(),
-            )
-        )
+    response = await follower.post(f"/api/v1/accounts/{target.id}/follow")
+    assert response.status_code == 200, response.text
 
 
 async def media(services: Services, owner: Person, kind: str = "image") -> str:

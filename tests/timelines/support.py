@@ -7,7 +7,6 @@ from typing import Any
 
 from sqlalchemy import select
 
-from porina.accounts.models import Block, Follow, Mute
 from porina.core.clock import now
 from porina.core.ids import new_id
 from porina.interactions.models import Bookmark, Favourite
@@ -96,56 +95,26 @@ async def delete(services: Services, status: dict[str, Any]) -> None:
 async def follow(
     services: Services, follower: Person, target: Person, *, show_reblogs: bool = True
 ) -> None:
-    async with services.db.transaction() as tx:
-        tx.session.add(
-            Follow(
-                id=new_id(),
-                account_id=follower.account.id,
-                target_account_id=target.account.id,
-                show_reblogs=show_reblogs,
-                created_at=now(),
-            )
-        )
-        await actions.on_follow(tx, follower.account.id, target.account.id)
-    await services.runner.drain()
+    """Follow through the API; the client lets the feed jobs settle after the response."""
+    response = await follower.post(
+        f"/api/v1/accounts/{target.id}/follow", json={"reblogs": show_reblogs}
+    )
+    assert response.status_code == 200, response.text
 
 
 async def unfollow(services: Services, follower: Person, target: Person) -> None:
-    async with services.db.transaction() as tx:
-        row = await tx.session.scalar(
-            select(Follow).where(
-                Follow.account_id == follower.account.id,
-                Follow.target_account_id == target.account.id,
-            )
-        )
-        assert row is not None
-        await tx.session.delete(row)
-        await actions.on_unfollow(tx, follower.account.id, target.account.id)
-    await services.runner.drain()
+    response = await follower.post(f"/api/v1/accounts/{target.id}/unfollow")
+    assert response.status_code == 200, response.text
 
 
 async def mute(services: Services, who: Person, target: Person) -> None:
-    async with services.db.transaction() as tx:
-        tx.session.add(
-            Mute(
-                id=new_id(),
-                account_id=who.account.id,
-                target_account_id=target.account.id,
-                created_at=now(),
-            )
-        )
+    response = await who.post(f"/api/v1/accounts/{target.id}/mute")
+    assert response.status_code == 200, response.text
 
 
 async def block(services: Services, who: Person, target: Person) -> None:
-    async with services.db.transaction() as tx:
-        tx.session.add(
-            Block(
-                id=new_id(),
-                account_id=who.account.id,
-                target_account_id=target.account.id,
-                created_at=now(),
-            )
-        )
+    response = await who.post(f"/api/v1/accounts/{target.id}/block")
+    assert response.status_code == 200, response.text
 
 
 async def favourite(services: Services, who: Person, status: dict[str, Any]) -> int:
