@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy import ColumnElement, and_, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from porina.accounts import queries
@@ -20,7 +20,7 @@ from porina.accounts.models import (
     FollowRequest,
     Mute,
 )
-from porina.analytics.events import record
+from porina.analytics.events import EventName, record
 from porina.core.actor import Actor
 from porina.core.clock import now
 from porina.core.errors import NotFound
@@ -80,6 +80,19 @@ async def _add_follow(
     await _bump(tx, follower_id, target_id, 1)
     await on_follow(tx, follower_id, target_id)
     return row
+
+
+def _record(tx: Tx, name: EventName, actor: Actor, target: Account) -> None:
+    """An account-to-account event: the target is the other account."""
+    record(tx, name, actor, target_type="account", target_id=target.id, target_account_id=target.id)
+
+
+def _between(model: type[FollowRequest] | type[AccountPin], a: int, b: int) -> ColumnElement[bool]:
+    """Rows of ``model`` linking ``a`` and ``b`` in either direction."""
+    return or_(
+        and_(model.account_id == a, model.target_account_id == b),
+        and_(model.account_id == b, model.target_account_id == a),
+    )
 
 
 async def _drop_follow(tx: Tx, follower_id: int, target_id: int) -> bool:
@@ -145,14 +158,7 @@ async def follow(
         )
         await tx.session.flush()
         await notify(tx, target.id, me, "follow_request")
-        record(
-            tx,
-            "account:follow_request:create",
-            actor,
-            target_type="account",
-            target_id=target.id,
-            target_account_id=target.id,
-        )
+        _record(tx, "account:follow_request:create", actor, target)
         return target
     if await _add_follow(
         tx,
@@ -163,14 +169,7 @@ async def follow(
         languages=languages or None,
     ):
         await notify(tx, target.id, me, "follow")
-        record(
-            tx,
-            "account:follow:create",
-            actor,
-            target_type="account",
-            target_id=target.id,
-            target_account_id=target.id,
-        )
+        _record(tx, "account:follow:create", actor, target)
     return target
 
 
@@ -184,14 +183,7 @@ async def unfollow(tx: Tx, actor: Actor, target_id: int | None) -> Account:
         )
     )
     if dropped:
-        record(
-            tx,
-            "account:follow:delete",
-            actor,
-            target_type="account",
-            target_id=target.id,
-            target_account_id=target.id,
-        )
+        _record(tx, "account:follow:delete", actor, target)
     return target
 
 
@@ -236,28 +228,14 @@ async def authorize_request(tx: Tx, actor: Actor, requester_id: int | None) -> A
         languages=row.languages,
     ):
         await notify(tx, actor.account_id, requester.id, "follow")
-    record(
-        tx,
-        "account:follow_request:authorize",
-        actor,
-        target_type="account",
-        target_id=requester.id,
-        target_account_id=requester.id,
-    )
+    _record(tx, "account:follow_request:authorize", actor, requester)
     return requester
 
 
 async def reject_request(tx: Tx, actor: Actor, requester_id: int | None) -> Account:
     requester, row = await _request(tx, actor, requester_id)
     await tx.session.delete(row)
-    record(
-        tx,
-        "account:follow_request:reject",
-        actor,
-        target_type="account",
-        target_id=requester.id,
-        target_account_id=requester.id,
-    )
+    _record(tx, "account:follow_request:reject", actor, requester)
     return requester
 
 
@@ -274,31 +252,10 @@ async def block(tx: Tx, actor: Actor, target_id: int | None) -> Account:
     await tx.session.flush()
     await _drop_follow(tx, me, target.id)
     await _drop_follow(tx, target.id, me)
-    await tx.session.execute(
-        delete(FollowRequest).where(
-            or_(
-                and_(FollowRequest.account_id == me, FollowRequest.target_account_id == target.id),
-                and_(FollowRequest.account_id == target.id, FollowRequest.target_account_id == me),
-            )
-        )
-    )
-    await tx.session.execute(
-        delete(AccountPin).where(
-            or_(
-                and_(AccountPin.account_id == me, AccountPin.target_account_id == target.id),
-                and_(AccountPin.account_id == target.id, AccountPin.target_account_id == me),
-            )
-        )
-    )
+    await tx.session.execute(delete(FollowRequest).where(_between(FollowRequest, me, target.id)))
+    await tx.session.execute(delete(AccountPin).where(_between(AccountPin, me, target.id)))
     await on_unfollow(tx, me, target.id)
-    record(
-        tx,
-        "account:block:create",
-        actor,
-        target_type="account",
-        target_id=target.id,
-        target_account_id=target.id,
-    )
+    _record(tx, "account:block:create", actor, target)
     return target
 
 
@@ -310,14 +267,7 @@ async def unblock(tx: Tx, actor: Actor, target_id: int | None) -> Account:
         )
     )
     if result.rowcount:  # type: ignore[attr-defined]
-        record(
-            tx,
-            "account:block:delete",
-            actor,
-            target_type="account",
-            target_id=target.id,
-            target_account_id=target.id,
-        )
+        _record(tx, "account:block:delete", actor, target)
     return target
 
 
@@ -365,14 +315,7 @@ async def unmute(tx: Tx, actor: Actor, target_id: int | None) -> Account:
         delete(Mute).where(Mute.account_id == actor.account_id, Mute.target_account_id == target.id)
     )
     if result.rowcount:  # type: ignore[attr-defined]
-        record(
-            tx,
-            "account:mute:delete",
-            actor,
-            target_type="account",
-            target_id=target.id,
-            target_account_id=target.id,
-        )
+        _record(tx, "account:mute:delete", actor, target)
     return target
 
 
