@@ -17,7 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from porina.storage.base import Base, Json, Snowflake, id_column
+from porina.storage.base import Base, Json, Snowflake, id_column, row_version
 
 
 class Account(Base):
@@ -64,6 +64,7 @@ class Account(Base):
     public_key_pem: Mapped[str | None] = mapped_column(Text, default=None)
     private_key_pem: Mapped[str | None] = mapped_column(Text, default=None)
     fetched_at: Mapped[datetime | None] = mapped_column(default=None)
+    version: Mapped[int] = row_version()
 
     __table_args__ = (
         Index(

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from porina.storage.base import Base, Json, Snowflake, id_column
+from porina.storage.base import Base, Json, Snowflake, id_column, row_version
 
 VISIBILITIES = ("public", "unlisted", "private", "direct")
 
@@ -59,6 +59,7 @@ class Status(Base):
     tags: Mapped[list[str]] = mapped_column(Json, default=list)
     emojis: Mapped[list[dict[str, Any]]] = mapped_column(Json, default=list)
     card: Mapped[dict[str, Any] | None] = mapped_column(Json, default=None)
+    version: Mapped[int] = row_version()
 
     __table_args__ = (
         Index("ix_statuses_account_id_id", "account_id", "id"),
@@ -160,6 +161,7 @@ class Poll(Base):
     expires_at: Mapped[datetime | None] = mapped_column(default=None)
     closed_at: Mapped[datetime | None] = mapped_column(default=None)
     created_at: Mapped[datetime]
+    version: Mapped[int] = row_version()
 
     __table_args__ = (UniqueConstraint("status_id"),)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, MetaData, TypeDecorator
+from sqlalchemy import JSON, BigInteger, DateTime, MetaData, TypeDecorator, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, mapped_column
@@ -46,6 +46,13 @@ Snowflake = BigInteger
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
     type_annotation_map = {datetime: UTCDateTime(), int: BigInteger, dict[str, Any]: Json}
+
+
+def row_version() -> Any:
+    """``version``: bumped by a database trigger on every update of the row (migration 0004),
+    so caches keyed by ``(id, version)`` can never serve a stale rendering. Code never sets it;
+    an object already loaded keeps the version it was read with."""
+    return mapped_column(BigInteger, default=0, server_default=text("0"))
 
 
 def id_column() -> Any:
