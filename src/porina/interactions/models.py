@@ -121,6 +121,8 @@ class Filter(Base):
     expires_at: Mapped[datetime | None] = mapped_column(default=None)
     created_at: Mapped[datetime]
 
+    __table_args__ = (Index("ix_filters_account_id", "account_id"),)
+
 
 class FilterKeyword(Base):
     __tablename__ = "filter_keywords"
@@ -129,12 +131,16 @@ class FilterKeyword(Base):
     keyword: Mapped[str] = mapped_column(String(255))
     whole_word: Mapped[bool] = mapped_column(Boolean, default=True)
 
+    __table_args__ = (Index("ix_filter_keywords_filter_id", "filter_id"),)
+
 
 class FilterStatus(Base):
     __tablename__ = "filter_statuses"
     id: Mapped[int] = id_column()
     filter_id: Mapped[int] = mapped_column(ForeignKey("filters.id", ondelete="CASCADE"))
     status_id: Mapped[int] = mapped_column(ForeignKey("statuses.id", ondelete="CASCADE"))
+
+    __table_args__ = (Index("ix_filter_statuses_filter_id", "filter_id"),)
 
 
 class Report(Base):
