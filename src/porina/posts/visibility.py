@@ -15,8 +15,18 @@ same table, and the property tests check them against an independent model.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import BindParameter, ColumnElement, and_, exists, or_, select
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    CompoundSelect,
+    and_,
+    exists,
+    or_,
+    select,
+    union,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -30,21 +40,31 @@ Viewer = int | BindParameter[int]
 """An account id, or a bound parameter standing for one in a prebuilt statement."""
 
 
-def blocked_either_way(
-    viewer_id: Viewer, author_col: ColumnElement[int] | InstrumentedAttribute[int]
-) -> ColumnElement[bool]:
-    return exists().where(
-        or_(
-            and_(Block.account_id == author_col, Block.target_account_id == viewer_id),
-            and_(Block.account_id == viewer_id, Block.target_account_id == author_col),
-        )
+def blocks_of(viewer_id: Viewer) -> CompoundSelect[Any]:
+    """Accounts ``viewer_id`` blocks or is blocked by. Used as ``author IN (...)``, which the
+    database evaluates once per statement, not once per row."""
+    return union(
+        select(Block.target_account_id).where(Block.account_id == viewer_id),
+        select(Block.account_id).where(Block.target_account_id == viewer_id),
     )
 
 
-def visible_clause(status: type[Status], viewer_id: Viewer | None) -> ColumnElement[bool]:
-    """SQL condition: ``status`` (the model or an alias of it) is visible to ``viewer_id``."""
+def blocked_either_way(
+    viewer_id: Viewer, author_col: ColumnElement[int] | InstrumentedAttribute[int]
+) -> ColumnElement[bool]:
+    return author_col.in_(blocks_of(viewer_id))
+
+
+def visible_clause(
+    status: type[Status], viewer_id: Viewer | None, *, author: type[Account] | None = None
+) -> ColumnElement[bool]:
+    """SQL condition: ``status`` (the model or an alias of it) is visible to ``viewer_id``.
+    ``author``: an alias of the status's author already joined, saving a lookup per row."""
     s = status
-    author_ok = ~exists().where(Account.id == s.account_id, Account.suspended_at.is_not(None))
+    if author is not None:
+        author_ok: ColumnElement[bool] = author.suspended_at.is_(None)
+    else:
+        author_ok = ~exists().where(Account.id == s.account_id, Account.suspended_at.is_not(None))
     alive = and_(s.deleted_at.is_(None), author_ok)
     if viewer_id is None:
         return and_(alive, s.visibility.in_(PUBLIC))
