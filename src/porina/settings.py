@@ -87,6 +87,8 @@ class Settings:
     """Longest status text in characters."""
     home_feed_size: int = 800
     """Entries kept per home feed."""
+    status_cache_size: int = 5000
+    """Rendered statuses (and as many accounts) each serving process keeps in memory."""
     log_level: str = "INFO"
     """Python logging level."""
     extra: Mapping[str, str] = field(default_factory=dict)
@@ -184,3 +186,5 @@ def _check(settings: Settings) -> None:
         raise SettingsError("PORINA_BASE_URL must start with http:// or https://")
     if settings.workers < 1:
         raise SettingsError("PORINA_WORKERS must be at least 1")
+    if settings.status_cache_size < 1:
+        raise SettingsError("PORINA_STATUS_CACHE_SIZE must be at least 1")

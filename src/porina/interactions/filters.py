@@ -129,21 +129,29 @@ def active_clause(account_id: int) -> Any:
     )
 
 
-async def load_active(session: AsyncSession, filter_ids: Iterable[int]) -> list[ActiveFilter]:
-    """The given filters with keywords and statuses, in one query."""
-    ids = sorted(set(filter_ids))
-    if not ids:
-        return []
+async def _load(session: AsyncSession, condition: Any) -> list[ActiveFilter]:
+    """Filters matching ``condition`` with their keywords and statuses, in one query."""
     rows = (
         await session.execute(
             select(Filter, FilterKeyword, FilterStatus)
             .outerjoin(FilterKeyword, FilterKeyword.filter_id == Filter.id)
             .outerjoin(FilterStatus, FilterStatus.filter_id == Filter.id)
-            .where(Filter.id.in_(ids))
+            .where(condition)
             .order_by(Filter.id)
         )
     ).all()
     return _assemble(rows)
+
+
+async def load_active(session: AsyncSession, filter_ids: Iterable[int]) -> list[ActiveFilter]:
+    """The given filters with keywords and statuses, in one query."""
+    ids = sorted(set(filter_ids))
+    return await _load(session, Filter.id.in_(ids)) if ids else []
+
+
+async def load_active_of(session: AsyncSession, account_id: int) -> list[ActiveFilter]:
+    """A person's filters in force now, with keywords and statuses, in one query."""
+    return await _load(session, active_clause(account_id))
 
 
 def _assemble(rows: Sequence[Any]) -> list[ActiveFilter]:
@@ -170,16 +178,7 @@ def _assemble(rows: Sequence[Any]) -> list[ActiveFilter]:
 
 async def filters_of(session: AsyncSession, account_id: int) -> list[ActiveFilter]:
     """All of a person's filters (expired ones too), as the management API lists them."""
-    rows = (
-        await session.execute(
-            select(Filter, FilterKeyword, FilterStatus)
-            .outerjoin(FilterKeyword, FilterKeyword.filter_id == Filter.id)
-            .outerjoin(FilterStatus, FilterStatus.filter_id == Filter.id)
-            .where(Filter.account_id == account_id)
-            .order_by(Filter.id)
-        )
-    ).all()
-    return _assemble(rows)
+    return await _load(session, Filter.account_id == account_id)
 
 
 async def one(session: AsyncSession, account_id: int, filter_id: int) -> ActiveFilter:

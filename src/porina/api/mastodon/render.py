@@ -82,6 +82,11 @@ class Renderer:
         )
 
     def poll(self, poll: Poll, state: ViewerState | None, viewer_id: int | None) -> e.Poll:
+        own = state.votes.get(poll.id, []) if state is not None else None
+        return self.poll_for(poll, viewer_id, own)
+
+    def poll_for(self, poll: Poll, viewer_id: int | None, own_votes: list[int] | None) -> e.Poll:
+        """``poll`` as ``viewer_id`` sees it now; ``own_votes`` None leaves ``voted`` out."""
         moment = now()
         expired = poll.closed_at is not None or (
             poll.expires_at is not None and poll.expires_at <= moment
@@ -104,10 +109,9 @@ class Renderer:
             ],
             emojis=[],
         )
-        if viewer_id is not None and state is not None:
-            own = sorted(state.votes.get(poll.id, []))
-            entity.voted = bool(own) or viewer_id == poll.account_id
-            entity.own_votes = own
+        if viewer_id is not None and own_votes is not None:
+            entity.voted = bool(own_votes) or viewer_id == poll.account_id
+            entity.own_votes = sorted(own_votes)
         return entity
 
     def filter(self, active: ActiveFilter) -> e.Filter:

@@ -6,24 +6,11 @@ for what the viewer did to them; the home timeline joins the feed rows into that
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 from typing import Any
 
 from litestar import Request, Response, get
-from sqlalchemy import (
-    BigInteger,
-    BindParameter,
-    ColumnElement,
-    Integer,
-    Select,
-    and_,
-    bindparam,
-    exists,
-    func,
-    or_,
-    select,
-)
+from sqlalchemy import ColumnElement, Select, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from porina.accounts.models import Follow
@@ -32,27 +19,22 @@ from porina.api.mastodon import entities as e
 from porina.api.mastodon.pagination import Page, link_header
 from porina.api.mastodon.params import Params
 from porina.api.mastodon.render import Renderer
-from porina.core.clock import now
+from porina.api.mastodon.status_cache import Viewing, status_cache
 from porina.core.errors import NotFound
 from porina.core.ids import parse_id
-from porina.interactions.filters import FilterContext, apply_filters
+from porina.interactions.filters import (
+    ActiveFilter,
+    FilterContext,
+    apply_filters,
+    load_active_of,
+)
 from porina.interactions.models import List, ListAccount
 from porina.posts.models import MediaAttachment, Mention, StatusTag, Tag
-from porina.posts.queries import (
-    VIEWER,
-    A,
-    Bundle,
-    S,
-    bundle_select,
-    to_bundle,
-    viewer_state,
-    viewer_template,
-)
+from porina.posts.queries import A, Bundle, S, bundle_select, to_bundle, viewer_state
 from porina.services import Services
-from porina.storage.base import UTCDateTime
 from porina.timelines import actions
-from porina.timelines.feeds_db import DatabaseFeedStore
-from porina.timelines.models import HomeFeedEntry as H
+from porina.timelines import home as home_rows
+from porina.timelines.page import PageRow
 from porina.timelines.queries import not_muted
 
 StatusList = Response[list[e.Status]]
@@ -111,70 +93,48 @@ def not_reply_to_others() -> ColumnElement[bool]:
     return or_(S.in_reply_to_id.is_(None), S.in_reply_to_account_id == S.account_id)
 
 
-MOMENT = bindparam("porina_moment", type_=UTCDateTime())
-BELOW = bindparam("porina_below", type_=BigInteger)
-ABOVE = bindparam("porina_above", type_=BigInteger)
-LIMIT = bindparam("porina_limit", type_=Integer)
-IDS: BindParameter[int] = bindparam("porina_ids", expanding=True)
-NO_BOUND = 2**63 - 1
-
-
-@functools.cache
-def _home_statement(*, ascending: bool) -> Any:
-    """The home page on the database feed store, built once: every value is a bound
-    parameter. It pages and orders on ``home_feed.status_id`` (equal to ``S.id``), so the
-    database walks the feed's primary key ``(account_id, status_id)`` newest first and stops
-    after ``limit`` visible rows, instead of joining the whole feed and sorting it."""
-    feed = and_(H.account_id == VIEWER, H.status_id == S.id)
-    query = viewer_template().join(H, feed).where(not_muted(VIEWER, MOMENT))
-    query = query.where(H.status_id < BELOW, H.status_id > ABOVE)
-    order = H.status_id.asc() if ascending else H.status_id.desc()
-    return query.order_by(order).limit(LIMIT)
-
-
-@functools.cache
-def _ids_statement() -> Any:
-    """The statuses of a page of feed ids (another feed store), built once."""
-    query = viewer_template().where(S.id.in_(IDS)).where(not_muted(VIEWER, MOMENT))
-    return query.order_by(S.id.desc())
-
-
 @get("/api/v1/timelines/home")
-async def home(request: Request[Any, Any, Any]) -> StatusList:
+async def home(request: Request[Any, Any, Any]) -> Response[Any]:
     viewer = await auth.require(request, "read:statuses")
     vid = viewer.require_account()
     page = Page.of(await Params.of(request))
     svc = auth.services_of(request)
-    response = await _home_page(request, svc, vid, page)
+    window = home_rows.Window(page.max_id, page.since_id, page.min_id, page.limit)
+    rows, any_entry = await home_rows.rows(svc, vid, window)
     fresh = page.max_id is None and page.since_id is None and page.min_id is None
-    if fresh and not response.content and await actions.rebuild_home(svc, vid):
-        response = await _home_page(request, svc, vid, page)
-    return response
+    if fresh and not any_entry and await actions.rebuild_home(svc, vid):
+        rows, _ = await home_rows.rows(svc, vid, window)
+    body = await render_rows(request, svc, vid, rows, context="home")
+    return Response(body, headers=link_header(request, [row.id for row in rows], page))
 
 
-async def _home_page(
-    request: Request[Any, Any, Any], svc: Services, vid: int, page: Page
-) -> StatusList:
-    params: dict[str, Any] = {"porina_viewer": vid, "porina_moment": now()}
-    statement: Any = None
-    upwards = False
-    if isinstance(svc.feeds, DatabaseFeedStore):
-        below = page.max_id if page.max_id is not None else NO_BOUND
-        above = max(page.min_id or 0, page.since_id or 0)
-        params.update(porina_below=below, porina_above=above, porina_limit=page.limit)
-        statement = _home_statement(ascending=page.ascending)
-        upwards = page.ascending
-    else:  # another feed store: ids first, then the statuses
-        ids = await svc.feeds.page(
-            vid, max_id=page.max_id, since_id=page.since_id, min_id=page.min_id, limit=page.limit
-        )
-        params["porina_ids"] = ids
-        statement = _ids_statement() if ids else None  # newest first already
-    async with svc.db.read() as session:
-        rows = [] if statement is None else (await session.execute(statement, params)).all()
-        items = [to_bundle(row) for row in (reversed(rows) if upwards else rows)]
-        ids = [b.entry.status.id for b in items]
-        return await render_items(request, session, vid, items, ids=ids, page=page, context="home")
+async def render_rows(
+    request: Request[Any, Any, Any],
+    svc: Services,
+    viewer_id: int,
+    rows: Sequence[PageRow],
+    *,
+    context: FilterContext,
+) -> list[e.Status]:
+    """``rows`` (from ``timelines/page.py``) rendered for the viewer through the process's
+    status cache: no query when every rendering is cached, one for those that are not, one
+    more for the viewer's filters when they have any."""
+    cache = status_cache(renderer_of(request), svc.extras, svc.settings.status_cache_size)
+    found = [cache.find(row) for row in rows]
+    filters: list[ActiveFilter] = []
+    has_filters = any(row.has_filters for row in rows)
+    if has_filters or None in found:
+        async with svc.db.read() as session:
+            found = await cache.fill(session, viewer_id, rows)
+            if has_filters:
+                filters = await load_active_of(session, viewer_id)
+    viewing = Viewing(viewer_id, filters)
+    shown = [
+        cache.personal(hit, row, viewing)
+        for row, hit in zip(rows, found, strict=True)
+        if hit is not None
+    ]
+    return apply_filters(shown, context) if filters else shown
 
 
 def public_filters(params: Params) -> list[ColumnElement[bool]]:

@@ -1,0 +1,194 @@
+"""Rendered statuses and accounts, cached per process and keyed by row versions.
+
+A page read through ``timelines/page.py`` names, for every status it shows, the version of
+each row the rendering depends on (the status, its author, its poll; the same for a
+reblogged status). The database bumps a row's version on every update (migration 0004), so
+an entry whose versions match is exactly what rendering the rows again would give; one whose
+versions differ is rendered again from a fresh read. Nothing is ever invalidated by hand and
+no process can serve another's stale entry.
+
+What depends on the viewer is never cached: favourited, reblogged, bookmarked, muted,
+pinned and filter results come with the page's own query, and a poll is rendered per request
+from its cached row (whether it has expired, and whose votes show, change with time and
+viewer).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import islice
+from typing import TypeVar
+
+import msgspec
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from porina.api.mastodon import entities as e
+from porina.api.mastodon.render import Renderer
+from porina.interactions.filters import ActiveFilter
+from porina.posts.models import Poll, Status
+from porina.posts.queries import Bundle, StatusRow, bundles_by_id
+from porina.timelines.page import PageRow
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class Bounded(dict[K, V]):
+    """A dict that forgets its oldest entries (by insertion) once it holds more than
+    ``size``; a stale entry is replaced, which makes it the newest."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__()
+        self.size = size
+
+    def put(self, key: K, value: V) -> None:
+        self.pop(key, None)
+        self[key] = value
+        if len(self) > self.size:
+            for old in list(islice(self, max(1, self.size // 10))):
+                del self[old]
+
+
+@dataclass(frozen=True, slots=True)
+class Cached:
+    """One status as rendered for nobody in particular, with the rows it came from."""
+
+    version: int
+    poll_version: int | None
+    entity: e.Status
+    status: Status
+    poll: Poll | None
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """What one page row shows, every part at the versions the row names."""
+
+    status: Cached
+    account: e.Account
+    reblog: Cached | None = None
+    reblog_account: e.Account | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Viewing:
+    """Who is looking, and their active filters (loaded only when they have any)."""
+
+    account_id: int
+    filters: Sequence[ActiveFilter] = ()
+
+
+class StatusCache:
+    def __init__(self, renderer: Renderer, size: int) -> None:
+        self.renderer = renderer
+        self.statuses: Bounded[int, Cached] = Bounded(size)
+        self.accounts: Bounded[int, tuple[int, e.Account]] = Bounded(size)
+        self.misses = 0
+
+    def _status(self, status_id: int, version: int, poll_version: int | None) -> Cached | None:
+        found = self.statuses.get(status_id)
+        if found is None or found.version != version or found.poll_version != poll_version:
+            return None
+        return found
+
+    def _account(self, account_id: int | None, version: int | None) -> e.Account | None:
+        found = self.accounts.get(account_id) if account_id is not None else None
+        return found[1] if found is not None and found[0] == version else None
+
+    def find(self, row: PageRow) -> Found | None:
+        """Everything ``row`` shows, if all of it is cached at the row's versions."""
+        status = self._status(row.id, row.version, row.poll_version)
+        account = self._account(row.account_id, row.account_version)
+        if status is None or account is None:
+            return None
+        if row.reblog_of_id is None:
+            return Found(status, account)
+        assert row.reblog_version is not None
+        reblog = self._status(row.reblog_of_id, row.reblog_version, row.reblog_poll_version)
+        reblog_account = self._account(row.reblog_account_id, row.reblog_account_version)
+        if reblog is None or reblog_account is None:
+            return None
+        return Found(status, account, reblog, reblog_account)
+
+    async def fill(
+        self, session: AsyncSession, viewer_id: int, rows: Sequence[PageRow]
+    ) -> list[Found | None]:
+        """Render and keep what ``rows`` need, reading the rows (one query) only for those
+        not cached at their versions. A status deleted meanwhile comes back as None."""
+        found = [self.find(row) for row in rows]
+        missing = [row.id for row, hit in zip(rows, found, strict=True) if hit is None]
+        if not missing:
+            return found
+        self.misses += len(missing)
+        fresh = {
+            b.entry.status.id: self._keep(b)
+            for b in await bundles_by_id(session, viewer_id, missing)
+        }
+        return [
+            hit if hit is not None else fresh.get(row.id)
+            for row, hit in zip(rows, found, strict=True)
+        ]
+
+    def _keep(self, bundle: Bundle) -> Found:
+        if bundle.reblog is None:
+            return Found(*self._keep_row(bundle.entry, None))
+        reblog, reblog_account = self._keep_row(bundle.reblog, None)
+        status, account = self._keep_row(bundle.entry, reblog.entity)
+        return Found(status, account, reblog, reblog_account)
+
+    def _keep_row(self, row: StatusRow, reblog: e.Status | None) -> tuple[Cached, e.Account]:
+        account = self.renderer.account(row.account)
+        self.accounts.put(row.account.id, (row.account.version, account))
+        entity = self.renderer.status_row(row, None, None, reblog=reblog)
+        poll_version = row.poll.version if row.poll is not None else None
+        cached = Cached(row.status.version, poll_version, entity, row.status, row.poll)
+        self.statuses.put(row.status.id, cached)
+        return cached, account
+
+    def personal(self, found: Found, row: PageRow, viewing: Viewing) -> e.Status:
+        """The status of ``row`` as the viewer sees it."""
+        inner = None
+        if found.reblog is not None and found.reblog_account is not None:
+            inner = self._personal(found.reblog, found.reblog_account, row, viewing, inner=True)
+        return self._personal(found.status, found.account, row, viewing, reblog=inner)
+
+    def _personal(
+        self,
+        cached: Cached,
+        account: e.Account,
+        row: PageRow,
+        viewing: Viewing,
+        *,
+        reblog: e.Status | None = None,
+        inner: bool = False,
+    ) -> e.Status:
+        mine = cached.status.account_id == viewing.account_id
+        pinned = row.reblog_pinned if inner else row.pinned
+        poll = None
+        if cached.poll is not None:
+            votes = [int(v) for v in row.own_votes.split(",")] if row.own_votes else []
+            poll = self.renderer.poll_for(cached.poll, viewing.account_id, votes)
+        return msgspec.structs.replace(
+            cached.entity,
+            account=account,
+            reblog=reblog,
+            poll=poll,
+            favourited=bool(row.favourited),
+            reblogged=bool(row.reblogged),
+            bookmarked=bool(row.bookmarked),
+            muted=bool(row.reblog_muted if inner else row.muted),
+            pinned=bool(pinned) if mine else msgspec.UNSET,
+            filtered=self.renderer.filter_results(viewing.filters, cached.status)
+            if viewing.filters
+            else [],
+        )
+
+
+def status_cache(renderer: Renderer, holder: dict[str, object], size: int) -> StatusCache:
+    """The process's cache, kept in ``holder`` (``Services.extras``)."""
+    found = holder.get("status_cache")
+    if not isinstance(found, StatusCache):
+        found = StatusCache(renderer, size)
+        holder["status_cache"] = found
+    return found

@@ -1,0 +1,168 @@
+"""A page of statuses as the hot paths read it: one narrow row per candidate status.
+
+Each row says whether the viewer may see the status (``visible``: the rule of
+``posts/visibility.py`` plus the read-time mute and block filter, decided in SQL), the
+versions of every row its rendering depends on (the status, its author, its poll; the same
+for a reblogged status), and what the viewer did to it (favourited, reblogged, bookmarked,
+muted thread, pinned, poll votes). Rendered statuses come from a cache keyed by those
+versions (``api/mastodon/status_cache.py``), so a page is this one query when the cache is
+warm.
+
+Candidates come from a source: a subquery of status ids (the database home feed, fetched a
+little beyond the page so a few hidden entries still leave a full page), or up to ``SLOTS``
+ids bound one parameter each (ids from another feed store). Statements are built once with
+the viewer and every other value as bound parameters, and run through ``FastReader``.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any, NamedTuple
+
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Select,
+    String,
+    and_,
+    bindparam,
+    cast,
+    exists,
+    func,
+    or_,
+    select,
+)
+from sqlalchemy.orm import aliased
+
+from porina.interactions.models import Bookmark, Favourite, Filter, StatusMute
+from porina.posts.models import Poll, PollVote, Status, StatusPin
+from porina.posts.queries import RA, VIEWER, A, R, S
+from porina.posts.visibility import visible_clause
+from porina.storage.base import UTCDateTime
+from porina.storage.fastread import Prebuilt
+from porina.timelines.queries import not_muted
+
+MOMENT = bindparam("porina_moment", type_=UTCDateTime())
+SLOTS = 64
+"""How many ids an id-list statement takes; unused slots are bound to 0 (no status has it)."""
+
+P = aliased(Poll, name="p")
+RP = aliased(Poll, name="rp")
+OWN = aliased(Status, name="own")
+
+
+class PageRow(NamedTuple):
+    id: int
+    version: int
+    account_id: int
+    account_version: int
+    poll_version: int | None
+    reblog_of_id: int | None
+    reblog_version: int | None
+    reblog_account_id: int | None
+    reblog_account_version: int | None
+    reblog_poll_version: int | None
+    visible: bool
+    favourited: bool
+    reblogged: bool
+    bookmarked: bool
+    muted: bool
+    reblog_muted: bool
+    pinned: bool
+    reblog_pinned: bool
+    own_votes: str | None
+    has_filters: bool
+
+
+def _mine(column: Any) -> ColumnElement[bool]:
+    mine: ColumnElement[bool] = column == VIEWER
+    return mine
+
+
+def _thread_muted(status: Any) -> ColumnElement[bool]:
+    thread = func.coalesce(status.thread_id, status.id)
+    muted: ColumnElement[bool] = exists().where(
+        _mine(StatusMute.account_id), StatusMute.thread_id == thread
+    )
+    return muted
+
+
+def _pinned(status: Any) -> ColumnElement[bool]:
+    pin = exists().where(_mine(StatusPin.account_id), StatusPin.status_id == status.id)
+    return and_(_mine(status.account_id), pin)
+
+
+def _columns() -> list[Any]:
+    target = func.coalesce(S.reblog_of_id, S.id)
+    votes = (
+        select(func.aggregate_strings(cast(PollVote.choice, String), ","))
+        .where(_mine(PollVote.account_id), PollVote.poll_id == func.coalesce(RP.id, P.id))
+        .scalar_subquery()
+    )
+    filters = exists().where(
+        _mine(Filter.account_id), or_(Filter.expires_at.is_(None), Filter.expires_at > MOMENT)
+    )
+    visible = and_(
+        visible_clause(S, VIEWER, author=A),
+        or_(S.reblog_of_id.is_(None), visible_clause(R, VIEWER, author=RA)),
+        not_muted(VIEWER, MOMENT),
+    )
+    return [
+        S.id,
+        S.version,
+        S.account_id,
+        A.version,
+        P.version,
+        S.reblog_of_id,
+        R.version,
+        R.account_id,
+        RA.version,
+        RP.version,
+        visible,
+        exists().where(_mine(Favourite.account_id), Favourite.status_id == target),
+        exists().where(_mine(OWN.account_id), OWN.reblog_of_id == target, OWN.deleted_at.is_(None)),
+        exists().where(_mine(Bookmark.account_id), Bookmark.status_id == target),
+        _thread_muted(S),
+        _thread_muted(R),
+        _pinned(S),
+        _pinned(R),
+        votes,
+        filters,
+    ]
+
+
+def _base() -> Select[Any]:
+    return (
+        select(*_columns())
+        .join(A, A.id == S.account_id)
+        .outerjoin(P, P.status_id == S.id)
+        .outerjoin(R, R.id == S.reblog_of_id)
+        .outerjoin(RA, RA.id == R.account_id)
+        .outerjoin(RP, RP.status_id == R.id)
+    )
+
+
+@functools.cache
+def from_ids() -> Prebuilt:
+    """Rows for up to ``SLOTS`` given ids (parameters ``porina_id_0`` ...), newest first."""
+    slots = [bindparam(f"porina_id_{n}", type_=BigInteger) for n in range(SLOTS)]
+    return Prebuilt(_base().where(S.id.in_(slots)).order_by(S.id.desc()))
+
+
+def ids_params(ids: list[int]) -> dict[str, int]:
+    if len(ids) > SLOTS:
+        raise ValueError(f"at most {SLOTS} ids per statement")
+    padded = [*ids, *([0] * (SLOTS - len(ids)))]
+    return {f"porina_id_{n}": value for n, value in enumerate(padded)}
+
+
+def from_candidates(candidates: Any, *, ascending: bool) -> Prebuilt:
+    """Rows for the ids of ``candidates`` (a subquery with a ``status_id`` column, already
+    limited), in the candidates' order."""
+    column = candidates.c.status_id
+    query = _base().join(candidates, column == S.id)
+    return Prebuilt(query.order_by(column.asc() if ascending else column.desc()))
+
+
+def rows(raw: list[tuple[Any, ...]]) -> list[PageRow]:
+    return [PageRow._make(row) for row in raw]
