@@ -43,16 +43,21 @@ Row = tuple[Any, ...]
 
 @dataclass(frozen=True, slots=True)
 class Compiled:
+    """The SQL text, and how to make its positional arguments from named parameters: each
+    distinct name is converted once (a name can fill several slots)."""
+
     sql: str
-    slots: tuple[tuple[str, Callable[[Any], Any] | None], ...]
+    names: tuple[str, ...]
+    processors: tuple[Callable[[Any], Any] | None, ...]
+    positions: tuple[int, ...]
     fixed: Mapping[str, Any]
 
     def arguments(self, params: Mapping[str, Any]) -> list[Any]:
-        out: list[Any] = []
-        for name, process in self.slots:
+        values = []
+        for name, process in zip(self.names, self.processors, strict=True):
             value = params[name] if name in params else self.fixed[name]
-            out.append(process(value) if process is not None else value)
-        return out
+            values.append(value if process is None else process(value))
+        return [values[i] for i in self.positions]
 
 
 class Prebuilt:
@@ -76,13 +81,14 @@ def _compile(statement: ClauseElement, dialect: Dialect) -> Compiled:
     given = {name: bind for bind, name in compiled.bind_names.items() if bind.required}
     # expands fixed IN lists into one placeholder each; the given names stay placeholders
     expanded = compiled.construct_expanded_state({name: None for name in given})
-    names: Sequence[str] = expanded.positiontup or ()
-    fixed = {n: v for n, v in expanded.parameters.items() if n not in given}
-    slots = tuple(
-        (name, given[name].type.bind_processor(dialect) if name in given else None)
-        for name in names
+    order: Sequence[str] = expanded.positiontup or ()
+    names = tuple(dict.fromkeys(order))
+    processors = tuple(
+        given[name].type.bind_processor(dialect) if name in given else None for name in names
     )
-    return Compiled(str(expanded.statement), slots, fixed)
+    fixed = {n: v for n, v in expanded.parameters.items() if n not in given}
+    positions = tuple(names.index(name) for name in order)
+    return Compiled(str(expanded.statement), names, processors, positions, fixed)
 
 
 class FastReader:

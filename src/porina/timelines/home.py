@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     from porina.services import Services
 
 ROUNDS = 4
+SLACK = 4
+"""Candidates read beyond the page, so a few hidden entries do not cost a second round."""
 NO_BOUND = 2**63 - 1
 BELOW = bindparam("porina_below", type_=BigInteger)
 ABOVE = bindparam("porina_above", type_=BigInteger)
@@ -64,7 +66,7 @@ async def rows(svc: Services, viewer_id: int, window: Window) -> tuple[list[page
     in the window at all (an empty feed may need rebuilding)."""
     below = window.max_id if window.max_id is not None else NO_BOUND
     above = max(window.min_id or 0, window.since_id or 0)
-    fetch = min(window.limit + window.limit // 2 + 2, page.SLOTS)
+    fetch = min(window.limit + SLACK, page.SLOTS)
     shown: list[page.PageRow] = []
     any_entry = False
     for _ in range(ROUNDS):
