@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from litestar.connection import ASGIConnection
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from porina.accounts import scopes as scope_rules
 from porina.accounts.models import Account, OAuthToken, User
@@ -15,6 +15,7 @@ from porina.accounts.tokens import digest as token_hash
 from porina.core.actor import Actor
 from porina.core.errors import Forbidden, Unauthorized
 from porina.services import Services
+from porina.storage.fastread import Prebuilt
 
 CACHE_SECONDS = 10.0
 
@@ -73,37 +74,42 @@ def forget_token(hashed: str) -> None:
     _cache.pop(hashed, None)
 
 
+_TOKEN = Prebuilt(
+    select(
+        OAuthToken.id,
+        OAuthToken.account_id,
+        OAuthToken.user_id,
+        OAuthToken.app_id,
+        OAuthToken.scopes,
+        User.role,
+        User.locale,
+        User.disabled,
+        User.account_id,
+        Account.suspended_at.is_not(None),
+    )
+    .outerjoin(User, User.id == OAuthToken.user_id)
+    .outerjoin(Account, Account.id == User.account_id)
+    .where(OAuthToken.token_hash == bindparam("hashed"), OAuthToken.revoked_at.is_(None))
+)
+
+
 async def load_viewer(svc: Services, token: str) -> Viewer | None:
+    """Who holds ``token``, cached for ``CACHE_SECONDS``; one indexed read on a miss."""
     hashed = token_hash(token)
     hit = _cache.get(hashed)
     if hit is not None and hit[0] > time.monotonic():
         return hit[1]
-    async with svc.db.read() as session:
-        row = (
-            await session.execute(
-                select(
-                    OAuthToken,
-                    User.role,
-                    User.locale,
-                    User.disabled,
-                    User.account_id,
-                    Account.suspended_at,
-                )
-                .outerjoin(User, User.id == OAuthToken.user_id)
-                .outerjoin(Account, Account.id == User.account_id)
-                .where(OAuthToken.token_hash == hashed, OAuthToken.revoked_at.is_(None))
-            )
-        ).first()
+    rows = await svc.db.fast.fetch(_TOKEN, {"hashed": hashed})
     viewer: Viewer | None = None
-    if row is not None:
-        tok, role, locale, disabled, own_account, suspended = row
-        if not disabled and suspended is None:
+    if rows:
+        tid, acting, user_id, app_id, scopes, role, locale, disabled, own, suspended = rows[0]
+        if not disabled and not suspended:
             viewer = Viewer(
-                token_id=tok.id,
-                account_id=tok.account_id or own_account,
-                user_id=tok.user_id,
-                app_id=tok.app_id,
-                scopes=frozenset(tok.scopes.split()),
+                token_id=tid,
+                account_id=acting or own,
+                user_id=user_id,
+                app_id=app_id,
+                scopes=frozenset(scopes.split()),
                 role=role or "user",
                 locale=locale or "en",
             )
