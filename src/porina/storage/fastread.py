@@ -40,6 +40,10 @@ if TYPE_CHECKING:
 
 Row = tuple[Any, ...]
 
+GENERIC_PLANS = {"plan_cache_mode": "force_generic_plan"}
+"""Planning a page statement takes PostgreSQL 5-8 ms and running it under 1 ms, so each
+connection keeps one generic plan per prepared statement instead of planning every call."""
+
 
 @dataclass(frozen=True, slots=True)
 class Compiled:
@@ -128,7 +132,7 @@ class FastReader:
 
     async def _fetch_pg(self, sql: str, arguments: list[Any]) -> list[Row]:
         if not self.db.pooled:  # one connection per call (tests run several event loops)
-            connection = await asyncpg.connect(self._dsn())
+            connection = await asyncpg.connect(self._dsn(), server_settings=GENERIC_PLANS)
             try:
                 return [tuple(r) for r in await connection.fetch(sql, *arguments)]
             finally:
@@ -140,7 +144,9 @@ class FastReader:
         loop = asyncio.get_running_loop()
         pool = self._pools.get(loop)
         if pool is None:
-            pool = await asyncpg.create_pool(self._dsn(), min_size=1, max_size=10)
+            pool = await asyncpg.create_pool(
+                self._dsn(), min_size=1, max_size=10, server_settings=GENERIC_PLANS
+            )
             self._pools[loop] = pool
         return pool
 
