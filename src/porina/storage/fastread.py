@@ -95,6 +95,12 @@ def _compile(statement: ClauseElement, dialect: Dialect) -> Compiled:
     return Compiled(str(expanded.statement), names, processors, positions, fixed)
 
 
+async def _unchanged(connection: asyncpg.Connection) -> None:
+    """Release without asyncpg's default reset query (``RESET ALL``, ``UNLISTEN *``, ...: a
+    second round trip per read). Fast reads change no session state; asyncpg still rolls
+    back a connection released inside a transaction."""
+
+
 class FastReader:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -145,7 +151,11 @@ class FastReader:
         pool = self._pools.get(loop)
         if pool is None:
             pool = await asyncpg.create_pool(
-                self._dsn(), min_size=1, max_size=10, server_settings=GENERIC_PLANS
+                self._dsn(),
+                min_size=1,
+                max_size=10,
+                server_settings=GENERIC_PLANS,
+                reset=_unchanged,
             )
             self._pools[loop] = pool
         return pool
