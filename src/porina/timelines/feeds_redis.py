@@ -10,8 +10,9 @@ Each feed is two sorted sets, both scored by the entry's status id:
   only when its target was not already there.
 
 Each change to one feed is one Lua script, so it is atomic; fan-out sends one ``EVALSHA`` per
-chunk of 1,000 followers (the script loops over their feeds; all keys on one Redis, not a
-Redis Cluster), and the script caps each feed at ``home_feed_size`` with
+chunk of 1,000 followers (the script builds their feeds' keys and loops over them, so all
+feeds live on one Redis, not a Redis Cluster), and the script caps each feed at
+``home_feed_size`` with
 ``ZREMRANGEBYRANK``, so fan-out needs no separate trim.
 
 Scores are doubles, and snowflake ids (about 2^57) are larger than a double holds exactly, so
@@ -44,18 +45,20 @@ end
 return 1
 """
 
-# KEYS: feed1, targets1, feed2, targets2, ...; ARGV: score, member, target, capacity.
-# The same as _ADD for a chunk of feeds in one call: fan-out to 100,000 followers is 100
-# calls, not 100,000 commands for the client to pack and parse.
+# ARGV: score, member, target, capacity, key prefix, account id, account id, ...
+# The same as _ADD for a chunk of feeds in one call, the keys built in the script from the
+# account ids: fan-out to 100,000 followers is 100 calls of 1,000 short arguments, not
+# 100,000 commands (or 200,000 key names) for the client to pack and Redis to parse.
 _ADD_MANY = """
 local taken = 0
-for i = 1, #KEYS, 2 do
-  if redis.call('ZADD', KEYS[i + 1], 'NX', ARGV[1], ARGV[3]) == 1 then
-    redis.call('ZADD', KEYS[i], ARGV[1], ARGV[2])
-    local over = redis.call('ZCARD', KEYS[i]) - tonumber(ARGV[4])
+for i = 6, #ARGV do
+  local feed = ARGV[5] .. ARGV[i]
+  if redis.call('ZADD', feed .. ':t', 'NX', ARGV[1], ARGV[3]) == 1 then
+    redis.call('ZADD', feed, ARGV[1], ARGV[2])
+    local over = redis.call('ZCARD', feed) - tonumber(ARGV[4])
     if over > 0 then
-      redis.call('ZREMRANGEBYRANK', KEYS[i], 0, over - 1)
-      redis.call('ZREMRANGEBYRANK', KEYS[i + 1], 0, over - 1)
+      redis.call('ZREMRANGEBYRANK', feed, 0, over - 1)
+      redis.call('ZREMRANGEBYRANK', feed .. ':t', 0, over - 1)
     end
     taken = taken + 1
   end
@@ -125,14 +128,12 @@ class RedisFeedStore:
 
     async def add(self, account_ids: Sequence[int], entry: Entry) -> int:
         ids = list(dict.fromkeys(account_ids))
-        args: list[str | int] = [entry.status_id, _member(entry), entry.target_id, self.capacity]
+        head = [entry.status_id, _member(entry), entry.target_id, self.capacity]
+        prefix = f"{self.prefix}feed:"
         taken = 0
         for start in range(0, len(ids), CHUNK):
-            keys: list[str] = []
-            for account_id in ids[start : start + CHUNK]:
-                feed = f"{self.prefix}feed:{account_id}"
-                keys += (feed, feed + ":t")
-            taken += int(await self._add_many(keys=keys, args=args))
+            args = [*head, prefix, *ids[start : start + CHUNK]]
+            taken += int(await self._add_many(keys=[], args=args))
         return taken
 
     async def remove(self, account_ids: Sequence[int] | None, status_id: int) -> None:

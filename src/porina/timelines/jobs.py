@@ -6,6 +6,7 @@ absent rows do nothing, and streaming events are re-checked by the streaming end
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +22,8 @@ from porina.timelines.feeds_db import DatabaseFeedStore
 if TYPE_CHECKING:
     from porina.services import Services
 
+CHUNK = 1000
+WINDOW = 3
 MERGE_LIMIT = 40
 REBUILD_LIMIT = 400
 TRIM_EVERY = 16
@@ -74,18 +77,36 @@ def _trim_sample(status_id: int, people: Sequence[int]) -> list[int]:
 
 @handler("timelines.fanout")
 async def fanout(svc: Services, payload: dict[str, Any]) -> None:
+    """Deliver a new status to its audience's home feeds and streams, a chunk at a time: the
+    database reads the next chunk of recipients while earlier chunks go into feeds (up to
+    ``WINDOW`` chunks at once), so a 100,000-follower post costs about the longer of the two,
+    not their sum."""
     status, target, local = await _load(svc, int(payload["status_id"]))
     if status is None or status.deleted_at is not None:
         return
     if target is not None and target.deleted_at is not None:
         return
-    people, lists = await _audience(svc, status, target)
-    await svc.feeds.add(people, entry_of(status.id, status.reblog_of_id, status.account_id))
+    entry = entry_of(status.id, status.reblog_of_id, status.account_id)
+    message = {"event": "update", "status_id": str(status.id)}
+    people: list[int] = []
+    slots = asyncio.Semaphore(WINDOW)
+    async with svc.db.read() as session, asyncio.TaskGroup() as group:
+        lists = await queries.lists_with(session, status.account_id)
+        async for chunk in queries.recipients_in_chunks(session, status, target, CHUNK):
+            people.extend(chunk)
+            await slots.acquire()
+            task = group.create_task(_deliver(svc, chunk, entry, message))
+            task.add_done_callback(lambda _: slots.release())
     if isinstance(svc.feeds, DatabaseFeedStore):  # Redis feeds are capped as they take it
         await trim(svc, _trim_sample(status.id, people))
-    message = {"event": "update", "status_id": str(status.id)}
-    channels = [f"user:{p}" for p in people] + [f"list:{i}" for i in lists]
-    await _publish(svc, [*channels, *public_channels(status, local)], message)
+    await _publish(svc, [*(f"list:{i}" for i in lists), *public_channels(status, local)], message)
+
+
+async def _deliver(svc: Services, people: list[int], entry: Entry, message: dict[str, Any]) -> None:
+    """One chunk of a fan-out: into the feeds, then the ``update`` on each person's stream
+    (so a client that reacts to the event finds the status in its timeline)."""
+    await svc.feeds.add(people, entry)
+    await svc.broker.publish_many([f"user:{p}" for p in people], message)
 
 
 @handler("timelines.remove")

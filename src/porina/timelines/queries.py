@@ -5,6 +5,7 @@ Recipients are computed in SQL, one query per status however many followers the 
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Any
 
 from sqlalchemy import (
@@ -31,13 +32,14 @@ from porina.posts.visibility import visible_clause
 F2 = aliased(Follow, name="f2")
 
 
-def blocks_or_mutes(reader: Any, author_id: Any) -> ColumnElement[bool]:
-    """SQL: ``reader`` blocks or mutes ``author_id``, or ``author_id`` blocks ``reader``."""
-    return or_(
-        exists().where(Block.account_id == reader, Block.target_account_id == author_id),
-        exists().where(Block.account_id == author_id, Block.target_account_id == reader),
-        exists().where(
-            Mute.account_id == reader,
+def silencing(author_id: Any) -> CompoundSelect[Any]:
+    """Accounts that block or mute ``author_id`` (unexpired mutes), or that the author blocks:
+    those whose feeds never take the author's statuses. Used as ``NOT IN``: the database
+    builds the (small) set once, instead of three lookups per recipient of a fan-out."""
+    return union(
+        select(Block.account_id).where(Block.target_account_id == author_id),
+        select(Block.target_account_id).where(Block.account_id == author_id),
+        select(Mute.account_id).where(
             Mute.target_account_id == author_id,
             or_(Mute.expires_at.is_(None), Mute.expires_at > now()),
         ),
@@ -87,17 +89,27 @@ def recipients_select(status: Status, target: Status | None) -> Select[Any]:
         .where(Account.id.in_(select(candidates.c.id)))
         .where(Account.domain.is_(None), Account.suspended_at.is_(None))
     )
-    others = Account.id != status.account_id
-    query = query.where(or_(~others, ~blocks_or_mutes(Account.id, status.account_id)))
-    if target is not None and target.account_id != status.account_id:
+    author = status.account_id
+    query = query.where(or_(Account.id == author, Account.id.not_in(silencing(author))))
+    if target is not None and target.account_id != author:
         query = query.where(
-            or_(Account.id == target.account_id, ~blocks_or_mutes(Account.id, target.account_id))
+            or_(Account.id == target.account_id, Account.id.not_in(silencing(target.account_id)))
         )
     return query
 
 
 async def recipients(session: AsyncSession, status: Status, target: Status | None) -> list[int]:
     return list(await session.scalars(recipients_select(status, target)))
+
+
+async def recipients_in_chunks(
+    session: AsyncSession, status: Status, target: Status | None, size: int
+) -> AsyncIterator[list[int]]:
+    """``recipients`` read through a cursor, ``size`` at a time: a fan-out starts delivering
+    to the first followers while the database still reads the rest."""
+    result = await session.stream_scalars(recipients_select(status, target))
+    async for chunk in result.partitions(size):
+        yield list(chunk)
 
 
 async def lists_with(session: AsyncSession, author_id: int) -> list[int]:
@@ -155,7 +167,7 @@ def rebuild_select(account_id: int, limit: int) -> Select[int, int | None, int]:
         select(Status.id, Status.reblog_of_id, Status.account_id)
         .where(or_(own, Status.account_id.in_(followed)))
         .where(visible_clause(Status, account_id))
-        .where(or_(own, ~blocks_or_mutes(literal(account_id), Status.account_id)))
+        .where(or_(own, Status.account_id.not_in(hidden_by(account_id, now()))))
         .where(or_(Status.reblog_of_id.is_(None), own, show_reblogs))
         .where(reply_ok)
         .order_by(Status.id.desc())
