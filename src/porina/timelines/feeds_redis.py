@@ -128,11 +128,11 @@ class RedisFeedStore:
 
     async def add(self, account_ids: Sequence[int], entry: Entry) -> int:
         ids = list(dict.fromkeys(account_ids))
-        head = [entry.status_id, _member(entry), entry.target_id, self.capacity]
         prefix = f"{self.prefix}feed:"
+        head: list[str | int] = [entry.status_id, _member(entry), entry.target_id, self.capacity]
         taken = 0
         for start in range(0, len(ids), CHUNK):
-            args = [*head, prefix, *ids[start : start + CHUNK]]
+            args: list[str | int] = [*head, prefix, *ids[start : start + CHUNK]]
             taken += int(await self._add_many(keys=[], args=args))
         return taken
 
