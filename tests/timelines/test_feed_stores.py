@@ -6,7 +6,9 @@ from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import insert
 
+from porina.accounts.models import Account
 from porina.core.clock import now
 from porina.core.ids import new_id
 from porina.posts.models import Status
@@ -46,6 +48,15 @@ class World:
 
     async def people(self, n: int) -> list[int]:
         return [(await self.make.person(f"p{new_id() % 10**8}")).account.id for _ in range(n)]
+
+    async def crowd(self, n: int) -> list[int]:
+        """``n`` accounts as bare rows (a thousand people through the factory would each hash
+        a password)."""
+        ids = [new_id() for _ in range(n)]
+        rows = [{"id": i, "username": f"c{i}", "created_at": now()} for i in ids]
+        async with self.services.db.transaction() as tx:
+            await tx.session.execute(insert(Account), rows)
+        return ids
 
     async def status(self, author: int, reblog_of: int | None = None) -> Entry:
         self.minute += 1
@@ -118,6 +129,18 @@ async def test_removing_from_every_feed(store: FeedStore, world: World) -> None:
     await store.remove(None, post.status_id)
     assert await newest(store, reader1) == [kept.status_id]
     assert await newest(store, reader2) == [kept.status_id]
+
+
+async def test_a_fan_out_and_its_removal_reach_thousands_of_feeds(
+    store: FeedStore, world: World
+) -> None:
+    crowd = await world.crowd(2500)  # more than one chunk of 1,000
+    post = await world.status(crowd[0])
+    assert await store.add(crowd, post) == 2500
+    assert await newest(store, crowd[-1]) == [post.status_id]
+    await store.remove(crowd, post.status_id)
+    assert [await store.size(reader) for reader in crowd[::500]] == [0] * 5
+    assert await newest(store, crowd[-1]) == []
 
 
 async def test_remove_author_drops_only_their_entries(store: FeedStore, world: World) -> None:

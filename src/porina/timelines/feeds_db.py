@@ -65,11 +65,18 @@ class DatabaseFeedStore:
         return len(rows)
 
     async def remove(self, account_ids: Sequence[int] | None, status_id: int) -> None:
-        async with self.db.transaction() as tx:
-            query = delete(H).where(H.status_id == status_id)
-            if account_ids is not None:
-                query = query.where(H.account_id.in_(list(account_ids)))
-            await tx.session.execute(query)
+        if account_ids is None:  # every feed: a scan of home_feed, for a status gone entirely
+            async with self.db.transaction() as tx:
+                await tx.session.execute(delete(H).where(H.status_id == status_id))
+            return
+        ids = list(dict.fromkeys(account_ids))
+        for start in range(0, len(ids), CHUNK):
+            async with self.db.transaction() as tx:
+                await tx.session.execute(
+                    delete(H).where(
+                        H.account_id.in_(ids[start : start + CHUNK]), H.status_id == status_id
+                    )
+                )
 
     async def remove_author(self, account_id: int, author_id: int) -> None:
         async with self.db.transaction() as tx:

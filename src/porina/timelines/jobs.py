@@ -111,13 +111,16 @@ async def _deliver(svc: Services, people: list[int], entry: Entry, message: dict
 
 @handler("timelines.remove")
 async def remove(svc: Services, payload: dict[str, Any]) -> None:
+    """A deleted status leaves its audience's feeds (the feeds that took it, less any whose
+    owner has since left the audience: theirs hide it when read, as a deleted status) and
+    their streams. A status that is gone entirely is looked for in every feed."""
     status_id = int(payload["status_id"])
     status, target, local = await _load(svc, status_id)
-    await svc.feeds.remove(None, status_id)
     people: list[int] = [int(payload["account_id"])]
     lists: list[int] = []
     if status is not None:
         people, lists = await _audience(svc, status, target)
+    await svc.feeds.remove(people if status is not None else None, status_id)
     channels = [f"user:{p}" for p in people] + [f"list:{i}" for i in lists]
     if status is not None:
         channels += public_channels(status, local)
