@@ -16,6 +16,7 @@ from porina.jobs.queue import Runner
 from porina.settings import Settings
 from porina.storage.db import Database
 from porina.streaming.broker import Broker, MemoryBroker, RedisBroker
+from porina.streaming.invalidation import Invalidations
 from porina.timelines.feeds import FeedStore
 from porina.timelines.feeds_db import DatabaseFeedStore
 from porina.timelines.feeds_redis import RedisFeedStore
@@ -31,10 +32,12 @@ class Services:
     runner: Runner = field(init=False)
     feeds: FeedStore = field(init=False)
     engine: SaqEngine | None = field(init=False, default=None)
+    invalidations: Invalidations = field(init=False)
     extras: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.runner = Runner(self)
+        self.invalidations = Invalidations(self.broker)
         self.feeds = build_feed_store(self.settings, self.db)
         self.db.services = self
         self.db.wake_jobs = self.runner.wake
@@ -44,6 +47,7 @@ class Services:
 
     async def start(self, *, run_jobs: bool | None = None) -> None:
         self.settings.media_dir.mkdir(parents=True, exist_ok=True)
+        self.invalidations.start()
         if not (self.settings.run_jobs_in_process if run_jobs is None else run_jobs):
             return
         if self.engine is not None:
@@ -52,6 +56,7 @@ class Services:
             self.runner.start()
 
     async def stop(self) -> None:
+        await self.invalidations.stop()
         await self.runner.stop()
         if self.engine is not None:
             await self.engine.stop()

@@ -96,3 +96,14 @@ async def test_admin_bad_input_is_a_json_error(make: Factory) -> None:
     assert (await mod.get("/api/v1/admin/reports/123")).status_code == 404
     bad = await mod.post(f"/api/v1/admin/accounts/{bob.id}/action", data={"type": "explode"})
     assert bad.status_code == 422 and "error" in bad.json()
+
+
+async def test_a_suspended_or_disabled_account_is_refused_at_once(make: Factory) -> None:
+    mod = await make.person("mod", role="admin", scopes=ADMIN_SCOPES)
+    for action in ("suspend", "disable"):
+        troll = await make.person(f"troll_{action}")
+        assert (await troll.get("/api/v1/accounts/verify_credentials")).status_code == 200
+        acted = await mod.post(f"/api/v1/admin/accounts/{troll.id}/action", data={"type": action})
+        assert acted.status_code == 200, acted.text
+        # its token was cached a moment ago; the restriction is announced, not waited out
+        assert (await troll.get("/api/v1/accounts/verify_credentials")).status_code == 401

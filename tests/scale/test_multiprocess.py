@@ -1,5 +1,6 @@
 """Two `porina serve` and two `porina worker` processes on PostgreSQL + Redis: a client
-streaming from serve #2 receives a status posted through serve #1 by an account it follows."""
+streaming from serve #2 receives a status posted through serve #1 by an account it follows,
+and a token revoked through serve #1 stops working on serve #2 at once."""
 
 from __future__ import annotations
 
@@ -140,3 +141,33 @@ async def test_a_post_through_one_serve_streams_to_a_follower_on_another(
             assert json.loads(message["data"])["id"] == posted.json()["id"]
         finally:
             listener.cancel()
+
+
+async def test_a_token_revoked_through_one_serve_is_refused_by_the_other_at_once(
+    cluster: tuple[list[str], dict[str, str]],
+) -> None:
+    (first, second), env = cluster
+    _account(env, "leaving")
+    async with httpx.AsyncClient(timeout=30) as client:
+        await _up(client, first)
+        await _up(client, second)
+        app = (
+            await client.post(
+                f"{first}/api/v1/apps",
+                data={"client_name": "t", "redirect_uris": "urn:ietf:wg:oauth:2.0:oob"},
+            )
+        ).json()
+        creds = {"client_id": app["client_id"], "client_secret": app["client_secret"]}
+        login = {"username": "leaving@example.com", "password": "correct horse battery"}
+        granted = await client.post(
+            f"{first}/oauth/token", data={"grant_type": "password", **creds, **login}
+        )
+        assert granted.status_code == 200, granted.text
+        token = granted.json()["access_token"]
+        me = f"{second}/api/v1/accounts/verify_credentials"
+        auth = {"Authorization": f"Bearer {token}"}
+        assert (await client.get(me, headers=auth)).status_code == 200  # cached on serve #2
+        revoked = await client.post(f"{first}/oauth/revoke", data={**creds, "token": token})
+        assert revoked.status_code == 200
+        await asyncio.sleep(0.5)  # the announcement crosses Redis; the cache would keep 10 s
+        assert (await client.get(me, headers=auth)).status_code == 401

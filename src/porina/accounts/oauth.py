@@ -21,6 +21,7 @@ from porina.accounts.tokens import digest, new_secret
 from porina.core.clock import aware, now
 from porina.core.errors import PorinaError
 from porina.storage.db import Tx
+from porina.streaming import invalidation
 
 OOB = "urn:ietf:wg:oauth:2.0:oob"
 CODE_LIFETIME = timedelta(minutes=10)
@@ -283,9 +284,9 @@ async def client_credentials(
 
 async def revoke(
     tx: Tx, *, client_id: str | None, client_secret: str | None, token: str | None
-) -> str | None:
-    """Revoke ``token`` if it belongs to the client; returns its digest (for cache eviction).
-    Unknown tokens are not an error (RFC 7009 2.2)."""
+) -> None:
+    """Revoke ``token`` if it belongs to the client, and tell every serving process to forget
+    it once that commits. Unknown tokens are not an error (RFC 7009 2.2)."""
     app = await authenticate_client(tx.session, client_id, client_secret)
     if not token:
         raise OAuthError("invalid_request", "Missing required parameter: token.")
@@ -299,4 +300,4 @@ async def revoke(
         )
         .values(revoked_at=now())
     )
-    return hashed
+    invalidation.after_commit(tx, invalidation.token_revoked(hashed))

@@ -22,6 +22,7 @@ from porina.accounts.models import Account, AccountOperator, OAuthToken, User
 from porina.core.clock import now
 from porina.core.errors import Forbidden, Unprocessable
 from porina.storage.db import Tx
+from porina.streaming import invalidation
 
 Role = Literal["owner", "admin", "editor", "responder", "analyst"]
 ROLES: tuple[Role, ...] = ("owner", "admin", "editor", "responder", "analyst")
@@ -94,6 +95,7 @@ async def remove_operator(tx: Tx, account_id: int, user_id: int, *, by_user_id: 
     )
     for token in tokens:
         token.revoked_at = now()
+        invalidation.after_commit(tx, invalidation.token_revoked(token.token_hash))
 
 
 async def operator_token(tx: Tx, account_id: int, user_id: int) -> str:

@@ -22,6 +22,7 @@ from porina.interactions.models import Report
 from porina.interactions.notify import notify
 from porina.posts.models import Status
 from porina.storage.db import Tx
+from porina.streaming import invalidation
 
 CATEGORIES = ("spam", "legal", "violation", "other")
 ACCOUNT_ACTIONS = ("none", "disable", "sensitive", "silence", "suspend")
@@ -151,12 +152,14 @@ async def act_on_account(
     moment = now()
     if action == "suspend":
         account.suspended_at = account.suspended_at or moment
+        invalidation.after_commit(tx, invalidation.account_restricted(account_id))
     elif action == "silence":
         account.silenced_at = account.silenced_at or moment
     elif action == "disable":
         user = await tx.session.scalar(select(User).where(User.account_id == account_id))
         if user is not None:
             user.disabled = True
+            invalidation.after_commit(tx, invalidation.account_restricted(account_id))
     if report is not None:
         await resolve(tx, actor, report.id, action)
     await tx.session.flush()

@@ -67,11 +67,43 @@ def bearer(conn: ASGIConnection[Any, Any, Any, Any]) -> str | None:
     return protocol.split(",")[0].strip() if protocol else None
 
 
-_cache: dict[str, tuple[float, Viewer | None]] = {}
+class TokenCache:
+    """Who holds each recently seen token, for ``CACHE_SECONDS``, per serving process.
+
+    Revoking a token or restricting an account is announced to every process
+    (``streaming/invalidation.py``); this cache listens, so revocation takes effect at once
+    everywhere, and the expiry bounds it if an announcement is lost."""
+
+    LIMIT = 50_000
+
+    def __init__(self) -> None:
+        self._entries: dict[str, tuple[float, Viewer | None]] = {}
+
+    def get(self, hashed: str) -> tuple[float, Viewer | None] | None:
+        return self._entries.get(hashed)
+
+    def put(self, hashed: str, viewer: Viewer | None) -> None:
+        if len(self._entries) > self.LIMIT:
+            self._entries.clear()
+        self._entries[hashed] = (time.monotonic() + CACHE_SECONDS, viewer)
+
+    def forget(self, hashed: str) -> None:
+        self._entries.pop(hashed, None)
+
+    def on_invalidation(self, message: dict[str, Any]) -> None:
+        if message.get("event") == "token.revoked":
+            self.forget(str(message.get("token_hash", "")))
+        elif message.get("event") == "account.restricted":  # rare: forget everyone
+            self._entries.clear()
 
 
-def forget_token(hashed: str) -> None:
-    _cache.pop(hashed, None)
+def token_cache(svc: Services) -> TokenCache:
+    """The process's token cache, listening for invalidations from the first use on."""
+    found = svc.extras.get("token_cache")
+    if not isinstance(found, TokenCache):
+        found = svc.extras["token_cache"] = TokenCache()
+        svc.invalidations.listen(found.on_invalidation)
+    return found
 
 
 _TOKEN = Prebuilt(
@@ -96,7 +128,8 @@ _TOKEN = Prebuilt(
 async def load_viewer(svc: Services, token: str) -> Viewer | None:
     """Who holds ``token``, cached for ``CACHE_SECONDS``; one indexed read on a miss."""
     hashed = token_hash(token)
-    hit = _cache.get(hashed)
+    cache = token_cache(svc)
+    hit = cache.get(hashed)
     if hit is not None and hit[0] > time.monotonic():
         return hit[1]
     rows = await svc.db.fast.fetch(_TOKEN, {"hashed": hashed})
@@ -113,9 +146,7 @@ async def load_viewer(svc: Services, token: str) -> Viewer | None:
                 role=role or "user",
                 locale=locale or "en",
             )
-    if len(_cache) > 50_000:
-        _cache.clear()
-    _cache[hashed] = (time.monotonic() + CACHE_SECONDS, viewer)
+    cache.put(hashed, viewer)
     return viewer
 
 

@@ -98,13 +98,11 @@ async def revoke(request: Request[Any, Any, Any]) -> Response[Any]:
         client_id, client_secret = client_credentials_of(request, params)
         svc = auth.services_of(request)
         async with svc.db.transaction() as tx:
-            hashed = await oauth.revoke(
+            await oauth.revoke(
                 tx, client_id=client_id, client_secret=client_secret, token=params.str("token")
             )
     except PorinaError as exc:
         return oauth_error(exc)
-    if hashed is not None:
-        auth.forget_token(hashed)
     return Response({})
 
 
