@@ -6,8 +6,9 @@ what was never done succeeds. Each returns the status acted on (for a reblog, th
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
 
 from porina.accounts.models import Account
 from porina.accounts.queries import default_visibility
@@ -20,10 +21,11 @@ from porina.interactions.notify import notify
 from porina.posts.actions import bump, get_visible, thread_of
 from porina.posts.errors import NotAllowed, StatusNotFound
 from porina.posts.models import Status
-from porina.storage.db import Tx
+from porina.storage.db import Tx, insert_if_absent
 from porina.timelines import actions as timelines
 
 REBLOG_VISIBILITIES = ("public", "unlisted", "private")
+ONE_PER_STATUS = ("account_id", "status_id")
 
 
 async def _target(tx: Tx, actor: Actor, status_id: int) -> Status:
@@ -34,28 +36,23 @@ async def _target(tx: Tx, actor: Actor, status_id: int) -> Status:
     return status
 
 
+async def _mark(tx: Tx, model: type[Favourite | Bookmark], actor: Actor, status: Status) -> bool:
+    """The actor's favourite or bookmark of ``status``; False when it exists already (or a
+    concurrent request made it first)."""
+    row: dict[str, Any] = {
+        "id": new_id(),
+        "account_id": actor.account_id,
+        "status_id": status.id,
+        "created_at": now(),
+    }
+    return await insert_if_absent(tx.session, model, row, unique=ONE_PER_STATUS)
+
+
 async def favourite(tx: Tx, actor: Actor, status_id: int) -> Status:
     status = await _target(tx, actor, status_id)
-    found = await tx.session.scalar(
-        select(Favourite.id).where(
-            Favourite.account_id == actor.account_id, Favourite.status_id == status.id
-        )
-    )
-    if found is not None:
+    if not await _mark(tx, Favourite, actor, status):
         return status
-    try:
-        async with tx.session.begin_nested():
-            tx.session.add(
-                Favourite(
-                    id=new_id(),
-                    account_id=actor.account_id,
-                    status_id=status.id,
-                    created_at=now(),
-                )
-            )
-    except IntegrityError:  # a concurrent favourite of the same status won
-        return status
-    await bump(tx, Status, status.id, "favourites_count", 1)
+    await bump(tx, Status, status.id, "favourites_count", 1, refresh=False)
     record(
         tx,
         "interaction:favourite:create",
@@ -97,24 +94,7 @@ async def unfavourite(tx: Tx, actor: Actor, status_id: int) -> Status:
 
 async def bookmark(tx: Tx, actor: Actor, status_id: int) -> Status:
     status = await _target(tx, actor, status_id)
-    found = await tx.session.scalar(
-        select(Bookmark.id).where(
-            Bookmark.account_id == actor.account_id, Bookmark.status_id == status.id
-        )
-    )
-    if found is None:
-        try:
-            async with tx.session.begin_nested():
-                tx.session.add(
-                    Bookmark(
-                        id=new_id(),
-                        account_id=actor.account_id,
-                        status_id=status.id,
-                        created_at=now(),
-                    )
-                )
-        except IntegrityError:
-            return status
+    if await _mark(tx, Bookmark, actor, status):
         record(
             tx,
             "interaction:bookmark:create",
@@ -249,13 +229,8 @@ async def unreblog(tx: Tx, actor: Actor, status_id: int) -> Status:
 async def mute_thread(tx: Tx, actor: Actor, status_id: int) -> Status:
     """Stop notifications from the conversation ``status_id`` belongs to."""
     status = await _target(tx, actor, status_id)
-    thread = thread_of(status)
-    if await tx.session.get(StatusMute, (actor.account_id, thread)) is None:
-        try:
-            async with tx.session.begin_nested():
-                tx.session.add(StatusMute(account_id=actor.account_id, thread_id=thread))
-        except IntegrityError:
-            pass
+    row = {"account_id": actor.account_id, "thread_id": thread_of(status)}
+    await insert_if_absent(tx.session, StatusMute, row, unique=("account_id", "thread_id"))
     return status
 
 

@@ -11,14 +11,16 @@ from __future__ import annotations
 from typing import Literal
 
 from sqlalchemy import and_, exists, or_, select
-from sqlalchemy.exc import IntegrityError
 
 from porina.accounts.models import Block, Mute
 from porina.core.clock import now
 from porina.core.ids import new_id
 from porina.interactions.models import Notification, StatusMute
-from porina.storage.db import Tx
+from porina.storage.db import Tx, insert_if_absent
 from porina.streaming import publish
+
+DEDUPE = ("account_id", "dedupe_key")
+"""The unique key that makes creating a notification idempotent."""
 
 NotificationType = Literal[
     "mention",
@@ -78,35 +80,28 @@ async def notify(
     thread_id: int | None = None,
     report_id: int | None = None,
     dedupe: str | None = None,
-) -> Notification | None:
-    """Create a notification unless the recipient would not want it; returns it or None."""
+) -> int | None:
+    """Create a notification unless the recipient would not want it or has it already;
+    returns its id, or None."""
     if recipient_id == from_account_id and kind not in {"poll", "admin.report", "admin.sign_up"}:
         return None
     if kind not in {"poll"} and await _suppressed(tx, recipient_id, from_account_id, thread_id):
         return None
     key = dedupe or f"{kind}:{from_account_id}:{status_id or report_id or ''}"
-    if await tx.session.scalar(
-        select(Notification.id).where(
-            Notification.account_id == recipient_id, Notification.dedupe_key == key
-        )
-    ):
-        return None
     nid = new_id()
-    note = Notification(
-        id=nid,
-        account_id=recipient_id,
-        from_account_id=from_account_id,
-        type=kind,
-        status_id=status_id,
-        report_id=report_id,
-        group_key=group_key(kind, nid, status_id),
-        created_at=now(),
-        dedupe_key=key,
-    )
-    try:
-        async with tx.session.begin_nested():
-            tx.session.add(note)
-    except IntegrityError:
-        return None
+    row = {
+        "id": nid,
+        "account_id": recipient_id,
+        "from_account_id": from_account_id,
+        "type": kind,
+        "status_id": status_id,
+        "report_id": report_id,
+        "group_key": group_key(kind, nid, status_id),
+        "created_at": now(),
+        "dedupe_key": key,
+        "dismissed": False,
+    }
+    if not await insert_if_absent(tx.session, Notification, row, unique=DEDUPE):
+        return None  # the same notification exists already (a retried job, a double click)
     publish.after_commit(tx, f"user:{recipient_id}", "notification", notification_id=nid)
-    return note
+    return nid

@@ -328,8 +328,11 @@ async def _notify_mentions(tx: Tx, status: Status, account_ids: list[int]) -> No
             )
 
 
-async def bump(tx: Tx, model: Any, row_id: int, column: str, delta: int) -> None:
-    """Add ``delta`` to a counter column in SQL (never below zero), and refresh the object."""
+async def bump(
+    tx: Tx, model: Any, row_id: int, column: str, delta: int, *, refresh: bool = True
+) -> None:
+    """Add ``delta`` to a counter column in SQL (never below zero), and refresh the object
+    if the session holds it (``refresh=False`` when the caller will not read the count)."""
     col = getattr(model, column)
     stmt = update(model).where(model.id == row_id)
     if delta < 0:
@@ -338,7 +341,7 @@ async def bump(tx: Tx, model: Any, row_id: int, column: str, delta: int) -> None
         stmt.values({column: col + delta}).execution_options(synchronize_session=False)
     )
     obj = tx.session.identity_map.get(tx.session.identity_key(model, row_id))
-    if obj is not None:
+    if obj is not None and refresh:
         await tx.session.refresh(obj, [column])
 
 

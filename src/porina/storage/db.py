@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -137,3 +139,16 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
     def _on_begin(conn: Connection) -> None:
         write = conn.get_execution_options().get("porina_write", False)
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+async def insert_if_absent(
+    session: AsyncSession, model: Any, values: dict[str, Any], *, unique: Sequence[str]
+) -> bool:
+    """``INSERT ... ON CONFLICT (unique) DO NOTHING``: one statement where a look-up, a
+    savepoint, the insert and its release were four, and a concurrent insert of the same row
+    is no error. True when this call inserted the row."""
+    dialect = session.get_bind().dialect.name
+    build: Any = sqlite_insert if dialect == "sqlite" else postgresql_insert
+    statement = build(model).values(**values).on_conflict_do_nothing(index_elements=list(unique))
+    result: Any = await session.execute(statement)
+    return bool(result.rowcount)
