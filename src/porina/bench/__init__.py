@@ -32,7 +32,13 @@ PHASES: list[tuple[str, dict[str, float]]] = [
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="porina bench", description=__doc__)
-    p.add_argument("--stack", choices=["sqlite", "pg-redis"], default="sqlite")
+    p.add_argument(
+        "--stack",
+        choices=["sqlite", "pg", "pg-redis"],
+        default="sqlite",
+        help="sqlite: embedded; pg: PostgreSQL, feeds and jobs in the database, one process; "
+        "pg-redis: PostgreSQL, Redis feeds and broker, SAQ workers",
+    )
     p.add_argument("--users", default="1000,100000", help="world sizes, comma-separated")
     p.add_argument("--posts", type=int, default=50_000)
     p.add_argument("--favourites", type=int, default=20_000)

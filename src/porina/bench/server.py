@@ -30,9 +30,13 @@ from porina.storage import migrate
 
 @dataclass
 class Stack:
-    name: str  # "sqlite" or "pg-redis"
+    name: str  # "sqlite", "pg" (PostgreSQL, the rest embedded) or "pg-redis"
     admin_url: str
     redis_url: str
+
+    @property
+    def postgres(self) -> bool:
+        return self.name in {"pg", "pg-redis"}
 
 
 def _free_port() -> int:
@@ -56,7 +60,7 @@ class Server:
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.prefix = f"porina-bench-{uuid.uuid4().hex[:8]}:"
         self.db_name = f"porina_bench_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-        if stack.name == "pg-redis":
+        if stack.postgres:
             self.database_url = stack.admin_url.rsplit("/", 1)[0] + "/" + self.db_name
         else:
             self.database_url = f"sqlite+aiosqlite:///{self.folder / 'porina.db'}"
@@ -85,7 +89,7 @@ class Server:
         return env
 
     async def __aenter__(self) -> Server:
-        if self.stack.name == "pg-redis":
+        if self.stack.postgres:
             await _admin(self.stack.admin_url, f'CREATE DATABASE "{self.db_name}"')
         await asyncio.to_thread(migrate.upgrade, self.database_url)
         return self
@@ -202,10 +206,11 @@ class Server:
                 proc.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 proc.kill()
-        if self.stack.name == "pg-redis":
+        if self.stack.postgres:
             await _admin(
                 self.stack.admin_url, f'DROP DATABASE IF EXISTS "{self.db_name}" WITH (FORCE)'
             )
+        if self.stack.name == "pg-redis":
             client = aioredis.from_url(self.stack.redis_url)
             keys = [k async for k in client.scan_iter(match=f"{self.prefix}*", count=5000)]
             for start in range(0, len(keys), 5000):
