@@ -7,12 +7,24 @@ notifications hidden.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Integer,
+    Select,
+    and_,
+    bindparam,
+    exists,
+    func,
+    or_,
+    select,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -20,7 +32,10 @@ from porina.accounts.models import Account, Mute
 from porina.core.clock import now
 from porina.interactions.models import List, ListAccount, Marker, Notification
 from porina.posts.models import Status, StatusTag
+from porina.posts.queries import VIEWER
 from porina.posts.visibility import blocked_either_way, visible_clause
+from porina.storage.base import UTCDateTime
+from porina.storage.fastread import Prebuilt
 
 NS = aliased(Status, name="ns")
 SENDER = aliased(Account, name="sender")
@@ -35,8 +50,9 @@ class NotificationFilter:
     account_id: int | None = None
 
 
-def shown_clause(viewer_id: int) -> ColumnElement[bool]:
-    """Notifications of ``viewer_id`` that may be shown now."""
+def shown_clause(viewer_id: Any, moment: Any = None) -> ColumnElement[bool]:
+    """Notifications of ``viewer_id`` that may be shown now. ``viewer_id`` and ``moment``
+    (default: now) may be bound parameters, for prebuilt statements."""
     status_ok = or_(
         Notification.status_id.is_(None),
         exists().where(NS.id == Notification.status_id, visible_clause(NS, viewer_id)),
@@ -48,7 +64,7 @@ def shown_clause(viewer_id: int) -> ColumnElement[bool]:
         Mute.account_id == viewer_id,
         Mute.target_account_id == Notification.from_account_id,
         Mute.hide_notifications.is_(True),
-        or_(Mute.expires_at.is_(None), Mute.expires_at > now()),
+        or_(Mute.expires_at.is_(None), Mute.expires_at > (now() if moment is None else moment)),
     )
     return and_(
         Notification.account_id == viewer_id,
@@ -58,6 +74,51 @@ def shown_clause(viewer_id: int) -> ColumnElement[bool]:
         ~muted,
         ~blocked_either_way(viewer_id, Notification.from_account_id),
     )
+
+
+class NotificationRow(NamedTuple):
+    """A notification as ``notification_page`` reads it (driver values)."""
+
+    id: int
+    type: str
+    group_key: str
+    created_at: Any
+    from_account_id: int
+    from_account_version: int
+    status_id: int | None
+    report_id: int | None
+
+
+FROM = aliased(Account, name="from_account")
+BELOW = bindparam("porina_below", type_=BigInteger)
+ABOVE = bindparam("porina_above", type_=BigInteger)
+LIMIT = bindparam("porina_limit", type_=Integer)
+MOMENT = bindparam("porina_moment", type_=UTCDateTime())
+
+
+@functools.cache
+def notification_page(*, ascending: bool) -> Prebuilt:
+    """A page of the viewer's shown notifications with the sender's row version, for the
+    status cache; all filters as bound parameters (``porina_viewer``, ``porina_moment``,
+    ``porina_below``, ``porina_above``, ``porina_limit``)."""
+    order = Notification.id.asc() if ascending else Notification.id.desc()
+    query = (
+        select(
+            Notification.id,
+            Notification.type,
+            Notification.group_key,
+            Notification.created_at,
+            Notification.from_account_id,
+            FROM.version,
+            Notification.status_id,
+            Notification.report_id,
+        )
+        .join(FROM, FROM.id == Notification.from_account_id)
+        .where(shown_clause(VIEWER, MOMENT), Notification.id < BELOW, Notification.id > ABOVE)
+        .order_by(order)
+        .limit(LIMIT)
+    )
+    return Prebuilt(query)
 
 
 def notifications_select(viewer_id: int, wanted: NotificationFilter | None = None) -> Select[Any]:

@@ -29,6 +29,7 @@ import sqlite3
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import asyncpg
@@ -99,6 +100,13 @@ async def _unchanged(connection: asyncpg.Connection) -> None:
     """Release without asyncpg's default reset query (``RESET ALL``, ``UNLISTEN *``, ...: a
     second round trip per read). Fast reads change no session state; asyncpg still rolls
     back a connection released inside a transaction."""
+
+
+def as_datetime(value: Any) -> datetime:
+    """A timestamp column as a driver returned it (asyncpg: a datetime; SQLite: the text
+    SQLAlchemy stored), as an aware UTC datetime."""
+    found: datetime = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return found if found.tzinfo is not None else found.replace(tzinfo=UTC)
 
 
 class FastReader:

@@ -31,6 +31,7 @@ from sqlalchemy import (
     func,
     or_,
     select,
+    true,
 )
 from sqlalchemy.orm import aliased
 
@@ -101,7 +102,7 @@ PIN = aliased(StatusPin, name="pin")
 REBLOG_PIN = aliased(StatusPin, name="reblog_pin")
 
 
-def _columns() -> list[Any]:
+def _columns(*, mutes: bool) -> list[Any]:
     target = func.coalesce(S.reblog_of_id, S.id)
     votes = (
         select(func.aggregate_strings(cast(PollVote.choice, String), ","))
@@ -114,7 +115,7 @@ def _columns() -> list[Any]:
     visible = and_(
         visible_clause(S, VIEWER, author=A),
         or_(S.reblog_of_id.is_(None), visible_clause(R, VIEWER, author=RA)),
-        not_muted(VIEWER, MOMENT),
+        not_muted(VIEWER, MOMENT) if mutes else true(),
     )
     return [
         S.id,
@@ -140,7 +141,7 @@ def _columns() -> list[Any]:
     ]
 
 
-def _base(candidates: Any) -> Select[Any]:
+def _base(candidates: Any, *, mutes: bool = True) -> Select[Any]:
     """The candidates' statuses and what they show, plus the viewer's marks as outer joins
     (each matches at most one row: favourites, bookmarks, thread mutes and pins are unique per
     account and status); a join costs less per row than a correlated subquery. The candidates
@@ -148,7 +149,7 @@ def _base(candidates: Any) -> Select[Any]:
     so the plan starts from the page's few ids instead of hashing whole tables."""
     target = func.coalesce(S.reblog_of_id, S.id)
     return (
-        select(*_columns())
+        select(*_columns(mutes=mutes))
         .select_from(candidates)
         .join(S, S.id == candidates.c.status_id)
         .join(A, A.id == S.account_id)
@@ -176,12 +177,15 @@ def _thread(status: Any) -> Any:
 
 
 @functools.cache
-def from_ids() -> Prebuilt:
-    """Rows for up to ``SLOTS`` given ids (parameters ``porina_id_0`` ...), newest first."""
+def from_ids(*, mutes: bool = True) -> Prebuilt:
+    """Rows for up to ``SLOTS`` given ids (parameters ``porina_id_0`` ...), newest first.
+    ``mutes=False`` leaves the mute filter out of ``visible`` (notifications: a muted author's
+    mention still shows unless the mute hides notifications, which their own query decides)."""
     slots = [bindparam(f"porina_id_{n}", type_=BigInteger) for n in range(SLOTS)]
     given = aliased(Status, name="given")
     candidates = select(given.id.label("status_id")).where(given.id.in_(slots)).subquery()
-    return Prebuilt(_base(candidates).order_by(candidates.c.status_id.desc()))
+    query = _base(candidates, mutes=mutes)
+    return Prebuilt(query.order_by(candidates.c.status_id.desc()))
 
 
 def ids_params(ids: list[int]) -> dict[str, int]:

@@ -18,14 +18,21 @@ from porina.api.mastodon.pagination import Page, link_header
 from porina.api.mastodon.params import Params
 from porina.api.mastodon.render import Renderer
 from porina.api.mastodon.reports import render_report
-from porina.core.clock import iso
+from porina.api.mastodon.status_cache import Found, StatusCache, Viewing, status_cache
+from porina.core.clock import iso, now
 from porina.core.errors import NotFound
 from porina.core.ids import parse_id
 from porina.interactions import inbox
 from porina.interactions import queries as q
+from porina.interactions.filters import ActiveFilter, load_active_of
 from porina.interactions.models import Notification, Report
 from porina.interactions.notify import GROUPED, NotificationType
 from porina.posts.queries import bundles_by_id, viewer_state
+from porina.services import Services
+from porina.storage.fastread import as_datetime
+from porina.timelines.home import NO_BOUND
+from porina.timelines.page import SLOTS, PageRow, from_ids, ids_params
+from porina.timelines.page import rows as rows_of
 
 TYPES = frozenset(get_args(NotificationType))
 SAMPLE_ACCOUNTS = 8
@@ -117,6 +124,10 @@ async def list_notifications(request: Request[Any, Any, Any]) -> Response[list[e
     me = viewer.require_account()
     params = await Params.of(request)
     page = Page.of(params, default=40, maximum=80)
+    if not any(params.has(name) for name in ("types", "exclude_types", "account_id")):
+        fast = await _cached_page(request, me, page)
+        if fast is not None:
+            return fast
     async with services_of(request).db.read() as session:
         query = page.apply(
             q.notifications_select(me, _wanted(params, me)), cast(Any, Notification.id)
@@ -124,6 +135,97 @@ async def list_notifications(request: Request[Any, Any, Any]) -> Response[list[e
         notes = page.arrange(list(await session.scalars(query)))
         body = await render_notifications(_renderer(request), session, me, notes)
     return Response(body, headers=link_header(request, [n.id for n in notes], page))
+
+
+async def _cached_page(
+    request: Request[Any, Any, Any], me: int, page: Page
+) -> Response[list[e.Notification]] | None:
+    """The page through prebuilt reads and the status cache: the notifications (one query),
+    their statuses' page rows (one per ``SLOTS`` statuses), and only what the cache lacks.
+    None for a page with report notifications (moderators'), which the full path renders."""
+    svc = services_of(request)
+    params = {
+        "porina_viewer": me,
+        "porina_moment": now(),
+        "porina_below": page.max_id if page.max_id is not None else NO_BOUND,
+        "porina_above": max(page.min_id or 0, page.since_id or 0),
+        "porina_limit": page.limit,
+    }
+    raw = await svc.db.fast.fetch(q.notification_page(ascending=page.ascending), params)
+    notes = page.arrange([q.NotificationRow._make(row) for row in raw])
+    if any(note.report_id is not None for note in notes):
+        return None
+    rows = await _status_rows(svc, me, [n.status_id for n in notes if n.status_id is not None])
+    cache = status_cache(_renderer(request), svc.extras, svc.settings.status_cache_size)
+    found, filters = await _fill(svc, cache, me, notes, rows)
+    viewing = Viewing(me, filters)
+    body: list[e.Notification] = []
+    for note in notes:
+        sender = cache.account(note.from_account_id, note.from_account_version)
+        status = None
+        if note.status_id is not None:
+            row, hit = rows.get(note.status_id), found.get(note.status_id)
+            if row is None or hit is None:
+                continue  # no longer visible to the viewer, or gone
+            status = cache.personal(hit, row, viewing)
+        if sender is None:
+            continue
+        body.append(_entity(note, sender, status))
+    return Response(body, headers=link_header(request, [n.id for n in notes], page))
+
+
+async def _status_rows(svc: Services, me: int, ids: Sequence[int]) -> dict[int, PageRow]:
+    """Page rows of the visible statuses among ``ids``, by id (mutes left to the notification
+    query: a muted author's mention still shows unless the mute hides notifications)."""
+    wanted = list(dict.fromkeys(ids))
+    out: dict[int, PageRow] = {}
+    for start in range(0, len(wanted), SLOTS):
+        chunk = wanted[start : start + SLOTS]
+        params = {"porina_viewer": me, "porina_moment": now(), **ids_params(chunk)}
+        for row in rows_of(await svc.db.fast.fetch(from_ids(mutes=False), params)):
+            if row.visible:
+                out[row.id] = row
+    return out
+
+
+async def _fill(
+    svc: Services,
+    cache: StatusCache,
+    me: int,
+    notes: Sequence[q.NotificationRow],
+    rows: dict[int, PageRow],
+) -> tuple[dict[int, Found | None], list[ActiveFilter]]:
+    """What the cache lacks (statuses, senders) and the viewer's filters, in one read."""
+    ordered = list(rows.values())
+    found = {row.id: cache.find(row) for row in ordered}
+    senders = {
+        n.from_account_id
+        for n in notes
+        if cache.account(n.from_account_id, n.from_account_version) is None
+    }
+    has_filters = any(row.has_filters for row in ordered)
+    filters: list[ActiveFilter] = []
+    if None in found.values() or senders or has_filters:
+        async with svc.db.read() as session:
+            if None in found.values():
+                fresh = await cache.fill(session, me, ordered)
+                found = {row.id: hit for row, hit in zip(ordered, fresh, strict=True)}
+            if senders:
+                cache.keep_accounts((await q.accounts_by_id(session, senders)).values())
+            if has_filters:
+                filters = await load_active_of(session, me)
+    return found, filters
+
+
+def _entity(note: q.NotificationRow, sender: e.Account, status: e.Status | None) -> e.Notification:
+    return e.Notification(
+        id=str(note.id),
+        type=note.type,
+        group_key=note.group_key,
+        created_at=iso(as_datetime(note.created_at)) or "",
+        account=sender,
+        status=status,
+    )
 
 
 @get("/api/v1/notifications/unread_count")

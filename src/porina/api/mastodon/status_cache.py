@@ -15,7 +15,7 @@ viewer).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from typing import TypeVar
@@ -23,6 +23,7 @@ from typing import TypeVar
 import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from porina.accounts.models import Account
 from porina.api.mastodon import entities as e
 from porina.api.mastodon.render import Renderer
 from porina.interactions.filters import ActiveFilter
@@ -130,6 +131,19 @@ class StatusCache:
             for row, hit in zip(rows, found, strict=True)
         ]
 
+    def account(self, account_id: int, version: int) -> e.Account | None:
+        """An account's rendering, if cached at ``version``."""
+        return self._account(account_id, version)
+
+    def keep_accounts(self, accounts: Iterable[Account]) -> None:
+        for account in accounts:
+            self._keep_account(account)
+
+    def _keep_account(self, account: Account) -> e.Account:
+        rendered = self.renderer.account(account)
+        self.accounts.put(account.id, (account.version, rendered))
+        return rendered
+
     def _keep(self, bundle: Bundle) -> Found:
         if bundle.reblog is None:
             return Found(*self._keep_row(bundle.entry, None))
@@ -138,8 +152,7 @@ class StatusCache:
         return Found(status, account, reblog, reblog_account)
 
     def _keep_row(self, row: StatusRow, reblog: e.Status | None) -> tuple[Cached, e.Account]:
-        account = self.renderer.account(row.account)
-        self.accounts.put(row.account.id, (row.account.version, account))
+        account = self._keep_account(row.account)
         entity = self.renderer.status_row(row, None, None, reblog=reblog)
         poll_version = row.poll.version if row.poll is not None else None
         cached = Cached(row.status.version, poll_version, entity, row.status, row.poll)
