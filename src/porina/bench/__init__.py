@@ -54,7 +54,20 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--no-memory", action="store_true", help="skip the idle-memory measurement")
     p.add_argument("--no-web-pages", action="store_true", help="skip the web page timings")
     p.add_argument("--quick", action="store_true", help="tiny sizes, for CI smoke tests")
+    p.add_argument(
+        "--phases",
+        default=",".join(name for name, _ in PHASES),
+        help="load phases to run, comma-separated (the ceiling always runs: ratios need it)",
+    )
     return p
+
+
+def _phases(text: str) -> list[tuple[str, dict[str, float]]]:
+    wanted = {"ceiling", *(x.strip() for x in text.split(",") if x.strip())}
+    unknown = wanted - {name for name, _ in PHASES}
+    if unknown:
+        raise SystemExit(f"porina bench: unknown phase(s) {', '.join(sorted(unknown))}")
+    return [(name, weights) for name, weights in PHASES if name in wanted]
 
 
 def _sizes_list(text: str) -> list[int]:
@@ -132,7 +145,7 @@ async def _world(
         await server.warm(world.tokens)
         phases: dict[str, Any] = {}
         ceiling: float | None = None
-        for name, weights in PHASES:
+        for name, weights in _phases(args.phases):
             plan = load.Plan(
                 name=name,
                 weights=weights,
