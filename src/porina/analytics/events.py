@@ -1,4 +1,5 @@
-"""Typed analytics events, recorded in the same transaction as the interaction they describe.
+"""Typed analytics events, recorded in the same transaction as the interaction they describe
+(queued on the transaction and written in one ``INSERT`` just before it commits).
 
 Names are ``domain:object:verb``; only names listed in ``EventName`` can be recorded, so a
 typo fails in tests rather than producing an event no chart will ever find.
@@ -6,13 +7,17 @@ typo fails in tests rather than producing an event no chart will ever find.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, cast
+
+from sqlalchemy import Table
 
 from porina.core.actor import Actor
 from porina.core.clock import now
 from porina.core.ids import new_id
 from porina.interactions.models import AnalyticsEvent
 from porina.storage.db import Tx
+
+EVENTS = cast(Table, AnalyticsEvent.__table__)
 
 EventName = Literal[
     "account:account:create",
@@ -56,16 +61,17 @@ def record(
     target_account_id: int | None = None,
     data: dict[str, Any] | None = None,
 ) -> None:
-    tx.session.add(
-        AnalyticsEvent(
-            id=new_id(),
-            name=name,
-            actor_account_id=actor.account_id if actor else None,
-            operator_user_id=actor.user_id if actor else None,
-            target_type=target_type,
-            target_id=target_id,
-            target_account_id=target_account_id,
-            data=data or {},
-            created_at=now(),
-        )
+    tx.append(
+        EVENTS,
+        {
+            "id": new_id(),
+            "name": name,
+            "actor_account_id": actor.account_id if actor else None,
+            "operator_user_id": actor.user_id if actor else None,
+            "target_type": target_type,
+            "target_id": target_id,
+            "target_account_id": target_account_id,
+            "data": data or {},
+            "created_at": now(),
+        },
     )

@@ -8,14 +8,16 @@ favourites and reblogs of one status (and follows) as Mastodon 4.3's grouped not
 
 from __future__ import annotations
 
-from typing import Literal
+import functools
+from typing import Any, Literal
 
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import BigInteger, Select, and_, bindparam, exists, or_, select
 
 from porina.accounts.models import Block, Mute
 from porina.core.clock import now
 from porina.core.ids import new_id
 from porina.interactions.models import Notification, StatusMute
+from porina.storage.base import UTCDateTime
 from porina.storage.db import Tx, insert_if_absent
 from porina.streaming import publish
 
@@ -47,27 +49,43 @@ def group_key(kind: str, notification_id: int, status_id: int | None) -> str:
     return f"ungrouped-{notification_id}"
 
 
-async def _suppressed(
-    tx: Tx, recipient_id: int, from_account_id: int, thread_id: int | None
-) -> bool:
+_RECIPIENT = bindparam("porina_recipient", type_=BigInteger)
+_SENDER = bindparam("porina_sender", type_=BigInteger)
+_THREAD = bindparam("porina_thread", type_=BigInteger)
+_MOMENT = bindparam("porina_moment", type_=UTCDateTime())
+
+
+@functools.cache
+def _suppressed_statement() -> Select[Any]:
+    """Whether the recipient blocks or is blocked by the sender, mutes them with
+    notifications hidden, or muted the thread (no thread: the last test is ``= NULL``, never
+    true). Built once: every notification asks it."""
     blocked = exists().where(
         or_(
-            and_(Block.account_id == recipient_id, Block.target_account_id == from_account_id),
-            and_(Block.account_id == from_account_id, Block.target_account_id == recipient_id),
+            and_(Block.account_id == _RECIPIENT, Block.target_account_id == _SENDER),
+            and_(Block.account_id == _SENDER, Block.target_account_id == _RECIPIENT),
         )
     )
     muted = exists().where(
-        Mute.account_id == recipient_id,
-        Mute.target_account_id == from_account_id,
+        Mute.account_id == _RECIPIENT,
+        Mute.target_account_id == _SENDER,
         Mute.hide_notifications.is_(True),
-        or_(Mute.expires_at.is_(None), Mute.expires_at > now()),
+        or_(Mute.expires_at.is_(None), Mute.expires_at > _MOMENT),
     )
-    checks = [blocked, muted]
-    if thread_id is not None:
-        checks.append(
-            exists().where(StatusMute.account_id == recipient_id, StatusMute.thread_id == thread_id)
-        )
-    return bool(await tx.session.scalar(select(or_(*checks))))
+    thread = exists().where(StatusMute.account_id == _RECIPIENT, StatusMute.thread_id == _THREAD)
+    return select(or_(blocked, muted, thread))
+
+
+async def _suppressed(
+    tx: Tx, recipient_id: int, from_account_id: int, thread_id: int | None
+) -> bool:
+    params = {
+        "porina_recipient": recipient_id,
+        "porina_sender": from_account_id,
+        "porina_thread": thread_id,
+        "porina_moment": now(),
+    }
+    return bool(await tx.session.scalar(_suppressed_statement(), params))
 
 
 async def notify(

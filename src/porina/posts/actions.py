@@ -14,7 +14,7 @@ from functools import cache
 from typing import Any
 
 from babel import Locale
-from sqlalchemy import ColumnElement, and_, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, bindparam, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from porina.accounts.models import Account
@@ -328,18 +328,24 @@ async def _notify_mentions(tx: Tx, status: Status, account_ids: list[int]) -> No
             )
 
 
+@cache
+def _bump_statement(model: Any, column: str, *, down: bool) -> Any:
+    """``UPDATE ... SET column = column + delta`` built once per counter (a decrement never
+    goes below zero); the row and the delta are parameters."""
+    col = getattr(model, column)
+    stmt = update(model.__table__).where(model.id == bindparam("porina_row"))
+    if down:
+        stmt = stmt.where(col > 0)
+    return stmt.values({column: col + bindparam("porina_delta")})
+
+
 async def bump(
     tx: Tx, model: Any, row_id: int, column: str, delta: int, *, refresh: bool = True
 ) -> None:
     """Add ``delta`` to a counter column in SQL (never below zero), and refresh the object
     if the session holds it (``refresh=False`` when the caller will not read the count)."""
-    col = getattr(model, column)
-    stmt = update(model).where(model.id == row_id)
-    if delta < 0:
-        stmt = stmt.where(col > 0)
-    await tx.session.execute(
-        stmt.values({column: col + delta}).execution_options(synchronize_session=False)
-    )
+    statement = _bump_statement(model, column, down=delta < 0)
+    await tx.session.execute(statement, {"porina_row": row_id, "porina_delta": delta})
     obj = tx.session.identity_map.get(tx.session.identity_key(model, row_id))
     if obj is not None and refresh:
         await tx.session.refresh(obj, [column])

@@ -14,14 +14,18 @@ same table, and the property tests check them against an independent model.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     BindParameter,
     ColumnElement,
     CompoundSelect,
+    Select,
     and_,
+    bindparam,
     exists,
     or_,
     select,
@@ -110,24 +114,40 @@ def can_see(viewer_id: int | None, status: Status, facts: Facts | None) -> bool:
     return facts.mentioned
 
 
+_VIEWER = bindparam("porina_viewer", type_=BigInteger)
+_AUTHOR = bindparam("porina_author", type_=BigInteger)
+_STATUS = bindparam("porina_status", type_=BigInteger)
+
+
+@functools.cache
+def _facts_statement() -> Select[bool, bool, bool, bool]:
+    """The viewer's relation to a status's author, in one row; built once (hot: every
+    interaction with a status checks it)."""
+    return select(
+        exists().where(Follow.account_id == _VIEWER, Follow.target_account_id == _AUTHOR),
+        exists().where(Mention.status_id == _STATUS, Mention.account_id == _VIEWER),
+        blocked_either_way(_VIEWER, Account.id),
+        Account.suspended_at.is_not(None),
+    ).where(Account.id == _AUTHOR)
+
+
+@functools.cache
+def _suspended_statement() -> Select[Any]:
+    return select(Account.suspended_at.is_not(None)).where(Account.id == _AUTHOR)
+
+
 async def facts_for(session: AsyncSession, viewer_id: int | None, status: Status) -> Facts | None:
     if viewer_id is None:
         suspended = await session.scalar(
-            select(Account.suspended_at.is_not(None)).where(Account.id == status.account_id)
+            _suspended_statement(), {"porina_author": status.account_id}
         )
         return Facts(False, False, False, bool(suspended))
-    row = (
-        await session.execute(
-            select(
-                exists().where(
-                    Follow.account_id == viewer_id, Follow.target_account_id == status.account_id
-                ),
-                exists().where(Mention.status_id == status.id, Mention.account_id == viewer_id),
-                blocked_either_way(viewer_id, Account.id),
-                Account.suspended_at.is_not(None),
-            ).where(Account.id == status.account_id)
-        )
-    ).one()
+    params = {
+        "porina_viewer": viewer_id,
+        "porina_author": status.account_id,
+        "porina_status": status.id,
+    }
+    row = (await session.execute(_facts_statement(), params)).one()
     return Facts(bool(row[0]), bool(row[1]), bool(row[2]), bool(row[3]))
 
 

@@ -12,12 +12,13 @@ by an in-process lock, so concurrent writers queue instead of failing with "data
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import event
+from sqlalchemy import Insert, Table, event, insert
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
@@ -49,7 +50,19 @@ class Tx:
         self.session = session
         self.services = services
         self._after: list[AfterCommit] = []
+        self._appended: dict[Table, list[dict[str, Any]]] = {}
         self.data: dict[str, Any] = {}
+
+    def append(self, table: Table, row: dict[str, Any]) -> None:
+        """Queue ``row`` for ``table``, written just before commit (one ``INSERT`` per table
+        with every queued row): for append-only records nothing in the transaction reads
+        back, such as analytics events, where the ORM's unit of work would cost a flush."""
+        self._appended.setdefault(table, []).append(row)
+
+    async def write_appended(self) -> None:
+        appended, self._appended = self._appended, {}
+        for table, rows in appended.items():
+            await self.session.execute(_plain_insert(table), rows)
 
     def after_commit(self, callback: AfterCommit) -> None:
         self._after.append(callback)
@@ -112,6 +125,7 @@ class Database:
                     tx.data["wake_jobs"] = self.wake_jobs
                 async with session.begin():
                     yield tx
+                    await tx.write_appended()
         finally:
             if self._write_lock is not None:
                 self._write_lock.release()
@@ -141,14 +155,26 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
+@functools.cache
+def _plain_insert(table: Table) -> Insert:
+    return insert(table)
+
+
+@functools.cache
+def _insert_if_absent(dialect: str, table: Table, unique: tuple[str, ...]) -> Insert:
+    build: Any = sqlite_insert if dialect == "sqlite" else postgresql_insert
+    statement: Insert = build(table).on_conflict_do_nothing(index_elements=list(unique))
+    return statement
+
+
 async def insert_if_absent(
     session: AsyncSession, model: Any, values: dict[str, Any], *, unique: Sequence[str]
 ) -> bool:
     """``INSERT ... ON CONFLICT (unique) DO NOTHING``: one statement where a look-up, a
     savepoint, the insert and its release were four, and a concurrent insert of the same row
-    is no error. True when this call inserted the row."""
+    is no error. True when this call inserted the row. The statement is built once per table
+    (on the table, not the ORM class: a plain Core insert), the values passed as parameters."""
     dialect = session.get_bind().dialect.name
-    build: Any = sqlite_insert if dialect == "sqlite" else postgresql_insert
-    statement = build(model).values(**values).on_conflict_do_nothing(index_elements=list(unique))
-    result: Any = await session.execute(statement)
+    statement = _insert_if_absent(dialect, model.__table__, tuple(unique))
+    result: Any = await session.execute(statement, values)
     return bool(result.rowcount)

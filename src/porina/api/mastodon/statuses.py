@@ -20,7 +20,8 @@ from porina.api.mastodon.pagination import Page, link_header
 from porina.api.mastodon.params import Params
 from porina.api.mastodon.render import Renderer, statuses_by_id
 from porina.api.mastodon.scheduled_statuses import render_scheduled
-from porina.core.clock import iso
+from porina.api.mastodon.timelines import personal_rows
+from porina.core.clock import iso, now
 from porina.core.errors import Forbidden, Unprocessable
 from porina.core.ids import parse_id
 from porina.interactions import actions as interactions
@@ -31,6 +32,8 @@ from porina.posts.models import Poll, Status, StatusEdit
 from porina.posts.polls import PollSpec
 from porina.posts.queries import S, StatusRow, bundle_select, to_bundle, viewer_state
 from porina.posts.visibility import blocked_either_way, is_visible
+from porina.timelines.page import from_ids, ids_params
+from porina.timelines.page import rows as page_rows
 
 MAX_MANY = 20
 CONTEXT_LIMIT_ANONYMOUS = 60
@@ -55,7 +58,18 @@ def renderer_of(request: Request[Any, Any, Any]) -> Renderer:
 async def render_one(
     request: Request[Any, Any, Any], viewer_id: int | None, status_id: int
 ) -> e.Status:
+    """One status as ``viewer_id`` sees it, or 404. Signed in: its page row (one prebuilt
+    query: visibility, versions, the viewer's marks) and the status cache, as the home
+    timeline renders; anonymous: through the ORM."""
     svc = auth.services_of(request)
+    if viewer_id is not None:
+        params = {"porina_viewer": viewer_id, "porina_moment": now(), **ids_params([status_id])}
+        raw = await svc.db.fast.fetch(from_ids(mutes=False), params)
+        rows = [row for row in page_rows(raw) if row.visible]
+        shown, _ = await personal_rows(renderer_of(request), svc, viewer_id, rows)
+        if not shown:
+            raise StatusNotFound()
+        return shown[0]
     async with svc.db.read() as session:
         found = await statuses_by_id(renderer_of(request), session, viewer_id, [status_id])
     if not found:

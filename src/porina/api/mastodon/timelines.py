@@ -117,9 +117,18 @@ async def render_rows(
     context: FilterContext,
 ) -> list[e.Status]:
     """``rows`` (from ``timelines/page.py``) rendered for the viewer through the process's
-    status cache: no query when every rendering is cached, one for those that are not, one
-    more for the viewer's filters when they have any."""
-    cache = status_cache(renderer_of(request), svc.extras, svc.settings.status_cache_size)
+    status cache, minus those a ``hide`` filter for ``context`` matches."""
+    shown, filtering = await personal_rows(renderer_of(request), svc, viewer_id, rows)
+    return apply_filters(shown, context) if filtering else shown
+
+
+async def personal_rows(
+    renderer: Renderer, svc: Services, viewer_id: int, rows: Sequence[PageRow]
+) -> tuple[list[e.Status], bool]:
+    """``rows`` rendered for the viewer through the process's status cache (no query when
+    every rendering is cached, one for those that are not, one more for the viewer's filters
+    when they have any), and whether the viewer has active filters."""
+    cache = status_cache(renderer, svc.extras, svc.settings.status_cache_size)
     found = [cache.find(row) for row in rows]
     filters: list[ActiveFilter] = []
     has_filters = any(row.has_filters for row in rows)
@@ -134,7 +143,7 @@ async def render_rows(
         for row, hit in zip(rows, found, strict=True)
         if hit is not None
     ]
-    return apply_filters(shown, context) if filters else shown
+    return shown, bool(filters)
 
 
 def public_filters(params: Params) -> list[ColumnElement[bool]]:
