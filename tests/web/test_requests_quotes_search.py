@@ -150,3 +150,43 @@ async def test_pages_report_their_server_time(make: Factory, browser: Any) -> No
     assert re.fullmatch(r'app;desc="page";dur=\d+(\.\d+)?', timing)
     api = await browser.client.get("/api/v1/timelines/public")
     assert "server-timing" not in api.headers
+
+
+async def test_a_quoted_post_shown_to_one_reader_never_reaches_a_reader_who_blocks_its_author(
+    make: Factory, signed_in: Any
+) -> None:
+    """Home pages come from a status cache shared by every reader of the process; the quoted
+    post is added per reader, so the first reader's quote must not stay on the shared copy."""
+    eve, bob = await make.person("eve"), await make.person("bob")
+    carol, dave = await make.person("carol"), await make.person("dave")
+    quoted = await eve.status("Eve's secret cardamom ratio")
+    await bob.status("worth reading", quoted_status_id=quoted["id"])
+    for reader in (carol, dave):
+        await reader.follow(bob)
+    assert (await dave.post(f"/api/v1/accounts/{eve.id}/block")).status_code == 200
+
+    carol_home = await (await signed_in(carol)).get("/home")
+    assert "secret cardamom ratio" in carol_home.text
+    dave_home = await (await signed_in(dave)).get("/home")
+    assert "worth reading" in dave_home.text
+    assert "secret cardamom ratio" not in dave_home.text
+
+
+async def test_home_leaves_out_posts_a_hide_filter_matches(make: Factory, signed_in: Any) -> None:
+    alice, bob = await make.person("alice"), await make.person("bob")
+    await bob.follow(alice)
+    await alice.status("spoilers: the butler did it")
+    await alice.status("fresh buns at nine")
+    created = await bob.post(
+        "/api/v2/filters",
+        data={
+            "title": "No spoilers",
+            "context[]": ["home"],
+            "filter_action": "hide",
+            "keywords_attributes[][keyword]": "spoilers",
+        },
+    )
+    assert created.status_code == 200, created.text
+    page = await (await signed_in(bob)).get("/home")
+    assert "fresh buns at nine" in page.text
+    assert "the butler did it" not in page.text

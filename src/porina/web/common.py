@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
+import msgspec
 from litestar import Request, Response
 from litestar.datastructures import Cookie
 from litestar.enums import ScopeType
@@ -174,13 +175,25 @@ async def with_quotes(
         target = status.reblog or status
         if row.quote_of_id is not None and target.quote is not None:
             quoting.setdefault(row.quote_of_id, []).append(target)
+    await fill_quotes(request, session, viewer_id, quoting)
+
+
+async def fill_quotes(
+    request: Request[Any, Any, Any],
+    session: AsyncSession,
+    viewer_id: int | None,
+    quoting: dict[int, list[e.Status]],
+) -> None:
+    """Give each status in ``quoting`` (quoted id -> the statuses quoting it) its quoted post,
+    when the reader may see it. Each status gets a new ``Quote`` (never one changed in place:
+    a status from the status cache shares its ``Quote`` with every other reader's copy)."""
     if not quoting:
         return
     found = await bundles_by_id(session, viewer_id, list(quoting))
     for quoted in renderer(request).bundles(found, None, viewer_id):
         for status in quoting.get(int(quoted.id), []):
             if status.quote is not None:
-                status.quote.quoted_status = quoted
+                status.quote = msgspec.structs.replace(status.quote, quoted_status=quoted)
 
 
 async def form(request: Request[Any, Any, Any]) -> dict[str, Any]:

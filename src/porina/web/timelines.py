@@ -8,15 +8,21 @@ from litestar import Request, get, post
 from litestar.datastructures import Cookie
 from litestar.exceptions import NotFoundException
 from litestar.response import Redirect, Template
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from porina.accounts import credentials
 from porina.api.mastodon import entities as e
+from porina.api.mastodon.timelines import personal_rows
 from porina.core.ids import parse_id
+from porina.interactions.filters import apply_filters
 from porina.posts.queries import S, bundle_select, bundles, bundles_by_id
+from porina.timelines import home as home_rows
 from porina.timelines.queries import not_muted
 from porina.web import i18n
 from porina.web.common import (
     Me,
+    fill_quotes,
     form,
     reader,
     render,
@@ -51,12 +57,33 @@ async def local_timeline(
 async def home_timeline(
     request: Request[Any, Any, Any], me: Me, max_id: int | None
 ) -> list[e.Status]:
-    """The reader's home feed (the feed store's ids, then two queries)."""
+    """The reader's home feed, read as the API reads it (``timelines/home.py`` page rows and
+    the status cache: one query when the renderings are cached; mutes, blocks and "hide"
+    filters applied), plus the quoted posts when the page has quote posts (two more)."""
     svc = services(request)
-    ids = await svc.feeds.page(me.id, max_id=max_id, since_id=None, min_id=None, limit=PAGE)
-    async with svc.db.read() as session:
-        items = await bundles_by_id(session, me.id, ids)
-        return await statuses(request, session, me, items)
+    window = home_rows.Window(max_id, None, None, PAGE)
+    rows, _ = await home_rows.rows(svc, me.id, window)
+    shown, filtering = await personal_rows(renderer(request), svc, me.id, rows)
+    if filtering:  # posts a "hide" filter for the home context matches are left out
+        shown = apply_filters(shown, "home")
+    quoting = [status.reblog or status for status in shown]
+    quoting = [status for status in quoting if status.quote is not None]
+    if quoting:
+        async with svc.db.read() as session:
+            await fill_quotes(request, session, me.id, await _quoted_ids(session, quoting))
+    return shown
+
+
+async def _quoted_ids(session: AsyncSession, quoting: list[e.Status]) -> dict[int, list[e.Status]]:
+    """Quoted id -> the statuses of ``quoting`` that quote it."""
+    ids = [int(status.id) for status in quoting]
+    pairs = dict((await session.execute(select(S.id, S.quote_of_id).where(S.id.in_(ids)))).all())
+    out: dict[int, list[e.Status]] = {}
+    for status in quoting:
+        target = pairs.get(int(status.id))
+        if target is not None:
+            out.setdefault(target, []).append(status)
+    return out
 
 
 def older(items: list[e.Status], base: str) -> str | None:
