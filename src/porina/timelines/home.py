@@ -101,6 +101,5 @@ async def _round(
     )
     if not ids:
         return [], []
-    params.update(page.ids_params(ids))
-    found = page.rows(await svc.db.fast.fetch(page.from_ids(), params))
+    found = await page.for_ids(svc.db, viewer_id, ids)
     return (list(reversed(found)) if window.upwards else found), ids

@@ -17,7 +17,8 @@ the viewer and every other value as bound parameters, and run through ``FastRead
 from __future__ import annotations
 
 import functools
-from typing import Any, NamedTuple
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sqlalchemy import (
     BigInteger,
@@ -35,6 +36,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import aliased
 
+from porina.core.clock import now
 from porina.interactions.models import Bookmark, Favourite, Filter, StatusMute
 from porina.posts.models import Poll, PollVote, Status, StatusPin
 from porina.posts.queries import RA, VIEWER, A, R, S
@@ -42,6 +44,9 @@ from porina.posts.visibility import visible_clause
 from porina.storage.base import UTCDateTime
 from porina.storage.fastread import Prebuilt
 from porina.timelines.queries import not_muted
+
+if TYPE_CHECKING:
+    from porina.storage.db import Database
 
 MOMENT = bindparam("porina_moment", type_=UTCDateTime())
 SLOTS = 64
@@ -204,3 +209,17 @@ def from_candidates(candidates: Any, *, ascending: bool) -> Prebuilt:
 
 def rows(raw: list[tuple[Any, ...]]) -> list[PageRow]:
     return [PageRow._make(row) for row in raw]
+
+
+async def for_ids(
+    db: Database, viewer_id: int, ids: Sequence[int], *, mutes: bool = True
+) -> list[PageRow]:
+    """The rows of ``ids`` (duplicates dropped) for ``viewer_id``, hidden ones included (check
+    ``visible``): one query per ``SLOTS`` ids, each query's rows newest first."""
+    wanted = list(dict.fromkeys(ids))
+    found: list[PageRow] = []
+    for start in range(0, len(wanted), SLOTS):
+        params: dict[str, Any] = {"porina_viewer": viewer_id, "porina_moment": now()}
+        params.update(ids_params(wanted[start : start + SLOTS]))
+        found.extend(rows(await db.fast.fetch(from_ids(mutes=mutes), params)))
+    return found

@@ -31,8 +31,7 @@ from porina.posts.queries import bundles_by_id, viewer_state
 from porina.services import Services
 from porina.storage.fastread import as_datetime
 from porina.timelines.home import NO_BOUND
-from porina.timelines.page import SLOTS, PageRow, from_ids, ids_params
-from porina.timelines.page import rows as rows_of
+from porina.timelines.page import PageRow, for_ids
 
 TYPES = frozenset(get_args(NotificationType))
 SAMPLE_ACCOUNTS = 8
@@ -177,15 +176,7 @@ async def _cached_page(
 async def _status_rows(svc: Services, me: int, ids: Sequence[int]) -> dict[int, PageRow]:
     """Page rows of the visible statuses among ``ids``, by id (mutes left to the notification
     query: a muted author's mention still shows unless the mute hides notifications)."""
-    wanted = list(dict.fromkeys(ids))
-    out: dict[int, PageRow] = {}
-    for start in range(0, len(wanted), SLOTS):
-        chunk = wanted[start : start + SLOTS]
-        params = {"porina_viewer": me, "porina_moment": now(), **ids_params(chunk)}
-        for row in rows_of(await svc.db.fast.fetch(from_ids(mutes=False), params)):
-            if row.visible:
-                out[row.id] = row
-    return out
+    return {row.id: row for row in await for_ids(svc.db, me, ids, mutes=False) if row.visible}
 
 
 async def _fill(

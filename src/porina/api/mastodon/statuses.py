@@ -21,7 +21,7 @@ from porina.api.mastodon.params import Params
 from porina.api.mastodon.render import Renderer, statuses_by_id
 from porina.api.mastodon.scheduled_statuses import render_scheduled
 from porina.api.mastodon.timelines import personal_rows
-from porina.core.clock import iso, now
+from porina.core.clock import iso
 from porina.core.errors import Forbidden, Unprocessable
 from porina.core.ids import parse_id
 from porina.interactions import actions as interactions
@@ -32,8 +32,7 @@ from porina.posts.models import Poll, Status, StatusEdit
 from porina.posts.polls import PollSpec
 from porina.posts.queries import S, StatusRow, bundle_select, to_bundle, viewer_state
 from porina.posts.visibility import blocked_either_way, is_visible
-from porina.timelines.page import from_ids, ids_params
-from porina.timelines.page import rows as page_rows
+from porina.timelines.page import for_ids
 
 MAX_MANY = 20
 CONTEXT_LIMIT_ANONYMOUS = 60
@@ -63,9 +62,7 @@ async def render_one(
     timeline renders; anonymous: through the ORM."""
     svc = auth.services_of(request)
     if viewer_id is not None:
-        params = {"porina_viewer": viewer_id, "porina_moment": now(), **ids_params([status_id])}
-        raw = await svc.db.fast.fetch(from_ids(mutes=False), params)
-        rows = [row for row in page_rows(raw) if row.visible]
+        rows = [r for r in await for_ids(svc.db, viewer_id, [status_id], mutes=False) if r.visible]
         shown, _ = await personal_rows(renderer_of(request), svc, viewer_id, rows)
         if not shown:
             raise StatusNotFound()
