@@ -8,7 +8,11 @@ from typing import Any, cast
 
 from sqlalchemy import select
 
+from porina.core.clock import now
+from porina.core.ids import new_id
+from porina.messaging.actions import on_direct_status
 from porina.messaging.models import AccountConversation
+from porina.posts.models import Status
 from porina.services import Services
 
 from ..factories import Factory
@@ -41,3 +45,49 @@ async def test_direct_status_keeps_one_row_per_participant_and_streams_after_com
     assert rows[alice.account.id].unread is False
     assert rows[bob.account.id].unread is True and rows[carol.account.id].unread is True
     assert {r.conversation_id for r in rows.values()} == {sid}
+
+
+async def test_a_reply_that_brings_in_someone_new_while_another_is_uncommitted_lands(
+    services: Services, make: Factory
+) -> None:
+    """Two replies in one DM thread each add carol. The second is written while the first's
+    transaction is still open (on PostgreSQL it waits for carol's new row, on SQLite for the
+    write lock); it must not fail, and carol's row ends naming everyone, at the newer reply."""
+    alice, bob, carol = [await make.person(n) for n in ("alice", "bob", "carol")]
+    first = await post(services, alice, "hi @bob", visibility="direct", mention=(bob,))
+
+    def reply(author: Any, sid: int) -> Status:
+        return Status(
+            id=sid,
+            account_id=author.account.id,
+            visibility="direct",
+            text="and carol",
+            content="<p>and carol</p>",
+            created_at=now(),
+            thread_id=first,
+            in_reply_to_id=first,
+        )
+
+    async def second(sid: int) -> None:
+        async with services.db.transaction() as tx:
+            tx.session.add(status := reply(alice, sid))
+            await tx.session.flush()
+            await on_direct_status(tx, status, [bob.account.id, carol.account.id])
+
+    older, newer = new_id(), new_id()
+    async with services.db.transaction() as tx:
+        tx.session.add(status := reply(bob, older))
+        await tx.session.flush()
+        await on_direct_status(tx, status, [alice.account.id, carol.account.id])
+        waiting = asyncio.ensure_future(second(newer))
+        await asyncio.sleep(0.5)  # the second reply reaches carol's row and waits
+        assert not waiting.done()
+    await asyncio.wait_for(waiting, 10)
+    async with services.db.read() as session:
+        rows = {r.account_id: r for r in await session.scalars(select(AccountConversation))}
+    assert set(rows) == {alice.account.id, bob.account.id, carol.account.id}
+    assert {r.conversation_id for r in rows.values()} == {first}
+    assert rows[carol.account.id].participant_ids == sorted([alice.id, bob.id], key=int)
+    assert rows[carol.account.id].last_status_id == newer
+    assert rows[carol.account.id].unread is True
+    assert rows[bob.account.id].unread is True and rows[alice.account.id].unread is False

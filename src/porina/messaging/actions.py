@@ -5,7 +5,7 @@ from __future__ import annotations
 from porina.core.errors import NotFound
 from porina.messaging.models import AccountConversation
 from porina.posts.models import Status
-from porina.storage.db import Tx
+from porina.storage.db import Tx, insert_if_absent
 from porina.streaming import publish
 
 
@@ -15,24 +15,9 @@ async def on_direct_status(tx: Tx, status: Status, participant_ids: list[int]) -
     stream ``conversation`` to each."""
     conversation_id = status.thread_id or status.id
     everyone = list(dict.fromkeys([status.account_id, *participant_ids]))
-    for account_id in everyone:
-        others = {str(i) for i in everyone if i != account_id}
-        row = await tx.session.get(AccountConversation, (account_id, conversation_id))
-        if row is None:
-            row = AccountConversation(
-                account_id=account_id,
-                conversation_id=conversation_id,
-                participant_ids=sorted(others, key=int),
-                last_status_id=status.id,
-                unread=account_id != status.account_id,
-                hidden=False,
-            )
-            tx.session.add(row)
-        else:
-            row.participant_ids = sorted(others | set(row.participant_ids), key=int)
-            row.last_status_id = max(row.last_status_id, status.id)
-            row.unread = account_id != status.account_id
-            row.hidden = False
+    for account_id in sorted(everyone):  # one lock order for every writer: no deadlock
+        others = sorted({str(i) for i in everyone if i != account_id}, key=int)
+        await _upsert(tx, account_id, conversation_id, others, status)
         for channel in (f"direct:{account_id}", f"user:{account_id}"):
             publish.after_commit(
                 tx,
@@ -43,6 +28,38 @@ async def on_direct_status(tx: Tx, status: Status, participant_ids: list[int]) -
                 status_id=status.id,
             )
     await tx.session.flush()
+
+
+async def _upsert(
+    tx: Tx, account_id: int, conversation_id: int, others: list[str], status: Status
+) -> None:
+    """Create the participant's row, or (locked against a concurrent direct status in the
+    same thread) add ``others`` to it and move it to ``status``. Insert-or-nothing first, so
+    two first messages at once cannot both insert."""
+    unread = account_id != status.account_id
+    values = {
+        "account_id": account_id,
+        "conversation_id": conversation_id,
+        "participant_ids": others,
+        "last_status_id": status.id,
+        "unread": unread,
+        "hidden": False,
+    }
+    unique = ("account_id", "conversation_id")
+    if await insert_if_absent(tx.session, AccountConversation, values, unique=unique):
+        return
+    row = await tx.session.get(
+        AccountConversation,
+        (account_id, conversation_id),
+        with_for_update=True,
+        populate_existing=True,
+    )
+    if row is None:  # deleted with its account meanwhile
+        return
+    row.participant_ids = sorted(set(others) | set(row.participant_ids), key=int)
+    row.last_status_id = max(row.last_status_id, status.id)
+    row.unread = unread
+    row.hidden = False
 
 
 async def _own(tx: Tx, account_id: int, conversation_id: int) -> AccountConversation:
