@@ -193,6 +193,8 @@ async def test_pages_are_exact_for_ids_closer_than_a_double_can_tell(
     assert page == [ids[2]]
     page = await store.page(reader, max_id=None, since_id=None, min_id=ids[2], limit=1)
     assert page == [ids[1]]
+    page = await store.page(reader, max_id=None, since_id=ids[2], min_id=None, limit=3)
+    assert page == ids[:2]
 
 
 async def test_trim_keeps_the_newest_entries(store: FeedStore, world: World) -> None:

@@ -48,21 +48,23 @@ connection keeps one generic plan per prepared statement instead of planning eve
 
 @dataclass(frozen=True, slots=True)
 class Compiled:
-    """The SQL text, and how to make its positional arguments from named parameters: each
-    distinct name is converted once (a name can fill several slots)."""
+    """The SQL text, and how to make its positional arguments from named parameters: the
+    statement's own literals are placed once in ``template``; each given name is converted
+    once and put in every slot it fills."""
 
     sql: str
-    names: tuple[str, ...]
-    processors: tuple[Callable[[Any], Any] | None, ...]
-    positions: tuple[int, ...]
-    fixed: Mapping[str, Any]
+    template: tuple[Any, ...]
+    given: tuple[tuple[str, Callable[[Any], Any] | None, tuple[int, ...]], ...]
 
     def arguments(self, params: Mapping[str, Any]) -> list[Any]:
-        values = []
-        for name, process in zip(self.names, self.processors, strict=True):
-            value = params[name] if name in params else self.fixed[name]
-            values.append(value if process is None else process(value))
-        return [values[i] for i in self.positions]
+        values = list(self.template)
+        for name, process, slots in self.given:
+            value = params[name]
+            if process is not None:
+                value = process(value)
+            for slot in slots:
+                values[slot] = value
+        return values
 
 
 class Prebuilt:
@@ -87,13 +89,17 @@ def _compile(statement: ClauseElement, dialect: Dialect) -> Compiled:
     # expands fixed IN lists into one placeholder each; the given names stay placeholders
     expanded = compiled.construct_expanded_state({name: None for name in given})
     order: Sequence[str] = expanded.positiontup or ()
-    names = tuple(dict.fromkeys(order))
-    processors = tuple(
-        given[name].type.bind_processor(dialect) if name in given else None for name in names
+    template = tuple(None if name in given else expanded.parameters[name] for name in order)
+    plan = tuple(
+        (
+            name,
+            given[name].type.bind_processor(dialect),
+            tuple(i for i, other in enumerate(order) if other == name),
+        )
+        for name in dict.fromkeys(order)
+        if name in given
     )
-    fixed = {n: v for n, v in expanded.parameters.items() if n not in given}
-    positions = tuple(names.index(name) for name in order)
-    return Compiled(str(expanded.statement), names, processors, positions, fixed)
+    return Compiled(str(expanded.statement), template, plan)
 
 
 async def _unchanged(connection: asyncpg.Connection) -> None:

@@ -174,13 +174,16 @@ class RedisFeedStore:
     ) -> list[int]:
         key = self.key(account_id)
         high = str(max_id) if max_id is not None else "+inf"
+        # Entries sharing the bound's score come first in the reply, where the bound cuts
+        # them off: only then does the reply need SLACK more (a first page needs none).
         if min_id is not None:
             low = str(max(min_id, since_id or 0))
             raw = await self.redis.zrangebyscore(key, low, high, start=0, num=limit + SLACK)
             ids = [i for i in map(_status_id, raw) if _within(i, max_id, min_id)]
             return list(reversed(ids[:limit]))
         low = str(since_id) if since_id is not None else "-inf"
-        raw = await self.redis.zrevrangebyscore(key, high, low, start=0, num=limit + SLACK)
+        fetch = limit + SLACK if max_id is not None else limit
+        raw = await self.redis.zrevrangebyscore(key, high, low, start=0, num=fetch)
         return [i for i in map(_status_id, raw) if _within(i, max_id, since_id)][:limit]
 
     async def size(self, account_id: int) -> int:

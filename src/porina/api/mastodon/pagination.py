@@ -68,6 +68,8 @@ def link_header(
     ]
     if not any(k == "limit" for k, _ in keep):
         keep.append(("limit", str(page.limit)))
-    nxt = urlencode([*keep, ("max_id", str(ids[-1]))])
-    prev = urlencode([*keep, ("min_id", str(ids[0]))])
-    return {"Link": f'<{base}?{nxt}>; rel="next", <{base}?{prev}>; rel="prev"'}
+    query = urlencode(keep)
+    return {
+        "Link": f'<{base}?{query}&max_id={ids[-1]}>; rel="next", '
+        f'<{base}?{query}&min_id={ids[0]}>; rel="prev"'
+    }
