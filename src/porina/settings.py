@@ -87,6 +87,9 @@ class Settings:
     """Longest status text in characters."""
     home_feed_size: int = 800
     """Entries kept per home feed."""
+    feed_active_days: int = 7
+    """New posts go only into the home feeds of followers seen in this many days (as Mastodon
+    does); an idle follower's feed is rebuilt when they come back. 0: every follower."""
     status_cache_size: int = 5000
     """Rendered statuses (and as many accounts) each serving process keeps in memory."""
     log_level: str = "INFO"

@@ -3,11 +3,16 @@ their behaviour (the protocol's own error codes still go back to the app in Engl
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
+from sqlalchemy import select, update
 
+from porina.accounts.models import Account
+from porina.core.clock import now
+from porina.services import Services
 from porina.web import i18n
 from tests.factories import Factory
 from tests.web.conftest import Browser, text_of
@@ -108,3 +113,23 @@ async def test_out_of_band_denial_is_a_page_in_the_readers_language(
     page = await browser.post("/oauth/authorize", {**query, "decision": "deny"})
     assert page.status_code == 400
     assert fi("You denied the app access. You can close this page.") in page.text
+
+
+async def test_using_the_web_app_counts_as_being_seen(
+    services: Services, make: Factory, signed_in: Any
+) -> None:
+    """Fan-out skips followers not seen for a week: a reader who only uses the web app must
+    count as seen."""
+    carol = await make.person("carol")
+    long_ago = now() - timedelta(days=30)
+    async with services.db.transaction() as tx:
+        await tx.session.execute(
+            update(Account).where(Account.id == carol.account.id).values(last_active_at=long_ago)
+        )
+    page = await (await signed_in(carol)).get("/home")
+    assert page.status_code == 200
+    async with services.db.read() as session:
+        seen = await session.scalar(
+            select(Account.last_active_at).where(Account.id == carol.account.id)
+        )
+    assert seen is not None and seen > now() - timedelta(minutes=1)

@@ -52,6 +52,10 @@ class Account(Base):
     following_count: Mapped[int] = mapped_column(default=0)
     suspended_at: Mapped[datetime | None] = mapped_column(default=None)
     silenced_at: Mapped[datetime | None] = mapped_column(default=None)
+    last_active_at: Mapped[datetime | None] = mapped_column(default=None)
+    """When the account last used Porina (an API token or a web session), kept to the day;
+    None until first seen. Fan-out skips followers idle for longer than
+    ``feed_active_days`` (``timelines/activity.py``)."""
     memorial: Mapped[bool] = mapped_column(Boolean, default=False)
     moved_to_account_id: Mapped[int | None] = mapped_column(Snowflake, default=None)
     # federation

@@ -92,7 +92,9 @@ async def fanout(svc: Services, payload: dict[str, Any]) -> None:
     slots = asyncio.Semaphore(WINDOW)
     async with svc.db.read() as session, asyncio.TaskGroup() as group:
         lists = await queries.lists_with(session, status.account_id)
-        async for chunk in queries.recipients_in_chunks(session, status, target, CHUNK):
+        since = queries.active_since(svc.settings)
+        chunks = queries.recipients_in_chunks(session, status, target, CHUNK, active_since=since)
+        async for chunk in chunks:
             people.extend(chunk)
             await slots.acquire()
             task = group.create_task(_deliver(svc, chunk, entry, message))

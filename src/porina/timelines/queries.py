@@ -6,7 +6,8 @@ Recipients are computed in SQL, one query per status however many followers the 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Any
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     ColumnElement,
@@ -28,6 +29,9 @@ from porina.interactions.models import FollowedTag, ListAccount
 from porina.posts.models import Mention, Status, StatusTag
 from porina.posts.queries import R, S
 from porina.posts.visibility import visible_clause
+
+if TYPE_CHECKING:
+    from porina.settings import Settings
 
 F2 = aliased(Follow, name="f2")
 
@@ -72,8 +76,21 @@ def _tag_followers(status: Status) -> Select[Any]:
     )
 
 
-def recipients_select(status: Status, target: Status | None) -> Select[Any]:
-    """Local accounts whose home feed takes ``status`` (``target``: the reblogged status)."""
+def active_since(settings: Settings) -> datetime | None:
+    """Followers last seen before this moment get no fan-out (``timelines/activity.py``);
+    None: every follower does."""
+    if settings.feed_active_days <= 0:
+        return None
+    return now() - timedelta(days=settings.feed_active_days)
+
+
+def recipients_select(
+    status: Status, target: Status | None, *, active_since: datetime | None = None
+) -> Select[Any]:
+    """Local accounts whose home feed takes ``status`` (``target``: the reblogged status).
+    With ``active_since``, followers last seen before it are left out (their feeds are
+    rebuilt when they return, ``timelines/activity.py``); the author and mentioned accounts
+    never are."""
     parts: list[Select[Any]] = [select(literal(status.account_id).label("id"))]
     if status.visibility == "direct":
         parts.append(_mentioned(status))
@@ -95,6 +112,12 @@ def recipients_select(status: Status, target: Status | None) -> Select[Any]:
         query = query.where(
             or_(Account.id == target.account_id, Account.id.not_in(silencing(target.account_id)))
         )
+    if active_since is not None:
+        seen = or_(Account.last_active_at.is_(None), Account.last_active_at >= active_since)
+        kept = [Account.id == author, seen]
+        if status.visibility in {"private", "direct"}:
+            kept.append(Account.id.in_(_mentioned(status)))
+        query = query.where(or_(*kept))
     return query
 
 
@@ -103,11 +126,17 @@ async def recipients(session: AsyncSession, status: Status, target: Status | Non
 
 
 async def recipients_in_chunks(
-    session: AsyncSession, status: Status, target: Status | None, size: int
+    session: AsyncSession,
+    status: Status,
+    target: Status | None,
+    size: int,
+    *,
+    active_since: datetime | None = None,
 ) -> AsyncIterator[list[int]]:
     """``recipients`` read through a cursor, ``size`` at a time: a fan-out starts delivering
     to the first followers while the database still reads the rest."""
-    result = await session.stream_scalars(recipients_select(status, target))
+    chosen = recipients_select(status, target, active_since=active_since)
+    result = await session.stream_scalars(chosen)
     async for chunk in result.partitions(size):
         yield list(chunk)
 

@@ -14,6 +14,7 @@ from porina.accounts.models import Account, User, WebSession
 from porina.accounts.tokens import digest, new_secret
 from porina.core.clock import now
 from porina.services import Services
+from porina.timelines import activity
 
 COOKIE = "porina_session"
 LIFETIME = timedelta(days=30)
@@ -44,6 +45,7 @@ async def current_user(request: Request[Any, Any, Any]) -> tuple[User, Account] 
         alive = row is not None and not row[0].disabled and row[1].suspended_at is None
         if row is not None and alive and row[2] + LIFETIME > now():
             found = (row[0], row[1])
+            await activity.seen(svc, row[1].id, row[1].last_active_at)
     request.scope.setdefault("state", {})["porina_user"] = found
     return found
 

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from litestar.connection import ASGIConnection
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.orm import aliased
 
 from porina.accounts import scopes as scope_rules
 from porina.accounts.models import Account, OAuthToken, User
@@ -15,7 +16,8 @@ from porina.accounts.tokens import digest as token_hash
 from porina.core.actor import Actor
 from porina.core.errors import Forbidden, Unauthorized
 from porina.services import Services
-from porina.storage.fastread import Prebuilt
+from porina.storage.fastread import Prebuilt, as_datetime
+from porina.timelines import activity
 
 CACHE_SECONDS = 10.0
 
@@ -106,6 +108,8 @@ def token_cache(svc: Services) -> TokenCache:
     return found
 
 
+ACTING = aliased(Account, name="acting")
+
 _TOKEN = Prebuilt(
     select(
         OAuthToken.id,
@@ -118,9 +122,11 @@ _TOKEN = Prebuilt(
         User.disabled,
         User.account_id,
         Account.suspended_at.is_not(None),
+        ACTING.last_active_at,
     )
     .outerjoin(User, User.id == OAuthToken.user_id)
     .outerjoin(Account, Account.id == User.account_id)
+    .outerjoin(ACTING, ACTING.id == func.coalesce(OAuthToken.account_id, User.account_id))
     .where(OAuthToken.token_hash == bindparam("hashed"), OAuthToken.revoked_at.is_(None))
 )
 
@@ -135,7 +141,7 @@ async def load_viewer(svc: Services, token: str) -> Viewer | None:
     rows = await svc.db.fast.fetch(_TOKEN, {"hashed": hashed})
     viewer: Viewer | None = None
     if rows:
-        tid, acting, user_id, app_id, scopes, role, locale, disabled, own, suspended = rows[0]
+        tid, acting, user_id, app_id, scopes, role, locale, disabled, own, suspended, last = rows[0]
         if not disabled and not suspended:
             viewer = Viewer(
                 token_id=tid,
@@ -147,6 +153,8 @@ async def load_viewer(svc: Services, token: str) -> Viewer | None:
                 locale=locale or "en",
             )
     cache.put(hashed, viewer)
+    if viewer is not None and viewer.account_id is not None:
+        await activity.seen(svc, viewer.account_id, as_datetime(last) if last else None)
     return viewer
 
 
