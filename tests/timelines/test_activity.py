@@ -4,6 +4,7 @@ returning follower's feed before their first page (both feed stores)."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -123,3 +124,38 @@ async def test_the_first_home_page_back_is_complete(services: Services, make: Fa
     response = await carol.get("/api/v1/timelines/home")
     assert response.status_code == 200
     assert [int(x["id"]) for x in response.json()] == [meanwhile, before]
+
+
+async def test_idle_feeds_are_dropped_and_rebuilt_on_return(
+    services: Services, make: Factory, feeds: str
+) -> None:
+    alice, bob, carol, dave = [await make.person(n) for n in ("alice", "bob", "carol", "dave")]
+    for follower in (bob, carol, dave):
+        await s.follow(services, follower, alice)
+    first = int((await s.post(services, alice, "first"))["id"])
+    await last_seen(services, bob, 2)
+    await last_seen(services, carol, 30)
+    await last_seen(services, dave, None)
+    assert await activity.drop_idle_feeds(services) == 1
+    assert await feed(services, carol) == []
+    assert await feed(services, bob) == [first]
+    assert await feed(services, dave) == [first]
+    meanwhile = int((await s.post(services, alice, "meanwhile"))["id"])
+    services.extras.pop("token_cache", None)
+    assert await load_viewer(services, carol.token) is not None
+    assert await feed(services, carol) == [meanwhile, first]
+
+
+async def test_no_feed_is_dropped_when_every_follower_gets_posts(
+    services: Services, make: Factory
+) -> None:
+    alice, carol = await make.person("alice"), await make.person("carol")
+    await s.follow(services, carol, alice)
+    first = int((await s.post(services, alice, "first"))["id"])
+    await last_seen(services, carol, 300)
+    kept, services.settings = services.settings, replace(services.settings, feed_active_days=0)
+    try:
+        assert await activity.drop_idle_feeds(services) == 0
+    finally:
+        services.settings = kept
+    assert await feed(services, carol) == [first]

@@ -19,6 +19,7 @@ from porina.jobs import queue
 from porina.services import build
 from porina.settings import Settings
 from porina.storage.db import Tx
+from porina.timelines import activity
 
 DEFAULT_SCOPES = "read write follow push"
 
@@ -121,6 +122,22 @@ def retry_jobs(settings: Settings, args: argparse.Namespace) -> int:
         finally:
             await svc.db.dispose()
         print(f"{count} job(s) queued again")
+        return 0
+
+    return _run(go())
+
+
+def drop_idle_feeds(settings: Settings, args: argparse.Namespace) -> int:
+    async def go() -> int:
+        svc = build(settings)
+        try:
+            count = await activity.drop_idle_feeds(svc)
+        finally:
+            close = getattr(svc.feeds, "close", None)
+            if close is not None:
+                await close()
+            await svc.db.dispose()
+        print(f"{count} idle feed(s) dropped")
         return 0
 
     return _run(go())

@@ -83,3 +83,8 @@ def _admin(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     retry = cmds.add_parser("retry-jobs", help="queue failed jobs again")
     retry.add_argument("--id", type=int, default=None, help="only this job")
     retry.set_defaults(run="porina.cli.admin:retry_jobs")
+    idle = cmds.add_parser(
+        "drop-idle-feeds",
+        help="forget the home feeds of accounts idle longer than PORINA_FEED_ACTIVE_DAYS",
+    )
+    idle.set_defaults(run="porina.cli.admin:drop_idle_feeds")

@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import or_, update
+from sqlalchemy import or_, select, update
 
 from porina.accounts.models import Account
 from porina.core.clock import now
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from porina.services import Services
 
 TOUCH_EVERY = timedelta(days=1)
+CHUNK = 1000
 
 
 async def seen(svc: Services, account_id: int, last: datetime | None) -> None:
@@ -52,3 +53,25 @@ async def seen(svc: Services, account_id: int, last: datetime | None) -> None:
     since = active_since(svc.settings)
     if recorded and last is not None and since is not None and last < since:
         await jobs.rebuild_home(svc, account_id)  # one process wins the UPDATE, and rebuilds
+
+
+async def drop_idle_feeds(svc: Services) -> int:
+    """Forget the home feeds of local accounts idle for longer than ``feed_active_days``
+    (``porina admin drop-idle-feeds``, for a daily cron): fan-out no longer reaches them, so
+    their feeds only hold memory until they return, when ``seen`` rebuilds them. Returns how
+    many feeds were dropped."""
+    since = active_since(svc.settings)
+    if since is None:
+        return 0
+    idle = (
+        select(Account.id)
+        .where(Account.domain.is_(None), Account.last_active_at < since)
+        .order_by(Account.id)
+    )
+    dropped = 0
+    async with svc.db.read() as session:
+        result = await session.stream_scalars(idle)
+        async for chunk in result.partitions(CHUNK):
+            await svc.feeds.drop_many(list(chunk))
+            dropped += len(chunk)
+    return dropped

@@ -106,6 +106,13 @@ class DatabaseFeedStore:
     async def trim(self, account_id: int) -> None:
         await self.trim_many([account_id])
 
+    async def drop_many(self, account_ids: Sequence[int]) -> None:
+        ids = list(account_ids)
+        for start in range(0, len(ids), CHUNK):
+            async with self.db.transaction() as tx:
+                chunk = ids[start : start + CHUNK]
+                await tx.session.execute(delete(H).where(H.account_id.in_(chunk)))
+
     async def trim_many(self, account_ids: Sequence[int]) -> None:
         """Keep the newest ``size`` entries of each feed named."""
         ids = list(account_ids)

@@ -199,6 +199,13 @@ class RedisFeedStore:
         """Forget a feed entirely (account deleted; tests)."""
         await self.redis.delete(*self._keys(account_id))
 
+    async def drop_many(self, account_ids: Sequence[int]) -> None:
+        ids = list(account_ids)
+        for start in range(0, len(ids), CHUNK):
+            keys = [key for a in ids[start : start + CHUNK] for key in self._keys(a)]
+            if keys:
+                await self.redis.unlink(*keys)
+
     async def close(self) -> None:
         await self.redis.aclose()
 
