@@ -4,6 +4,7 @@ from porina.services import Services
 
 from ..factories import Factory
 from ..interactions.support import post
+from .test_media import png
 
 ADMIN_SCOPES = "read write follow push admin:read admin:write"
 
@@ -107,3 +108,46 @@ async def test_a_suspended_or_disabled_account_is_refused_at_once(make: Factory)
         assert acted.status_code == 200, acted.text
         # its token was cached a moment ago; the restriction is announced, not waited out
         assert (await troll.get("/api/v1/accounts/verify_credentials")).status_code == 401
+
+
+async def test_the_sensitive_action_marks_the_accounts_media_until_lifted(make: Factory) -> None:
+    mod = await make.person("mod", role="moderator", scopes=ADMIN_SCOPES)
+    troll = await make.person("troll")
+
+    async def media_post() -> dict[str, object]:
+        upload = await troll.post("/api/v2/media", files={"file": ("red.png", png(), "image/png")})
+        assert upload.status_code in (200, 202), upload.text
+        posted = await troll.post(
+            "/api/v1/statuses", data={"status": "look", "media_ids[]": upload.json()["id"]}
+        )
+        assert posted.status_code == 200, posted.text
+        body: dict[str, object] = posted.json()
+        return body
+
+    assert (await media_post())["sensitive"] is False
+    acted = await mod.post(f"/api/v1/admin/accounts/{troll.id}/action", data={"type": "sensitive"})
+    assert acted.status_code == 200
+    assert (await mod.get(f"/api/v1/admin/accounts/{troll.id}")).json()["sensitized"] is True
+    assert (await media_post())["sensitive"] is True
+    text_only = await troll.post("/api/v1/statuses", data={"status": "words only"})
+    assert text_only.json()["sensitive"] is False
+    lifted = await mod.post(f"/api/v1/admin/accounts/{troll.id}/unsensitive")
+    assert lifted.status_code == 200 and lifted.json()["sensitized"] is False
+    assert (await media_post())["sensitive"] is False
+
+
+async def test_silence_and_suspension_can_be_lifted(make: Factory) -> None:
+    mod = await make.person("mod", role="admin", scopes=ADMIN_SCOPES)
+    troll = await make.person("troll")
+    for action, undo, field in (
+        ("silence", "unsilence", "silenced"),
+        ("suspend", "unsuspend", "suspended"),
+    ):
+        await mod.post(f"/api/v1/admin/accounts/{troll.id}/action", data={"type": action})
+        assert (await mod.get(f"/api/v1/admin/accounts/{troll.id}")).json()[field] is True
+        lifted = await mod.post(f"/api/v1/admin/accounts/{troll.id}/{undo}")
+        assert lifted.status_code == 200 and lifted.json()[field] is False
+    unknown = await mod.post(f"/api/v1/admin/accounts/{troll.id}/explode")
+    assert unknown.status_code == 404 and "error" in unknown.json()
+    refused = await troll.post(f"/api/v1/admin/accounts/{mod.id}/unsuspend")
+    assert refused.status_code == 403

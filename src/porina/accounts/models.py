@@ -52,6 +52,9 @@ class Account(Base):
     following_count: Mapped[int] = mapped_column(default=0)
     suspended_at: Mapped[datetime | None] = mapped_column(default=None)
     silenced_at: Mapped[datetime | None] = mapped_column(default=None)
+    sensitized_at: Mapped[datetime | None] = mapped_column(default=None)
+    """Set by a moderator's "sensitive" action: this account's media is always marked
+    sensitive (Mastodon's force-sensitive)."""
     last_active_at: Mapped[datetime | None] = mapped_column(default=None)
     """When the account last used Porina (an API token or a web session), kept to the day;
     None until first seen. Fan-out skips followers idle for longer than

@@ -133,6 +133,31 @@ async def reopen(tx: Tx, actor: Actor, report_id: int) -> Report:
     return report
 
 
+UNDO_ACTIONS = ("unsensitive", "unsilence", "unsuspend", "enable")
+
+
+async def undo_on_account(tx: Tx, account_id: int, undo: str) -> Account:
+    """Lift a moderator's earlier action (Mastodon's ``unsensitive``, ``unsilence``,
+    ``unsuspend`` and ``enable``)."""
+    if undo not in UNDO_ACTIONS:
+        raise NotFound()
+    account = await tx.session.get(Account, account_id)
+    if account is None:
+        raise NotFound()
+    if undo == "unsensitive":
+        account.sensitized_at = None
+    elif undo == "unsilence":
+        account.silenced_at = None
+    elif undo == "unsuspend":
+        account.suspended_at = None
+    else:
+        user = await tx.session.scalar(select(User).where(User.account_id == account_id))
+        if user is not None:
+            user.disabled = False
+    await tx.session.flush()
+    return account
+
+
 async def act_on_account(
     tx: Tx, actor: Actor, account_id: int, action: str, report_id: int | None = None
 ) -> None:
@@ -155,6 +180,8 @@ async def act_on_account(
         invalidation.after_commit(tx, invalidation.account_restricted(account_id))
     elif action == "silence":
         account.silenced_at = account.silenced_at or moment
+    elif action == "sensitive":
+        account.sensitized_at = account.sensitized_at or moment
     elif action == "disable":
         user = await tx.session.scalar(select(User).where(User.account_id == account_id))
         if user is not None:

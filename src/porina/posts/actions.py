@@ -415,6 +415,12 @@ async def _check_new(tx: Tx, actor: Actor, new: NewStatus) -> tuple[str, list[Me
     return visibility, media
 
 
+async def _sensitized(tx: Tx, account_id: int) -> bool:
+    """Whether a moderator marked the account's media sensitive (asked only for media)."""
+    found = await tx.session.scalar(select(Account.sensitized_at).where(Account.id == account_id))
+    return found is not None
+
+
 async def create_status(tx: Tx, actor: Actor, new: NewStatus) -> Status:
     """Publish a status. With an ``idempotency_key`` seen within the hour, returns the
     status that key created instead of posting twice."""
@@ -434,7 +440,9 @@ async def create_status(tx: Tx, actor: Actor, new: NewStatus) -> Status:
         text=new.text,
         content=formatted.html,
         spoiler_text=new.spoiler_text,
-        sensitive=new.sensitive or bool(new.spoiler_text.strip()),
+        sensitive=new.sensitive
+        or bool(new.spoiler_text.strip())
+        or (bool(media) and await _sensitized(tx, actor.account_id)),
         language=_check_language(new.language),
         in_reply_to_id=parent.id if parent else None,
         in_reply_to_account_id=parent.account_id if parent else None,
@@ -656,7 +664,7 @@ async def edit_status(tx: Tx, actor: Actor, status_id: int, change: StatusChange
     status.text = change.text
     status.content = formatted.html
     status.spoiler_text = change.spoiler_text
-    status.sensitive = change.sensitive
+    status.sensitive = change.sensitive or (bool(media) and await _sensitized(tx, actor.account_id))
     if language is not None:
         status.language = language
     status.edited_at = moment

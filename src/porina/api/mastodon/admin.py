@@ -93,7 +93,7 @@ def admin_account(renderer: Renderer, account: Account, user: User | None) -> Ad
         disabled=bool(user.disabled) if user else False,
         silenced=account.silenced_at is not None,
         suspended=account.suspended_at is not None,
-        sensitized=False,
+        sensitized=account.sensitized_at is not None,
         account=renderer.account(account),
     )
 
@@ -264,6 +264,17 @@ async def account_action(request: Request[Any, Any, Any], account_id: str) -> di
     return {}
 
 
+@post("/api/v1/admin/accounts/{account_id:str}/{undo:str}", status_code=200)
+async def account_undo(request: Request[Any, Any, Any], account_id: str, undo: str) -> AdminAccount:
+    """``unsensitive``, ``unsilence``, ``unsuspend``, ``enable``: the account, action lifted."""
+    await require_admin(request, "admin:write:accounts")
+    aid = _id(account_id)
+    async with services_of(request).db.transaction() as tx:
+        account = await reports.undo_on_account(tx, aid, undo)
+        users = await _users(tx.session, {aid})
+    return admin_account(_renderer(request), account, users.get(aid))
+
+
 ROUTES = [
     list_reports,
     show_report,
@@ -273,4 +284,5 @@ ROUTES = [
     reopen,
     show_account,
     account_action,
+    account_undo,
 ]
