@@ -53,15 +53,27 @@ async def last_seen(services: Services, person: Person, days_ago: float | None) 
         )
 
 
-async def test_a_post_skips_followers_away_longer_than_the_window(
-    services: Services, make: Factory, feeds: str
-) -> None:
+async def alice_and_followers(services: Services, make: Factory) -> list[Person]:
+    """alice, and bob, carol and dave following her."""
     alice, bob, carol, dave = [await make.person(n) for n in ("alice", "bob", "carol", "dave")]
     for follower in (bob, carol, dave):
         await s.follow(services, follower, alice)
+    return [alice, bob, carol, dave]
+
+
+async def seen_recently_long_ago_never(
+    services: Services, bob: Person, carol: Person, dave: Person
+) -> None:
     await last_seen(services, bob, 2)  # within the 7 days
     await last_seen(services, carol, 30)  # away
     await last_seen(services, dave, None)  # never seen: counts as active
+
+
+async def test_a_post_skips_followers_away_longer_than_the_window(
+    services: Services, make: Factory, feeds: str
+) -> None:
+    alice, bob, carol, dave = await alice_and_followers(services, make)
+    await seen_recently_long_ago_never(services, bob, carol, dave)
     sid = int((await s.post(services, alice, "news"))["id"])
     assert sid in await feed(services, bob)
     assert sid in await feed(services, dave)
@@ -129,13 +141,9 @@ async def test_the_first_home_page_back_is_complete(services: Services, make: Fa
 async def test_idle_feeds_are_dropped_and_rebuilt_on_return(
     services: Services, make: Factory, feeds: str
 ) -> None:
-    alice, bob, carol, dave = [await make.person(n) for n in ("alice", "bob", "carol", "dave")]
-    for follower in (bob, carol, dave):
-        await s.follow(services, follower, alice)
+    alice, bob, carol, dave = await alice_and_followers(services, make)
     first = int((await s.post(services, alice, "first"))["id"])
-    await last_seen(services, bob, 2)
-    await last_seen(services, carol, 30)
-    await last_seen(services, dave, None)
+    await seen_recently_long_ago_never(services, bob, carol, dave)
     assert await activity.drop_idle_feeds(services) == 1
     assert await feed(services, carol) == []
     assert await feed(services, bob) == [first]

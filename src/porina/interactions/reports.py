@@ -133,6 +133,11 @@ async def reopen(tx: Tx, actor: Actor, report_id: int) -> Report:
     return report
 
 
+async def _user_of(tx: Tx, account_id: int) -> User | None:
+    found: User | None = await tx.session.scalar(select(User).where(User.account_id == account_id))
+    return found
+
+
 UNDO_ACTIONS = ("unsensitive", "unsilence", "unsuspend", "enable")
 
 
@@ -150,10 +155,8 @@ async def undo_on_account(tx: Tx, account_id: int, undo: str) -> Account:
         account.silenced_at = None
     elif undo == "unsuspend":
         account.suspended_at = None
-    else:
-        user = await tx.session.scalar(select(User).where(User.account_id == account_id))
-        if user is not None:
-            user.disabled = False
+    elif (user := await _user_of(tx, account_id)) is not None:
+        user.disabled = False
     await tx.session.flush()
     return account
 
@@ -182,11 +185,9 @@ async def act_on_account(
         account.silenced_at = account.silenced_at or moment
     elif action == "sensitive":
         account.sensitized_at = account.sensitized_at or moment
-    elif action == "disable":
-        user = await tx.session.scalar(select(User).where(User.account_id == account_id))
-        if user is not None:
-            user.disabled = True
-            invalidation.after_commit(tx, invalidation.account_restricted(account_id))
+    elif action == "disable" and (user := await _user_of(tx, account_id)) is not None:
+        user.disabled = True
+        invalidation.after_commit(tx, invalidation.account_restricted(account_id))
     if report is not None:
         await resolve(tx, actor, report.id, action)
     await tx.session.flush()

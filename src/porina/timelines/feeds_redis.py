@@ -195,10 +195,6 @@ class RedisFeedStore:
                 pipe.zremrangebyrank(key, 0, -(self.capacity + 1))
             await pipe.execute()
 
-    async def drop(self, account_id: int) -> None:
-        """Forget a feed entirely (account deleted; tests)."""
-        await self.redis.delete(*self._keys(account_id))
-
     async def drop_many(self, account_ids: Sequence[int]) -> None:
         ids = list(account_ids)
         for start in range(0, len(ids), CHUNK):
