@@ -28,6 +28,7 @@ from typing import Any
 
 import redis.asyncio as aioredis
 
+from porina.storage.redis_mux import MultiplexedRedis
 from porina.timelines.feeds import Entry
 
 CHUNK = 1000
@@ -106,8 +107,12 @@ def _status_id(member: Any) -> int:
 class RedisFeedStore:
     """``FeedStore`` on Redis sorted sets (``settings.feed_store == "redis"``)."""
 
-    def __init__(self, redis: aioredis.Redis, size: int, prefix: str = "porina:") -> None:
+    def __init__(
+        self, redis: aioredis.Redis, reads: MultiplexedRedis, size: int, prefix: str = "porina:"
+    ) -> None:
         self.redis = redis
+        self.reads = reads
+        """The page read, on the shared connection every request pipelines into."""
         self.capacity = size
         self.prefix = prefix
         self._add = redis.register_script(_ADD)
@@ -117,7 +122,7 @@ class RedisFeedStore:
 
     @classmethod
     def from_url(cls, url: str, size: int, prefix: str = "porina:") -> RedisFeedStore:
-        return cls(aioredis.from_url(url), size, prefix)
+        return cls(aioredis.from_url(url), MultiplexedRedis(url), size, prefix)
 
     def key(self, account_id: int) -> str:
         return f"{self.prefix}feed:{account_id}"
@@ -178,12 +183,12 @@ class RedisFeedStore:
         # them off: only then does the reply need SLACK more (a first page needs none).
         if min_id is not None:
             low = str(max(min_id, since_id or 0))
-            raw = await self.redis.zrangebyscore(key, low, high, start=0, num=limit + SLACK)
+            raw = await self.reads.call("ZRANGEBYSCORE", key, low, high, "LIMIT", 0, limit + SLACK)
             ids = [i for i in map(_status_id, raw) if _within(i, max_id, min_id)]
             return list(reversed(ids[:limit]))
         low = str(since_id) if since_id is not None else "-inf"
         fetch = limit + SLACK if max_id is not None else limit
-        raw = await self.redis.zrevrangebyscore(key, high, low, start=0, num=fetch)
+        raw = await self.reads.call("ZREVRANGEBYSCORE", key, high, low, "LIMIT", 0, fetch)
         return [i for i in map(_status_id, raw) if _within(i, max_id, since_id)][:limit]
 
     async def size(self, account_id: int) -> int:
@@ -203,6 +208,7 @@ class RedisFeedStore:
                 await self.redis.unlink(*keys)
 
     async def close(self) -> None:
+        await self.reads.close()
         await self.redis.aclose()
 
 
