@@ -168,3 +168,35 @@ async def test_posting_and_following_through_the_api_fill_the_home_timeline(make
     assert ids(await bob.get("/api/v1/timelines/home")) == [late["id"], early["id"]]
     assert (await alice.delete(f"/api/v1/statuses/{late['id']}")).status_code == 200
     assert ids(await bob.get("/api/v1/timelines/home")) == [early["id"]]
+
+
+async def test_home_timeline_shows_each_status_as_its_own_page_does(
+    services: Services, make: Factory
+) -> None:
+    """The home page joins cached JSON; a status's own page renders its entity. A viewer sees
+    the same status both ways: their marks, their poll votes, their pins, inside reblogs too."""
+    alice, bob, carol = [await make.person(n) for n in ("alice", "bob", "carol")]
+    await s.follow(services, bob, alice)
+    poll = {"options": ["yes", "no"], "expires_in": 3600}
+    voted = await carol.status("vote!", poll=poll)
+    await bob.post(f"/api/v1/polls/{voted['poll']['id']}/votes", json={"choices": [1]})
+    marked = await carol.status("liked, kept and muted")
+    for action in ("favourite", "bookmark", "mute"):
+        await bob.post(f"/api/v1/statuses/{marked['id']}/{action}")
+    for reblogged in (voted, marked):
+        await alice.post(f"/api/v1/statuses/{reblogged['id']}/reblog")
+    await alice.status("plain", poll=poll)
+    own = await bob.status("mine, pinned")
+    await bob.post(f"/api/v1/statuses/{own['id']}/pin")
+
+    home = (await bob.get("/api/v1/timelines/home")).json()
+    assert len(home) == 4
+    inner = [item["reblog"] for item in home if item["reblog"]]
+    assert [r["poll"]["own_votes"] for r in inner if r["poll"]] == [[1]]
+    assert [(r["favourited"], r["bookmarked"], r["muted"]) for r in inner if not r["poll"]] == [
+        (True, True, True)
+    ]
+    assert [item["pinned"] for item in home if "pinned" in item] == [True]
+    for item in home:
+        alone = await bob.get(f"/api/v1/statuses/{item['id']}")
+        assert item == alone.json()

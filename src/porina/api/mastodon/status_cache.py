@@ -11,6 +11,12 @@ What depends on the viewer is never cached: favourited, reblogged, bookmarked, m
 pinned and filter results come with the page's own query, and a poll is rendered per request
 from its cached row (whether it has expired, and whose votes show, change with time and
 viewer).
+
+``personal_json`` writes a status as JSON bytes straight from a cached encoding of its
+public part (the status with its account, split where the reblog and poll go, without the
+viewer's fields), so a page of cached statuses is joined bytes, not twenty structs copied and
+encoded again. It gives the same object as encoding ``personal``'s entity, keys in a different
+order; ``tests/api/test_timelines.py`` compares the two.
 """
 
 from __future__ import annotations
@@ -73,6 +79,35 @@ class Found:
 
 
 @dataclass(frozen=True, slots=True)
+class Encoded:
+    """The public JSON of one cached status with one account rendering: ``head`` ends with
+    ``"reblog":``, ``tail`` runs from after the poll to before the closing brace."""
+
+    status: Cached
+    account: e.Account
+    head: bytes
+    tail: bytes
+
+
+REBLOG_AND_POLL = b',"reblog":null,"poll":null,'
+"""Where ``Status`` (fields in declaration order, ``reblog`` then ``poll``) is split. Nothing
+encoded before them can hold these bytes: a string's quotes are escaped and no earlier field
+is an object with these keys."""
+_PUBLIC = {
+    "reblog": None,
+    "poll": None,
+    "favourited": msgspec.UNSET,
+    "reblogged": msgspec.UNSET,
+    "muted": msgspec.UNSET,
+    "bookmarked": msgspec.UNSET,
+    "pinned": msgspec.UNSET,
+    "filtered": msgspec.UNSET,
+}
+_BOOL = {True: b"true", False: b"false"}
+_encode = msgspec.json.Encoder().encode
+
+
+@dataclass(frozen=True, slots=True)
 class Viewing:
     """Who is looking, and their active filters (loaded only when they have any)."""
 
@@ -85,6 +120,7 @@ class StatusCache:
         self.renderer = renderer
         self.statuses: Bounded[int, Cached] = Bounded(size)
         self.accounts: Bounded[int, tuple[int, e.Account]] = Bounded(size)
+        self.encoded: Bounded[int, Encoded] = Bounded(size)
         self.misses = 0
 
     def _status(self, status_id: int, version: int, poll_version: int | None) -> Cached | None:
@@ -196,6 +232,70 @@ class StatusCache:
             if viewing.filters
             else [],
         )
+
+    def personal_json(self, found: Found, row: PageRow, viewer_id: int) -> bytes:
+        """``personal(found, row, Viewing(viewer_id))`` encoded as JSON (a viewer without
+        active filters)."""
+        inner = b"null"
+        if found.reblog is not None and found.reblog_account is not None:
+            inner = self._personal_json(
+                found.reblog, found.reblog_account, row, viewer_id, inner=True
+            )
+        return self._personal_json(found.status, found.account, row, viewer_id, reblog=inner)
+
+    def _personal_json(
+        self,
+        cached: Cached,
+        account: e.Account,
+        row: PageRow,
+        viewer_id: int,
+        *,
+        inner: bool = False,
+        reblog: bytes = b"null",
+    ) -> bytes:
+        encoded = self._encoded(cached, account)
+        poll = b"null"
+        if cached.poll is not None:
+            votes = [int(v) for v in row.own_votes.split(",")] if row.own_votes else []
+            poll = _encode(self.renderer.poll_for(cached.poll, viewer_id, votes))
+        muted = row.reblog_muted if inner else row.muted
+        pinned = b""
+        if cached.status.account_id == viewer_id:
+            pinned = b',"pinned":' + _BOOL[bool(row.reblog_pinned if inner else row.pinned)]
+        return b"".join(
+            (
+                encoded.head,
+                reblog,
+                b',"poll":',
+                poll,
+                encoded.tail,
+                b',"favourited":',
+                _BOOL[bool(row.favourited)],
+                b',"reblogged":',
+                _BOOL[bool(row.reblogged)],
+                b',"muted":',
+                _BOOL[bool(muted)],
+                b',"bookmarked":',
+                _BOOL[bool(row.bookmarked)],
+                pinned,
+                b',"filtered":[]}',
+            )
+        )
+
+    def _encoded(self, cached: Cached, account: e.Account) -> Encoded:
+        found = self.encoded.get(cached.status.id)
+        if found is not None and found.status is cached and found.account is account:
+            return found
+        public = _encode(msgspec.structs.replace(cached.entity, account=account, **_PUBLIC))
+        split = public.index(REBLOG_AND_POLL)
+        encoded = Encoded(
+            cached,
+            account,
+            public[:split] + b',"reblog":',
+            public[split + len(REBLOG_AND_POLL) - 1 : -1],
+        )
+        self.encoded.put(cached.status.id, encoded)
+        return encoded
 
 
 def status_cache(renderer: Renderer, holder: dict[str, object], size: int) -> StatusCache:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import msgspec
 from litestar import Request, Response, get
 from sqlalchemy import ColumnElement, Select, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,7 +20,7 @@ from porina.api.mastodon import entities as e
 from porina.api.mastodon.pagination import Page, link_header
 from porina.api.mastodon.params import Params
 from porina.api.mastodon.render import Renderer
-from porina.api.mastodon.status_cache import Viewing, status_cache
+from porina.api.mastodon.status_cache import Found, StatusCache, Viewing, status_cache
 from porina.core.errors import NotFound
 from porina.core.ids import parse_id
 from porina.interactions.filters import (
@@ -104,22 +105,31 @@ async def home(request: Request[Any, Any, Any]) -> Response[Any]:
     fresh = page.max_id is None and page.since_id is None and page.min_id is None
     if fresh and not any_entry and await actions.rebuild_home(svc, vid):
         rows, _ = await home_rows.rows(svc, vid, window)
-    body = await render_rows(request, svc, vid, rows, context="home")
+    body = await home_json(renderer_of(request), svc, vid, rows)
     return Response(body, headers=link_header(request, [row.id for row in rows], page))
 
 
-async def render_rows(
-    request: Request[Any, Any, Any],
-    svc: Services,
-    viewer_id: int,
-    rows: Sequence[PageRow],
-    *,
-    context: FilterContext,
-) -> list[e.Status]:
-    """``rows`` (from ``timelines/page.py``) rendered for the viewer through the process's
-    status cache, minus those a ``hide`` filter for ``context`` matches."""
-    shown, filtering = await personal_rows(renderer_of(request), svc, viewer_id, rows)
-    return apply_filters(shown, context) if filtering else shown
+async def home_json(
+    renderer: Renderer, svc: Services, viewer_id: int, rows: Sequence[PageRow]
+) -> bytes:
+    """``rows`` rendered for the viewer as a JSON array, minus those a ``hide`` filter for
+    the home timeline matches. A viewer without active filters (nearly everyone) gets the
+    cached encodings joined; filters need the entities."""
+    cache, found, filters = await _cached(renderer, svc, viewer_id, rows)
+    if filters:
+        viewing = Viewing(viewer_id, filters)
+        shown = [
+            cache.personal(hit, row, viewing)
+            for row, hit in zip(rows, found, strict=True)
+            if hit is not None
+        ]
+        return msgspec.json.encode(apply_filters(shown, "home"))
+    parts = [
+        cache.personal_json(hit, row, viewer_id)
+        for row, hit in zip(rows, found, strict=True)
+        if hit is not None
+    ]
+    return b"[" + b",".join(parts) + b"]"
 
 
 async def personal_rows(
@@ -128,6 +138,21 @@ async def personal_rows(
     """``rows`` rendered for the viewer through the process's status cache (no query when
     every rendering is cached, one for those that are not, one more for the viewer's filters
     when they have any), and whether the viewer has active filters."""
+    cache, found, filters = await _cached(renderer, svc, viewer_id, rows)
+    viewing = Viewing(viewer_id, filters)
+    shown = [
+        cache.personal(hit, row, viewing)
+        for row, hit in zip(rows, found, strict=True)
+        if hit is not None
+    ]
+    return shown, bool(filters)
+
+
+async def _cached(
+    renderer: Renderer, svc: Services, viewer_id: int, rows: Sequence[PageRow]
+) -> tuple[StatusCache, list[Found | None], list[ActiveFilter]]:
+    """The process's status cache, what it holds for each of ``rows`` (reading those it did
+    not: None for a status deleted meanwhile), and the viewer's active filters."""
     cache = status_cache(renderer, svc.extras, svc.settings.status_cache_size)
     found = [cache.find(row) for row in rows]
     filters: list[ActiveFilter] = []
@@ -137,13 +162,7 @@ async def personal_rows(
             found = await cache.fill(session, viewer_id, rows)
             if has_filters:
                 filters = await load_active_of(session, viewer_id)
-    viewing = Viewing(viewer_id, filters)
-    shown = [
-        cache.personal(hit, row, viewing)
-        for row, hit in zip(rows, found, strict=True)
-        if hit is not None
-    ]
-    return shown, bool(filters)
+    return cache, found, filters
 
 
 def public_filters(params: Params) -> list[ColumnElement[bool]]:
