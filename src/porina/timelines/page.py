@@ -52,6 +52,7 @@ MOMENT = bindparam("porina_moment", type_=UTCDateTime())
 SLOTS = 64
 """How many ids an id-list statement takes; unused slots repeat the first id (the database
 drops duplicates from an ``IN`` list, so they cost nothing)."""
+ID_SLOTS = tuple(f"porina_id_{n}" for n in range(SLOTS))
 
 P = aliased(Poll, name="p")
 RP = aliased(Poll, name="rp")
@@ -186,7 +187,7 @@ def from_ids(*, mutes: bool = True) -> Prebuilt:
     """Rows for up to ``SLOTS`` given ids (parameters ``porina_id_0`` ...), newest first.
     ``mutes=False`` leaves the mute filter out of ``visible`` (notifications: a muted author's
     mention still shows unless the mute hides notifications, which their own query decides)."""
-    slots = [bindparam(f"porina_id_{n}", type_=BigInteger) for n in range(SLOTS)]
+    slots = [bindparam(name, type_=BigInteger) for name in ID_SLOTS]
     given = aliased(Status, name="given")
     candidates = select(given.id.label("status_id")).where(given.id.in_(slots)).subquery()
     query = _base(candidates, mutes=mutes)
@@ -197,7 +198,7 @@ def ids_params(ids: list[int]) -> dict[str, int]:
     if len(ids) > SLOTS:
         raise ValueError(f"at most {SLOTS} ids per statement")
     padded = [*ids, *([ids[0] if ids else 0] * (SLOTS - len(ids)))]
-    return {f"porina_id_{n}": value for n, value in enumerate(padded)}
+    return dict(zip(ID_SLOTS, padded, strict=True))
 
 
 def from_candidates(candidates: Any, *, ascending: bool) -> Prebuilt:
