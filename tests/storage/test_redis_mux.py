@@ -119,3 +119,18 @@ async def test_the_database_in_the_url_is_selected(redis: tuple[aioredis.Redis, 
         await other.delete(f"{prefix}k")
         await other.aclose()
         await mux.close()
+
+
+async def test_a_refused_password_is_the_callers_error_every_time(
+    redis: tuple[aioredis.Redis, str],
+) -> None:
+    if await redis[0].config_get("requirepass") not in ({}, {"requirepass": ""}):
+        pytest.skip("this Redis has a password; the test needs one without")
+    host = REDIS_URL.split("://", 1)[1]
+    mux = MultiplexedRedis(f"redis://:wrong@{host}")
+    try:
+        for _ in range(2):  # the failed handshake's connection is not reused
+            with pytest.raises(ResponseError, match="AUTH"):
+                await mux.call("PING")
+    finally:
+        await mux.close()

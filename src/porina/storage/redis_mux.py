@@ -68,14 +68,14 @@ class _Protocol(asyncio.Protocol):
                 else:
                     waiter.set_result(reply)
         except (hiredis.ProtocolError, IndexError) as error:
-            self._fail(ConnectionError(f"Redis protocol error: {error}"))
+            self.fail(ConnectionError(f"Redis protocol error: {error}"))
             if self.transport is not None:
                 self.transport.abort()
 
     def connection_lost(self, exc: Exception | None) -> None:
-        self._fail(ConnectionError(f"Redis connection lost: {exc or 'closed'}"))
+        self.fail(ConnectionError(f"Redis connection lost: {exc or 'closed'}"))
 
-    def _fail(self, error: Exception) -> None:
+    def fail(self, error: Exception) -> None:
         self.lost = True
         while self.waiting:
             waiter = self.waiting.popleft()
@@ -119,7 +119,7 @@ class MultiplexedRedis:
                 return await waiter
         except TimeoutError as error:
             # Redis is stuck or gone: every caller behind this one would wait as long.
-            self._reset(protocol)
+            self._reset(protocol, "a command timed out")
             raise RedisTimeoutError("Redis did not answer in time") from error
 
     def _usable(self, protocol: _Protocol | None) -> bool:
@@ -152,7 +152,11 @@ class MultiplexedRedis:
                         self.options.get("port", 6379),
                         ssl=tls,
                     )
-                await self._hello(protocol)
+                try:
+                    await self._hello(protocol)
+                except BaseException:
+                    self._reset(protocol, "its handshake failed")
+                    raise
         except (OSError, TimeoutError) as error:
             raise ConnectionError(f"Cannot connect to Redis: {error}") from error
         return protocol
@@ -167,10 +171,10 @@ class MultiplexedRedis:
         if db:
             await protocol.send(pack(("SELECT", db)))
 
-    def _reset(self, protocol: _Protocol) -> None:
+    def _reset(self, protocol: _Protocol, reason: str) -> None:
         if protocol.transport is not None:
             protocol.transport.abort()
-        protocol._fail(ConnectionError("Redis connection reset after a timeout"))
+        protocol.fail(ConnectionError(f"Redis connection closed: {reason}"))
         if self._protocol is protocol:
             self._protocol = None
 
