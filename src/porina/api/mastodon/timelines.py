@@ -117,12 +117,7 @@ async def home_json(
     cached encodings joined; filters need the entities."""
     cache, found, filters = await _cached(renderer, svc, viewer_id, rows)
     if filters:
-        viewing = Viewing(viewer_id, filters)
-        shown = [
-            cache.personal(hit, row, viewing)
-            for row, hit in zip(rows, found, strict=True)
-            if hit is not None
-        ]
+        shown = _personal(cache, rows, found, Viewing(viewer_id, filters))
         return msgspec.json.encode(apply_filters(shown, "home"))
     parts = [
         cache.personal_json(hit, row, viewer_id)
@@ -139,13 +134,17 @@ async def personal_rows(
     every rendering is cached, one for those that are not, one more for the viewer's filters
     when they have any), and whether the viewer has active filters."""
     cache, found, filters = await _cached(renderer, svc, viewer_id, rows)
-    viewing = Viewing(viewer_id, filters)
-    shown = [
+    return _personal(cache, rows, found, Viewing(viewer_id, filters)), bool(filters)
+
+
+def _personal(
+    cache: StatusCache, rows: Sequence[PageRow], found: list[Found | None], viewing: Viewing
+) -> list[e.Status]:
+    return [
         cache.personal(hit, row, viewing)
         for row, hit in zip(rows, found, strict=True)
         if hit is not None
     ]
-    return shown, bool(filters)
 
 
 async def _cached(
