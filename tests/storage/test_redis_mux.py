@@ -28,69 +28,63 @@ async def redis() -> AsyncIterator[tuple[aioredis.Redis, str]]:
         await client.aclose()
 
 
+@pytest.fixture
+async def mux() -> AsyncIterator[MultiplexedRedis]:
+    require_redis()
+    shared = MultiplexedRedis(REDIS_URL)
+    try:
+        yield shared
+    finally:
+        await shared.close()
+
+
 async def test_concurrent_callers_each_get_their_own_reply(
-    redis: tuple[aioredis.Redis, str],
+    redis: tuple[aioredis.Redis, str], mux: MultiplexedRedis
 ) -> None:
     client, prefix = redis
     await client.mset({f"{prefix}{i}": f"value-{i}" for i in range(300)})
-    mux = MultiplexedRedis(REDIS_URL)
-    try:
-        replies = await asyncio.gather(*(mux.call("GET", f"{prefix}{i}") for i in range(300)))
-        assert replies == [f"value-{i}".encode() for i in range(300)]
-    finally:
-        await mux.close()
+    replies = await asyncio.gather(*(mux.call("GET", f"{prefix}{i}") for i in range(300)))
+    assert replies == [f"value-{i}".encode() for i in range(300)]
 
 
 async def test_a_reply_error_is_raised_to_its_caller_only(
-    redis: tuple[aioredis.Redis, str],
+    redis: tuple[aioredis.Redis, str], mux: MultiplexedRedis
 ) -> None:
     client, prefix = redis
     await client.set(f"{prefix}text", "not a sorted set")
     await client.zadd(f"{prefix}feed", {"a": 1, "b": 2})
-    mux = MultiplexedRedis(REDIS_URL)
-    try:
-        replies: list[object] = await asyncio.gather(
-            mux.call("ZREVRANGEBYSCORE", f"{prefix}text", "+inf", "-inf"),
-            mux.call("ZREVRANGEBYSCORE", f"{prefix}feed", "+inf", "-inf"),
-            return_exceptions=True,
-        )
-        wrong, right = replies
-        assert isinstance(wrong, ResponseError) and "WRONGTYPE" in str(wrong)
-        assert right == [b"b", b"a"]
-    finally:
-        await mux.close()
+    replies: list[object] = await asyncio.gather(
+        mux.call("ZREVRANGEBYSCORE", f"{prefix}text", "+inf", "-inf"),
+        mux.call("ZREVRANGEBYSCORE", f"{prefix}feed", "+inf", "-inf"),
+        return_exceptions=True,
+    )
+    wrong, right = replies
+    assert isinstance(wrong, ResponseError) and "WRONGTYPE" in str(wrong)
+    assert right == [b"b", b"a"]
 
 
 async def test_a_caller_that_gives_up_does_not_shift_the_replies(
-    redis: tuple[aioredis.Redis, str],
+    redis: tuple[aioredis.Redis, str], mux: MultiplexedRedis
 ) -> None:
     client, prefix = redis
     await client.mset({f"{prefix}first": "1", f"{prefix}second": "2"})
-    mux = MultiplexedRedis(REDIS_URL)
-    try:
-        await mux.call("PING")
-        abandoned = asyncio.create_task(mux.call("GET", f"{prefix}first"))
-        await asyncio.sleep(0)  # sent, not yet answered
-        abandoned.cancel()
-        assert await mux.call("GET", f"{prefix}second") == b"2"
-        assert abandoned.cancelled()
-    finally:
-        await mux.close()
+    await mux.call("PING")
+    abandoned = asyncio.create_task(mux.call("GET", f"{prefix}first"))
+    await asyncio.sleep(0)  # sent, not yet answered
+    abandoned.cancel()
+    assert await mux.call("GET", f"{prefix}second") == b"2"
+    assert abandoned.cancelled()
 
 
 async def test_a_connection_the_server_closed_is_replaced(
-    redis: tuple[aioredis.Redis, str],
+    redis: tuple[aioredis.Redis, str], mux: MultiplexedRedis
 ) -> None:
     client, prefix = redis
     await client.set(f"{prefix}k", "still here")
-    mux = MultiplexedRedis(REDIS_URL)
-    try:
-        first = await mux.call("CLIENT", "ID")
-        assert await client.client_kill_filter(_id=str(first)) == 1
-        assert await mux.call("GET", f"{prefix}k") == b"still here"
-        assert await mux.call("CLIENT", "ID") != first
-    finally:
-        await mux.close()
+    first = await mux.call("CLIENT", "ID")
+    assert await client.client_kill_filter(_id=str(first)) == 1
+    assert await mux.call("GET", f"{prefix}k") == b"still here"
+    assert await mux.call("CLIENT", "ID") != first
 
 
 async def test_an_unanswered_command_times_out_and_the_next_one_works(

@@ -31,17 +31,11 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 DEFAULT_TIMEOUT = 5.0
 
 
-def pack(args: tuple[bytes | str | int, ...]) -> bytes:
-    """A command in RESP: an array of bulk strings."""
-    out = [b"*%d\r\n" % len(args)]
-    for arg in args:
-        raw = arg if isinstance(arg, bytes) else str(arg).encode()
-        out.append(b"$%d\r\n%s\r\n" % (len(raw), raw))
-    return b"".join(out)
-
-
-def _running() -> asyncio.AbstractEventLoop:
-    return asyncio.get_running_loop()
+def _command(args: tuple[Any, ...]) -> bytes:
+    """A command in RESP, packed by hiredis. (Its stub types the argument as a one-element
+    tuple; it takes any length, so the arguments pass as ``tuple[Any, ...]``.)"""
+    packed: bytes = hiredis.pack_command(args)
+    return packed
 
 
 class _Protocol(asyncio.Protocol):
@@ -49,7 +43,7 @@ class _Protocol(asyncio.Protocol):
         self.reader = hiredis.Reader()
         self.waiting: collections.deque[asyncio.Future[Any]] = collections.deque()
         self.transport: asyncio.Transport | None = None
-        self.loop = _running()
+        self.loop = asyncio.get_running_loop()
         self.lost = False
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -84,7 +78,7 @@ class _Protocol(asyncio.Protocol):
 
     def send(self, command: bytes) -> asyncio.Future[Any]:
         assert self.transport is not None
-        waiter = asyncio.get_running_loop().create_future()
+        waiter = self.loop.create_future()
         self.waiting.append(waiter)
         self.transport.write(command)
         return waiter
@@ -111,7 +105,7 @@ class MultiplexedRedis:
 
     async def _call(self, args: tuple[bytes | str | int, ...]) -> Any:
         protocol = await self._connected()
-        waiter = protocol.send(pack(args))
+        waiter = protocol.send(_command(args))
         try:
             # A caller cancelled or timed out cancels its future; its reply, when it comes,
             # is read and dropped in its turn.
@@ -123,14 +117,19 @@ class MultiplexedRedis:
             raise RedisTimeoutError("Redis did not answer in time") from error
 
     def _usable(self, protocol: _Protocol | None) -> bool:
-        return protocol is not None and not protocol.lost and protocol.loop is _running()
+        return (
+            protocol is not None
+            and not protocol.lost
+            and protocol.loop is asyncio.get_running_loop()
+        )
 
     async def _connected(self) -> _Protocol:
         if self._usable(self._protocol):
             assert self._protocol is not None
             return self._protocol
-        if self._connecting is None or self._connecting[0] is not _running():
-            self._connecting = (_running(), asyncio.Lock())
+        loop = asyncio.get_running_loop()
+        if self._connecting is None or self._connecting[0] is not loop:
+            self._connecting = (loop, asyncio.Lock())
         async with self._connecting[1]:
             if not self._usable(self._protocol):
                 self._protocol = await self._connect()
@@ -166,10 +165,10 @@ class MultiplexedRedis:
         if password is not None:
             user = self.options.get("username")
             args = ("AUTH", user, password) if user else ("AUTH", password)
-            await protocol.send(pack(args))
+            await protocol.send(_command(args))
         db = int(self.options.get("db") or 0)
         if db:
-            await protocol.send(pack(("SELECT", db)))
+            await protocol.send(_command(("SELECT", db)))
 
     def _reset(self, protocol: _Protocol, reason: str) -> None:
         if protocol.transport is not None:

@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import islice
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -108,6 +108,15 @@ _PUBLIC = {
 }
 _BOOL = {True: b"true", False: b"false"}
 _encode = msgspec.json.Encoder().encode
+
+
+class Marks(NamedTuple):
+    """The viewer's side of one status that is more than a flag of its page row."""
+
+    poll: e.Poll | None
+    muted: bool
+    pinned: bool | None
+    """None when the status is not the viewer's own: the field is then left out."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,26 +227,33 @@ class StatusCache:
         reblog: e.Status | None = None,
         inner: bool = False,
     ) -> e.Status:
-        mine = cached.author_id == viewing.account_id
-        pinned = row.reblog_pinned if inner else row.pinned
-        poll = None
-        if cached.poll is not None:
-            votes = [int(v) for v in row.own_votes.split(",")] if row.own_votes else []
-            poll = self.renderer.poll_for(cached.poll, viewing.account_id, votes)
+        marks = self._marks(cached, row, viewing.account_id, inner=inner)
         return msgspec.structs.replace(
             cached.entity,
             account=account,
             reblog=reblog,
-            poll=poll,
+            poll=marks.poll,
             favourited=bool(row.favourited),
             reblogged=bool(row.reblogged),
             bookmarked=bool(row.bookmarked),
-            muted=bool(row.reblog_muted if inner else row.muted),
-            pinned=bool(pinned) if mine else msgspec.UNSET,
+            muted=marks.muted,
+            pinned=msgspec.UNSET if marks.pinned is None else marks.pinned,
             filtered=self.renderer.filter_results(viewing.filters, cached.status)
             if viewing.filters
             else [],
         )
+
+    def _marks(self, cached: Cached, row: PageRow, viewer_id: int, *, inner: bool) -> Marks:
+        """What of ``cached`` depends on the viewer beyond the row's plain flags; ``inner``
+        for the status inside a reblog, whose mute and pin have columns of their own."""
+        poll = None
+        if cached.poll is not None:
+            votes = [int(v) for v in row.own_votes.split(",")] if row.own_votes else []
+            poll = self.renderer.poll_for(cached.poll, viewer_id, votes)
+        pinned = None
+        if cached.author_id == viewer_id:
+            pinned = bool(row.reblog_pinned if inner else row.pinned)
+        return Marks(poll, bool(row.reblog_muted if inner else row.muted), pinned)
 
     def personal_json(self, found: Found, row: PageRow, viewer_id: int) -> bytes:
         """``personal(found, row, Viewing(viewer_id))`` encoded as JSON (a viewer without
@@ -260,14 +276,9 @@ class StatusCache:
         reblog: bytes = b"null",
     ) -> bytes:
         encoded = self._encoded(cached, account)
-        poll = b"null"
-        if cached.poll is not None:
-            votes = [int(v) for v in row.own_votes.split(",")] if row.own_votes else []
-            poll = _encode(self.renderer.poll_for(cached.poll, viewer_id, votes))
-        muted = row.reblog_muted if inner else row.muted
-        pinned = b""
-        if cached.author_id == viewer_id:
-            pinned = b',"pinned":' + _BOOL[bool(row.reblog_pinned if inner else row.pinned)]
+        marks = self._marks(cached, row, viewer_id, inner=inner)
+        poll = b"null" if marks.poll is None else _encode(marks.poll)
+        pinned = b"" if marks.pinned is None else b',"pinned":' + _BOOL[marks.pinned]
         return b"".join(
             (
                 encoded.head,
@@ -280,7 +291,7 @@ class StatusCache:
                 b',"reblogged":',
                 _BOOL[bool(row.reblogged)],
                 b',"muted":',
-                _BOOL[bool(muted)],
+                _BOOL[marks.muted],
                 b',"bookmarked":',
                 _BOOL[bool(row.bookmarked)],
                 pinned,
