@@ -15,8 +15,8 @@ from porina.jobs.engine_saq import SaqEngine
 from porina.jobs.queue import Runner
 from porina.settings import Settings
 from porina.storage.db import Database
-from porina.streaming.broker import Broker, MemoryBroker, RedisBroker
-from porina.streaming.invalidation import Invalidations
+from porina.storage.broker import Broker, MemoryBroker, RedisBroker
+from porina.storage.invalidation import Invalidations
 from porina.timelines.feeds import FeedStore
 from porina.timelines.feeds_db import DatabaseFeedStore
 from porina.timelines.feeds_redis import RedisFeedStore
@@ -39,10 +39,10 @@ class Services:
         self.runner = Runner(self)
         self.invalidations = Invalidations(self.broker)
         self.feeds = build_feed_store(self.settings, self.db)
-        self.db.services = self
+        self.db.attach(self.settings, self.broker, self.invalidations)
         self.db.wake_jobs = self.runner.wake
         if self.settings.jobs == "saq":
-            self.engine = SaqEngine(self)
+            self.engine = SaqEngine(self, self.runner.name)
             self.db.wake_jobs = self.engine.wake
 
     async def start(self, *, run_jobs: bool | None = None) -> None:

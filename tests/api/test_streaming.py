@@ -19,7 +19,7 @@ from granian.server.embed import Server
 from litestar import Litestar
 
 from porina.services import Services
-from porina.streaming.broker import MemoryBroker
+from porina.storage.broker import MemoryBroker
 
 from ..factories import Factory, Person
 from ..timelines import support as s

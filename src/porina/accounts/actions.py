@@ -111,7 +111,7 @@ async def create_account(tx: Tx, new: NewAccount) -> tuple[Account, User]:
     if await session.scalar(select(User.id).where(func.lower(User.email) == new.email.lower())):
         raise EmailTaken("Validation failed: Email has already been taken")
     moment = now()
-    base = tx.services.settings.base_url.rstrip("/")
+    base = tx.settings.base_url.rstrip("/")
     account = Account(
         id=new_id(),
         username=new.username,
@@ -210,7 +210,7 @@ async def issue_token(
 
 async def register(tx: Tx, new: NewAccount, *, agreement: bool) -> tuple[Account, User]:
     """Sign-up as ``POST /api/v1/accounts`` does it, honouring the registrations setting."""
-    mode = tx.services.settings.registrations
+    mode = tx.settings.registrations
     if mode == "closed":
         raise RegistrationsClosed("Registrations are closed on this server")
     if not agreement:
@@ -354,7 +354,7 @@ def process_image(data: bytes, size: tuple[int, int], max_bytes: int) -> tuple[b
 
 
 def _store_image(tx: Tx, account_id: int, kind: str, data: bytes, size: tuple[int, int]) -> str:
-    settings = tx.services.settings
+    settings = tx.settings
     encoded, ext = process_image(data, size, settings.max_image_bytes)
     relative = f"accounts/{kind}s/{account_id}/{secrets.token_hex(8)}.{ext}"
     target = settings.media_dir / relative

@@ -376,7 +376,7 @@ def _clean_domain(domain: str) -> str:
 async def block_domain(tx: Tx, actor: Actor, domain: str) -> None:
     """Hide a remote domain; follows of its accounts by the actor end (as in Mastodon)."""
     value = _clean_domain(domain)
-    if value == tx.services.settings.local_domain.lower():
+    if value == tx.settings.local_domain.lower():
         raise InvalidAccountField("Validation failed: Domain cannot be your own")
     exists = await tx.session.scalar(
         select(DomainBlock.id).where(

@@ -21,7 +21,7 @@ from porina.accounts.tokens import digest, new_secret
 from porina.core.clock import aware, now
 from porina.core.errors import PorinaError
 from porina.storage.db import Tx
-from porina.streaming import invalidation
+from porina.storage import invalidation
 
 OOB = "urn:ietf:wg:oauth:2.0:oob"
 CODE_LIFETIME = timedelta(minutes=10)

@@ -22,7 +22,7 @@ from porina.accounts.models import Account, AccountOperator, OAuthToken, User
 from porina.core.clock import now
 from porina.core.errors import Forbidden, Unprocessable
 from porina.storage.db import Tx
-from porina.streaming import invalidation
+from porina.storage import invalidation
 
 Role = Literal["owner", "admin", "editor", "responder", "analyst"]
 ROLES: tuple[Role, ...] = ("owner", "admin", "editor", "responder", "analyst")

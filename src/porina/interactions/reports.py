@@ -22,7 +22,7 @@ from porina.interactions.models import Report
 from porina.interactions.notify import notify
 from porina.posts.models import Status
 from porina.storage.db import Tx
-from porina.streaming import invalidation
+from porina.storage import invalidation
 
 CATEGORIES = ("spam", "legal", "violation", "other")
 ACCOUNT_ACTIONS = ("none", "disable", "sensitive", "silence", "suspend")

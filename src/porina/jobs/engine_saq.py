@@ -28,7 +28,7 @@ import asyncio
 import contextlib
 import logging
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from saq import Worker
 from saq.queue.redis import RedisQueue
@@ -37,10 +37,7 @@ from sqlalchemy import delete, or_, select, update
 
 from porina.core.clock import now
 from porina.jobs.models import Job
-from porina.jobs.queue import LEASE, handler_for, record_failure
-
-if TYPE_CHECKING:
-    from porina.services import Services
+from porina.jobs.queue import LEASE, JobContext, handler_for, record_failure
 
 log = logging.getLogger(__name__)
 
@@ -58,12 +55,12 @@ class _QuietWorker(Worker[Context]):
 class SaqEngine:
     """Relays due outbox rows to SAQ, and (in ``porina worker``) runs them."""
 
-    def __init__(self, services: Services, *, lease: timedelta = LEASE) -> None:
+    def __init__(self, services: JobContext, name: str, *, lease: timedelta = LEASE) -> None:
         self.services = services
         self.lease = lease
         settings = services.settings
         self.queue = RedisQueue.from_url(settings.redis_url, name=f"{settings.redis_prefix}jobs")
-        self.name = services.runner.name
+        self.name = name
         self._relaying: asyncio.Task[int] | None = None
         self._again = False
         self._tasks: list[asyncio.Task[Any]] = []

@@ -20,7 +20,7 @@ import traceback
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import and_, delete, func, or_, select, update
 
@@ -30,11 +30,30 @@ from porina.jobs.models import Job
 from porina.storage.db import Database, Tx
 
 if TYPE_CHECKING:
-    from porina.services import Services
+    from porina.settings import Settings
+    from porina.storage.broker import Broker
 
 log = logging.getLogger(__name__)
 
-Handler = Callable[["Services", dict[str, Any]], Awaitable[None]]
+
+class JobContext(Protocol):
+    """What a job handler is given: the running system's parts that every layer may use.
+    A package whose handlers need more (the feed store, say) declares a Protocol extending
+    this one; the composition root's ``Services`` satisfies them all."""
+
+    @property
+    def db(self) -> Database: ...
+
+    @property
+    def settings(self) -> Settings: ...
+
+    @property
+    def broker(self) -> Broker: ...
+
+
+Handler = Callable[[Any, dict[str, Any]], Awaitable[None]]
+"""``async def handler(ctx, payload)``; ``ctx`` is typed by each handler as the Protocol of
+what it needs (``JobContext`` or an extension of it)."""
 _HANDLERS: dict[str, Handler] = {}
 LEASE = timedelta(minutes=5)
 
@@ -87,9 +106,9 @@ async def enqueue(
             created_at=now(),
         )
     )
-    wake = tx.data.get("wake_jobs")
-    if wake is not None and "jobs_wake_registered" not in tx.data:
-        tx.data["jobs_wake_registered"] = True
+    wake = tx.db.wake_jobs
+    if wake is not None and not tx.wakes_jobs:
+        tx.wakes_jobs = True
         tx.after_commit(wake)
 
 
@@ -103,7 +122,7 @@ class Runner:
     """Claims and runs due jobs from the ``jobs`` table, in this process."""
 
     def __init__(
-        self, services: Services, *, concurrency: int = 4, lease: timedelta = LEASE
+        self, services: JobContext, *, concurrency: int = 4, lease: timedelta = LEASE
     ) -> None:
         self.services = services
         self.lease = lease

@@ -181,7 +181,7 @@ async def get_own(tx: Tx, actor: Actor, status_id: int) -> Status:
 
 
 def _check_text(tx: Tx, text: str, spoiler_text: str, *, has_media_or_poll: bool) -> None:
-    limit = tx.services.settings.max_status_chars
+    limit = tx.settings.max_status_chars
     if not text.strip() and not has_media_or_poll:
         raise InvalidStatus("Validation failed: Text can't be blank")
     if len(spoiler_text) > MAX_SPOILER_CHARS:
@@ -227,7 +227,7 @@ async def _load_media(
 
 
 async def _resolve_mentions(tx: Tx, text: str) -> dict[tuple[str, str | None], html.Profile]:
-    settings = tx.services.settings
+    settings = tx.settings
     refs = html.mention_refs(text, settings.local_domain)
     if not refs:
         return {}
@@ -253,7 +253,7 @@ async def _resolve_mentions(tx: Tx, text: str) -> dict[tuple[str, str | None], h
 
 
 async def _format(tx: Tx, text: str) -> html.Formatted:
-    settings = tx.services.settings
+    settings = tx.settings
     profiles = await _resolve_mentions(tx, text)
     return html.render(
         text, base_url=settings.base_url, local_domain=settings.local_domain, profiles=profiles

@@ -7,7 +7,7 @@ deduplicated) or the scheduled status already gone.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import select
 
@@ -16,17 +16,15 @@ from porina.core.errors import PorinaError
 from porina.core.ids import parse_id
 from porina.interactions.notify import notify
 from porina.jobs import queue
+from porina.jobs.queue import JobContext
 from porina.posts import actions, polls
 from porina.posts.models import Poll, ScheduledStatus, Status
-
-if TYPE_CHECKING:
-    from porina.services import Services
 
 log = logging.getLogger(__name__)
 
 
 @queue.handler(polls.POLL_EXPIRED)
-async def poll_expired(services: Services, payload: dict[str, Any]) -> None:
+async def poll_expired(services: JobContext, payload: dict[str, Any]) -> None:
     """Close the poll and tell its author and every voter that it has ended."""
     poll_id = parse_id(payload.get("poll_id"))
     if poll_id is None:
@@ -53,7 +51,7 @@ async def poll_expired(services: Services, payload: dict[str, Any]) -> None:
 
 
 @queue.handler(actions.PUBLISH_SCHEDULED)
-async def publish_scheduled(services: Services, payload: dict[str, Any]) -> None:
+async def publish_scheduled(services: JobContext, payload: dict[str, Any]) -> None:
     """Publish a scheduled status as its account. A status that can no longer be posted
     (its reply target deleted, its media gone) is dropped, as Mastodon does."""
     scheduled_id = parse_id(payload.get("scheduled_status_id"))

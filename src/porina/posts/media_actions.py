@@ -179,7 +179,7 @@ async def delete_media(tx: Tx, actor: Actor, media_id: int | None) -> None:
     paths = [media.file_path, media.thumbnail_path]
     await tx.session.delete(media)
     await tx.session.flush()
-    settings = tx.services.settings
+    settings = tx.settings
 
     async def remove_files() -> None:
         await asyncio.to_thread(discard, settings, paths)

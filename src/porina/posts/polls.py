@@ -156,7 +156,7 @@ def is_expired(poll: Poll, moment: datetime | None = None) -> bool:
 async def visible_poll(tx: Tx, viewer_id: int | None, poll_id: int, *, lock: bool = False) -> Poll:
     """The poll, if its status is visible to ``viewer_id``; else PollNotFound."""
     query = select(Poll).where(Poll.id == poll_id)
-    if lock and not tx.services.db.is_sqlite:
+    if lock and not tx.db.is_sqlite:
         query = query.with_for_update()
     poll = await tx.session.scalar(query)
     if poll is None:

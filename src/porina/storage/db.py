@@ -33,7 +33,9 @@ from sqlalchemy.pool import ConnectionPoolEntry, NullPool
 from porina.storage.fastread import FastReader
 
 if TYPE_CHECKING:
-    from porina.services import Services
+    from porina.settings import Settings
+    from porina.storage.broker import Broker
+    from porina.storage.invalidation import Invalidations
 
 log = logging.getLogger(__name__)
 
@@ -43,15 +45,29 @@ AfterCommit = Callable[[], Awaitable[None]]
 class Tx:
     """A write transaction in progress: the session plus what to do once it commits.
 
-    ``services`` gives actions the running system's parts (settings, broker, ...).
+    ``settings``, ``broker`` and ``invalidations`` are the running system's parts an action
+    may need, taken from the ``Database`` (``Database.attach``).
     """
 
-    def __init__(self, session: AsyncSession, services: Services) -> None:
+    def __init__(self, session: AsyncSession, db: Database) -> None:
         self.session = session
-        self.services = services
+        self.db = db
         self._after: list[AfterCommit] = []
         self._appended: dict[Table, list[dict[str, Any]]] = {}
-        self.data: dict[str, Any] = {}
+        self.wakes_jobs = False
+        """Set once a job was enqueued: the runner is woken after commit (``jobs.queue``)."""
+
+    @property
+    def settings(self) -> Settings:
+        return self.db.settings
+
+    @property
+    def broker(self) -> Broker:
+        return self.db.broker
+
+    @property
+    def invalidations(self) -> Invalidations:
+        return self.db.invalidations
 
     def append(self, table: Table, row: dict[str, Any]) -> None:
         """Queue ``row`` for ``table``, written just before commit (one ``INSERT`` per table
@@ -98,10 +114,19 @@ class Database:
         self._write_sessions = async_sessionmaker(self._write_engine, expire_on_commit=False)
         self._write_lock = asyncio.Lock() if self.is_sqlite else None
         self.query_count = 0
-        self.services: Services
+        self.settings: Settings
+        self.broker: Broker
+        self.invalidations: Invalidations
         self.wake_jobs: AfterCommit | None = None
         event.listen(self.engine.sync_engine, "before_cursor_execute", self._count)
         self.fast = FastReader(self)
+
+    def attach(self, settings: Settings, broker: Broker, invalidations: Invalidations) -> None:
+        """The parts a transaction hands to actions (``tx.settings``, ``tx.broker``, ...); the
+        composition root calls this once, before the first transaction."""
+        self.settings = settings
+        self.broker = broker
+        self.invalidations = invalidations
 
     def _count(self, conn: object, cursor: object, statement: str, *args: object) -> None:
         """Counts statements sent to the database, except SQLite's ``BEGIN`` (which PostgreSQL
@@ -120,9 +145,7 @@ class Database:
             await self._write_lock.acquire()
         try:
             async with self._write_sessions() as session:
-                tx = Tx(session, self.services)
-                if self.wake_jobs is not None:
-                    tx.data["wake_jobs"] = self.wake_jobs
+                tx = Tx(session, self)
                 async with session.begin():
                     yield tx
                     await tx.write_appended()

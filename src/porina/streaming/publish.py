@@ -18,6 +18,6 @@ def after_commit(tx: Tx, channel: str, event: str, **ids: Any) -> None:
     message = {"event": event, **{k: str(v) if isinstance(v, int) else v for k, v in ids.items()}}
 
     async def send() -> None:
-        await tx.services.broker.publish(channel, message)
+        await tx.broker.publish(channel, message)
 
     tx.after_commit(send)

@@ -6,15 +6,11 @@ is durable and runs after commit.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from porina.jobs.queue import enqueue
 from porina.posts.models import Status
 from porina.storage.db import Tx
 from porina.timelines import jobs
-
-if TYPE_CHECKING:
-    from porina.services import Services
+from porina.timelines.feeds import FeedContext
 
 
 async def on_status_created(tx: Tx, status: Status) -> None:
@@ -47,6 +43,6 @@ async def on_unfollow(tx: Tx, follower_id: int, target_id: int) -> None:
     await enqueue(tx, "timelines.unmerge", payload)
 
 
-async def rebuild_home(svc: Services, account_id: int) -> bool:
+async def rebuild_home(svc: FeedContext, account_id: int) -> bool:
     """Refill an empty home feed from followed accounts' recent statuses."""
     return await jobs.rebuild_home(svc, account_id)

@@ -13,23 +13,20 @@ as active.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 from sqlalchemy import or_, select, update
 
 from porina.accounts.models import Account
 from porina.core.clock import now
 from porina.timelines import jobs
+from porina.timelines.feeds import FeedContext
 from porina.timelines.queries import active_since
-
-if TYPE_CHECKING:
-    from porina.services import Services
 
 TOUCH_EVERY = timedelta(days=1)
 CHUNK = 1000
 
 
-async def seen(svc: Services, account_id: int, last: datetime | None) -> None:
+async def seen(svc: FeedContext, account_id: int, last: datetime | None) -> None:
     """``account_id`` is using Porina now; ``last`` is its ``last_active_at`` as the caller
     read it. Nothing happens when that was today. Otherwise the day is recorded, and if the
     account had been away longer than fan-out waits, its home feed takes what it missed."""
@@ -55,7 +52,7 @@ async def seen(svc: Services, account_id: int, last: datetime | None) -> None:
         await jobs.rebuild_home(svc, account_id)  # one process wins the UPDATE, and rebuilds
 
 
-async def drop_idle_feeds(svc: Services) -> int:
+async def drop_idle_feeds(svc: FeedContext) -> int:
     """Forget the home feeds of local accounts idle for longer than ``feed_active_days``
     (``porina admin drop-idle-feeds``, for a daily cron): fan-out no longer reaches them, so
     their feeds only hold memory until they return, when ``seen`` rebuilds them. Returns how

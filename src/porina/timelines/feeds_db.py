@@ -7,18 +7,53 @@ reblog, or a retried job). Trimming keeps the newest ``home_feed_size`` entries 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, and_, delete, exists, func, insert, literal, select, tuple_
+from sqlalchemy import (
+    BigInteger,
+    Integer,
+    Select,
+    and_,
+    bindparam,
+    delete,
+    exists,
+    func,
+    insert,
+    literal,
+    select,
+    tuple_,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from porina.accounts.models import Account
+from porina.core.clock import now
+from porina.posts.queries import VIEWER
 from porina.storage.db import Database
-from porina.timelines.feeds import Entry
+from porina.storage.fastread import Prebuilt
+from porina.timelines import page as pages
+from porina.timelines.feeds import Entry, PageBounds
 from porina.timelines.models import HomeFeedEntry as H
 
 CHUNK = 1000
+BELOW = bindparam("porina_below", type_=BigInteger)
+ABOVE = bindparam("porina_above", type_=BigInteger)
+FETCH = bindparam("porina_fetch", type_=Integer)
+
+
+@functools.cache
+def _from_feed(*, ascending: bool) -> Prebuilt:
+    """A home page round in one statement: the feed's candidates joined with their page rows."""
+    order = H.status_id.asc() if ascending else H.status_id.desc()
+    candidates = (
+        select(H.status_id)
+        .where(H.account_id == VIEWER, H.status_id < BELOW, H.status_id > ABOVE)
+        .order_by(order)
+        .limit(FETCH)
+        .subquery("candidates")
+    )
+    return pages.from_candidates(candidates, ascending=ascending)
 
 
 class DatabaseFeedStore:
@@ -112,6 +147,25 @@ class DatabaseFeedStore:
             async with self.db.transaction() as tx:
                 chunk = ids[start : start + CHUNK]
                 await tx.session.execute(delete(H).where(H.account_id.in_(chunk)))
+
+    async def trim_after_fanout(self, account_ids: Sequence[int]) -> None:
+        await self.trim_many(account_ids)
+
+    async def page_rows(
+        self, db: Database, viewer_id: int, bounds: PageBounds
+    ) -> tuple[list[pages.PageRow], list[int]]:
+        params: dict[str, Any] = {
+            "porina_viewer": viewer_id,
+            "porina_moment": now(),
+            "porina_below": bounds.below,
+            "porina_above": bounds.above,
+            "porina_fetch": bounds.fetch,
+        }
+        found = pages.rows(await db.fast.fetch(_from_feed(ascending=bounds.upwards), params))
+        return found, [row.id for row in found]
+
+    async def close(self) -> None:
+        return None
 
     async def trim_many(self, account_ids: Sequence[int]) -> None:
         """Keep the newest ``size`` entries of each feed named."""

@@ -28,8 +28,10 @@ from typing import Any
 
 import redis.asyncio as aioredis
 
+from porina.storage.db import Database
 from porina.storage.redis_mux import MultiplexedRedis
-from porina.timelines.feeds import Entry
+from porina.timelines.feeds import Entry, PageBounds
+from porina.timelines.page import PageRow, for_ids
 
 CHUNK = 1000
 SLACK = 32  # more than the ids that can share one double score
@@ -206,6 +208,34 @@ class RedisFeedStore:
             keys = [key for a in ids[start : start + CHUNK] for key in self._keys(a)]
             if keys:
                 await self.redis.unlink(*keys)
+
+    async def add_entries(self, account_id: int, entries: Sequence[Entry]) -> int:
+        taken = 0
+        for entry in entries:
+            taken += await self.add([account_id], entry)
+        return taken
+
+    async def trim_many(self, account_ids: Sequence[int]) -> None:
+        for account_id in account_ids:
+            await self.trim(account_id)
+
+    async def trim_after_fanout(self, account_ids: Sequence[int]) -> None:
+        """Nothing to do: ``add`` caps each feed as it inserts."""
+
+    async def page_rows(
+        self, db: Database, viewer_id: int, bounds: PageBounds
+    ) -> tuple[list[PageRow], list[int]]:
+        ids = await self.page(
+            viewer_id,
+            max_id=bounds.max_id,
+            since_id=bounds.since_id,
+            min_id=bounds.min_id,
+            limit=bounds.fetch,
+        )
+        if not ids:
+            return [], []
+        found = await for_ids(db, viewer_id, ids)
+        return (list(reversed(found)) if bounds.upwards else found), ids
 
     async def close(self) -> None:
         await self.reads.close()

@@ -9,29 +9,14 @@ below (or, paging upwards, above) the last candidate read, for at most ``ROUNDS`
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import BigInteger, Integer, bindparam, select
-
-from porina.core.clock import now
-from porina.posts.queries import VIEWER
-from porina.storage.fastread import Prebuilt
 from porina.timelines import page
-from porina.timelines.feeds_db import DatabaseFeedStore
-from porina.timelines.models import HomeFeedEntry as H
-
-if TYPE_CHECKING:
-    from porina.services import Services
+from porina.timelines.feeds import NO_BOUND, FeedContext, PageBounds
 
 ROUNDS = 4
 SLACK = 4
 """Candidates read beyond the page, so a few hidden entries do not cost a second round."""
-NO_BOUND = 2**63 - 1
-BELOW = bindparam("porina_below", type_=BigInteger)
-ABOVE = bindparam("porina_above", type_=BigInteger)
-FETCH = bindparam("porina_fetch", type_=Integer)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,20 +33,7 @@ class Window:
         return self.min_id is not None
 
 
-@functools.cache
-def _from_feed(*, ascending: bool) -> Prebuilt:
-    order = H.status_id.asc() if ascending else H.status_id.desc()
-    candidates = (
-        select(H.status_id)
-        .where(H.account_id == VIEWER, H.status_id < BELOW, H.status_id > ABOVE)
-        .order_by(order)
-        .limit(FETCH)
-        .subquery("candidates")
-    )
-    return page.from_candidates(candidates, ascending=ascending)
-
-
-async def rows(svc: Services, viewer_id: int, window: Window) -> tuple[list[page.PageRow], bool]:
+async def rows(svc: FeedContext, viewer_id: int, window: Window) -> tuple[list[page.PageRow], bool]:
     """Up to ``window.limit`` visible rows, newest first, and whether the feed had any entry
     in the window at all (an empty feed may need rebuilding)."""
     below = window.max_id if window.max_id is not None else NO_BOUND
@@ -84,22 +56,7 @@ async def rows(svc: Services, viewer_id: int, window: Window) -> tuple[list[page
 
 
 async def _round(
-    svc: Services, viewer_id: int, window: Window, *, below: int, above: int, fetch: int
+    svc: FeedContext, viewer_id: int, window: Window, *, below: int, above: int, fetch: int
 ) -> tuple[list[page.PageRow], list[int]]:
-    params: dict[str, Any] = {"porina_viewer": viewer_id, "porina_moment": now()}
-    if isinstance(svc.feeds, DatabaseFeedStore):
-        params.update(porina_below=below, porina_above=above, porina_fetch=fetch)
-        raw = await svc.db.fast.fetch(_from_feed(ascending=window.upwards), params)
-        found = page.rows(raw)
-        return found, [row.id for row in found]
-    ids = await svc.feeds.page(
-        viewer_id,
-        max_id=None if below == NO_BOUND else below,
-        since_id=above if not window.upwards and above else None,
-        min_id=above if window.upwards else None,
-        limit=fetch,
-    )
-    if not ids:
-        return [], []
-    found = await page.for_ids(svc.db, viewer_id, ids)
-    return (list(reversed(found)) if window.upwards else found), ids
+    bounds = PageBounds(below=below, above=above, fetch=fetch, upwards=window.upwards)
+    return await svc.feeds.page_rows(svc.db, viewer_id, bounds)

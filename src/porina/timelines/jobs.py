@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import select
 
@@ -16,11 +16,7 @@ from porina.accounts.models import Account, Follow
 from porina.jobs.queue import handler
 from porina.posts.models import Status
 from porina.timelines import queries
-from porina.timelines.feeds import Entry
-from porina.timelines.feeds_db import DatabaseFeedStore
-
-if TYPE_CHECKING:
-    from porina.services import Services
+from porina.timelines.feeds import Entry, FeedContext
 
 CHUNK = 1000
 WINDOW = 3
@@ -33,7 +29,7 @@ def entry_of(status_id: int, reblog_of_id: int | None, author_id: int) -> Entry:
     return Entry(status_id=status_id, target_id=reblog_of_id or status_id, author_id=author_id)
 
 
-async def _load(svc: Services, status_id: int) -> tuple[Status | None, Status | None, bool]:
+async def _load(svc: FeedContext, status_id: int) -> tuple[Status | None, Status | None, bool]:
     """The status, the reblogged status, and whether the author is local."""
     async with svc.db.read() as session:
         status = await session.get(Status, status_id)
@@ -56,12 +52,12 @@ def public_channels(status: Status, local: bool) -> list[str]:
     return channels
 
 
-async def _publish(svc: Services, channels: Iterable[str], message: dict[str, Any]) -> None:
+async def _publish(svc: FeedContext, channels: Iterable[str], message: dict[str, Any]) -> None:
     await svc.broker.publish_many(list(dict.fromkeys(channels)), message)
 
 
 async def _audience(
-    svc: Services, status: Status, target: Status | None
+    svc: FeedContext, status: Status, target: Status | None
 ) -> tuple[list[int], list[int]]:
     async with svc.db.read() as session:
         people = await queries.recipients(session, status, target)
@@ -76,7 +72,7 @@ def _trim_sample(status_id: int, people: Sequence[int]) -> list[int]:
 
 
 @handler("timelines.fanout")
-async def fanout(svc: Services, payload: dict[str, Any]) -> None:
+async def fanout(svc: FeedContext, payload: dict[str, Any]) -> None:
     """Deliver a new status to its audience's home feeds and streams, a chunk at a time: the
     database reads the next chunk of recipients while earlier chunks go into feeds (up to
     ``WINDOW`` chunks at once), so a 100,000-follower post costs about the longer of the two,
@@ -99,12 +95,13 @@ async def fanout(svc: Services, payload: dict[str, Any]) -> None:
             await slots.acquire()
             task = group.create_task(_deliver(svc, chunk, entry, message))
             task.add_done_callback(lambda _: slots.release())
-    if isinstance(svc.feeds, DatabaseFeedStore):  # Redis feeds are capped as they take it
-        await trim(svc, _trim_sample(status.id, people))
+    await svc.feeds.trim_after_fanout(_trim_sample(status.id, people))
     await _publish(svc, [*(f"list:{i}" for i in lists), *public_channels(status, local)], message)
 
 
-async def _deliver(svc: Services, people: list[int], entry: Entry, message: dict[str, Any]) -> None:
+async def _deliver(
+    svc: FeedContext, people: list[int], entry: Entry, message: dict[str, Any]
+) -> None:
     """One chunk of a fan-out: into the feeds, then the ``update`` on each person's stream
     (so a client that reacts to the event finds the status in its timeline)."""
     await svc.feeds.add(people, entry)
@@ -112,7 +109,7 @@ async def _deliver(svc: Services, people: list[int], entry: Entry, message: dict
 
 
 @handler("timelines.remove")
-async def remove(svc: Services, payload: dict[str, Any]) -> None:
+async def remove(svc: FeedContext, payload: dict[str, Any]) -> None:
     """A deleted status leaves its audience's feeds (the feeds that took it, less any whose
     owner has since left the audience: theirs hide it when read, as a deleted status) and
     their streams. A status that is gone entirely is looked for in every feed."""
@@ -130,7 +127,7 @@ async def remove(svc: Services, payload: dict[str, Any]) -> None:
 
 
 @handler("timelines.updated")
-async def updated(svc: Services, payload: dict[str, Any]) -> None:
+async def updated(svc: FeedContext, payload: dict[str, Any]) -> None:
     status, target, local = await _load(svc, int(payload["status_id"]))
     if status is None or status.deleted_at is not None:
         return
@@ -141,7 +138,7 @@ async def updated(svc: Services, payload: dict[str, Any]) -> None:
 
 
 @handler("timelines.merge")
-async def merge(svc: Services, payload: dict[str, Any]) -> None:
+async def merge(svc: FeedContext, payload: dict[str, Any]) -> None:
     follower, author = int(payload["follower_id"]), int(payload["target_id"])
     async with svc.db.read() as session:
         follow = await session.scalar(
@@ -158,30 +155,20 @@ async def merge(svc: Services, payload: dict[str, Any]) -> None:
 
 
 @handler("timelines.unmerge")
-async def unmerge(svc: Services, payload: dict[str, Any]) -> None:
+async def unmerge(svc: FeedContext, payload: dict[str, Any]) -> None:
     await svc.feeds.remove_author(int(payload["follower_id"]), int(payload["target_id"]))
 
 
-async def add_entries(svc: Services, account_id: int, entries: Sequence[Entry]) -> None:
-    store = svc.feeds
-    if isinstance(store, DatabaseFeedStore):
-        await store.add_entries(account_id, entries)
-    else:
-        for entry in entries:
-            await store.add([account_id], entry)
-    await store.trim(account_id)
+async def add_entries(svc: FeedContext, account_id: int, entries: Sequence[Entry]) -> None:
+    await svc.feeds.add_entries(account_id, entries)
+    await svc.feeds.trim(account_id)
 
 
-async def trim(svc: Services, account_ids: Sequence[int]) -> None:
-    store = svc.feeds
-    if isinstance(store, DatabaseFeedStore):
-        await store.trim_many(account_ids)
-        return
-    for account_id in account_ids:
-        await store.trim(account_id)
+async def trim(svc: FeedContext, account_ids: Sequence[int]) -> None:
+    await svc.feeds.trim_many(account_ids)
 
 
-async def rebuild_home(svc: Services, account_id: int) -> bool:
+async def rebuild_home(svc: FeedContext, account_id: int) -> bool:
     """Fill an empty home feed from followed accounts' recent statuses. True if it follows
     anyone (so a rebuild was worth trying)."""
     async with svc.db.read() as session:

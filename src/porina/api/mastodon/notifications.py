@@ -30,7 +30,7 @@ from porina.interactions.notify import GROUPED, NotificationType
 from porina.posts.queries import bundles_by_id, viewer_state
 from porina.services import Services
 from porina.storage.fastread import as_datetime
-from porina.timelines.home import NO_BOUND
+from porina.timelines.feeds import NO_BOUND
 from porina.timelines.page import PageRow, for_ids
 
 TYPES = frozenset(get_args(NotificationType))

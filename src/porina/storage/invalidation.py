@@ -20,8 +20,8 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from porina.storage.broker import Broker
 from porina.storage.db import Tx
-from porina.streaming.broker import Broker
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +77,7 @@ def after_commit(tx: Tx, message: dict[str, Any]) -> None:
     """Announce ``message`` once ``tx`` commits."""
 
     async def send() -> None:
-        await tx.services.invalidations.announce(message)
+        await tx.invalidations.announce(message)
 
     tx.after_commit(send)
 
