@@ -52,7 +52,7 @@ def collect_routes(*packages: str) -> list[Any]:
 
 def load_domain_jobs() -> None:
     """Import each domain's ``jobs`` module so its handlers are registered."""
-    for name in ("accounts", "posts", "interactions", "timelines", "messaging", "groups"):
+    for name in ("mail", "accounts", "posts", "interactions", "timelines", "messaging", "groups"):
         try:
             importlib.import_module(f"porina.{name}.jobs")
         except ModuleNotFoundError as exc:

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 FeedStore = Literal["database", "redis"]
 JobsBackend = Literal["embedded", "saq"]
 Broker = Literal["memory", "redis"]
-MailBackend = Literal["smtp", "console"]
+MailBackend = Literal["smtp", "outbox"]
 Registrations = Literal["open", "approval", "closed"]
 
 
@@ -61,14 +61,22 @@ class Settings:
     """Whether `porina serve` also runs jobs; turn off when `porina worker` processes run them."""
     broker: Broker = "memory"
     """Streaming pub/sub: memory (one process) or redis (many serve processes)."""
-    mail: MailBackend = "console"
-    """Outgoing mail: smtp, or console (prints; for `make run` only)."""
+    mail: MailBackend = "outbox"
+    """Outgoing mail: smtp (sent to SMTP_HOST), or outbox (kept in the database and shown at
+    /admin/mail, never sent; for `make run` and trials)."""
     smtp_host: str = "127.0.0.1"
     """SMTP server host."""
     smtp_port: int = 25
     """SMTP server port."""
     mail_from: str = "porina@localhost"
     """Sender address of mail Porina sends."""
+    dkim_key_file: str = ""
+    """PEM private key (RSA 2048 or Ed25519) to DKIM-sign outgoing mail; empty: no signature.
+    `porina admin dkim-record` prints the DNS record to publish."""
+    dkim_selector: str = "porina"
+    """DKIM selector: the record lives at SELECTOR._domainkey.DKIM_DOMAIN."""
+    dkim_domain: str = ""
+    """Domain that signs (d=); empty means the domain of MAIL_FROM."""
     registrations: Registrations = "open"
     """Sign-up mode: open, approval or closed."""
     secret_key: str = ""
@@ -106,6 +114,11 @@ class Settings:
         if self.database_url:
             return self.database_url
         return f"sqlite+aiosqlite:///{(self.data_dir / 'porina.db').resolve()}"
+
+    @property
+    def mail_domain(self) -> str:
+        """The signing domain: DKIM_DOMAIN, or the domain of MAIL_FROM."""
+        return self.dkim_domain or self.mail_from.rpartition("@")[2] or "localhost"
 
     @property
     def media_dir(self) -> Path:

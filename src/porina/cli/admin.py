@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
@@ -16,6 +17,7 @@ from porina.accounts.errors import AccountNotFound
 from porina.accounts.models import Account, User
 from porina.core.errors import PorinaError
 from porina.jobs import queue
+from porina.mail import dkim
 from porina.services import build
 from porina.settings import Settings
 from porina.storage.db import Tx
@@ -141,3 +143,17 @@ def drop_idle_feeds(settings: Settings, args: argparse.Namespace) -> int:
         return 0
 
     return _run(go())
+
+
+def dkim_record(settings: Settings, args: argparse.Namespace) -> int:
+    """The DNS TXT record that publishes the public half of PORINA_DKIM_KEY_FILE."""
+    if not settings.dkim_key_file:
+        print("porina: PORINA_DKIM_KEY_FILE is not set", file=sys.stderr)
+        return 1
+    try:
+        key = dkim.load_key(Path(settings.dkim_key_file))
+    except PorinaError as exc:
+        print(f"porina: {exc.message}", file=sys.stderr)
+        return 1
+    print(dkim.zone_line(key, settings.dkim_selector, settings.mail_domain))
+    return 0

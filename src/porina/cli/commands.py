@@ -88,3 +88,7 @@ def _admin(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="forget the home feeds of accounts idle longer than PORINA_FEED_ACTIVE_DAYS",
     )
     idle.set_defaults(run="porina.cli.admin:drop_idle_feeds")
+    record = cmds.add_parser(
+        "dkim-record", help="print the DNS TXT record for PORINA_DKIM_KEY_FILE's public key"
+    )
+    record.set_defaults(run="porina.cli.admin:dkim_record")
