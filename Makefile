@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 help:
 	@echo "make run    - install, migrate, seed the demo world, serve on http://127.0.0.1:8000"
 	@echo "make test   - the whole suite on SQLite, then on PostgreSQL (with the browser and acceptance tests)"
-	@echo "make lint   - ruff check, ruff format --check, mypy --strict"
+	@echo "make lint   - ruff check, ruff format --check, mypy --strict, the layer contract (lint-imports)"
 	@echo "make bench  - the benchmark (docs/performance.md)"
 	@echo "make messages - update and compile the web app's EN/FI translation catalogs"
 
@@ -43,6 +43,7 @@ lint: install
 	$(VENV)/bin/ruff check src tests
 	$(VENV)/bin/ruff format --check src tests
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports --no-cache
 
 format: install
 	$(VENV)/bin/ruff check --fix src tests

@@ -22,7 +22,7 @@ from porina.app import create_app
 from porina.services import Services, build
 from porina.settings import Settings
 from porina.storage import migrate
-from porina.storage.models import metadata
+from porina.schema import metadata
 
 from .factories import Factory
 

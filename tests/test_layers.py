@@ -1,66 +1,64 @@
-"""Dependencies point down: domains never import front ends; infrastructure never imports a
-domain."""
+"""Dependencies point down, by rank: the import-linter contract in pyproject.toml holds, can
+fail, and names every package (docs/architecture.md draws the ranks)."""
 
 from __future__ import annotations
 
-import ast
+import os
+import pkgutil
+import shutil
+import subprocess
+import sys
+import tomllib
 from pathlib import Path
 
-import pytest
+import porina
 
-SRC = Path(__file__).resolve().parents[1] / "src" / "porina"
-FRONT_ENDS = ("porina.api", "porina.web", "porina.cli", "porina.app", "porina.demo", "porina.bench")
-DOMAINS = (
-    "accounts",
-    "posts",
-    "interactions",
-    "timelines",
-    "messaging",
-    "groups",
-    "desk",
-    "analytics",
-    "campaigns",
-    "search",
-)
-INFRA = ("core", "storage", "jobs", "streaming")
+ROOT = Path(__file__).resolve().parents[1]
+LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 
 
-def _imports(path: Path) -> list[str]:
-    tree = ast.parse(path.read_text())
-    names: list[str] = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names.extend(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.append(node.module)
-    return names
+def _lint(cwd: Path, pythonpath: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(pythonpath)}
+    return subprocess.run(
+        [str(LINT_IMPORTS), str(cwd / "pyproject.toml"), "--no-cache"],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
 
 
-def _files(package: str) -> list[Path]:
-    return sorted((SRC / package).rglob("*.py"))
+def _layers() -> list[str]:
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    contract = config["tool"]["importlinter"]["contracts"][0]
+    layers: list[str] = contract["layers"]
+    return layers
 
 
-@pytest.mark.parametrize("domain", DOMAINS)
-def test_domain_never_imports_a_front_end(domain: str) -> None:
-    offenders = [
-        f"{path.relative_to(SRC)} imports {name}"
-        for path in _files(domain)
-        for name in _imports(path)
-        if name.startswith(FRONT_ENDS)
-    ]
-    assert offenders == []
+def test_packages_depend_downwards_only() -> None:
+    result = _lint(ROOT, ROOT / "src")
+    assert result.returncode == 0, result.stdout[-4000:]
+    assert "1 kept, 0 broken" in result.stdout
 
 
-@pytest.mark.parametrize("layer", INFRA)
-def test_infrastructure_never_imports_a_domain_or_front_end(layer: str) -> None:
-    upward = tuple(f"porina.{d}" for d in DOMAINS) + FRONT_ENDS
-    allowed_models = ("porina.storage.models",)  # the schema registry imports every domain's tables
-    offenders = [
-        f"{path.relative_to(SRC)} imports {name}"
-        for path in _files(layer)
-        if f"porina.{layer}.{path.stem}" not in allowed_models
-        and not (layer == "storage" and path.name == "models.py")
-        for name in _imports(path)
-        if name.startswith(upward)
-    ]
-    assert offenders == []
+def test_an_upward_import_breaks_the_contract(tmp_path: Path) -> None:
+    """A copy of the package with one import up the ranks (core importing the API) fails."""
+    shutil.copytree(ROOT / "src", tmp_path / "src", ignore=shutil.ignore_patterns("*.egg-info"))
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    ids = tmp_path / "src" / "porina" / "core" / "ids.py"
+    ids.write_text(ids.read_text() + "\nfrom porina.api.mastodon import auth  # noqa\n")
+    result = _lint(tmp_path, tmp_path / "src")
+    assert result.returncode != 0
+    assert "porina.core is not allowed to import porina.api" in result.stdout
+
+
+def test_every_package_has_a_rank() -> None:
+    """A new package cannot escape the contract by being left out of it."""
+    ranked = {
+        name.strip().strip("()")
+        for layer in _layers()
+        for name in layer.split("|")
+    }
+    packages = {f"porina.{info.name}" for info in pkgutil.iter_modules(porina.__path__)}
+    assert packages - ranked == set()

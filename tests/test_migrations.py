@@ -10,7 +10,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from porina.storage.models import metadata
+from porina.schema import metadata
 
 # Written by hand in migrations (expression indexes, full-text search): not reflectable.
 HAND_WRITTEN = ("uq_accounts_username_domain", "uq_users_email", "fts", "search")

@@ -1,10 +1,16 @@
-"""Imports every domain's tables so ``Base.metadata`` knows the whole schema (Alembic, tests)."""
+"""The schema registry, part of the composition root: imports every domain's tables so
+``Base.metadata`` knows the whole schema (Alembic, tests)."""
 
 from porina.accounts import models as accounts
+from porina.accounts import recovery
+from porina.analytics import models as analytics
 from porina.groups import models as groups
 from porina.interactions import models as interactions
 from porina.jobs import models as jobs
+from porina.mail import models as mail
 from porina.messaging import models as messaging
+from porina.moderation import models as moderation
+from porina.notifications import models as notifications
 from porina.posts import models as posts
 from porina.storage.base import Base
 from porina.timelines import models as timelines
@@ -13,11 +19,16 @@ metadata = Base.metadata
 
 __all__ = [
     "accounts",
+    "analytics",
     "groups",
     "interactions",
     "jobs",
+    "mail",
     "messaging",
     "metadata",
+    "moderation",
+    "notifications",
     "posts",
+    "recovery",
     "timelines",
 ]

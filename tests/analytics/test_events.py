@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from porina.interactions.models import AnalyticsEvent
+from porina.analytics.models import AnalyticsEvent
 from porina.services import Services
 from tests.factories import Factory
 

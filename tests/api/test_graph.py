@@ -7,7 +7,8 @@ import re
 from sqlalchemy import select
 
 from porina.accounts.models import Account
-from porina.interactions.models import AnalyticsEvent, Notification
+from porina.analytics.models import AnalyticsEvent
+from porina.notifications.models import Notification
 from porina.services import Services
 from tests.factories import Factory, Person
 

@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 
 from porina.core.clock import now
-from porina.interactions.models import Notification
+from porina.notifications.models import Notification
 from porina.jobs.models import Job
 from porina.posts.models import Poll
 from porina.services import Services

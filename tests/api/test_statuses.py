@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from porina.interactions.models import Notification
+from porina.notifications.models import Notification
 from porina.services import Services
 
 from ..factories import Factory

@@ -12,7 +12,8 @@ from sqlalchemy import Select, func, select
 
 from porina.core.actor import Actor
 from porina.interactions import actions
-from porina.interactions.models import Bookmark, Favourite, Notification
+from porina.interactions.models import Bookmark, Favourite
+from porina.notifications.models import Notification
 from porina.posts.models import Status
 from porina.services import Services
 from porina.storage.db import Tx

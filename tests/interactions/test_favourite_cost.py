@@ -6,7 +6,11 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from porina.interactions.models import AnalyticsEvent, Favourite, Notification
+from porina.analytics.models import AnalyticsEvent
+
+from porina.interactions.models import Favourite
+
+from porina.notifications.models import Notification
 from porina.services import Services
 
 from ..factories import Factory

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from porina.interactions import queries as q
+from porina.interactions import queries as iq
+from porina.notifications import queries as q
 from porina.services import Services
 
 from ..factories import Factory
@@ -34,5 +35,5 @@ async def test_tag_history_counts_todays_public_uses(services: Services, make: F
     await post(services, bob, "#cats", tag=cats)
     await post(services, bob, "#cats", tag=cats, visibility="direct")
     async with services.db.read() as session:
-        days = await q.tag_history(session, cats.id)
+        days = await iq.tag_history(session, cats.id)
     assert [(d.uses, d.accounts) for d in days] == [(2, 2)] + [(0, 0)] * 6

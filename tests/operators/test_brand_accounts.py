@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from porina.accounts import operators
 from porina.cli import commands
-from porina.interactions.models import AnalyticsEvent
+from porina.analytics.models import AnalyticsEvent
 from porina.services import Services
 from tests.factories import Factory
 

@@ -6,7 +6,7 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
-from porina.interactions.notify import notify
+from porina.notifications.notify import notify
 from porina.jobs import queue
 from porina.services import Services
 

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from porina.core.clock import now
 from porina.core.ids import new_id
-from porina.interactions.models import Notification
+from porina.notifications.models import Notification
 from porina.jobs import queue
 from porina.jobs.models import Job
 from porina.posts.models import Status

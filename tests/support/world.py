@@ -26,7 +26,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from porina.app import create_app
 from porina.services import Services, build
 from porina.settings import Settings
-from porina.storage.models import metadata
+from porina.schema import metadata
 
 from ..factories import Factory
 

@@ -23,10 +23,11 @@ from porina.accounts.errors import (
 from porina.accounts.models import Account, OAuthApp, OAuthToken, User
 from porina.accounts.passwords import hash_password
 from porina.accounts.tokens import digest, new_secret
-from porina.analytics.events import record
 from porina.core.actor import Actor
 from porina.core.clock import now
+from porina.core.events import AccountCreated, ProfileUpdated
 from porina.core.ids import new_id
+from porina.jobs.events import emit
 from porina.storage.db import Tx
 
 USERNAME = re.compile(r"^[A-Za-z0-9_]{1,30}$")
@@ -142,14 +143,10 @@ async def create_account(tx: Tx, new: NewAccount) -> tuple[Account, User]:
     await session.flush()
     session.add(user)
     await session.flush()
-    record(
-        tx,
-        "account:account:create",
-        Actor(account.id, user.id),
-        target_type="account",
-        target_id=account.id,
-        target_account_id=account.id,
+    created = AccountCreated(
+        actor=Actor(account.id, user.id), account_id=account.id, user_id=user.id
     )
+    await emit(tx, created)
     return account, user
 
 
@@ -417,12 +414,5 @@ async def update_profile(tx: Tx, actor: Actor, changes: ProfileChanges) -> Accou
         _apply_settings(user, changes)
     account.updated_at = now()
     await tx.session.flush()
-    record(
-        tx,
-        "account:profile:update",
-        actor,
-        target_type="account",
-        target_id=account.id,
-        target_account_id=account.id,
-    )
+    await emit(tx, ProfileUpdated(actor=actor, account_id=account.id))
     return account

@@ -10,8 +10,9 @@ from porina.accounts.actions import MIN_PASSWORD
 from porina.accounts.errors import BadCredentials, InvalidAccountField
 from porina.accounts.models import User
 from porina.accounts.passwords import hash_password, verify_password
-from porina.analytics.events import record
 from porina.core.actor import Actor
+from porina.core.events import ProfileUpdated
+from porina.jobs.events import emit
 from porina.storage.db import Tx
 
 LOCALES = ("en", "fi")
@@ -36,14 +37,7 @@ async def change_password(tx: Tx, actor: Actor, current: str, new: str) -> None:
     if len(new) > 1024:
         raise InvalidAccountField("Validation failed: Password is too long")
     user.password_hash = hash_password(new)
-    record(
-        tx,
-        "account:profile:update",
-        actor,
-        target_type="account",
-        target_id=actor.account_id,
-        data={"changed": "password"},
-    )
+    await emit(tx, ProfileUpdated(actor=actor, account_id=actor.account_id, changed="password"))
 
 
 async def set_locale(tx: Tx, actor: Actor, locale: str) -> None:
@@ -53,11 +47,7 @@ async def set_locale(tx: Tx, actor: Actor, locale: str) -> None:
     user = await _user(tx, actor)
     if user.locale != locale:
         user.locale = locale
-        record(
-            tx,
-            "account:profile:update",
-            actor,
-            target_type="account",
-            target_id=actor.account_id,
-            data={"changed": "locale", "locale": locale},
+        changed = ProfileUpdated(
+            actor=actor, account_id=actor.account_id, changed="locale", locale=locale
         )
+        await emit(tx, changed)

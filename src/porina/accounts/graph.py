@@ -9,7 +9,8 @@ from sqlalchemy import ColumnElement, and_, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from porina.accounts import queries
-from porina.accounts.errors import Blocked, InvalidAccountField, SelfAction
+from porina.accounts.errors import Blocked as BlockedError
+from porina.accounts.errors import InvalidAccountField, SelfAction
 from porina.accounts.models import (
     Account,
     AccountNote,
@@ -20,14 +21,23 @@ from porina.accounts.models import (
     FollowRequest,
     Mute,
 )
-from porina.analytics.events import EventName, record
 from porina.core.actor import Actor
 from porina.core.clock import now
 from porina.core.errors import NotFound
+from porina.core.events import (
+    Blocked,
+    Followed,
+    FollowRequestAuthorized,
+    FollowRequested,
+    FollowRequestRejected,
+    Muted,
+    Unblocked,
+    Unfollowed,
+    Unmuted,
+)
 from porina.core.ids import new_id
-from porina.interactions.notify import notify
+from porina.jobs.events import emit
 from porina.storage.db import Tx
-from porina.timelines.actions import on_follow, on_unfollow
 
 MAX_NOTE = 2000
 
@@ -78,13 +88,7 @@ async def _add_follow(
     except IntegrityError:
         return None
     await _bump(tx, follower_id, target_id, 1)
-    await on_follow(tx, follower_id, target_id)
     return row
-
-
-def _record(tx: Tx, name: EventName, actor: Actor, target: Account) -> None:
-    """An account-to-account event: the target is the other account."""
-    record(tx, name, actor, target_type="account", target_id=target.id, target_account_id=target.id)
 
 
 def _between(model: type[FollowRequest] | type[AccountPin], a: int, b: int) -> ColumnElement[bool]:
@@ -95,7 +99,10 @@ def _between(model: type[FollowRequest] | type[AccountPin], a: int, b: int) -> C
     )
 
 
-async def _drop_follow(tx: Tx, follower_id: int, target_id: int) -> bool:
+async def _drop_follow(
+    tx: Tx, actor: Actor, follower_id: int, target_id: int, *, by_block: bool = False
+) -> bool:
+    """End a follow, announcing it; False when there was none."""
     result = await tx.session.execute(
         delete(Follow).where(
             Follow.account_id == follower_id, Follow.target_account_id == target_id
@@ -104,7 +111,8 @@ async def _drop_follow(tx: Tx, follower_id: int, target_id: int) -> bool:
     if not result.rowcount:  # type: ignore[attr-defined]
         return False
     await _bump(tx, follower_id, target_id, -1)
-    await on_unfollow(tx, follower_id, target_id)
+    event = Unfollowed(actor=actor, follower_id=follower_id, target_id=target_id, by_block=by_block)
+    await emit(tx, event)
     return True
 
 
@@ -121,7 +129,7 @@ async def follow(
     target = await _target(tx, actor, target_id)
     me = actor.account_id
     if await queries.is_blocked_either_way(tx.session, me, target.id):
-        raise Blocked("This action is not allowed")
+        raise BlockedError("This action is not allowed")
     existing = await tx.session.scalar(
         select(Follow).where(Follow.account_id == me, Follow.target_account_id == target.id)
     )
@@ -157,8 +165,7 @@ async def follow(
             )
         )
         await tx.session.flush()
-        await notify(tx, target.id, me, "follow_request")
-        _record(tx, "account:follow_request:create", actor, target)
+        await emit(tx, FollowRequested(actor=actor, follower_id=me, target_id=target.id))
         return target
     if await _add_follow(
         tx,
@@ -168,37 +175,25 @@ async def follow(
         notify_posts=bool(options["notify_posts"]),
         languages=languages or None,
     ):
-        await notify(tx, target.id, me, "follow")
-        _record(tx, "account:follow:create", actor, target)
+        await emit(tx, Followed(actor=actor, follower_id=me, target_id=target.id))
     return target
 
 
 async def unfollow(tx: Tx, actor: Actor, target_id: int | None) -> Account:
     target = await _target(tx, actor, target_id)
-    dropped = await _drop_follow(tx, actor.account_id, target.id)
+    await _drop_follow(tx, actor, actor.account_id, target.id)
     await tx.session.execute(
         delete(FollowRequest).where(
             FollowRequest.account_id == actor.account_id,
             FollowRequest.target_account_id == target.id,
         )
     )
-    if dropped:
-        _record(tx, "account:follow:delete", actor, target)
     return target
 
 
 async def remove_from_followers(tx: Tx, actor: Actor, follower_id: int | None) -> Account:
     follower = await _target(tx, actor, follower_id)
-    if await _drop_follow(tx, follower.id, actor.account_id):
-        record(
-            tx,
-            "account:follow:delete",
-            actor,
-            target_type="account",
-            target_id=follower.id,
-            target_account_id=follower.id,
-            data={"removed_follower": True},
-        )
+    await _drop_follow(tx, actor, follower.id, actor.account_id)
     return follower
 
 
@@ -219,23 +214,26 @@ async def authorize_request(tx: Tx, actor: Actor, requester_id: int | None) -> A
     requester, row = await _request(tx, actor, requester_id)
     await tx.session.delete(row)
     await tx.session.flush()
-    if await _add_follow(
+    await _add_follow(
         tx,
         requester.id,
         actor.account_id,
         reblogs=row.show_reblogs,
         notify_posts=row.notify,
         languages=row.languages,
-    ):
-        await notify(tx, actor.account_id, requester.id, "follow")
-    _record(tx, "account:follow_request:authorize", actor, requester)
+    )
+    event = FollowRequestAuthorized(
+        actor=actor, follower_id=requester.id, target_id=actor.account_id
+    )
+    await emit(tx, event)
     return requester
 
 
 async def reject_request(tx: Tx, actor: Actor, requester_id: int | None) -> Account:
     requester, row = await _request(tx, actor, requester_id)
     await tx.session.delete(row)
-    _record(tx, "account:follow_request:reject", actor, requester)
+    event = FollowRequestRejected(actor=actor, follower_id=requester.id, target_id=actor.account_id)
+    await emit(tx, event)
     return requester
 
 
@@ -250,12 +248,11 @@ async def block(tx: Tx, actor: Actor, target_id: int | None) -> Account:
         return target
     tx.session.add(Block(id=new_id(), account_id=me, target_account_id=target.id, created_at=now()))
     await tx.session.flush()
-    await _drop_follow(tx, me, target.id)
-    await _drop_follow(tx, target.id, me)
+    await _drop_follow(tx, actor, me, target.id, by_block=True)
+    await _drop_follow(tx, actor, target.id, me, by_block=True)
     await tx.session.execute(delete(FollowRequest).where(_between(FollowRequest, me, target.id)))
     await tx.session.execute(delete(AccountPin).where(_between(AccountPin, me, target.id)))
-    await on_unfollow(tx, me, target.id)
-    _record(tx, "account:block:create", actor, target)
+    await emit(tx, Blocked(actor=actor, account_id=me, target_id=target.id))
     return target
 
 
@@ -267,7 +264,7 @@ async def unblock(tx: Tx, actor: Actor, target_id: int | None) -> Account:
         )
     )
     if result.rowcount:  # type: ignore[attr-defined]
-        _record(tx, "account:block:delete", actor, target)
+        await emit(tx, Unblocked(actor=actor, account_id=actor.account_id, target_id=target.id))
     return target
 
 
@@ -296,16 +293,14 @@ async def mute(
         await tx.session.flush()
     else:
         row.hide_notifications, row.expires_at = notifications, expires
-    await on_unfollow(tx, actor.account_id, target.id)
-    record(
-        tx,
-        "account:mute:create",
-        actor,
-        target_type="account",
+    muted = Muted(
+        actor=actor,
+        account_id=actor.account_id,
         target_id=target.id,
-        target_account_id=target.id,
-        data={"notifications": notifications, "duration": duration},
+        notifications=notifications,
+        duration=duration,
     )
+    await emit(tx, muted)
     return target
 
 
@@ -315,7 +310,7 @@ async def unmute(tx: Tx, actor: Actor, target_id: int | None) -> Account:
         delete(Mute).where(Mute.account_id == actor.account_id, Mute.target_account_id == target.id)
     )
     if result.rowcount:  # type: ignore[attr-defined]
-        _record(tx, "account:mute:delete", actor, target)
+        await emit(tx, Unmuted(actor=actor, account_id=actor.account_id, target_id=target.id))
     return target
 
 
@@ -394,7 +389,7 @@ async def block_domain(tx: Tx, actor: Actor, domain: str) -> None:
         .where(Follow.target_account_id == actor.account_id, Account.domain == value)
     )
     for follower_id in list(followers):
-        await _drop_follow(tx, follower_id, actor.account_id)
+        await _drop_follow(tx, actor, follower_id, actor.account_id, by_block=True)
     await tx.session.flush()
 
 

@@ -20,8 +20,8 @@ from porina.accounts.passwords import verify_password
 from porina.accounts.tokens import digest, new_secret
 from porina.core.clock import aware, now
 from porina.core.errors import PorinaError
-from porina.storage.db import Tx
 from porina.storage import invalidation
+from porina.storage.db import Tx
 
 OOB = "urn:ietf:wg:oauth:2.0:oob"
 CODE_LIFETIME = timedelta(minutes=10)

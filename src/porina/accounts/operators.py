@@ -21,8 +21,8 @@ from porina.accounts.errors import AccountNotFound
 from porina.accounts.models import Account, AccountOperator, OAuthToken, User
 from porina.core.clock import now
 from porina.core.errors import Forbidden, Unprocessable
-from porina.storage.db import Tx
 from porina.storage import invalidation
+from porina.storage.db import Tx
 
 Role = Literal["owner", "admin", "editor", "responder", "analyst"]
 ROLES: tuple[Role, ...] = ("owner", "admin", "editor", "responder", "analyst")

@@ -23,7 +23,7 @@ from porina.accounts.models import (
     User,
 )
 from porina.core.clock import now
-from porina.posts.models import VISIBILITIES
+from porina.core.visibility import VISIBILITIES
 
 
 def _visible_to(viewer_id: int | None) -> ColumnElement[bool]:

@@ -1,5 +1,6 @@
-"""Typed analytics events, recorded in the same transaction as the interaction they describe
-(queued on the transaction and written in one ``INSERT`` just before it commits).
+"""Typed analytics records, written in the same transaction as the interaction they describe
+(queued on the transaction and written in one ``INSERT`` just before it commits). Only the
+subscribers in ``analytics/subscribers.py`` record: actions emit domain events instead.
 
 Names are ``domain:object:verb``; only names listed in ``EventName`` can be recorded, so a
 typo fails in tests rather than producing an event no chart will ever find.
@@ -11,10 +12,10 @@ from typing import Any, Literal, cast
 
 from sqlalchemy import Table
 
+from porina.analytics.models import AnalyticsEvent
 from porina.core.actor import Actor
 from porina.core.clock import now
 from porina.core.ids import new_id
-from porina.interactions.models import AnalyticsEvent
 from porina.storage.db import Tx
 
 EVENTS = cast(Table, AnalyticsEvent.__table__)

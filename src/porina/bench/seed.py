@@ -28,7 +28,8 @@ from porina.accounts.passwords import hash_password
 from porina.accounts.tokens import digest, new_secret
 from porina.core.clock import now
 from porina.core.ids import new_id
-from porina.interactions.models import Favourite, Notification
+from porina.interactions.models import Favourite
+from porina.notifications.models import Notification
 from porina.posts.models import Status
 
 CHUNK = 5000

@@ -12,17 +12,23 @@ from sqlalchemy import delete, select
 
 from porina.accounts.models import Account
 from porina.accounts.queries import default_visibility
-from porina.analytics.events import record
 from porina.core.actor import Actor
 from porina.core.clock import now
+from porina.core.events import (
+    Bookmarked,
+    Favourited,
+    Reblogged,
+    Unbookmarked,
+    Unfavourited,
+    Unreblogged,
+)
 from porina.core.ids import new_id
 from porina.interactions.models import Bookmark, Favourite, StatusMute
-from porina.interactions.notify import notify
+from porina.jobs.events import emit
 from porina.posts.actions import bump, get_visible, thread_of
 from porina.posts.errors import NotAllowed, StatusNotFound
 from porina.posts.models import Status
 from porina.storage.db import Tx, insert_if_absent
-from porina.timelines import actions as timelines
 
 REBLOG_VISIBILITIES = ("public", "unlisted", "private")
 ONE_PER_STATUS = ("account_id", "status_id")
@@ -53,22 +59,13 @@ async def favourite(tx: Tx, actor: Actor, status_id: int) -> Status:
     if not await _mark(tx, Favourite, actor, status):
         return status
     await bump(tx, Status, status.id, "favourites_count", 1, refresh=False)
-    record(
-        tx,
-        "interaction:favourite:create",
-        actor,
-        target_type="status",
-        target_id=status.id,
-        target_account_id=status.account_id,
-    )
-    await notify(
-        tx,
-        status.account_id,
-        actor.account_id,
-        "favourite",
+    favourited = Favourited(
+        actor=actor,
         status_id=status.id,
+        status_author_id=status.account_id,
         thread_id=thread_of(status),
     )
+    await emit(tx, favourited)
     return status
 
 
@@ -81,28 +78,16 @@ async def unfavourite(tx: Tx, actor: Actor, status_id: int) -> Status:
     )
     if getattr(result, "rowcount", 0):
         await bump(tx, Status, status.id, "favourites_count", -1)
-        record(
-            tx,
-            "interaction:favourite:delete",
-            actor,
-            target_type="status",
-            target_id=status.id,
-            target_account_id=status.account_id,
-        )
+        event = Unfavourited(actor=actor, status_id=status.id, status_author_id=status.account_id)
+        await emit(tx, event)
     return status
 
 
 async def bookmark(tx: Tx, actor: Actor, status_id: int) -> Status:
     status = await _target(tx, actor, status_id)
     if await _mark(tx, Bookmark, actor, status):
-        record(
-            tx,
-            "interaction:bookmark:create",
-            actor,
-            target_type="status",
-            target_id=status.id,
-            target_account_id=status.account_id,
-        )
+        event = Bookmarked(actor=actor, status_id=status.id, status_author_id=status.account_id)
+        await emit(tx, event)
     return status
 
 
@@ -114,14 +99,8 @@ async def unbookmark(tx: Tx, actor: Actor, status_id: int) -> Status:
         )
     )
     if getattr(result, "rowcount", 0):
-        record(
-            tx,
-            "interaction:bookmark:delete",
-            actor,
-            target_type="status",
-            target_id=status.id,
-            target_account_id=status.account_id,
-        )
+        event = Unbookmarked(actor=actor, status_id=status.id, status_author_id=status.account_id)
+        await emit(tx, event)
     return status
 
 
@@ -167,24 +146,15 @@ async def reblog(tx: Tx, actor: Actor, status_id: int, visibility: str | None = 
     await tx.session.flush()
     await bump(tx, Status, status.id, "reblogs_count", 1)
     await _count_own_status(tx, actor.account_id, 1)
-    record(
-        tx,
-        "interaction:reblog:create",
-        actor,
-        target_type="status",
-        target_id=status.id,
-        target_account_id=status.account_id,
-        data={"reblog_id": str(boost.id)},
-    )
-    await notify(
-        tx,
-        status.account_id,
-        actor.account_id,
-        "reblog",
+    reblogged = Reblogged(
+        actor=actor,
+        reblog_id=boost.id,
+        reblogger_id=actor.account_id,
         status_id=status.id,
+        status_author_id=status.account_id,
         thread_id=thread_of(status),
     )
-    await timelines.on_status_created(tx, boost)
+    await emit(tx, reblogged)
     return boost
 
 
@@ -213,16 +183,15 @@ async def unreblog(tx: Tx, actor: Actor, status_id: int) -> Status:
         boost.deleted_at = now()
         await bump(tx, Status, original.id, "reblogs_count", -1)
         await _count_own_status(tx, actor.account_id, -1)
-        record(
-            tx,
-            "interaction:reblog:delete",
-            actor,
-            target_type="status",
-            target_id=original.id,
-            target_account_id=original.account_id,
-        )
         await tx.session.flush()
-        await timelines.on_status_deleted(tx, boost)
+        unreblogged = Unreblogged(
+            actor=actor,
+            reblog_id=boost.id,
+            reblogger_id=actor.account_id,
+            status_id=original.id,
+            status_author_id=original.account_id,
+        )
+        await emit(tx, unreblogged)
     return original
 
 

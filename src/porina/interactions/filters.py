@@ -1,7 +1,7 @@
 """Filters (v2): keyword and status filters a person applies to what they read.
 
 Writers (``create``, ``update``...) validate and write; ``load_active`` reads a viewer's active
-filters in one query (``posts.queries.viewer_state`` calls it only when the viewer has any);
+filters in one query (``interactions.viewer.viewer_state`` calls it only when the viewer has any);
 ``matches`` tells which filters a status trips; ``apply_filters`` drops rendered statuses that
 a ``hide`` filter covers in a context.
 """

@@ -70,6 +70,11 @@ def handler(kind: str) -> Callable[[Handler], Handler]:
     return register
 
 
+def forget_handler(kind: str) -> None:
+    """Unregister ``kind`` (tests that add a handler for one test)."""
+    _HANDLERS.pop(kind, None)
+
+
 def handler_for(kind: str) -> Handler | None:
     return _HANDLERS.get(kind)
 

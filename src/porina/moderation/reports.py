@@ -13,16 +13,16 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from porina.accounts.models import Account, User
-from porina.analytics.events import record
 from porina.core.actor import Actor
 from porina.core.clock import now
 from porina.core.errors import NotFound, Unprocessable
+from porina.core.events import ReportFiled, ReportResolved
 from porina.core.ids import new_id
-from porina.interactions.models import Report
-from porina.interactions.notify import notify
+from porina.jobs.events import emit
+from porina.moderation.models import Report
 from porina.posts.models import Status
-from porina.storage.db import Tx
 from porina.storage import invalidation
+from porina.storage.db import Tx
 
 CATEGORIES = ("spam", "legal", "violation", "other")
 ACCOUNT_ACTIONS = ("none", "disable", "sensitive", "silence", "suspend")
@@ -72,22 +72,14 @@ async def create(tx: Tx, actor: Actor, new: NewReport) -> Report:
     )
     tx.session.add(report)
     await tx.session.flush()
-    record(
-        tx,
-        "moderation:report:create",
-        actor,
-        target_type="report",
-        target_id=report.id,
+    filed = ReportFiled(
+        actor=actor,
+        report_id=report.id,
+        reporter_id=actor.account_id,
         target_account_id=target.id,
-        data={"category": category},
+        category=category,
     )
-    staff = await tx.session.scalars(
-        select(User.account_id).where(
-            User.role.in_(("admin", "moderator")), User.disabled.is_(False)
-        )
-    )
-    for staff_account in staff:
-        await notify(tx, staff_account, actor.account_id, "admin.report", report_id=report.id)
+    await emit(tx, filed)
     return report
 
 
@@ -111,15 +103,13 @@ async def resolve(tx: Tx, actor: Actor, report_id: int, action: str = "none") ->
         report.action_taken_at = now()
         report.action_taken_by_account_id = actor.account_id
         report.action = action
-        record(
-            tx,
-            "moderation:report:resolve",
-            actor,
-            target_type="report",
-            target_id=report.id,
+        resolved = ReportResolved(
+            actor=actor,
+            report_id=report.id,
             target_account_id=report.target_account_id,
-            data={"action": action},
+            action=action,
         )
+        await emit(tx, resolved)
     await tx.session.flush()
     return report
 

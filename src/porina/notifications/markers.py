@@ -6,8 +6,8 @@ from sqlalchemy import update
 
 from porina.core.clock import now
 from porina.core.errors import NotFound, Unprocessable
-from porina.interactions.models import Marker, Notification
-from porina.interactions.queries import MARKER_TIMELINES
+from porina.notifications.models import Marker, Notification
+from porina.notifications.queries import MARKER_TIMELINES
 from porina.storage.db import Tx
 
 

@@ -16,7 +16,8 @@ from sqlalchemy import BigInteger, Select, and_, bindparam, exists, or_, select
 from porina.accounts.models import Block, Mute
 from porina.core.clock import now
 from porina.core.ids import new_id
-from porina.interactions.models import Notification, StatusMute
+from porina.interactions.models import StatusMute
+from porina.notifications.models import Notification
 from porina.storage.base import UTCDateTime
 from porina.storage.db import Tx, insert_if_absent
 from porina.streaming import publish

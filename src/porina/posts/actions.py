@@ -19,13 +19,20 @@ from sqlalchemy.exc import IntegrityError
 
 from porina.accounts.models import Account
 from porina.accounts.queries import default_visibility
-from porina.analytics.events import EventName, record
 from porina.core.actor import Actor
 from porina.core.clock import aware, now
+from porina.core.events import (
+    DirectMessageSent,
+    StatusCreated,
+    StatusDeleted,
+    StatusEdited,
+    StatusPinned,
+    StatusUnpinned,
+)
 from porina.core.ids import new_id, parse_id
-from porina.interactions.notify import notify
+from porina.core.visibility import VISIBILITIES
 from porina.jobs import queue
-from porina.messaging import actions as messaging
+from porina.jobs.events import emit
 from porina.posts import html, polls
 from porina.posts.errors import (
     InvalidMedia,
@@ -36,7 +43,6 @@ from porina.posts.errors import (
     StatusNotFound,
 )
 from porina.posts.models import (
-    VISIBILITIES,
     IdempotencyKey,
     MediaAttachment,
     Mention,
@@ -51,7 +57,6 @@ from porina.posts.models import (
 from porina.posts.polls import PollSpec
 from porina.posts.visibility import PUBLIC, is_visible
 from porina.storage.db import Tx
-from porina.timelines import actions as timelines
 
 MAX_MEDIA = 4
 MAX_PINS = 5
@@ -308,26 +313,6 @@ async def _write_mentions(tx: Tx, status: Status, formatted: html.Formatted) -> 
     return new_ids
 
 
-async def _notify_mentions(tx: Tx, status: Status, account_ids: list[int]) -> None:
-    if not account_ids:
-        return
-    local = set(
-        await tx.session.scalars(
-            select(Account.id).where(Account.id.in_(account_ids), Account.domain.is_(None))
-        )
-    )
-    for account_id in account_ids:
-        if account_id in local:
-            await notify(
-                tx,
-                account_id,
-                status.account_id,
-                "mention",
-                status_id=status.id,
-                thread_id=status.thread_id,
-            )
-
-
 @cache
 def _bump_statement(model: Any, column: str, *, down: bool) -> Any:
     """``UPDATE ... SET column = column + delta`` built once per counter (a decrement never
@@ -386,16 +371,6 @@ async def _idempotent(tx: Tx, actor: Actor, key: str | None) -> Status | None:
         await tx.session.flush()
         return None
     return await tx.session.get(Status, row.status_id)
-
-
-def _event_name(status: Status) -> EventName:
-    if status.visibility == "direct":
-        return "post:direct:create"
-    if status.quote_of_id is not None:
-        return "post:quote:create"
-    if status.in_reply_to_id is not None:
-        return "post:reply:create"
-    return "post:status:create"
 
 
 async def _check_new(tx: Tx, actor: Actor, new: NewStatus) -> tuple[str, list[MediaAttachment]]:
@@ -476,23 +451,35 @@ async def create_status(tx: Tx, actor: Actor, new: NewStatus) -> Status:
             )
         )
     await _counters_on_create(tx, status, parent, quoted)
-    record(
-        tx,
-        _event_name(status),
-        actor,
-        target_type="status",
-        target_id=status.id,
-        target_account_id=parent.account_id if parent else None,
-        data={"visibility": visibility},
-    )
-    await _notify_mentions(tx, status, mentioned)
-    if quoted is not None:
-        await notify(tx, quoted.account_id, actor.account_id, "quote", status_id=status.id)
     await tx.session.flush()
-    await timelines.on_status_created(tx, status)
+    await emit(tx, _created(actor, status, mentioned, parent, quoted))
     if visibility == "direct":
-        await messaging.on_direct_status(tx, status, mentioned)
+        event = DirectMessageSent(
+            actor=actor,
+            status_id=status.id,
+            author_id=status.account_id,
+            thread_id=thread_of(status),
+            recipients=tuple(mentioned),
+        )
+        await emit(tx, event)
     return status
+
+
+def _created(
+    actor: Actor, status: Status, mentioned: list[int], parent: Status | None, quoted: Status | None
+) -> StatusCreated:
+    return StatusCreated(
+        actor=actor,
+        status_id=status.id,
+        author_id=status.account_id,
+        visibility=status.visibility,
+        thread_id=thread_of(status),
+        mentioned=tuple(mentioned),
+        parent_id=parent.id if parent else None,
+        parent_author_id=parent.account_id if parent else None,
+        quoted_id=quoted.id if quoted else None,
+        quoted_author_id=quoted.account_id if quoted else None,
+    )
 
 
 async def _counters_on_create(
@@ -671,11 +658,16 @@ async def edit_status(tx: Tx, actor: Actor, status_id: int, change: StatusChange
     mentioned = await _write_mentions(tx, status, formatted)
     await _write_tags(tx, status, formatted.tags)
     tx.session.add(_snapshot(status, change.poll.options if change.poll else None, moment))
-    record(tx, "post:status:update", actor, target_type="status", target_id=status.id)
-    await _notify_mentions(tx, status, mentioned)
-    await _notify_update(tx, status)
     await tx.session.flush()
-    await timelines.on_status_updated(tx, status)
+    edited = StatusEdited(
+        actor=actor,
+        status_id=status.id,
+        author_id=status.account_id,
+        thread_id=thread_of(status),
+        edited_at=moment.isoformat(),
+        mentioned=tuple(mentioned),
+    )
+    await emit(tx, edited)
     return status
 
 
@@ -692,38 +684,6 @@ async def _swap_media(tx: Tx, status: Status, media: list[MediaAttachment]) -> N
     status.media = [media_json(m) for m in media]
 
 
-async def _notify_update(tx: Tx, status: Status) -> None:
-    stamp = status.edited_at.isoformat() if status.edited_at else ""
-    rebloggers = await tx.session.scalars(
-        select(Status.account_id)
-        .where(Status.reblog_of_id == status.id, Status.deleted_at.is_(None))
-        .distinct()
-    )
-    for account_id in rebloggers:
-        await notify(
-            tx,
-            account_id,
-            status.account_id,
-            "update",
-            status_id=status.id,
-            dedupe=f"update:{status.id}:{stamp}",
-        )
-    quoters = await tx.session.scalars(
-        select(Status.account_id)
-        .where(Status.quote_of_id == status.id, Status.deleted_at.is_(None))
-        .distinct()
-    )
-    for account_id in quoters:
-        await notify(
-            tx,
-            account_id,
-            status.account_id,
-            "quoted_update",
-            status_id=status.id,
-            dedupe=f"quoted_update:{status.id}:{stamp}",
-        )
-
-
 # --- delete ----------------------------------------------------------------------------------
 
 
@@ -731,15 +691,14 @@ async def delete_status(tx: Tx, actor: Actor, status_id: int) -> Status:
     """Soft-delete an own status (and the reblogs of it). The returned row keeps ``text``
     so a client can redraft; its media are detached so the redraft can reuse them."""
     status = await get_own(tx, actor, status_id)
-    await _discard(tx, status)
-    record(tx, "post:status:delete", actor, target_type="status", target_id=status.id)
+    await _discard(tx, actor, status)
     reblogs = list(
         await tx.session.scalars(
             select(Status).where(Status.reblog_of_id == status.id, Status.deleted_at.is_(None))
         )
     )
     for reblog in reblogs:
-        await _discard(tx, reblog)
+        await _discard(tx, actor, reblog, cascade=True)
     await tx.session.execute(
         update(MediaAttachment)
         .where(MediaAttachment.status_id == status.id)
@@ -749,7 +708,7 @@ async def delete_status(tx: Tx, actor: Actor, status_id: int) -> Status:
     return status
 
 
-async def _discard(tx: Tx, status: Status) -> None:
+async def _discard(tx: Tx, actor: Actor, status: Status, *, cascade: bool = False) -> None:
     status.deleted_at = now()
     if status.visibility != "direct":  # counted as in _counters_on_create
         await bump(tx, Account, status.account_id, "statuses_count", -1)
@@ -761,7 +720,14 @@ async def _discard(tx: Tx, status: Status) -> None:
         await bump(tx, Status, status.quote_of_id, "quotes_count", -1)
     await tx.session.execute(delete(StatusPin).where(StatusPin.status_id == status.id))
     await tx.session.flush()
-    await timelines.on_status_deleted(tx, status)
+    deleted = StatusDeleted(
+        actor=actor,
+        status_id=status.id,
+        author_id=status.account_id,
+        reblog_of_id=status.reblog_of_id,
+        cascade=cascade,
+    )
+    await emit(tx, deleted)
 
 
 # --- pins ------------------------------------------------------------------------------------
@@ -783,7 +749,7 @@ async def pin(tx: Tx, actor: Actor, status_id: int) -> Status:
     if (count or 0) >= MAX_PINS:
         raise PinLimit(f"Validation failed: You can pin at most {MAX_PINS} posts")
     tx.session.add(StatusPin(account_id=actor.account_id, status_id=status.id, created_at=now()))
-    record(tx, "interaction:pin:create", actor, target_type="status", target_id=status.id)
+    await emit(tx, StatusPinned(actor=actor, status_id=status.id))
     return status
 
 
@@ -795,7 +761,7 @@ async def unpin(tx: Tx, actor: Actor, status_id: int) -> Status:
         )
     )
     if getattr(result, "rowcount", 0):
-        record(tx, "interaction:pin:delete", actor, target_type="status", target_id=status.id)
+        await emit(tx, StatusUnpinned(actor=actor, status_id=status.id))
     return status
 
 

@@ -13,9 +13,10 @@ from sqlalchemy import select
 
 from porina.core.clock import now
 from porina.core.errors import PorinaError
+from porina.core.events import PollEnded
 from porina.core.ids import parse_id
-from porina.interactions.notify import notify
 from porina.jobs import queue
+from porina.jobs.events import emit
 from porina.jobs.queue import JobContext
 from porina.posts import actions, polls
 from porina.posts.models import Poll, ScheduledStatus, Status
@@ -38,16 +39,13 @@ async def poll_expired(services: JobContext, payload: dict[str, Any]) -> None:
             return
         if poll.closed_at is None:
             poll.closed_at = poll.expires_at
-        stamp = poll.expires_at.isoformat()
-        for account_id in [poll.account_id, *await polls.voter_ids(tx, poll.id)]:
-            await notify(
-                tx,
-                account_id,
-                poll.account_id,
-                "poll",
-                status_id=poll.status_id,
-                dedupe=f"poll:{poll.id}:{stamp}",
-            )
+        ended = PollEnded(
+            poll_id=poll.id,
+            status_id=poll.status_id,
+            poll_author_id=poll.account_id,
+            ended_at=poll.expires_at.isoformat(),
+        )
+        await emit(tx, ended)
 
 
 @queue.handler(actions.PUBLISH_SCHEDULED)

@@ -16,8 +16,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from porina.storage.base import Base, Json, Snowflake, id_column, row_version
 
-VISIBILITIES = ("public", "unlisted", "private", "direct")
-
 
 class Status(Base):
     __tablename__ = "statuses"

@@ -13,11 +13,12 @@ from typing import Any
 
 from sqlalchemy import delete, select
 
-from porina.analytics.events import record
 from porina.core.actor import Actor
 from porina.core.clock import iso, now
+from porina.core.events import PollVoted
 from porina.core.ids import new_id
 from porina.jobs import queue
+from porina.jobs.events import emit
 from porina.posts.errors import InvalidPoll, InvalidVote, PollNotFound
 from porina.posts.models import Poll, PollVote, Status
 from porina.posts.visibility import is_visible
@@ -200,16 +201,16 @@ async def vote(tx: Tx, actor: Actor, poll_id: int, choices: list[int]) -> Poll:
     poll.votes = counts
     poll.votes_count += len(wanted)
     poll.voters_count += 1
-    record(
-        tx,
-        "interaction:poll:vote",
-        actor,
-        target_type="poll",
-        target_id=poll.id,
-        target_account_id=poll.account_id,
-        data={"choices": wanted},
-    )
     await tx.session.flush()
+    voted_event = PollVoted(
+        actor=actor,
+        poll_id=poll.id,
+        status_id=poll.status_id,
+        poll_author_id=poll.account_id,
+        voter_id=actor.account_id,
+        choices=tuple(wanted),
+    )
+    await emit(tx, voted_event)
     return poll
 
 

@@ -1,0 +1,95 @@
+"""The event bus: actions emit typed events, subscribers react.
+
+``await emit(tx, event)`` runs, in registration order:
+
+* **in-transaction subscribers** (``@subscribe(EventType)``): ``async def fn(tx, event)``,
+  called at once inside the action's transaction, for what must commit or roll back with
+  the write (notification rows, conversation rows, analytics records);
+* **durable subscribers** (``@subscribe(EventType, job="package.name")``):
+  ``async def fn(ctx, event)``, queued on the jobs outbox in the same transaction and run
+  after commit by the job engine, with retries (feed fan-out, streaming, later desk
+  routing and federation delivery). The job's payload is the event itself.
+
+Subscriber modules register themselves when imported; the composition root imports them
+all at start-up (``porina.services.SUBSCRIBERS``). This module never imports a domain.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import msgspec
+
+from porina.core.events import Event
+from porina.jobs.queue import enqueue, forget_handler, handler
+from porina.storage.db import Tx
+
+E = TypeVar("E", bound=Event)
+InTx = Callable[[Tx, Any], Awaitable[None]]
+Durable = Callable[[Any, Any], Awaitable[None]]
+
+
+@dataclass(frozen=True, slots=True)
+class Subscriber:
+    event: type[Event]
+    name: str
+    """``module.function`` of an in-transaction subscriber, the job kind of a durable one."""
+    durable: bool
+    fn: Callable[..., Awaitable[None]]
+
+
+_SUBSCRIBERS: dict[type[Event], list[Subscriber]] = {}
+
+
+def subscribe(event: type[E], *, job: str | None = None) -> Callable[[Any], Any]:
+    """Register the decorated function for ``event``: in the transaction, or (with ``job``,
+    the job kind, stable across releases) as a durable job after commit."""
+
+    def register(fn: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
+        name = job or f"{fn.__module__}.{fn.__qualname__}"
+        entry = Subscriber(event, name, job is not None, fn)
+        existing = _SUBSCRIBERS.setdefault(event, [])
+        if any(s.name == name for s in existing):
+            raise RuntimeError(f"{name} subscribes to {event.__name__} twice")
+        existing.append(entry)
+        if job is not None:
+            handler(job)(_job_runner(event, fn))
+        return fn
+
+    return register
+
+
+def _job_runner(event: type[Event], fn: Durable) -> Callable[[Any, dict[str, Any]], Any]:
+    async def run(ctx: Any, payload: dict[str, Any]) -> None:
+        await fn(ctx, msgspec.convert(payload, event))
+
+    return run
+
+
+def unsubscribe(fn: Callable[..., Awaitable[None]]) -> None:
+    """Remove ``fn`` wherever it subscribed (tests that add a consumer for one test)."""
+    for subs in _SUBSCRIBERS.values():
+        for sub in [s for s in subs if s.fn is fn]:
+            subs.remove(sub)
+            if sub.durable:
+                forget_handler(sub.name)
+
+
+def subscribers(event: type[Event]) -> list[Subscriber]:
+    return list(_SUBSCRIBERS.get(event, ()))
+
+
+def registry() -> dict[type[Event], list[Subscriber]]:
+    """Every event type with a subscriber, and its subscribers in order (docs, tests)."""
+    return {event: list(subs) for event, subs in _SUBSCRIBERS.items()}
+
+
+async def emit(tx: Tx, event: Event) -> None:
+    """Announce ``event``: run its in-transaction subscribers, queue its durable ones."""
+    for sub in _SUBSCRIBERS.get(type(event), ()):
+        if sub.durable:
+            await enqueue(tx, sub.name, msgspec.to_builtins(event))
+        else:
+            await sub.fn(tx, event)

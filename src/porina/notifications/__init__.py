@@ -1,0 +1,1 @@
+"""Notifications: created by subscribers of domain events; read markers."""

@@ -1,0 +1,76 @@
+"""Home feeds and streams from domain events: durable jobs after commit.
+
+Each subscriber is a job of its own (``timelines.on_*``), so a slow fan-out never holds the
+action's transaction and a crash after commit loses nothing; the work itself is in
+``timelines/jobs.py`` and is idempotent.
+"""
+
+from __future__ import annotations
+
+from porina.core import events as ev
+from porina.jobs.events import subscribe
+from porina.timelines import jobs
+from porina.timelines.feeds import FeedContext
+
+
+@subscribe(ev.StatusCreated, job="timelines.on_status_created")
+async def status_created(ctx: FeedContext, event: ev.StatusCreated) -> None:
+    await jobs.fanout(ctx, {"status_id": str(event.status_id)})
+
+
+@subscribe(ev.Reblogged, job="timelines.on_reblogged")
+async def reblogged(ctx: FeedContext, event: ev.Reblogged) -> None:
+    await jobs.fanout(ctx, {"status_id": str(event.reblog_id)})
+
+
+@subscribe(ev.StatusEdited, job="timelines.on_status_edited")
+async def status_edited(ctx: FeedContext, event: ev.StatusEdited) -> None:
+    await jobs.updated(ctx, {"status_id": str(event.status_id)})
+
+
+@subscribe(ev.StatusDeleted, job="timelines.on_status_deleted")
+async def status_deleted(ctx: FeedContext, event: ev.StatusDeleted) -> None:
+    payload = {"status_id": str(event.status_id), "account_id": str(event.author_id)}
+    await jobs.remove(ctx, payload)
+
+
+@subscribe(ev.Unreblogged, job="timelines.on_unreblogged")
+async def unreblogged(ctx: FeedContext, event: ev.Unreblogged) -> None:
+    payload = {"status_id": str(event.reblog_id), "account_id": str(event.reblogger_id)}
+    await jobs.remove(ctx, payload)
+
+
+async def _merge(ctx: FeedContext, follower_id: int, target_id: int) -> None:
+    await jobs.merge(ctx, {"follower_id": str(follower_id), "target_id": str(target_id)})
+
+
+async def _unmerge(ctx: FeedContext, follower_id: int, target_id: int) -> None:
+    await jobs.unmerge(ctx, {"follower_id": str(follower_id), "target_id": str(target_id)})
+
+
+@subscribe(ev.Followed, job="timelines.on_followed")
+async def followed(ctx: FeedContext, event: ev.Followed) -> None:
+    """The followed account's recent posts join the follower's feed."""
+    await _merge(ctx, event.follower_id, event.target_id)
+
+
+@subscribe(ev.FollowRequestAuthorized, job="timelines.on_follow_authorized")
+async def follow_authorized(ctx: FeedContext, event: ev.FollowRequestAuthorized) -> None:
+    await _merge(ctx, event.follower_id, event.target_id)
+
+
+@subscribe(ev.Unfollowed, job="timelines.on_unfollowed")
+async def unfollowed(ctx: FeedContext, event: ev.Unfollowed) -> None:
+    await _unmerge(ctx, event.follower_id, event.target_id)
+
+
+@subscribe(ev.Blocked, job="timelines.on_blocked")
+async def blocked(ctx: FeedContext, event: ev.Blocked) -> None:
+    """The blocked account's posts leave the blocker's feed (the follows both ways ended
+    with their own ``Unfollowed``)."""
+    await _unmerge(ctx, event.account_id, event.target_id)
+
+
+@subscribe(ev.Muted, job="timelines.on_muted")
+async def muted(ctx: FeedContext, event: ev.Muted) -> None:
+    await _unmerge(ctx, event.account_id, event.target_id)
