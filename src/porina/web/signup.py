@@ -1,4 +1,5 @@
-"""Sign up: a new account through ``accounts.actions.create_account``, then signed in."""
+"""Sign up: a new account through ``accounts.actions.create_account``, then signed in; a mail
+asks to confirm the address (``accounts.recovery.send_confirmation``)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 from litestar import Request, get, post
 from litestar.response import Redirect, Template
 
+from porina.accounts import recovery
 from porina.accounts.actions import NewAccount, create_account
 from porina.core.errors import PorinaError
 from porina.web import i18n, sessions
@@ -45,6 +47,7 @@ async def sign_up(request: Request[Any, Any, Any]) -> Template | Redirect:
         try:
             async with svc.db.transaction() as tx:
                 _account, user = await create_account(tx, new)
+                await recovery.send_confirmation(tx, user)
         except PorinaError as exc:
             error = message_for(exc)[1]
         else:

@@ -8,7 +8,7 @@ from typing import Any
 from litestar import Request, Response, get, patch, post
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from porina.accounts import graph, queries
+from porina.accounts import graph, queries, recovery
 from porina.accounts.actions import (
     NewAccount,
     ProfileChanges,
@@ -129,6 +129,7 @@ async def create(request: Request[Any, Any, Any]) -> e.Token:
     svc = auth.services_of(request)
     async with svc.db.transaction() as tx:
         _, user = await register(tx, new, agreement=params.bool("agreement"))
+        await recovery.send_confirmation(tx, user)
         scopes = " ".join(sorted(viewer.scopes))
         plain, token = await issue_token(tx, user=user, app_id=viewer.app_id, scopes=scopes)
     return e.Token(
