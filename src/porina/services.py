@@ -57,7 +57,7 @@ class Services:
         self.runner = Runner(self)
         self.invalidations = Invalidations(self.broker)
         self.feeds = build_feed_store(self.settings, self.db)
-        self.db.attach(self.settings, self.broker, self.invalidations)
+        self.db.attach(self)
         self.db.wake_jobs = self.runner.wake
         if self.settings.jobs == "saq":
             self.engine = SaqEngine(self, self.runner.name)

@@ -16,7 +16,7 @@ import functools
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import Insert, Table, event, insert
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -42,11 +42,25 @@ log = logging.getLogger(__name__)
 AfterCommit = Callable[[], Awaitable[None]]
 
 
+class Context(Protocol):
+    """The running system's parts a transaction hands to actions; the composition root's
+    ``Services`` is one. Read on every use, so a changed setting takes effect at once."""
+
+    @property
+    def settings(self) -> Settings: ...
+
+    @property
+    def broker(self) -> Broker: ...
+
+    @property
+    def invalidations(self) -> Invalidations: ...
+
+
 class Tx:
     """A write transaction in progress: the session plus what to do once it commits.
 
     ``settings``, ``broker`` and ``invalidations`` are the running system's parts an action
-    may need, taken from the ``Database`` (``Database.attach``).
+    may need, from the ``Context`` attached to the ``Database``.
     """
 
     def __init__(self, session: AsyncSession, db: Database) -> None:
@@ -59,15 +73,15 @@ class Tx:
 
     @property
     def settings(self) -> Settings:
-        return self.db.settings
+        return self.db.context.settings
 
     @property
     def broker(self) -> Broker:
-        return self.db.broker
+        return self.db.context.broker
 
     @property
     def invalidations(self) -> Invalidations:
-        return self.db.invalidations
+        return self.db.context.invalidations
 
     def append(self, table: Table, row: dict[str, Any]) -> None:
         """Queue ``row`` for ``table``, written just before commit (one ``INSERT`` per table
@@ -114,19 +128,15 @@ class Database:
         self._write_sessions = async_sessionmaker(self._write_engine, expire_on_commit=False)
         self._write_lock = asyncio.Lock() if self.is_sqlite else None
         self.query_count = 0
-        self.settings: Settings
-        self.broker: Broker
-        self.invalidations: Invalidations
+        self.context: Context
         self.wake_jobs: AfterCommit | None = None
         event.listen(self.engine.sync_engine, "before_cursor_execute", self._count)
         self.fast = FastReader(self)
 
-    def attach(self, settings: Settings, broker: Broker, invalidations: Invalidations) -> None:
+    def attach(self, context: Context) -> None:
         """The parts a transaction hands to actions (``tx.settings``, ``tx.broker``, ...); the
         composition root calls this once, before the first transaction."""
-        self.settings = settings
-        self.broker = broker
-        self.invalidations = invalidations
+        self.context = context
 
     def _count(self, conn: object, cursor: object, statement: str, *args: object) -> None:
         """Counts statements sent to the database, except SQLite's ``BEGIN`` (which PostgreSQL
