@@ -116,6 +116,35 @@ async def _drop_follow(
     return True
 
 
+async def _update_edge(
+    tx: Tx,
+    me: int,
+    target_id: int,
+    *,
+    reblogs: bool | None,
+    notify_posts: bool | None,
+    languages: list[str] | None,
+) -> bool:
+    """Following again (or asking again) updates the options; False when there is no edge."""
+    existing = await tx.session.scalar(
+        select(Follow).where(Follow.account_id == me, Follow.target_account_id == target_id)
+    )
+    edge = existing or await tx.session.scalar(
+        select(FollowRequest).where(
+            FollowRequest.account_id == me, FollowRequest.target_account_id == target_id
+        )
+    )
+    if edge is None:
+        return False
+    if reblogs is not None:
+        edge.show_reblogs = reblogs
+    if notify_posts is not None:
+        edge.notify = notify_posts
+    if languages is not None:
+        edge.languages = languages or None
+    return True
+
+
 async def follow(
     tx: Tx,
     actor: Actor,
@@ -130,22 +159,9 @@ async def follow(
     me = actor.account_id
     if await queries.is_blocked_either_way(tx.session, me, target.id):
         raise BlockedError("This action is not allowed")
-    existing = await tx.session.scalar(
-        select(Follow).where(Follow.account_id == me, Follow.target_account_id == target.id)
-    )
-    pending = await tx.session.scalar(
-        select(FollowRequest).where(
-            FollowRequest.account_id == me, FollowRequest.target_account_id == target.id
-        )
-    )
-    edge = existing or pending
-    if edge is not None:
-        if reblogs is not None:
-            edge.show_reblogs = reblogs
-        if notify_posts is not None:
-            edge.notify = notify_posts
-        if languages is not None:
-            edge.languages = languages or None
+    if await _update_edge(
+        tx, me, target.id, reblogs=reblogs, notify_posts=notify_posts, languages=languages
+    ):
         return target
     options = {
         "reblogs": True if reblogs is None else reblogs,

@@ -113,6 +113,81 @@ class Relationship:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+def _flag_queries(viewer_id: int, wanted: list[int]) -> list[tuple[str, Select[int]]]:
+    """Each yes/no side of a relationship, and the ids (of ``wanted``) for which it holds."""
+    return [
+        (
+            "followed_by",
+            select(Follow.account_id).where(
+                Follow.target_account_id == viewer_id, Follow.account_id.in_(wanted)
+            ),
+        ),
+        (
+            "requested_by",
+            select(FollowRequest.account_id).where(
+                FollowRequest.target_account_id == viewer_id, FollowRequest.account_id.in_(wanted)
+            ),
+        ),
+        (
+            "blocking",
+            select(Block.target_account_id).where(
+                Block.account_id == viewer_id, Block.target_account_id.in_(wanted)
+            ),
+        ),
+        (
+            "blocked_by",
+            select(Block.account_id).where(
+                Block.target_account_id == viewer_id, Block.account_id.in_(wanted)
+            ),
+        ),
+        (
+            "endorsed",
+            select(AccountPin.target_account_id).where(
+                AccountPin.account_id == viewer_id, AccountPin.target_account_id.in_(wanted)
+            ),
+        ),
+        (
+            "domain_blocking",
+            select(Account.id)
+            .join(DomainBlock, DomainBlock.domain == Account.domain)
+            .where(DomainBlock.account_id == viewer_id, Account.id.in_(wanted)),
+        ),
+    ]
+
+
+async def _edges(
+    session: AsyncSession, viewer_id: int, wanted: list[int], out: dict[int, Relationship]
+) -> None:
+    """Follows and follow requests by the viewer (with their options), mutes and notes."""
+    for f in await session.scalars(
+        select(Follow).where(Follow.account_id == viewer_id, Follow.target_account_id.in_(wanted))
+    ):
+        rel = out[f.target_account_id]
+        rel.following, rel.showing_reblogs = True, f.show_reblogs
+        rel.notifying, rel.languages = f.notify, f.languages
+    for r in await session.scalars(
+        select(FollowRequest).where(
+            FollowRequest.account_id == viewer_id, FollowRequest.target_account_id.in_(wanted)
+        )
+    ):
+        rel = out[r.target_account_id]
+        rel.requested, rel.showing_reblogs = True, r.show_reblogs
+        rel.notifying, rel.languages = r.notify, r.languages
+    active = or_(Mute.expires_at.is_(None), Mute.expires_at > now())
+    for m in await session.scalars(
+        select(Mute).where(Mute.account_id == viewer_id, Mute.target_account_id.in_(wanted), active)
+    ):
+        rel = out[m.target_account_id]
+        rel.muting, rel.muting_notifications = True, m.hide_notifications
+        rel.muting_expires_at = m.expires_at
+    for n in await session.scalars(
+        select(AccountNote).where(
+            AccountNote.account_id == viewer_id, AccountNote.target_account_id.in_(wanted)
+        )
+    ):
+        out[n.target_account_id].note = n.comment
+
+
 async def relationships(
     session: AsyncSession, viewer_id: int, ids: Sequence[int]
 ) -> list[Relationship]:
@@ -121,85 +196,10 @@ async def relationships(
     if not wanted:
         return []
     out = {i: Relationship(id=i) for i in wanted}
-    for f in await session.scalars(
-        select(Follow).where(Follow.account_id == viewer_id, Follow.target_account_id.in_(wanted))
-    ):
-        rel = out[f.target_account_id]
-        rel.following, rel.showing_reblogs, rel.notifying, rel.languages = (
-            True,
-            f.show_reblogs,
-            f.notify,
-            f.languages,
-        )
-    for r in await session.scalars(
-        select(FollowRequest).where(
-            FollowRequest.account_id == viewer_id, FollowRequest.target_account_id.in_(wanted)
-        )
-    ):
-        rel = out[r.target_account_id]
-        rel.requested, rel.showing_reblogs, rel.notifying, rel.languages = (
-            True,
-            r.show_reblogs,
-            r.notify,
-            r.languages,
-        )
-    for i in await session.scalars(
-        select(Follow.account_id).where(
-            Follow.target_account_id == viewer_id, Follow.account_id.in_(wanted)
-        )
-    ):
-        out[i].followed_by = True
-    for i in await session.scalars(
-        select(FollowRequest.account_id).where(
-            FollowRequest.target_account_id == viewer_id, FollowRequest.account_id.in_(wanted)
-        )
-    ):
-        out[i].requested_by = True
-    for i in await session.scalars(
-        select(Block.target_account_id).where(
-            Block.account_id == viewer_id, Block.target_account_id.in_(wanted)
-        )
-    ):
-        out[i].blocking = True
-    for i in await session.scalars(
-        select(Block.account_id).where(
-            Block.target_account_id == viewer_id, Block.account_id.in_(wanted)
-        )
-    ):
-        out[i].blocked_by = True
-    moment = now()
-    for m in await session.scalars(
-        select(Mute).where(
-            Mute.account_id == viewer_id,
-            Mute.target_account_id.in_(wanted),
-            or_(Mute.expires_at.is_(None), Mute.expires_at > moment),
-        )
-    ):
-        rel = out[m.target_account_id]
-        rel.muting, rel.muting_notifications, rel.muting_expires_at = (
-            True,
-            m.hide_notifications,
-            m.expires_at,
-        )
-    for i in await session.scalars(
-        select(AccountPin.target_account_id).where(
-            AccountPin.account_id == viewer_id, AccountPin.target_account_id.in_(wanted)
-        )
-    ):
-        out[i].endorsed = True
-    for n in await session.scalars(
-        select(AccountNote).where(
-            AccountNote.account_id == viewer_id, AccountNote.target_account_id.in_(wanted)
-        )
-    ):
-        out[n.target_account_id].note = n.comment
-    domains = await session.execute(
-        select(Account.id)
-        .join(DomainBlock, DomainBlock.domain == Account.domain)
-        .where(DomainBlock.account_id == viewer_id, Account.id.in_(wanted))
-    )
-    for (i,) in domains:
-        out[i].domain_blocking = True
+    await _edges(session, viewer_id, wanted, out)
+    for flag, query in _flag_queries(viewer_id, wanted):
+        for i in await session.scalars(query):
+            setattr(out[i], flag, True)
     return [out[i] for i in wanted]
 
 

@@ -27,6 +27,12 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from porina.storage import migrate
 
+_FEED_COUNT = text("SELECT count(*) FROM home_feed WHERE status_id = :s")
+_FEED_SAMPLE_COUNT = text(
+    "SELECT count(*) FROM home_feed WHERE status_id = :s AND account_id IN :who"
+).bindparams(bindparam("who", expanding=True))
+_JOBS_LEFT = text("SELECT count(*) FROM jobs WHERE idempotency_key = :k")
+
 
 @dataclass
 class Stack:
@@ -164,12 +170,8 @@ class Server:
         check = _RedisCheck(self, brand, people, sid) if self.stack.name == "pg-redis" else None
         feeds = job = None
         sample = random.Random(sid).sample(people, min(_RedisCheck.SAMPLE, len(people)))
-        count = text("SELECT count(*) FROM home_feed WHERE status_id = :s")
-        in_sample = text(
-            "SELECT count(*) FROM home_feed WHERE status_id = :s AND account_id IN :who"
-        ).bindparams(bindparam("who", expanding=True))
-        left = text("SELECT count(*) FROM jobs WHERE idempotency_key = :k")
-        key = f"timelines.fanout:{sid}"
+        count, in_sample, left = _FEED_COUNT, _FEED_SAMPLE_COUNT, _JOBS_LEFT
+        key = f"timelines.fanout:{sid}"  # the fan-out job's key (timelines/subscribers.py)
         deadline = started + 300
         while (feeds is None or job is None) and time.perf_counter() < deadline:
             async with engine.connect() as conn:

@@ -119,13 +119,7 @@ async def reblog(tx: Tx, actor: Actor, status_id: int, visibility: str | None = 
     )
     if existing is not None:
         return existing
-    if status.visibility == "private":
-        chosen = "private"
-    elif visibility in REBLOG_VISIBILITIES:
-        chosen = visibility
-    else:
-        preferred = await default_visibility(tx.session, actor.account_id)
-        chosen = preferred if preferred in REBLOG_VISIBILITIES else "public"
+    chosen = await _reblog_visibility(tx, actor, status, visibility)
     moment = now()
     boost = Status(
         id=new_id(),
@@ -156,6 +150,17 @@ async def reblog(tx: Tx, actor: Actor, status_id: int, visibility: str | None = 
     )
     await emit(tx, reblogged)
     return boost
+
+
+async def _reblog_visibility(tx: Tx, actor: Actor, status: Status, asked: str | None) -> str:
+    """A boost of a private status stays private; otherwise what was asked, or the
+    booster's default visibility where it can be a boost's, or public."""
+    if status.visibility == "private":
+        return "private"
+    if asked in REBLOG_VISIBILITIES:
+        return asked
+    preferred = await default_visibility(tx.session, actor.account_id)
+    return preferred if preferred in REBLOG_VISIBILITIES else "public"
 
 
 async def _count_own_status(tx: Tx, account_id: int, delta: int) -> None:

@@ -38,18 +38,24 @@ class Subscriber:
     """``module.function`` of an in-transaction subscriber, the job kind of a durable one."""
     durable: bool
     fn: Callable[..., Awaitable[None]]
+    key: Callable[[Any], str] | None = None
+    """For a durable subscriber: the job's idempotency key for an event (a job already
+    queued under it is kept, and others can watch for it)."""
 
 
 _SUBSCRIBERS: dict[type[Event], list[Subscriber]] = {}
 
 
-def subscribe(event: type[E], *, job: str | None = None) -> Callable[[Any], Any]:
+def subscribe(
+    event: type[E], *, job: str | None = None, key: Callable[[E], str] | None = None
+) -> Callable[[Any], Any]:
     """Register the decorated function for ``event``: in the transaction, or (with ``job``,
-    the job kind, stable across releases) as a durable job after commit."""
+    the job kind, stable across releases) as a durable job after commit, queued under
+    ``key(event)`` when given."""
 
     def register(fn: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
         name = job or f"{fn.__module__}.{fn.__qualname__}"
-        entry = Subscriber(event, name, job is not None, fn)
+        entry = Subscriber(event, name, job is not None, fn, key)
         existing = _SUBSCRIBERS.setdefault(event, [])
         if any(s.name == name for s in existing):
             raise RuntimeError(f"{name} subscribes to {event.__name__} twice")
@@ -90,6 +96,7 @@ async def emit(tx: Tx, event: Event) -> None:
     """Announce ``event``: run its in-transaction subscribers, queue its durable ones."""
     for sub in _SUBSCRIBERS.get(type(event), ()):
         if sub.durable:
-            await enqueue(tx, sub.name, msgspec.to_builtins(event))
+            key = sub.key(event) if sub.key is not None else None
+            await enqueue(tx, sub.name, msgspec.to_builtins(event), key=key)
         else:
             await sub.fn(tx, event)

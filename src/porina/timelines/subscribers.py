@@ -2,7 +2,8 @@
 
 Each subscriber is a job of its own (``timelines.on_*``), so a slow fan-out never holds the
 action's transaction and a crash after commit loses nothing; the work itself is in
-``timelines/jobs.py`` and is idempotent.
+``timelines/jobs.py`` and is idempotent. A status's fan-out and removal are queued under the
+keys ``timelines.fanout:{id}`` and ``timelines.remove:{id}`` (the benchmark watches the first).
 """
 
 from __future__ import annotations
@@ -13,12 +14,18 @@ from porina.timelines import jobs
 from porina.timelines.feeds import FeedContext
 
 
-@subscribe(ev.StatusCreated, job="timelines.on_status_created")
+@subscribe(
+    ev.StatusCreated,
+    job="timelines.on_status_created",
+    key=lambda e: f"timelines.fanout:{e.status_id}",
+)
 async def status_created(ctx: FeedContext, event: ev.StatusCreated) -> None:
     await jobs.fanout(ctx, {"status_id": str(event.status_id)})
 
 
-@subscribe(ev.Reblogged, job="timelines.on_reblogged")
+@subscribe(
+    ev.Reblogged, job="timelines.on_reblogged", key=lambda e: f"timelines.fanout:{e.reblog_id}"
+)
 async def reblogged(ctx: FeedContext, event: ev.Reblogged) -> None:
     await jobs.fanout(ctx, {"status_id": str(event.reblog_id)})
 
@@ -28,13 +35,21 @@ async def status_edited(ctx: FeedContext, event: ev.StatusEdited) -> None:
     await jobs.updated(ctx, {"status_id": str(event.status_id)})
 
 
-@subscribe(ev.StatusDeleted, job="timelines.on_status_deleted")
+@subscribe(
+    ev.StatusDeleted,
+    job="timelines.on_status_deleted",
+    key=lambda e: f"timelines.remove:{e.status_id}",
+)
 async def status_deleted(ctx: FeedContext, event: ev.StatusDeleted) -> None:
     payload = {"status_id": str(event.status_id), "account_id": str(event.author_id)}
     await jobs.remove(ctx, payload)
 
 
-@subscribe(ev.Unreblogged, job="timelines.on_unreblogged")
+@subscribe(
+    ev.Unreblogged,
+    job="timelines.on_unreblogged",
+    key=lambda e: f"timelines.remove:{e.reblog_id}",
+)
 async def unreblogged(ctx: FeedContext, event: ev.Unreblogged) -> None:
     payload = {"status_id": str(event.reblog_id), "account_id": str(event.reblogger_id)}
     await jobs.remove(ctx, payload)

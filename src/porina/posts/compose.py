@@ -1,0 +1,287 @@
+"""Publishing a status: ``create_status`` validates everything before writing anything, so a
+refused post leaves no trace. Rendering data that only changes with an edit (HTML, media,
+mentions, tags) is denormalised onto the status row; the normalised rows (mentions,
+status_tags, media_attachments.status_id) are written alongside for lookups."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import update
+
+from porina.accounts.models import Account
+from porina.accounts.queries import default_visibility
+from porina.core.actor import Actor
+from porina.core.clock import aware, now
+from porina.core.events import (
+    DirectMessageSent,
+    StatusCreated,
+)
+from porina.core.ids import new_id, parse_id
+from porina.core.visibility import VISIBILITIES
+from porina.jobs.events import emit
+from porina.posts import polls
+from porina.posts.access import get_visible, thread_of
+from porina.posts.content import (
+    check_language,
+    check_text,
+    format_text,
+    load_media,
+    media_json,
+    sensitized,
+    write_mentions,
+    write_tags,
+)
+from porina.posts.counters import bump
+from porina.posts.errors import (
+    InvalidStatus,
+    NotAllowed,
+    StatusNotFound,
+)
+from porina.posts.models import (
+    IdempotencyKey,
+    MediaAttachment,
+    Status,
+)
+from porina.posts.polls import PollSpec
+from porina.posts.visibility import PUBLIC
+from porina.storage.db import Tx
+
+IDEMPOTENCY_WINDOW = timedelta(hours=1)
+QUOTE_POLICIES = ("public", "followers", "nobody")
+
+
+@dataclass(frozen=True, slots=True)
+class NewStatus:
+    """What a client asks to post (``POST /api/v1/statuses`` without ``scheduled_at``)."""
+
+    text: str = ""
+    media_ids: list[int] = field(default_factory=list)
+    poll: PollSpec | None = None
+    in_reply_to_id: int | None = None
+    sensitive: bool = False
+    spoiler_text: str = ""
+    visibility: str | None = None
+    language: str | None = None
+    quoted_status_id: int | None = None
+    quote_policy: str | None = None
+    idempotency_key: str | None = None
+
+    def as_params(self, visibility: str) -> dict[str, Any]:
+        """Mastodon's ``ScheduledStatus.params`` shape."""
+        return {
+            "text": self.text,
+            "visibility": visibility,
+            "sensitive": self.sensitive,
+            "spoiler_text": self.spoiler_text or None,
+            "language": self.language,
+            "in_reply_to_id": self.in_reply_to_id,
+            "media_ids": [str(m) for m in self.media_ids] or None,
+            "poll": self.poll.as_params() if self.poll else None,
+            "quoted_status_id": str(self.quoted_status_id) if self.quoted_status_id else None,
+            "quote_approval_policy": self.quote_policy
+            or ("public" if visibility in PUBLIC else "nobody"),
+            "idempotency": self.idempotency_key,
+            "scheduled_at": None,
+            "application_id": None,
+            "with_rate_limit": False,
+        }
+
+    @classmethod
+    def from_params(cls, data: dict[str, Any]) -> NewStatus:
+        poll = data.get("poll")
+        return cls(
+            text=data.get("text") or "",
+            media_ids=[m for m in (parse_id(x) for x in data.get("media_ids") or []) if m],
+            poll=PollSpec.from_params(poll) if isinstance(poll, dict) else None,
+            in_reply_to_id=parse_id(data.get("in_reply_to_id")),
+            sensitive=bool(data.get("sensitive")),
+            spoiler_text=data.get("spoiler_text") or "",
+            visibility=data.get("visibility"),
+            language=data.get("language"),
+            quoted_status_id=parse_id(data.get("quoted_status_id")),
+            quote_policy=data.get("quote_approval_policy"),
+            idempotency_key=data.get("idempotency"),
+        )
+
+
+async def replied_to(tx: Tx, actor: Actor, status_id: int | None) -> Status | None:
+    if status_id is None:
+        return None
+    parent = await get_visible(tx, actor.account_id, status_id)
+    if parent.reblog_of_id is not None:
+        raise StatusNotFound()
+    return parent
+
+
+async def quoted_status(tx: Tx, actor: Actor, status_id: int | None) -> Status | None:
+    if status_id is None:
+        return None
+    quoted = await get_visible(tx, actor.account_id, status_id)
+    if quoted.reblog_of_id is not None:
+        raise StatusNotFound()
+    own = quoted.account_id == actor.account_id
+    if not own and (quoted.visibility not in PUBLIC or quoted.quote_policy == "nobody"):
+        raise NotAllowed("This status cannot be quoted")
+    return quoted
+
+
+async def _idempotent(tx: Tx, actor: Actor, key: str | None) -> Status | None:
+    if not key:
+        return None
+    row = await tx.session.get(IdempotencyKey, (actor.account_id, key))
+    if row is None:
+        return None
+    if aware(row.created_at) < now() - IDEMPOTENCY_WINDOW:
+        await tx.session.delete(row)
+        await tx.session.flush()
+        return None
+    return await tx.session.get(Status, row.status_id)
+
+
+async def check_new(tx: Tx, actor: Actor, new: NewStatus) -> tuple[str, list[MediaAttachment]]:
+    """Validation shared by posting now and scheduling; returns visibility and media."""
+    if new.poll is not None and new.media_ids:
+        raise InvalidStatus("Validation failed: Cannot attach both media and a poll")
+    if new.poll is not None:
+        new.poll.check()
+    media = await load_media(tx, actor.account_id, new.media_ids)
+    check_text(tx, new.text, new.spoiler_text, has_media_or_poll=bool(media) or bool(new.poll))
+    if new.visibility is not None and new.visibility not in VISIBILITIES:
+        raise InvalidStatus("Validation failed: Visibility is not included in the list")
+    if new.quote_policy is not None and new.quote_policy not in QUOTE_POLICIES:
+        raise InvalidStatus("Validation failed: Quote approval policy is not included in the list")
+    check_language(new.language)
+    visibility = new.visibility or await default_visibility(tx.session, actor.account_id)
+    return visibility, media
+
+
+async def create_status(tx: Tx, actor: Actor, new: NewStatus) -> Status:
+    """Publish a status. With an ``idempotency_key`` seen within the hour, returns the
+    status that key created instead of posting twice."""
+    again = await _idempotent(tx, actor, new.idempotency_key)
+    if again is not None:
+        return again
+    visibility, media = await check_new(tx, actor, new)
+    parent = await replied_to(tx, actor, new.in_reply_to_id)
+    quoted = await quoted_status(tx, actor, new.quoted_status_id)
+    formatted = await format_text(tx, new.text)
+    status = _row(actor, new, visibility, parent=parent, quoted=quoted, content=formatted.html)
+    status.sensitive = status.sensitive or (bool(media) and await sensitized(tx, actor.account_id))
+    status.media = [media_json(m) for m in media]
+    tx.session.add(status)
+    await tx.session.flush()
+    for m in media:
+        m.status_id = status.id
+    mentioned = await write_mentions(tx, status, formatted)
+    await write_tags(tx, status, formatted.tags)
+    if new.poll is not None:
+        await polls.attach(tx, status, new.poll)
+    if new.idempotency_key:
+        key = IdempotencyKey(
+            account_id=actor.account_id,
+            key=new.idempotency_key,
+            status_id=status.id,
+            created_at=status.created_at,
+        )
+        tx.session.add(key)
+    await _counters_on_create(tx, status, parent, quoted)
+    await tx.session.flush()
+    await _announce(tx, actor, status, mentioned, parent=parent, quoted=quoted)
+    return status
+
+
+def _row(
+    actor: Actor,
+    new: NewStatus,
+    visibility: str,
+    *,
+    parent: Status | None,
+    quoted: Status | None,
+    content: str,
+) -> Status:
+    """The new status's row (media and the moderator's sensitive mark come after)."""
+    status_id = new_id()
+    return Status(
+        id=status_id,
+        account_id=actor.account_id,
+        visibility=visibility,
+        text=new.text,
+        content=content,
+        spoiler_text=new.spoiler_text,
+        sensitive=new.sensitive or bool(new.spoiler_text.strip()),
+        language=check_language(new.language),
+        in_reply_to_id=parent.id if parent else None,
+        in_reply_to_account_id=parent.account_id if parent else None,
+        thread_id=(parent.thread_id or parent.id) if parent else status_id,
+        quote_of_id=quoted.id if quoted else None,
+        quote_state="accepted" if quoted else None,
+        quote_policy=new.quote_policy or ("public" if visibility in PUBLIC else "nobody"),
+        application_id=actor.app_id,
+        created_by_user_id=actor.user_id,
+        created_at=now(),
+        local=True,
+        media=[],
+        mentions=[],
+        tags=[],
+    )
+
+
+async def _announce(
+    tx: Tx,
+    actor: Actor,
+    status: Status,
+    mentioned: list[int],
+    *,
+    parent: Status | None,
+    quoted: Status | None,
+) -> None:
+    """``StatusCreated``, and ``DirectMessageSent`` for a direct status."""
+    await emit(tx, _created(actor, status, mentioned, parent, quoted))
+    if status.visibility == "direct":
+        event = DirectMessageSent(
+            actor=actor,
+            status_id=status.id,
+            author_id=status.account_id,
+            thread_id=thread_of(status),
+            recipients=tuple(mentioned),
+        )
+        await emit(tx, event)
+
+
+def _created(
+    actor: Actor, status: Status, mentioned: list[int], parent: Status | None, quoted: Status | None
+) -> StatusCreated:
+    return StatusCreated(
+        actor=actor,
+        status_id=status.id,
+        author_id=status.account_id,
+        visibility=status.visibility,
+        thread_id=thread_of(status),
+        mentioned=tuple(mentioned),
+        parent_id=parent.id if parent else None,
+        parent_author_id=parent.account_id if parent else None,
+        quoted_id=quoted.id if quoted else None,
+        quoted_author_id=quoted.account_id if quoted else None,
+    )
+
+
+async def _counters_on_create(
+    tx: Tx, status: Status, parent: Status | None, quoted: Status | None
+) -> None:
+    # As Mastodon: a direct status does not count, and only public/unlisted replies count,
+    # or the counts would tell others that a DM or a private reply exists.
+    if status.visibility != "direct":
+        await bump(tx, Account, status.account_id, "statuses_count", 1)
+        await tx.session.execute(
+            update(Account)
+            .where(Account.id == status.account_id)
+            .values(last_status_at=status.created_at)
+            .execution_options(synchronize_session=False)
+        )
+    if parent is not None and status.visibility in ("public", "unlisted"):
+        await bump(tx, Status, parent.id, "replies_count", 1)
+    if quoted is not None:
+        await bump(tx, Status, quoted.id, "quotes_count", 1)

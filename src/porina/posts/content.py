@@ -1,0 +1,192 @@
+"""What creating and editing a status both write: its text (checked as the server counts it,
+formatted with mentions and hashtags), its media and its language."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from babel import Locale
+from sqlalchemy import ColumnElement, and_, delete, func, or_, select
+from sqlalchemy.exc import IntegrityError
+
+from porina.accounts.models import Account
+from porina.core.clock import now
+from porina.core.ids import new_id
+from porina.posts import html
+from porina.posts.errors import (
+    InvalidMedia,
+    InvalidStatus,
+)
+from porina.posts.models import (
+    MediaAttachment,
+    Mention,
+    Status,
+    StatusTag,
+    Tag,
+)
+from porina.storage.db import Tx
+
+MAX_MEDIA = 4
+MAX_SPOILER_CHARS = 1000
+
+
+@cache
+def _languages() -> frozenset[str]:
+    """ISO 639-1 codes (and the few ISO 639-3 ones Mastodon also accepts) Babel knows."""
+    known = Locale("en").languages
+    extra = {"ast", "ckb", "cnr", "jbo", "kab", "ldn", "lfn", "sco", "sma", "smj", "szl", "tok"}
+    return frozenset(str(c) for c in known if isinstance(c, str) and len(c) == 2) | extra
+
+
+def is_language(code: str) -> bool:
+    return code.lower() in _languages()
+
+
+def media_json(m: MediaAttachment) -> dict[str, Any]:
+    """The renderer-independent shape of an attachment stored on ``Status.media``: ``url``
+    and ``preview_url`` relative to the media folder (the renderer makes them absolute)."""
+    return {
+        "id": str(m.id),
+        "type": m.type,
+        "url": m.file_path,
+        "preview_url": m.thumbnail_path or (m.file_path if m.type == "image" else None),
+        "remote_url": m.remote_url,
+        "meta": m.meta or {},
+        "description": m.description,
+        "blurhash": m.blurhash,
+    }
+
+
+def check_text(tx: Tx, text: str, spoiler_text: str, *, has_media_or_poll: bool) -> None:
+    limit = tx.settings.max_status_chars
+    if not text.strip() and not has_media_or_poll:
+        raise InvalidStatus("Validation failed: Text can't be blank")
+    if len(spoiler_text) > MAX_SPOILER_CHARS:
+        raise InvalidStatus("Validation failed: Spoiler text is too long")
+    if html.length(text, spoiler_text) > limit:
+        raise InvalidStatus(f"Validation failed: Text character limit of {limit} exceeded")
+
+
+def check_language(language: str | None) -> str | None:
+    if language is None or language == "":
+        return None
+    if not is_language(language):
+        raise InvalidStatus("Validation failed: Language is not a supported language")
+    return language
+
+
+async def load_media(
+    tx: Tx, account_id: int, media_ids: list[int], status_id: int | None = None
+) -> list[MediaAttachment]:
+    """The caller's own, unattached (or attached to ``status_id``) media, in the order given."""
+    ids = list(dict.fromkeys(media_ids))
+    if len(ids) > MAX_MEDIA:
+        raise InvalidMedia(f"Validation failed: You cannot attach more than {MAX_MEDIA} files")
+    if not ids:
+        return []
+    free: ColumnElement[bool] = MediaAttachment.status_id.is_(None)
+    if status_id is not None:
+        free = or_(free, MediaAttachment.status_id == status_id)
+    rows = await tx.session.scalars(
+        select(MediaAttachment).where(
+            MediaAttachment.id.in_(ids), MediaAttachment.account_id == account_id, free
+        )
+    )
+    found = {m.id: m for m in rows}
+    if len(found) != len(ids):
+        raise InvalidMedia("Validation failed: Some of the media attachments could not be found")
+    media = [found[i] for i in ids]
+    if any(m.processing for m in media):
+        raise InvalidMedia("Validation failed: Some media attachments are still processing")
+    if len(media) > 1 and any(m.type in {"video", "gifv", "audio"} for m in media):
+        raise InvalidMedia("Validation failed: You cannot attach a video to a post with images")
+    return media
+
+
+async def _resolve_mentions(tx: Tx, text: str) -> dict[tuple[str, str | None], html.Profile]:
+    settings = tx.settings
+    refs = html.mention_refs(text, settings.local_domain)
+    if not refs:
+        return {}
+    conditions = [
+        and_(
+            func.lower(Account.username) == name,
+            Account.domain.is_(None) if domain is None else func.lower(Account.domain) == domain,
+        )
+        for name, domain in refs
+    ]
+    rows = await tx.session.scalars(
+        select(Account).where(or_(*conditions), Account.suspended_at.is_(None))
+    )
+    base = settings.base_url.rstrip("/")
+    out: dict[tuple[str, str | None], html.Profile] = {}
+    for account in rows:
+        remote = f"@{account.domain}" if account.domain else ""
+        acct = f"{account.username}{remote}"
+        url = account.url or f"{base}/@{account.username}"
+        key = (account.username.lower(), account.domain.lower() if account.domain else None)
+        out[key] = html.Profile(account.id, account.username, acct, url)
+    return out
+
+
+async def format_text(tx: Tx, text: str) -> html.Formatted:
+    settings = tx.settings
+    profiles = await _resolve_mentions(tx, text)
+    return html.render(
+        text, base_url=settings.base_url, local_domain=settings.local_domain, profiles=profiles
+    )
+
+
+def _mentions_json(formatted: html.Formatted) -> list[dict[str, Any]]:
+    return [
+        {"id": str(p.id), "username": p.username, "acct": p.acct, "url": p.url}
+        for p in formatted.mentions
+    ]
+
+
+async def _tag_ids(tx: Tx, names: list[str]) -> list[int]:
+    ids: list[int] = []
+    moment = now()
+    for display in names:
+        name = display.lower()
+        tag = await tx.session.scalar(select(Tag).where(Tag.name == name))
+        if tag is None:
+            tag = Tag(id=new_id(), name=name, display_name=display, created_at=moment)
+            try:
+                async with tx.session.begin_nested():
+                    tx.session.add(tag)
+            except IntegrityError:
+                tag = await tx.session.scalar(select(Tag).where(Tag.name == name))
+                if tag is None:
+                    raise
+        if not tag.usable:
+            continue
+        tag.last_status_at = moment
+        ids.append(tag.id)
+    return ids
+
+
+async def write_tags(tx: Tx, status: Status, names: list[str]) -> None:
+    await tx.session.execute(delete(StatusTag).where(StatusTag.status_id == status.id))
+    for tag_id in await _tag_ids(tx, names):
+        tx.session.add(StatusTag(tag_id=tag_id, status_id=status.id))
+    status.tags = [n.lower() for n in names]
+
+
+async def write_mentions(tx: Tx, status: Status, formatted: html.Formatted) -> list[int]:
+    """Mention rows for every mentioned account; returns the ids newly mentioned."""
+    existing = set(
+        await tx.session.scalars(select(Mention.account_id).where(Mention.status_id == status.id))
+    )
+    new_ids = [p.id for p in formatted.mentions if p.id not in existing]
+    for account_id in new_ids:
+        tx.session.add(Mention(status_id=status.id, account_id=account_id))
+    status.mentions = _mentions_json(formatted)
+    return new_ids
+
+
+async def sensitized(tx: Tx, account_id: int) -> bool:
+    """Whether a moderator marked the account's media sensitive (asked only for media)."""
+    found = await tx.session.scalar(select(Account.sensitized_at).where(Account.id == account_id))
+    return found is not None
