@@ -50,20 +50,9 @@ def collect_routes(*packages: str) -> list[Any]:
     return routes
 
 
-def load_domain_jobs() -> None:
-    """Import each domain's ``jobs`` module so its handlers are registered."""
-    for name in ("mail", "accounts", "posts", "interactions", "timelines", "messaging", "groups"):
-        try:
-            importlib.import_module(f"porina.{name}.jobs")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"porina.{name}.jobs":
-                raise
-
-
 def create_app(settings: Settings | None = None, services: Services | None = None) -> Litestar:
     settings = settings or (services.settings if services else settings_module.load())
     svc = services or build(settings)
-    load_domain_jobs()
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:

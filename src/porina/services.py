@@ -14,17 +14,18 @@ from typing import Any
 from porina.analytics import subscribers as analytics_subscribers
 from porina.jobs.engine_saq import SaqEngine
 from porina.jobs.queue import Runner
+from porina.mail import jobs as mail_jobs
 from porina.messaging import subscribers as messaging_subscribers
 from porina.notifications import subscribers as notification_subscribers
 from porina.posts import jobs as posts_jobs
 from porina.settings import Settings
-from porina.storage.db import Database
 from porina.storage.broker import Broker, MemoryBroker, RedisBroker
+from porina.storage.db import Database
 from porina.storage.invalidation import Invalidations
-from porina.timelines.feeds import FeedStore
-from porina.timelines.feeds_db import DatabaseFeedStore
 from porina.timelines import jobs as timelines_jobs
 from porina.timelines import subscribers as timelines_subscribers
+from porina.timelines.feeds import FeedStore
+from porina.timelines.feeds_db import DatabaseFeedStore
 from porina.timelines.feeds_redis import RedisFeedStore
 
 log = logging.getLogger(__name__)
@@ -38,7 +39,7 @@ SUBSCRIBERS = (
 """The modules that subscribe to domain events, registered when imported here, at start-up.
 In-transaction subscribers run in import order; none depends on another's work.
 docs/events.md lists what each subscribes to; a test keeps it true."""
-JOB_HANDLERS = (posts_jobs, timelines_jobs)
+JOB_HANDLERS = (mail_jobs, posts_jobs, timelines_jobs)
 """Modules whose job handlers are not event subscribers."""
 
 

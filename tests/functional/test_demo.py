@@ -9,7 +9,6 @@ from sqlalchemy import func, select
 from porina.accounts.actions import issue_token
 from porina.accounts.models import Account, User
 from porina.accounts.passwords import verify_password
-from porina.app import load_domain_jobs
 from porina.core.errors import Conflict
 from porina.demo import seed
 from porina.posts.models import MediaAttachment, Poll, Status
@@ -36,7 +35,6 @@ async def _token_for(services: Services, username: str) -> str:
 async def test_seeding_an_empty_database_builds_the_cafe_world(
     services: Services, client: httpx.AsyncClient
 ) -> None:
-    load_domain_jobs()
     result = await seed.run(services, if_empty=True)
     assert result is not None
     assert result.accounts == len(seed.PEOPLE) + 2
@@ -86,7 +84,6 @@ async def test_seeding_an_empty_database_builds_the_cafe_world(
 async def test_second_run_with_if_empty_changes_nothing_and_without_it_is_refused(
     services: Services,
 ) -> None:
-    load_domain_jobs()
     assert await seed.run(services, if_empty=True) is not None
     before = (await _count(services, Account), await _count(services, Status))
     assert await seed.run(services, if_empty=True) is None

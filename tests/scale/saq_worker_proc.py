@@ -10,14 +10,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from porina.app import load_domain_jobs
 from porina.services import build
 from porina.settings import load
 from tests.scale import handlers  # noqa: F401 - registers the test handlers
 
 
 async def main() -> None:
-    load_domain_jobs()
     svc = build(load())
     assert svc.engine is not None, "PORINA_JOBS must be saq"
     svc.engine.lease = timedelta(seconds=2)

@@ -18,7 +18,6 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from porina.app import load_domain_jobs
 from porina.bench.server import Server, Stack
 from porina.jobs import queue
 from porina.jobs.models import Job
@@ -47,7 +46,6 @@ async def _wait_empty(svc: Services) -> None:
 
 
 async def measure(stack: Stack, n: int) -> dict[str, float]:
-    load_domain_jobs()
     out: dict[str, float] = {}
     async with Server(stack, "jobs") as server:
         settings = Settings(data_dir=server.folder, database_url=server.database_url)

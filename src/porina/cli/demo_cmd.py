@@ -7,7 +7,6 @@ import asyncio
 import sys
 import time
 
-from porina.app import load_domain_jobs
 from porina.core.errors import PorinaError
 from porina.demo import seed
 from porina.services import build
@@ -25,7 +24,6 @@ def _print_logins(settings: Settings, result: seed.SeedResult | None) -> None:
 
 
 def demo(settings: Settings, args: argparse.Namespace) -> int:
-    load_domain_jobs()
 
     async def go() -> int:
         svc = build(settings)

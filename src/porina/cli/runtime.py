@@ -7,7 +7,6 @@ import asyncio
 import logging
 import signal
 
-from porina.app import load_domain_jobs
 from porina.bench import main as bench_main
 from porina.services import build
 from porina.settings import Settings
@@ -23,7 +22,6 @@ def migrate(settings: Settings, args: argparse.Namespace) -> int:
 
 def worker(settings: Settings, args: argparse.Namespace) -> int:
     logging.basicConfig(level=settings.log_level)
-    load_domain_jobs()
 
     async def run() -> None:
         svc = build(settings)
