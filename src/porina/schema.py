@@ -7,6 +7,7 @@ from porina.analytics import models as analytics
 from porina.groups import models as groups
 from porina.interactions import models as interactions
 from porina.jobs import models as jobs
+from porina.lists import models as lists
 from porina.mail import models as mail
 from porina.messaging import models as messaging
 from porina.moderation import models as moderation
@@ -23,6 +24,7 @@ __all__ = [
     "groups",
     "interactions",
     "jobs",
+    "lists",
     "mail",
     "messaging",
     "metadata",

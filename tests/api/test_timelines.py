@@ -4,7 +4,7 @@ import httpx
 
 from porina.core.clock import now
 from porina.core.ids import new_id
-from porina.interactions.models import List, ListAccount
+from porina.lists.models import List, ListAccount
 from porina.services import Services
 
 from ..factories import Factory

@@ -1,5 +1,5 @@
-"""Favourites, bookmarks, thread mutes, and the per-person tools around them (lists,
-followed tags, filters)."""
+"""Favourites, bookmarks, thread mutes, and the per-person tools around them (followed
+tags, filters)."""
 
 from __future__ import annotations
 
@@ -42,28 +42,6 @@ class StatusMute(Base):
         ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True
     )
     thread_id: Mapped[int] = mapped_column(Snowflake, primary_key=True)
-
-
-class List(Base):
-    __tablename__ = "lists"
-    id: Mapped[int] = id_column()
-    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
-    title: Mapped[str] = mapped_column(String(255))
-    replies_policy: Mapped[str] = mapped_column(String(16), default="list")
-    exclusive: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime]
-
-
-class ListAccount(Base):
-    __tablename__ = "list_accounts"
-    list_id: Mapped[int] = mapped_column(
-        ForeignKey("lists.id", ondelete="CASCADE"), primary_key=True
-    )
-    account_id: Mapped[int] = mapped_column(
-        ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True
-    )
-
-    __table_args__ = (Index("ix_list_accounts_account_id", "account_id"),)
 
 
 class FollowedTag(Base):

@@ -25,7 +25,8 @@ from sqlalchemy.orm import aliased
 
 from porina.accounts.models import Account, Block, Follow, Mute
 from porina.core.clock import now
-from porina.interactions.models import FollowedTag, ListAccount
+from porina.interactions.models import FollowedTag
+from porina.lists.models import ListAccount
 from porina.posts.models import Mention, Status, StatusTag
 from porina.posts.queries import R, S
 from porina.posts.visibility import visible_clause

@@ -29,7 +29,8 @@ from porina.api.mastodon import entities as e
 from porina.api.mastodon.render import Renderer
 from porina.core.actor import Actor
 from porina.core.ids import parse_id
-from porina.posts.queries import Bundle, bundles_by_id, viewer_state
+from porina.interactions.viewer import viewer_state
+from porina.posts.queries import Bundle, bundles_by_id
 from porina.services import Services
 from porina.web import i18n, sessions
 

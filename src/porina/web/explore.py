@@ -11,10 +11,10 @@ from sqlalchemy import exists, func, select
 
 from porina.accounts.models import Account
 from porina.core.errors import PorinaError
-from porina.interactions import lists as list_actions
-from porina.interactions import queries as iq
+from porina.lists import actions as list_actions
+from porina.lists import queries as iq
 from porina.interactions import tags
-from porina.interactions.models import ListAccount
+from porina.lists.models import ListAccount
 from porina.posts.models import StatusTag, Tag
 from porina.posts.queries import S, bundle_select, bundles
 from porina.search import queries as search_queries

@@ -12,9 +12,9 @@ from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from porina.api.mastodon import entities as e
-from porina.interactions import inbox
-from porina.interactions import queries as notes
-from porina.interactions.models import Notification
+from porina.notifications import markers as inbox
+from porina.notifications import queries as notes
+from porina.notifications.models import Notification
 from porina.messaging import actions as messaging
 from porina.messaging import queries as conversations
 from porina.messaging.models import AccountConversation

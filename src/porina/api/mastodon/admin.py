@@ -19,9 +19,9 @@ from porina.api.mastodon.reports import actor_of
 from porina.core.clock import iso
 from porina.core.errors import NotFound
 from porina.core.ids import parse_id
-from porina.interactions import reports
-from porina.interactions.models import Report
-from porina.interactions.queries import accounts_by_id
+from porina.moderation import reports
+from porina.moderation.models import Report
+from porina.notifications.queries import accounts_by_id
 
 
 class AdminAccount(e.Entity):

@@ -16,11 +16,12 @@ from porina.api.mastodon.params import Params
 from porina.api.mastodon.render import Renderer
 from porina.core.errors import NotFound
 from porina.core.ids import parse_id
-from porina.interactions.queries import accounts_by_id
+from porina.interactions.viewer import viewer_state
 from porina.messaging import actions
 from porina.messaging import queries as q
 from porina.messaging.models import AccountConversation
-from porina.posts.queries import bundles_by_id, viewer_state
+from porina.notifications.queries import accounts_by_id
+from porina.posts.queries import bundles_by_id
 
 
 class Conversation(e.Entity):

@@ -12,9 +12,9 @@ from porina.api.mastodon.params import Params
 from porina.core.clock import iso
 from porina.core.errors import Unprocessable
 from porina.core.ids import parse_id
-from porina.interactions import inbox
-from porina.interactions import queries as q
-from porina.interactions.models import Marker as MarkerRow
+from porina.notifications import markers as inbox
+from porina.notifications import queries as q
+from porina.notifications.models import Marker as MarkerRow
 
 
 class Marker(e.Entity):

@@ -22,12 +22,14 @@ from porina.api.mastodon.status_cache import Found, StatusCache, Viewing, status
 from porina.core.clock import iso, now
 from porina.core.errors import NotFound
 from porina.core.ids import parse_id
-from porina.interactions import inbox
-from porina.interactions import queries as q
 from porina.interactions.filters import ActiveFilter, load_active_of
-from porina.interactions.models import Notification, Report
-from porina.interactions.notify import GROUPED, NotificationType
-from porina.posts.queries import bundles_by_id, viewer_state
+from porina.interactions.viewer import viewer_state
+from porina.moderation.models import Report
+from porina.notifications import markers as inbox
+from porina.notifications import queries as q
+from porina.notifications.models import Notification
+from porina.notifications.notify import GROUPED, NotificationType
+from porina.posts.queries import bundles_by_id
 from porina.services import Services
 from porina.storage.fastread import as_datetime
 from porina.timelines.feeds import NO_BOUND

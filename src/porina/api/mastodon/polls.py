@@ -14,10 +14,10 @@ from porina.api.mastodon.params import Params
 from porina.api.mastodon.render import Renderer
 from porina.core.errors import Unprocessable
 from porina.core.ids import parse_id
+from porina.interactions.viewer import ViewerState
 from porina.posts import polls
 from porina.posts.errors import PollNotFound
 from porina.posts.models import Poll, PollVote, Status
-from porina.posts.queries import ViewerState
 from porina.posts.visibility import is_visible
 
 

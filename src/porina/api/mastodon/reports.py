@@ -14,8 +14,8 @@ from porina.api.mastodon.render import Renderer
 from porina.core.actor import Actor
 from porina.core.clock import iso
 from porina.core.errors import NotFound, Unprocessable
-from porina.interactions import reports
-from porina.interactions.models import Report as ReportRow
+from porina.moderation import reports
+from porina.moderation.models import Report as ReportRow
 
 
 class Report(e.Entity):

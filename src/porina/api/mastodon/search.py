@@ -17,7 +17,8 @@ from porina.api.mastodon.params import Params
 from porina.api.mastodon.render import Renderer
 from porina.api.mastodon.tags import tag_entity
 from porina.core.errors import Unauthorized
-from porina.posts.queries import S, bundle_select, bundles, viewer_state
+from porina.interactions.viewer import viewer_state
+from porina.posts.queries import S, bundle_select, bundles
 from porina.search import queries as search
 from porina.timelines.queries import not_muted
 

@@ -26,11 +26,12 @@ from porina.core.errors import Forbidden, Unprocessable
 from porina.core.ids import parse_id
 from porina.interactions import actions as interactions
 from porina.interactions.models import Favourite
+from porina.interactions.viewer import viewer_state
 from porina.posts import actions
 from porina.posts.errors import StatusNotFound
 from porina.posts.models import Poll, Status, StatusEdit
 from porina.posts.polls import PollSpec
-from porina.posts.queries import S, StatusRow, bundle_select, to_bundle, viewer_state
+from porina.posts.queries import S, StatusRow, bundle_select, to_bundle
 from porina.posts.visibility import blocked_either_way, is_visible
 from porina.timelines.page import for_ids
 

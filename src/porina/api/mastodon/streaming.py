@@ -28,9 +28,11 @@ from porina.api.mastodon.notifications import render_notifications
 from porina.api.mastodon.render import Renderer
 from porina.core.errors import BadRequest, NotFound, PorinaError, Unauthorized
 from porina.core.ids import parse_id
-from porina.interactions.models import List, Notification
+from porina.lists.models import List
+from porina.interactions.viewer import viewer_state
 from porina.messaging.models import AccountConversation
-from porina.posts.queries import S, bundle_select, bundles, viewer_state
+from porina.notifications.models import Notification
+from porina.posts.queries import S, bundle_select, bundles
 from porina.services import Services
 from porina.timelines.queries import not_muted
 

@@ -20,8 +20,9 @@ from porina.api.mastodon.render import Renderer
 from porina.api.mastodon.tags import tag_entity
 from porina.core.clock import now
 from porina.core.ids import id_at
+from porina.interactions.viewer import viewer_state
 from porina.posts.models import Status, StatusTag, Tag
-from porina.posts.queries import S, bundle_select, bundles, viewer_state
+from porina.posts.queries import S, bundle_select, bundles
 from porina.timelines.queries import not_muted
 
 WINDOW = timedelta(days=7)

@@ -8,8 +8,8 @@ from porina.accounts.models import Account, Follow
 from porina.core.clock import now
 from porina.core.errors import NotFound, Unprocessable
 from porina.core.ids import new_id
-from porina.interactions.models import List, ListAccount
-from porina.interactions.queries import own_list
+from porina.lists.models import List, ListAccount
+from porina.lists.queries import own_list
 from porina.storage.db import Tx
 
 REPLIES_POLICIES = ("followed", "list", "none")

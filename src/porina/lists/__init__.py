@@ -1,0 +1,1 @@
+"""Lists: hand-picked groups of followed accounts, each with its own timeline."""
