@@ -19,10 +19,10 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from porina.app import create_app
+from porina.schema import metadata
 from porina.services import Services, build
 from porina.settings import Settings
 from porina.storage import migrate
-from porina.schema import metadata
 
 from .factories import Factory
 

@@ -55,10 +55,6 @@ def test_an_upward_import_breaks_the_contract(tmp_path: Path) -> None:
 
 def test_every_package_has_a_rank() -> None:
     """A new package cannot escape the contract by being left out of it."""
-    ranked = {
-        name.strip().strip("()")
-        for layer in _layers()
-        for name in layer.split("|")
-    }
+    ranked = {name.strip().strip("()") for layer in _layers() for name in layer.split("|")}
     packages = {f"porina.{info.name}" for info in pkgutil.iter_modules(porina.__path__)}
     assert packages - ranked == set()

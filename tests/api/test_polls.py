@@ -6,8 +6,8 @@ from typing import Any
 from sqlalchemy import func, select, update
 
 from porina.core.clock import now
-from porina.notifications.models import Notification
 from porina.jobs.models import Job
+from porina.notifications.models import Notification
 from porina.posts.models import Poll
 from porina.services import Services
 

@@ -8,8 +8,8 @@ from typing import Any
 from porina.core.clock import now
 from porina.core.ids import new_id
 from porina.interactions.models import Favourite
-from porina.notifications.notify import notify
 from porina.messaging.actions import on_direct_status
+from porina.notifications.notify import notify
 from porina.posts.models import Mention, Status, StatusTag, Tag
 from porina.services import Services
 

@@ -7,9 +7,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from porina.analytics.models import AnalyticsEvent
-
 from porina.interactions.models import Favourite
-
 from porina.notifications.models import Notification
 from porina.services import Services
 

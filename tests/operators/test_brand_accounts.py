@@ -6,8 +6,8 @@ import httpx
 from sqlalchemy import select
 
 from porina.accounts import operators
-from porina.cli import commands
 from porina.analytics.models import AnalyticsEvent
+from porina.cli import commands
 from porina.services import Services
 from tests.factories import Factory
 

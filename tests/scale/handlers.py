@@ -6,8 +6,8 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
-from porina.notifications.notify import notify
 from porina.jobs import queue
+from porina.notifications.notify import notify
 from porina.services import Services
 
 

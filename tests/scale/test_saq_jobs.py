@@ -14,9 +14,9 @@ from sqlalchemy import func, select
 
 from porina.core.clock import now
 from porina.core.ids import new_id
-from porina.notifications.models import Notification
 from porina.jobs import queue
 from porina.jobs.models import Job
+from porina.notifications.models import Notification
 from porina.posts.models import Status
 from porina.services import Services
 from porina.timelines import actions

@@ -24,9 +24,9 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from porina.app import create_app
+from porina.schema import metadata
 from porina.services import Services, build
 from porina.settings import Settings
-from porina.schema import metadata
 
 from ..factories import Factory
 

@@ -85,5 +85,3 @@ class FilterStatus(Base):
     status_id: Mapped[int] = mapped_column(ForeignKey("statuses.id", ondelete="CASCADE"))
 
     __table_args__ = (Index("ix_filter_statuses_filter_id", "filter_id"),)
-
-

@@ -49,5 +49,3 @@ async def tag_history(session: AsyncSession, tag_id: int, days: int = 7) -> list
         uses, accounts = counted.get(key, (0, 0))
         out.append(DayUse(day.astimezone(UTC), uses, accounts))
     return out
-
-

@@ -11,9 +11,9 @@ from sqlalchemy import exists, func, select
 
 from porina.accounts.models import Account
 from porina.core.errors import PorinaError
+from porina.interactions import tags
 from porina.lists import actions as list_actions
 from porina.lists import queries as iq
-from porina.interactions import tags
 from porina.lists.models import ListAccount
 from porina.posts.models import StatusTag, Tag
 from porina.posts.queries import S, bundle_select, bundles

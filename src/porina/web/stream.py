@@ -23,9 +23,9 @@ from litestar import Request, get
 from litestar.response import Stream
 
 from porina.core.ids import parse_id
+from porina.messaging import queries as conversations
 from porina.notifications import queries as notes
 from porina.notifications.models import Notification
-from porina.messaging import queries as conversations
 from porina.posts.queries import bundles_by_id
 from porina.web import i18n
 from porina.web.common import Me, services, signed_in

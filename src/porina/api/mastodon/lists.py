@@ -14,7 +14,7 @@ from porina.api.mastodon.params import Params
 from porina.api.mastodon.render import Renderer
 from porina.core.errors import NotFound, Unprocessable
 from porina.core.ids import parse_id
-from porina.lists import actions as actions
+from porina.lists import actions
 from porina.lists import queries as q
 from porina.lists.models import List as ListRow
 

@@ -28,8 +28,8 @@ from porina.api.mastodon.notifications import render_notifications
 from porina.api.mastodon.render import Renderer
 from porina.core.errors import BadRequest, NotFound, PorinaError, Unauthorized
 from porina.core.ids import parse_id
-from porina.lists.models import List
 from porina.interactions.viewer import viewer_state
+from porina.lists.models import List
 from porina.messaging.models import AccountConversation
 from porina.notifications.models import Notification
 from porina.posts.queries import S, bundle_select, bundles

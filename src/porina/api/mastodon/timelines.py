@@ -29,8 +29,8 @@ from porina.interactions.filters import (
     apply_filters,
     load_active_of,
 )
-from porina.lists.models import List, ListAccount
 from porina.interactions.viewer import viewer_state
+from porina.lists.models import List, ListAccount
 from porina.posts.models import MediaAttachment, Mention, StatusTag, Tag
 from porina.posts.queries import A, Bundle, S, bundle_select, to_bundle
 from porina.services import Services
