@@ -11,6 +11,7 @@ import os
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
+from ipaddress import ip_address
 from pathlib import Path
 from typing import Literal, get_args
 from urllib.parse import urlsplit
@@ -102,6 +103,19 @@ class Settings:
     """Rendered statuses (and as many accounts) each serving process keeps in memory."""
     log_level: str = "INFO"
     """Python logging level."""
+    federation_allow_http_hosts: str = ""
+    """Comma-separated host:port pairs that outbound requests may reach over plain http and on
+    loopback addresses, for tests and local trials; only literal loopback hosts (localhost,
+    127.0.0.1, [::1]) are accepted. Empty: every outbound request is https to a public address."""
+    outbound_connect_timeout: int = 5
+    """Seconds an outbound request may take to resolve its host and connect."""
+    outbound_read_timeout: int = 10
+    """Seconds an outbound request may wait for the next bytes of a response."""
+    outbound_timeout: int = 30
+    """Seconds an outbound request may take in all, redirects and the whole body included."""
+    outbound_max_bytes: int = 1024 * 1024
+    """Largest outbound response body in bytes, after decompression; a larger one is cut off
+    and refused. Fetches of media pass their own, larger limit."""
     extra: Mapping[str, str] = field(default_factory=dict)
     """Not a setting: unknown PORINA_* variables are refused at start-up."""
 
@@ -204,3 +218,42 @@ def _check(settings: Settings) -> None:
         raise SettingsError("PORINA_WORKERS must be at least 1")
     if settings.status_cache_size < 1:
         raise SettingsError("PORINA_STATUS_CACHE_SIZE must be at least 1")
+    for name in ("connect_timeout", "read_timeout", "timeout", "max_bytes"):
+        if getattr(settings, f"outbound_{name}") < 1:
+            raise SettingsError(f"PORINA_OUTBOUND_{name.upper()} must be at least 1")
+    parse_allow_http_hosts(settings.federation_allow_http_hosts)
+
+
+def parse_allow_http_hosts(raw: str) -> frozenset[tuple[str, int]]:
+    """PORINA_FEDERATION_ALLOW_HTTP_HOSTS as (host, port) pairs, host lower case without
+    brackets; anything but a literal loopback host with a port is a SettingsError."""
+    pairs: set[tuple[str, int]] = set()
+    for item in (part.strip() for part in raw.split(",")):
+        if item:
+            pairs.add(_loopback_host_port(item))
+    return frozenset(pairs)
+
+
+def _loopback_host_port(item: str) -> tuple[str, int]:
+    problem = (
+        f"PORINA_FEDERATION_ALLOW_HTTP_HOSTS: {item!r} is not a loopback host:port "
+        "(localhost:PORT, 127.0.0.1:PORT or [::1]:PORT)"
+    )
+    host, sep, port = item.rpartition(":")
+    if not sep or not port.isdigit() or not 0 < int(port) < 65536:
+        raise SettingsError(problem)
+    host = host.lower()
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
+        if ":" not in host:
+            raise SettingsError(problem)
+    elif ":" in host:
+        raise SettingsError(problem)
+    if host != "localhost":
+        try:
+            loopback = ip_address(host).is_loopback
+        except ValueError:
+            loopback = False
+        if not loopback:
+            raise SettingsError(problem)
+    return host, int(port)
