@@ -144,7 +144,7 @@ async def test_a_recipient_the_server_refuses_fails_at_once_without_retries(
 async def test_outbox_mode_holds_the_message_and_sends_nothing(
     services: Services, smtp: SmtpServer
 ) -> None:
-    services.db.settings = services.settings.with_(mail="outbox")
+    services.settings = services.settings.with_(mail="outbox")
     message_id = await _queue(services)
     assert await _jobs(services) == 0
     assert await services.runner.drain() == 0
