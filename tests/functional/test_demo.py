@@ -6,9 +6,9 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
+from porina.accounts import passwords
 from porina.accounts.actions import issue_token
 from porina.accounts.models import Account, User
-from porina.accounts.passwords import verify_password
 from porina.core.errors import Conflict
 from porina.demo import seed
 from porina.posts.models import MediaAttachment, Poll, Status
@@ -61,7 +61,7 @@ async def test_seeding_an_empty_database_builds_the_cafe_world(
         and cafe.display_name == "Kahvila Porina"
     )
     assert admin is not None and admin.role == "admin"
-    assert len(hashes) == 1 and verify_password(hashes.pop(), seed.DEMO_PASSWORD)
+    assert len(hashes) == 1 and await passwords.verify(hashes.pop(), seed.DEMO_PASSWORD)
     assert warned == len(seed.CONTENT_WARNINGS)
     assert dms == len(seed.DM_THREAD)
     assert len(described) == len(seed.PHOTOS) and all(described)

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from sqlalchemy import update
 
 from porina.accounts.models import Account
-from porina.accounts.passwords import hash_password
+from porina.accounts.passwords import hash_blocking
 
 from ..factories import Person
 from ..support.world import Isolated
@@ -117,7 +117,7 @@ class Built:
 @cache
 def password_hash() -> str:
     """Argon2 is slow on purpose; one hash shared by every person keeps examples quick."""
-    return hash_password("correct horse battery")
+    return hash_blocking("correct horse battery")
 
 
 def _originals(world: World) -> list[MStatus]:

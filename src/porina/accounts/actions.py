@@ -13,6 +13,7 @@ import nh3
 from PIL import Image, ImageOps
 from sqlalchemy import func, select
 
+from porina.accounts import passwords
 from porina.accounts import scopes as scope_rules
 from porina.accounts.errors import (
     EmailTaken,
@@ -21,7 +22,6 @@ from porina.accounts.errors import (
     UsernameTaken,
 )
 from porina.accounts.models import Account, OAuthApp, OAuthToken, User
-from porina.accounts.passwords import hash_password
 from porina.accounts.tokens import digest, new_secret
 from porina.core.actor import Actor
 from porina.core.clock import now
@@ -131,7 +131,7 @@ async def create_account(tx: Tx, new: NewAccount) -> tuple[Account, User]:
         id=new_id(),
         account_id=account.id,
         email=new.email,
-        password_hash=new.password_hash or hash_password(new.password),
+        password_hash=new.password_hash or await passwords.hash(new.password),
         role=new.role,
         locale=new.locale,
         settings={},

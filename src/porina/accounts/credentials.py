@@ -6,10 +6,10 @@ Kept apart from ``accounts.actions`` (profile and sign-up) so each stays short. 
 
 from __future__ import annotations
 
+from porina.accounts import passwords
 from porina.accounts.actions import MIN_PASSWORD
 from porina.accounts.errors import BadCredentials, InvalidAccountField
 from porina.accounts.models import User
-from porina.accounts.passwords import hash_password, verify_password
 from porina.core.actor import Actor
 from porina.core.events import ProfileUpdated
 from porina.jobs.events import emit
@@ -28,7 +28,7 @@ async def _user(tx: Tx, actor: Actor) -> User:
 async def change_password(tx: Tx, actor: Actor, current: str, new: str) -> None:
     """Replace the password after checking the current one."""
     user = await _user(tx, actor)
-    if not verify_password(user.password_hash, current):
+    if not await passwords.verify(user.password_hash, current):
         raise BadCredentials("Validation failed: Current password is invalid")
     if len(new) < MIN_PASSWORD:
         raise InvalidAccountField(
@@ -36,7 +36,7 @@ async def change_password(tx: Tx, actor: Actor, current: str, new: str) -> None:
         )
     if len(new) > 1024:
         raise InvalidAccountField("Validation failed: Password is too long")
-    user.password_hash = hash_password(new)
+    user.password_hash = await passwords.hash(new)
     await emit(tx, ProfileUpdated(actor=actor, account_id=actor.account_id, changed="password"))
 
 

@@ -13,10 +13,10 @@ from typing import ClassVar
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from porina.accounts import passwords
 from porina.accounts import scopes as scope_rules
 from porina.accounts.actions import issue_token
 from porina.accounts.models import Account, OAuthApp, OAuthCode, OAuthToken, User
-from porina.accounts.passwords import verify_password
 from porina.accounts.tokens import digest, new_secret
 from porina.core.clock import aware, now
 from porina.core.errors import PorinaError
@@ -146,7 +146,7 @@ async def find_user(session: AsyncSession, login: str) -> User | None:
 async def check_password(session: AsyncSession, login: str, password: str) -> User | None:
     """The user whose credentials these are, if they may sign in."""
     user = await find_user(session, login)
-    if user is None or not verify_password(user.password_hash, password):
+    if user is None or not await passwords.verify(user.password_hash, password):
         return None
     if user.disabled or not user.approved:
         return None

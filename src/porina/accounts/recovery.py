@@ -18,10 +18,10 @@ from sqlalchemy import ForeignKey, Index, String, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
+from porina.accounts import passwords
 from porina.accounts.actions import MIN_PASSWORD
 from porina.accounts.errors import InvalidAccountField
 from porina.accounts.models import Account, User, WebSession
-from porina.accounts.passwords import hash_password
 from porina.accounts.tokens import digest, new_secret
 from porina.core.clock import aware, now
 from porina.core.errors import Unprocessable
@@ -175,7 +175,7 @@ async def reset_password(tx: Tx, token: str, password: str) -> User:
     """Set a new password through a reset link; every web session of the person ends."""
     _used, user = await _take(tx, token, RESET)
     check_password(password)
-    user.password_hash = hash_password(password)
+    user.password_hash = await passwords.hash(password)
     await _use_all(tx, user.id, RESET)
     await tx.session.execute(delete(WebSession).where(WebSession.user_id == user.id))
     return user

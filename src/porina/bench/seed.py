@@ -23,8 +23,8 @@ from typing import Any
 from sqlalchemy import Table, insert, text
 from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 
+from porina.accounts import passwords
 from porina.accounts.models import Account, Follow, OAuthToken, User
-from porina.accounts.passwords import hash_password
 from porina.accounts.tokens import digest, new_secret
 from porina.core.clock import now
 from porina.core.ids import new_id
@@ -133,7 +133,7 @@ async def seed(url: str, sizes: Sizes, base: str, rng: random.Random) -> World:
 async def _logins(
     conn: AsyncConnection, accounts: Sequence[dict[str, Any]], moment: datetime
 ) -> list[str]:
-    password = hash_password(PASSWORD)  # once: argon2 is slow on purpose
+    password = await passwords.hash(PASSWORD)  # once: argon2 is slow on purpose
     users = [
         {
             "id": new_id(),

@@ -18,10 +18,9 @@ from typing import Any
 from PIL import Image, ImageDraw
 from sqlalchemy import func, select
 
-from porina.accounts import graph
+from porina.accounts import graph, passwords
 from porina.accounts.actions import NewAccount, create_account
 from porina.accounts.models import Account
-from porina.accounts.passwords import hash_password
 from porina.core.actor import Actor
 from porina.core.errors import Conflict
 from porina.interactions import actions as interactions
@@ -322,7 +321,7 @@ async def run(svc: Services, *, if_empty: bool) -> SeedResult | None:
     rng = random.Random(RANDOM_SEED)
     world = _World()
     result = SeedResult()
-    password_hash = hash_password(DEMO_PASSWORD)
+    password_hash = await passwords.hash(DEMO_PASSWORD)
     async with svc.db.transaction() as tx:
         await _accounts(tx, world, password_hash, result)
     async with svc.db.transaction() as tx:
