@@ -1,4 +1,5 @@
-"""Validate response bodies against ``shared/reference/mastodon-openapi.json``.
+"""Validate response bodies against ``tests/reference/mastodon-openapi.json`` (vendored; its
+origin and licence are in ``tests/reference/README.md``; ``PORINA_OPENAPI`` names another copy).
 
 The schema for a (path template, method, status) is looked up in the document and validated
 with ``Draft202012Validator``; every ``$ref`` resolves inside the whole document through a
@@ -24,11 +25,13 @@ from referencing.jsonschema import DRAFT202012
 DOC_URI = "urn:porina:mastodon-openapi"
 
 
+VENDORED = Path(__file__).resolve().parents[1] / "reference" / "mastodon-openapi.json"
+
+
 def spec_path() -> Path:
+    """The vendored document, or the one ``PORINA_OPENAPI`` names."""
     configured = os.environ.get("PORINA_OPENAPI")
-    if configured:
-        return Path(configured)
-    return Path(__file__).resolve().parents[3] / "shared" / "reference" / "mastodon-openapi.json"
+    return Path(configured) if configured else VENDORED
 
 
 # Where the reference document disagrees with what Mastodon itself serves (and what clients
