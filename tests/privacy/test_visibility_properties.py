@@ -18,7 +18,7 @@ from pathlib import Path
 
 from litestar import Litestar
 
-from ..support.routes import require
+from ..support.routes import assert_served
 from . import checks
 from .harness import check_worlds
 
@@ -40,7 +40,7 @@ BUILD = (
 
 
 def needs(app: Litestar, *endpoints: str) -> None:
-    require(app, *BUILD, *endpoints)
+    assert_served(app, *BUILD, *endpoints)
 
 
 def test_a_status_is_found_exactly_when_the_viewer_may_see_it(
