@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import Any
 
 from porina.analytics import subscribers as analytics_subscribers
+from porina.api.mastodon.auth import TokenCache
 from porina.jobs.engine_saq import SaqEngine
 from porina.jobs.queue import Runner
 from porina.mail import jobs as mail_jobs
 from porina.messaging import subscribers as messaging_subscribers
 from porina.notifications import subscribers as notification_subscribers
 from porina.posts import jobs as posts_jobs
+from porina.render.renderer import Renderer
+from porina.render.status_cache import StatusCache
 from porina.settings import Settings
 from porina.storage.broker import Broker, MemoryBroker, RedisBroker
 from porina.storage.db import Database
@@ -52,11 +54,17 @@ class Services:
     feeds: FeedStore = field(init=False)
     engine: SaqEngine | None = field(init=False, default=None)
     invalidations: Invalidations = field(init=False)
-    extras: dict[str, Any] = field(default_factory=dict)
+    token_cache: TokenCache = field(init=False)
+    """Who holds each recently seen access token (the API's), forgotten on invalidation."""
+    status_cache: StatusCache = field(init=False)
+    """This process's renderings of statuses and accounts, keyed by row versions."""
 
     def __post_init__(self) -> None:
         self.runner = Runner(self)
         self.invalidations = Invalidations(self.broker)
+        self.token_cache = TokenCache()
+        self.invalidations.listen(self.token_cache.on_invalidation)
+        self.status_cache = StatusCache(Renderer(self.settings), self.settings.status_cache_size)
         self.feeds = build_feed_store(self.settings, self.db)
         self.db.attach(self)
         self.db.wake_jobs = self.runner.wake

@@ -4,8 +4,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from porina.api.mastodon.render import Renderer, statuses_by_id
 from porina.interactions.filters import apply_filters
+from porina.render.renderer import Renderer, statuses_by_id
 from porina.services import Services
 
 from ..factories import Factory, Person

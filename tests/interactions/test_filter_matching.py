@@ -3,9 +3,9 @@ PostgreSQL)."""
 
 from __future__ import annotations
 
-from porina.api.mastodon.render import Renderer, statuses_by_id
 from porina.interactions import filters
 from porina.interactions.models import Filter
+from porina.render.renderer import Renderer, statuses_by_id
 from porina.services import Services
 
 from ..factories import Factory

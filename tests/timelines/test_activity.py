@@ -100,7 +100,7 @@ async def test_a_follower_back_after_long_away_finds_what_was_posted_meanwhile(
     await last_seen(services, carol, 30)
     meanwhile = int((await s.post(services, alice, "meanwhile"))["id"])
     assert await feed(services, carol) == [before]
-    services.extras.pop("token_cache", None)  # a week later nothing is cached
+    services.token_cache.clear()  # a week later nothing is cached
     assert await load_viewer(services, carol.token) is not None  # her first request back
     assert await feed(services, carol) == [meanwhile, before]
     async with services.db.read() as session:
@@ -132,7 +132,7 @@ async def test_the_first_home_page_back_is_complete(services: Services, make: Fa
     before = int((await s.post(services, alice, "before"))["id"])
     await last_seen(services, carol, 30)
     meanwhile = int((await s.post(services, alice, "meanwhile"))["id"])
-    services.extras.pop("token_cache", None)
+    services.token_cache.clear()
     response = await carol.get("/api/v1/timelines/home")
     assert response.status_code == 200
     assert [int(x["id"]) for x in response.json()] == [meanwhile, before]
@@ -149,7 +149,7 @@ async def test_idle_feeds_are_dropped_and_rebuilt_on_return(
     assert await feed(services, bob) == [first]
     assert await feed(services, dave) == [first]
     meanwhile = int((await s.post(services, alice, "meanwhile"))["id"])
-    services.extras.pop("token_cache", None)
+    services.token_cache.clear()
     assert await load_viewer(services, carol.token) is not None
     assert await feed(services, carol) == [meanwhile, first]
 

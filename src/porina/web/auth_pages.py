@@ -9,18 +9,13 @@ from litestar.response import Redirect, Template
 
 from porina.accounts.models import Account, User
 from porina.accounts.oauth import check_password
-from porina.services import Services
 from porina.web import sessions
 from porina.web.common import Me
 from porina.web.i18n import N_, _
+from porina.web.runtime import services
 
 # Shown in the reader's language (the ``page_locale`` middleware has chosen it).
 BAD_CREDENTIALS = N_("Invalid email/username or password.")
-
-
-def services(request: Request[Any, Any, Any]) -> Services:
-    svc: Services = request.app.state.services
-    return svc
 
 
 def safe_next(value: object) -> str:

@@ -25,14 +25,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from porina.accounts.models import Account, User
 from porina.accounts.queries import follow_requests_count
-from porina.api.mastodon import entities as e
-from porina.api.mastodon.render import Renderer
 from porina.core.actor import Actor
 from porina.core.ids import parse_id
 from porina.interactions.viewer import viewer_state
 from porina.posts.queries import Bundle, bundles_by_id
-from porina.services import Services
+from porina.render import entities as e
+from porina.render.renderer import Renderer
 from porina.web import i18n, sessions
+from porina.web.runtime import services
 
 STATE_LOCALE = "porina_locale"
 
@@ -60,11 +60,6 @@ class SignInRequired(HTTPException):
 
     status_code = 401
     detail = "Sign in required"
-
-
-def services(request: Request[Any, Any, Any]) -> Services:
-    svc: Services = request.app.state.services
-    return svc
 
 
 def choose_locale(request: Request[Any, Any, Any], user: User | None) -> str:

@@ -22,18 +22,9 @@ from porina.posts import actions as posts
 from porina.posts import media_actions
 from porina.posts.polls import PollSpec
 from porina.web import i18n
-from porina.web.common import (
-    Me,
-    flag,
-    form,
-    render,
-    see_other,
-    services,
-    signed_in,
-    text,
-    texts,
-)
+from porina.web.common import Me, flag, form, render, see_other, signed_in, text, texts
 from porina.web.errors import message_for
+from porina.web.runtime import services
 from porina.web.statuses import one_status
 
 MEDIA_SLOTS = 4

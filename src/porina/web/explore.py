@@ -27,12 +27,12 @@ from porina.web.common import (
     render,
     renderer,
     see_other,
-    services,
     signed_in,
     statuses,
     text,
 )
 from porina.web.errors import message_for
+from porina.web.runtime import services
 
 PAGE = 20
 FOUND = 10

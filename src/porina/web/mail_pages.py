@@ -16,7 +16,8 @@ from litestar.response import Template
 from porina.core.ids import parse_id
 from porina.mail import compose, outbox
 from porina.web import i18n
-from porina.web.common import Me, id_or_404, reader, render, services
+from porina.web.common import Me, id_or_404, reader, render
+from porina.web.runtime import services
 
 STATES = {
     "queued": i18n.N_("Waiting to be sent"),

@@ -11,7 +11,6 @@ from litestar import Request, get, post
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from porina.api.mastodon import entities as e
 from porina.messaging import actions as messaging
 from porina.messaging import queries as conversations
 from porina.messaging.models import AccountConversation
@@ -19,8 +18,10 @@ from porina.notifications import markers as inbox
 from porina.notifications import queries as notes
 from porina.notifications.models import Notification
 from porina.posts.queries import bundles_by_id
-from porina.web.common import Me, id_or_404, render, renderer, see_other, services, signed_in
+from porina.render import entities as e
+from porina.web.common import Me, id_or_404, render, renderer, see_other, signed_in
 from porina.web.common import statuses as render_statuses
+from porina.web.runtime import services
 
 SHOWN = 120
 GROUP_ACCOUNTS = 6

@@ -15,9 +15,10 @@ from litestar.response import Redirect, Template
 from porina.accounts import oauth
 from porina.accounts.models import Account, OAuthApp, User
 from porina.web import sessions
-from porina.web.auth_pages import BAD_CREDENTIALS, form_of, services
+from porina.web.auth_pages import BAD_CREDENTIALS, form_of
 from porina.web.common import Me
 from porina.web.i18n import N_, _
+from porina.web.runtime import services
 
 FIELDS = (
     "client_id",

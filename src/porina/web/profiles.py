@@ -14,11 +14,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from porina.accounts import graph
 from porina.accounts import queries as accounts
 from porina.accounts.models import Account, Follow, FollowRequest
-from porina.api.mastodon import entities as e
 from porina.core.errors import PorinaError
 from porina.core.ids import parse_id
 from porina.posts.models import MediaAttachment
 from porina.posts.queries import S, bundle_select, bundles
+from porina.render import entities as e
 from porina.web import i18n
 from porina.web.common import (
     Me,
@@ -29,11 +29,11 @@ from porina.web.common import (
     renderer,
     safe_next,
     see_other,
-    services,
     signed_in,
     statuses,
     text,
 )
+from porina.web.runtime import services
 from porina.web.statuses import check_handle
 
 PAGE = 20

@@ -16,8 +16,9 @@ from litestar.response import Redirect, Template
 from porina.accounts import recovery
 from porina.core.errors import PorinaError
 from porina.web import i18n
-from porina.web.common import Me, form, reader, render, see_other, services, text
+from porina.web.common import Me, form, reader, render, see_other, text
 from porina.web.errors import message_for
+from porina.web.runtime import services
 from porina.web.sessions import COOKIE
 
 INVALID_LINK = i18n.N_("This link is invalid, already used or expired. You can ask for a new one.")

@@ -13,14 +13,15 @@ from sqlalchemy import delete, select
 from porina.accounts.models import Account, User, WebSession
 from porina.accounts.tokens import digest, new_secret
 from porina.core.clock import now
-from porina.services import Services
+from porina.render.runtime import Runtime
 from porina.timelines import activity
+from porina.web.runtime import services
 
 COOKIE = "porina_session"
 LIFETIME = timedelta(days=30)
 
 
-def _secure(svc: Services) -> bool:
+def _secure(svc: Runtime) -> bool:
     return svc.settings.base_url.startswith("https://")
 
 
@@ -32,7 +33,7 @@ async def current_user(request: Request[Any, Any, Any]) -> tuple[User, Account] 
     found: tuple[User, Account] | None = None
     raw = request.cookies.get(COOKIE)
     if raw:
-        svc: Services = request.app.state.services
+        svc = services(request)
         async with svc.db.read() as session:
             row = (
                 await session.execute(
@@ -50,7 +51,7 @@ async def current_user(request: Request[Any, Any, Any]) -> tuple[User, Account] 
     return found
 
 
-async def sign_in(svc: Services, user: User, user_agent: str = "") -> Cookie:
+async def sign_in(svc: Runtime, user: User, user_agent: str = "") -> Cookie:
     """Create a session for ``user``; returns the cookie to set."""
     raw = new_secret()
     moment = now()
@@ -78,7 +79,7 @@ async def sign_in(svc: Services, user: User, user_agent: str = "") -> Cookie:
     )
 
 
-async def sign_out(svc: Services, request: Request[Any, Any, Any], response: Response[Any]) -> None:
+async def sign_out(svc: Runtime, request: Request[Any, Any, Any], response: Response[Any]) -> None:
     raw = request.cookies.get(COOKIE)
     if raw:
         async with svc.db.transaction() as tx:

@@ -14,19 +14,10 @@ from porina.accounts.actions import ProfileChanges, update_profile
 from porina.accounts.models import User
 from porina.core.errors import PorinaError
 from porina.web import i18n
-from porina.web.common import (
-    Me,
-    flag,
-    form,
-    render,
-    renderer,
-    see_other,
-    services,
-    signed_in,
-    text,
-)
+from porina.web.common import Me, flag, form, render, renderer, see_other, signed_in, text
 from porina.web.compose import LANGUAGES
 from porina.web.errors import message_for
+from porina.web.runtime import services
 
 BODY_LIMIT = 20 * 1024 * 1024
 FIELDS = 4

@@ -12,8 +12,9 @@ from porina.accounts import recovery
 from porina.accounts.actions import NewAccount, create_account
 from porina.core.errors import PorinaError
 from porina.web import i18n, sessions
-from porina.web.common import form, reader, render, see_other, services, text
+from porina.web.common import form, reader, render, see_other, text
 from porina.web.errors import message_for
+from porina.web.runtime import services
 
 
 @get("/auth/sign_up", name="web:sign-up")

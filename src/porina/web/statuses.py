@@ -16,13 +16,13 @@ from litestar.response import Redirect, Template
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from porina.api.mastodon import entities as e
 from porina.core.actor import Actor
 from porina.interactions import actions as interactions
 from porina.posts import actions as posts
 from porina.posts import polls
 from porina.posts.models import Poll, Status
 from porina.posts.queries import bundles_by_id
+from porina.render import entities as e
 from porina.storage.db import Tx
 from porina.web.common import (
     Me,
@@ -32,12 +32,12 @@ from porina.web.common import (
     render,
     safe_next,
     see_other,
-    services,
     signed_in,
     statuses,
     text,
     texts,
 )
+from porina.web.runtime import services
 
 THREAD_LIMIT = 200
 

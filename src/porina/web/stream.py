@@ -28,9 +28,10 @@ from porina.notifications import queries as notes
 from porina.notifications.models import Notification
 from porina.posts.queries import bundles_by_id
 from porina.web import i18n
-from porina.web.common import Me, services, signed_in
+from porina.web.common import Me, signed_in
 from porina.web.common import statuses as render_statuses
 from porina.web.notifications import conversations_of, groups_of
+from porina.web.runtime import services
 
 HEARTBEAT_SECONDS = 25.0
 

@@ -12,11 +12,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from porina.accounts import credentials
-from porina.api.mastodon import entities as e
-from porina.api.mastodon.timelines import personal_rows
 from porina.core.ids import parse_id
 from porina.interactions.filters import apply_filters
 from porina.posts.queries import S, bundle_select, bundles, bundles_by_id
+from porina.render import entities as e
+from porina.render.pages import personal_rows
 from porina.timelines import home as home_rows
 from porina.timelines.queries import not_muted
 from porina.web import i18n
@@ -29,11 +29,11 @@ from porina.web.common import (
     renderer,
     safe_next,
     see_other,
-    services,
     signed_in,
     statuses,
     text,
 )
+from porina.web.runtime import services
 
 PAGE = 20
 
@@ -63,7 +63,7 @@ async def home_timeline(
     svc = services(request)
     window = home_rows.Window(max_id, None, None, PAGE)
     rows, _ = await home_rows.rows(svc, me.id, window)
-    shown, filtering = await personal_rows(renderer(request), svc, me.id, rows)
+    shown, filtering = await personal_rows(svc, me.id, rows)
     if filtering:  # posts a "hide" filter for the home context matches are left out
         shown = apply_filters(shown, "home")
     quoting = [status.reblog or status for status in shown]

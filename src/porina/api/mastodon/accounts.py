@@ -19,14 +19,14 @@ from porina.accounts.actions import (
 from porina.accounts.errors import AccountNotFound
 from porina.accounts.models import Account, Follow, User
 from porina.api.mastodon import auth
-from porina.api.mastodon import entities as e
 from porina.api.mastodon.pagination import Page, link_header
 from porina.api.mastodon.params import Params
-from porina.api.mastodon.render import Renderer
 from porina.core.actor import Actor
 from porina.core.clock import aware, iso
 from porina.core.errors import Unprocessable
 from porina.core.ids import parse_id
+from porina.render import entities as e
+from porina.render.renderer import Renderer
 from porina.storage.db import Tx
 
 ROLE_USER = {"id": "-99", "name": "", "permissions": "65536", "color": "", "highlighted": False}

@@ -10,11 +10,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from porina.accounts.models import Account, User
-from porina.api.mastodon import entities as e
 from porina.api.mastodon.auth import require_admin, services_of
 from porina.api.mastodon.pagination import Page, link_header
 from porina.api.mastodon.params import Params
-from porina.api.mastodon.render import Renderer, statuses_by_id
 from porina.api.mastodon.reports import actor_of
 from porina.core.clock import iso
 from porina.core.errors import NotFound
@@ -22,6 +20,8 @@ from porina.core.ids import parse_id
 from porina.moderation import reports
 from porina.moderation.models import Report
 from porina.notifications.queries import accounts_by_id
+from porina.render import entities as e
+from porina.render.renderer import Renderer, statuses_by_id
 
 
 class AdminAccount(e.Entity):

@@ -10,9 +10,9 @@ from porina.accounts.actions import create_oauth_app
 from porina.accounts.models import OAuthApp
 from porina.accounts.oauth import normalise_redirect_uris, redirect_uris
 from porina.api.mastodon import auth
-from porina.api.mastodon import entities as e
 from porina.api.mastodon.params import Params
 from porina.core.errors import Unauthorized, Unprocessable
+from porina.render import entities as e
 
 
 def application(app: OAuthApp, *, credentials: bool) -> e.CredentialApplication:

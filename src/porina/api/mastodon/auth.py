@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from litestar.connection import ASGIConnection
 from sqlalchemy import bindparam, func, select
@@ -15,7 +15,7 @@ from porina.accounts.models import Account, OAuthToken, User
 from porina.accounts.tokens import digest as token_hash
 from porina.core.actor import Actor
 from porina.core.errors import Forbidden, Unauthorized
-from porina.services import Services
+from porina.render.runtime import Runtime
 from porina.storage.fastread import Prebuilt, as_datetime
 from porina.timelines import activity
 
@@ -53,8 +53,9 @@ def actor_of(viewer: Viewer) -> Actor:
 viewer_actor = actor_of
 
 
-def services_of(conn: ASGIConnection[Any, Any, Any, Any]) -> Services:
-    svc: Services = conn.app.state.services
+def services_of(conn: ASGIConnection[Any, Any, Any, Any]) -> ApiRuntime:
+    """The running system, as the API sees it (the app keeps ``Services`` in its state)."""
+    svc: ApiRuntime = conn.app.state.services
     return svc
 
 
@@ -92,20 +93,22 @@ class TokenCache:
     def forget(self, hashed: str) -> None:
         self._entries.pop(hashed, None)
 
+    def clear(self) -> None:
+        self._entries.clear()
+
     def on_invalidation(self, message: dict[str, Any]) -> None:
         if message.get("event") == "token.revoked":
             self.forget(str(message.get("token_hash", "")))
         elif message.get("event") == "account.restricted":  # rare: forget everyone
-            self._entries.clear()
+            self.clear()
 
 
-def token_cache(svc: Services) -> TokenCache:
-    """The process's token cache, listening for invalidations from the first use on."""
-    found = svc.extras.get("token_cache")
-    if not isinstance(found, TokenCache):
-        found = svc.extras["token_cache"] = TokenCache()
-        svc.invalidations.listen(found.on_invalidation)
-    return found
+class ApiRuntime(Runtime, Protocol):
+    """What the API needs of the running system: the front ends' ``Runtime`` and the
+    process's token cache (``Services`` creates it and has it listen for invalidations)."""
+
+    @property
+    def token_cache(self) -> TokenCache: ...
 
 
 ACTING = aliased(Account, name="acting")
@@ -131,10 +134,10 @@ _TOKEN = Prebuilt(
 )
 
 
-async def load_viewer(svc: Services, token: str) -> Viewer | None:
+async def load_viewer(svc: ApiRuntime, token: str) -> Viewer | None:
     """Who holds ``token``, cached for ``CACHE_SECONDS``; one indexed read on a miss."""
     hashed = token_hash(token)
-    cache = token_cache(svc)
+    cache = svc.token_cache
     hit = cache.get(hashed)
     if hit is not None and hit[0] > time.monotonic():
         return hit[1]

@@ -12,11 +12,11 @@ from litestar import Request, Response, get
 from sqlalchemy import select
 
 from porina.api.mastodon import auth
-from porina.api.mastodon import entities as e
 from porina.api.mastodon.pagination import Page, link_header
 from porina.api.mastodon.params import Params
-from porina.api.mastodon.render import Renderer, statuses_by_id
 from porina.interactions.models import Bookmark, Favourite
+from porina.render import entities as e
+from porina.render.renderer import Renderer, statuses_by_id
 
 
 async def _saved(

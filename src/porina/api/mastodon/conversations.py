@@ -9,11 +9,9 @@ from typing import Any, cast
 from litestar import Request, Response, delete, get, post
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from porina.api.mastodon import entities as e
 from porina.api.mastodon.auth import require, services_of
 from porina.api.mastodon.pagination import Page, link_header
 from porina.api.mastodon.params import Params
-from porina.api.mastodon.render import Renderer
 from porina.core.errors import NotFound
 from porina.core.ids import parse_id
 from porina.interactions.viewer import viewer_state
@@ -22,6 +20,8 @@ from porina.messaging import queries as q
 from porina.messaging.models import AccountConversation
 from porina.notifications.queries import accounts_by_id
 from porina.posts.queries import bundles_by_id
+from porina.render import entities as e
+from porina.render.renderer import Renderer
 
 
 class Conversation(e.Entity):

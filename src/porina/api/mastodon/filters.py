@@ -7,15 +7,15 @@ from typing import Any
 
 from litestar import Request, delete, get, post, put
 
-from porina.api.mastodon import entities as e
 from porina.api.mastodon.auth import require, services_of
 from porina.api.mastodon.params import Params
-from porina.api.mastodon.render import Renderer
 from porina.core.clock import iso
 from porina.core.errors import NotFound, Unprocessable
 from porina.core.ids import parse_id
 from porina.interactions import filters as f
 from porina.interactions.models import FilterKeyword, FilterStatus
+from porina.render import entities as e
+from porina.render.renderer import Renderer
 
 
 class V1Filter(e.Entity):

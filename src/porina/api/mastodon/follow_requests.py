@@ -9,10 +9,10 @@ from litestar import Request, Response, get, post
 from porina.accounts import graph, queries
 from porina.accounts.models import FollowRequest
 from porina.api.mastodon import auth
-from porina.api.mastodon import entities as e
 from porina.api.mastodon.accounts import act, renderer, simple
 from porina.api.mastodon.pagination import Page, link_header
 from porina.api.mastodon.params import Params
+from porina.render import entities as e
 
 
 @get("/api/v1/follow_requests")

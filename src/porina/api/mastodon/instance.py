@@ -11,15 +11,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from porina import __version__
 from porina.accounts.models import Account, RemoteInstance, User
-from porina.api.mastodon import entities as e
 from porina.api.mastodon.auth import services_of
-from porina.api.mastodon.render import Renderer
 from porina.core.clock import now
 from porina.core.errors import BadRequest, NotFound
 from porina.posts import media as media_rules
 from porina.posts import polls as poll_rules
 from porina.posts.actions import MAX_MEDIA
 from porina.posts.models import CustomEmoji, Status
+from porina.render import entities as e
+from porina.render.renderer import Renderer
 from porina.settings import Settings
 
 MASTODON_COMPAT = "4.3.0"

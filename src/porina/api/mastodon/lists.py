@@ -7,16 +7,16 @@ from typing import Any, cast
 from litestar import Request, Response, delete, get, post, put
 
 from porina.accounts.models import Account
-from porina.api.mastodon import entities as e
 from porina.api.mastodon.auth import require, services_of
 from porina.api.mastodon.pagination import Page, link_header
 from porina.api.mastodon.params import Params
-from porina.api.mastodon.render import Renderer
 from porina.core.errors import NotFound, Unprocessable
 from porina.core.ids import parse_id
 from porina.lists import actions
 from porina.lists import queries as q
 from porina.lists.models import List as ListRow
+from porina.render import entities as e
+from porina.render.renderer import Renderer
 
 
 class List(e.Entity):

@@ -6,7 +6,6 @@ from typing import Any
 
 from litestar import Request, get, post
 
-from porina.api.mastodon import entities as e
 from porina.api.mastodon.auth import require, services_of
 from porina.api.mastodon.params import Params
 from porina.core.clock import iso
@@ -15,6 +14,7 @@ from porina.core.ids import parse_id
 from porina.notifications import markers as inbox
 from porina.notifications import queries as q
 from porina.notifications.models import Marker as MarkerRow
+from porina.render import entities as e
 
 
 class Marker(e.Entity):

@@ -13,10 +13,8 @@ from litestar import Request, Response, delete, get, post, put
 from litestar.datastructures import UploadFile
 
 from porina.api.mastodon import auth
-from porina.api.mastodon import entities as e
 from porina.api.mastodon.auth import Viewer, services_of
 from porina.api.mastodon.params import Params
-from porina.api.mastodon.render import Renderer
 from porina.core.actor import Actor
 from porina.core.errors import PayloadTooLarge, Unprocessable
 from porina.core.ids import parse_id
@@ -24,6 +22,8 @@ from porina.posts import media_actions as actions
 from porina.posts.actions import media_json
 from porina.posts.media import check_description, parse_focus
 from porina.posts.models import MediaAttachment
+from porina.render import entities as e
+from porina.render.renderer import Renderer
 from porina.settings import Settings
 
 SCOPE = "write:media"

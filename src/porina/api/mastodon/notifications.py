@@ -12,13 +12,10 @@ from litestar import Request, Response, get, post
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from porina.api.mastodon import entities as e
-from porina.api.mastodon.auth import require, services_of
+from porina.api.mastodon.auth import ApiRuntime, require, services_of
 from porina.api.mastodon.pagination import Page, link_header
 from porina.api.mastodon.params import Params
-from porina.api.mastodon.render import Renderer
 from porina.api.mastodon.reports import render_report
-from porina.api.mastodon.status_cache import Found, StatusCache, Viewing, status_cache
 from porina.core.clock import iso, now
 from porina.core.errors import NotFound
 from porina.core.ids import parse_id
@@ -30,7 +27,9 @@ from porina.notifications import queries as q
 from porina.notifications.models import Notification
 from porina.notifications.notify import GROUPED, NotificationType
 from porina.posts.queries import bundles_by_id
-from porina.services import Services
+from porina.render import entities as e
+from porina.render.renderer import Renderer
+from porina.render.status_cache import Found, StatusCache, Viewing
 from porina.storage.fastread import as_datetime
 from porina.timelines.feeds import NO_BOUND
 from porina.timelines.page import PageRow, for_ids
@@ -157,7 +156,7 @@ async def _cached_page(
     if any(note.report_id is not None for note in notes):
         return None
     rows = await _status_rows(svc, me, [n.status_id for n in notes if n.status_id is not None])
-    cache = status_cache(_renderer(request), svc.extras, svc.settings.status_cache_size)
+    cache = svc.status_cache
     found, filters = await _fill(svc, cache, me, notes, rows)
     viewing = Viewing(me, filters)
     body: list[e.Notification] = []
@@ -175,14 +174,14 @@ async def _cached_page(
     return Response(body, headers=link_header(request, [n.id for n in notes], page))
 
 
-async def _status_rows(svc: Services, me: int, ids: Sequence[int]) -> dict[int, PageRow]:
+async def _status_rows(svc: ApiRuntime, me: int, ids: Sequence[int]) -> dict[int, PageRow]:
     """Page rows of the visible statuses among ``ids``, by id (mutes left to the notification
     query: a muted author's mention still shows unless the mute hides notifications)."""
     return {row.id: row for row in await for_ids(svc.db, me, ids, mutes=False) if row.visible}
 
 
 async def _fill(
-    svc: Services,
+    svc: ApiRuntime,
     cache: StatusCache,
     me: int,
     notes: Sequence[q.NotificationRow],

@@ -9,9 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from porina.api.mastodon import auth
-from porina.api.mastodon import entities as e
 from porina.api.mastodon.params import Params
-from porina.api.mastodon.render import Renderer
 from porina.core.errors import Unprocessable
 from porina.core.ids import parse_id
 from porina.interactions.viewer import ViewerState
@@ -19,6 +17,8 @@ from porina.posts import polls
 from porina.posts.errors import PollNotFound
 from porina.posts.models import Poll, PollVote, Status
 from porina.posts.visibility import is_visible
+from porina.render import entities as e
+from porina.render.renderer import Renderer
 
 
 def _id(raw: str) -> int:

@@ -7,15 +7,15 @@ from typing import Any
 from litestar import Request, post
 
 from porina.accounts.models import Account
-from porina.api.mastodon import entities as e
 from porina.api.mastodon.auth import Viewer, require, services_of
 from porina.api.mastodon.params import Params
-from porina.api.mastodon.render import Renderer
 from porina.core.actor import Actor
 from porina.core.clock import iso
 from porina.core.errors import NotFound, Unprocessable
 from porina.moderation import reports
 from porina.moderation.models import Report as ReportRow
+from porina.render import entities as e
+from porina.render.renderer import Renderer
 
 
 class Report(e.Entity):

@@ -10,16 +10,16 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from porina.api.mastodon import auth
-from porina.api.mastodon import entities as e
 from porina.api.mastodon.pagination import Page, link_header
 from porina.api.mastodon.params import Params
-from porina.api.mastodon.render import Renderer
 from porina.core.clock import iso
 from porina.core.errors import Unprocessable
 from porina.core.ids import parse_id
 from porina.posts import actions
 from porina.posts.errors import ScheduledStatusNotFound
 from porina.posts.models import MediaAttachment, ScheduledStatus
+from porina.render import entities as e
+from porina.render.renderer import Renderer
 
 
 async def render_scheduled(

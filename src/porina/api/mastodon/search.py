@@ -12,13 +12,13 @@ from typing import Any
 from litestar import Request, get
 
 from porina.api.mastodon import auth
-from porina.api.mastodon import entities as e
 from porina.api.mastodon.params import Params
-from porina.api.mastodon.render import Renderer
 from porina.api.mastodon.tags import tag_entity
 from porina.core.errors import Unauthorized
 from porina.interactions.viewer import viewer_state
 from porina.posts.queries import S, bundle_select, bundles
+from porina.render import entities as e
+from porina.render.renderer import Renderer
 from porina.search import queries as search
 from porina.timelines.queries import not_muted
 

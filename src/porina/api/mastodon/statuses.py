@@ -15,12 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from porina.accounts.models import Account, OAuthApp
 from porina.api.mastodon import auth
-from porina.api.mastodon import entities as e
 from porina.api.mastodon.pagination import Page, link_header
 from porina.api.mastodon.params import Params
-from porina.api.mastodon.render import Renderer, statuses_by_id
 from porina.api.mastodon.scheduled_statuses import render_scheduled
-from porina.api.mastodon.timelines import personal_rows
 from porina.core.clock import iso
 from porina.core.errors import Forbidden, Unprocessable
 from porina.core.ids import parse_id
@@ -33,6 +30,9 @@ from porina.posts.models import Poll, Status, StatusEdit
 from porina.posts.polls import PollSpec
 from porina.posts.queries import S, StatusRow, bundle_select, to_bundle
 from porina.posts.visibility import blocked_either_way, is_visible
+from porina.render import entities as e
+from porina.render.pages import personal_rows
+from porina.render.renderer import Renderer, statuses_by_id
 from porina.timelines.page import for_ids
 
 MAX_MANY = 20
@@ -64,7 +64,7 @@ async def render_one(
     svc = auth.services_of(request)
     if viewer_id is not None:
         rows = [r for r in await for_ids(svc.db, viewer_id, [status_id], mutes=False) if r.visible]
-        shown, _ = await personal_rows(renderer_of(request), svc, viewer_id, rows)
+        shown, _ = await personal_rows(svc, viewer_id, rows)
         if not shown:
             raise StatusNotFound()
         return shown[0]

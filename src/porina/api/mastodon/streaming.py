@@ -25,7 +25,6 @@ from porina.accounts import scopes as scope_rules
 from porina.api.mastodon import auth
 from porina.api.mastodon.conversations import render_conversations
 from porina.api.mastodon.notifications import render_notifications
-from porina.api.mastodon.render import Renderer
 from porina.core.errors import BadRequest, NotFound, PorinaError, Unauthorized
 from porina.core.ids import parse_id
 from porina.interactions.viewer import viewer_state
@@ -33,7 +32,7 @@ from porina.lists.models import List
 from porina.messaging.models import AccountConversation
 from porina.notifications.models import Notification
 from porina.posts.queries import S, bundle_select, bundles
-from porina.services import Services
+from porina.render.renderer import Renderer
 from porina.timelines.queries import not_muted
 
 log = logging.getLogger(__name__)
@@ -88,7 +87,7 @@ def resolve_name(
     return Stream(["user"], f"user:{vid}", frozenset(user_events))
 
 
-async def check_list(svc: Services, viewer: auth.Viewer | None, stream: Stream) -> None:
+async def check_list(svc: auth.ApiRuntime, viewer: auth.Viewer | None, stream: Stream) -> None:
     if stream.name[0] != "list":
         return
     lid = parse_id(stream.name[1])
@@ -101,7 +100,7 @@ async def check_list(svc: Services, viewer: auth.Viewer | None, stream: Stream) 
 class Reader:
     """Renders broker messages for one connection's viewer."""
 
-    def __init__(self, svc: Services, viewer: auth.Viewer | None) -> None:
+    def __init__(self, svc: auth.ApiRuntime, viewer: auth.Viewer | None) -> None:
         self.svc = svc
         self.vid = viewer.account_id if viewer is not None else None
         self.renderer = Renderer(svc.settings)
@@ -215,7 +214,7 @@ async def sse(request: Request[Any, Any, Any], kind: str) -> StreamResponse:
 
 
 async def _pump(
-    svc: Services, stream: Stream, out: asyncio.Queue[tuple[Stream, dict[str, Any]]]
+    svc: auth.ApiRuntime, stream: Stream, out: asyncio.Queue[tuple[Stream, dict[str, Any]]]
 ) -> None:
     async for _channel, message in svc.broker.subscribe([stream.channel]):
         if out.full():
@@ -224,7 +223,7 @@ async def _pump(
         out.put_nowait((stream, message))
 
 
-async def _sse_events(svc: Services, reader: Reader, stream: Stream) -> AsyncIterator[bytes]:
+async def _sse_events(svc: auth.ApiRuntime, reader: Reader, stream: Stream) -> AsyncIterator[bytes]:
     inbox: asyncio.Queue[tuple[Stream, dict[str, Any]]] = asyncio.Queue(1000)
     pump = asyncio.create_task(_pump(svc, stream, inbox))
     await asyncio.sleep(0)  # let the subscription register before the client hears ":)"
@@ -253,7 +252,7 @@ class Socket:
     """One WebSocket: many subscriptions, one sender."""
 
     def __init__(
-        self, socket: WebSocket[Any, Any, Any], svc: Services, viewer: auth.Viewer | None
+        self, socket: WebSocket[Any, Any, Any], svc: auth.ApiRuntime, viewer: auth.Viewer | None
     ) -> None:
         self.socket = socket
         self.svc = svc

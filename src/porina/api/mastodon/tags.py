@@ -9,7 +9,6 @@ from litestar import Request, Response, get, post
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from porina.api.mastodon import entities as e
 from porina.api.mastodon.auth import optional, require, services_of
 from porina.api.mastodon.pagination import Page, link_header
 from porina.api.mastodon.params import Params
@@ -17,6 +16,7 @@ from porina.interactions import queries as q
 from porina.interactions import tags
 from porina.interactions.models import FollowedTag
 from porina.posts.models import Tag
+from porina.render import entities as e
 
 
 async def tag_entity(

@@ -9,34 +9,26 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import msgspec
 from litestar import Request, Response, get
 from sqlalchemy import ColumnElement, Select, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from porina.accounts.models import Follow
 from porina.api.mastodon import auth
-from porina.api.mastodon import entities as e
 from porina.api.mastodon.pagination import Page, link_header
 from porina.api.mastodon.params import Params
-from porina.api.mastodon.render import Renderer
-from porina.api.mastodon.status_cache import Found, StatusCache, Viewing, status_cache
 from porina.core.errors import NotFound
 from porina.core.ids import parse_id
-from porina.interactions.filters import (
-    ActiveFilter,
-    FilterContext,
-    apply_filters,
-    load_active_of,
-)
+from porina.interactions.filters import FilterContext, apply_filters
 from porina.interactions.viewer import viewer_state
 from porina.lists.models import List, ListAccount
 from porina.posts.models import MediaAttachment, Mention, StatusTag, Tag
 from porina.posts.queries import A, Bundle, S, bundle_select, to_bundle
-from porina.services import Services
+from porina.render import entities as e
+from porina.render.pages import home_json
+from porina.render.renderer import Renderer
 from porina.timelines import actions
 from porina.timelines import home as home_rows
-from porina.timelines.page import PageRow
 from porina.timelines.queries import not_muted
 
 StatusList = Response[list[e.Status]]
@@ -106,63 +98,8 @@ async def home(request: Request[Any, Any, Any]) -> Response[Any]:
     fresh = page.max_id is None and page.since_id is None and page.min_id is None
     if fresh and not any_entry and await actions.rebuild_home(svc, vid):
         rows, _ = await home_rows.rows(svc, vid, window)
-    body = await home_json(renderer_of(request), svc, vid, rows)
+    body = await home_json(svc, vid, rows)
     return Response(body, headers=link_header(request, [row.id for row in rows], page))
-
-
-async def home_json(
-    renderer: Renderer, svc: Services, viewer_id: int, rows: Sequence[PageRow]
-) -> bytes:
-    """``rows`` rendered for the viewer as a JSON array, minus those a ``hide`` filter for
-    the home timeline matches. A viewer without active filters (nearly everyone) gets the
-    cached encodings joined; filters need the entities."""
-    cache, found, filters = await _cached(renderer, svc, viewer_id, rows)
-    if filters:
-        shown = _personal(cache, rows, found, Viewing(viewer_id, filters))
-        return msgspec.json.encode(apply_filters(shown, "home"))
-    parts = [
-        cache.personal_json(hit, row, viewer_id)
-        for row, hit in zip(rows, found, strict=True)
-        if hit is not None
-    ]
-    return b"[" + b",".join(parts) + b"]"
-
-
-async def personal_rows(
-    renderer: Renderer, svc: Services, viewer_id: int, rows: Sequence[PageRow]
-) -> tuple[list[e.Status], bool]:
-    """``rows`` rendered for the viewer through the process's status cache (no query when
-    every rendering is cached, one for those that are not, one more for the viewer's filters
-    when they have any), and whether the viewer has active filters."""
-    cache, found, filters = await _cached(renderer, svc, viewer_id, rows)
-    return _personal(cache, rows, found, Viewing(viewer_id, filters)), bool(filters)
-
-
-def _personal(
-    cache: StatusCache, rows: Sequence[PageRow], found: list[Found | None], viewing: Viewing
-) -> list[e.Status]:
-    return [
-        cache.personal(hit, row, viewing)
-        for row, hit in zip(rows, found, strict=True)
-        if hit is not None
-    ]
-
-
-async def _cached(
-    renderer: Renderer, svc: Services, viewer_id: int, rows: Sequence[PageRow]
-) -> tuple[StatusCache, list[Found | None], list[ActiveFilter]]:
-    """The process's status cache, what it holds for each of ``rows`` (reading those it did
-    not: None for a status deleted meanwhile), and the viewer's active filters."""
-    cache = status_cache(renderer, svc.extras, svc.settings.status_cache_size)
-    found = [cache.find(row) for row in rows]
-    filters: list[ActiveFilter] = []
-    has_filters = any(row.has_filters for row in rows)
-    if has_filters or None in found:
-        async with svc.db.read() as session:
-            found = await cache.fill(session, viewer_id, rows)
-            if has_filters:
-                filters = await load_active_of(session, viewer_id)
-    return cache, found, filters
 
 
 def public_filters(params: Params) -> list[ColumnElement[bool]]:

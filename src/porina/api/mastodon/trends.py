@@ -14,15 +14,15 @@ from litestar import Request, get
 from sqlalchemy import func, select
 
 from porina.api.mastodon import auth
-from porina.api.mastodon import entities as e
 from porina.api.mastodon.params import Params
-from porina.api.mastodon.render import Renderer
 from porina.api.mastodon.tags import tag_entity
 from porina.core.clock import now
 from porina.core.ids import id_at
 from porina.interactions.viewer import viewer_state
 from porina.posts.models import Status, StatusTag, Tag
 from porina.posts.queries import S, bundle_select, bundles
+from porina.render import entities as e
+from porina.render.renderer import Renderer
 from porina.timelines.queries import not_muted
 
 WINDOW = timedelta(days=7)

@@ -10,12 +10,12 @@ import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from porina.accounts.models import Account, OAuthApp
-from porina.api.mastodon import entities as e
 from porina.core.clock import iso, iso_date, now
 from porina.interactions.filters import ActiveFilter, matches
 from porina.interactions.viewer import ViewerState, viewer_state
 from porina.posts.models import Poll
 from porina.posts.queries import Bundle, StatusRow, bundles_by_id
+from porina.render import entities as e
 from porina.settings import Settings
 
 MISSING_AVATAR = "/static/avatar-missing.png"

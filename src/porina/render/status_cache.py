@@ -30,11 +30,11 @@ import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from porina.accounts.models import Account
-from porina.api.mastodon import entities as e
-from porina.api.mastodon.render import Renderer
 from porina.interactions.filters import ActiveFilter
 from porina.posts.models import Poll, Status
 from porina.posts.queries import Bundle, StatusRow, bundles_by_id
+from porina.render import entities as e
+from porina.render.renderer import Renderer
 from porina.timelines.page import PageRow
 
 K = TypeVar("K")
@@ -128,12 +128,20 @@ class Viewing:
 
 
 class StatusCache:
+    """The process's renderings (one per process, a field of the running ``Services``)."""
+
     def __init__(self, renderer: Renderer, size: int) -> None:
         self.renderer = renderer
         self.statuses: Bounded[int, Cached] = Bounded(size)
         self.accounts: Bounded[int, tuple[int, e.Account]] = Bounded(size)
         self.encoded: Bounded[int, Encoded] = Bounded(size)
         self.misses = 0
+
+    def clear(self) -> None:
+        """Forget every rendering, as a process that has just started."""
+        self.statuses.clear()
+        self.accounts.clear()
+        self.encoded.clear()
 
     def _status(self, status_id: int, version: int, poll_version: int | None) -> Cached | None:
         found = self.statuses.get(status_id)
@@ -313,12 +321,3 @@ class StatusCache:
         )
         self.encoded.put(cached.status_id, encoded)
         return encoded
-
-
-def status_cache(renderer: Renderer, holder: dict[str, object], size: int) -> StatusCache:
-    """The process's cache, kept in ``holder`` (``Services.extras``)."""
-    found = holder.get("status_cache")
-    if not isinstance(found, StatusCache):
-        found = StatusCache(renderer, size)
-        holder["status_cache"] = found
-    return found

@@ -1,0 +1,71 @@
+"""Pages of statuses rendered for one viewer through the process's status cache.
+
+The API's home timeline, a single status for a signed-in viewer and the web's home page all
+take page rows (``timelines/page.py``) and render them here: no query when every rendering is
+cached, one for those that are not, one more for the viewer's filters when they have any.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import msgspec
+
+from porina.interactions.filters import ActiveFilter, apply_filters, load_active_of
+from porina.render import entities as e
+from porina.render.runtime import Runtime
+from porina.render.status_cache import Found, StatusCache, Viewing
+from porina.timelines.page import PageRow
+
+
+async def home_json(svc: Runtime, viewer_id: int, rows: Sequence[PageRow]) -> bytes:
+    """``rows`` rendered for the viewer as a JSON array, minus those a ``hide`` filter for
+    the home timeline matches. A viewer without active filters (nearly everyone) gets the
+    cached encodings joined; filters need the entities."""
+    cache, found, filters = await _cached(svc, viewer_id, rows)
+    if filters:
+        shown = _personal(cache, rows, found, Viewing(viewer_id, filters))
+        return msgspec.json.encode(apply_filters(shown, "home"))
+    parts = [
+        cache.personal_json(hit, row, viewer_id)
+        for row, hit in zip(rows, found, strict=True)
+        if hit is not None
+    ]
+    return b"[" + b",".join(parts) + b"]"
+
+
+async def personal_rows(
+    svc: Runtime, viewer_id: int, rows: Sequence[PageRow]
+) -> tuple[list[e.Status], bool]:
+    """``rows`` rendered for the viewer through the process's status cache (no query when
+    every rendering is cached, one for those that are not, one more for the viewer's filters
+    when they have any), and whether the viewer has active filters."""
+    cache, found, filters = await _cached(svc, viewer_id, rows)
+    return _personal(cache, rows, found, Viewing(viewer_id, filters)), bool(filters)
+
+
+def _personal(
+    cache: StatusCache, rows: Sequence[PageRow], found: list[Found | None], viewing: Viewing
+) -> list[e.Status]:
+    return [
+        cache.personal(hit, row, viewing)
+        for row, hit in zip(rows, found, strict=True)
+        if hit is not None
+    ]
+
+
+async def _cached(
+    svc: Runtime, viewer_id: int, rows: Sequence[PageRow]
+) -> tuple[StatusCache, list[Found | None], list[ActiveFilter]]:
+    """The process's status cache, what it holds for each of ``rows`` (reading those it did
+    not: None for a status deleted meanwhile), and the viewer's active filters."""
+    cache = svc.status_cache
+    found = [cache.find(row) for row in rows]
+    filters: list[ActiveFilter] = []
+    has_filters = any(row.has_filters for row in rows)
+    if has_filters or None in found:
+        async with svc.db.read() as session:
+            found = await cache.fill(session, viewer_id, rows)
+            if has_filters:
+                filters = await load_active_of(session, viewer_id)
+    return cache, found, filters

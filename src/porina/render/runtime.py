@@ -1,0 +1,20 @@
+"""What a front end is given of the running system.
+
+``api/`` and ``web/`` never import the composition root (``porina.services``); their handlers
+reach the running parts through this Protocol, which ``Services`` satisfies. A front end that
+needs more (the API's token cache) extends it.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from porina.render.status_cache import StatusCache
+from porina.timelines.feeds import FeedContext
+
+
+class Runtime(FeedContext, Protocol):
+    """The database, settings, broker and feed store, and the process's status cache."""
+
+    @property
+    def status_cache(self) -> StatusCache: ...
