@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from porina.analytics import subscribers as analytics_subscribers
 from porina.api.mastodon.auth import TokenCache
+from porina.core import cpu
 from porina.jobs.engine_saq import SaqEngine
 from porina.jobs.queue import Runner
 from porina.mail import jobs as mail_jobs
@@ -25,6 +26,7 @@ from porina.storage.broker import Broker, MemoryBroker, RedisBroker
 from porina.storage.db import Database
 from porina.storage.invalidation import Invalidations
 from porina.timelines import jobs as timelines_jobs
+from porina.timelines import recurring as timelines_recurring
 from porina.timelines import subscribers as timelines_subscribers
 from porina.timelines.feeds import FeedStore
 from porina.timelines.feeds_db import DatabaseFeedStore
@@ -41,8 +43,8 @@ SUBSCRIBERS = (
 """The modules that subscribe to domain events, registered when imported here, at start-up.
 In-transaction subscribers run in import order; none depends on another's work.
 docs/events.md lists what each subscribes to; a test keeps it true."""
-JOB_HANDLERS = (mail_jobs, posts_jobs, timelines_jobs)
-"""Modules whose job handlers are not event subscribers."""
+JOB_HANDLERS = (mail_jobs, posts_jobs, timelines_jobs, timelines_recurring)
+"""Modules whose job handlers are not event subscribers (recurring jobs among them)."""
 
 
 @dataclass
@@ -60,6 +62,7 @@ class Services:
     """This process's renderings of statuses and accounts, keyed by row versions."""
 
     def __post_init__(self) -> None:
+        cpu.configure(self.settings.cpu_workers)
         self.runner = Runner(self)
         self.invalidations = Invalidations(self.broker)
         self.token_cache = TokenCache()

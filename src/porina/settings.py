@@ -116,6 +116,9 @@ class Settings:
     outbound_max_bytes: int = 1024 * 1024
     """Largest outbound response body in bytes, after decompression; a larger one is cut off
     and refused. Fetches of media pass their own, larger limit."""
+    cpu_workers: int = 0
+    """Threads for CPU-heavy work kept off the event loop (password hashing, compiling large
+    keyword filters); more requests than threads wait their turn. 0: one per core."""
     extra: Mapping[str, str] = field(default_factory=dict)
     """Not a setting: unknown PORINA_* variables are refused at start-up."""
 
@@ -222,6 +225,8 @@ def _check(settings: Settings) -> None:
         if getattr(settings, f"outbound_{name}") < 1:
             raise SettingsError(f"PORINA_OUTBOUND_{name.upper()} must be at least 1")
     parse_allow_http_hosts(settings.federation_allow_http_hosts)
+    if settings.cpu_workers < 0:
+        raise SettingsError("PORINA_CPU_WORKERS must be 0 (one per core) or more")
 
 
 def parse_allow_http_hosts(raw: str) -> frozenset[tuple[str, int]]:

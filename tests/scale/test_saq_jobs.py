@@ -45,9 +45,13 @@ async def _eventually(check: object, seconds: float = 60.0) -> None:
     raise AssertionError("condition not reached in time")
 
 
-async def _job_count(services: Services) -> int:
+async def _job_count(services: Services, kind: str | None = None) -> int:
+    """Jobs in the outbox (of ``kind``: a worker also queues its recurring jobs)."""
+    query = select(func.count()).select_from(Job)
+    if kind is not None:
+        query = query.where(Job.kind == kind)
     async with services.db.read() as session:
-        return int(await session.scalar(select(func.count()).select_from(Job)) or 0)
+        return int(await session.scalar(query) or 0)
 
 
 async def test_a_queued_fanout_is_run_by_a_separate_porina_worker(
@@ -99,7 +103,7 @@ async def test_a_worker_killed_mid_job_loses_nothing_and_notifies_once(
     finally:
         stop(first, sig=signal.SIGKILL)
     assert "done" not in marker.read_text()
-    assert await _job_count(services) == 1  # the job survived the kill
+    assert await _job_count(services, "test.notify_then_stall") == 1  # survived the kill
 
     second = start([script], env, tmp_path / "second.log")
     try:

@@ -15,8 +15,10 @@ from porina.accounts import operators
 from porina.accounts.actions import NewAccount, issue_token
 from porina.accounts.errors import AccountNotFound
 from porina.accounts.models import Account, User
+from porina.core.clock import iso
 from porina.core.errors import PorinaError
 from porina.jobs import queue
+from porina.jobs import recurring as recurring_jobs
 from porina.mail import dkim
 from porina.services import build
 from porina.settings import Settings
@@ -140,6 +142,25 @@ def drop_idle_feeds(settings: Settings, args: argparse.Namespace) -> int:
                 await close()
             await svc.db.dispose()
         print(f"{count} idle feed(s) dropped")
+        return 0
+
+    return _run(go())
+
+
+def recurring(settings: Settings, args: argparse.Namespace) -> int:
+    """Every recurring job: its period, when it last ran and when it runs next (UTC)."""
+
+    async def go() -> int:
+        svc = build(settings)
+        try:
+            rows = await recurring_jobs.overview(svc.db)
+        finally:
+            await svc.db.dispose()
+        for row in rows:
+            last = iso(row.finished_at) or "never"
+            print(f"{row.name}\tevery {row.every} from {row.at}\tlast run {last}", end="")
+            print(f"\tnext run {iso(row.next_run)}")
+        print(f"{len(rows)} recurring job(s)")
         return 0
 
     return _run(go())

@@ -88,6 +88,10 @@ def _admin(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="forget the home feeds of accounts idle longer than PORINA_FEED_ACTIVE_DAYS",
     )
     idle.set_defaults(run="porina.cli.admin:drop_idle_feeds")
+    periodic = cmds.add_parser(
+        "recurring", help="list recurring jobs with their last and next run (UTC)"
+    )
+    periodic.set_defaults(run="porina.cli.admin:recurring")
     record = cmds.add_parser(
         "dkim-record", help="print the DNS TXT record for PORINA_DKIM_KEY_FILE's public key"
     )

@@ -27,7 +27,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from saq import Worker
@@ -37,7 +37,7 @@ from sqlalchemy import delete, or_, select, update
 
 from porina.core.clock import now
 from porina.jobs.models import Job
-from porina.jobs.queue import LEASE, JobContext, handler_for, record_failure
+from porina.jobs.queue import LEASE, JobContext, handler_for, keep_ticking, record_failure, tick
 
 log = logging.getLogger(__name__)
 
@@ -179,6 +179,13 @@ class SaqEngine:
         async with db.transaction() as tx:
             await tx.session.execute(delete(Job).where(Job.id == row.id))
 
+    async def tick(self, at: datetime | None = None) -> datetime:
+        """Periodic work (recurring jobs) for the moment ``at``, then relay what it queued;
+        every ``porina worker`` does this on a timer."""
+        due = await tick(self.services.db, at)
+        await self.relay()
+        return due
+
     async def _poll(self) -> None:
         while True:
             try:
@@ -199,6 +206,7 @@ class SaqEngine:
         self._tasks = [
             asyncio.create_task(self._worker.start()),
             asyncio.create_task(self._poll()),
+            asyncio.create_task(keep_ticking(self.services.db)),
         ]
 
     async def stop(self) -> None:

@@ -32,3 +32,16 @@ class Job(Base):
     created_at: Mapped[datetime]
 
     __table_args__ = (Index("ix_jobs_state_run_at", "state", "run_at"),)
+
+
+class RecurringRun(Base):
+    """The last period each recurring job (``jobs/recurring.py``) was queued for. A scheduler
+    queues a period only by moving ``period_start`` forward (a compare-and-set), so however
+    many processes tick, each period is queued once; ``finished_at`` is the last success."""
+
+    __tablename__ = "recurring_jobs"
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    period_start: Mapped[datetime]
+    queued_at: Mapped[datetime]
+    finished_period: Mapped[datetime | None] = mapped_column(default=None)
+    finished_at: Mapped[datetime | None] = mapped_column(default=None)

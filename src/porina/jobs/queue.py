@@ -79,6 +79,44 @@ def handler_for(kind: str) -> Handler | None:
     return _HANDLERS.get(kind)
 
 
+Ticker = Callable[[Database, datetime], Awaitable[datetime]]
+"""Periodic work of every process that runs jobs (``jobs/recurring.py`` registers its
+scheduler): called with the database and the time, returns when it wants the next call."""
+_TICKERS: list[Ticker] = []
+TICK_AT_MOST = timedelta(minutes=1)
+"""The longest a process waits between ticks, whatever the tickers asked for."""
+TICK_AT_LEAST = timedelta(seconds=0.5)
+
+
+def on_tick(fn: Ticker) -> Ticker:
+    """Have ``fn`` called by every process that runs jobs (the embedded runner, each SAQ
+    worker), at start and then when it asks."""
+    if fn not in _TICKERS:
+        _TICKERS.append(fn)
+    return fn
+
+
+async def tick(db: Database, at: datetime | None = None) -> datetime:
+    """Call every ticker once; returns when the next tick is due."""
+    moment = at or now()
+    due = moment + TICK_AT_MOST
+    for fn in _TICKERS:
+        due = min(due, await fn(db, moment))
+    return due
+
+
+async def keep_ticking(db: Database) -> None:
+    """Tick now, then whenever the tickers ask (at least once a minute), until cancelled."""
+    while True:
+        try:
+            due = await tick(db)
+        except Exception:
+            log.exception("periodic work failed; trying again shortly")
+            due = now() + TICK_AT_MOST
+        wait = max(due - now(), TICK_AT_LEAST)
+        await asyncio.sleep(wait.total_seconds())
+
+
 def backoff(attempts: int) -> timedelta:
     """Exponential backoff: 2 s, 4 s, 8 s, ... capped at one hour."""
     return timedelta(seconds=min(2**attempts, 3600))
@@ -140,6 +178,10 @@ class Runner:
 
     async def wake(self) -> None:
         self._wake.set()
+
+    async def tick(self, at: datetime | None = None) -> datetime:
+        """Periodic work (recurring jobs) for the moment ``at``; ``start`` does it on a timer."""
+        return await tick(self.db, at)
 
     async def claim(self) -> Job | None:
         moment = now()
@@ -206,6 +248,7 @@ class Runner:
     def start(self) -> None:
         self._stopping = False
         self._tasks = [asyncio.create_task(self._loop()) for _ in range(self.concurrency)]
+        self._tasks.append(asyncio.create_task(keep_ticking(self.db)))
 
     async def stop(self) -> None:
         self._stopping = True
