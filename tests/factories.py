@@ -10,6 +10,7 @@ import httpx
 
 from porina.accounts.actions import NewAccount, create_account, issue_token
 from porina.accounts.models import Account, User
+from porina.core.actor import Actor
 from porina.services import Services
 
 _counter = itertools.count(1)
@@ -30,6 +31,11 @@ class Person:
     @property
     def username(self) -> str:
         return self.account.username
+
+    @property
+    def actor(self) -> Actor:
+        """This person acting as themself, for calling actions directly."""
+        return Actor(account_id=self.account.id, user_id=self.user.id)
 
     @property
     def headers(self) -> dict[str, str]:

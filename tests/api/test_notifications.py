@@ -125,7 +125,7 @@ async def test_grouped_v2_folds_three_favourites_of_one_status_into_one_group(
     fans = [await make.person(f"fan{i}") for i in range(3)]
     sid = await post(services, alice, "like me")
     for fan in fans:
-        await favourite(services, fan, sid, alice)
+        await favourite(services, fan, sid)
     mention_from = await make.person("dave")
     await post(services, mention_from, "hi @alice", mention=(alice,))
     response = await alice.get("/api/v2/notifications")

@@ -1,19 +1,26 @@
-"""Rows as the (concurrently built) status, favourite and follow actions write them, with the
-real notification writer, so notification/conversation/report tests need no other endpoint."""
+"""Statuses, favourites and tags for notification, conversation, report and tag tests, written
+by the real actions so every subscriber (notifications, conversations, feeds) runs as it does
+for a person; follows, blocks and mutes go through the API."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from porina.core.clock import now
-from porina.core.ids import new_id
-from porina.interactions.models import Favourite
-from porina.messaging.actions import on_direct_status
-from porina.notifications.notify import notify
-from porina.posts.models import Mention, Status, StatusTag, Tag
+from porina.interactions import actions as interactions
+from porina.interactions.tags import find_or_create
+from porina.posts.actions import NewStatus, create_status
+from porina.posts.models import Tag
 from porina.services import Services
 
 from ..factories import Person
+
+
+def spelled(text: str, mention: tuple[Person, ...] = (), tags: tuple[str, ...] = ()) -> str:
+    """``text`` with each mention and hashtag it does not spell yet, as a person would type."""
+    words = [f"@{p.username}" for p in mention] + [f"#{name}" for name in tags]
+    missing = [w for w in words if not re.search(rf"{re.escape(w)}\b", text, re.IGNORECASE)]
+    return " ".join([text, *missing])
 
 
 async def post(
@@ -26,56 +33,24 @@ async def post(
     thread_of: int | None = None,
     tag: Tag | None = None,
 ) -> int:
-    """A status by ``author``; mentions notify; a direct one updates conversations."""
-    sid = new_id()
+    """A status by ``author`` (a reply when ``thread_of``), through ``create_status``: the
+    mentioned are notified, a direct one updates conversations; background jobs settle."""
+    new = NewStatus(
+        text=spelled(text, mention, (tag.display_name,) if tag else ()),
+        visibility=visibility,
+        in_reply_to_id=thread_of,
+    )
     async with services.db.transaction() as tx:
-        status = Status(
-            id=sid,
-            account_id=author.account.id,
-            visibility=visibility,
-            text=text,
-            content=f"<p>{text}</p>",
-            created_at=now(),
-            thread_id=thread_of,
-            in_reply_to_id=thread_of,
-            mentions=[
-                {
-                    "id": p.id,
-                    "username": p.username,
-                    "acct": p.username,
-                    "url": f"http://testserver.local/@{p.username}",
-                }
-                for p in mention
-            ],
-            tags=[tag.name] if tag else [],
-        )
-        tx.session.add(status)
-        await tx.session.flush()
-        for person in mention:
-            tx.session.add(Mention(status_id=sid, account_id=person.account.id))
-        if tag is not None:
-            tx.session.add(StatusTag(tag_id=tag.id, status_id=sid))
-        await tx.session.flush()
-        for person in mention:
-            await notify(
-                tx,
-                person.account.id,
-                author.account.id,
-                "mention",
-                status_id=sid,
-                thread_id=thread_of or sid,
-            )
-        if visibility == "direct":
-            await on_direct_status(tx, status, [p.account.id for p in mention])
-    return sid
+        status = await create_status(tx, author.actor, new)
+    await services.runner.drain()
+    return status.id
 
 
-async def favourite(services: Services, who: Person, status_id: int, author: Person) -> None:
+async def favourite(services: Services, who: Person, status_id: int) -> None:
+    """``who`` favourites the status (its author is notified)."""
     async with services.db.transaction() as tx:
-        tx.session.add(
-            Favourite(id=new_id(), account_id=who.account.id, status_id=status_id, created_at=now())
-        )
-        await notify(tx, author.account.id, who.account.id, "favourite", status_id=status_id)
+        await interactions.favourite(tx, who.actor, status_id)
+    await services.runner.drain()
 
 
 async def follow(services: Services, who: Person, target: Person) -> None:
@@ -97,10 +72,9 @@ async def mute(services: Services, who: Person, target: Person, *, notifications
 
 
 async def tag(services: Services, name: str) -> Tag:
-    row = Tag(id=new_id(), name=name.lower(), display_name=name, created_at=now())
+    """The hashtag ``name``, as posting or following it would create it."""
     async with services.db.transaction() as tx:
-        tx.session.add(row)
-    return row
+        return await find_or_create(tx, name)
 
 
 def ids(items: list[dict[str, Any]]) -> list[str]:

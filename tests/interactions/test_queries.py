@@ -15,8 +15,8 @@ async def test_shown_notifications_skip_invisible_statuses_and_blocked_senders(
 ) -> None:
     alice, bob, carol = [await make.person(n) for n in ("alice", "bob", "carol")]
     own = await post(services, alice, "mine")
-    await favourite(services, bob, own, alice)
-    await favourite(services, carol, own, alice)
+    await favourite(services, bob, own)
+    await favourite(services, carol, own)
     async with services.db.read() as session:
         shown = list(await session.scalars(q.notifications_select(alice.account.id)))
     assert {n.from_account_id for n in shown} == {bob.account.id, carol.account.id}

@@ -1,4 +1,5 @@
-"""``on_direct_status`` against the database alone (runs on PostgreSQL without the HTTP client)."""
+"""Direct conversations as direct statuses are posted, through the posting action alone (no HTTP
+client, so these run on PostgreSQL too)."""
 
 from __future__ import annotations
 
@@ -8,15 +9,12 @@ from typing import Any, cast
 
 from sqlalchemy import select
 
-from porina.core.clock import now
-from porina.core.ids import new_id
-from porina.messaging.actions import on_direct_status
 from porina.messaging.models import AccountConversation
-from porina.posts.models import Status
+from porina.posts.actions import NewStatus, create_status
 from porina.services import Services
 
-from ..factories import Factory
-from ..interactions.support import post
+from ..factories import Factory, Person
+from ..interactions.support import post, spelled
 
 
 async def test_direct_status_keeps_one_row_per_participant_and_streams_after_commit(
@@ -51,38 +49,25 @@ async def test_a_reply_that_brings_in_someone_new_while_another_is_uncommitted_l
     services: Services, make: Factory
 ) -> None:
     """Two replies in one DM thread each add carol. The second is written while the first's
-    transaction is still open (on PostgreSQL it waits for carol's new row, on SQLite for the
-    write lock); it must not fail, and carol's row ends naming everyone, at the newer reply."""
+    transaction is still open (on PostgreSQL it waits for a conversation row the first holds,
+    on SQLite for the write lock); it must not fail, and carol's row ends naming everyone, at
+    the newer reply."""
     alice, bob, carol = [await make.person(n) for n in ("alice", "bob", "carol")]
     first = await post(services, alice, "hi @bob", visibility="direct", mention=(bob,))
 
-    def reply(author: Any, sid: int) -> Status:
-        return Status(
-            id=sid,
-            account_id=author.account.id,
-            visibility="direct",
-            text="and carol",
-            content="<p>and carol</p>",
-            created_at=now(),
-            thread_id=first,
-            in_reply_to_id=first,
-        )
+    def reply(*to: Person) -> NewStatus:
+        return NewStatus(text=spelled("and", to), visibility="direct", in_reply_to_id=first)
 
-    async def second(sid: int) -> None:
+    async def second() -> int:
         async with services.db.transaction() as tx:
-            tx.session.add(status := reply(alice, sid))
-            await tx.session.flush()
-            await on_direct_status(tx, status, [bob.account.id, carol.account.id])
+            return (await create_status(tx, alice.actor, reply(bob, carol))).id
 
-    older, newer = new_id(), new_id()
     async with services.db.transaction() as tx:
-        tx.session.add(status := reply(bob, older))
-        await tx.session.flush()
-        await on_direct_status(tx, status, [alice.account.id, carol.account.id])
-        waiting = asyncio.ensure_future(second(newer))
-        await asyncio.sleep(0.5)  # the second reply reaches carol's row and waits
+        await create_status(tx, bob.actor, reply(alice, carol))
+        waiting = asyncio.ensure_future(second())
+        await asyncio.sleep(0.5)  # the second reply reaches a locked row and waits
         assert not waiting.done()
-    await asyncio.wait_for(waiting, 10)
+    newer = await asyncio.wait_for(waiting, 10)
     async with services.db.read() as session:
         rows = {r.account_id: r for r in await session.scalars(select(AccountConversation))}
     assert set(rows) == {alice.account.id, bob.account.id, carol.account.id}
