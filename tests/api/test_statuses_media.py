@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from porina.posts.models import MediaAttachment
 from porina.services import Services
 
 from ..factories import Factory
@@ -14,8 +15,11 @@ async def test_status_with_media_renders_absolute_urls_and_allows_empty_text(
     body = await alice.status("", media_ids=[mid])
     [attachment] = body["media_attachments"]
     assert attachment["id"] == mid
-    assert attachment["url"] == f"http://testserver.local/media/media_attachments/{mid}.png"
-    assert attachment["preview_url"].endswith(f"{mid}_small.png")
+    async with services.db.read() as session:
+        stored = await session.get(MediaAttachment, int(mid))
+    assert stored is not None and stored.thumbnail_path is not None
+    assert attachment["url"] == f"http://testserver.local/media/{stored.file_path}"
+    assert attachment["preview_url"] == f"http://testserver.local/media/{stored.thumbnail_path}"
 
 
 async def test_media_of_someone_else_or_already_attached_is_refused(

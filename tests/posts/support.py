@@ -1,17 +1,22 @@
-"""Small helpers for status tests: rows other endpoints would write."""
+"""Small helpers for status tests: what other endpoints would do first, through the same
+writers."""
 
 from __future__ import annotations
 
-from typing import Any
+import io
 
-from sqlalchemy import update
+from PIL import Image
 
-from porina.core.clock import now
-from porina.core.ids import new_id
-from porina.posts.models import MediaAttachment
+from porina.posts.media_actions import create_media, store_upload
 from porina.services import Services
 
 from ..factories import Person
+
+
+def png(size: tuple[int, int] = (10, 10)) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, (200, 120, 30)).save(out, "PNG")
+    return out.getvalue()
 
 
 async def follow(services: Services, follower: Person, target: Person) -> None:
@@ -19,25 +24,9 @@ async def follow(services: Services, follower: Person, target: Person) -> None:
     assert response.status_code == 200, response.text
 
 
-async def media(services: Services, owner: Person, kind: str = "image") -> str:
-    """An uploaded, unattached attachment as the media endpoint leaves it."""
-    mid = new_id()
+async def media(services: Services, owner: Person) -> str:
+    """An uploaded, unattached image, as ``POST /api/v2/media`` leaves it (the same writers)."""
+    stored = await store_upload(services.settings, png())
     async with services.db.transaction() as tx:
-        tx.session.add(
-            MediaAttachment(
-                id=mid,
-                account_id=owner.account.id,
-                type=kind,
-                mime_type="image/png" if kind == "image" else "video/mp4",
-                file_path=f"media_attachments/{mid}.png",
-                thumbnail_path=f"media_attachments/{mid}_small.png",
-                meta={"original": {"width": 10, "height": 10}},
-                created_at=now(),
-            )
-        )
-    return str(mid)
-
-
-async def set_columns(services: Services, model: Any, row_id: int, **values: Any) -> None:
-    async with services.db.transaction() as tx:
-        await tx.session.execute(update(model).where(model.id == row_id).values(**values))
+        attachment = await create_media(tx, owner.actor, stored)
+    return str(attachment.id)
