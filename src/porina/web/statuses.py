@@ -13,13 +13,13 @@ from typing import Any
 from litestar import Request, get, post
 from litestar.exceptions import NotFoundException
 from litestar.response import Redirect, Template
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from porina.core.actor import Actor
 from porina.interactions import actions as interactions
 from porina.posts import actions as posts
 from porina.posts import polls
+from porina.posts import thread as posts_thread
 from porina.posts.models import Poll, Status
 from porina.posts.queries import bundles_by_id
 from porina.render import entities as e
@@ -39,7 +39,8 @@ from porina.web.common import (
 )
 from porina.web.runtime import services
 
-THREAD_LIMIT = 200
+THREAD = posts_thread.Limits(read=200, ancestors=200, descendants=200)
+"""A post's page shows at most 200 posts of its thread, read oldest first."""
 
 Act = Callable[[Tx, Actor, int], Awaitable[Any]]
 ACTIONS: dict[str, Act] = {
@@ -61,60 +62,18 @@ async def one_status(
     return (await statuses(request, session, me, items))[0]
 
 
-def _ancestors(parent_of: dict[int, int | None], start: int | None) -> list[int]:
-    chain: list[int] = []
-    current = start
-    while current is not None and current not in chain and len(chain) < THREAD_LIMIT:
-        chain.append(current)
-        current = parent_of.get(current)
-    return list(reversed(chain))
-
-
-def _descendants(parent_of: dict[int, int | None], top: int) -> list[tuple[int, int]]:
-    """Replies depth first, oldest first at each level, with their depth."""
-    children: dict[int, list[int]] = {}
-    for child, parent in parent_of.items():
-        if parent is not None:
-            children.setdefault(parent, []).append(child)
-    out: list[tuple[int, int]] = []
-    stack = [(c, 1) for c in sorted(children.get(top, []), reverse=True)]
-    seen = {top}
-    while stack:
-        current, depth = stack.pop()
-        if current in seen:
-            continue
-        seen.add(current)
-        out.append((current, depth))
-        stack.extend((c, depth + 1) for c in sorted(children.get(current, []), reverse=True))
-    return out
-
-
 async def thread(
     request: Request[Any, Any, Any], session: AsyncSession, me: Me | None, focus: e.Status
 ) -> tuple[list[e.Status], list[tuple[e.Status, int]]]:
-    """The posts above ``focus`` and the replies below it (visibility applied)."""
+    """The posts above ``focus`` and the replies below it with their depth, as the reader may
+    see them (``posts.thread``, the computation behind the API's context)."""
     row = await session.get(Status, int(focus.id))
-    root = (row.thread_id or row.id) if row is not None else int(focus.id)
-    rows = (
-        await session.execute(
-            select(Status.id, Status.in_reply_to_id)
-            .where((Status.thread_id == root) | (Status.id == root))
-            .where(Status.reblog_of_id.is_(None), Status.deleted_at.is_(None))
-            .order_by(Status.id)
-            .limit(THREAD_LIMIT)
-        )
-    ).all()
-    parent_of = {r[0]: r[1] for r in rows}
-    above = _ancestors(parent_of, int(focus.in_reply_to_id) if focus.in_reply_to_id else None)
-    below = _descendants(parent_of, int(focus.id))
-    ids = [*above, *(i for i, _depth in below)]
-    items = await bundles_by_id(session, me.id if me else None, ids)
-    shown = {s.id: s for s in await statuses(request, session, me, items)}
-    depth = dict(below)
-    return (
-        [shown[str(i)] for i in above if str(i) in shown],
-        [(shown[str(i)], depth[i]) for i, _d in below if str(i) in shown],
-    )
+    if row is None:
+        return [], []
+    found = await posts_thread.thread(session, me.id if me else None, row, THREAD)
+    shown = await statuses(request, session, me, found.bundles)
+    above = len(found.ancestors)
+    return shown[:above], list(zip(shown[above:], found.depths, strict=True))
 
 
 def check_handle(handle: str) -> str:

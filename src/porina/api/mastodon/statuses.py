@@ -24,7 +24,7 @@ from porina.core.ids import parse_id
 from porina.interactions import actions as interactions
 from porina.interactions.models import Favourite
 from porina.interactions.viewer import viewer_state
-from porina.posts import actions
+from porina.posts import actions, thread
 from porina.posts.errors import StatusNotFound
 from porina.posts.models import Poll, Status, StatusEdit
 from porina.posts.polls import PollSpec
@@ -36,9 +36,6 @@ from porina.render.renderer import Renderer, statuses_by_id
 from porina.timelines.page import for_ids
 
 MAX_MANY = 20
-CONTEXT_LIMIT_ANONYMOUS = 60
-CONTEXT_LIMIT = 4096
-ANCESTORS_LIMIT = 40
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -231,58 +228,14 @@ async def destroy(request: Request[Any, Any, Any], status_id: str) -> e.Status:
 async def context(request: Request[Any, Any, Any], status_id: str) -> e.Context:
     viewer = await auth.optional(request, "read:statuses")
     viewer_id = viewer.account_id if viewer else None
-    svc = auth.services_of(request)
-    async with svc.db.read() as session:
+    limits = thread.MASTODON if viewer_id is not None else thread.MASTODON_ANONYMOUS
+    async with auth.services_of(request).db.read() as session:
         status = await _visible(session, viewer_id, status_id_of(status_id))
-        root = status.thread_id or status.id
-        limit = CONTEXT_LIMIT if viewer_id else CONTEXT_LIMIT_ANONYMOUS
-        rows = (
-            await session.execute(
-                select(Status.id, Status.in_reply_to_id)
-                .where((Status.thread_id == root) | (Status.id == root))
-                .where(Status.reblog_of_id.is_(None))
-                .order_by(Status.id)
-                .limit(CONTEXT_LIMIT + 1)
-            )
-        ).all()
-        parent_of = {row[0]: row[1] for row in rows}
-        ancestors = _ancestors(parent_of, status)
-        descendants = _descendants(parent_of, status.id)[:limit]
-        renderer = renderer_of(request)
-        shown = await statuses_by_id(renderer, session, viewer_id, [*ancestors, *descendants])
-    up = {str(i) for i in ancestors}
-    return e.Context(
-        ancestors=[s for s in shown if s.id in up],
-        descendants=[s for s in shown if s.id not in up],
-    )
-
-
-def _ancestors(parent_of: dict[int, int | None], status: Status) -> list[int]:
-    chain: list[int] = []
-    current = status.in_reply_to_id
-    while current is not None and len(chain) < ANCESTORS_LIMIT and current not in chain:
-        chain.append(current)
-        current = parent_of.get(current)
-    return list(reversed(chain))
-
-
-def _descendants(parent_of: dict[int, int | None], top: int) -> list[int]:
-    """Depth first, oldest reply first at each level, as Mastodon orders them."""
-    children: dict[int, list[int]] = {}
-    for child, parent in parent_of.items():
-        if parent is not None:
-            children.setdefault(parent, []).append(child)
-    out: list[int] = []
-    stack = list(reversed(sorted(children.get(top, []))))
-    seen: set[int] = {top}
-    while stack:
-        current = stack.pop()
-        if current in seen:
-            continue
-        seen.add(current)
-        out.append(current)
-        stack.extend(reversed(sorted(children.get(current, []))))
-    return out
+        found = await thread.thread(session, viewer_id, status, limits)
+        state = await viewer_state(session, viewer_id, found.bundles)
+    shown = renderer_of(request).bundles(found.bundles, state, viewer_id)
+    above = len(found.ancestors)
+    return e.Context(ancestors=shown[:above], descendants=shown[above:])
 
 
 @get("/api/v1/statuses/{status_id:str}/history")

@@ -1,0 +1,121 @@
+"""A status's thread as one viewer sees it: the posts above it and the replies below it.
+
+The one computation behind ``GET /api/v1/statuses/:id/context`` and the web's post page.
+Ancestors are the chain of ``in_reply_to_id`` up to the thread's root, oldest first;
+descendants are the replies below, depth first and oldest first at each level, as Mastodon
+orders them. The shape comes from every live, non-boost status of the thread (so a reply the
+viewer may not see still links the replies below it, which they may), read oldest first up
+to a limit; what is returned is only what the viewer may see (``bundles_by_id`` applies
+``visible_clause``). A deleted post leaves the thread with the replies below it, as in
+Mastodon, where deleting a post removes its row.
+
+Costs two queries: the thread's shape (one indexed read of two columns) and the visible
+statuses among it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from porina.posts.models import Status
+from porina.posts.queries import Bundle, bundles_by_id
+
+Parents = Mapping[int, int | None]
+"""Status id -> the id it replies to, for the statuses of one thread."""
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    read: int
+    """Statuses of the thread read to find its shape, oldest first."""
+    ancestors: int
+    descendants: int
+
+
+MASTODON = Limits(read=4097, ancestors=40, descendants=4096)
+"""Mastodon's context limits for a signed-in viewer (the root counts among those read)."""
+MASTODON_ANONYMOUS = Limits(read=4097, ancestors=40, descendants=60)
+"""Mastodon's limits without a signed-in viewer: fewer replies."""
+
+
+@dataclass(frozen=True, slots=True)
+class Thread:
+    ancestors: list[Bundle]
+    """Oldest first, ending with the post the focus replies to."""
+    descendants: list[Bundle]
+    """Depth first, oldest reply first at each level."""
+    depths: list[int]
+    """The depth of each descendant (1 for a direct reply to the focus)."""
+
+    @property
+    def bundles(self) -> list[Bundle]:
+        """Ancestors then descendants, to render in one go and split at ``len(ancestors)``."""
+        return [*self.ancestors, *self.descendants]
+
+
+async def thread(
+    session: AsyncSession, viewer_id: int | None, focus: Status, limits: Limits
+) -> Thread:
+    """The thread around ``focus`` (a status the caller has found visible) as ``viewer_id``
+    sees it."""
+    parent_of = await parents(session, focus.thread_id or focus.id, limits.read)
+    above = ancestors(parent_of, focus.in_reply_to_id, limits.ancestors)
+    below = descendants(parent_of, focus.id)[: limits.descendants]
+    found = {
+        b.entry.status.id: b
+        for b in await bundles_by_id(session, viewer_id, [*above, *(i for i, _ in below)])
+    }
+    up = set(above)
+    shown = [(found[i], depth) for i, depth in below if i in found and i not in up]
+    return Thread(
+        ancestors=[found[i] for i in above if i in found],
+        descendants=[bundle for bundle, _ in shown],
+        depths=[depth for _, depth in shown],
+    )
+
+
+async def parents(session: AsyncSession, root: int, limit: int) -> dict[int, int | None]:
+    """The first ``limit`` live statuses of the thread rooted at ``root`` (boosts aside),
+    each with the id it replies to."""
+    rows = await session.execute(
+        select(Status.id, Status.in_reply_to_id)
+        .where((Status.thread_id == root) | (Status.id == root))
+        .where(Status.reblog_of_id.is_(None), Status.deleted_at.is_(None))
+        .order_by(Status.id)
+        .limit(limit)
+    )
+    return {status_id: parent for status_id, parent in rows}
+
+
+def ancestors(parent_of: Parents, start: int | None, limit: int) -> list[int]:
+    """The chain from ``start`` upwards, at most ``limit`` long, oldest first. It ends at a
+    status outside ``parent_of`` (deleted, or past the read limit), or at a loop."""
+    chain: list[int] = []
+    current = start
+    while current is not None and current not in chain and len(chain) < limit:
+        chain.append(current)
+        current = parent_of.get(current)
+    return list(reversed(chain))
+
+
+def descendants(parent_of: Parents, top: int) -> list[tuple[int, int]]:
+    """The replies below ``top`` with their depth: depth first, oldest first at each level."""
+    children: dict[int, list[int]] = {}
+    for child, parent in parent_of.items():
+        if parent is not None:
+            children.setdefault(parent, []).append(child)
+    out: list[tuple[int, int]] = []
+    stack = [(c, 1) for c in sorted(children.get(top, []), reverse=True)]
+    seen = {top}
+    while stack:
+        current, depth = stack.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        out.append((current, depth))
+        stack.extend((c, depth + 1) for c in sorted(children.get(current, []), reverse=True))
+    return out
