@@ -1,20 +1,19 @@
-"""Writing statuses and follows for timeline tests while the statuses and follow endpoints
-are being built elsewhere: rows as the actions write them, then the real timeline hooks."""
+"""Statuses, follows and favourites for timeline tests, through the real actions (posting,
+boosting, deleting, favouriting) and the API (follows, mutes, blocks); each helper lets the
+background jobs (fan-out, streaming) settle before it returns."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
-
-from porina.core.clock import now
-from porina.core.ids import new_id
-from porina.interactions.models import Bookmark, Favourite
-from porina.posts.models import MediaAttachment, Mention, Status, StatusTag, Tag
+from porina.core.actor import Actor
+from porina.interactions import actions as interactions
+from porina.posts.actions import NewStatus, create_status, delete_status
 from porina.services import Services
-from porina.timelines import actions
 
 from ..factories import Person
+from ..interactions.support import spelled
+from ..posts.support import media as upload
 
 
 async def post(
@@ -29,66 +28,28 @@ async def post(
     reblog_of: dict[str, Any] | None = None,
     media: bool = False,
 ) -> dict[str, Any]:
-    """A status by ``author`` (fanned out by the real jobs); returns ``{"id": ...}``."""
-    sid = new_id()
+    """A status by ``author`` (a boost of ``reblog_of``, which ignores the rest); the tags and
+    mentions are spelled in its text. Returns ``{"id": ..., "account_id": ...}``."""
+    media_ids = [int(await upload(services, author))] if media else []
     async with services.db.transaction() as tx:
-        status = Status(
-            id=sid,
-            account_id=author.account.id,
-            visibility=visibility,
-            text=text,
-            content=f"<p>{text}</p>",
-            created_at=now(),
-            tags=list(tags),
-            mentions=[
-                {
-                    "id": p.id,
-                    "username": p.username,
-                    "acct": p.username,
-                    "url": f"http://testserver.local/@{p.username}",
-                }
-                for p in mention
-            ],
-        )
-        if reply_to is not None:
-            status.in_reply_to_id = int(reply_to["id"])
-            status.in_reply_to_account_id = int(reply_to["account_id"])
         if reblog_of is not None:
-            status.reblog_of_id = int(reblog_of["id"])
-            status.content = ""
-        tx.session.add(status)
-        await tx.session.flush()
-        for person in mention:
-            tx.session.add(Mention(status_id=sid, account_id=person.account.id))
-        for name in tags:
-            tag_id = await tx.session.scalar(select(Tag.id).where(Tag.name == name))
-            if tag_id is None:
-                tag_id = new_id()
-                tx.session.add(Tag(id=tag_id, name=name, display_name=name, created_at=now()))
-                await tx.session.flush()
-            tx.session.add(StatusTag(tag_id=tag_id, status_id=sid))
-        if media:
-            tx.session.add(
-                MediaAttachment(
-                    id=new_id(),
-                    account_id=author.account.id,
-                    status_id=sid,
-                    type="image",
-                    mime_type="image/png",
-                    created_at=now(),
-                )
+            status = await interactions.reblog(tx, author.actor, int(reblog_of["id"]))
+        else:
+            new = NewStatus(
+                text=spelled(text, mention, tags),
+                visibility=visibility,
+                in_reply_to_id=int(reply_to["id"]) if reply_to else None,
+                media_ids=media_ids,
             )
-        await actions.on_status_created(tx, status)
+            status = await create_status(tx, author.actor, new)
     await services.runner.drain()
-    return {"id": str(sid), "account_id": author.id}
+    return {"id": str(status.id), "account_id": author.id}
 
 
 async def delete(services: Services, status: dict[str, Any]) -> None:
+    """Its author deletes ``status``."""
     async with services.db.transaction() as tx:
-        row = await tx.session.get(Status, int(status["id"]))
-        assert row is not None
-        row.deleted_at = now()
-        await actions.on_status_deleted(tx, row)
+        await delete_status(tx, Actor(account_id=int(status["account_id"])), int(status["id"]))
     await services.runner.drain()
 
 
@@ -117,26 +78,10 @@ async def block(services: Services, who: Person, target: Person) -> None:
     assert response.status_code == 200, response.text
 
 
-async def favourite(services: Services, who: Person, status: dict[str, Any]) -> int:
-    fid = new_id()
+async def favourite(services: Services, who: Person, status: dict[str, Any]) -> None:
     async with services.db.transaction() as tx:
-        tx.session.add(
-            Favourite(
-                id=fid, account_id=who.account.id, status_id=int(status["id"]), created_at=now()
-            )
-        )
-    return fid
-
-
-async def bookmark(services: Services, who: Person, status: dict[str, Any]) -> int:
-    bid = new_id()
-    async with services.db.transaction() as tx:
-        tx.session.add(
-            Bookmark(
-                id=bid, account_id=who.account.id, status_id=int(status["id"]), created_at=now()
-            )
-        )
-    return bid
+        await interactions.favourite(tx, who.actor, int(status["id"]))
+    await services.runner.drain()
 
 
 def ids(response: Any) -> list[str]:
