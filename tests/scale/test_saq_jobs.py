@@ -12,14 +12,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from porina.core.clock import now
-from porina.core.ids import new_id
 from porina.jobs import queue
 from porina.jobs.models import Job
 from porina.notifications.models import Notification
-from porina.posts.models import Status
+from porina.posts.actions import NewStatus, create_status
 from porina.services import Services
-from porina.timelines import actions
 
 from ..factories import Factory
 from ..redis_support import REDIS_URL, delete_prefix, require_redis, unique_prefix
@@ -58,12 +55,8 @@ async def test_a_queued_fanout_is_run_by_a_separate_porina_worker(
     services: Services, make: Factory, prefix: str, tmp_path: Path
 ) -> None:
     author = await make.person("brand")
-    sid = new_id()
     async with services.db.transaction() as tx:
-        status = Status(id=sid, account_id=author.account.id, text="hi", created_at=now())
-        tx.session.add(status)
-        await tx.session.flush()
-        await actions.on_status_created(tx, status)
+        sid = (await create_status(tx, author.actor, NewStatus(text="hi"))).id
     assert await _job_count(services) == 1
     env = scale_env(services.settings, prefix, REDIS_URL)
     worker = start(["-m", "porina", "worker"], env, tmp_path / "worker.log")
