@@ -2,9 +2,7 @@ from __future__ import annotations
 
 import httpx
 
-from porina.core.clock import now
-from porina.core.ids import new_id
-from porina.lists.models import List, ListAccount
+from porina.lists import actions as lists
 from porina.services import Services
 
 from ..factories import Factory
@@ -126,13 +124,9 @@ async def test_list_timeline_shows_members_and_refuses_other_peoples_lists(
         await make.person("carol"),
     )
     await s.follow(services, bob, alice)
-    list_id = new_id()
     async with services.db.transaction() as tx:
-        tx.session.add(
-            List(id=list_id, account_id=bob.account.id, title="friends", created_at=now())
-        )
-        await tx.session.flush()
-        tx.session.add(ListAccount(list_id=list_id, account_id=alice.account.id))
+        list_id = (await lists.create(tx, bob.account.id, "friends")).id
+        await lists.add_accounts(tx, bob.account.id, list_id, [alice.account.id])
     status = await s.post(services, alice)
     await s.post(services, carol)
     assert ids(await bob.get(f"/api/v1/timelines/list/{list_id}")) == [status["id"]]

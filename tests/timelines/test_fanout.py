@@ -2,9 +2,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from porina.core.clock import now
-from porina.interactions.models import FollowedTag
-from porina.posts.models import Tag
+from porina.interactions import tags
 from porina.services import Services
 from porina.timelines import jobs
 from porina.timelines.feeds_db import DatabaseFeedStore
@@ -109,8 +107,7 @@ async def test_hashtag_followers_get_public_tagged_posts(services: Services, mak
     alice, bob = await make.person("alice"), await make.person("bob")
     first = await s.post(services, alice, tags=("coffee",))
     async with services.db.transaction() as tx:
-        tag_id = await tx.session.scalar(select(Tag.id).where(Tag.name == "coffee"))
-        tx.session.add(FollowedTag(account_id=bob.account.id, tag_id=tag_id, created_at=now()))
+        await tags.follow(tx, bob.account.id, "coffee")
     second = await s.post(services, alice, tags=("coffee",))
     await s.post(services, alice, tags=("coffee",), visibility="unlisted")
     assert await feed(services, bob) == [int(second["id"])]
