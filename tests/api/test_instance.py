@@ -59,7 +59,7 @@ async def test_instance_side_endpoints_answer_lists(client: httpx.AsyncClient) -
 async def test_custom_emojis_lists_local_emojis(
     services: Services, client: httpx.AsyncClient
 ) -> None:
-    async with services.db.transaction() as tx:
+    async with services.db.transaction() as tx:  # a row: no action adds custom emojis yet
         tx.session.add(
             CustomEmoji(
                 id=new_id(), shortcode="blobcat", image_path="emoji/blobcat.png", created_at=now()

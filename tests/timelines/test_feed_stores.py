@@ -39,7 +39,8 @@ async def store(request: pytest.FixtureRequest, services: Services) -> AsyncIter
 
 
 class World:
-    """Accounts and statuses as rows, so the database store's foreign keys hold."""
+    """Accounts and statuses as rows, so the database store's foreign keys hold. Not through
+    the actions: posting would fan out into the very store under test."""
 
     def __init__(self, services: Services, make: Factory) -> None:
         self.services = services
@@ -182,7 +183,7 @@ async def test_pages_are_exact_for_ids_closer_than_a_double_can_tell(
     entries = [base]
     for step in range(1, 4):  # ids 1 apart share one double score in Redis
         sid = base.status_id + step
-        async with world.services.db.transaction() as tx:
+        async with world.services.db.transaction() as tx:  # an id of our choosing: a row
             tx.session.add(Status(id=sid, account_id=author, created_at=now()))
         entries.append(Entry(status_id=sid, target_id=sid, author_id=author))
     for entry in entries:
