@@ -1,17 +1,26 @@
 """CPU-heavy work runs in a bounded pool, so the event loop keeps serving while it runs: the
-loop's own ticks are counted while eight password hashes run, first on the loop (the baseline,
-measured in the same test), then through the pool. No wall-clock assertions."""
+loop's own ticks are counted while eight password hashes run (or a large filter compiles),
+first on the loop (the baseline, measured in the same test), then through the pool. No
+wall-clock assertions. Filters of thousands of keywords still hide what they should, and one
+pattern per filter finds exactly what each keyword's own pattern would."""
 
 from __future__ import annotations
 
 import asyncio
+import random
+import string
 import threading
 from collections.abc import Awaitable
 
 import httpx
+from hypothesis import given
+from hypothesis import settings as examples
+from hypothesis import strategies as st
 
 from porina.accounts import passwords
 from porina.core import cpu
+from porina.interactions import filters
+from porina.services import Services
 
 from ..factories import Factory
 
@@ -139,6 +148,81 @@ async def test_signing_in_with_a_password_still_works(
     right, wrong = await grant(PASSWORD), await grant("wrong horse battery")
     assert right.status_code == 200 and right.json()["access_token"]
     assert wrong.status_code == 400 and wrong.json()["error"] == "invalid_grant"
+
+
+def _words(count: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    return [
+        "".join(rng.choice(string.ascii_lowercase) for _ in range(rng.randint(5, 10)))
+        for _ in range(count)
+    ]
+
+
+async def test_a_filter_with_thousands_of_keywords_still_hides_matching_posts(
+    services: Services, make: Factory
+) -> None:
+    alice, bob = await make.person("alice"), await make.person("bob")
+    await alice.follow(bob)
+    hidden = await bob.status("Pineapple on pizza, again")
+    near_miss = await bob.status("pineapples are a fruit")  # whole word: not a match
+    kept = await bob.status("coffee and pulla")
+    many = [filters.KeywordChange(keyword=w, whole_word=True) for w in _words(4999, 1)]
+    async with services.db.transaction() as tx:
+        await filters.create(
+            tx,
+            alice.account.id,
+            title="no fruit on pizza",
+            context=["home"],
+            action="hide",
+            keywords=[*many, filters.KeywordChange(keyword="pineapple", whole_word=True)],
+        )
+        await filters.create(
+            tx,
+            alice.account.id,
+            title="warn about pulla",
+            context=["home"],
+            action="warn",
+            keywords=[filters.KeywordChange(keyword="pull", whole_word=False)],
+        )
+    home = (await alice.get("/api/v1/timelines/home")).json()
+    assert [s["id"] for s in home] == [kept["id"], near_miss["id"]]
+    assert hidden["id"] not in {s["id"] for s in home}
+    [warned] = home[0]["filtered"]
+    assert warned["filter"]["title"] == "warn about pulla"
+    assert warned["keyword_matches"] == ["pull"]
+
+
+TEXT = st.text(alphabet=st.sampled_from("abcAB \u00df\u017f\u0130\u212a-'!._"), max_size=40)
+KEYWORDS = st.lists(
+    st.tuples(
+        st.text(alphabet=st.sampled_from("abAB \u00dfs\u0130k-'."), min_size=1, max_size=5),
+        st.booleans(),
+    ),
+    max_size=12,
+)
+
+
+@examples(max_examples=300, deadline=None)
+@given(keywords=KEYWORDS, text=TEXT)
+def test_one_pattern_per_filter_finds_exactly_what_each_keyword_would(
+    keywords: list[tuple[str, bool]], text: str
+) -> None:
+    expected = [kw for kw, whole in keywords if filters.keyword_pattern(kw, whole).search(text)]
+    assert filters.KeywordMatcher.build(tuple(keywords)).matched(text) == expected
+
+
+async def test_the_loop_keeps_running_while_a_large_filter_compiles() -> None:
+    def key(seed: int) -> filters.Keywords:
+        return tuple((w, True) for w in _words(3000, seed))
+
+    async def on_the_loop() -> None:
+        filters.matcher_for(key(2))
+
+    blocked = await _ticks_while(on_the_loop())
+    pooled = await _ticks_while(filters.warm([key(3)]))
+    assert blocked <= 2
+    assert pooled > blocked and pooled >= 5
+    assert filters.matcher_for(key(3)).matched("a text") == []
 
 
 async def _until(condition: object) -> None:

@@ -4,20 +4,32 @@ Writers (``create``, ``update``...) validate and write; ``load_active`` reads a 
 filters in one query (``interactions.viewer.viewer_state`` calls it only when the viewer has any);
 ``matches`` tells which filters a status trips; ``apply_filters`` drops rendered statuses that
 a ``hide`` filter covers in a context.
+
+Matching is one search per filter, not one per keyword: a filter's keywords become one pattern
+(a trie of alternatives, so the engine tries a handful of branches per character rather than
+every keyword), compiled once per process for each set of keywords (the cache is keyed by the
+keywords themselves, so an edit can never meet a stale pattern). A filter of 5,000 keywords
+compiles in ~0.14 s, in the CPU pool (``core.cpu``) when it is large; a page of twenty
+statuses then matches in ~1-2 ms on the loop, where the old per-keyword search took ~0.9 s.
+Figures: docs/decisions.md, "CPU work off the event loop".
 """
 
 from __future__ import annotations
 
+import functools
 import html
+import json
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal, Protocol, TypeVar
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import Text, cast, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
+from porina.core import cpu
 from porina.core.clock import now
 from porina.core.errors import NotFound, Unprocessable
 from porina.core.ids import new_id
@@ -30,6 +42,92 @@ ACTIONS = ("warn", "hide", "blur")
 _TAGS = re.compile(r"<[^>]+>")
 
 
+Keywords = tuple[tuple[str, bool], ...]
+"""A filter's keywords as (keyword, whole_word) pairs, in order: the key of its pattern."""
+COMPILE_IN_POOL = 200
+"""Keyword sets at least this large compile in the CPU pool (~6 ms at 200 keywords, above the
+loop's 5 ms thread switch interval; smaller ones compile faster than a thread hop)."""
+
+
+@dataclass(frozen=True, slots=True)
+class KeywordMatcher:
+    """A filter's keywords as one case-insensitive pattern."""
+
+    keywords: Keywords
+    pattern: re.Pattern[str] | None
+    folded: tuple[str, ...]
+
+    @classmethod
+    def build(cls, keywords: Keywords) -> KeywordMatcher:
+        groups: dict[tuple[bool, bool], list[str]] = {}
+        for keyword, whole_word in keywords:
+            edges = _edges(keyword, whole_word)
+            groups.setdefault(edges, []).append(keyword)
+        alternatives = [
+            (r"\b" if start else "") + _trie(words) + (r"\b" if end else "")
+            for (start, end), words in sorted(groups.items())
+        ]
+        pattern = re.compile("|".join(alternatives), re.IGNORECASE) if alternatives else None
+        return cls(keywords, pattern, tuple(kw.casefold() for kw, _ in keywords))
+
+    def matched(self, text: str) -> list[str]:
+        """The keywords ``text`` contains, as Mastodon lists them (each by its own rule)."""
+        if self.pattern is None or self.pattern.search(text) is None:
+            return []
+        folded = text.casefold()  # a keyword can only match where its folded form occurs
+        found = [
+            kw
+            for (kw, whole), kw_folded in zip(self.keywords, self.folded, strict=True)
+            if kw_folded in folded and keyword_pattern(kw, whole).search(text)
+        ]
+        return found or [
+            kw for kw, whole in self.keywords if keyword_pattern(kw, whole).search(text)
+        ]
+
+
+def _edges(keyword: str, whole_word: bool) -> tuple[bool, bool]:
+    """Where a keyword needs a word boundary: Mastodon's rule, only at edges that are word
+    characters, and only for whole-word keywords."""
+    return (
+        whole_word and re.match(r"\w", keyword) is not None,
+        whole_word and re.search(r"\w$", keyword) is not None,
+    )
+
+
+def _trie(words: Sequence[str]) -> str:
+    """One regular expression matching exactly ``words``, factored by common prefixes."""
+    root: dict[str, Any] = {}
+    for word in words:
+        node = root
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+    return _branches(root)
+
+
+def _branches(node: dict[str, Any]) -> str:
+    ends = "" in node
+    parts = [re.escape(char) + _branches(node[char]) for char in sorted(node) if char]
+    if not parts:
+        return ""
+    body = parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
+    return f"(?:{body})?" if ends else body
+
+
+@functools.lru_cache(maxsize=512)
+def matcher_for(keywords: Keywords) -> KeywordMatcher:
+    """The compiled matcher of a keyword set, kept per process (least recently used go)."""
+    return KeywordMatcher.build(keywords)
+
+
+async def warm(keyword_sets: Iterable[Keywords]) -> None:
+    """Compile the large keyword sets not yet cached in the CPU pool, so that building the
+    filters after it finds them compiled."""
+    for keywords in keyword_sets:
+        if len(keywords) >= COMPILE_IN_POOL:
+            await cpu.run(matcher_for, keywords)
+
+
 @dataclass(frozen=True, slots=True)
 class ActiveFilter:
     """A filter with its keywords and statuses, ready to match."""
@@ -37,18 +135,20 @@ class ActiveFilter:
     row: Filter
     keywords: tuple[FilterKeyword, ...]
     statuses: tuple[FilterStatus, ...]
-    patterns: tuple[tuple[str, re.Pattern[str]], ...] = field(default=())
+    matcher: KeywordMatcher
 
     @classmethod
     def build(
         cls, row: Filter, keywords: Sequence[FilterKeyword], statuses: Sequence[FilterStatus]
     ) -> ActiveFilter:
-        return cls(
-            row,
-            tuple(keywords),
-            tuple(statuses),
-            tuple((k.keyword, keyword_pattern(k.keyword, k.whole_word)) for k in keywords),
-        )
+        words = tuple(keywords)
+        return cls(row, words, tuple(statuses), matcher_for(_key(words)))
+
+
+@functools.lru_cache(maxsize=128)
+def _key(keywords: tuple[FilterKeyword, ...]) -> Keywords:
+    """The matcher's key of loaded keyword rows (cached with the rows, ``_keyword_rows``)."""
+    return tuple((k.keyword, k.whole_word) for k in keywords)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,15 +158,13 @@ class Match:
     status_matches: list[str] | None
 
 
+@functools.lru_cache(maxsize=4096)
 def keyword_pattern(keyword: str, whole_word: bool) -> re.Pattern[str]:
     """Mastodon's rule: whole-word keywords need word boundaries where the keyword has word
     characters at its edges."""
+    start, end = _edges(keyword, whole_word)
     body = re.escape(keyword)
-    if whole_word:
-        start = r"\b" if re.match(r"\w", keyword) else ""
-        end = r"\b" if re.search(r"\w$", keyword) else ""
-        body = f"{start}{body}{end}"
-    return re.compile(body, re.IGNORECASE)
+    return re.compile((r"\b" if start else "") + body + (r"\b" if end else ""), re.IGNORECASE)
 
 
 def searchable_text(status: Status) -> str:
@@ -82,7 +180,7 @@ def matches(filters: Sequence[ActiveFilter], status: Status) -> list[Match]:
     text = searchable_text(status)
     out: list[Match] = []
     for active in filters:
-        words = [kw for kw, pattern in active.patterns if pattern.search(text)]
+        words = active.matcher.matched(text)
         by_status = [str(fs.id) for fs in active.statuses if fs.status_id == status.id]
         if words or by_status:
             out.append(Match(active, words or None, by_status or None))
@@ -130,17 +228,58 @@ def active_clause(account_id: int) -> Any:
 
 
 async def _load(session: AsyncSession, condition: Any) -> list[ActiveFilter]:
-    """Filters matching ``condition`` with their keywords and statuses, in one query."""
+    """Filters matching ``condition`` with their keywords and statuses, in one query: one row
+    per filter, its keywords and statuses as JSON arrays the database aggregates (a filter of
+    5,000 keywords read as 5,000 ORM rows cost ~0.4-0.8 s of the event loop; as one array and
+    a cached decoding, a few milliseconds). Large keyword sets compile in the CPU pool."""
+    keywords_json, statuses_json = _children_json(session.get_bind().dialect.name)
     rows = (
         await session.execute(
-            select(Filter, FilterKeyword, FilterStatus)
-            .outerjoin(FilterKeyword, FilterKeyword.filter_id == Filter.id)
-            .outerjoin(FilterStatus, FilterStatus.filter_id == Filter.id)
-            .where(condition)
-            .order_by(Filter.id)
+            select(Filter, keywords_json, statuses_json).where(condition).order_by(Filter.id)
         )
     ).all()
-    return _assemble(rows)
+    loaded = [
+        (head, _keyword_rows(head.id, words or "[]"), _status_rows(head.id, pinned or "[]"))
+        for head, words, pinned in rows
+    ]
+    await warm(_key(keywords) for _, keywords, _ in loaded)
+    return [ActiveFilter.build(*parts) for parts in loaded]
+
+
+@functools.cache
+def _children_json(dialect: str) -> tuple[Any, Any]:
+    """Correlated subqueries: a filter's keywords as ``[[id, keyword, whole_word], ...]`` and
+    its statuses as ``[[id, status_id], ...]`` (in no particular order)."""
+    k, fs = aliased(FilterKeyword), aliased(FilterStatus)
+    if dialect == "postgresql":
+        words = func.json_agg(func.json_build_array(k.id, k.keyword, k.whole_word))
+        pinned = func.json_agg(func.json_build_array(fs.id, fs.status_id))
+    else:
+        words = func.json_group_array(func.json_array(k.id, k.keyword, k.whole_word))
+        pinned = func.json_group_array(func.json_array(fs.id, fs.status_id))
+    return (
+        select(cast(words, Text)).where(k.filter_id == Filter.id).scalar_subquery(),
+        select(cast(pinned, Text)).where(fs.filter_id == Filter.id).scalar_subquery(),
+    )
+
+
+@functools.lru_cache(maxsize=128)
+def _keyword_rows(filter_id: int, text: str) -> tuple[FilterKeyword, ...]:
+    """A filter's keywords from their JSON, in id order; kept per process for each distinct
+    JSON (the rows are read-only: nothing attaches them to a session)."""
+    items = sorted(json.loads(text), key=lambda item: int(item[0]))
+    return tuple(
+        FilterKeyword(id=int(i), filter_id=filter_id, keyword=str(kw), whole_word=bool(whole))
+        for i, kw, whole in items
+    )
+
+
+@functools.lru_cache(maxsize=128)
+def _status_rows(filter_id: int, text: str) -> tuple[FilterStatus, ...]:
+    items = sorted(json.loads(text), key=lambda item: int(item[0]))
+    return tuple(
+        FilterStatus(id=int(i), filter_id=filter_id, status_id=int(sid)) for i, sid in items
+    )
 
 
 async def load_active(session: AsyncSession, filter_ids: Iterable[int]) -> list[ActiveFilter]:
@@ -152,28 +291,6 @@ async def load_active(session: AsyncSession, filter_ids: Iterable[int]) -> list[
 async def load_active_of(session: AsyncSession, account_id: int) -> list[ActiveFilter]:
     """A person's filters in force now, with keywords and statuses, in one query."""
     return await _load(session, active_clause(account_id))
-
-
-def _assemble(rows: Sequence[Any]) -> list[ActiveFilter]:
-    heads: dict[int, Filter] = {}
-    words: dict[int, dict[int, FilterKeyword]] = {}
-    pinned: dict[int, dict[int, FilterStatus]] = {}
-    for f, kw, fs in rows:
-        heads.setdefault(f.id, f)
-        words.setdefault(f.id, {})
-        pinned.setdefault(f.id, {})
-        if kw is not None:
-            words[f.id][kw.id] = kw
-        if fs is not None:
-            pinned[f.id][fs.id] = fs
-    return [
-        ActiveFilter.build(
-            head,
-            sorted(words[i].values(), key=lambda k: k.id),
-            sorted(pinned[i].values(), key=lambda s: s.id),
-        )
-        for i, head in heads.items()
-    ]
 
 
 async def filters_of(session: AsyncSession, account_id: int) -> list[ActiveFilter]:
