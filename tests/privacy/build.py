@@ -16,9 +16,7 @@ from functools import cache
 from typing import Any
 
 from hypothesis import strategies as st
-from sqlalchemy import update
 
-from porina.accounts.models import Account
 from porina.accounts.passwords import hash_blocking
 
 from ..factories import Person
@@ -131,13 +129,10 @@ def _pick(world: World, idx: int) -> MStatus | None:
 
 async def build(env: Isolated, plan: Plan, after_op: AfterOp | None = None) -> Built:
     world = World(plan.n, list(plan.locked))
-    people = [await env.make.person(password_hash=password_hash()) for _ in range(plan.n)]
-    locked_ids = [p.account.id for p, lk in zip(people, plan.locked, strict=True) if lk]
-    if locked_ids:
-        async with env.services.db.transaction() as tx:
-            await tx.session.execute(
-                update(Account).where(Account.id.in_(locked_ids)).values(locked=True)
-            )
+    people = [
+        await env.make.person(password_hash=password_hash(), locked=locked)
+        for locked in plan.locked
+    ]
     built = Built(world, people, env)
     broker = env.services.broker
     published: Published = []
