@@ -13,7 +13,7 @@ from porina.accounts.models import Account, OAuthApp
 from porina.core.clock import iso, iso_date, now
 from porina.interactions.filters import ActiveFilter, matches
 from porina.interactions.viewer import ViewerState, viewer_state
-from porina.posts.models import Poll
+from porina.posts.models import Poll, Status
 from porina.posts.queries import Bundle, StatusRow, bundles_by_id
 from porina.render import entities as e
 from porina.settings import Settings
@@ -191,14 +191,18 @@ class Renderer:
         if s.quote_of_id is not None and reblog is None:
             entity.quote = e.Quote(state=s.quote_state or "accepted", quoted_status=None)
         if viewer_id is not None and state is not None:
-            target = s.reblog_of_id or s.id
-            entity.favourited = target in state.favourited
-            entity.reblogged = target in state.reblogged
-            entity.bookmarked = target in state.bookmarked
-            entity.muted = (s.thread_id or s.id) in state.muted_threads
-            entity.pinned = s.id in state.pinned if s.account_id == viewer_id else msgspec.UNSET
-            entity.filtered = self.filter_results(state.filters, s) if state.filters else []
+            self._mark(entity, s, state, viewer_id)
         return entity
+
+    def _mark(self, entity: e.Status, s: Status, state: ViewerState, viewer_id: int) -> None:
+        """Give ``entity`` the viewer's side: what they did to it, mutes, pins, filters."""
+        target = s.reblog_of_id or s.id
+        entity.favourited = target in state.favourited
+        entity.reblogged = target in state.reblogged
+        entity.bookmarked = target in state.bookmarked
+        entity.muted = (s.thread_id or s.id) in state.muted_threads
+        entity.pinned = s.id in state.pinned if s.account_id == viewer_id else msgspec.UNSET
+        entity.filtered = self.filter_results(state.filters, s) if state.filters else []
 
     def media(self, m: dict[str, Any]) -> e.MediaAttachment:
         return e.MediaAttachment(
