@@ -1,8 +1,10 @@
 """The running system's parts, built once from settings (warehouse-style service factories).
 
 Each part has an embedded variant (the default, no other service needed) and a scale variant
-chosen by a setting. Front ends reach them through ``Services``; actions reach them through
-``tx.services``.
+chosen by a setting. This is the composition root: it imports every subscriber and job
+handler module, so they are registered at start-up. Front ends reach the parts through the
+Protocols they declare (``render.runtime.Runtime``); actions reach what they may use as
+``tx.settings``, ``tx.broker`` and ``tx.invalidations``; job handlers get a ``JobContext``.
 """
 
 from __future__ import annotations

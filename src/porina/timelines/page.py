@@ -5,7 +5,7 @@ Each row says whether the viewer may see the status (``visible``: the rule of
 versions of every row its rendering depends on (the status, its author, its poll; the same
 for a reblogged status), and what the viewer did to it (favourited, reblogged, bookmarked,
 muted thread, pinned, poll votes). Rendered statuses come from a cache keyed by those
-versions (``api/mastodon/status_cache.py``), so a page is this one query when the cache is
+versions (``render/status_cache.py``), so a page is this one query when the cache is
 warm.
 
 Candidates come from a source: a subquery of status ids (the database home feed, fetched a
