@@ -1,7 +1,7 @@
 """Mastodon API entities as msgspec Structs: the typed contract of what Porina serves.
 
 Field order and names follow docs.joinmastodon.org; contract tests validate the encoded JSON
-against ``shared/reference/mastodon-openapi.json``.
+against ``tests/reference/mastodon-openapi.json``.
 """
 
 from __future__ import annotations
