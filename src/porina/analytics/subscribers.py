@@ -1,11 +1,15 @@
 """Analytics records from domain events, in the transaction of the action that emitted them.
 
-Each subscriber maps one event type to its record (``domain:object:verb``, the actor, the
-target and a little data); the table below reads as the catalogue of what is recorded.
+``RECORDS`` is the catalogue: for each event type, the record it makes (``domain:object:verb``),
+what the record's target is, whose it is, and a little data. The few events whose record
+depends on more than one field (a new status, a profile change, an ended follow) have a
+subscriber of their own below.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from porina.analytics.events import EventName, record
@@ -14,109 +18,161 @@ from porina.jobs.events import subscribe
 from porina.storage.db import Tx
 
 
-def _account(tx: Tx, name: EventName, event: ev.Event, other: int, **data: Any) -> None:
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One event type's record: ``target(event)`` is the id recorded as the target (of
+    ``kind``); ``owner(event)`` the account the target belongs to."""
+
+    event: type[ev.Event]
+    name: EventName
+    kind: str
+    target: Callable[[Any], int]
+    owner: Callable[[Any], int | None]
+    data: Callable[[Any], dict[str, Any] | None] = lambda _: None
+    skip: Callable[[Any], bool] = lambda _: False
+
+
+def _account(event: type[ev.Event], name: EventName, other: Callable[[Any], int]) -> Rule:
     """An account-to-account record: the target is the other account."""
-    record(
-        tx,
-        name,
-        event.actor,
-        target_type="account",
-        target_id=other,
-        target_account_id=other,
-        data=data or None,
-    )
+    return Rule(event, name, "account", other, other)
 
 
-def _status(tx: Tx, name: EventName, event: ev.Event, status_id: int, author_id: int) -> None:
-    record(
-        tx,
-        name,
-        event.actor,
-        target_type="status",
-        target_id=status_id,
-        target_account_id=author_id,
-    )
+def _status(event: type[ev.Event], name: EventName) -> Rule:
+    return Rule(event, name, "status", lambda e: e.status_id, lambda e: e.status_author_id)
 
 
-@subscribe(ev.AccountCreated)
-async def account_created(tx: Tx, event: ev.AccountCreated) -> None:
-    _account(tx, "account:account:create", event, event.account_id)
+RECORDS: tuple[Rule, ...] = (
+    _account(ev.AccountCreated, "account:account:create", lambda e: e.account_id),
+    _account(ev.Followed, "account:follow:create", lambda e: e.target_id),
+    _account(ev.FollowRequested, "account:follow_request:create", lambda e: e.target_id),
+    _account(
+        ev.FollowRequestAuthorized, "account:follow_request:authorize", lambda e: e.follower_id
+    ),
+    _account(ev.FollowRequestRejected, "account:follow_request:reject", lambda e: e.follower_id),
+    _account(ev.Blocked, "account:block:create", lambda e: e.target_id),
+    _account(ev.Unblocked, "account:block:delete", lambda e: e.target_id),
+    Rule(
+        ev.Muted,
+        "account:mute:create",
+        "account",
+        lambda e: e.target_id,
+        lambda e: e.target_id,
+        data=lambda e: {"notifications": e.notifications, "duration": e.duration},
+    ),
+    _account(ev.Unmuted, "account:mute:delete", lambda e: e.target_id),
+    Rule(ev.StatusEdited, "post:status:update", "status", lambda e: e.status_id, lambda e: None),
+    Rule(
+        ev.StatusDeleted,
+        "post:status:delete",
+        "status",
+        lambda e: e.status_id,
+        lambda e: None,
+        skip=lambda e: e.cascade,  # a reblog gone with what it boosted: the deletion is the record
+    ),
+    Rule(
+        ev.StatusPinned, "interaction:pin:create", "status", lambda e: e.status_id, lambda e: None
+    ),
+    Rule(
+        ev.StatusUnpinned, "interaction:pin:delete", "status", lambda e: e.status_id, lambda e: None
+    ),
+    _status(ev.Favourited, "interaction:favourite:create"),
+    _status(ev.Unfavourited, "interaction:favourite:delete"),
+    _status(ev.Bookmarked, "interaction:bookmark:create"),
+    _status(ev.Unbookmarked, "interaction:bookmark:delete"),
+    Rule(
+        ev.Reblogged,
+        "interaction:reblog:create",
+        "status",
+        lambda e: e.status_id,
+        lambda e: e.status_author_id,
+        data=lambda e: {"reblog_id": str(e.reblog_id)},
+    ),
+    _status(ev.Unreblogged, "interaction:reblog:delete"),
+    Rule(
+        ev.PollVoted,
+        "interaction:poll:vote",
+        "poll",
+        lambda e: e.poll_id,
+        lambda e: e.poll_author_id,
+        data=lambda e: {"choices": list(e.choices)},
+    ),
+    Rule(
+        ev.ReportFiled,
+        "moderation:report:create",
+        "report",
+        lambda e: e.report_id,
+        lambda e: e.target_account_id,
+        data=lambda e: {"category": e.category},
+    ),
+    Rule(
+        ev.ReportResolved,
+        "moderation:report:resolve",
+        "report",
+        lambda e: e.report_id,
+        lambda e: e.target_account_id,
+        data=lambda e: {"action": e.action},
+    ),
+)
+
+
+def _subscribe(rule: Rule) -> None:
+    async def recorder(tx: Tx, event: Any) -> None:
+        if rule.skip(event):
+            return
+        record(
+            tx,
+            rule.name,
+            event.actor,
+            target_type=rule.kind,
+            target_id=rule.target(event),
+            target_account_id=rule.owner(event),
+            data=rule.data(event),
+        )
+
+    recorder.__qualname__ = f"RECORDS[{rule.name}]"
+    subscribe(rule.event)(recorder)
+
+
+for _rule in RECORDS:
+    _subscribe(_rule)
 
 
 @subscribe(ev.ProfileUpdated)
 async def profile_updated(tx: Tx, event: ev.ProfileUpdated) -> None:
-    if event.changed is None:
-        _account(tx, "account:profile:update", event, event.account_id)
-        return
-    data: dict[str, Any] = {"changed": event.changed}
-    if event.locale is not None:
-        data["locale"] = event.locale
+    """The profile itself (its owner is the target), or a personal setting (``changed``)."""
+    data: dict[str, Any] | None = None
+    if event.changed is not None:
+        data = {"changed": event.changed}
+        if event.locale is not None:
+            data["locale"] = event.locale
     record(
         tx,
         "account:profile:update",
         event.actor,
         target_type="account",
         target_id=event.account_id,
+        target_account_id=event.account_id if event.changed is None else None,
         data=data,
     )
 
 
-@subscribe(ev.Followed)
-async def followed(tx: Tx, event: ev.Followed) -> None:
-    _account(tx, "account:follow:create", event, event.target_id)
-
-
-@subscribe(ev.FollowRequested)
-async def follow_requested(tx: Tx, event: ev.FollowRequested) -> None:
-    _account(tx, "account:follow_request:create", event, event.target_id)
-
-
-@subscribe(ev.FollowRequestAuthorized)
-async def follow_authorized(tx: Tx, event: ev.FollowRequestAuthorized) -> None:
-    _account(tx, "account:follow_request:authorize", event, event.follower_id)
-
-
-@subscribe(ev.FollowRequestRejected)
-async def follow_rejected(tx: Tx, event: ev.FollowRequestRejected) -> None:
-    _account(tx, "account:follow_request:reject", event, event.follower_id)
-
-
 @subscribe(ev.Unfollowed)
 async def unfollowed(tx: Tx, event: ev.Unfollowed) -> None:
+    """Unfollowing (the target is the account left) or removing a follower (the follower)."""
     if event.by_block:
         return  # the block is the record
     actor_id = event.actor.account_id if event.actor else event.follower_id
-    if actor_id == event.follower_id:
-        _account(tx, "account:follow:delete", event, event.target_id)
-    else:
-        _account(tx, "account:follow:delete", event, event.follower_id, removed_follower=True)
-
-
-@subscribe(ev.Blocked)
-async def blocked(tx: Tx, event: ev.Blocked) -> None:
-    _account(tx, "account:block:create", event, event.target_id)
-
-
-@subscribe(ev.Unblocked)
-async def unblocked(tx: Tx, event: ev.Unblocked) -> None:
-    _account(tx, "account:block:delete", event, event.target_id)
-
-
-@subscribe(ev.Muted)
-async def muted(tx: Tx, event: ev.Muted) -> None:
-    _account(
+    removed = actor_id != event.follower_id
+    other = event.follower_id if removed else event.target_id
+    record(
         tx,
-        "account:mute:create",
-        event,
-        event.target_id,
-        notifications=event.notifications,
-        duration=event.duration,
+        "account:follow:delete",
+        event.actor,
+        target_type="account",
+        target_id=other,
+        target_account_id=other,
+        data={"removed_follower": True} if removed else None,
     )
-
-
-@subscribe(ev.Unmuted)
-async def unmuted(tx: Tx, event: ev.Unmuted) -> None:
-    _account(tx, "account:mute:delete", event, event.target_id)
 
 
 def _created_name(event: ev.StatusCreated) -> EventName:
@@ -139,107 +195,4 @@ async def status_created(tx: Tx, event: ev.StatusCreated) -> None:
         target_id=event.status_id,
         target_account_id=event.parent_author_id,
         data={"visibility": event.visibility},
-    )
-
-
-@subscribe(ev.StatusEdited)
-async def status_edited(tx: Tx, event: ev.StatusEdited) -> None:
-    record(tx, "post:status:update", event.actor, target_type="status", target_id=event.status_id)
-
-
-@subscribe(ev.StatusDeleted)
-async def status_deleted(tx: Tx, event: ev.StatusDeleted) -> None:
-    if event.cascade:
-        return  # a reblog removed with the status it boosted: the deletion is the record
-    record(tx, "post:status:delete", event.actor, target_type="status", target_id=event.status_id)
-
-
-@subscribe(ev.StatusPinned)
-async def pinned(tx: Tx, event: ev.StatusPinned) -> None:
-    record(
-        tx, "interaction:pin:create", event.actor, target_type="status", target_id=event.status_id
-    )
-
-
-@subscribe(ev.StatusUnpinned)
-async def unpinned(tx: Tx, event: ev.StatusUnpinned) -> None:
-    record(
-        tx, "interaction:pin:delete", event.actor, target_type="status", target_id=event.status_id
-    )
-
-
-@subscribe(ev.Favourited)
-async def favourited(tx: Tx, event: ev.Favourited) -> None:
-    _status(tx, "interaction:favourite:create", event, event.status_id, event.status_author_id)
-
-
-@subscribe(ev.Unfavourited)
-async def unfavourited(tx: Tx, event: ev.Unfavourited) -> None:
-    _status(tx, "interaction:favourite:delete", event, event.status_id, event.status_author_id)
-
-
-@subscribe(ev.Bookmarked)
-async def bookmarked(tx: Tx, event: ev.Bookmarked) -> None:
-    _status(tx, "interaction:bookmark:create", event, event.status_id, event.status_author_id)
-
-
-@subscribe(ev.Unbookmarked)
-async def unbookmarked(tx: Tx, event: ev.Unbookmarked) -> None:
-    _status(tx, "interaction:bookmark:delete", event, event.status_id, event.status_author_id)
-
-
-@subscribe(ev.Reblogged)
-async def reblogged(tx: Tx, event: ev.Reblogged) -> None:
-    record(
-        tx,
-        "interaction:reblog:create",
-        event.actor,
-        target_type="status",
-        target_id=event.status_id,
-        target_account_id=event.status_author_id,
-        data={"reblog_id": str(event.reblog_id)},
-    )
-
-
-@subscribe(ev.Unreblogged)
-async def unreblogged(tx: Tx, event: ev.Unreblogged) -> None:
-    _status(tx, "interaction:reblog:delete", event, event.status_id, event.status_author_id)
-
-
-@subscribe(ev.PollVoted)
-async def poll_voted(tx: Tx, event: ev.PollVoted) -> None:
-    record(
-        tx,
-        "interaction:poll:vote",
-        event.actor,
-        target_type="poll",
-        target_id=event.poll_id,
-        target_account_id=event.poll_author_id,
-        data={"choices": list(event.choices)},
-    )
-
-
-@subscribe(ev.ReportFiled)
-async def report_filed(tx: Tx, event: ev.ReportFiled) -> None:
-    record(
-        tx,
-        "moderation:report:create",
-        event.actor,
-        target_type="report",
-        target_id=event.report_id,
-        target_account_id=event.target_account_id,
-        data={"category": event.category},
-    )
-
-
-@subscribe(ev.ReportResolved)
-async def report_resolved(tx: Tx, event: ev.ReportResolved) -> None:
-    record(
-        tx,
-        "moderation:report:resolve",
-        event.actor,
-        target_type="report",
-        target_id=event.report_id,
-        target_account_id=event.target_account_id,
-        data={"action": event.action},
     )
