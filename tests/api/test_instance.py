@@ -79,6 +79,30 @@ async def test_nodeinfo_reports_porina_and_activitypub(client: httpx.AsyncClient
     assert body["openRegistrations"] is True
 
 
+async def test_megalodon_clients_detect_mastodon_from_either_nodeinfo_document(
+    client: httpx.AsyncClient,
+) -> None:
+    """megalodon (Whalebird, Fedistar) follows the first 2.0 or 2.1 link and, for software it
+    does not know by name, speaks Mastodon when ``metadata.upstream.name`` says so."""
+    links = (await client.get("/.well-known/nodeinfo")).json()["links"]
+    schema = "http://nodeinfo.diaspora.software/ns/schema/"
+    assert [(link["rel"], link["href"]) for link in links] == [
+        (f"{schema}2.0", "http://testserver.local/nodeinfo/2.0"),
+        (f"{schema}2.1", "http://testserver.local/nodeinfo/2.1"),
+    ]
+    for version in ("2.0", "2.1"):
+        response = await client.get(f"/nodeinfo/{version}")
+        assert response.status_code == 200
+        assert f'profile="{schema}{version}#"' in response.headers["content-type"]
+        body = response.json()
+        assert body["version"] == version
+        assert body["software"]["name"] == "porina"
+        assert body["metadata"]["upstream"] == {"name": "mastodon", "version": "4.3.0"}
+    instance = (await client.get("/api/v2/instance")).json()
+    assert instance["version"].startswith("4.3.0 (compatible; Porina")
+    assert (await client.get("/nodeinfo/1.0")).status_code == 404
+
+
 async def test_webfinger_finds_local_accounts_and_refuses_others(
     make: Factory, client: httpx.AsyncClient
 ) -> None:

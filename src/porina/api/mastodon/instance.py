@@ -279,27 +279,34 @@ async def announcements() -> list[dict[str, Any]]:
 # ---- discovery ------------------------------------------------------------------------------
 
 
+NODEINFO_VERSIONS = ("2.0", "2.1")
+NODEINFO_SCHEMA = "http://nodeinfo.diaspora.software/ns/schema/{}"
+
+
 @get("/.well-known/nodeinfo")
 async def nodeinfo_links(request: Request[Any, Any, Any]) -> dict[str, Any]:
     base = services_of(request).settings.base_url.rstrip("/")
     return {
         "links": [
-            {
-                "rel": "http://nodeinfo.diaspora.software/ns/schema/2.0",
-                "href": f"{base}/nodeinfo/2.0",
-            }
+            {"rel": NODEINFO_SCHEMA.format(v), "href": f"{base}/nodeinfo/{v}"}
+            for v in NODEINFO_VERSIONS
         ]
     }
 
 
-@get("/nodeinfo/2.0")
-async def nodeinfo(request: Request[Any, Any, Any]) -> Response[dict[str, Any]]:
+@get("/nodeinfo/{version:str}")
+async def nodeinfo(request: Request[Any, Any, Any], version: str) -> Response[dict[str, Any]]:
+    """NodeInfo 2.0 and 2.1. ``metadata.upstream`` names Mastodon and the version of its API
+    Porina speaks: clients that pick their protocol from NodeInfo (megalodon: Whalebird,
+    Fedistar) know only listed software names, or that field."""
+    if version not in NODEINFO_VERSIONS:
+        raise NotFound()
     svc = services_of(request)
     s = svc.settings
     async with svc.db.read() as session:
         stats = await _stats(session)
     body = {
-        "version": "2.0",
+        "version": version,
         "software": {"name": "porina", "version": __version__},
         "protocols": ["activitypub"],
         "services": {"outbound": [], "inbound": []},
@@ -308,9 +315,13 @@ async def nodeinfo(request: Request[Any, Any, Any]) -> Response[dict[str, Any]]:
             "localPosts": stats["status_count"],
         },
         "openRegistrations": s.registrations == "open",
-        "metadata": {"nodeName": s.instance_title},
+        "metadata": {
+            "nodeName": s.instance_title,
+            "nodeDescription": DESCRIPTION,
+            "upstream": {"name": "mastodon", "version": MASTODON_COMPAT},
+        },
     }
-    media_type = 'application/json; profile="http://nodeinfo.diaspora.software/ns/schema/2.0#"'
+    media_type = f'application/json; profile="{NODEINFO_SCHEMA.format(version)}#"'
     return Response(body, media_type=media_type)
 
 
