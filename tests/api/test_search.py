@@ -105,3 +105,30 @@ async def test_blocked_accounts_are_not_found(services: Services, make: Factory)
     alice, bob = await make.person("alice"), await make.person("bob")
     await s.block(services, bob, alice)
     assert (await search(alice, q="bob", type="accounts"))["accounts"] == []
+
+
+async def test_a_full_handle_on_this_server_finds_the_local_account(
+    services: Services, make: Factory
+) -> None:
+    """``toot follow aino@127.0.0.1:8000`` searches for the handle with resolve=true and takes
+    the account whose ``acct`` is the bare name; lookup answers for the same handles."""
+    services.settings = services.settings.with_(base_url="http://127.0.0.1:8000")
+    aino = await make.person("aino")
+    await make.person("ainomaija")
+    for q in ("@aino@127.0.0.1:8000", "aino@127.0.0.1:8000", "AINO@127.0.0.1:8000"):
+        found = await search(aino, q=q, resolve="true", type="accounts")
+        assert [a["acct"] for a in found["accounts"]][:1] == ["aino"], q
+        listed = await aino.get("/api/v1/accounts/search", params={"q": q, "resolve": "true"})
+        assert [a["acct"] for a in listed.json()][:1] == ["aino"], q
+    elsewhere = await search(aino, q="aino@elsewhere.example", resolve="true")
+    assert elsewhere["accounts"] == []
+
+    services.settings = services.settings.with_(domain="porina.example")
+    for q in ("@aino@porina.example", "aino@127.0.0.1:8000"):
+        found = await search(aino, q=q, resolve="true", type="accounts")
+        assert [a["acct"] for a in found["accounts"]][:1] == ["aino"], q
+        lookup = await aino.get("/api/v1/accounts/lookup", params={"acct": q})
+        assert lookup.status_code == 200, q
+        assert lookup.json()["id"] == aino.id
+    unknown = await aino.get("/api/v1/accounts/lookup", params={"acct": "aino@elsewhere.example"})
+    assert unknown.status_code == 404

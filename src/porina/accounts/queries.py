@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,6 +25,7 @@ from porina.accounts.models import (
 )
 from porina.core.clock import now
 from porina.core.visibility import VISIBILITIES
+from porina.settings import Settings
 
 
 def _visible_to(viewer_id: int | None) -> ColumnElement[bool]:
@@ -58,16 +60,26 @@ async def accounts(
     return [by_id[i] for i in dict.fromkeys(ids) if i in by_id]
 
 
+def local_domains(settings: Settings) -> frozenset[str]:
+    """The domains that name this server in a handle, lower-cased: the handles' domain
+    (``PORINA_DOMAIN``, else the host of the base URL) and the base URL's host with its port,
+    which is what a client that signed in at that address puts after a local name
+    (``toot follow aino@127.0.0.1:8000``)."""
+    return frozenset({settings.local_domain.lower(), urlsplit(settings.base_url).netloc.lower()})
+
+
 async def lookup(
-    session: AsyncSession, acct: str, local_domain: str, viewer_id: int | None
+    session: AsyncSession, acct: str, local: Collection[str], viewer_id: int | None
 ) -> Account:
+    """The account with handle ``acct`` (``name``, ``name@domain``, a leading ``@`` allowed);
+    a domain in ``local`` (``local_domains``) means a local account."""
     name, _, domain = acct.strip().lstrip("@").partition("@")
     if not name:
         raise AccountNotFound()
     query = select(Account).where(
         func.lower(Account.username) == name.lower(), _visible_to(viewer_id)
     )
-    if domain and domain.lower() != local_domain.lower():
+    if domain and domain.lower() not in local:
         query = query.where(func.lower(Account.domain) == domain.lower())
     else:
         query = query.where(Account.domain.is_(None))

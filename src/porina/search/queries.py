@@ -9,6 +9,7 @@ see.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, exists, func, literal_column, or_, select, text
@@ -54,8 +55,12 @@ async def accounts(
     limit: int,
     offset: int = 0,
     following: bool = False,
+    local: Collection[str] = (),
 ) -> list[Account]:
-    """Accounts whose username (or ``user@domain``) or display name starts with ``query``."""
+    """Accounts whose username (or ``user@domain``) or display name starts with ``query``.
+    A domain in ``local`` (``accounts.queries.local_domains``) names this server, so
+    ``aino@<this server>`` finds the local account, as a client that knows only the full
+    handle asks for it."""
     raw = query.strip().lstrip("@")
     name, _, domain = raw.partition("@")
     if not name:
@@ -64,7 +69,9 @@ async def accounts(
     by_name = func.lower(Account.username).like(prefix, escape="!")
     by_display = func.lower(Account.display_name).like(prefix, escape="!")
     matches: ColumnElement[bool] = or_(by_name, by_display)
-    if domain:
+    if domain and domain.lower() in local:
+        matches = and_(by_name, Account.domain.is_(None))
+    elif domain:
         matches = and_(
             by_name, func.lower(Account.domain).like(_like_prefix(domain.lower()), escape="!")
         )

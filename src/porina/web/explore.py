@@ -10,6 +10,7 @@ from litestar.response import Redirect, Template
 from sqlalchemy import exists, func, select
 
 from porina.accounts.models import Account
+from porina.accounts.queries import local_domains
 from porina.core.errors import PorinaError
 from porina.interactions import tags
 from porina.lists import actions as list_actions
@@ -103,7 +104,11 @@ async def search(request: Request[Any, Any, Any], q: str = "") -> Template:
         async with svc.db.read() as session:
             if not term.startswith("#"):
                 found = await search_queries.accounts(
-                    session, term, viewer_id=viewer_id, limit=FOUND
+                    session,
+                    term,
+                    viewer_id=viewer_id,
+                    limit=FOUND,
+                    local=local_domains(svc.settings),
                 )
                 people = [renderer(request).account(a) for a in found]
             if not term.startswith("@"):

@@ -47,7 +47,10 @@ async def find(
     acct = check_handle(handle)
     try:
         return await accounts.lookup(
-            session, acct, services(request).settings.local_domain, me.id if me else None
+            session,
+            acct,
+            accounts.local_domains(services(request).settings),
+            me.id if me else None,
         )
     except PorinaError as exc:
         raise NotFoundException() from exc

@@ -226,7 +226,8 @@ async def lookup(request: Request[Any, Any, Any]) -> e.Account:
     acct = params.text("acct", max_len=600)
     svc = auth.services_of(request)
     async with svc.db.read() as session:
-        account = await queries.lookup(session, acct, svc.settings.local_domain, viewer_id)
+        local = queries.local_domains(svc.settings)
+        account = await queries.lookup(session, acct, local, viewer_id)
     return renderer(request).account(account)
 
 

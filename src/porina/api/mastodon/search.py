@@ -11,6 +11,7 @@ from typing import Any
 
 from litestar import Request, get
 
+from porina.accounts.queries import local_domains
 from porina.api.mastodon import auth
 from porina.api.mastodon.params import Params
 from porina.api.mastodon.tags import tag_entity
@@ -57,6 +58,7 @@ async def search_v2(request: Request[Any, Any, Any]) -> SearchResults:
                 limit=limit,
                 offset=offset,
                 following=params.bool("following"),
+                local=local_domains(svc.settings),
             )
             out.accounts = [renderer.account(a) for a in found]
         if "hashtags" in wanted:
@@ -101,6 +103,7 @@ async def accounts_search(request: Request[Any, Any, Any]) -> list[e.Account]:
             limit=params.limit(40, 80),
             offset=params.int("offset", 0, lo=0) or 0,
             following=params.bool("following"),
+            local=local_domains(svc.settings),
         )
     return [renderer.account(a) for a in found]
 
