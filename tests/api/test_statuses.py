@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import func, select
 
 from porina.notifications.models import Notification
 from porina.services import Services
 
-from ..factories import Factory
+from ..factories import Factory, Person
 from ..posts.support import follow
 
 
@@ -178,6 +180,33 @@ async def test_edit_keeps_history_with_the_original_and_the_new_version(make: Fa
     assert history[0]["account"]["id"] == alice.id
     source = (await alice.get(f"/api/v1/statuses/{status['id']}/source")).json()
     assert source == {"id": status["id"], "text": "second", "spoiler_text": ""}
+
+
+async def test_source_is_shown_to_whoever_may_see_the_status_as_mastodon_does(
+    make: Factory, services: Services
+) -> None:
+    """Mastodon's ``Statuses::SourcesController`` authorizes ``show?``: the source (the text
+    as typed) goes to anyone who may see the status, and a status they may not see is a 404."""
+    alice, follower, stranger = await make.person(), await make.person(), await make.person()
+    await follow(services, follower, alice)
+    public = await alice.status("open to all", spoiler_text="cw")
+    private = await alice.status("followers only", visibility="private")
+    direct = await alice.status(f"@{follower.username} just us", visibility="direct")
+
+    async def source(person: Person, status: dict[str, Any]) -> tuple[int, Any]:
+        response = await person.get(f"/api/v1/statuses/{status['id']}/source")
+        return response.status_code, response.json()
+
+    expected = {"id": public["id"], "text": "open to all", "spoiler_text": "cw"}
+    for reader in (alice, follower, stranger):
+        assert await source(reader, public) == (200, expected)
+    for reader in (alice, follower):
+        assert (await source(reader, private))[1]["text"] == "followers only"
+        assert (await source(reader, direct))[0] == 200
+    assert (await source(stranger, private))[0] == 404
+    assert (await source(stranger, direct))[0] == 404
+    anonymous = await make.client.get(f"/api/v1/statuses/{public['id']}/source")
+    assert anonymous.status_code == 401
 
 
 async def test_history_of_an_unedited_status_has_one_version(make: Factory) -> None:
