@@ -6,11 +6,16 @@ import base64
 import hashlib
 import re
 import secrets
+from datetime import timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
+from porina.accounts.models import OAuthCode
+from porina.accounts.tokens import digest
+from porina.core.clock import now
+from porina.services import Services
 from tests.factories import Factory, Person
 
 REDIRECT = "https://app.example/callback"
@@ -210,13 +215,81 @@ async def test_pkce_code_needs_the_right_verifier(client: httpx.AsyncClient, mak
     assert right.status_code == 200, right.text
 
 
-async def test_plain_pkce_is_accepted(client: httpx.AsyncClient, make: Factory) -> None:
+async def test_a_code_used_twice_revokes_the_token_its_first_use_bought(
+    client: httpx.AsyncClient, make: Factory
+) -> None:
+    """RFC 6749 4.1.2: someone else may hold a copy of a code presented twice."""
+    alice = await make.person("alice")
+    app = await register(client)
+    verifier, challenge = pkce_pair()
+    code = await grant_code(
+        client, app, alice, code_challenge=challenge, code_challenge_method="S256"
+    )
+    exchange = {
+        "grant_type": "authorization_code",
+        "code": code,
+        "redirect_uri": REDIRECT,
+        "client_id": app["client_id"],
+        "code_verifier": verifier,
+    }
+    first = await client.post("/oauth/token", data=exchange)
+    assert first.status_code == 200, first.text
+    headers = {"Authorization": f"Bearer {first.json()['access_token']}"}
+    me = "/api/v1/accounts/verify_credentials"
+    assert (await client.get(me, headers=headers)).status_code == 200
+    second = await client.post("/oauth/token", data=exchange)
+    assert second.status_code == 400
+    assert second.json()["error"] == "invalid_grant"
+    assert (await client.get(me, headers=headers)).status_code == 401
+    third = await client.post("/oauth/token", data=exchange)
+    assert third.status_code == 400 and third.json()["error"] == "invalid_grant"
+    other = await grant_code(client, app, alice)  # alice's other apps' tokens are untouched
+    fresh = await client.post(
+        "/oauth/token",
+        data={**exchange, "code": other, "client_secret": app["client_secret"]},
+    )
+    assert fresh.status_code == 200, fresh.text
+
+
+async def test_pkce_takes_s256_only_as_mastodon_does(
+    client: httpx.AsyncClient, make: Factory, services: Services
+) -> None:
     alice = await make.person("alice")
     app = await register(client)
     verifier = secrets.token_urlsafe(48)
-    code = await grant_code(
-        client, app, alice, code_challenge=verifier, code_challenge_method="plain"
-    )
+    base = {
+        "client_id": app["client_id"],
+        "redirect_uri": REDIRECT,
+        "response_type": "code",
+        "scope": "read",
+        "state": "xyz",
+        "code_challenge": verifier,
+    }
+    for method in ({"code_challenge_method": "plain"}, {}):  # no method means plain
+        refused = await client.get(
+            "/oauth/authorize", params={**base, **method}, follow_redirects=False
+        )
+        assert refused.status_code == 302, refused.text
+        back = parse_qs(urlsplit(refused.headers["location"]).query)
+        assert back["error"] == ["invalid_request"] and back["state"] == ["xyz"]
+        assert back["error_description"] == ["The code challenge method must be S256."]
+    metadata = (await client.get("/.well-known/oauth-authorization-server")).json()
+    assert metadata["code_challenge_methods_supported"] == ["S256"]
+    # A plain code issued by an earlier release (codes live 10 minutes) buys no token either.
+    code = secrets.token_urlsafe(32)
+    async with services.db.transaction() as tx:
+        tx.session.add(
+            OAuthCode(
+                code_hash=digest(code),
+                app_id=int(app["id"]),
+                user_id=alice.user.id,
+                redirect_uri=REDIRECT,
+                scopes="read",
+                code_challenge=verifier,
+                code_challenge_method="plain",
+                expires_at=now() + timedelta(minutes=10),
+            )
+        )
     response = await client.post(
         "/oauth/token",
         data={
@@ -224,11 +297,10 @@ async def test_plain_pkce_is_accepted(client: httpx.AsyncClient, make: Factory) 
             "code": code,
             "redirect_uri": REDIRECT,
             "client_id": app["client_id"],
-            "client_secret": app["client_secret"],
             "code_verifier": verifier,
         },
     )
-    assert response.status_code == 200, response.text
+    assert response.status_code == 400 and response.json()["error"] == "invalid_grant"
 
 
 async def test_code_for_another_redirect_uri_is_refused(
@@ -458,7 +530,7 @@ async def test_authorization_server_metadata(client: httpx.AsyncClient) -> None:
     assert response.status_code == 200
     body = response.json()
     assert body["token_endpoint"] == "http://testserver.local/oauth/token"
-    assert body["code_challenge_methods_supported"] == ["S256", "plain"]
+    assert body["code_challenge_methods_supported"] == ["S256"]
     assert "read:accounts" in body["scopes_supported"]
     assert body["app_registration_endpoint"].endswith("/api/v1/apps")
 

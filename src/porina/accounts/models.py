@@ -176,6 +176,8 @@ class OAuthCode(Base):
     code_challenge_method: Mapped[str | None] = mapped_column(String(8), default=None)
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None] = mapped_column(default=None)
+    token_id: Mapped[int | None] = mapped_column(Snowflake, default=None)
+    """The access token the code bought: revoked if the code is presented again."""
 
 
 class WebSession(Base):

@@ -1,5 +1,10 @@
 """OAuth 2 (RFC 6749) as Mastodon speaks it: apps, authorization codes with PKCE (RFC 7636),
-the token grants, and revocation (RFC 7009). Only digests of codes and tokens are stored."""
+the token grants, and revocation (RFC 7009). Only digests of codes and tokens are stored.
+
+PKCE takes ``S256`` only, as Mastodon does: ``plain`` sends the verifier itself where an
+eavesdropper can read it (RFC 7636 7.2), and every client can compute S256. A code is good
+once: presented again, it is refused and the token its first use bought is revoked
+(RFC 6749 4.1.2), since someone else may hold a copy."""
 
 from __future__ import annotations
 
@@ -25,7 +30,7 @@ from porina.storage.db import Tx
 
 OOB = "urn:ietf:wg:oauth:2.0:oob"
 CODE_LIFETIME = timedelta(minutes=10)
-CHALLENGE_METHODS = ("S256", "plain")
+CHALLENGE_METHODS = ("S256",)
 
 
 class OAuthError(PorinaError):
@@ -38,6 +43,23 @@ class OAuthError(PorinaError):
         self.status = status  # type: ignore[misc]
 
 
+INVALID_GRANT = (
+    "The provided authorization grant is invalid, expired, revoked, "
+    "does not match the redirection URI used in the authorization request, "
+    "or was issued to another client."
+)
+
+
+class CodeReused(OAuthError):
+    """An authorization code presented after its first use: ``revoke_reused_code`` (in a
+    transaction of its own, since this error rolls back the one it was raised in) revokes the
+    token that first use bought."""
+
+    def __init__(self, code_hash: str) -> None:
+        super().__init__("invalid_grant", INVALID_GRANT)
+        self.code_hash = code_hash
+
+
 @dataclass(frozen=True, slots=True)
 class Grant:
     """A freshly issued access token (plaintext shown once)."""
@@ -45,6 +67,7 @@ class Grant:
     access_token: str
     scope: str
     created_at: int
+    token_id: int
 
 
 def redirect_uris(app: OAuthApp) -> list[str]:
@@ -156,6 +179,17 @@ async def check_password(session: AsyncSession, login: str, password: str) -> Us
     return None if suspended is not None else user
 
 
+def check_challenge(challenge: str | None, method: str | None) -> None:
+    """A PKCE challenge, if any, is S256 (``code_challenge_method`` is required with it, as in
+    Mastodon: RFC 7636's default, ``plain``, is refused) and of RFC 7636's length."""
+    if challenge is None:
+        return
+    if method not in CHALLENGE_METHODS:
+        raise OAuthError("invalid_request", "The code challenge method must be S256.")
+    if not 43 <= len(challenge) <= 128:
+        raise OAuthError("invalid_request", "Invalid code_challenge")
+
+
 async def create_code(
     tx: Tx,
     app: OAuthApp,
@@ -166,12 +200,7 @@ async def create_code(
     challenge: str | None,
     method: str | None,
 ) -> str:
-    if challenge is not None:
-        method = method or "plain"
-        if method not in CHALLENGE_METHODS:
-            raise OAuthError("invalid_request", "Unsupported code_challenge_method")
-        if not 43 <= len(challenge) <= 128:
-            raise OAuthError("invalid_request", "Invalid code_challenge")
+    check_challenge(challenge, method)
     plain = new_secret()
     tx.session.add(
         OAuthCode(
@@ -192,19 +221,16 @@ async def create_code(
 def _pkce_ok(code: OAuthCode, verifier: str | None) -> bool:
     if code.code_challenge is None:
         return True
-    if not verifier or not 43 <= len(verifier) <= 128:
+    if not verifier or not 43 <= len(verifier) <= 128 or code.code_challenge_method != "S256":
         return False
-    if code.code_challenge_method == "S256":
-        hashed = hashlib.sha256(verifier.encode("ascii", "replace")).digest()
-        expected = base64.urlsafe_b64encode(hashed).rstrip(b"=").decode()
-    else:
-        expected = verifier
+    hashed = hashlib.sha256(verifier.encode("ascii", "replace")).digest()
+    expected = base64.urlsafe_b64encode(hashed).rstrip(b"=").decode()
     return hmac.compare_digest(expected.encode(), code.code_challenge.encode())
 
 
 async def _grant(tx: Tx, user: User | None, app: OAuthApp, scopes: str) -> Grant:
     plain, token = await issue_token(tx, user=user, app_id=app.id, scopes=scopes)
-    return Grant(plain, scopes, int(aware(token.created_at).timestamp()))
+    return Grant(plain, scopes, int(aware(token.created_at).timestamp()), token.id)
 
 
 async def exchange_code(
@@ -216,6 +242,7 @@ async def exchange_code(
     redirect_uri: str | None,
     verifier: str | None,
 ) -> Grant:
+    """A token for a code, once. A code presented again raises ``CodeReused``."""
     if not code:
         raise OAuthError("invalid_request", "Missing required parameter: code.")
     row = await tx.session.scalar(select(OAuthCode).where(OAuthCode.code_hash == digest(code)))
@@ -225,18 +252,12 @@ async def exchange_code(
         client_secret,
         secret_optional=row is not None and row.code_challenge is not None,
     )
-    invalid = OAuthError(
-        "invalid_grant",
-        "The provided authorization grant is invalid, expired, revoked, "
-        "does not match the redirection URI used in the authorization request, "
-        "or was issued to another client.",
-    )
-    if (
-        row is None
-        or row.app_id != app.id
-        or row.used_at is not None
-        or aware(row.expires_at) <= now()
-    ):
+    invalid = OAuthError("invalid_grant", INVALID_GRANT)
+    if row is None or row.app_id != app.id:
+        raise invalid
+    if row.used_at is not None:
+        raise CodeReused(row.code_hash)
+    if aware(row.expires_at) <= now():
         raise invalid
     if (redirect_uri or row.redirect_uri) != row.redirect_uri or not _pkce_ok(row, verifier):
         raise invalid
@@ -246,11 +267,30 @@ async def exchange_code(
         .values(used_at=now())
     )
     if claimed.rowcount != 1:  # type: ignore[attr-defined]
-        raise invalid
+        raise CodeReused(row.code_hash)  # another request used it meanwhile
     user = await tx.session.get(User, row.user_id)
     if user is None or user.disabled:
         raise invalid
-    return await _grant(tx, user, app, row.scopes)
+    grant = await _grant(tx, user, app, row.scopes)
+    await tx.session.execute(
+        update(OAuthCode)
+        .where(OAuthCode.code_hash == row.code_hash)
+        .values(token_id=grant.token_id)
+    )
+    return grant
+
+
+async def revoke_reused_code(tx: Tx, code_hash: str) -> None:
+    """Revoke the token bought with the code ``code_hash`` (it was presented again), and tell
+    every serving process to forget it once that commits."""
+    token_id = await tx.session.scalar(
+        select(OAuthCode.token_id).where(OAuthCode.code_hash == code_hash)
+    )
+    token = await tx.session.get(OAuthToken, token_id) if token_id is not None else None
+    if token is None or token.revoked_at is not None:
+        return
+    token.revoked_at = now()
+    invalidation.after_commit(tx, invalidation.token_revoked(token.token_hash))
 
 
 async def password_grant(
@@ -266,12 +306,7 @@ async def password_grant(
     scopes = requested_scopes(app, scope)
     user = await check_password(tx.session, username or "", password or "")
     if user is None:
-        raise OAuthError(
-            "invalid_grant",
-            "The provided authorization grant is invalid, expired, revoked, "
-            "does not match the redirection URI used in the authorization request, "
-            "or was issued to another client.",
-        )
+        raise OAuthError("invalid_grant", INVALID_GRANT)
     return await _grant(tx, user, app, scopes)
 
 

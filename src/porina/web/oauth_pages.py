@@ -135,11 +135,8 @@ async def parse_request(
             error="unsupported_response_type",
             error_description="The authorization server does not support this response type.",
         )
-    if req.challenge is not None and (req.method or "plain") not in oauth.CHALLENGE_METHODS:
-        return back_to_app(
-            req, error="invalid_request", error_description="Unsupported code_challenge_method."
-        )
     try:
+        oauth.check_challenge(req.challenge, req.method)
         req.scopes = oauth.requested_scopes(app, values.get("scope"))
     except oauth.OAuthError as exc:
         return back_to_app(req, error=exc.code, error_description=exc.message)

@@ -44,11 +44,11 @@ def client_credentials_of(
 
 @post("/oauth/token", status_code=200)
 async def token(request: Request[Any, Any, Any]) -> Response[Any]:
+    svc = auth.services_of(request)
     try:
         params = await Params.of(request)
         client_id, client_secret = client_credentials_of(request, params)
         grant_type = params.str("grant_type")
-        svc = auth.services_of(request)
         async with svc.db.transaction() as tx:
             if grant_type == "authorization_code":
                 grant = await oauth.exchange_code(
@@ -80,6 +80,10 @@ async def token(request: Request[Any, Any, Any]) -> Response[Any]:
                     "unsupported_grant_type",
                     "The authorization grant type is not supported by the authorization server.",
                 )
+    except oauth.CodeReused as exc:
+        async with svc.db.transaction() as tx:
+            await oauth.revoke_reused_code(tx, exc.code_hash)
+        return oauth_error(exc)
     except PorinaError as exc:
         return oauth_error(exc)
     body = {
