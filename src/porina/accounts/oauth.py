@@ -167,9 +167,12 @@ async def find_user(session: AsyncSession, login: str) -> User | None:
 
 
 async def check_password(session: AsyncSession, login: str, password: str) -> User | None:
-    """The user whose credentials these are, if they may sign in."""
+    """The user whose credentials these are, if they may sign in. A login that names no one
+    costs one verification too (against ``passwords.UNKNOWN_USER_HASH``), as a wrong password
+    does, so the time of the answer does not tell who has an account."""
     user = await find_user(session, login)
-    if user is None or not await passwords.verify(user.password_hash, password):
+    hashed = user.password_hash if user is not None else passwords.UNKNOWN_USER_HASH
+    if not await passwords.verify(hashed, password) or user is None:
         return None
     if user.disabled or not user.approved:
         return None
