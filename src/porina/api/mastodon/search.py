@@ -10,7 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request, get
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from porina.accounts.models import Account
 from porina.accounts.queries import local_domains
 from porina.api.mastodon import auth
 from porina.api.mastodon.params import Params
@@ -21,6 +23,7 @@ from porina.posts.queries import S, bundle_select, bundles
 from porina.render import entities as e
 from porina.render.renderer import Renderer
 from porina.search import queries as search
+from porina.settings import Settings
 from porina.timelines.queries import not_muted
 
 TYPES = {"accounts", "hashtags", "statuses"}
@@ -51,14 +54,8 @@ async def search_v2(request: Request[Any, Any, Any]) -> SearchResults:
     renderer = Renderer(svc.settings)
     async with svc.db.read() as session:
         if "accounts" in wanted:
-            found = await search.accounts(
-                session,
-                q,
-                viewer_id=vid,
-                limit=limit,
-                offset=offset,
-                following=params.bool("following"),
-                local=local_domains(svc.settings),
+            found = await _accounts(
+                session, svc.settings, params, q, viewer_id=vid, limit=limit, offset=offset
             )
             out.accounts = [renderer.account(a) for a in found]
         if "hashtags" in wanted:
@@ -95,17 +92,40 @@ async def accounts_search(request: Request[Any, Any, Any]) -> list[e.Account]:
         return []
     svc = auth.services_of(request)
     renderer = Renderer(svc.settings)
+    limit, offset = params.limit(40, 80), params.int("offset", 0, lo=0) or 0
     async with svc.db.read() as session:
-        found = await search.accounts(
+        found = await _accounts(
             session,
+            svc.settings,
+            params,
             q,
             viewer_id=viewer.account_id,
-            limit=params.limit(40, 80),
-            offset=params.int("offset", 0, lo=0) or 0,
-            following=params.bool("following"),
-            local=local_domains(svc.settings),
+            limit=limit,
+            offset=offset,
         )
     return [renderer.account(a) for a in found]
+
+
+async def _accounts(
+    session: AsyncSession,
+    settings: Settings,
+    params: Params,
+    q: str,
+    *,
+    viewer_id: int | None,
+    limit: int,
+    offset: int,
+) -> list[Account]:
+    """Accounts for ``q``; a full handle on this server is the local account."""
+    return await search.accounts(
+        session,
+        q,
+        viewer_id=viewer_id,
+        limit=limit,
+        offset=offset,
+        following=params.bool("following"),
+        local=local_domains(settings),
+    )
 
 
 ROUTES = [search_v2, accounts_search]
