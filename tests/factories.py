@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 
-from porina.accounts.actions import NewAccount, create_account, issue_token
+from porina.accounts.actions import NewAccount, create_account, hashed, issue_token
 from porina.accounts.models import Account, User
 from porina.core.actor import Actor
 from porina.services import Services
@@ -79,15 +79,15 @@ class Factory:
         self, username: str | None = None, *, scopes: str = "read write follow push", **fields: Any
     ) -> Person:
         name = username or f"person{next(_counter)}"
-        async with self.services.db.transaction() as tx:
-            account, user = await create_account(
-                tx,
-                NewAccount(
-                    username=name,
-                    email=f"{name}@example.com",
-                    password="correct horse battery",
-                    **fields,
-                ),
+        new = await hashed(
+            NewAccount(
+                username=name,
+                email=f"{name}@example.com",
+                password="correct horse battery",
+                **fields,
             )
+        )
+        async with self.services.db.transaction() as tx:
+            account, user = await create_account(tx, new)
             token, _ = await issue_token(tx, user=user, app_id=None, scopes=scopes)
         return Person(account, user, token, self.client)

@@ -6,6 +6,10 @@ Kept apart from ``accounts.actions`` (profile and sign-up) so each stays short. 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
 from porina.accounts import passwords
 from porina.accounts.actions import MIN_PASSWORD
 from porina.accounts.errors import BadCredentials, InvalidAccountField
@@ -13,7 +17,7 @@ from porina.accounts.models import User
 from porina.core.actor import Actor
 from porina.core.events import ProfileUpdated
 from porina.jobs.events import emit
-from porina.storage.db import Tx
+from porina.storage.db import Database, Tx
 
 LOCALES = ("en", "fi")
 
@@ -25,10 +29,30 @@ async def _user(tx: Tx, actor: Actor) -> User:
     return user
 
 
-async def change_password(tx: Tx, actor: Actor, current: str, new: str) -> None:
-    """Replace the password after checking the current one."""
-    user = await _user(tx, actor)
-    if not await passwords.verify(user.password_hash, current):
+@dataclass(frozen=True, slots=True)
+class PasswordChange:
+    """A new password's hash, made once the current password was checked against ``checked``,
+    the hash stored at that moment (``prepare_password_change``)."""
+
+    checked: str
+    new_hash: str
+
+
+async def prepare_password_change(
+    db: Database, actor: Actor, current: str, new: str
+) -> PasswordChange:
+    """Check the current password and hash the new one, both in the CPU pool and before any
+    write transaction: on SQLite a hash inside one would hold the process's write lock, so
+    every other write would wait for it. The stored hash is read in a session of its own."""
+    async with db.read() as session:
+        stored = await session.scalar(
+            select(User.password_hash).where(
+                User.id == actor.user_id, User.account_id == actor.account_id
+            )
+        )
+    if stored is None:
+        raise InvalidAccountField("Validation failed: User is missing")
+    if not await passwords.verify(stored, current):
         raise BadCredentials("Validation failed: Current password is invalid")
     if len(new) < MIN_PASSWORD:
         raise InvalidAccountField(
@@ -36,7 +60,16 @@ async def change_password(tx: Tx, actor: Actor, current: str, new: str) -> None:
         )
     if len(new) > 1024:
         raise InvalidAccountField("Validation failed: Password is too long")
-    user.password_hash = await passwords.hash(new)
+    return PasswordChange(checked=stored, new_hash=await passwords.hash(new))
+
+
+async def change_password(tx: Tx, actor: Actor, change: PasswordChange) -> None:
+    """Replace the password with ``change`` (``prepare_password_change``), unless it changed
+    since the current one was checked (then the check stands for nothing)."""
+    user = await _user(tx, actor)
+    if user.password_hash != change.checked:
+        raise BadCredentials("Validation failed: Current password is invalid")
+    user.password_hash = change.new_hash
     await emit(tx, ProfileUpdated(actor=actor, account_id=actor.account_id, changed="password"))
 
 

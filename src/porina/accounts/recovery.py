@@ -171,11 +171,19 @@ def check_password(password: str) -> None:
         raise InvalidAccountField("Validation failed: Password is too long")
 
 
-async def reset_password(tx: Tx, token: str, password: str) -> User:
-    """Set a new password through a reset link; every web session of the person ends."""
-    _used, user = await _take(tx, token, RESET)
+async def new_password_hash(password: str) -> str:
+    """The hash of a new password that passes the sign-up rules, made in the CPU pool before
+    the transaction that sets it (``reset_password``): on SQLite a hash inside a write
+    transaction would hold the process's write lock, so every other write would wait."""
     check_password(password)
-    user.password_hash = await passwords.hash(password)
+    return await passwords.hash(password)
+
+
+async def reset_password(tx: Tx, token: str, password_hash: str) -> User:
+    """Set a new password (its hash, ``new_password_hash``) through a reset link; every web
+    session of the person ends."""
+    _used, user = await _take(tx, token, RESET)
+    user.password_hash = password_hash
     await _use_all(tx, user.id, RESET)
     await tx.session.execute(delete(WebSession).where(WebSession.user_id == user.id))
     return user

@@ -41,20 +41,20 @@ def create_account(settings: Settings, args: argparse.Namespace) -> int:
     async def go() -> int:
         svc = build(settings)
         try:
-            async with svc.db.transaction() as tx:
-                account, user = await account_actions.create_account(
-                    tx,
-                    NewAccount(
-                        username=args.username,
-                        email=args.email,
-                        password=args.password,
-                        display_name=args.display_name,
-                        role="admin" if args.admin else "user",
-                        locked=args.locked,
-                        bot=args.bot,
-                        allow_reserved=args.admin,
-                    ),
+            new = await account_actions.hashed(
+                NewAccount(
+                    username=args.username,
+                    email=args.email,
+                    password=args.password,
+                    display_name=args.display_name,
+                    role="admin" if args.admin else "user",
+                    locked=args.locked,
+                    bot=args.bot,
+                    allow_reserved=args.admin,
                 )
+            )
+            async with svc.db.transaction() as tx:
+                account, user = await account_actions.create_account(tx, new)
                 token = None
                 if args.token:
                     token, _ = await issue_token(tx, user=user, app_id=None, scopes=DEFAULT_SCOPES)

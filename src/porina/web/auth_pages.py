@@ -67,8 +67,7 @@ async def sign_in(request: Request[Any, Any, Any]) -> Response[Any]:
     form = await form_of(request)
     login = form.get("login", "")[:255]
     svc = services(request)
-    async with svc.db.read() as session:
-        user = await check_password(session, login, form.get("password", ""))
+    user = await check_password(svc.db, login, form.get("password", ""))
     if user is None:
         return page(
             None,

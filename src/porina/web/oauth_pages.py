@@ -200,9 +200,11 @@ async def authorize(request: Request[Any, Any, Any]) -> Response[Any]:
     svc = services(request)
     if "login" in values or "password" in values:
         login = values.get("login", "")[:255]
-        async with svc.db.read() as session:
-            user = await oauth.check_password(session, login, values.get("password", ""))
-            account = await session.get(Account, user.account_id) if user else None
+        user = await oauth.check_password(svc.db, login, values.get("password", ""))
+        account = None
+        if user is not None:
+            async with svc.db.read() as session:
+                account = await session.get(Account, user.account_id)
         if user is None or account is None:
             return consent_page(req, None, error=_(BAD_CREDENTIALS), login=login, status=401)
         cookie = await sessions.sign_in(svc, user, request.headers.get("user-agent", ""))

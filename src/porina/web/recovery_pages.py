@@ -111,8 +111,11 @@ async def password_update(request: Request[Any, Any, Any]) -> Template | Redirec
             request, token, error=i18n._("The passwords do not match."), status_code=422
         )
     try:
+        if not await _usable(request, token, recovery.RESET):
+            raise recovery.InvalidToken("This link is invalid or has expired")
+        hashed = await recovery.new_password_hash(password)  # before the transaction
         async with services(request).db.transaction() as tx:
-            await recovery.reset_password(tx, token, password)
+            await recovery.reset_password(tx, token, hashed)
     except recovery.InvalidToken:
         return _edit_page(request, "", error=i18n._(INVALID_LINK), status_code=422)
     except PorinaError as exc:

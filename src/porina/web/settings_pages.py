@@ -125,9 +125,13 @@ async def save_password(request: Request[Any, Any, Any]) -> Template | Redirect:
         return await _settings_page(
             request, me, error=i18n._("The passwords do not match."), status_code=422
         )
+    db = services(request).db
     try:
-        async with services(request).db.transaction() as tx:
-            await credentials.change_password(tx, me.actor, text(data, "current_password"), new)
+        change = await credentials.prepare_password_change(
+            db, me.actor, text(data, "current_password"), new
+        )
+        async with db.transaction() as tx:
+            await credentials.change_password(tx, me.actor, change)
     except PorinaError as exc:
         return await _settings_page(request, me, error=message_for(exc)[1], status_code=422)
     return see_other("/settings?saved=1")

@@ -9,7 +9,7 @@ from litestar import Request, get, post
 from litestar.response import Redirect, Template
 
 from porina.accounts import recovery
-from porina.accounts.actions import NewAccount, create_account
+from porina.accounts.actions import NewAccount, create_account, hashed
 from porina.core.errors import PorinaError
 from porina.web import i18n, sessions
 from porina.web.common import form, reader, render, see_other, text
@@ -46,6 +46,7 @@ async def sign_up(request: Request[Any, Any, Any]) -> Template | Redirect:
             locale=i18n.current(),
         )
         try:
+            new = await hashed(new)  # before the transaction: no write waits for the hash
             async with svc.db.transaction() as tx:
                 _account, user = await create_account(tx, new)
                 await recovery.send_confirmation(tx, user)

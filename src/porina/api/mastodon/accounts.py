@@ -12,6 +12,8 @@ from porina.accounts import graph, queries, recovery
 from porina.accounts.actions import (
     NewAccount,
     ProfileChanges,
+    check_registration,
+    hashed,
     issue_token,
     register,
     update_profile,
@@ -127,8 +129,11 @@ async def create(request: Request[Any, Any, Any]) -> e.Token:
         locale=params.text("locale", "en", max_len=8) or "en",
     )
     svc = auth.services_of(request)
+    agreement = params.bool("agreement")
+    check_registration(svc.settings, agreement=agreement)
+    new = await hashed(new)  # before the transaction: no write waits for the hash
     async with svc.db.transaction() as tx:
-        _, user = await register(tx, new, agreement=params.bool("agreement"))
+        _, user = await register(tx, new, agreement=agreement)
         await recovery.send_confirmation(tx, user)
         scopes = " ".join(sorted(viewer.scopes))
         plain, token = await issue_token(tx, user=user, app_id=viewer.app_id, scopes=scopes)

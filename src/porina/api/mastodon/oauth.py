@@ -15,6 +15,7 @@ from porina.accounts import scopes as scope_rules
 from porina.api.mastodon import auth
 from porina.api.mastodon.params import Params
 from porina.core.errors import PorinaError
+from porina.storage.db import Database
 
 GRANT_TYPES = ["authorization_code", "password", "client_credentials"]
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
@@ -47,39 +48,7 @@ async def token(request: Request[Any, Any, Any]) -> Response[Any]:
     svc = auth.services_of(request)
     try:
         params = await Params.of(request)
-        client_id, client_secret = client_credentials_of(request, params)
-        grant_type = params.str("grant_type")
-        async with svc.db.transaction() as tx:
-            if grant_type == "authorization_code":
-                grant = await oauth.exchange_code(
-                    tx,
-                    client_id=client_id,
-                    client_secret=client_secret,
-                    code=params.str("code"),
-                    redirect_uri=params.str("redirect_uri"),
-                    verifier=params.str("code_verifier"),
-                )
-            elif grant_type == "password":
-                grant = await oauth.password_grant(
-                    tx,
-                    client_id=client_id,
-                    client_secret=client_secret,
-                    username=params.str("username"),
-                    password=params.str("password"),
-                    scope=params.str("scope") or params.str("scopes"),
-                )
-            elif grant_type == "client_credentials":
-                grant = await oauth.client_credentials(
-                    tx,
-                    client_id=client_id,
-                    client_secret=client_secret,
-                    scope=params.str("scope") or params.str("scopes"),
-                )
-            else:
-                raise oauth.OAuthError(
-                    "unsupported_grant_type",
-                    "The authorization grant type is not supported by the authorization server.",
-                )
+        grant = await _grant(svc.db, params, *client_credentials_of(request, params))
     except oauth.CodeReused as exc:
         async with svc.db.transaction() as tx:
             await oauth.revoke_reused_code(tx, exc.code_hash)
@@ -93,6 +62,40 @@ async def token(request: Request[Any, Any, Any]) -> Response[Any]:
         "created_at": grant.created_at,
     }
     return Response(body, headers=NO_STORE)
+
+
+async def _grant(
+    db: Database, params: Params, client_id: str | None, client_secret: str | None
+) -> oauth.Grant:
+    grant_type = params.str("grant_type")
+    scope = params.str("scope") or params.str("scopes")
+    if grant_type == "password":  # opens its own transaction once the password is checked
+        return await oauth.password_grant(
+            db,
+            client_id=client_id,
+            client_secret=client_secret,
+            username=params.str("username"),
+            password=params.str("password"),
+            scope=scope,
+        )
+    if grant_type not in GRANT_TYPES:
+        raise oauth.OAuthError(
+            "unsupported_grant_type",
+            "The authorization grant type is not supported by the authorization server.",
+        )
+    async with db.transaction() as tx:
+        if grant_type == "authorization_code":
+            return await oauth.exchange_code(
+                tx,
+                client_id=client_id,
+                client_secret=client_secret,
+                code=params.str("code"),
+                redirect_uri=params.str("redirect_uri"),
+                verifier=params.str("code_verifier"),
+            )
+        return await oauth.client_credentials(
+            tx, client_id=client_id, client_secret=client_secret, scope=scope
+        )
 
 
 @post("/oauth/revoke", status_code=200)
