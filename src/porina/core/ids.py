@@ -12,6 +12,8 @@ import threading
 import time
 from datetime import datetime
 
+from porina.core.inputs import INT64_MAX
+
 
 class _Generator:
     """Monotonic within a process: the same millisecond bumps the sequence."""
@@ -49,13 +51,14 @@ def id_at(moment: datetime) -> int:
 
 
 def parse_id(value: str | int | None) -> int | None:
-    """An id from a client, or None when it is not a plain positive integer."""
-    if value is None:
+    """An id from a client, or None when it is not a plain non-negative integer that fits 64
+    bits signed (the id columns)."""
+    if value is None or isinstance(value, bool):
         return None
     if isinstance(value, int):
-        return value if value >= 0 else None
+        return value if 0 <= value <= INT64_MAX else None
     text = value.strip()
-    if not text.isdigit() or len(text) > 19:
+    if not text.isascii() or not text.isdigit() or len(text) > 19:
         return None
     number = int(text)
-    return number if number < (1 << 63) else None
+    return number if number <= INT64_MAX else None

@@ -228,7 +228,9 @@ async def index(request: Request[Any, Any, Any]) -> list[e.Account]:
 async def lookup(request: Request[Any, Any, Any]) -> e.Account:
     viewer_id = await viewer_id_of(request, "read:accounts")
     params = await Params.of(request)
-    acct = params.text("acct", max_len=600)
+    acct = params.term("acct", max_len=600)
+    if acct is None:
+        raise AccountNotFound()
     svc = auth.services_of(request)
     async with svc.db.read() as session:
         local = queries.local_domains(svc.settings)

@@ -4,6 +4,11 @@ Clients send the same fields as a query string, a form, multipart, or JSON; Rail
 brackets (``media_ids[]=1``, ``poll[options][]=a``, ``fields_attributes[0][name]=x``); and
 booleans as ``true``/``false`` or ``1``/``0`` (Mastodon.py, even inside JSON). ``Params``
 folds all of that into one nested mapping with typed getters that raise 422 on bad values.
+
+This is the API's one validation layer (the rules are ``core/inputs.py``, shared with the web
+app): a body that is not UTF-8, not JSON, or nested past ``MAX_DEPTH`` is a 400; text holding a
+NUL character is a 422 (a look-up or search ``term`` holding one names nothing); integers are
+64-bit signed; dates are ISO 8601 within ``EARLIEST``..``LATEST``.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from __future__ import annotations
 import builtins
 import re
 from collections.abc import Iterable, Mapping
+from datetime import datetime, timedelta
 from typing import Any
 
 import msgspec
@@ -18,12 +24,20 @@ from litestar import Request
 from litestar.datastructures import UploadFile
 from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 
+from porina.core import inputs
 from porina.core.errors import BadRequest, PayloadTooLarge, Unprocessable
 from porina.core.ids import parse_id
 
 _KEY = re.compile(r"\[([^\]]*)\]")
 _TRUE = {"1", "true", "t", "on", "yes"}
 _FALSE = {"0", "false", "f", "off", "no", ""}
+TOO_DEEP = "The request body is nested too deeply"
+NOT_UTF8 = "The request body is not valid UTF-8"
+_LAST_DAY = f"{inputs.LATEST - timedelta(days=1):%Y-%m-%d}"
+
+
+def _nul_error(name: str) -> Unprocessable:
+    return Unprocessable(f"Validation failed: {name} must not contain a NUL character")
 
 
 def _path(key: str) -> list[str]:
@@ -66,10 +80,14 @@ def _insert(target: dict[str, Any], path: list[str], value: Any) -> None:
 
 
 def fold(pairs: Iterable[tuple[str, Any]]) -> dict[str, Any]:
-    """``[("a[]", 1), ("a[]", 2), ("p[x]", 3)]`` -> ``{"a": [1, 2], "p": {"x": 3}}``."""
+    """``[("a[]", 1), ("a[]", 2), ("p[x]", 3)]`` -> ``{"a": [1, 2], "p": {"x": 3}}``; a key
+    bracketed deeper than ``MAX_DEPTH`` is a 400."""
     out: dict[str, Any] = {}
     for key, value in pairs:
-        _insert(out, _path(key), value)
+        path = _path(key)
+        if len(path) > inputs.MAX_DEPTH:
+            raise BadRequest(TOO_DEEP)
+        _insert(out, path, value)
     return out
 
 
@@ -108,6 +126,8 @@ class Params:
             value = str(value).lower() if isinstance(value, bool) else str(value)
         if not isinstance(value, str):
             raise Unprocessable(f"Validation failed: {name} must be text")
+        if inputs.has_nul(value):
+            raise _nul_error(name)
         if max_len is not None and len(value) > max_len:
             raise Unprocessable(f"Validation failed: {name} is too long (maximum is {max_len})")
         return value
@@ -117,6 +137,14 @@ class Params:
     ) -> builtins.str:
         value = self.str(name, default, max_len=max_len)
         return value if value is not None else default
+
+    def term(self, name: builtins.str, *, max_len: builtins.int) -> builtins.str | None:
+        """A look-up or search term (``""`` when absent), or None when it names nothing: it
+        holds a NUL character, which no stored name or text does."""
+        value = self.data.get(name)
+        if isinstance(value, str) and inputs.has_nul(value):
+            return None
+        return self.text(name, max_len=max_len)
 
     def bool(self, name: builtins.str, default: builtins.bool = False) -> builtins.bool:
         value = self.data.get(name)
@@ -142,21 +170,36 @@ class Params:
         name: builtins.str,
         default: builtins.int | None = None,
         *,
-        lo: builtins.int | None = None,
-        hi: builtins.int | None = None,
+        lo: builtins.int = inputs.INT64_MIN,
+        hi: builtins.int = inputs.INT64_MAX,
     ) -> builtins.int | None:
+        """An integer in ``lo``..``hi`` (at most 64 bits signed, the columns' range)."""
         value = self.data.get(name)
         if value is None or value == "":
             return default
         if isinstance(value, bool):
             raise Unprocessable(f"Validation failed: {name} must be a number")
         try:
-            number = int(value)
-        except (TypeError, ValueError) as exc:
+            number = builtins.int(value)
+        except (TypeError, ValueError, OverflowError) as exc:
             raise Unprocessable(f"Validation failed: {name} must be a number") from exc
-        if (lo is not None and number < lo) or (hi is not None and number > hi):
+        if not max(lo, inputs.INT64_MIN) <= number <= min(hi, inputs.INT64_MAX):
             raise Unprocessable(f"Validation failed: {name} is out of range")
         return number
+
+    def moment(self, name: builtins.str, *, label: builtins.str) -> datetime | None:
+        """An ISO 8601 date and time as aware UTC (None when absent), within the calendar
+        ``core.inputs`` allows; ``label`` names the field in the error, as Mastodon does."""
+        raw = self.str(name)
+        if not raw:
+            return None
+        parsed = inputs.moment(raw)
+        if parsed is None:
+            raise Unprocessable(
+                f"Validation failed: {label} must be a date and time between "
+                f"{inputs.EARLIEST:%Y-%m-%d} and {_LAST_DAY}"
+            )
+        return parsed
 
     def limit(self, default: builtins.int = 20, maximum: builtins.int = 40) -> builtins.int:
         """Mastodon clamps ``limit`` instead of refusing it."""
@@ -196,7 +239,10 @@ class Params:
         for item in items:
             if isinstance(item, bool | dict | list) or item is None:
                 raise Unprocessable(f"Validation failed: {name} must be a list of text")
-            out.append(str(item))
+            text = str(item)
+            if inputs.has_nul(text):
+                raise _nul_error(name)
+            out.append(text)
         return out
 
     def id_list(
@@ -230,17 +276,7 @@ class Params:
 async def _body(request: Request[Any, Any, Any]) -> dict[str, Any]:
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if ctype == "application/json" or ctype.endswith("+json"):
-        raw = await request.body()
-        if not raw.strip():
-            return {}
-        try:
-            decoded = msgspec.json.decode(raw)
-        except msgspec.DecodeError as exc:
-            raise BadRequest("The request body is not valid JSON") from exc
-        if not isinstance(decoded, dict):
-            raise Unprocessable("Validation failed: the JSON body must be an object")
-        # JSON bodies may still use bracketed keys (some clients do)
-        return fold(decoded.items())
+        return _json_body(await request.body())
     if ctype in {"application/x-www-form-urlencoded", "multipart/form-data"}:
         try:
             form = await request.form()
@@ -248,5 +284,34 @@ async def _body(request: Request[Any, Any, Any]) -> dict[str, Any]:
             raise PayloadTooLarge("The request body is too large") from exc
         except Exception as exc:  # malformed multipart from the client
             raise BadRequest("The request body could not be read as a form") from exc
-        return fold(form.multi_items())
+        pairs = list(form.multi_items())
+        for key, value in pairs:
+            if inputs.has_nul(key) or (isinstance(value, str) and inputs.has_nul(value)):
+                raise _nul_error(_path(key)[0])
+        return fold(pairs)
     return {}
+
+
+def _json_body(raw: bytes) -> dict[str, Any]:
+    """The decoded object: strict UTF-8 (RFC 8259), nested at most ``MAX_DEPTH`` deep, no NUL
+    in any text or key. The decoder's own recursion limit (about a thousand levels) is met
+    only by bodies far past ``MAX_DEPTH``, so it is the same 400."""
+    if not raw.strip():
+        return {}
+    try:
+        decoded = msgspec.json.decode(raw)
+    except UnicodeDecodeError as exc:
+        raise BadRequest(NOT_UTF8) from exc
+    except RecursionError as exc:
+        raise BadRequest(TOO_DEEP) from exc
+    except msgspec.DecodeError as exc:
+        raise BadRequest("The request body is not valid JSON") from exc
+    if not isinstance(decoded, dict):
+        raise Unprocessable("Validation failed: the JSON body must be an object")
+    fault = inputs.nesting_fault(decoded)
+    if fault == "deep":
+        raise BadRequest(TOO_DEEP)
+    if fault == "nul":
+        raise _nul_error("text")
+    # JSON bodies may still use bracketed keys (some clients do)
+    return fold(decoded.items())

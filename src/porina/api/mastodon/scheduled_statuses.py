@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from litestar import Request, Response, delete, get, put
@@ -91,13 +90,9 @@ async def show_scheduled(request: Request[Any, Any, Any], scheduled_id: str) -> 
 async def reschedule(request: Request[Any, Any, Any], scheduled_id: str) -> e.ScheduledStatus:
     viewer = await auth.require(request, "write:statuses")
     params = await Params.of(request)
-    raw = params.str("scheduled_at")
-    if not raw:
+    when = params.moment("scheduled_at", label="Scheduled at")
+    if when is None:
         raise Unprocessable("Validation failed: Scheduled at can't be blank")
-    try:
-        when = datetime.fromisoformat(raw.replace("Z", "+00:00"))
-    except ValueError as exc:
-        raise Unprocessable("Validation failed: Scheduled at is not a valid date") from exc
     svc = auth.services_of(request)
     async with svc.db.transaction() as tx:
         row = await actions.reschedule(tx, auth.actor_of(viewer), _id(scheduled_id), when)

@@ -40,7 +40,7 @@ async def search_v2(request: Request[Any, Any, Any]) -> SearchResults:
     viewer = await auth.optional(request, "read:search")
     vid = viewer.account_id if viewer else None
     params = await Params.of(request)
-    q = params.text("q", max_len=1000).strip()
+    q = (params.term("q", max_len=1000) or "").strip()  # a term naming nothing finds nothing
     kind = params.str("type")
     limit = params.limit(20, 40)
     offset = params.int("offset", 0, lo=0) or 0
@@ -87,7 +87,7 @@ async def search_v2(request: Request[Any, Any, Any]) -> SearchResults:
 async def accounts_search(request: Request[Any, Any, Any]) -> list[e.Account]:
     viewer = await auth.require(request, "read:accounts")
     params = await Params.of(request)
-    q = params.text("q", max_len=1000).strip()
+    q = (params.term("q", max_len=1000) or "").strip()  # a term naming nothing finds nothing
     if not q:
         return []
     svc = auth.services_of(request)

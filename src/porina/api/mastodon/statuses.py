@@ -112,13 +112,7 @@ def _media_ids(params: Params) -> list[int]:
 
 
 def _scheduled_at(params: Params) -> datetime | None:
-    raw = params.str("scheduled_at")
-    if not raw:
-        return None
-    try:
-        return datetime.fromisoformat(raw.replace("Z", "+00:00"))
-    except ValueError as exc:
-        raise Unprocessable("Validation failed: Scheduled at is not a valid date") from exc
+    return params.moment("scheduled_at", label="Scheduled at")
 
 
 def new_status_of(request: Request[Any, Any, Any], params: Params) -> actions.NewStatus:
