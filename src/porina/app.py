@@ -20,6 +20,7 @@ from litestar.template.config import TemplateConfig
 from porina import settings as settings_module
 from porina.api.mastodon.errors import HANDLERS
 from porina.api.mastodon.ratelimit import RateLimitMiddleware
+from porina.http.inbound import ServedFiles, inbound
 from porina.services import Services, build
 from porina.settings import Settings
 from porina.web.common import page_locale
@@ -65,19 +66,21 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     static = create_static_files_router(
         path="/static",
         directories=[_static_dir()],
+        file_system=ServedFiles(),
         name="static",
         include_in_schema=False,
     )
     media = create_static_files_router(
         path="/media",
         directories=[settings.media_dir],
+        file_system=ServedFiles(),
         name="media",
         include_in_schema=False,
     )
     app = Litestar(
         route_handlers=[*collect_routes("porina.api.mastodon", "porina.web"), static, media],
         exception_handlers=web_aware(HANDLERS),
-        middleware=[security_headers, page_locale, RateLimitMiddleware()],
+        middleware=[inbound, security_headers, page_locale, RateLimitMiddleware()],
         template_config=TemplateConfig(
             directory=_web_dir() / "templates",
             engine=JinjaTemplateEngine,
