@@ -25,7 +25,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from porina.accounts.models import Account, User
 from porina.accounts.queries import follow_requests_count
+from porina.core import inputs
 from porina.core.actor import Actor
+from porina.core.errors import Unprocessable
 from porina.core.ids import parse_id
 from porina.interactions.viewer import viewer_state
 from porina.posts.queries import Bundle, bundles_by_id
@@ -193,10 +195,13 @@ async def fill_quotes(
 
 
 async def form(request: Request[Any, Any, Any]) -> dict[str, Any]:
-    """The posted form as a dict; repeated keys become lists."""
+    """The posted form as a dict; repeated keys become lists. Text holding a NUL character is
+    refused (422, ``core.inputs``), for every field at once."""
     data = await request.form()
     out: dict[str, Any] = {}
     for key, value in data.multi_items():
+        if inputs.has_nul(key) or (isinstance(value, str) and inputs.has_nul(value)):
+            raise Unprocessable(f"Validation failed: {key} must not contain a NUL character")
         if key in out:
             existing = out[key]
             out[key] = [*existing, value] if isinstance(existing, list) else [existing, value]

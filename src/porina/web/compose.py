@@ -8,7 +8,7 @@ then the post is published (``posts.actions.create_status``) or scheduled
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from litestar import Request, get, post
@@ -16,6 +16,7 @@ from litestar.datastructures import UploadFile
 from litestar.response import Redirect, Template
 
 from porina.accounts import queries as accounts_queries
+from porina.core import inputs
 from porina.core.errors import PorinaError, Unprocessable
 from porina.core.ids import parse_id
 from porina.posts import actions as posts
@@ -31,6 +32,7 @@ MEDIA_SLOTS = 4
 BODY_LIMIT = 256 * 1024 * 1024
 LANGUAGES = ("en", "fi", "sv", "de", "fr", "es", "et", "ru", "ja")
 POLL_DURATIONS = (300, 1800, 3600, 21600, 86400, 259200, 604800)
+MAX_TZ_OFFSET = 18 * 60  # minutes; real zones lie within -12:00..+14:00
 
 
 class ComposeError(Unprocessable):
@@ -103,19 +105,18 @@ def poll_of(data: dict[str, Any]) -> PollSpec | None:
 
 def scheduled_at(data: dict[str, Any]) -> datetime | None:
     """``datetime-local`` in the writer's time zone (``tz_offset`` minutes, set by app.js;
-    UTC without JavaScript)."""
+    UTC without JavaScript), within the calendar ``core.inputs`` allows."""
     raw = text(data, "scheduled_at").strip()
     if not raw:
         return None
-    try:
-        local = datetime.fromisoformat(raw)
-    except ValueError as exc:
-        raise ComposeError(i18n._("The time to publish is not valid.")) from exc
-    offset = text(data, "tz_offset", "0").lstrip("-")
-    minutes = int(offset) if offset.isdigit() else 0
-    if text(data, "tz_offset").startswith("-"):
-        minutes = -minutes
-    return local.replace(tzinfo=UTC) + timedelta(minutes=minutes)
+    local = inputs.moment(raw)
+    minutes = inputs.int64(text(data, "tz_offset", "0") or "0")
+    if local is None or minutes is None or abs(minutes) > MAX_TZ_OFFSET:
+        raise ComposeError(i18n._("The time to publish is not valid."))
+    when = local + timedelta(minutes=minutes)
+    if not inputs.within_calendar(when):
+        raise ComposeError(i18n._("The time to publish is not valid."))
+    return when
 
 
 async def upload_media(request: Request[Any, Any, Any], me: Me, data: dict[str, Any]) -> list[int]:

@@ -25,6 +25,7 @@ from litestar.response import Redirect, Template
 from litestar.types import ExceptionHandlersMap
 
 from porina.core.errors import PorinaError
+from porina.storage.faults import client_fault
 from porina.web import i18n
 from porina.web.common import STATE_LOCALE, Me, SignInRequired, sign_in_url
 from porina.web.i18n import N_, _
@@ -148,6 +149,7 @@ def error_page(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]
         if request.headers.get("hx-request") == "true":
             return Response("", status_code=204, headers={"HX-Redirect": target})
         return Redirect(path=target, status_code=303)
+    exc = client_fault(exc, f"{request.method} {request.url.path}") or exc
     status, message = message_for(exc)
     if status >= 500:
         log.exception("error on page %s", request.url.path, exc_info=exc)

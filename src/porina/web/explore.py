@@ -11,6 +11,7 @@ from sqlalchemy import exists, func, select
 
 from porina.accounts.models import Account
 from porina.accounts.queries import local_domains
+from porina.core import inputs
 from porina.core.errors import PorinaError
 from porina.interactions import tags
 from porina.lists import actions as list_actions
@@ -98,7 +99,7 @@ async def search(request: Request[Any, Any, Any], q: str = "") -> Template:
     people: list[Any] = []
     hashtags: list[str] = []
     shown: list[Any] = []
-    if term:
+    if term and not inputs.has_nul(term):  # a term holding a NUL names nothing: no results
         svc = services(request)
         viewer_id = me.id if me else None
         async with svc.db.read() as session:
@@ -125,7 +126,7 @@ async def search(request: Request[Any, Any, Any], q: str = "") -> Template:
         request,
         "pages/search.html",
         me=me,
-        q=term,
+        q=term.replace(inputs.NUL, "\ufffd"),
         people=people,
         hashtags=hashtags,
         statuses=shown,

@@ -14,8 +14,10 @@ from litestar.exceptions import (
     PermissionDeniedException,
     ValidationException,
 )
+from sqlalchemy.exc import DBAPIError
 
 from porina.core.errors import PorinaError, RateLimited
+from porina.storage.faults import client_fault
 
 log = logging.getLogger(__name__)
 
@@ -57,8 +59,18 @@ def on_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[d
     return error_response(500, "Internal server error")
 
 
+def on_database_error(request: Request[Any, Any, Any], exc: DBAPIError) -> Response[dict[str, str]]:
+    """A client error when only the client's input can have caused it (``storage.faults``);
+    any other database error is the server's."""
+    fault = client_fault(exc, f"{request.method} {request.url.path}")
+    if fault is None:
+        return on_unexpected(request, exc)
+    return on_porina_error(request, fault)
+
+
 HANDLERS: dict[type[Exception], Any] = {
     PorinaError: on_porina_error,
     HTTPException: on_http_error,
+    DBAPIError: on_database_error,
     Exception: on_unexpected,
 }
