@@ -133,7 +133,7 @@ def _check(response: httpx.Response, method: str, path: str) -> None:
         assert isinstance(body, dict) and "error" in body, f"{method} {path}: {body}"
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+@settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 @given(
     path_value=st.one_of(JUNK_TEXT, st.just(REAL)),
     query=st.dictionaries(FIELD_NAMES, JUNK_TEXT, max_size=4),
