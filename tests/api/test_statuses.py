@@ -182,11 +182,9 @@ async def test_edit_keeps_history_with_the_original_and_the_new_version(make: Fa
     assert source == {"id": status["id"], "text": "second", "spoiler_text": ""}
 
 
-async def test_source_is_shown_to_whoever_may_see_the_status_as_mastodon_does(
-    make: Factory, services: Services
-) -> None:
-    """Mastodon's ``Statuses::SourcesController`` authorizes ``show?``: the source (the text
-    as typed) goes to anyone who may see the status, and a status they may not see is a 404."""
+async def test_source_is_the_authors_alone(make: Factory, services: Services) -> None:
+    """The source (the text as typed, for editing) goes to its author only: a reader who may
+    see the status is refused with a 403, one who may not gets the 404 a missing status gets."""
     alice, follower, stranger = await make.person(), await make.person(), await make.person()
     await follow(services, follower, alice)
     public = await alice.status("open to all", spoiler_text="cw")
@@ -197,12 +195,17 @@ async def test_source_is_shown_to_whoever_may_see_the_status_as_mastodon_does(
         response = await person.get(f"/api/v1/statuses/{status['id']}/source")
         return response.status_code, response.json()
 
-    expected = {"id": public["id"], "text": "open to all", "spoiler_text": "cw"}
-    for reader in (alice, follower, stranger):
-        assert await source(reader, public) == (200, expected)
-    for reader in (alice, follower):
-        assert (await source(reader, private))[1]["text"] == "followers only"
-        assert (await source(reader, direct))[0] == 200
+    assert await source(alice, public) == (
+        200,
+        {"id": public["id"], "text": "open to all", "spoiler_text": "cw"},
+    )
+    assert (await source(alice, private))[1]["text"] == "followers only"
+    assert (await source(alice, direct))[0] == 200
+    refused = (403, {"error": "This action is not allowed"})
+    for reader in (follower, stranger):
+        assert await source(reader, public) == refused
+    assert await source(follower, private) == refused
+    assert await source(follower, direct) == refused
     assert (await source(stranger, private))[0] == 404
     assert (await source(stranger, direct))[0] == 404
     anonymous = await make.client.get(f"/api/v1/statuses/{public['id']}/source")

@@ -286,6 +286,8 @@ async def source(request: Request[Any, Any, Any], status_id: str) -> e.StatusSou
     svc = auth.services_of(request)
     async with svc.db.read() as session:
         status = await _visible(session, viewer.account_id, status_id_of(status_id))
+    if status.account_id != viewer.account_id:
+        raise Forbidden("This action is not allowed")
     return e.StatusSource(id=str(status.id), text=status.text, spoiler_text=status.spoiler_text)
 
 
