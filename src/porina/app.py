@@ -20,6 +20,7 @@ from litestar.template.config import TemplateConfig
 from porina import settings as settings_module
 from porina.api.mastodon.errors import HANDLERS
 from porina.api.mastodon.ratelimit import RateLimitMiddleware
+from porina.http.head import head_as_get
 from porina.http.inbound import ServedFiles, inbound
 from porina.services import Services, build
 from porina.settings import Settings
@@ -98,6 +99,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         openapi_config=None,
         debug=False,
     )
+    app.asgi_handler = head_as_get(app.asgi_handler)  # HEAD as GET, around the router
     app.state.services = svc
     return app
 
