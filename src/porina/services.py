@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from porina.analytics import subscribers as analytics_subscribers
 from porina.api.mastodon.auth import TokenCache
 from porina.core import cpu
+from porina.http.client import OutboundClient, build_outbound
 from porina.jobs.engine_saq import SaqEngine
 from porina.jobs.queue import Runner
 from porina.mail import jobs as mail_jobs
@@ -62,6 +63,8 @@ class Services:
     """Who holds each recently seen access token (the API's), forgotten on invalidation."""
     status_cache: StatusCache = field(init=False)
     """This process's renderings of statuses and accounts, keyed by row versions."""
+    outbound: OutboundClient = field(init=False)
+    """The process's one client for requests to other servers (link previews...)."""
 
     def __post_init__(self) -> None:
         cpu.configure(self.settings.cpu_workers)
@@ -71,6 +74,7 @@ class Services:
         self.invalidations.listen(self.token_cache.on_invalidation)
         self.status_cache = StatusCache(Renderer(self.settings), self.settings.status_cache_size)
         self.feeds = build_feed_store(self.settings, self.db)
+        self.outbound = build_outbound(self.settings)
         self.db.attach(self)
         self.db.wake_jobs = self.runner.wake
         if self.settings.jobs == "saq":
@@ -94,6 +98,7 @@ class Services:
             await self.engine.stop()
         await self.broker.close()
         await self.feeds.close()
+        await self.outbound.aclose()
         await self.db.dispose()
 
 
