@@ -12,6 +12,7 @@ from porina.mail import models as mail
 from porina.messaging import models as messaging
 from porina.moderation import models as moderation
 from porina.notifications import models as notifications
+from porina.posts import card_models as post_cards
 from porina.posts import models as posts
 from porina.storage.base import Base
 from porina.timelines import models as timelines
@@ -30,6 +31,7 @@ __all__ = [
     "metadata",
     "moderation",
     "notifications",
+    "post_cards",
     "posts",
     "recovery",
     "timelines",
