@@ -40,14 +40,21 @@ class Settings:
     redis_prefix: str = "porina:"
     """Prefix of every Redis key, channel and job queue Porina uses; installs sharing one Redis
     need different prefixes."""
-    base_url: str = "http://127.0.0.1:8000"
-    """The public address people and apps use; links and OAuth endpoints are built from it."""
+    base_url: str = ""
+    """The public address people and apps use; links and OAuth endpoints are built from it.
+    Empty means http://HOST:PORT (127.0.0.1 when HOST listens on every address)."""
     domain: str = ""
     """The domain in people's handles (@name@domain); empty means the host of BASE_URL."""
     instance_title: str = "Porina"
     """Name shown by the instance API and pages."""
     contact_email: str = "admin@localhost"
     """Contact address the instance API reports."""
+    privacy_policy_file: str = ""
+    """An HTML file holding the privacy policy (the API's /api/v1/instance/privacy_policy);
+    empty means Porina's default policy."""
+    terms_of_service_file: str = ""
+    """An HTML file holding the terms of service, in effect from the file's modification date;
+    empty means none (the API answers 404, as Mastodon with no terms published)."""
     host: str = "127.0.0.1"
     """Address `porina serve` listens on."""
     port: int = 8000
@@ -145,7 +152,18 @@ class Settings:
     def is_sqlite(self) -> bool:
         return self.effective_database_url.startswith("sqlite")
 
+    def __post_init__(self) -> None:
+        if not self.base_url:
+            object.__setattr__(self, "base_url", derived_base_url(self.host, self.port))
+
+    @property
+    def base_url_derived(self) -> bool:
+        """True when BASE_URL was left empty and follows HOST and PORT."""
+        return self.base_url == derived_base_url(self.host, self.port)
+
     def with_(self, **changes: object) -> Settings:
+        if "base_url" not in changes and self.base_url_derived:
+            changes["base_url"] = ""  # a derived address follows a new host or port
         return replace(self, **changes)  # type: ignore[arg-type]
 
     def resolved_secret(self) -> str:
@@ -157,6 +175,14 @@ class Settings:
             path.write_text(secrets.token_hex(32))
             path.chmod(0o600)
         return path.read_text().strip()
+
+
+def derived_base_url(host: str, port: int) -> str:
+    """The address a browser on this machine reaches ``porina serve`` at."""
+    shown = "127.0.0.1" if host in {"", "0.0.0.0", "::", "[::]"} else host
+    if ":" in shown and not shown.startswith("["):
+        shown = f"[{shown}]"
+    return f"http://{shown}:{port}"
 
 
 def setting_names() -> list[str]:
