@@ -34,9 +34,6 @@ LEFT_OUT: dict[str, str] = {
         "async refreshes report on Mastodon's background fetches of remote replies and "
         "annual reports; Porina does neither in the background"
     ),
-    "POST /api/v1/announcements/{id}/dismiss": H5,
-    "PUT /api/v1/announcements/{id}/reactions/{name}": H5,
-    "DELETE /api/v1/announcements/{id}/reactions/{name}": H5,
     "POST /api/v1/emails/confirmations": H5,
     "POST /api/v1/filters": H5,
     "GET /api/v1/filters/{id}": H5,
@@ -52,11 +49,6 @@ LEFT_OUT: dict[str, str] = {
     "GET /api/v1/directory": H5,
     "POST /api/v1/featured_tags": H5,
     "DELETE /api/v1/featured_tags/{id}": H5,
-    "GET /api/v1/instance/domain_blocks": H5,
-    "GET /api/v1/instance/privacy_policy": H5,
-    "GET /api/v1/instance/terms_of_service": H5,
-    "GET /api/v1/instance/terms_of_service/{date}": H5,
-    "GET /api/v1/instance/translation_languages": H5,
     "GET /api/v1/profile": H5,
     "PATCH /api/v1/profile": H5,
     "DELETE /api/v1/profile/avatar": H5,
