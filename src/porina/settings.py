@@ -95,6 +95,13 @@ class Settings:
     """Requests per account (or per address, unauthenticated) in five minutes."""
     media_limit_per_30min: int = 30
     """Media uploads per account in thirty minutes."""
+    login_attempts_per_address: int = 25
+    """Failed password attempts from one address (IPv6: its /64) in five minutes, whatever the
+    account (sign-in page, consent page, password grant, password change); then 429."""
+    login_attempts_per_account: int = 10
+    """Failed password attempts on one account from one address in an hour. When an account
+    draws five times this from all addresses, addresses that have not signed in to it in 30
+    days get 3 an hour on it (docs/decisions.md, "Login throttle")."""
     max_image_bytes: int = 16 * 1024 * 1024
     """Largest image upload in bytes."""
     max_video_bytes: int = 99 * 1024 * 1024

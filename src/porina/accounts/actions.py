@@ -135,7 +135,8 @@ async def create_account(tx: Tx, new: NewAccount) -> tuple[Account, User]:
     session = tx.session
     await _check_free(session, new)
     moment = now()
-    base = tx.settings.base_url.rstrip("/")
+    # A local account's URLs (uri, url, inbox, ...) are not stored: they follow BASE_URL and
+    # are built where they are shown (render.renderer), so a new address never leaves stale ones.
     account = Account(
         id=new_id(),
         username=new.username,
@@ -143,12 +144,6 @@ async def create_account(tx: Tx, new: NewAccount) -> tuple[Account, User]:
         locked=new.locked,
         actor_type=new.actor_type or ("Service" if new.bot else "Person"),
         created_at=moment,
-        uri=f"{base}/users/{new.username}",
-        url=f"{base}/@{new.username}",
-        inbox_url=f"{base}/users/{new.username}/inbox",
-        outbox_url=f"{base}/users/{new.username}/outbox",
-        followers_url=f"{base}/users/{new.username}/followers",
-        shared_inbox_url=f"{base}/inbox",
     )
     user = User(
         id=new_id(),

@@ -16,10 +16,15 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
     host = args.host or settings.host
     port = args.port or settings.port
     workers = args.workers or settings.workers
+    # The workers load their settings from the environment: --host and --port reach them there,
+    # and a BASE_URL left empty follows them.
     if args.host:
         os.environ["PORINA_HOST"] = host
+    if args.port:
+        os.environ["PORINA_PORT"] = str(port)
+    public = settings.with_(host=host, port=port).base_url
     print(
-        f"Porina is serving on http://{host}:{port}  (public address: {settings.base_url})",
+        f"Porina is serving on http://{host}:{port}  (public address: {public})",
         flush=True,
     )
     Granian(

@@ -119,12 +119,11 @@ async def _resolve_mentions(tx: Tx, text: str) -> dict[tuple[str, str | None], h
     rows = await tx.session.scalars(
         select(Account).where(or_(*conditions), Account.suspended_at.is_(None))
     )
-    base = settings.base_url.rstrip("/")
     out: dict[tuple[str, str | None], html.Profile] = {}
     for account in rows:
         remote = f"@{account.domain}" if account.domain else ""
         acct = f"{account.username}{remote}"
-        url = account.url or f"{base}/@{account.username}"
+        url = account.url or f"/@{account.username}"  # a local profile: by path
         key = (account.username.lower(), account.domain.lower() if account.domain else None)
         out[key] = html.Profile(account.id, account.username, acct, url)
     return out
@@ -133,9 +132,9 @@ async def _resolve_mentions(tx: Tx, text: str) -> dict[tuple[str, str | None], h
 async def format_text(tx: Tx, text: str) -> html.Formatted:
     settings = tx.settings
     profiles = await _resolve_mentions(tx, text)
-    return html.render(
-        text, base_url=settings.base_url, local_domain=settings.local_domain, profiles=profiles
-    )
+    # Links to this server are stored as paths (the renderer prepends the base URL), so a
+    # changed BASE_URL or PORT never leaves stale links in stored posts.
+    return html.render(text, base_url="", local_domain=settings.local_domain, profiles=profiles)
 
 
 def _mentions_json(formatted: html.Formatted) -> list[dict[str, Any]]:

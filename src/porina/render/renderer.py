@@ -28,6 +28,20 @@ class Renderer:
         self.domain = settings.local_domain
         self._page_accounts: dict[int, e.Account] | None = None
 
+    def content(self, html: str, account: Account) -> str:
+        """A local status's stored HTML links this server by path (``/tags/x``, ``/@name``),
+        so a new base URL never leaves stale links; they leave here with the base prepended."""
+        if account.domain is not None or 'href="/' not in html:
+            return html
+        return html.replace('href="/', f'href="{self.base}/')
+
+    def link(self, url: str) -> str:
+        """A stored path on this server as an absolute URL; other URLs as they are."""
+        return self.base + url if url.startswith("/") else url
+
+    def mention(self, stored: dict[str, str]) -> e.Mention:
+        return e.Mention(**{**stored, "url": self.link(stored["url"])})
+
     def media_url(self, path: str | None, fallback: str) -> str:
         if path is None:
             return self.base + fallback
@@ -158,13 +172,13 @@ class Renderer:
             uri=s.uri or f"{self.base}/users/{row.account.username}/statuses/{s.id}",
             created_at=iso(s.created_at) or "",
             account=self._page_account(row.account),
-            content="" if reblog is not None else s.content,
+            content="" if reblog is not None else self.content(s.content, row.account),
             visibility=s.visibility,
             sensitive=s.sensitive,
             spoiler_text=s.spoiler_text,
             media_attachments=[self.media(m) for m in (s.media or [])] if reblog is None else [],
             application=self.app(row.app) if reblog is None else None,
-            mentions=[e.Mention(**m) for m in (s.mentions or [])] if reblog is None else [],
+            mentions=[self.mention(m) for m in (s.mentions or [])] if reblog is None else [],
             tags=[e.StatusTag(name=t, url=f"{self.base}/tags/{t}") for t in (s.tags or [])]
             if reblog is None
             else [],

@@ -261,13 +261,15 @@ async def history(request: Request[Any, Any, Any], status_id: str) -> list[e.Sta
                 created_at=status.created_at,
             )
         ]
-    return [_edit_entity(renderer, author, x) for x in edits]
+    return [_edit_entity(renderer, account, author, x) for x in edits]
 
 
-def _edit_entity(renderer: Renderer, author: e.Account, edit: StatusEdit) -> e.StatusEdit:
+def _edit_entity(
+    renderer: Renderer, account: Account, author: e.Account, edit: StatusEdit
+) -> e.StatusEdit:
     options = edit.poll_options
     return e.StatusEdit(
-        content=edit.content,
+        content=renderer.content(edit.content, account),
         spoiler_text=edit.spoiler_text,
         sensitive=edit.sensitive,
         created_at=iso(edit.created_at) or "",
