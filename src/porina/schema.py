@@ -3,6 +3,7 @@
 
 from porina.accounts import models as accounts
 from porina.accounts import recovery
+from porina.accounts import suggestion_models as account_suggestions
 from porina.analytics import models as analytics
 from porina.groups import models as groups
 from porina.interactions import models as interactions
@@ -12,7 +13,9 @@ from porina.mail import models as mail
 from porina.messaging import models as messaging
 from porina.moderation import models as moderation
 from porina.notifications import models as notifications
+from porina.notifications.push import models as web_push
 from porina.posts import card_models as post_cards
+from porina.posts import featured_models as featured_tags
 from porina.posts import models as posts
 from porina.storage.base import Base
 from porina.timelines import models as timelines
@@ -20,8 +23,10 @@ from porina.timelines import models as timelines
 metadata = Base.metadata
 
 __all__ = [
+    "account_suggestions",
     "accounts",
     "analytics",
+    "featured_tags",
     "groups",
     "interactions",
     "jobs",
@@ -35,4 +40,5 @@ __all__ = [
     "posts",
     "recovery",
     "timelines",
+    "web_push",
 ]
