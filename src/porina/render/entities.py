@@ -272,6 +272,7 @@ class Tag(Entity):
     url: str
     history: list[dict[str, str]]
     following: bool | msgspec.UnsetType = msgspec.UNSET
+    featuring: bool | msgspec.UnsetType = msgspec.UNSET
     id: str | msgspec.UnsetType = msgspec.UNSET
 
 
