@@ -11,7 +11,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from porina.storage.base import Base, Json, Snowflake, id_column, row_version
@@ -106,6 +116,9 @@ class MediaAttachment(Base):
     focus_x: Mapped[float] = mapped_column(Float, default=0.0)
     focus_y: Mapped[float] = mapped_column(Float, default=0.0)
     processing: Mapped[bool] = mapped_column(Boolean, default=False)
+    """Verified, its meta and preview still being made (``posts.jobs.process_media``); no url."""
+    processing_failed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """Processing found the file unusable; the API answers 422 for it (migration 0012)."""
     created_at: Mapped[datetime]
 
     __table_args__ = (Index("ix_media_attachments_status_id", "status_id"),)
