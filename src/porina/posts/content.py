@@ -29,6 +29,8 @@ from porina.storage.db import Tx
 
 MAX_MEDIA = 4
 MAX_SPOILER_CHARS = 1000
+NOT_READY = "Cannot attach files that have not finished processing. Try again in a moment!"
+"""Mastodon's words (``media_attachments.validations.not_ready``) for media still processing."""
 
 
 @cache
@@ -45,11 +47,12 @@ def is_language(code: str) -> bool:
 
 def media_json(m: MediaAttachment) -> dict[str, Any]:
     """The renderer-independent shape of an attachment stored on ``Status.media``: ``url``
-    and ``preview_url`` relative to the media folder (the renderer makes them absolute)."""
+    and ``preview_url`` relative to the media folder (the renderer makes them absolute); no
+    ``url`` while it is processing, as Mastodon."""
     return {
         "id": str(m.id),
         "type": m.type,
-        "url": m.file_path,
+        "url": None if m.processing else m.file_path,
         "preview_url": m.thumbnail_path or (m.file_path if m.type == "image" else None),
         "remote_url": m.remote_url,
         "meta": m.meta or {},
@@ -97,8 +100,10 @@ async def load_media(
     if len(found) != len(ids):
         raise InvalidMedia("Validation failed: Some of the media attachments could not be found")
     media = [found[i] for i in ids]
+    if any(m.processing_failed for m in media):
+        raise InvalidMedia("Validation failed: Some media attachments could not be processed")
     if any(m.processing for m in media):
-        raise InvalidMedia("Validation failed: Some media attachments are still processing")
+        raise InvalidMedia(NOT_READY)
     if len(media) > 1 and any(m.type in {"video", "gifv", "audio"} for m in media):
         raise InvalidMedia("Validation failed: You cannot attach a video to a post with images")
     return media
