@@ -1,5 +1,5 @@
 """Hashtags: ``/api/v1/tags/:name`` (with seven days of history), following them, and
-``/api/v1/followed_tags``; featured tags are not offered yet (an empty list)."""
+``/api/v1/followed_tags``; featured tags are ``featured_tags.py``."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from porina.api.mastodon.auth import optional, require, services_of
 from porina.api.mastodon.pagination import Page, link_header
 from porina.api.mastodon.params import Params
+from porina.interactions import featured, tags
 from porina.interactions import queries as q
-from porina.interactions import tags
 from porina.interactions.models import FollowedTag
 from porina.posts.models import Tag
 from porina.render import entities as e
@@ -39,6 +39,9 @@ async def tag_entity(
         entity.id = str(tag.id)
     if viewer_id is not None:
         entity.following = tag is not None and await tags.is_following(session, viewer_id, tag.id)
+        entity.featuring = tag is not None and await featured.is_featuring(
+            session, viewer_id, tag.id
+        )
     return entity
 
 
@@ -88,16 +91,4 @@ async def followed(request: Request[Any, Any, Any]) -> Response[list[e.Tag]]:
     return Response(body, headers=link_header(request, [t.id for t in rows], page))
 
 
-@get("/api/v1/featured_tags")
-async def featured(request: Request[Any, Any, Any]) -> list[dict[str, Any]]:
-    await require(request, "read:accounts")
-    return []
-
-
-@get("/api/v1/featured_tags/suggestions")
-async def featured_suggestions(request: Request[Any, Any, Any]) -> list[e.Tag]:
-    await require(request, "read:accounts")
-    return []
-
-
-ROUTES = [show, follow, unfollow, followed, featured, featured_suggestions]
+ROUTES = [show, follow, unfollow, followed]
