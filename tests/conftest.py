@@ -19,6 +19,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from porina.app import create_app
+from porina.http import StaticResolver, build_outbound
 from porina.schema import metadata
 from porina.services import Services, build
 from porina.settings import Settings
@@ -122,6 +123,10 @@ async def services(settings: Settings) -> AsyncIterator[Services]:
     # The test client runs the app on its own event loop; asyncpg connections are bound to the
     # loop that opened them, so PostgreSQL tests open a connection per use.
     svc = build(settings, pooled=not settings.database_url.startswith("postgresql"))
+    # Tests never reach the internet: the outbound client (link previews...) resolves only
+    # localhost; a test of a feature allow-lists its local server or sets its own client.
+    await svc.outbound.aclose()
+    svc.outbound = build_outbound(settings, resolver=StaticResolver({"localhost": ["127.0.0.1"]}))
     yield svc
     await svc.stop()
 

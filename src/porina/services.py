@@ -21,6 +21,7 @@ from porina.jobs.queue import Runner
 from porina.mail import jobs as mail_jobs
 from porina.messaging import subscribers as messaging_subscribers
 from porina.notifications import subscribers as notification_subscribers
+from porina.posts import cards as posts_cards
 from porina.posts import jobs as posts_jobs
 from porina.render.renderer import Renderer
 from porina.render.status_cache import StatusCache
@@ -42,6 +43,7 @@ SUBSCRIBERS = (
     messaging_subscribers,
     analytics_subscribers,
     timelines_subscribers,
+    posts_cards,
 )
 """The modules that subscribe to domain events, registered when imported here, at start-up.
 In-transaction subscribers run in import order; none depends on another's work.
