@@ -13,15 +13,20 @@ from typing import Any
 
 from litestar import Litestar
 from litestar.config.csrf import CSRFConfig
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
+from porina import __version__
 from porina import settings as settings_module
 from porina.api.mastodon.errors import HANDLERS
 from porina.api.mastodon.ratelimit import RateLimitMiddleware
+from porina.core import inputs
 from porina.http.head import head_as_get
 from porina.http.inbound import ServedFiles, inbound
+from porina.http.media_files import media_headers
 from porina.services import Services, build
 from porina.settings import Settings
 from porina.web.common import page_locale
@@ -76,6 +81,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         directories=[settings.media_dir],
         file_system=ServedFiles(),
         name="media",
+        middleware=[media_headers],  # verified type, nosniff, a sandboxing CSP
         include_in_schema=False,
     )
     app = Litestar(
@@ -96,12 +102,28 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             exclude=CSRF_EXEMPT,
         ),
         lifespan=[lifespan],
-        openapi_config=None,
+        request_max_body_size=inputs.MAX_BODY_BYTES,  # upload routes set their own
+        openapi_config=openapi_config(),
         debug=False,
     )
     app.asgi_handler = head_as_get(app.asgi_handler)  # HEAD as GET, around the router
     app.state.services = svc
     return app
+
+
+def openapi_config() -> OpenAPIConfig:
+    """The served description of every route, Mastodon's and Porina's own, generated from the
+    handlers at ``/openapi/openapi.json`` (JSON only: the browsable renderers load scripts from
+    CDNs). docs/api.md says what each Porina extension does."""
+    return OpenAPIConfig(
+        title="Porina API",
+        version=__version__,
+        description="The Mastodon client API as Porina serves it, and Porina's own extensions "
+        "(docs/api.md).",
+        path="/openapi",
+        render_plugins=[JsonRenderPlugin()],
+        create_examples=False,
+    )
 
 
 def _web_dir() -> Path:

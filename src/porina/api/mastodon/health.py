@@ -13,7 +13,7 @@ from litestar import get
 HEALTHY: dict[str, Any] = {"status": "ok"}
 
 
-@get("/health", include_in_schema=False, sync_to_thread=False)
+@get("/health", sync_to_thread=False)
 def health() -> dict[str, Any]:
     return HEALTHY
 
