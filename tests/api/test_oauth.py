@@ -125,7 +125,7 @@ async def test_registering_an_app_returns_its_credentials(client: httpx.AsyncCli
     assert app["client_id"] and app["client_secret"]
     assert app["redirect_uris"] == [REDIRECT, "urn:ietf:wg:oauth:2.0:oob"]
     assert app["scopes"] == ["follow", "read", "write"]
-    assert app["vapid_key"] == ""
+    assert app["vapid_key"]  # the instance's Web Push key (tests/api/test_push.py)
     token = await client.post(
         "/oauth/token",
         data={

@@ -12,10 +12,13 @@ from porina.accounts.oauth import normalise_redirect_uris, redirect_uris
 from porina.api.mastodon import auth
 from porina.api.mastodon.params import Params
 from porina.core.errors import Unauthorized, Unprocessable
+from porina.notifications.push.keys import vapid_keys
 from porina.render import entities as e
 
 
-def application(app: OAuthApp, *, credentials: bool) -> e.CredentialApplication:
+def application(app: OAuthApp, *, credentials: bool, vapid_key: str) -> e.CredentialApplication:
+    """The app entity; ``vapid_key`` is the instance's Web Push key (Mastodon's, deprecated
+    there in favour of the instance's ``configuration.vapid.public_key``)."""
     uris = redirect_uris(app)
     entity = e.CredentialApplication(
         id=str(app.id),
@@ -24,7 +27,7 @@ def application(app: OAuthApp, *, credentials: bool) -> e.CredentialApplication:
         scopes=app.scopes.split(),
         redirect_uri="\n".join(uris),
         redirect_uris=uris,
-        vapid_key="",
+        vapid_key=vapid_key,
     )
     if credentials:
         entity.client_id = app.client_id
@@ -49,7 +52,7 @@ async def create_app(request: Request[Any, Any, Any]) -> e.CredentialApplication
     svc = auth.services_of(request)
     async with svc.db.transaction() as tx:
         app = await create_oauth_app(tx, name, uris, scopes, website)
-    return application(app, credentials=True)
+    return application(app, credentials=True, vapid_key=(await vapid_keys(svc.db)).public_key)
 
 
 @get("/api/v1/apps/verify_credentials")
@@ -63,7 +66,7 @@ async def verify_app(request: Request[Any, Any, Any]) -> e.CredentialApplication
         app = await session.get(OAuthApp, viewer.app_id)
     if app is None:
         raise Unauthorized("The access token is invalid")
-    return application(app, credentials=False)
+    return application(app, credentials=False, vapid_key=(await vapid_keys(svc.db)).public_key)
 
 
 ROUTES = [create_app, verify_app]
