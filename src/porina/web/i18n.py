@@ -1,4 +1,6 @@
 """Languages of the web app: gettext catalogs (Babel), the reader's locale, localized formats.
+The supported languages and ``Accept-Language`` reading are ``core/i18n.py``'s, shared with
+the API.
 
 The locale is chosen once per request (``choose``): the signed-in person's setting
 (``users.locale``), else the ``lang`` cookie set by the EN/FI switch, else the browser's
@@ -21,10 +23,13 @@ from babel.numbers import format_compact_decimal, format_decimal
 from babel.support import NullTranslations, Translations
 from jinja2 import Environment
 
+from porina.core import i18n as shared
 from porina.core.clock import aware, now
 
-LOCALES: tuple[str, ...] = ("en", "fi")
-DEFAULT = "en"
+LOCALES = shared.LOCALES
+DEFAULT = shared.DEFAULT
+supported = shared.supported
+from_accept_language = shared.from_accept_language
 COOKIE = "lang"
 LOCALE_DIR = Path(__file__).parent / "locale"
 NAMES = {"en": "English", "fi": "suomi"}
@@ -36,33 +41,6 @@ _current: ContextVar[str] = ContextVar("porina_web_locale", default=DEFAULT)
 def translations(locale: str) -> NullTranslations:
     found = Translations.load(str(LOCALE_DIR), [locale], domain="messages")
     return found
-
-
-def supported(value: str | None) -> str | None:
-    """``value`` as a supported locale code, or None (accepts ``fi-FI``, ``fi_FI``, ``FI``)."""
-    if not value:
-        return None
-    code = value.strip().replace("_", "-").split("-")[0].lower()
-    return code if code in LOCALES else None
-
-
-def from_accept_language(header: str | None) -> str | None:
-    """The best supported language in an ``Accept-Language`` header, by quality."""
-    if not header:
-        return None
-    ranked: list[tuple[float, int, str]] = []
-    for index, part in enumerate(header.split(",")):
-        tag, _sep, params = part.strip().partition(";")
-        quality = 1.0
-        if params.strip().startswith("q="):
-            try:
-                quality = float(params.strip()[2:])
-            except ValueError:
-                quality = 0.0
-        code = supported(tag)
-        if code and quality > 0:
-            ranked.append((-quality, index, code))
-    return min(ranked)[2] if ranked else None
 
 
 def choose(user_locale: str | None, cookie: str | None, accept_language: str | None) -> str:
