@@ -1,7 +1,9 @@
 """Creating notifications: the one writer every action uses.
 
 A notification is not created when the recipient is the actor, blocks or is blocked by the
-actor, mutes the actor with notifications hidden, or has muted the thread. ``dedupe_key``
+actor, mutes the actor with notifications hidden, or has muted the thread. The recipient's
+notification policy (Mastodon 4.3) then accepts, filters (stored, held in the sender's request)
+or drops it. ``dedupe_key``
 makes creation idempotent (a retried job never notifies twice). The ``group_key`` groups
 favourites and reblogs of one status (and follows) as Mastodon 4.3's grouped notifications do.
 """
@@ -9,21 +11,39 @@ favourites and reblogs of one status (and follows) as Mastodon 4.3's grouped not
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import BigInteger, Select, and_, bindparam, exists, or_, select
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Select,
+    and_,
+    bindparam,
+    exists,
+    or_,
+    select,
+    update,
+)
 
-from porina.accounts.models import Block, Mute
+from porina.accounts.models import Account, Block, Follow, Mute, User
 from porina.core.clock import now
 from porina.core.ids import new_id
 from porina.interactions.models import StatusMute
-from porina.notifications.models import Notification
+from porina.notifications.models import (
+    Notification,
+    NotificationPermission,
+    NotificationPolicy,
+    NotificationRequest,
+)
 from porina.storage.base import UTCDateTime
 from porina.storage.db import Tx, insert_if_absent
 from porina.streaming import publish
 
 DEDUPE = ("account_id", "dedupe_key")
 """The unique key that makes creating a notification idempotent."""
+REQUEST_KEY = ("account_id", "from_account_id")
 
 NotificationType = Literal[
     "mention",
@@ -55,12 +75,28 @@ _SENDER = bindparam("porina_sender", type_=BigInteger)
 _THREAD = bindparam("porina_thread", type_=BigInteger)
 _MOMENT = bindparam("porina_moment", type_=UTCDateTime())
 
+FILTERABLE = frozenset({"mention", "reblog", "follow", "follow_request", "favourite", "quote"})
+"""Types a notification policy may filter or drop (Mastodon's ``filterable`` property)."""
+POLICY_FIELDS = (
+    "for_not_following",
+    "for_not_followers",
+    "for_new_accounts",
+    "for_private_mentions",
+    "for_limited_accounts",
+)
+DEFAULT_POLICY = ("accept", "accept", "accept", "accept", "accept")
+"""For a recipient who never set a policy: everything passes, as before filtering existed.
+Mastodon 4.3 filters private mentions and limited accounts by default (``filter`` for the
+last two); Porina keeps notifications as they were until the person chooses."""
+NEW_ACCOUNT = timedelta(days=30)
+NEW_FOLLOWER = timedelta(days=3)
+STAFF = ("admin", "moderator")
 
-@functools.cache
-def _suppressed_statement() -> Select[Any]:
+
+def _suppressed_clause() -> ColumnElement[bool]:
     """Whether the recipient blocks or is blocked by the sender, mutes them with
     notifications hidden, or muted the thread (no thread: the last test is ``= NULL``, never
-    true). Built once: every notification asks it."""
+    true)."""
     blocked = exists().where(
         or_(
             and_(Block.account_id == _RECIPIENT, Block.target_account_id == _SENDER),
@@ -74,19 +110,98 @@ def _suppressed_statement() -> Select[Any]:
         or_(Mute.expires_at.is_(None), Mute.expires_at > _MOMENT),
     )
     thread = exists().where(StatusMute.account_id == _RECIPIENT, StatusMute.thread_id == _THREAD)
-    return select(or_(blocked, muted, thread))
+    return or_(blocked, muted, thread)
 
 
-async def _suppressed(
-    tx: Tx, recipient_id: int, from_account_id: int, thread_id: int | None
-) -> bool:
+@functools.cache
+def _facts_statement() -> Select[Any]:
+    """One row: whether the notification is suppressed, then what the recipient's policy
+    needs (policy, follows both ways, the sender's age, limits and role, an accepted request).
+    Built once: every notification asks it."""
+    policy = [
+        select(getattr(NotificationPolicy, name))
+        .where(NotificationPolicy.account_id == _RECIPIENT)
+        .scalar_subquery()
+        for name in POLICY_FIELDS
+    ]
+    return select(
+        _suppressed_clause(),
+        *policy,
+        exists().where(Follow.account_id == _RECIPIENT, Follow.target_account_id == _SENDER),
+        select(Follow.created_at)
+        .where(Follow.account_id == _SENDER, Follow.target_account_id == _RECIPIENT)
+        .scalar_subquery(),
+        select(Account.created_at).where(Account.id == _SENDER).scalar_subquery(),
+        select(Account.silenced_at).where(Account.id == _SENDER).scalar_subquery(),
+        exists().where(User.account_id == _SENDER, User.role.in_(STAFF)),
+        exists().where(
+            NotificationPermission.account_id == _RECIPIENT,
+            NotificationPermission.from_account_id == _SENDER,
+        ),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    suppressed: bool
+    policy: tuple[str, ...]
+    following: bool
+    follower_since: datetime | None
+    sender_created_at: datetime | None
+    sender_silenced: bool
+    sender_staff: bool
+    permitted: bool
+
+
+async def _facts(tx: Tx, recipient_id: int, from_account_id: int, thread_id: int | None) -> Facts:
     params = {
         "porina_recipient": recipient_id,
         "porina_sender": from_account_id,
         "porina_thread": thread_id,
         "porina_moment": now(),
     }
-    return bool(await tx.session.scalar(_suppressed_statement(), params))
+    row = (await tx.session.execute(_facts_statement(), params)).one()
+    policy = tuple(
+        value if value is not None else default
+        for value, default in zip(row[1:6], DEFAULT_POLICY, strict=True)
+    )
+    return Facts(
+        suppressed=bool(row[0]),
+        policy=policy,
+        following=bool(row[6]),
+        follower_since=row[7],
+        sender_created_at=row[8],
+        sender_silenced=row[9] is not None,
+        sender_staff=bool(row[10]),
+        permitted=bool(row[11]),
+    )
+
+
+def verdict(facts: Facts, kind: str, *, private_mention: bool) -> str:
+    """``accept``, ``filter`` or ``drop``, as Mastodon's NotifyService decides: a condition
+    that holds and whose policy drops wins over one that filters."""
+    if kind not in FILTERABLE or facts.permitted:
+        return "accept"
+    if kind == "mention" and facts.sender_staff:
+        return "accept"  # moderators can always reach people
+    moment = now()
+    not_following = not facts.following
+    not_follower = facts.follower_since is None or facts.follower_since > moment - NEW_FOLLOWER
+    new_account = (
+        facts.sender_created_at is not None and facts.sender_created_at > moment - NEW_ACCOUNT
+    )
+    holds = (
+        not_following,
+        not_follower,
+        new_account and not_following,
+        private_mention and not_following,
+        facts.sender_silenced and not_following,
+    )
+    chosen = {value for value, applies in zip(facts.policy, holds, strict=True) if applies}
+    for outcome in ("drop", "filter"):
+        if outcome in chosen:
+            return outcome
+    return "accept"
 
 
 async def notify(
@@ -99,12 +214,19 @@ async def notify(
     thread_id: int | None = None,
     report_id: int | None = None,
     dedupe: str | None = None,
+    private_mention: bool = False,
 ) -> int | None:
-    """Create a notification unless the recipient would not want it or has it already;
-    returns its id, or None."""
+    """Create a notification unless the recipient would not want it (or their policy drops
+    it) or has it already; returns its id, or None. One the policy filters is stored
+    ``filtered``, counted in the sender's request and not streamed. ``private_mention``: a
+    direct status that does not answer the recipient."""
     if recipient_id == from_account_id and kind not in {"poll", "admin.report", "admin.sign_up"}:
         return None
-    if kind not in {"poll"} and await _suppressed(tx, recipient_id, from_account_id, thread_id):
+    facts = await _facts(tx, recipient_id, from_account_id, thread_id)
+    if kind not in {"poll"} and facts.suppressed:
+        return None
+    outcome = verdict(facts, kind, private_mention=private_mention)
+    if outcome == "drop":
         return None
     key = dedupe or f"{kind}:{from_account_id}:{status_id or report_id or ''}"
     nid = new_id()
@@ -119,8 +241,33 @@ async def notify(
         "created_at": now(),
         "dedupe_key": key,
         "dismissed": False,
+        "filtered": outcome == "filter",
     }
     if not await insert_if_absent(tx.session, Notification, row, unique=DEDUPE):
         return None  # the same notification exists already (a retried job, a double click)
+    if outcome == "filter":
+        await _request(tx, recipient_id, from_account_id)
+        return nid
     publish.after_commit(tx, f"user:{recipient_id}", "notification", notification_id=nid)
     return nid
+
+
+async def _request(tx: Tx, recipient_id: int, from_account_id: int) -> None:
+    """The sender's request holding the filtered notification: created, or touched."""
+    moment = now()
+    row = {
+        "id": new_id(),
+        "account_id": recipient_id,
+        "from_account_id": from_account_id,
+        "created_at": moment,
+        "updated_at": moment,
+    }
+    if not await insert_if_absent(tx.session, NotificationRequest, row, unique=REQUEST_KEY):
+        await tx.session.execute(
+            update(NotificationRequest)
+            .where(
+                NotificationRequest.account_id == recipient_id,
+                NotificationRequest.from_account_id == from_account_id,
+            )
+            .values(updated_at=moment)
+        )

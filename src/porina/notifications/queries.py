@@ -22,6 +22,7 @@ from sqlalchemy import (
     exists,
     or_,
     select,
+    true,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -46,10 +47,14 @@ class NotificationFilter:
     types: frozenset[str] = frozenset()
     exclude_types: frozenset[str] = frozenset()
     account_id: int | None = None
+    include_filtered: bool = False
 
 
-def shown_clause(viewer_id: Any, moment: Any = None) -> ColumnElement[bool]:
-    """Notifications of ``viewer_id`` that may be shown now. ``viewer_id`` and ``moment``
+def shown_clause(
+    viewer_id: Any, moment: Any = None, *, include_filtered: bool = False
+) -> ColumnElement[bool]:
+    """Notifications of ``viewer_id`` that may be shown now, filtered ones (held in a
+    notification request) only with ``include_filtered``. ``viewer_id`` and ``moment``
     (default: now) may be bound parameters, for prebuilt statements."""
     status_ok = or_(
         Notification.status_id.is_(None),
@@ -67,6 +72,7 @@ def shown_clause(viewer_id: Any, moment: Any = None) -> ColumnElement[bool]:
     return and_(
         Notification.account_id == viewer_id,
         Notification.dismissed.is_(False),
+        true() if include_filtered else Notification.filtered.is_(False),
         status_ok,
         sender_ok,
         ~muted,
@@ -120,7 +126,10 @@ def notification_page(*, ascending: bool) -> Prebuilt:
 
 
 def notifications_select(viewer_id: int, wanted: NotificationFilter | None = None) -> Select[Any]:
-    query = select(Notification).where(shown_clause(viewer_id))
+    """Shown notifications; filtered ones too when ``wanted`` includes them or names the
+    sender (as Mastodon's ``browserable``)."""
+    include = wanted is not None and (wanted.include_filtered or wanted.account_id is not None)
+    query = select(Notification).where(shown_clause(viewer_id, include_filtered=include))
     if wanted is not None:
         if wanted.types:
             query = query.where(Notification.type.in_(sorted(wanted.types)))
@@ -134,8 +143,11 @@ def notifications_select(viewer_id: int, wanted: NotificationFilter | None = Non
 async def notification(
     session: AsyncSession, viewer_id: int, notification_id: int
 ) -> Notification | None:
+    """One shown notification, filtered or not (Mastodon shows either by id)."""
     found: Notification | None = await session.scalar(
-        notifications_select(viewer_id).where(Notification.id == notification_id)
+        notifications_select(viewer_id, NotificationFilter(include_filtered=True)).where(
+            Notification.id == notification_id
+        )
     )
     return found
 

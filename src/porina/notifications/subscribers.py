@@ -17,9 +17,18 @@ from porina.storage.db import Tx
 
 
 async def _mentions(
-    tx: Tx, mentioned: tuple[int, ...], sender: int, status: int, thread: int
+    tx: Tx,
+    mentioned: tuple[int, ...],
+    sender: int,
+    status: int,
+    thread: int,
+    *,
+    direct_to: int | bool | None = False,
 ) -> None:
-    """``mention`` to each local account mentioned (remote ones hear by federation)."""
+    """``mention`` to each local account mentioned (remote ones hear by federation).
+    ``direct_to``: False when the status is not direct, else the author it replies to (None:
+    no one), so a direct status that does not answer the recipient is a private mention to
+    their notification policy."""
     if not mentioned:
         return
     local = set(
@@ -29,12 +38,29 @@ async def _mentions(
     )
     for account_id in mentioned:
         if account_id in local:
-            await notify(tx, account_id, sender, "mention", status_id=status, thread_id=thread)
+            private = direct_to is not False and direct_to != account_id
+            await notify(
+                tx,
+                account_id,
+                sender,
+                "mention",
+                status_id=status,
+                thread_id=thread,
+                private_mention=private,
+            )
 
 
 @subscribe(ev.StatusCreated)
 async def status_created(tx: Tx, event: ev.StatusCreated) -> None:
-    await _mentions(tx, event.mentioned, event.author_id, event.status_id, event.thread_id)
+    direct_to = event.parent_author_id if event.visibility == "direct" else False
+    await _mentions(
+        tx,
+        event.mentioned,
+        event.author_id,
+        event.status_id,
+        event.thread_id,
+        direct_to=direct_to,
+    )
     if event.quoted_author_id is not None:
         await notify(
             tx, event.quoted_author_id, event.author_id, "quote", status_id=event.status_id
@@ -58,7 +84,25 @@ async def _sharers(tx: Tx, column: InstrumentedAttribute[int | None], status_id:
 @subscribe(ev.StatusEdited)
 async def status_edited(tx: Tx, event: ev.StatusEdited) -> None:
     """New mentions, and ``update`` / ``quoted_update`` to those who boosted or quoted it."""
-    await _mentions(tx, event.mentioned, event.author_id, event.status_id, event.thread_id)
+    direct_to: int | bool | None = False
+    if event.mentioned:
+        found = (
+            await tx.session.execute(
+                select(Status.visibility, Status.in_reply_to_account_id).where(
+                    Status.id == event.status_id
+                )
+            )
+        ).one_or_none()
+        if found is not None and found.visibility == "direct":
+            direct_to = found.in_reply_to_account_id
+    await _mentions(
+        tx,
+        event.mentioned,
+        event.author_id,
+        event.status_id,
+        event.thread_id,
+        direct_to=direct_to,
+    )
     for kind, column in SHARED:
         for account_id in await _sharers(tx, column, event.status_id):
             await notify(

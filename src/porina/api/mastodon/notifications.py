@@ -114,7 +114,10 @@ def _wanted(params: Params, viewer_id: int) -> q.NotificationFilter:
     if params.has("types") and not types:
         types = frozenset({"none"})  # only unknown types asked for: nothing matches
     return q.NotificationFilter(
-        types=types, exclude_types=exclude, account_id=params.id("account_id")
+        types=types,
+        exclude_types=exclude,
+        account_id=params.id("account_id"),
+        include_filtered=params.bool("include_filtered", False),
     )
 
 
@@ -124,7 +127,8 @@ async def list_notifications(request: Request[Any, Any, Any]) -> Response[list[e
     me = viewer.require_account()
     params = await Params.of(request)
     page = Page.of(params, default=40, maximum=80)
-    if not any(params.has(name) for name in ("types", "exclude_types", "account_id")):
+    special = ("types", "exclude_types", "account_id", "include_filtered")
+    if not any(params.has(name) for name in special):
         fast = await _cached_page(request, me, page)
         if fast is not None:
             return fast
