@@ -35,3 +35,21 @@ class SelfAction(Forbidden):
 
 class Blocked(Forbidden):
     code = "blocked"
+
+
+class OperatorNotFound(NotFound):
+    code = "operator_not_found"
+
+
+class NotTeamManager(Forbidden):
+    code = "not_team_manager"
+
+
+class LastOwner(Unprocessable):
+    code = "last_owner"
+
+
+class RoleLimit(Forbidden):
+    """What the operator's role does not allow (a responder posting a top-level status)."""
+
+    code = "operator_role_limit"

@@ -95,6 +95,25 @@ class Unmuted(Event, frozen=True, kw_only=True):
     target_id: int
 
 
+class OperatorAdded(Event, frozen=True, kw_only=True):
+    """``user_id`` now operates the team-run ``account_id`` as ``role`` (``previous_role``
+    when only the role changed); ``actor.user_id`` is who did it (None: the CLI)."""
+
+    account_id: int
+    user_id: int
+    role: str
+    previous_role: str | None = None
+
+
+class OperatorRemoved(Event, frozen=True, kw_only=True):
+    """``user_id`` no longer operates ``account_id``; their tokens for it are revoked."""
+
+    account_id: int
+    user_id: int
+    role: str
+    tokens_revoked: int
+
+
 # --- statuses ---------------------------------------------------------------------------------
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import delete, select
 
+from porina.accounts import operators
 from porina.accounts.models import Account
 from porina.accounts.queries import default_visibility
 from porina.core.actor import Actor
@@ -105,8 +106,10 @@ async def unbookmark(tx: Tx, actor: Actor, status_id: int) -> Status:
 
 
 async def reblog(tx: Tx, actor: Actor, status_id: int, visibility: str | None = None) -> Status:
-    """Boost a status; returns the reblog (an existing one when boosted already)."""
+    """Boost a status; returns the reblog (an existing one when boosted already). A boost
+    is a top-level post to every follower, which a responder may not make."""
     status = await _target(tx, actor, status_id)
+    await operators.refuse_limited(tx, actor, "boost posts")
     own = status.account_id == actor.account_id
     if status.visibility == "direct" or (status.visibility == "private" and not own):
         raise NotAllowed("This action is not allowed")
@@ -169,6 +172,7 @@ async def _count_own_status(tx: Tx, account_id: int, delta: int) -> None:
 
 async def unreblog(tx: Tx, actor: Actor, status_id: int) -> Status:
     """Undo a boost; returns the original status."""
+    await operators.refuse_limited(tx, actor, "undo boosts")
     status = await tx.session.get(Status, status_id)
     if status is None:
         raise StatusNotFound()

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import update
 
+from porina.accounts import operators
 from porina.accounts.models import Account
 from porina.accounts.queries import default_visibility
 from porina.core.actor import Actor
@@ -155,6 +156,8 @@ async def check_new(tx: Tx, actor: Actor, new: NewStatus) -> tuple[str, list[Med
         raise InvalidStatus("Validation failed: Quote approval policy is not included in the list")
     check_language(new.language)
     visibility = new.visibility or await default_visibility(tx.session, actor.account_id)
+    reply = new.in_reply_to_id is not None
+    await operators.check_post(tx, actor, reply=reply, visibility=visibility)
     return visibility, media
 
 

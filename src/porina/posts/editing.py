@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import delete, select, update
 
+from porina.accounts import operators
 from porina.accounts.models import Account
 from porina.core.actor import Actor
 from porina.core.clock import now
@@ -83,6 +84,7 @@ async def edit_status(tx: Tx, actor: Actor, status_id: int, change: StatusChange
     status = await get_own(tx, actor, status_id)
     if status.reblog_of_id is not None:
         raise StatusNotFound()
+    await operators.check_edit(tx, actor, status.created_by_user_id)
     if change.poll is not None and change.media_ids:
         raise InvalidStatus("Validation failed: Cannot attach both media and a poll")
     if change.poll is not None:
@@ -140,6 +142,7 @@ async def delete_status(tx: Tx, actor: Actor, status_id: int) -> Status:
     """Soft-delete an own status (and the reblogs of it). The returned row keeps ``text``
     so a client can redraft; its media are detached so the redraft can reuse them."""
     status = await get_own(tx, actor, status_id)
+    await operators.refuse_limited(tx, actor, "delete posts")
     await _discard(tx, actor, status)
     reblogs = list(
         await tx.session.scalars(

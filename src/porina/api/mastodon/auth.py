@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -75,12 +76,14 @@ class TokenCache:
 
     Revoking a token or restricting an account is announced to every process
     (``streaming/invalidation.py``); this cache listens, so revocation takes effect at once
-    everywhere, and the expiry bounds it if an announcement is lost."""
+    everywhere, and the expiry bounds it if an announcement is lost. Open streams ``watch``
+    their token: a revocation calls them back, and they close."""
 
     LIMIT = 50_000
 
     def __init__(self) -> None:
         self._entries: dict[str, tuple[float, Viewer | None]] = {}
+        self._watchers: dict[str, dict[int, Callable[[], None]]] = {}
 
     def get(self, hashed: str) -> tuple[float, Viewer | None] | None:
         return self._entries.get(hashed)
@@ -96,9 +99,25 @@ class TokenCache:
     def clear(self) -> None:
         self._entries.clear()
 
+    def watch(self, hashed: str, revoked: Callable[[], None]) -> Callable[[], None]:
+        """Call ``revoked`` when the token ``hashed`` is revoked; returns the unwatch."""
+        key = id(revoked)
+        self._watchers.setdefault(hashed, {})[key] = revoked
+
+        def unwatch() -> None:
+            watchers = self._watchers.get(hashed, {})
+            watchers.pop(key, None)
+            if not watchers:
+                self._watchers.pop(hashed, None)
+
+        return unwatch
+
     def on_invalidation(self, message: dict[str, Any]) -> None:
         if message.get("event") == "token.revoked":
-            self.forget(str(message.get("token_hash", "")))
+            hashed = str(message.get("token_hash", ""))
+            self.forget(hashed)
+            for revoked in list(self._watchers.pop(hashed, {}).values()):
+                revoked()
         elif message.get("event") == "account.restricted":  # rare: forget everyone
             self.clear()
 

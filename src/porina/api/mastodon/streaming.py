@@ -4,6 +4,10 @@ WebSocket at ``/api/v1/streaming``.
 The broker carries ids only. Each connection renders every event for its own viewer and checks
 visibility (and mutes and blocks) again before sending, so nothing reaches a stream whose
 reader may not see it.
+
+A connection watches its token (``auth.TokenCache.watch``): when the token is revoked (its
+owner signed out of the app, or an operator was removed from a team account), the stream
+stops at once: an SSE response ends, a WebSocket closes with 4001.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +26,7 @@ from litestar.response import Stream as StreamResponse
 from sqlalchemy import select
 
 from porina.accounts import scopes as scope_rules
+from porina.accounts.tokens import digest
 from porina.api.mastodon import auth
 from porina.api.mastodon.conversations import render_conversations
 from porina.api.mastodon.notifications import render_notifications
@@ -40,6 +45,8 @@ HEARTBEAT_SECONDS = 15.0
 STATUS_EVENTS = frozenset({"update", "status.update"})
 PUBLIC = {"public", "public:local", "public:remote", "hashtag", "hashtag:local"}
 PRIVATE = {"user", "user:notification", "list", "direct"}
+REVOKED: dict[str, Any] = {"event": "token.revoked"}  # put in an inbox when the token goes
+Unwatch = Callable[[], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +178,22 @@ async def _viewer(conn: Any, name: str) -> auth.Viewer | None:
     return viewer
 
 
+def _watch(conn: Any, revoked: Callable[[], None]) -> Unwatch:
+    """Call ``revoked`` when the connection's token is revoked; returns the unwatch."""
+    token = auth.bearer(conn)
+    if token is None:
+        return lambda: None
+    return auth.services_of(conn).token_cache.watch(digest(token), revoked)
+
+
+def _offer(out: asyncio.Queue[tuple[Stream, dict[str, Any]]], item: tuple[Stream, Any]) -> None:
+    """Queue ``item``, dropping the oldest when the reader is that far behind."""
+    if out.full():
+        with contextlib.suppress(asyncio.QueueEmpty):
+            out.get_nowait()
+    out.put_nowait(item)
+
+
 # ---- Server-Sent Events -------------------------------------------------------------------
 
 SSE_PATHS = {
@@ -207,7 +230,7 @@ async def sse(request: Request[Any, Any, Any], kind: str) -> StreamResponse:
     stream = resolve_name(name, viewer, param, only_media)
     await check_list(svc, viewer, stream)
     return StreamResponse(
-        _sse_events(svc, Reader(svc, viewer), stream),
+        _sse_events(svc, Reader(svc, viewer), stream, request),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )
@@ -217,15 +240,15 @@ async def _pump(
     svc: auth.ApiRuntime, stream: Stream, out: asyncio.Queue[tuple[Stream, dict[str, Any]]]
 ) -> None:
     async for _channel, message in svc.broker.subscribe([stream.channel]):
-        if out.full():
-            with contextlib.suppress(asyncio.QueueEmpty):
-                out.get_nowait()
-        out.put_nowait((stream, message))
+        _offer(out, (stream, message))
 
 
-async def _sse_events(svc: auth.ApiRuntime, reader: Reader, stream: Stream) -> AsyncIterator[bytes]:
+async def _sse_events(
+    svc: auth.ApiRuntime, reader: Reader, stream: Stream, conn: Any
+) -> AsyncIterator[bytes]:
     inbox: asyncio.Queue[tuple[Stream, dict[str, Any]]] = asyncio.Queue(1000)
     pump = asyncio.create_task(_pump(svc, stream, inbox))
+    unwatch = _watch(conn, lambda: _offer(inbox, (stream, REVOKED)))
     await asyncio.sleep(0)  # let the subscription register before the client hears ":)"
     try:
         yield b":)\n"
@@ -235,11 +258,14 @@ async def _sse_events(svc: auth.ApiRuntime, reader: Reader, stream: Stream) -> A
             except TimeoutError:
                 yield b":thump\n"
                 continue
+            if message is REVOKED:
+                return
             rendered = await reader.payload(stream, message)
             if rendered is not None:
                 event, payload = rendered
                 yield f"event: {event}\ndata: {payload}\n\n".encode()
     finally:
+        unwatch()
         pump.cancel()
         with contextlib.suppress(asyncio.CancelledError, Exception):
             await pump
@@ -260,6 +286,7 @@ class Socket:
         self.reader = Reader(svc, viewer)
         self.inbox: asyncio.Queue[tuple[Stream, dict[str, Any]]] = asyncio.Queue(1000)
         self.subs: dict[str, asyncio.Task[None]] = {}
+        self.closing: asyncio.Task[None] | None = None
 
     async def send(self, data: dict[str, Any]) -> None:
         await self.socket.send_text(msgspec.json.encode(data).decode())
@@ -267,12 +294,16 @@ class Socket:
     async def deliver(self) -> None:
         while True:
             stream, message = await self.inbox.get()
+            if message is REVOKED:
+                return
             rendered = await self.reader.payload(stream, message)
             if rendered is not None:
                 event, payload = rendered
                 await self.send({"stream": stream.name, "event": event, "payload": payload})
 
     async def command(self, raw: str) -> None:
+        if self.closing is not None:  # the token was revoked: nothing more for this socket
+            return
         try:
             data = msgspec.json.decode(raw)
             if not isinstance(data, dict):
@@ -309,6 +340,17 @@ class Socket:
             task.cancel()
         self.subs.clear()
 
+    def revoked(self) -> None:
+        """The token was revoked: stop every subscription and close the socket."""
+        self.close()
+        _offer(self.inbox, (Stream([], "", frozenset()), REVOKED))
+        if self.closing is None:
+            self.closing = asyncio.get_running_loop().create_task(self._close_revoked())
+
+    async def _close_revoked(self) -> None:
+        with contextlib.suppress(Exception):
+            await self.socket.close(code=4001, reason="The access token was revoked")
+
 
 @websocket("/api/v1/streaming")
 async def ws(socket: WebSocket[Any, Any, Any]) -> None:
@@ -322,6 +364,7 @@ async def ws(socket: WebSocket[Any, Any, Any]) -> None:
     await socket.accept(subprotocols=protocol.split(",")[0].strip() if protocol else None)
     conn = Socket(socket, svc, viewer)
     sender = asyncio.create_task(conn.deliver())
+    unwatch = _watch(socket, conn.revoked)
     try:
         first = socket.query_params.get("stream")
         if first:
@@ -338,6 +381,7 @@ async def ws(socket: WebSocket[Any, Any, Any]) -> None:
     except WebSocketDisconnect:
         pass
     finally:
+        unwatch()
         conn.close()
         sender.cancel()
         with contextlib.suppress(asyncio.CancelledError, Exception):
