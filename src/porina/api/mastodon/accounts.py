@@ -20,6 +20,7 @@ from porina.accounts.actions import (
 )
 from porina.accounts.errors import AccountNotFound
 from porina.accounts.models import Account, Follow, User
+from porina.accounts.profile import check_quote_policy
 from porina.api.mastodon import auth
 from porina.api.mastodon.pagination import Page, link_header
 from porina.api.mastodon.params import Params
@@ -98,6 +99,7 @@ async def credential_account(
         "discoverable": account.discoverable,
         "indexable": account.indexable,
         "attribution_domains": [],
+        "quote_policy": prefs.get("quote_policy", "public"),
     }
     entity.role = ROLES.get(user.role if user else "user", ROLE_USER)
     return entity
@@ -173,6 +175,12 @@ async def _upload(params: Params, name: str) -> bytes | None:
     return None if upload is None else await upload.read()
 
 
+def _quote_policy(source: Params) -> dict[str, Any]:
+    """``source[quote_policy]`` (4.5): who may quote new public posts by default."""
+    value = source.str("quote_policy")
+    return {} if value is None else {"quote_policy": check_quote_policy(value)}
+
+
 @patch("/api/v1/accounts/update_credentials")
 async def update_credentials(request: Request[Any, Any, Any]) -> e.Account:
     viewer = await auth.require(request, "write:accounts")
@@ -192,6 +200,7 @@ async def update_credentials(request: Request[Any, Any, Any]) -> e.Account:
         language=source.str("language"),
         avatar=await _upload(params, "avatar"),
         header=await _upload(params, "header"),
+        extra_settings=_quote_policy(source),
     )
     svc = auth.services_of(request)
     async with svc.db.transaction() as tx:
