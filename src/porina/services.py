@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
+from porina.accounts.throttle import LoginThrottle, build_throttle
 from porina.analytics import subscribers as analytics_subscribers
 from porina.api.mastodon.auth import TokenCache
 from porina.core import cpu
@@ -65,6 +66,8 @@ class Services:
     """Who holds each recently seen access token (the API's), forgotten on invalidation."""
     status_cache: StatusCache = field(init=False)
     """This process's renderings of statuses and accounts, keyed by row versions."""
+    login_throttle: LoginThrottle = field(init=False)
+    """Failed password attempts per address and account (in Redis when the broker is)."""
     outbound: OutboundClient = field(init=False)
     """The process's one client for requests to other servers (link previews...)."""
 
@@ -76,6 +79,7 @@ class Services:
         self.invalidations.listen(self.token_cache.on_invalidation)
         self.status_cache = StatusCache(Renderer(self.settings), self.settings.status_cache_size)
         self.feeds = build_feed_store(self.settings, self.db)
+        self.login_throttle = build_throttle(self.settings)
         self.outbound = build_outbound(self.settings)
         self.db.attach(self)
         self.db.wake_jobs = self.runner.wake
@@ -100,6 +104,7 @@ class Services:
             await self.engine.stop()
         await self.broker.close()
         await self.feeds.close()
+        await self.login_throttle.counters.close()
         await self.outbound.aclose()
         await self.db.dispose()
 

@@ -14,6 +14,7 @@ from porina.accounts import passwords
 from porina.accounts.actions import MIN_PASSWORD
 from porina.accounts.errors import BadCredentials, InvalidAccountField
 from porina.accounts.models import User
+from porina.accounts.throttle import LoginThrottle
 from porina.core.actor import Actor
 from porina.core.events import ProfileUpdated
 from porina.jobs.events import emit
@@ -39,11 +40,20 @@ class PasswordChange:
 
 
 async def prepare_password_change(
-    db: Database, actor: Actor, current: str, new: str
+    db: Database,
+    actor: Actor,
+    current: str,
+    new: str,
+    *,
+    throttle: LoginThrottle,
+    host: str | None,
 ) -> PasswordChange:
     """Check the current password and hash the new one, both in the CPU pool and before any
     write transaction: on SQLite a hash inside one would hold the process's write lock, so
-    every other write would wait for it. The stored hash is read in a session of its own."""
+    every other write would wait for it. The stored hash is read in a session of its own.
+    The check of the current password is counted by the login throttle (from ``host``, on the
+    account), which raises ``LoginThrottled`` past its limits."""
+    attempt = await throttle.begin(host, f"#{actor.user_id}")
     async with db.read() as session:
         stored = await session.scalar(
             select(User.password_hash).where(
@@ -54,6 +64,7 @@ async def prepare_password_change(
         raise InvalidAccountField("Validation failed: User is missing")
     if not await passwords.verify(stored, current):
         raise BadCredentials("Validation failed: Current password is invalid")
+    await throttle.succeeded(attempt)
     if len(new) < MIN_PASSWORD:
         raise InvalidAccountField(
             "Validation failed: Password is too short (minimum is 8 characters)"

@@ -22,9 +22,11 @@ from porina.accounts import passwords
 from porina.accounts import scopes as scope_rules
 from porina.accounts.actions import issue_token
 from porina.accounts.models import Account, OAuthApp, OAuthCode, OAuthToken, User
+from porina.accounts.throttle import LoginThrottle
 from porina.accounts.tokens import digest, new_secret
 from porina.core.clock import aware, now
 from porina.core.errors import PorinaError
+from porina.core.inputs import has_nul
 from porina.storage import invalidation
 from porina.storage.db import Database, Tx
 
@@ -96,7 +98,7 @@ def normalise_redirect_uris(value: str | list[str]) -> str:
 
 
 async def app_by_client_id(session: AsyncSession, client_id: str | None) -> OAuthApp | None:
-    if not client_id:
+    if not client_id or has_nul(client_id):  # no app has such an id (core.inputs)
         return None
     return await session.scalar(select(OAuthApp).where(OAuthApp.client_id == client_id))
 
@@ -186,6 +188,23 @@ async def check_password(db: Database, login: str, password: str) -> User | None
         return None
     if user.disabled or not user.approved or suspended is not None:
         return None
+    return user
+
+
+async def throttled_check(
+    db: Database, throttle: LoginThrottle, host: str | None, login: str, password: str
+) -> User | None:
+    """``check_password`` counted by the login throttle (``accounts/throttle.py``): raises
+    ``LoginThrottled`` past its limits, before any check is made. A right password gives the
+    attempt back and trusts the address for the account's e-mail and username."""
+    attempt = await throttle.begin(host, login)
+    user = await check_password(db, login, password)
+    if user is not None and throttle.enabled:
+        async with db.read() as session:
+            username = await session.scalar(
+                select(Account.username).where(Account.id == user.account_id)
+            )
+        await throttle.succeeded(attempt, (user.email, username or ""))
     return user
 
 
@@ -311,13 +330,16 @@ async def password_grant(
     username: str | None,
     password: str | None,
     scope: str | None,
+    throttle: LoginThrottle,
+    host: str | None,
 ) -> Grant:
     """The resource owner password grant. The client and the password are checked before the
-    write transaction that issues the token opens, so no write waits for the check."""
+    write transaction that issues the token opens, so no write waits for the check; the
+    password check is counted by ``throttle`` (from ``host``)."""
     async with db.read() as session:
         app = await authenticate_client(session, client_id, client_secret)
     scopes = requested_scopes(app, scope)
-    user = await check_password(db, username or "", password or "")
+    user = await throttled_check(db, throttle, host, username or "", password or "")
     if user is None:
         raise OAuthError("invalid_grant", INVALID_GRANT)
     async with db.transaction() as tx:

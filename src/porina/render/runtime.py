@@ -9,12 +9,17 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from porina.accounts.throttle import LoginThrottle
 from porina.render.status_cache import StatusCache
 from porina.timelines.feeds import FeedContext
 
 
 class Runtime(FeedContext, Protocol):
-    """The database, settings, broker and feed store, and the process's status cache."""
+    """The database, settings, broker and feed store, the process's status cache, and the
+    login throttle every password entry point counts its attempts with."""
 
     @property
     def status_cache(self) -> StatusCache: ...
+
+    @property
+    def login_throttle(self) -> LoginThrottle: ...

@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from litestar import Request, Response, get, post
 from litestar.response import Redirect, Template
 
 from porina.accounts.models import Account, User
-from porina.accounts.oauth import check_password
+from porina.accounts.oauth import throttled_check
+from porina.accounts.throttle import LoginThrottled
+from porina.core.clock import now
 from porina.web import sessions
 from porina.web.common import Me
-from porina.web.i18n import N_, _
+from porina.web.i18n import N_, _, fmt_ago
 from porina.web.runtime import services
 
 # Shown in the reader's language (the ``page_locale`` middleware has chosen it).
 BAD_CREDENTIALS = N_("Invalid email/username or password.")
+THROTTLED = N_("Too many failed password attempts. Try again %(when)s.")
+
+
+def throttled(exc: LoginThrottled) -> str:
+    """The refusal in the reader's language ("... Try again in 5 minutes.")."""
+    return _(THROTTLED) % {"when": fmt_ago(now() + timedelta(seconds=exc.retry_after))}
 
 
 def safe_next(value: object) -> str:
@@ -40,10 +49,12 @@ def page(
     login: str = "",
     error: str | None = None,
     status_code: int = 200,
+    headers: dict[str, str] | None = None,
 ) -> Template:
     return Template(
         template_name="auth/sign_in.html",
         status_code=status_code,
+        headers=headers,
         media_type="text/html",
         context={
             "me": Me(*found) if found else None,
@@ -67,7 +78,20 @@ async def sign_in(request: Request[Any, Any, Any]) -> Response[Any]:
     form = await form_of(request)
     login = form.get("login", "")[:255]
     svc = services(request)
-    user = await check_password(svc.db, login, form.get("password", ""))
+    host = request.client.host if request.client else None
+    try:
+        user = await throttled_check(
+            svc.db, svc.login_throttle, host, login, form.get("password", "")
+        )
+    except LoginThrottled as exc:
+        return page(
+            None,
+            next_path=safe_next(form.get("next")),
+            login=login,
+            error=throttled(exc),
+            status_code=429,
+            headers=exc.headers(),
+        )
     if user is None:
         return page(
             None,

@@ -14,8 +14,9 @@ from litestar.response import Redirect, Template
 
 from porina.accounts import oauth
 from porina.accounts.models import Account, OAuthApp, User
+from porina.accounts.throttle import LoginThrottled
 from porina.web import sessions
-from porina.web.auth_pages import BAD_CREDENTIALS, form_of
+from porina.web.auth_pages import BAD_CREDENTIALS, form_of, throttled
 from porina.web.common import Me
 from porina.web.i18n import N_, _
 from porina.web.runtime import services
@@ -151,11 +152,13 @@ def consent_page(
     login: str = "",
     status: int = 200,
     cookie: Cookie | None = None,
+    headers: dict[str, str] | None = None,
 ) -> Template:
     return Template(
         template_name="oauth/authorize.html",
         status_code=status,
         cookies=[cookie] if cookie else None,
+        headers=headers,
         media_type="text/html",
         context={
             "me": Me(*user) if user else None,
@@ -199,16 +202,7 @@ async def authorize(request: Request[Any, Any, Any]) -> Response[Any]:
         return req
     svc = services(request)
     if "login" in values or "password" in values:
-        login = values.get("login", "")[:255]
-        user = await oauth.check_password(svc.db, login, values.get("password", ""))
-        account = None
-        if user is not None:
-            async with svc.db.read() as session:
-                account = await session.get(Account, user.account_id)
-        if user is None or account is None:
-            return consent_page(req, None, error=_(BAD_CREDENTIALS), login=login, status=401)
-        cookie = await sessions.sign_in(svc, user, request.headers.get("user-agent", ""))
-        return consent_page(req, (user, account), cookie=cookie)
+        return await _sign_in(request, req, values)
     signed_in = await sessions.current_user(request)
     if signed_in is None:
         return consent_page(req, None, error=_(SIGN_IN_FIRST), status=401)
@@ -238,6 +232,30 @@ async def authorize(request: Request[Any, Any, Any]) -> Response[Any]:
             media_type="text/html",
         )
     return back_to_app(req, code=code)
+
+
+async def _sign_in(
+    request: Request[Any, Any, Any], req: AuthRequest, values: dict[str, str]
+) -> Template:
+    """The consent page's own sign-in, counted by the login throttle as the sign-in page's."""
+    svc = services(request)
+    login = values.get("login", "")[:255]
+    host = request.client.host if request.client else None
+    try:
+        user = await oauth.throttled_check(
+            svc.db, svc.login_throttle, host, login, values.get("password", "")
+        )
+    except LoginThrottled as exc:
+        error = throttled(exc)
+        return consent_page(req, None, error=error, login=login, status=429, headers=exc.headers())
+    account = None
+    if user is not None:
+        async with svc.db.read() as session:
+            account = await session.get(Account, user.account_id)
+    if user is None or account is None:
+        return consent_page(req, None, error=_(BAD_CREDENTIALS), login=login, status=401)
+    cookie = await sessions.sign_in(svc, user, request.headers.get("user-agent", ""))
+    return consent_page(req, (user, account), cookie=cookie)
 
 
 ROUTES = [authorize_page, authorize]

@@ -12,8 +12,10 @@ from litestar.response import Redirect, Template
 from porina.accounts import credentials
 from porina.accounts.actions import ProfileChanges, update_profile
 from porina.accounts.models import User
+from porina.accounts.throttle import LoginThrottled
 from porina.core.errors import PorinaError
 from porina.web import i18n
+from porina.web.auth_pages import throttled
 from porina.web.common import Me, flag, form, render, renderer, see_other, signed_in, text
 from porina.web.compose import LANGUAGES
 from porina.web.errors import message_for
@@ -125,13 +127,23 @@ async def save_password(request: Request[Any, Any, Any]) -> Template | Redirect:
         return await _settings_page(
             request, me, error=i18n._("The passwords do not match."), status_code=422
         )
-    db = services(request).db
+    svc = services(request)
+    host = request.client.host if request.client else None
     try:
         change = await credentials.prepare_password_change(
-            db, me.actor, text(data, "current_password"), new
+            svc.db,
+            me.actor,
+            text(data, "current_password"),
+            new,
+            throttle=svc.login_throttle,
+            host=host,
         )
-        async with db.transaction() as tx:
+        async with svc.db.transaction() as tx:
             await credentials.change_password(tx, me.actor, change)
+    except LoginThrottled as exc:
+        page = await _settings_page(request, me, error=throttled(exc), status_code=429)
+        page.headers.update(exc.headers())
+        return page
     except PorinaError as exc:
         return await _settings_page(request, me, error=message_for(exc)[1], status_code=422)
     return see_other("/settings?saved=1")

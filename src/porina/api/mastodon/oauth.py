@@ -12,10 +12,11 @@ from litestar import Request, Response, get, post
 
 from porina.accounts import oauth
 from porina.accounts import scopes as scope_rules
+from porina.accounts.throttle import LoginThrottled
 from porina.api.mastodon import auth
 from porina.api.mastodon.params import Params
 from porina.core.errors import PorinaError
-from porina.storage.db import Database
+from porina.render.runtime import Runtime
 
 GRANT_TYPES = ["authorization_code", "password", "client_credentials"]
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
@@ -48,7 +49,10 @@ async def token(request: Request[Any, Any, Any]) -> Response[Any]:
     svc = auth.services_of(request)
     try:
         params = await Params.of(request)
-        grant = await _grant(svc.db, params, *client_credentials_of(request, params))
+        host = request.client.host if request.client else None
+        grant = await _grant(svc, host, params, *client_credentials_of(request, params))
+    except LoginThrottled as exc:  # Mastodon's (Rack::Attack's) 429
+        return Response({"error": "Too many requests"}, status_code=429, headers=exc.headers())
     except oauth.CodeReused as exc:
         async with svc.db.transaction() as tx:
             await oauth.revoke_reused_code(tx, exc.code_hash)
@@ -65,8 +69,13 @@ async def token(request: Request[Any, Any, Any]) -> Response[Any]:
 
 
 async def _grant(
-    db: Database, params: Params, client_id: str | None, client_secret: str | None
+    svc: Runtime,
+    host: str | None,
+    params: Params,
+    client_id: str | None,
+    client_secret: str | None,
 ) -> oauth.Grant:
+    db = svc.db
     grant_type = params.str("grant_type")
     scope = params.str("scope") or params.str("scopes")
     if grant_type == "password":  # opens its own transaction once the password is checked
@@ -77,6 +86,8 @@ async def _grant(
             username=params.str("username"),
             password=params.str("password"),
             scope=scope,
+            throttle=svc.login_throttle,
+            host=host,
         )
     if grant_type not in GRANT_TYPES:
         raise oauth.OAuthError(

@@ -1,6 +1,12 @@
 """Rate limits with ``X-RateLimit-*`` headers, defaulting to Mastodon's (300 per 5 minutes
 per account, or per address when unauthenticated; 30 media uploads per 30 minutes).
 
+A request counts against its token's bucket only when the token is valid (looked up as the
+handler would, through the token cache); one with an unknown or revoked token counts against
+its address, as an anonymous one does, so random ``Authorization`` headers buy no fresh
+buckets. An address is an IPv4 address or an IPv6 /64 (``accounts.throttle.address_key``).
+Failed passwords have a limit of their own (``accounts/throttle.py``).
+
 Counters are fixed windows in memory; with several ``serve`` processes each keeps its own
 (the limit is then per process), which errs on the permissive side.
 """
@@ -24,7 +30,9 @@ from litestar.types import (
     Send,
 )
 
+from porina.accounts.throttle import address_key
 from porina.accounts.tokens import digest as token_hash
+from porina.api.mastodon.auth import load_viewer
 
 WINDOW = 300
 MEDIA_WINDOW = 1800
@@ -60,7 +68,7 @@ class RateLimitMiddleware(ASGIMiddleware):
         if not settings.rate_limits or not path.startswith(("/api/", "/oauth/")):
             await next_app(scope, receive, send)
             return
-        key, limit, window = self._bucket(scope, settings)
+        key, limit, window = await self._bucket(scope, settings)
         count, reset = self.counter.hit(key, window)
         headers = {
             "X-RateLimit-Limit": str(limit),
@@ -75,20 +83,23 @@ class RateLimitMiddleware(ASGIMiddleware):
             if message["type"] == "http.response.start":
                 mutable = MutableScopeHeaders.from_message(message)
                 for name, value in headers.items():
-                    mutable[name] = value
+                    if name not in mutable:  # a login throttle's refusal names its own limit
+                        mutable[name] = value
             await send(message)
 
         await next_app(scope, receive, send_with_headers)
 
-    def _bucket(self, scope: Scope, settings: Any) -> tuple[str, int, int]:
+    async def _bucket(self, scope: Scope, settings: Any) -> tuple[str, int, int]:
         headers: MutableMapping[str, str] = {
             k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]
         }
         auth = headers.get("authorization", "")
-        who = "t:" + token_hash(auth[7:].strip()) if auth[:7].lower() == "bearer " else ""
+        token = auth[7:].strip() if auth[:7].lower() == "bearer " else ""
+        valid = token and await load_viewer(scope["app"].state.services, token) is not None
+        who = "t:" + token_hash(token) if valid else ""
         if not who:
             client = scope.get("client")
-            who = "ip:" + (client[0] if client else "?")
+            who = "ip:" + address_key(client[0] if client else None)
         is_media = scope.get("method") == "POST" and scope["path"].rstrip("/") in {
             "/api/v1/media",
             "/api/v2/media",
