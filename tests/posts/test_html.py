@@ -75,8 +75,9 @@ def test_length_counts_urls_as_23_and_remote_mentions_by_username() -> None:
     assert html.length("hi", "cw") == 4
 
 
-def test_length_counts_emoji_sequences_as_one_character() -> None:
-    assert html.length("👍🏽") == 1
-    assert html.length("🇫🇷") == 1
-    assert html.length("👨‍👩‍👧") == 1
-    assert html.length("e\u0301") == 1
+def test_length_counts_code_points_not_grapheme_clusters() -> None:
+    assert html.length("👍🏽") == 2
+    assert html.length("🇫🇷") == 2
+    assert html.length("👨‍👩‍👧") == 5
+    assert html.length("e\u0301") == 2
+    assert html.length("e" + "\u0301" * 400_000) == 400_001

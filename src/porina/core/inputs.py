@@ -9,6 +9,11 @@ app's forms) apply before anything reaches an action or a query.
   after, a time zone's offset) never leaves the calendar Python and both databases share.
 - **Nesting** of a request body (JSON arrays and objects, bracketed form keys) stops at
   ``MAX_DEPTH``; the deepest a Mastodon client sends is 3 (``poll[options][]``).
+- **Size.** Every text a client sends (each parameter's value and name, at any depth) holds at
+  most ``MAX_FIELD_BYTES`` of UTF-8, whatever its own limit in characters; a request body
+  other than a media upload holds at most ``MAX_BODY_BYTES`` (the app's default; upload routes
+  declare their own). Limits in characters (a status's 500) count code points, so a character
+  is at most 4 bytes and 400,000 combining marks are 400,000 characters.
 """
 
 from __future__ import annotations
@@ -23,10 +28,46 @@ INT64_MAX = (1 << 63) - 1
 EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
 LATEST = datetime(3000, 1, 1, tzinfo=UTC)
 MAX_DEPTH = 32
+MAX_FIELD_BYTES = 64 * 1024
+"""The most UTF-8 one text field may hold: 128 times a 500-character status of 4-byte
+characters (a status of long URLs counts each as 23), far past any name, bio or title."""
+MAX_BODY_BYTES = 1024 * 1024
+"""The most a request body may hold, but for media uploads (their routes set their own)."""
 
 
 def has_nul(text: str) -> bool:
     return NUL in text
+
+
+def too_big(text: str, max_bytes: int = MAX_FIELD_BYTES) -> bool:
+    """``text`` takes more than ``max_bytes`` in UTF-8 (encoded only when its length leaves
+    it in doubt: a code point is 1 to 4 bytes)."""
+    if len(text) * 4 <= max_bytes:
+        return False
+    if len(text) > max_bytes:
+        return True
+    return len(text.encode("utf-8", "surrogatepass")) > max_bytes
+
+
+def oversized(value: Any, max_bytes: int = MAX_FIELD_BYTES) -> str | None:
+    """The name of the first text in ``value`` (decoded parameters: dicts, lists, scalars)
+    that takes more than ``max_bytes`` in UTF-8, its own key or the key above it (``""`` at
+    the top), or None when every text and key fits. Iterative, as ``nesting_fault``."""
+    stack: list[tuple[Any, str]] = [(value, "")]
+    while stack:
+        node, name = stack.pop()
+        if isinstance(node, str):
+            if too_big(node, max_bytes):
+                return name
+        elif isinstance(node, dict):
+            for key, child in node.items():
+                key_text = str(key)
+                if too_big(key_text, max_bytes):
+                    return name or "parameter name"
+                stack.append((child, key_text))
+        elif isinstance(node, list):
+            stack.extend((child, name) for child in node)
+    return None
 
 
 def int64(value: object) -> int | None:

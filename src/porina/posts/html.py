@@ -6,14 +6,15 @@ strict allow-list. The module is pure: the caller resolves mentioned accounts (a
 lookup) and passes them in as ``Profile``s; mentions that name no known account stay text.
 
 Character counting follows Mastodon's ``StatusLengthValidator``: every URL counts 23, a
-mention counts only its ``@username`` part, and characters are grapheme clusters.
+mention counts only its ``@username`` part, and characters are Unicode code points (not
+grapheme clusters, as recent Mastodon counts them: one base character with 400,000 combining
+marks is one grapheme and 800 KB; see docs/decisions.md, "Status length in code points").
 """
 
 from __future__ import annotations
 
 import html as _html
 import re
-import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
@@ -225,34 +226,6 @@ def render(
     return Formatted(sanitize(html), list(found.values()), tag_names(body))
 
 
-def _graphemes(text: str) -> int:
-    """Grapheme clusters, closely enough for length limits: combining marks, variation
-    selectors, skin tones and ZWJ sequences join the character before, flags are pairs."""
-    count = 0
-    joined = False
-    regional = 0
-    for char in text:
-        code = ord(char)
-        if joined:
-            joined = False
-            continue
-        if char == "\u200d":
-            joined = True
-            continue
-        if unicodedata.category(char) in {"Mn", "Me"} or 0xFE00 <= code <= 0xFE0F:
-            continue
-        if 0x1F3FB <= code <= 0x1F3FF:
-            continue
-        if 0x1F1E6 <= code <= 0x1F1FF:
-            regional += 1
-            if regional % 2 == 0:
-                continue
-        else:
-            regional = 0
-        count += 1
-    return count
-
-
 def countable(text: str) -> str:
     """The text as Mastodon counts it: URLs as 23 characters, mentions as ``@username``."""
     parts: list[str] = []
@@ -267,4 +240,7 @@ def countable(text: str) -> str:
 
 
 def length(text: str, spoiler_text: str = "") -> int:
-    return _graphemes(spoiler_text) + _graphemes(countable(text))
+    """The length a status's limit applies to: code points of the content warning and of the
+    countable text (an emoji with a skin tone is two, a ZWJ family five, ``e`` and a combining
+    accent two)."""
+    return len(spoiler_text) + len(countable(text))

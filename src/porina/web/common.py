@@ -195,13 +195,16 @@ async def fill_quotes(
 
 
 async def form(request: Request[Any, Any, Any]) -> dict[str, Any]:
-    """The posted form as a dict; repeated keys become lists. Text holding a NUL character is
-    refused (422, ``core.inputs``), for every field at once."""
+    """The posted form as a dict; repeated keys become lists. Text holding a NUL character, or
+    more than ``MAX_FIELD_BYTES`` of UTF-8, is refused (422, ``core.inputs``), for every field
+    at once."""
     data = await request.form()
     out: dict[str, Any] = {}
     for key, value in data.multi_items():
         if inputs.has_nul(key) or (isinstance(value, str) and inputs.has_nul(value)):
             raise Unprocessable(f"Validation failed: {key} must not contain a NUL character")
+        if inputs.too_big(key) or (isinstance(value, str) and inputs.too_big(value)):
+            raise Unprocessable(f"Validation failed: {key[:100]} is too long")
         if key in out:
             existing = out[key]
             out[key] = [*existing, value] if isinstance(existing, list) else [existing, value]

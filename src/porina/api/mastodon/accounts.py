@@ -181,7 +181,12 @@ def _quote_policy(source: Params) -> dict[str, Any]:
     return {} if value is None else {"quote_policy": check_quote_policy(value)}
 
 
-@patch("/api/v1/accounts/update_credentials")
+PROFILE_BODY_LIMIT = 40 * 1024 * 1024
+"""update_credentials carries an avatar and a header (each up to ``PORINA_MAX_IMAGE_BYTES``,
+16 MiB by default): past the 1 MiB every other request may hold (``core.inputs``)."""
+
+
+@patch("/api/v1/accounts/update_credentials", request_max_body_size=PROFILE_BODY_LIMIT)
 async def update_credentials(request: Request[Any, Any, Any]) -> e.Account:
     viewer = await auth.require(request, "write:accounts")
     params = await Params.of(request)

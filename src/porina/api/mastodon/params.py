@@ -6,9 +6,11 @@ booleans as ``true``/``false`` or ``1``/``0`` (Mastodon.py, even inside JSON). `
 folds all of that into one nested mapping with typed getters that raise 422 on bad values.
 
 This is the API's one validation layer (the rules are ``core/inputs.py``, shared with the web
-app): a body that is not UTF-8, not JSON, or nested past ``MAX_DEPTH`` is a 400; text holding a
-NUL character is a 422 (a look-up or search ``term`` holding one names nothing); integers are
-64-bit signed; dates are ISO 8601 within ``EARLIEST``..``LATEST``.
+app): a body that is not UTF-8, not JSON, or nested past ``MAX_DEPTH`` is a 400; a body past
+the route's size limit a 413; text holding a NUL character is a 422 (a look-up or search
+``term`` holding one names nothing), and so is any text (a value or a name, at any depth)
+past ``MAX_FIELD_BYTES``; integers are 64-bit signed; dates are ISO 8601 within
+``EARLIEST``..``LATEST``.
 """
 
 from __future__ import annotations
@@ -36,8 +38,25 @@ NOT_UTF8 = "The request body is not valid UTF-8"
 _LAST_DAY = f"{inputs.LATEST - timedelta(days=1):%Y-%m-%d}"
 
 
+TOO_LARGE = "The request body is too large"
+
+
 def _nul_error(name: str) -> Unprocessable:
     return Unprocessable(f"Validation failed: {name} must not contain a NUL character")
+
+
+def size_error(name: str, max_bytes: int = inputs.MAX_FIELD_BYTES) -> Unprocessable:
+    label = name.replace("_", " ").capitalize() if name else "Text"
+    return Unprocessable(f"Validation failed: {label} is too long (maximum is {max_bytes} bytes)")
+
+
+def checked(data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` when every text and name in it fits ``MAX_FIELD_BYTES`` of UTF-8, else a 422
+    naming the first that does not."""
+    name = inputs.oversized(data)
+    if name is not None:
+        raise size_error(name)
+    return data
 
 
 def _path(key: str) -> list[str]:
@@ -104,7 +123,7 @@ class Params:
         if request.method in {"POST", "PUT", "PATCH", "DELETE"}:
             data.update(await _body(request))
         data.update({k: v for k, v in request.path_params.items()})
-        return cls(data)
+        return cls(checked(data))
 
     def has(self, name: builtins.str) -> builtins.bool:
         return name in self.data and self.data[name] is not None
@@ -276,12 +295,16 @@ class Params:
 async def _body(request: Request[Any, Any, Any]) -> dict[str, Any]:
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if ctype == "application/json" or ctype.endswith("+json"):
-        return _json_body(await request.body())
+        try:
+            raw = await request.body()
+        except RequestEntityTooLarge as exc:
+            raise PayloadTooLarge(TOO_LARGE) from exc
+        return _json_body(raw)
     if ctype in {"application/x-www-form-urlencoded", "multipart/form-data"}:
         try:
             form = await request.form()
         except RequestEntityTooLarge as exc:
-            raise PayloadTooLarge("The request body is too large") from exc
+            raise PayloadTooLarge(TOO_LARGE) from exc
         except Exception as exc:  # malformed multipart from the client
             raise BadRequest("The request body could not be read as a form") from exc
         pairs = list(form.multi_items())
