@@ -22,6 +22,7 @@ from litestar.template.config import TemplateConfig
 from porina import __version__
 from porina import settings as settings_module
 from porina.api.mastodon.errors import HANDLERS
+from porina.api.mastodon.localized import error_language
 from porina.api.mastodon.ratelimit import RateLimitMiddleware
 from porina.core import inputs
 from porina.http.head import head_as_get
@@ -87,7 +88,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app = Litestar(
         route_handlers=[*collect_routes("porina.api.mastodon", "porina.web"), static, media],
         exception_handlers=web_aware(HANDLERS),
-        middleware=[inbound, security_headers, page_locale, RateLimitMiddleware()],
+        middleware=[inbound, security_headers, page_locale, error_language, RateLimitMiddleware()],
         template_config=TemplateConfig(
             directory=_web_dir() / "templates",
             engine=JinjaTemplateEngine,
