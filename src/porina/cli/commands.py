@@ -77,6 +77,17 @@ def _admin(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--token", action="store_true", help="print a token acting as the account"
     )
     operator.set_defaults(run="porina.cli.admin:add_operator")
+    team = cmds.add_parser(
+        "operators", help="list who operates an account: user, role, added when and by whom"
+    )
+    team.add_argument("account", help="username of the operated account")
+    team.set_defaults(run="porina.cli.team:list_operators")
+    remove = cmds.add_parser(
+        "remove-operator", help="take a user off an account's team and revoke their tokens for it"
+    )
+    remove.add_argument("account", help="username of the operated account")
+    remove.add_argument("user", help="username of the staff member's own account")
+    remove.set_defaults(run="porina.cli.team:remove_operator")
 
     failed = cmds.add_parser("failed-jobs", help="list background jobs that gave up")
     failed.set_defaults(run="porina.cli.admin:failed_jobs")
