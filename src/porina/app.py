@@ -11,7 +11,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from litestar import Litestar
+from litestar import Litestar, Router
 from litestar.config.csrf import CSRFConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
@@ -70,23 +70,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         finally:
             await svc.stop()
 
-    static = create_static_files_router(
-        path="/static",
-        directories=[_static_dir()],
-        file_system=ServedFiles(),
-        name="static",
-        include_in_schema=False,
-    )
-    media = create_static_files_router(
-        path="/media",
-        directories=[settings.media_dir],
-        file_system=ServedFiles(),
-        name="media",
-        middleware=[media_headers],  # verified type, nosniff, a sandboxing CSP
-        include_in_schema=False,
-    )
     app = Litestar(
-        route_handlers=[*collect_routes("porina.api.mastodon", "porina.web"), static, media],
+        route_handlers=[*collect_routes("porina.api.mastodon", "porina.web"), *_files(settings)],
         exception_handlers=web_aware(HANDLERS),
         middleware=[inbound, security_headers, page_locale, error_language, RateLimitMiddleware()],
         template_config=TemplateConfig(
@@ -110,6 +95,27 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.asgi_handler = head_as_get(app.asgi_handler)  # HEAD as GET, around the router
     app.state.services = svc
     return app
+
+
+def _files(settings: Settings) -> list[Router]:
+    """``/static`` (the app's own) and ``/media`` (uploads, with their verified type, nosniff
+    and a sandboxing policy: ``http/media_files.py``)."""
+    static = create_static_files_router(
+        path="/static",
+        directories=[_static_dir()],
+        file_system=ServedFiles(),
+        name="static",
+        include_in_schema=False,
+    )
+    media = create_static_files_router(
+        path="/media",
+        directories=[settings.media_dir],
+        file_system=ServedFiles(),
+        name="media",
+        middleware=[media_headers],
+        include_in_schema=False,
+    )
+    return [static, media]
 
 
 def openapi_config() -> OpenAPIConfig:
