@@ -9,6 +9,7 @@ from PIL import Image
 from porina.services import Services
 from porina.storage.files import MediaStore
 from tests.factories import Factory
+from tests.support import media_files
 
 MEDIA_PREFIX = "http://testserver.local/media/"
 
@@ -138,12 +139,13 @@ async def test_upload_needs_a_token_with_write_media(make: Factory) -> None:
 
 async def test_video_is_stored_with_its_detected_type(make: Factory) -> None:
     alice = await make.person("alice")
-    video = b"\x00\x00\x00\x18ftypisom" + b"\x02" * 300
     response = await alice.post(
-        "/api/v2/media", files={"file": ("clip.bin", video, "application/octet-stream")}
+        "/api/v2/media", files={"file": ("clip.bin", media_files.mp4(), "application/octet-stream")}
     )
-    assert response.status_code == 200, response.text
+    assert response.status_code == 202, response.text
     assert response.json()["type"] == "video"
+    shown = await alice.get(f"/api/v1/media/{response.json()['id']}")
+    assert shown.status_code == 200 and shown.json()["url"].endswith(".mp4")
 
 
 async def test_owner_can_read_and_update_unattached_media(make: Factory) -> None:

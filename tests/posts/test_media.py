@@ -11,6 +11,7 @@ from PIL import Image
 from porina.core.errors import PayloadTooLarge, Unprocessable
 from porina.posts.media import parse_focus, process_image, process_upload, sniff
 from porina.storage.files import MediaPathError, MediaStore
+from tests.support import media_files
 
 LIMITS = {"max_image_bytes": 16 * 1024 * 1024, "max_video_bytes": 99 * 1024 * 1024}
 ORIENTATION = 0x0112
@@ -121,15 +122,23 @@ def test_process_image_can_crop_to_an_avatar_square() -> None:
     assert Image.open(io.BytesIO(result.data)).size == (400, 400)
 
 
-def test_video_is_kept_as_sent_with_its_type() -> None:
-    video = b"\x00\x00\x00\x18ftypisom" + b"\x01" * 500
+def test_video_is_kept_as_sent_with_its_type_and_its_first_picture_as_preview() -> None:
+    video = media_files.mp4()
     result = process_upload(video, **LIMITS)
     assert (result.type, result.mime_type, result.ext) == ("video", "video/mp4", "mp4")
-    assert result.data == video and result.preview is None
+    assert result.data == video and not result.processing
+    assert result.preview is not None and result.preview.mime_type == "image/jpeg"
+    assert Image.open(io.BytesIO(result.preview.data)).size == (16, 16)
+    assert result.meta["original"]["frame_rate"] == "25/1"
+
+
+def test_bytes_that_only_start_like_a_video_are_refused() -> None:
+    with pytest.raises(Unprocessable, match="File content type is invalid"):
+        process_upload(b"\x00\x00\x00\x18ftypisom" + b"\x01" * 500, **LIMITS)
 
 
 def test_custom_thumbnail_for_audio_becomes_its_preview() -> None:
-    audio = b"ID3\x04\x00" + b"\x00" * 200
+    audio = media_files.sound("mp3", "libmp3lame")
     result = process_upload(audio, thumbnail=png(900, 900), **LIMITS)
     assert result.type == "audio"
     assert result.preview is not None and result.preview.width == 640

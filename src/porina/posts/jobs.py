@@ -1,25 +1,31 @@
-"""Post jobs: closing polls when they expire, publishing scheduled statuses.
+"""Post jobs: closing polls when they expire, publishing scheduled statuses, processing video
+and audio uploads.
 
-Both are idempotent: a job that runs twice finds the poll already closed (notifications are
-deduplicated) or the scheduled status already gone.
+All are idempotent: a job that runs twice finds the poll already closed (notifications are
+deduplicated), the scheduled status already gone, or the attachment no longer processing.
 """
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import logging
 from typing import Any
 
 from sqlalchemy import select
 
+from porina.core import cpu
 from porina.core.clock import now
-from porina.core.errors import PorinaError
+from porina.core.errors import PorinaError, Unprocessable
 from porina.core.events import PollEnded
 from porina.core.ids import parse_id
 from porina.jobs import queue
 from porina.jobs.events import emit
 from porina.jobs.queue import JobContext
-from porina.posts import actions, polls
-from porina.posts.models import Poll, ScheduledStatus, Status
+from porina.posts import actions, media_actions, polls
+from porina.posts.media import ProcessedImage, process_stored
+from porina.posts.models import MediaAttachment, Poll, ScheduledStatus, Status
+from porina.storage.files import MediaStore
 
 log = logging.getLogger(__name__)
 
@@ -64,3 +70,49 @@ async def publish_scheduled(services: JobContext, payload: dict[str, Any]) -> No
             row = await tx.session.get(ScheduledStatus, scheduled_id)
             if row is not None:
                 await tx.session.delete(row)
+
+
+@queue.handler(media_actions.PROCESS_MEDIA)
+async def process_media(services: JobContext, payload: dict[str, Any]) -> None:
+    """Make a deferred upload's meta and preview from its stored file (in the CPU pool, no
+    transaction open), then publish it. A file that no longer reads as what it is marks the
+    attachment failed; anything else is retried as every job is."""
+    media_id = parse_id(payload.get("media_id"))
+    if media_id is None:
+        return
+    async with services.db.read() as session:
+        media = await session.get(MediaAttachment, media_id)
+    if media is None or not media.processing or media.processing_failed or not media.file_path:
+        return
+    settings = services.settings
+    store = MediaStore.of(settings)
+    work = functools.partial(
+        process_stored,
+        store.path_of(media.file_path),
+        media.mime_type,
+        with_preview=media.thumbnail_path is None,
+    )
+    try:
+        meta, image = await cpu.run(work)
+    except (Unprocessable, FileNotFoundError) as exc:
+        log.warning("media %s could not be processed: %s", media_id, exc)
+        async with services.db.transaction() as tx:
+            await media_actions.fail_processing(tx, media_id)
+        return
+    preview = await _save_preview(store, image)
+    try:
+        async with services.db.transaction() as tx:
+            unused = await media_actions.finish_processing(tx, media_id, meta, preview)
+    except BaseException:
+        media_actions.discard(settings, [preview[1] if preview else None])
+        raise
+    media_actions.discard(settings, unused)
+
+
+async def _save_preview(
+    store: MediaStore, image: ProcessedImage | None
+) -> tuple[ProcessedImage, str] | None:
+    if image is None:
+        return None
+    path = await asyncio.to_thread(store.save, image.data, media_actions.FOLDER, image.ext)
+    return image, path

@@ -3,10 +3,14 @@
 The type comes from the file's own bytes, never from the name or the client's header. Images
 are decoded with Pillow (bombs refused), turned upright by their EXIF orientation, stripped of
 metadata (EXIF with its GPS position goes), re-encoded, and get a thumbnail and a blurhash.
-Video and audio are kept as sent, with their type checked by magic bytes.
+Video and audio are kept as sent once FFmpeg's libraries have opened them as what their magic
+bytes claim and decoded a frame (``posts.probe``); a video's first picture becomes its preview.
 
-Pure functions of bytes: no database, no files. ``process_image`` is also what avatars and
-headers use.
+Processing an upload can be deferred (``POST /api/v2/media``): the file is verified at once and
+its ``meta`` and preview come from ``process_stored``, run by a job (``posts.jobs``).
+
+Pure functions of bytes and files: no database, no files written. ``process_image`` is also
+what avatars and headers use.
 """
 
 from __future__ import annotations
@@ -14,16 +18,18 @@ from __future__ import annotations
 import io
 import warnings
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 import blurhash
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from porina.core.errors import PayloadTooLarge, Unprocessable
+from porina.posts import probe
 
 MediaType = Literal["image", "gifv", "video", "audio"]
 
-INVALID_TYPE = "Validation failed: File content type is invalid"
+INVALID_TYPE = probe.INVALID_TYPE
 UNREADABLE = "Validation failed: File could not be processed"
 MAX_PIXELS = 50_000_000
 """Largest decoded image (width x height) accepted; more is treated as a decompression bomb."""
@@ -63,7 +69,8 @@ class ProcessedImage:
 
 @dataclass(frozen=True, slots=True)
 class ProcessedMedia:
-    """An upload ready to store: the file, its preview (if any) and what clients are told."""
+    """An upload ready to store: the file, its preview (if any) and what clients are told.
+    ``processing``: verified, its ``meta`` and preview still to come (``process_stored``)."""
 
     type: MediaType
     mime_type: str
@@ -72,6 +79,7 @@ class ProcessedMedia:
     preview: ProcessedImage | None
     blurhash: str | None
     meta: dict[str, Any] = field(default_factory=dict)
+    processing: bool = False
 
 
 def dimensions(width: int, height: int) -> dict[str, Any]:
@@ -274,9 +282,16 @@ def check_description(text: str | None) -> str | None:
 
 
 def process_upload(
-    data: bytes, *, max_image_bytes: int, max_video_bytes: int, thumbnail: bytes | None = None
+    data: bytes,
+    *,
+    max_image_bytes: int,
+    max_video_bytes: int,
+    thumbnail: bytes | None = None,
+    defer: bool = False,
 ) -> ProcessedMedia:
-    """What to store for an uploaded file. 422 for unknown types, 413 for files too large."""
+    """What to store for an uploaded file. 422 for unknown types and files that are not what
+    they claim, 413 for files too large. With ``defer``, a video or audio file is verified
+    and returned ``processing``, its meta and preview left to ``process_stored``."""
     kind = sniff(data)
     if kind is None:
         raise Unprocessable(INVALID_TYPE)
@@ -285,18 +300,7 @@ def process_upload(
     )
     custom = _thumbnail(thumbnail, max_image_bytes) if thumbnail else None
     if kind.type != "image":
-        meta: dict[str, Any] = {}
-        if custom is not None:
-            meta["small"] = custom.meta()
-        return ProcessedMedia(
-            kind.type,
-            kind.mime_type,
-            kind.ext,
-            data,
-            custom,
-            custom.blurhash if custom else None,
-            meta,
-        )
+        return _process_av(data, kind.mime_type, custom, defer=defer)
     original = process_image(data, max_side=ORIGINAL_MAX_SIDE)
     preview = custom or process_image(
         original.data,
@@ -316,3 +320,50 @@ def _thumbnail(data: bytes, max_image_bytes: int) -> ProcessedImage:
         raise Unprocessable("Validation failed: Thumbnail content type is invalid")
     check_size("image", len(data), max_image_bytes=max_image_bytes, max_video_bytes=max_image_bytes)
     return process_image(data, max_side=THUMBNAIL_MAX_SIDE)
+
+
+def still_preview(picture: Image.Image) -> ProcessedImage:
+    """A video's preview: its first picture fitted into the thumbnail size, as a JPEG."""
+    image = _fit(picture.convert("RGB"), THUMBNAIL_MAX_SIDE, None)
+    width, height = image.size
+    return ProcessedImage(
+        _encode(image, "JPEG", None), "image/jpeg", "jpg", width, height, blurhash_of(image)
+    )
+
+
+def _described(
+    probed: probe.Probed, data: bytes, custom: ProcessedImage | None, *, processing: bool
+) -> ProcessedMedia:
+    preview = custom
+    if preview is None and probed.frame is not None:
+        preview = still_preview(probed.frame)
+    meta = {} if processing else dict(probed.meta)
+    if preview is not None:
+        meta["small"] = preview.meta()
+    blurhash = preview.blurhash if preview else None
+    return ProcessedMedia(
+        probed.type, probed.mime_type, probed.ext, data, preview, blurhash, meta, processing
+    )
+
+
+def _process_av(
+    data: bytes, mime_type: str, custom: ProcessedImage | None, *, defer: bool
+) -> ProcessedMedia:
+    want_frame = custom is None and not defer
+    probed = probe.probe(io.BytesIO(data), mime_type, want_frame=want_frame)
+    return _described(probed, data, custom, processing=defer)
+
+
+def process_stored(
+    path: Path, mime_type: str, *, with_preview: bool
+) -> tuple[dict[str, Any], ProcessedImage | None]:
+    """The deferred half of a video or audio upload, from its stored file: its ``meta`` and,
+    with ``with_preview``, a preview from a video's first picture. 422 if it is no longer
+    (or never was) what ``mime_type`` says."""
+    with path.open("rb") as file:
+        probed = probe.probe(file, mime_type, want_frame=with_preview)
+    preview = still_preview(probed.frame) if probed.frame is not None else None
+    meta = dict(probed.meta)
+    if preview is not None:
+        meta["small"] = preview.meta()
+    return meta, preview

@@ -1,8 +1,16 @@
 """``/api/v1/media`` and ``/api/v2/media``: upload, read, describe and delete attachments.
 
-Images are processed while the client waits (well under a second), so both upload versions
-answer 200 with the finished attachment; video and audio are stored as sent. Every route
-needs ``write:media``, as in Mastodon.
+Every upload is verified while the client waits: images are decoded and re-encoded, video and
+audio opened with FFmpeg's libraries as what their bytes claim (``posts.probe``); what is not
+is a 422. Then, as in Mastodon:
+
+- ``POST /api/v1/media`` processes everything at once: 200 with the finished attachment.
+- ``POST /api/v2/media``: images likewise (200); video and audio answer **202** with
+  ``url: null`` and are processed by a job (meta, a preview from the first picture).
+- ``GET /api/v1/media/:id`` and ``PUT`` answer **206** while processing, 200 once done, and
+  422 ``Error processing thumbnail for uploaded media`` if processing failed.
+
+Every route needs ``write:media``.
 """
 
 from __future__ import annotations
@@ -56,7 +64,12 @@ def _entity(settings: Settings, media: MediaAttachment) -> e.MediaAttachment:
     return Renderer(settings).media(media_json(media))
 
 
-async def _upload(request: Request[Any, Any, Any]) -> e.MediaAttachment:
+def _answer(settings: Settings, media: MediaAttachment) -> Response[e.MediaAttachment]:
+    """The attachment: 206 while it is processing, 200 once done (Mastodon's show/update)."""
+    return Response(_entity(settings, media), status_code=206 if media.processing else 200)
+
+
+async def _upload(request: Request[Any, Any, Any], *, defer: bool) -> MediaAttachment:
     viewer = await auth.require(request, SCOPE)
     svc = services_of(request)
     _check_length(request, svc.settings)
@@ -67,7 +80,7 @@ async def _upload(request: Request[Any, Any, Any]) -> e.MediaAttachment:
     if not data:
         raise Unprocessable("Validation failed: File can't be blank")
     thumbnail = await _read(params.file("thumbnail"))
-    stored = await actions.store_upload(svc.settings, data, thumbnail or None)
+    stored = await actions.store_upload(svc.settings, data, thumbnail or None, defer=defer)
     try:
         async with svc.db.transaction() as tx:
             media = await actions.create_media(
@@ -76,32 +89,36 @@ async def _upload(request: Request[Any, Any, Any]) -> e.MediaAttachment:
     except BaseException:
         actions.discard(svc.settings, stored.paths)
         raise
-    return _entity(svc.settings, media)
+    return media
 
 
 @post("/api/v1/media", status_code=200, request_max_body_size=BODY_LIMIT)
 async def upload_v1(request: Request[Any, Any, Any]) -> e.MediaAttachment:
-    return await _upload(request)
+    media = await _upload(request, defer=False)
+    return _entity(services_of(request).settings, media)
 
 
 @post("/api/v2/media", status_code=200, request_max_body_size=BODY_LIMIT)
-async def upload_v2(request: Request[Any, Any, Any]) -> e.MediaAttachment:
-    return await _upload(request)
+async def upload_v2(request: Request[Any, Any, Any]) -> Response[e.MediaAttachment]:
+    media = await _upload(request, defer=True)
+    status = 202 if media.processing else 200
+    return Response(_entity(services_of(request).settings, media), status_code=status)
 
 
 @get("/api/v1/media/{media_id:str}")
-async def show(request: Request[Any, Any, Any], media_id: str) -> e.MediaAttachment:
+async def show(request: Request[Any, Any, Any], media_id: str) -> Response[e.MediaAttachment]:
     viewer = await auth.require(request, SCOPE)
     svc = services_of(request)
     async with svc.db.read() as session:
         media = await session.get(MediaAttachment, parse_id(media_id) or 0)
     if media is None or media.account_id != viewer.account_id:
         raise actions.MediaNotFound()
-    return _entity(svc.settings, media)
+    actions.check_not_failed(media)
+    return _answer(svc.settings, media)
 
 
 @put("/api/v1/media/{media_id:str}", request_max_body_size=BODY_LIMIT)
-async def update(request: Request[Any, Any, Any], media_id: str) -> e.MediaAttachment:
+async def update(request: Request[Any, Any, Any], media_id: str) -> Response[e.MediaAttachment]:
     viewer = await auth.require(request, SCOPE)
     svc = services_of(request)
     _check_length(request, svc.settings)
@@ -124,7 +141,7 @@ async def update(request: Request[Any, Any, Any], media_id: str) -> e.MediaAttac
         actions.discard(svc.settings, [thumb[1] if thumb else None])
         raise
     actions.discard(svc.settings, [old_thumb])
-    return _entity(svc.settings, media)
+    return _answer(svc.settings, media)
 
 
 @delete("/api/v1/media/{media_id:str}", status_code=200)
