@@ -22,6 +22,7 @@ from porina.jobs.queue import Runner
 from porina.mail import jobs as mail_jobs
 from porina.messaging import subscribers as messaging_subscribers
 from porina.notifications import subscribers as notification_subscribers
+from porina.notifications.push import subscribers as web_push_subscribers
 from porina.posts import cards as posts_cards
 from porina.posts import jobs as posts_jobs
 from porina.render.renderer import Renderer
@@ -45,6 +46,7 @@ SUBSCRIBERS = (
     analytics_subscribers,
     timelines_subscribers,
     posts_cards,
+    web_push_subscribers,
 )
 """The modules that subscribe to domain events, registered when imported here, at start-up.
 In-transaction subscribers run in import order; none depends on another's work.

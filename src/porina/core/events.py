@@ -227,6 +227,23 @@ class PollEnded(Event, frozen=True, kw_only=True):
     ended_at: str
 
 
+# --- notifications ----------------------------------------------------------------------------
+
+
+class NotificationCreated(Event, frozen=True, kw_only=True):
+    """A notification reached ``account_id`` (one a notification policy held back is not
+    announced). ``push_subscribed``: the recipient had a Web Push subscription then, read
+    with the checks that created the notification, so hearing of it costs nothing more."""
+
+    notification_id: int
+    account_id: int
+    from_account_id: int
+    kind: str
+    """The notification type (``favourite``, ``mention``...)."""
+    status_id: int | None = None
+    push_subscribed: bool = False
+
+
 # --- moderation -------------------------------------------------------------------------------
 
 

@@ -29,14 +29,17 @@ from sqlalchemy import (
 
 from porina.accounts.models import Account, Block, Follow, Mute, User
 from porina.core.clock import now
+from porina.core.events import NotificationCreated
 from porina.core.ids import new_id
 from porina.interactions.models import StatusMute
+from porina.jobs.events import emit
 from porina.notifications.models import (
     Notification,
     NotificationPermission,
     NotificationPolicy,
     NotificationRequest,
 )
+from porina.notifications.push.models import WebPushSubscription
 from porina.storage.base import UTCDateTime
 from porina.storage.db import Tx, insert_if_absent
 from porina.streaming import publish
@@ -138,6 +141,7 @@ def _facts_statement() -> Select[Any]:
             NotificationPermission.account_id == _RECIPIENT,
             NotificationPermission.from_account_id == _SENDER,
         ),
+        exists().where(WebPushSubscription.account_id == _RECIPIENT),
     )
 
 
@@ -151,6 +155,8 @@ class Facts:
     sender_silenced: bool
     sender_staff: bool
     permitted: bool
+    push_subscribed: bool
+    """The recipient has a Web Push subscription (notifications/push)."""
 
 
 async def _facts(tx: Tx, recipient_id: int, from_account_id: int, thread_id: int | None) -> Facts:
@@ -174,6 +180,7 @@ async def _facts(tx: Tx, recipient_id: int, from_account_id: int, thread_id: int
         sender_silenced=row[9] is not None,
         sender_staff=bool(row[10]),
         permitted=bool(row[11]),
+        push_subscribed=bool(row[12]),
     )
 
 
@@ -248,8 +255,22 @@ async def notify(
     if outcome == "filter":
         await _request(tx, recipient_id, from_account_id)
         return nid
-    publish.after_commit(tx, f"user:{recipient_id}", "notification", notification_id=nid)
+    await _created(tx, row, facts)
     return nid
+
+
+async def _created(tx: Tx, row: dict[str, Any], facts: Facts) -> None:
+    """A shown notification: streamed after commit, and announced (Web Push hears of it)."""
+    publish.after_commit(tx, f"user:{row['account_id']}", "notification", notification_id=row["id"])
+    created = NotificationCreated(
+        notification_id=row["id"],
+        account_id=row["account_id"],
+        from_account_id=row["from_account_id"],
+        kind=row["type"],
+        status_id=row["status_id"],
+        push_subscribed=facts.push_subscribed,
+    )
+    await emit(tx, created)
 
 
 async def _request(tx: Tx, recipient_id: int, from_account_id: int) -> None:

@@ -63,12 +63,12 @@ class PushFailed(Exception):
     """The push service answered with a status worth trying again (408, 429, 5xx)."""
 
 
-def live_subscriptions(account_id: int) -> Any:
-    """The account's subscriptions whose access token is still valid."""
+def subscriptions(account_id: int) -> Any:
+    """The account's subscriptions, each with whether its access token was revoked."""
     return (
-        select(WebPushSubscription)
+        select(WebPushSubscription, OAuthToken.revoked_at.is_not(None))
         .join(OAuthToken, OAuthToken.id == WebPushSubscription.token_id)
-        .where(WebPushSubscription.account_id == account_id, OAuthToken.revoked_at.is_(None))
+        .where(WebPushSubscription.account_id == account_id)
     )
 
 
@@ -109,13 +109,17 @@ async def fan_out(ctx: JobContext, job: dict[str, Any]) -> None:
     nid, account_id = int(job["notification_id"]), int(job["account_id"])
     async with ctx.db.read() as session:
         note = await queries.notification(session, account_id, nid)
-        subs = list(await session.scalars(live_subscriptions(account_id)))
-    if note is None or note.created_at < now() - TTL or not subs:
-        return
-    chosen = [sub.id for sub in subs if await wanted(ctx.db, sub, note)]
-    if not chosen:
+        rows = (await session.execute(subscriptions(account_id))).all()
+    ended = [sub.id for sub, revoked in rows if revoked]
+    live = [sub for sub, revoked in rows if not revoked]
+    if note is None or note.created_at < now() - TTL:
+        live = []
+    chosen = [sub.id for sub in live if await wanted(ctx.db, sub, note)] if note else []
+    if not (ended or chosen):
         return
     async with ctx.db.transaction() as tx:
+        for sub_id in ended:  # its token was revoked: the subscription ends with it
+            await actions.forget(tx, sub_id)
         for sub_id in chosen:
             await enqueue(
                 tx,
