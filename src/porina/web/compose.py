@@ -16,6 +16,7 @@ from litestar.datastructures import UploadFile
 from litestar.response import Redirect, Template
 
 from porina.accounts import queries as accounts_queries
+from porina.accounts.errors import RoleLimit
 from porina.core import inputs
 from porina.core.errors import PorinaError, Unprocessable
 from porina.core.ids import parse_id
@@ -27,6 +28,7 @@ from porina.web.common import Me, flag, form, render, see_other, signed_in, text
 from porina.web.errors import message_for
 from porina.web.runtime import services
 from porina.web.statuses import one_status
+from porina.web.team_pages import acting, posting_accounts
 
 MEDIA_SLOTS = 4
 BODY_LIMIT = 256 * 1024 * 1024
@@ -41,7 +43,7 @@ class ComposeError(Unprocessable):
 
 async def default_visibility(request: Request[Any, Any, Any], me: Me) -> str:
     async with services(request).db.read() as session:
-        return await accounts_queries.default_visibility(session, me.user.account_id)
+        return await accounts_queries.default_visibility(session, me.account.id)
 
 
 async def compose_context(
@@ -61,7 +63,10 @@ async def compose_context(
         mentioned = {reply_to.account.acct, *(m.acct for m in reply_to.mentions)}
         mentioned.discard(me.account.username)
         values["status"] = "".join(f"@{acct} " for acct in sorted(mentioned))
-    return {"values": values, "reply_to": reply_to, "quote": quote, **choices()}
+    # Who the post goes out as: the reader's own account, or one they operate (team_pages).
+    values["as_account"] = str(me.account.id) if me.account.id != me.user.account_id else ""
+    post_as = await posting_accounts(request, me)
+    return {"values": values, "reply_to": reply_to, "quote": quote, "post_as": post_as, **choices()}
 
 
 def choices() -> dict[str, Any]:
@@ -76,12 +81,13 @@ def choices() -> dict[str, Any]:
 @get("/compose", name="web:compose")
 async def compose_page(
     request: Request[Any, Any, Any],
+    *,
     in_reply_to: str | None = None,
     quote: str | None = None,
     to: str | None = None,
     scheduled: str | None = None,
 ) -> Template:
-    me = await signed_in(request)
+    me = await acting(request, await signed_in(request), request.query_params.get("as"))
     values: dict[str, Any] = {"in_reply_to_id": in_reply_to or "", "quoted_status_id": quote or ""}
     if to is not None:
         values["status"] = f"@{to.lstrip('@')} " if to else ""
@@ -163,8 +169,9 @@ def new_status(data: dict[str, Any], media_ids: list[int]) -> posts.NewStatus:
 
 @post("/compose", name="web:compose-post", request_max_body_size=BODY_LIMIT)
 async def compose(request: Request[Any, Any, Any]) -> Template | Redirect:
-    me = await signed_in(request)
+    person = await signed_in(request)
     data = await form(request)
+    me = await acting(request, person, text(data, "as_account"))
     svc = services(request)
     try:
         when = scheduled_at(data)
@@ -185,7 +192,7 @@ async def compose(request: Request[Any, Any, Any]) -> Template | Redirect:
             "pages/compose.html",
             me=me,
             error=message_for(exc)[1],
-            status_code=422,
+            status_code=403 if isinstance(exc, RoleLimit) else 422,
             **context,
         )
     if status is None:

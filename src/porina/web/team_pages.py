@@ -1,0 +1,194 @@
+"""Team settings (``/settings/team``): the accounts the signed-in person operates, and for
+those they manage (their own account, or one where they are an owner or admin) its operators,
+with a form to add one and a button to remove each. Also ``acting``: the compose page posts
+as an operated account when the form names it (``as_account``), with the role's limits.
+
+Removing an operator revokes their tokens for the account at once (``accounts.operators``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from litestar import Request, get, post
+from litestar.response import Redirect, Template
+from sqlalchemy import func, select
+
+from porina.accounts import operators
+from porina.accounts.errors import AccountNotFound
+from porina.accounts.models import Account, User
+from porina.core.errors import PorinaError, Unprocessable
+from porina.core.ids import parse_id
+from porina.web import i18n
+from porina.web.common import Me, form, id_or_404, render, see_other, signed_in, text
+from porina.web.errors import message_for
+from porina.web.i18n import N_
+from porina.web.runtime import services
+
+POSTING_ROLES = ("owner", "admin", "editor", "responder")
+
+# Messages of accounts.operators shown on pages; marked so the catalogs carry them.
+ROLE_MESSAGES = (
+    N_(
+        "A responder can only post replies and direct messages as this account "
+        "(set in_reply_to_id, or visibility direct)"
+    ),
+    N_("A responder can only edit posts they wrote themselves as this account"),
+    N_("An analyst can only read as this account"),
+    N_("Only the account's owners and admins can manage its team"),
+    N_("Only the account's owners can appoint or demote an owner"),
+    N_("Only the account's owners can remove an owner"),
+    N_("Validation failed: the last owner cannot be removed"),
+    N_("Validation failed: the last owner cannot stop being an owner"),
+    N_(
+        "Validation failed: the account's own login is always an owner; "
+        "it cannot be removed or given another role"
+    ),
+    N_("Validation failed: no such user"),
+    N_("Validation failed: no such role"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Team:
+    """One account the reader operates: their role, and (if they manage it) its team."""
+
+    account: Account
+    role: str
+    members: list[operators.Member]
+
+    @property
+    def manages(self) -> bool:
+        return self.role in operators.MANAGERS
+
+
+def role_names() -> dict[str, str]:
+    return {
+        "owner": i18n._("Owner"),
+        "admin": i18n._("Admin"),
+        "editor": i18n._("Editor"),
+        "responder": i18n._("Responder"),
+        "analyst": i18n._("Analyst"),
+    }
+
+
+async def teams(request: Request[Any, Any, Any], me: Me) -> list[Team]:
+    """The reader's own account first, then the accounts they operate."""
+    found: list[Team] = []
+    async with services(request).db.read() as session:
+        operated = [(me.account, "owner"), *await operators.operated_by(session, me.user.id)]
+        for account, role in operated:
+            members = (
+                await operators.team(session, account.id) if role in operators.MANAGERS else []
+            )
+            found.append(Team(account, role, members))
+    return found
+
+
+async def posting_accounts(request: Request[Any, Any, Any], me: Me) -> list[tuple[Account, str]]:
+    """The accounts besides their own the reader may post as (not as an analyst)."""
+    async with services(request).db.read() as session:
+        operated = await operators.operated_by(session, me.user.id)
+    return [(account, role) for account, role in operated if role in POSTING_ROLES]
+
+
+async def acting(request: Request[Any, Any, Any], me: Me, raw: str | None) -> Me:
+    """``me`` acting as the account ``raw`` names, if they may post as it; an account they
+    do not operate is a 404 (as one that does not exist). The person stays ``me.user``, so
+    the action records them as the operator and applies their role's limits."""
+    wanted = parse_id(raw) if raw else None
+    if wanted is None or wanted == me.account.id:
+        if raw and wanted is None:
+            raise AccountNotFound()
+        return me
+    async with services(request).db.read() as session:
+        role = await operators.role_of(session, wanted, me.user.id)
+        account = await session.get(Account, wanted) if role in POSTING_ROLES else None
+    if account is None:
+        raise AccountNotFound()
+    return Me(me.user, account)
+
+
+async def _page(
+    request: Request[Any, Any, Any],
+    me: Me,
+    *,
+    error: str | None = None,
+    notice: str | None = None,
+    status_code: int = 200,
+) -> Template:
+    return render(
+        request,
+        "pages/team.html",
+        me=me,
+        teams=await teams(request, me),
+        roles=operators.ROLES,
+        role_names=role_names(),
+        error=error,
+        notice=notice,
+        status_code=status_code,
+    )
+
+
+@get("/settings/team", name="web:team")
+async def team_page(request: Request[Any, Any, Any], done: str | None = None) -> Template:
+    me = await signed_in(request)
+    notice = None
+    if done == "removed":
+        notice = i18n._("The operator is removed, and signed out of the account everywhere.")
+    elif done == "added":
+        notice = i18n._("The operator is added.")
+    return await _page(request, me, notice=notice)
+
+
+async def _user_named(request: Request[Any, Any, Any], username: str) -> int:
+    name = username.strip().lstrip("@").split("@")[0]
+    async with services(request).db.read() as session:
+        found = await session.scalar(
+            select(User.id)
+            .join(Account, Account.id == User.account_id)
+            .where(func.lower(Account.username) == name.lower(), Account.domain.is_(None))
+        )
+    if found is None:
+        raise Unprocessable("Validation failed: no such user")
+    return found
+
+
+@post("/settings/team/{account_id:str}/add", name="web:team-add")
+async def add(request: Request[Any, Any, Any], account_id: str) -> Template | Redirect:
+    me = await signed_in(request)
+    data = await form(request)
+    target = id_or_404(account_id)
+    role = text(data, "role")
+    try:
+        user_id = await _user_named(request, text(data, "username"))
+        chosen = next((r for r in operators.ROLES if r == role), None)
+        if chosen is None:
+            raise Unprocessable("Validation failed: no such role")
+        async with services(request).db.transaction() as tx:
+            await operators.add_operator(tx, target, user_id, chosen, by_user_id=me.user.id)
+    except PorinaError as exc:
+        status, message = message_for(exc)
+        return await _page(request, me, error=message, status_code=status)
+    return see_other("/settings/team?done=added")
+
+
+@post("/settings/team/{account_id:str}/remove", name="web:team-remove")
+async def remove(request: Request[Any, Any, Any], account_id: str) -> Template | Redirect:
+    me = await signed_in(request)
+    data = await form(request)
+    target = id_or_404(account_id)
+    try:
+        user_id = parse_id(text(data, "user_id"))
+        if user_id is None:
+            raise Unprocessable("Validation failed: no such user")
+        async with services(request).db.transaction() as tx:
+            await operators.remove_operator(tx, target, user_id, by_user_id=me.user.id)
+    except PorinaError as exc:
+        status, message = message_for(exc)
+        return await _page(request, me, error=message, status_code=status)
+    return see_other("/settings/team?done=removed")
+
+
+ROUTES = [team_page, add, remove]
