@@ -3,9 +3,13 @@ person's setting, else English; the status and OAuth's ``error`` code never chan
 
 from __future__ import annotations
 
-import httpx
+from pathlib import Path
 
-from porina.api.mastodon.localized import localize
+import httpx
+from babel.messages.mofile import read_mo
+from babel.messages.pofile import read_po
+
+from porina.api.mastodon.localized import CATALOGS, TEMPLATES, localize
 
 from ..factories import Factory, Person
 from .test_oauth import REDIRECT, register
@@ -119,3 +123,14 @@ def test_messages_the_catalog_lacks_stay_english_and_values_stay_as_sent() -> No
         == "Validointi epäonnistui: limit on sallitun alueen ulkopuolella"
     )
     assert localize("Record not found", "en") == "Record not found"
+
+
+def test_the_api_catalog_translates_every_template_and_is_compiled() -> None:
+    po = Path(CATALOGS) / "fi/LC_MESSAGES/api.po"
+    with po.open("rb") as f:
+        source = {m.id: m.string for m in read_po(f, locale="fi") if m.id}
+    with po.with_suffix(".mo").open("rb") as f:
+        compiled = {m.id: m.string for m in read_mo(f) if m.id}
+    assert compiled == source, "run pybabel compile -d src/porina/api/locale -D api"
+    wanted = {template for _pattern, template in TEMPLATES} | {"Validation failed: %(details)s"}
+    assert sorted(wanted - {k for k, v in source.items() if v}) == []
