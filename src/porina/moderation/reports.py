@@ -147,6 +147,9 @@ async def undo_on_account(tx: Tx, account_id: int, undo: str) -> Account:
         account.suspended_at = None
     elif (user := await _user_of(tx, account_id)) is not None:
         user.disabled = False
+    if undo in {"unsuspend", "enable"}:
+        # token caches remember the refusal too: the same announcement makes them forget it
+        invalidation.after_commit(tx, invalidation.account_restricted(account_id))
     await tx.session.flush()
     return account
 
