@@ -253,3 +253,22 @@ async def test_an_oembed_video_keeps_only_its_https_iframe(
         assert (card["width"], card["height"]) == (480, 270)
         assert card["html"].startswith('<iframe src="https://tube.example/embed/1"')
         assert "script" not in card["html"]
+
+
+async def test_the_status_page_shows_the_card_in_the_readers_language(
+    make: Factory, services: Services, client: httpx.AsyncClient
+) -> None:
+    async with site() as server:
+        services.outbound = client_for(server)
+        alice = await make.person("alice")
+        posted = await alice.status(f"{server.url('/article')}")
+        card = await card_of(alice, posted["id"])
+        page = await client.get(f"/@alice/{posted['id']}", headers={"Accept-Language": "fi"})
+        english = await client.get(f"/@alice/{posted['id']}", headers={"Accept-Language": "en"})
+    assert page.status_code == english.status_code == 200
+    assert 'aria-label="Linkin esikatselu"' in page.text
+    assert 'aria-label="Link preview"' in english.text
+    assert "Kahvilan uusi latte" in page.text
+    assert "Kaura ja kardemumma &amp; muuta." in page.text
+    assert f'src="{card["image"]}"' in page.text
+    assert f'href="{server.url("/article")}"' in page.text
