@@ -13,7 +13,6 @@ COLLECTIONS = (
 ANNUAL = "annual reports (Mastodon's yearly Wrapstodon) are not a Porina feature"
 H5 = "in progress (h5)"
 H6 = "in progress (h6)"
-H7 = "in progress (h7)"
 
 LEFT_OUT: dict[str, str] = {
     "GET /api/v1/accounts/{account_id}/collections": COLLECTIONS,
@@ -43,8 +42,6 @@ LEFT_OUT: dict[str, str] = {
     "GET /api/oembed": H5,
     "POST /api/v1/statuses/{id}/translate": H5,
     "GET /api/v1/timelines/link": H5,
-    "PUT /api/v1/statuses/{id}/interaction_policy": H5,
-    "POST /api/v1/statuses/{id}/quotes/{quoting_status_id}/revoke": H5,
     "GET /api/v1/notifications/requests": H6,
     "GET /api/v1/notifications/requests/{id}": H6,
     "POST /api/v1/notifications/requests/{id}/accept": H6,
@@ -54,8 +51,4 @@ LEFT_OUT: dict[str, str] = {
     "GET /api/v1/notifications/requests/merged": H6,
     "GET /api/v2/notifications/policy": H6,
     "PATCH /api/v2/notifications/policy": H6,
-    "GET /api/v1/push/subscription": H7,
-    "POST /api/v1/push/subscription": H7,
-    "PUT /api/v1/push/subscription": H7,
-    "DELETE /api/v1/push/subscription": H7,
 }
