@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from porina.bench import load, report, web_pages
+from porina.bench import load, login_flood, report, web_pages
 from porina.bench.seed import Sizes, seed
 from porina.bench.server import Server, Stack, idle_rss_after_demo
 
@@ -53,6 +53,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=Path("bench/results"))
     p.add_argument("--no-memory", action="store_true", help="skip the idle-memory measurement")
     p.add_argument("--no-web-pages", action="store_true", help="skip the web page timings")
+    p.add_argument("--no-login-flood", action="store_true", help="skip the login flood measurement")
+    p.add_argument(
+        "--login-flood-only",
+        action="store_true",
+        help="only the login flood (docs/performance.md), no worlds, memory or web pages",
+    )
+    p.add_argument("--flooders", type=int, default=8, help="clients in the login flood")
     p.add_argument("--quick", action="store_true", help="tiny sizes, for CI smoke tests")
     p.add_argument(
         "--phases",
@@ -79,6 +86,7 @@ def main(argv: list[str]) -> int:
     if args.quick:
         args.users, args.posts, args.favourites, args.clients = "300", 2000, 300, 8
         args.fanout, args.seconds, args.connections = "100", 1.0, 4
+        args.flooders = min(args.flooders, 2)
     results = asyncio.run(_run(args))
     stem = report.write(results, args.out)
     print(report.markdown(results), flush=True)
@@ -107,7 +115,7 @@ async def _run(args: argparse.Namespace) -> dict[str, Any]:
         "fanout": [],
         "memory": None,
     }
-    worlds = _sizes_list(args.users)
+    worlds = [] if args.login_flood_only else _sizes_list(args.users)
     for n, users in enumerate(worlds):
         last = n == len(worlds) - 1
         fanout = [s for s in _sizes_list(args.fanout) if s <= users] if last else []
@@ -121,6 +129,12 @@ async def _run(args: argparse.Namespace) -> dict[str, Any]:
         world, rows = await _world(stack, sizes, args, results)
         results["worlds"].append(world)
         results["fanout"].extend(rows)
+    if not args.no_login_flood:
+        _say(f"login flood: {args.flooders} clients posting wrong passwords, probe on the side")
+        results["login_flood"] = await login_flood.measure(args.flooders, args.seconds)
+    if args.login_flood_only:
+        results["targets"] = []
+        return results
     if not args.no_memory:
         _say("idle memory after the demo seed")
         results["memory"] = {"rss_mb": await idle_rss_after_demo(stack)}

@@ -8,7 +8,7 @@ from typing import Any
 
 from PIL import Image, ImageDraw
 
-from porina.bench import web_pages
+from porina.bench import login_flood, web_pages
 
 BAR = (52, 101, 164)
 TARGET = (204, 0, 0)
@@ -55,6 +55,7 @@ def markdown(results: dict[str, Any]) -> str:
         lines += ["## Memory", "", f"Idle `porina serve` after the demo seed: {mem['rss_mb']} MB"]
         lines.append("")
     lines += web_pages.markdown(results)
+    lines += login_flood.markdown(results)
     lines += ["## Targets", ""]
     for target in results.get("targets", []):
         mark = "met" if target["met"] else ("not met" if target["met"] is False else "n/a")
