@@ -235,7 +235,9 @@ async def test_a_file_that_no_longer_reads_fails_processing(
 async def test_deleting_while_processing_leaves_no_files(make: Factory, services: Services) -> None:
     alice = await make.person("alice")
     with jobs_held(alice.client):
-        media_id = (await upload(alice, media_files.mp4())).json()["id"]
+        response = await upload(alice, media_files.mp4())
+        assert response.status_code == 202
+        media_id = response.json()["id"]
         assert len(stored_files(services)) == 1
         assert (await alice.delete(f"/api/v1/media/{media_id}")).status_code == 200
     await services.runner.drain()
