@@ -16,6 +16,7 @@ from porina.messaging import queries as conversations
 from porina.messaging.models import AccountConversation
 from porina.notifications import markers as inbox
 from porina.notifications import queries as notes
+from porina.notifications import requests
 from porina.notifications.models import Notification
 from porina.posts.queries import bundles_by_id
 from porina.render import entities as e
@@ -74,10 +75,17 @@ async def notifications_page(request: Request[Any, Any, Any]) -> Template:
             )
         )
         groups = await groups_of(request, session, me, rows)
+        held = await requests.summary(session, me.id)
     if rows:
         async with services(request).db.transaction() as tx:
             await inbox.save_marker(tx, me.id, "notifications", rows[0].id)
-    return render(request, "pages/notifications.html", me=me, groups=groups)
+    return render(
+        request,
+        "pages/notifications.html",
+        me=me,
+        groups=groups,
+        filtered=held.pending_requests_count,
+    )
 
 
 @dataclass
