@@ -3,13 +3,18 @@ person's setting, else English; the status and OAuth's ``error`` code never chan
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import httpx
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
+from litestar.testing import AsyncTestClient
 
 from porina.api.mastodon.localized import CATALOGS, TEMPLATES, localize
+from porina.app import create_app
+from porina.services import build
+from porina.settings import Settings
 
 from ..factories import Factory, Person
 from .test_oauth import REDIRECT, register
@@ -134,3 +139,16 @@ def test_the_api_catalog_translates_every_template_and_is_compiled() -> None:
     assert compiled == source, "run pybabel compile -d src/porina/api/locale -D api"
     wanted = {template for _pattern, template in TEMPLATES} | {"Validation failed: %(details)s"}
     assert sorted(wanted - {k for k, v in source.items() if v}) == []
+
+
+async def test_the_rate_limiters_429_is_localized_with_its_headers(settings: Settings) -> None:
+    limited = replace(settings, rate_limits=True, rate_limit_per_5min=1)
+    svc = build(limited, pooled=not settings.database_url.startswith("postgresql"))
+    app = create_app(services=svc)
+    async with AsyncTestClient(app, base_url="http://testserver.local") as client:
+        assert (await client.get("/api/v2/instance")).status_code == 200
+        refused = await client.get("/api/v2/instance", headers=FI)
+    await svc.stop()
+    assert refused.status_code == 429
+    assert refused.json() == {"error": "Liikaa pyyntöjä"}
+    assert refused.headers["X-RateLimit-Remaining"] == "0"
