@@ -171,6 +171,30 @@ async def test_a_gone_subscription_is_deleted(
     assert len(server.requests) == 1  # nothing more is sent to it
 
 
+@pytest.mark.parametrize(
+    "endpoint", ["https://10.0.0.1/push", "https://[::1]/push", "http://push.example/push"]
+)
+async def test_an_endpoint_porina_never_reaches_is_dropped(
+    endpoint: str, services: Services, make: Factory
+) -> None:
+    """A private address, or plain http: the guarded client refuses before connecting."""
+    alice, bob = await make.person("alice"), await make.person("bob")
+    made = await alice.post(
+        PUSH,
+        json={
+            "subscription": {"endpoint": endpoint, "keys": Browser().keys()},
+            "data": {"alerts": {"favourite": True}},
+        },
+    )
+    assert made.status_code == 200, made.text
+    post = await alice.status("hello")
+    await bob.post(f"/api/v1/statuses/{post['id']}/favourite")
+    assert (await alice.get(PUSH)).status_code == 404
+    async with services.db.read() as session:
+        jobs = await session.scalar(select(func.count()).select_from(Job))
+    assert jobs == 0  # nothing left to retry
+
+
 async def test_a_busy_push_service_is_tried_again(
     services: Services, push_service: tuple[LocalServer, PushService], make: Factory
 ) -> None:

@@ -49,7 +49,9 @@ URGENCY = "normal"
 DELIVER_ATTEMPTS = 6
 """Mastodon retries a push five times."""
 PERMANENT = (BlockedAddress, BadScheme, BadUrl)
-"""Refusals the outbound client will give again: retrying cannot help."""
+"""Refusals the outbound client will give again (a private address, plain http to a host not
+allow-listed): retrying cannot help, and the subscription is removed, as Mastodon removes one
+whose endpoint fails its validation."""
 
 
 class PushContext(JobContext, Protocol):
@@ -227,8 +229,10 @@ async def deliver(ctx: PushContext, job: dict[str, Any]) -> None:
     headers["Unsubscribe-URL"] = ctx.settings.base_url.rstrip("/") + "/api/v1/push/subscription"
     try:
         response = await ctx.outbound.post(message.sub.endpoint, content=content, headers=headers)
-    except PERMANENT as exc:
-        log.warning("web push %s not sent: %s", sub_id, exc)
+    except PERMANENT as exc:  # an endpoint Porina never reaches: the subscription is dead
+        log.warning("web push subscription %s removed: %s", sub_id, exc)
+        async with ctx.db.transaction() as tx:
+            await actions.forget(tx, sub_id)
         return
     except OutboundError as exc:
         raise PushFailed(f"push service unreachable: {exc}") from exc
