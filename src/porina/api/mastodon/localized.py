@@ -72,6 +72,10 @@ TEMPLATES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             N_("too many %(name)s (maximum is %(count)s)"),
         ),
         (
+            r"param is missing or the value is empty: (?P<name>.+)",
+            N_("param is missing or the value is empty: %(name)s"),
+        ),
+        (
             r"Text character limit of (?P<count>\d+) exceeded",
             N_("Text character limit of %(count)s exceeded"),
         ),
