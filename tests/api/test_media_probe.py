@@ -92,6 +92,18 @@ async def test_other_files_that_only_start_like_media_are_refused(
     assert stored_files(services) == []
 
 
+async def test_a_video_in_a_codec_no_decoder_knows_is_refused(
+    make: Factory, services: Services
+) -> None:
+    alice = await make.person("alice")
+    real = media_files.mp4()
+    unknown = real[:40] + real[40:].replace(b"avc1", b"zzzz")  # the sample entry's codec
+    response = await upload(alice, unknown)
+    assert response.status_code == 422
+    assert response.json() == {"error": "Validation failed: Video has no video stream"}
+    assert stored_files(services) == []
+
+
 @pytest.mark.parametrize(
     ("make_video", "mime_type", "ext"),
     [(media_files.mp4, "video/mp4", ".mp4"), (media_files.webm, "video/webm", ".webm")],

@@ -88,12 +88,21 @@ def probe(source: BinaryIO, mime_type: str, *, want_frame: bool = False) -> Prob
 
 
 def _pictures(container: InputContainer) -> list[VideoStream]:
-    return [s for s in container.streams.video if not s.disposition & Disposition.attached_pic]
+    """Video streams FFmpeg can decode, cover art left out."""
+    return [
+        s
+        for s in container.streams.video
+        if s.codec_context is not None and not s.disposition & Disposition.attached_pic
+    ]
+
+
+def _sounds(container: InputContainer) -> list[AudioStream]:
+    return [s for s in container.streams.audio if s.codec_context is not None]
 
 
 def _inspect(container: InputContainer, mime_type: str, want_frame: bool) -> Probed:
     videos = _pictures(container)
-    sounds = list(container.streams.audio)
+    sounds = _sounds(container)
     if mime_type.startswith("video/") and not videos:
         if mime_type not in SOUND_ONLY or not sounds:
             raise Unprocessable("Validation failed: Video has no video stream")
