@@ -42,8 +42,6 @@ LEFT_OUT: dict[str, str] = {
     "GET /api/oembed": H5,
     "POST /api/v1/statuses/{id}/translate": H5,
     "GET /api/v1/timelines/link": H5,
-    "PUT /api/v1/statuses/{id}/interaction_policy": H5,
-    "POST /api/v1/statuses/{id}/quotes/{quoting_status_id}/revoke": H5,
     "GET /api/v1/notifications/requests": H6,
     "GET /api/v1/notifications/requests/{id}": H6,
     "POST /api/v1/notifications/requests/{id}/accept": H6,

@@ -5,7 +5,7 @@ status_tags, media_attachments.status_id) are written alongside for lookups."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any
 
@@ -23,7 +23,7 @@ from porina.core.events import (
 from porina.core.ids import new_id, parse_id
 from porina.core.visibility import VISIBILITIES
 from porina.jobs.events import emit
-from porina.posts import polls
+from porina.posts import polls, quote_policy
 from porina.posts.access import get_visible, thread_of
 from porina.posts.content import (
     check_language,
@@ -123,8 +123,7 @@ async def quoted_status(tx: Tx, actor: Actor, status_id: int | None) -> Status |
     quoted = await get_visible(tx, actor.account_id, status_id)
     if quoted.reblog_of_id is not None:
         raise StatusNotFound()
-    own = quoted.account_id == actor.account_id
-    if not own and (quoted.visibility not in PUBLIC or quoted.quote_policy == "nobody"):
+    if not await quote_policy.may_quote(tx.session, actor.account_id, quoted):
         raise NotAllowed("This status cannot be quoted")
     return quoted
 
@@ -171,6 +170,7 @@ async def create_status(tx: Tx, actor: Actor, new: NewStatus) -> Status:
     parent = await replied_to(tx, actor, new.in_reply_to_id)
     quoted = await quoted_status(tx, actor, new.quoted_status_id)
     formatted = await format_text(tx, new.text)
+    new = replace(new, quote_policy=await _quote_policy(tx, actor, new, visibility))
     status = _row(actor, new, visibility, parent=parent, quoted=quoted, content=formatted.html)
     status.sensitive = status.sensitive or (bool(media) and await sensitized(tx, actor.account_id))
     status.media = [media_json(m) for m in media]
@@ -194,6 +194,14 @@ async def create_status(tx: Tx, actor: Actor, new: NewStatus) -> Status:
     await tx.session.flush()
     await _announce(tx, actor, status, mentioned, parent=parent, quoted=quoted)
     return status
+
+
+async def _quote_policy(tx: Tx, actor: Actor, new: NewStatus, visibility: str) -> str:
+    """The asked policy, else the author's default (``source[quote_policy]``); ``nobody``
+    for a post that is not public or unlisted."""
+    if new.quote_policy is not None or visibility not in PUBLIC:
+        return quote_policy.stored(new.quote_policy, "nobody", visibility)
+    return await quote_policy.default_of(tx.session, actor.account_id)
 
 
 def _row(

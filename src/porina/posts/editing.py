@@ -168,7 +168,7 @@ async def _discard(tx: Tx, actor: Actor, status: Status, *, cascade: bool = Fals
         await bump(tx, Status, status.in_reply_to_id, "replies_count", -1)
     if status.reblog_of_id is not None:
         await bump(tx, Status, status.reblog_of_id, "reblogs_count", -1)
-    if status.quote_of_id is not None:
+    if status.quote_of_id is not None and status.quote_state != "revoked":  # as revoke
         await bump(tx, Status, status.quote_of_id, "quotes_count", -1)
     await tx.session.execute(delete(StatusPin).where(StatusPin.status_id == status.id))
     await tx.session.flush()

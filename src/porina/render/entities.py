@@ -177,7 +177,7 @@ class Status(Entity):
     text: str | None
     edited_at: str | None
     quote: Quote | None = None
-    quote_approval: QuoteApproval | None = None
+    quote_approval: QuoteApproval | msgspec.UnsetType | None = None
     favourited: bool | msgspec.UnsetType = msgspec.UNSET
     reblogged: bool | msgspec.UnsetType = msgspec.UNSET
     muted: bool | msgspec.UnsetType = msgspec.UNSET

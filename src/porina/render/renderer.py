@@ -13,6 +13,7 @@ from porina.accounts.models import Account, OAuthApp
 from porina.core.clock import iso, iso_date, now
 from porina.interactions.filters import ActiveFilter, matches
 from porina.interactions.viewer import ViewerState, viewer_state
+from porina.posts import quote_policy
 from porina.posts.models import Poll, Status
 from porina.posts.queries import Bundle, StatusRow, bundles_by_id
 from porina.render import entities as e
@@ -204,9 +205,22 @@ class Renderer:
         )
         if s.quote_of_id is not None and reblog is None:
             entity.quote = e.Quote(state=s.quote_state or "accepted", quoted_status=None)
+        entity.quote_approval = (
+            reblog.quote_approval if reblog is not None else self.quote_approval(s, viewer_id)
+        )
         if viewer_id is not None and state is not None:
             self._mark(entity, s, state, viewer_id)
         return entity
+
+    def quote_approval(self, s: Status, viewer_id: int | None) -> e.QuoteApproval:
+        """Who may quote ``s`` and whether the viewer may (``posts/quote_policy.py``)."""
+        return e.QuoteApproval(
+            automatic=quote_policy.automatic(s.quote_policy, s.visibility),
+            manual=[],
+            current_user=quote_policy.current_user(
+                s.quote_policy, s.visibility, s.account_id, viewer_id, follows=None
+            ),
+        )
 
     def _mark(self, entity: e.Status, s: Status, state: ViewerState, viewer_id: int) -> None:
         """Give ``entity`` the viewer's side: what they did to it, mutes, pins, filters."""

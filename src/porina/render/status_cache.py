@@ -105,6 +105,7 @@ _PUBLIC = {
     "bookmarked": msgspec.UNSET,
     "pinned": msgspec.UNSET,
     "filtered": msgspec.UNSET,
+    "quote_approval": msgspec.UNSET,
 }
 _BOOL = {True: b"true", False: b"false"}
 _encode = msgspec.json.Encoder().encode
@@ -240,6 +241,9 @@ class StatusCache:
             cached.entity,
             account=account,
             reblog=reblog,
+            quote_approval=reblog.quote_approval
+            if reblog is not None
+            else self.renderer.quote_approval(cached.status, viewing.account_id),
             poll=marks.poll,
             favourited=bool(row.favourited),
             reblogged=bool(row.reblogged),
@@ -266,12 +270,16 @@ class StatusCache:
     def personal_json(self, found: Found, row: PageRow, viewer_id: int) -> bytes:
         """``personal(found, row, Viewing(viewer_id))`` encoded as JSON (a viewer without
         active filters)."""
+        proper = found.reblog if found.reblog is not None else found.status
+        approval = _encode(self.renderer.quote_approval(proper.status, viewer_id))
         inner = b"null"
         if found.reblog is not None and found.reblog_account is not None:
             inner = self._personal_json(
-                found.reblog, found.reblog_account, row, viewer_id, inner=True
+                found.reblog, found.reblog_account, row, viewer_id, inner=True, approval=approval
             )
-        return self._personal_json(found.status, found.account, row, viewer_id, reblog=inner)
+        return self._personal_json(
+            found.status, found.account, row, viewer_id, reblog=inner, approval=approval
+        )
 
     def _personal_json(
         self,
@@ -282,6 +290,7 @@ class StatusCache:
         *,
         inner: bool = False,
         reblog: bytes = b"null",
+        approval: bytes = b"null",
     ) -> bytes:
         encoded = self._encoded(cached, account)
         marks = self._marks(cached, row, viewer_id, inner=inner)
@@ -303,6 +312,8 @@ class StatusCache:
                 b',"bookmarked":',
                 _BOOL[bool(row.bookmarked)],
                 pinned,
+                b',"quote_approval":',
+                approval,
                 b',"filtered":[]}',
             )
         )

@@ -423,7 +423,9 @@ async def quotes(request: Request[Any, Any, Any], status_id: str) -> Response[li
         status = await _visible(session, viewer.account_id, status_id_of(status_id))
         if status.account_id != viewer.account_id:
             raise Forbidden("This action is not allowed")
-        query: Any = bundle_select(viewer.account_id).where(S.quote_of_id == status.id)
+        query: Any = bundle_select(viewer.account_id).where(
+            S.quote_of_id == status.id, S.quote_state != "revoked"
+        )
         cursor: Any = S.id
         rows = page.arrange((await session.execute(page.apply(query, cursor))).all())
         items = [to_bundle(row) for row in rows]
