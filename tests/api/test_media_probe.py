@@ -23,6 +23,7 @@ from porina.services import Services
 from porina.storage.files import MediaStore
 from tests.factories import Factory, Person
 from tests.support import media_files
+from tests.support.openapi import assert_component, assert_response
 
 BASE = "http://testserver.local"
 INVALID = {"error": "Validation failed: File content type is invalid"}
@@ -292,3 +293,22 @@ def test_every_extension_media_are_stored_under_is_served_as_its_verified_type()
     verified = {ext: mime for mime, ext in probe.EXTENSIONS.items()}
     verified.update({ext: mime for mime, ext in _PIL_FORMATS.values()})
     assert {ext: MEDIA_TYPES[ext] for ext in verified} == verified
+
+
+async def test_processing_answers_match_the_documented_shape(
+    make: Factory, services: Services
+) -> None:
+    alice = await make.person("alice")
+    with jobs_held(alice.client):
+        accepted = assert_response(
+            await upload(alice, media_files.mp4()), "/api/v2/media", status=202
+        )
+        path = f"/api/v1/media/{accepted['id']}"
+        assert_response(await alice.get(path), "/api/v1/media/{id}", status=206)
+        updated = await alice.put(path, data={"description": "x"})
+        assert updated.status_code == 206
+        assert_component(updated.json(), "MediaAttachment")
+    await services.runner.drain()
+    assert_response(await alice.get(path), "/api/v1/media/{id}", status=200)
+    audio = await upload(alice, media_files.sound(), version="v1")
+    assert_response(audio, "/api/v1/media", status=200)
