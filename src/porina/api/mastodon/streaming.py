@@ -179,11 +179,17 @@ async def _viewer(conn: Any, name: str) -> auth.Viewer | None:
 
 
 def _watch(conn: Any, revoked: Callable[[], None]) -> Unwatch:
-    """Call ``revoked`` when the connection's token is revoked; returns the unwatch."""
+    """Call ``revoked`` on this connection's loop when its token is revoked (the listener
+    may run elsewhere: the invalidation listener's thread); returns the unwatch."""
     token = auth.bearer(conn)
     if token is None:
         return lambda: None
-    return auth.services_of(conn).token_cache.watch(digest(token), revoked)
+    loop = asyncio.get_running_loop()
+
+    def on_revoked() -> None:
+        loop.call_soon_threadsafe(revoked)
+
+    return auth.services_of(conn).token_cache.watch(digest(token), on_revoked)
 
 
 def _offer(out: asyncio.Queue[tuple[Stream, dict[str, Any]]], item: tuple[Stream, Any]) -> None:
@@ -286,7 +292,7 @@ class Socket:
         self.reader = Reader(svc, viewer)
         self.inbox: asyncio.Queue[tuple[Stream, dict[str, Any]]] = asyncio.Queue(1000)
         self.subs: dict[str, asyncio.Task[None]] = {}
-        self.closing: asyncio.Task[None] | None = None
+        self.gone = asyncio.Event()  # set when the token is revoked
 
     async def send(self, data: dict[str, Any]) -> None:
         await self.socket.send_text(msgspec.json.encode(data).decode())
@@ -302,7 +308,7 @@ class Socket:
                 await self.send({"stream": stream.name, "event": event, "payload": payload})
 
     async def command(self, raw: str) -> None:
-        if self.closing is not None:  # the token was revoked: nothing more for this socket
+        if self.gone.is_set():  # the token was revoked: nothing more for this socket
             return
         try:
             data = msgspec.json.decode(raw)
@@ -341,15 +347,27 @@ class Socket:
         self.subs.clear()
 
     def revoked(self) -> None:
-        """The token was revoked: stop every subscription and close the socket."""
+        """The token was revoked: stop every subscription; ``ws`` closes the socket."""
         self.close()
         _offer(self.inbox, (Stream([], "", frozenset()), REVOKED))
-        if self.closing is None:
-            self.closing = asyncio.get_running_loop().create_task(self._close_revoked())
+        self.gone.set()
 
-    async def _close_revoked(self) -> None:
-        with contextlib.suppress(Exception):
-            await self.socket.close(code=4001, reason="The access token was revoked")
+    async def listen(self) -> None:
+        """Run the client's commands (the ``stream`` query parameter first) until it leaves."""
+        query = self.socket.query_params
+        try:
+            if query.get("stream"):
+                payload: dict[str, Any] = {
+                    "type": "subscribe",
+                    "stream": query.get("stream"),
+                    "tag": query.get("tag") or query.get("list"),
+                    "list": query.get("list"),
+                }
+                await self.command(msgspec.json.encode(payload).decode())
+            while True:
+                await self.command(await self.socket.receive_text())
+        except WebSocketDisconnect:
+            pass
 
 
 @websocket("/api/v1/streaming")
@@ -363,29 +381,30 @@ async def ws(socket: WebSocket[Any, Any, Any]) -> None:
     protocol = socket.headers.get("sec-websocket-protocol")
     await socket.accept(subprotocols=protocol.split(",")[0].strip() if protocol else None)
     conn = Socket(socket, svc, viewer)
-    sender = asyncio.create_task(conn.deliver())
+    tasks = [
+        asyncio.create_task(conn.deliver()),
+        listener := asyncio.create_task(conn.listen()),
+        revoked := asyncio.create_task(conn.gone.wait()),
+    ]
     unwatch = _watch(socket, conn.revoked)
     try:
-        first = socket.query_params.get("stream")
-        if first:
-            tag = socket.query_params.get("tag") or socket.query_params.get("list")
-            payload: dict[str, Any] = {
-                "type": "subscribe",
-                "stream": first,
-                "tag": tag,
-                "list": socket.query_params.get("list"),
-            }
-            await conn.command(msgspec.json.encode(payload).decode())
-        while True:
-            await conn.command(await socket.receive_text())
-    except WebSocketDisconnect:
-        pass
+        await asyncio.wait((listener, revoked), return_when=asyncio.FIRST_COMPLETED)
+        if conn.gone.is_set():
+            listener.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await listener
+            with contextlib.suppress(Exception):
+                await socket.close(code=4001, reason="The access token was revoked")
+        elif (error := listener.exception()) is not None:
+            raise error
     finally:
         unwatch()
         conn.close()
-        sender.cancel()
-        with contextlib.suppress(asyncio.CancelledError, Exception):
-            await sender
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
 
 
 ROUTES = [health, sse, ws]
