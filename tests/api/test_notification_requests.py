@@ -190,3 +190,35 @@ async def test_filtered_notifications_are_not_streamed(make: Factory, services: 
         assert (f"user:{alice.id}", "notification") in published
     finally:
         services.broker.publish = original  # type: ignore[method-assign]
+
+
+async def test_new_limited_and_not_following_back_conditions(
+    make: Factory, services: Services
+) -> None:
+    mod = await make.person("mod", role="moderator", scopes="read write admin:read admin:write")
+    alice, bob, carol, dave = [await make.person(n) for n in ("alice", "bob", "carol", "dave")]
+    await follow(services, alice, dave)
+    await alice.patch(POLICY, json={"for_new_accounts": "filter"})
+    await post(services, bob, "new here @alice", mention=(alice,))  # every account is new here
+    await post(services, dave, "followed @alice", mention=(alice,))  # alice follows dave: passes
+    assert [n["account"]["id"] for n in (await alice.get("/api/v1/notifications")).json()] == [
+        dave.id
+    ]
+    assert [r["account"]["id"] for r in (await alice.get(REQUESTS)).json()] == [bob.id]
+
+    silenced = await mod.post(f"/api/v1/admin/accounts/{carol.id}/action", data={"type": "silence"})
+    assert silenced.status_code == 200, silenced.text
+    await alice.patch(POLICY, json={"for_new_accounts": "accept", "for_limited_accounts": "drop"})
+    await post(services, carol, "limited @alice", mention=(alice,))
+    everything = (await alice.get("/api/v1/notifications?include_filtered=true")).json()
+    assert carol.id not in {n["account"]["id"] for n in everything}
+
+    # a follower of less than three days is not yet a follower to the policy (as Mastodon)
+    await alice.patch(POLICY, json={"for_not_followers": "filter"})
+    await follow(services, bob, alice)
+    shown = {n["type"] for n in (await alice.get("/api/v1/notifications")).json()}
+    assert "follow" not in shown
+    counts = {
+        r["account"]["id"]: r["notifications_count"] for r in (await alice.get(REQUESTS)).json()
+    }
+    assert counts == {bob.id: "2"}
