@@ -33,14 +33,11 @@ LEFT_OUT: dict[str, str] = {
         "async refreshes report on Mastodon's background fetches of remote replies and "
         "annual reports; Porina does neither in the background"
     ),
-    "POST /api/v1/emails/confirmations": H5,
     "POST /api/v1/filters": H5,
     "GET /api/v1/filters/{id}": H5,
     "PUT /api/v1/filters/{id}": H5,
     "DELETE /api/v1/filters/{id}": H5,
-    "GET /oauth/userinfo": H5,
     "GET /api/oembed": H5,
-    "POST /api/v1/statuses/{id}/translate": H5,
     "GET /api/v1/timelines/link": H5,
     "GET /api/v1/notifications/requests": H6,
     "GET /api/v1/notifications/requests/{id}": H6,
