@@ -33,10 +33,6 @@ LEFT_OUT: dict[str, str] = {
         "async refreshes report on Mastodon's background fetches of remote replies and "
         "annual reports; Porina does neither in the background"
     ),
-    "POST /api/v1/filters": H5,
-    "GET /api/v1/filters/{id}": H5,
-    "PUT /api/v1/filters/{id}": H5,
-    "DELETE /api/v1/filters/{id}": H5,
     "GET /api/oembed": H5,
     "GET /api/v1/timelines/link": H5,
     "GET /api/v1/notifications/requests": H6,
