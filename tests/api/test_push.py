@@ -157,3 +157,12 @@ async def test_server_key_is_the_apps_vapid_key_and_survives_a_restart(
         assert (await vapid_keys(restarted.db)).public_key == key
     finally:
         await restarted.stop()
+
+
+async def test_the_instance_shows_the_vapid_key(make: Factory) -> None:
+    alice = await make.person("alice")
+    instance = (await alice.client.get("/api/v2/instance")).json()
+    key = instance["configuration"]["vapid"]["public_key"]
+    assert len(unb64(key)) == 65
+    made = (await alice.post(PUSH, json=_json(Browser()))).json()
+    assert made["server_key"] == key

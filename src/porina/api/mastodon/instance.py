@@ -14,6 +14,7 @@ from porina.accounts.models import Account, RemoteInstance, User
 from porina.api.mastodon.auth import services_of
 from porina.core.clock import now
 from porina.core.errors import BadRequest, NotFound
+from porina.notifications.push.keys import vapid_keys
 from porina.posts import media as media_rules
 from porina.posts import polls as poll_rules
 from porina.posts.actions import MAX_MEDIA
@@ -163,6 +164,7 @@ async def instance_v2(request: Request[Any, Any, Any]) -> dict[str, Any]:
     async with svc.db.read() as session:
         stats = await _stats(session)
         contact = await _contact(session, Renderer(s))
+    vapid = await vapid_keys(svc.db)
     return {
         "domain": s.local_domain,
         "title": s.instance_title,
@@ -175,7 +177,7 @@ async def instance_v2(request: Request[Any, Any, Any]) -> dict[str, Any]:
         "languages": LANGUAGES,
         "configuration": {
             "urls": {"streaming": _streaming_url(s), "status": None},
-            "vapid": {"public_key": ""},
+            "vapid": {"public_key": vapid.public_key},
             "accounts": {"max_featured_tags": 10, "max_pinned_statuses": 5},
             "statuses": _statuses(s),
             "media_attachments": _media(s),
