@@ -67,6 +67,30 @@ def _admin(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     create.set_defaults(run="porina.cli.admin:create_account")
 
+    _team(cmds)
+
+    failed = cmds.add_parser("failed-jobs", help="list background jobs that gave up")
+    failed.set_defaults(run="porina.cli.admin:failed_jobs")
+    retry = cmds.add_parser("retry-jobs", help="queue failed jobs again")
+    retry.add_argument("--id", type=int, default=None, help="only this job")
+    retry.set_defaults(run="porina.cli.admin:retry_jobs")
+    idle = cmds.add_parser(
+        "drop-idle-feeds",
+        help="forget the home feeds of accounts idle longer than PORINA_FEED_ACTIVE_DAYS",
+    )
+    idle.set_defaults(run="porina.cli.admin:drop_idle_feeds")
+    periodic = cmds.add_parser(
+        "recurring", help="list recurring jobs with their last and next run (UTC)"
+    )
+    periodic.set_defaults(run="porina.cli.admin:recurring")
+    record = cmds.add_parser(
+        "dkim-record", help="print the DNS TXT record for PORINA_DKIM_KEY_FILE's public key"
+    )
+    record.set_defaults(run="porina.cli.admin:dkim_record")
+
+
+def _team(cmds: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """A team-run account's operators: add (or change a role), list, remove."""
     operator = cmds.add_parser(
         "add-operator", help="let a user operate an account (a team-run brand account)"
     )
@@ -88,22 +112,3 @@ def _admin(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     remove.add_argument("account", help="username of the operated account")
     remove.add_argument("user", help="username of the staff member's own account")
     remove.set_defaults(run="porina.cli.team:remove_operator")
-
-    failed = cmds.add_parser("failed-jobs", help="list background jobs that gave up")
-    failed.set_defaults(run="porina.cli.admin:failed_jobs")
-    retry = cmds.add_parser("retry-jobs", help="queue failed jobs again")
-    retry.add_argument("--id", type=int, default=None, help="only this job")
-    retry.set_defaults(run="porina.cli.admin:retry_jobs")
-    idle = cmds.add_parser(
-        "drop-idle-feeds",
-        help="forget the home feeds of accounts idle longer than PORINA_FEED_ACTIVE_DAYS",
-    )
-    idle.set_defaults(run="porina.cli.admin:drop_idle_feeds")
-    periodic = cmds.add_parser(
-        "recurring", help="list recurring jobs with their last and next run (UTC)"
-    )
-    periodic.set_defaults(run="porina.cli.admin:recurring")
-    record = cmds.add_parser(
-        "dkim-record", help="print the DNS TXT record for PORINA_DKIM_KEY_FILE's public key"
-    )
-    record.set_defaults(run="porina.cli.admin:dkim_record")
