@@ -40,7 +40,7 @@ from porina.jobs.events import subscribe
 from porina.jobs.queue import JobContext
 from porina.posts import html as status_html
 from porina.posts.card_models import PreviewCard, StatusCard
-from porina.posts.link_details import Details, from_html, with_oembed
+from porina.posts.link_details import Details, read_page, with_oembed
 from porina.posts.media import process_image
 from porina.posts.models import Status
 from porina.settings import Settings
@@ -176,7 +176,7 @@ async def fetch_details(client: OutboundClient, url: str) -> Details | None:
     kind = page.headers.get("content-type", "").split(";")[0].strip().lower()
     if page.status != 200 or kind not in ("text/html", "application/xhtml+xml"):
         return None
-    details = await cpu.run(from_html, page.url, page.text)
+    details = await cpu.run(read_page, page.url, page.content, page.headers.get("content-type", ""))
     details.url = url
     if details.oembed_url:
         details = await _oembed(client, details)

@@ -9,9 +9,11 @@ error.
 
 from __future__ import annotations
 
+import codecs
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from html import escape
 from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -25,6 +27,7 @@ TEXT_LIMIT = 2000
 OEMBED_TYPES = ("application/json+oembed", "text/json+oembed")
 _HEAD_END = re.compile(r"</head\s*>|<body[\s>]", re.IGNORECASE)
 _SPACE = re.compile(r"\s+")
+_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.IGNORECASE)
 
 
 @dataclass
@@ -164,7 +167,34 @@ def from_html(url: str, page: str) -> Details:
     found.published_at = _moment(meta.get("article:published_time"))
     found.language = _language(meta.get("og:locale") or parser.lang)
     found.oembed_url = _http_url(url, parser.oembed) or None
+    player = _http_url(url, meta.get("twitter:player"))
+    if player.startswith("https://"):
+        found.type = "video"
+        found.width = _int(meta.get("twitter:player:width"))
+        found.height = _int(meta.get("twitter:player:height"))
+        found.html = oembed_html(
+            f'<iframe src="{escape(player)}" width="{found.width}" height="{found.height}" '
+            'frameborder="0" allowfullscreen></iframe>'
+        )
     return found
+
+
+def read_page(url: str, content: bytes, content_type: str) -> Details:
+    """``from_html`` of a page's bytes, decoded by the charset its header names, else the
+    one its ``<meta>`` declares, else UTF-8."""
+    return from_html(url, content.decode(_charset(content, content_type), "replace"))
+
+
+def _charset(content: bytes, content_type: str) -> str:
+    declared = _CHARSET.search(content_type)
+    if declared is None:
+        declared = _CHARSET.search(content[:2048].decode("ascii", "replace"))
+    if declared is not None:
+        try:
+            return codecs.lookup(declared.group(1)).name
+        except LookupError:
+            pass
+    return "utf-8"
 
 
 def oembed_html(html: str) -> str:
