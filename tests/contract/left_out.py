@@ -11,7 +11,6 @@ COLLECTIONS = (
     "behind a feature flag) are not a Porina feature"
 )
 ANNUAL = "annual reports (Mastodon's yearly Wrapstodon) are not a Porina feature"
-H5 = "in progress (h5)"
 H6 = "in progress (h6)"
 
 LEFT_OUT: dict[str, str] = {
@@ -33,8 +32,6 @@ LEFT_OUT: dict[str, str] = {
         "async refreshes report on Mastodon's background fetches of remote replies and "
         "annual reports; Porina does neither in the background"
     ),
-    "GET /api/oembed": H5,
-    "GET /api/v1/timelines/link": H5,
     "GET /api/v1/notifications/requests": H6,
     "GET /api/v1/notifications/requests/{id}": H6,
     "POST /api/v1/notifications/requests/{id}/accept": H6,
