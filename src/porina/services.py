@@ -21,6 +21,7 @@ from porina.jobs.engine_saq import SaqEngine
 from porina.jobs.queue import Runner
 from porina.mail import jobs as mail_jobs
 from porina.messaging import subscribers as messaging_subscribers
+from porina.moderation import purge as moderation_purge
 from porina.notifications import subscribers as notification_subscribers
 from porina.notifications.push import subscribers as web_push_subscribers
 from porina.posts import cards as posts_cards
@@ -51,7 +52,7 @@ SUBSCRIBERS = (
 """The modules that subscribe to domain events, registered when imported here, at start-up.
 In-transaction subscribers run in import order; none depends on another's work.
 docs/events.md lists what each subscribes to; a test keeps it true."""
-JOB_HANDLERS = (mail_jobs, posts_jobs, timelines_jobs, timelines_recurring)
+JOB_HANDLERS = (mail_jobs, posts_jobs, timelines_jobs, timelines_recurring, moderation_purge)
 """Modules whose job handlers are not event subscribers (recurring jobs among them)."""
 
 

@@ -179,3 +179,31 @@ async def test_measures_count_each_day_from_porinas_own_rows(
     assert int(active.json()[0]["total"]) >= 2  # alice and bob acted today
     missing = await mod.post("/api/v1/admin/measures", data={"keys[]": "new_users"})
     assert missing.status_code == 422 and "error" in missing.json()
+
+
+async def test_deleting_a_suspended_account_removes_what_it_left_with_others(
+    make: Factory, services: Services
+) -> None:
+    mod = await _staff(make)
+    alice, troll = await make.person("alice"), await make.person("troll")
+    mine = await post(services, alice, "hello")
+    await favourite(services, troll, mine)
+    await troll.follow(alice)
+    await alice.follow(troll)
+    await post(services, troll, "rude words")
+    refused = await mod.delete(f"{ACCOUNTS}/{troll.id}")
+    assert refused.status_code == 403  # only a suspended account, as Mastodon
+    assert (await mod.post(f"{ACCOUNTS}/{troll.id}/action", data={"type": "suspend"})).is_success
+
+    deleted = await mod.delete(f"{ACCOUNTS}/{troll.id}")  # the client runs the queued job
+    assert deleted.status_code == 200 and deleted.json() == {}
+    me = (await alice.get("/api/v1/accounts/verify_credentials")).json()
+    assert (me["followers_count"], me["following_count"]) == (0, 0)
+    assert (await alice.get(f"/api/v1/statuses/{mine}")).json()["favourites_count"] == 0
+    lifted = await mod.post(f"{ACCOUNTS}/{troll.id}/unsuspend")
+    assert lifted.status_code == 200
+    statuses = await alice.get(f"/api/v1/accounts/{troll.id}/statuses")
+    assert statuses.json() == []  # nothing comes back with the account
+    profile = (await alice.get(f"/api/v1/accounts/{troll.id}")).json()
+    assert (profile["statuses_count"], profile["followers_count"]) == (0, 0)
+    assert (await alice.delete(f"{ACCOUNTS}/{troll.id}")).status_code == 403

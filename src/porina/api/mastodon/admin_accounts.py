@@ -1,12 +1,12 @@
-"""The admin API's account list (``/api/v1/admin/accounts`` and v2's filters), and approving or
-rejecting sign-ups (``approve``, ``reject``). Showing one account and acting on it are in
-``admin.py``."""
+"""The admin API's account list (``/api/v1/admin/accounts`` and v2's filters), approving or
+rejecting sign-ups (``approve``, ``reject``), and deleting a suspended account's data.
+Showing one account and acting on it are in ``admin.py``."""
 
 from __future__ import annotations
 
 from typing import Any, cast
 
-from litestar import Request, Response, get, post
+from litestar import Request, Response, delete, get, post
 from sqlalchemy import Select
 
 from porina.accounts.models import Account
@@ -16,6 +16,7 @@ from porina.api.mastodon.pagination import Page, link_header
 from porina.api.mastodon.params import Params
 from porina.core.errors import NotFound
 from porina.moderation import accounts as moderation
+from porina.moderation import purge
 from porina.moderation.accounts import AccountQuery
 
 LIMIT = 100
@@ -98,4 +99,14 @@ async def reject(request: Request[Any, Any, Any], account_id: str) -> dict[str, 
     return {}
 
 
-ROUTES = [list_accounts, list_accounts_v2, approve, reject]
+@delete("/api/v1/admin/accounts/{account_id:str}", status_code=200)
+async def delete_account(request: Request[Any, Any, Any], account_id: str) -> dict[str, Any]:
+    """Delete a suspended account's data (``moderation.purge``, a job); 403 for an account
+    that is not suspended, as Mastodon."""
+    await require_admin(request, "admin:write:accounts")
+    async with services_of(request).db.transaction() as tx:
+        await purge.schedule(tx, _id(account_id))
+    return {}
+
+
+ROUTES = [list_accounts, list_accounts_v2, approve, reject, delete_account]
