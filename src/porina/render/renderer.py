@@ -203,14 +203,21 @@ class Renderer:
             text=None,
             edited_at=iso(s.edited_at),
         )
-        if s.quote_of_id is not None and reblog is None:
-            entity.quote = e.Quote(state=s.quote_state or "accepted", quoted_status=None)
-        entity.quote_approval = (
-            reblog.quote_approval if reblog is not None else self.quote_approval(s, viewer_id)
-        )
+        self._quotes(entity, s, viewer_id, reblog)
         if viewer_id is not None and state is not None:
             self._mark(entity, s, state, viewer_id)
         return entity
+
+    def _quotes(
+        self, entity: e.Status, s: Status, viewer_id: int | None, reblog: e.Status | None
+    ) -> None:
+        """The quote ``s`` makes, and who may quote it (a boost: the boosted status's)."""
+        if reblog is not None:
+            entity.quote_approval = reblog.quote_approval
+            return
+        if s.quote_of_id is not None:
+            entity.quote = e.Quote(state=s.quote_state or "accepted", quoted_status=None)
+        entity.quote_approval = self.quote_approval(s, viewer_id)
 
     def quote_approval(self, s: Status, viewer_id: int | None) -> e.QuoteApproval:
         """Who may quote ``s`` and whether the viewer may (``posts/quote_policy.py``)."""
