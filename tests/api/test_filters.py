@@ -1,9 +1,20 @@
 from __future__ import annotations
 
+import random
+import string
 from typing import Any
 
 from sqlalchemy import select
 
+from porina.interactions import filters
+from porina.interactions.filter_caps import (
+    MAX_FILTERS,
+    MAX_KEYWORD_TOTAL,
+    MAX_KEYWORDS,
+    TOO_MANY_FILTERS,
+    TOO_MANY_KEYWORDS,
+    TOO_MUCH_TEXT,
+)
 from porina.interactions.filters import apply_filters
 from porina.render.renderer import Renderer, statuses_by_id
 from porina.services import Services
@@ -142,3 +153,149 @@ async def test_filtered_is_shown_on_the_status_endpoint(make: Factory, services:
     sid = await post(services, bob, "a spoiler")
     body = (await alice.get(f"/api/v1/statuses/{sid}")).json()
     assert [r["filter"]["id"] for r in body["filtered"]] == [created["id"]]
+
+
+# --- caps and bounded matching (issue 13, point 1) ----------------------------------------------
+
+
+def _words(count: int, seed: int, length: tuple[int, int] = (5, 9)) -> list[str]:
+    rng = random.Random(seed)
+    return [
+        "".join(rng.choice(string.ascii_lowercase) for _ in range(rng.randint(*length)))
+        for _ in range(count)
+    ]
+
+
+def _attributes(words: list[str]) -> list[dict[str, Any]]:
+    return [{"keyword": w, "whole_word": True} for w in words]
+
+
+async def test_a_filter_of_5000_keywords_is_refused(make: Factory) -> None:
+    alice = await make.person("alice")
+    refused = await alice.post(
+        "/api/v2/filters",
+        json={
+            "title": "t",
+            "context": ["home"],
+            "keywords_attributes": _attributes(_words(5000, 1)),
+        },
+    )
+    assert refused.status_code == 422, refused.text[:200]
+    assert refused.json() == {"error": TOO_MANY_KEYWORDS}
+    assert (await alice.get("/api/v2/filters")).json() == []
+    at_cap = _attributes(_words(MAX_KEYWORDS, 2))
+    created = await alice.post(
+        "/api/v2/filters", json={"title": "t", "context": ["home"], "keywords_attributes": at_cap}
+    )
+    assert created.status_code == 200, created.text[:200]
+    fid = created.json()["id"]
+    one_more = await alice.post(f"/api/v2/filters/{fid}/keywords", data={"keyword": "extra"})
+    assert one_more.status_code == 422 and one_more.json() == {"error": TOO_MANY_KEYWORDS}
+    by_update = await alice.put(
+        f"/api/v2/filters/{fid}", json={"keywords_attributes": [{"keyword": "extra"}]}
+    )
+    assert by_update.status_code == 422 and by_update.json() == {"error": TOO_MANY_KEYWORDS}
+    kept = (await alice.get(f"/api/v2/filters/{fid}/keywords")).json()
+    assert len(kept) == MAX_KEYWORDS and "extra" not in {k["keyword"] for k in kept}
+    swap = {"keywords_attributes": [{"id": kept[0]["id"], "_destroy": True}, {"keyword": "extra"}]}
+    assert (await alice.put(f"/api/v2/filters/{fid}", json=swap)).status_code == 200
+
+
+async def test_one_filter_past_the_cap_is_refused(make: Factory, services: Services) -> None:
+    alice = await make.person("alice")
+    async with services.db.transaction() as tx:
+        for n in range(MAX_FILTERS):
+            await filters.create(tx, alice.account.id, title=f"f{n}", context=["home"])
+    refused = await alice.post("/api/v2/filters", json={"title": "one more", "context": ["home"]})
+    assert refused.status_code == 422
+    assert refused.json() == {"error": TOO_MANY_FILTERS}
+    listed = (await alice.get("/api/v2/filters")).json()
+    assert len(listed) == MAX_FILTERS
+    assert (await alice.delete(f"/api/v2/filters/{listed[0]['id']}")).status_code == 200
+    again = await alice.post("/api/v2/filters", json={"title": "one more", "context": ["home"]})
+    assert again.status_code == 200, again.text
+    other = await make.person("bob")  # the cap is per person
+    assert (
+        await other.post("/api/v2/filters", json={"title": "x", "context": ["home"]})
+    ).is_success
+
+
+async def test_all_keywords_of_a_person_are_capped_in_characters(make: Factory) -> None:
+    alice = await make.person("alice")
+    per_filter = MAX_KEYWORD_TOTAL // 4 // 100  # keywords of 100 characters: 4 filters fill it
+    for seed in range(4):
+        body = {
+            "title": f"f{seed}",
+            "context": ["home"],
+            "keywords_attributes": _attributes(_words(per_filter, seed, (100, 100))),
+        }
+        assert (await alice.post("/api/v2/filters", json=body)).status_code == 200
+    refused = await alice.post(
+        "/api/v2/filters",
+        json={"title": "f", "context": ["home"], "keywords_attributes": [{"keyword": "x"}]},
+    )
+    assert refused.status_code == 422 and refused.json() == {"error": TOO_MUCH_TEXT}
+    assert len((await alice.get("/api/v2/filters")).json()) == 4
+
+
+async def _fill_to_the_caps(services: Services, alice: Person) -> None:
+    """Filters as large as the caps let one person make them: a chain of nested whole-word
+    keywords (``a``, ``aa``, ... each a part of the next), and filters of random words up to
+    the total, with two keywords the test looks for."""
+    chain = [filters.KeywordChange(keyword="a" * n, whole_word=True) for n in range(1, 61)]
+    used = sum(range(1, 61))
+    async with services.db.transaction() as tx:
+        await filters.create(tx, alice.account.id, title="chain", context=["home"], keywords=chain)
+        await filters.create(
+            tx,
+            alice.account.id,
+            title="pizza",
+            context=["home"],
+            action="hide",
+            keywords=[filters.KeywordChange(keyword="pineapple", whole_word=True)],
+        )
+        seed = 10
+        while used + MAX_KEYWORDS * 10 <= MAX_KEYWORD_TOTAL - 20:
+            words = _words(MAX_KEYWORDS, seed, (10, 10))
+            await filters.create(
+                tx,
+                alice.account.id,
+                title=f"words {seed}",
+                context=["home"],
+                keywords=[filters.KeywordChange(keyword=w) for w in words],
+            )
+            used, seed = used + MAX_KEYWORDS * 10, seed + 1
+        await filters.create(
+            tx,
+            alice.account.id,
+            title="coffee",
+            context=["home"],
+            keywords=[filters.KeywordChange(keyword="pulla", whole_word=False)],
+        )
+
+
+async def test_home_answers_with_filters_at_their_caps_and_long_posts(
+    make: Factory, services: Services
+) -> None:
+    alice, bob = await make.person("alice"), await make.person("bob")
+    await alice.follow(bob)
+    await _fill_to_the_caps(services, alice)
+    url = "https://example.com/" + "c" * 60_000  # counts 23 characters, 60 KB of text
+    run = "https://example.com/b" + "a" * 60_000 + "b"  # every nested keyword, none whole
+    long_miss = await bob.status("baaaa " + run)
+    hidden = await bob.status("pineapple " + url)
+    late = await bob.status("b" * 400 + " " + url + " pineapple")  # past what filters read
+    warned = await bob.status("kahvi ja pullat " + url)
+    plain = await bob.status("aaaaaaaaaa aaaaa a")  # whole words of the chain
+    home = await alice.get("/api/v1/timelines/home")
+    assert home.status_code == 200
+    shown = {s["id"]: s for s in home.json()}
+    assert list(shown) == [plain["id"], warned["id"], late["id"], long_miss["id"]]
+    assert hidden["id"] not in shown
+    assert shown[long_miss["id"]]["filtered"] == []
+    [coffee] = shown[warned["id"]]["filtered"]
+    assert (coffee["filter"]["title"], coffee["keyword_matches"]) == ("coffee", ["pulla"])
+    [nested] = shown[plain["id"]]["filtered"]
+    assert nested["keyword_matches"] == ["a", "aaaaa", "aaaaaaaaaa"]
+    assert shown[late["id"]]["filtered"] == []  # its keyword lies past MATCH_CHARS
+    assert len(late["content"]) > filters.MATCH_CHARS

@@ -5,12 +5,22 @@ filters in one query (``interactions.viewer.viewer_state`` calls it only when th
 ``matches`` tells which filters a status trips; ``apply_filters`` drops rendered statuses that
 a ``hide`` filter covers in a context.
 
-Matching is one search per filter, not one per keyword: a filter's keywords become one pattern
-(a trie of alternatives, so the engine tries a handful of branches per character rather than
-every keyword), compiled once per process for each set of keywords (the cache is keyed by the
-keywords themselves, so an edit can never meet a stale pattern). A filter of 5,000 keywords
-compiles in ~0.14 s, in the CPU pool (``core.cpu``) when it is large; a page of twenty
-statuses then matches in ~1-2 ms on the loop, where the old per-keyword search took ~0.9 s.
+The work is bounded whatever a person or a post holds:
+
+- **Caps** (``interactions.filter_caps``): a person has at most 100 filters, a filter at most
+  200 keywords of at most 255 characters, and all of a person's keywords together at most
+  20,000 characters (422 naming the limit).
+- **One automaton per person's set of filters** (``interactions.matching``): every keyword
+  of every active filter in one pattern, compiled once per process for each set (the cache is
+  keyed by the keywords themselves, so an edit never meets a stale pattern; in the CPU pool
+  when the set is large). A text is scanned once for all filters, at a cost of one step per
+  position where a keyword starts, never keywords times characters.
+- **Bounded text.** A status is matched on at most ``MATCH_CHARS`` characters (its content
+  warning, text and media descriptions, in that order): a remote post of megabytes costs the
+  same as one of 10,000 characters.
+- **Off the event loop.** ``prepare`` matches a page's statuses in one go before it is
+  rendered, in the CPU pool when the filters or the texts are large (``PAGE_ON_LOOP``);
+  ``matches`` then finds the results made.
 Figures: docs/decisions.md, "CPU work off the event loop".
 """
 
@@ -21,7 +31,7 @@ import html
 import json
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Literal, Protocol, TypeVar
 
@@ -33,6 +43,14 @@ from porina.core import cpu
 from porina.core.clock import now
 from porina.core.errors import NotFound, Unprocessable
 from porina.core.ids import new_id
+from porina.interactions import matching
+from porina.interactions.filter_caps import (
+    MAX_KEYWORD_CHARS,
+    check_adding,
+    check_filter_count,
+    check_keywords,
+)
+from porina.interactions.matching import Automaton, edges
 from porina.interactions.models import Filter, FilterKeyword, FilterStatus
 from porina.posts.models import Status
 from porina.storage.db import Tx
@@ -41,108 +59,68 @@ CONTEXTS = ("home", "notifications", "public", "thread", "account")
 ACTIONS = ("warn", "hide", "blur")
 _TAGS = re.compile(r"<[^>]+>")
 
-
-Keywords = tuple[tuple[str, bool], ...]
-"""A filter's keywords as (keyword, whole_word) pairs, in order: the key of its pattern."""
+Keywords = matching.Keywords
+"""A filter's keywords as (keyword, whole_word) pairs, in order: the key of its matcher."""
+MATCH_CHARS = 5_000
+"""The most of one status a filter reads (content warning, text, media descriptions)."""
 COMPILE_IN_POOL = 200
 """Keyword sets at least this large compile in the CPU pool (~6 ms at 200 keywords, above the
 loop's 5 ms thread switch interval; smaller ones compile faster than a thread hop)."""
+PAGE_ON_LOOP = 20_000
+"""A page whose statuses hold more characters than this, or whose filters hold
+``COMPILE_IN_POOL`` keywords or more, is matched in the CPU pool."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, eq=False, slots=True)
 class KeywordMatcher:
-    """A filter's keywords as one case-insensitive pattern."""
+    """One filter's keywords, matched on their own (the automaton of one owner)."""
 
     keywords: Keywords
-    pattern: re.Pattern[str] | None
-    folded: tuple[str, ...]
+    automaton: Automaton
 
     @classmethod
     def build(cls, keywords: Keywords) -> KeywordMatcher:
-        groups: dict[tuple[bool, bool], list[str]] = {}
-        for keyword, whole_word in keywords:
-            edges = _edges(keyword, whole_word)
-            groups.setdefault(edges, []).append(keyword)
-        alternatives = [
-            (r"\b" if start else "") + _trie(words) + (r"\b" if end else "")
-            for (start, end), words in sorted(groups.items())
-        ]
-        pattern = re.compile("|".join(alternatives), re.IGNORECASE) if alternatives else None
-        return cls(keywords, pattern, tuple(kw.casefold() for kw, _ in keywords))
+        return cls(keywords, Automaton.build([keywords]))
 
     def matched(self, text: str) -> list[str]:
         """The keywords ``text`` contains, as Mastodon lists them (each by its own rule)."""
-        if self.pattern is None or self.pattern.search(text) is None:
-            return []
-        folded = text.casefold()  # a keyword can only match where its folded form occurs
-        found = [
-            kw
-            for (kw, whole), kw_folded in zip(self.keywords, self.folded, strict=True)
-            if kw_folded in folded and keyword_pattern(kw, whole).search(text)
-        ]
-        return found or [
-            kw for kw, whole in self.keywords if keyword_pattern(kw, whole).search(text)
-        ]
+        return [self.keywords[i][0] for i in self.automaton.matched(text).get(0, [])]
 
 
-def _edges(keyword: str, whole_word: bool) -> tuple[bool, bool]:
-    """Where a keyword needs a word boundary: Mastodon's rule, only at edges that are word
-    characters, and only for whole-word keywords."""
-    return (
-        whole_word and re.match(r"\w", keyword) is not None,
-        whole_word and re.search(r"\w$", keyword) is not None,
-    )
-
-
-def _trie(words: Sequence[str]) -> str:
-    """One regular expression matching exactly ``words``, factored by common prefixes."""
-    root: dict[str, Any] = {}
-    for word in words:
-        node = root
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = {}
-    return _branches(root)
-
-
-def _branches(node: dict[str, Any]) -> str:
-    ends = "" in node
-    parts = [re.escape(char) + _branches(node[char]) for char in sorted(node) if char]
-    if not parts:
-        return ""
-    body = parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
-    return f"(?:{body})?" if ends else body
-
-
-@functools.lru_cache(maxsize=512)
+@functools.lru_cache(maxsize=64)
 def matcher_for(keywords: Keywords) -> KeywordMatcher:
-    """The compiled matcher of a keyword set, kept per process (least recently used go)."""
+    """The compiled matcher of one keyword set, kept per process (least recently used go)."""
     return KeywordMatcher.build(keywords)
 
 
+@functools.lru_cache(maxsize=64)
+def automaton_for(owners: tuple[Keywords, ...]) -> Automaton:
+    """The compiled automaton of a set of filters' keywords, kept per process."""
+    return Automaton.build(owners)
+
+
 async def warm(keyword_sets: Iterable[Keywords]) -> None:
-    """Compile the large keyword sets not yet cached in the CPU pool, so that building the
-    filters after it finds them compiled."""
+    """Compile the large keyword sets not yet cached in the CPU pool."""
     for keywords in keyword_sets:
         if len(keywords) >= COMPILE_IN_POOL:
             await cpu.run(matcher_for, keywords)
 
 
+async def compiled(owners: tuple[Keywords, ...]) -> Automaton:
+    """``automaton_for(owners)``, compiled in the CPU pool when the set is large."""
+    if sum(len(keywords) for keywords in owners) >= COMPILE_IN_POOL:
+        return await cpu.run(automaton_for, owners)
+    return automaton_for(owners)
+
+
 @dataclass(frozen=True, slots=True)
 class ActiveFilter:
-    """A filter with its keywords and statuses, ready to match."""
+    """A filter with its keywords and statuses, ready to match with the others of its set."""
 
     row: Filter
     keywords: tuple[FilterKeyword, ...]
     statuses: tuple[FilterStatus, ...]
-    matcher: KeywordMatcher
-
-    @classmethod
-    def build(
-        cls, row: Filter, keywords: Sequence[FilterKeyword], statuses: Sequence[FilterStatus]
-    ) -> ActiveFilter:
-        words = tuple(keywords)
-        return cls(row, words, tuple(statuses), matcher_for(_key(words)))
+    shared: FilterSet = field(repr=False, compare=False)
 
 
 @functools.lru_cache(maxsize=128)
@@ -158,33 +136,93 @@ class Match:
     status_matches: list[str] | None
 
 
+@dataclass(eq=False, slots=True)
+class FilterSet:
+    """The filters of one load (one request), their automaton, and the results found so far
+    by status id (a status's text does not change within a request)."""
+
+    automaton: Automaton
+    filters: list[ActiveFilter] = field(default_factory=list)
+    results: dict[int, list[Match]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, automaton: Automaton, loaded: Sequence[LoadedFilter]) -> list[ActiveFilter]:
+        shared = cls(automaton)
+        shared.filters = [ActiveFilter(*parts, shared=shared) for parts in loaded]
+        return shared.filters
+
+    def match(self, status: Status) -> list[Match]:
+        found = self.results.get(status.id)
+        if found is None:
+            found = self.results[status.id] = self._match(status)
+        return found
+
+    def match_all(self, statuses: Iterable[Status]) -> None:
+        for status in statuses:
+            self.match(status)
+
+    def _match(self, status: Status) -> list[Match]:
+        by_filter = self.automaton.matched(searchable_text(status))
+        out: list[Match] = []
+        for owner, active in enumerate(self.filters):
+            positions = by_filter.get(owner, ())
+            words = [active.keywords[i].keyword for i in positions]
+            pinned = [str(fs.id) for fs in active.statuses if fs.status_id == status.id]
+            if words or pinned:
+                out.append(Match(active, words or None, pinned or None))
+        return out
+
+
+LoadedFilter = tuple[Filter, tuple[FilterKeyword, ...], tuple[FilterStatus, ...]]
+
+
 @functools.lru_cache(maxsize=4096)
 def keyword_pattern(keyword: str, whole_word: bool) -> re.Pattern[str]:
     """Mastodon's rule: whole-word keywords need word boundaries where the keyword has word
-    characters at its edges."""
-    start, end = _edges(keyword, whole_word)
+    characters at its edges (the reference the automaton is tested against)."""
+    start, end = edges(keyword, whole_word)
     body = re.escape(keyword)
     return re.compile((r"\b" if start else "") + body + (r"\b" if end else ""), re.IGNORECASE)
 
 
 def searchable_text(status: Status) -> str:
-    parts = [html.unescape(_TAGS.sub(" ", status.content or "")), status.spoiler_text or ""]
+    """What filters read of a status, at most ``MATCH_CHARS`` characters: its content warning,
+    its text without tags, its media descriptions."""
+    content = (status.content or "")[: 20 * MATCH_CHARS]  # tags go: read more, then cut
+    if content.rfind("<") > content.rfind(">"):  # cut inside a tag: not text
+        content = content[: content.rfind("<")]
+    parts = [status.spoiler_text or "", html.unescape(_TAGS.sub(" ", content))]
     parts.extend(str(m.get("description") or "") for m in status.media or [])
-    return "\n".join(parts)
+    return "\n".join(part[:MATCH_CHARS] for part in parts)[:MATCH_CHARS]
+
+
+def _set_of(filters: Sequence[ActiveFilter]) -> FilterSet:
+    """The set ``filters`` were loaded as, or (for a part of one, or parts of several) a set
+    of their own."""
+    shared = filters[0].shared
+    if len(filters) == len(shared.filters) and all(a.shared is shared for a in filters):
+        return shared
+    owners = tuple(_key(a.keywords) for a in filters)
+    return FilterSet(automaton_for(owners), list(filters))
 
 
 def matches(filters: Sequence[ActiveFilter], status: Status) -> list[Match]:
     """Which of ``filters`` ``status`` (the shown one, not a reblog wrapper) trips."""
+    return _set_of(filters).match(status) if filters else []
+
+
+async def prepare(filters: Sequence[ActiveFilter], statuses: Iterable[Status]) -> None:
+    """Match ``statuses`` against ``filters`` now, in the CPU pool when the filters or the
+    texts are large, so that ``matches`` during rendering finds the results made."""
     if not filters:
-        return []
-    text = searchable_text(status)
-    out: list[Match] = []
-    for active in filters:
-        words = active.matcher.matched(text)
-        by_status = [str(fs.id) for fs in active.statuses if fs.status_id == status.id]
-        if words or by_status:
-            out.append(Match(active, words or None, by_status or None))
-    return out
+        return
+    shared = _set_of(filters)
+    todo = list({s.id: s for s in statuses if s.id not in shared.results}.values())
+    chars = sum(len(s.content or "") + len(s.spoiler_text or "") for s in todo)
+    if shared.automaton.size >= COMPILE_IN_POOL or chars > PAGE_ON_LOOP:
+        await cpu.run(shared.match_all, todo)
+    else:
+        shared.match_all(todo)
 
 
 class _FilterLike(Protocol):
@@ -231,7 +269,7 @@ async def _load(session: AsyncSession, condition: Any) -> list[ActiveFilter]:
     """Filters matching ``condition`` with their keywords and statuses, in one query: one row
     per filter, its keywords and statuses as JSON arrays the database aggregates (a filter of
     5,000 keywords read as 5,000 ORM rows cost ~0.4-0.8 s of the event loop; as one array and
-    a cached decoding, a few milliseconds). Large keyword sets compile in the CPU pool."""
+    a cached decoding, a few milliseconds), compiled together (in the CPU pool when large)."""
     keywords_json, statuses_json = _children_json(session.get_bind().dialect.name)
     rows = (
         await session.execute(
@@ -242,8 +280,8 @@ async def _load(session: AsyncSession, condition: Any) -> list[ActiveFilter]:
         (head, _keyword_rows(head.id, words or "[]"), _status_rows(head.id, pinned or "[]"))
         for head, words, pinned in rows
     ]
-    await warm(_key(keywords) for _, keywords, _ in loaded)
-    return [ActiveFilter.build(*parts) for parts in loaded]
+    owners = tuple(_key(keywords) for _, keywords, _ in loaded)
+    return FilterSet.of(await compiled(owners), loaded)
 
 
 @functools.cache
@@ -352,8 +390,10 @@ def _keyword(text: str | None) -> str:
     cleaned = (text or "").strip()
     if not cleaned:
         raise Unprocessable("Validation failed: Keyword can't be blank")
-    if len(cleaned) > 255:
-        raise Unprocessable("Validation failed: Keyword is too long (maximum is 255)")
+    if len(cleaned) > MAX_KEYWORD_CHARS:
+        raise Unprocessable(
+            f"Validation failed: Keyword is too long (maximum is {MAX_KEYWORD_CHARS})"
+        )
     return cleaned
 
 
@@ -367,6 +407,7 @@ async def create(
     expires_in: int | None = None,
     keywords: Sequence[KeywordChange] = (),
 ) -> int:
+    await check_filter_count(tx, account_id)
     row = Filter(
         id=new_id(),
         account_id=account_id,
@@ -378,7 +419,7 @@ async def create(
     )
     tx.session.add(row)
     await tx.session.flush()
-    await _change_keywords(tx, row.id, keywords)
+    await _change_keywords(tx, account_id, row.id, keywords)
     return row.id
 
 
@@ -412,11 +453,16 @@ async def update(
         row.expires_at = None
     elif expires_in is not None:
         row.expires_at = _expiry(expires_in)
-    await _change_keywords(tx, filter_id, keywords)
+    await _change_keywords(tx, account_id, filter_id, keywords)
     await tx.session.flush()
 
 
-async def _change_keywords(tx: Tx, filter_id: int, changes: Sequence[KeywordChange]) -> None:
+async def _change_keywords(
+    tx: Tx, account_id: int, filter_id: int, changes: Sequence[KeywordChange]
+) -> None:
+    if not changes:
+        return
+    check_adding(sum(1 for change in changes if change.id is None and not change.destroy))
     for change in changes:
         if change.id is None:
             if change.destroy:
@@ -441,6 +487,7 @@ async def _change_keywords(tx: Tx, filter_id: int, changes: Sequence[KeywordChan
         if change.whole_word is not None:
             existing.whole_word = change.whole_word
     await tx.session.flush()
+    await check_keywords(tx, account_id, filter_id)
 
 
 async def remove(tx: Tx, account_id: int, filter_id: int) -> None:
@@ -459,6 +506,7 @@ async def add_keyword(
     )
     tx.session.add(row)
     await tx.session.flush()
+    await check_keywords(tx, account_id, filter_id)
     return row
 
 
@@ -484,6 +532,7 @@ async def update_keyword(
     if whole_word is not None:
         row.whole_word = whole_word
     await tx.session.flush()
+    await check_keywords(tx, account_id, row.filter_id)
     return row
 
 

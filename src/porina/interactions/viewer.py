@@ -12,7 +12,7 @@ from sqlalchemy import BindParameter, CompoundSelect, bindparam, literal, or_, s
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from porina.core.clock import now
-from porina.interactions.filters import ActiveFilter, load_active
+from porina.interactions.filters import ActiveFilter, load_active, prepare
 from porina.interactions.models import Bookmark, Favourite, Filter, StatusMute
 from porina.posts.models import PollVote, Status, StatusPin
 from porina.posts.queries import VIEWER, Bundle
@@ -99,4 +99,6 @@ async def viewer_state(
         bucket.add(int(target))
     if filter_ids:  # a third query, only for viewers who have active filters
         state.filters = await load_active(session, filter_ids)
+        shown = [row.status for b in items for row in (b.entry, b.reblog) if row is not None]
+        await prepare(state.filters, shown)  # matched now, off the loop when large
     return state

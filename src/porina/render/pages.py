@@ -11,7 +11,8 @@ from collections.abc import Sequence
 
 import msgspec
 
-from porina.interactions.filters import ActiveFilter, apply_filters, load_active_of
+from porina.interactions.filters import ActiveFilter, apply_filters, load_active_of, prepare
+from porina.posts.models import Status
 from porina.render import entities as e
 from porina.render.runtime import Runtime
 from porina.render.status_cache import Found, StatusCache, Viewing
@@ -68,4 +69,16 @@ async def _cached(
             found = await cache.fill(session, viewer_id, rows)
             if has_filters:
                 filters = await load_active_of(session, viewer_id)
+    if filters:  # matched now, off the loop when large; rendering finds the results
+        await prepare(filters, _statuses(found))
     return cache, found, filters
+
+
+def _statuses(found: Sequence[Found | None]) -> list[Status]:
+    return [
+        cached.status
+        for hit in found
+        if hit is not None
+        for cached in (hit.status, hit.reblog)
+        if cached is not None
+    ]
