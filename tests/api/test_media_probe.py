@@ -225,6 +225,25 @@ async def test_a_custom_thumbnail_outlives_processing(make: Factory) -> None:
     assert done["meta"]["original"]["size"] == "16x16"
 
 
+async def test_a_thumbnail_sent_while_processing_is_kept_and_no_other_preview_is_left(
+    make: Factory, services: Services
+) -> None:
+    alice = await make.person("alice")
+    square = io.BytesIO()
+    Image.new("RGB", (40, 40), (0, 200, 0)).save(square, "PNG")
+    with jobs_held(alice.client):
+        media_id = (await upload(alice, media_files.mp4())).json()["id"]
+        thumb = {"thumbnail": ("t.png", square.getvalue(), "image/png")}
+        updated = await alice.put(f"/api/v1/media/{media_id}", files=thumb)
+        assert updated.status_code == 206
+    await services.runner.drain()
+    done = (await alice.get(f"/api/v1/media/{media_id}")).json()
+    assert done["preview_url"] == updated.json()["preview_url"]
+    assert done["meta"]["small"]["size"] == "40x40"
+    assert done["meta"]["original"]["size"] == "16x16"
+    assert len(stored_files(services)) == 2  # the video and the thumbnail sent
+
+
 async def test_a_file_that_no_longer_reads_fails_processing(
     make: Factory, services: Services
 ) -> None:
