@@ -23,10 +23,14 @@ async def _brand_posts(brand: Person) -> list[dict[str, Any]]:
     return posts
 
 
-async def test_a_responder_cannot_post_top_level_as_the_brand(
+async def test_a_responder_posts_replies_and_direct_messages_but_nothing_top_level(
     services: Services, client: httpx.AsyncClient, make: Factory
 ) -> None:
-    brand, carol = await make.person("kahvila"), await make.person("carol")
+    brand, carol, customer = (
+        await make.person("kahvila"),
+        await make.person("carol"),
+        await make.person("asiakas"),
+    )
     headers = await operate(services, brand, carol, "responder")
     for visibility in ("public", "unlisted", "private", None):
         body = {"status": "Big news from the café!"}
@@ -43,16 +47,6 @@ async def test_a_responder_cannot_post_top_level_as_the_brand(
     assert scheduled.status_code == 403
     assert await _brand_posts(brand) == []
 
-
-async def test_a_responder_replies_and_sends_direct_messages_as_the_brand(
-    services: Services, client: httpx.AsyncClient, make: Factory
-) -> None:
-    brand, carol, customer = (
-        await make.person("kahvila"),
-        await make.person("carol"),
-        await make.person("asiakas"),
-    )
-    headers = await operate(services, brand, carol, "responder")
     question = await customer.status("@kahvila are you open on Sunday?")
     reply = await client.post(
         STATUSES,
