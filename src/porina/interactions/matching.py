@@ -44,6 +44,7 @@ def _extra_cases() -> dict[int, str]:
     return {code: chr(min((code, *others))) for code, others in extra.items()}
 
 
+_BOUNDARY = re.compile(r"\b")  # the reference's own word boundary
 _BEFORE_LOWER = {0x130: "i"}  # İ: its simple lower case, as re uses (str.lower gives two)
 _AFTER_LOWER = _extra_cases()
 
@@ -64,13 +65,6 @@ def edges(keyword: str, whole_word: bool) -> tuple[bool, bool]:
         whole_word and _is_word(keyword[:1]),
         whole_word and _is_word(keyword[-1:]),
     )
-
-
-def _boundary(text: str, at: int) -> bool:
-    """``\\b`` at ``at``: a word character on one side only."""
-    before = at > 0 and _is_word(text[at - 1])
-    after = at < len(text) and _is_word(text[at])
-    return before != after
 
 
 def _trie(words: Iterable[str]) -> str:
@@ -169,6 +163,7 @@ class Automaton:
         folded = fold(text)
         goto, fail, key, below = self.goto, self.fail, self.key, self.below
         decided: set[tuple[int, bool, bool]] = set()
+        bounds: set[int] | None = None  # where \b holds in ``text``, found when first needed
         state, at, ahead = 0, 0, -1  # the gate is asked again only past ``ahead``
         while at < len(folded):
             if state == 0 and at > ahead:  # at the root: skip to where a keyword may start
@@ -184,24 +179,26 @@ class Automaton:
             at += 1
             node = state if key[state] >= 0 else below[state]
             if node >= 0:
-                self._ending(text, at, node, decided, found)
+                if bounds is None:
+                    bounds = {m.start() for m in _BOUNDARY.finditer(text)}
+                self._ending(at, node, bounds, decided, found)
                 if len(found) == len(self.groups):
                     break
         return found
 
     def _ending(
         self,
-        text: str,
         end_at: int,
         node: int,
+        bounds: set[int],
         decided: set[tuple[int, bool, bool]],
         found: set[int],
     ) -> None:
         """Decide the keywords ending at ``end_at``, from the longest (at ``node``) down."""
-        end = _boundary(text, end_at)
+        end = end_at in bounds
         while node >= 0:
             k = self.key[node]
-            start = _boundary(text, end_at - self.lengths[k])
+            start = end_at - self.lengths[k] in bounds
             if (k, start, end) in decided:
                 return  # and so were the shorter keywords under it, at the same boundaries
             decided.add((k, start, end))
