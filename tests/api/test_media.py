@@ -204,3 +204,22 @@ async def test_delete_removes_the_record_and_the_files(make: Factory, services: 
     assert response.json() == {}
     assert not file.exists()
     assert (await alice.get(f"/api/v1/media/{media['id']}")).status_code == 404
+
+
+async def test_attached_media_belongs_to_its_status(make: Factory) -> None:
+    """As Mastodon: once posted, GET and PUT /api/v1/media/:id answer 404 (the status's
+    media is edited through the status) and DELETE 422, leaving the post intact."""
+    alice = await make.person("alice")
+    media = (
+        await alice.post("/api/v2/media", files={"file": ("a.png", png(), "image/png")})
+    ).json()
+    status = await alice.status("with a picture", media_ids=[media["id"]])
+    assert (await alice.get(f"/api/v1/media/{media['id']}")).status_code == 404
+    changed = await alice.put(f"/api/v1/media/{media['id']}", data={"description": "late"})
+    assert changed.status_code == 404
+    deleted = await alice.delete(f"/api/v1/media/{media['id']}")
+    assert deleted.status_code == 422
+    assert deleted.json() == {"error": "Media attachment is currently used by a status"}
+    shown = (await alice.get(f"/api/v1/statuses/{status['id']}")).json()
+    assert [m["id"] for m in shown["media_attachments"]] == [media["id"]]
+    assert shown["media_attachments"][0]["description"] is None

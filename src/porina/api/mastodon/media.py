@@ -111,7 +111,9 @@ async def show(request: Request[Any, Any, Any], media_id: str) -> Response[e.Med
     svc = services_of(request)
     async with svc.db.read() as session:
         media = await session.get(MediaAttachment, parse_id(media_id) or 0)
-    if media is None or media.account_id != viewer.account_id:
+    # Only the owner's attachments no status uses yet, as Mastodon (a posted one is the
+    # status's: edit it through PUT /api/v1/statuses/:id's media_attributes).
+    if media is None or media.account_id != viewer.account_id or media.status_id is not None:
         raise actions.MediaNotFound()
     actions.check_not_failed(media)
     return _answer(svc.settings, media)
