@@ -57,6 +57,7 @@ async def test_filtered_notifications_wait_in_a_request_per_sender(
     assert (await alice.get("/api/v1/notifications/unread_count")).json() == {"count": 1}
     everything = (await alice.get("/api/v1/notifications?include_filtered=true")).json()
     assert sorted(n["account"]["id"] for n in everything) == sorted([carol.id, bob.id, bob.id])
+    assert [n.get("filtered", False) for n in everything] == [False, True, True]
 
     requests = assert_response(await alice.get(REQUESTS), REQUESTS)
     assert [(r["account"]["id"], r["notifications_count"]) for r in requests] == [(bob.id, "2")]

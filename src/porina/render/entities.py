@@ -284,6 +284,9 @@ class Notification(Entity):
     account: Account
     status: Status | None = None
     report: dict[str, Any] | None = None
+    filtered: bool | msgspec.UnsetType = msgspec.UNSET
+    """True on a notification a policy filtered (listed with ``include_filtered``), as
+    Mastodon; absent otherwise."""
 
 
 def encode(value: Any) -> bytes:

@@ -103,6 +103,7 @@ async def render_notifications(
                 report=msgspec.to_builtins(render_report(renderer, report, accounts))
                 if report is not None
                 else None,
+                filtered=True if note.filtered else msgspec.UNSET,
             )
         )
     return out
