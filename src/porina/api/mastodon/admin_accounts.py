@@ -46,7 +46,7 @@ def _v1_query(params: Params) -> AccountQuery:
 def _v2_query(params: Params) -> AccountQuery:
     roles = tuple(params.str_list("role_ids", max_items=100))
     if params.str("permissions") == "staff":
-        roles = roles + STAFF_ROLE_IDS
+        roles = STAFF_ROLE_IDS  # replaces role_ids, as Mastodon
     return AccountQuery(
         origin=params.str("origin") or None,
         status=params.str("status") or None,
