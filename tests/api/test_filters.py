@@ -299,3 +299,25 @@ async def test_home_answers_with_filters_at_their_caps_and_long_posts(
     assert nested["keyword_matches"] == ["a", "aaaaa", "aaaaaaaaaa"]
     assert shown[late["id"]]["filtered"] == []  # its keyword lies past MATCH_CHARS
     assert len(late["content"]) > filters.MATCH_CHARS
+
+
+async def test_notifications_show_what_the_filters_match(make: Factory) -> None:
+    alice, bob = await make.person("alice"), await make.person("bob")
+    created = await alice.post(
+        "/api/v2/filters",
+        json={
+            "title": "finale",
+            "context": ["notifications"],
+            "keywords_attributes": [{"keyword": "finale", "whole_word": True}],
+        },
+    )
+    assert created.status_code == 200
+    await bob.status("@alice the finale was something")
+    await bob.status("@alice see you at lunch")
+    notes = (await alice.get("/api/v1/notifications")).json()
+    by_text = {n["status"]["content"]: n["status"]["filtered"] for n in notes}
+    [(hit, results)] = [(text, r) for text, r in by_text.items() if "finale" in text]
+    assert [(r["filter"]["title"], r["keyword_matches"]) for r in results] == [
+        ("finale", ["finale"])
+    ]
+    assert all(r == [] for text, r in by_text.items() if text != hit)

@@ -7,7 +7,7 @@ cached, one for those that are not, one more for the viewer's filters when they 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import msgspec
 
@@ -70,11 +70,12 @@ async def _cached(
             if has_filters:
                 filters = await load_active_of(session, viewer_id)
     if filters:  # matched now, off the loop when large; rendering finds the results
-        await prepare(filters, _statuses(found))
+        await prepare(filters, found_statuses(found))
     return cache, found, filters
 
 
-def _statuses(found: Sequence[Found | None]) -> list[Status]:
+def found_statuses(found: Iterable[Found | None]) -> list[Status]:
+    """The statuses (and reblogged statuses) of what the cache found, for ``prepare``."""
     return [
         cached.status
         for hit in found

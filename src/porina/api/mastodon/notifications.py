@@ -19,7 +19,7 @@ from porina.api.mastodon.reports import render_report
 from porina.core.clock import iso, now
 from porina.core.errors import NotFound
 from porina.core.ids import parse_id
-from porina.interactions.filters import ActiveFilter, load_active_of
+from porina.interactions.filters import ActiveFilter, load_active_of, prepare
 from porina.interactions.viewer import viewer_state
 from porina.moderation.models import Report
 from porina.notifications import markers as inbox
@@ -28,6 +28,7 @@ from porina.notifications.models import Notification
 from porina.notifications.notify import GROUPED, NotificationType
 from porina.posts.queries import bundles_by_id
 from porina.render import entities as e
+from porina.render.pages import found_statuses
 from porina.render.renderer import Renderer
 from porina.render.status_cache import Found, StatusCache, Viewing
 from porina.storage.fastread import as_datetime
@@ -211,6 +212,8 @@ async def _fill(
                 cache.keep_accounts((await q.accounts_by_id(session, senders)).values())
             if has_filters:
                 filters = await load_active_of(session, me)
+    if filters:  # matched now, off the loop when large; rendering finds the results
+        await prepare(filters, found_statuses(found.values()))
     return found, filters
 
 
