@@ -16,6 +16,7 @@ from porina.accounts import queries as accounts
 from porina.accounts.models import Account, Follow, FollowRequest
 from porina.core.errors import PorinaError
 from porina.core.ids import parse_id
+from porina.interactions import featured as featured_tags
 from porina.posts.models import MediaAttachment
 from porina.posts.queries import S, bundle_select, bundles
 from porina.render import entities as e
@@ -101,10 +102,18 @@ async def _profile(
             request, session, me, account, tab=tab, max_id=parse_id(max_id)
         )
         context = await header_context(request, session, me, account)
+        featured = await featured_tags.of_account(session, account.id)
     base = f"/@{context['account'].acct}" + ("" if tab == "posts" else f"/{tab}")
     more = f"{base}?max_id={items[-1].id}" if len(items) >= PAGE else None
     return render(
-        request, "pages/profile.html", me=me, tab=tab, statuses=items, more=more, **context
+        request,
+        "pages/profile.html",
+        me=me,
+        tab=tab,
+        statuses=items,
+        more=more,
+        featured=featured,
+        **context,
     )
 
 
