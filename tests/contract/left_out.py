@@ -1,8 +1,7 @@
 """Operations of the vendored OpenAPI description (Mastodon 4.7) that Porina does not answer as
 Mastodon does, each with the reason: ``"METHOD /path"`` (the description's spelling) -> reason.
 ``test_openapi_walk`` fails on any other operation that answers 404 for a missing route or 405.
-"in progress (hX)" marks an operation another part of issue 13 is adding meanwhile; the
-integrator removes those."""
+"""
 
 from __future__ import annotations
 
@@ -11,7 +10,6 @@ COLLECTIONS = (
     "behind a feature flag) are not a Porina feature"
 )
 ANNUAL = "annual reports (Mastodon's yearly Wrapstodon) are not a Porina feature"
-H6 = "in progress (h6)"
 
 LEFT_OUT: dict[str, str] = {
     "GET /api/v1/accounts/{account_id}/collections": COLLECTIONS,
@@ -32,13 +30,4 @@ LEFT_OUT: dict[str, str] = {
         "async refreshes report on Mastodon's background fetches of remote replies and "
         "annual reports; Porina does neither in the background"
     ),
-    "GET /api/v1/notifications/requests": H6,
-    "GET /api/v1/notifications/requests/{id}": H6,
-    "POST /api/v1/notifications/requests/{id}/accept": H6,
-    "POST /api/v1/notifications/requests/{id}/dismiss": H6,
-    "POST /api/v1/notifications/requests/accept": H6,
-    "POST /api/v1/notifications/requests/dismiss": H6,
-    "GET /api/v1/notifications/requests/merged": H6,
-    "GET /api/v2/notifications/policy": H6,
-    "PATCH /api/v2/notifications/policy": H6,
 }
