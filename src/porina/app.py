@@ -13,11 +13,14 @@ from typing import Any
 
 from litestar import Litestar, Router
 from litestar.config.csrf import CSRFConfig
+from litestar.middleware import DefineMiddleware
+from litestar.middleware.csrf import CSRFMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
+from litestar.types import Middleware
 
 from porina import __version__
 from porina import settings as settings_module
@@ -37,8 +40,9 @@ from porina.web.templating import configure_engine
 
 log = logging.getLogger(__name__)
 
-# Bearer-token APIs are not cookie-authenticated, so CSRF does not apply to them.
-CSRF_EXEMPT = [r"^/api/", r"^/oauth/token", r"^/oauth/revoke", r"^/\.well-known/", r"^/nodeinfo/"]
+# Bearer-token routes (the API, and OAuth's token, revoke and userinfo) are not
+# cookie-authenticated: no CSRF, no session, no page language (``route_groups``).
+API_PATHS = ("/api/", "/oauth/")
 
 
 def _modules(package: ModuleType) -> list[ModuleType]:
@@ -71,21 +75,13 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             await svc.stop()
 
     app = Litestar(
-        route_handlers=[*collect_routes("porina.api.mastodon", "porina.web"), *_files(settings)],
+        route_handlers=[*route_groups(settings), *_files(settings)],
         exception_handlers=web_aware(HANDLERS),
-        middleware=[inbound, security_headers, page_locale, error_language, RateLimitMiddleware()],
+        middleware=[inbound],
         template_config=TemplateConfig(
             directory=_web_dir() / "templates",
             engine=JinjaTemplateEngine,
             engine_callback=configure_engine,
-        ),
-        csrf_config=CSRFConfig(
-            secret=settings.resolved_secret(),
-            cookie_name="porina_csrf",
-            cookie_secure=settings.base_url.startswith("https://"),
-            cookie_samesite="lax",
-            header_name="x-csrftoken",
-            exclude=CSRF_EXEMPT,
         ),
         lifespan=[lifespan],
         request_max_body_size=inputs.MAX_BODY_BYTES,  # upload routes set their own
@@ -95,6 +91,45 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.asgi_handler = head_as_get(app.asgi_handler)  # HEAD as GET, around the router
     app.state.services = svc
     return app
+
+
+def route_groups(settings: Settings) -> list[Router]:
+    """The routes in three groups, each with only the middleware its routes need. Litestar
+    builds each route's middleware stack once, at start-up, so a route outside a group pays
+    nothing for that group's middleware (``inbound``, app-wide, runs on every route):
+
+    - **plain** (``/health``, ``/.well-known/...``, ``/nodeinfo/...``): none. No cookie,
+      session, CSRF or language work.
+    - **API** (``/api/``, ``/oauth/token``, ``/oauth/revoke``, ``/oauth/userinfo``): error
+      bodies in the client's language, rate limits. Bearer tokens: no cookie is read or set.
+    - **pages** (``porina.web``): security headers and ``Server-Timing``, the page language
+      (reads the session), rate limits (``/oauth/authorize``), CSRF (sets ``porina_csrf``
+      on a page read, checks it on a form post).
+    """
+    limiter = RateLimitMiddleware()  # one counter: /oauth/authorize shares the API's buckets
+    api: list[Any] = []
+    plain: list[Any] = []
+    for handler in collect_routes("porina.api.mastodon"):
+        paths = getattr(handler, "paths", ())
+        (api if any(p.startswith(API_PATHS) for p in paths) else plain).append(handler)
+    pages = collect_routes("porina.web")
+    page_middleware: list[Middleware] = [security_headers, page_locale, limiter, _csrf(settings)]
+    return [
+        Router("/", route_handlers=plain),
+        Router("/", route_handlers=api, middleware=[error_language, limiter]),
+        Router("/", route_handlers=pages, middleware=page_middleware),
+    ]
+
+
+def _csrf(settings: Settings) -> DefineMiddleware:
+    config = CSRFConfig(
+        secret=settings.resolved_secret(),
+        cookie_name="porina_csrf",
+        cookie_secure=settings.base_url.startswith("https://"),
+        cookie_samesite="lax",
+        header_name="x-csrftoken",
+    )
+    return DefineMiddleware(CSRFMiddleware, config=config)
 
 
 def _files(settings: Settings) -> list[Router]:
