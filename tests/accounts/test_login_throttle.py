@@ -25,6 +25,7 @@ from porina.app import create_app
 from porina.services import Services, build
 from porina.settings import Settings
 from tests.factories import Factory, Person
+from tests.support.world import truncate_pg
 from tests.web.conftest import HTML, Browser, sign_in_as
 
 PASSWORD = "correct horse battery"
@@ -68,6 +69,8 @@ class World:
 
 @pytest.fixture
 async def world(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[World]:
+    if settings.database_url.startswith("postgresql"):
+        await truncate_pg(settings.database_url)
     limited = replace(
         settings,
         rate_limits=True,
@@ -235,6 +238,8 @@ async def test_a_right_password_gives_its_attempt_back(world: World) -> None:
 async def test_random_bearer_tokens_do_not_escape_the_address_bucket(
     settings: Settings,
 ) -> None:
+    if settings.database_url.startswith("postgresql"):
+        await truncate_pg(settings.database_url)
     svc = build(
         replace(settings, rate_limits=True, rate_limit_per_5min=5),
         pooled=not settings.database_url.startswith("postgresql"),
