@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from porina.bench import SINGLE
+
 ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.slow
@@ -35,9 +37,15 @@ def test_quick_bench_writes_json_markdown_and_chart_with_every_section(tmp_path:
     for section in ("machine", "worlds", "fanout", "memory", "targets"):
         assert data[section], section
     phases = data["worlds"][0]["phases"]
-    for phase in ("ceiling", "home", "notifications", "favourite", "post", "mix"):
+    for phase in [*SINGLE, "mix"]:  # every row of issue 14's table, the ceiling first
         assert phases[phase], phase
         for stats in phases[phase].values():
             assert {"rps", "p50_ms", "p95_ms", "p99_ms", "of_ceiling"} <= set(stats)
-            assert stats["errors"] == 0
+            assert stats["errors"] == 0, (phase, stats)
+            assert stats["requests"] > 0, phase
+    assert next(iter(phases)) == "ceiling" and phases["ceiling"]["ceiling"]["of_ceiling"] == 1.0
+    health = phases["health"]["health"]
+    assert health["of_ceiling"] == round(health["rps"] / phases["ceiling"]["ceiling"]["rps"], 3)
+    assert "bare Litestar app" in result.with_suffix(".md").read_text()
+    assert any(t["name"] == "GET /health / ceiling" for t in data["targets"])
     assert data["fanout"][0]["feeds_seconds"] is not None

@@ -30,6 +30,10 @@ class Plan:
     port: int
     tokens: list[str]
     status_ids: list[int] = field(default_factory=list)
+    account_ids: list[int] = field(default_factory=list)  # authors with posts
+    names: list[str] = field(default_factory=list)  # their usernames (profile pages)
+    tags: list[str] = field(default_factory=list)
+    words: list[str] = field(default_factory=list)  # words the posts hold (search)
 
 
 @dataclass
@@ -39,28 +43,60 @@ class Result:
     elapsed: float = 0.0
 
 
-def _request(plan: Plan, endpoint: str, rng: random.Random) -> bytes:
-    token = rng.choice(plan.tokens)
-    body = b""
-    if endpoint == "ceiling":
-        method, path = "GET", "/health"
-    elif endpoint == "home":
-        method, path = "GET", "/api/v1/timelines/home?limit=20"
-    elif endpoint == "notifications":
-        method, path = "GET", "/api/v1/notifications?limit=20"
-    elif endpoint == "favourite":
-        method, path = "POST", f"/api/v1/statuses/{rng.choice(plan.status_ids)}/favourite"
-    elif endpoint == "post":
-        method, path = "POST", "/api/v1/statuses"
-        body = json.dumps({"status": f"bench post {rng.random():.9f}"}).encode()
-    else:
-        raise ValueError(endpoint)
-    head = (
-        f"{method} {path} HTTP/1.1\r\nHost: {plan.host}:{plan.port}\r\n"
-        f"Authorization: Bearer {token}\r\nContent-Type: application/json\r\n"
-        f"Content-Length: {len(body)}\r\n\r\n"
+# endpoint -> (method, path; ``{status}``, ``{account}``, ``{name}``, ``{tag}`` and ``{word}``
+# are filled from the seeded world). The ceiling's path is the ceiling app's own.
+ENDPOINTS: dict[str, tuple[str, str]] = {
+    "ceiling": ("GET", "/"),
+    "health": ("GET", "/health"),
+    "home": ("GET", "/api/v1/timelines/home?limit=20"),
+    "status": ("GET", "/api/v1/statuses/{status}"),
+    "context": ("GET", "/api/v1/statuses/{status}/context"),
+    "verify_credentials": ("GET", "/api/v1/accounts/verify_credentials"),
+    "instance": ("GET", "/api/v1/instance"),
+    "instance_v2": ("GET", "/api/v2/instance"),
+    "account_statuses": ("GET", "/api/v1/accounts/{account}/statuses?limit=20"),
+    "public": ("GET", "/api/v1/timelines/public?limit=20"),
+    "public_local": ("GET", "/api/v1/timelines/public?local=true&limit=20"),
+    "tag": ("GET", "/api/v1/timelines/tag/{tag}?limit=20"),
+    "search": ("GET", "/api/v2/search?q={word}"),
+    "notifications": ("GET", "/api/v1/notifications?limit=20"),
+    "favourite": ("POST", "/api/v1/statuses/{status}/favourite"),
+    "post": ("POST", "/api/v1/statuses"),
+    "profile_page": ("GET", "/@{name}"),
+    "local_page": ("GET", "/public/local"),
+}
+# Pages are read as an anonymous visitor arriving from a shared link would: no token, no
+# cookie, asking for HTML.
+PAGES = {"profile_page", "local_page"}
+UNSIGNED = {"ceiling", "health", *PAGES}
+
+
+def _path(plan: Plan, endpoint: str, rng: random.Random) -> tuple[str, str]:
+    method, template = ENDPOINTS[endpoint]
+    if "{" not in template:
+        return method, template
+    return method, template.format(
+        status=rng.choice(plan.status_ids) if "{status}" in template else "",
+        account=rng.choice(plan.account_ids) if "{account}" in template else "",
+        name=rng.choice(plan.names) if "{name}" in template else "",
+        tag=rng.choice(plan.tags) if "{tag}" in template else "",
+        word=rng.choice(plan.words) if "{word}" in template else "",
     )
-    return head.encode() + body
+
+
+def _request(plan: Plan, endpoint: str, rng: random.Random) -> bytes:
+    method, path = _path(plan, endpoint, rng)
+    body = b""
+    if endpoint == "post":
+        body = json.dumps({"status": f"bench post {rng.random():.9f}"}).encode()
+    head = f"{method} {path} HTTP/1.1\r\nHost: {plan.host}:{plan.port}\r\n"
+    if endpoint in PAGES:
+        head += "Accept: text/html,application/xhtml+xml\r\n"
+    elif endpoint not in UNSIGNED:
+        head += f"Authorization: Bearer {rng.choice(plan.tokens)}\r\n"
+    if method == "POST":
+        head += f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+    return (head + "\r\n").encode() + body
 
 
 async def _read_response(reader: asyncio.StreamReader) -> int:

@@ -25,6 +25,10 @@ def markdown(results: dict[str, Any]) -> str:
     machine = results["machine"]
     lines.append(f"Machine: {machine['cpus']} CPUs, {machine['cpu']}, Python {machine['python']}")
     lines.append(f"Stack: {results['stack']}; driver processes: {results['drivers']}")
+    lines.append(
+        "Ceiling: a bare Litestar app on Granian, one worker, a fixed 20-item JSON list "
+        "(porina/bench/ceiling.py); every `of ceiling` is req/s over its req/s in the same world."
+    )
     lines.append("")
     for world in results["worlds"]:
         lines += [f"## World of {world['users']:,} accounts", ""]
@@ -75,7 +79,11 @@ def chart(results: dict[str, Any], path: Path) -> None:
     height = 60 + len(rows) * (bar_h + gap) + 30
     image = Image.new("RGB", (width, height), "white")
     draw = ImageDraw.Draw(image)
-    draw.text((10, 10), f"porina bench {results['started']}: req/s as a share of /health", "black")
+    draw.text(
+        (10, 10),
+        f"porina bench {results['started']}: req/s as a share of the ceiling (bare app)",
+        "black",
+    )
     scale = (width - left - 60) / max([1.0, *[v for _, v in rows]])
     quarter = left + int(0.25 * scale)
     draw.line([(quarter, 40), (quarter, height - 20)], fill=TARGET, width=1)

@@ -5,7 +5,9 @@
 - a power-law follow graph: each account follows a handful of others, chosen with weights
   ``1 / rank`` (a few accounts are followed by very many, most by few); each client follows
   ``client_follows`` accounts chosen the same way.
-- ``posts`` statuses by those accounts (popular accounts post more), over the last 30 days.
+- ``posts`` statuses by those accounts (popular accounts post more), over the last 30 days;
+  each names one of ``WORDS`` (chosen with weights ``1 / rank``: search hits many or few), and
+  every fourth carries one of ``TAGS`` as a hashtag (its tag and status-tag rows too).
 - favourites and their notifications for the clients, so the notifications page has content.
 - one brand account per fan-out size (1,000 / 10,000 / 100,000 followers when there are that
   many accounts), followed by the first N accounts.
@@ -30,11 +32,14 @@ from porina.core.clock import now
 from porina.core.ids import new_id
 from porina.interactions.models import Favourite
 from porina.notifications.models import Notification
-from porina.posts.models import Status
+from porina.posts.models import Status, StatusTag, Tag
 
 CHUNK = 5000
 FANOUT_SIZES = (1_000, 10_000, 100_000)
 PASSWORD = "bench-password-1"
+WORDS = [f"{stem}{n}" for stem in ("harbour", "launch", "coffee", "giveaway") for n in range(25)]
+TAGS = [f"benchtag{n}" for n in range(40)]
+TAG_EVERY = 4
 
 
 @dataclass
@@ -55,6 +60,9 @@ class World:
     tokens: list[str] = field(default_factory=list)
     client_ids: list[int] = field(default_factory=list)
     status_ids: list[int] = field(default_factory=list)
+    authors: dict[int, str] = field(default_factory=dict)  # id -> username, who posted
+    tags: list[str] = field(default_factory=list)
+    words: list[str] = field(default_factory=list)
     brands: dict[int, tuple[int, str]] = field(default_factory=dict)  # size -> (id, token)
     rows: dict[str, int] = field(default_factory=dict)
 
@@ -117,6 +125,10 @@ async def seed(url: str, sizes: Sizes, base: str, rng: random.Random) -> World:
             posts = list(_posts(ids, sizes.posts, rng, moment))
             world.status_ids = [p["id"] for p in posts]
             world.rows["statuses"] = await _bulk(conn, Status, posts)
+            world.rows["status_tags"] = await _tags(conn, posts, moment)
+            names = {a["id"]: a["username"] for a in accounts}
+            world.authors = {p["account_id"]: names[p["account_id"]] for p in posts}
+            world.tags, world.words = list(TAGS), list(WORDS)
             faves = list(_favourites(world, posts, sizes.favourites, rng, moment))
             world.rows["favourites"] = await _bulk(conn, Favourite, (f for f, _ in faves))
             world.rows["notifications"] = await _bulk(conn, Notification, (n for _, n in faves))
@@ -199,18 +211,34 @@ def _posts(
 ) -> Iterator[dict[str, Any]]:
     cum = _weights(len(ids))
     authors = rng.choices(ids, cum_weights=cum, k=count)
+    words = rng.choices(WORDS, cum_weights=_weights(len(WORDS)), k=count)
     for n, author in enumerate(authors):
         at = moment - timedelta(seconds=(count - n) * 30 * 86400 / max(count, 1))
-        text = f"Post number {n} from the benchmark world, with a few words to render."
+        tags = [TAGS[n // TAG_EVERY % len(TAGS)]] if n % TAG_EVERY == 0 else []
+        text = f"Post number {n} from the benchmark world about {words[n]}, with a few words."
+        text += "".join(f" #{t}" for t in tags)
         yield {
             "id": new_id(at),
             "account_id": author,
             "text": text,
             "content": f"<p>{text}</p>",
             "created_at": at,
-            "tags": [],
+            "tags": tags,
             "mentions": [],
         }
+
+
+async def _tags(conn: AsyncConnection, posts: list[dict[str, Any]], moment: datetime) -> int:
+    """The ``tags`` rows and one ``status_tags`` row per tagged post (what the tag timeline
+    reads)."""
+    ids = {name: new_id() for name in TAGS}
+    await _bulk(
+        conn,
+        Tag,
+        ({"id": i, "name": n, "display_name": n, "created_at": moment} for n, i in ids.items()),
+    )
+    links = ({"tag_id": ids[t], "status_id": p["id"]} for p in posts for t in p["tags"])
+    return await _bulk(conn, StatusTag, links)
 
 
 def _favourites(

@@ -45,7 +45,7 @@ class Stack:
         return self.name in {"pg", "pg-redis"}
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
@@ -62,7 +62,7 @@ class Server:
     def __init__(self, stack: Stack, label: str) -> None:
         self.stack = stack
         self.folder = Path(tempfile.mkdtemp(prefix=f"porina-bench-{label}-"))
-        self.port = _free_port()
+        self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.prefix = f"porina-bench-{uuid.uuid4().hex[:8]}:"
         self.db_name = f"porina_bench_{os.getpid()}_{uuid.uuid4().hex[:6]}"

@@ -1,0 +1,61 @@
+"""The benchmark's ceiling is a bare app answering a fixed 20-item JSON list, and the load
+driver asks each phase's endpoint with what the seeded world holds: API requests with a
+client's token, pages as an anonymous visitor (HTML, no token)."""
+
+from __future__ import annotations
+
+import random
+
+from litestar.testing import TestClient
+
+from porina.bench import SINGLE, load
+from porina.bench.ceiling import app
+
+
+def test_the_ceiling_app_answers_a_fixed_list_of_twenty_items_and_nothing_else() -> None:
+    with TestClient(app) as client:
+        first, again = client.get("/"), client.get("/")
+        assert first.status_code == 200
+        assert first.headers["content-type"].startswith("application/json")
+        assert len(first.json()) == 20 and first.content == again.content
+        assert "set-cookie" not in first.headers
+        assert client.get("/health").status_code == 404
+        assert client.get("/schema").status_code == 404  # no OpenAPI either
+
+
+def _plan() -> load.Plan:
+    return load.Plan(
+        name="all",
+        weights={},
+        seconds=1,
+        connections=1,
+        host="127.0.0.1",
+        port=8000,
+        tokens=["tok"],
+        status_ids=[11],
+        account_ids=[22],
+        names=["u7"],
+        tags=["benchtag3"],
+        words=["harbour4"],
+    )
+
+
+def test_every_phase_requests_its_endpoint_with_the_worlds_values() -> None:
+    plan, rng = _plan(), random.Random(1)
+    heads = {name: load._request(plan, name, rng).decode() for name in SINGLE}
+    first_lines = {name: head.split("\r\n", 1)[0] for name, head in heads.items()}
+    assert first_lines["ceiling"] == "GET / HTTP/1.1"
+    assert first_lines["health"] == "GET /health HTTP/1.1"
+    assert first_lines["status"] == "GET /api/v1/statuses/11 HTTP/1.1"
+    assert first_lines["context"] == "GET /api/v1/statuses/11/context HTTP/1.1"
+    assert first_lines["account_statuses"] == "GET /api/v1/accounts/22/statuses?limit=20 HTTP/1.1"
+    assert first_lines["tag"] == "GET /api/v1/timelines/tag/benchtag3?limit=20 HTTP/1.1"
+    assert first_lines["search"] == "GET /api/v2/search?q=harbour4 HTTP/1.1"
+    assert first_lines["public_local"].startswith("GET /api/v1/timelines/public?local=true")
+    assert first_lines["profile_page"] == "GET /@u7 HTTP/1.1"
+    assert first_lines["favourite"] == "POST /api/v1/statuses/11/favourite HTTP/1.1"
+    for name in ("profile_page", "local_page"):
+        assert "Authorization" not in heads[name] and "Accept: text/html" in heads[name]
+    for name in ("home", "status", "search", "verify_credentials", "post"):
+        assert "Authorization: Bearer tok\r\n" in heads[name], name
+    assert heads["post"].endswith('"}') and "Content-Length: " in heads["post"]
