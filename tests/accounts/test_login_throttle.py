@@ -261,6 +261,14 @@ async def test_random_bearer_tokens_do_not_escape_the_address_bucket(
         # A real token keeps its own budget, from the same address.
         assert (await instance(ATTACKER, alice.token)).status_code == 200
         assert (await instance(OWNER, made_up[0])).status_code == 200  # another address
+        # The same at /oauth/token, where the review escaped the limit this way.
+        third = {"x-test-address": "192.0.2.99"}
+        tokens = []
+        for token in made_up[:6]:
+            headers = {**third, "Authorization": f"Bearer {token}"}
+            tokens.append(await client.post("/oauth/token", data={}, headers=headers))
+        assert [r.status_code for r in tokens] == [400] * 5 + [429]
+        assert tokens[-1].json() == {"error": "Too many requests"}
     await svc.stop()
 
 
