@@ -118,7 +118,7 @@ class MediaAttachment(Base):
     processing: Mapped[bool] = mapped_column(Boolean, default=False)
     """Verified, its meta and preview still being made (``posts.jobs.process_media``); no url."""
     processing_failed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
-    """Processing found the file unusable; the API answers 422 for it (migration 0012)."""
+    """Processing found the file unusable; the API answers 422 for it (migration 0011)."""
     created_at: Mapped[datetime]
 
     __table_args__ = (Index("ix_media_attachments_status_id", "status_id"),)

@@ -2,7 +2,7 @@
 (``posts.jobs.process_media``) found the file unusable; the API answers 422 for it, as
 Mastodon does for ``processing: failed``.
 
-Revision ID: 0012
+Revision ID: 0011
 Revises: 0010
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0012"
+revision = "0011"
 down_revision = "0010"
 branch_labels = None
 depends_on = None

@@ -2,8 +2,8 @@
 ``notification_policies``, the ``notification_requests`` grouping filtered notifications per
 sender, and the ``notification_permissions`` an accepted request leaves.
 
-Revision ID: 0013
-Revises: 0010
+Revision ID: 0012
+Revises: 0011
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from alembic import op
 
 import porina.storage.base
 
-revision = "0013"
-down_revision = "0010"
+revision = "0012"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 

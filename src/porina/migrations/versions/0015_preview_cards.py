@@ -1,8 +1,8 @@
 """Link preview cards: ``preview_cards`` (one per URL, shared) and ``status_cards`` (the card a
 status shows). ``posts/cards.py`` fills them from a job after a status is published or edited.
 
-Revision ID: 0018
-Revises: 0010
+Revision ID: 0015
+Revises: 0014
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from sqlalchemy.dialects import postgresql
 
 import porina.storage.base
 
-revision = "0018"
-down_revision = "0010"
+revision = "0015"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 

@@ -6,8 +6,8 @@ Earlier versions froze the address at the time of writing into local accounts (`
 hashtags and profiles). This clears the account columns (the renderer builds them) and turns
 the stored links to this server into paths (the renderer prepends the base URL).
 
-Revision ID: 0019
-Revises: 0010
+Revision ID: 0016
+Revises: 0015
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB
 
-revision = "0019"
-down_revision = "0010"
+revision = "0016"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 

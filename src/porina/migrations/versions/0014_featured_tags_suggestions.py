@@ -1,8 +1,8 @@
 """``featured_tags`` (the hashtags a person features on their profile) and
 ``account_suggestion_dismissals`` (follow suggestions a person dismissed).
 
-Revision ID: 0017
-Revises: 0010
+Revision ID: 0014
+Revises: 0013
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from alembic import op
 
 import porina.storage.base
 
-revision = "0017"
-down_revision = "0010"
+revision = "0014"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 

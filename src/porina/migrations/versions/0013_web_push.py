@@ -1,8 +1,8 @@
 """Web Push: ``web_push_subscriptions`` (one per access token, deleted with it) and
 ``web_push_keys`` (the instance's VAPID key pair, one row, made on first need).
 
-Revision ID: 0014
-Revises: 0010
+Revision ID: 0013
+Revises: 0012
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from sqlalchemy.dialects import postgresql
 
 import porina.storage.base
 
-revision = "0014"
-down_revision = "0010"
+revision = "0013"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
