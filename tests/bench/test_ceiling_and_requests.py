@@ -33,6 +33,7 @@ def _plan() -> load.Plan:
         port=8000,
         tokens=["tok"],
         status_ids=[11],
+        thread_ids=[12],
         account_ids=[22],
         names=["u7"],
         tags=["benchtag3"],
@@ -47,7 +48,7 @@ def test_every_phase_requests_its_endpoint_with_the_worlds_values() -> None:
     assert first_lines["ceiling"] == "GET / HTTP/1.1"
     assert first_lines["health"] == "GET /health HTTP/1.1"
     assert first_lines["status"] == "GET /api/v1/statuses/11 HTTP/1.1"
-    assert first_lines["context"] == "GET /api/v1/statuses/11/context HTTP/1.1"
+    assert first_lines["context"] == "GET /api/v1/statuses/12/context HTTP/1.1"
     assert first_lines["account_statuses"] == "GET /api/v1/accounts/22/statuses?limit=20 HTTP/1.1"
     assert first_lines["tag"] == "GET /api/v1/timelines/tag/benchtag3?limit=20 HTTP/1.1"
     assert first_lines["search"] == "GET /api/v2/search?q=harbour4 HTTP/1.1"

@@ -210,6 +210,7 @@ def _load(args: argparse.Namespace, port: int, ceiling_port: int, world: World) 
             port=ceiling_port if name == "ceiling" else port,
             tokens=world.tokens,
             status_ids=world.status_ids[-5000:],
+            thread_ids=world.thread_ids[-5000:],
             account_ids=[a for a, _ in authors],
             names=[n for _, n in authors],
             tags=world.tags,

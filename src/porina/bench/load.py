@@ -30,6 +30,7 @@ class Plan:
     port: int
     tokens: list[str]
     status_ids: list[int] = field(default_factory=list)
+    thread_ids: list[int] = field(default_factory=list)  # statuses in threads (context)
     account_ids: list[int] = field(default_factory=list)  # authors with posts
     names: list[str] = field(default_factory=list)  # their usernames (profile pages)
     tags: list[str] = field(default_factory=list)
@@ -43,14 +44,14 @@ class Result:
     elapsed: float = 0.0
 
 
-# endpoint -> (method, path; ``{status}``, ``{account}``, ``{name}``, ``{tag}`` and ``{word}``
-# are filled from the seeded world). The ceiling's path is the ceiling app's own.
+# endpoint -> (method, path); ``{status}``, ``{thread}``, ``{account}``, ``{name}``, ``{tag}``
+# and ``{word}`` are filled from the seeded world. The ceiling's path is the ceiling app's own.
 ENDPOINTS: dict[str, tuple[str, str]] = {
     "ceiling": ("GET", "/"),
     "health": ("GET", "/health"),
     "home": ("GET", "/api/v1/timelines/home?limit=20"),
     "status": ("GET", "/api/v1/statuses/{status}"),
-    "context": ("GET", "/api/v1/statuses/{status}/context"),
+    "context": ("GET", "/api/v1/statuses/{thread}/context"),
     "verify_credentials": ("GET", "/api/v1/accounts/verify_credentials"),
     "instance": ("GET", "/api/v1/instance"),
     "instance_v2": ("GET", "/api/v2/instance"),
@@ -77,6 +78,7 @@ def _path(plan: Plan, endpoint: str, rng: random.Random) -> tuple[str, str]:
         return method, template
     return method, template.format(
         status=rng.choice(plan.status_ids) if "{status}" in template else "",
+        thread=rng.choice(plan.thread_ids) if "{thread}" in template else "",
         account=rng.choice(plan.account_ids) if "{account}" in template else "",
         name=rng.choice(plan.names) if "{name}" in template else "",
         tag=rng.choice(plan.tags) if "{tag}" in template else "",

@@ -7,7 +7,9 @@
   ``client_follows`` accounts chosen the same way.
 - ``posts`` statuses by those accounts (popular accounts post more), over the last 30 days;
   each names one of ``WORDS`` (chosen with weights ``1 / rank``: search hits many or few), and
-  every fourth carries one of ``TAGS`` as a hashtag (its tag and status-tag rows too).
+  every fourth carries one of ``TAGS`` as a hashtag (its tag and status-tag rows too); of
+  every 20 posts the first four are a thread (each replies to the one before), so a status's
+  context has ancestors and descendants (``World.thread_ids``).
 - favourites and their notifications for the clients, so the notifications page has content.
 - one brand account per fan-out size (1,000 / 10,000 / 100,000 followers when there are that
   many accounts), followed by the first N accounts.
@@ -40,6 +42,7 @@ PASSWORD = "bench-password-1"
 WORDS = [f"{stem}{n}" for stem in ("harbour", "launch", "coffee", "giveaway") for n in range(25)]
 TAGS = [f"benchtag{n}" for n in range(40)]
 TAG_EVERY = 4
+THREAD_EVERY, THREAD_LENGTH = 20, 4  # of every 20 posts, the first 4 are a thread
 
 
 @dataclass
@@ -60,6 +63,7 @@ class World:
     tokens: list[str] = field(default_factory=list)
     client_ids: list[int] = field(default_factory=list)
     status_ids: list[int] = field(default_factory=list)
+    thread_ids: list[int] = field(default_factory=list)  # statuses in threads (context)
     authors: dict[int, str] = field(default_factory=dict)  # id -> username, who posted
     tags: list[str] = field(default_factory=list)
     words: list[str] = field(default_factory=list)
@@ -129,6 +133,7 @@ async def seed(url: str, sizes: Sizes, base: str, rng: random.Random) -> World:
             names = {a["id"]: a["username"] for a in accounts}
             world.authors = {p["account_id"]: names[p["account_id"]] for p in posts}
             world.tags, world.words = list(TAGS), list(WORDS)
+            world.thread_ids = [p["id"] for p in posts if p["replies_count"] or p["thread_id"]]
             faves = list(_favourites(world, posts, sizes.favourites, rng, moment))
             world.rows["favourites"] = await _bulk(conn, Favourite, (f for f, _ in faves))
             world.rows["notifications"] = await _bulk(conn, Notification, (n for _, n in faves))
@@ -212,12 +217,13 @@ def _posts(
     cum = _weights(len(ids))
     authors = rng.choices(ids, cum_weights=cum, k=count)
     words = rng.choices(WORDS, cum_weights=_weights(len(WORDS)), k=count)
+    parent: dict[str, Any] = {}
     for n, author in enumerate(authors):
         at = moment - timedelta(seconds=(count - n) * 30 * 86400 / max(count, 1))
         tags = [TAGS[n // TAG_EVERY % len(TAGS)]] if n % TAG_EVERY == 0 else []
         text = f"Post number {n} from the benchmark world about {words[n]}, with a few words."
         text += "".join(f" #{t}" for t in tags)
-        yield {
+        post = {
             "id": new_id(at),
             "account_id": author,
             "text": text,
@@ -225,7 +231,24 @@ def _posts(
             "created_at": at,
             "tags": tags,
             "mentions": [],
+            "replies_count": 0,
+            "in_reply_to_id": None,  # every row has every key: one executemany
+            "in_reply_to_account_id": None,
+            "thread_id": None,
         }
+        if 0 < n % THREAD_EVERY < THREAD_LENGTH:  # a reply to the post before it
+            post.update(_reply_to(parent))
+        yield post
+        parent = post
+
+
+def _reply_to(parent: dict[str, Any]) -> dict[str, Any]:
+    parent["replies_count"] += 1
+    return {
+        "in_reply_to_id": parent["id"],
+        "in_reply_to_account_id": parent["account_id"],
+        "thread_id": parent["thread_id"] or parent["id"],
+    }
 
 
 async def _tags(conn: AsyncConnection, posts: list[dict[str, Any]], moment: datetime) -> int:
