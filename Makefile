@@ -10,7 +10,7 @@ help:
 	@echo "make run    - install, migrate, seed the demo world, serve on http://127.0.0.1:8000"
 	@echo "make test   - the whole suite on SQLite, then on PostgreSQL (with the browser and acceptance tests)"
 	@echo "make lint   - ruff check, ruff format --check, mypy --strict, the layer contract (lint-imports)"
-	@echo "make bench  - the benchmark (docs/performance.md)"
+	@echo "make bench  - the benchmark on SQLite, then PostgreSQL + Redis (docs/performance.md)"
 	@echo "make messages - update and compile the web app's EN/FI translation catalogs"
 
 $(VENV)/.installed: pyproject.toml
@@ -49,8 +49,12 @@ format: install
 	$(VENV)/bin/ruff check --fix src tests
 	$(VENV)/bin/ruff format src tests
 
+# Each stack is a run of its own (bench/results/<time>.{json,md,png} each); the ceiling app is
+# started beside Porina in every world of every run.
+BENCH_STACKS ?= sqlite pg-redis
+BENCH_ARGS ?=
 bench: install
-	$(PY) -m porina bench
+	set -e; for stack in $(BENCH_STACKS); do $(PY) -m porina bench --stack $$stack --database-url $(PG_URL) $(BENCH_ARGS); done
 
 migration: install
 	@test -n "$(NAME)" || (echo "usage: make migration NAME=what_it_does REV=0003"; exit 2)
