@@ -175,6 +175,7 @@ async def _world(
         await server.start(args.workers)
         _say(f"server up on port {server.port}; warming every client's home feed")
         await server.warm(world.tokens)
+        await server.drain(_say)  # jobs the warm-up queued would take CPU from the ceiling
         phases = _load(args, server.port, ceiling.port, world)
         _say("draining the job queue (fan-out of the posts made under load) ...")
         drained = await server.drain(_say)
