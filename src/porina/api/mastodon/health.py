@@ -1,7 +1,8 @@
-"""``GET /health``: a fixed JSON answer for load balancers and the benchmark's ceiling.
+"""``GET /health``: a fixed JSON answer for load balancers.
 
-It runs through the same stack as every API route (Granian, Litestar, the middleware) and
-does no I/O, so ``porina bench`` uses it as the ceiling every other figure is compared with.
+It does no I/O and passes only the ``inbound`` middleware (no cookie, session or CSRF work:
+``app.route_groups``), so ``porina bench`` measures it as the cost of Porina's own request
+stack, as a share of the bare app's ceiling (``bench/ceiling.py``).
 """
 
 from __future__ import annotations
