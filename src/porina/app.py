@@ -13,6 +13,7 @@ from typing import Any
 
 from litestar import Litestar, Router
 from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import ResponseHeader
 from litestar.middleware import DefineMiddleware
 from litestar.middleware.csrf import CSRFMiddleware
 from litestar.openapi import OpenAPIConfig
@@ -114,9 +115,12 @@ def route_groups(settings: Settings) -> list[Router]:
         (api if any(p.startswith(API_PATHS) for p in paths) else plain).append(handler)
     pages = collect_routes("porina.web")
     page_middleware: list[Middleware] = [security_headers, page_locale, limiter, _csrf(settings)]
+    nosniff = [ResponseHeader(name="X-Content-Type-Options", value="nosniff")]  # as Mastodon
     return [
-        Router("/", route_handlers=plain),
-        Router("/", route_handlers=api, middleware=[error_language, limiter]),
+        Router("/", route_handlers=plain, response_headers=nosniff),
+        Router(
+            "/", route_handlers=api, middleware=[error_language, limiter], response_headers=nosniff
+        ),
         Router("/", route_handlers=pages, middleware=page_middleware),
     ]
 

@@ -57,6 +57,14 @@ async def test_health_api_and_well_known_responses_set_no_cookie(
     assert answers[0].json() == {"status": "ok"}
 
 
+async def test_api_and_plain_answers_are_never_sniffed(client: httpx.AsyncClient) -> None:
+    """Mastodon sends ``X-Content-Type-Options: nosniff`` on API answers: a JSON body that
+    echoes client text is never read by a browser as HTML."""
+    for path in ("/api/v1/instance", "/api/v1/timelines/public", "/health", "/nodeinfo/2.0"):
+        response = await client.get(path)
+        assert response.headers.get("x-content-type-options") == "nosniff", path
+
+
 async def test_a_page_still_sets_the_csrf_cookie_and_a_form_without_it_is_refused(
     client: httpx.AsyncClient,
 ) -> None:
