@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import time
+import weakref
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+import msgspec
 from litestar import Request, Response, get
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from porina import __version__
 from porina.accounts.models import Account, RemoteInstance, User
-from porina.api.mastodon.auth import services_of
+from porina.api.mastodon.auth import ApiRuntime, services_of
 from porina.core.clock import now
 from porina.core.errors import BadRequest, NotFound
 from porina.core.inputs import has_nul
@@ -23,6 +27,7 @@ from porina.posts.models import CustomEmoji, Status
 from porina.render import entities as e
 from porina.render.renderer import Renderer
 from porina.settings import Settings
+from porina.storage.db import Database
 
 MASTODON_COMPAT = "4.3.0"
 SOURCE_URL = "https://example.invalid/porina"
@@ -124,13 +129,63 @@ def _thumbnail(s: Settings) -> str:
     return s.base_url.rstrip("/") + "/static/header-missing.png"
 
 
-@get("/api/v1/instance")
-async def instance_v1(request: Request[Any, Any, Any]) -> dict[str, Any]:
-    svc = services_of(request)
-    s = svc.settings
+STATS_SECONDS = 60.0
+"""How long a process answers the instance's statistics and contact account from its copy
+(Mastodon caches them too). Settings are per process, so a changed ``Settings`` object makes
+a new copy at once."""
+
+
+@dataclass(slots=True)
+class _Snapshot:
+    settings: Settings
+    made: float
+    stats: dict[str, int]
+    contact: e.Account | None
+    bodies: dict[str, bytes] = field(default_factory=dict)
+
+
+_SNAPSHOTS: weakref.WeakKeyDictionary[Database, _Snapshot] = weakref.WeakKeyDictionary()
+_encode = msgspec.json.Encoder().encode
+
+
+async def _snapshot(svc: ApiRuntime) -> _Snapshot:
+    """The statistics and contact account, read at most every ``STATS_SECONDS``."""
+    found = _SNAPSHOTS.get(svc.db)
+    clock = time.monotonic()
+    if found is not None and found.settings is svc.settings and clock - found.made < STATS_SECONDS:
+        return found
     async with svc.db.read() as session:
         stats = await _stats(session)
-        contact = await _contact(session, Renderer(s))
+        contact = await _contact(session, Renderer(svc.settings))
+    found = _SNAPSHOTS[svc.db] = _Snapshot(svc.settings, clock, stats, contact)
+    return found
+
+
+async def _cached_json(request: Request[Any, Any, Any], version: str) -> Response[bytes]:
+    svc = services_of(request)
+    snapshot = await _snapshot(svc)
+    body = snapshot.bodies.get(version)
+    if body is None:
+        if version == "v1":
+            made = _v1(snapshot.settings, dict(snapshot.stats), snapshot.contact)
+        else:
+            vapid = await vapid_keys(svc.db)
+            made = _v2(snapshot.settings, snapshot.stats, snapshot.contact, vapid.public_key)
+        body = snapshot.bodies[version] = _encode(made)
+    return Response(body, media_type="application/json")
+
+
+@get("/api/v1/instance")
+async def instance_v1(request: Request[Any, Any, Any]) -> Response[bytes]:
+    return await _cached_json(request, "v1")
+
+
+@get("/api/v2/instance")
+async def instance_v2(request: Request[Any, Any, Any]) -> Response[bytes]:
+    return await _cached_json(request, "v2")
+
+
+def _v1(s: Settings, stats: dict[str, int], contact: e.Account | None) -> dict[str, Any]:
     stats.pop("active_month")
     return {
         "uri": s.local_domain,
@@ -157,14 +212,9 @@ async def instance_v1(request: Request[Any, Any, Any]) -> dict[str, Any]:
     }
 
 
-@get("/api/v2/instance")
-async def instance_v2(request: Request[Any, Any, Any]) -> dict[str, Any]:
-    svc = services_of(request)
-    s = svc.settings
-    async with svc.db.read() as session:
-        stats = await _stats(session)
-        contact = await _contact(session, Renderer(s))
-    vapid = await vapid_keys(svc.db)
+def _v2(
+    s: Settings, stats: dict[str, int], contact: e.Account | None, vapid_key: str
+) -> dict[str, Any]:
     return {
         "domain": s.local_domain,
         "title": s.instance_title,
@@ -177,7 +227,7 @@ async def instance_v2(request: Request[Any, Any, Any]) -> dict[str, Any]:
         "languages": LANGUAGES,
         "configuration": {
             "urls": {"streaming": _streaming_url(s), "status": None},
-            "vapid": {"public_key": vapid.public_key},
+            "vapid": {"public_key": vapid_key},
             "accounts": {"max_featured_tags": 10, "max_pinned_statuses": 5},
             "statuses": _statuses(s),
             "media_attachments": _media(s),
