@@ -58,3 +58,41 @@ async def test_a_changed_setting_shows_in_the_instance_at_once(
     services.settings = dataclasses.replace(services.settings, instance_title="Kahvila")
     for path in ("/api/v1/instance", "/api/v2/instance"):
         assert (await client.get(path)).json()["title"] == "Kahvila", path
+
+
+async def test_verify_credentials_warm_is_one_statement_and_equals_update_credentials(
+    services: Services, make: Factory
+) -> None:
+    alice, bob = await make.person("alice"), await make.person("bob")
+    changed = await alice.patch(
+        "/api/v1/accounts/update_credentials",
+        data={
+            "display_name": "Alice A",
+            "note": "Hello *there*",
+            "locked": "true",
+            "source[privacy]": "unlisted",
+            "source[language]": "fi",
+            "fields_attributes[0][name]": "Site",
+            "fields_attributes[0][value]": "https://example.com",
+        },
+    )
+    assert changed.status_code == 200, changed.text
+    await bob.follow(alice)  # a request: alice is locked
+    services.status_cache.clear()
+    path = "/api/v1/accounts/verify_credentials"
+    assert await _cost(services, lambda: alice.get(path)) == 2  # the row, then the rendering
+    assert await _cost(services, lambda: alice.get(path)) == 1
+    mine = (await alice.get(path)).json()
+    assert mine["source"]["follow_requests_count"] == 1
+    assert mine["source"]["privacy"] == "unlisted" and mine["source"]["language"] == "fi"
+    assert mine["source"]["fields"][0]["value"] == "https://example.com"
+    same = (await alice.patch("/api/v1/accounts/update_credentials", data={})).json()
+    assert mine == same
+
+
+async def test_verify_credentials_shows_a_profile_change_at_once(make: Factory) -> None:
+    alice = await make.person("alice")
+    path = "/api/v1/accounts/verify_credentials"
+    assert (await alice.get(path)).json()["display_name"] != "Uusi nimi"
+    await alice.patch("/api/v1/accounts/update_credentials", data={"display_name": "Uusi nimi"})
+    assert (await alice.get(path)).json()["display_name"] == "Uusi nimi"

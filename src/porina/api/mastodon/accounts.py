@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import msgspec
 from litestar import Request, Response, get, patch, post
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -21,7 +22,7 @@ from porina.accounts.actions import (
 from porina.accounts.errors import AccountNotFound
 from porina.accounts.models import Account, Follow, User
 from porina.accounts.profile import check_quote_policy
-from porina.api.mastodon import auth
+from porina.api.mastodon import account_reads, auth
 from porina.api.mastodon.pagination import Page, link_header
 from porina.api.mastodon.params import Params
 from porina.core.actor import Actor
@@ -150,10 +151,10 @@ async def create(request: Request[Any, Any, Any]) -> e.Token:
 @get("/api/v1/accounts/verify_credentials")
 async def verify_credentials(request: Request[Any, Any, Any]) -> e.Account:
     viewer = await auth.require(request, "profile")
-    async with auth.services_of(request).db.read() as session:
-        account = await queries.account(session, viewer.require_account(), viewer.account_id)
-        user = await queries.user_of(session, account.id)
-        return await credential_account(request, session, account, user)
+    found, role = await account_reads.credentials(
+        auth.services_of(request), viewer.require_account()
+    )
+    return msgspec.structs.replace(found, role=ROLES.get(role, ROLE_USER))
 
 
 def _fields(params: Params) -> list[tuple[str, str]] | None:
