@@ -8,12 +8,19 @@ import dataclasses
 from collections.abc import Awaitable, Callable
 
 import httpx
+import msgspec
 import pytest
+from sqlalchemy import update
 
+from porina.accounts import queries
+from porina.accounts.models import Account
 from porina.api.mastodon import instance
+from porina.api.mastodon.accounts import relationship_entity
+from porina.core.clock import now
 from porina.services import Services
 
 from ..factories import Factory
+from ..support.openapi import assert_response
 
 
 async def _cost(services: Services, request: Callable[[], Awaitable[httpx.Response]]) -> int:
@@ -96,3 +103,52 @@ async def test_verify_credentials_shows_a_profile_change_at_once(make: Factory) 
     assert (await alice.get(path)).json()["display_name"] != "Uusi nimi"
     await alice.patch("/api/v1/accounts/update_credentials", data={"display_name": "Uusi nimi"})
     assert (await alice.get(path)).json()["display_name"] == "Uusi nimi"
+
+
+async def test_relationships_are_one_statement_and_what_each_edge_says(
+    services: Services, make: Factory
+) -> None:
+    alice = await make.person("alice")
+    bob, carol, dave, erin, frank, gone = [
+        await make.person(name, locked=name == "carol")
+        for name in ("bob", "carol", "dave", "erin", "frank", "gone")
+    ]
+    for path, data in (
+        (f"/api/v1/accounts/{bob.id}/follow", {"notify": "true", "languages[]": "fi"}),
+        (f"/api/v1/accounts/{bob.id}/note", {"comment": "met at the café"}),
+        (f"/api/v1/accounts/{bob.id}/pin", {}),
+        (f"/api/v1/accounts/{carol.id}/follow", {"reblogs": "false"}),
+        (f"/api/v1/accounts/{dave.id}/mute", {"duration": "3600", "notifications": "false"}),
+        (f"/api/v1/accounts/{erin.id}/block", {}),
+    ):
+        assert (await alice.post(path, data=data)).status_code == 200, path
+    await bob.follow(alice)
+    assert (await frank.post(f"/api/v1/accounts/{alice.id}/block")).status_code == 200
+    async with services.db.transaction() as tx:
+        await tx.session.execute(
+            update(Account).where(Account.id == gone.account.id).values(suspended_at=now())
+        )
+    asked = [bob, carol, dave, erin, frank, gone, alice, bob]
+    path = "/api/v1/accounts/relationships?" + "&".join(f"id[]={p.id}" for p in asked)
+    await alice.get(path)
+    assert await _cost(services, lambda: alice.get(path)) == 1
+    body = assert_response(await alice.get(path), "/api/v1/accounts/relationships")
+    by_id = {r["id"]: r for r in body}
+    assert [r["id"] for r in body] == [p.id for p in (bob, carol, dave, erin, frank, alice)]
+    b = by_id[bob.id]
+    assert (b["following"], b["notifying"], b["languages"], b["showing_reblogs"]) == (
+        True, True, ["fi"], True,
+    )  # fmt: skip
+    assert (b["followed_by"], b["endorsed"], b["note"]) == (True, True, "met at the café")
+    c = by_id[carol.id]
+    assert (c["following"], c["requested"], c["showing_reblogs"]) == (False, True, False)
+    d = by_id[dave.id]
+    assert (d["muting"], d["muting_notifications"]) == (True, False)
+    assert d["muting_expires_at"] is not None
+    assert by_id[erin.id]["blocking"] and not by_id[erin.id]["blocked_by"]
+    assert by_id[frank.id]["blocked_by"] and not by_id[frank.id]["blocking"]
+    assert not any(by_id[alice.id][k] for k in ("following", "followed_by", "blocking"))
+    async with services.db.read() as session:
+        ids = [p.account.id for p in asked if p is not gone]
+        rels = await queries.relationships(session, alice.account.id, ids)
+    assert body == [msgspec.to_builtins(relationship_entity(r)) for r in rels]

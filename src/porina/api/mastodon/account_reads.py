@@ -12,19 +12,27 @@ import json
 from typing import Any
 
 import msgspec
-from sqlalchemy import BigInteger, bindparam, func, select
+from sqlalchemy import BigInteger, and_, bindparam, exists, func, or_, select
+from sqlalchemy.orm import aliased
 
 from porina.accounts import queries
 from porina.accounts.errors import AccountNotFound
 from porina.accounts.models import (
     Account,
+    AccountNote,
+    AccountPin,
+    Block,
+    DomainBlock,
+    Follow,
     FollowRequest,
+    Mute,
     User,
 )
 from porina.api.mastodon.auth import ApiRuntime
+from porina.core.clock import iso, now
 from porina.render import entities as e
 from porina.storage.base import UTCDateTime
-from porina.storage.fastread import Prebuilt, Row
+from porina.storage.fastread import Prebuilt, Row, as_datetime
 
 VIEWER = bindparam("viewer", type_=BigInteger)
 MOMENT = bindparam("moment", type_=UTCDateTime())
@@ -96,3 +104,95 @@ def _source(row: Row) -> dict[str, Any]:
         "attribution_domains": [],
         "quote_policy": prefs.get("quote_policy", "public"),
     }
+
+
+MAX_RELATIONSHIPS = 40
+_RELATIONSHIPS: dict[int, Prebuilt] = {}
+
+
+def _relationships_statement(count: int) -> Prebuilt:
+    """Per asked account (visible to the viewer): the viewer's follow, request, active mute
+    and note (unique per pair: outer joins), and the yes/no sides as ``EXISTS``."""
+    found = _RELATIONSHIPS.get(count)
+    if found is not None:
+        return found
+    slots = [bindparam(f"id{i}", type_=BigInteger) for i in range(count)]
+    f, r, m, n = aliased(Follow), aliased(FollowRequest), aliased(Mute), aliased(AccountNote)
+
+    def towards(model: Any) -> Any:
+        return and_(model.account_id == VIEWER, model.target_account_id == Account.id)
+
+    def from_them(model: Any) -> Any:
+        return exists().where(model.account_id == Account.id, model.target_account_id == VIEWER)
+
+    active = or_(m.expires_at.is_(None), m.expires_at > MOMENT)
+    query: Any = (
+        select(
+            Account.id,
+            f.id, f.show_reblogs, f.notify, f.languages,
+            r.id, r.show_reblogs, r.notify, r.languages,
+            m.id, m.hide_notifications, m.expires_at,
+            n.comment,
+            from_them(Follow),
+            from_them(FollowRequest),
+            exists().where(towards(Block)),
+            from_them(Block),
+            exists().where(towards(AccountPin)),
+            exists().where(
+                DomainBlock.account_id == VIEWER, DomainBlock.domain == Account.domain
+            ),
+        )
+        .select_from(Account)
+        .outerjoin(f, towards(f))
+        .outerjoin(r, towards(r))
+        .outerjoin(m, and_(towards(m), active))
+        .outerjoin(n, towards(n))
+        .where(
+            Account.id.in_(slots),
+            or_(Account.suspended_at.is_(None), Account.id == VIEWER),
+        )
+    )  # fmt: skip
+    found = _RELATIONSHIPS[count] = Prebuilt(query)
+    return found
+
+
+async def relationships(svc: ApiRuntime, viewer_id: int, ids: list[int]) -> list[e.Relationship]:
+    """The viewer's relationship with each visible account of ``ids``, in the order asked,
+    from one statement."""
+    wanted = list(dict.fromkeys(ids))[:MAX_RELATIONSHIPS]
+    if not wanted:
+        return []
+    params: dict[str, Any] = {f"id{i}": value for i, value in enumerate(wanted)}
+    params.update(viewer=viewer_id, moment=now())
+    rows = await svc.db.fast.fetch(_relationships_statement(len(wanted)), params)
+    by_id = {int(row[0]): row for row in rows}
+    return [_relationship(by_id[i]) for i in wanted if i in by_id]
+
+
+def _relationship(row: Row) -> e.Relationship:
+    (account_id, follow, f_reblogs, f_notify, f_languages) = row[:5]
+    (request, r_reblogs, r_notify, r_languages) = row[5:9]
+    (mute, hide_notifications, mute_expires, note) = row[9:13]
+    followed_by, requested_by, blocking, blocked_by, endorsed, domain_blocking = row[13:]
+    # a request's options, else the follow's (as accounts.queries.relationships gives them)
+    options = (r_reblogs, r_notify, r_languages) if request is not None else None
+    if options is None and follow is not None:
+        options = (f_reblogs, f_notify, f_languages)
+    return e.Relationship(
+        id=str(account_id),
+        following=follow is not None,
+        showing_reblogs=options is not None and bool(options[0]),
+        notifying=options is not None and bool(options[1]),
+        languages=None if options is None else _json(options[2]),
+        followed_by=bool(followed_by),
+        blocking=bool(blocking),
+        blocked_by=bool(blocked_by),
+        muting=mute is not None,
+        muting_notifications=bool(hide_notifications) and mute is not None,
+        muting_expires_at=iso(as_datetime(mute_expires)) if mute_expires is not None else None,
+        requested=request is not None,
+        requested_by=bool(requested_by),
+        domain_blocking=bool(domain_blocking),
+        endorsed=bool(endorsed),
+        note=note or "",
+    )

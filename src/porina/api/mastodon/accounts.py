@@ -258,12 +258,8 @@ async def relationships(request: Request[Any, Any, Any]) -> list[e.Relationship]
     viewer = await auth.require(request, "read:follows")
     params = await Params.of(request)
     ids = params.id_list("id", max_items=40)
-    async with auth.services_of(request).db.read() as session:
-        known = {a.id for a in await queries.accounts(session, ids, viewer.account_id)}
-        rels = await queries.relationships(
-            session, viewer.require_account(), [i for i in ids if i in known]
-        )
-    return [relationship_entity(r) for r in rels]
+    svc = auth.services_of(request)
+    return await account_reads.relationships(svc, viewer.require_account(), ids)
 
 
 @get("/api/v1/accounts/familiar_followers")
