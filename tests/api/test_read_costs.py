@@ -152,3 +152,39 @@ async def test_relationships_are_one_statement_and_what_each_edge_says(
         ids = [p.account.id for p in asked if p is not gone]
         rels = await queries.relationships(session, alice.account.id, ids)
     assert body == [msgspec.to_builtins(relationship_entity(r)) for r in rels]
+
+
+async def test_a_status_and_its_context_cost_a_pinned_number_of_statements(
+    services: Services, make: Factory
+) -> None:
+    alice, bob, carol = await make.person("alice"), await make.person("bob"), await make.person()
+    root = (await alice.status("root"))["id"]
+    first = (await bob.status("first", in_reply_to_id=root))["id"]
+    focus = (await alice.status("focus", in_reply_to_id=first))["id"]
+    below = (await bob.status("below", in_reply_to_id=focus))["id"]
+    hidden = await carol.status("for carol's followers", in_reply_to_id=focus, visibility="private")
+    deeper = (await alice.status("deeper", in_reply_to_id=below))["id"]
+    gone = (await carol.status("soon gone", in_reply_to_id=focus))["id"]
+    assert (await carol.delete(f"/api/v1/statuses/{gone}")).status_code == 200
+    later = (await carol.status("a later sibling", in_reply_to_id=focus))["id"]
+    assert (await bob.post(f"/api/v1/statuses/{deeper}/favourite")).status_code == 200
+    await services.runner.drain()
+    services.status_cache.clear()
+    status_path, context_path = f"/api/v1/statuses/{focus}", f"/api/v1/statuses/{focus}/context"
+    assert await _cost(services, lambda: bob.get(status_path)) == 2  # the row, the rendering
+    assert await _cost(services, lambda: bob.get(status_path)) == 1
+    # cold: the focus row, the shape, the thread's rows, the renderings it lacked
+    assert await _cost(services, lambda: bob.get(context_path)) == 4
+    assert await _cost(services, lambda: bob.get(context_path)) == 3
+    body = assert_response(await bob.get(context_path), "/api/v1/statuses/{id}/context")
+    assert [s["id"] for s in body["ancestors"]] == [root, first]
+    assert [s["id"] for s in body["descendants"]] == [below, deeper, later]
+    assert hidden["id"] not in {s["id"] for s in body["descendants"]}
+    assert [s["favourited"] for s in body["descendants"]] == [False, True, False]
+    for item in [*body["ancestors"], *body["descendants"]]:
+        assert item == (await bob.get(f"/api/v1/statuses/{item['id']}")).json()
+    # carol follows nobody: her private reply shows to her; anonymous visitors see the rest
+    mine = (await carol.get(context_path)).json()
+    assert hidden["id"] in {s["id"] for s in mine["descendants"]}
+    anonymous = (await make.client.get(context_path)).json()
+    assert [s["id"] for s in anonymous["descendants"]] == [below, deeper, later]

@@ -10,19 +10,26 @@ to a limit; what is returned is only what the viewer may see (``bundles_by_id`` 
 Mastodon, where deleting a post removes its row.
 
 Costs two queries: the thread's shape (one indexed read of two columns) and the visible
-statuses among it.
+statuses among it. ``shape`` reads the same shape as a prebuilt statement on the driver
+(``storage/fastread.py``), for the API's context on the hot path.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import BigInteger, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from porina.posts.models import Status
 from porina.posts.queries import Bundle, bundles_by_id
+from porina.storage.fastread import Prebuilt
+
+if TYPE_CHECKING:
+    from porina.storage.db import Database
 
 Parents = Mapping[int, int | None]
 """Status id -> the id it replies to, for the statuses of one thread."""
@@ -78,17 +85,32 @@ async def thread(
     )
 
 
-async def parents(session: AsyncSession, root: int, limit: int) -> dict[int, int | None]:
-    """The first ``limit`` live statuses of the thread rooted at ``root`` (boosts aside),
-    each with the id it replies to."""
-    rows = await session.execute(
+def _parents_query(root: Any, limit: int) -> Any:
+    return (
         select(Status.id, Status.in_reply_to_id)
         .where((Status.thread_id == root) | (Status.id == root))
         .where(Status.reblog_of_id.is_(None), Status.deleted_at.is_(None))
         .order_by(Status.id)
         .limit(limit)
     )
+
+
+async def parents(session: AsyncSession, root: int, limit: int) -> dict[int, int | None]:
+    """The first ``limit`` live statuses of the thread rooted at ``root`` (boosts aside),
+    each with the id it replies to."""
+    rows = await session.execute(_parents_query(root, limit))
     return {status_id: parent for status_id, parent in rows}
+
+
+@functools.cache
+def _shape(limit: int) -> Prebuilt:
+    return Prebuilt(_parents_query(bindparam("root", type_=BigInteger), limit))
+
+
+async def shape(db: Database, root: int, limit: int) -> dict[int, int | None]:
+    """``parents`` as one prebuilt statement on the driver."""
+    rows = await db.fast.fetch(_shape(limit), {"root": root})
+    return {int(status_id): parent for status_id, parent in rows}
 
 
 def ancestors(parent_of: Parents, start: int | None, limit: int) -> list[int]:

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from porina.accounts.models import Account, OAuthApp
-from porina.api.mastodon import auth
+from porina.api.mastodon import auth, context_reads
 from porina.api.mastodon.pagination import Page, link_header
 from porina.api.mastodon.params import Params
 from porina.api.mastodon.scheduled_statuses import render_scheduled
@@ -222,7 +222,11 @@ async def destroy(request: Request[Any, Any, Any], status_id: str) -> e.Status:
 async def context(request: Request[Any, Any, Any], status_id: str) -> e.Context:
     viewer = await auth.optional(request, "read:statuses")
     viewer_id = viewer.account_id if viewer else None
-    limits = thread.MASTODON if viewer_id is not None else thread.MASTODON_ANONYMOUS
+    if viewer_id is not None:
+        return await context_reads.context(
+            auth.services_of(request), viewer_id, status_id_of(status_id), thread.MASTODON
+        )
+    limits = thread.MASTODON_ANONYMOUS
     async with auth.services_of(request).db.read() as session:
         status = await _visible(session, viewer_id, status_id_of(status_id))
         found = await thread.thread(session, viewer_id, status, limits)
