@@ -6,9 +6,12 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
+from sqlalchemy import func, select
 
 from porina.core import events as ev
+from porina.core.actor import Actor
 from porina.jobs.events import emit, subscribe, unsubscribe
+from porina.jobs.models import Job
 from porina.services import Services
 from porina.storage.db import Tx
 from tests.factories import Factory
@@ -94,3 +97,47 @@ async def test_a_durable_subscriber_gets_the_event_back_with_its_types(
     assert [kind for kind, _ in pings] == ["in_tx"]  # the durable one waits for the job
     await services.runner.drain()
     assert [e for kind, e in pings if kind == "durable"] == [Pinged(n=2**62)]
+
+
+async def test_a_subscriber_with_when_sees_only_the_events_it_accepts(
+    services: Services,
+) -> None:
+    """``when``: an in-transaction subscriber is not called, and a durable one queues no job,
+    for an event the predicate refuses."""
+    seen: list[int] = []
+
+    async def record(tx: object, event: ev.StatusCreated) -> None:
+        seen.append(event.status_id)
+
+    async def queued(ctx: Any, event: ev.StatusCreated) -> None:
+        raise AssertionError("a refused event reached the durable subscriber")
+
+    subscribe(ev.StatusCreated, when=lambda e: e.links)(record)
+    subscribe(ev.StatusCreated, job="tests.when_links", when=lambda e: e.links)(queued)
+    try:
+        async with services.db.transaction() as tx:
+            await emit(tx, _created(1, links=False))
+            before = await _jobs(tx, "tests.when_links")
+            await emit(tx, _created(2, links=True))
+            after = await _jobs(tx, "tests.when_links")
+    finally:
+        unsubscribe(record)
+        unsubscribe(queued)
+    assert seen == [2]
+    assert (before, after) == (0, 1)
+
+
+def _created(status_id: int, *, links: bool) -> ev.StatusCreated:
+    return ev.StatusCreated(
+        actor=Actor(account_id=1),
+        status_id=status_id,
+        author_id=1,
+        visibility="public",
+        thread_id=status_id,
+        links=links,
+    )
+
+
+async def _jobs(tx: Tx, kind: str) -> int:
+    count = await tx.session.scalar(select(func.count()).select_from(Job).where(Job.kind == kind))
+    return int(count or 0)

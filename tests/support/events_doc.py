@@ -37,7 +37,8 @@ def _type_name(hint: object) -> str:
 
 def _subscriber(sub: Subscriber) -> str:
     if sub.durable:
-        return f"job `{sub.name}` ({sub.fn.__module__})"
+        only = f", only when `{sub.when.__name__}`" if sub.when is not None else ""
+        return f"job `{sub.name}` ({sub.fn.__module__}{only})"
     return f"in the transaction: `{sub.name}`"
 
 

@@ -130,6 +130,8 @@ class StatusCreated(Event, frozen=True, kw_only=True):
     parent_author_id: int | None = None
     quoted_id: int | None = None
     quoted_author_id: int | None = None
+    links: bool = False
+    """The text holds an http(s) link (a preview card may be made for it)."""
 
 
 class StatusEdited(Event, frozen=True, kw_only=True):

@@ -41,21 +41,28 @@ class Subscriber:
     key: Callable[[Any], str] | None = None
     """For a durable subscriber: the job's idempotency key for an event (a job already
     queued under it is kept, and others can watch for it)."""
+    when: Callable[[Any], bool] | None = None
+    """Only events for which this holds reach the subscriber (a durable one queues no job
+    for the others)."""
 
 
 _SUBSCRIBERS: dict[type[Event], list[Subscriber]] = {}
 
 
 def subscribe(
-    event: type[E], *, job: str | None = None, key: Callable[[E], str] | None = None
+    event: type[E],
+    *,
+    job: str | None = None,
+    key: Callable[[E], str] | None = None,
+    when: Callable[[E], bool] | None = None,
 ) -> Callable[[Any], Any]:
     """Register the decorated function for ``event``: in the transaction, or (with ``job``,
     the job kind, stable across releases) as a durable job after commit, queued under
-    ``key(event)`` when given."""
+    ``key(event)`` when given; with ``when``, only for the events it accepts."""
 
     def register(fn: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
         name = job or f"{fn.__module__}.{fn.__qualname__}"
-        entry = Subscriber(event, name, job is not None, fn, key)
+        entry = Subscriber(event, name, job is not None, fn, key, when)
         existing = _SUBSCRIBERS.setdefault(event, [])
         if any(s.name == name for s in existing):
             raise RuntimeError(f"{name} subscribes to {event.__name__} twice")
@@ -95,6 +102,8 @@ def registry() -> dict[type[Event], list[Subscriber]]:
 async def emit(tx: Tx, event: Event) -> None:
     """Announce ``event``: run its in-transaction subscribers, queue its durable ones."""
     for sub in _SUBSCRIBERS.get(type(event), ()):
+        if sub.when is not None and not sub.when(event):
+            continue
         if sub.durable:
             key = sub.key(event) if sub.key is not None else None
             await enqueue(tx, sub.name, msgspec.to_builtins(event), key=key)

@@ -67,10 +67,14 @@ class CardContext(JobContext, Protocol):
     def outbound(self) -> OutboundClient: ...
 
 
-@subscribe(StatusCreated, job="posts.card_on_created")
+def _may_have_card(event: StatusCreated) -> bool:
+    """A job only for a status with a link that may be fetched (most posts have none)."""
+    return event.links and event.visibility in FETCHED
+
+
+@subscribe(StatusCreated, job="posts.card_on_created", when=_may_have_card)
 async def card_on_created(ctx: CardContext, event: StatusCreated) -> None:
-    if event.visibility in FETCHED:
-        await refresh_card(ctx, event.status_id)
+    await refresh_card(ctx, event.status_id)
 
 
 @subscribe(StatusEdited, job="posts.card_on_edited")

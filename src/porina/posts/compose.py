@@ -41,6 +41,7 @@ from porina.posts.errors import (
     NotAllowed,
     StatusNotFound,
 )
+from porina.posts.html import has_link
 from porina.posts.models import (
     IdempotencyKey,
     MediaAttachment,
@@ -276,6 +277,7 @@ def _created(
         parent_author_id=parent.account_id if parent else None,
         quoted_id=quoted.id if quoted else None,
         quoted_author_id=quoted.account_id if quoted else None,
+        links=has_link(status.text),
     )
 
 

@@ -101,6 +101,11 @@ def tokens(text: str) -> Iterator[Token]:
         yield Token("text", text[pos:])
 
 
+def has_link(text: str) -> bool:
+    """Whether ``text`` holds an http(s) link, as ``render`` would make one."""
+    return "http" in text.lower() and any(t.kind == "url" for t in tokens(normalize(text)))
+
+
 def normalize(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
