@@ -14,6 +14,8 @@ from tests.factories import Factory
 OPEN_WRITES = {
     ("POST", "/api/v1/apps"),  # registering an app needs no token
     ("POST", "/api/v1/accounts"),  # sign-up uses an app token (checked in the OAuth tests)
+    # Mastodon authorizes translating with read:statuses: it writes nothing
+    ("POST", "/api/v1/statuses/{status_id:str}/translate"),
 }
 
 
@@ -57,7 +59,7 @@ async def test_a_read_only_token_is_refused_by_every_writing_route(
 # Reads Mastodon answers for any caller whatever its scopes, and reads that need a write scope.
 OPEN_READS = re.compile(
     r"^/api/v[12]/(instance|custom_emojis|announcements|trends|directory|apps/verify_credentials"
-    r"|streaming/health|bench)|^/api/v1/streaming$"
+    r"|streaming/health|bench)|^/api/v1/streaming$|^/api/oembed$"
     # Mastodon guards every media route, reads included, with write:media
     r"|^/api/v1/media/"
 )

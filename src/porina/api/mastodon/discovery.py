@@ -74,7 +74,7 @@ async def suggestions_v1(request: Request[Any, Any, Any]) -> list[e.Account]:
 
 @delete("/api/v1/suggestions/{account_id:str}", status_code=200)
 async def dismiss(request: Request[Any, Any, Any], account_id: str) -> dict[str, Any]:
-    viewer = await auth.require(request, "read")
+    viewer = await auth.require(request, "write:accounts")  # as Mastodon's destroy
     target = parse_id(account_id)
     async with auth.services_of(request).db.transaction() as tx:
         await discovery.dismiss(tx, viewer.require_account(), [target] if target else [])
