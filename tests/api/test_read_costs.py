@@ -38,7 +38,7 @@ async def test_a_warm_instance_request_reads_nothing(
     services: Services, make: Factory, client: httpx.AsyncClient
 ) -> None:
     await make.person("alice")
-    for path in ("/api/v1/instance", "/api/v2/instance"):
+    for path in ("/api/v1/instance", "/api/v2/instance", "/nodeinfo/2.0"):
         first = await client.get(path)
         assert await _cost(services, lambda path=path: client.get(path)) == 0, path
         assert (await client.get(path)).json() == first.json()

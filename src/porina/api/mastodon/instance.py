@@ -353,10 +353,8 @@ async def nodeinfo(request: Request[Any, Any, Any], version: str) -> Response[di
     Fedistar) know only listed software names, or that field."""
     if version not in NODEINFO_VERSIONS:
         raise NotFound()
-    svc = services_of(request)
-    s = svc.settings
-    async with svc.db.read() as session:
-        stats = await _stats(session)
+    snapshot = await _snapshot(services_of(request))
+    s, stats = snapshot.settings, snapshot.stats
     body = {
         "version": version,
         "software": {"name": "porina", "version": __version__},
