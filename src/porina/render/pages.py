@@ -11,7 +11,13 @@ from collections.abc import Iterable, Sequence
 
 import msgspec
 
-from porina.interactions.filters import ActiveFilter, apply_filters, load_active_of, prepare
+from porina.interactions.filters import (
+    ActiveFilter,
+    FilterContext,
+    apply_filters,
+    load_active_of,
+    prepare,
+)
 from porina.posts.models import Status
 from porina.render import entities as e
 from porina.render.runtime import Runtime
@@ -19,14 +25,18 @@ from porina.render.status_cache import Found, StatusCache, Viewing
 from porina.timelines.page import PageRow
 
 
-async def home_json(svc: Runtime, viewer_id: int, rows: Sequence[PageRow]) -> bytes:
-    """``rows`` rendered for the viewer as a JSON array, minus those a ``hide`` filter for
-    the home timeline matches. A viewer without active filters (nearly everyone) gets the
-    cached encodings joined; filters need the entities."""
+async def home_json(
+    svc: Runtime, viewer_id: int | None, rows: Sequence[PageRow], context: FilterContext = "home"
+) -> bytes:
+    """``rows`` rendered for the viewer (None: anonymous) as a JSON array, minus those a
+    ``hide`` filter for ``context`` matches. A viewer without active filters (nearly
+    everyone) gets the cached encodings joined; filters need the entities."""
     cache, found, filters = await _cached(svc, viewer_id, rows)
+    if viewer_id is None:
+        return msgspec.json.encode([cache.public(hit) for hit in found if hit is not None])
     if filters:
         shown = _personal(cache, rows, found, Viewing(viewer_id, filters))
-        return msgspec.json.encode(apply_filters(shown, "home"))
+        return msgspec.json.encode(apply_filters(shown, context))
     parts = [
         cache.personal_json(hit, row, viewer_id)
         for row, hit in zip(rows, found, strict=True)
@@ -56,7 +66,7 @@ def _personal(
 
 
 async def _cached(
-    svc: Runtime, viewer_id: int, rows: Sequence[PageRow]
+    svc: Runtime, viewer_id: int | None, rows: Sequence[PageRow]
 ) -> tuple[StatusCache, list[Found | None], list[ActiveFilter]]:
     """The process's status cache, what it holds for each of ``rows`` (reading those it did
     not: None for a status deleted meanwhile), and the viewer's active filters."""
@@ -67,7 +77,7 @@ async def _cached(
     if has_filters or None in found:
         async with svc.db.read() as session:
             found = await cache.fill(session, viewer_id, rows)
-            if has_filters:
+            if has_filters and viewer_id is not None:
                 filters = await load_active_of(session, viewer_id)
     if filters:  # matched now, off the loop when large; rendering finds the results
         await prepare(filters, found_statuses(found))

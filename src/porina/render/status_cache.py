@@ -170,7 +170,7 @@ class StatusCache:
         return Found(status, account, reblog, reblog_account)
 
     async def fill(
-        self, session: AsyncSession, viewer_id: int, rows: Sequence[PageRow]
+        self, session: AsyncSession, viewer_id: int | None, rows: Sequence[PageRow]
     ) -> list[Found | None]:
         """Render and keep what ``rows`` need, reading the rows (one query) only for those
         not cached at their versions. A status deleted meanwhile comes back as None."""
@@ -255,7 +255,27 @@ class StatusCache:
             else [],
         )
 
-    def _marks(self, cached: Cached, row: PageRow, viewer_id: int, *, inner: bool) -> Marks:
+    def public(self, found: Found) -> e.Status:
+        """The status of ``found`` as an anonymous reader sees it (no viewer's fields)."""
+        inner = None
+        if found.reblog is not None and found.reblog_account is not None:
+            inner = self._public(found.reblog, found.reblog_account, None)
+        return self._public(found.status, found.account, inner)
+
+    def _public(self, cached: Cached, account: e.Account, reblog: e.Status | None) -> e.Status:
+        poll = None
+        if cached.poll is not None:
+            poll = self.renderer.poll_for(cached.poll, None, None)
+        approval = self.renderer.quote_approval(cached.status, None)
+        return msgspec.structs.replace(
+            cached.entity,
+            account=account,
+            reblog=reblog,
+            poll=poll,
+            quote_approval=reblog.quote_approval if reblog is not None else approval,
+        )
+
+    def _marks(self, cached: Cached, row: PageRow, viewer_id: int | None, *, inner: bool) -> Marks:
         """What of ``cached`` depends on the viewer beyond the row's plain flags; ``inner``
         for the status inside a reblog, whose mute and pin have columns of their own."""
         poll = None
@@ -267,7 +287,7 @@ class StatusCache:
             pinned = bool(row.reblog_pinned if inner else row.pinned)
         return Marks(poll, bool(row.reblog_muted if inner else row.muted), pinned)
 
-    def personal_json(self, found: Found, row: PageRow, viewer_id: int) -> bytes:
+    def personal_json(self, found: Found, row: PageRow, viewer_id: int | None) -> bytes:
         """``personal(found, row, Viewing(viewer_id))`` encoded as JSON (a viewer without
         active filters)."""
         proper = found.reblog if found.reblog is not None else found.status
@@ -286,7 +306,7 @@ class StatusCache:
         cached: Cached,
         account: e.Account,
         row: PageRow,
-        viewer_id: int,
+        viewer_id: int | None,
         *,
         inner: bool = False,
         reblog: bytes = b"null",

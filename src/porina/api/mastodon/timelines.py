@@ -29,6 +29,7 @@ from porina.render.pages import home_json
 from porina.render.renderer import Renderer
 from porina.timelines import actions
 from porina.timelines import home as home_rows
+from porina.timelines import public as public_rows
 from porina.timelines.queries import not_muted
 
 StatusList = Response[list[e.Status]]
@@ -114,15 +115,21 @@ def public_filters(params: Params) -> list[ColumnElement[bool]]:
 
 
 @get("/api/v1/timelines/public")
-async def public(request: Request[Any, Any, Any]) -> StatusList:
+async def public(request: Request[Any, Any, Any]) -> Response[Any]:
+    """One prebuilt statement (candidates, visibility, versions, marks), then the status
+    cache: a warm page is one query, signed in or not."""
     viewer = await auth.optional(request, "read:statuses")
     vid = viewer.account_id if viewer else None
     params = await Params.of(request)
-    query = bundle_select(vid).where(*public_filters(params), not_reply_to_others())
-    if vid is not None:
-        query = query.where(not_muted(vid))
-    async with auth.services_of(request).db.read() as session:
-        return await render_page(request, session, vid, query, Page.of(params), context="public")
+    page = Page.of(params)
+    local = params.bool("local")
+    origin = "local" if local else "remote" if params.bool("remote") else "all"
+    window = home_rows.Window(page.max_id, page.since_id, page.min_id, page.limit)
+    svc = auth.services_of(request)
+    media = params.bool("only_media")
+    rows = await public_rows.rows(svc.db, vid, window, origin=origin, media=media)
+    body = await home_json(svc, vid, rows, "public")
+    return Response(body, headers=link_header(request, [row.id for row in rows], page))
 
 
 def tagged(names: Sequence[str]) -> ColumnElement[bool]:
