@@ -3,44 +3,27 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from pathlib import Path
-from typing import Any
-
-from sqlalchemy import func, select
 
 from porina.accounts import actions as account_actions
 from porina.accounts import operators
 from porina.accounts.actions import NewAccount, issue_token
-from porina.accounts.errors import AccountNotFound
-from porina.accounts.models import Account, User
+from porina.cli.common import local_user, run, services
 from porina.core.clock import iso
 from porina.core.errors import PorinaError
 from porina.jobs import queue
 from porina.jobs import recurring as recurring_jobs
 from porina.mail import dkim
-from porina.services import build
 from porina.settings import Settings
-from porina.storage.db import Tx
 from porina.timelines import activity
 
 DEFAULT_SCOPES = "read write follow push"
 
 
-def _run(coro: Any) -> int:
-    try:
-        result: int = asyncio.run(coro)
-    except PorinaError as exc:
-        print(f"porina: {exc.message}", file=sys.stderr)
-        return 1
-    return result
-
-
 def create_account(settings: Settings, args: argparse.Namespace) -> int:
     async def go() -> int:
-        svc = build(settings)
-        try:
+        async with services(settings) as svc:
             new = await account_actions.hashed(
                 NewAccount(
                     username=args.username,
@@ -58,104 +41,68 @@ def create_account(settings: Settings, args: argparse.Namespace) -> int:
                 token = None
                 if args.token:
                     token, _ = await issue_token(tx, user=user, app_id=None, scopes=DEFAULT_SCOPES)
-        finally:
-            await svc.db.dispose()
         print(f"created @{account.username} (id {account.id})")
         if token:
             print(token)
         return 0
 
-    return _run(go())
-
-
-async def _local_user(tx: Tx, username: str) -> tuple[Account, User]:
-    row = (
-        await tx.session.execute(
-            select(Account, User)
-            .join(User, User.account_id == Account.id)
-            .where(func.lower(Account.username) == username.lower(), Account.domain.is_(None))
-        )
-    ).first()
-    if row is None:
-        raise AccountNotFound(f"no local account @{username}")
-    return row[0], row[1]
+    return run(go())
 
 
 def add_operator(settings: Settings, args: argparse.Namespace) -> int:
     async def go() -> int:
-        svc = build(settings)
-        try:
-            async with svc.db.transaction() as tx:
-                account, _ = await _local_user(tx, args.account)
-                _, user = await _local_user(tx, args.user)
-                await operators.add_operator(tx, account.id, user.id, args.role, by_user_id=None)
-                token = (
-                    await operators.operator_token(tx, account.id, user.id) if args.token else None
-                )
-        finally:
-            await svc.db.dispose()
+        async with services(settings) as svc, svc.db.transaction() as tx:
+            account, _ = await local_user(tx, args.account)
+            _, user = await local_user(tx, args.user)
+            await operators.add_operator(tx, account.id, user.id, args.role, by_user_id=None)
+            token = await operators.operator_token(tx, account.id, user.id) if args.token else None
         print(f"@{args.user} now operates @{account.username} as {args.role}")
         if token:
             print(token)
         return 0
 
-    return _run(go())
+    return run(go())
 
 
 def failed_jobs(settings: Settings, args: argparse.Namespace) -> int:
     async def go() -> int:
-        svc = build(settings)
-        try:
+        async with services(settings) as svc:
             jobs = await queue.failed_jobs(svc.db)
-        finally:
-            await svc.db.dispose()
         for job in jobs:
             last = (job.last_error or "").strip().splitlines()[-1:] or [""]
             print(f"{job.id}\t{job.kind}\tattempts={job.attempts}\t{last[0]}")
         print(f"{len(jobs)} failed job(s)")
         return 0
 
-    return _run(go())
+    return run(go())
 
 
 def retry_jobs(settings: Settings, args: argparse.Namespace) -> int:
     async def go() -> int:
-        svc = build(settings)
-        try:
+        async with services(settings) as svc:
             count = await queue.retry_failed(svc.db, args.id)
-        finally:
-            await svc.db.dispose()
         print(f"{count} job(s) queued again")
         return 0
 
-    return _run(go())
+    return run(go())
 
 
 def drop_idle_feeds(settings: Settings, args: argparse.Namespace) -> int:
     async def go() -> int:
-        svc = build(settings)
-        try:
+        async with services(settings) as svc:
             count = await activity.drop_idle_feeds(svc)
-        finally:
-            close = getattr(svc.feeds, "close", None)
-            if close is not None:
-                await close()
-            await svc.db.dispose()
         print(f"{count} idle feed(s) dropped")
         return 0
 
-    return _run(go())
+    return run(go())
 
 
 def recurring(settings: Settings, args: argparse.Namespace) -> int:
     """Every recurring job: its period, when it last ran and when it runs next (UTC)."""
 
     async def go() -> int:
-        svc = build(settings)
-        try:
+        async with services(settings) as svc:
             rows = await recurring_jobs.overview(svc.db)
-        finally:
-            await svc.db.dispose()
         for row in rows:
             last = iso(row.finished_at) or "never"
             print(f"{row.name}\tevery {row.every} from {row.at}\tlast run {last}", end="")
@@ -163,7 +110,7 @@ def recurring(settings: Settings, args: argparse.Namespace) -> int:
         print(f"{len(rows)} recurring job(s)")
         return 0
 
-    return _run(go())
+    return run(go())
 
 
 def dkim_record(settings: Settings, args: argparse.Namespace) -> int:
