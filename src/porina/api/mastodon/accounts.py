@@ -182,6 +182,24 @@ def _quote_policy(source: Params) -> dict[str, Any]:
     return {} if value is None else {"quote_policy": check_quote_policy(value)}
 
 
+async def profile_changes(params: Params, **more: Any) -> ProfileChanges:
+    """What ``update_credentials`` and ``PATCH /api/v1/profile`` both take: the profile's
+    texts, flags, fields and images, plus the endpoint's own ``more``."""
+    return ProfileChanges(
+        display_name=params.str("display_name"),
+        note=params.str("note"),
+        locked=params.opt_bool("locked"),
+        bot=params.opt_bool("bot"),
+        discoverable=params.opt_bool("discoverable"),
+        indexable=params.opt_bool("indexable"),
+        hide_collections=params.opt_bool("hide_collections"),
+        fields=_fields(params),
+        avatar=await _upload(params, "avatar"),
+        header=await _upload(params, "header"),
+        **more,
+    )
+
+
 PROFILE_BODY_LIMIT = 40 * 1024 * 1024
 """update_credentials carries an avatar and a header (each up to ``PORINA_MAX_IMAGE_BYTES``,
 16 MiB by default): past the 1 MiB every other request may hold (``core.inputs``)."""
@@ -192,20 +210,11 @@ async def update_credentials(request: Request[Any, Any, Any]) -> e.Account:
     viewer = await auth.require(request, "write:accounts")
     params = await Params.of(request)
     source = params.sub("source")
-    changes = ProfileChanges(
-        display_name=params.str("display_name"),
-        note=params.str("note"),
-        locked=params.opt_bool("locked"),
-        bot=params.opt_bool("bot"),
-        discoverable=params.opt_bool("discoverable"),
-        indexable=params.opt_bool("indexable"),
-        hide_collections=params.opt_bool("hide_collections"),
-        fields=_fields(params),
+    changes = await profile_changes(
+        params,
         privacy=source.str("privacy"),
         sensitive=source.opt_bool("sensitive"),
         language=source.str("language"),
-        avatar=await _upload(params, "avatar"),
-        header=await _upload(params, "header"),
         extra_settings=_quote_policy(source),
     )
     svc = auth.services_of(request)

@@ -9,13 +9,12 @@ from litestar import Request, delete, get, patch
 
 from porina.accounts import profile as rules
 from porina.accounts import queries
-from porina.accounts.actions import ProfileChanges, update_profile
+from porina.accounts.actions import update_profile
 from porina.accounts.models import Account, User
 from porina.api.mastodon import auth
 from porina.api.mastodon.accounts import (
-    _fields,
-    _upload,
     credential_account,
+    profile_changes,
     renderer,
 )
 from porina.api.mastodon.params import Params
@@ -87,19 +86,7 @@ def _extra(params: Params) -> dict[str, Any]:
 async def update(request: Request[Any, Any, Any]) -> dict[str, Any]:
     viewer = await auth.require(request, "write:accounts")
     params = await Params.of(request)
-    changes = ProfileChanges(
-        display_name=params.str("display_name"),
-        note=params.str("note"),
-        locked=params.opt_bool("locked"),
-        bot=params.opt_bool("bot"),
-        discoverable=params.opt_bool("discoverable"),
-        indexable=params.opt_bool("indexable"),
-        hide_collections=params.opt_bool("hide_collections"),
-        fields=_fields(params),
-        avatar=await _upload(params, "avatar"),
-        header=await _upload(params, "header"),
-        extra_settings=_extra(params),
-    )
+    changes = await profile_changes(params, extra_settings=_extra(params))
     async with auth.services_of(request).db.transaction() as tx:
         await update_profile(tx, auth.actor_of(viewer), changes)
     return profile_entity(request, *await _current(request, viewer.require_account()))
