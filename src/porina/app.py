@@ -151,7 +151,7 @@ def _files(settings: Settings) -> list[Router]:
         directories=[settings.media_dir],
         file_system=ServedFiles(),
         name="media",
-        middleware=[media_headers],
+        middleware=[media_headers(settings.media_dir)],
         include_in_schema=False,
     )
     return [static, media]
