@@ -24,9 +24,7 @@ class DayUse:
 async def tag_history(session: AsyncSession, tag_id: int, days: int = 7) -> list[DayUse]:
     """Uses of a tag per UTC day, newest first, from public statuses (the day comes from the
     snowflake id, so one grouped query serves SQLite and PostgreSQL alike)."""
-    today = now().replace(hour=0, minute=0, second=0, microsecond=0)
-    start = today - timedelta(days=days - 1)
-    first_id = int(start.timestamp() * 1000) << 16
+    today, first_id = first_day(days)
     day_of = (Status.id // (DAY_MS << 16)).label("day")
     rows = (
         await session.execute(
@@ -42,6 +40,19 @@ async def tag_history(session: AsyncSession, tag_id: int, days: int = 7) -> list
         )
     ).all()
     counted = {int(day): (int(uses), int(accounts)) for day, uses, accounts in rows}
+    return history_of(counted, today, days)
+
+
+def first_day(days: int = 7) -> tuple[datetime, int]:
+    """Today (UTC midnight) and the first status id of the ``days`` ending today."""
+    today = now().replace(hour=0, minute=0, second=0, microsecond=0)
+    start = today - timedelta(days=days - 1)
+    return today, int(start.timestamp() * 1000) << 16
+
+
+def history_of(counted: dict[int, tuple[int, int]], today: datetime, days: int = 7) -> list[DayUse]:
+    """``days`` of uses, newest first, from (uses, accounts) per day number (the snowflake id
+    divided by ``DAY_MS << 16``); days without uses count zero."""
     out: list[DayUse] = []
     for back in range(days):
         day = today - timedelta(days=back)

@@ -1,8 +1,9 @@
 """Pages of statuses rendered for one viewer through the process's status cache.
 
-The API's home timeline, a single status for a signed-in viewer and the web's home page all
-take page rows (``timelines/page.py``) and render them here: no query when every rendering is
-cached, one for those that are not, one more for the viewer's filters when they have any.
+The API's home and public timelines, a single status and its context (signed in or not) and
+the web's home page all take page rows (``timelines/page.py``) and render them here: no query
+when every rendering is cached, one for those that are not, one more for the viewer's filters
+when they have any.
 """
 
 from __future__ import annotations
@@ -53,6 +54,19 @@ async def personal_rows(
     when they have any), and whether the viewer has active filters."""
     cache, found, filters = await _cached(svc, viewer_id, rows)
     return _personal(cache, rows, found, Viewing(viewer_id, filters)), bool(filters)
+
+
+async def public_rows(svc: Runtime, rows: Sequence[PageRow]) -> list[e.Status]:
+    """``rows`` as an anonymous reader sees them (no viewer's fields), through the cache."""
+    cache, found, _ = await _cached(svc, None, rows)
+    return [cache.public(hit) for hit in found if hit is not None]
+
+
+async def rows_for(svc: Runtime, viewer_id: int | None, rows: Sequence[PageRow]) -> list[e.Status]:
+    """``personal_rows`` for a viewer, ``public_rows`` for an anonymous reader."""
+    if viewer_id is None:
+        return await public_rows(svc, rows)
+    return (await personal_rows(svc, viewer_id, rows))[0]
 
 
 def _personal(

@@ -10,9 +10,23 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, exists, func, literal_column, or_, select, text
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    String,
+    and_,
+    bindparam,
+    case,
+    exists,
+    func,
+    literal_column,
+    or_,
+    select,
+    table,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from porina.accounts.models import Account, Follow
@@ -30,21 +44,84 @@ def words(query: str) -> list[str]:
 
 def status_match(query: str, *, sqlite: bool) -> ColumnElement[bool] | None:
     """SQL on ``S``: the status text holds every word of ``query`` (None: no words)."""
+    term = match_term(query, sqlite=sqlite)
+    if term is None:
+        return None
+    return matching(bindparam("fts", term, type_=String), sqlite=sqlite)
+
+
+def match_term(query: str, *, sqlite: bool) -> str | None:
+    """What ``matching`` is given for ``query``: FTS5's phrase list or the words for
+    ``plainto_tsquery`` (None: no words)."""
     found = words(query)
     if not found:
         return None
+    return " ".join(f'"{w}"' for w in found) if sqlite else " ".join(found)
+
+
+def matching(term: Any, *, sqlite: bool) -> ColumnElement[bool]:
+    """SQL on ``S``: the status text matches ``term`` (``match_term``'s text, or a bound
+    parameter for prebuilt statements)."""
     if sqlite:
-        expression = " ".join(f'"{w}"' for w in found)
-        matching = text("SELECT rowid FROM statuses_fts WHERE statuses_fts MATCH :fts").bindparams(
-            fts=expression
-        )
-        return S.id.in_(matching.columns(literal_column("rowid")))
-    return literal_column(_PG_VECTOR).op("@@")(func.plainto_tsquery("simple", " ".join(found)))
+        hits: Select[Any] = select(literal_column("rowid")).select_from(table("statuses_fts"))
+        return S.id.in_(hits.where(literal_column("statuses_fts").op("MATCH")(term)))
+    return literal_column(_PG_VECTOR).op("@@")(func.plainto_tsquery("simple", term))
 
 
 def _like_prefix(value: str) -> str:
     escaped = value.replace("!", "!!").replace("%", "!%").replace("_", "!_")
     return escaped + "%"
+
+
+@dataclass(frozen=True, slots=True)
+class AccountAsk:
+    """What an account search asks: ``kind`` is "any" (username or display name), "local"
+    (a full handle on this server) or "remote" (a handle with another domain)."""
+
+    kind: str
+    name: str
+    prefix: str
+    domain_prefix: str
+
+
+def account_ask(query: str, local: Collection[str] = ()) -> AccountAsk | None:
+    """``query`` as an account search (None: it names nobody). A domain in ``local``
+    (``accounts.queries.local_domains``) names this server."""
+    raw = query.strip().lstrip("@")
+    name, _, domain = raw.partition("@")
+    if not name:
+        return None
+    kind = "any"
+    if domain and domain.lower() in local:
+        kind = "local"
+    elif domain:
+        kind = "remote"
+    return AccountAsk(kind, name.lower(), _like_prefix(name.lower()), _like_prefix(domain.lower()))
+
+
+def accounts_select(
+    kind: str, *, viewer: Any, following: bool, name: Any, prefix: Any, domain_prefix: Any
+) -> Select[Any]:
+    """Accounts for an ``AccountAsk`` of ``kind``, best first; ``viewer`` (None: anonymous),
+    ``name``, ``prefix`` and ``domain_prefix`` are values or bound parameters."""
+    by_name = func.lower(Account.username).like(prefix, escape="!")
+    by_display = func.lower(Account.display_name).like(prefix, escape="!")
+    matches: ColumnElement[bool] = or_(by_name, by_display)
+    if kind == "local":
+        matches = and_(by_name, Account.domain.is_(None))
+    elif kind == "remote":
+        matches = and_(by_name, func.lower(Account.domain).like(domain_prefix, escape="!"))
+    select_ = select(Account).where(matches, Account.suspended_at.is_(None))
+    if viewer is not None:
+        select_ = select_.where(~blocked_either_way(viewer, Account.id))
+        if following:
+            select_ = select_.where(
+                exists().where(Follow.account_id == viewer, Follow.target_account_id == Account.id)
+            )
+    exact = case((func.lower(Account.username) == name, 0), else_=1)
+    return select_.order_by(
+        exact, Account.domain.is_not(None), Account.followers_count.desc(), Account.id
+    )
 
 
 async def accounts(
@@ -61,49 +138,50 @@ async def accounts(
     A domain in ``local`` (``accounts.queries.local_domains``) names this server, so
     ``aino@<this server>`` finds the local account, as a client that knows only the full
     handle asks for it."""
-    raw = query.strip().lstrip("@")
-    name, _, domain = raw.partition("@")
-    if not name:
+    ask = account_ask(query, local)
+    if ask is None:
         return []
-    prefix = _like_prefix(name.lower())
-    by_name = func.lower(Account.username).like(prefix, escape="!")
-    by_display = func.lower(Account.display_name).like(prefix, escape="!")
-    matches: ColumnElement[bool] = or_(by_name, by_display)
-    if domain and domain.lower() in local:
-        matches = and_(by_name, Account.domain.is_(None))
-    elif domain:
-        matches = and_(
-            by_name, func.lower(Account.domain).like(_like_prefix(domain.lower()), escape="!")
-        )
-    select_ = select(Account).where(matches, Account.suspended_at.is_(None))
-    if viewer_id is not None:
-        select_ = select_.where(~blocked_either_way(viewer_id, Account.id))
-        if following:
-            select_ = select_.where(
-                exists().where(
-                    Follow.account_id == viewer_id, Follow.target_account_id == Account.id
-                )
-            )
-    exact = case((func.lower(Account.username) == name.lower(), 0), else_=1)
-    ordered = select_.order_by(
-        exact, Account.domain.is_not(None), Account.followers_count.desc(), Account.id
+    ordered = accounts_select(
+        ask.kind,
+        viewer=viewer_id,
+        following=following,
+        name=ask.name,
+        prefix=ask.prefix,
+        domain_prefix=ask.domain_prefix,
     )
     return list(await session.scalars(ordered.offset(offset).limit(limit)))
+
+
+def hashtag_name(query: str) -> str | None:
+    """The tag name ``query`` asks for (None: not a tag name)."""
+    name = query.strip().lstrip("#").lower()
+    if not name or not re.fullmatch(r"\w+", name):
+        return None
+    return name
+
+
+def hashtags_select(*, name: Any, prefix: Any, reviewed_only: bool) -> Select[Any]:
+    """Usable tags starting with ``name`` (its ``_like_prefix`` is ``prefix``), best first;
+    values or bound parameters."""
+    select_ = select(Tag).where(func.lower(Tag.name).like(prefix, escape="!"), Tag.usable.is_(True))
+    if reviewed_only:
+        select_ = select_.where(Tag.trendable.is_(True))
+    exact = case((func.lower(Tag.name) == name, 0), else_=1)
+    return select_.order_by(exact, func.length(Tag.name), Tag.name)
+
+
+def like_prefix(value: str) -> str:
+    """``value`` as a ``LIKE ... ESCAPE '!'`` prefix pattern."""
+    return _like_prefix(value)
 
 
 async def hashtags(
     session: AsyncSession, query: str, *, limit: int, offset: int = 0, reviewed_only: bool = False
 ) -> list[Tag]:
-    name = query.strip().lstrip("#").lower()
-    if not name or not re.fullmatch(r"\w+", name):
+    name = hashtag_name(query)
+    if name is None:
         return []
-    select_ = select(Tag).where(
-        func.lower(Tag.name).like(_like_prefix(name), escape="!"), Tag.usable.is_(True)
-    )
-    if reviewed_only:
-        select_ = select_.where(Tag.trendable.is_(True))
-    exact = case((func.lower(Tag.name) == name, 0), else_=1)
-    ordered = select_.order_by(exact, func.length(Tag.name), Tag.name)
+    ordered = hashtags_select(name=name, prefix=_like_prefix(name), reviewed_only=reviewed_only)
     return list(await session.scalars(ordered.offset(offset).limit(limit)))
 
 

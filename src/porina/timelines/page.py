@@ -213,10 +213,11 @@ def rows(raw: list[tuple[Any, ...]]) -> list[PageRow]:
 
 
 async def for_ids(
-    db: Database, viewer_id: int, ids: Sequence[int], *, mutes: bool = True
+    db: Database, viewer_id: int | None, ids: Sequence[int], *, mutes: bool = True
 ) -> list[PageRow]:
-    """The rows of ``ids`` (duplicates dropped) for ``viewer_id``, hidden ones included (check
-    ``visible``): one query per ``SLOTS`` ids, each query's rows newest first."""
+    """The rows of ``ids`` (duplicates dropped) for ``viewer_id`` (None: an anonymous reader,
+    every mark false), hidden ones included (check ``visible``): one query per ``SLOTS`` ids,
+    each query's rows newest first."""
     wanted = list(dict.fromkeys(ids))
     found: list[PageRow] = []
     for start in range(0, len(wanted), SLOTS):

@@ -14,17 +14,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from porina.accounts.models import Account
 from porina.accounts.queries import local_domains
-from porina.api.mastodon import auth
+from porina.api.mastodon import auth, search_reads
 from porina.api.mastodon.params import Params
-from porina.api.mastodon.tags import tag_entity
 from porina.core.errors import Unauthorized
-from porina.interactions.viewer import viewer_state
-from porina.posts.queries import S, bundle_select, bundles
 from porina.render import entities as e
 from porina.render.renderer import Renderer
 from porina.search import queries as search
 from porina.settings import Settings
-from porina.timelines.queries import not_muted
 
 TYPES = {"accounts", "hashtags", "statuses"}
 
@@ -51,35 +47,28 @@ async def search_v2(request: Request[Any, Any, Any]) -> SearchResults:
     if not q:
         return out
     svc = auth.services_of(request)
-    renderer = Renderer(svc.settings)
-    async with svc.db.read() as session:
-        if "accounts" in wanted:
-            found = await _accounts(
-                session, svc.settings, params, q, viewer_id=vid, limit=limit, offset=offset
-            )
-            out.accounts = [renderer.account(a) for a in found]
-        if "hashtags" in wanted:
-            tags = await search.hashtags(
-                session,
-                q,
-                limit=limit,
-                offset=offset,
-                reviewed_only=params.bool("exclude_unreviewed"),
-            )
-            out.hashtags = [await tag_entity(request, session, t, t.name, vid) for t in tags]
-        if "statuses" in wanted and vid is not None:
-            match = search.status_match(q, sqlite=svc.db.is_sqlite)
-            if match is not None:
-                query = bundle_select(vid).where(match, not_muted(vid))
-                query = query.where(*search.status_filters(params.id("account_id")))
-                for bound, op in (("max_id", S.id.__lt__), ("min_id", S.id.__gt__)):
-                    if (value := params.id(bound)) is not None:
-                        query = query.where(op(value))
-                items = await bundles(
-                    session, query.order_by(S.id.desc()).offset(offset).limit(limit)
-                )
-                state = await viewer_state(session, vid, items)
-                out.statuses = renderer.bundles(items, state, vid)
+    if "accounts" in wanted:
+        out.accounts = await search_reads.accounts(
+            svc,
+            vid,
+            search_reads.AccountQuery(q, params.bool("following"), offset=offset, limit=limit),
+        )
+    if "hashtags" in wanted:
+        out.hashtags = await search_reads.hashtags(
+            svc,
+            vid,
+            search_reads.TagQuery(q, params.bool("exclude_unreviewed"), offset=offset, limit=limit),
+        )
+    if "statuses" in wanted and vid is not None:
+        asked = search_reads.StatusQuery(
+            q=q,
+            account_id=params.id("account_id"),
+            max_id=params.id("max_id"),
+            min_id=params.id("min_id"),
+            offset=offset,
+            limit=limit,
+        )
+        out.statuses = await search_reads.statuses(svc, vid, asked)
     return out
 
 

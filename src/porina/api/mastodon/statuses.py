@@ -31,7 +31,7 @@ from porina.posts.polls import PollSpec
 from porina.posts.queries import S, StatusRow, bundle_select, to_bundle
 from porina.posts.visibility import blocked_either_way, is_visible
 from porina.render import entities as e
-from porina.render.pages import personal_rows
+from porina.render.pages import rows_for
 from porina.render.renderer import Renderer, statuses_by_id
 from porina.timelines.page import for_ids
 
@@ -55,21 +55,15 @@ def renderer_of(request: Request[Any, Any, Any]) -> Renderer:
 async def render_one(
     request: Request[Any, Any, Any], viewer_id: int | None, status_id: int
 ) -> e.Status:
-    """One status as ``viewer_id`` sees it, or 404. Signed in: its page row (one prebuilt
-    query: visibility, versions, the viewer's marks) and the status cache, as the home
-    timeline renders; anonymous: through the ORM."""
+    """One status as ``viewer_id`` (None: an anonymous reader) sees it, or 404: its page row
+    (one prebuilt query: visibility, versions, the viewer's marks) and the status cache, as
+    the home and public timelines render."""
     svc = auth.services_of(request)
-    if viewer_id is not None:
-        rows = [r for r in await for_ids(svc.db, viewer_id, [status_id], mutes=False) if r.visible]
-        shown, _ = await personal_rows(svc, viewer_id, rows)
-        if not shown:
-            raise StatusNotFound()
-        return shown[0]
-    async with svc.db.read() as session:
-        found = await statuses_by_id(renderer_of(request), session, viewer_id, [status_id])
-    if not found:
+    rows = [r for r in await for_ids(svc.db, viewer_id, [status_id], mutes=False) if r.visible]
+    shown = await rows_for(svc, viewer_id, rows)
+    if not shown:
         raise StatusNotFound()
-    return found[0]
+    return shown[0]
 
 
 async def _visible(session: AsyncSession, viewer_id: int | None, status_id: int) -> Status:
@@ -222,18 +216,10 @@ async def destroy(request: Request[Any, Any, Any], status_id: str) -> e.Status:
 async def context(request: Request[Any, Any, Any], status_id: str) -> e.Context:
     viewer = await auth.optional(request, "read:statuses")
     viewer_id = viewer.account_id if viewer else None
-    if viewer_id is not None:
-        return await context_reads.context(
-            auth.services_of(request), viewer_id, status_id_of(status_id), thread.MASTODON
-        )
-    limits = thread.MASTODON_ANONYMOUS
-    async with auth.services_of(request).db.read() as session:
-        status = await _visible(session, viewer_id, status_id_of(status_id))
-        found = await thread.thread(session, viewer_id, status, limits)
-        state = await viewer_state(session, viewer_id, found.bundles)
-    shown = renderer_of(request).bundles(found.bundles, state, viewer_id)
-    above = len(found.ancestors)
-    return e.Context(ancestors=shown[:above], descendants=shown[above:])
+    limits = thread.MASTODON if viewer_id is not None else thread.MASTODON_ANONYMOUS
+    return await context_reads.context(
+        auth.services_of(request), viewer_id, status_id_of(status_id), limits
+    )
 
 
 @get("/api/v1/statuses/{status_id:str}/history")
