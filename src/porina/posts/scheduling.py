@@ -6,6 +6,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from porina.core.actor import Actor
 from porina.core.clock import aware, now
@@ -87,6 +88,17 @@ async def _enqueue_publish(tx: Tx, row: ScheduledStatus) -> None:
         run_at=at,
         key=f"publish_scheduled:{row.id}:{at.isoformat()}",
     )
+
+
+async def scheduled_of(session: AsyncSession, account_id: int) -> list[ScheduledStatus]:
+    """``account_id``'s scheduled statuses, soonest first (at most ``MAX_SCHEDULED`` exist)."""
+    query = (
+        select(ScheduledStatus)
+        .where(ScheduledStatus.account_id == account_id)
+        .order_by(ScheduledStatus.scheduled_at, ScheduledStatus.id)
+        .limit(MAX_SCHEDULED)
+    )
+    return list(await session.scalars(query))
 
 
 async def own_scheduled(tx: Tx, actor: Actor, scheduled_id: int) -> ScheduledStatus:
