@@ -6,6 +6,7 @@ screenshots go to ``test-artifacts/``; any console error fails the test."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -14,6 +15,8 @@ import pytest
 from tests.browser.test_journey import PASSWORD, assert_fits, choose_language, shoot, sign_up, t
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+AUDIT = Path(__file__).with_name("audit.js").read_text()
 
 PAGES = (
     "/bookmarks",
@@ -98,12 +101,26 @@ def someone_blocked(server: str, token: str) -> None:
     httpx.post(f"{server}/api/v1/tags/sauna/follow", headers=auth)
 
 
-def walk(page: Any, lang: str, label: str) -> None:
-    for path in PAGES:
+def edited_post(server: str, token: str) -> str:
+    """A post of the person's, edited once: the path of its edit history."""
+    auth = {"authorization": f"Bearer {token}"}
+    made = httpx.post(f"{server}/api/v1/statuses", headers=auth, json={"status": "Open at 9"})
+    status = made.json()
+    httpx.put(
+        f"{server}/api/v1/statuses/{status['id']}", headers=auth, json={"status": "Open at 10"}
+    )
+    return f"/@{status['account']['acct']}/{status['id']}/history"
+
+
+def walk(page: Any, lang: str, label: str, extra: tuple[str, ...] = ()) -> None:
+    """Each page answers in ``lang``, names its controls, has alt text and one main."""
+    for path in (*PAGES, *extra):
         response = page.goto(path)
         assert response is not None and response.status == 200, path
         assert page.locator("html").get_attribute("lang") == lang
-        name = path.strip("/").replace("/", "-")
+        found = page.evaluate(AUDIT)
+        assert (found["unnamed"], found["noAlt"], found["mains"]) == ([], [], 1), path
+        name = "history" if path.endswith("/history") else path.strip("/").replace("/", "-")
         if page.viewport_size["width"] <= 360:
             assert_fits(page, path)
         shoot(page, f"{lang}-{name}-{label}")
@@ -115,11 +132,12 @@ def test_account_pages_walk_revoke_and_unblock(new_page: Any, server: str) -> No
     sign_up(page, "en", "pirjo")
     token = app_token(server, "pirjo")
     someone_blocked(server, token)
+    history = edited_post(server, token)
     me = {"authorization": f"Bearer {token}"}
 
-    walk(page, "en", "phone")
+    walk(page, "en", "phone", (history,))
     page.set_viewport_size({"width": 1280, "height": 900})
-    walk(page, "en", "desktop")
+    walk(page, "en", "desktop", (history,))
 
     page.goto("/settings/apps")
     page.get_by_role(
@@ -134,7 +152,7 @@ def test_account_pages_walk_revoke_and_unblock(new_page: Any, server: str) -> No
     page.wait_for_url("**/settings/apps*")
     assert page.locator("html").get_attribute("lang") == "fi"
     page.set_viewport_size({"width": 360, "height": 780})
-    walk(page, "fi", "phone")
+    walk(page, "fi", "phone", (history,))
     page.goto("/settings/relations")
     page.get_by_role("link", name=t("fi", "Unblock @%(name)s") % {"name": "trollbot"}).click()
     page.get_by_role("button", name=t("fi", "Unblock")).click()
