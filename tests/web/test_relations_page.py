@@ -77,3 +77,14 @@ async def test_in_finnish(make: Factory, signed_in: Any) -> None:
     assert "Poista esto…" in page
     confirm = text_of((await browser.get(f"/settings/relations/{bob.id}/unblock")).text)
     assert "Poistetaanko käyttäjän @bob esto?" in confirm
+
+
+async def test_unmute_with_htmx_swaps_the_row(make: Factory, signed_in: Any) -> None:
+    alice, bob = await make.person("alice"), await make.person("bob")
+    await alice.post(f"/api/v1/accounts/{bob.id}/mute")
+    browser = await signed_in(alice)
+    row = await browser.htmx(f"/settings/relations/{bob.id}/unmute")
+    assert row.status_code == 200 and row.text.lstrip().startswith("<li")
+    assert "@bob is unmuted" in text_of(row.text) and "<html" not in row.text
+    rel = (await alice.get(f"/api/v1/accounts/relationships?id[]={bob.id}")).json()[0]
+    assert rel["muting"] is False

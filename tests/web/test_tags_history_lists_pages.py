@@ -33,6 +33,11 @@ async def test_followed_hashtags(make: Factory, signed_in: Any) -> None:
     assert added.status_code == 303
     names = sorted(t["name"] for t in (await alice.get("/api/v1/followed_tags")).json())
     assert names == ["Sauna", "baking"]
+    row = await browser.htmx("/settings/tags/baking/unfollow")
+    assert row.status_code == 200 and "You no longer follow #baking." in text_of(row.text)
+    assert "<html" not in row.text
+    names = [t["name"] for t in (await alice.get("/api/v1/followed_tags")).json()]
+    assert names == ["Sauna"]
     bad = await browser.post("/settings/tags", {"name": "not a tag!"})
     assert bad.status_code == 422 and 'role="alert"' in bad.text
     assert (await signed_in(bob)) and "#secrets" in (await browser.get("/settings/tags")).text

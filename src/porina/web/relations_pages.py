@@ -16,7 +16,15 @@ from porina.accounts import graph
 from porina.accounts import queries as accounts
 from porina.accounts.models import Account, Block, Mute
 from porina.web import i18n
-from porina.web.common import Me, id_or_404, render, renderer, see_other, signed_in
+from porina.web.common import (
+    Me,
+    id_or_404,
+    is_htmx,
+    render,
+    renderer,
+    see_other,
+    signed_in,
+)
 from porina.web.runtime import services
 
 HOME = "/settings/relations"
@@ -53,10 +61,21 @@ async def relations_page(request: Request[Any, Any, Any], done: str | None = Non
 
 
 @post(HOME + "/{account_id:str}/unmute", name="web:relations-unmute")
-async def unmute(request: Request[Any, Any, Any], account_id: str) -> Redirect:
+async def unmute(request: Request[Any, Any, Any], account_id: str) -> Template | Redirect:
+    """htmx gets the row saying so (the list stays where it was); a form post, the page."""
     me = await signed_in(request)
     async with services(request).db.transaction() as tx:
-        await graph.unmute(tx, me.actor, id_or_404(account_id))
+        account = await graph.unmute(tx, me.actor, id_or_404(account_id))
+    if is_htmx(request):
+        name = f"@{renderer(request).acct(account)}"
+        message = i18n._("%(name)s is unmuted: their posts show in your timelines again.")
+        return render(
+            request,
+            "partials/done_row.html",
+            me=me,
+            message=message % {"name": name},
+            row_class="account-card",
+        )
     return see_other(HOME + "?done=unmuted")
 
 

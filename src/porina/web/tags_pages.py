@@ -13,7 +13,7 @@ from litestar.response import Redirect, Template
 from porina.core.errors import NotFound
 from porina.interactions import saved, tags
 from porina.web import i18n
-from porina.web.common import Me, form, render, see_other, signed_in, text
+from porina.web.common import Me, form, is_htmx, render, see_other, signed_in, text
 from porina.web.runtime import services
 
 HOME = "/settings/tags"
@@ -64,10 +64,14 @@ async def follow(request: Request[Any, Any, Any]) -> Template | Redirect:
 
 
 @post(HOME + "/{name:str}/unfollow", name="web:followed-tags-unfollow")
-async def unfollow(request: Request[Any, Any, Any], name: str) -> Redirect:
+async def unfollow(request: Request[Any, Any, Any], name: str) -> Template | Redirect:
+    """htmx gets the row saying so; a form post, the page."""
     me = await signed_in(request)
     async with services(request).db.transaction() as tx:
-        await tags.unfollow(tx, me.id, name)
+        tag = await tags.unfollow(tx, me.id, name)
+    if is_htmx(request):
+        message = i18n._("You no longer follow #%(tag)s.") % {"tag": tag.display_name or tag.name}
+        return render(request, "partials/done_row.html", me=me, message=message)
     return see_other(HOME + "?done=unfollowed")
 
 
