@@ -16,10 +16,10 @@ from porina.interactions.viewer import ViewerState, viewer_state
 from porina.posts import quote_policy
 from porina.posts.models import Poll, Status
 from porina.posts.queries import Bundle, StatusRow, bundles_by_id
+from porina.render import avatars
 from porina.render import entities as e
 from porina.settings import Settings
 
-MISSING_AVATAR = "/static/avatar-missing.png"
 MISSING_HEADER = "/static/header-missing.png"
 
 
@@ -58,7 +58,10 @@ class Renderer:
 
     def account(self, account: Account) -> e.Account:
         created = account.created_at.replace(hour=0, minute=0, second=0, microsecond=0)
-        avatar = account.avatar_remote_url or self.media_url(account.avatar_path, MISSING_AVATAR)
+        avatar = account.avatar_remote_url or self.media_url(
+            account.avatar_path,
+            avatars.path_for(account.id, account.display_name, account.username),
+        )
         header = account.header_remote_url or self.media_url(account.header_path, MISSING_HEADER)
         return e.Account(
             id=str(account.id),

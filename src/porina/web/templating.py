@@ -7,7 +7,7 @@ from typing import Any
 import nh3
 from markupsafe import Markup
 
-from porina.web import i18n
+from porina.web import i18n, icons
 
 # What a post's HTML may contain when shown (defence in depth: posts are sanitized when
 # written; this makes a page safe even if a stored body is not).
@@ -43,3 +43,7 @@ def configure_engine(engine: Any) -> None:
     env = engine.engine
     i18n.install(env)
     env.filters["sanitize"] = sanitize
+    env.filters["avatar_src"] = icons.avatar_src
+    env.globals["icon"] = icons.icon
+    env.globals["own_avatar"] = icons.own_avatar
+    env.globals["sprite_url"] = icons.sprite_url
