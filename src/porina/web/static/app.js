@@ -131,7 +131,7 @@
     var feed = document.querySelector("[data-live=home]");
     var notes = document.querySelector("[data-live=notifications]");
     var conversations = document.querySelector("[data-live=conversations]");
-    var badge = document.getElementById("notification-badge");
+    var badges = document.querySelectorAll("[data-notification-badge]");
 
     stream.addEventListener("update", function (event) {
       if (!feed) return;
@@ -159,9 +159,11 @@
         notes.prepend(node);
         htmx.process(node);
       }
-      if (badge && !notes) {
-        badge.textContent = String((parseInt(badge.textContent || "0", 10) || 0) + 1);
-        badge.hidden = false;
+      if (!notes) {
+        badges.forEach(function (badge) {
+          badge.textContent = String((parseInt(badge.textContent || "0", 10) || 0) + 1);
+          badge.hidden = false;
+        });
       }
       if (node) announce(node.dataset.summary || node.textContent.trim().slice(0, 140));
     });

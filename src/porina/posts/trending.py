@@ -1,0 +1,38 @@
+"""Hashtags people used most in the last week: the distinct accounts that used a tag in public
+posts, then its uses (the rule of ``/api/v1/trends/tags``). Ids are time-sortable, so "the last
+week" is an id range."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from porina.core.clock import now
+from porina.core.ids import id_at
+from porina.posts.models import Status, StatusTag, Tag
+
+WINDOW = timedelta(days=7)
+
+
+async def trending_tags(session: AsyncSession, limit: int) -> list[tuple[str, int, int]]:
+    """``(name, people, uses)`` of the top ``limit`` tags, most people first."""
+    people = func.count(func.distinct(Status.account_id))
+    query = (
+        select(Tag.name, people.label("people"), func.count().label("uses"))
+        .join(StatusTag, StatusTag.tag_id == Tag.id)
+        .join(Status, Status.id == StatusTag.status_id)
+        .where(
+            Status.id >= id_at(now() - WINDOW),
+            Status.visibility == "public",
+            Status.deleted_at.is_(None),
+            Tag.trendable.is_(True),
+            Tag.usable.is_(True),
+        )
+        .group_by(Tag.id, Tag.name)
+        .order_by(people.desc(), func.count().desc(), Tag.name)
+        .limit(limit)
+    )
+    rows = (await session.execute(query)).all()
+    return [(str(name), int(who), int(uses)) for name, who, uses in rows]
