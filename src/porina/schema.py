@@ -17,6 +17,7 @@ from porina.notifications.push import models as web_push
 from porina.posts import card_models as post_cards
 from porina.posts import featured_models as featured_tags
 from porina.posts import models as posts
+from porina.privacy import models as privacy
 from porina.storage.base import Base
 from porina.timelines import models as timelines
 
@@ -38,6 +39,7 @@ __all__ = [
     "notifications",
     "post_cards",
     "posts",
+    "privacy",
     "recovery",
     "timelines",
     "web_push",

@@ -26,6 +26,8 @@ from porina.notifications import subscribers as notification_subscribers
 from porina.notifications.push import subscribers as web_push_subscribers
 from porina.posts import cards as posts_cards
 from porina.posts import jobs as posts_jobs
+from porina.privacy import archive as privacy_archive
+from porina.privacy import subscribers as privacy_subscribers
 from porina.render.renderer import Renderer
 from porina.render.status_cache import StatusCache
 from porina.settings import Settings
@@ -48,6 +50,8 @@ SUBSCRIBERS = (
     timelines_subscribers,
     posts_cards,
     web_push_subscribers,
+    privacy_archive,
+    privacy_subscribers,
 )
 """The modules that subscribe to domain events, registered when imported here, at start-up.
 In-transaction subscribers run in import order; none depends on another's work.

@@ -260,3 +260,29 @@ class ReportResolved(Event, frozen=True, kw_only=True):
     report_id: int
     target_account_id: int
     action: str
+
+
+# --- privacy ----------------------------------------------------------------------------------
+
+
+class ArchiveRequested(Event, frozen=True, kw_only=True):
+    """A person asked for an archive of their data; a job builds it."""
+
+    archive_id: int
+    account_id: int
+
+
+class ArchiveReady(Event, frozen=True, kw_only=True):
+    """The archive ``archive_id`` is built and may be downloaded by its owner until it
+    expires."""
+
+    archive_id: int
+    account_id: int
+
+
+class AccountDeleted(Event, frozen=True, kw_only=True):
+    """A person deleted their own account: it is suspended at once (hiding everything of
+    theirs), their sign-ins end, and a job deletes its data; the username stays reserved."""
+
+    account_id: int
+    user_id: int

@@ -61,8 +61,13 @@ NotificationType = Literal[
     "quoted_update",
     "admin.sign_up",
     "admin.report",
+    "porina.archive_ready",
 ]
 GROUPED = {"favourite", "reblog", "follow"}
+SELF_SENT = frozenset({"poll", "admin.report", "admin.sign_up", "porina.archive_ready"})
+"""Types a person may receive from themselves (``porina.archive_ready``: their data archive
+is built, Porina's own type, shown by the web app; Mastodon clients pass over types they do
+not know)."""
 
 
 def group_key(kind: str, notification_id: int, status_id: int | None) -> str:
@@ -227,7 +232,7 @@ async def notify(
     it) or has it already; returns its id, or None. One the policy filters is stored
     ``filtered``, counted in the sender's request and not streamed. ``private_mention``: a
     direct status that does not answer the recipient."""
-    if recipient_id == from_account_id and kind not in {"poll", "admin.report", "admin.sign_up"}:
+    if recipient_id == from_account_id and kind not in SELF_SENT:
         return None
     facts = await _facts(tx, recipient_id, from_account_id, thread_id)
     if kind not in {"poll"} and facts.suppressed:

@@ -26,7 +26,7 @@ from porina.web.runtime import services
 
 SHOWN = 120
 GROUP_ACCOUNTS = 6
-WITHOUT_STATUS = {"follow", "follow_request", "admin.sign_up"}
+WITHOUT_STATUS = {"follow", "follow_request", "admin.sign_up", "porina.archive_ready"}
 
 
 @dataclass
