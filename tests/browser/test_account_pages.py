@@ -1,8 +1,9 @@
 """The account pages of issue 15 item 4 in a real browser: one person signs up, lets an app
 use their account and blocks someone (through the API, as an app would), then walks
 bookmarks, favourites and the settings pages at 360 px and 1280 px, in English and Finnish,
-revokes the app and unblocks the account from the web. Nothing scrolls sideways at 360 px;
-screenshots go to ``test-artifacts/``; any console error fails the test."""
+revokes the app and unblocks the account from the web (the confirm step opens as a dialog).
+Nothing scrolls sideways at 360 px; screenshots go to ``test-artifacts/``; any console error
+fails the test."""
 
 from __future__ import annotations
 
@@ -143,6 +144,9 @@ def test_account_pages_walk_revoke_and_unblock(new_page: Any, server: str) -> No
     page.get_by_role(
         "link", name=t("en", "Revoke access of %(app)s") % {"app": "Kahviappi"}
     ).click()
+    page.locator("dialog[open]").wait_for()  # with JavaScript the confirm step is a dialog
+    assert page.url.endswith("/settings/apps")
+    shoot(page, "en-settings-apps-revoke-dialog-desktop")
     page.get_by_role("button", name=t("en", "Revoke access")).click()
     page.get_by_text(t("en", "The app's access is revoked.")).wait_for()
     assert "Kahviappi" not in page.locator("#apps").inner_text()
@@ -155,6 +159,9 @@ def test_account_pages_walk_revoke_and_unblock(new_page: Any, server: str) -> No
     walk(page, "fi", "phone", (history,))
     page.goto("/settings/relations")
     page.get_by_role("link", name=t("fi", "Unblock @%(name)s") % {"name": "trollbot"}).click()
+    page.locator("dialog[open]").wait_for()
+    assert_fits(page, "/settings/relations (dialog)")
+    shoot(page, "fi-settings-relations-unblock-dialog-phone")
     page.get_by_role("button", name=t("fi", "Unblock")).click()
     page.get_by_text(t("fi", "Unblocked.")).wait_for()
     assert t("fi", "You have not blocked anyone.") in page.locator("#blocked").inner_text()
