@@ -70,3 +70,20 @@ async def test_home_has_the_compact_composer_and_the_theme_is_kept(
     back = await browser.post("/web/theme", {"theme": "system", "next": "//evil.example"})
     assert back.headers["location"] == "/"  # never another site
     assert 'data-theme="' not in (await browser.get("/home")).text.split("<head>")[0]
+
+
+async def test_people_who_run_brand_accounts_see_them_in_the_side_column(
+    make: Factory, signed_in: Any
+) -> None:
+    cafe = await make.person("cafe")
+    alice = await make.person("alice")
+    added = await cafe.post(
+        f"/api/v1/porina/accounts/{cafe.id}/operators",
+        data={"account_id": alice.id, "role": "editor"},
+    )
+    assert added.status_code == 200, added.text
+    browser = await signed_in(alice)
+    text = (await browser.get("/web/sidebar", headers={"hx-request": "true"})).text
+    assert "brand-tools" in text
+    assert f'href="/compose?as={cafe.id}"' in text and 'href="/@cafe"' in text
+    assert 'href="/settings/team"' in text
