@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from porina.services import Services
 from tests.factories import Factory
 from tests.web.conftest import text_of as raw_text
 
@@ -88,6 +89,33 @@ async def test_empty_pages_in_finnish(make: Factory, signed_in: Any) -> None:
     assert "Kirjanmerkit" in bookmarks and "Sinulla ei ole vielä kirjanmerkkejä" in bookmarks
     favourites = text_of((await browser.get("/favourites")).text)
     assert "Tykkäykset" in favourites and "Et ole vielä tykännyt" in favourites
+
+
+async def test_statements_do_not_grow_with_the_page(
+    make: Factory, services: Services, signed_in: Any
+) -> None:
+    """Two bookmarks or twenty: the page sends as many statements (no query per post)."""
+    alice, carol = await make.person("alice"), await make.person("carol")
+    browser = await signed_in(alice)
+
+    async def spent() -> int:
+        before = services.db.query_count
+        page = await browser.get("/bookmarks")
+        assert page.status_code == 200
+        return services.db.query_count - before
+
+    for n in range(2):
+        posted = await carol.status(f"saved {n}")
+        await alice.post(f"/api/v1/statuses/{posted['id']}/bookmark")
+    await spent()  # warm
+    few = await spent()
+    for n in range(2, 20):
+        posted = await carol.status(f"saved {n}")
+        await alice.post(f"/api/v1/statuses/{posted['id']}/bookmark")
+    await spent()
+    many = await spent()
+    assert text_of((await browser.get("/bookmarks")).text).count("saved ") == 20
+    assert many == few, (few, many)
 
 
 def text_of(page: str) -> str:
