@@ -5,9 +5,11 @@ page has the compact composer, and the theme switch keeps the reader's choice in
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from typing import Any
 
-from porina.web import sidebar
+from porina.core.clock import now
+from porina.web import i18n, sidebar
 from tests.api.test_media import png
 from tests.factories import Factory
 from tests.web.conftest import Browser
@@ -87,3 +89,18 @@ async def test_people_who_run_brand_accounts_see_them_in_the_side_column(
     assert "brand-tools" in text
     assert f'href="/compose?as={cafe.id}"' in text and 'href="/@cafe"' in text
     assert 'href="/settings/team"' in text
+
+
+def test_post_headers_show_a_short_time_and_then_the_date() -> None:
+    current = now()
+    try:
+        i18n.activate("en")
+        assert i18n.fmt_ago_short(current - timedelta(minutes=3)) == "3m"
+        assert i18n.fmt_ago_short(current - timedelta(hours=2)) == "2h"
+        i18n.activate("fi")
+        assert i18n.fmt_ago_short(current - timedelta(minutes=3)) == "3min"
+        assert i18n.fmt_ago_short(current - timedelta(days=2)) == "2pv"
+        old = current.replace(year=current.year - 1, month=8, day=28)
+        assert i18n.fmt_ago_short(old) == f"28.8.{current.year - 1}"
+    finally:
+        i18n.activate(i18n.DEFAULT)

@@ -18,7 +18,7 @@ from functools import cache
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date, format_datetime, format_timedelta
+from babel.dates import format_date, format_datetime, format_skeleton, format_timedelta
 from babel.numbers import format_compact_decimal, format_decimal
 from babel.support import NullTranslations, Translations
 from jinja2 import Environment
@@ -133,6 +133,22 @@ def fmt_ago(value: Moment) -> str:
     return format_timedelta(delta, threshold=1, add_direction=True, locale=_locale())
 
 
+def fmt_ago_short(value: Moment) -> str:
+    """A post header's time: ``5s``, ``3m``, ``2h``, ``4d`` (``3min``, ``2t``, ``4pv`` in
+    Finnish) within a week, then the date (``Dec 4``; with the year when it is not this
+    year's), as Mastodon's web app shows it."""
+    found = moment(value)
+    if found is None:
+        return ""
+    current = now()
+    delta = current - found
+    if delta < timedelta(days=7):
+        seconds = max(delta, timedelta(seconds=1))
+        return format_timedelta(seconds, threshold=1, format="narrow", locale=_locale())
+    pattern = "MMMd" if found.year == current.year else "yMMMd"
+    return format_skeleton(pattern, found, locale=_locale())
+
+
 def fmt_duration(seconds: int | str) -> str:
     """``3600`` -> ``1 hour`` (``1 tunti``)."""
     value = int(seconds) if str(seconds).isdigit() else 0
@@ -155,6 +171,7 @@ FILTERS: dict[str, Callable[..., str]] = {
     "number": fmt_number,
     "compact": fmt_compact,
     "ago": fmt_ago,
+    "ago_short": fmt_ago_short,
     "iso": lambda value: found.isoformat() if (found := moment(value)) else "",
 }
 
