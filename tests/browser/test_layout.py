@@ -106,6 +106,13 @@ def test_phone_has_bottom_tabs_and_one_line_post_header(
         assert tabbar.get_by_role("link", name=t(lang, name)).is_visible()
     assert not page.locator(".sidenav .main-nav").is_visible()
     assert not page.locator(".sidecol").is_visible()
+    menu = page.get_by_role("navigation", name=t(lang, "Menu"))
+    page.locator(".phone-menu summary").click()  # every other link is in the menu
+    assert menu.get_by_role("link", name=t(lang, "Settings")).is_visible()
+    assert_fits(page, "/ (menu open)")
+    shoot(page, f"{lang}-layout-menu-phone")
+    page.keyboard.press("Escape")
+    assert not menu.is_visible()
 
     for path in ("/home", url, "/notifications", "/search"):
         page.goto(path)

@@ -1,7 +1,7 @@
 /* Porina: photos in posts. Draws each image's blurhash behind it while it loads, and opens
    images in a lightbox (a modal <dialog>: focus stays inside, Esc closes, ← and → move between
    the post's photos, the alt text is shown under the photo). Without this file a photo's link
-   opens the file itself. Also: the theme button names the theme it switches to when the
+   opens the file itself. Also: menus close on a click elsewhere or Esc, and the theme button names the theme it switches to when the
    reader's system is dark and no choice was made yet. No inline script or style (CSP):
    styles are set through the CSSOM. */
 import { decode } from "./vendor/blurhash-2.0.5.mjs";
@@ -133,6 +133,22 @@ document.addEventListener("click", (event) => {
   if (!item || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey) return;
   event.preventDefault();
   open(item);
+});
+
+/* Menus (<details>: the phone menu, a post's share menu) close on a click elsewhere or Esc. */
+const MENUS = "details.phone-menu[open], details.share-menu[open]";
+document.addEventListener("click", (event) => {
+  document.querySelectorAll(MENUS).forEach((menu) => {
+    if (!menu.contains(event.target)) menu.open = false;
+  });
+});
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "Escape") return;
+  document.querySelectorAll(MENUS).forEach((menu) => {
+    const inside = menu.contains(document.activeElement);
+    menu.open = false;
+    if (inside) menu.querySelector("summary").focus();
+  });
 });
 
 /* The theme button: with no choice made, it switches away from what the system shows. */
