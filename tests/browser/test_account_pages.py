@@ -7,6 +7,7 @@ fails the test."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -57,7 +58,8 @@ def app_token(server: str, username: str) -> str:
 
 
 def someone_blocked(server: str, token: str) -> None:
-    """A second account (signed up through the API), blocked by the person; a filter too."""
+    """A second account (signed up through the API), blocked by the person; a filter, a
+    followed hashtag and a scheduled post too."""
     auth = {"authorization": f"Bearer {token}"}
     app = httpx.post(
         f"{server}/api/v1/apps",
@@ -100,6 +102,12 @@ def someone_blocked(server: str, token: str) -> None:
         },
     )
     httpx.post(f"{server}/api/v1/tags/sauna/follow", headers=auth)
+    later = (datetime.now(UTC) + timedelta(days=2)).isoformat()
+    httpx.post(
+        f"{server}/api/v1/statuses",
+        headers=auth,
+        json={"status": "Sauna evening on Friday #sauna", "scheduled_at": later},
+    )
 
 
 def edited_post(server: str, token: str) -> str:

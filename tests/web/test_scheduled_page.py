@@ -38,6 +38,9 @@ async def test_list_reschedule_and_cancel(make: Factory, signed_in: Any) -> None
     assert "Bob's secret plan" not in words
     assert 'href="/settings/scheduled"' in page.text  # the settings navigation
 
+    shown = (await alice.get(f"/api/v1/scheduled_statuses/{sooner}")).json()["scheduled_at"]
+    utc = datetime.fromisoformat(shown.replace("Z", "+00:00")).strftime("%Y-%m-%dT%H:%M")
+    assert f'value="{utc}"' in page.text  # the field holds the time, in UTC without JS
     target = datetime.now(UTC) + timedelta(days=3)
     moved = await browser.post(
         f"/settings/scheduled/{sooner}/reschedule",

@@ -5,11 +5,13 @@ the reader's own: another person's scheduled post is a 404, as one that does not
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import Any
 
 from litestar import Request, get, post
 from litestar.response import Redirect, Template
 
+from porina.core.clock import aware
 from porina.core.errors import PorinaError
 from porina.posts import actions as posts
 from porina.posts import scheduling
@@ -40,11 +42,20 @@ async def _page(
         "pages/scheduled.html",
         me=me,
         rows=rows,
+        times={row.id: when_fields(row) for row in rows},
         notice=notice,
         error=error,
         failed=failed,
         status_code=status_code,
     )
+
+
+def when_fields(row: ScheduledStatus) -> tuple[str, str]:
+    """The time for the ``datetime-local`` field, in UTC (what the form means without
+    JavaScript, ``tz_offset`` 0), and as ISO 8601 for ``static/pages.js`` to show it in the
+    writer's time zone (when ``app.js`` sends their offset)."""
+    moment = aware(row.scheduled_at).astimezone(UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M"), moment.isoformat()
 
 
 async def _own(request: Request[Any, Any, Any], me: Me, scheduled_id: int) -> ScheduledStatus:
