@@ -5,6 +5,7 @@ step: the other person can see and follow the reader again). Writes are ``accoun
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from litestar import Request, get, post
@@ -31,11 +32,14 @@ HOME = "/settings/relations"
 SHOWN = 200
 
 
-async def _edges(session: AsyncSession, me: Me, which: str) -> list[Account]:
-    if which == "mutes":
-        query = accounts.mutes_query(me.id).order_by(Mute.id.desc())
-    else:
-        query = accounts.blocks_query(me.id).order_by(Block.id.desc())
+async def _muted(session: AsyncSession, me: Me) -> list[tuple[Account, datetime | None]]:
+    """The reader's mutes in force, newest first, each with its end (None: until unmuted)."""
+    query = accounts.mutes_query(me.id).add_columns(Mute.expires_at).order_by(Mute.id.desc())
+    return [(row[1], row[2]) for row in (await session.execute(query.limit(SHOWN))).all()]
+
+
+async def _blocked(session: AsyncSession, me: Me) -> list[Account]:
+    query = accounts.blocks_query(me.id).order_by(Block.id.desc())
     return [row[1] for row in (await session.execute(query.limit(SHOWN))).all()]
 
 
@@ -43,8 +47,8 @@ async def _edges(session: AsyncSession, me: Me, which: str) -> list[Account]:
 async def relations_page(request: Request[Any, Any, Any], done: str | None = None) -> Template:
     me = await signed_in(request)
     async with services(request).db.read() as session:
-        muted = await _edges(session, me, "mutes")
-        blocked = await _edges(session, me, "blocks")
+        muted = await _muted(session, me)
+        blocked = await _blocked(session, me)
     draw = renderer(request)
     notice = {
         "unmuted": i18n._("Unmuted. Their posts show in your timelines again."),
@@ -54,7 +58,7 @@ async def relations_page(request: Request[Any, Any, Any], done: str | None = Non
         request,
         "pages/relations.html",
         me=me,
-        muted=[draw.account(a) for a in muted],
+        muted=[(draw.account(a), until) for a, until in muted],
         blocked=[draw.account(a) for a in blocked],
         notice=notice,
     )
