@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 from PIL import Image
 
-from porina.render import avatars
+from porina.accounts import avatars
 from tests.factories import Factory
 
 

@@ -9,6 +9,7 @@ from typing import Any
 import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from porina.accounts import avatars
 from porina.accounts.models import Account, OAuthApp
 from porina.core.clock import iso, iso_date, now
 from porina.interactions.filters import ActiveFilter, matches
@@ -16,7 +17,6 @@ from porina.interactions.viewer import ViewerState, viewer_state
 from porina.posts import quote_policy
 from porina.posts.models import Poll, Status
 from porina.posts.queries import Bundle, StatusRow, bundles_by_id
-from porina.render import avatars
 from porina.render import entities as e
 from porina.settings import Settings
 

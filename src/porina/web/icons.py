@@ -19,7 +19,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from porina.render.avatars import PREFIX, path_for
+from porina.accounts.avatars import PREFIX, path_for
 
 SPRITE = Path(__file__).parent / "static" / "vendor" / "icons" / "sprite.svg"
 NAMES = re.compile(r'<symbol id="([a-z0-9-]+)"')

@@ -1,5 +1,5 @@
 """``GET /avatars/generated/<id>-<initials>.{png,svg}``: the picture of an account without one
-(``render.avatars``). Everything it depends on is in the URL, so it reads no database and is
+(``accounts.avatars``). Everything it depends on is in the URL, so it reads no database and is
 cached for a year; it passes only the ``inbound`` middleware (``app.route_groups``: plain)."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from __future__ import annotations
 from litestar import Response, get
 from litestar.exceptions import NotFoundException
 
-from porina.render import avatars
+from porina.accounts import avatars
 
 CACHE = "public, max-age=31536000, immutable"
 

@@ -13,6 +13,7 @@ import html
 import re
 from typing import Any
 
+from porina.accounts import avatars
 from porina.accounts.models import Account
 from porina.posts.models import Status
 
@@ -89,7 +90,7 @@ def icon(sender: Account, base_url: str) -> str:
         return sender.avatar_remote_url
     if sender.avatar_path:
         return f"{base}/media/{sender.avatar_path}"
-    return f"{base}/static/avatar-missing.png"
+    return base + avatars.path_for(sender.id, sender.display_name or "", sender.username)
 
 
 def message(
