@@ -12,8 +12,18 @@ from typing import Any
 
 import httpx
 import msgspec
+from sqlalchemy import update
 
+from porina.accounts.models import Account
+from porina.api.mastodon import conversations as conversations_api
+from porina.api.mastodon import notifications as notifications_api
+from porina.api.mastodon.pagination import Page
+from porina.core.clock import now
 from porina.interactions.viewer import viewer_state
+from porina.messaging import queries as conversations
+from porina.messaging.models import AccountConversation
+from porina.notifications import queries as notifications
+from porina.notifications.models import Notification
 from porina.posts import thread
 from porina.posts.models import Status
 from porina.posts.queries import S, bundle_select, bundles
@@ -245,3 +255,157 @@ async def test_a_warm_search_costs_a_pinned_number_of_statements(
     assert await _cost(services, ask("quiet")) == 3
     statuses_only = lambda: alice.get("/api/v2/search", params={"q": "coffee", "type": "statuses"})  # noqa: E731
     assert await _cost(services, statuses_only) == 1
+
+
+async def _slow_notifications(services: Services, viewer: Person, params: dict[str, Any]) -> Any:
+    """``/api/v1/notifications`` as the ORM read it before (issue 14)."""
+    me = viewer.account.id
+    types = frozenset(params.get("types[]", ())) & notifications_api.TYPES
+    wanted = notifications.NotificationFilter(
+        types=types or frozenset({"none"} if "types[]" in params else ()),
+        exclude_types=frozenset(params.get("exclude_types[]", ())),
+        account_id=int(params["account_id"]) if "account_id" in params else None,
+        include_filtered=params.get("include_filtered") == "true",
+    )
+    page = Page(
+        max_id=int(params["max_id"]) if "max_id" in params else None,
+        since_id=None,
+        min_id=int(params["min_id"]) if "min_id" in params else None,
+        limit=int(params.get("limit", 40)),
+    )
+    async with services.db.read() as session:
+        query = page.apply(notifications.notifications_select(me, wanted), Notification.id)
+        notes = page.arrange(list(await session.scalars(query)))
+        body = await notifications_api.render_notifications(
+            Renderer(services.settings), session, me, notes
+        )
+        grouped = await notifications_api.scan_orm(
+            session, me, wanted, page, frozenset(notifications_api.GROUPED)
+        )
+        groups = await notifications_api.grouped_results(
+            Renderer(services.settings), session, me, grouped, paged=True
+        )
+    return _json(body), _json(groups)
+
+
+async def test_notifications_read_as_before(services: Services, make: Factory) -> None:
+    world = await _world(make)
+    await world.alice.post(f"/api/v1/accounts/{world.erin.id}/mute", data={"notifications": "true"})
+    for who in (world.carol, world.dave):
+        await who.follow(world.alice)
+    policy = {"for_not_following": "filter"}
+    assert (await world.bob.patch("/api/v2/notifications/policy", json=policy)).status_code == 200
+    stranger = await make.person("stranger")
+    await stranger.status("@bob coffee from a stranger")  # held back by bob's policy
+    for reader in (world.alice, world.bob):
+        first = (await reader.get("/api/v1/notifications")).json()
+        assert first, reader.username
+        middle = first[len(first) // 2]["id"]
+        for params in (
+            {},
+            {"limit": 3},
+            {"limit": 2, "max_id": middle},
+            {"limit": 2, "min_id": middle},
+            {"types[]": ["favourite", "mention"]},
+            {"exclude_types[]": ["favourite"]},
+            {"types[]": ["nonsense"]},
+            {"account_id": world.bob.id},
+            {"include_filtered": "true"},
+        ):
+            fast = await reader.get("/api/v1/notifications", params=params)
+            grouped = await reader.get("/api/v2/notifications", params=params)
+            slow, slow_grouped = await _slow_notifications(services, reader, params)
+            assert fast.json() == slow, (reader.username, params)
+            assert grouped.json() == slow_grouped, (reader.username, params)
+        for item in first:
+            one = await reader.get(f"/api/v1/notifications/{item['id']}")
+            assert one.json() == item
+    statuses = [n["status"] for n in (await world.alice.get("/api/v1/notifications")).json()]
+    assert not any("erin" in str(s) for s in statuses if s)  # her notifications are muted
+    assert (await world.alice.get("/api/v1/notifications/123")).status_code == 404
+
+
+async def test_warm_notifications_cost_a_pinned_number_of_statements(
+    services: Services, make: Factory
+) -> None:
+    world = await _world(make)
+    alice = world.alice  # no filters of her own
+    single = (await alice.get("/api/v1/notifications", params={"limit": 1})).json()[0]["id"]
+    paths = (
+        "/api/v1/notifications?limit=20",
+        "/api/v1/notifications?limit=20&exclude_types[]=follow",
+        "/api/v2/notifications?limit=20",
+        f"/api/v1/notifications/{single}",
+    )
+    for path in paths:
+        await alice.get(path)
+        # the notifications, their statuses' page rows
+        assert await _cost(services, lambda path=path: alice.get(path)) == 2, path
+
+
+async def _slow_conversations(services: Services, viewer: Person, page: Page) -> Any:
+    """``/api/v1/conversations`` as the ORM read it before (issue 14)."""
+    me = viewer.account.id
+    async with services.db.read() as session:
+        query = page.apply(
+            conversations.conversations_select(me), AccountConversation.last_status_id
+        )
+        rows = page.arrange(list(await session.scalars(query)))
+        body = await conversations_api.render_conversations(
+            Renderer(services.settings), session, me, rows
+        )
+    return _json(body)
+
+
+async def test_conversations_read_as_before(services: Services, make: Factory) -> None:
+    world = await _world(make)
+    bob = world.bob
+    await world.alice.status(f"@bob @{world.dave.username} coffee for three", visibility="direct")
+    await bob.status(f"@{world.erin.username} coffee spoiler for erin", visibility="direct")
+    gone = await make.person("gone")
+    await gone.status("@bob coffee from someone soon suspended", visibility="direct")
+    async with services.db.transaction() as tx:
+        await tx.session.execute(
+            update(Account).where(Account.id == gone.account.id).values(suspended_at=now())
+        )
+    listed = (await bob.get("/api/v1/conversations")).json()
+    assert len(listed) >= 4
+    middle = int(listed[len(listed) // 2]["last_status"]["id"])
+    for reader in (world.alice, bob, world.carol, world.dave, world.erin):
+        for page in (
+            Page(None, None, None, 20),
+            Page(None, None, None, 2),
+            Page(middle, None, None, 2),
+            Page(None, None, middle, 2),
+            Page(None, middle, None, 20),
+        ):
+            params = {
+                k: v
+                for k, v in (
+                    ("max_id", page.max_id),
+                    ("since_id", page.since_id),
+                    ("min_id", page.min_id),
+                    ("limit", page.limit),
+                )
+                if v is not None
+            }
+            fast = await reader.get("/api/v1/conversations", params=params)
+            assert fast.json() == await _slow_conversations(services, reader, page), (
+                reader.username,
+                params,
+            )
+    names = [[a["username"] for a in c["accounts"]] for c in listed]
+    assert ["alice", "dave"] in names and ["erin"] in names
+    assert not any("gone" in n for n in names)
+
+
+async def test_a_warm_conversations_page_costs_a_pinned_number_of_statements(
+    services: Services, make: Factory
+) -> None:
+    world = await _world(make)
+    alice = world.alice  # no filters of her own
+    await alice.get("/api/v1/conversations")
+    services.status_cache.clear()
+    # the conversations, the participants, the last statuses' page rows; cold: the renderings
+    assert await _cost(services, lambda: alice.get("/api/v1/conversations")) == 5
+    assert await _cost(services, lambda: alice.get("/api/v1/conversations")) == 3

@@ -17,6 +17,7 @@ from sqlalchemy import (
     ColumnElement,
     Integer,
     Select,
+    String,
     and_,
     bindparam,
     exists,
@@ -91,6 +92,7 @@ class NotificationRow(NamedTuple):
     from_account_version: int
     status_id: int | None
     report_id: int | None
+    filtered: bool
 
 
 FROM = aliased(Account, name="from_account")
@@ -98,14 +100,37 @@ BELOW = bindparam("porina_below", type_=BigInteger)
 ABOVE = bindparam("porina_above", type_=BigInteger)
 LIMIT = bindparam("porina_limit", type_=Integer)
 MOMENT = bindparam("porina_moment", type_=UTCDateTime())
+FROM_ID = bindparam("porina_from", type_=BigInteger)
+TYPE_SLOTS = 24
+"""Notification types a typed page statement takes, one bound parameter each (more than
+there are types); unused slots hold ``NO_TYPE``."""
+TYPE_IDS = tuple(f"porina_type_{n}" for n in range(TYPE_SLOTS))
+NO_TYPE = "-"
 
 
 @functools.cache
-def notification_page(*, ascending: bool) -> Prebuilt:
+def notification_page(
+    *,
+    ascending: bool,
+    include_filtered: bool = False,
+    by_account: bool = False,
+    typed: bool = False,
+) -> Prebuilt:
     """A page of the viewer's shown notifications with the sender's row version, for the
     status cache; all filters as bound parameters (``porina_viewer``, ``porina_moment``,
-    ``porina_below``, ``porina_above``, ``porina_limit``)."""
+    ``porina_below``, ``porina_above``, ``porina_limit``; ``porina_from`` with
+    ``by_account``, ``porina_type_0``... with ``typed``: ``page_params``)."""
     order = Notification.id.asc() if ascending else Notification.id.desc()
+    conditions: list[Any] = [
+        shown_clause(VIEWER, MOMENT, include_filtered=include_filtered),
+        Notification.id < BELOW,
+        Notification.id > ABOVE,
+    ]
+    if by_account:
+        conditions.append(Notification.from_account_id == FROM_ID)
+    if typed:
+        slots = [bindparam(name, type_=String) for name in TYPE_IDS]
+        conditions.append(Notification.type.in_(slots))
     query = (
         select(
             Notification.id,
@@ -116,13 +141,39 @@ def notification_page(*, ascending: bool) -> Prebuilt:
             FROM.version,
             Notification.status_id,
             Notification.report_id,
+            Notification.filtered,
         )
         .join(FROM, FROM.id == Notification.from_account_id)
-        .where(shown_clause(VIEWER, MOMENT), Notification.id < BELOW, Notification.id > ABOVE)
+        .where(*conditions)
         .order_by(order)
         .limit(LIMIT)
     )
     return Prebuilt(query)
+
+
+def page_statement(
+    wanted: NotificationFilter, every_type: Iterable[str], *, ascending: bool
+) -> tuple[Prebuilt, dict[str, Any]]:
+    """``notification_page`` for what ``wanted`` asks (as ``notifications_select``), with
+    its parameters beyond the page's own. ``every_type``: the known types, of which
+    ``wanted.types`` (or all) less ``wanted.exclude_types`` are shown."""
+    include = wanted.include_filtered or wanted.account_id is not None
+    params: dict[str, Any] = {}
+    typed = bool(wanted.types or wanted.exclude_types)
+    if typed:
+        shown = sorted((wanted.types or frozenset(every_type)) - wanted.exclude_types)
+        if len(shown) > TYPE_SLOTS:
+            raise ValueError(f"at most {TYPE_SLOTS} types")
+        params.update(zip(TYPE_IDS, [*shown, *[NO_TYPE] * (TYPE_SLOTS - len(shown))], strict=True))
+    if wanted.account_id is not None:
+        params["porina_from"] = wanted.account_id
+    statement = notification_page(
+        ascending=ascending,
+        include_filtered=include,
+        by_account=wanted.account_id is not None,
+        typed=typed,
+    )
+    return statement, params
 
 
 def notifications_select(viewer_id: int, wanted: NotificationFilter | None = None) -> Select[Any]:

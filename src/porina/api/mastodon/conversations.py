@@ -4,31 +4,24 @@ with the streaming endpoint."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, cast
+from typing import Any
 
 from litestar import Request, Response, delete, get, post
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from porina.api.mastodon import conversation_reads
 from porina.api.mastodon.auth import require, services_of
+from porina.api.mastodon.conversation_reads import Conversation
 from porina.api.mastodon.pagination import Page, link_header
 from porina.api.mastodon.params import Params
 from porina.core.errors import NotFound
 from porina.core.ids import parse_id
 from porina.interactions.viewer import viewer_state
 from porina.messaging import actions
-from porina.messaging import queries as q
 from porina.messaging.models import AccountConversation
 from porina.notifications.queries import accounts_by_id
 from porina.posts.queries import bundles_by_id
-from porina.render import entities as e
 from porina.render.renderer import Renderer
-
-
-class Conversation(e.Entity):
-    id: str
-    unread: bool
-    accounts: list[e.Account]
-    last_status: e.Status | None
 
 
 async def render_conversations(
@@ -69,15 +62,8 @@ async def list_conversations(request: Request[Any, Any, Any]) -> Response[list[C
     me = viewer.require_account()
     params = await Params.of(request)
     page = Page.of(params, default=20, maximum=40)
-    async with services_of(request).db.read() as session:
-        query = page.apply(
-            q.conversations_select(me), cast(Any, AccountConversation.last_status_id)
-        )
-        rows = page.arrange(list(await session.scalars(query)))
-        body = await render_conversations(
-            Renderer(services_of(request).settings), session, me, rows
-        )
-    return Response(body, headers=link_header(request, [r.last_status_id for r in rows], page))
+    body, ids = await conversation_reads.page(services_of(request), me, page)
+    return Response(body, headers=link_header(request, ids, page))
 
 
 @delete("/api/v1/conversations/{conversation_id:str}", status_code=200)

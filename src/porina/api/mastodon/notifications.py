@@ -5,21 +5,22 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, cast, get_args
+from datetime import datetime
+from typing import Any, Protocol, cast, get_args
 
 import msgspec
 from litestar import Request, Response, get, post
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from porina.api.mastodon import notification_reads as reads
 from porina.api.mastodon.auth import ApiRuntime, require, services_of
 from porina.api.mastodon.pagination import Page, link_header
 from porina.api.mastodon.params import Params
 from porina.api.mastodon.reports import render_report
-from porina.core.clock import iso, now
+from porina.core.clock import iso
 from porina.core.errors import NotFound
 from porina.core.ids import parse_id
-from porina.interactions.filters import ActiveFilter, load_active_of, prepare
 from porina.interactions.viewer import viewer_state
 from porina.moderation.models import Report
 from porina.notifications import markers as inbox
@@ -28,12 +29,7 @@ from porina.notifications.models import Notification
 from porina.notifications.notify import GROUPED, NotificationType
 from porina.posts.queries import bundles_by_id
 from porina.render import entities as e
-from porina.render.pages import found_statuses
 from porina.render.renderer import Renderer
-from porina.render.status_cache import Found, StatusCache, Viewing
-from porina.storage.fastread import as_datetime
-from porina.timelines.feeds import NO_BOUND
-from porina.timelines.page import PageRow, for_ids
 
 TYPES = frozenset(get_args(NotificationType))
 SAMPLE_ACCOUNTS = 8
@@ -64,7 +60,7 @@ def _renderer(request: Request[Any, Any, Any]) -> Renderer:
     return Renderer(services_of(request).settings)
 
 
-async def _reports(session: AsyncSession, notes: Sequence[Notification]) -> dict[int, Report]:
+async def _reports(session: AsyncSession, notes: Sequence[_Note]) -> dict[int, Report]:
     ids = {n.report_id for n in notes if n.report_id is not None}
     if not ids:
         return {}
@@ -129,103 +125,17 @@ async def list_notifications(request: Request[Any, Any, Any]) -> Response[list[e
     me = viewer.require_account()
     params = await Params.of(request)
     page = Page.of(params, default=40, maximum=80)
-    special = ("types", "exclude_types", "account_id", "include_filtered")
-    if not any(params.has(name) for name in special):
-        fast = await _cached_page(request, me, page)
-        if fast is not None:
-            return fast
-    async with services_of(request).db.read() as session:
-        query = page.apply(
-            q.notifications_select(me, _wanted(params, me)), cast(Any, Notification.id)
-        )
+    svc = services_of(request)
+    wanted = _wanted(params, me)
+    found = await reads.notes(svc, me, wanted, page, TYPES)
+    if not reads.has_reports(found):
+        body = await reads.entities(svc, me, found)
+        return Response(body, headers=link_header(request, [n.id for n in found], page))
+    async with svc.db.read() as session:  # reports (moderators'): the full path
+        query = page.apply(q.notifications_select(me, wanted), cast(Any, Notification.id))
         notes = page.arrange(list(await session.scalars(query)))
         body = await render_notifications(_renderer(request), session, me, notes)
     return Response(body, headers=link_header(request, [n.id for n in notes], page))
-
-
-async def _cached_page(
-    request: Request[Any, Any, Any], me: int, page: Page
-) -> Response[list[e.Notification]] | None:
-    """The page through prebuilt reads and the status cache: the notifications (one query),
-    their statuses' page rows (one per ``SLOTS`` statuses), and only what the cache lacks.
-    None for a page with report notifications (moderators'), which the full path renders."""
-    svc = services_of(request)
-    params = {
-        "porina_viewer": me,
-        "porina_moment": now(),
-        "porina_below": page.max_id if page.max_id is not None else NO_BOUND,
-        "porina_above": max(page.min_id or 0, page.since_id or 0),
-        "porina_limit": page.limit,
-    }
-    raw = await svc.db.fast.fetch(q.notification_page(ascending=page.ascending), params)
-    notes = page.arrange([q.NotificationRow._make(row) for row in raw])
-    if any(note.report_id is not None for note in notes):
-        return None
-    rows = await _status_rows(svc, me, [n.status_id for n in notes if n.status_id is not None])
-    cache = svc.status_cache
-    found, filters = await _fill(svc, cache, me, notes, rows)
-    viewing = Viewing(me, filters)
-    body: list[e.Notification] = []
-    for note in notes:
-        sender = cache.account(note.from_account_id, note.from_account_version)
-        status = None
-        if note.status_id is not None:
-            row, hit = rows.get(note.status_id), found.get(note.status_id)
-            if row is None or hit is None:
-                continue  # no longer visible to the viewer, or gone
-            status = cache.personal(hit, row, viewing)
-        if sender is None:
-            continue
-        body.append(_entity(note, sender, status))
-    return Response(body, headers=link_header(request, [n.id for n in notes], page))
-
-
-async def _status_rows(svc: ApiRuntime, me: int, ids: Sequence[int]) -> dict[int, PageRow]:
-    """Page rows of the visible statuses among ``ids``, by id (mutes left to the notification
-    query: a muted author's mention still shows unless the mute hides notifications)."""
-    return {row.id: row for row in await for_ids(svc.db, me, ids, mutes=False) if row.visible}
-
-
-async def _fill(
-    svc: ApiRuntime,
-    cache: StatusCache,
-    me: int,
-    notes: Sequence[q.NotificationRow],
-    rows: dict[int, PageRow],
-) -> tuple[dict[int, Found | None], list[ActiveFilter]]:
-    """What the cache lacks (statuses, senders) and the viewer's filters, in one read."""
-    ordered = list(rows.values())
-    found = {row.id: cache.find(row) for row in ordered}
-    senders = {
-        n.from_account_id
-        for n in notes
-        if cache.account(n.from_account_id, n.from_account_version) is None
-    }
-    has_filters = any(row.has_filters for row in ordered)
-    filters: list[ActiveFilter] = []
-    if None in found.values() or senders or has_filters:
-        async with svc.db.read() as session:
-            if None in found.values():
-                fresh = await cache.fill(session, me, ordered)
-                found = {row.id: hit for row, hit in zip(ordered, fresh, strict=True)}
-            if senders:
-                cache.keep_accounts((await q.accounts_by_id(session, senders)).values())
-            if has_filters:
-                filters = await load_active_of(session, me)
-    if filters:  # matched now, off the loop when large; rendering finds the results
-        await prepare(filters, found_statuses(found.values()))
-    return found, filters
-
-
-def _entity(note: q.NotificationRow, sender: e.Account, status: e.Status | None) -> e.Notification:
-    return e.Notification(
-        id=str(note.id),
-        type=note.type,
-        group_key=note.group_key,
-        created_at=iso(as_datetime(note.created_at)) or "",
-        account=sender,
-        status=status,
-    )
 
 
 @get("/api/v1/notifications/unread_count")
@@ -250,11 +160,22 @@ async def show_notification(
     viewer = await require(request, "read:notifications")
     me = viewer.require_account()
     nid = parse_id(notification_id)
-    async with services_of(request).db.read() as session:
-        note = await q.notification(session, me, nid) if nid is not None else None
-        rendered = await render_notifications(
-            _renderer(request), session, me, [note] if note else []
-        )
+    if nid is None:
+        raise NotFound()
+    svc = services_of(request)
+    one = Page(max_id=nid + 1, since_id=nid - 1, min_id=None, limit=1)
+    found = await reads.notes(svc, me, q.NotificationFilter(include_filtered=True), one, TYPES)
+    if reads.has_reports(found):
+        async with svc.db.read() as session:
+            rendered = await render_notifications(
+                _renderer(request),
+                session,
+                me,
+                found_orm := [n for n in [await q.notification(session, me, nid)] if n is not None],
+            )
+            del found_orm
+    else:
+        rendered = await reads.entities(svc, me, found)
     if not rendered:
         raise NotFound()
     return rendered[0]
@@ -284,27 +205,88 @@ async def dismiss_notification(
 # --- grouped (v2) --------------------------------------------------------------------------
 
 
+class _Note(Protocol):
+    """A notification as the ORM or a prebuilt statement (``NotificationRow``) reads it."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def type(self) -> str: ...
+    @property
+    def group_key(self) -> str: ...
+    @property
+    def created_at(self) -> datetime: ...
+    @property
+    def from_account_id(self) -> int: ...
+    @property
+    def status_id(self) -> int | None: ...
+    @property
+    def report_id(self) -> int | None: ...
+
+
 @dataclass(slots=True)
 class _Group:
     key: str
-    notes: list[Notification] = field(default_factory=list)
+    notes: list[_Note] = field(default_factory=list)
 
 
-def _key(note: Notification, grouped: frozenset[str]) -> str:
+def _key(note: _Note, grouped: frozenset[str]) -> str:
     if note.type in grouped and note.type in GROUPED:
         return note.group_key
     return f"ungrouped-{note.id}"
 
 
+class _Reports(Exception):
+    """A scanned page holds a report notification: the full path renders it."""
+
+
 async def _scan(
-    session: AsyncSession,
+    svc: ApiRuntime,
     me: int,
     wanted: q.NotificationFilter,
     page: Page,
     grouped: frozenset[str],
 ) -> list[_Group]:
     """Walk notifications from the page edge until ``page.limit`` groups have begun; each
-    group holds its notifications within the page's range (as Mastodon's page_min/max_id)."""
+    group holds its notifications within the page's range (as Mastodon's page_min/max_id).
+    Batches of ``SCAN_BATCH`` through the prebuilt page statement; raises ``_Reports`` at a
+    report notification."""
+    groups: dict[str, _Group] = {}
+    cursor_page = Page(page.max_id, page.since_id, page.min_id, SCAN_BATCH)
+    seen = 0
+    while seen < SCAN_LIMIT:
+        rows = await reads.notes(svc, me, wanted, cursor_page, TYPES)
+        if reads.has_reports(rows):
+            raise _Reports()
+        if page.ascending:
+            rows.reverse()  # walk upwards from min_id
+        for note in rows:
+            key = _key(note, grouped)
+            if key not in groups:
+                if len(groups) >= page.limit:
+                    return _newest_first(list(groups.values()))
+                groups[key] = _Group(key)
+            groups[key].notes.append(note)
+        seen += len(rows)
+        if len(rows) < SCAN_BATCH:
+            break
+        edge = rows[-1].id
+        cursor_page = (
+            Page(page.max_id, None, edge, SCAN_BATCH)
+            if page.ascending
+            else Page(edge, page.since_id, page.min_id, SCAN_BATCH)
+        )
+    return _newest_first(list(groups.values()))
+
+
+async def scan_orm(
+    session: AsyncSession,
+    me: int,
+    wanted: q.NotificationFilter,
+    page: Page,
+    grouped: frozenset[str],
+) -> list[_Group]:
+    """``_scan`` through the ORM, for pages with report notifications."""
     groups: dict[str, _Group] = {}
     cursor_page = Page(page.max_id, page.since_id, page.min_id, SCAN_BATCH)
     seen = 0
@@ -362,15 +344,15 @@ def _group_entity(group: _Group, *, paged: bool) -> NotificationGroup:
     return entity
 
 
-async def _grouped_results(
-    request: Request[Any, Any, Any],
+async def grouped_results(
+    renderer: Renderer,
     session: AsyncSession,
     me: int,
     groups: list[_Group],
     *,
     paged: bool,
 ) -> GroupedNotificationsResults:
-    renderer = _renderer(request)
+    """Groups rendered through the ORM (the full path: report notifications, one group)."""
     entities = [_group_entity(g, paged=paged) for g in groups]
     every = [n for g in groups for n in g.notes]
     reports = await _reports(session, every)
@@ -400,6 +382,29 @@ async def _grouped_results(
     )
 
 
+async def _grouped_cached(
+    svc: ApiRuntime, me: int, groups: list[_Group], *, paged: bool
+) -> GroupedNotificationsResults:
+    """``grouped_results`` for groups without reports: the sample accounts and statuses
+    from the status cache (``notification_reads.render``), each rendered once for the page."""
+    entities = [_group_entity(g, paged=paged) for g in groups]
+    every = [cast(q.NotificationRow, n) for g in groups for n in g.notes]
+    status_ids = [int(g.status_id) for g in entities if g.status_id is not None]
+    rendered = await reads.render(svc, me, every, status_ids)
+    shown = [
+        entity
+        for entity in entities
+        if entity.status_id is None or int(entity.status_id) in rendered.statuses
+    ]
+    samples = list(dict.fromkeys(int(a) for g in shown for a in g.sample_account_ids))
+    statuses = [rendered.statuses[i] for i in dict.fromkeys(status_ids) if i in rendered.statuses]
+    return GroupedNotificationsResults(
+        accounts=[rendered.senders[a] for a in samples if a in rendered.senders],
+        statuses=statuses,
+        notification_groups=shown,
+    )
+
+
 def _grouped_types(params: Params) -> frozenset[str]:
     if params.has("grouped_types"):
         return frozenset(params.str_list("grouped_types")) & GROUPED
@@ -412,9 +417,15 @@ async def list_grouped(request: Request[Any, Any, Any]) -> Response[GroupedNotif
     me = viewer.require_account()
     params = await Params.of(request)
     page = Page.of(params, default=40, maximum=80)
-    async with services_of(request).db.read() as session:
-        groups = await _scan(session, me, _wanted(params, me), page, _grouped_types(params))
-        body = await _grouped_results(request, session, me, groups, paged=True)
+    svc = services_of(request)
+    wanted, grouped = _wanted(params, me), _grouped_types(params)
+    try:
+        groups = await _scan(svc, me, wanted, page, grouped)
+        body = await _grouped_cached(svc, me, groups, paged=True)
+    except _Reports:
+        async with svc.db.read() as session:
+            groups = await scan_orm(session, me, wanted, page, grouped)
+            body = await grouped_results(_renderer(request), session, me, groups, paged=True)
     edges = sorted({n.id for g in groups for n in g.notes}, reverse=True)
     headers = link_header(request, [edges[0], edges[-1]], page) if edges else {}
     return Response(body, headers=headers)
@@ -443,7 +454,8 @@ async def _one_group(
         notes = [note] if note is not None else []
     if not notes:
         raise NotFound()
-    return _Group(group_key, notes)
+    found: list[_Note] = list(notes)
+    return _Group(group_key, found)
 
 
 @get("/api/v2/notifications/{group_key:str}")
@@ -454,7 +466,7 @@ async def show_group(
     me = viewer.require_account()
     async with services_of(request).db.read() as session:
         group = await _one_group(request, session, me, group_key)
-        body = await _grouped_results(request, session, me, [group], paged=False)
+        body = await grouped_results(_renderer(request), session, me, [group], paged=False)
     if not body.notification_groups:
         raise NotFound()
     return body

@@ -1,0 +1,105 @@
+"""``GET /api/v1/conversations`` on the home timeline's paths.
+
+A page is three prebuilt statements when the status cache is warm: the viewer's conversations
+(``last_status_id`` paging), the participants' ids, versions and suspension (up to 64 a
+statement), and the last statuses' page rows (``timelines/page.py``). Every account and status
+rendering comes from the status cache (``search_reads.rendered_accounts``, ``render/pages``),
+so each participant is rendered once per process and version; what the cache lacks is read
+once. The answer is ``conversations.render_conversations``'.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from typing import Any
+
+from sqlalchemy import BigInteger, Integer, bindparam, select
+
+from porina.accounts.models import Account
+from porina.api.mastodon.auth import ApiRuntime
+from porina.api.mastodon.pagination import Page
+from porina.api.mastodon.search_reads import rendered_accounts
+from porina.messaging.models import AccountConversation
+from porina.posts.queries import VIEWER
+from porina.render import entities as e
+from porina.render.pages import personal_rows
+from porina.storage.fastread import Prebuilt
+from porina.timelines import page as pages
+from porina.timelines.feeds import NO_BOUND
+
+BELOW = bindparam("porina_below", type_=BigInteger)
+ABOVE = bindparam("porina_above", type_=BigInteger)
+LIMIT = bindparam("porina_limit", type_=Integer)
+C = AccountConversation
+
+
+class Conversation(e.Entity):
+    id: str
+    unread: bool
+    accounts: list[e.Account]
+    last_status: e.Status | None
+
+
+@functools.cache
+def _page(*, ascending: bool) -> Prebuilt:
+    column = C.last_status_id
+    query = (
+        select(C.conversation_id, C.unread, C.last_status_id, C.participant_ids)
+        .where(C.account_id == VIEWER, C.hidden.is_(False), column < BELOW, column > ABOVE)
+        .order_by(column.asc() if ascending else column.desc())
+        .limit(LIMIT)
+    )
+    return Prebuilt(query)
+
+
+@functools.cache
+def _people() -> Prebuilt:
+    slots = [bindparam(name, type_=BigInteger) for name in pages.ID_SLOTS]
+    query = select(Account.id, Account.version, Account.suspended_at.is_(None)).where(
+        Account.id.in_(slots)
+    )
+    return Prebuilt(query)
+
+
+def _ids(raw: Any) -> list[int]:
+    found = json.loads(raw) if isinstance(raw, str) else raw
+    return [int(i) for i in found or []]
+
+
+async def page(svc: ApiRuntime, me: int, asked: Page) -> tuple[list[Conversation], list[int]]:
+    """The page's conversations (entities) and their ``last_status_id``s, newest first."""
+    params = {
+        "porina_viewer": me,
+        "porina_below": asked.max_id if asked.max_id is not None else NO_BOUND,
+        "porina_above": max(asked.min_id or 0, asked.since_id or 0),
+        "porina_limit": asked.limit,
+    }
+    found = asked.arrange(await svc.db.fast.fetch(_page(ascending=asked.ascending), params))
+    if not found:
+        return [], []
+    people = list(dict.fromkeys(i for row in found for i in _ids(row[3])))
+    live: dict[int, int] = {}
+    for start in range(0, len(people), pages.SLOTS):
+        chunk = pages.ids_params(people[start : start + pages.SLOTS])
+        for account_id, version, active in await svc.db.fast.fetch(_people(), chunk):
+            if active:
+                live[int(account_id)] = int(version)
+    rendered = {
+        int(a.id): a
+        for a in await rendered_accounts(svc, [(i, live[i]) for i in people if i in live])
+    }
+    rows = await pages.for_ids(svc.db, me, [row[2] for row in found], mutes=False)
+    visible = [r for r in rows if r.visible]
+    shown, _ = await personal_rows(svc, me, visible)
+    statuses = {int(s.id): s for s in shown}
+    body = [
+        Conversation(
+            id=str(conversation_id),
+            unread=bool(unread),
+            accounts=[rendered[i] for i in _ids(participants) if i in rendered],
+            last_status=statuses.get(int(last)),
+        )
+        for conversation_id, unread, last, participants in found
+    ]
+    return body, [int(row[2]) for row in found]

@@ -1,0 +1,153 @@
+"""Notifications on the home timeline's paths: ``/api/v1/notifications`` (any filter),
+``/api/v1/notifications/:id`` and the grouped ``/api/v2/notifications``.
+
+The notifications come from one prebuilt statement (``notifications.queries.page_statement``:
+the viewer's shown notifications with each sender's row version), their statuses from page rows
+(``timelines/page.py``, one statement per 64), and every rendering from the status cache: a
+sender is rendered once per process and version, not once per notification. What the cache
+lacks (statuses, senders) and the viewer's filters are read in one session. A page holding a
+report notification (moderators') returns None: the full path renders those.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import msgspec
+
+from porina.api.mastodon.auth import ApiRuntime
+from porina.api.mastodon.pagination import Page
+from porina.core.clock import iso, now
+from porina.interactions.filters import ActiveFilter, load_active_of, prepare
+from porina.notifications import queries as q
+from porina.render import entities as e
+from porina.render.pages import found_statuses
+from porina.render.status_cache import Found, StatusCache, Viewing
+from porina.storage.fastread import as_datetime
+from porina.timelines.feeds import NO_BOUND
+from porina.timelines.page import PageRow, for_ids
+
+
+async def notes(
+    svc: ApiRuntime,
+    me: int,
+    wanted: q.NotificationFilter,
+    page: Page,
+    every_type: Iterable[str],
+) -> list[q.NotificationRow]:
+    """A page of ``me``'s shown notifications that ``wanted`` asks for, newest first (their
+    ``created_at`` as datetimes)."""
+    statement, extra = q.page_statement(wanted, every_type, ascending=page.ascending)
+    params = {
+        "porina_viewer": me,
+        "porina_moment": now(),
+        "porina_below": page.max_id if page.max_id is not None else NO_BOUND,
+        "porina_above": max(page.min_id or 0, page.since_id or 0),
+        "porina_limit": page.limit,
+        **extra,
+    }
+    raw = await svc.db.fast.fetch(statement, params)
+    found = [q.NotificationRow._make(row) for row in raw]
+    return page.arrange([n._replace(created_at=as_datetime(n.created_at)) for n in found])
+
+
+def has_reports(found: Iterable[q.NotificationRow]) -> bool:
+    return any(note.report_id is not None for note in found)
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """What the cache gives for a page of notifications."""
+
+    senders: dict[int, e.Account]
+    """By account id, at the version the notifications named."""
+    statuses: dict[int, e.Status]
+    """The viewer's visible statuses among them, by id."""
+
+
+async def render(
+    svc: ApiRuntime, me: int, found: Sequence[q.NotificationRow], status_ids: Sequence[int]
+) -> Rendered:
+    """The senders of ``found`` and the statuses ``status_ids`` (those the viewer may see)."""
+    rows = await _status_rows(svc, me, status_ids)
+    cache = svc.status_cache
+    hits, filters = await _fill(svc, cache, me, found, rows)
+    viewing = Viewing(me, filters)
+    statuses = {
+        status_id: cache.personal(hit, rows[status_id], viewing)
+        for status_id, hit in hits.items()
+        if hit is not None
+    }
+    senders: dict[int, e.Account] = {}
+    for note in found:
+        sender = cache.account(note.from_account_id, note.from_account_version)
+        if sender is not None:
+            senders[note.from_account_id] = sender
+    return Rendered(senders, statuses)
+
+
+async def entities(
+    svc: ApiRuntime, me: int, found: Sequence[q.NotificationRow]
+) -> list[e.Notification]:
+    """``found`` as ``render_notifications`` renders them (no reports among them): those
+    whose status the viewer can no longer see are left out."""
+    ids = [n.status_id for n in found if n.status_id is not None]
+    shown = await render(svc, me, found, ids)
+    body: list[e.Notification] = []
+    for note in found:
+        sender = shown.senders.get(note.from_account_id)
+        status = shown.statuses.get(note.status_id) if note.status_id is not None else None
+        if sender is None or (note.status_id is not None and status is None):
+            continue
+        body.append(_entity(note, sender, status))
+    return body
+
+
+async def _status_rows(svc: ApiRuntime, me: int, ids: Sequence[int]) -> dict[int, PageRow]:
+    """Page rows of the visible statuses among ``ids``, by id (mutes left to the notification
+    query: a muted author's mention still shows unless the mute hides notifications)."""
+    return {row.id: row for row in await for_ids(svc.db, me, ids, mutes=False) if row.visible}
+
+
+async def _fill(
+    svc: ApiRuntime,
+    cache: StatusCache,
+    me: int,
+    found: Sequence[q.NotificationRow],
+    rows: dict[int, PageRow],
+) -> tuple[dict[int, Found | None], list[ActiveFilter]]:
+    """What the cache lacks (statuses, senders) and the viewer's filters, in one read."""
+    ordered = list(rows.values())
+    hits = {row.id: cache.find(row) for row in ordered}
+    senders = {
+        n.from_account_id
+        for n in found
+        if cache.account(n.from_account_id, n.from_account_version) is None
+    }
+    has_filters = any(row.has_filters for row in ordered)
+    filters: list[ActiveFilter] = []
+    if None in hits.values() or senders or has_filters:
+        async with svc.db.read() as session:
+            if None in hits.values():
+                fresh = await cache.fill(session, me, ordered)
+                hits = {row.id: hit for row, hit in zip(ordered, fresh, strict=True)}
+            if senders:
+                cache.keep_accounts((await q.accounts_by_id(session, senders)).values())
+            if has_filters:
+                filters = await load_active_of(session, me)
+    if filters:  # matched now, off the loop when large; rendering finds the results
+        await prepare(filters, found_statuses(hits.values()))
+    return hits, filters
+
+
+def _entity(note: q.NotificationRow, sender: e.Account, status: e.Status | None) -> e.Notification:
+    return e.Notification(
+        id=str(note.id),
+        type=note.type,
+        group_key=note.group_key,
+        created_at=iso(note.created_at) or "",
+        account=sender,
+        status=status,
+        filtered=True if note.filtered else msgspec.UNSET,
+    )
