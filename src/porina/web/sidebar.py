@@ -30,7 +30,8 @@ async def _trending(request: Request[Any, Any, Any]) -> list[tuple[str, int, int
     if time.monotonic() - _trends["at"] >= TRENDS_TTL:
         async with services(request).db.read() as session:
             _trends["tags"] = await trending_tags(session, 8)
-        _trends["at"] = time.monotonic()
+        if _trends["tags"]:  # an empty answer is read again (a new server's first posts)
+            _trends["at"] = time.monotonic()
     tags: list[tuple[str, int, int]] = _trends["tags"]
     return tags
 
