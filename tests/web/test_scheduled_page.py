@@ -79,6 +79,13 @@ async def test_list_reschedule_and_cancel(make: Factory, signed_in: Any) -> None
     assert "Launch day announcement" not in words
 
 
+async def test_compose_links_to_the_scheduled_posts(make: Factory, signed_in: Any) -> None:
+    browser = await signed_in(await make.person("alice"))
+    page = await browser.get("/compose?scheduled=1")
+    assert "Your post is scheduled." in text_of(page.text)
+    assert 'href="/settings/scheduled"' in page.text
+
+
 async def test_someone_elses_scheduled_post_is_not_found(make: Factory, signed_in: Any) -> None:
     alice, bob = await make.person("alice"), await make.person("bob")
     theirs = await schedule(bob, "Bob's secret plan", 3)
