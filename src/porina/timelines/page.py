@@ -201,15 +201,27 @@ def ids_params(ids: list[int]) -> dict[str, int]:
     return dict(zip(ID_SLOTS, padded, strict=True))
 
 
-def from_candidates(candidates: Any, *, ascending: bool) -> Prebuilt:
+def from_candidates(
+    candidates: Any, *, ascending: bool, mutes: bool = True, cursor: Any = None
+) -> Prebuilt:
     """Rows for the ids of ``candidates`` (a subquery with a ``status_id`` column, already
-    limited), in the candidates' order."""
-    column = candidates.c.status_id
-    return Prebuilt(_base(candidates).order_by(column.asc() if ascending else column.desc()))
+    limited), in the candidates' order. ``mutes=False``: as ``from_ids``. ``cursor``: another
+    column of ``candidates`` that orders the page instead, selected after the row's own
+    columns (a favourite's or bookmark's id: read the rows with ``cursor_rows``)."""
+    column = candidates.c.status_id if cursor is None else cursor
+    query = _base(candidates, mutes=mutes)
+    if cursor is not None:
+        query = query.add_columns(cursor)
+    return Prebuilt(query.order_by(column.asc() if ascending else column.desc()))
 
 
 def rows(raw: list[tuple[Any, ...]]) -> list[PageRow]:
     return [PageRow._make(row) for row in raw]
+
+
+def cursor_rows(raw: list[tuple[Any, ...]]) -> list[tuple[int, PageRow]]:
+    """Rows of a statement with a ``cursor`` column: (its value, the page row)."""
+    return [(row[-1], PageRow._make(row[:-1])) for row in raw]
 
 
 async def for_ids(

@@ -1,7 +1,9 @@
 """``/api/v1/timelines/*``: home, public, tag, list and direct timelines.
 
-Every page is one query for the statuses (visibility, mutes and blocks applied in SQL) and one
-for what the viewer did to them; the home timeline joins the feed rows into that same query.
+Home, public, tag and list pages are one prebuilt statement each (candidates with visibility,
+mutes and blocks applied in SQL, joined with their page rows: ``timelines/page.py``) rendered
+from the status cache. The direct timeline still reads through the ORM: one query for the
+statuses, one for what the viewer did to them.
 """
 
 from __future__ import annotations
@@ -10,10 +12,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from litestar import Request, Response, get
-from sqlalchemy import ColumnElement, Select, exists, func, or_, select
+from sqlalchemy import exists, or_
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from porina.accounts.models import Follow
 from porina.api.mastodon import auth
 from porina.api.mastodon.pagination import Page, link_header
 from porina.api.mastodon.params import Params
@@ -21,16 +22,16 @@ from porina.core.errors import NotFound
 from porina.core.ids import parse_id
 from porina.interactions.filters import FilterContext, apply_filters
 from porina.interactions.viewer import viewer_state
-from porina.lists.models import List, ListAccount
-from porina.posts.models import MediaAttachment, Mention, StatusTag, Tag
-from porina.posts.queries import A, Bundle, S, bundle_select, to_bundle
+from porina.posts.models import Mention
+from porina.posts.queries import Bundle, S, bundle_select, to_bundle
 from porina.render import entities as e
 from porina.render.pages import home_json
 from porina.render.renderer import Renderer
 from porina.timelines import actions
 from porina.timelines import home as home_rows
+from porina.timelines import lists_page as list_rows
 from porina.timelines import public as public_rows
-from porina.timelines.queries import not_muted
+from porina.timelines import tag as tag_rows
 
 StatusList = Response[list[e.Status]]
 
@@ -80,21 +81,13 @@ def renderer_of(request: Request[Any, Any, Any]) -> Renderer:
     return Renderer(auth.services_of(request).settings)
 
 
-def has_media() -> ColumnElement[bool]:
-    return exists().where(MediaAttachment.status_id == S.id)
-
-
-def not_reply_to_others() -> ColumnElement[bool]:
-    return or_(S.in_reply_to_id.is_(None), S.in_reply_to_account_id == S.account_id)
-
-
 @get("/api/v1/timelines/home")
 async def home(request: Request[Any, Any, Any]) -> Response[Any]:
     viewer = await auth.require(request, "read:statuses")
     vid = viewer.require_account()
     page = Page.of(await Params.of(request))
     svc = auth.services_of(request)
-    window = home_rows.Window(page.max_id, page.since_id, page.min_id, page.limit)
+    window = _window(page)
     rows, any_entry = await home_rows.rows(svc, vid, window)
     fresh = page.max_id is None and page.since_id is None and page.min_id is None
     if fresh and not any_entry and await actions.rebuild_home(svc, vid):
@@ -103,15 +96,13 @@ async def home(request: Request[Any, Any, Any]) -> Response[Any]:
     return Response(body, headers=link_header(request, [row.id for row in rows], page))
 
 
-def public_filters(params: Params) -> list[ColumnElement[bool]]:
-    conditions: list[ColumnElement[bool]] = [S.visibility == "public", S.reblog_of_id.is_(None)]
-    if params.bool("local"):
-        conditions.append(A.domain.is_(None))
-    elif params.bool("remote"):
-        conditions.append(A.domain.is_not(None))
-    if params.bool("only_media"):
-        conditions.append(has_media())
-    return conditions
+def _origin(params: Params) -> str:
+    """Which statuses a public or tag timeline takes: "local", "remote" or "all"."""
+    return "local" if params.bool("local") else "remote" if params.bool("remote") else "all"
+
+
+def _window(page: Page) -> home_rows.Window:
+    return home_rows.Window(page.max_id, page.since_id, page.min_id, page.limit)
 
 
 @get("/api/v1/timelines/public")
@@ -122,70 +113,49 @@ async def public(request: Request[Any, Any, Any]) -> Response[Any]:
     vid = viewer.account_id if viewer else None
     params = await Params.of(request)
     page = Page.of(params)
-    local = params.bool("local")
-    origin = "local" if local else "remote" if params.bool("remote") else "all"
-    window = home_rows.Window(page.max_id, page.since_id, page.min_id, page.limit)
     svc = auth.services_of(request)
-    media = params.bool("only_media")
-    rows = await public_rows.rows(svc.db, vid, window, origin=origin, media=media)
+    origin, media = _origin(params), params.bool("only_media")
+    rows = await public_rows.rows(svc.db, vid, _window(page), origin=origin, media=media)
     body = await home_json(svc, vid, rows, "public")
     return Response(body, headers=link_header(request, [row.id for row in rows], page))
 
 
-def tagged(names: Sequence[str]) -> ColumnElement[bool]:
-    """SQL on ``S``: the status carries one of the tags ``names``."""
-    wanted = [n.lstrip("#").lower() for n in names if n.strip("# ")]
-    return exists().where(
-        StatusTag.status_id == S.id,
-        StatusTag.tag_id.in_(select(Tag.id).where(func.lower(Tag.name).in_(wanted))),
-    )
-
-
 @get("/api/v1/timelines/tag/{hashtag:str}")
-async def tag(request: Request[Any, Any, Any], hashtag: str) -> StatusList:
+async def tag(request: Request[Any, Any, Any], hashtag: str) -> Response[Any]:
+    """One prebuilt statement per shape of request, then the status cache (``timelines/tag.py``)."""
     viewer = await auth.optional(request, "read:statuses")
     vid = viewer.account_id if viewer else None
     params = await Params.of(request)
-    query = bundle_select(vid).where(*public_filters(params))
-    query = query.where(tagged([hashtag, *params.str_list("any", max_items=10)]))
-    for name in params.str_list("all", max_items=10):
-        query = query.where(tagged([name]))
-    if none := params.str_list("none", max_items=10):
-        query = query.where(~tagged(none))
-    if vid is not None:
-        query = query.where(not_muted(vid))
-    async with auth.services_of(request).db.read() as session:
-        return await render_page(request, session, vid, query, Page.of(params), context="public")
+    page = Page.of(params)
+    tags = tag_rows.TagQuery.of(
+        hashtag,
+        params.str_list("any", max_items=10),
+        params.str_list("all", max_items=10),
+        params.str_list("none", max_items=10),
+    )
+    svc = auth.services_of(request)
+    origin, media = _origin(params), params.bool("only_media")
+    rows = await tag_rows.rows(svc.db, vid, _window(page), tags, origin=origin, media=media)
+    body = await home_json(svc, vid, rows, "public")
+    return Response(body, headers=link_header(request, [row.id for row in rows], page))
 
 
 @get("/api/v1/timelines/list/{list_id:str}")
-async def list_timeline(request: Request[Any, Any, Any], list_id: str) -> StatusList:
+async def list_timeline(request: Request[Any, Any, Any], list_id: str) -> Response[Any]:
+    """One prebuilt statement (``timelines/lists_page.py``); an empty page asks once more
+    whether the list is the viewer's (404 if not)."""
     viewer = await auth.require(request, "read:lists")
     vid = viewer.require_account()
-    params = await Params.of(request)
+    page = Page.of(await Params.of(request))
     lid = parse_id(list_id)
-    async with auth.services_of(request).db.read() as session:
-        found = await session.get(List, lid) if lid is not None else None
-        if found is None or found.account_id != vid:
-            raise NotFound()
-        members = select(ListAccount.account_id).where(ListAccount.list_id == found.id)
-        query = bundle_select(vid).where(S.account_id.in_(members), not_muted(vid))
-        query = query.where(_list_replies(found.replies_policy, vid, members))
-        return await render_page(request, session, vid, query, Page.of(params), context="home")
-
-
-def _list_replies(policy: str, vid: int, members: Any) -> ColumnElement[bool]:
-    own = not_reply_to_others()
-    if policy == "none":
-        return own
-    if policy == "followed":
-        from_follows = S.in_reply_to_account_id.in_(following_of(vid))
-        return or_(own, from_follows, S.in_reply_to_account_id == vid)
-    return or_(own, S.in_reply_to_account_id.in_(members))
-
-
-def following_of(vid: int) -> Select[Any]:
-    return select(Follow.target_account_id).where(Follow.account_id == vid)
+    if lid is None:
+        raise NotFound()
+    svc = auth.services_of(request)
+    rows = await list_rows.rows(svc.db, vid, lid, _window(page))
+    if not rows and not await list_rows.owned(svc.db, vid, lid):
+        raise NotFound()
+    body = await home_json(svc, vid, rows, "home")
+    return Response(body, headers=link_header(request, [row.id for row in rows], page))
 
 
 @get("/api/v1/timelines/direct")

@@ -1,0 +1,128 @@
+"""The hashtag timeline's page rows (``any[]``, ``all[]``, ``none[]``, ``local``, ``remote``,
+``only_media``) in one prebuilt statement, as the public timeline reads (``public.py``): the
+candidates (public, not reblogs, visible to the viewer, authors neither muted nor blocked,
+carrying the tags asked) chosen and limited in SQL, joined with their page rows. Each shape of
+request (how many tag names in each list, origin, media, direction) is its own statement, built
+once; tag names are bound parameters, compared lower-cased as ``tags.name`` is stored."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, String, bindparam, exists, func, or_, select
+
+from porina.posts.models import MediaAttachment, StatusTag, Tag
+from porina.posts.queries import VIEWER, A, S
+from porina.posts.visibility import visible_clause
+from porina.storage.db import Database
+from porina.storage.fastread import Prebuilt
+from porina.timelines import bounds
+from porina.timelines import page as pages
+from porina.timelines.home import Window
+from porina.timelines.public import ABOVE, BELOW, FETCH
+from porina.timelines.queries import hidden_by
+
+
+def names(given: Sequence[str]) -> tuple[str, ...]:
+    """Tag names as the timeline compares them: without ``#``, lower-cased, blanks dropped,
+    each once."""
+    return tuple(dict.fromkeys(n.lstrip("#").lower() for n in given if n.strip("# ")))
+
+
+@dataclass(frozen=True, slots=True)
+class TagQuery:
+    """The tags a page asks for: statuses with any of ``any_of``, every one of ``all_of``
+    (each an alternative set: ``all[]=a`` is one set) and none of ``none_of``."""
+
+    any_of: tuple[str, ...]
+    all_of: tuple[tuple[str, ...], ...]
+    none_of: tuple[str, ...]
+
+    @classmethod
+    def of(
+        cls, hashtag: str, any_of: Sequence[str], all_of: Sequence[str], none_of: Sequence[str]
+    ) -> TagQuery:
+        return cls(names([hashtag, *any_of]), tuple(names([n]) for n in all_of), names(none_of))
+
+    @property
+    def empty(self) -> bool:
+        """Nothing can match (no usable tag name, or an ``all[]`` entry that names none)."""
+        return not self.any_of or any(not one for one in self.all_of)
+
+    def params(self) -> dict[str, str]:
+        found = {f"porina_any_{n}": name for n, name in enumerate(self.any_of)}
+        found.update({f"porina_all_{n}_0": one[0] for n, one in enumerate(self.all_of)})
+        found.update({f"porina_none_{n}": name for n, name in enumerate(self.none_of)})
+        return found
+
+
+def tagged(prefix: str, count: int) -> ColumnElement[bool]:
+    """SQL on ``S``: the status carries one of ``count`` tag names, bound as
+    ``porina_<prefix>_0`` ..."""
+    slots = [bindparam(f"porina_{prefix}_{n}", type_=String) for n in range(count)]
+    return exists().where(
+        StatusTag.status_id == S.id,
+        StatusTag.tag_id.in_(select(Tag.id).where(func.lower(Tag.name).in_(slots))),
+    )
+
+
+@functools.cache
+def statement(
+    *, any_count: int, all_count: int, none_count: int, origin: str, media: bool, ascending: bool
+) -> Prebuilt:
+    """``origin``: "all", "local" or "remote"."""
+    conditions: list[Any] = [
+        S.visibility == "public",
+        S.reblog_of_id.is_(None),
+        visible_clause(S, VIEWER, author=A),
+        or_(S.account_id == VIEWER, S.account_id.not_in(hidden_by(VIEWER, pages.MOMENT))),
+        tagged("any", any_count),
+        S.id < BELOW,
+        S.id > ABOVE,
+    ]
+    conditions.extend(tagged(f"all_{n}", 1) for n in range(all_count))
+    if none_count:
+        conditions.append(~tagged("none", none_count))
+    if origin == "local":
+        conditions.append(A.domain.is_(None))
+    elif origin == "remote":
+        conditions.append(A.domain.is_not(None))
+    if media:
+        conditions.append(exists().where(MediaAttachment.status_id == S.id))
+    candidates = (
+        select(S.id.label("status_id"))
+        .join(A, A.id == S.account_id)
+        .where(*conditions)
+        .order_by(S.id.asc() if ascending else S.id.desc())
+        .limit(FETCH)
+        .subquery("candidates")
+    )
+    return pages.from_candidates(candidates, ascending=ascending)
+
+
+async def rows(
+    db: Database,
+    viewer_id: int | None,
+    window: Window,
+    tags: TagQuery,
+    *,
+    origin: str,
+    media: bool,
+) -> list[pages.PageRow]:
+    """Up to ``window.limit`` rows, newest first."""
+    if tags.empty:
+        return []
+    prebuilt = statement(
+        any_count=len(tags.any_of),
+        all_count=len(tags.all_of),
+        none_count=len(tags.none_of),
+        origin=origin,
+        media=media,
+        ascending=window.upwards,
+    )
+    params = {**bounds.params(viewer_id, window), **tags.params()}
+    shown = [row for row in pages.rows(await db.fast.fetch(prebuilt, params)) if row.visible]
+    return bounds.newest_first(shown, window)
