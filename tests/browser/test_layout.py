@@ -222,3 +222,16 @@ def test_dark_mode_toggles_and_stays(new_page: Any, lang: str) -> None:
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("data-theme") == "light"
     assert background() == light
+
+
+def test_photos_show_their_blurhash_while_loading(new_page: Any, tmp_path: Path) -> None:
+    page = new_page(width=1280, height=900)
+    join(page, "en", "blurry", "Blurry")
+    url = post_photos(page, "en", tmp_path)
+    page.route("**/media/**", lambda route: None)  # the photos never arrive
+    page.goto(url)
+    item = page.locator(".media-item.has-blur").first
+    item.wait_for()
+    background = item.evaluate("el => el.style.backgroundImage")
+    assert background.startswith('url("data:image/png')
+    assert item.locator("img").evaluate("img => getComputedStyle(img).opacity") == "0"
