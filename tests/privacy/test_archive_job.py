@@ -24,7 +24,7 @@ from porina.privacy.models import DataArchive
 from porina.services import Services, build
 from porina.settings import Settings
 from tests.factories import Factory, Person
-from tests.posts.support import media
+from tests.posts.support import media, png
 from tests.support.smtp import SmtpServer, running_smtp
 
 MAIL_FROM = "hello@kahvila.example"
@@ -155,6 +155,8 @@ async def test_the_zip_has_mastodons_layout_with_the_persons_media(
     await bob.follow(alice)
     await alice.follow(bob)
     await alice.post(f"/api/v1/statuses/{posted['id']}/bookmark")
+    avatar = {"avatar": ("me.png", png((48, 48)), "image/png")}
+    assert (await alice.patch("/api/v1/accounts/update_credentials", files=avatar)).is_success
     archive_id = await _request(services, alice)
     await services.runner.drain()
 
@@ -162,6 +164,8 @@ async def test_the_zip_has_mastodons_layout_with_the_persons_media(
     names = set(zf.namelist())
     assert names >= LAYOUT
     [photo] = [n for n in names if n.startswith("media_attachments/")]
+    [picture] = [n for n in names if n.startswith("avatar.")]
+    assert json.loads(zf.read("actor.json"))["icon"]["url"] == picture
     [created] = json.loads(zf.read("outbox.json"))["orderedItems"]
     note = created["object"]
     assert note["attachment"][0]["url"] == photo

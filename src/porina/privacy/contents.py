@@ -23,6 +23,7 @@ import csv
 import io
 import json
 from dataclasses import dataclass, field
+from pathlib import PurePosixPath
 from typing import Any
 
 from sqlalchemy import select
@@ -107,9 +108,14 @@ async def build(session: AsyncSession, settings: Settings, owner_id: int) -> Con
     contents = Contents()
     owner = names.accounts[owner_id]
     contents.files["actor.json"] = _json(_actor(names, owner))
+    contents.media += [
+        (_image_member(kind, path), path)
+        for kind, path in (("avatar", owner.avatar_path), ("header", owner.header_path))
+        if path
+    ]
     outbox, media = await _outbox(session, names, owner_id)
     contents.files["outbox.json"] = _json(_collection(outbox, id="outbox.json"))
-    contents.media = media
+    contents.media += media
     contents.files["direct_messages.json"] = _json(await _direct(session, names, owner_id))
     for name, model in (("likes.json", Favourite), ("bookmarks.json", Bookmark)):
         contents.files[name] = _json(await _marked(session, names, owner_id, model, name))
@@ -135,9 +141,9 @@ def _actor(names: _Names, owner: Account) -> dict[str, Any]:
         ],
     }
     if owner.avatar_path:
-        actor["icon"] = {"type": "Image", "url": owner.avatar_path}
+        actor["icon"] = {"type": "Image", "url": _image_member("avatar", owner.avatar_path)}
     if owner.header_path:
-        actor["image"] = {"type": "Image", "url": owner.header_path}
+        actor["image"] = {"type": "Image", "url": _image_member("header", owner.header_path)}
     return actor
 
 
@@ -187,6 +193,12 @@ def _note(
     if status.edited_at is not None:
         note["updated"] = status.edited_at.isoformat()
     return note
+
+
+def _image_member(kind: str, path: str) -> str:
+    """The profile picture's or header's name in the archive (``avatar.png``), as Mastodon's."""
+    suffix = PurePosixPath(path).suffix.lower()
+    return f"{kind}{suffix}"
 
 
 def _member(file_path: str) -> str:
