@@ -1,9 +1,13 @@
 """Streaming, as Mastodon serves it: Server-Sent Events under ``/api/v1/streaming/*`` and one
 WebSocket at ``/api/v1/streaming``.
 
-The broker carries ids only. Each connection renders every event for its own viewer and checks
-visibility (and mutes and blocks) again before sending, so nothing reaches a stream whose
-reader may not see it.
+The broker carries ids only. The process listens to each channel once (``streaming/hub.py``)
+however many streams are open on it, and renders what arrives once per batch for all their
+readers (``stream_render.py``: who may see a status, mutes and blocks included, is one
+statement for every reader; readers with nothing of their own on a status share one
+rendering), so nothing reaches a stream whose reader may not see it and a post seen by a
+thousand streams is read and rendered once, not a thousand times. Each connection has an
+outbox of ready frames (bounded: a reader that falls far behind loses its oldest).
 
 A connection watches its token (``auth.TokenCache.watch``): when the token is revoked (its
 owner signed out of the app, or an operator was removed from a team account), the stream
@@ -30,22 +34,22 @@ from porina.accounts.tokens import digest
 from porina.api.mastodon import auth
 from porina.api.mastodon.conversations import render_conversations
 from porina.api.mastodon.notifications import render_notifications
+from porina.api.mastodon.stream_render import Rendered, render_status
 from porina.core.errors import BadRequest, NotFound, PorinaError, Unauthorized
 from porina.core.ids import parse_id
-from porina.interactions.viewer import viewer_state
 from porina.lists.models import List
 from porina.messaging.models import AccountConversation
 from porina.notifications.models import Notification
-from porina.posts.queries import S, bundle_select, bundles
 from porina.render.renderer import Renderer
-from porina.timelines.queries import not_muted
+from porina.streaming.hub import Arrival, Hub, hub_for
 
 log = logging.getLogger(__name__)
 HEARTBEAT_SECONDS = 15.0
 STATUS_EVENTS = frozenset({"update", "status.update"})
 PUBLIC = {"public", "public:local", "public:remote", "hashtag", "hashtag:local"}
 PRIVATE = {"user", "user:notification", "list", "direct"}
-REVOKED: dict[str, Any] = {"event": "token.revoked"}  # put in an inbox when the token goes
+REVOKED: Any = object()  # put in an outbox when the token goes
+OUTBOX = 1000
 Unwatch = Callable[[], None]
 
 
@@ -105,7 +109,8 @@ async def check_list(svc: auth.ApiRuntime, viewer: auth.Viewer | None, stream: S
 
 
 class Reader:
-    """Renders broker messages for one connection's viewer."""
+    """Renders broker messages for one viewer (the hub's ``Deliverer`` does the same for
+    every reader of a batch at once; the privacy checks read through this)."""
 
     def __init__(self, svc: auth.ApiRuntime, viewer: auth.Viewer | None) -> None:
         self.svc = svc
@@ -131,37 +136,40 @@ class Reader:
             return "undefined"
         async with self.svc.db.read() as session:
             if event in STATUS_EVENTS:
-                return await self._status(session, stream, int(message["status_id"]))
-            if event == "notification" and self.vid is not None:
-                note = await session.scalar(
-                    select(Notification).where(
-                        Notification.id == int(message["notification_id"]),
-                        Notification.account_id == self.vid,
-                    )
+                found = await render_status(
+                    session, self.renderer, int(message["status_id"]), [self.vid]
                 )
-                if note is None:
-                    return None
-                out = await render_notifications(self.renderer, session, self.vid, [note])
-                return _json(out[0]) if out else None
-            if event == "conversation" and self.vid is not None:
-                row = await session.get(
-                    AccountConversation, (self.vid, int(message["conversation_id"]))
+                return _for(found, stream, self.vid)
+            return await self.personal(session, event, message)
+
+    async def personal(self, session: Any, event: str, message: dict[str, Any]) -> str | None:
+        """A notification or a conversation, for this viewer only."""
+        if event == "notification" and self.vid is not None:
+            note = await session.scalar(
+                select(Notification).where(
+                    Notification.id == int(message["notification_id"]),
+                    Notification.account_id == self.vid,
                 )
-                if row is None or row.hidden:
-                    return None
-                convs = await render_conversations(self.renderer, session, self.vid, [row])
-                return _json(convs[0]) if convs else None
+            )
+            if note is None:
+                return None
+            out = await render_notifications(self.renderer, session, self.vid, [note])
+            return _json(out[0]) if out else None
+        if event == "conversation" and self.vid is not None:
+            row = await session.get(
+                AccountConversation, (self.vid, int(message["conversation_id"]))
+            )
+            if row is None or row.hidden:
+                return None
+            convs = await render_conversations(self.renderer, session, self.vid, [row])
+            return _json(convs[0]) if convs else None
         return None
 
-    async def _status(self, session: Any, stream: Stream, status_id: int) -> str | None:
-        query = bundle_select(self.vid).where(S.id == status_id)
-        if self.vid is not None:
-            query = query.where(not_muted(self.vid))
-        items = await bundles(session, query)
-        if not items or (stream.only_media and not items[0].shown.status.media):
-            return None
-        state = await viewer_state(session, self.vid, items)
-        return _json(self.renderer.bundle(items[0], state, self.vid))
+
+def _for(found: Rendered, stream: Stream, vid: int | None) -> str | None:
+    if stream.only_media and not found.media:
+        return None
+    return found.payloads.get(vid)
 
 
 def _json(entity: Any) -> str:
@@ -192,12 +200,130 @@ def _watch(conn: Any, revoked: Callable[[], None]) -> Unwatch:
     return auth.services_of(conn).token_cache.watch(digest(token), on_revoked)
 
 
-def _offer(out: asyncio.Queue[tuple[Stream, dict[str, Any]]], item: tuple[Stream, Any]) -> None:
-    """Queue ``item``, dropping the oldest when the reader is that far behind."""
-    if out.full():
-        with contextlib.suppress(asyncio.QueueEmpty):
-            out.get_nowait()
-    out.put_nowait(item)
+class Outbox:
+    """One connection's frames, ready to send (SSE: bytes, WebSocket: text)."""
+
+    def __init__(self, svc: auth.ApiRuntime, viewer: auth.Viewer | None, *, sse: bool) -> None:
+        self.reader = Reader(svc, viewer)
+        self.vid = self.reader.vid
+        self.sse = sse
+        self.frames: asyncio.Queue[Any] = asyncio.Queue(OUTBOX)
+
+    def offer(self, frame: Any) -> None:
+        """Queue ``frame``, dropping the oldest when the reader is that far behind."""
+        if self.frames.full():
+            with contextlib.suppress(asyncio.QueueEmpty):
+                self.frames.get_nowait()
+        self.frames.put_nowait(frame)
+
+    async def next(self, wait: float | None = None) -> list[Any]:
+        """Every frame waiting (at least one; an empty list when ``wait`` seconds passed)."""
+        if self.frames.empty():
+            try:
+                first = await asyncio.wait_for(self.frames.get(), wait)
+            except TimeoutError:
+                return []
+        else:
+            first = self.frames.get_nowait()
+        out = [first]
+        while not self.frames.empty():
+            out.append(self.frames.get_nowait())
+        return out
+
+
+class Listener:
+    """One subscription of one connection: a member of the hub (hashed by identity)."""
+
+    __slots__ = ("outbox", "stream")
+
+    def __init__(self, outbox: Outbox, stream: Stream) -> None:
+        self.outbox = outbox
+        self.stream = stream
+
+
+class Deliverer:
+    """Turns a batch of broker messages into frames in the listeners' outboxes: each
+    status event read and rendered once for all its readers, each frame encoded once."""
+
+    def __init__(self, svc: auth.ApiRuntime) -> None:
+        self.svc = svc
+        self.renderer = Renderer(svc.settings)
+
+    async def handle(self, batch: list[Arrival]) -> None:
+        groups: dict[tuple[str, str], list[Listener]] = {}
+        messages: dict[tuple[str, str], dict[str, Any]] = {}
+        for arrival in batch:
+            event = str(arrival.message.get("event", ""))
+            key = (event, str(arrival.message.get("status_id") or id(arrival)))
+            messages.setdefault(key, arrival.message)
+            listeners = groups.setdefault(key, [])
+            for member in arrival.members:
+                if isinstance(member, Listener) and event in member.stream.events:
+                    listeners.append(member)
+        frames = _Frames()
+        async with self.svc.db.read() as session:
+            for (event, _), listeners in groups.items():
+                if listeners:
+                    message = messages[(event, _)]
+                    await self._deliver(session, event, message, listeners, frames)
+
+    async def _deliver(
+        self,
+        session: Any,
+        event: str,
+        message: dict[str, Any],
+        listeners: list[Listener],
+        frames: _Frames,
+    ) -> None:
+        try:
+            if event in STATUS_EVENTS:
+                viewers = {one.outbox.vid for one in listeners}
+                found = await render_status(
+                    session, self.renderer, int(message["status_id"]), viewers
+                )
+                for one in listeners:
+                    frames.put(one, event, _for(found, one.stream, one.outbox.vid))
+            elif event in {"delete", "filters_changed"}:
+                body = "undefined" if event == "filters_changed" else str(message["status_id"])
+                for one in listeners:
+                    frames.put(one, event, body)
+            else:
+                for one in listeners:
+                    own = await one.outbox.reader.personal(session, event, message)
+                    frames.put(one, event, own)
+        except Exception:
+            log.exception("streaming: could not render %s", message)
+
+
+class _Frames:
+    """Frames encoded once per (stream name, event, payload) in a batch."""
+
+    def __init__(self) -> None:
+        self.sse: dict[tuple[str, str], bytes] = {}
+        self.ws: dict[tuple[tuple[str, ...], str, str], str] = {}
+
+    def put(self, listener: Listener, event: str, payload: str | None) -> None:
+        if payload is None:
+            return
+        box = listener.outbox
+        if box.sse:
+            frame = self.sse.get((event, payload))
+            if frame is None:
+                frame = f"event: {event}\ndata: {payload}\n\n".encode()
+                self.sse[(event, payload)] = frame
+            box.offer(frame)
+            return
+        name = tuple(listener.stream.name)
+        text = self.ws.get((name, event, payload))
+        if text is None:
+            body = {"stream": list(name), "event": event, "payload": payload}
+            text = self.ws[(name, event, payload)] = msgspec.json.encode(body).decode()
+        box.offer(text)
+
+
+def hub(svc: auth.ApiRuntime) -> Hub:
+    """The process's streaming hub (one per broker)."""
+    return hub_for(svc.broker, lambda: Deliverer(svc).handle)
 
 
 # ---- Server-Sent Events -------------------------------------------------------------------
@@ -236,45 +362,34 @@ async def sse(request: Request[Any, Any, Any], kind: str) -> StreamResponse:
     stream = resolve_name(name, viewer, param, only_media)
     await check_list(svc, viewer, stream)
     return StreamResponse(
-        _sse_events(svc, Reader(svc, viewer), stream, request),
+        _sse_events(svc, viewer, stream, request),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )
 
 
-async def _pump(
-    svc: auth.ApiRuntime, stream: Stream, out: asyncio.Queue[tuple[Stream, dict[str, Any]]]
-) -> None:
-    async for _channel, message in svc.broker.subscribe([stream.channel]):
-        _offer(out, (stream, message))
-
-
 async def _sse_events(
-    svc: auth.ApiRuntime, reader: Reader, stream: Stream, conn: Any
+    svc: auth.ApiRuntime, viewer: auth.Viewer | None, stream: Stream, conn: Any
 ) -> AsyncIterator[bytes]:
-    inbox: asyncio.Queue[tuple[Stream, dict[str, Any]]] = asyncio.Queue(1000)
-    pump = asyncio.create_task(_pump(svc, stream, inbox))
-    unwatch = _watch(conn, lambda: _offer(inbox, (stream, REVOKED)))
+    outbox = Outbox(svc, viewer, sse=True)
+    listener = Listener(outbox, stream)
+    streams = hub(svc)
+    streams.join(stream.channel, listener)
+    unwatch = _watch(conn, lambda: outbox.offer(REVOKED))
     await asyncio.sleep(0)  # let the subscription register before the client hears ":)"
     try:
         yield b":)\n"
         while True:
-            try:
-                _stream, message = await asyncio.wait_for(inbox.get(), HEARTBEAT_SECONDS)
-            except TimeoutError:
+            frames = await outbox.next(HEARTBEAT_SECONDS)
+            if not frames:
                 yield b":thump\n"
                 continue
-            if message is REVOKED:
+            if REVOKED in frames:
                 return
-            rendered = await reader.payload(stream, message)
-            if rendered is not None:
-                event, payload = rendered
-                yield f"event: {event}\ndata: {payload}\n\n".encode()
+            yield b"".join(frames)
     finally:
         unwatch()
-        pump.cancel()
-        with contextlib.suppress(asyncio.CancelledError, Exception):
-            await pump
+        streams.leave(stream.channel, listener)
 
 
 # ---- WebSocket ---------------------------------------------------------------------------
@@ -289,9 +404,9 @@ class Socket:
         self.socket = socket
         self.svc = svc
         self.viewer = viewer
-        self.reader = Reader(svc, viewer)
-        self.inbox: asyncio.Queue[tuple[Stream, dict[str, Any]]] = asyncio.Queue(1000)
-        self.subs: dict[str, asyncio.Task[None]] = {}
+        self.outbox = Outbox(svc, viewer, sse=False)
+        self.hub = hub(svc)
+        self.subs: dict[str, Listener] = {}
         self.gone = asyncio.Event()  # set when the token is revoked
 
     async def send(self, data: dict[str, Any]) -> None:
@@ -299,13 +414,10 @@ class Socket:
 
     async def deliver(self) -> None:
         while True:
-            stream, message = await self.inbox.get()
-            if message is REVOKED:
-                return
-            rendered = await self.reader.payload(stream, message)
-            if rendered is not None:
-                event, payload = rendered
-                await self.send({"stream": stream.name, "event": event, "payload": payload})
+            for frame in await self.outbox.next():
+                if frame is REVOKED:
+                    return
+                await self.socket.send_text(frame)
 
     async def command(self, raw: str) -> None:
         if self.gone.is_set():  # the token was revoked: nothing more for this socket
@@ -333,23 +445,24 @@ class Socket:
     def subscribe(self, stream: Stream) -> None:
         key = stream.channel + ("|media" if stream.only_media else "")
         if key not in self.subs:
-            self.subs[key] = asyncio.create_task(_pump(self.svc, stream, self.inbox))
+            self.subs[key] = listener = Listener(self.outbox, stream)
+            self.hub.join(stream.channel, listener)
 
     def unsubscribe(self, stream: Stream) -> None:
         key = stream.channel + ("|media" if stream.only_media else "")
-        task = self.subs.pop(key, None)
-        if task is not None:
-            task.cancel()
+        listener = self.subs.pop(key, None)
+        if listener is not None:
+            self.hub.leave(stream.channel, listener)
 
     def close(self) -> None:
-        for task in self.subs.values():
-            task.cancel()
+        for listener in self.subs.values():
+            self.hub.leave(listener.stream.channel, listener)
         self.subs.clear()
 
     def revoked(self) -> None:
         """The token was revoked: stop every subscription; ``ws`` closes the socket."""
         self.close()
-        _offer(self.inbox, (Stream([], "", frozenset()), REVOKED))
+        self.outbox.offer(REVOKED)
         self.gone.set()
 
     async def listen(self) -> None:
