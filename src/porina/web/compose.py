@@ -24,7 +24,17 @@ from porina.posts import actions as posts
 from porina.posts import media_actions
 from porina.posts.polls import PollSpec
 from porina.web import i18n
-from porina.web.common import Me, flag, form, render, see_other, signed_in, text, texts
+from porina.web.common import (
+    Me,
+    flag,
+    form,
+    is_htmx,
+    render,
+    see_other,
+    signed_in,
+    text,
+    texts,
+)
 from porina.web.errors import message_for
 from porina.web.runtime import services
 from porina.web.statuses import one_status
@@ -66,14 +76,21 @@ async def compose_context(
     # Who the post goes out as: the reader's own account, or one they operate (team_pages).
     values["as_account"] = str(me.account.id) if me.account.id != me.user.account_id else ""
     post_as = await posting_accounts(request, me)
-    return {"values": values, "reply_to": reply_to, "quote": quote, "post_as": post_as, **choices()}
+    limit = services(request).settings.max_status_chars
+    return {
+        "values": values,
+        "reply_to": reply_to,
+        "quote": quote,
+        "post_as": post_as,
+        **choices(limit),
+    }
 
 
-def choices() -> dict[str, Any]:
+def choices(max_chars: int) -> dict[str, Any]:
     return {
         "languages": LANGUAGES,
         "poll_durations": POLL_DURATIONS,
-        "max_chars": 500,
+        "max_chars": max_chars,
         "media_slots": range(1, MEDIA_SLOTS + 1),
     }
 
@@ -94,7 +111,17 @@ async def compose_page(
         values["visibility"] = "direct"
     context = await compose_context(request, me, values)
     notice = i18n._("Your post is scheduled.") if scheduled else None
-    return render(request, "pages/compose.html", me=me, error=None, notice=notice, **context)
+    if is_htmx(request):  # the "New post" dialog (static/compose.js): the form alone
+        context.update(form_id="compose-dialog", dialog=True)
+    return render(
+        request,
+        "pages/compose.html",
+        me=me,
+        error=None,
+        notice=notice,
+        fragment="partials/compose_form.html",
+        **context,
+    )
 
 
 def poll_of(data: dict[str, Any]) -> PollSpec | None:
