@@ -93,37 +93,6 @@
     input.value = String(new Date().getTimezoneOffset());
   });
 
-  /* Compose: preview a chosen photo and ask for its description right away. */
-  document.querySelectorAll("[data-media-slot]").forEach(function (slot) {
-    var input = slot.querySelector("input[type=file]");
-    var alt = slot.querySelector("[data-alt]");
-    var preview = slot.querySelector("[data-preview]");
-    if (!input) return;
-    if (alt && !(input.files && input.files.length)) alt.hidden = true;
-    input.addEventListener("change", function () {
-      var file = input.files && input.files[0];
-      if (!file) { if (alt) alt.hidden = true; return; }
-      if (preview && file.type.indexOf("image/") === 0) {
-        preview.src = URL.createObjectURL(file);
-        preview.hidden = false;
-      }
-      if (alt) {
-        alt.hidden = false;
-        var field = alt.querySelector("textarea, input");
-        if (field) field.focus();
-      }
-    });
-  });
-
-  /* Character counter on the compose box. */
-  document.querySelectorAll("[data-counter]").forEach(function (area) {
-    var out = document.getElementById(area.dataset.counter);
-    var max = parseInt(area.getAttribute("maxlength") || "500", 10);
-    var update = function () { if (out) out.textContent = String(max - area.value.length); };
-    area.addEventListener("input", update);
-    update();
-  });
-
   /* Live updates: a cookie-authenticated event stream of ready-rendered HTML. */
   var pending = [];
   if (body.dataset.stream && window.EventSource) {
