@@ -77,13 +77,14 @@ def test_wide_screen_has_side_navigation_and_side_column(
     assert box(nav)["x"] < box(page.locator("main"))["x"]  # the navigation is to the left
     side = page.locator(".sidecol")
     assert side.is_visible() and box(side)["x"] > box(page.locator("main"))["x"]
-    assert page.locator("#compose-quick-text").is_visible()
+    quick = page.locator(".sidecol .quick-compose")
+    assert quick.locator("textarea[name=status]").is_visible()
     page.locator(".sidecol #trends-title").wait_for()  # the trends arrive after the page
     assert not page.locator(".tabbar").is_visible()
     main = box(page.locator("main"))
     assert 560 <= main["width"] <= 640
-    page.locator("#compose-quick-text").fill("Hello from the side column")
-    page.locator("#compose-quick button[type=submit]").click()
+    quick.locator("textarea[name=status]").fill("Hello from the side column")
+    quick.get_by_role("button", name=t(lang, "Publish")).click()
     page.wait_for_url(re.compile(r".*/@\w+/\d+$"))
     assert page.get_by_text("Hello from the side column").first.is_visible()
     page.goto("/home")
