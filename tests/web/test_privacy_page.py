@@ -116,6 +116,12 @@ async def test_delete_account_needs_password_and_username(
     assert "Your account was deleted" in words(bye.text)
     assert (await browser.get("/settings/privacy")).status_code == 303  # signed out
     assert (await alice.get("/api/v1/accounts/verify_credentials")).status_code == 401
+    again = await browser.post(
+        "/auth/sign_in", {"login": "alice@example.com", "password": "correct horse battery"}
+    )
+    assert again.status_code in (401, 422)  # the password no longer signs anyone in
+    again = await browser.post("/auth/sign_in", {"login": "alice", "password": "!deleted"})
+    assert again.status_code in (401, 422)
     assert (await bob.get(f"/api/v1/statuses/{secret['id']}")).status_code == 404
 
 

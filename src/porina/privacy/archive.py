@@ -91,6 +91,10 @@ def next_allowed(archive: DataArchive | None) -> Any:
 async def request_archive(tx: Tx, actor: Actor) -> DataArchive:
     """Record a request for an archive of ``actor``'s data and announce it (the job builds
     it); ``ArchiveTooSoon`` within ``EVERY`` of the previous one."""
+    if not tx.db.is_sqlite:  # two requests at once: the second waits, then sees the first
+        await tx.session.execute(
+            select(Account.id).where(Account.id == actor.account_id).with_for_update()
+        )
     previous = await latest(tx.session, actor.account_id)
     if next_allowed(previous) is not None:
         raise ArchiveTooSoon("You can request an archive once every 7 days")
