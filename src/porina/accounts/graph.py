@@ -3,10 +3,22 @@ domain blocks. Follower counters on account rows change in the same transaction 
 
 from __future__ import annotations
 
+import functools
 from datetime import timedelta
 
-from sqlalchemy import ColumnElement, and_, delete, or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Integer,
+    and_,
+    bindparam,
+    case,
+    delete,
+    exists,
+    or_,
+    select,
+    update,
+)
 
 from porina.accounts import queries
 from porina.accounts.errors import Blocked as BlockedError
@@ -38,6 +50,7 @@ from porina.core.events import (
 from porina.core.ids import new_id
 from porina.jobs.events import emit
 from porina.storage.db import Tx
+from porina.storage.fastread import Prebuilt
 
 MAX_NOTE = 2000
 
@@ -51,16 +64,48 @@ async def _target(
     return target
 
 
-async def _bump(tx: Tx, follower_id: int, target_id: int, delta: int) -> None:
-    await tx.session.execute(
+_FOLLOWER = bindparam("porina_follower", type_=BigInteger)
+_TARGET = bindparam("porina_target", type_=BigInteger)
+
+
+@functools.cache
+def _bump_statement() -> Prebuilt:
+    """Both counters of a follow in one ``UPDATE`` (the follower's ``following_count``, the
+    target's ``followers_count``); built and compiled once."""
+    delta = bindparam("porina_delta", type_=Integer)
+    return Prebuilt(
         update(Account)
-        .where(Account.id == follower_id)
-        .values(following_count=Account.following_count + delta)
+        .where(Account.id.in_([_FOLLOWER, _TARGET]))
+        .values(
+            following_count=Account.following_count
+            + case((Account.id == _FOLLOWER, delta), else_=0),
+            followers_count=Account.followers_count + case((Account.id == _TARGET, delta), else_=0),
+        )
     )
-    await tx.session.execute(
-        update(Account)
-        .where(Account.id == target_id)
-        .values(followers_count=Account.followers_count + delta)
+
+
+async def _bump(tx: Tx, follower_id: int, target_id: int, delta: int) -> None:
+    params = {"porina_follower": follower_id, "porina_target": target_id, "porina_delta": delta}
+    await tx.run(_bump_statement(), params)
+
+
+@functools.cache
+def _edges_statement() -> Prebuilt:
+    """Before a follow, in one row: a block either way, and the follow or request that
+    exists already (which following again updates)."""
+    return Prebuilt(
+        select(
+            exists().where(
+                or_(
+                    and_(Block.account_id == _FOLLOWER, Block.target_account_id == _TARGET),
+                    and_(Block.account_id == _TARGET, Block.target_account_id == _FOLLOWER),
+                )
+            ),
+            exists().where(Follow.account_id == _FOLLOWER, Follow.target_account_id == _TARGET),
+            exists().where(
+                FollowRequest.account_id == _FOLLOWER, FollowRequest.target_account_id == _TARGET
+            ),
+        )
     )
 
 
@@ -72,23 +117,22 @@ async def _add_follow(
     reblogs: bool,
     notify_posts: bool,
     languages: list[str] | None,
-) -> Follow | None:
-    row = Follow(
-        id=new_id(),
-        account_id=follower_id,
-        target_account_id=target_id,
-        show_reblogs=reblogs,
-        notify=notify_posts,
-        languages=languages,
-        created_at=now(),
-    )
-    try:
-        async with tx.session.begin_nested():
-            tx.session.add(row)
-    except IntegrityError:
-        return None
+) -> bool:
+    """The follow (one ``INSERT ... ON CONFLICT DO NOTHING``: a concurrent follow of the same
+    pair is no error) and both counters; False when it existed already."""
+    row = {
+        "id": new_id(),
+        "account_id": follower_id,
+        "target_account_id": target_id,
+        "show_reblogs": reblogs,
+        "notify": notify_posts,
+        "languages": languages,
+        "created_at": now(),
+    }
+    if not await tx.insert_if_absent(Follow, row, unique=("account_id", "target_account_id")):
+        return False
     await _bump(tx, follower_id, target_id, 1)
-    return row
+    return True
 
 
 def _between(model: type[FollowRequest] | type[AccountPin], a: int, b: int) -> ColumnElement[bool]:
@@ -99,16 +143,19 @@ def _between(model: type[FollowRequest] | type[AccountPin], a: int, b: int) -> C
     )
 
 
+@functools.cache
+def _unfollow_statement() -> Prebuilt:
+    return Prebuilt(
+        delete(Follow).where(Follow.account_id == _FOLLOWER, Follow.target_account_id == _TARGET)
+    )
+
+
 async def _drop_follow(
     tx: Tx, actor: Actor, follower_id: int, target_id: int, *, by_block: bool = False
 ) -> bool:
     """End a follow, announcing it; False when there was none."""
-    result = await tx.session.execute(
-        delete(Follow).where(
-            Follow.account_id == follower_id, Follow.target_account_id == target_id
-        )
-    )
-    if not result.rowcount:  # type: ignore[attr-defined]
+    params = {"porina_follower": follower_id, "porina_target": target_id}
+    if not (await tx.run(_unfollow_statement(), params)).rowcount:
         return False
     await _bump(tx, follower_id, target_id, -1)
     event = Unfollowed(actor=actor, follower_id=follower_id, target_id=target_id, by_block=by_block)
@@ -157,9 +204,11 @@ async def follow(
     """Follow, or ask to follow a locked account; repeating it updates the options."""
     target = await _target(tx, actor, target_id)
     me = actor.account_id
-    if await queries.is_blocked_either_way(tx.session, me, target.id):
+    params = {"porina_follower": me, "porina_target": target.id}
+    blocked, following, requested = (await tx.run(_edges_statement(), params)).one()
+    if blocked:
         raise BlockedError("This action is not allowed")
-    if await _update_edge(
+    if (following or requested) and await _update_edge(
         tx, me, target.id, reblogs=reblogs, notify_posts=notify_posts, languages=languages
     ):
         return target

@@ -20,11 +20,12 @@ the same transaction (and every serving process forgets them after commit).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from sqlalchemy import select
+from sqlalchemy import BigInteger, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -44,6 +45,7 @@ from porina.core.events import OperatorAdded, OperatorRemoved
 from porina.jobs.events import emit
 from porina.storage import invalidation
 from porina.storage.db import Tx
+from porina.storage.fastread import Prebuilt
 
 Role = Literal["owner", "admin", "editor", "responder", "analyst"]
 ROLES: tuple[Role, ...] = ("owner", "admin", "editor", "responder", "analyst")
@@ -311,10 +313,18 @@ async def acting_role(tx: Tx, actor: Actor) -> str | None:
     None when they act as their own account (or no person is named)."""
     if actor.user_id is None:
         return None
-    return await tx.session.scalar(
+    params = {"porina_account": actor.account_id, "porina_user": actor.user_id}
+    row = (await tx.run(_role_statement(), params)).first()
+    return None if row is None else str(row[0])
+
+
+@functools.cache
+def _role_statement() -> Prebuilt:
+    """Built and compiled once: every post and boost asks it."""
+    return Prebuilt(
         select(AccountOperator.role).where(
-            AccountOperator.account_id == actor.account_id,
-            AccountOperator.user_id == actor.user_id,
+            AccountOperator.account_id == bindparam("porina_account", type_=BigInteger),
+            AccountOperator.user_id == bindparam("porina_user", type_=BigInteger),
         )
     )
 

@@ -6,9 +6,10 @@ what was never done succeeds. Each returns the status acted on (for a reblog, th
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import BigInteger, bindparam, delete, select, update
 
 from porina.accounts import operators
 from porina.accounts.models import Account
@@ -26,24 +27,24 @@ from porina.core.events import (
 from porina.core.ids import new_id
 from porina.interactions.models import Bookmark, Favourite, StatusMute
 from porina.jobs.events import emit
-from porina.posts.actions import bump, get_visible, thread_of
+from porina.posts.access import Target, visible_target
+from porina.posts.actions import bump, thread_of
 from porina.posts.errors import NotAllowed, StatusNotFound
 from porina.posts.models import Status
-from porina.storage.db import Tx, insert_if_absent
+from porina.storage.db import Tx
+from porina.storage.fastread import Prebuilt
 
 REBLOG_VISIBILITIES = ("public", "unlisted", "private")
 ONE_PER_STATUS = ("account_id", "status_id")
 
 
-async def _target(tx: Tx, actor: Actor, status_id: int) -> Status:
-    """The visible status named, or the original when it names a reblog."""
-    status = await get_visible(tx, actor.account_id, status_id)
-    if status.reblog_of_id is not None:
-        status = await get_visible(tx, actor.account_id, status.reblog_of_id)
-    return status
+async def _target(tx: Tx, actor: Actor, status_id: int) -> Target:
+    """The visible status named, or the original when it names a reblog (one prebuilt
+    statement each)."""
+    return await visible_target(tx, actor.account_id, status_id)
 
 
-async def _mark(tx: Tx, model: type[Favourite | Bookmark], actor: Actor, status: Status) -> bool:
+async def _mark(tx: Tx, model: type[Favourite | Bookmark], actor: Actor, status: Target) -> bool:
     """The actor's favourite or bookmark of ``status``; False when it exists already (or a
     concurrent request made it first)."""
     row: dict[str, Any] = {
@@ -52,10 +53,26 @@ async def _mark(tx: Tx, model: type[Favourite | Bookmark], actor: Actor, status:
         "status_id": status.id,
         "created_at": now(),
     }
-    return await insert_if_absent(tx.session, model, row, unique=ONE_PER_STATUS)
+    return await tx.insert_if_absent(model, row, unique=ONE_PER_STATUS)
 
 
-async def favourite(tx: Tx, actor: Actor, status_id: int) -> Status:
+@functools.cache
+def _unmark_statement(model: type[Favourite | Bookmark]) -> Prebuilt:
+    return Prebuilt(
+        delete(model).where(
+            model.account_id == bindparam("porina_account", type_=BigInteger),
+            model.status_id == bindparam("porina_status", type_=BigInteger),
+        )
+    )
+
+
+async def _unmark(tx: Tx, model: type[Favourite | Bookmark], actor: Actor, status: Target) -> bool:
+    """Remove the actor's favourite or bookmark of ``status``; False when there was none."""
+    params = {"porina_account": actor.account_id, "porina_status": status.id}
+    return bool((await tx.run(_unmark_statement(model), params)).rowcount)
+
+
+async def favourite(tx: Tx, actor: Actor, status_id: int) -> Target:
     status = await _target(tx, actor, status_id)
     if not await _mark(tx, Favourite, actor, status):
         return status
@@ -70,21 +87,16 @@ async def favourite(tx: Tx, actor: Actor, status_id: int) -> Status:
     return status
 
 
-async def unfavourite(tx: Tx, actor: Actor, status_id: int) -> Status:
+async def unfavourite(tx: Tx, actor: Actor, status_id: int) -> Target:
     status = await _target(tx, actor, status_id)
-    result = await tx.session.execute(
-        delete(Favourite).where(
-            Favourite.account_id == actor.account_id, Favourite.status_id == status.id
-        )
-    )
-    if getattr(result, "rowcount", 0):
+    if await _unmark(tx, Favourite, actor, status):
         await bump(tx, Status, status.id, "favourites_count", -1)
         event = Unfavourited(actor=actor, status_id=status.id, status_author_id=status.account_id)
         await emit(tx, event)
     return status
 
 
-async def bookmark(tx: Tx, actor: Actor, status_id: int) -> Status:
+async def bookmark(tx: Tx, actor: Actor, status_id: int) -> Target:
     status = await _target(tx, actor, status_id)
     if await _mark(tx, Bookmark, actor, status):
         event = Bookmarked(actor=actor, status_id=status.id, status_author_id=status.account_id)
@@ -92,20 +104,31 @@ async def bookmark(tx: Tx, actor: Actor, status_id: int) -> Status:
     return status
 
 
-async def unbookmark(tx: Tx, actor: Actor, status_id: int) -> Status:
+async def unbookmark(tx: Tx, actor: Actor, status_id: int) -> Target:
     status = await _target(tx, actor, status_id)
-    result = await tx.session.execute(
-        delete(Bookmark).where(
-            Bookmark.account_id == actor.account_id, Bookmark.status_id == status.id
-        )
-    )
-    if getattr(result, "rowcount", 0):
+    if await _unmark(tx, Bookmark, actor, status):
         event = Unbookmarked(actor=actor, status_id=status.id, status_author_id=status.account_id)
         await emit(tx, event)
     return status
 
 
-async def reblog(tx: Tx, actor: Actor, status_id: int, visibility: str | None = None) -> Status:
+_ACCOUNT = bindparam("porina_account", type_=BigInteger)
+_STATUS = bindparam("porina_status", type_=BigInteger)
+
+
+@functools.cache
+def _boosts_statement() -> Prebuilt:
+    """The actor's live boosts of a status (normally none or one): id and visibility."""
+    return Prebuilt(
+        select(Status.id, Status.visibility).where(
+            Status.account_id == _ACCOUNT,
+            Status.reblog_of_id == _STATUS,
+            Status.deleted_at.is_(None),
+        )
+    )
+
+
+async def reblog(tx: Tx, actor: Actor, status_id: int, visibility: str | None = None) -> Target:
     """Boost a status; returns the reblog (an existing one when boosted already). A boost
     is a top-level post to every follower, which a responder may not make."""
     status = await _target(tx, actor, status_id)
@@ -113,34 +136,24 @@ async def reblog(tx: Tx, actor: Actor, status_id: int, visibility: str | None = 
     own = status.account_id == actor.account_id
     if status.visibility == "direct" or (status.visibility == "private" and not own):
         raise NotAllowed("This action is not allowed")
-    existing = await tx.session.scalar(
-        select(Status).where(
-            Status.account_id == actor.account_id,
-            Status.reblog_of_id == status.id,
-            Status.deleted_at.is_(None),
-        )
-    )
+    params = {"porina_account": actor.account_id, "porina_status": status.id}
+    existing = (await tx.run(_boosts_statement(), params)).first()
     if existing is not None:
-        return existing
+        return Target(int(existing[0]), actor.account_id, str(existing[1]), None, status.id)
     chosen = await _reblog_visibility(tx, actor, status, visibility)
-    moment = now()
-    boost = Status(
-        id=new_id(),
-        account_id=actor.account_id,
-        visibility=chosen,
-        reblog_of_id=status.id,
-        thread_id=None,
-        application_id=actor.app_id,
-        created_by_user_id=actor.user_id,
-        created_at=moment,
-        local=True,
-        media=[],
-        mentions=[],
-        tags=[],
-        emojis=[],
-    )
-    tx.session.add(boost)
-    await tx.session.flush()
+    boost = Target(new_id(), actor.account_id, chosen, None, status.id)
+    row = {
+        "id": boost.id,
+        "account_id": actor.account_id,
+        "visibility": chosen,
+        "reblog_of_id": status.id,
+        "thread_id": None,
+        "application_id": actor.app_id,
+        "created_by_user_id": actor.user_id,
+        "created_at": now(),
+        "local": True,
+    }
+    await tx.insert(Status, row)
     await bump(tx, Status, status.id, "reblogs_count", 1)
     await _count_own_status(tx, actor.account_id, 1)
     reblogged = Reblogged(
@@ -155,7 +168,7 @@ async def reblog(tx: Tx, actor: Actor, status_id: int, visibility: str | None = 
     return boost
 
 
-async def _reblog_visibility(tx: Tx, actor: Actor, status: Status, asked: str | None) -> str:
+async def _reblog_visibility(tx: Tx, actor: Actor, status: Target, asked: str | None) -> str:
     """A boost of a private status stays private; otherwise what was asked, or the
     booster's default visibility where it can be a boost's, or public."""
     if status.visibility == "private":
@@ -170,32 +183,35 @@ async def _count_own_status(tx: Tx, account_id: int, delta: int) -> None:
     await bump(tx, Account, account_id, "statuses_count", delta)
 
 
-async def unreblog(tx: Tx, actor: Actor, status_id: int) -> Status:
+@functools.cache
+def _named_statement() -> Prebuilt:
+    return Prebuilt(select(Status.id, Status.reblog_of_id).where(Status.id == _STATUS))
+
+
+@functools.cache
+def _unboost_statement() -> Prebuilt:
+    moment = bindparam("porina_moment", type_=Status.__table__.c.deleted_at.type)
+    return Prebuilt(update(Status).where(Status.id == _STATUS).values(deleted_at=moment))
+
+
+async def unreblog(tx: Tx, actor: Actor, status_id: int) -> Target:
     """Undo a boost; returns the original status."""
     await operators.refuse_limited(tx, actor, "undo boosts")
-    status = await tx.session.get(Status, status_id)
-    if status is None:
+    named = (await tx.run(_named_statement(), {"porina_status": status_id})).first()
+    if named is None:
         raise StatusNotFound()
-    if status.reblog_of_id is not None:
-        status_id = status.reblog_of_id
-    boosts = list(
-        await tx.session.scalars(
-            select(Status).where(
-                Status.account_id == actor.account_id,
-                Status.reblog_of_id == status_id,
-                Status.deleted_at.is_(None),
-            )
-        )
-    )
-    original = await get_visible(tx, actor.account_id, status_id)
-    for boost in boosts:
-        boost.deleted_at = now()
+    if named[1] is not None:
+        status_id = int(named[1])
+    params = {"porina_account": actor.account_id, "porina_status": status_id}
+    boosts = [int(row[0]) for row in await tx.run(_boosts_statement(), params)]
+    original = await visible_target(tx, actor.account_id, status_id)
+    for boost_id in boosts:
+        await tx.run(_unboost_statement(), {"porina_status": boost_id, "porina_moment": now()})
         await bump(tx, Status, original.id, "reblogs_count", -1)
         await _count_own_status(tx, actor.account_id, -1)
-        await tx.session.flush()
         unreblogged = Unreblogged(
             actor=actor,
-            reblog_id=boost.id,
+            reblog_id=boost_id,
             reblogger_id=actor.account_id,
             status_id=original.id,
             status_author_id=original.account_id,
@@ -204,15 +220,15 @@ async def unreblog(tx: Tx, actor: Actor, status_id: int) -> Status:
     return original
 
 
-async def mute_thread(tx: Tx, actor: Actor, status_id: int) -> Status:
+async def mute_thread(tx: Tx, actor: Actor, status_id: int) -> Target:
     """Stop notifications from the conversation ``status_id`` belongs to."""
     status = await _target(tx, actor, status_id)
     row = {"account_id": actor.account_id, "thread_id": thread_of(status)}
-    await insert_if_absent(tx.session, StatusMute, row, unique=("account_id", "thread_id"))
+    await tx.insert_if_absent(StatusMute, row, unique=("account_id", "thread_id"))
     return status
 
 
-async def unmute_thread(tx: Tx, actor: Actor, status_id: int) -> Status:
+async def unmute_thread(tx: Tx, actor: Actor, status_id: int) -> Target:
     status = await _target(tx, actor, status_id)
     await tx.session.execute(
         delete(StatusMute).where(

@@ -134,21 +134,27 @@ async def enqueue(
     """Queue a job as part of ``tx``. With ``key``, a job already queued under it is kept."""
     if kind not in _HANDLERS:
         raise RuntimeError(f"no handler registered for job kind {kind!r}")
-    if key is not None:
-        found = await tx.session.scalar(select(Job.id).where(Job.idempotency_key == key))
-        if found is not None:
-            return
-    tx.session.add(
-        Job(
-            id=new_id(),
-            kind=kind,
-            payload=payload,
-            run_at=run_at or now(),
-            max_attempts=max_attempts,
-            idempotency_key=key,
-            created_at=now(),
-        )
-    )
+    moment = now()
+    row = {
+        "id": new_id(),
+        "kind": kind,
+        "payload": payload,
+        "state": "queued",
+        "run_at": run_at or moment,
+        "attempts": 0,
+        "max_attempts": max_attempts,
+        "locked_until": None,
+        "locked_by": None,
+        "idempotency_key": key,
+        "last_error": None,
+        "created_at": moment,
+    }
+    # one prebuilt INSERT, at once (the transaction may count its jobs), no ORM flush; with
+    # a key, ON CONFLICT DO NOTHING where a look-up and the ORM's insert were two statements
+    if key is None:
+        await tx.insert(Job, row)
+    elif not await tx.insert_if_absent(Job, row, unique=("idempotency_key",)):
+        return
     wake = tx.db.wake_jobs
     if wake is not None and not tx.wakes_jobs:
         tx.wakes_jobs = True

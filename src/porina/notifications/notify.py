@@ -42,6 +42,7 @@ from porina.notifications.models import (
 from porina.notifications.push.models import WebPushSubscription
 from porina.storage.base import UTCDateTime
 from porina.storage.db import Tx, insert_if_absent
+from porina.storage.fastread import Prebuilt, as_datetime
 from porina.streaming import publish
 
 DEDUPE = ("account_id", "dedupe_key")
@@ -122,6 +123,12 @@ def _suppressed_clause() -> ColumnElement[bool]:
 
 
 @functools.cache
+def _facts_prebuilt() -> Prebuilt:
+    """``_facts_statement`` compiled once per dialect, run on the transaction's connection."""
+    return Prebuilt(_facts_statement())
+
+
+@functools.cache
 def _facts_statement() -> Select[Any]:
     """One row: whether the notification is suppressed, then what the recipient's policy
     needs (policy, follows both ways, the sender's age, limits and role, an accepted request).
@@ -171,7 +178,7 @@ async def _facts(tx: Tx, recipient_id: int, from_account_id: int, thread_id: int
         "porina_thread": thread_id,
         "porina_moment": now(),
     }
-    row = (await tx.session.execute(_facts_statement(), params)).one()
+    row = (await tx.run(_facts_prebuilt(), params)).one()
     policy = tuple(
         value if value is not None else default
         for value, default in zip(row[1:6], DEFAULT_POLICY, strict=True)
@@ -180,13 +187,17 @@ async def _facts(tx: Tx, recipient_id: int, from_account_id: int, thread_id: int
         suppressed=bool(row[0]),
         policy=policy,
         following=bool(row[6]),
-        follower_since=row[7],
-        sender_created_at=row[8],
+        follower_since=_moment(row[7]),
+        sender_created_at=_moment(row[8]),
         sender_silenced=row[9] is not None,
         sender_staff=bool(row[10]),
         permitted=bool(row[11]),
         push_subscribed=bool(row[12]),
     )
+
+
+def _moment(value: Any) -> datetime | None:
+    return None if value is None else as_datetime(value)
 
 
 def verdict(facts: Facts, kind: str, *, private_mention: bool) -> str:
@@ -255,7 +266,7 @@ async def notify(
         "dismissed": False,
         "filtered": outcome == "filter",
     }
-    if not await insert_if_absent(tx.session, Notification, row, unique=DEDUPE):
+    if not await tx.insert_if_absent(Notification, row, unique=DEDUPE):
         return None  # the same notification exists already (a retried job, a double click)
     if outcome == "filter":
         await _request(tx, recipient_id, from_account_id)

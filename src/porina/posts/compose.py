@@ -5,11 +5,12 @@ status_tags, media_attachments.status_id) are written alongside for lookups."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import BigInteger, bindparam, update
 
 from porina.accounts import operators
 from porina.accounts.models import Account
@@ -50,6 +51,7 @@ from porina.posts.models import (
 from porina.posts.polls import PollSpec
 from porina.posts.visibility import PUBLIC
 from porina.storage.db import Tx
+from porina.storage.fastread import Prebuilt
 
 IDEMPOTENCY_WINDOW = timedelta(hours=1)
 QUOTE_POLICIES = ("public", "followers", "nobody")
@@ -179,8 +181,8 @@ async def create_status(tx: Tx, actor: Actor, new: NewStatus) -> Status:
     await tx.session.flush()
     for m in media:
         m.status_id = status.id
-    mentioned = await write_mentions(tx, status, formatted)
-    await write_tags(tx, status, formatted.tags)
+    mentioned = await write_mentions(tx, status, formatted, fresh=True)
+    await write_tags(tx, status, formatted.tags, fresh=True)
     if new.poll is not None:
         await polls.attach(tx, status, new.poll)
     if new.idempotency_key:
@@ -281,19 +283,25 @@ def _created(
     )
 
 
+@functools.cache
+def _posted_statement() -> Prebuilt:
+    """The author's ``statuses_count`` and ``last_status_at`` in one ``UPDATE``."""
+    moment = bindparam("porina_moment", type_=Account.__table__.c.last_status_at.type)
+    return Prebuilt(
+        update(Account)
+        .where(Account.id == bindparam("porina_account", type_=BigInteger))
+        .values(statuses_count=Account.statuses_count + 1, last_status_at=moment)
+    )
+
+
 async def _counters_on_create(
     tx: Tx, status: Status, parent: Status | None, quoted: Status | None
 ) -> None:
     # As Mastodon: a direct status does not count, and only public/unlisted replies count,
     # or the counts would tell others that a DM or a private reply exists.
     if status.visibility != "direct":
-        await bump(tx, Account, status.account_id, "statuses_count", 1)
-        await tx.session.execute(
-            update(Account)
-            .where(Account.id == status.account_id)
-            .values(last_status_at=status.created_at)
-            .execution_options(synchronize_session=False)
-        )
+        params = {"porina_account": status.account_id, "porina_moment": status.created_at}
+        await tx.run(_posted_statement(), params)
     if parent is not None and status.visibility in ("public", "unlisted"):
         await bump(tx, Status, parent.id, "replies_count", 1)
     if quoted is not None:

@@ -171,18 +171,24 @@ async def _tag_ids(tx: Tx, names: list[str]) -> list[int]:
     return ids
 
 
-async def write_tags(tx: Tx, status: Status, names: list[str]) -> None:
-    await tx.session.execute(delete(StatusTag).where(StatusTag.status_id == status.id))
+async def write_tags(tx: Tx, status: Status, names: list[str], *, fresh: bool = False) -> None:
+    """The status's hashtag rows (``fresh``: a new status, which has none to replace)."""
+    if not fresh:
+        await tx.session.execute(delete(StatusTag).where(StatusTag.status_id == status.id))
     for tag_id in await _tag_ids(tx, names):
         tx.session.add(StatusTag(tag_id=tag_id, status_id=status.id))
     status.tags = [n.lower() for n in names]
 
 
-async def write_mentions(tx: Tx, status: Status, formatted: html.Formatted) -> list[int]:
-    """Mention rows for every mentioned account; returns the ids newly mentioned."""
-    existing = set(
-        await tx.session.scalars(select(Mention.account_id).where(Mention.status_id == status.id))
-    )
+async def write_mentions(
+    tx: Tx, status: Status, formatted: html.Formatted, *, fresh: bool = False
+) -> list[int]:
+    """Mention rows for every mentioned account; returns the ids newly mentioned (``fresh``:
+    a new status, which mentions nobody yet)."""
+    existing: set[int] = set()
+    if not fresh:
+        found = select(Mention.account_id).where(Mention.status_id == status.id)
+        existing = set(await tx.session.scalars(found))
     new_ids = [p.id for p in formatted.mentions if p.id not in existing]
     for account_id in new_ids:
         tx.session.add(Mention(status_id=status.id, account_id=account_id))

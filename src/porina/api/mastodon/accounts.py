@@ -345,7 +345,10 @@ async def act(
     svc = auth.services_of(request)
     async with svc.db.transaction() as tx:
         target = await action(tx, auth.actor_of(viewer), target_id, params)
-    async with svc.db.read() as session:
+    found = await account_reads.relationships(svc, viewer.require_account(), [target.id])
+    if found:  # one prebuilt statement (the same answer as accounts.queries.relationship)
+        return found[0]
+    async with svc.db.read() as session:  # an account suspended meanwhile
         rel = await queries.relationship(session, viewer.require_account(), target.id)
     return relationship_entity(rel)
 

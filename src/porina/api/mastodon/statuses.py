@@ -25,6 +25,7 @@ from porina.interactions import actions as interactions
 from porina.interactions.models import Favourite
 from porina.interactions.viewer import viewer_state
 from porina.posts import actions, thread
+from porina.posts.access import Target
 from porina.posts.errors import StatusNotFound
 from porina.posts.models import Poll, Status, StatusEdit
 from porina.posts.polls import PollSpec
@@ -290,7 +291,7 @@ async def _act(request: Request[Any, Any, Any], scope: str, status_id: str, fn: 
     viewer = await auth.require(request, scope)
     svc = auth.services_of(request)
     async with svc.db.transaction() as tx:
-        status: Status = await fn(tx, auth.actor_of(viewer), status_id_of(status_id))
+        status: Status | Target = await fn(tx, auth.actor_of(viewer), status_id_of(status_id))
     return await render_one(request, viewer.account_id, status.id)
 
 

@@ -1,0 +1,177 @@
+"""The hot writes (favourite, boost, follow, post) cost a fixed number of statements, pinned
+here (issue 14, item 4; docs/performance.md, "Writes"). Each count is the request alone:
+its transaction (``BEGIN`` and ``COMMIT`` aside, as in ``Database.query_count``) and the
+response's read after commit; the jobs it queued run afterwards and are not counted. Every
+test also checks what a person would notice: the response, the counts, the notification,
+the follower's home feed. Counts, never times; raising one needs a reason."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from sqlalchemy import event, func, select
+
+from porina.jobs.models import Job
+from porina.notifications.models import Notification
+from porina.services import Services
+
+from ..factories import Factory, Person
+
+FAVOURITE = 8
+"""In the transaction: the status and its visibility (one prebuilt statement), the
+favourite (``INSERT ... ON CONFLICT DO NOTHING``), the count, the notification's checks and
+its insert, the analytics record (6); after commit the page row and the changed status's
+rendering (2)."""
+UNFAVOURITE = 6
+"""The status, the delete, the count, the analytics record (4); page row, rendering (2)."""
+REBLOG = 13
+"""The status, the operator's role, an existing boost, the booster's default visibility,
+the boost's insert, the two counts, the notification's checks and insert, the fan-out job,
+the analytics record (11); page row and rendering (2)."""
+UNREBLOG = 11
+"""The role, the status named, the boosts, the original's visibility, the boost marked
+deleted, the two counts, the job, the analytics record (9); page row, rendering (2)."""
+FOLLOW = 9
+"""The target account, blocks and existing edges (one statement), the follow, both
+counters (one statement), the notification's checks and insert, the feed job, the
+analytics record (8); the relationship (1)."""
+UNFOLLOW = 7
+"""The target account, the delete, both counters, a follow request's delete (there may be
+one from before), the analytics record, the feed job (6); the relationship (1)."""
+POST = 9
+"""The author's default visibility and quote policy (2), the operator's role, the status,
+statuses_count with last_status_at (one statement), the fan-out job, the analytics record
+(7); page row and rendering (2)."""
+
+
+async def _spent(
+    services: Services, who: Person, path: str, **kw: Any
+) -> tuple[Spent, httpx.Response]:
+    """The statements of one request alone: the test client's hook that runs the queued
+    jobs after each response is held back until the count is taken."""
+    hooks = who.client.event_hooks
+    settle = hooks["response"]
+    who.client.event_hooks = {**hooks, "response": []}
+    sent: list[str] = []
+
+    def record(conn: object, cursor: object, statement: str, *rest: object) -> None:
+        sent.append(" ".join(statement.split())[:100])
+
+    engine = services.db.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        before = services.db.query_count
+        response = await who.post(path, **kw)
+        spent = services.db.query_count - before
+    finally:
+        who.client.event_hooks = {**hooks, "response": settle}
+        event.remove(engine, "before_cursor_execute", record)
+    assert response.status_code == 200, response.text
+    await services.runner.drain()
+    return Spent(spent, sent), response
+
+
+@dataclass
+class Spent:
+    """How many statements a request sent, and (for a failing count's message) those sent
+    through the engine; prebuilt reads on the driver are counted but not listed."""
+
+    count: int
+    sent: list[str]
+
+    def listing(self) -> str:
+        return f"{self.count} statements; through the engine:\n" + "\n".join(self.sent)
+
+
+async def _count(services: Services, statement: object) -> int:
+    async with services.db.read() as session:
+        return int(await session.scalar(statement) or 0)  # type: ignore[call-overload]
+
+
+async def test_favourite_and_unfavourite(services: Services, make: Factory) -> None:
+    alice, bob = await make.person("alice"), await make.person("bob")
+    sid = (await alice.status("like this"))["id"]
+    await bob.get(f"/api/v1/statuses/{sid}")  # token and caches warm
+
+    spent, response = await _spent(services, bob, f"/api/v1/statuses/{sid}/favourite")
+    assert (response.json()["favourited"], response.json()["favourites_count"]) == (True, 1)
+    assert spent.count == FAVOURITE, spent.listing()
+    notes = select(func.count()).where(
+        Notification.account_id == alice.account.id, Notification.type == "favourite"
+    )
+    assert await _count(services, notes) == 1
+
+    spent, response = await _spent(services, bob, f"/api/v1/statuses/{sid}/unfavourite")
+    assert (response.json()["favourited"], response.json()["favourites_count"]) == (False, 0)
+    assert spent.count == UNFAVOURITE, spent.listing()
+
+
+async def test_reblog_and_unreblog(services: Services, make: Factory) -> None:
+    alice, bob, carol = await make.person("alice"), await make.person("bob"), await make.person()
+    await carol.follow(bob)
+    sid = (await alice.status("boost this"))["id"]
+    await bob.get(f"/api/v1/statuses/{sid}")
+
+    spent, response = await _spent(services, bob, f"/api/v1/statuses/{sid}/reblog")
+    boost = response.json()
+    assert boost["reblog"]["id"] == sid and boost["reblog"]["reblogs_count"] == 1
+    assert boost["reblogged"] is True
+    assert spent.count == REBLOG, spent.listing()
+    home = (await carol.get("/api/v1/timelines/home")).json()
+    assert [s["id"] for s in home] == [boost["id"]]  # the fan-out job ran: it reached carol
+    notes = select(func.count()).where(
+        Notification.account_id == alice.account.id, Notification.type == "reblog"
+    )
+    assert await _count(services, notes) == 1
+
+    spent, response = await _spent(services, bob, f"/api/v1/statuses/{sid}/unreblog")
+    assert (response.json()["reblogged"], response.json()["reblogs_count"]) == (False, 0)
+    assert spent.count == UNREBLOG, spent.listing()
+    assert (await carol.get("/api/v1/timelines/home")).json() == []
+
+
+async def test_follow_and_unfollow(services: Services, make: Factory) -> None:
+    alice, bob = await make.person("alice"), await make.person("bob")
+    await alice.status("before you came")
+    await bob.get("/api/v1/accounts/verify_credentials")
+
+    spent, response = await _spent(services, bob, f"/api/v1/accounts/{alice.id}/follow")
+    assert response.json()["following"] is True
+    assert spent.count == FOLLOW, spent.listing()
+    home = (await bob.get("/api/v1/timelines/home")).json()
+    assert [s["content"] for s in home] == ["<p>before you came</p>"]  # the feed job merged
+    account = (await bob.get(f"/api/v1/accounts/{alice.id}")).json()
+    assert account["followers_count"] == 1
+    notes = select(func.count()).where(
+        Notification.account_id == alice.account.id, Notification.type == "follow"
+    )
+    assert await _count(services, notes) == 1
+
+    _, response = await _spent(services, bob, f"/api/v1/accounts/{alice.id}/follow")
+    assert response.json()["following"] is True
+    assert await _count(services, notes) == 1  # following again notifies nobody
+
+    spent, response = await _spent(services, bob, f"/api/v1/accounts/{alice.id}/unfollow")
+    assert response.json()["following"] is False
+    assert spent.count == UNFOLLOW, spent.listing()
+    account = (await bob.get(f"/api/v1/accounts/{alice.id}")).json()
+    assert account["followers_count"] == 0
+
+
+async def test_post(services: Services, make: Factory) -> None:
+    alice, bob = await make.person("alice"), await make.person("bob")
+    await bob.follow(alice)
+    await alice.status("warm up")
+
+    spent, response = await _spent(
+        services, alice, "/api/v1/statuses", json={"status": "hello world"}
+    )
+    assert response.json()["content"].startswith("<p>hello")
+    assert spent.count == POST, spent.listing()
+    assert await _count(services, select(func.count()).select_from(Job)) == 0  # all ran
+    home = (await bob.get("/api/v1/timelines/home")).json()
+    assert home[0]["id"] == response.json()["id"]
+    me = (await alice.get("/api/v1/accounts/verify_credentials")).json()
+    assert me["statuses_count"] == 2 and me["last_status_at"] is not None
