@@ -40,6 +40,8 @@ SINGLE = [
     "local_page",
     "notifications",
     "favourite",
+    "boost",
+    "follow",
     "post",
 ]
 PHASES: list[tuple[str, dict[str, float]]] = [
@@ -66,6 +68,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--connections", type=int, default=16, help="per driver process")
     p.add_argument("--drivers", type=int, default=1, help="load driver processes")
     p.add_argument("--workers", type=int, default=1, help="`porina worker` processes (pg-redis)")
+    p.add_argument(
+        "--serve-workers",
+        type=int,
+        default=1,
+        help="HTTP worker processes of `porina serve` (PORINA_WORKERS; more than 1 needs "
+        "pg-redis: the embedded stacks run jobs and streaming in one process)",
+    )
     p.add_argument("--database-url", default="postgresql+asyncpg://postgres@127.0.0.1:5432/test")
     p.add_argument("--redis-url", default="redis://127.0.0.1:6379/0")
     p.add_argument("--out", type=Path, default=Path("bench/results"))
@@ -124,6 +133,7 @@ async def _run(args: argparse.Namespace) -> dict[str, Any]:
         "drivers": args.drivers,
         "connections_per_driver": args.connections,
         "seconds_per_phase": args.seconds,
+        "serve_workers": args.serve_workers,
         "machine": {
             "cpus": os.cpu_count(),
             "cpu": _cpu_name(),
@@ -172,7 +182,7 @@ async def _world(
         world = await seed(server.database_url, sizes, server.base_url, random.Random(7))
         seed_seconds = round(time.perf_counter() - started, 1)
         _say(f"seeded in {seed_seconds} s: {world.rows}")
-        await server.start(args.workers)
+        await server.start(args.workers, serve_workers=args.serve_workers)
         _say(f"server up on port {server.port}; warming every client's home feed")
         await server.warm(world.tokens)
         await server.drain(_say)  # jobs the warm-up queued would take CPU from the ceiling
@@ -216,6 +226,7 @@ def _load(args: argparse.Namespace, port: int, ceiling_port: int, world: World) 
             names=[n for _, n in authors],
             tags=world.tags,
             words=world.words,
+            follow_ids=list(world.authors)[-5000:],
         )
         _say(f"phase {name}: {args.seconds:.0f} s, {args.drivers}x{args.connections} conns")
         summary = load.summarise(load.run(plan, args.drivers))

@@ -35,6 +35,7 @@ class Plan:
     names: list[str] = field(default_factory=list)  # their usernames (profile pages)
     tags: list[str] = field(default_factory=list)
     words: list[str] = field(default_factory=list)  # words the posts hold (search)
+    follow_ids: list[int] = field(default_factory=list)  # accounts to follow (few followers)
 
 
 @dataclass
@@ -44,8 +45,9 @@ class Result:
     elapsed: float = 0.0
 
 
-# endpoint -> (method, path); ``{status}``, ``{thread}``, ``{account}``, ``{name}``, ``{tag}``
-# and ``{word}`` are filled from the seeded world. The ceiling's path is the ceiling app's own.
+# endpoint -> (method, path); ``{status}``, ``{thread}``, ``{account}``, ``{name}``, ``{tag}``,
+# ``{word}`` and ``{follow}`` are filled from the seeded world. The ceiling's path is the
+# ceiling app's own.
 ENDPOINTS: dict[str, tuple[str, str]] = {
     "ceiling": ("GET", "/"),
     "health": ("GET", "/health"),
@@ -63,6 +65,8 @@ ENDPOINTS: dict[str, tuple[str, str]] = {
     "notifications": ("GET", "/api/v1/notifications?limit=20"),
     "favourite": ("POST", "/api/v1/statuses/{status}/favourite"),
     "post": ("POST", "/api/v1/statuses"),
+    "boost": ("POST", "/api/v1/statuses/{status}/reblog"),
+    "follow": ("POST", "/api/v1/accounts/{follow}/follow"),
     "profile_page": ("GET", "/@{name}"),
     "local_page": ("GET", "/public/local"),
 }
@@ -83,6 +87,7 @@ def _path(plan: Plan, endpoint: str, rng: random.Random) -> tuple[str, str]:
         name=rng.choice(plan.names) if "{name}" in template else "",
         tag=rng.choice(plan.tags) if "{tag}" in template else "",
         word=rng.choice(plan.words) if "{word}" in template else "",
+        follow=rng.choice(plan.follow_ids) if "{follow}" in template else "",
     )
 
 

@@ -24,7 +24,10 @@ def markdown(results: dict[str, Any]) -> str:
     lines = [f"# porina bench — {results['started']}", ""]
     machine = results["machine"]
     lines.append(f"Machine: {machine['cpus']} CPUs, {machine['cpu']}, Python {machine['python']}")
-    lines.append(f"Stack: {results['stack']}; driver processes: {results['drivers']}")
+    lines.append(
+        f"Stack: {results['stack']}; `porina serve` workers: {results.get('serve_workers', 1)}; "
+        f"driver processes: {results['drivers']}"
+    )
     lines.append(
         "Ceiling: a bare Litestar app on Granian, one worker, a fixed 20-item JSON list "
         "(porina/bench/ceiling.py); every `of ceiling` is req/s over its req/s in the same world."

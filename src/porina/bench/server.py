@@ -71,6 +71,7 @@ class Server:
         else:
             self.database_url = f"sqlite+aiosqlite:///{self.folder / 'porina.db'}"
         self.procs: list[subprocess.Popen[bytes]] = []
+        self.serve_workers = 1
 
     def env(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("PORINA_")}
@@ -82,6 +83,7 @@ class Server:
             PORINA_RATE_LIMITS="false",
             PORINA_LOG_LEVEL="WARNING",
             PORINA_SECRET_KEY="bench",
+            PORINA_WORKERS=str(self.serve_workers),
         )
         if self.stack.name == "pg-redis":
             env.update(
@@ -100,7 +102,12 @@ class Server:
         await asyncio.to_thread(migrate.upgrade, self.database_url)
         return self
 
-    async def start(self, workers: int = 1) -> None:
+    async def start(self, workers: int = 1, *, serve_workers: int = 1) -> None:
+        """``porina serve`` with ``serve_workers`` HTTP processes, and ``workers`` job
+        workers on PostgreSQL + Redis."""
+        if serve_workers > 1 and self.stack.name != "pg-redis":
+            raise SystemExit("porina bench: --serve-workers > 1 needs --stack pg-redis")
+        self.serve_workers = serve_workers
         self.spawn("serve")
         if self.stack.name == "pg-redis":
             for _ in range(workers):
