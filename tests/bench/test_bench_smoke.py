@@ -49,3 +49,10 @@ def test_quick_bench_writes_json_markdown_and_chart_with_every_section(tmp_path:
     assert "bare Litestar app" in result.with_suffix(".md").read_text()
     assert any(t["name"] == "GET /health / ceiling" for t in data["targets"])
     assert data["fanout"][0]["feeds_seconds"] is not None
+    streaming = data["streaming"]  # the streaming phase, tiny: 20 streams, posts at 10/s
+    assert streaming["connected"] == streaming["streams"] == 20, streaming
+    assert streaming["posts"] > 0 and streaming["post_errors"] == 0, streaming
+    assert streaming["deliveries"] > 0 and streaming["expected"] >= streaming["deliveries"]
+    assert {"sse", "ws"} == {name.split()[0] for name in streaming["by_stream"]}
+    assert set(streaming["rest"]) == {"home", "status"}
+    assert any(t["name"].startswith("stream delivery p99") for t in data["targets"])

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from porina.bench import load, login_flood, report, web_pages
+from porina.bench import load, login_flood, report, streams, web_pages
 from porina.bench.ceiling import Ceiling
 from porina.bench.seed import Sizes, World, seed
 from porina.bench.server import Server, Stack, free_port, idle_rss_after_demo
@@ -47,6 +47,7 @@ SINGLE = [
 PHASES: list[tuple[str, dict[str, float]]] = [
     *((name, {name: 1.0}) for name in SINGLE),
     ("mix", {"home": 70, "notifications": 10, "favourite": 10, "post": 10}),
+    ("streaming", {}),  # open streams while posts arrive (bench/streams.py), first world only
 ]
 
 
@@ -87,6 +88,11 @@ def _parser() -> argparse.ArgumentParser:
         help="only the login flood (docs/performance.md), no worlds, memory or web pages",
     )
     p.add_argument("--flooders", type=int, default=8, help="clients in the login flood")
+    p.add_argument("--streams", type=int, default=1000, help="open streams (streaming phase)")
+    p.add_argument("--post-rate", type=float, default=50.0, help="posts a second (streaming)")
+    p.add_argument(
+        "--stream-seconds", type=float, default=20.0, help="length of the streaming phase"
+    )
     p.add_argument("--quick", action="store_true", help="tiny sizes, for CI smoke tests")
     p.add_argument(
         "--phases",
@@ -114,6 +120,7 @@ def main(argv: list[str]) -> int:
         args.users, args.posts, args.favourites, args.clients = "300", 2000, 300, 8
         args.fanout, args.seconds, args.connections = "100", 1.0, 4
         args.flooders = min(args.flooders, 2)
+        args.streams, args.post_rate, args.stream_seconds = 20, 10.0, 2.0
     results = asyncio.run(_run(args))
     stem = report.write(results, args.out)
     print(report.markdown(results), flush=True)
@@ -144,15 +151,18 @@ async def _run(args: argparse.Namespace) -> dict[str, Any]:
         "memory": None,
     }
     worlds = [] if args.login_flood_only else _sizes_list(args.users)
+    streaming = any(name == "streaming" for name, _ in _phases(args.phases))
     for n, users in enumerate(worlds):
         last = n == len(worlds) - 1
         fanout = [s for s in _sizes_list(args.fanout) if s <= users] if last else []
+        clients = min(args.clients, users)
         sizes = Sizes(
             users=users,
-            clients=min(args.clients, users),
+            clients=clients,
             posts=args.posts,
             favourites=args.favourites,
             fanout=tuple(fanout),
+            streamers=min(args.streams, users - clients) if streaming and n == 0 else 0,
         )
         world, rows = await _world(stack, sizes, args, results)
         results["worlds"].append(world)
@@ -169,7 +179,7 @@ async def _run(args: argparse.Namespace) -> dict[str, Any]:
     if not args.no_web_pages:
         _say("web pages: server time of / and /home on the demo world")
         results["web_pages"] = await web_pages.measure(requests=50 if args.quick else 300)
-    results["targets"] = _targets(results) + web_pages.targets(results)
+    results["targets"] = _targets(results) + streams.targets(results) + web_pages.targets(results)
     return results
 
 
@@ -187,6 +197,9 @@ async def _world(
         await server.warm(world.tokens)
         await server.drain(_say)  # jobs the warm-up queued would take CPU from the ceiling
         phases = _load(args, server.port, ceiling.port, world)
+        if world.streamers:
+            await server.drain(_say)
+            results["streaming"] = await _streaming(args, server, world)
         _say("draining the job queue (fan-out of the posts made under load) ...")
         drained = await server.drain(_say)
         _say(f"  {drained}")
@@ -212,6 +225,8 @@ def _load(args: argparse.Namespace, port: int, ceiling_port: int, world: World) 
     phases: dict[str, Any] = {}
     ceiling: float | None = None
     for name, weights in _phases(args.phases):
+        if not weights:  # the streaming phase runs on its own (_streaming)
+            continue
         plan = load.Plan(
             name=name,
             weights=weights,
@@ -237,6 +252,30 @@ def _load(args: argparse.Namespace, port: int, ceiling_port: int, world: World) 
         phases[name] = summary
         _say(f"  {summary}")
     return phases
+
+
+async def _streaming(args: argparse.Namespace, server: Server, world: World) -> dict[str, Any]:
+    posters = list(zip(world.client_ids, world.tokens, strict=True))
+    ids = [a for a, _ in world.streamers]
+    follows = await streams.follows_of(server.database_url, ids, [a for a, _ in posters])
+    plan = streams.Plan(
+        host="127.0.0.1",
+        port=server.port,
+        seconds=args.stream_seconds,
+        post_rate=args.post_rate,
+        streams=streams.plan_streams(args.streams, world.streamers, follows, world.tags[:8]),
+        posters=posters,
+        tags=world.tags[:8],
+    )
+    _say(
+        f"streaming: {args.streams} streams, posts at {args.post_rate:g}/s "
+        f"for {args.stream_seconds:g} s, REST probe idle then beside them"
+    )
+    probe = {"tokens": world.tokens, "status_ids": world.status_ids[-5000:]}
+    found = await asyncio.to_thread(streams.run, plan, probe)
+    _say(f"  {found}")
+    await server.drain(_say)
+    return found
 
 
 def _stat(results: dict[str, Any], users: int, phase: str, key: str) -> Any:

@@ -8,7 +8,7 @@ from typing import Any
 
 from PIL import Image, ImageDraw
 
-from porina.bench import login_flood, web_pages
+from porina.bench import login_flood, streams, web_pages
 
 BAR = (52, 101, 164)
 TARGET = (204, 0, 0)
@@ -61,6 +61,7 @@ def markdown(results: dict[str, Any]) -> str:
         mem = results["memory"]
         lines += ["## Memory", "", f"Idle `porina serve` after the demo seed: {mem['rss_mb']} MB"]
         lines.append("")
+    lines += streams.markdown(results)
     lines += web_pages.markdown(results)
     lines += login_flood.markdown(results)
     lines += ["## Targets", ""]

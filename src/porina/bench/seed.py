@@ -54,6 +54,7 @@ class Sizes:
     posts: int = 50_000
     favourites: int = 20_000
     fanout: tuple[int, ...] = FANOUT_SIZES
+    streamers: int = 0  # accounts after the clients with tokens too (the streaming phase)
 
 
 @dataclass
@@ -68,6 +69,7 @@ class World:
     tags: list[str] = field(default_factory=list)
     words: list[str] = field(default_factory=list)
     brands: dict[int, tuple[int, str]] = field(default_factory=dict)  # size -> (id, token)
+    streamers: list[tuple[int, str]] = field(default_factory=list)  # (id, token)
     rows: dict[str, int] = field(default_factory=dict)
 
 
@@ -122,6 +124,12 @@ async def seed(url: str, sizes: Sizes, base: str, rng: random.Random) -> World:
                 brand_sizes, brands, tokens[sizes.clients :], strict=True
             ):
                 world.brands[size] = (brand["id"], token)
+            streamers = accounts[sizes.clients : sizes.clients + sizes.streamers]
+            if streamers:
+                stream_tokens = await _logins(conn, streamers, moment)
+                world.streamers = [
+                    (a["id"], t) for a, t in zip(streamers, stream_tokens, strict=True)
+                ]
             world.rows["follows"] = await _bulk(conn, Follow, _follows(ids, sizes, rng, moment))
             world.rows["follows"] += await _bulk(
                 conn, Follow, _brand_follows(ids, world.brands, moment)
