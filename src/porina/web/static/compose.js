@@ -117,6 +117,7 @@ function enhanceMedia(form) {
   slots.forEach((slot) => {
     const input = slot.querySelector("input[type=file]");
     const area = slot.querySelector("[data-alt] textarea");
+    input.tabIndex = -1; // the Add media button stands in for the four fields
     input.addEventListener("change", () => {
       showSlot(slot);
       if (slotFile(slot)) area.focus();
@@ -254,6 +255,25 @@ function closeButton() {
   return button;
 }
 
+// Tab from the last control goes back to the first (and Shift+Tab the other way), rather than
+// out to the browser's own controls.
+const FOCUSABLE = "a[href], button:not([disabled]), input:not([disabled]):not([type=hidden]), select, textarea, summary";
+
+function trapFocus(box, event) {
+  if (event.key !== "Tab") return;
+  const items = [...box.querySelectorAll(FOCUSABLE)].filter((el) => el.offsetParent !== null && el.tabIndex >= 0);
+  if (!items.length) return;
+  const first = items[0];
+  const last = items[items.length - 1];
+  if (event.shiftKey && document.activeElement === first) {
+    event.preventDefault();
+    last.focus();
+  } else if (!event.shiftKey && document.activeElement === last) {
+    event.preventDefault();
+    first.focus();
+  }
+}
+
 async function buildDialog(opener) {
   const answer = await fetch("/compose", { headers: { "hx-request": "true" }, credentials: "same-origin" });
   if (!answer.ok) throw new Error(`compose ${answer.status}`);
@@ -272,6 +292,7 @@ async function buildDialog(opener) {
   head.append(title, closeButton());
   box.append(head, form);
   box.addEventListener("click", (event) => { if (event.target === box) box.close(); });
+  box.addEventListener("keydown", (event) => trapFocus(box, event));
   document.body.append(box);
   enhance(form);
   return box;
