@@ -4,6 +4,7 @@ the purge job), their tokens stop working at once, and the username stays reserv
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -12,9 +13,10 @@ import pytest
 from sqlalchemy import select
 
 from porina.accounts.errors import BadCredentials
-from porina.accounts.models import Account, User
+from porina.accounts.models import Account, AccountNote, User
 from porina.core.errors import PorinaError
-from porina.posts.models import Status
+from porina.interactions.models import Filter
+from porina.posts.models import ScheduledStatus, Status
 from porina.privacy import deletion
 from porina.services import Services
 from tests.factories import Factory, Person
@@ -41,6 +43,14 @@ async def _world(services: Services, make: Factory) -> dict[str, Any]:
     public = await alice.status("hello world")
     dm = await alice.status("@bob a secret", visibility="direct")
     reply = await bob.status("@alice answer", visibility="direct", in_reply_to_id=dm["id"])
+    later = (datetime.now(UTC) + timedelta(days=1)).isoformat()
+    scheduled = await alice.post(
+        "/api/v1/statuses", json={"status": "later", "scheduled_at": later}
+    )
+    assert scheduled.is_success, scheduled.text
+    kept = {"title": "noise", "context": ["home"], "keywords_attributes": [{"keyword": "x"}]}
+    assert (await alice.post("/api/v2/filters", json=kept)).is_success
+    assert (await alice.post(f"/api/v1/accounts/{bob.id}/note", json={"comment": "hm"})).is_success
     return {
         "people": (alice, bob, carol),
         "statuses": [private["id"], public["id"], dm["id"]],
@@ -90,6 +100,9 @@ async def test_nothing_of_theirs_is_reachable_at_once_or_after_the_purge(
         assert account is not None and account.suspended_at is not None
         user = await session.scalar(select(User).where(User.account_id == account.id))
         assert user is not None and user.disabled and "alice@" not in user.email
+        for model in (ScheduledStatus, Filter, AccountNote):
+            rows = await session.scalars(select(model).where(model.account_id == account.id))
+            assert list(rows) == [], model.__name__
 
 
 async def test_the_username_stays_reserved(services: Services, make: Factory) -> None:

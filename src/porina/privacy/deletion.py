@@ -10,7 +10,8 @@ confirmation (the username), in one transaction:
   the user is disabled, its password unusable and its e-mail address freed;
 - the files they uploaded (media, avatar, header) and their archives are deleted once the
   transaction commits, so no ``/media`` URL of theirs answers any more;
-- what only they saw goes (bookmarks, lists, mutes, blocks, conversations, notifications);
+- what only they saw goes (bookmarks, lists, mutes, blocks, filters, followed hashtags,
+  notes, scheduled posts, push subscriptions, conversations, notifications);
 - ``AccountDeleted`` is emitted and ``moderation.purge_account`` queued: it deletes their
   statuses, favourites and follows through the actions that undo them, then blanks the
   profile. The account row stays, suspended, so the username is never taken again.
@@ -25,19 +26,29 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from porina.accounts import passwords
 from porina.accounts.errors import BadCredentials
-from porina.accounts.models import Account, Block, Mute, OAuthCode, OAuthToken, User, WebSession
+from porina.accounts.models import (
+    Account,
+    AccountNote,
+    Block,
+    Mute,
+    OAuthCode,
+    OAuthToken,
+    User,
+    WebSession,
+)
 from porina.accounts.throttle import LoginThrottle
 from porina.core.actor import Actor
 from porina.core.clock import now
 from porina.core.errors import Forbidden, Unprocessable
 from porina.core.events import AccountDeleted
-from porina.interactions.models import Bookmark
+from porina.interactions.models import Bookmark, Filter, FilterKeyword, FilterStatus, FollowedTag
 from porina.jobs.events import emit
 from porina.lists.models import List, ListAccount
 from porina.messaging.models import AccountConversation
 from porina.moderation import purge
 from porina.notifications.models import Notification
-from porina.posts.models import MediaAttachment
+from porina.notifications.push.models import WebPushSubscription
+from porina.posts.models import MediaAttachment, ScheduledStatus
 from porina.privacy.archive import discard_all
 from porina.settings import Settings
 from porina.storage import invalidation
@@ -98,7 +109,7 @@ async def delete_own_account(tx: Tx, actor: Actor, checked_hash: str, confirmati
     invalidation.after_commit(tx, invalidation.account_restricted(account.id))
     await _sign_out_everywhere(tx, user)
     await _drop_files(tx, account)
-    await _drop_private(tx, account.id)
+    await _drop_private(tx, account.id, user.id)
     await discard_all(tx, account.id)
     await tx.session.flush()
     await emit(tx, AccountDeleted(actor=actor, account_id=account.id, user_id=user.id))
@@ -155,9 +166,18 @@ def _remove(settings: Settings, paths: list[str]) -> None:
             continue
 
 
-async def _drop_private(tx: Tx, account_id: int) -> None:
+async def _drop_private(tx: Tx, account_id: int, user_id: int) -> None:
     own_lists = select(List.id).where(List.account_id == account_id)
+    own_filters = select(Filter.id).where(Filter.account_id == account_id)
+    own_tokens = select(OAuthToken.id).where(OAuthToken.user_id == user_id)
     for statement in (
+        delete(ScheduledStatus).where(ScheduledStatus.account_id == account_id),
+        delete(WebPushSubscription).where(WebPushSubscription.token_id.in_(own_tokens)),
+        delete(FilterKeyword).where(FilterKeyword.filter_id.in_(own_filters)),
+        delete(FilterStatus).where(FilterStatus.filter_id.in_(own_filters)),
+        delete(Filter).where(Filter.account_id == account_id),
+        delete(FollowedTag).where(FollowedTag.account_id == account_id),
+        delete(AccountNote).where(AccountNote.account_id == account_id),
         delete(Bookmark).where(Bookmark.account_id == account_id),
         delete(ListAccount).where(
             or_(ListAccount.list_id.in_(own_lists), ListAccount.account_id == account_id)
