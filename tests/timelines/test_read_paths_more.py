@@ -319,15 +319,16 @@ TAG_PARAMS: list[dict[str, Any]] = [
 async def test_tag_timelines_answer_as_the_full_read_did(services: Services, make: Factory) -> None:
     world = await _world(services, make)
     for viewer_id, get in _readers(world, make):
-        for hashtag in ("kahvi", "Tee", "%23"):
-            for params in TAG_PARAMS:
+        for hashtag, asked in (("kahvi", TAG_PARAMS), ("Tee", TAG_PARAMS[:2]), ("%23", [{}])):
+            for params in asked:
                 what = (viewer_id, hashtag, params)
                 slow = await _slow_tag(services, viewer_id, hashtag.replace("%23", "#"), params)
                 response = await get(f"/api/v1/timelines/tag/{hashtag}", params=params)
                 _assert_same(response, slow, what)
                 for bounded in _bounded(slow[1]):
-                    slow_page = await _slow_tag(services, viewer_id, hashtag, bounded)
-                    response = await get(f"/api/v1/timelines/tag/{hashtag}", params=bounded)
+                    paged = {**params, **bounded}
+                    slow_page = await _slow_tag(services, viewer_id, hashtag, paged)
+                    response = await get(f"/api/v1/timelines/tag/{hashtag}", params=paged)
                     _assert_same(response, slow_page, (what, bounded))
 
 
@@ -371,7 +372,7 @@ async def test_account_statuses_answer_as_the_full_read_did(
     services: Services, make: Factory
 ) -> None:
     world = await _world(services, make)
-    authors = (world.alice, world.carol, world.dave, world.erin, world.far)
+    authors = (world.alice, world.carol, world.dave, world.erin)
     for viewer_id, get in _readers(world, make):
         for author in authors:
             path = f"/api/v1/accounts/{author.id}/statuses"
