@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 import pytest
 from sqlalchemy import func, select
@@ -37,7 +39,7 @@ async def test_seeding_an_empty_database_builds_the_cafe_world(
 ) -> None:
     result = await seed.run(services, if_empty=True)
     assert result is not None
-    assert result.accounts == len(seed.PEOPLE) + 2
+    assert result.accounts == len(seed.PEOPLE) + 3
     assert result.statuses >= 90 and result.favourites > 50 and result.reblogs > 5
 
     async with services.db.read() as session:
@@ -63,8 +65,8 @@ async def test_seeding_an_empty_database_builds_the_cafe_world(
     assert admin is not None and admin.role == "admin"
     assert len(hashes) == 1 and await passwords.verify(hashes.pop(), seed.DEMO_PASSWORD)
     assert warned == len(seed.CONTENT_WARNINGS)
-    assert dms == len(seed.DM_THREAD)
-    assert len(described) == len(seed.PHOTOS) and all(described)
+    assert dms == len(seed.DM_THREAD) + len(seed.PEOPLE_DM)
+    assert len(described) == sum(len(p.pictures) for p in seed.PHOTOS) and all(described)
     assert await _count(services, Poll) == 1
 
     token = await _token_for(services, "aino")
@@ -90,3 +92,52 @@ async def test_second_run_with_if_empty_changes_nothing_and_without_it_is_refuse
     with pytest.raises(Conflict, match="already has accounts"):
         await seed.run(services, if_empty=False)
     assert (await _count(services, Account), await _count(services, Status)) == before
+
+
+async def _get(client: httpx.AsyncClient, token: str, path: str, **params: str) -> Any:
+    answer = await client.get(path, params=params, headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 200, answer.text
+    return answer.json()
+
+
+async def test_the_demo_world_looks_alive(services: Services, client: httpx.AsyncClient) -> None:
+    """What a visitor notices: everyone has their own picture and header, the café and the
+    shop post photos with alt text, a poll is open, a thread has replies from several
+    people, and cinnamon bun day trends."""
+    assert await seed.run(services, if_empty=True) is not None
+    token = await _token_for(services, "emma")
+    async with services.db.read() as session:
+        ids = (await session.scalars(select(Account.id))).all()
+    accounts = [await _get(client, token, f"/api/v1/accounts/{i}") for i in ids]
+    avatars = {a["avatar"] for a in accounts}
+    headers = {a["header"] for a in accounts}
+    assert len(avatars) == len(headers) == len(accounts) == len(seed.PEOPLE) + 3
+    assert not any("missing" in url or "/avatars/generated/" in url for url in avatars)
+    assert not any("missing" in url for url in headers)
+    assert all(a["note"] for a in accounts)
+    by_name = {a["username"]: a for a in accounts}
+
+    for brand in (seed.CAFE, seed.SHOP):
+        posts = await _get(
+            client, token, f"/api/v1/accounts/{by_name[brand]['id']}/statuses", only_media="true"
+        )
+        media = [m for s in posts for m in s["media_attachments"]]
+        assert len(posts) >= 3 and media
+        assert all(m["description"] and m["blurhash"] and m["preview_url"] for m in media)
+        assert {s["language"] for s in posts} == {"fi", "en"}
+        assert by_name[brand]["fields"]
+
+    cafe_posts = await _get(client, token, f"/api/v1/accounts/{by_name[seed.CAFE]['id']}/statuses")
+    poll = next(s["poll"] for s in cafe_posts if s["poll"])
+    assert not poll["expired"] and poll["votes_count"] > 5
+
+    thread = next(s for s in cafe_posts if "open mic" in s["content"] and s["replies_count"])
+    context = await _get(client, token, f"/api/v1/statuses/{thread['id']}/context")
+    repliers = {s["account"]["username"] for s in context["descendants"]}
+    assert len(context["descendants"]) == len(seed.THREAD) and len(repliers) >= 4
+
+    trends = await _get(client, token, "/api/v1/trends/tags")
+    assert "korvapuusti" in [t["name"] for t in trends]
+
+    notifications = await _get(client, token, "/api/v1/notifications")
+    assert notifications

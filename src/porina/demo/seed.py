@@ -1,28 +1,55 @@
-"""The demo world ``make run`` seeds: Kahvila Porina, a café, and the people around it.
+"""The demo world ``make run`` seeds: Kahvila Porina, a café, Puoti Kallio, a shop, and the
+people around them.
 
-Everything is made through the same actions the API uses (sign-up, follow, post, favourite,
-reblog, vote, media upload), so the demo shows what the product really does. The world is the
-same on every run (a fixed random seed). Argon2 is slow on purpose, so the one demo password is
-hashed once and that hash is given to every demo account.
+Everything is made through the same actions the API uses (sign-up, profile update with avatar
+and header, team operators, follow, post, media upload, favourite, reblog, vote), so the demo
+shows what the product really does: events fire, timelines fill, notifications exist. The
+world is the same on every run (a fixed random seed); its pictures are drawn with Pillow
+(``faces``, ``scenes``, ``photos``: nothing downloaded, no licence to track). Argon2 is slow on
+purpose, so the one demo password is hashed once and that hash is given to every demo account.
 """
 
 from __future__ import annotations
 
-import io
 import math
 import random
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from PIL import Image, ImageDraw
 from sqlalchemy import func, select
 
-from porina.accounts import graph, passwords
-from porina.accounts.actions import NewAccount, create_account
+from porina.accounts import graph, operators, passwords
+from porina.accounts.actions import NewAccount, ProfileChanges, create_account, update_profile
 from porina.accounts.models import Account
 from porina.core.actor import Actor
 from porina.core.errors import Conflict
+from porina.demo import faces, scenes
+from porina.demo.content import (
+    ADMIN,
+    BUSINESSES,
+    CAFE,
+    CAFE_POSTS,
+    CONTENT_WARNINGS,
+    DEMO_PASSWORD,
+    DM_THREAD,
+    EMAIL_DOMAIN,
+    OPERATORS,
+    PEOPLE,
+    PEOPLE_DM,
+    PEOPLE_POSTS,
+    PHOTOS,
+    POLL_OPTIONS,
+    POLL_TEXT,
+    RANDOM_SEED,
+    REPLIES,
+    SHOP,
+    SHOP_POSTS,
+    THREAD,
+    THREAD_START,
+    TRENDING,
+    Person,
+    Photo,
+)
 from porina.interactions import actions as interactions
 from porina.posts import media_actions, polls
 from porina.posts.actions import NewStatus, create_status
@@ -31,255 +58,25 @@ from porina.posts.polls import PollSpec
 from porina.services import Services
 from porina.storage.db import Tx
 
-DEMO_PASSWORD = "porina-demo"
-EMAIL_DOMAIN = "porina.example"
-CAFE = "kahvila"
-ADMIN = "admin"
-RANDOM_SEED = 2024
-
-
-@dataclass(frozen=True, slots=True)
-class Person:
-    username: str
-    name: str
-    lang: str
-    bio: str = ""
-
-
-PEOPLE: list[Person] = [
-    Person("aino", "Aino Virtanen", "fi", "Kaupunkipyöräilijä ja kardemummapullien ystävä."),
-    Person("emma", "Emma Clarke", "en", "Designer in Helsinki. Oat flat white, always."),
-    Person("eero", "Eero Korhonen", "fi", "Ohjelmoija. Espresso ennen kymmentä, ei sen jälkeen."),
-    Person("oliver", "Oliver Bennett", "en", "Photographer. I chase light and cinnamon buns."),
-    Person("helmi", "Helmi Mäkinen", "fi", "Opiskelija, lautapelit, Kallio."),
-    Person(
-        "sophie", "Sophie Turner", "en", "Moved from Leeds to Helsinki. Learning Finnish slowly."
-    ),
-    Person("juho", "Juho Nieminen", "fi", "Isä, kokki, juoksija."),
-    Person("grace", "Grace Patel", "en", "Nurse on night shifts; coffee is a food group."),
-    Person("kaisa", "Kaisa Heikkinen", "fi", "Kirjastonhoitaja. Suosittelen kirjoja pyytämättä."),
-    Person("jack", "Jack Morgan", "en", "Remote worker. This café is my office on Fridays."),
-    Person("lauri", "Lauri Koskinen", "fi", "Muusikko. Soitan joskus kahvilan open micissä."),
-    Person("chloe", "Chloe Evans", "en", "Baker at heart, accountant on paper."),
-    Person("minna", "Minna Järvinen", "fi", "Kahvilan kanta-asiakas vuodesta 2019."),
-    Person("liam", "Liam O'Connor", "en", "Cyclist, climber, bad at latte art."),
-    Person("otto", "Otto Lehtonen", "fi", "Valokuvaaja ja koiranulkoiluttaja."),
-    Person("mia", "Mia Robinson", "en", "Exchange student. Sauna convert."),
-    Person("pihla", "Pihla Laine", "fi", "Kasvisruokaa ja kaurajuomaa."),
-    Person("noah", "Noah Fischer", "en", "Product manager. Polls are my love language."),
-    Person("sami", "Sami Hämäläinen", "fi", "Taksikuski. Tiedän kaupungin parhaat kahvit."),
-    Person("zoe", "Zoe Campbell", "en", "Illustrator. Sketching people in cafés."),
-    Person("tuuli", "Tuuli Salminen", "fi", "Joogaopettaja, teen juoja (anteeksi)."),
-    Person("harry", "Harry Walsh", "en", "Retired teacher. Crosswords and cortados."),
-    Person("ville", "Ville Rantanen", "fi", "Kaupunkisuunnittelija. Helsinki on paras."),
-    Person("ruby", "Ruby Hughes", "en", "Writing a novel, one flat white at a time."),
-    Person("venla", "Venla Lindholm", "fi", "Lukiolainen, vegaani, kissaihminen."),
-    Person("daniel", "Daniel Kim", "en", "Barista trainer. Ask me about extraction."),
-    Person("onni", "Onni Karjalainen", "fi", "Eläkeläinen, aamukahvi klo 6."),
-    Person("ethan", "Ethan Brooks", "en", "Startup founder. Meetings at the corner table."),
-    Person("iida", "Iida Savolainen", "fi", "Graafikko ja kasvien hoitaja."),
-    Person("mikko", "Mikko Ahonen", "fi", "Jääkiekkoa ja tummapaahtoa."),
-]
-
-CAFE_POSTS: list[tuple[str, str]] = [
-    ("fi", "Hyvää huomenta! Ovet auki klo 7, ja uunista tulee juuri korvapuusteja. #kahvi #porina"),
-    ("en", "Good morning, Helsinki! Doors open at 7 and the first cinnamon buns are out. #kahvi"),
-    ("fi", "Viikon kahvi: etiopialainen Yirgacheffe, kukkainen ja kevyt. Tule maistamaan! #kahvi"),
-    ("en", "New this week: oat-milk cardamom latte. Tell us what you think! #porina"),
-    ("fi", "Perjantaina open mic klo 18. Ilmoittaudu tiskillä tai vastaa tähän. #helsinki #porina"),
-    ("en", "Rainy day? Our window seats are free and the soup of the day is tomato. #helsinki"),
-    ("fi", "Kiitos kaikille lauantaista, jono ulottui kulman taakse asti! ☕ #porina"),
-    ("en", "We compost all our coffee grounds. Bring a jar and take some home for your plants."),
-    ("fi", "Uusi kausimenu: puolukka-kaurapiirakka ja glögilatte. #kahvi #helsinki"),
-    ("en", "Reminder: bring your own cup and get 20 cents off. Small things add up. #porina"),
-]
-
-PEOPLE_POSTS: list[tuple[str, str]] = [
-    ("fi", "Aamun paras hetki: ensimmäinen kuppi ja hiljainen kahvila. #kahvi"),
-    ("en", "The cardamom latte at @kahvila is dangerously good. #porina"),
-    ("fi", "Sataa taas. Onneksi on kahvia. #helsinki"),
-    ("en", "Spent the whole afternoon sketching at the window table. Bliss. #helsinki"),
-    ("fi", "Kuka muu odottaa perjantain open micia? #porina"),
-    ("en", "Hot take: filter coffee is underrated. #kahvi"),
-    ("fi", "Löysin Kalliosta uuden lempipuiston. Kävelylle kahvin kanssa? #helsinki"),
-    ("en", "Finnish lesson of the day: 'kahvi' is coffee, 'pulla' is happiness."),
-    ("fi", "Juoksin aamulla kympin ja palkitsin itseni korvapuustilla. #porina"),
-    ("en", "Night shift done. Espresso, then bed. In that order somehow."),
-    ("fi", "Kirjastossa tänään satutunti. Sen jälkeen kaakaolle!"),
-    ("en", "Working from the café again; the wifi is faster than mine at home. #porina"),
-    ("fi", "Soitin eilen ensimmäistä kertaa yleisölle. Jännitti, mutta ihanaa!"),
-    ("en", "Baked my first batch of korvapuusti. They look nothing like the café's. #kahvi"),
-    ("fi", "Kanta-asiakaskortti täynnä taas. Ilmainen kuppi, kiitos! #kahvi #porina"),
-    ("en", "Cycled along the shore this morning. Helsinki in autumn is unfair. #helsinki"),
-    ("fi", "Koira sai kahvilasta vesikupin ja rapsutuksia. Paras paikka. #porina"),
-    ("en", "First sauna, then ice swimming, then coffee. I understand Finland now. #helsinki"),
-    ("fi", "Kaurajuoma vai maito cappuccinoon? Kommentoi. #kahvi"),
-    ("en", "Which is better for a first date: coffee or a walk? Asking for a friend."),
-    ("fi", "Taksissa kuulee parhaat kahvilasuositukset. Tänään kolme uutta. #helsinki"),
-    ("en", "Drew the barista's hands making latte art. Hardest thing I've drawn all year."),
-    ("fi", "Joogan jälkeen teetä. Anteeksi, kahvin ystävät. #porina"),
-    ("en", "Today's crossword had 'Finnish coffee bread' as a clue. Pulla, obviously."),
-    ("fi", "Uusi pyöräkaista Hämeentielle on valmis. Nyt pyörällä kahville! #helsinki"),
-    ("en", "Chapter twelve written. Two flat whites. Worth it. #kahvi"),
-    ("fi", "Vegaaninen korvapuusti on yhtä hyvä kuin tavallinen. Sanoin sen. #porina"),
-    ("en", "Dialled in a new grinder today. Extraction 20% and tasting like fruit. #kahvi"),
-    ("fi", "Aamukahvi kuudelta, kuten aina. Lehti ja hiljaisuus."),
-    ("en", "Our team standup moved to the corner table. Productivity up 30%. #porina"),
-    ("fi", "Viherkasvit voivat hyvin kahvinporoista. Kiitos vinkistä! #kahvi"),
-    ("fi", "Peli alkaa seitsemältä. Tumma paahto valmiina. #helsinki"),
-    ("en", "Does anyone know a good place to watch the sunset near Kaivopuisto? #helsinki"),
-    ("fi", "Lautapeli-ilta kahvilassa oli menestys. Ensi kerralla uudestaan! #porina"),
-    ("en", "Learned the word 'porina' today: the murmur of many people talking. Lovely."),
-    ("fi", "Töihin kävellessä näin kaksi oravaa ja yhden hyvin väsyneen kuriirin. #helsinki"),
-    ("en", "Tried the oat-milk cardamom latte. Verdict: yes. #porina"),
-    ("fi", "Kahvi + kirja + sadepäivä = täydellinen lauantai. #kahvi"),
-    ("en", "Quiet Sunday. Cortado, crossword, nobody in a hurry."),
-    ("fi", "Tänään opin, että kahvipavut ovat oikeastaan siemeniä. #kahvi"),
-    ("en", "Tip: the café's soup of the day sells out by one. Plan accordingly. #porina"),
-    ("fi", "Metro seisoo taas. Kävelin ja löysin matkalta uuden leipomon. #helsinki"),
-    ("en", "Three weeks of Finnish classes and I ordered coffee without switching to English!"),
-    ("fi", "Pakkasta -15 ja kahvilassa +22. Tiedätte mihin menen. #kahvi #helsinki"),
-    ("en", "Cortado vs flat white: the difference is smaller than the argument. #kahvi"),
-    ("fi", "Tein kotona kahvilan ohjeella kardemummalattea. Melkein yhtä hyvää. #porina"),
-    ("en", "Someone left a lovely note on the community board at the café. Made my day."),
-    ("fi", "Vappuna piknik Kaivopuistossa, termarissa tietysti kahvia. #helsinki"),
-    ("en", "Seven years of Helsinki and the sea still surprises me every morning. #helsinki"),
-    ("fi", "Open mic -ilta oli täynnä. Kiitos kaikille kuulijoille! #porina"),
-]
-
-REPLIES: list[tuple[str, str]] = [
-    ("fi", "Samaa mieltä!"),
-    ("en", "Totally agree!"),
-    ("fi", "Tämä! Nähdään siellä."),
-    ("en", "Saving this for later."),
-    ("fi", "Kaurajuoma, aina."),
-    ("en", "Ha, same here."),
-    ("fi", "Kiitos vinkistä!"),
-    ("en", "This made my morning."),
-    ("fi", "Pitää kokeilla ensi viikolla."),
-    ("en", "Count me in!"),
-    ("fi", "Ihana kuva!"),
-    ("en", "How long did that take?"),
-    ("fi", "Olin siellä myös!"),
-    ("en", "Great tip, thank you."),
-    ("fi", "No nyt tuli kahvin himo."),
-    ("en", "Oh no, now I want one too."),
-    ("fi", "Hyvä kysymys. Maito!"),
-    ("en", "Walk, then coffee. Best of both."),
-    ("fi", "Onnea! Ensimmäinen keikka on iso juttu."),
-    ("en", "Welcome to Helsinki!"),
-]
-
-CONTENT_WARNINGS: list[tuple[str, str, str]] = [
-    ("en", "season finale spoilers", "I can't believe they left the café owner out of the finale."),
-    ("fi", "ruokakuva, kermaa", "Laskiaispulla, jossa on enemmän kermaa kuin pullaa. Ei kadu."),
-    ("en", "rant about rent", "Rents near the city centre are wild. Small cafés deserve better."),
-    ("fi", "juonipaljastus: kirja", "Kirjan lopussa kahvilan omistaja onkin murhaaja. Mitä?!"),
-    ("en", "caffeine overload", "Four espressos before noon. My hands are vibrating. #kahvi"),
-]
-
-
-@dataclass(frozen=True, slots=True)
-class Photo:
-    author: str
-    lang: str
-    text: str
-    alt: str
-    draw: Callable[[ImageDraw.ImageDraw, int, int], None]
-
-
-def _latte(d: ImageDraw.ImageDraw, w: int, h: int) -> None:
-    d.rectangle((0, 0, w, h), fill=(120, 84, 58))
-    d.ellipse((w // 2 - 230, h // 2 - 200, w // 2 + 230, h // 2 + 200), fill=(245, 245, 240))
-    d.ellipse((w // 2 - 190, h // 2 - 165, w // 2 + 190, h // 2 + 165), fill=(176, 118, 66))
-    d.ellipse((w // 2 - 90, h // 2 - 90, w // 2 + 10, h // 2 + 10), fill=(250, 240, 225))
-    d.ellipse((w // 2 - 10, h // 2 - 90, w // 2 + 90, h // 2 + 10), fill=(250, 240, 225))
-    d.polygon(
-        [(w // 2 - 86, h // 2 - 20), (w // 2 + 86, h // 2 - 20), (w // 2, h // 2 + 95)],
-        fill=(250, 240, 225),
-    )
-
-
-def _buns(d: ImageDraw.ImageDraw, w: int, h: int) -> None:
-    d.rectangle((0, 0, w, h), fill=(222, 200, 170))
-    for i in range(6):
-        x, y = 140 + (i % 3) * 260, 180 + (i // 3) * 250
-        d.ellipse((x - 100, y - 85, x + 100, y + 85), fill=(196, 130, 62))
-        for r in (70, 45, 20):
-            d.arc((x - r, y - r * 0.8, x + r, y + r * 0.8), 20, 320, fill=(120, 70, 30), width=8)
-        d.ellipse((x - 40, y - 60, x - 30, y - 50), fill=(255, 255, 250))
-
-
-def _harbour(d: ImageDraw.ImageDraw, w: int, h: int) -> None:
-    for y in range(h // 2):
-        t = y / (h // 2)
-        d.line((0, y, w, y), fill=(int(250 - 60 * t), int(170 - 40 * t), int(110 + 60 * t)))
-    d.ellipse((w // 2 - 60, h // 2 - 80, w // 2 + 60, h // 2 + 40), fill=(255, 210, 120))
-    d.rectangle((0, h // 2, w, h), fill=(40, 70, 110))
-    for i in range(14):
-        d.line((0, h // 2 + 12 + i * 20, w, h // 2 + 12 + i * 20), fill=(60, 95, 140), width=2)
-    d.polygon(
-        [(120, h // 2), (300, h // 2), (270, h // 2 + 30), (150, h // 2 + 30)], fill=(30, 30, 40)
-    )
-    d.rectangle((560, h // 2 - 140, 640, h // 2), fill=(235, 235, 225))
-    d.polygon([(550, h // 2 - 140), (650, h // 2 - 140), (600, h // 2 - 200)], fill=(60, 120, 80))
-
-
-def _interior(d: ImageDraw.ImageDraw, w: int, h: int) -> None:
-    d.rectangle((0, 0, w, h), fill=(240, 228, 205))
-    d.rectangle((0, int(h * 0.7), w, h), fill=(150, 105, 70))
-    for x in (80, 330, 580):
-        d.rectangle((x, 60, x + 180, 300), fill=(170, 205, 230), outline=(90, 70, 50), width=10)
-    for x in (150, 450):
-        d.ellipse((x - 90, int(h * 0.62), x + 90, int(h * 0.72)), fill=(110, 75, 50))
-        d.rectangle((x - 8, int(h * 0.7), x + 8, h - 20), fill=(90, 60, 40))
-    d.rectangle((680, 330, 760, 440), fill=(60, 130, 70))
-    d.rectangle((690, 440, 750, 500), fill=(170, 90, 60))
-
-
-PHOTOS: list[Photo] = [
-    Photo(
-        CAFE,
-        "fi",
-        "Päivän latte taide: sydän. #kahvi #porina",
-        "A latte in a white cup seen from above, with a heart drawn in the milk foam.",
-        _latte,
-    ),
-    Photo(
-        CAFE,
-        "en",
-        "Fresh from the oven: korvapuusti, Finnish cinnamon buns. #kahvi",
-        "Six cinnamon buns on a tray, spiralled and sprinkled with pearl sugar.",
-        _buns,
-    ),
-    Photo(
-        "otto",
-        "fi",
-        "Auringonlasku Kaivopuistossa. #helsinki",
-        "A sunset over the sea with a boat and a small white lighthouse on an island.",
-        _harbour,
-    ),
-    Photo(
-        "zoe",
-        "en",
-        "Sketched the café interior this morning. #porina #helsinki",
-        "A cosy café with three tall windows, two round wooden tables and a potted plant.",
-        _interior,
-    ),
-]
-
-POLL_TEXT = "Mikä tulisi seuraavaksi kausimenuun? / What should join the seasonal menu? #porina"
-POLL_OPTIONS = [
-    "Mustikkapiirakka / Blueberry pie",
-    "Runebergintorttu",
-    "Chai latte",
-    "Lakritsimokka / Liquorice mocha",
-]
-
-DM_THREAD: list[tuple[str, str]] = [
-    ("aino", "@kahvila Hei! Onko teillä gluteenittomia korvapuusteja lauantaina?"),
-    (CAFE, "@aino Hei Aino! Lauantaina on gluteenittomia pullia klo 10 alkaen. Varataanko kaksi?"),
-    ("aino", "@kahvila Kyllä kiitos, haen ne yhdeltätoista. Ihanaa!"),
+__all__ = [
+    "ADMIN",
+    "CAFE",
+    "CONTENT_WARNINGS",
+    "DEMO_PASSWORD",
+    "DM_THREAD",
+    "EMAIL_DOMAIN",
+    "PEOPLE",
+    "PEOPLE_DM",
+    "PHOTOS",
+    "SHOP",
+    "THREAD",
+    "TRENDING",
+    "Person",
+    "Photo",
+    "SeedResult",
+    "email_of",
+    "is_empty",
+    "run",
 ]
 
 
@@ -324,6 +121,8 @@ async def run(svc: Services, *, if_empty: bool) -> SeedResult | None:
     password_hash = await passwords.hash(DEMO_PASSWORD)
     async with svc.db.transaction() as tx:
         await _accounts(tx, world, password_hash, result)
+        await _profiles(tx, world)
+        await _operators(tx, world)
     async with svc.db.transaction() as tx:
         await _follows(tx, world, rng, result)
     await svc.runner.drain()
@@ -331,7 +130,9 @@ async def run(svc: Services, *, if_empty: bool) -> SeedResult | None:
         await _posts(tx, world, rng, result)
         await _photos(tx, svc, world, result)
         await _poll(tx, world, rng, result)
-        await _direct_thread(tx, world, result)
+        await _direct_threads(tx, world, result)
+        await _thread(tx, world, result)
+        await _trending(tx, world, result)
     async with svc.db.transaction() as tx:
         await _replies(tx, world, rng, result)
         await _favourites_and_reblogs(tx, world, rng, result)
@@ -357,11 +158,54 @@ async def _accounts(tx: Tx, world: _World, password_hash: str, result: SeedResul
             **extra,
         )
 
-    await _account(tx, world, new(CAFE, "Kahvila Porina", actor_type="Organization", locale="fi"))
+    for business in BUSINESSES:
+        await _account(
+            tx, world, new(business.username, business.name, actor_type="Organization", locale="fi")
+        )
     await _account(tx, world, new(ADMIN, "Porina Admin", role="admin", allow_reserved=True))
     for person in PEOPLE:
         await _account(tx, world, new(person.username, person.name, locale=person.lang))
     result.accounts = len(world.actors)
+
+
+async def _profiles(tx: Tx, world: _World) -> None:
+    """A picture and a header for everyone, bios, and the businesses' opening hours and
+    address (the same ``update_profile`` as Settings → Profile)."""
+    for index, business in enumerate(BUSINESSES):
+        logo = faces.cafe_logo() if business.username == CAFE else faces.shop_logo()
+        changes = ProfileChanges(
+            note=business.bio,
+            fields=business.fields,
+            avatar=logo,
+            header=scenes.business_header(index),
+        )
+        await update_profile(tx, world.actors[business.username], changes)
+    admin = ProfileChanges(
+        note="Tämän Porina-palvelimen ylläpitäjä. The admin of this Porina server.",
+        avatar=faces.instance_logo(),
+        header=scenes.header(len(PEOPLE), ADMIN),
+    )
+    await update_profile(tx, world.actors[ADMIN], admin)
+    for index, person in enumerate(PEOPLE):
+        changes = ProfileChanges(
+            note=person.bio,
+            avatar=faces.portrait(index, person.username),
+            header=scenes.header(index, person.username),
+        )
+        await update_profile(tx, world.actors[person.username], changes)
+
+
+async def _operators(tx: Tx, world: _World) -> None:
+    for brand, person, role in OPERATORS:
+        staff = world.actors[person].user_id
+        assert staff is not None
+        await operators.add_operator(
+            tx,
+            world.actors[brand].account_id,
+            staff,
+            role,
+            by_user_id=world.actors[brand].user_id,
+        )
 
 
 async def _follow(tx: Tx, world: _World, who: str, whom: str, result: SeedResult) -> None:
@@ -382,8 +226,12 @@ async def _follows(tx: Tx, world: _World, rng: random.Random, result: SeedResult
             await _follow(tx, world, name, CAFE, result)
         for _ in range(rng.randint(3, 12)):
             await _follow(tx, world, name, rng.choices(names, weights)[0], result)
+        if rng.random() < 0.6:
+            await _follow(tx, world, name, SHOP, result)
     for name in names[:12]:
         await _follow(tx, world, CAFE, name, result)
+    await _follow(tx, world, SHOP, CAFE, result)
+    await _follow(tx, world, CAFE, SHOP, result)
     await _follow(tx, world, ADMIN, CAFE, result)
 
 
@@ -398,6 +246,7 @@ async def _posts(tx: Tx, world: _World, rng: random.Random, result: SeedResult) 
     busier people post more (the first of each language list most often)."""
     speakers = {lang: [p.username for p in PEOPLE if p.lang == lang] for lang in ("fi", "en")}
     texts: list[tuple[str, str, str]] = [(CAFE, lang, text) for lang, text in CAFE_POSTS]
+    texts += [(SHOP, lang, text) for lang, text in SHOP_POSTS]
     for lang, text in PEOPLE_POSTS:
         names = speakers[lang]
         weights = [1.0 / (rank + 1) ** 0.7 for rank in range(len(names))]
@@ -411,30 +260,43 @@ async def _posts(tx: Tx, world: _World, rng: random.Random, result: SeedResult) 
         await _post(tx, world, rng.choice(speakers[lang]), new, result)
 
 
-def _picture(draw: Callable[[ImageDraw.ImageDraw, int, int], None]) -> bytes:
-    image = Image.new("RGB", (800, 600))
-    draw(ImageDraw.Draw(image), 800, 600)
-    out = io.BytesIO()
-    image.save(out, "JPEG", quality=85)
-    return out.getvalue()
-
-
 async def _photos(tx: Tx, svc: Services, world: _World, result: SeedResult) -> None:
+    """Posts with pictures, uploaded as the media API does (thumbnail, blurhash, meta) with
+    alt text in the post's language."""
     for photo in PHOTOS:
-        stored = await media_actions.store_upload(svc.settings, _picture(photo.draw))
-        media = await media_actions.create_media(
-            tx, world.actors[photo.author], stored, description=photo.alt
+        media_ids = []
+        for draw, alt in photo.pictures:
+            stored = await media_actions.store_upload(svc.settings, draw())
+            media = await media_actions.create_media(
+                tx, world.actors[photo.author], stored, description=alt
+            )
+            media_ids.append(media.id)
+        new = NewStatus(
+            text=photo.text, language=photo.lang, media_ids=media_ids, visibility="public"
         )
-        status_id = await _post(
-            tx,
-            world,
-            photo.author,
-            NewStatus(
-                text=photo.text, language=photo.lang, media_ids=[media.id], visibility="public"
-            ),
-            result,
+        world.posts.append((await _post(tx, world, photo.author, new, result), photo.author))
+
+
+async def _thread(tx: Tx, world: _World, result: SeedResult) -> None:
+    """The café asks who performs at the open mic; several people answer, and answer each
+    other."""
+    author, lang, text = THREAD_START
+    first = await _post(tx, world, author, NewStatus(text=text, language=lang), result)
+    world.posts.append((first, author))
+    ids, authors = [first], [author]
+    for who, lang, text, parent in THREAD:
+        mention = f"@{authors[parent]} " if authors[parent] != who else ""
+        new = NewStatus(
+            text=mention + text, language=lang, in_reply_to_id=ids[parent], visibility="public"
         )
-        world.posts.append((status_id, photo.author))
+        ids.append(await _post(tx, world, who, new, result))
+        authors.append(who)
+
+
+async def _trending(tx: Tx, world: _World, result: SeedResult) -> None:
+    for author, lang, text in TRENDING:
+        status_id = await _post(tx, world, author, NewStatus(text=text, language=lang), result)
+        world.posts.append((status_id, author))
 
 
 async def _poll(tx: Tx, world: _World, rng: random.Random, result: SeedResult) -> None:
@@ -460,16 +322,13 @@ async def _poll_id(tx: Tx, status_id: int) -> int:
     return int(poll_id)
 
 
-async def _direct_thread(tx: Tx, world: _World, result: SeedResult) -> None:
-    previous: int | None = None
-    for author, text in DM_THREAD:
-        previous = await _post(
-            tx,
-            world,
-            author,
-            NewStatus(text=text, visibility="direct", language="fi", in_reply_to_id=previous),
-            result,
-        )
+async def _direct_threads(tx: Tx, world: _World, result: SeedResult) -> None:
+    """Aino asks the café about gluten-free buns; Emma and Sophie plan their Friday."""
+    for thread, lang in ((DM_THREAD, "fi"), (PEOPLE_DM, "en")):
+        previous: int | None = None
+        for author, text in thread:
+            new = NewStatus(text=text, visibility="direct", language=lang, in_reply_to_id=previous)
+            previous = await _post(tx, world, author, new, result)
 
 
 async def _replies(tx: Tx, world: _World, rng: random.Random, result: SeedResult) -> None:
