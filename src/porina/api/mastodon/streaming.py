@@ -218,7 +218,9 @@ class Outbox:
 
     async def next(self, wait: float | None = None) -> list[Any]:
         """Every frame waiting (at least one; an empty list when ``wait`` seconds passed)."""
-        if self.frames.empty():
+        if self.frames.empty() and wait is None:
+            first = await self.frames.get()  # no wait_for: a WebSocket wakes per frame
+        elif self.frames.empty():
             try:
                 first = await asyncio.wait_for(self.frames.get(), wait)
             except TimeoutError:
