@@ -39,6 +39,17 @@ PASTE = """([selector, data]) => {
   document.querySelector(selector).dispatchEvent(event);
 }"""
 
+DROP = """([selector, data]) => {
+  const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
+  const files = new DataTransfer();
+  files.items.add(new File([bytes], "dropped.png", { type: "image/png" }));
+  const target = document.querySelector(selector);
+  for (const type of ["dragover", "drop"]) {
+    target.dispatchEvent(
+      new DragEvent(type, { dataTransfer: files, bubbles: true, cancelable: true }));
+  }
+}"""
+
 
 def test_side_column_composer_posts_two_described_photos(new_page: Any, tmp_path: Path) -> None:
     page = new_page(width=1280, height=900)
@@ -66,6 +77,10 @@ def test_side_column_composer_posts_two_described_photos(new_page: Any, tmp_path
     page.evaluate(PASTE, ["#compose-quick-text", png((20, 160, 60))])
     assert thumbs.count() == 3
     assert form.locator("#compose-quick-media-3-hint").is_visible()
+    form.get_by_role("button", name="Remove file 3").click()
+    assert thumbs.count() == 2
+    page.evaluate(DROP, ["#compose-quick", png((90, 90, 90))])  # dropped onto the form
+    assert thumbs.count() == 3
     form.get_by_role("button", name="Remove file 3").click()
     assert thumbs.count() == 2
 
