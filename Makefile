@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 PG_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?=
 
-.PHONY: help install run test test-sqlite test-browser test-postgres lint format bench migration clean messages vendor
+.PHONY: help install run test test-sqlite test-browser test-postgres lint format bench migration clean messages vendor screenshots
 
 help:
 	@echo "make run    - install, migrate, seed the demo world, serve on http://127.0.0.1:8000"
@@ -12,6 +12,7 @@ help:
 	@echo "make lint   - ruff check, ruff format --check, mypy --strict, the layer contract (lint-imports)"
 	@echo "make bench  - the benchmark on SQLite, then PostgreSQL + Redis (docs/performance.md)"
 	@echo "make messages - update and compile the web app's EN/FI translation catalogs"
+	@echo "make screenshots - a fresh demo server; PNGs of the main pages into docs/screenshots/"
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -48,6 +49,11 @@ lint: install
 format: install
 	$(VENV)/bin/ruff check --fix src tests
 	$(VENV)/bin/ruff format src tests
+
+# A fresh data folder with the demo world, chromium through Playwright (Debian's /usr/bin/chromium),
+# the main pages at 1280 and 360 px, light and dark.
+screenshots: install
+	$(PY) scripts/screenshots.py
 
 # Each stack is a run of its own (bench/results/<time>.{json,md,png} each); the ceiling app is
 # started beside Porina in every world of every run.
