@@ -11,6 +11,7 @@ purpose, so the one demo password is hashed once and that hash is given to every
 
 from __future__ import annotations
 
+import asyncio
 import math
 import random
 from dataclasses import dataclass, field
@@ -118,14 +119,16 @@ async def run(svc: Services, *, if_empty: bool) -> SeedResult | None:
     rng = random.Random(RANDOM_SEED)
     world = _World()
     result = SeedResult()
+    drawing = asyncio.create_task(asyncio.to_thread(_pictures))
     password_hash = await passwords.hash(DEMO_PASSWORD)
     async with svc.db.transaction() as tx:
         await _accounts(tx, world, password_hash, result)
-        await _profiles(tx, world)
         await _operators(tx, world)
     async with svc.db.transaction() as tx:
         await _follows(tx, world, rng, result)
     await svc.runner.drain()
+    async with svc.db.transaction() as tx:
+        await _profiles(tx, world, await drawing)
     async with svc.db.transaction() as tx:
         await _posts(tx, world, rng, result)
         await _photos(tx, svc, world, result)
@@ -168,31 +171,37 @@ async def _accounts(tx: Tx, world: _World, password_hash: str, result: SeedResul
     result.accounts = len(world.actors)
 
 
-async def _profiles(tx: Tx, world: _World) -> None:
+def _pictures() -> dict[str, tuple[bytes, bytes]]:
+    """Every account's (avatar, header), drawn in a thread while the accounts and follows are
+    written."""
+    drawn = {
+        business.username: (
+            faces.cafe_logo() if business.username == CAFE else faces.shop_logo(),
+            scenes.business_header(index),
+        )
+        for index, business in enumerate(BUSINESSES)
+    }
+    drawn[ADMIN] = (faces.instance_logo(), scenes.header(len(PEOPLE), ADMIN))
+    for index, person in enumerate(PEOPLE):
+        drawn[person.username] = (
+            faces.portrait(index, person.username),
+            scenes.header(index, person.username),
+        )
+    return drawn
+
+
+async def _profiles(tx: Tx, world: _World, pictures: dict[str, tuple[bytes, bytes]]) -> None:
     """A picture and a header for everyone, bios, and the businesses' opening hours and
     address (the same ``update_profile`` as Settings → Profile)."""
-    for index, business in enumerate(BUSINESSES):
-        logo = faces.cafe_logo() if business.username == CAFE else faces.shop_logo()
-        changes = ProfileChanges(
-            note=business.bio,
-            fields=business.fields,
-            avatar=logo,
-            header=scenes.business_header(index),
-        )
-        await update_profile(tx, world.actors[business.username], changes)
-    admin = ProfileChanges(
-        note="Tämän Porina-palvelimen ylläpitäjä. The admin of this Porina server.",
-        avatar=faces.instance_logo(),
-        header=scenes.header(len(PEOPLE), ADMIN),
-    )
-    await update_profile(tx, world.actors[ADMIN], admin)
-    for index, person in enumerate(PEOPLE):
-        changes = ProfileChanges(
-            note=person.bio,
-            avatar=faces.portrait(index, person.username),
-            header=scenes.header(index, person.username),
-        )
-        await update_profile(tx, world.actors[person.username], changes)
+    notes: dict[str, tuple[str, list[tuple[str, str]] | None]] = {
+        b.username: (b.bio, b.fields) for b in BUSINESSES
+    }
+    notes[ADMIN] = ("Tämän Porina-palvelimen ylläpitäjä. The admin of this Porina server.", None)
+    notes |= {p.username: (p.bio, None) for p in PEOPLE}
+    for username, (avatar, header) in pictures.items():
+        note, fields = notes[username]
+        changes = ProfileChanges(note=note, fields=fields, avatar=avatar, header=header)
+        await update_profile(tx, world.actors[username], changes)
 
 
 async def _operators(tx: Tx, world: _World) -> None:
