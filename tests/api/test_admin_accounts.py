@@ -14,6 +14,7 @@ from porina.settings import Settings
 
 from ..factories import Factory, Person
 from ..interactions.support import favourite, post
+from ..privacy.test_account_deletion import _delete as delete_own
 from ..support.openapi import assert_component
 from .test_accounts import app_token, signup
 
@@ -200,10 +201,29 @@ async def test_deleting_a_suspended_account_removes_what_it_left_with_others(
     me = (await alice.get("/api/v1/accounts/verify_credentials")).json()
     assert (me["followers_count"], me["following_count"]) == (0, 0)
     assert (await alice.get(f"/api/v1/statuses/{mine}")).json()["favourites_count"] == 0
+    # a deleted account stays deleted: it cannot be unsuspended, and nothing comes back
     lifted = await mod.post(f"{ACCOUNTS}/{troll.id}/unsuspend")
-    assert lifted.status_code == 200
-    statuses = await alice.get(f"/api/v1/accounts/{troll.id}/statuses")
-    assert statuses.json() == []  # nothing comes back with the account
-    profile = (await alice.get(f"/api/v1/accounts/{troll.id}")).json()
-    assert (profile["statuses_count"], profile["followers_count"]) == (0, 0)
+    assert lifted.status_code == 403
+    assert lifted.json() == {"error": "This action is not allowed"}
+    assert (await mod.get(f"{ACCOUNTS}/{troll.id}")).json()["suspended"] is True
+    assert (await alice.get(f"/api/v1/accounts/{troll.id}")).status_code == 404
+    assert (await alice.get(f"/api/v1/accounts/{troll.id}/statuses")).json() == []
     assert (await alice.delete(f"{ACCOUNTS}/{troll.id}")).status_code == 403
+
+
+async def test_an_account_its_owner_deleted_cannot_be_unsuspended(
+    make: Factory, services: Services
+) -> None:
+    mod = await _staff(make)
+    leaver = await make.person("leaver")
+    await post(services, leaver, "goodbye")
+    # a suspension alone can be lifted...
+    assert (await mod.post(f"{ACCOUNTS}/{leaver.id}/action", data={"type": "suspend"})).is_success
+    assert (await mod.post(f"{ACCOUNTS}/{leaver.id}/unsuspend")).status_code == 200
+    # ...the owner's deletion cannot
+    await delete_own(services, leaver)
+    await services.runner.drain()
+    lifted = await mod.post(f"{ACCOUNTS}/{leaver.id}/unsuspend")
+    assert lifted.status_code == 403
+    assert (await mod.get(f"{ACCOUNTS}/{leaver.id}")).json()["suspended"] is True
+    assert (await mod.get(f"/api/v1/accounts/{leaver.id}/statuses")).json() == []

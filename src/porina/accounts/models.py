@@ -51,6 +51,9 @@ class Account(Base):
     followers_count: Mapped[int] = mapped_column(default=0)
     following_count: Mapped[int] = mapped_column(default=0)
     suspended_at: Mapped[datetime | None] = mapped_column(default=None)
+    deleted_at: Mapped[datetime | None] = mapped_column(default=None)
+    """When deleting the account was asked for (its owner, or a moderator): it stays
+    suspended for good, its name reserved (``moderation.purge``, ``privacy.deletion``)."""
     silenced_at: Mapped[datetime | None] = mapped_column(default=None)
     sensitized_at: Mapped[datetime | None] = mapped_column(default=None)
     """Set by a moderator's "sensitive" action: this account's media is always marked

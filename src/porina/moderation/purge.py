@@ -18,6 +18,7 @@ from sqlalchemy import delete, or_, select
 from porina.accounts import graph
 from porina.accounts.models import Account, Follow, FollowRequest
 from porina.core.actor import Actor
+from porina.core.clock import now
 from porina.core.errors import Forbidden, NotFound, PorinaError
 from porina.core.ids import parse_id
 from porina.interactions import actions as interactions
@@ -34,12 +35,14 @@ BATCH = 50
 
 
 async def schedule(tx: Tx, account_id: int) -> None:
-    """Queue the purge of a suspended account (403 for one that is not suspended)."""
+    """Queue the purge of a suspended account (403 for one that is not suspended) and mark it
+    deleted: it can no longer be unsuspended."""
     account = await tx.session.get(Account, account_id)
     if account is None:
         raise NotFound()
     if account.suspended_at is None:
         raise Forbidden("This action is not allowed")
+    account.deleted_at = account.deleted_at or now()
     await queue.enqueue(tx, PURGE, {"account_id": str(account_id)}, key=f"{PURGE}:{account_id}")
 
 

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from porina.accounts.models import Account, User
 from porina.core.actor import Actor
 from porina.core.clock import now
-from porina.core.errors import NotFound, Unprocessable
+from porina.core.errors import Forbidden, NotFound, Unprocessable
 from porina.core.events import ReportFiled, ReportResolved
 from porina.core.ids import new_id
 from porina.jobs.events import emit
@@ -144,6 +144,8 @@ async def undo_on_account(tx: Tx, account_id: int, undo: str) -> Account:
     elif undo == "unsilence":
         account.silenced_at = None
     elif undo == "unsuspend":
+        if account.deleted_at is not None:
+            raise Forbidden("This action is not allowed")
         account.suspended_at = None
     elif (user := await _user_of(tx, account_id)) is not None:
         user.disabled = False
