@@ -34,11 +34,20 @@ async def _token_for(services: Services, username: str) -> str:
     return token
 
 
-async def test_seeding_an_empty_database_builds_the_cafe_world(
+async def test_seeding_builds_a_living_world_once(
     services: Services, client: httpx.AsyncClient
 ) -> None:
+    """One seeding (it is the slowest thing in the suite) checked three ways."""
     result = await seed.run(services, if_empty=True)
     assert result is not None
+    await _the_cafe_world(services, client, result)
+    await _looks_alive(services, client)
+    await _a_second_run_changes_nothing(services)
+
+
+async def _the_cafe_world(
+    services: Services, client: httpx.AsyncClient, result: seed.SeedResult
+) -> None:
     assert result.accounts == len(seed.PEOPLE) + 3
     assert result.statuses >= 90 and result.favourites > 50 and result.reblogs > 5
 
@@ -83,10 +92,8 @@ async def test_seeding_an_empty_database_builds_the_cafe_world(
     assert public.status_code == 200 and len(public.json()) >= 5
 
 
-async def test_second_run_with_if_empty_changes_nothing_and_without_it_is_refused(
-    services: Services,
-) -> None:
-    assert await seed.run(services, if_empty=True) is not None
+async def _a_second_run_changes_nothing(services: Services) -> None:
+    """Again with --if-empty: nothing changes; without it: refused."""
     before = (await _count(services, Account), await _count(services, Status))
     assert await seed.run(services, if_empty=True) is None
     with pytest.raises(Conflict, match="already has accounts"):
@@ -100,11 +107,10 @@ async def _get(client: httpx.AsyncClient, token: str, path: str, **params: str) 
     return answer.json()
 
 
-async def test_the_demo_world_looks_alive(services: Services, client: httpx.AsyncClient) -> None:
+async def _looks_alive(services: Services, client: httpx.AsyncClient) -> None:
     """What a visitor notices: everyone has their own picture and header, the café and the
     shop post photos with alt text, a poll is open, a thread has replies from several
     people, and cinnamon bun day trends."""
-    assert await seed.run(services, if_empty=True) is not None
     token = await _token_for(services, "emma")
     async with services.db.read() as session:
         ids = (await session.scalars(select(Account.id))).all()
