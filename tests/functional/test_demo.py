@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -11,6 +12,7 @@ from sqlalchemy import func, select
 from porina.accounts import passwords
 from porina.accounts.actions import issue_token
 from porina.accounts.models import Account, User
+from porina.core.clock import aware, now
 from porina.core.errors import Conflict
 from porina.demo import seed
 from porina.posts.models import MediaAttachment, Poll, Status
@@ -43,6 +45,21 @@ async def test_seeding_builds_a_living_world_once(
     await _the_cafe_world(services, client, result)
     await _looks_alive(services, client)
     await _a_second_run_changes_nothing(services)
+    await _posted_over_days(services)
+
+
+async def _posted_over_days(services: Services) -> None:
+    """Pages show times as on a living server: people joined weeks ago, posts spread over
+    days, and the ids sort as the times do (pagination and timelines rely on it)."""
+    async with services.db.read() as session:
+        rows = (await session.execute(select(Status.id, Status.created_at))).all()
+        joined = (await session.scalars(select(Account.created_at))).all()
+    moments = [aware(at) for _, at in sorted(rows)]
+    assert moments == sorted(moments)
+    assert now() - moments[0] > timedelta(days=2)
+    assert now() - moments[-1] < timedelta(hours=1)
+    assert len({at.replace(minute=0, second=0, microsecond=0) for at in moments}) > 24
+    assert all(now() - aware(at) > timedelta(days=20) for at in joined)
 
 
 async def _the_cafe_world(

@@ -1,12 +1,36 @@
-"""One place to ask the time, always timezone-aware UTC."""
+"""One place to ask the time, always timezone-aware UTC.
+
+``back_dated(delta)`` moves this context's clock ``delta`` into the past (the demo world writes
+its posts over the last days through the same actions as everyone: ``now()`` and new ids
+follow it). Nothing else sets it; outside it, ``now()`` is the real time."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import UTC, datetime, timedelta
+
+_BACK = ContextVar("porina_clock_back", default=timedelta(0))
 
 
 def now() -> datetime:
-    return datetime.now(UTC)
+    return datetime.now(UTC) - _BACK.get()
+
+
+def shifted() -> bool:
+    """Whether this context's clock is back-dated."""
+    return bool(_BACK.get())
+
+
+@contextmanager
+def back_dated(delta: timedelta) -> Iterator[None]:
+    """Within the block (this task and the tasks it starts), the clock reads ``delta`` ago."""
+    token = _BACK.set(delta)
+    try:
+        yield
+    finally:
+        _BACK.reset(token)
 
 
 def aware(value: datetime) -> datetime:

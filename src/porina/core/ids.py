@@ -12,22 +12,30 @@ import threading
 import time
 from datetime import datetime
 
+from porina.core import clock
 from porina.core.inputs import INT64_MAX
 
 
 class _Generator:
     """Monotonic within a process: the same millisecond bumps the sequence."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, rewinds: bool = False) -> None:
+        self._rewinds = rewinds
         self._lock = threading.Lock()
         self._last_ms = 0
         self._seq = secrets.randbelow(1 << 16)
 
     def next(self, at: datetime | None) -> int:
-        ms = int(at.timestamp() * 1000) if at is not None else int(time.time() * 1000)
+        if at is not None:
+            return (int(at.timestamp() * 1000) << 16) | secrets.randbelow(1 << 16)
+        return self.next_at(None)
+
+    def next_at(self, moment: datetime | None) -> int:
+        """Monotonic: ``moment`` (default the real time), or just after the last id made."""
+        ms = int((moment.timestamp() if moment is not None else time.time()) * 1000)
         with self._lock:
-            if at is not None:
-                return (ms << 16) | secrets.randbelow(1 << 16)
+            if self._rewinds and ms < self._last_ms - 60_000:
+                self._last_ms = 0  # a new back-dated run (a new demo world) starts earlier
             if ms <= self._last_ms:
                 self._seq = (self._seq + 1) & 0xFFFF
                 ms = self._last_ms + (1 if self._seq == 0 else 0)
@@ -38,10 +46,16 @@ class _Generator:
 
 
 _generator = _Generator()
+_back_dated = _Generator(rewinds=True)
+"""Ids made while the clock is back-dated (``clock.back_dated``): monotonic among themselves,
+apart from the present's."""
 
 
 def new_id(at: datetime | None = None) -> int:
-    """A fresh id; ``at`` places it at a given time (used for imported or back-dated rows)."""
+    """A fresh id; ``at`` places it at a given time (used for imported rows). Under a
+    back-dated clock, a fresh id of that time."""
+    if at is None and clock.shifted():
+        return _back_dated.next_at(clock.now())
     return _generator.next(at)
 
 

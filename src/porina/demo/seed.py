@@ -15,6 +15,7 @@ import asyncio
 import math
 import random
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -23,6 +24,7 @@ from porina.accounts import graph, operators, passwords
 from porina.accounts.actions import NewAccount, ProfileChanges, create_account, update_profile
 from porina.accounts.models import Account
 from porina.core.actor import Actor
+from porina.core.clock import back_dated
 from porina.core.errors import Conflict
 from porina.demo import faces, scenes
 from porina.demo.content import (
@@ -97,6 +99,29 @@ class _World:
     posts: list[tuple[int, str]] = field(default_factory=list)
     """Public top-level statuses: (status id, author username)."""
     followers: dict[str, set[str]] = field(default_factory=dict)
+    back: timedelta = timedelta(0)
+    """How long ago the next post or interaction happens (``_tick``)."""
+    step: timedelta = timedelta(0)
+    latest: timedelta = timedelta(0)
+
+
+JOINED = timedelta(days=30)
+"""The demo world's people joined a month ago and followed each other three weeks ago; their
+posts spread over the last two and a half days, the replies, likes and boosts over the last
+three hours, so pages show times as they would on a living server."""
+FOLLOWED = timedelta(days=21)
+POSTS_FROM, POSTS_STEP, POSTS_UNTIL = timedelta(hours=60), timedelta(minutes=40), timedelta(hours=3)
+REACTIONS_STEP, REACTIONS_UNTIL = timedelta(seconds=30), timedelta(minutes=1)
+
+
+def _era(world: _World, start: timedelta, step: timedelta, until: timedelta) -> None:
+    world.back, world.step, world.latest = start + step, step, until
+
+
+def _tick(world: _World) -> timedelta:
+    """The next moment of the current era (``_era``), never later than its end."""
+    world.back = max(world.back - world.step, world.latest)
+    return world.back
 
 
 def email_of(username: str) -> str:
@@ -121,14 +146,17 @@ async def run(svc: Services, *, if_empty: bool) -> SeedResult | None:
     result = SeedResult()
     drawing = asyncio.create_task(asyncio.to_thread(_pictures))
     password_hash = await passwords.hash(DEMO_PASSWORD)
-    async with svc.db.transaction() as tx:
-        await _accounts(tx, world, password_hash, result)
-        await _operators(tx, world)
-    async with svc.db.transaction() as tx:
-        await _follows(tx, world, rng, result)
+    with back_dated(JOINED):
+        async with svc.db.transaction() as tx:
+            await _accounts(tx, world, password_hash, result)
+            await _operators(tx, world)
+    with back_dated(FOLLOWED):
+        async with svc.db.transaction() as tx:
+            await _follows(tx, world, rng, result)
     await svc.runner.drain()
     async with svc.db.transaction() as tx:
         await _profiles(tx, world, await drawing)
+    _era(world, POSTS_FROM, POSTS_STEP, POSTS_UNTIL)
     async with svc.db.transaction() as tx:
         await _posts(tx, world, rng, result)
         await _photos(tx, svc, world, result)
@@ -136,6 +164,7 @@ async def run(svc: Services, *, if_empty: bool) -> SeedResult | None:
         await _direct_threads(tx, world, result)
         await _thread(tx, world, result)
         await _trending(tx, world, result)
+    _era(world, POSTS_UNTIL, REACTIONS_STEP, REACTIONS_UNTIL)
     async with svc.db.transaction() as tx:
         await _replies(tx, world, rng, result)
         await _favourites_and_reblogs(tx, world, rng, result)
@@ -245,7 +274,8 @@ async def _follows(tx: Tx, world: _World, rng: random.Random, result: SeedResult
 
 
 async def _post(tx: Tx, world: _World, author: str, new: NewStatus, result: SeedResult) -> int:
-    status = await create_status(tx, world.actors[author], new)
+    with back_dated(_tick(world)):
+        status = await create_status(tx, world.actors[author], new)
     result.statuses += 1
     return status.id
 
@@ -383,8 +413,10 @@ async def _favourites_and_reblogs(
             continue
         fans = rng.sample(audience, min(len(audience), rng.randint(0, 8)))
         for fan in fans:
-            await interactions.favourite(tx, world.actors[fan], status_id)
+            with back_dated(_tick(world)):
+                await interactions.favourite(tx, world.actors[fan], status_id)
             result.favourites += 1
         if fans and rng.random() < 0.35:
-            await interactions.reblog(tx, world.actors[rng.choice(fans)], status_id)
+            with back_dated(_tick(world)):
+                await interactions.reblog(tx, world.actors[rng.choice(fans)], status_id)
             result.reblogs += 1
