@@ -38,6 +38,7 @@ def _plan() -> load.Plan:
         names=["u7"],
         tags=["benchtag3"],
         words=["harbour4"],
+        follow_ids=[33],
     )
 
 
@@ -55,6 +56,8 @@ def test_every_phase_requests_its_endpoint_with_the_worlds_values() -> None:
     assert first_lines["public_local"].startswith("GET /api/v1/timelines/public?local=true")
     assert first_lines["profile_page"] == "GET /@u7 HTTP/1.1"
     assert first_lines["favourite"] == "POST /api/v1/statuses/11/favourite HTTP/1.1"
+    assert first_lines["boost"] == "POST /api/v1/statuses/11/reblog HTTP/1.1"
+    assert first_lines["follow"] == "POST /api/v1/accounts/33/follow HTTP/1.1"
     for name in ("profile_page", "local_page"):
         assert "Authorization" not in heads[name] and "Accept: text/html" in heads[name]
     for name in ("home", "status", "search", "verify_credentials", "post"):
