@@ -241,7 +241,7 @@ def _load(args: argparse.Namespace, port: int, ceiling_port: int, world: World) 
             names=[n for _, n in authors],
             tags=world.tags,
             words=world.words,
-            follow_ids=list(world.authors)[-5000:],
+            follow_ids=_follow_targets(world),
         )
         _say(f"phase {name}: {args.seconds:.0f} s, {args.drivers}x{args.connections} conns")
         summary = load.summarise(load.run(plan, args.drivers))
@@ -329,3 +329,10 @@ def _cpu_name() -> str:
     except OSError:
         pass
     return platform.processor() or "unknown"
+
+
+def _follow_targets(world: World) -> list[int]:
+    """Accounts the follow phase follows: recent authors that are not load clients (a client
+    following itself is refused, 403)."""
+    clients = set(world.client_ids)
+    return [a for a in world.authors if a not in clients][-5000:]

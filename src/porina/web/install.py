@@ -37,7 +37,7 @@ def manifest() -> dict[str, Any]:
     }
 
 
-@get("/manifest.webmanifest", name="web:manifest", include_in_schema=False)
+@get("/manifest.webmanifest", name="web:manifest")
 async def web_manifest() -> Response[dict[str, Any]]:
     return Response(manifest(), media_type=MANIFEST_TYPE)
 
