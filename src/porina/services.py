@@ -34,6 +34,7 @@ from porina.settings import Settings
 from porina.storage.broker import Broker, MemoryBroker, RedisBroker
 from porina.storage.db import Database
 from porina.storage.invalidation import Invalidations
+from porina.streaming import counts as streaming_counts
 from porina.timelines import jobs as timelines_jobs
 from porina.timelines import recurring as timelines_recurring
 from porina.timelines import subscribers as timelines_subscribers
@@ -52,6 +53,7 @@ SUBSCRIBERS = (
     web_push_subscribers,
     privacy_archive,
     privacy_subscribers,
+    streaming_counts,
 )
 """The modules that subscribe to domain events, registered when imported here, at start-up.
 In-transaction subscribers run in import order; none depends on another's work.
