@@ -117,7 +117,8 @@ class User(Base):
 class AccountOperator(Base):
     """A staff user who operates an account (a brand account run by a team).
 
-    Roles: owner, admin, editor (posts), responder (answers the desk), analyst (reads only).
+    Roles: owner, manager (everything but owners), agent (answers the desk), analyst (reads
+    metrics only); migration 0019 renamed admin and editor to manager, responder to agent.
     Every write made through an operated account records ``operator_user_id`` in its event.
     """
 
@@ -192,6 +193,9 @@ class WebSession(Base):
     created_at: Mapped[datetime]
     last_seen_at: Mapped[datetime]
     user_agent: Mapped[str] = mapped_column(Text, default="")
+    acting_account_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="SET NULL"), default=None
+    )
 
 
 class Follow(Base):
@@ -303,3 +307,20 @@ class RemoteInstance(Base):
     first_seen_at: Mapped[datetime]
     unreachable_since: Mapped[datetime | None] = mapped_column(default=None)
     failure_count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class TeamAudit(Base):
+    """One staff action taken as a brand account, or one change to its team: who (the staff
+    user), as which account, what (the event type), on what, when. Written by the audit
+    subscriber (``accounts.audit``); kept when the person leaves the team."""
+
+    __tablename__ = "team_audit"
+    __table_args__ = (Index("ix_team_audit_account_id_id", "account_id", "id"),)
+    id: Mapped[int] = id_column()
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    user_id: Mapped[int | None] = mapped_column(Snowflake, default=None)
+    action: Mapped[str] = mapped_column(String(64))
+    target_type: Mapped[str | None] = mapped_column(String(32), default=None)
+    target_id: Mapped[int | None] = mapped_column(Snowflake, default=None)
+    detail: Mapped[dict[str, Any] | None] = mapped_column(Json, default=None)
+    created_at: Mapped[datetime]
