@@ -165,6 +165,11 @@ class OAuthToken(Base):
     created_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None] = mapped_column(default=None)
     last_used_at: Mapped[datetime | None] = mapped_column(default=None)
+    web_session_hash: Mapped[str | None] = mapped_column(
+        String(64), ForeignKey("web_sessions.id_hash", ondelete="CASCADE"), default=None, index=True
+    )
+    """Set on the push-only token of a browser's "Notifications on this device": the token
+    (and its Web Push subscription) ends with the web session."""
 
 
 class OAuthCode(Base):
