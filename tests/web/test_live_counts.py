@@ -136,6 +136,48 @@ async def test_a_direct_post_s_counts_stay_between_its_people(
     assert carol_page.inbox.empty()
 
 
+async def test_a_blocked_reader_gets_no_counts_of_the_blocker_s_posts(
+    services: Services, make: Factory
+) -> None:
+    alice, bob, carol = (
+        await make.person("alice"),
+        await make.person("bob"),
+        await make.person("carol"),
+    )
+    post = await s.post(services, alice, "hello all")
+    # bob opened the page before alice blocked him; carol still reads it
+    bob_page, carol_page = reader(bob, watch=(post["id"],)), reader(carol, watch=(post["id"],))
+    counts = await joined(services, bob_page, carol_page)
+    await s.block(services, alice, bob)
+    await s.favourite(services, carol, post)
+    assert (await received(carol_page))[1][0]["favourite"]["text"] == "1"
+    await settled(counts)
+    assert bob_page.inbox.empty()
+
+
+async def test_a_private_post_among_public_ones_is_left_out_of_the_message(
+    services: Services, make: Factory
+) -> None:
+    alice, bob, carol = (
+        await make.person("alice"),
+        await make.person("bob"),
+        await make.person("carol"),
+    )
+    await s.follow(services, bob, alice)
+    open_post = await s.post(services, alice, "for all")
+    secret = await s.post(services, alice, "for followers", visibility="private")
+    carol_page = reader(carol, watch=(open_post["id"], secret["id"]))
+    counts = await joined(services, carol_page)
+    await s.favourite(services, bob, secret)
+    await s.favourite(services, bob, open_post)
+    event, body = await received(carol_page)  # the like of the post she may see
+    await settled(counts)
+    while not carol_page.inbox.empty():
+        body.extend(json.loads(carol_page.inbox.get_nowait()[1]["data"]))
+    assert event == "counts"
+    assert [(b["id"], b["favourite"]["text"]) for b in body] == [(open_post["id"], "1")]
+
+
 async def test_a_burst_of_likes_is_one_message_with_the_latest_counts(
     services: Services, make: Factory
 ) -> None:

@@ -26,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 import weakref
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -44,17 +45,20 @@ from porina.messaging import queries as conversations
 from porina.notifications import queries as notes
 from porina.notifications.models import Notification
 from porina.posts.models import Status
-from porina.posts.queries import bundles_by_id
+from porina.posts.queries import S, bundle_select, bundles
 from porina.posts.visibility import visible_clause
 from porina.storage.broker import Broker
 from porina.storage.db import Database
 from porina.streaming.counts import CHANNEL as COUNTS
 from porina.streaming.hub import Arrival, Hub
+from porina.timelines.queries import not_muted
 from porina.web import i18n
 from porina.web.common import Me, signed_in
 from porina.web.common import statuses as render_statuses
 from porina.web.notifications import conversations_of, groups_of
 from porina.web.runtime import services
+
+log = logging.getLogger(__name__)
 
 HEARTBEAT_SECONDS = 25.0
 COALESCE_SECONDS = 1.5
@@ -93,8 +97,11 @@ class Painter:
     async def _update(self, status_id: int | None) -> tuple[str, str] | None:
         if status_id is None:
             return None
+        # the feeds' read-time rule: nothing from muted or blocked authors (local and tag
+        # channels carry everyone's posts; the home channel is already filtered at fan-out)
+        query = bundle_select(self.me.id).where(S.id == status_id, not_muted(self.me.id))
         async with services(self.request).db.read() as session:
-            items = await bundles_by_id(session, self.me.id, [status_id])
+            items = await bundles(session, query)
             shown = await render_statuses(self.request, session, self.me, items)
         if not shown:
             return None
@@ -218,8 +225,10 @@ class Counts:
             await asyncio.sleep(COALESCE_SECONDS)
             statuses, self._statuses = self._statuses, set()
             accounts, self._accounts = self._accounts, set()
-            with contextlib.suppress(Exception):
+            try:
                 await self.send(statuses, accounts)
+            except Exception:  # a failed round must not stop the next one; it is logged
+                log.exception("web stream: could not send counts")
 
     async def send(self, statuses: set[int], accounts: set[int]) -> None:
         """The latest counts of ``statuses`` and ``accounts`` to every reader showing them."""
