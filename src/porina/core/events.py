@@ -132,6 +132,8 @@ class StatusCreated(Event, frozen=True, kw_only=True):
     quoted_author_id: int | None = None
     links: bool = False
     """The text holds an http(s) link (a preview card may be made for it)."""
+    tags: tuple[str, ...] = ()
+    """Its hashtags, lower-cased (the public streams it goes to, published at commit)."""
 
 
 class StatusEdited(Event, frozen=True, kw_only=True):

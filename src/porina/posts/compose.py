@@ -280,6 +280,7 @@ def _created(
         quoted_id=quoted.id if quoted else None,
         quoted_author_id=quoted.account_id if quoted else None,
         links=has_link(status.text),
+        tags=tuple(status.tags or ()),
     )
 
 
