@@ -5,6 +5,8 @@ from porina.accounts import models as accounts
 from porina.accounts import recovery
 from porina.accounts import suggestion_models as account_suggestions
 from porina.analytics import models as analytics
+from porina.desk import metrics_models as desk_metrics
+from porina.desk import models as desk
 from porina.groups import models as groups
 from porina.interactions import models as interactions
 from porina.jobs import models as jobs
@@ -27,6 +29,8 @@ __all__ = [
     "account_suggestions",
     "accounts",
     "analytics",
+    "desk",
+    "desk_metrics",
     "featured_tags",
     "groups",
     "interactions",
