@@ -1,0 +1,155 @@
+"""The business desk's inbox: ``/api/porina/v1/desk/conversations`` (docs/api.md, "Desk").
+
+Called with a staff member's token acting as the brand. ``desk.access`` decides: a role
+that works conversations gets them, an analyst a 403, anyone else a 404 for a conversation
+(and an empty inbox: the brand they act as is their own). Refusals have Mastodon's shape.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, Response, get, post
+
+from porina.accounts.models import Account
+from porina.api.mastodon.auth import actor_of, require, services_of
+from porina.api.mastodon.pagination import Page, link_header
+from porina.api.mastodon.params import Params
+from porina.api.mastodon.statuses import render_one
+from porina.api.porina import desk_render
+from porina.api.porina.desk_render import DeskConversation, DeskConversationDetail, DeskItem
+from porina.core.actor import Actor
+from porina.core.ids import parse_id
+from porina.desk import access, actions, queries
+from porina.desk.errors import ConversationNotFound, InvalidDeskRequest
+from porina.render import entities as e
+from porina.render.renderer import Renderer
+
+BASE = "/api/porina/v1/desk/conversations"
+READ = "read:statuses"
+WORK = "write:conversations"
+
+
+def _id(raw: str) -> int:
+    parsed = parse_id(raw)
+    if parsed is None:
+        raise ConversationNotFound()
+    return parsed
+
+
+async def _actor(request: Request[Any, Any, Any], scope: str) -> Actor:
+    return actor_of(await require(request, scope))
+
+
+@get(BASE)
+async def list_conversations(request: Request[Any, Any, Any]) -> Response[list[DeskConversation]]:
+    """A view of the brand's conversations (``view``, ``status``), newest activity first."""
+    actor = await _actor(request, READ)
+    params = await Params.of(request)
+    page = Page.of(params, default=20, maximum=40)
+    cursor = queries.Cursor(page.max_id, page.since_id, page.min_id, page.limit)
+    view = params.str("view") or "all"
+    status = params.str("status") or "open"
+    svc = services_of(request)
+    async with svc.db.read() as session:
+        staff = await access.worker(session, actor)
+        rows = await queries.page(session, staff, view=view, status=status, cursor=cursor)
+        body = await desk_render.conversations(Renderer(svc.settings), session, rows)
+    return Response(body, headers=link_header(request, [c.id for c in body], page))
+
+
+async def _detail(
+    request: Request[Any, Any, Any], actor: Actor, cid: int
+) -> DeskConversationDetail:
+    svc = services_of(request)
+    async with svc.db.read() as session:
+        staff = await access.worker(session, actor)
+        row = await queries.one(session, staff, cid)
+        items = await queries.items(session, cid)
+        renderer = Renderer(svc.settings)
+        return await desk_render.detail(renderer, session, staff.brand_id, row, items)
+
+
+async def _summary(request: Request[Any, Any, Any], actor: Actor, cid: int) -> DeskConversation:
+    svc = services_of(request)
+    async with svc.db.read() as session:
+        staff = await access.worker(session, actor)
+        row = await queries.one(session, staff, cid)
+        body = await desk_render.conversations(Renderer(svc.settings), session, [row])
+    return body[0]
+
+
+@get(f"{BASE}/{{conversation_id:str}}")
+async def show_conversation(
+    request: Request[Any, Any, Any], conversation_id: str
+) -> DeskConversationDetail:
+    """The conversation and its latest items, oldest first."""
+    actor = await _actor(request, READ)
+    return await _detail(request, actor, _id(conversation_id))
+
+
+def _assignee(params: Params) -> int | None:
+    raw = params.raw("assignee_id")
+    if raw is None or raw == "":
+        return None
+    parsed = parse_id(str(raw))
+    if parsed is None:
+        raise InvalidDeskRequest("Validation failed: assignee_id is not an account id")
+    return parsed
+
+
+@post(f"{BASE}/{{conversation_id:str}}/assign", status_code=200)
+async def assign(request: Request[Any, Any, Any], conversation_id: str) -> DeskConversation:
+    """Assign to a colleague (``assignee_id``: their own account's id; empty: nobody)."""
+    actor = await _actor(request, WORK)
+    cid = _id(conversation_id)
+    params = await Params.of(request)
+    async with services_of(request).db.transaction() as tx:
+        await actions.assign(tx, actor, cid, _assignee(params))
+    return await _summary(request, actor, cid)
+
+
+@post(f"{BASE}/{{conversation_id:str}}/status", status_code=200)
+async def set_status(request: Request[Any, Any, Any], conversation_id: str) -> DeskConversation:
+    """Open, pending, snoozed (``snooze_until``, a future time) or resolved."""
+    actor = await _actor(request, WORK)
+    cid = _id(conversation_id)
+    params = await Params.of(request)
+    status = params.str("status", max_len=16) or ""
+    until = params.moment("snooze_until", label="Snooze until")
+    async with services_of(request).db.transaction() as tx:
+        await actions.set_status(tx, actor, cid, status, until)
+    return await _summary(request, actor, cid)
+
+
+@post(f"{BASE}/{{conversation_id:str}}/reply", status_code=200)
+async def reply(request: Request[Any, Any, Any], conversation_id: str) -> e.Status:
+    """Publish as the brand (``visibility`` public or direct; ``resolve`` to resolve too);
+    answers the published status."""
+    actor = await _actor(request, "write:statuses")
+    cid = _id(conversation_id)
+    params = await Params.of(request)
+    text = params.text("text")
+    visibility = params.str("visibility", max_len=16) or "public"
+    resolve = params.bool("resolve")
+    async with services_of(request).db.transaction() as tx:
+        status = await actions.reply(tx, actor, cid, text, visibility, resolve=resolve)
+    return await render_one(request, actor.account_id, status.id)
+
+
+@post(f"{BASE}/{{conversation_id:str}}/notes", status_code=200)
+async def add_note(request: Request[Any, Any, Any], conversation_id: str) -> DeskItem:
+    """An internal note (``text``); ``@username`` mentions colleagues."""
+    actor = await _actor(request, WORK)
+    cid = _id(conversation_id)
+    params = await Params.of(request)
+    text = params.text("text")
+    svc = services_of(request)
+    async with svc.db.transaction() as tx:
+        note = await actions.add_note(tx, actor, cid, text)
+    async with svc.db.read() as session:
+        who = await session.get(Account, note.account_id)
+        return desk_render.item(Renderer(svc.settings), note, None, who)
+
+
+ROUTES = [list_conversations, show_conversation, assign, set_status, reply, add_note]

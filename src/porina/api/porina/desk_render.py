@@ -1,0 +1,110 @@
+"""The desk's entities (``docs/api.md``, "Desk") and their rendering: accounts and statuses
+are the Mastodon entities of ``render/``, statuses as the brand sees them (one it may not
+see, or one deleted since, is ``null``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import msgspec
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from porina.accounts.models import Account
+from porina.desk.models import DeskItem as ItemRow
+from porina.desk.queries import Listed
+from porina.notifications.queries import accounts_by_id
+from porina.render import entities as e
+from porina.render.renderer import Renderer, statuses_by_id, timestamp
+
+
+class Sla(msgspec.Struct, kw_only=True):
+    due_at: str | None = None
+    breached: bool = False
+
+
+class DeskConversation(msgspec.Struct, kw_only=True):
+    id: str
+    contact: e.Account | None
+    status: str
+    assignee: e.Account | None
+    priority: str | None
+    labels: list[str]
+    sentiment: str | None
+    last_activity_at: str
+    sla: Sla
+
+
+class DeskItem(msgspec.Struct, kw_only=True):
+    id: str
+    kind: str
+    status: e.Status | None
+    account: e.Account | None
+    created_at: str
+    sentiment: str | None
+    text: str | None = None
+    """A note's text (null for every other kind)."""
+
+
+class DeskConversationDetail(DeskConversation, kw_only=True):
+    items: list[DeskItem]
+
+
+def _people(listed: Iterable[Listed]) -> set[int]:
+    ids: set[int] = set()
+    for row in listed:
+        ids.add(row.conversation.contact_account_id)
+        if row.assignee_account_id is not None:
+            ids.add(row.assignee_account_id)
+    return ids
+
+
+def _conversation(renderer: Renderer, row: Listed, people: dict[int, Account]) -> DeskConversation:
+    c = row.conversation
+    contact = people.get(c.contact_account_id)
+    assignee = people.get(row.assignee_account_id) if row.assignee_account_id else None
+    return DeskConversation(
+        id=str(c.id),
+        contact=renderer.account(contact) if contact else None,
+        status=row.status,
+        assignee=renderer.account(assignee) if assignee else None,
+        priority=c.priority,
+        labels=list(c.labels or []),
+        sentiment=None,
+        last_activity_at=timestamp(c.last_activity_at) or "",
+        sla=Sla(),
+    )
+
+
+async def conversations(
+    renderer: Renderer, session: AsyncSession, rows: Sequence[Listed]
+) -> list[DeskConversation]:
+    """A page of conversations: one query for every account shown."""
+    people = await accounts_by_id(session, _people(rows))
+    return [_conversation(renderer, row, people) for row in rows]
+
+
+def item(
+    renderer: Renderer, row: ItemRow, status: e.Status | None, who: Account | None
+) -> DeskItem:
+    return DeskItem(
+        id=str(row.id),
+        kind=row.kind,
+        status=status,
+        account=renderer.account(who) if who else None,
+        created_at=timestamp(row.created_at) or "",
+        sentiment=row.sentiment,
+        text=row.text if row.kind == "note" else None,
+    )
+
+
+async def detail(
+    renderer: Renderer, session: AsyncSession, brand_id: int, row: Listed, rows: Sequence[ItemRow]
+) -> DeskConversationDetail:
+    """A conversation with its items: the accounts in one query, the statuses in two or
+    three (``statuses_by_id``), whatever the number of items."""
+    people = await accounts_by_id(session, _people([row]) | {i.account_id for i in rows})
+    ids = [i.status_id for i in rows if i.status_id is not None]
+    shown = {s.id: s for s in await statuses_by_id(renderer, session, brand_id, ids)}
+    head = _conversation(renderer, row, people)
+    items = [item(renderer, i, shown.get(str(i.status_id)), people.get(i.account_id)) for i in rows]
+    return DeskConversationDetail(**msgspec.structs.asdict(head), items=items)

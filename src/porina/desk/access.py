@@ -1,0 +1,55 @@
+"""Who may work the desk of the brand a token acts as.
+
+The caller is an ``Actor``: the brand (``account_id``) and the staff member at the keyboard
+(``user_id``). Their role on the brand (``accounts.operators.role_of``) decides:
+
+- owner, manager, agent — and the names used before the team roles were renamed (admin,
+  editor, responder) — work conversations: read them, assign, change status, reply, note;
+- analyst reads metrics only: any conversation content is refused (403);
+- anyone else acts for no team of that brand. The conversations the desk looks up are
+  always those of ``actor.account_id``, so another brand's conversation is a 404, as if it
+  did not exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from porina.accounts.operators import role_of
+from porina.core.actor import Actor
+from porina.core.errors import Forbidden, NotFound
+
+WORKERS = frozenset({"owner", "manager", "agent", "admin", "editor", "responder"})
+"""Roles that work conversations, by today's names and by the names before the rename."""
+READERS = frozenset({"analyst"})
+NO_CONTENT = "An analyst can read the desk's metrics but not its conversations"
+
+
+@dataclass(frozen=True, slots=True)
+class Staff:
+    """A staff member working ``brand_id``'s desk as ``role``."""
+
+    brand_id: int
+    user_id: int
+    role: str
+
+
+async def role(session: AsyncSession, actor: Actor) -> str | None:
+    """The caller's role on the brand it acts as (None: no person, or not on the team)."""
+    if actor.user_id is None:
+        return None
+    found = await role_of(session, actor.account_id, actor.user_id)
+    return None if found is None else str(found)
+
+
+async def worker(session: AsyncSession, actor: Actor) -> Staff:
+    """The caller as a staff member who may work conversations, or the refusal: 403 for an
+    analyst (or a role the desk does not know), 404 for someone on no team of the brand."""
+    found = await role(session, actor)
+    if found is None or actor.user_id is None:
+        raise NotFound()
+    if found not in WORKERS:
+        raise Forbidden(NO_CONTENT)
+    return Staff(actor.account_id, actor.user_id, found)

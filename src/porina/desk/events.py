@@ -1,0 +1,60 @@
+"""The desk's own events: what happened to a conversation, for the response metrics, rules
+and the live inbox that come later (they subscribe here, in ``desk`` or above).
+
+Each carries the brand (``brand_account_id``) and the conversation; ``actor`` is the staff
+member for what the team did (``actor.user_id``), the person for what came in.
+"""
+
+from __future__ import annotations
+
+from porina.core.events import Event
+
+
+class DeskItemAdded(Event, frozen=True, kw_only=True):
+    """An item joined a conversation: a message or light item that came in, a reply the brand
+    sent (``sent``), a note. ``reopened``: the item made a resolved, snoozed or pending
+    conversation open again (or opened one that was never open)."""
+
+    conversation_id: int
+    brand_account_id: int
+    item_id: int
+    kind: str
+    status_id: int | None = None
+    reopened: bool = False
+
+
+class DeskAssigned(Event, frozen=True, kw_only=True):
+    """``assignee_user_id`` (None: nobody) now handles the conversation."""
+
+    conversation_id: int
+    brand_account_id: int
+    assignee_user_id: int | None
+    previous_user_id: int | None
+
+
+class DeskStatusChanged(Event, frozen=True, kw_only=True):
+    """The team set the conversation's status (``snooze_until`` as ISO 8601 when snoozed)."""
+
+    conversation_id: int
+    brand_account_id: int
+    status: str
+    previous: str
+    snooze_until: str | None = None
+
+
+class DeskReplied(Event, frozen=True, kw_only=True):
+    """A staff member published ``status_id`` as the brand from the desk."""
+
+    conversation_id: int
+    brand_account_id: int
+    status_id: int
+    visibility: str
+
+
+class DeskNoteAdded(Event, frozen=True, kw_only=True):
+    """An internal note; ``mentioned_user_ids`` are the colleagues it mentions."""
+
+    conversation_id: int
+    brand_account_id: int
+    item_id: int
+    mentioned_user_ids: tuple[int, ...] = ()
