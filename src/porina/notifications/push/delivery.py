@@ -142,18 +142,22 @@ async def _message(ctx: PushContext, sub_id: int, nid: int) -> _Message | None:
     """The subscription and what to tell it, or None when there is nothing to push any more
     (subscription or token gone, notification no longer shown to its recipient)."""
     async with ctx.db.read() as session:
-        sub = await session.scalar(
-            select(WebPushSubscription)
-            .join(OAuthToken, OAuthToken.id == WebPushSubscription.token_id)
-            .where(WebPushSubscription.id == sub_id, OAuthToken.revoked_at.is_(None))
-        )
-        if sub is None:
+        found = (
+            await session.execute(
+                select(WebPushSubscription, OAuthToken.web_session_hash.is_not(None))
+                .join(OAuthToken, OAuthToken.id == WebPushSubscription.token_id)
+                .where(WebPushSubscription.id == sub_id, OAuthToken.revoked_at.is_(None))
+            )
+        ).first()
+        if found is None:
             return None
+        sub, browser = found
         note = await queries.notification(session, sub.account_id, nid)
         if note is None or note.created_at < now() - TTL:
             return None
         sender = await session.get(Account, note.from_account_id)
         status = await session.get(Status, note.status_id) if note.status_id else None
+        author = await session.get(Account, status.account_id) if status and browser else None
         locale = (
             await session.scalar(select(User.locale).where(User.id == sub.user_id))
             if sub.user_id is not None
@@ -165,7 +169,7 @@ async def _message(ctx: PushContext, sub_id: int, nid: int) -> _Message | None:
     if token is None:
         log.warning("web push %s: the instance secret changed; sending no access token", sub_id)
     body = payload.message(
-        access_token=token or "",
+        access_token="" if browser else (token or ""),  # the web app uses its session instead
         locale=locale,
         notification_id=note.id,
         kind=note.type,
@@ -173,6 +177,9 @@ async def _message(ctx: PushContext, sub_id: int, nid: int) -> _Message | None:
         status=status,
         base_url=ctx.settings.base_url,
     )
+    if browser:  # the web app's service worker opens this page when the notification is clicked
+        path = payload.page_path(note.type, sender, status, author)
+        body["url"] = ctx.settings.base_url.rstrip("/") + path
     return _Message(sub, body)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import re
 from typing import Any
+from urllib.parse import quote
 
 from porina.accounts import avatars
 from porina.accounts.models import Account
@@ -91,6 +92,23 @@ def icon(sender: Account, base_url: str) -> str:
     if sender.avatar_path:
         return f"{base}/media/{sender.avatar_path}"
     return base + avatars.path_for(sender.id, sender.display_name or "", sender.username)
+
+
+def acct(account: Account) -> str:
+    return account.username if account.domain is None else f"{account.username}@{account.domain}"
+
+
+def page_path(kind: str, sender: Account, status: Status | None, author: Account | None) -> str:
+    """The web page a notification opens: its post, else the sender's profile (a follow, a
+    sign-up), the follow requests (a request), or the notifications."""
+    if status is not None:
+        handle = acct(author) if author is not None else acct(sender)
+        return f"/@{quote(handle, safe='@.')}/{status.id}"
+    if kind == "follow_request":
+        return "/follow_requests"
+    if kind in ("follow", "admin.sign_up"):
+        return f"/@{quote(acct(sender), safe='@.')}"
+    return "/notifications"
 
 
 def message(
