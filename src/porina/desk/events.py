@@ -58,3 +58,17 @@ class DeskNoteAdded(Event, frozen=True, kw_only=True):
     brand_account_id: int
     item_id: int
     mentioned_user_ids: tuple[int, ...] = ()
+
+
+class DeskBusinessHoursSet(Event, frozen=True, kw_only=True):
+    """The brand's business hours were set (time zone, weekly intervals, holidays)."""
+
+    brand_account_id: int
+    time_zone: str
+
+
+class DeskSlaTargetsSet(Event, frozen=True, kw_only=True):
+    """The brand's SLA targets were replaced (``priorities``: those with a target)."""
+
+    brand_account_id: int
+    priorities: tuple[str, ...] = ()
