@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import Any
 
 import nh3
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
+from porina.core.clock import iso, now
 from porina.web import i18n, icons
 
 # What a post's HTML may contain when shown (defence in depth: posts are sanitized when
@@ -38,12 +41,47 @@ def sanitize(html: str | None) -> Markup:
     return Markup(cleaned)
 
 
+RELATIVE_FOR = timedelta(days=7)
+"""How long a time reads as relative (``5 minutes ago``); further away it is a date."""
+
+
+def _ago(value: datetime) -> str:
+    if abs(now() - value) < RELATIVE_FOR:
+        return i18n.fmt_ago(value)
+    return i18n.fmt_date(value)
+
+
+# A time's text as the server writes it (UTC; what a reader without JavaScript sees);
+# static/time.js rewrites it in the page's language and the browser's time zone.
+TIME_STYLES: dict[str, Callable[[datetime], str]] = {
+    "short": i18n.fmt_ago_short,  # a post header: 5m, 3h, 2d, then the date
+    "ago": _ago,  # 5 minutes ago, then the date
+    "datetime": i18n.fmt_datetime,  # Dec 4, 2026, 2:56:00 PM
+    "long": lambda value: i18n.fmt_datetime(value, "long"),  # a post's own page
+}
+
+
+def time_tag(value: i18n.Moment, style: str = "ago", css: str = "") -> Markup:
+    """``<time datetime="2026-12-04T14:56:00.000Z" data-time="ago" title="…">``: a moment
+    in one of ``TIME_STYLES``; the title is the absolute time. Empty for no moment."""
+    found = i18n.moment(value)
+    if found is None:
+        return Markup("")
+    text = TIME_STYLES[style](found)
+    title = i18n.fmt_datetime(found, "long")
+    css_attr = Markup(' class="{}"').format(css) if css else ""
+    return Markup('<time{} datetime="{}" data-time="{}" title="{}">{}</time>').format(
+        css_attr, iso(found), style, title, escape(text)
+    )
+
+
 def configure_engine(engine: Any) -> None:
     """``TemplateConfig(engine_callback=...)``: Litestar's Jinja engine exposes ``.engine``."""
     env = engine.engine
     i18n.install(env)
     env.filters["sanitize"] = sanitize
     env.filters["avatar_src"] = icons.avatar_src
+    env.filters["time_tag"] = time_tag
     env.globals["icon"] = icons.icon
     env.globals["own_avatar"] = icons.own_avatar
     env.globals["sprite_url"] = icons.sprite_url
