@@ -19,24 +19,25 @@ from porina.services import Services
 
 from ..factories import Factory, Person
 
-FAVOURITE = 8
+FAVOURITE = 9
 """In the transaction: the status and its visibility (one prebuilt statement), the
 favourite (``INSERT ... ON CONFLICT DO NOTHING``), the count, the notification's checks and
-its insert, the analytics record (6); after commit the page row and the changed status's
-rendering (2)."""
+its insert, the analytics record, whether the author is a brand with a desk (7); after
+commit the page row and the changed status's rendering (2)."""
 UNFAVOURITE = 6
 """The status, the delete, the count, the analytics record (4); page row, rendering (2)."""
-REBLOG = 13
+REBLOG = 14
 """The status, the operator's role, an existing boost, the booster's default visibility,
 the boost's insert, the two counts, the notification's checks and insert, the fan-out job,
-the analytics record (11); page row and rendering (2)."""
+the analytics record, whether the author is a brand with a desk (12); page row and
+rendering (2)."""
 UNREBLOG = 11
 """The role, the status named, the boosts, the original's visibility, the boost marked
 deleted, the two counts, the job, the analytics record (9); page row, rendering (2)."""
-FOLLOW = 9
+FOLLOW = 10
 """The target account, blocks and existing edges (one statement), the follow, both
 counters (one statement), the notification's checks and insert, the feed job, the
-analytics record (8); the relationship (1)."""
+analytics record, whether the target is a brand with a desk (9); the relationship (1)."""
 UNFOLLOW = 7
 """The target account, the delete, both counters, a follow request's delete (there may be
 one from before), the analytics record, the feed job (6); the relationship (1)."""
