@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from porina.accounts.models import Account, Follow
 from porina.jobs.queue import handler
@@ -32,20 +33,34 @@ def entry_of(status_id: int, reblog_of_id: int | None, author_id: int) -> Entry:
 async def _load(svc: FeedContext, status_id: int) -> tuple[Status | None, Status | None, bool]:
     """The status, the reblogged status, and whether the author is local."""
     async with svc.db.read() as session:
-        status = await session.get(Status, status_id)
+        status, target = await _statuses(session, status_id)
         if status is None:
             return None, None, False
-        target = await session.get(Status, status.reblog_of_id) if status.reblog_of_id else None
         domain = await session.scalar(select(Account.domain).where(Account.id == status.account_id))
         return status, target, domain is None
 
 
+async def _statuses(session: AsyncSession, status_id: int) -> tuple[Status | None, Status | None]:
+    """The status and the status it reblogs."""
+    status = await session.get(Status, status_id)
+    if status is None or not status.reblog_of_id:
+        return status, None
+    return status, await session.get(Status, status.reblog_of_id)
+
+
 def public_channels(status: Status, local: bool) -> list[str]:
     """The public streams a status appears on (never reblogs, only public statuses)."""
-    if status.visibility != "public" or status.reblog_of_id is not None:
+    if status.reblog_of_id is not None:
+        return []
+    return channels_of_public(status.visibility, status.tags or [], local=local)
+
+
+def channels_of_public(visibility: str, tags: Iterable[str], *, local: bool) -> list[str]:
+    """The public streams of a status (not a reblog) with this visibility and these tags."""
+    if visibility != "public":
         return []
     channels = ["public", "public:local" if local else "public:remote"]
-    for tag in {t.lower() for t in status.tags or []}:
+    for tag in sorted({t.lower() for t in tags}):
         channels.append(f"hashtag:{tag}")
         if local:
             channels.append(f"hashtag:local:{tag}")
@@ -76,8 +91,10 @@ async def fanout(svc: FeedContext, payload: dict[str, Any]) -> None:
     """Deliver a new status to its audience's home feeds and streams, a chunk at a time: the
     database reads the next chunk of recipients while earlier chunks go into feeds (up to
     ``WINDOW`` chunks at once), so a 100,000-follower post costs about the longer of the two,
-    not their sum."""
-    status, target, local = await _load(svc, int(payload["status_id"]))
+    not their sum. The public streams are not published here: they read no feed, so they
+    hear a new status when it commits (``subscribers.publish_public``); a boost is on none."""
+    async with svc.db.read() as session:
+        status, target = await _statuses(session, int(payload["status_id"]))
     if status is None or status.deleted_at is not None:
         return
     if target is not None and target.deleted_at is not None:
@@ -96,7 +113,7 @@ async def fanout(svc: FeedContext, payload: dict[str, Any]) -> None:
             task = group.create_task(_deliver(svc, chunk, entry, message))
             task.add_done_callback(lambda _: slots.release())
     await svc.feeds.trim_after_fanout(_trim_sample(status.id, people))
-    await _publish(svc, [*(f"list:{i}" for i in lists), *public_channels(status, local)], message)
+    await _publish(svc, [f"list:{i}" for i in lists], message)
 
 
 async def _deliver(

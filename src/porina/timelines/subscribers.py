@@ -10,8 +10,20 @@ from __future__ import annotations
 
 from porina.core import events as ev
 from porina.jobs.events import subscribe
+from porina.storage.db import Tx
+from porina.streaming import publish
 from porina.timelines import jobs
 from porina.timelines.feeds import FeedContext
+
+
+@subscribe(ev.StatusCreated)
+async def publish_public(tx: Tx, event: ev.StatusCreated) -> None:
+    """A public status is announced on the public and hashtag streams as soon as it commits,
+    not after the home fan-out job: those streams read no feed, and each stream still checks
+    who may see it (blocks, mutes, filters) when it renders. A status posted here has a local
+    author (``StatusCreated`` is only emitted by posting)."""
+    channels = jobs.channels_of_public(event.visibility, event.tags, local=True)
+    publish.after_commit_many(tx, channels, "update", status_id=event.status_id)
 
 
 @subscribe(
