@@ -23,7 +23,7 @@ async def test_staff_post_as_the_brand_and_the_event_names_the_staff_member(
 ) -> None:
     brand = await make.person("kahvila", actor_type="Organization")
     alice = await make.person("alice")
-    token = await _token(services, brand.account.id, alice.user.id, "editor")
+    token = await _token(services, brand.account.id, alice.user.id, "manager")
     headers = {"Authorization": f"Bearer {token}"}
 
     me = await client.get("/api/v1/accounts/verify_credentials", headers=headers)
@@ -61,7 +61,7 @@ async def test_removing_an_operator_revokes_their_brand_tokens(
 ) -> None:
     brand = await make.person("kahvila")
     carol = await make.person("carol")
-    token = await _token(services, brand.account.id, carol.user.id, "responder")
+    token = await _token(services, brand.account.id, carol.user.id, "agent")
     headers = {"Authorization": f"Bearer {token}"}
     seen = await client.get("/api/v1/accounts/verify_credentials", headers=headers)
     assert seen.status_code == 200  # the token is now cached by the serving process
@@ -73,27 +73,25 @@ async def test_removing_an_operator_revokes_their_brand_tokens(
     assert response.status_code == 401
 
 
-async def test_only_owners_and_admins_manage_the_team(services: Services, make: Factory) -> None:
+async def test_only_owners_and_managers_manage_the_team(services: Services, make: Factory) -> None:
     brand = await make.person("kahvila")
     editor = await make.person("eve")
     outsider = await make.person("mallory")
     async with services.db.transaction() as tx:
-        await operators.add_operator(
-            tx, brand.account.id, editor.user.id, "editor", by_user_id=None
-        )
+        await operators.add_operator(tx, brand.account.id, editor.user.id, "agent", by_user_id=None)
     try:
         async with services.db.transaction() as tx:
             await operators.add_operator(
-                tx, brand.account.id, outsider.user.id, "admin", by_user_id=editor.user.id
+                tx, brand.account.id, outsider.user.id, "manager", by_user_id=editor.user.id
             )
     except operators.Forbidden:
         pass
     else:
-        raise AssertionError("an editor was able to add an admin")
+        raise AssertionError("an agent was able to add a manager")
     async with services.db.transaction() as tx:
         team = await operators.operators(tx, brand.account.id)
-    assert [(op.role, user.id) for op, user in team] == [("editor", editor.user.id)]
+    assert [(op.role, user.id) for op, user in team] == [("agent", editor.user.id)]
 
 
 def test_the_cli_offers_exactly_the_operator_roles_the_domain_knows() -> None:
-    assert commands.ROLES == operators.ROLES
+    assert operators.ROLES + tuple(operators.ALIASES) == commands.ROLES

@@ -1,6 +1,6 @@
-"""A responder answers for the brand: replies and direct messages only. Top-level posts,
-boosts, deletions, edits of what others wrote and profile changes are refused with a 403
-naming the role's limit, through the API and on the compose page."""
+"""An agent (was: responder) answers for the brand: replies and direct messages only.
+Top-level posts, boosts, deletions, edits of what others wrote and profile changes are
+refused with a 403 naming the role's limit, through the API and on the compose page."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ async def test_a_responder_posts_replies_and_direct_messages_but_nothing_top_lev
             body["visibility"] = visibility
         refused = await client.post(STATUSES, json=body, headers=headers)
         assert refused.status_code == 403, (visibility, refused.text)
-        assert "responder can only post replies and direct messages" in refused.json()["error"]
+        assert "agent can only post replies and direct messages" in refused.json()["error"]
     scheduled = await client.post(
         STATUSES,
         json={"status": "Later news", "scheduled_at": "2999-01-01T10:00:00Z"},
@@ -94,7 +94,7 @@ async def test_a_responder_cannot_boost_delete_edit_others_posts_or_change_the_p
     }
     for what, response in attempts.items():
         assert response.status_code == 403, (what, response.text)
-        assert "responder" in response.json()["error"], what
+        assert "agent" in response.json()["error"], what
     profile = await client.patch(
         "/api/v1/accounts/update_credentials", json={"display_name": "Hacked"}, headers=headers
     )
@@ -129,7 +129,7 @@ async def test_on_the_compose_page_a_responder_replies_as_the_brand_but_cannot_p
         {"status": "Oat milk for everyone!", "visibility": "public", "as_account": brand.id},
     )
     assert refused.status_code == 403
-    assert "responder can only post replies and direct messages" in refused.text
+    assert "agent can only post replies and direct messages" in refused.text
     assert await _brand_posts(brand) == []
 
     replied = await browser.post(

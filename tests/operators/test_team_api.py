@@ -1,4 +1,4 @@
-"""The team of a brand account through the API (a Porina extension): owners and admins list,
+"""The team of a brand account through the API (a Porina extension): owners and managers list,
 add, change and remove operators; removal revokes the operator's brand tokens at once; the
 account's own login stays its owner; nobody outside the team learns who is in it."""
 
@@ -22,10 +22,10 @@ async def test_the_owner_lists_the_team_with_roles_and_who_added_whom(
         await make.person("alice"),
         await make.person("bob"),
     )
-    await appoint(services, brand, alice, "admin")
+    await appoint(services, brand, alice, "admin")  # an old name: a manager
     added = await alice.post(team_path(brand), json={"account_id": bob.id, "role": "editor"})
     assert added.status_code == 200, added.text
-    assert added.json()["role"] == "editor"
+    assert added.json()["role"] == "manager"  # the old name answers with the new one
     assert added.json()["added_by"] == "alice"
 
     listed = await brand.get(team_path(brand))
@@ -33,8 +33,8 @@ async def test_the_owner_lists_the_team_with_roles_and_who_added_whom(
     rows = [(o["username"], o["role"], o["login"], o["added_by"]) for o in listed.json()]
     assert rows == [
         ("kahvila", "owner", True, None),
-        ("alice", "admin", False, None),
-        ("bob", "editor", False, "alice"),
+        ("alice", "manager", False, None),
+        ("bob", "manager", False, "alice"),
     ]
     assert listed.json()[2]["user_id"] == str(bob.user.id)
     assert listed.json()[2]["account_id"] == bob.id
@@ -115,21 +115,21 @@ async def test_an_operator_who_does_not_manage_the_team_gets_403(
         await make.person("eve"),
         await make.person("bob"),
     )
-    await appoint(services, brand, eve, "editor")
-    await appoint(services, brand, bob, "responder")
+    await appoint(services, brand, eve, "agent")
+    await appoint(services, brand, bob, "responder")  # an old name: an agent
     for response in (
         await eve.get(team_path(brand)),
         await eve.delete(team_path(brand, bob)),
-        await eve.post(team_path(brand), json={"user_id": str(eve.user.id), "role": "admin"}),
+        await eve.post(team_path(brand), json={"user_id": str(eve.user.id), "role": "manager"}),
     ):
         assert response.status_code == 403, response.text
         assert response.json() == {
-            "error": "Only the account's owners and admins can manage its team"
+            "error": "Only the account's owners and managers can manage its team"
         }
     listed = await brand.get(team_path(brand))
     assert [(o["username"], o["role"]) for o in listed.json()][1:] == [
-        ("eve", "editor"),
-        ("bob", "responder"),
+        ("eve", "agent"),
+        ("bob", "agent"),
     ]
 
 

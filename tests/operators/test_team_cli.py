@@ -39,8 +39,8 @@ async def test_porina_admin_operators_lists_user_role_and_when_and_by_whom(
     assert await porina(services, "admin", "operators", "kahvila") == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == "@kahvila\towner\tthe account's own login"
-    assert lines[1].startswith("@alice\tadmin\tadded 20") and lines[1].endswith("from the CLI")
-    assert lines[2].startswith("@bob\tresponder\tadded 20") and lines[2].endswith(" by @alice")
+    assert lines[1].startswith("@alice\tmanager\tadded 20") and lines[1].endswith("from the CLI")
+    assert lines[2].startswith("@bob\tagent\tadded 20") and lines[2].endswith(" by @alice")
     assert lines[3] == "3 operator(s) of @kahvila"
 
 

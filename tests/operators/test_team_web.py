@@ -32,7 +32,7 @@ async def test_the_brand_sees_its_team_and_removes_an_operator_whose_token_then_
     page = await browser.get("/settings/team")
     assert page.status_code == 200
     shown = text_of(page.text)
-    assert "@alice Admin" in shown and "@carol Responder" in shown
+    assert "@alice Manager" in shown and "@carol Agent" in shown
     assert "Remove @carol" in shown and "Remove @kahvila" not in shown
 
     removed = await browser.post(
@@ -43,7 +43,7 @@ async def test_the_brand_sees_its_team_and_removes_an_operator_whose_token_then_
     assert (await client.get(ME, headers=headers)).status_code == 401
     after = text_of((await browser.get("/settings/team?done=removed")).text)
     assert "signed out of the account everywhere" in after
-    assert "@carol" not in after and "@alice Admin" in after
+    assert "@carol" not in after and "@alice Manager" in after
 
 
 async def test_an_admin_adds_an_operator_from_the_team_page(
@@ -55,17 +55,17 @@ async def test_an_admin_adds_an_operator_from_the_team_page(
     await sign_in_as(services, client, alice)
     browser = Browser(client)
     added = await browser.post(
-        f"/settings/team/{brand.id}/add", {"username": "@bob", "role": "responder"}
+        f"/settings/team/{brand.id}/add", {"username": "@bob", "role": "agent"}
     )
     assert added.status_code == 303, added.text
     listed = (await brand.get(team_path(brand))).json()
     assert [(o["username"], o["role"], o["added_by"]) for o in listed][2] == (
         "bob",
-        "responder",
+        "agent",
         "alice",
     )
     page = text_of((await browser.get("/settings/team")).text)
-    assert "@kahvila" in page and "Your role: Admin" in page and "@bob Responder" in page
+    assert "@kahvila" in page and "Your role: Manager" in page and "@bob Agent" in page
 
 
 async def test_a_member_who_does_not_manage_sees_no_team_and_cannot_remove(
@@ -76,18 +76,18 @@ async def test_a_member_who_does_not_manage_sees_no_team_and_cannot_remove(
         await make.person("eve"),
         await make.person("carol"),
     )
-    await appoint(services, brand, eve, "editor")
+    await appoint(services, brand, eve, "agent")
     await appoint(services, brand, carol, "responder")
     await sign_in_as(services, client, eve)
     browser = Browser(client)
     page = text_of((await browser.get("/settings/team")).text)
-    assert "@kahvila" in page and "Your role: Editor" in page
+    assert "@kahvila" in page and "Your role: Agent" in page
     assert "@carol" not in page  # the team list is for owners and admins
     refused = await browser.post(
         f"/settings/team/{brand.id}/remove", {"user_id": str(carol.user.id)}
     )
     assert refused.status_code == 403
-    assert "owners and admins" in refused.text
+    assert "owners and managers" in refused.text
     names = [o["username"] for o in (await brand.get(team_path(brand))).json()]
     assert names == ["kahvila", "eve", "carol"]
 
@@ -124,4 +124,4 @@ async def test_the_team_page_speaks_finnish(
     await appoint(services, brand, carol, "responder")
     await sign_in_as(services, client, brand)
     page = text_of((await Browser(client).get("/settings/team")).text)
-    assert "Tiimi" in page and "Poista @carol" in page and "Vastaaja" in page
+    assert "Tiimi" in page and "Poista @carol" in page and "Asiakaspalvelija" in page

@@ -1,21 +1,25 @@
 """Team-operated accounts: a brand account run by several staff users, each with a role.
 
 A staff member gets a token that acts *as* the brand account (``oauth_tokens.account_id``)
-while ``user_id`` stays the staff member, so every action's analytics event records who did
-it (``operator_user_id``). Roles bound what the token may do:
+while ``user_id`` stays the staff member, so every action's event records who did it
+(``operator_user_id``). Roles (issue 16; migration 0019 renamed the old ones):
 
-- owner, admin: everything the account can do, and managing operators (only owners appoint,
-  demote or remove owners; the account's own login is always an owner, and the last owner
-  stays);
-- editor: post, reply, interact;
-- responder: reply and send direct messages (the desk), favourite and bookmark; no
-  top-level posts, boosts, deletions, edits of posts others wrote, or profile changes;
-- analyst: read only.
+- owner: everything the account can do, and managing its team, owners included (the
+  account's own login is always an owner, and the last owner stays);
+- manager (was admin, editor): everything except appointing, demoting or removing owners;
+- agent (was responder): replies and direct messages as the brand, favourites, bookmarks,
+  desk work; no top-level posts, boosts, deletions or edits of posts others wrote, or
+  profile changes;
+- analyst: reads the desk's metrics only; no conversation content.
 
-The token's scopes (``ROLE_SCOPES``) are the first fence; the actions check the role again
-(``check_post``, ``check_edit``, ``refuse_limited``), so a limit holds whatever the token
-says. Removing an operator, or changing their role, revokes their tokens for the account in
-the same transaction (and every serving process forgets them after commit).
+The API still accepts the old names (``ALIASES``: admin and editor mean manager, responder
+means agent) and answers with the new ones. ``role_of`` is the stable question other domains
+(the desk) ask. The token's scopes (``ROLE_SCOPES``) are the first fence; the actions check
+the role again (``check_post``, ``check_edit``, ``refuse_limited``), so a limit holds
+whatever the token says. Removing an operator, or changing their role, revokes their tokens
+for the account in the same transaction (and every serving process forgets them after
+commit); it also ends their web sessions' acting as the account (``web.sessions`` checks the
+role on every request).
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from sqlalchemy import BigInteger, bindparam, select
+from sqlalchemy import BigInteger, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -37,7 +41,7 @@ from porina.accounts.errors import (
     OperatorNotFound,
     RoleLimit,
 )
-from porina.accounts.models import Account, AccountOperator, OAuthToken, User
+from porina.accounts.models import Account, AccountOperator, OAuthToken, User, WebSession
 from porina.core.actor import Actor
 from porina.core.clock import now
 from porina.core.errors import Forbidden, Unprocessable
@@ -47,23 +51,23 @@ from porina.storage import invalidation
 from porina.storage.db import Tx
 from porina.storage.fastread import Prebuilt
 
-Role = Literal["owner", "admin", "editor", "responder", "analyst"]
-ROLES: tuple[Role, ...] = ("owner", "admin", "editor", "responder", "analyst")
+Role = Literal["owner", "manager", "agent", "analyst"]
+ROLES: tuple[Role, ...] = ("owner", "manager", "agent", "analyst")
+ALIASES: dict[str, Role] = {"admin": "manager", "editor": "manager", "responder": "agent"}
 ROLE_SCOPES: dict[str, str] = {
     "owner": "read write follow push",
-    "admin": "read write follow push",
-    "editor": "read write follow push",
-    "responder": "read write:statuses write:favourites write:bookmarks write:conversations "
+    "manager": "read write follow push",
+    "agent": "read write:statuses write:favourites write:bookmarks write:conversations "
     "write:notifications write:media",
-    "analyst": "read",
+    "analyst": "read:accounts",
 }
-MANAGERS = {"owner", "admin"}
-NOT_MANAGER = "Only the account's owners and admins can manage its team"
-RESPONDER_POSTS = (
-    "A responder can only post replies and direct messages as this account "
+MANAGERS = {"owner", "manager"}
+NOT_MANAGER = "Only the account's owners and managers can manage its team"
+AGENT_POSTS = (
+    "An agent can only post replies and direct messages as this account "
     "(set in_reply_to_id, or visibility direct)"
 )
-ANALYST = "An analyst can only read as this account"
+ANALYST = "An analyst can only read the metrics of this account"
 LOGIN_STAYS = (
     "Validation failed: the account's own login is always an owner; "
     "it cannot be removed or given another role"
@@ -89,15 +93,28 @@ async def _login_user(session: AsyncSession, account_id: int) -> int | None:
     return await session.scalar(select(User.id).where(User.account_id == account_id))
 
 
-async def role_of(session: AsyncSession, account_id: int, user_id: int) -> str | None:
-    """The role ``user_id`` holds on ``account_id``; an account's own user is its owner."""
+def role_named(name: str | None) -> Role | None:
+    """The role ``name`` means: a current name, or an old one (``ALIASES``); None if neither."""
+    if name is None:
+        return None
+    for role in ROLES:
+        if role == name:
+            return role
+    return ALIASES.get(name)
+
+
+async def role_of(session: AsyncSession, account_id: int, user_id: int) -> Role | None:
+    """The role ``user_id`` holds on ``account_id`` (``owner``, ``manager``, ``agent``,
+    ``analyst``), or None if they are not on its team; an account's own user is its owner.
+    A stable question for other domains (the desk)."""
     if await _login_user(session, account_id) == user_id:
         return "owner"
-    return await session.scalar(
+    stored = await session.scalar(
         select(AccountOperator.role).where(
             AccountOperator.account_id == account_id, AccountOperator.user_id == user_id
         )
     )
+    return role_named(stored)
 
 
 async def require_manager(session: AsyncSession, account_id: int, user_id: int) -> str:
@@ -150,7 +167,7 @@ async def _check_add(
     tx: Tx, account_id: int, user_id: int, role: str, by_user_id: int | None
 ) -> str | None:
     """Validate an appointment; returns the manager's role (None: the CLI)."""
-    if role not in ROLES:
+    if role_named(role) is None:
         raise Unprocessable(f"Validation failed: role must be one of {', '.join(ROLES)}")
     if await tx.session.get(Account, account_id) is None:
         raise AccountNotFound()
@@ -172,9 +189,10 @@ async def add_operator(
     owners, and the last owner stays one. A changed role revokes the person's tokens for the
     account (they carry the old role's scopes)."""
     by_role = await _check_add(tx, account_id, user_id, role, by_user_id)
+    role = role_named(role) or role  # an old name (``ALIASES``) means the role it became
     existing = await tx.session.get(AccountOperator, (account_id, user_id))
     previous = existing.role if existing is not None else None
-    if by_role == "admin" and "owner" in (role, previous):
+    if by_role == "manager" and "owner" in (role, previous):
         raise NotTeamManager("Only the account's owners can appoint or demote an owner")
     if previous == role and existing is not None:
         return existing
@@ -218,13 +236,18 @@ async def remove_operator(tx: Tx, account_id: int, user_id: int, *, by_user_id: 
     if row is None:
         raise OperatorNotFound()
     if row.role == "owner":
-        if by_role == "admin":
+        if by_role == "manager":
             raise NotTeamManager("Only the account's owners can remove an owner")
         if await _owners(tx, account_id) <= 1:
             raise LastOwner("Validation failed: the last owner cannot be removed")
     role = row.role
     await tx.session.delete(row)
     revoked = await _revoke_tokens(tx, account_id, user_id)
+    await tx.session.execute(
+        update(WebSession)
+        .where(WebSession.user_id == user_id, WebSession.acting_account_id == account_id)
+        .values(acting_account_id=None)
+    )
     await tx.session.flush()
     removed = OperatorRemoved(
         actor=_by(account_id, by_user_id),
@@ -296,7 +319,7 @@ async def team(session: AsyncSession, account_id: int) -> list[Member]:
                 op.user_id,
                 own_account_id,
                 username,
-                op.role,
+                role_named(op.role) or op.role,
                 op.created_at,
                 op.added_by_user_id,
                 adder,
@@ -308,14 +331,14 @@ async def team(session: AsyncSession, account_id: int) -> list[Member]:
 # --- what a role allows ----------------------------------------------------------------------
 
 
-async def acting_role(tx: Tx, actor: Actor) -> str | None:
+async def acting_role(tx: Tx, actor: Actor) -> Role | None:
     """The role of the person operating ``actor.account_id`` for someone else's account;
     None when they act as their own account (or no person is named)."""
     if actor.user_id is None:
         return None
     params = {"porina_account": actor.account_id, "porina_user": actor.user_id}
     row = (await tx.run(_role_statement(), params)).first()
-    return None if row is None else str(row[0])
+    return None if row is None else role_named(str(row[0]))
 
 
 @functools.cache
@@ -330,31 +353,31 @@ def _role_statement() -> Prebuilt:
 
 
 async def check_post(tx: Tx, actor: Actor, *, reply: bool, visibility: str) -> None:
-    """A responder posts replies and direct messages only; an analyst nothing."""
+    """An agent posts replies and direct messages only; an analyst nothing."""
     role = await acting_role(tx, actor)
-    if role == "responder" and not reply and visibility != "direct":
-        raise RoleLimit(RESPONDER_POSTS)
+    if role == "agent" and not reply and visibility != "direct":
+        raise RoleLimit(AGENT_POSTS)
     if role == "analyst":
         raise RoleLimit(ANALYST)
 
 
 async def check_edit(tx: Tx, actor: Actor, created_by_user_id: int | None) -> None:
-    """A responder edits only what they wrote themselves as the account."""
+    """An agent edits only what they wrote themselves as the account."""
     role = await acting_role(tx, actor)
-    if role == "responder" and created_by_user_id != actor.user_id:
-        raise RoleLimit("A responder can only edit posts they wrote themselves as this account")
+    if role == "agent" and created_by_user_id != actor.user_id:
+        raise RoleLimit("An agent can only edit posts they wrote themselves as this account")
     if role == "analyst":
         raise RoleLimit(ANALYST)
 
 
 async def refuse_limited(tx: Tx, actor: Actor, what: str) -> None:
-    """Refuse ``what`` (``"delete posts"``, ``"boost posts"``) to a responder or analyst."""
+    """Refuse ``what`` (``"delete posts"``, ``"boost posts"``) to an agent or analyst."""
     role = await acting_role(tx, actor)
-    if role in ("responder", "analyst"):
-        raise RoleLimit(f"A {role} cannot {what} as this account")
+    if role in ("agent", "analyst"):
+        raise RoleLimit(f"An {role} cannot {what} as this account")
 
 
-async def operated_by(session: AsyncSession, user_id: int) -> list[tuple[Account, str]]:
+async def operated_by(session: AsyncSession, user_id: int) -> list[tuple[Account, Role]]:
     """The accounts ``user_id`` operates besides their own, with their role, by username."""
     rows = await session.execute(
         select(Account, AccountOperator.role)
@@ -362,4 +385,4 @@ async def operated_by(session: AsyncSession, user_id: int) -> list[tuple[Account
         .where(AccountOperator.user_id == user_id)
         .order_by(Account.username)
     )
-    return [(account, role) for account, role in rows]
+    return [(account, role_named(role) or "analyst") for account, role in rows]

@@ -54,9 +54,10 @@ def add_operator(settings: Settings, args: argparse.Namespace) -> int:
         async with services(settings) as svc, svc.db.transaction() as tx:
             account, _ = await local_user(tx, args.account)
             _, user = await local_user(tx, args.user)
-            await operators.add_operator(tx, account.id, user.id, args.role, by_user_id=None)
+            role = operators.role_named(args.role) or "analyst"
+            await operators.add_operator(tx, account.id, user.id, role, by_user_id=None)
             token = await operators.operator_token(tx, account.id, user.id) if args.token else None
-        print(f"@{args.user} now operates @{account.username} as {args.role}")
+        print(f"@{args.user} now operates @{account.username} as {role}")
         if token:
             print(token)
         return 0

@@ -11,7 +11,8 @@ import argparse
 
 from porina import __version__
 
-ROLES = ("owner", "admin", "editor", "responder", "analyst")
+ROLES = ("owner", "manager", "agent", "analyst", "admin", "editor", "responder")
+"""The team roles; the last three are the old names (admin, editor: manager; responder: agent)."""
 
 
 def parser() -> argparse.ArgumentParser:
@@ -96,7 +97,7 @@ def _team(cmds: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     operator.add_argument("account", help="username of the operated account")
     operator.add_argument("user", help="username of the staff member's own account")
-    operator.add_argument("--role", choices=ROLES, default="editor")
+    operator.add_argument("--role", choices=ROLES, default="manager")
     operator.add_argument(
         "--token", action="store_true", help="print a token acting as the account"
     )

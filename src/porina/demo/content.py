@@ -204,10 +204,10 @@ BUSINESSES: list[Business] = [
     ),
 ]
 OPERATORS: list[tuple[str, str, Role]] = [
-    (CAFE, "daniel", "editor"),
-    (CAFE, "minna", "responder"),
-    (SHOP, "iida", "admin"),
-    (SHOP, "zoe", "editor"),
+    (CAFE, "daniel", "manager"),
+    (CAFE, "minna", "agent"),
+    (SHOP, "iida", "manager"),
+    (SHOP, "zoe", "agent"),
 ]
 """(brand account, person, role): the staff who post and answer as the café and the shop."""
 

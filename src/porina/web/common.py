@@ -33,7 +33,7 @@ from porina.interactions.viewer import viewer_state
 from porina.posts.queries import Bundle, bundles_by_id
 from porina.render import entities as e
 from porina.render.renderer import Renderer
-from porina.web import i18n, sessions
+from porina.web import acting, i18n, sessions
 from porina.web.runtime import services
 
 STATE_LOCALE = "porina_locale"
@@ -47,6 +47,9 @@ class Me:
     account: Account
     # Follow requests waiting for approval (counted for locked accounts only; see ``reader``).
     pending_requests: int = 0
+    # Acting as a brand (web/acting.py): the person's own account, and their role on ``account``.
+    own: Account | None = None
+    role: str | None = None
 
     @property
     def id(self) -> int:
@@ -81,10 +84,14 @@ async def reader(request: Request[Any, Any, Any]) -> Me | None:
     found = await sessions.current_user(request)
     me = Me(*found) if found is not None else None
     choose_locale(request, me.user if me else None)
+    brand = await sessions.acting(request)
+    if me is not None and brand is not None:
+        acting.check(request, brand.role)
+        me = Me(me.user, brand.account, own=me.account, role=brand.role)
     if me is not None and me.account.locked:
         async with services(request).db.read() as session:
             waiting = await follow_requests_count(session, me.id)
-        me = Me(me.user, me.account, waiting)
+        me = Me(me.user, me.account, waiting, me.own, me.role)
     return me
 
 

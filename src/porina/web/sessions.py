@@ -1,16 +1,27 @@
 """Browser sign-in: a random session id in an HttpOnly, SameSite=Lax cookie; only its hash
-is stored (``web_sessions``). Used by the web app and the OAuth consent page."""
+is stored (``web_sessions``). Used by the web app and the OAuth consent page.
+
+Acting as: a staff member signed in as themselves may act as a brand account they serve
+(``web_sessions.acting_account_id``, set by ``set_acting``). The same read that finds the
+session checks, on every request, that they still hold a role that may act on the web
+(owner, manager, agent: ``ACTING_ROLES``) and that the brand is not suspended; removal from
+the team ends it at once (``acting`` answers None, and ``accounts.operators`` clears the
+column).
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from litestar import Request, Response
 from litestar.datastructures import Cookie
-from sqlalchemy import delete, select
+from sqlalchemy import and_, delete, select, update
+from sqlalchemy.orm import aliased
 
-from porina.accounts.models import Account, User, WebSession
+from porina.accounts.models import Account, AccountOperator, User, WebSession
+from porina.accounts.operators import Role, role_named
 from porina.accounts.tokens import digest, new_secret
 from porina.core.clock import now
 from porina.render.runtime import Runtime
@@ -19,6 +30,43 @@ from porina.web.runtime import services
 
 COOKIE = "porina_session"
 LIFETIME = timedelta(days=30)
+ACTING_ROLES = ("owner", "manager", "agent")
+STATE_ACTING = "porina_acting"
+BRAND = aliased(Account, name="brand")
+
+
+@dataclass(frozen=True, slots=True)
+class Acting:
+    """The brand account a signed-in staff member acts as, and their role on it."""
+
+    account: Account
+    role: Role
+
+
+def _statement(raw: str) -> Any:
+    """The session, its user and own account, and the brand it acts as if the user still
+    holds a role on it: one indexed read."""
+    return (
+        select(User, Account, WebSession.last_seen_at, BRAND, AccountOperator.role)
+        .join(WebSession, WebSession.user_id == User.id)
+        .join(Account, Account.id == User.account_id)
+        .outerjoin(
+            AccountOperator,
+            and_(
+                AccountOperator.account_id == WebSession.acting_account_id,
+                AccountOperator.user_id == User.id,
+            ),
+        )
+        .outerjoin(BRAND, BRAND.id == AccountOperator.account_id)
+        .where(WebSession.id_hash == digest(raw))
+    )
+
+
+def _acting(brand: Account | None, stored: str | None) -> Acting | None:
+    role = role_named(stored)
+    if brand is None or role not in ACTING_ROLES or brand.suspended_at is not None:
+        return None
+    return Acting(brand, role)
 
 
 def _secure(svc: Runtime) -> bool:
@@ -31,24 +79,42 @@ async def current_user(request: Request[Any, Any, Any]) -> tuple[User, Account] 
         cached: tuple[User, Account] | None = request.scope["state"]["porina_user"]
         return cached
     found: tuple[User, Account] | None = None
+    acting: Acting | None = None
     raw = request.cookies.get(COOKIE)
     if raw:
         svc = services(request)
         async with svc.db.read() as session:
-            row = (
-                await session.execute(
-                    select(User, Account, WebSession.last_seen_at)
-                    .join(WebSession, WebSession.user_id == User.id)
-                    .join(Account, Account.id == User.account_id)
-                    .where(WebSession.id_hash == digest(raw))
-                )
-            ).first()
+            row = (await session.execute(_statement(raw))).first()
         alive = row is not None and not row[0].disabled and row[1].suspended_at is None
         if row is not None and alive and row[2] + LIFETIME > now():
             found = (row[0], row[1])
+            acting = _acting(row[3], row[4])
             await activity.seen(svc, row[1].id, row[1].last_active_at)
-    request.scope.setdefault("state", {})["porina_user"] = found
+    state = request.scope.setdefault("state", {})
+    state["porina_user"] = found
+    state[STATE_ACTING] = acting
     return found
+
+
+async def acting(request: Request[Any, Any, Any]) -> Acting | None:
+    """The brand the signed-in person acts as on the web, if any (checked this request)."""
+    await current_user(request)
+    found: Acting | None = request.scope["state"].get(STATE_ACTING)
+    return found
+
+
+async def set_acting(svc: Runtime, request: Request[Any, Any, Any], account_id: int | None) -> None:
+    """Make this browser session act as ``account_id`` (None: the person's own account).
+    The caller has checked the person's role on it."""
+    raw = request.cookies.get(COOKIE)
+    if not raw:
+        return
+    async with svc.db.transaction() as tx:
+        await tx.session.execute(
+            update(WebSession)
+            .where(WebSession.id_hash == digest(raw))
+            .values(acting_account_id=account_id)
+        )
 
 
 async def sign_in(svc: Runtime, user: User, user_agent: str = "") -> Cookie:

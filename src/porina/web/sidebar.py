@@ -19,6 +19,7 @@ from porina.accounts import operators
 from porina.posts.trending import trending_tags
 from porina.web.common import form, reader, render, safe_next, see_other, text
 from porina.web.runtime import services
+from porina.web.team_pages import role_names
 
 TRENDS_TTL = 60.0
 THEMES = ("light", "dark")
@@ -39,12 +40,17 @@ async def _trending(request: Request[Any, Any, Any]) -> list[tuple[str, int, int
 @get("/web/sidebar", name="web:sidebar")
 async def sidebar(request: Request[Any, Any, Any]) -> Template:
     me = await reader(request)
-    brands: list[tuple[Any, str]] = []
+    brands: list[tuple[Any, operators.Role]] = []
     if me is not None:
         async with services(request).db.read() as session:
             brands = await operators.operated_by(session, me.user.id)
     return render(
-        request, "partials/sidebar.html", me=me, tags=await _trending(request), brands=brands
+        request,
+        "partials/sidebar.html",
+        me=me,
+        tags=await _trending(request),
+        brands=brands,
+        role_names=role_names(),
     )
 
 

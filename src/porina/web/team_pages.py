@@ -1,7 +1,9 @@
 """Team settings (``/settings/team``): the accounts the signed-in person operates, and for
-those they manage (their own account, or one where they are an owner or admin) its operators,
-with a form to add one and a button to remove each. Also ``acting``: the compose page posts
-as an operated account when the form names it (``as_account``), with the role's limits.
+those they manage (their own account, or one where they are an owner or manager) its
+operators, with a form to add one and a button to remove each. Also ``acting``: the compose
+page posts as an operated account when the form names it (``as_account``), with the role's
+limits; and ``POST /web/acting``, the "Acting as" switcher: the whole web session then acts as
+the brand (``web.sessions``, ``web.acting``).
 
 Removing an operator revokes their tokens for the account at once (``accounts.operators``).
 """
@@ -16,27 +18,40 @@ from litestar.response import Redirect, Template
 from sqlalchemy import func, select
 
 from porina.accounts import operators
-from porina.accounts.errors import AccountNotFound
+from porina.accounts.errors import AccountNotFound, RoleLimit
 from porina.accounts.models import Account, User
 from porina.core.errors import PorinaError, Unprocessable
 from porina.core.ids import parse_id
-from porina.web import i18n
-from porina.web.common import Me, form, id_or_404, render, see_other, signed_in, text
+from porina.web import i18n, sessions
+from porina.web.common import (
+    Me,
+    form,
+    id_or_404,
+    render,
+    safe_next,
+    see_other,
+    signed_in,
+    text,
+)
 from porina.web.errors import message_for
 from porina.web.i18n import N_
 from porina.web.runtime import services
 
-POSTING_ROLES = ("owner", "admin", "editor", "responder")
+POSTING_ROLES = ("owner", "manager", "agent")
+ANALYST_WEB = N_("An analyst reads the brand's metrics only, and cannot act as it on the web.")
 
 # Messages of accounts.operators shown on pages; marked so the catalogs carry them.
 ROLE_MESSAGES = (
     N_(
-        "A responder can only post replies and direct messages as this account "
+        "An agent can only post replies and direct messages as this account "
         "(set in_reply_to_id, or visibility direct)"
     ),
-    N_("A responder can only edit posts they wrote themselves as this account"),
-    N_("An analyst can only read as this account"),
-    N_("Only the account's owners and admins can manage its team"),
+    N_("An agent can only edit posts they wrote themselves as this account"),
+    N_("An analyst can only read the metrics of this account"),
+    N_("An agent cannot delete posts as this account"),
+    N_("An agent cannot boost posts as this account"),
+    N_("An agent cannot undo boosts as this account"),
+    N_("Only the account's owners and managers can manage its team"),
     N_("Only the account's owners can appoint or demote an owner"),
     N_("Only the account's owners can remove an owner"),
     N_("Validation failed: the last owner cannot be removed"),
@@ -66,9 +81,8 @@ class Team:
 def role_names() -> dict[str, str]:
     return {
         "owner": i18n._("Owner"),
-        "admin": i18n._("Admin"),
-        "editor": i18n._("Editor"),
-        "responder": i18n._("Responder"),
+        "manager": i18n._("Manager"),
+        "agent": i18n._("Agent"),
         "analyst": i18n._("Analyst"),
     }
 
@@ -77,7 +91,8 @@ async def teams(request: Request[Any, Any, Any], me: Me) -> list[Team]:
     """The reader's own account first, then the accounts they operate."""
     found: list[Team] = []
     async with services(request).db.read() as session:
-        operated = [(me.account, "owner"), *await operators.operated_by(session, me.user.id)]
+        own = me.own or me.account
+        operated = [(own, "owner"), *await operators.operated_by(session, me.user.id)]
         for account, role in operated:
             members = (
                 await operators.team(session, account.id) if role in operators.MANAGERS else []
@@ -87,7 +102,10 @@ async def teams(request: Request[Any, Any, Any], me: Me) -> list[Team]:
 
 
 async def posting_accounts(request: Request[Any, Any, Any], me: Me) -> list[tuple[Account, str]]:
-    """The accounts besides their own the reader may post as (not as an analyst)."""
+    """The accounts besides their own the reader may post as (not as an analyst); none while
+    the whole session acts as a brand (the Acting as switcher chooses then)."""
+    if me.role is not None:
+        return []
     async with services(request).db.read() as session:
         operated = await operators.operated_by(session, me.user.id)
     return [(account, role) for account, role in operated if role in POSTING_ROLES]
@@ -163,7 +181,7 @@ async def add(request: Request[Any, Any, Any], account_id: str) -> Template | Re
     role = text(data, "role")
     try:
         user_id = await _user_named(request, text(data, "username"))
-        chosen = next((r for r in operators.ROLES if r == role), None)
+        chosen = operators.role_named(role)
         if chosen is None:
             raise Unprocessable("Validation failed: no such role")
         async with services(request).db.transaction() as tx:
@@ -191,4 +209,26 @@ async def remove(request: Request[Any, Any, Any], account_id: str) -> Template |
     return see_other("/settings/team?done=removed")
 
 
-ROUTES = [team_page, add, remove]
+@post("/web/acting", name="web:acting")
+async def switch(request: Request[Any, Any, Any]) -> Redirect:
+    """Act as the brand ``account_id`` names (one the person serves as owner, manager or
+    agent), or as themselves (empty, or their own account's id)."""
+    me = await signed_in(request)
+    data = await form(request)
+    wanted = parse_id(text(data, "account_id"))
+    back = safe_next(text(data, "next") or None, "/home")
+    own = me.own or me.account
+    if wanted is None or wanted == own.id:
+        await sessions.set_acting(services(request), request, None)
+        return see_other(back)
+    async with services(request).db.read() as session:
+        role = await operators.role_of(session, wanted, me.user.id)
+    if role is None:
+        raise AccountNotFound()
+    if role not in sessions.ACTING_ROLES:
+        raise RoleLimit(ANALYST_WEB)
+    await sessions.set_acting(services(request), request, wanted)
+    return see_other(back)
+
+
+ROUTES = [team_page, add, remove, switch]

@@ -2,7 +2,7 @@
 ``/api/v1/porina/accounts/:id/operators``.
 
 The caller is the person at the keyboard (the token's user, whichever account the token acts
-as); only the account's owners and admins may list or change its team. Someone outside the
+as); only the account's owners and managers may list or change its team. Someone outside the
 team gets a 404, as for an account that does not exist, so the team stays private; a member
 with another role gets a 403.
 """
@@ -100,10 +100,11 @@ async def _user_of(tx: Tx, params: Params) -> int:
 
 
 def _role(params: Params) -> operators.Role:
-    role = params.text("role", max_len=16)
-    for known in operators.ROLES:
-        if role == known:
-            return known
+    """``role``: owner, manager, agent or analyst; the old names (admin, editor, responder)
+    are still accepted and mean the role they became (``operators.ALIASES``)."""
+    role = operators.role_named(params.text("role", max_len=16))
+    if role is not None:
+        return role
     raise Unprocessable(f"Validation failed: role must be one of {', '.join(operators.ROLES)}")
 
 

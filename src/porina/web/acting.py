@@ -1,0 +1,64 @@
+"""What a staff member acting as a brand account may do on the web, by their role.
+
+``check`` runs in ``common.reader`` for every page and form while the session acts as a
+brand (``sessions.acting``). Pages about the person themselves (password, privacy, apps,
+sessions, administration) are refused while acting, whatever the role: the brand's data is
+not theirs to export or delete. An agent may send only the forms of desk work (posting, which
+``accounts.operators.check_post`` limits to replies and direct messages; favourites,
+bookmarks and the post actions the domain checks; conversations; notifications); the rest is
+refused with a page in the reader's language. The domain checks the role again in each
+action, so this is the second fence, not the only one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request
+
+from porina.accounts.errors import RoleLimit
+from porina.web.i18n import N_
+
+PERSONAL = N_("This page is about your own account. Switch back to it in the Acting as menu first.")
+AGENT_LIMIT = N_(
+    "An agent cannot do this as the brand account: only replies, direct messages, "
+    "favourites, bookmarks and desk work."
+)
+# Always allowed while acting: switching, signing out, language and theme, the team pages.
+ALWAYS = ("/web/acting", "/auth/sign_out", "/lang", "/settings/language", "/web/theme")
+SETTINGS_ALLOWED = ("/settings", "/settings/profile", "/settings/language")
+PERSONAL_PREFIXES = ("/oauth/", "/admin", "/auth/password", "/auth/confirmation")
+AGENT_POSTS = (
+    "/compose",
+    "/web/statuses/",
+    "/conversations/",
+    "/web/notifications/",
+    "/settings/team",
+)
+
+
+def personal(path: str) -> bool:
+    """Whether ``path`` is about the signed-in person rather than the account they act as."""
+    if path.startswith(PERSONAL_PREFIXES):
+        return True
+    if path.startswith("/settings/"):
+        return path not in SETTINGS_ALLOWED and not path.startswith("/settings/team")
+    return False
+
+
+def allowed(method: str, path: str, role: str) -> str | None:
+    """None if ``role`` may ``method`` ``path`` while acting as a brand, else why not."""
+    if path.startswith(ALWAYS):
+        return None
+    if personal(path):
+        return PERSONAL
+    if role == "agent" and method not in ("GET", "HEAD") and not path.startswith(AGENT_POSTS):
+        return AGENT_LIMIT
+    return None
+
+
+def check(request: Request[Any, Any, Any], role: str) -> None:
+    """Refuse (403, ``RoleLimit``) what ``role`` may not do as the brand on this request."""
+    why = allowed(request.method, request.url.path, role)
+    if why is not None:
+        raise RoleLimit(why)
