@@ -1,6 +1,6 @@
 /* Porina: progressive enhancement for the server-rendered pages. Every page works without
-   this file; with it, buttons update in place (htmx), timelines and notifications arrive live,
-   and posts can be copied and shared. No inline script anywhere (the CSP forbids it). */
+   this file; with it, buttons update in place (htmx) and posts can be copied and shared
+   (live updates: live.js). No inline script anywhere (the CSP forbids it). */
 (function () {
   "use strict";
 
@@ -16,12 +16,6 @@
     if (!live || !message) return;
     live.textContent = "";
     window.setTimeout(function () { live.textContent = message; }, 50);
-  }
-
-  function fromHTML(html) {
-    var template = document.createElement("template");
-    template.innerHTML = html.trim();
-    return template.content;
   }
 
   /* htmx: send the CSRF token with every request; show failures in the live region. */
@@ -56,14 +50,6 @@
         .catch(function () { /* the person closed the share sheet */ });
       return;
     }
-    var showNew = event.target.closest("[data-show-new]");
-    if (showNew) {
-      var feed = document.getElementById("feed");
-      pending.forEach(function (node) { feed.prepend(node); });
-      pending = [];
-      document.getElementById("new-posts").hidden = true;
-      feed.querySelector(".status a") && feed.querySelector(".status a").focus();
-    }
   });
 
   function fallbackCopy(text) {
@@ -93,58 +79,6 @@
     input.value = String(new Date().getTimezoneOffset());
   });
 
-  /* Live updates: a cookie-authenticated event stream of ready-rendered HTML. */
-  var pending = [];
-  if (body.dataset.stream && window.EventSource) {
-    var stream = new EventSource(body.dataset.stream);
-    var feed = document.querySelector("[data-live=home]");
-    var notes = document.querySelector("[data-live=notifications]");
-    var conversations = document.querySelector("[data-live=conversations]");
-    var badges = document.querySelectorAll("[data-notification-badge]");
-
-    stream.addEventListener("update", function (event) {
-      if (!feed) return;
-      var node = fromHTML(event.data).firstElementChild;
-      if (!node || document.getElementById(node.id)) return;
-      if (window.scrollY < 200) {
-        feed.prepend(node);
-        htmx.process(node);
-        enableShare(node);
-      } else {
-        pending.push(node);
-        document.getElementById("new-posts").hidden = false;
-      }
-    });
-    stream.addEventListener("delete", function (event) {
-      document.querySelectorAll("[data-status-id='" + event.data + "']").forEach(function (node) {
-        node.remove();
-      });
-    });
-    stream.addEventListener("notification", function (event) {
-      var node = fromHTML(event.data).firstElementChild;
-      if (notes && node) {
-        var old = node.id && document.getElementById(node.id);
-        if (old) old.remove();
-        notes.prepend(node);
-        htmx.process(node);
-      }
-      if (!notes) {
-        badges.forEach(function (badge) {
-          badge.textContent = String((parseInt(badge.textContent || "0", 10) || 0) + 1);
-          badge.hidden = false;
-        });
-      }
-      if (node) announce(node.dataset.summary || node.textContent.trim().slice(0, 140));
-    });
-    stream.addEventListener("conversation", function (event) {
-      var node = fromHTML(event.data).firstElementChild;
-      if (conversations && node) {
-        var old = node.id && document.getElementById(node.id);
-        if (old) old.remove();
-        conversations.prepend(node);
-      }
-      if (node) announce(node.dataset.summary || "");
-    });
-    window.addEventListener("beforeunload", function () { stream.close(); });
-  }
+  /* Live updates are live.js (signed-in pages); what it inserts gets its share button. */
+  document.addEventListener("porina:inserted", function (event) { enableShare(event.target); });
 })();
