@@ -1,6 +1,6 @@
 """Hashtags people used most in the last week: the distinct accounts that used a tag in public
-posts, then its uses (the rule of ``/api/v1/trends/tags``). Ids are time-sortable, so "the last
-week" is an id range."""
+posts, then its uses (the rule of ``/api/v1/trends/tags``, the web's side column and Explore).
+Ids are time-sortable, so "the last week" is an id range."""
 
 from __future__ import annotations
 
@@ -16,11 +16,13 @@ from porina.posts.models import Status, StatusTag, Tag
 WINDOW = timedelta(days=7)
 
 
-async def trending_tags(session: AsyncSession, limit: int) -> list[tuple[str, int, int]]:
-    """``(name, people, uses)`` of the top ``limit`` tags, most people first."""
+async def trending_tag_rows(
+    session: AsyncSession, limit: int, offset: int = 0
+) -> list[tuple[Tag, int, int]]:
+    """``(tag, people, uses)`` of the top tags from ``offset``, most people first (one query)."""
     people = func.count(func.distinct(Status.account_id))
     query = (
-        select(Tag.name, people.label("people"), func.count().label("uses"))
+        select(Tag, people.label("people"), func.count().label("uses"))
         .join(StatusTag, StatusTag.tag_id == Tag.id)
         .join(Status, Status.id == StatusTag.status_id)
         .where(
@@ -30,9 +32,15 @@ async def trending_tags(session: AsyncSession, limit: int) -> list[tuple[str, in
             Tag.trendable.is_(True),
             Tag.usable.is_(True),
         )
-        .group_by(Tag.id, Tag.name)
+        .group_by(Tag.id)
         .order_by(people.desc(), func.count().desc(), Tag.name)
+        .offset(offset)
         .limit(limit)
     )
     rows = (await session.execute(query)).all()
-    return [(str(name), int(who), int(uses)) for name, who, uses in rows]
+    return [(tag, int(who), int(uses)) for tag, who, uses in rows]
+
+
+async def trending_tags(session: AsyncSession, limit: int) -> list[tuple[str, int, int]]:
+    """``(name, people, uses)`` of the top ``limit`` tags, most people first."""
+    return [(t.name, who, uses) for t, who, uses in await trending_tag_rows(session, limit)]
