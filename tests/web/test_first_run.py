@@ -13,6 +13,6 @@ async def test_an_empty_home_points_to_explore_and_local(make: Factory, signed_i
     page = await (await signed_in(newcomer)).get("/home")
     assert page.status_code == 200
     assert "Welcome! Your home timeline fills up as you follow people." in page.text
-    assert '<a class="button" href="/search">Find people and trending posts</a>' in page.text
+    assert '<a class="button" href="/explore">' in page.text
     assert '<a class="button" href="/public/local">' in page.text
     assert "Nothing here yet." not in page.text

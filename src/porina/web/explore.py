@@ -1,33 +1,49 @@
-"""Hashtag pages (with follow), search (people, hashtags, posts) and lists."""
+"""Explore (trending posts, trending hashtags, people to follow), hashtag pages (with follow),
+search (people, hashtags, posts) and lists.
+
+Explore reads the queries behind ``/api/v1/trends`` (``posts.trending``, ``timelines.trends``)
+and ``/api/v2/suggestions`` / ``/api/v1/directory`` (``accounts.discovery``); its posts are
+rendered as the timelines render theirs (``common.statuses``: two or three queries a page).
+Trends are public; suggestions need a signed-in reader, so a visitor sees the directory."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from litestar import Request, get, post
 from litestar.exceptions import NotFoundException
-from litestar.response import Redirect, Template
+from litestar.response import Redirect, Response, Template
 from sqlalchemy import exists, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from porina.accounts import discovery
 from porina.accounts.models import Account
 from porina.accounts.queries import local_domains
 from porina.core import inputs
 from porina.core.errors import PorinaError
 from porina.interactions import tags
+from porina.interactions.models import FollowedTag
 from porina.lists import actions as list_actions
 from porina.lists import queries as iq
 from porina.lists.models import ListAccount
 from porina.posts.models import StatusTag, Tag
 from porina.posts.queries import S, bundle_select, bundles
+from porina.posts.trending import trending_tag_rows
+from porina.render import entities as e
 from porina.search import queries as search_queries
 from porina.timelines.queries import not_muted
+from porina.timelines.trends import trending_statuses
 from porina.web import i18n
 from porina.web.common import (
+    Me,
     form,
     id_or_404,
+    is_htmx,
     reader,
     render,
     renderer,
+    safe_next,
     see_other,
     signed_in,
     statuses,
@@ -38,6 +54,110 @@ from porina.web.runtime import services
 
 PAGE = 20
 FOUND = 10
+PEOPLE = 20
+TAGS = 20
+TABS = ("posts", "tags", "people")
+
+
+@dataclass
+class TrendingTag:
+    name: str
+    people: int
+    uses: int
+    following: bool
+
+
+async def trending_hashtags(session: AsyncSession, me: Me | None, limit: int) -> list[TrendingTag]:
+    """The week's trending tags, and which of them the reader follows (two queries)."""
+    rows = await trending_tag_rows(session, limit)
+    followed: set[int] = set()
+    if me is not None and rows:
+        followed = set(
+            await session.scalars(
+                select(FollowedTag.tag_id).where(
+                    FollowedTag.account_id == me.id,
+                    FollowedTag.tag_id.in_([t.id for t, _p, _u in rows]),
+                )
+            )
+        )
+    return [
+        TrendingTag(t.display_name or t.name, who, uses, t.id in followed) for t, who, uses in rows
+    ]
+
+
+async def trending_posts(
+    request: Request[Any, Any, Any], session: AsyncSession, me: Me | None, offset: int, limit: int
+) -> list[e.Status]:
+    items = await bundles(session, trending_statuses(me.id if me else None, offset, limit))
+    return await statuses(request, session, me, items)
+
+
+async def people_to_follow(
+    request: Request[Any, Any, Any], session: AsyncSession, me: Me | None, limit: int
+) -> list[e.Account]:
+    """Follow suggestions (``/api/v2/suggestions``) for a reader; the local directory's most
+    recently active accounts (``/api/v1/directory?local=true``) for a visitor."""
+    if me is None:
+        found = await discovery.directory(
+            session, None, local=True, order="active", offset=0, limit=limit
+        )
+    else:
+        found = [s.account for s in await discovery.suggestions(session, me.id, limit)]
+    draw = renderer(request)
+    return [draw.account(a) for a in found]
+
+
+def _offset(value: str | None) -> int:
+    return int(value) if value is not None and value.isdigit() and len(value) < 7 else 0
+
+
+@get(["/explore", "/explore/{tab:str}"], name="web:explore")
+async def explore(
+    request: Request[Any, Any, Any], tab: str = "posts", offset: str | None = None
+) -> Template:
+    """Tabs as links (``aria-current`` on the open one): trending posts, trending hashtags
+    (follow from the list), people to follow (suggestions; the directory for a visitor)."""
+    if tab not in TABS:
+        raise NotFoundException()
+    me = await reader(request)
+    start = _offset(offset)
+    shown: list[e.Status] = []
+    hashtags: list[TrendingTag] = []
+    people: list[e.Account] = []
+    async with services(request).db.read() as session:
+        if tab == "posts":
+            shown = await trending_posts(request, session, me, start, PAGE)
+        elif tab == "tags":
+            hashtags = await trending_hashtags(session, me, TAGS)
+        else:
+            people = await people_to_follow(request, session, me, PEOPLE)
+    more = f"/explore?offset={start + PAGE}" if len(shown) >= PAGE else None
+    return render(
+        request,
+        "pages/explore.html",
+        me=me,
+        tab=tab,
+        statuses=shown,
+        more=more,
+        hashtags=hashtags,
+        people=people,
+        empty_text=i18n._("Nothing is trending yet. Posts people boost and favourite show here."),
+    )
+
+
+@post("/web/suggestions/{account_id:str}/dismiss", name="web:suggestion-dismiss", status_code=200)
+async def dismiss_suggestion(
+    request: Request[Any, Any, Any], account_id: str
+) -> Response[str] | Redirect:
+    """Never suggest this account again (``accounts.discovery.dismiss``, as
+    ``DELETE /api/v1/suggestions/:id``); htmx removes the card, a plain form goes back."""
+    me = await signed_in(request)
+    data = await form(request)
+    async with services(request).db.transaction() as tx:
+        await discovery.dismiss(tx, me.id, [id_or_404(account_id)])
+    if is_htmx(request):
+        return Response("", media_type="text/html")
+    return see_other(safe_next(text(data, "next"), "/explore/people"))
 
 
 def tagged(name: str) -> Any:
@@ -87,7 +207,8 @@ async def tag_follow(request: Request[Any, Any, Any], name: str, action: str) ->
             tag = await tags.follow(tx, me.id, name)
         else:
             tag = await tags.unfollow(tx, me.id, name)
-    return see_other(f"/tags/{tag.name}")
+    data = await form(request)
+    return see_other(safe_next(text(data, "next"), f"/tags/{tag.name}"))
 
 
 @get("/search", name="web:search")
@@ -214,6 +335,8 @@ async def list_delete(request: Request[Any, Any, Any], list_id: str) -> Redirect
 
 
 ROUTES = [
+    explore,
+    dismiss_suggestion,
     tag_page,
     tag_follow,
     search,

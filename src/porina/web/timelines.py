@@ -1,4 +1,5 @@
-"""The front page, the home timeline, the local timeline, the language switch and "about"."""
+"""The front page, the home timeline (a welcome panel while it is empty), the local timeline,
+the language switch and "about"."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from porina.render import entities as e
 from porina.render.pages import personal_rows
 from porina.timelines import home as home_rows
 from porina.timelines.queries import not_muted
-from porina.web import i18n
+from porina.web import explore, i18n
 from porina.web.common import (
     Me,
     fill_quotes,
@@ -36,6 +37,9 @@ from porina.web.common import (
 from porina.web.runtime import services
 
 PAGE = 20
+WELCOME_PEOPLE = 5
+WELCOME_TAGS = 5
+WELCOME_POSTS = 3
 
 
 async def local_timeline(
@@ -113,10 +117,22 @@ async def local(request: Request[Any, Any, Any], max_id: str | None = None) -> T
     )
 
 
+async def welcome(request: Request[Any, Any, Any], me: Me) -> dict[str, Any]:
+    """The welcome panel of an empty home: people to follow (``/api/v2/suggestions``), the
+    week's trending hashtags and posts (``/api/v1/trends``), read as Explore reads them."""
+    async with services(request).db.read() as session:
+        return {
+            "people": await explore.people_to_follow(request, session, me, WELCOME_PEOPLE),
+            "hashtags": await explore.trending_hashtags(session, me, WELCOME_TAGS),
+            "posts": await explore.trending_posts(request, session, me, 0, WELCOME_POSTS),
+        }
+
+
 @get("/home", name="web:home")
 async def home(request: Request[Any, Any, Any], max_id: str | None = None) -> Template:
     me = await signed_in(request)
     items = await home_timeline(request, me, parse_id(max_id))
+    first = not items and max_id is None
     return render(
         request,
         "pages/timeline.html",
@@ -125,6 +141,7 @@ async def home(request: Request[Any, Any, Any], max_id: str | None = None) -> Te
         statuses=items,
         more=older(items, "/home"),
         live=True,
+        welcome=await welcome(request, me) if first else None,
     )
 
 
