@@ -168,26 +168,39 @@ class DatabaseFeedStore:
         return None
 
     async def trim_many(self, account_ids: Sequence[int]) -> None:
-        """Keep the newest ``size`` entries of each feed named."""
+        """Keep the newest ``size`` entries of each feed named.
+
+        The entries beyond the cap are found by a read, outside any write transaction (on
+        SQLite the one writer is shared with every post), and only those are deleted, when
+        there are any: most feeds a fan-out touches are under the cap and cost no write. Entries
+        added meanwhile only push those found further down; a removal meanwhile may leave a
+        feed an entry or two under the cap, as if the trim had run just before it."""
         ids = list(account_ids)
         for start in range(0, len(ids), CHUNK):
-            ranked = (
-                select(
-                    H.account_id,
-                    H.status_id,
-                    func.row_number()
-                    .over(partition_by=H.account_id, order_by=H.status_id.desc())
-                    .label("rank"),
-                )
-                .where(H.account_id.in_(ids[start : start + CHUNK]))
-                .subquery()
+            async with self.db.read() as session:
+                found = await session.execute(self._beyond_cap(ids[start : start + CHUNK]))
+                old = [(int(a), int(sid)) for a, sid in found.all()]
+            for first in range(0, len(old), CHUNK):
+                pairs = old[first : first + CHUNK]
+                async with self.db.transaction() as tx:
+                    await tx.session.execute(
+                        delete(H).where(tuple_(H.account_id, H.status_id).in_(pairs))
+                    )
+
+    def _beyond_cap(self, account_ids: list[int]) -> Select[Any]:
+        ranked = (
+            select(
+                H.account_id,
+                H.status_id,
+                func.row_number()
+                .over(partition_by=H.account_id, order_by=H.status_id.desc())
+                .label("rank"),
             )
-            old = select(ranked.c.account_id, ranked.c.status_id)
-            old = old.where(ranked.c.rank > self.capacity)
-            async with self.db.transaction() as tx:
-                await tx.session.execute(
-                    delete(H).where(tuple_(H.account_id, H.status_id).in_(old))
-                )
+            .where(H.account_id.in_(account_ids))
+            .subquery()
+        )
+        beyond = select(ranked.c.account_id, ranked.c.status_id)
+        return beyond.where(ranked.c.rank > self.capacity)
 
 
 async def insert_entries(session: AsyncSession, account_ids: Sequence[int], entry: Entry) -> int:
