@@ -16,6 +16,7 @@ from porina.accounts.throttle import LoginThrottle, build_throttle
 from porina.analytics import subscribers as analytics_subscribers
 from porina.api.mastodon.auth import TokenCache
 from porina.core import cpu
+from porina.desk import metrics as desk_metrics
 from porina.desk import subscribers as desk_subscribers
 from porina.http.client import OutboundClient, build_outbound
 from porina.jobs.engine_saq import SaqEngine
@@ -56,6 +57,7 @@ SUBSCRIBERS = (
     privacy_subscribers,
     streaming_counts,
     desk_subscribers,
+    desk_metrics,
 )
 """The modules that subscribe to domain events, registered when imported here, at start-up.
 In-transaction subscribers run in import order; none depends on another's work.

@@ -23,7 +23,15 @@ def run(steps: Sequence[Step]) -> list[tuple[str, float, int | None]]:
     for step in steps:
         clock, measures = advance(clock, step)
         measured.extend(measures)
-    return [(m.kind, m.seconds / 60, m.staff_user_id) for m in measured]
+    return [(m.kind, m.seconds / 60, m.staff_user_id) for m in measured if m.kind != "opened"]
+
+
+def opened(steps: Sequence[Step]) -> list[datetime]:
+    clock, starts = Clock(), list[datetime]()
+    for step in steps:
+        clock, measures = advance(clock, step)
+        starts.extend(m.started_at for m in measures if m.kind == "opened")
+    return starts
 
 
 def test_first_reply_gives_first_response_and_reply_time_from_the_oldest_waiting_message() -> None:
@@ -75,6 +83,16 @@ def test_a_message_after_resolution_opens_a_new_cycle() -> None:
         ("reply", 30, 8),
         ("resolution", 40, 8),
     ]
+
+
+def test_each_cycle_counts_as_one_opened_conversation() -> None:
+    steps = [
+        Step("incoming", at(0)),
+        Step("incoming", at(3)),
+        Step("resolved", at(20), 7),
+        Step("incoming", at(100)),
+    ]
+    assert opened(steps) == [at(0), at(100)]
 
 
 def test_resolving_what_nobody_asked_measures_nothing() -> None:

@@ -77,6 +77,4 @@ class DeskMeasure(Base):
     seconds: Mapped[float] = mapped_column(Float)
     business_seconds: Mapped[float] = mapped_column(Float)
 
-    __table_args__ = (
-        Index("ix_desk_measures_brand_kind_ended", "brand_account_id", "kind", "ended_at"),
-    )
+    __table_args__ = (Index("ix_desk_measures_brand_ended", "brand_account_id", "ended_at"),)

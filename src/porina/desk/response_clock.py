@@ -14,7 +14,9 @@ start one. A person's message after a resolution starts a new cycle with a first
 its own; pending and snoozed stop no clock, and a conversation the team reopens has nothing
 waiting until the person writes.
 
-``advance(clock, step)`` is a pure fold: the state after the step and the measures it yields.
+A cycle's start yields an ``opened`` measure (zero seconds), so reports can count the
+conversations opened in a period. ``advance(clock, step)`` is a pure fold: the state after
+the step and the measures it yields.
 ``desk.metrics`` stores both per conversation and adds the business-hours figures.
 """
 
@@ -24,7 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-MeasureKind = Literal["first_response", "reply", "resolution"]
+MeasureKind = Literal["opened", "first_response", "reply", "resolution"]
 StepKind = Literal["incoming", "reply", "resolved"]
 
 
@@ -86,7 +88,8 @@ def advance(clock: Clock, step: Step) -> tuple[Clock, list[Measure]]:
     if step.by_rule and step.kind in ("reply", "resolved"):
         return clock, []
     if step.kind == "incoming":
-        return _incoming(clock, step), []
+        opened = [] if clock.opened_at else [Measure("opened", step.at, step.at, None)]
+        return _incoming(clock, step), opened
     if step.kind == "reply":
         return _reply(clock, step)
     return _resolved(clock, step)

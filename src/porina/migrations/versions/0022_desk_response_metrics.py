@@ -98,9 +98,9 @@ def _clocks_and_measures() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_desk_measures")),
     )
     op.create_index(
-        "ix_desk_measures_brand_kind_ended",
+        "ix_desk_measures_brand_ended",
         "desk_measures",
-        ["brand_account_id", "kind", "ended_at"],
+        ["brand_account_id", "ended_at"],
     )
 
 
@@ -110,6 +110,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.drop_index("ix_desk_measures_brand_kind_ended", table_name="desk_measures")
+    op.drop_index("ix_desk_measures_brand_ended", table_name="desk_measures")
     for table in ("desk_measures", "desk_clocks", "desk_sla_targets", "desk_business_hours"):
         op.drop_table(table)
