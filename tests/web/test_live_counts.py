@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, cast
 
 import pytest
 
@@ -16,7 +17,7 @@ from porina.streaming.counts import CHANNEL
 from porina.streaming.hub import Arrival
 from porina.web import stream as web_stream
 from porina.web.common import Me
-from porina.web.stream import Counts, Reader, _wanted
+from porina.web.stream import Counts, Reader, _wanted, feed_channel
 from tests.factories import Factory, Person
 from tests.timelines import support as s
 
@@ -226,3 +227,23 @@ def test_a_page_hears_new_posts_only_from_its_own_feed() -> None:
     assert not _wanted(update, home, None, home)  # a page without a feed
     assert _wanted({"event": "delete", "status_id": "1"}, local, local, home)
     assert _wanted({"event": "notification", "notification_id": "2"}, home, local, home)
+
+
+async def test_a_page_names_its_feed_and_only_its_own_list(
+    services: Services, make: Factory
+) -> None:
+    alice, bob = await make.person("alice"), await make.person("bob")
+    own = (await alice.post("/api/v1/lists", json={"title": "Cafés"})).json()["id"]
+    bobs = (await bob.post("/api/v1/lists", json={"title": "Bob's"})).json()["id"]
+    request = cast(
+        Any, SimpleNamespace(app=SimpleNamespace(state=SimpleNamespace(services=services)))
+    )
+    me = Me(user=alice.user, account=alice.account)
+    assert await feed_channel(request, me, "home") == f"user:{alice.id}"
+    assert await feed_channel(request, me, "local") == "public:local"
+    assert await feed_channel(request, me, "tag:Kahvi") == "hashtag:kahvi"
+    assert await feed_channel(request, me, f"list:{own}") == f"list:{own}"
+    # another person's list (its posts may include followers-only ones alice may not see)
+    assert await feed_channel(request, me, f"list:{bobs}") is None
+    for junk in (None, "", "public", "tag:", "list:x", "user:1"):
+        assert await feed_channel(request, me, junk) is None
