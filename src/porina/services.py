@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
+from porina.accounts import audit as account_audit
 from porina.accounts.throttle import LoginThrottle, build_throttle
 from porina.analytics import subscribers as analytics_subscribers
 from porina.api.mastodon.auth import TokenCache
@@ -57,6 +58,7 @@ SUBSCRIBERS = (
     privacy_subscribers,
     streaming_counts,
     desk_subscribers,
+    account_audit,
     desk_metrics,
 )
 """The modules that subscribe to domain events, registered when imported here, at start-up.

@@ -24,8 +24,10 @@ AGENT_LIMIT = N_(
     "An agent cannot do this as the brand account: only replies, direct messages, "
     "favourites, bookmarks and desk work."
 )
-# Always allowed while acting: switching, signing out, language and theme, the team pages.
+# Always allowed while acting: switching, signing out, language and theme.
 ALWAYS = ("/web/acting", "/auth/sign_out", "/lang", "/settings/language", "/web/theme")
+# The person's own preferences: these act as the person even while the session acts as a brand.
+AS_PERSON = ("/lang", "/settings/language")
 SETTINGS_ALLOWED = ("/settings", "/settings/profile", "/settings/language")
 PERSONAL_PREFIXES = ("/oauth/", "/admin", "/auth/password", "/auth/confirmation")
 AGENT_POSTS = (
@@ -55,6 +57,11 @@ def allowed(method: str, path: str, role: str) -> str | None:
     if role == "agent" and method not in ("GET", "HEAD") and not path.startswith(AGENT_POSTS):
         return AGENT_LIMIT
     return None
+
+
+def as_person(request: Request[Any, Any, Any]) -> bool:
+    """Whether this request is about the person's own preferences (their language)."""
+    return request.url.path in AS_PERSON
 
 
 def check(request: Request[Any, Any, Any], role: str) -> None:

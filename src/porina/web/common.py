@@ -57,7 +57,9 @@ class Me:
 
     @property
     def actor(self) -> Actor:
-        return Actor(self.account.id, self.user.id)
+        return Actor(
+            self.account.id, self.user.id, operated=self.account.id != self.user.account_id
+        )
 
 
 class SignInRequired(HTTPException):
@@ -85,7 +87,7 @@ async def reader(request: Request[Any, Any, Any]) -> Me | None:
     me = Me(*found) if found is not None else None
     choose_locale(request, me.user if me else None)
     brand = await sessions.acting(request)
-    if me is not None and brand is not None:
+    if me is not None and brand is not None and not acting.as_person(request):
         acting.check(request, brand.role)
         me = Me(me.user, brand.account, own=me.account, role=brand.role)
     if me is not None and me.account.locked:

@@ -17,7 +17,7 @@ from litestar import Request, get, post
 from litestar.response import Redirect, Template
 from sqlalchemy import func, select
 
-from porina.accounts import operators
+from porina.accounts import audit, operators
 from porina.accounts.errors import AccountNotFound, RoleLimit
 from porina.accounts.models import Account, User
 from porina.core.errors import PorinaError, Unprocessable
@@ -231,4 +231,48 @@ async def switch(request: Request[Any, Any, Any]) -> Redirect:
     return see_other(back)
 
 
-ROUTES = [team_page, add, remove, switch]
+AUDIT_PAGE = 40
+ACTION_NAMES = {
+    "StatusCreated": N_("Posted"),
+    "StatusEdited": N_("Edited a post"),
+    "StatusDeleted": N_("Deleted a post"),
+    "DirectMessageSent": N_("Sent a direct message"),
+    "Favourited": N_("Liked a post"),
+    "Unfavourited": N_("Removed a like"),
+    "Bookmarked": N_("Bookmarked a post"),
+    "Unbookmarked": N_("Removed a bookmark"),
+    "Reblogged": N_("Boosted a post"),
+    "Unreblogged": N_("Undid a boost"),
+    "Followed": N_("Followed an account"),
+    "Unfollowed": N_("Unfollowed an account"),
+    "ProfileUpdated": N_("Changed the profile"),
+    "OperatorAdded": N_("Added to the team or changed a role"),
+    "OperatorRemoved": N_("Removed from the team"),
+}
+
+
+@get("/settings/team/{account_id:str}/audit", name="web:team-audit")
+async def audit_page(
+    request: Request[Any, Any, Any], account_id: str, max_id: str | None = None
+) -> Template:
+    """The brand's audit log for its owners and managers, newest first, 40 a page."""
+    me = await signed_in(request)
+    target = id_or_404(account_id)
+    before = parse_id(max_id) if max_id else None
+    async with services(request).db.read() as session:
+        await operators.require_manager(session, target, me.user.id)
+        account = await session.get(Account, target)
+        entries = await audit.page(session, target, max_id=before, limit=AUDIT_PAGE + 1)
+    return render(
+        request,
+        "pages/team_audit.html",
+        me=me,
+        account=account,
+        entries=entries[:AUDIT_PAGE],
+        more=entries[AUDIT_PAGE - 1].id if len(entries) > AUDIT_PAGE else None,
+        actions={name: i18n._(label) for name, label in ACTION_NAMES.items()},
+        role_names=role_names(),
+    )
+
+
+ROUTES = [team_page, add, remove, switch, audit_page]

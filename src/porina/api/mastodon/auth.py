@@ -35,6 +35,8 @@ class Viewer:
     scopes: frozenset[str]
     role: str = "user"
     locale: str = "en"
+    operated: bool = False
+    """The token acts as an account other than its user's own (staff acting as a brand)."""
 
     @property
     def is_admin(self) -> bool:
@@ -48,7 +50,7 @@ class Viewer:
 
 def actor_of(viewer: Viewer) -> Actor:
     """The ``Actor`` an action needs: the acting account, the person operating it, the app."""
-    return Actor(viewer.require_account(), viewer.user_id, viewer.app_id)
+    return Actor(viewer.require_account(), viewer.user_id, viewer.app_id, viewer.operated)
 
 
 viewer_actor = actor_of
@@ -173,6 +175,7 @@ async def load_viewer(svc: ApiRuntime, token: str) -> Viewer | None:
                 scopes=frozenset(scopes.split()),
                 role=role or "user",
                 locale=locale or "en",
+                operated=acting is not None and own is not None and acting != own,
             )
     cache.put(hashed, viewer)
     if viewer is not None and viewer.account_id is not None:

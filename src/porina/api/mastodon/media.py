@@ -42,7 +42,7 @@ FORM_SLACK = 1024 * 1024
 
 
 def _actor(viewer: Viewer) -> Actor:
-    return Actor(viewer.require_account(), viewer.user_id, viewer.app_id)
+    return Actor(viewer.require_account(), viewer.user_id, viewer.app_id, viewer.operated)
 
 
 def _check_length(request: Request[Any, Any, Any], settings: Settings) -> None:

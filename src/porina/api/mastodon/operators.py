@@ -1,5 +1,7 @@
 """A team-run account's operators (a Porina extension, not Mastodon):
-``/api/v1/porina/accounts/:id/operators``.
+``/api/v1/porina/accounts/:id/operators``, the team's audit log
+(``/api/v1/porina/accounts/:id/audit``), and a token acting as the brand for a staff member
+(``POST /api/v1/porina/accounts/:id/operators/token``).
 
 The caller is the person at the keyboard (the token's user, whichever account the token acts
 as); only the account's owners and managers may list or change its team. Someone outside the
@@ -11,13 +13,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Request, delete, get, patch, post
+from litestar import Request, Response, delete, get, patch, post
 from sqlalchemy import select
 
-from porina.accounts import operators
+from porina.accounts import audit, operators
+from porina.accounts.actions import issue_token
 from porina.accounts.errors import AccountNotFound, OperatorNotFound
 from porina.accounts.models import User
 from porina.api.mastodon.auth import Viewer, require, services_of
+from porina.api.mastodon.pagination import Page, link_header
 from porina.api.mastodon.params import Params
 from porina.core.clock import iso
 from porina.core.errors import NotFound, Unprocessable
@@ -145,4 +149,93 @@ async def destroy(
     return {}
 
 
-ROUTES = [index, create, update, destroy]
+class BrandToken(e.Entity):
+    """A token for the caller acting as the brand, with the scopes their role allows."""
+
+    access_token: str
+    token_type: str
+    scope: str
+    created_at: int
+    account_id: str
+    role: str
+
+
+@post(BASE + "/token", status_code=200)
+async def token(request: Request[Any, Any, Any], team_account_id: str) -> BrandToken:
+    """The caller (the token's person, signed in as themselves) gets a token acting as the
+    brand; every action with it records them as the operator. Same app as the caller's
+    token; scopes by role (``operators.ROLE_SCOPES``). Outside the team: 404."""
+    viewer = await require(request, "write:accounts")
+    target = _id(team_account_id)
+    async with services_of(request).db.transaction() as tx:
+        role = await operators.role_of(tx.session, target, _person(viewer))
+        user = await tx.session.get(User, _person(viewer))
+        if role is None or user is None:
+            raise AccountNotFound()
+        plain, row = await issue_token(
+            tx,
+            user=user,
+            app_id=viewer.app_id,
+            scopes=operators.ROLE_SCOPES[role],
+            account_id=target,
+        )
+    return BrandToken(
+        access_token=plain,
+        token_type="Bearer",
+        scope=row.scopes,
+        created_at=int(row.created_at.timestamp()),
+        account_id=str(target),
+        role=role,
+    )
+
+
+class AuditEntry(e.Entity):
+    """One staff action as the brand, or one team change. ``action``: the event type
+    (``StatusCreated``, ``Favourited``, ``OperatorAdded``...); ``user_id``/``username``: the
+    staff member (null: the instance operator, from the CLI)."""
+
+    id: str
+    account_id: str
+    user_id: str | None
+    username: str | None
+    action: str
+    target_type: str | None
+    target_id: str | None
+    detail: dict[str, Any]
+    created_at: str
+
+
+def _audit_entity(entry: audit.Entry) -> AuditEntry:
+    return AuditEntry(
+        id=str(entry.id),
+        account_id=str(entry.account_id),
+        user_id=str(entry.user_id) if entry.user_id is not None else None,
+        username=entry.username,
+        action=entry.action,
+        target_type=entry.target_type,
+        target_id=str(entry.target_id) if entry.target_id is not None else None,
+        detail=entry.detail,
+        created_at=iso(entry.created_at) or "",
+    )
+
+
+@get("/api/v1/porina/accounts/{team_account_id:str}/audit")
+async def audit_log(
+    request: Request[Any, Any, Any], team_account_id: str
+) -> Response[list[AuditEntry]]:
+    """The brand's audit log, newest first, paginated with ``Link`` (``max_id``, ``min_id``,
+    ``limit`` up to 80). Owners and managers only: other members get a 403, anyone else a
+    404."""
+    viewer = await require(request, "read:accounts")
+    target = _id(team_account_id)
+    page = Page.of(await Params.of(request), default=40, maximum=80)
+    async with services_of(request).db.read() as session:
+        await operators.require_manager(session, target, _person(viewer))
+        entries = await audit.page(
+            session, target, max_id=page.max_id, min_id=page.min_id, limit=page.limit
+        )
+    body = [_audit_entity(entry) for entry in entries]
+    return Response(body, headers=link_header(request, [entry.id for entry in entries], page))
+
+
+ROUTES = [index, create, update, destroy, token, audit_log]

@@ -32,7 +32,7 @@ class Report(e.Entity):
 
 
 def actor_of(viewer: Viewer) -> Actor:
-    return Actor(viewer.require_account(), viewer.user_id, viewer.app_id)
+    return Actor(viewer.require_account(), viewer.user_id, viewer.app_id, viewer.operated)
 
 
 def render_report(renderer: Renderer, report: ReportRow, accounts: dict[int, Account]) -> Report:
