@@ -247,3 +247,25 @@ async def test_a_page_names_its_feed_and_only_its_own_list(
     assert await feed_channel(request, me, f"list:{bobs}") is None
     for junk in (None, "", "public", "tag:", "list:x", "user:1"):
         assert await feed_channel(request, me, junk) is None
+
+
+async def test_pages_name_their_feed_and_the_new_posts_button_speaks_the_reader_s_language(
+    services: Services, make: Factory, signed_in: Any, client: Any
+) -> None:
+    alice = await make.person("alice")
+    browser = await signed_in(alice)
+    for path, feed in (("/home", "home"), ("/public/local", "local"), ("/tags/Kahvi", "tag:kahvi")):
+        page = (await browser.get(path)).text
+        assert f'data-feed="{feed}"' in page.lower(), path
+        assert 'id="new-posts" aria-live="polite"' in page
+        assert 'data-one="1 new post" data-other="{n} new posts"' in page
+    profile = (await browser.get(f"/@{alice.account.username}")).text
+    assert f'data-followers-of="{alice.id}">0 followers<' in profile
+    assert "data-feed" not in profile  # a profile has no feed of new posts
+    await browser.post("/lang", {"lang": "fi", "next": "/home"})
+    home = (await browser.get("/home")).text
+    assert 'data-one="1 uusi julkaisu" data-other="{n} uutta julkaisua"' in home
+    client.cookies.clear()  # a visitor: no stream, no button
+    visitor = (await client.get("/public/local")).text
+    assert "data-feed" not in visitor and "new-posts" not in visitor
+    assert "/static/live.js" not in visitor and "/static/live.js" in home
