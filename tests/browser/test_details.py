@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.browser.conftest import ConsoleWatch
+from tests.browser.test_axe import AXE, RUN_AXE
 from tests.browser.test_journey import assert_fits, choose_language, sign_up, t
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -56,15 +57,16 @@ def people(chromium: Any, server: str) -> Iterator[dict[str, dict[str, Any]]]:
 
 @pytest.fixture
 def open_page(chromium: Any, server: str, console: ConsoleWatch) -> Iterator[Any]:
-    """``open_page(state=None, width=1280, timezone_id=None)``: a page in a fresh context."""
+    """``open_page(state=None, timezone_id=None, axe=False)``: a 1280 px page, own context."""
     contexts: list[Any] = []
 
-    def make(state: Any = None, width: int = 1280, timezone_id: str | None = None) -> Any:
+    def make(state: Any = None, timezone_id: str | None = None, axe: bool = False) -> Any:
         context = chromium.new_context(
             base_url=server,
-            viewport={"width": width, "height": 900},
+            viewport={"width": 1280, "height": 900},
             storage_state=state,
             timezone_id=timezone_id,
+            bypass_csp=axe,  # axe-core is injected inline
         )
         context.set_default_timeout(15_000)
         contexts.append(context)
@@ -85,7 +87,7 @@ def open_page(chromium: Any, server: str, console: ConsoleWatch) -> Iterator[Any
 
 @pytest.mark.parametrize("lang", ["en", "fi"])
 def test_sign_up_shows_every_problem_at_once(open_page: Any, lang: str) -> None:
-    page = open_page()
+    page = open_page(axe=True)
     choose_language(page, lang)
     for width in (360, 1280):
         page.set_viewport_size({"width": width, "height": 800})
@@ -117,6 +119,9 @@ def test_sign_up_shows_every_problem_at_once(open_page: Any, lang: str) -> None:
         assert page.locator("#agreement-error").inner_text().strip() == expected
         if width == 360:
             assert_fits(page, "/auth/sign_up (errors)")
+        else:
+            page.add_script_tag(content=AXE)
+            assert page.evaluate(RUN_AXE) == []
         summary.locator('a[href="#email"]').click()
         assert page.url.endswith("#email")
 
