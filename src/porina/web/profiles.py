@@ -180,7 +180,9 @@ async def following(request: Request[Any, Any, Any], handle: str) -> Template:
 async def account_action(
     request: Request[Any, Any, Any], account_id: str, action: str
 ) -> Template | Redirect:
-    """Follow, unfollow, block, unblock, mute, unmute; htmx gets the new button."""
+    """Follow, unfollow, block, unblock, mute, unmute, remove a follower (block, mute and
+    remove follower after their confirm step: ``web/account_confirms.py``); htmx gets the new
+    button."""
     me = await signed_in(request)
     act = {
         "follow": graph.follow,
@@ -189,6 +191,7 @@ async def account_action(
         "unblock": graph.unblock,
         "mute": graph.mute,
         "unmute": graph.unmute,
+        "remove_follower": graph.remove_from_followers,
     }.get(action)
     if act is None:
         raise NotFoundException()
