@@ -9,16 +9,20 @@ blocked people or for filtered notifications."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
-from porina.accounts.models import OAuthToken
+from porina.accounts.models import OAuthToken, WebSession
+from porina.core.clock import now
+from porina.notifications.push import browser
 from porina.notifications.push.models import WebPushSubscription
 from porina.services import Services
 from porina.settings import Settings
+from porina.web import sessions
 
 from ..factories import Factory
 from ..http.server import LocalServer
@@ -282,3 +286,19 @@ async def test_the_service_worker_is_served_at_the_root(client: httpx.AsyncClien
     assert worker.headers["service-worker-allowed"] == "/"
     assert 'addEventListener("push"' in worker.text
     assert 'addEventListener("notificationclick"' in worker.text
+
+
+async def test_an_expired_session_is_pushed_nothing_and_its_subscription_goes(
+    push_service: LocalServer, services: Services, make: Factory, signed_in: Any
+) -> None:
+    alice, bob = await make.person("alice"), await make.person("bob")
+    web: Browser = await signed_in(alice)
+    await _subscribe(web, push_service, Device())
+    assert browser.SESSION_LIFETIME == sessions.LIFETIME
+    async with services.db.transaction() as tx:
+        await tx.session.execute(
+            update(WebSession).values(last_seen_at=now() - sessions.LIFETIME - timedelta(hours=1))
+        )
+    await bob.status("@alice are you still signed in?")
+    assert push_service.requests == []
+    assert (await _count(services))[0] == 0

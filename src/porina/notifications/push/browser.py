@@ -5,11 +5,15 @@ with a token of its own, made here for the purpose: scope ``push`` only (it can 
 manage its own subscription), bound to the web session (``OAuthToken.web_session_hash``). The
 subscription is the token's, as every Mastodon subscription is, and ends with it: signing out,
 a password reset or the account's deletion deletes the session, the database deletes the token
-with it (``ON DELETE CASCADE``) and the subscription with the token. Subscribing again from
-the same session replaces the token and the subscription; unsubscribing deletes both.
+with it (``ON DELETE CASCADE``) and the subscription with the token. A session that expires
+(``SESSION_LIFETIME`` after it was last seen) is pushed nothing more either: the push job
+treats it as ended and removes its subscription. Subscribing again from the same session
+replaces the token and the subscription; unsubscribing deletes both.
 """
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,6 +26,9 @@ from porina.notifications.push.models import WebPushSubscription
 from porina.storage.db import Tx
 
 SCOPE = "push"
+SESSION_LIFETIME = timedelta(days=30)
+"""A web session's lifetime (``web.sessions.LIFETIME``; a test keeps them equal):
+a browser's subscription is not pushed to once its session has expired, and is then removed."""
 
 
 async def subscription_of(session: AsyncSession, session_hash: str) -> WebPushSubscription | None:

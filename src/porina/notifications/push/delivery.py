@@ -24,9 +24,9 @@ from typing import Any, Protocol
 import http_ece
 import msgspec
 from cryptography.hazmat.primitives.asymmetric import ec
-from sqlalchemy import exists, select
+from sqlalchemy import and_, exists, or_, select
 
-from porina.accounts.models import Account, Follow, OAuthToken, User
+from porina.accounts.models import Account, Follow, OAuthToken, User, WebSession
 from porina.core.clock import now
 from porina.http.client import OutboundClient, OutboundResponse
 from porina.http.errors import BadScheme, BadUrl, BlockedAddress, OutboundError
@@ -34,6 +34,7 @@ from porina.jobs.queue import JobContext, enqueue, handler
 from porina.notifications import queries
 from porina.notifications.models import Notification
 from porina.notifications.push import actions, payload
+from porina.notifications.push.browser import SESSION_LIFETIME
 from porina.notifications.push.keys import VapidKeys, b64url, public_bytes, unb64url, unseal
 from porina.notifications.push.keys import vapid_keys as load_keys
 from porina.notifications.push.models import WebPushSubscription
@@ -65,11 +66,18 @@ class PushFailed(Exception):
     """The push service answered with a status worth trying again (408, 429, 5xx)."""
 
 
+def _ended() -> Any:
+    """Whether a subscription's token was revoked, or the web session it belongs to expired."""
+    expired = WebSession.last_seen_at < now() - SESSION_LIFETIME
+    return or_(OAuthToken.revoked_at.is_not(None), and_(WebSession.id_hash.is_not(None), expired))
+
+
 def subscriptions(account_id: int) -> Any:
-    """The account's subscriptions, each with whether its access token was revoked."""
+    """The account's subscriptions, each with whether it has ended (``_ended``)."""
     return (
-        select(WebPushSubscription, OAuthToken.revoked_at.is_not(None))
+        select(WebPushSubscription, _ended())
         .join(OAuthToken, OAuthToken.id == WebPushSubscription.token_id)
+        .outerjoin(WebSession, WebSession.id_hash == OAuthToken.web_session_hash)
         .where(WebPushSubscription.account_id == account_id)
     )
 
@@ -120,7 +128,7 @@ async def fan_out(ctx: JobContext, job: dict[str, Any]) -> None:
     if not (ended or chosen):
         return
     async with ctx.db.transaction() as tx:
-        for sub_id in ended:  # its token was revoked: the subscription ends with it
+        for sub_id in ended:  # token revoked or web session expired: the subscription ends
             await actions.forget(tx, sub_id)
         for sub_id in chosen:
             await enqueue(
@@ -144,14 +152,15 @@ async def _message(ctx: PushContext, sub_id: int, nid: int) -> _Message | None:
     async with ctx.db.read() as session:
         found = (
             await session.execute(
-                select(WebPushSubscription, OAuthToken.web_session_hash.is_not(None))
+                select(WebPushSubscription, OAuthToken.web_session_hash.is_not(None), _ended())
                 .join(OAuthToken, OAuthToken.id == WebPushSubscription.token_id)
-                .where(WebPushSubscription.id == sub_id, OAuthToken.revoked_at.is_(None))
+                .outerjoin(WebSession, WebSession.id_hash == OAuthToken.web_session_hash)
+                .where(WebPushSubscription.id == sub_id)
             )
         ).first()
-        if found is None:
+        if found is None or found[2]:
             return None
-        sub, browser = found
+        sub, browser = found[0], found[1]
         note = await queries.notification(session, sub.account_id, nid)
         if note is None or note.created_at < now() - TTL:
             return None
