@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from tests.browser.conftest import ConsoleWatch
+from tests.browser.test_axe import violations
 from tests.browser.test_journey import choose_language, shoot, sign_up, t
 
 pytestmark = [pytest.mark.browser]
@@ -108,11 +109,27 @@ def test_the_switch_registers_the_worker_that_shows_a_push(
 
 @pytest.mark.parametrize(("lang", "width"), [("en", 360), ("fi", 1280)])
 def test_blocked_notifications_are_explained(
-    new_page: Any, server: str, lang: str, width: int
+    chromium: Any, server: str, console: ConsoleWatch, lang: str, width: int
 ) -> None:
     """A context without the notifications permission: the browser refuses, the page says so
-    and how to allow them."""
-    page = new_page(width=width, locale="fi-FI" if lang == "fi" else "en-US")
+    and how to allow them; axe finds nothing serious on the page (CSP bypassed to inject it)."""
+    context = chromium.new_context(
+        base_url=server,
+        viewport={"width": width, "height": 900},
+        locale="fi-FI" if lang == "fi" else "en-US",
+        bypass_csp=True,
+    )
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    console.attach(page)
+    try:
+        _blocked(page, lang, width)
+    finally:
+        context.close()
+    assert console.errors == []
+
+
+def _blocked(page: Any, lang: str, width: int) -> None:
     _open_settings(page, lang, f"blocked{lang}")
     toggle = page.locator("#push-toggle")
     assert t(lang, "Notifications are off for this device.") == page.inner_text("#push-state")
@@ -128,3 +145,4 @@ def test_blocked_notifications_are_explained(
     assert not toggle.is_checked() and toggle.is_disabled()
     _fits(page)
     shoot(page, f"push-blocked-{lang}-{width}")
+    assert violations(page, "/settings/notifications") == []
