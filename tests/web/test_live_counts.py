@@ -59,7 +59,12 @@ async def settled(counts: Counts) -> None:
     """Every change that arrived has been sent (the flush task is done)."""
     for _ in range(SAFETY * 100):
         await asyncio.sleep(0.01)
-        if counts._flush is not None and counts._flush.done() and not counts._statuses:
+        if (
+            counts._flush is not None
+            and counts._flush.done()
+            and not counts._statuses
+            and not counts._gone
+        ):
             return
     raise AssertionError("the counts were never sent")
 
@@ -97,6 +102,22 @@ async def test_a_reply_and_a_boost_update_the_counts(services: Services, make: F
     await s.post(services, bob, reblog_of=post)
     event, body = await received(page)
     assert (event, body[0]["reblog"]["text"]) == ("counts", "1")
+
+
+async def test_a_deleted_reply_or_boost_counts_down(services: Services, make: Factory) -> None:
+    alice, bob = await make.person("alice"), await make.person("bob")
+    post = await s.post(services, alice, "hello all")
+    reply = await s.post(services, bob, "hi", reply_to=post)
+    boost = await s.post(services, bob, reblog_of=post)
+    page = reader(alice, watch=(post["id"],))
+    counts = await joined(services, page)
+    await s.delete(services, reply)
+    event, body = await received(page)
+    assert (event, body[0]["replies"]["text"], body[0]["reblog"]["text"]) == ("counts", "0", "1")
+    await settled(counts)
+    await s.delete(services, boost)
+    event, body = await received(page)
+    assert (event, body[0]["replies"]["text"], body[0]["reblog"]["text"]) == ("counts", "0", "0")
 
 
 async def test_followers_only_counts_go_only_to_those_who_may_see_the_post(

@@ -3,7 +3,9 @@
 A like, boost or reply changes a status's counters and a follow changes an account's follower
 count; the web stream (``web/stream.py``) re-reads the numbers for the pages that show them,
 coalesced per status, and checks who may see the status. Messages carry ids only:
-``{"event": "status", "status_id": ...}`` and ``{"event": "account", "account_id": ...}``.
+``{"event": "status", "status_id": ...}``, ``{"event": "account", "account_id": ...}`` and
+``{"event": "gone", "status_id": ...}`` (a deleted status: the stream looks up the post it
+replied to, whose reply count went down; a deleted boost announces the boosted post).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from porina.core.events import (
     FollowRequestAuthorized,
     Reblogged,
     StatusCreated,
+    StatusDeleted,
     Unfavourited,
     Unfollowed,
     Unreblogged,
@@ -57,6 +60,14 @@ async def unreblogged(tx: Tx, event: Unreblogged) -> None:
 async def replied(tx: Tx, event: StatusCreated) -> None:
     if event.parent_id is not None:
         _status(tx, event.parent_id)
+
+
+@subscribe(StatusDeleted, when=lambda event: not event.cascade)
+async def deleted(tx: Tx, event: StatusDeleted) -> None:
+    if event.reblog_of_id is not None:
+        _status(tx, event.reblog_of_id)
+    else:
+        after_commit(tx, CHANNEL, "gone", status_id=event.status_id)
 
 
 @subscribe(Followed)

@@ -198,6 +198,7 @@ class Counts:
         self.hub = Hub(broker, self._arrived)
         self._statuses: set[int] = set()
         self._accounts: set[int] = set()
+        self._gone: set[int] = set()  # deleted statuses, whose parents' reply counts changed
         self._flush: asyncio.Task[None] | None = None
         self.readers: dict[Reader, None] = {}
 
@@ -217,18 +218,33 @@ class Counts:
                 self._statuses.add(sid)
             elif message.get("event") == "account" and (aid := parse_id(message.get("account_id"))):
                 self._accounts.add(aid)
+            elif message.get("event") == "gone" and (gid := parse_id(message.get("status_id"))):
+                self._gone.add(gid)
         if self._flush is None or self._flush.done():
             self._flush = asyncio.create_task(self._later())
 
     async def _later(self) -> None:
-        while self._statuses or self._accounts:
+        while self._statuses or self._accounts or self._gone:
             await asyncio.sleep(COALESCE_SECONDS)
             statuses, self._statuses = self._statuses, set()
             accounts, self._accounts = self._accounts, set()
+            gone, self._gone = self._gone, set()
             try:
+                if gone and self.readers:
+                    statuses |= await self._parents(gone)
                 await self.send(statuses, accounts)
             except Exception:  # a failed round must not stop the next one; it is logged
                 log.exception("web stream: could not send counts")
+
+    async def _parents(self, gone: set[int]) -> set[int]:
+        """The posts the deleted statuses ``gone`` replied to."""
+        async with self.db.read() as session:
+            found = await session.scalars(
+                select(Status.in_reply_to_id).where(
+                    Status.id.in_(gone), Status.in_reply_to_id.is_not(None)
+                )
+            )
+            return {int(i) for i in found if i is not None}
 
     async def send(self, statuses: set[int], accounts: set[int]) -> None:
         """The latest counts of ``statuses`` and ``accounts`` to every reader showing them."""
