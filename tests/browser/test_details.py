@@ -192,6 +192,20 @@ def test_times_change_as_time_passes_and_for_posts_added_later(
     helsinki = local_clock(added, "Europe/Helsinki")
     assert f"{helsinki.hour}.{helsinki.minute:02d}" in (late.get_attribute("title") or "")
 
+    # An old post's header: the date, and the link's name the date and time in Helsinki.
+    page.evaluate(
+        """() => {
+          const el = document.createElement('p');
+          el.innerHTML = '<a class="when" href="/" aria-label="x" id="old">'
+            + '<time datetime="2020-03-01T09:05:00.000Z" data-time="short">x</time></a>';
+          document.querySelector('main').append(el);
+          return new Promise((done) => queueMicrotask(done));
+        }"""
+    )
+    old = page.locator("#old")
+    assert "2020" in old.inner_text()
+    assert old.get_attribute("aria-label") == f"{old.inner_text()} (1.3.2020 klo 11.05)"
+
 
 # --- Keyboard shortcuts ----------------------------------------------------------------------
 

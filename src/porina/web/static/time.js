@@ -82,7 +82,7 @@
   }
 
   /* One <time>: its text, title and (for a post header's link) the link's name, whose
-     visible text comes first: "5m (5 minutes ago)". */
+     visible text comes first: "5m (5 minutes ago)", "Dec 4 (Dec 4, 2026, 4:56 PM)". */
   function render(el, now) {
     var write = WRITE[el.getAttribute("data-time")];
     var date = new Date(el.getAttribute("datetime"));
@@ -92,7 +92,8 @@
     el.title = full(date);
     var link = el.parentElement;
     if (link && link.tagName === "A" && link.hasAttribute("aria-label")) {
-      link.setAttribute("aria-label", text + " (" + WRITE.ago(date, now) + ")");
+      var said = Math.abs(now - date) < WEEK ? WRITE.ago(date, now) : WRITE.datetime(date);
+      link.setAttribute("aria-label", text + " (" + said + ")");
     }
   }
 
