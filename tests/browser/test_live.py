@@ -20,7 +20,7 @@ import pytest
 from playwright.sync_api import expect
 
 from porina.web import i18n
-from tests.browser.conftest import ConsoleWatch
+from tests.browser.conftest import ARTIFACTS, ConsoleWatch
 
 pytestmark = [pytest.mark.browser]
 
@@ -219,6 +219,8 @@ def test_counts_followers_and_new_posts_are_live(
     pill = a_page.locator("#new-posts [data-show-new]")
     expect(pill).to_be_visible()
     expect(pill).to_have_text(tn(lang, "%(num)s new post", "%(num)s new posts", 1))
+    ARTIFACTS.mkdir(exist_ok=True)
+    a_page.screenshot(path=str(ARTIFACTS / f"live-new-posts-{lang}-{width}.png"))
     assert a_page.locator("#feed").get_by_text(words).count() == 0
     assert a_page.evaluate("window.scrollY") == scroll_before
     assert first.bounding_box()["y"] == top_before, "the feed moved"
