@@ -116,3 +116,48 @@ def _wait_for(condition: object, timeout: float = 60.0) -> None:
             return
         time.sleep(0.1)
     raise AssertionError("condition not reached in time")
+
+
+async def test_a_batch_is_claimed_and_the_finished_deleted_in_one_transaction(
+    services: Services,
+) -> None:
+    async with services.db.transaction() as tx:
+        for n in range(5):
+            await queue.enqueue(tx, "test.record", {"n": n})
+    first = await services.runner.claim_many(3)
+    assert [job.payload["n"] for job in first] == [0, 1, 2]  # oldest first
+    rows = {job.id: job for job in await _jobs(services)}
+    for job in first:
+        assert rows[job.id].attempts == job.attempts == 1
+        assert rows[job.id].locked_by == services.runner.name
+    before = services.db.query_count
+    rest = await services.runner.claim_many(10, finished=[first[0].id, first[1].id])
+    assert services.db.query_count - before == 3  # delete, select, lease: one of each
+    assert [job.payload["n"] for job in rest] == [3, 4]  # the leased ones are not claimed again
+    left = {job.payload["n"] for job in await _jobs(services)}
+    assert left == {2, 3, 4}
+
+
+async def test_the_started_runner_runs_every_job_once_and_keeps_the_failed(
+    services: Services,
+) -> None:
+    handlers.CALLS.clear()
+    async with services.db.transaction() as tx:
+        for n in range(30):
+            await queue.enqueue(tx, "test.record", {"n": n})
+        await queue.enqueue(tx, "test.flaky", {"n": "flaky"}, max_attempts=3)
+    services.runner.start()
+    try:
+        for _ in range(600):
+            if len(handlers.CALLS) >= 31 and [j.kind for j in await _jobs(services)] == [
+                "test.flaky"
+            ]:
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        await services.runner.stop()
+    assert sorted(str(c["n"]) for c in handlers.CALLS) == sorted(
+        [str(n) for n in range(30)] + ["flaky"]
+    )
+    [job] = await _jobs(services)  # the failed one waits for its retry; the rest are gone
+    assert (job.kind, job.state, job.attempts) == ("test.flaky", "queued", 1)

@@ -17,7 +17,7 @@ import logging
 import os
 import socket
 import traceback
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
@@ -56,6 +56,8 @@ Handler = Callable[[Any, dict[str, Any]], Awaitable[None]]
 what it needs (``JobContext`` or an extension of it)."""
 _HANDLERS: dict[str, Handler] = {}
 LEASE = timedelta(minutes=5)
+CONCURRENCY = 8
+"""Jobs the embedded runner keeps running at once (most wait on the database)."""
 
 
 def handler(kind: str) -> Callable[[Handler], Handler]:
@@ -168,10 +170,19 @@ class Outcome:
 
 
 class Runner:
-    """Claims and runs due jobs from the ``jobs`` table, in this process."""
+    """Claims and runs due jobs from the ``jobs`` table, in this process.
+
+    Started, one dispatcher keeps up to ``concurrency`` jobs running. Each time a slot is
+    free it claims as many due jobs as there are free slots, and deletes the rows of the
+    jobs that finished since, in one transaction: a job costs the database a share of one
+    transaction instead of a claim and a delete of its own (on SQLite, whose one writer is
+    shared with every request, each transaction waits its turn). A finished job's row goes
+    at the next claim, which comes as soon as it frees its slot; a process killed before
+    that runs it again, as one killed between a handler and its delete always did.
+    """
 
     def __init__(
-        self, services: JobContext, *, concurrency: int = 4, lease: timedelta = LEASE
+        self, services: JobContext, *, concurrency: int = CONCURRENCY, lease: timedelta = LEASE
     ) -> None:
         self.services = services
         self.lease = lease
@@ -181,6 +192,8 @@ class Runner:
         self._wake = asyncio.Event()
         self._stopping = False
         self._tasks: list[asyncio.Task[None]] = []
+        self._running: set[asyncio.Task[None]] = set()
+        self._finished: list[int] = []
 
     async def wake(self) -> None:
         self._wake.set()
@@ -190,8 +203,18 @@ class Runner:
         return await tick(self.db, at)
 
     async def claim(self) -> Job | None:
+        jobs = await self.claim_many(1)
+        return jobs[0] if jobs else None
+
+    async def claim_many(self, limit: int, *, finished: Sequence[int] = ()) -> list[Job]:
+        """Lease up to ``limit`` due jobs, oldest first, counting the attempt; first delete
+        the rows of ``finished`` jobs (their handlers succeeded). One transaction."""
         moment = now()
         async with self.db.transaction() as tx:
+            if finished:
+                await tx.session.execute(delete(Job).where(Job.id.in_(list(finished))))
+            if limit <= 0:
+                return []
             due = (
                 select(Job)
                 .where(
@@ -200,23 +223,40 @@ class Runner:
                     or_(Job.locked_until.is_(None), Job.locked_until < moment),
                 )
                 .order_by(Job.run_at, Job.id)
-                .limit(1)
+                .limit(limit)
             )
             if not self.db.is_sqlite:
                 due = due.with_for_update(skip_locked=True)
-            job = await tx.session.scalar(due)
-            if job is None:
-                return None
-            job.locked_until = moment + self.lease
-            job.locked_by = self.name
-            job.attempts += 1
-            return job
+            jobs = list(await tx.session.scalars(due))
+            if jobs:
+                await tx.session.execute(
+                    update(Job)
+                    .where(Job.id.in_([job.id for job in jobs]))
+                    .values(
+                        locked_until=moment + self.lease,
+                        locked_by=self.name,
+                        attempts=Job.attempts + 1,
+                    )
+                    .execution_options(synchronize_session=False)
+                )
+            for job in jobs:  # as the row now is (detached: the update above wrote it)
+                tx.session.expunge(job)
+                job.locked_until, job.locked_by = moment + self.lease, self.name
+                job.attempts += 1
+            return jobs
 
     async def run_one(self) -> bool:
         """Run one due job; False when none was due."""
         job = await self.claim()
         if job is None:
             return False
+        if await self._handle(job):
+            async with self.db.transaction() as tx:
+                await tx.session.execute(delete(Job).where(Job.id == job.id))
+        return True
+
+    async def _handle(self, job: Job) -> bool:
+        """Run ``job``'s handler; True when it succeeded (a failure is recorded)."""
         fn = _HANDLERS.get(job.kind)
         try:
             if fn is None:
@@ -224,9 +264,7 @@ class Runner:
             await fn(self.services, dict(job.payload))
         except Exception as exc:
             await self._failed(job, exc)
-        else:
-            async with self.db.transaction() as tx:
-                await tx.session.execute(delete(Job).where(Job.id == job.id))
+            return False
         return True
 
     async def _failed(self, job: Job, exc: Exception) -> None:
@@ -239,30 +277,51 @@ class Runner:
             count += 1
         return count
 
-    async def _loop(self) -> None:
+    async def _dispatch(self) -> None:
         while not self._stopping:
+            self._wake.clear()  # a wake from here on is seen by the wait below
+            free = self.concurrency - len(self._running)
+            finished, self._finished = self._finished, []
             try:
-                worked = await self.run_one()
+                jobs = await self.claim_many(free, finished=finished)
             except Exception:
                 log.exception("job runner error")
-                worked = False
-            if not worked:
-                self._wake.clear()
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), timeout=1.0)
+                self._finished[:0] = finished
+                jobs = []
+            for job in jobs:
+                self._running.add(asyncio.create_task(self._run(job)))
+            # every slot busy, or fewer jobs due than free slots: wait for a slot to free,
+            # a job to be queued (a wake during the claim counts), or the next look
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=1.0)
+
+    async def _run(self, job: Job) -> None:
+        try:
+            if await self._handle(job):
+                self._finished.append(job.id)
+        except Exception:
+            log.exception("job runner error")
+        finally:
+            task = asyncio.current_task()
+            if task is not None:
+                self._running.discard(task)
+            self._wake.set()  # a slot is free, and a row to delete
 
     def start(self) -> None:
         self._stopping = False
-        self._tasks = [asyncio.create_task(self._loop()) for _ in range(self.concurrency)]
+        self._tasks = [asyncio.create_task(self._dispatch())]
         self._tasks.append(asyncio.create_task(keep_ticking(self.db)))
 
     async def stop(self) -> None:
         self._stopping = True
         self._wake.set()
-        for task in self._tasks:
+        for task in [*self._tasks, *self._running]:
             task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await asyncio.gather(*self._tasks, *self._running, return_exceptions=True)
         self._tasks = []
+        if self._finished:  # jobs that ran to the end are not run again after a restart
+            finished, self._finished = self._finished, []
+            await self.claim_many(0, finished=finished)
 
 
 async def record_failure(db: Database, job: Job, exc: Exception) -> None:
