@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
+from porina.services import Services
+from porina.settings import Settings
 from tests.factories import Factory
 from tests.web.conftest import Browser, text_of
 
@@ -142,3 +144,45 @@ async def test_the_sign_up_page_has_no_errors_before_a_post(browser: Browser) ->
     assert "error-summary" not in page.by_id
     assert "aria-invalid" not in page.by_id["username"]
     assert described_by(page, "username") == ["username-help"]
+
+
+GOOD = {
+    "username": "kaisa",
+    "email": "kaisa@example.com",
+    "password": "correct horse battery",
+    "password_confirmation": "correct horse battery",
+    "agreement": "1",
+}
+
+
+async def test_closed_registrations_refuse_a_web_sign_up(
+    browser: Browser, settings: Settings, services: Services
+) -> None:
+    services.settings = settings.with_(registrations="closed")
+    await browser.post("/lang", {"lang": "fi"})
+    response = await browser.post("/auth/sign_up", GOOD)
+    assert response.status_code == 422
+    assert "Tälle palvelimelle ei voi nyt rekisteröityä." in text_of(response.text)
+    assert "porina_session=" not in response.headers.get("set-cookie", "")
+
+
+async def test_a_sign_up_awaiting_approval_is_not_signed_in(
+    browser: Browser, settings: Settings, services: Services
+) -> None:
+    services.settings = settings.with_(registrations="approval")
+    response = await browser.post("/auth/sign_up", GOOD)
+    assert response.status_code == 200
+    assert "A moderator will look at your sign-up." in text_of(response.text)
+    assert "porina_session=" not in response.headers.get("set-cookie", "")
+    home = await browser.get("/home")
+    assert home.status_code == 303
+
+
+async def test_a_display_name_longer_than_a_profile_allows_is_refused(browser: Browser) -> None:
+    response = await browser.post("/auth/sign_up", {**GOOD, "display_name": "K" * 31})
+    assert response.status_code == 422
+    page = Elements(response.text)
+    assert page.texts["display_name-error"].strip() == (
+        "The display name can be at most 30 characters."
+    )
+    assert page.by_id["display_name"]["value"] == "K" * 31

@@ -1,5 +1,7 @@
-"""Sign up: a new account through ``accounts.actions.create_account``, then signed in; a mail
-asks to confirm the address (``accounts.recovery.send_confirmation``).
+"""Sign up: a new account through ``accounts.actions.register`` (as the API's sign-up: refused
+while registrations are closed; waiting for a moderator while they need approval, and then not
+signed in), else signed in; a mail asks to confirm the address
+(``accounts.recovery.send_confirmation``).
 
 A refused form names every problem at once, each next to its field and in a summary at the
 top, and keeps what was typed (all but the passwords)."""
@@ -16,12 +18,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from porina.accounts import recovery
 from porina.accounts.actions import (
     EMAIL,
+    MAX_DISPLAY_NAME,
     MIN_PASSWORD,
     RESERVED,
     USERNAME,
     NewAccount,
-    create_account,
+    check_registration,
     hashed,
+    register,
 )
 from porina.accounts.errors import EmailTaken, UsernameTaken
 from porina.accounts.models import Account, User
@@ -32,7 +36,6 @@ from porina.web.errors import message_for
 from porina.web.runtime import services
 
 _ = i18n.gettext
-MAX_DISPLAY_NAME = 100
 MAX_PASSWORD = 1024
 FIELDS = ("display_name", "username", "email", "password", "password_confirmation", "agreement")
 """The form's fields in page order: the summary lists problems in this order."""
@@ -133,12 +136,21 @@ def _values(data: dict[str, Any]) -> dict[str, str]:
 
 
 def _problem_of(exc: PorinaError) -> Problems:
-    """A refusal of ``create_account`` (a race with another sign-up) as a field's problem."""
+    """A refusal of ``register`` (closed; a race lost to another sign-up) as a problem."""
     if isinstance(exc, UsernameTaken):
         return {"username": message_for(exc)[1]}
     if isinstance(exc, EmailTaken):
         return {"email": message_for(exc)[1]}
     return {"": message_for(exc)[1]}
+
+
+def _waiting(request: Request[Any, Any, Any]) -> Template:
+    message = _(
+        "A moderator will look at your sign-up. You can log in once it is approved; "
+        "first, confirm your e-mail address with the link we sent you."
+    )
+    title = _("Thank you for signing up")
+    return render(request, "auth/notice.html", me=None, title=title, message=message)
 
 
 @post("/auth/sign_up", name="web:sign-up-post")
@@ -149,6 +161,10 @@ async def sign_up(request: Request[Any, Any, Any]) -> Template | Redirect:
     password = text(data, "password")
     problems = problems_of(values, password, text(data, "password_confirmation"))
     svc = services(request)
+    try:
+        check_registration(svc.settings, agreement=True)
+    except PorinaError as exc:
+        return _page(request, values, _problem_of(exc))
     async with svc.db.read() as session:
         problems.update(await taken(session, values, problems))
     if problems:
@@ -163,10 +179,12 @@ async def sign_up(request: Request[Any, Any, Any]) -> Template | Redirect:
     try:
         new = await hashed(new)  # before the transaction: no write waits for the hash
         async with svc.db.transaction() as tx:
-            _account, user = await create_account(tx, new)
+            _account, user = await register(tx, new, agreement=True)
             await recovery.send_confirmation(tx, user)
     except PorinaError as exc:
         return _page(request, values, _problem_of(exc))
+    if not user.approved:
+        return _waiting(request)
     cookie = await sessions.sign_in(svc, user, request.headers.get("user-agent", ""))
     return see_other("/home", cookies=[cookie])
 
