@@ -4,11 +4,14 @@ refusal."""
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from porina.accounts.models import AccountOperator
 from porina.core.actor import Actor
@@ -31,6 +34,7 @@ CONVERSATION_KEYS = {
     "sla",
 }
 ITEM_KEYS = {"id", "kind", "status", "account", "created_at", "sentiment", "text"}
+_brands = itertools.count()
 
 
 async def _world(services: Services, make: Factory) -> tuple[Staff, Person, str]:
@@ -176,3 +180,60 @@ async def test_roles_named_before_the_rename_still_work_conversations(
             await tx.session.flush()
         with pytest.raises(NotFound):
             await access.worker(tx.session, Actor(brand.account.id, person.user.id))
+
+
+DESK_FIELDS = st.sampled_from(
+    [
+        "view",
+        "status",
+        "snooze_until",
+        "assignee_id",
+        "text",
+        "visibility",
+        "resolve",
+        "limit",
+        "max_id",
+        "since_id",
+        "min_id",
+    ]
+)
+JUNK = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.text(max_size=20),
+    st.sampled_from(["", "0", "-1", "9" * 40, "snoozed", "2999-01-01T00:00:00Z", "direct"]),
+    st.lists(st.text(max_size=5), max_size=2),
+    st.dictionaries(st.text(max_size=5), st.text(max_size=5), max_size=2),
+)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    query=st.dictionaries(DESK_FIELDS, st.text(max_size=20), max_size=3),
+    body=st.dictionaries(DESK_FIELDS, JUNK, max_size=4),
+    as_form=st.booleans(),
+)
+async def test_garbage_on_a_real_conversation_is_never_a_server_error(
+    services: Services, make: Factory, query: dict[str, str], body: dict[str, Any], as_form: bool
+) -> None:
+    desk = await brand_with_agent(services, make, f"b{next(_brands)}")
+    emma = await make.person(f"e{next(_brands)}")
+    await emma.status(f"@{desk.brand.account.username} hello")
+    (listed,) = await desk.conversations()
+    cid = listed["id"]
+    sent: dict[str, Any] = (
+        {"data": {k: str(v) for k, v in body.items()}} if as_form else {"json": body}
+    )
+    responses = [
+        await desk.get(BASE, params=query),
+        await desk.get(f"{BASE}/{cid}", params=query),
+        *[
+            await desk.post(f"{BASE}/{cid}/{action}", params=query, **sent)
+            for action in ("assign", "status", "reply", "notes")
+        ],
+    ]
+    for response in responses:
+        assert response.status_code < 500, response.text
+        if response.status_code >= 400:
+            assert isinstance(response.json()["error"], str)
