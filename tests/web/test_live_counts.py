@@ -10,6 +10,7 @@ from types import SimpleNamespace
 from typing import Any, cast
 
 import pytest
+from litestar.testing import RequestFactory
 
 from porina.services import Services
 from porina.storage.broker import MemoryBroker
@@ -17,7 +18,7 @@ from porina.streaming.counts import CHANNEL
 from porina.streaming.hub import Arrival
 from porina.web import stream as web_stream
 from porina.web.common import Me
-from porina.web.stream import Counts, Reader, _wanted, feed_channel
+from porina.web.stream import Counts, Painter, Reader, _wanted, feed_channel
 from tests.factories import Factory, Person
 from tests.timelines import support as s
 
@@ -290,3 +291,25 @@ async def test_pages_name_their_feed_and_the_new_posts_button_speaks_the_reader_
     visitor = (await client.get("/public/local")).text
     assert "data-feed" not in visitor and "new-posts" not in visitor
     assert "/static/live.js" not in visitor and "/static/live.js" in home
+
+
+async def test_a_public_feed_s_new_posts_leave_out_muted_authors(
+    services: Services, make: Factory, app: Any
+) -> None:
+    alice, bob, carol = (
+        await make.person("alice"),
+        await make.person("bob"),
+        await make.person("carol"),
+    )
+    await s.mute(services, alice, carol)
+    painter = Painter(
+        RequestFactory(app=app).get("/web/stream"), Me(user=alice.user, account=alice.account), "en"
+    )
+    noise = await s.post(services, carol, "noise from a muted person")
+    news = await s.post(services, bob, "news from bob")
+    own = await s.post(services, alice, "my own news")
+    assert await painter.paint({"event": "update", "status_id": noise["id"]}) is None
+    name, html = await painter.paint({"event": "update", "status_id": news["id"]}) or ("", "")
+    assert name == "update" and "news from bob" in html
+    name, html = await painter.paint({"event": "update", "status_id": own["id"]}) or ("", "")
+    assert name == "mine" and "my own news" in html
