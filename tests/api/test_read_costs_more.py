@@ -409,3 +409,34 @@ async def test_a_warm_conversations_page_costs_a_pinned_number_of_statements(
     # the conversations, the participants, the last statuses' page rows; cold: the renderings
     assert await _cost(services, lambda: alice.get("/api/v1/conversations")) == 5
     assert await _cost(services, lambda: alice.get("/api/v1/conversations")) == 3
+
+
+async def test_quotes_cost_one_more_statement_and_only_when_the_page_has_them(
+    services: Services, make: Factory
+) -> None:
+    """A page with quote posts reads their quoted posts (and the quoted posts' own quotes)
+    in one more statement, whatever the number of quotes; a page without reads none."""
+    alice, bob, carol = await make.person("alice"), await make.person("bob"), await make.person()
+    await bob.follow(alice)
+    await bob.follow(carol)
+    plain = (await alice.status("plain"))["id"]
+    home, public, one = "/api/v1/timelines/home", "/api/v1/timelines/public", "/api/v1/statuses"
+    for path in (home, public, f"{one}/{plain}"):
+        await bob.get(path)
+        assert await _cost(services, lambda path=path: bob.get(path)) == 1, path
+    first = await carol.status("first")
+    for n in range(3):
+        quote = await carol.post(
+            "/api/v1/statuses", json={"status": f"q{n}", "quoted_status_id": first["id"]}
+        )
+        assert quote.status_code == 200, quote.text
+    nested = await alice.post(
+        "/api/v1/statuses", json={"status": "q of q", "quoted_status_id": quote.json()["id"]}
+    )
+    for path in (home, public, f"{one}/{nested.json()['id']}"):
+        await bob.get(path)
+        assert await _cost(services, lambda path=path: bob.get(path)) == 2, path
+    notes = "/api/v1/notifications"
+    assert any(n["type"] == "quote" for n in (await carol.get(notes)).json())
+    # the notifications, their statuses' page rows (pinned above), the quoted posts
+    assert await _cost(services, lambda: carol.get(notes)) == 3

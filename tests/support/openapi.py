@@ -42,6 +42,19 @@ ERRATA: list[tuple[tuple[str, ...], dict[str, Any], str]] = [
         {"description": "ID of the most recent notification in the group.", "type": "string"},
         "Mastodon serializes it as a string id like every other id (masto.js types it string)",
     ),
+    (
+        ("components", "schemas", "Status", "properties", "quote"),
+        {
+            "description": "Information about the status being quoted, if any",
+            "anyOf": [
+                {"$ref": "#/components/schemas/Quote"},
+                {"$ref": "#/components/schemas/ShallowQuote"},
+                {"type": "null"},
+            ],
+        },
+        "Quote and ShallowQuote both require only `state` and allow other keys, so every quote "
+        "matches both and `oneOf` (exactly one) could never hold: Mastodon sends either",
+    ),
 ]
 
 

@@ -139,8 +139,18 @@ class FilterResult(Entity):
 
 
 class Quote(Entity):
+    """The post a status quotes, when ``state`` is accepted and the reader may see it
+    (``render/quotes.py``); otherwise ``quoted_status`` is null."""
+
     state: str
     quoted_status: Status | None
+
+
+class ShallowQuote(Entity):
+    """The quote of a quoted post (quotes do not nest further): its target by id only."""
+
+    state: str
+    quoted_status_id: str | None
 
 
 class QuoteApproval(Entity):
@@ -176,7 +186,7 @@ class Status(Entity):
     language: str | None
     text: str | None
     edited_at: str | None
-    quote: Quote | None = None
+    quote: Quote | ShallowQuote | None = None
     quote_approval: QuoteApproval | msgspec.UnsetType | None = None
     favourited: bool | msgspec.UnsetType = msgspec.UNSET
     reblogged: bool | msgspec.UnsetType = msgspec.UNSET

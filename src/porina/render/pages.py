@@ -3,7 +3,8 @@
 The API's home and public timelines, a single status and its context (signed in or not) and
 the web's home page all take page rows (``timelines/page.py``) and render them here: no query
 when every rendering is cached, one for those that are not, one more for the viewer's filters
-when they have any.
+when they have any, one more for the quoted posts when the page has quote posts
+(``render/quotes.py``).
 """
 
 from __future__ import annotations
@@ -21,8 +22,9 @@ from porina.interactions.filters import (
 )
 from porina.posts.models import Status
 from porina.render import entities as e
+from porina.render.quotes import fill, quoting_of
 from porina.render.runtime import Runtime
-from porina.render.status_cache import Found, StatusCache, Viewing
+from porina.render.status_cache import Cached, Found, StatusCache, Viewing
 from porina.timelines.page import PageRow
 
 
@@ -31,13 +33,12 @@ async def home_json(
 ) -> bytes:
     """``rows`` rendered for the viewer (None: anonymous) as a JSON array, minus those a
     ``hide`` filter for ``context`` matches. A viewer without active filters (nearly
-    everyone) gets the cached encodings joined; filters need the entities."""
+    everyone) on a page without quote posts gets the cached encodings joined; filters and
+    quotes need the entities."""
     cache, found, filters = await _cached(svc, viewer_id, rows)
-    if viewer_id is None:
-        return msgspec.json.encode([cache.public(hit) for hit in found if hit is not None])
-    if filters:
-        shown = _personal(cache, rows, found, Viewing(viewer_id, filters))
-        return msgspec.json.encode(apply_filters(shown, context))
+    if viewer_id is None or filters or _has_quotes(found):
+        shown = await _rendered(svc, viewer_id, rows, found, filters)
+        return msgspec.json.encode(apply_filters(shown, context) if filters else shown)
     parts = [
         cache.personal_json(hit, row, viewer_id)
         for row, hit in zip(rows, found, strict=True)
@@ -51,15 +52,16 @@ async def personal_rows(
 ) -> tuple[list[e.Status], bool]:
     """``rows`` rendered for the viewer through the process's status cache (no query when
     every rendering is cached, one for those that are not, one more for the viewer's filters
-    when they have any), and whether the viewer has active filters."""
-    cache, found, filters = await _cached(svc, viewer_id, rows)
-    return _personal(cache, rows, found, Viewing(viewer_id, filters)), bool(filters)
+    when they have any, one more for quoted posts when there are quotes), and whether the
+    viewer has active filters."""
+    _, found, filters = await _cached(svc, viewer_id, rows)
+    return await _rendered(svc, viewer_id, rows, found, filters), bool(filters)
 
 
 async def public_rows(svc: Runtime, rows: Sequence[PageRow]) -> list[e.Status]:
     """``rows`` as an anonymous reader sees them (no viewer's fields), through the cache."""
-    cache, found, _ = await _cached(svc, None, rows)
-    return [cache.public(hit) for hit in found if hit is not None]
+    _, found, _ = await _cached(svc, None, rows)
+    return await _rendered(svc, None, rows, found, [])
 
 
 async def rows_for(svc: Runtime, viewer_id: int | None, rows: Sequence[PageRow]) -> list[e.Status]:
@@ -67,6 +69,47 @@ async def rows_for(svc: Runtime, viewer_id: int | None, rows: Sequence[PageRow])
     if viewer_id is None:
         return await public_rows(svc, rows)
     return (await personal_rows(svc, viewer_id, rows))[0]
+
+
+async def _rendered(
+    svc: Runtime,
+    viewer_id: int | None,
+    rows: Sequence[PageRow],
+    found: list[Found | None],
+    filters: list[ActiveFilter],
+) -> list[e.Status]:
+    """What ``found`` shows, for the viewer (None: anonymous), with quoted posts filled."""
+    cache = svc.status_cache
+    hits = [hit for hit in found if hit is not None]
+    if viewer_id is None:
+        shown = [cache.public(hit) for hit in hits]
+    else:
+        shown = _personal(cache, rows, found, Viewing(viewer_id, filters))
+    await fill_cached(svc, viewer_id, hits, shown)
+    return shown
+
+
+async def fill_cached(
+    svc: Runtime, viewer_id: int | None, hits: Sequence[Found], shown: Sequence[e.Status]
+) -> None:
+    """Fill the quotes of ``shown``, the renderings of ``hits`` in the same order (one more
+    statement when there are quotes: ``render/quotes.py``)."""
+    quoting = quoting_of(
+        (_shown(hit).status, status.reblog or status)
+        for hit, status in zip(hits, shown, strict=True)
+    )
+    if quoting:
+        async with svc.db.read() as session:
+            await fill(svc.status_cache.renderer, session, viewer_id, quoting)
+
+
+def _shown(hit: Found) -> Cached:
+    """The status a page row shows: the boosted one for a boost."""
+    return hit.reblog if hit.reblog is not None else hit.status
+
+
+def _has_quotes(found: Iterable[Found | None]) -> bool:
+    return any(hit is not None and _shown(hit).status.quote_of_id is not None for hit in found)
 
 
 def _personal(

@@ -18,6 +18,7 @@ from porina.posts import quote_policy
 from porina.posts.models import Poll, Status
 from porina.posts.queries import Bundle, StatusRow, bundles_by_id
 from porina.render import entities as e
+from porina.render import quotes
 from porina.settings import Settings
 
 MISSING_HEADER = "/static/header-missing.png"
@@ -288,10 +289,11 @@ class Renderer:
 async def statuses_by_id(
     renderer: Renderer, session: AsyncSession, viewer_id: int | None, ids: Sequence[int]
 ) -> list[e.Status]:
-    """Render the visible statuses among ``ids`` in order: two queries in all."""
+    """Render the visible statuses among ``ids`` in order: two queries in all, three when
+    some are quote posts (``render/quotes.py``)."""
     items = await bundles_by_id(session, viewer_id, ids)
     state = await viewer_state(session, viewer_id, items)
-    return renderer.bundles(items, state, viewer_id)
+    return await quotes.render_bundles(renderer, session, items, state, viewer_id)
 
 
 def timestamp(value: datetime | None) -> str | None:

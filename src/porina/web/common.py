@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-import msgspec
 from litestar import Request, Response
 from litestar.datastructures import Cookie
 from litestar.enums import ScopeType
@@ -30,8 +29,9 @@ from porina.core.actor import Actor
 from porina.core.errors import Unprocessable
 from porina.core.ids import parse_id
 from porina.interactions.viewer import viewer_state
-from porina.posts.queries import Bundle, bundles_by_id
+from porina.posts.queries import Bundle
 from porina.render import entities as e
+from porina.render.quotes import render_bundles
 from porina.render.renderer import Renderer
 from porina.web import acting, i18n, sessions
 from porina.web.runtime import services
@@ -158,49 +158,11 @@ def id_or_404(value: str) -> int:
 async def statuses(
     request: Request[Any, Any, Any], session: AsyncSession, me: Me | None, items: list[Bundle]
 ) -> list[e.Status]:
-    """Render bundles for the reader (one more query for what the reader did to them)."""
+    """Render bundles for the reader (one more query for what the reader did to them, one
+    more for quoted posts when some are quote posts: ``render/quotes.py``)."""
     viewer_id = me.id if me else None
     state = await viewer_state(session, viewer_id, items)
-    shown = renderer(request).bundles(items, state, viewer_id)
-    await with_quotes(request, session, viewer_id, items, shown)
-    return shown
-
-
-async def with_quotes(
-    request: Request[Any, Any, Any],
-    session: AsyncSession,
-    viewer_id: int | None,
-    items: list[Bundle],
-    shown: list[e.Status],
-) -> None:
-    """Fill ``quote.quoted_status`` of quote posts with the quoted post, if the reader may see
-    it (one more query, and only when the page has quotes). The quoted post is shown without
-    its own quote, so quotes never nest."""
-    quoting: dict[int, list[e.Status]] = {}
-    for bundle, status in zip(items, shown, strict=True):
-        row = bundle.shown.status
-        target = status.reblog or status
-        if row.quote_of_id is not None and target.quote is not None:
-            quoting.setdefault(row.quote_of_id, []).append(target)
-    await fill_quotes(request, session, viewer_id, quoting)
-
-
-async def fill_quotes(
-    request: Request[Any, Any, Any],
-    session: AsyncSession,
-    viewer_id: int | None,
-    quoting: dict[int, list[e.Status]],
-) -> None:
-    """Give each status in ``quoting`` (quoted id -> the statuses quoting it) its quoted post,
-    when the reader may see it. Each status gets a new ``Quote`` (never one changed in place:
-    a status from the status cache shares its ``Quote`` with every other reader's copy)."""
-    if not quoting:
-        return
-    found = await bundles_by_id(session, viewer_id, list(quoting))
-    for quoted in renderer(request).bundles(found, None, viewer_id):
-        for status in quoting.get(int(quoted.id), []):
-            if status.quote is not None:
-                status.quote = msgspec.structs.replace(status.quote, quoted_status=quoted)
+    return await render_bundles(renderer(request), session, items, state, viewer_id)
 
 
 async def form(request: Request[Any, Any, Any]) -> dict[str, Any]:

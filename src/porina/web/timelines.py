@@ -9,8 +9,6 @@ from litestar import Request, get, post
 from litestar.datastructures import Cookie
 from litestar.exceptions import NotFoundException
 from litestar.response import Redirect, Template
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from porina.accounts import credentials
 from porina.core.ids import parse_id
@@ -23,7 +21,6 @@ from porina.timelines.queries import not_muted
 from porina.web import explore, i18n
 from porina.web.common import (
     Me,
-    fill_quotes,
     form,
     reader,
     render,
@@ -63,31 +60,14 @@ async def home_timeline(
 ) -> list[e.Status]:
     """The reader's home feed, read as the API reads it (``timelines/home.py`` page rows and
     the status cache: one query when the renderings are cached; mutes, blocks and "hide"
-    filters applied), plus the quoted posts when the page has quote posts (two more)."""
+    filters applied), plus the quoted posts when the page has quote posts (one more)."""
     svc = services(request)
     window = home_rows.Window(max_id, None, None, PAGE)
     rows, _ = await home_rows.rows(svc, me.id, window)
     shown, filtering = await personal_rows(svc, me.id, rows)
     if filtering:  # posts a "hide" filter for the home context matches are left out
         shown = apply_filters(shown, "home")
-    quoting = [status.reblog or status for status in shown]
-    quoting = [status for status in quoting if status.quote is not None]
-    if quoting:
-        async with svc.db.read() as session:
-            await fill_quotes(request, session, me.id, await _quoted_ids(session, quoting))
     return shown
-
-
-async def _quoted_ids(session: AsyncSession, quoting: list[e.Status]) -> dict[int, list[e.Status]]:
-    """Quoted id -> the statuses of ``quoting`` that quote it."""
-    ids = [int(status.id) for status in quoting]
-    pairs = dict((await session.execute(select(S.id, S.quote_of_id).where(S.id.in_(ids)))).all())
-    out: dict[int, list[e.Status]] = {}
-    for status in quoting:
-        target = pairs.get(int(status.id))
-        if target is not None:
-            out.setdefault(target, []).append(status)
-    return out
 
 
 def older(items: list[e.Status], base: str) -> str | None:

@@ -21,6 +21,7 @@ from porina.messaging import actions
 from porina.messaging.models import AccountConversation
 from porina.notifications.queries import accounts_by_id
 from porina.posts.queries import bundles_by_id
+from porina.render.quotes import render_bundles
 from porina.render.renderer import Renderer
 
 
@@ -33,7 +34,8 @@ async def render_conversations(
     people = await accounts_by_id(session, {int(p) for r in rows for p in r.participant_ids})
     items = await bundles_by_id(session, viewer_id, [r.last_status_id for r in rows])
     state = await viewer_state(session, viewer_id, items)
-    statuses = {b.entry.status.id: renderer.bundle(b, state, viewer_id) for b in items}
+    shown = await render_bundles(renderer, session, items, state, viewer_id)
+    statuses = {b.entry.status.id: s for b, s in zip(items, shown, strict=True)}
     return [
         Conversation(
             id=str(r.conversation_id),

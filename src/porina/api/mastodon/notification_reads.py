@@ -22,7 +22,7 @@ from porina.core.clock import iso, now
 from porina.interactions.filters import ActiveFilter, load_active_of, prepare
 from porina.notifications import queries as q
 from porina.render import entities as e
-from porina.render.pages import found_statuses
+from porina.render.pages import fill_cached, found_statuses
 from porina.render.status_cache import Found, StatusCache, Viewing
 from porina.storage.fastread import as_datetime
 from porina.timelines.feeds import NO_BOUND
@@ -74,11 +74,12 @@ async def render(
     cache = svc.status_cache
     hits, filters = await _fill(svc, cache, me, found, rows)
     viewing = Viewing(me, filters)
+    present = {status_id: hit for status_id, hit in hits.items() if hit is not None}
     statuses = {
         status_id: cache.personal(hit, rows[status_id], viewing)
-        for status_id, hit in hits.items()
-        if hit is not None
+        for status_id, hit in present.items()
     }
+    await fill_cached(svc, me, list(present.values()), list(statuses.values()))
     senders: dict[int, e.Account] = {}
     for note in found:
         sender = cache.account(note.from_account_id, note.from_account_version)

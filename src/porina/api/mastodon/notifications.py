@@ -29,6 +29,7 @@ from porina.notifications.models import Notification
 from porina.notifications.notify import GROUPED, NotificationType
 from porina.posts.queries import bundles_by_id
 from porina.render import entities as e
+from porina.render.quotes import render_bundles
 from porina.render.renderer import Renderer
 
 TYPES = frozenset(get_args(NotificationType))
@@ -81,7 +82,8 @@ async def render_notifications(
     status_ids = [n.status_id for n in notes if n.status_id is not None]
     items = await bundles_by_id(session, viewer_id, status_ids)
     state = await viewer_state(session, viewer_id, items)
-    statuses = {b.entry.status.id: renderer.bundle(b, state, viewer_id) for b in items}
+    shown = await render_bundles(renderer, session, items, state, viewer_id)
+    statuses = {b.entry.status.id: s for b, s in zip(items, shown, strict=True)}
     out: list[e.Notification] = []
     for note in notes:
         sender = accounts.get(note.from_account_id)
@@ -362,7 +364,7 @@ async def grouped_results(
     status_ids = [int(g.status_id) for g in entities if g.status_id is not None]
     items = await bundles_by_id(session, me, status_ids)
     state = await viewer_state(session, me, items)
-    statuses = [renderer.bundle(b, state, me) for b in items]
+    statuses = await render_bundles(renderer, session, items, state, me)
     visible = {s.id for s in statuses}
     shown: list[NotificationGroup] = []
     for group, entity in zip(groups, entities, strict=True):

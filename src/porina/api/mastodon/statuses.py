@@ -33,6 +33,7 @@ from porina.posts.queries import S, StatusRow, bundle_select, to_bundle
 from porina.posts.visibility import blocked_either_way, is_visible
 from porina.render import entities as e
 from porina.render.pages import rows_for
+from porina.render.quotes import render_bundles
 from porina.render.renderer import Renderer, statuses_by_id
 from porina.timelines.page import for_ids
 
@@ -421,7 +422,7 @@ async def quotes(request: Request[Any, Any, Any], status_id: str) -> Response[li
         rows = page.arrange((await session.execute(page.apply(query, cursor))).all())
         items = [to_bundle(row) for row in rows]
         state = await viewer_state(session, viewer.account_id, items)
-    body = renderer_of(request).bundles(items, state, viewer.account_id)
+        body = await render_bundles(renderer_of(request), session, items, state, viewer.account_id)
     ids = [str(b.entry.status.id) for b in items]
     return Response(body, headers=link_header(request, ids, page))
 

@@ -26,6 +26,7 @@ from porina.posts.models import Mention
 from porina.posts.queries import Bundle, S, bundle_select, to_bundle
 from porina.render import entities as e
 from porina.render.pages import home_json
+from porina.render.quotes import render_bundles
 from porina.render.renderer import Renderer
 from porina.timelines import actions
 from porina.timelines import home as home_rows
@@ -73,7 +74,8 @@ async def render_items(
     """Render ``items`` (newest first) with what the viewer did to them (one more query) and
     a ``Link`` header paging on ``ids``."""
     state = await viewer_state(session, viewer_id, items)
-    body = apply_filters(renderer_of(request).bundles(items, state, viewer_id), context)
+    shown = await render_bundles(renderer_of(request), session, items, state, viewer_id)
+    body = apply_filters(shown, context)
     return Response(body, headers=link_header(request, [str(i) for i in ids], page))
 
 

@@ -18,6 +18,7 @@ from porina.interactions.viewer import viewer_state
 from porina.posts.queries import bundles
 from porina.posts.trending import trending_tag_rows
 from porina.render import entities as e
+from porina.render.quotes import render_bundles
 from porina.render.renderer import Renderer
 from porina.timelines import trends
 
@@ -44,7 +45,7 @@ async def trending_statuses(request: Request[Any, Any, Any]) -> list[e.Status]:
     async with svc.db.read() as session:
         items = await bundles(session, query)
         state = await viewer_state(session, vid, items)
-    return Renderer(svc.settings).bundles(items, state, vid)
+        return await render_bundles(Renderer(svc.settings), session, items, state, vid)
 
 
 @get("/api/v1/trends/links")
