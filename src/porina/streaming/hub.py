@@ -10,8 +10,9 @@ the streaming endpoint can read and render each status once for all its readers.
 worker falls behind, the next batch is larger, not later per event.
 
 Members are whatever the caller uses to stand for a connection; the hub only keeps them in
-sets. ``handle`` is called with every ``Arrival`` in order of arrival; an error in it is
-logged and the worker carries on.
+sets. ``handle`` is called with every ``Arrival`` in order of arrival; a database or broker
+error in it is logged and the worker carries on; any other error (a bug) is logged as it ends
+the worker, and the next arrival starts another.
 """
 
 from __future__ import annotations
@@ -22,6 +23,9 @@ import weakref
 from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
+
+from redis.exceptions import RedisError
+from sqlalchemy.exc import SQLAlchemyError
 
 from porina.storage.broker import Broker
 
@@ -55,6 +59,7 @@ class Hub:
         self._members.setdefault(channel, {})[member] = None
         if channel not in self._pumps:
             self._pumps[channel] = asyncio.create_task(self._pump(channel))
+            self._pumps[channel].add_done_callback(_report)
 
     def leave(self, channel: str, member: Hashable) -> None:
         members = self._members.get(channel)
@@ -76,9 +81,7 @@ class Hub:
                 members = self._members.get(channel)
                 if members:
                     self._arrive(Arrival(channel, message, tuple(members)))
-        except asyncio.CancelledError:
-            raise
-        except Exception:
+        except (RedisError, OSError):  # the broker's connection was lost
             log.exception("streaming: the subscription to %s failed", channel)
 
     def _arrive(self, arrival: Arrival) -> None:
@@ -87,15 +90,14 @@ class Hub:
             # a task of its own: it runs on the next turn of the loop, after every other
             # channel that received the same publication has queued its arrival
             self._worker = asyncio.create_task(self._work())
+            self._worker.add_done_callback(_report)
 
     async def _work(self) -> None:
         while self._pending:
             batch, self._pending = self._pending, []
             try:
                 await self.handle(batch)
-            except asyncio.CancelledError:
-                raise
-            except Exception:
+            except (SQLAlchemyError, RedisError, OSError):  # a database or broker failure
                 log.exception("streaming: could not deliver %d event(s)", len(batch))
 
     def close(self) -> None:
@@ -106,6 +108,13 @@ class Hub:
         self._pumps.clear()
         self._members.clear()
         self._pending.clear()
+
+
+def _report(task: asyncio.Task[None]) -> None:
+    """Log what ended a subscription or a worker unexpectedly (a bug: not caught inside);
+    the next arrival starts a new worker."""
+    if not task.cancelled() and (error := task.exception()) is not None:
+        log.error("streaming: %s stopped", task.get_coro(), exc_info=error)
 
 
 _hubs: weakref.WeakKeyDictionary[Any, Hub] = weakref.WeakKeyDictionary()

@@ -27,7 +27,9 @@ import msgspec
 from litestar import Request, WebSocket, get, websocket
 from litestar.exceptions import WebSocketDisconnect
 from litestar.response import Stream as StreamResponse
+from redis.exceptions import RedisError
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from porina.accounts import scopes as scope_rules
 from porina.accounts.tokens import digest
@@ -293,7 +295,8 @@ class Deliverer:
                 for one in listeners:
                     own = await one.outbox.reader.personal(session, event, message)
                     frames.put(one, event, own)
-        except Exception:
+        except (SQLAlchemyError, RedisError, OSError, KeyError, ValueError):
+            # the database or broker failed, or the message lacks a valid status id
             log.exception("streaming: could not render %s", message)
 
 
