@@ -36,6 +36,9 @@ PAGES = [
     "/public/local",
     "/tags/harbour",
     "/search?q=harbour",
+    "/explore",
+    "/explore/tags",
+    "/explore/people",
     "{photo}",
     "{poll}",
     "/@{name}",
@@ -56,7 +59,9 @@ PAGES = [
     "/about",
     "/no-such-page",
 ]
-SIGNED_OUT = ["/auth/sign_in", "/auth/sign_up"]
+SIGNED_OUT = ["/auth/sign_in", "/auth/sign_up", "/explore", "/explore/people"]
+NEWCOMER = ["/home", "/@{name}"]
+"""A new account: its empty home's welcome panel, and another person's profile (account menu)."""
 
 
 def person_with_posts(page: Any, lang: str, name: str, tmp: Path) -> dict[str, str]:
@@ -85,15 +90,24 @@ def test_main_pages_have_no_serious_axe_violations(
     setup = new_page()
     made = person_with_posts(setup, lang, f"axe{lang}", tmp_path)
     state = setup.context.storage_state()
+    fresh = new_page()
+    choose_language(fresh, lang)
+    sign_up(fresh, lang, f"axe{lang}new")
+    newcomer = fresh.context.storage_state()
     paths = [p.format(**made) for p in PAGES]
     problems: list[str] = []
     for scheme in ("light", "dark"):
-        for signed_in, walk in ((True, paths), (False, SIGNED_OUT)):
+        walks = (
+            (state, paths),
+            (newcomer, [p.format(**made) for p in NEWCOMER]),
+            (None, SIGNED_OUT),
+        )
+        for signed_in, walk in walks:
             context = chromium.new_context(
                 base_url=server,
                 bypass_csp=True,
                 color_scheme=scheme,
-                storage_state=state if signed_in else None,
+                storage_state=signed_in,
                 locale="fi-FI" if lang == "fi" else "en-US",
             )
             context.set_default_timeout(15_000)

@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 
+from porina.posts.models import Status
 from porina.services import Services
 from tests.factories import Factory, Person
 from tests.timelines import support as s
@@ -131,3 +132,39 @@ async def test_navigation_leads_to_explore(make: Factory, signed_in: Any) -> Non
     browser = await signed_in(await make.person("walker"))
     page = await browser.get("/explore")
     assert page.text.count('href="/explore" aria-current="page"') >= 3  # side, phone menu, tabs
+
+
+async def _trending(services: Services, author: Person, n: int) -> None:
+    for i in range(n):
+        made = await s.post(services, author, f"popular {i} #kahvi", tags=("kahvi",))
+        async with services.db.transaction() as tx:
+            row = await tx.session.get(Status, int(made["id"]))
+            assert row is not None
+            row.favourites_count = 1 + i
+
+
+async def _statements(services: Services, browser: Any, path: str) -> tuple[int, str]:
+    await browser.get(path)  # warm
+    await services.runner.drain()
+    before = services.db.query_count
+    page = await browser.get(path)
+    assert page.status_code == 200
+    return services.db.query_count - before, page.text
+
+
+async def test_explore_and_the_welcome_panel_cost_the_same_for_few_or_many_posts(
+    services: Services, make: Factory, signed_in: Any
+) -> None:
+    author = await make.person("author")
+    reader = await make.person("reader")
+    browser = await signed_in(reader)
+    await _trending(services, author, 2)
+    few, page = await _statements(services, browser, "/explore")
+    assert page.count('<article class="status') == 2
+    few_home, _ = await _statements(services, browser, "/home")
+    await _trending(services, author, 10)
+    many, page = await _statements(services, browser, "/explore")
+    assert page.count('<article class="status') == 12
+    many_home, home = await _statements(services, browser, "/home")
+    assert home.count('<article class="status') == 3  # the welcome panel's trending posts
+    assert many == few and many_home == few_home  # not a statement per post
