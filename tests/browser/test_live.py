@@ -215,19 +215,23 @@ def test_counts_followers_and_new_posts_are_live(
     scroll_before = a_page.evaluate("window.scrollY")
     words = f"Fresh from B at {width} px"
     with b.api(server) as api:
-        assert api.post("/api/v1/statuses", data={"status": words}).status_code == 200
+        made = api.post("/api/v1/statuses", data={"status": words})
+        assert made.status_code == 200
     pill = a_page.locator("#new-posts [data-show-new]")
     expect(pill).to_be_visible()
     expect(pill).to_have_text(tn(lang, "%(num)s new post", "%(num)s new posts", 1))
     ARTIFACTS.mkdir(exist_ok=True)
     a_page.screenshot(path=str(ARTIFACTS / f"live-new-posts-{lang}-{width}.png"))
     assert a_page.locator("#feed").get_by_text(words).count() == 0
+    with c.api(server) as api:  # liked while it waits behind the button
+        assert api.post(f"/api/v1/statuses/{made.json()['id']}/favourite").status_code == 200
     assert a_page.evaluate("window.scrollY") == scroll_before
     assert first.bounding_box()["y"] == top_before, "the feed moved"
     pill.click()
     fresh = a_page.locator("#feed > .status").first
     expect(fresh).to_contain_text(words)
     expect(fresh).to_be_in_viewport()
+    expect(fresh.locator('[data-count="favourite"]')).to_have_text("1")
     expect(pill).to_be_hidden()
 
     # A's own post from another device appears at once, without the button

@@ -65,7 +65,10 @@
 
   function onCounts(event) {
     JSON.parse(event.data).forEach(function (post) {
-      document.querySelectorAll("[id='actions-" + post.id + "']").forEach(function (bar) {
+      var selector = "[id='actions-" + post.id + "']";
+      var bars = Array.prototype.slice.call(document.querySelectorAll(selector));
+      pending.forEach(function (node) { bars = bars.concat(Array.prototype.slice.call(node.querySelectorAll(selector))); });
+      bars.forEach(function (bar) {
         ["replies", "reblog", "favourite"].forEach(function (kind) { setCount(bar, kind, post[kind]); });
       });
     });
