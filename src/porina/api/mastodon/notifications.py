@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol, cast, get_args
@@ -253,32 +253,14 @@ async def _scan(
     group holds its notifications within the page's range (as Mastodon's page_min/max_id).
     Batches of ``SCAN_BATCH`` through the prebuilt page statement; raises ``_Reports`` at a
     report notification."""
-    groups: dict[str, _Group] = {}
-    cursor_page = Page(page.max_id, page.since_id, page.min_id, SCAN_BATCH)
-    seen = 0
-    while seen < SCAN_LIMIT:
+
+    async def batch(cursor_page: Page) -> list[_Note]:
         rows = await reads.notes(svc, me, wanted, cursor_page, TYPES)
         if reads.has_reports(rows):
             raise _Reports()
-        if page.ascending:
-            rows.reverse()  # walk upwards from min_id
-        for note in rows:
-            key = _key(note, grouped)
-            if key not in groups:
-                if len(groups) >= page.limit:
-                    return _newest_first(list(groups.values()))
-                groups[key] = _Group(key)
-            groups[key].notes.append(note)
-        seen += len(rows)
-        if len(rows) < SCAN_BATCH:
-            break
-        edge = rows[-1].id
-        cursor_page = (
-            Page(page.max_id, None, edge, SCAN_BATCH)
-            if page.ascending
-            else Page(edge, page.since_id, page.min_id, SCAN_BATCH)
-        )
-    return _newest_first(list(groups.values()))
+        return list(rows)
+
+    return await _walk(batch, page, grouped)
 
 
 async def scan_orm(
@@ -289,19 +271,26 @@ async def scan_orm(
     grouped: frozenset[str],
 ) -> list[_Group]:
     """``_scan`` through the ORM, for pages with report notifications."""
+
+    async def batch(cursor_page: Page) -> list[_Note]:
+        statement = cursor_page.apply(
+            q.notifications_select(me, wanted), cast(Any, Notification.id)
+        )
+        return list(cursor_page.arrange(list(await session.scalars(statement))))
+
+    return await _walk(batch, page, grouped)
+
+
+async def _walk(
+    batch: Callable[[Page], Awaitable[list[_Note]]], page: Page, grouped: frozenset[str]
+) -> list[_Group]:
+    """Group what ``batch`` reads, ``SCAN_BATCH`` at a time from the page edge, until
+    ``page.limit`` groups have begun (or ``SCAN_LIMIT`` notifications were read)."""
     groups: dict[str, _Group] = {}
     cursor_page = Page(page.max_id, page.since_id, page.min_id, SCAN_BATCH)
     seen = 0
     while seen < SCAN_LIMIT:
-        rows = cursor_page.arrange(
-            list(
-                await session.scalars(
-                    cursor_page.apply(
-                        q.notifications_select(me, wanted), cast(Any, Notification.id)
-                    )
-                )
-            )
-        )
+        rows = await batch(cursor_page)
         if page.ascending:
             rows.reverse()  # walk upwards from min_id
         for note in rows:
