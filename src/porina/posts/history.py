@@ -25,10 +25,13 @@ class History:
     versions: list[StatusEdit]
 
 
-async def history(session: AsyncSession, viewer_id: int | None, status_id: int) -> History:
-    """The versions of ``status_id`` if ``viewer_id`` (None: anonymous) may see it."""
+async def history(
+    session: AsyncSession, viewer_id: int | None, status_id: int, *, reblogs: bool = False
+) -> History:
+    """The versions of ``status_id`` if ``viewer_id`` (None: anonymous) may see it. A boost
+    is not found unless ``reblogs`` (the API, as Mastodon: a boost's one version)."""
     status = await session.get(Status, status_id)
-    if status is None or status.reblog_of_id is not None:
+    if status is None or (status.reblog_of_id is not None and not reblogs):
         raise StatusNotFound()
     if not await is_visible(session, viewer_id, status):
         raise StatusNotFound()

@@ -25,6 +25,7 @@ from porina.interactions import actions as interactions
 from porina.interactions.models import Favourite
 from porina.interactions.viewer import viewer_state
 from porina.posts import actions, thread
+from porina.posts import history as posts_history
 from porina.posts.access import Target
 from porina.posts.errors import StatusNotFound
 from porina.posts.models import Poll, Status, StatusEdit
@@ -231,29 +232,11 @@ async def history(request: Request[Any, Any, Any], status_id: str) -> list[e.Sta
     svc = auth.services_of(request)
     renderer = renderer_of(request)
     async with svc.db.read() as session:
-        status = await _visible(session, viewer_id, status_id_of(status_id))
-        account = await session.get(Account, status.account_id)
-        edits = list(
-            await session.scalars(
-                select(StatusEdit).where(StatusEdit.status_id == status.id).order_by(StatusEdit.id)
-            )
+        found = await posts_history.history(
+            session, viewer_id, status_id_of(status_id), reblogs=True
         )
-        poll = await session.scalar(select(Poll).where(Poll.status_id == status.id))
-    if account is None:
-        raise StatusNotFound()
-    author = renderer.account(account)
-    if not edits:  # never edited: the one version is the status as it is
-        edits = [
-            StatusEdit(
-                content=status.content,
-                spoiler_text=status.spoiler_text,
-                sensitive=status.sensitive,
-                media=status.media,
-                poll_options=list(poll.options) if poll is not None else None,
-                created_at=status.created_at,
-            )
-        ]
-    return [_edit_entity(renderer, account, author, x) for x in edits]
+    author = renderer.account(found.author)
+    return [_edit_entity(renderer, found.author, author, x) for x in found.versions]
 
 
 def _edit_entity(
