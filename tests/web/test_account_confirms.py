@@ -61,3 +61,27 @@ async def test_confirm_pages_need_a_known_action_and_account(make: Factory, sign
     assert (await browser.get("/web/accounts/123456789/block/confirm")).status_code == 404
     muted = await browser.get(f"/web/accounts/{other.id}/mute/confirm")
     assert "Mute @other?" in text_of(muted.text)
+
+
+async def test_a_posts_menu_asks_before_muting_or_blocking_its_author_and_comes_back(
+    services: Services, make: Factory, signed_in: Any
+) -> None:
+    me, loud = await make.person("me"), await make.person("loud")
+    await me.follow(loud)
+    await loud.status("very loud post")
+    browser = await signed_in(me)
+    home = await browser.get("/home")
+    for action in ("mute", "block"):
+        assert f'href="/web/accounts/{loud.id}/{action}/confirm?next=/home"' in home.text
+    mine = await me.status("my own post")
+    own = await browser.get(f"/@me/{mine['id']}")
+    assert f"/web/accounts/{me.id}/block/confirm" not in own.text  # not oneself
+    asked = await browser.get(f"/web/accounts/{loud.id}/mute/confirm?next=/home")
+    assert 'href="/home">Cancel</a>' in asked.text
+    assert '<input type="hidden" name="next" value="/home">' in asked.text
+    away = await browser.get(f"/web/accounts/{loud.id}/mute/confirm?next=https://evil.example/")
+    assert 'href="/@loud">Cancel</a>' in away.text
+    done = await browser.post(f"/web/accounts/{loud.id}/mute", {"next": "/home"})
+    assert done.headers["location"] == "/home"
+    assert (await _relationship(services, me.id, loud.id)).muting
+    assert "very loud post" not in (await browser.get("/home")).text

@@ -14,7 +14,7 @@ from litestar.response import Template
 from porina.accounts import queries as accounts
 from porina.core.errors import PorinaError
 from porina.web import i18n
-from porina.web.common import id_or_404, render, renderer, signed_in
+from porina.web.common import id_or_404, render, renderer, safe_next, signed_in
 from porina.web.runtime import services
 
 
@@ -56,7 +56,11 @@ ACTIONS = ("block", "mute", "remove_follower")
 
 
 @get("/web/accounts/{account_id:str}/{action:str}/confirm", name="web:account-confirm")
-async def confirm(request: Request[Any, Any, Any], account_id: str, action: str) -> Template:
+async def confirm(
+    request: Request[Any, Any, Any], account_id: str, action: str, next: str | None = None
+) -> Template:
+    """``next``: where Cancel and the done action return (a local path; default the profile),
+    so a post's menu can come back to the timeline it was in."""
     me = await signed_in(request)
     if action not in ACTIONS:
         raise NotFoundException()
@@ -66,6 +70,7 @@ async def confirm(request: Request[Any, Any, Any], account_id: str, action: str)
     except PorinaError as exc:
         raise NotFoundException() from exc
     acct = renderer(request).acct(found)
+    back = safe_next(next, f"/@{acct}")
     title, question, detail, button = questions(action, "@" + acct)
     return render(
         request,
@@ -76,8 +81,8 @@ async def confirm(request: Request[Any, Any, Any], account_id: str, action: str)
         detail=detail,
         action=f"/web/accounts/{found.id}/{action}",
         button=button,
-        back=f"/@{acct}",
-        hidden={"next": f"/@{acct}"},
+        back=back,
+        hidden={"next": back},
     )
 
 
