@@ -35,7 +35,9 @@ from typing import Any, cast
 from jinja2 import Environment
 from litestar import Request, get
 from litestar.response import Stream
+from redis.exceptions import RedisError
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import aliased
 
 from porina.accounts.models import Account
@@ -233,7 +235,7 @@ class Counts:
                 if gone and self.readers:
                     statuses |= await self._parents(gone)
                 await self.send(statuses, accounts)
-            except Exception:  # a failed round must not stop the next one; it is logged
+            except (SQLAlchemyError, OSError):  # a database failure: this round is lost, logged
                 log.exception("web stream: could not send counts")
 
     async def _parents(self, gone: set[int]) -> set[int]:
@@ -353,9 +355,12 @@ async def events(
     counts = counts_for(broker, svc.db)
 
     async def pump() -> None:
-        async for channel, message in broker.subscribe(channels):
-            if _wanted(message, channel, feed, home):
-                reader.put(channel, message)
+        try:
+            async for channel, message in broker.subscribe(channels):
+                if _wanted(message, channel, feed, home):
+                    reader.put(channel, message)
+        except (RedisError, OSError):  # the broker's connection was lost
+            log.exception("web stream: the subscription to %s failed", channels)
 
     task = asyncio.create_task(pump())
     counts.join(reader)
@@ -380,7 +385,7 @@ async def events(
     finally:
         counts.leave(reader)
         task.cancel()
-        with contextlib.suppress(asyncio.CancelledError, Exception):
+        with contextlib.suppress(asyncio.CancelledError):
             await task
 
 
