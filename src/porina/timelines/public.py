@@ -10,14 +10,13 @@ from typing import Any
 
 from sqlalchemy import BigInteger, Integer, bindparam, exists, or_, select
 
-from porina.core.clock import now
 from porina.posts.models import MediaAttachment
 from porina.posts.queries import VIEWER, A, S
 from porina.posts.visibility import visible_clause
 from porina.storage.db import Database
 from porina.storage.fastread import Prebuilt
+from porina.timelines import bounds
 from porina.timelines import page as pages
-from porina.timelines.feeds import NO_BOUND
 from porina.timelines.home import Window
 from porina.timelines.queries import hidden_by
 
@@ -26,13 +25,14 @@ ABOVE = bindparam("porina_above", type_=BigInteger)
 FETCH = bindparam("porina_fetch", type_=Integer)
 
 
-@functools.cache
-def statement(*, origin: str, media: bool, ascending: bool) -> Prebuilt:
-    """``origin``: "all", "local" or "remote"."""
+def public_conditions(*, origin: str, media: bool) -> list[Any]:
+    """What the public and hashtag timelines ask of a candidate ``S`` (joined with its author
+    ``A``): public, not a reblog, visible to ``VIEWER``, its author neither muted nor blocked
+    by them, within the page's bounds; ``origin`` "all", "local" or "remote"; ``media``: with
+    an attachment."""
     conditions: list[Any] = [
         S.visibility == "public",
         S.reblog_of_id.is_(None),
-        or_(S.in_reply_to_id.is_(None), S.in_reply_to_account_id == S.account_id),
         visible_clause(S, VIEWER, author=A),
         or_(S.account_id == VIEWER, S.account_id.not_in(hidden_by(VIEWER, pages.MOMENT))),
         S.id < BELOW,
@@ -44,6 +44,11 @@ def statement(*, origin: str, media: bool, ascending: bool) -> Prebuilt:
         conditions.append(A.domain.is_not(None))
     if media:
         conditions.append(exists().where(MediaAttachment.status_id == S.id))
+    return conditions
+
+
+def candidates_page(conditions: list[Any], *, ascending: bool) -> Prebuilt:
+    """The page rows of up to ``FETCH`` statuses ``S`` meeting ``conditions``, by id."""
     candidates = (
         select(S.id.label("status_id"))
         .join(A, A.id == S.account_id)
@@ -55,19 +60,18 @@ def statement(*, origin: str, media: bool, ascending: bool) -> Prebuilt:
     return pages.from_candidates(candidates, ascending=ascending)
 
 
+@functools.cache
+def statement(*, origin: str, media: bool, ascending: bool) -> Prebuilt:
+    """``origin``: "all", "local" or "remote". Replies to others are left out."""
+    conditions = public_conditions(origin=origin, media=media)
+    conditions.append(or_(S.in_reply_to_id.is_(None), S.in_reply_to_account_id == S.account_id))
+    return candidates_page(conditions, ascending=ascending)
+
+
 async def rows(
     db: Database, viewer_id: int | None, window: Window, *, origin: str, media: bool
 ) -> list[pages.PageRow]:
     """Up to ``window.limit`` rows, newest first."""
-    params: dict[str, Any] = {
-        "porina_viewer": viewer_id,
-        "porina_moment": now(),
-        "porina_below": window.max_id if window.max_id is not None else NO_BOUND,
-        "porina_above": max(window.min_id or 0, window.since_id or 0),
-        "porina_fetch": window.limit,
-    }
-    found = pages.rows(
-        await db.fast.fetch(statement(origin=origin, media=media, ascending=window.upwards), params)
-    )
-    shown = [row for row in found if row.visible]
-    return list(reversed(shown)) if window.upwards else shown
+    prebuilt = statement(origin=origin, media=media, ascending=window.upwards)
+    found = pages.rows(await db.fast.fetch(prebuilt, bounds.params(viewer_id, window)))
+    return bounds.newest_first([row for row in found if row.visible], window)

@@ -10,20 +10,17 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from sqlalchemy import ColumnElement, String, bindparam, exists, func, or_, select
+from sqlalchemy import ColumnElement, String, bindparam, exists, func, select
 
-from porina.posts.models import MediaAttachment, StatusTag, Tag
-from porina.posts.queries import VIEWER, A, S
-from porina.posts.visibility import visible_clause
+from porina.posts.models import StatusTag, Tag
+from porina.posts.queries import S
 from porina.storage.db import Database
 from porina.storage.fastread import Prebuilt
 from porina.timelines import bounds
 from porina.timelines import page as pages
 from porina.timelines.home import Window
-from porina.timelines.public import ABOVE, BELOW, FETCH
-from porina.timelines.queries import hidden_by
+from porina.timelines.public import candidates_page, public_conditions
 
 
 def names(given: Sequence[str]) -> tuple[str, ...]:
@@ -74,33 +71,12 @@ def statement(
     *, any_count: int, all_count: int, none_count: int, origin: str, media: bool, ascending: bool
 ) -> Prebuilt:
     """``origin``: "all", "local" or "remote"."""
-    conditions: list[Any] = [
-        S.visibility == "public",
-        S.reblog_of_id.is_(None),
-        visible_clause(S, VIEWER, author=A),
-        or_(S.account_id == VIEWER, S.account_id.not_in(hidden_by(VIEWER, pages.MOMENT))),
-        tagged("any", any_count),
-        S.id < BELOW,
-        S.id > ABOVE,
-    ]
+    conditions = public_conditions(origin=origin, media=media)
+    conditions.append(tagged("any", any_count))
     conditions.extend(tagged(f"all_{n}", 1) for n in range(all_count))
     if none_count:
         conditions.append(~tagged("none", none_count))
-    if origin == "local":
-        conditions.append(A.domain.is_(None))
-    elif origin == "remote":
-        conditions.append(A.domain.is_not(None))
-    if media:
-        conditions.append(exists().where(MediaAttachment.status_id == S.id))
-    candidates = (
-        select(S.id.label("status_id"))
-        .join(A, A.id == S.account_id)
-        .where(*conditions)
-        .order_by(S.id.asc() if ascending else S.id.desc())
-        .limit(FETCH)
-        .subquery("candidates")
-    )
-    return pages.from_candidates(candidates, ascending=ascending)
+    return candidates_page(conditions, ascending=ascending)
 
 
 async def rows(
