@@ -210,7 +210,8 @@ def test_counts_followers_and_new_posts_are_live(
     # A reads home while B posts: a button, not a jump; pressing it shows the post
     a_page.goto("/home")
     mark(a_page)
-    first = a_page.locator("#feed > .status").first
+    first_id = a_page.locator("#feed > .status").first.get_attribute("id")
+    first = a_page.locator(f"[id='{first_id}']")  # the card on top before the news
     top_before = first.bounding_box()["y"]
     scroll_before = a_page.evaluate("window.scrollY")
     words = f"Fresh from B at {width} px"
