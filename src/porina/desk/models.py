@@ -52,6 +52,8 @@ class DeskConversation(Base):
     created_at: Mapped[datetime]
     opened_at: Mapped[datetime | None] = mapped_column(default=None)
     resolved_at: Mapped[datetime | None] = mapped_column(default=None)
+    sentiment: Mapped[str | None] = mapped_column(String(16), default=None)
+    """The mean of its last five non-neutral messages (``desk.moods``)."""
 
     __table_args__ = (
         UniqueConstraint("brand_account_id", "contact_account_id"),
@@ -116,3 +118,22 @@ class DeskMention(Base):
     __table_args__ = (
         Index("ix_desk_mentions_user_id_conversation_id", "user_id", "conversation_id"),
     )
+
+
+class DeskSentimentOverride(Base):
+    """A staff member corrected an item's sentiment: what the classifier said and what the
+    person said, kept to measure the classifier on real messages (``desk.moods.accuracy``)."""
+
+    __tablename__ = "desk_sentiment_overrides"
+    item_id: Mapped[int] = mapped_column(
+        ForeignKey("desk_items.id", ondelete="CASCADE"), primary_key=True
+    )
+    brand_account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    predicted: Mapped[str | None] = mapped_column(String(16), default=None)
+    corrected: Mapped[str] = mapped_column(String(16))
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), default=None
+    )
+    created_at: Mapped[datetime]
+
+    __table_args__ = (Index("ix_desk_sentiment_overrides_brand", "brand_account_id"),)
