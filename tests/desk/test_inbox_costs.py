@@ -8,13 +8,14 @@ from porina.services import Services
 from ..factories import Factory
 from .inbox_support import BASE, brand_with_agent
 
-LIST = 5
+LIST = 6
 """The caller's role (the brand's own login, then the operator row: 2), the page (1), every
-account shown in one read (1), and the test client's look for due jobs after the response
-(1)."""
-DETAIL = 8
+account shown in one read (1), the brand's SLA targets (1: it has none here; with some, the
+page's clocks and the brand's business hours are two more), and the test client's look for
+due jobs after the response (1)."""
+DETAIL = 9
 """The role (2), the conversation with its assignee (1), its items (1), the accounts (1), the
-statuses and the viewer's marks on them (2), the look for due jobs (1)."""
+statuses and the viewer's marks on them (2), the SLA targets (1), the look for due jobs (1)."""
 
 
 async def _spent(services: Services, call: object) -> int:

@@ -28,6 +28,7 @@ from porina.accounts.models import AccountOperator, User
 from porina.core.actor import Actor
 from porina.core.clock import now
 from porina.core.ids import new_id
+from porina.desk import moods
 from porina.desk.events import DeskItemAdded
 from porina.desk.models import DeskConversation, DeskItem
 from porina.jobs.events import emit
@@ -132,11 +133,15 @@ async def incoming(
         "account_id": contact_id,
         "dedupe": dedupe,
     }
+    if not light and status_id is not None:
+        values["sentiment"] = await moods.of_status(tx, status_id)
     item_id = await _add_item(tx, conversation, values)
     if item_id is None:
         return
     reopened = False if light else _reopen(conversation)
     await tx.session.flush()
+    if values.get("sentiment") in ("positive", "negative"):
+        await moods.refresh(tx, conversation)
     added = DeskItemAdded(
         actor=actor,
         conversation_id=conversation.id,

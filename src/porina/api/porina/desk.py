@@ -20,10 +20,10 @@ from porina.api.porina import desk_render
 from porina.api.porina.desk_render import DeskConversation, DeskConversationDetail, DeskItem
 from porina.core.actor import Actor
 from porina.core.ids import parse_id
-from porina.desk import access, actions, queries
+from porina.desk import access, actions, moods, queries
 from porina.desk.errors import ConversationNotFound, InvalidDeskRequest
 from porina.render import entities as e
-from porina.render.renderer import Renderer
+from porina.render.renderer import Renderer, statuses_by_id
 
 BASE = "/api/porina/v1/desk/conversations"
 READ = "read:statuses"
@@ -152,4 +152,29 @@ async def add_note(request: Request[Any, Any, Any], conversation_id: str) -> Des
         return desk_render.item(Renderer(svc.settings), note, None, who)
 
 
-ROUTES = [list_conversations, show_conversation, assign, set_status, reply, add_note]
+@post(f"{BASE}/{{conversation_id:str}}/sentiment", status_code=200)
+async def set_sentiment(request: Request[Any, Any, Any], conversation_id: str) -> DeskItem:
+    """Correct (or confirm) an incoming message's sentiment: ``item_id``, ``sentiment``
+    (positive, neutral, negative). The classifier's label is kept to measure it."""
+    actor = await _actor(request, WORK)
+    cid = _id(conversation_id)
+    params = await Params.of(request)
+    item_id = params.id("item_id")
+    if item_id is None:
+        raise InvalidDeskRequest("Validation failed: item_id is required")
+    sentiment = params.str("sentiment", max_len=16) or ""
+    svc = services_of(request)
+    async with svc.db.transaction() as tx:
+        changed = await moods.override(tx, actor, cid, item_id, sentiment)
+    async with svc.db.read() as session:
+        who = await session.get(Account, changed.account_id)
+        shown = await statuses_by_id(
+            Renderer(svc.settings),
+            session,
+            actor.account_id,
+            [changed.status_id] if changed.status_id else [],
+        )
+        return desk_render.item(Renderer(svc.settings), changed, shown[0] if shown else None, who)
+
+
+ROUTES = [list_conversations, show_conversation, assign, set_status, reply, add_note, set_sentiment]

@@ -24,7 +24,7 @@ from porina.api.mastodon.auth import actor_of, require, services_of
 from porina.api.mastodon.params import Params
 from porina.core.actor import Actor
 from porina.core.clock import now
-from porina.desk import metrics, service_levels
+from porina.desk import metrics, moods, service_levels
 from porina.desk.errors import InvalidDeskRequest
 from porina.desk.metrics_models import DeskBusinessHours
 from porina.render import entities as e
@@ -52,6 +52,14 @@ class DeskStaffMetrics(msgspec.Struct, kw_only=True):
     resolution: DeskFigures
 
 
+class DeskSentimentAccuracy(msgspec.Struct, kw_only=True):
+    """The classifier against the items staff reviewed (corrected or confirmed)."""
+
+    reviewed: int
+    accuracy: float | None
+    macro_f1: float | None
+
+
 class DeskMetrics(msgspec.Struct, kw_only=True):
     from_: str = msgspec.field(name="from")
     to: str
@@ -61,6 +69,7 @@ class DeskMetrics(msgspec.Struct, kw_only=True):
     reply: DeskFigures
     resolution: DeskFigures
     staff: list[DeskStaffMetrics]
+    sentiment_accuracy: DeskSentimentAccuracy
 
 
 class DeskBusinessHoursEntity(msgspec.Struct, kw_only=True):
@@ -133,6 +142,7 @@ async def desk_metrics(request: Request[Any, Any, Any]) -> DeskMetrics:
         await service_levels.member(session, actor)
         found = await metrics.report(session, actor.account_id, start, end)
         staff = await _staff_rows(request, session, found)
+        checked = await moods.accuracy(session, actor.account_id)
     return DeskMetrics(
         from_=start.isoformat(),
         to=end.isoformat(),
@@ -142,6 +152,11 @@ async def desk_metrics(request: Request[Any, Any, Any]) -> DeskMetrics:
         reply=_figures(found.figures["reply"]),
         resolution=_figures(found.figures["resolution"]),
         staff=staff,
+        sentiment_accuracy=DeskSentimentAccuracy(
+            reviewed=checked.total,
+            accuracy=checked.accuracy if checked.total else None,
+            macro_f1=checked.macro_f1 if checked.total else None,
+        ),
     )
 
 

@@ -10,8 +10,10 @@ import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from porina.accounts.models import Account
+from porina.desk import service_levels
 from porina.desk.models import DeskItem as ItemRow
 from porina.desk.queries import Listed
+from porina.desk.service_levels import NO_SLA
 from porina.notifications.queries import accounts_by_id
 from porina.render import entities as e
 from porina.render.renderer import Renderer, statuses_by_id, timestamp
@@ -58,7 +60,9 @@ def _people(listed: Iterable[Listed]) -> set[int]:
     return ids
 
 
-def _conversation(renderer: Renderer, row: Listed, people: dict[int, Account]) -> DeskConversation:
+def _conversation(
+    renderer: Renderer, row: Listed, people: dict[int, Account], sla: service_levels.Sla
+) -> DeskConversation:
     c = row.conversation
     contact = people.get(c.contact_account_id)
     assignee = people.get(row.assignee_account_id) if row.assignee_account_id else None
@@ -69,18 +73,28 @@ def _conversation(renderer: Renderer, row: Listed, people: dict[int, Account]) -
         assignee=renderer.account(assignee) if assignee else None,
         priority=c.priority,
         labels=list(c.labels or []),
-        sentiment=None,
+        sentiment=c.sentiment,
         last_activity_at=timestamp(c.last_activity_at) or "",
-        sla=Sla(),
+        sla=Sla(due_at=timestamp(sla.due_at), breached=sla.breached),
     )
 
 
 async def conversations(
     renderer: Renderer, session: AsyncSession, rows: Sequence[Listed]
 ) -> list[DeskConversation]:
-    """A page of conversations: one query for every account shown."""
+    """A page of conversations: one query for every account shown, one for the brand's SLA
+    targets (and, when it has some, one for the page's clocks and one for its hours)."""
     people = await accounts_by_id(session, _people(rows))
-    return [_conversation(renderer, row, people) for row in rows]
+    slas = await _slas(session, rows)
+    return [_conversation(renderer, r, people, slas.get(r.conversation.id, NO_SLA)) for r in rows]
+
+
+async def _slas(session: AsyncSession, rows: Sequence[Listed]) -> dict[int, service_levels.Sla]:
+    if not rows:
+        return {}
+    brand = rows[0].conversation.brand_account_id
+    pairs = [(r.conversation.id, r.conversation.priority) for r in rows]
+    return await service_levels.slas(session, brand, pairs)
 
 
 def item(
@@ -105,6 +119,7 @@ async def detail(
     people = await accounts_by_id(session, _people([row]) | {i.account_id for i in rows})
     ids = [i.status_id for i in rows if i.status_id is not None]
     shown = {s.id: s for s in await statuses_by_id(renderer, session, brand_id, ids)}
-    head = _conversation(renderer, row, people)
+    sla = (await _slas(session, [row])).get(row.conversation.id, NO_SLA)
+    head = _conversation(renderer, row, people, sla)
     items = [item(renderer, i, shown.get(str(i.status_id)), people.get(i.account_id)) for i in rows]
     return DeskConversationDetail(**msgspec.structs.asdict(head), items=items)
