@@ -139,18 +139,18 @@ class FilterResult(Entity):
 
 
 class Quote(Entity):
-    """The post a status quotes, when ``state`` is accepted and the reader may see it
-    (``render/quotes.py``); otherwise ``quoted_status`` is null."""
+    """Mastodon's Quote: the post a status quotes, when ``state`` is accepted and the reader
+    may see it (``render/quotes.py``), else ``quoted_status`` null. The quote of a quoted post
+    is Mastodon's ShallowQuote (quotes do not nest further): ``quoted_status_id`` instead of
+    ``quoted_status``. One struct for both, the absent field left out (``UNSET``), because a
+    union of two untagged structs cannot be described (the served OpenAPI) or decoded."""
 
     state: str
-    quoted_status: Status | None
+    quoted_status: Status | None | msgspec.UnsetType = msgspec.UNSET
+    quoted_status_id: str | None | msgspec.UnsetType = msgspec.UNSET
 
 
-class ShallowQuote(Entity):
-    """The quote of a quoted post (quotes do not nest further): its target by id only."""
-
-    state: str
-    quoted_status_id: str | None
+ShallowQuote = Quote
 
 
 class QuoteApproval(Entity):
@@ -186,7 +186,7 @@ class Status(Entity):
     language: str | None
     text: str | None
     edited_at: str | None
-    quote: Quote | ShallowQuote | None = None
+    quote: Quote | None = None
     quote_approval: QuoteApproval | msgspec.UnsetType | None = None
     favourited: bool | msgspec.UnsetType = msgspec.UNSET
     reblogged: bool | msgspec.UnsetType = msgspec.UNSET
