@@ -15,6 +15,8 @@ from porina.accounts.models import Account, User
 from porina.core.clock import aware, now
 from porina.core.errors import Conflict
 from porina.demo import seed
+from porina.desk.metrics_models import DeskMeasure
+from porina.desk.models import DeskConversation, DeskItem
 from porina.posts.models import MediaAttachment, Poll, Status
 from porina.services import Services
 
@@ -46,6 +48,24 @@ async def test_seeding_builds_a_living_world_once(
     await _looks_alive(services, client)
     await _a_second_run_changes_nothing(services)
     await _posted_over_days(services)
+    await _the_cafe_desk(services)
+
+
+async def _the_cafe_desk(services: Services) -> None:
+    """The café's inbox has customers' conversations, one answered and resolved, one
+    assigned with a note, sentiment on each, and response times measured."""
+    async with services.db.read() as session:
+        rows = (await session.execute(select(DeskConversation))).scalars().all()
+        notes = await session.scalar(
+            select(func.count()).select_from(DeskItem).where(DeskItem.kind == "note")
+        )
+        measured = set((await session.scalars(select(DeskMeasure.kind))).all())
+    assert len([c for c in rows if c.opened_at is not None]) >= 5
+    assert {c.status for c in rows} >= {"open", "resolved"}
+    assert any(c.assignee_user_id is not None for c in rows)
+    assert {c.sentiment for c in rows} >= {"positive", "negative"}
+    assert notes == 1
+    assert {"opened", "first_response", "resolution"} <= measured
 
 
 async def _posted_over_days(services: Services) -> None:

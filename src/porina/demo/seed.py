@@ -26,7 +26,7 @@ from porina.accounts.models import Account
 from porina.core.actor import Actor
 from porina.core.clock import back_dated
 from porina.core.errors import Conflict
-from porina.demo import faces, scenes
+from porina.demo import desk_scene, faces, scenes
 from porina.demo.content import (
     ADMIN,
     BUSINESSES,
@@ -168,6 +168,9 @@ async def run(svc: Services, *, if_empty: bool) -> SeedResult | None:
     async with svc.db.transaction() as tx:
         await _replies(tx, world, rng, result)
         await _favourites_and_reblogs(tx, world, rng, result)
+    async with svc.db.transaction() as tx:
+        cafe_staff = {str(role): person for brand, person, role in OPERATORS if brand == CAFE}
+        await desk_scene.seed(tx, world.actors, CAFE, cafe_staff)
     await svc.runner.drain()
     result.logins = [email_of(CAFE), email_of(ADMIN), email_of(PEOPLE[0].username)]
     return result
