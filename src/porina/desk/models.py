@@ -137,3 +137,19 @@ class DeskSentimentOverride(Base):
     created_at: Mapped[datetime]
 
     __table_args__ = (Index("ix_desk_sentiment_overrides_brand", "brand_account_id"),)
+
+
+class DeskSavedReply(Base):
+    """A reply the team reuses (Chatwoot's canned responses): a ``shortcut`` to find it, in a
+    ``language``, with variables such as ``{{first_name}}`` (``desk.saved_replies``)."""
+
+    __tablename__ = "desk_saved_replies"
+    id: Mapped[int] = id_column()
+    brand_account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    shortcut: Mapped[str] = mapped_column(String(40))
+    language: Mapped[str] = mapped_column(String(8))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+    __table_args__ = (UniqueConstraint("brand_account_id", "shortcut", "language"),)
