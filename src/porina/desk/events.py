@@ -72,3 +72,11 @@ class DeskSlaTargetsSet(Event, frozen=True, kw_only=True):
 
     brand_account_id: int
     priorities: tuple[str, ...] = ()
+
+
+class DeskSavedReplyChanged(Event, frozen=True, kw_only=True):
+    """A saved reply was ``created``, ``updated`` or ``deleted`` (``change``)."""
+
+    brand_account_id: int
+    saved_reply_id: int
+    change: str

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request, Response, get, post
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from porina.accounts.models import Account
 from porina.api.mastodon.auth import actor_of, require, services_of
@@ -20,7 +21,7 @@ from porina.api.porina import desk_render
 from porina.api.porina.desk_render import DeskConversation, DeskConversationDetail, DeskItem
 from porina.core.actor import Actor
 from porina.core.ids import parse_id
-from porina.desk import access, actions, moods, queries
+from porina.desk import access, actions, moods, queries, saved_replies
 from porina.desk.errors import ConversationNotFound, InvalidDeskRequest
 from porina.render import entities as e
 from porina.render.renderer import Renderer, statuses_by_id
@@ -122,6 +123,13 @@ async def set_status(request: Request[Any, Any, Any], conversation_id: str) -> D
     return await _summary(request, actor, cid)
 
 
+async def _saved_text(session: AsyncSession, actor: Actor, cid: int, reply_id: int) -> str:
+    """A saved reply filled for the conversation's person (``desk.saved_replies``)."""
+    staff = await access.worker(session, actor)
+    found = await queries.one(session, staff, cid)
+    return await saved_replies.fill(session, actor, reply_id, found.conversation)
+
+
 @post(f"{BASE}/{{conversation_id:str}}/reply", status_code=200)
 async def reply(request: Request[Any, Any, Any], conversation_id: str) -> e.Status:
     """Publish as the brand (``visibility`` public or direct; ``resolve`` to resolve too);
@@ -132,7 +140,10 @@ async def reply(request: Request[Any, Any, Any], conversation_id: str) -> e.Stat
     text = params.text("text")
     visibility = params.str("visibility", max_len=16) or "public"
     resolve = params.bool("resolve")
+    saved = params.id("saved_reply_id")
     async with services_of(request).db.transaction() as tx:
+        if saved is not None and not text.strip():
+            text = await _saved_text(tx.session, actor, cid, saved)
         status = await actions.reply(tx, actor, cid, text, visibility, resolve=resolve)
     return await render_one(request, actor.account_id, status.id)
 
