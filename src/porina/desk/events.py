@@ -80,3 +80,12 @@ class DeskSavedReplyChanged(Event, frozen=True, kw_only=True):
     brand_account_id: int
     saved_reply_id: int
     change: str
+
+
+class DeskTriaged(Event, frozen=True, kw_only=True):
+    """The conversation's priority or labels changed (their values after the change)."""
+
+    conversation_id: int
+    brand_account_id: int
+    priority: str | None
+    labels: tuple[str, ...] = ()

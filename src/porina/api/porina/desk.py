@@ -22,6 +22,7 @@ from porina.api.porina.desk_render import DeskConversation, DeskConversationDeta
 from porina.core.actor import Actor
 from porina.core.ids import parse_id
 from porina.desk import access, actions, moods, queries, saved_replies
+from porina.desk import triage as desk_triage
 from porina.desk.errors import ConversationNotFound, InvalidDeskRequest
 from porina.render import entities as e
 from porina.render.renderer import Renderer, statuses_by_id
@@ -148,6 +149,24 @@ async def reply(request: Request[Any, Any, Any], conversation_id: str) -> e.Stat
     return await render_one(request, actor.account_id, status.id)
 
 
+@post(f"{BASE}/{{conversation_id:str}}/triage", status_code=200)
+async def triage(request: Request[Any, Any, Any], conversation_id: str) -> DeskConversation:
+    """Set ``priority`` (low, medium, high, urgent; null or empty clears) and/or replace
+    ``labels`` (a list); a field left out is unchanged."""
+    actor = await _actor(request, WORK)
+    cid = _id(conversation_id)
+    params = await Params.of(request)
+    priority: str | bool | None = False
+    if "priority" in params.data:  # null or empty clears it
+        priority = params.str("priority", max_len=16) or None
+    labels = params.data.get("labels") if params.has("labels") else None
+    if labels is not None and not isinstance(labels, list):
+        raise InvalidDeskRequest("Validation failed: labels is a list")
+    async with services_of(request).db.transaction() as tx:
+        await desk_triage.triage(tx, actor, cid, priority=priority, labels=labels)
+    return await _summary(request, actor, cid)
+
+
 @post(f"{BASE}/{{conversation_id:str}}/notes", status_code=200)
 async def add_note(request: Request[Any, Any, Any], conversation_id: str) -> DeskItem:
     """An internal note (``text``); ``@username`` mentions colleagues."""
@@ -188,4 +207,13 @@ async def set_sentiment(request: Request[Any, Any, Any], conversation_id: str) -
         return desk_render.item(Renderer(svc.settings), changed, shown[0] if shown else None, who)
 
 
-ROUTES = [list_conversations, show_conversation, assign, set_status, reply, add_note, set_sentiment]
+ROUTES = [
+    triage,
+    list_conversations,
+    show_conversation,
+    assign,
+    set_status,
+    reply,
+    add_note,
+    set_sentiment,
+]
