@@ -162,6 +162,8 @@ async def statuses(
     more for quoted posts when some are quote posts: ``render/quotes.py``)."""
     viewer_id = me.id if me else None
     state = await viewer_state(session, viewer_id, items)
+    if me is not None:
+        await acting.written_by(request, session, me.user, items)
     return await render_bundles(renderer(request), session, items, state, viewer_id)
 
 

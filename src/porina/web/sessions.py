@@ -17,7 +17,7 @@ from typing import Any
 
 from litestar import Request, Response
 from litestar.datastructures import Cookie
-from sqlalchemy import and_, delete, select, update
+from sqlalchemy import and_, delete, exists, or_, select, update
 from sqlalchemy.orm import aliased
 
 from porina.accounts.models import Account, AccountOperator, User, WebSession
@@ -32,6 +32,7 @@ COOKIE = "porina_session"
 LIFETIME = timedelta(days=30)
 ACTING_ROLES = ("owner", "manager", "agent")
 STATE_ACTING = "porina_acting"
+STATE_STAFF = "porina_staff"
 BRAND = aliased(Account, name="brand")
 
 
@@ -43,11 +44,21 @@ class Acting:
     role: Role
 
 
+# Whether the person is on any team (serves a brand, or their own account has one): only
+# they can be shown which staff member wrote a brand's post.
+_TEAM = aliased(AccountOperator, name="team")
+_STAFF = (
+    exists()
+    .where(or_(_TEAM.user_id == User.id, _TEAM.account_id == User.account_id))
+    .label("staff")
+)
+
+
 def _statement(raw: str) -> Any:
     """The session, its user and own account, and the brand it acts as if the user still
     holds a role on it: one indexed read."""
     return (
-        select(User, Account, WebSession.last_seen_at, BRAND, AccountOperator.role)
+        select(User, Account, WebSession.last_seen_at, BRAND, AccountOperator.role, _STAFF)
         .join(WebSession, WebSession.user_id == User.id)
         .join(Account, Account.id == User.account_id)
         .outerjoin(
@@ -80,6 +91,7 @@ async def current_user(request: Request[Any, Any, Any]) -> tuple[User, Account] 
         return cached
     found: tuple[User, Account] | None = None
     acting: Acting | None = None
+    staff = False
     raw = request.cookies.get(COOKIE)
     if raw:
         svc = services(request)
@@ -89,11 +101,18 @@ async def current_user(request: Request[Any, Any, Any]) -> tuple[User, Account] 
         if row is not None and alive and row[2] + LIFETIME > now():
             found = (row[0], row[1])
             acting = _acting(row[3], row[4])
+            staff = bool(row[5])
             await activity.seen(svc, row[1].id, row[1].last_active_at)
     state = request.scope.setdefault("state", {})
     state["porina_user"] = found
     state[STATE_ACTING] = acting
+    state[STATE_STAFF] = staff
     return found
+
+
+def is_staff(request: Request[Any, Any, Any]) -> bool:
+    """Whether the signed-in person is on a team (after ``current_user``)."""
+    return bool(request.scope.get("state", {}).get(STATE_STAFF))
 
 
 async def acting(request: Request[Any, Any, Any]) -> Acting | None:
