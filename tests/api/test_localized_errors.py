@@ -148,6 +148,8 @@ async def test_the_rate_limiters_429_is_localized_with_its_headers(settings: Set
     async with AsyncTestClient(app, base_url="http://testserver.local") as client:
         assert (await client.get("/api/v2/instance")).status_code == 200
         refused = await client.get("/api/v2/instance", headers=FI)
+        if refused.status_code == 200:  # the fixed 5-minute window turned between the two
+            refused = await client.get("/api/v2/instance", headers=FI)
     await svc.stop()
     assert refused.status_code == 429
     assert refused.json() == {"error": "Liikaa pyyntöjä"}
