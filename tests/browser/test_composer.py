@@ -158,7 +158,7 @@ def test_new_post_dialog_from_a_profile_keeps_its_draft(new_page: Any) -> None:
     join(page, "en", "dialogi", "Dialogi")
     page.goto("/@dialogi")
     page.locator(".tabbar a.tab-new").click()
-    dialog = page.locator("dialog.compose-dialog")
+    dialog = page.locator("dialog.compose-dialog[aria-labelledby='compose-dialog-heading']")
     dialog.wait_for()
     text = dialog.locator("#compose-dialog-text")
     assert text.evaluate("el => document.activeElement === el")
