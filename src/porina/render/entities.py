@@ -146,8 +146,8 @@ class Quote(Entity):
     union of two untagged structs cannot be described (the served OpenAPI) or decoded."""
 
     state: str
-    quoted_status: Status | None | msgspec.UnsetType = msgspec.UNSET
-    quoted_status_id: str | None | msgspec.UnsetType = msgspec.UNSET
+    quoted_status: Status | msgspec.UnsetType | None = msgspec.UNSET
+    quoted_status_id: str | msgspec.UnsetType | None = msgspec.UNSET
 
 
 ShallowQuote = Quote
