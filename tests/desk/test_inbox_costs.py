@@ -3,6 +3,10 @@ conversations or items on the page (no per-row queries)."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
+
+import httpx
+
 from porina.services import Services
 
 from ..factories import Factory
@@ -18,9 +22,9 @@ DETAIL = 9
 statuses and the viewer's marks on them (2), the SLA targets (1), the look for due jobs (1)."""
 
 
-async def _spent(services: Services, call: object) -> int:
+async def _spent(services: Services, call: Awaitable[httpx.Response]) -> int:
     before = services.db.query_count
-    response = await call  # type: ignore[misc]
+    response = await call
     assert response.status_code == 200, response.text
     return services.db.query_count - before
 

@@ -15,6 +15,7 @@ import httpx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from porina.accounts.operators import Role
 from porina.services import Services
 from tests.factories import Factory, Person
 from tests.operators.support import appoint, operate
@@ -28,7 +29,7 @@ EXAMPLES = settings(
     derandomize=os.environ.get("CI", "").lower() == "true",
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
-ROLES = (None, "owner", "manager", "agent", "analyst")
+ROLES: tuple[Role | None, ...] = (None, "owner", "manager", "agent", "analyst")
 
 
 async def _page(client: httpx.AsyncClient, path: str) -> str:
@@ -71,7 +72,7 @@ async def test_team_members_see_who_wrote_the_brands_reply_customers_do_not(
     assert "aino" not in (await customer.get(f"/api/v1/statuses/{reply.json()['id']}")).text
 
 
-async def _world(env: Isolated, role: str | None, writer: str) -> tuple[Person, str, Person]:
+async def _world(env: Isolated, role: Role | None, writer: Role) -> tuple[Person, str, Person]:
     brand = await env.make.person("kahvila")
     other_brand = await env.make.person("puoti")
     aino = await env.make.person("aino")
@@ -79,9 +80,9 @@ async def _world(env: Isolated, role: str | None, writer: str) -> tuple[Person, 
     customer = await env.make.person("asiakas")
     await appoint(env.services, other_brand, reader, "manager")  # staff of another brand
     if role is not None:
-        await appoint(env.services, brand, reader, role)  # type: ignore[arg-type]
+        await appoint(env.services, brand, reader, role)
     question = await customer.status("@kahvila a question")
-    headers = await operate(env.services, brand, aino, writer)  # type: ignore[arg-type]
+    headers = await operate(env.services, brand, aino, writer)
     posted = await env.client.post(
         "/api/v1/statuses",
         json={"status": "@asiakas an answer", "in_reply_to_id": question["id"]},
@@ -122,7 +123,7 @@ def test_who_wrote_a_brand_post_reaches_the_brands_team_only(template: Path | st
 
         @EXAMPLES
         @given(st.sampled_from(ROLES), st.sampled_from(("owner", "manager", "agent")))
-        def prop(role: str | None, writer: str) -> None:
+        def prop(role: Role | None, writer: Role) -> None:
             async def go() -> None:
                 await env.reset()
                 env.client.cookies.clear()
