@@ -7,6 +7,7 @@ from porina.accounts import suggestion_models as account_suggestions
 from porina.analytics import models as analytics
 from porina.desk import metrics_models as desk_metrics
 from porina.desk import models as desk
+from porina.desk import rules_models as desk_rules
 from porina.groups import models as groups
 from porina.interactions import models as interactions
 from porina.jobs import models as jobs
@@ -31,6 +32,7 @@ __all__ = [
     "analytics",
     "desk",
     "desk_metrics",
+    "desk_rules",
     "featured_tags",
     "groups",
     "interactions",
