@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Index, String
+from sqlalchemy import Date, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from porina.storage.base import Base, Json, Snowflake, id_column
@@ -33,3 +33,73 @@ class AnalyticsEvent(Base):
         Index("ix_analytics_events_target_account_id_id", "target_account_id", "id"),
         Index("ix_analytics_events_name_id", "name", "id"),
     )
+
+
+class AnalyticsImpressions(Base):
+    """Impressions of a local status per hour (UTC), added up by the impression buffer's
+    flush (``analytics/impressions.py``); ``account_id`` is the status's author."""
+
+    __tablename__ = "analytics_impressions"
+    status_id: Mapped[int] = mapped_column(Snowflake, primary_key=True, autoincrement=False)
+    hour: Mapped[datetime] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(Snowflake)
+    impressions: Mapped[int] = mapped_column(default=0)
+
+    __table_args__ = (Index("ix_analytics_impressions_account_id_hour", "account_id", "hour"),)
+
+
+class AnalyticsViewer(Base):
+    """A signed-in account served a local status on a day (UTC): the rows reach counts
+    (distinct viewers). Kept for ``analytics_raw_days``, then pruned by the rollup job."""
+
+    __tablename__ = "analytics_viewers"
+    status_id: Mapped[int] = mapped_column(Snowflake, primary_key=True, autoincrement=False)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    viewer_id: Mapped[int] = mapped_column(Snowflake, primary_key=True, autoincrement=False)
+    account_id: Mapped[int] = mapped_column(Snowflake)
+
+    __table_args__ = (Index("ix_analytics_viewers_account_id_day", "account_id", "day"),)
+
+
+class AnalyticsStatusDaily(Base):
+    """One local status's figures of one day (UTC), written by the daily rollup job."""
+
+    __tablename__ = "analytics_status_daily"
+    status_id: Mapped[int] = mapped_column(Snowflake, primary_key=True, autoincrement=False)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    account_id: Mapped[int] = mapped_column(Snowflake)
+    impressions: Mapped[int] = mapped_column(default=0)
+    reach: Mapped[int] = mapped_column(default=0)
+    favourites: Mapped[int] = mapped_column(default=0)
+    reblogs: Mapped[int] = mapped_column(default=0)
+    replies: Mapped[int] = mapped_column(default=0)
+    quotes: Mapped[int] = mapped_column(default=0)
+    bookmarks: Mapped[int] = mapped_column(default=0)
+
+    __table_args__ = (Index("ix_analytics_status_daily_account_id_day", "account_id", "day"),)
+
+
+class AnalyticsAccountDaily(Base):
+    """One account's figures of one day (UTC), written by the daily rollup job."""
+
+    __tablename__ = "analytics_account_daily"
+    account_id: Mapped[int] = mapped_column(Snowflake, primary_key=True, autoincrement=False)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    posts: Mapped[int] = mapped_column(default=0)
+    impressions: Mapped[int] = mapped_column(default=0)
+    reach: Mapped[int] = mapped_column(default=0)
+    favourites: Mapped[int] = mapped_column(default=0)
+    reblogs: Mapped[int] = mapped_column(default=0)
+    replies: Mapped[int] = mapped_column(default=0)
+    quotes: Mapped[int] = mapped_column(default=0)
+    bookmarks: Mapped[int] = mapped_column(default=0)
+    followers_gained: Mapped[int] = mapped_column(default=0)
+    followers_lost: Mapped[int] = mapped_column(default=0)
+
+
+class AnalyticsRolledDay(Base):
+    """A day (UTC) the rollup job has written: later reads take it from the daily tables."""
+
+    __tablename__ = "analytics_rolled_days"
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    rolled_at: Mapped[datetime]
