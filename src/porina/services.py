@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from porina.accounts import audit as account_audit
 from porina.accounts.throttle import LoginThrottle, build_throttle
 from porina.analytics import subscribers as analytics_subscribers
+from porina.analytics.impressions import Flusher as ImpressionFlusher
 from porina.api.mastodon.auth import TokenCache
 from porina.core import cpu
 from porina.desk import metrics as desk_metrics
@@ -85,6 +86,8 @@ class Services:
     """Failed password attempts per address and account (in Redis when the broker is)."""
     outbound: OutboundClient = field(init=False)
     """The process's one client for requests to other servers (link previews...)."""
+    impressions: ImpressionFlusher = field(init=False)
+    """Writes this process's buffered impressions every few seconds and at stop."""
 
     def __post_init__(self) -> None:
         cpu.configure(self.settings.cpu_workers)
@@ -97,6 +100,7 @@ class Services:
         self.login_throttle = build_throttle(self.settings)
         self.outbound = build_outbound(self.settings)
         self.db.attach(self)
+        self.impressions = ImpressionFlusher(self.db)
         self.db.wake_jobs = self.runner.wake
         if self.settings.jobs == "saq":
             self.engine = SaqEngine(self, self.runner.name)
@@ -105,6 +109,7 @@ class Services:
     async def start(self, *, run_jobs: bool | None = None) -> None:
         self.settings.media_dir.mkdir(parents=True, exist_ok=True)
         self.invalidations.start()
+        self.impressions.start()
         if not (self.settings.run_jobs_in_process if run_jobs is None else run_jobs):
             return
         if self.engine is not None:
@@ -114,6 +119,7 @@ class Services:
 
     async def stop(self) -> None:
         await self.invalidations.stop()
+        await self.impressions.stop()
         await self.runner.stop()
         if self.engine is not None:
             await self.engine.stop()

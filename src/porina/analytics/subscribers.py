@@ -194,5 +194,17 @@ async def status_created(tx: Tx, event: ev.StatusCreated) -> None:
         target_type="status",
         target_id=event.status_id,
         target_account_id=event.parent_author_id,
-        data={"visibility": event.visibility},
+        data=_created_data(event),
     )
+
+
+def _created_data(event: ev.StatusCreated) -> dict[str, Any]:
+    """The visibility, and the statuses replied to and quoted (ids as strings, as JSON keeps
+    them exact), so the rollups know which status a reply or a quote engages with."""
+    data: dict[str, Any] = {"visibility": event.visibility}
+    if event.parent_id is not None:
+        data["parent_id"] = str(event.parent_id)
+    if event.quoted_id is not None:
+        data["quoted_id"] = str(event.quoted_id)
+        data["quoted_account_id"] = str(event.quoted_author_id)
+    return data

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 
 import msgspec
 
+from porina.analytics import impressions
 from porina.interactions.filters import (
     ActiveFilter,
     FilterContext,
@@ -64,11 +65,13 @@ async def public_rows(svc: Runtime, rows: Sequence[PageRow]) -> list[e.Status]:
     return await _rendered(svc, None, rows, found, [])
 
 
-async def rows_for(svc: Runtime, viewer_id: int | None, rows: Sequence[PageRow]) -> list[e.Status]:
-    """``personal_rows`` for a viewer, ``public_rows`` for an anonymous reader."""
-    if viewer_id is None:
-        return await public_rows(svc, rows)
-    return (await personal_rows(svc, viewer_id, rows))[0]
+async def rows_for(
+    svc: Runtime, viewer_id: int | None, rows: Sequence[PageRow], *, seen: bool = True
+) -> list[e.Status]:
+    """``personal_rows`` for a viewer, ``public_rows`` for an anonymous reader. ``seen``
+    False: not an impression (a status returned by a write, such as a favourite)."""
+    _, found, filters = await _cached(svc, viewer_id, rows, seen=seen)
+    return await _rendered(svc, viewer_id, rows, found, filters if viewer_id else [])
 
 
 async def _rendered(
@@ -123,7 +126,7 @@ def _personal(
 
 
 async def _cached(
-    svc: Runtime, viewer_id: int | None, rows: Sequence[PageRow]
+    svc: Runtime, viewer_id: int | None, rows: Sequence[PageRow], *, seen: bool = True
 ) -> tuple[StatusCache, list[Found | None], list[ActiveFilter]]:
     """The process's status cache, what it holds for each of ``rows`` (reading those it did
     not: None for a status deleted meanwhile), and the viewer's active filters."""
@@ -138,7 +141,19 @@ async def _cached(
                 filters = await load_active_of(session, viewer_id)
     if filters:  # matched now, off the loop when large; rendering finds the results
         await prepare(filters, found_statuses(found))
+    if seen:
+        impressions.note(_served(found), viewer_id)
     return cache, found, filters
+
+
+def _served(found: Iterable[Found | None]) -> Iterable[tuple[int, int]]:
+    """(status, author) of the local statuses a page shows: impressions, counted in memory
+    (``analytics/impressions.py``)."""
+    for hit in found:
+        if hit is not None:
+            shown = _shown(hit)
+            if shown.status.local:
+                yield shown.status_id, shown.author_id
 
 
 def found_statuses(found: Iterable[Found | None]) -> list[Status]:

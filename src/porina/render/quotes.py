@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from porina.analytics import impressions
 from porina.interactions.viewer import ViewerState
 from porina.posts.models import Status
 from porina.posts.queries import Bundle
@@ -80,7 +81,13 @@ async def render_bundles(
     state: ViewerState | None,
     viewer_id: int | None,
 ) -> list[e.Status]:
-    """``renderer.bundles`` with the quotes filled (one more statement when there are any)."""
+    """``renderer.bundles`` with the quotes filled (one more statement when there are any).
+    Each local status shown is an impression (``analytics/impressions.py``: in memory, no
+    statement)."""
     shown = renderer.bundles(items, state, viewer_id)
+    impressions.note(
+        ((b.shown.status.id, b.shown.status.account_id) for b in items if b.shown.status.local),
+        viewer_id,
+    )
     await fill(renderer, session, viewer_id, of_bundles(items, shown))
     return shown

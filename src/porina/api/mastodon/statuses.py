@@ -63,7 +63,7 @@ async def render_one(
     the home and public timelines render."""
     svc = auth.services_of(request)
     rows = [r for r in await for_ids(svc.db, viewer_id, [status_id], mutes=False) if r.visible]
-    shown = await rows_for(svc, viewer_id, rows)
+    shown = await rows_for(svc, viewer_id, rows, seen=request.method == "GET")
     if not shown:
         raise StatusNotFound()
     return shown[0]

@@ -1,0 +1,196 @@
+"""An account's figures, as the metric dictionary defines them (``analytics/dictionary.py``).
+
+``classify`` turns one ``analytics_events`` row into what it counts for an account: an
+engagement of a kind (favourites, reblogs, replies, quotes, by anyone but the author), a
+bookmark, a post, a follower gained or lost. The same rules fill the daily rollups
+(``rollup.py``) and answer for the days not rolled up yet, so a figure is the same before and
+after its day is rolled up.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from porina.analytics.models import (
+    AnalyticsAccountDaily,
+    AnalyticsEvent,
+    AnalyticsImpressions,
+    AnalyticsRolledDay,
+    AnalyticsViewer,
+)
+
+ENGAGEMENTS = ("favourites", "reblogs", "replies", "quotes")
+COUNTS = ("posts", "impressions", *ENGAGEMENTS, "bookmarks", "followers_gained", "followers_lost")
+_GIVEN = {
+    "interaction:favourite:create": "favourites",
+    "interaction:reblog:create": "reblogs",
+    "interaction:bookmark:create": "bookmarks",
+}
+_POSTS = ("post:status:create", "post:reply:create", "post:quote:create")
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """The fields of an analytics event the figures read."""
+
+    name: str
+    actor: int | None
+    target_id: int | None
+    target_account_id: int | None
+    data: dict[str, Any]
+    created_at: datetime
+
+
+def _int(value: Any) -> int | None:
+    return int(value) if value is not None else None
+
+
+def classify(row: Row, account_id: int) -> list[tuple[str, int | None]]:
+    """What ``row`` counts for ``account_id``: (figure, the status it is about, if any)."""
+    own = row.actor == account_id
+    out: list[tuple[str, int | None]] = []
+    if row.name in _GIVEN and row.target_account_id == account_id and not own:
+        out.append((_GIVEN[row.name], row.target_id))
+    if row.name in _POSTS and own:
+        out.append(("posts", row.target_id))
+    if row.name == "post:reply:create" and row.target_account_id == account_id and not own:
+        out.append(("replies", _int(row.data.get("parent_id"))))
+    quoted = _int(row.data.get("quoted_account_id"))
+    if row.name == "post:quote:create" and quoted == account_id and not own:
+        out.append(("quotes", _int(row.data.get("quoted_id"))))
+    out.extend(_follows(row, account_id, own))
+    return out
+
+
+def _follows(row: Row, account_id: int, own: bool) -> list[tuple[str, int | None]]:
+    if row.name == "account:follow:create" and row.target_account_id == account_id:
+        return [("followers_gained", None)]
+    if row.name == "account:follow_request:authorize" and own:
+        return [("followers_gained", None)]
+    if row.name == "account:follow:delete":
+        removed = bool(row.data.get("removed_follower"))
+        if (removed and own) or (not removed and row.target_account_id == account_id):
+            return [("followers_lost", None)]
+    return []
+
+
+def day_start(day: date) -> datetime:
+    return datetime.combine(day, time(), tzinfo=UTC)
+
+
+async def events(
+    session: AsyncSession, account_id: int, start: datetime, end: datetime
+) -> list[Row]:
+    """The events in ``[start, end)`` that may count for ``account_id``."""
+    query = select(
+        AnalyticsEvent.name,
+        AnalyticsEvent.actor_account_id,
+        AnalyticsEvent.target_id,
+        AnalyticsEvent.target_account_id,
+        AnalyticsEvent.data,
+        AnalyticsEvent.created_at,
+    ).where(
+        AnalyticsEvent.created_at >= start,
+        AnalyticsEvent.created_at < end,
+        or_(
+            AnalyticsEvent.target_account_id == account_id,
+            AnalyticsEvent.actor_account_id == account_id,
+            AnalyticsEvent.name == "post:quote:create",
+        ),
+    )
+    return [Row(*r) for r in (await session.execute(query)).all()]
+
+
+@dataclass(slots=True)
+class Totals:
+    """Counts of a stretch of days (``COUNTS``), and reach (distinct signed-in readers)."""
+
+    counts: Counter[str] = field(default_factory=Counter)
+    reach: int = 0
+
+    def engagements(self) -> int:
+        return sum(self.counts[k] for k in ENGAGEMENTS)
+
+
+async def impressions(
+    session: AsyncSession, account_id: int, start: datetime, end: datetime
+) -> int:
+    total = await session.scalar(
+        select(func.coalesce(func.sum(AnalyticsImpressions.impressions), 0)).where(
+            AnalyticsImpressions.account_id == account_id,
+            AnalyticsImpressions.hour >= start,
+            AnalyticsImpressions.hour < end,
+        )
+    )
+    return int(total or 0)
+
+
+async def reach(session: AsyncSession, account_id: int, first: date, last: date) -> int:
+    """Distinct signed-in readers of the account's statuses over the days ``first..last``."""
+    found = await session.scalar(
+        select(func.count(func.distinct(AnalyticsViewer.viewer_id))).where(
+            AnalyticsViewer.account_id == account_id,
+            AnalyticsViewer.day >= first,
+            AnalyticsViewer.day <= last,
+        )
+    )
+    return int(found or 0)
+
+
+async def live(session: AsyncSession, account_id: int, first: date, last: date) -> Counter[str]:
+    """Counts of the days ``first..last`` from the raw tables."""
+    start, end = day_start(first), day_start(last + timedelta(days=1))
+    counts: Counter[str] = Counter()
+    for row in await events(session, account_id, start, end):
+        for kind, _status in classify(row, account_id):
+            counts[kind] += 1
+    counts["impressions"] = await impressions(session, account_id, start, end)
+    return counts
+
+
+async def last_rolled(session: AsyncSession) -> date | None:
+    found: date | None = await session.scalar(select(func.max(AnalyticsRolledDay.day)))
+    return found
+
+
+async def rolled(session: AsyncSession, account_id: int, first: date, last: date) -> Counter[str]:
+    columns = [func.coalesce(func.sum(getattr(AnalyticsAccountDaily, k)), 0) for k in COUNTS]
+    row = (
+        await session.execute(
+            select(*columns).where(
+                AnalyticsAccountDaily.account_id == account_id,
+                AnalyticsAccountDaily.day >= first,
+                AnalyticsAccountDaily.day <= last,
+            )
+        )
+    ).one()
+    return Counter({k: int(v) for k, v in zip(COUNTS, row, strict=True)})
+
+
+async def totals(session: AsyncSession, account_id: int, first: date, last: date) -> Totals:
+    """The days ``first..last``: rolled-up days from the daily table, later ones (today, and
+    any day the job has not reached) from the raw tables, so the figures include activity
+    up to the last flush of impressions (seconds old)."""
+    counts: Counter[str] = Counter()
+    done = await last_rolled(session)
+    if done is not None and done >= first:
+        counts.update(await rolled(session, account_id, first, min(done, last)))
+    if done is None or done < last:
+        tail = first if done is None or done < first else done + timedelta(days=1)
+        counts.update(await live(session, account_id, tail, last))
+    return Totals(counts, await reach(session, account_id, first, last))
+
+
+async def followers_after(session: AsyncSession, account_id: int, moment: datetime) -> int:
+    """Net followers gained from ``moment`` until now."""
+    counts: Counter[str] = Counter()
+    for row in await events(session, account_id, moment, datetime.max.replace(tzinfo=UTC)):
+        for kind, _status in classify(row, account_id):
+            counts[kind] += 1
+    return counts["followers_gained"] - counts["followers_lost"]

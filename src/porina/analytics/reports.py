@@ -1,0 +1,67 @@
+"""What the analytics API answers, from ``figures``: an account's overview of a period
+against the period of equal length just before it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from porina.accounts.models import Account
+from porina.analytics import figures
+from porina.core.clock import now
+from porina.core.errors import Unprocessable
+
+MAX_DAYS = 400
+"""The longest period one request may ask for."""
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    first: date
+    last: date
+
+    @property
+    def days(self) -> int:
+        return (self.last - self.first).days + 1
+
+    def previous(self) -> Span:
+        return Span(self.first - timedelta(days=self.days), self.first - timedelta(days=1))
+
+
+def span(from_: str | None, to: str | None) -> Span:
+    """``from``..``to`` (YYYY-MM-DD, both days included, UTC); by default the last 28 days."""
+    try:
+        last = date.fromisoformat(to) if to else now().date()
+        first = date.fromisoformat(from_) if from_ else last - timedelta(days=27)
+    except ValueError as error:
+        raise Unprocessable("Validation failed: from and to are dates (YYYY-MM-DD)") from error
+    if first > last:
+        raise Unprocessable("Validation failed: from must not be after to")
+    if (last - first).days + 1 > MAX_DAYS:
+        raise Unprocessable(f"Validation failed: a period is at most {MAX_DAYS} days")
+    return Span(first, last)
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    followers_start: int
+    followers_end: int
+    totals: figures.Totals
+
+    def rate(self, denominator: int) -> float | None:
+        engaged = self.totals.engagements()
+        return engaged / denominator if denominator else None
+
+
+async def period(session: AsyncSession, account_id: int, when: Span) -> Period:
+    found = await figures.totals(session, account_id, when.first, when.last)
+    current = await session.scalar(select(Account.followers_count).where(Account.id == account_id))
+    after = await figures.followers_after(
+        session, account_id, figures.day_start(when.last + timedelta(days=1))
+    )
+    end = max(int(current or 0) - after, 0)
+    net = found.counts["followers_gained"] - found.counts["followers_lost"]
+    return Period(max(end - net, 0), end, found)
