@@ -19,6 +19,7 @@ from porina.analytics.impressions import Flusher as ImpressionFlusher
 from porina.api.mastodon.auth import TokenCache
 from porina.core import cpu
 from porina.desk import metrics as desk_metrics
+from porina.desk import rules_engine as desk_rules
 from porina.desk import subscribers as desk_subscribers
 from porina.http.client import OutboundClient, build_outbound
 from porina.jobs.engine_saq import SaqEngine
@@ -61,6 +62,7 @@ SUBSCRIBERS = (
     desk_subscribers,
     account_audit,
     desk_metrics,
+    desk_rules,
 )
 """The modules that subscribe to domain events, registered when imported here, at start-up.
 In-transaction subscribers run in import order; none depends on another's work.

@@ -17,9 +17,10 @@ LIST = 6
 account shown in one read (1), the brand's SLA targets (1: it has none here; with some, the
 page's clocks and the brand's business hours are two more), and the test client's look for
 due jobs after the response (1)."""
-DETAIL = 9
+DETAIL = 10
 """The role (2), the conversation with its assignee (1), its items (1), the accounts (1), the
-statuses and the viewer's marks on them (2), the SLA targets (1), the look for due jobs (1)."""
+statuses and the viewer's marks on them (2), the SLA targets (1), what the desk's rules did
+(1), the look for due jobs (1)."""
 
 
 async def _spent(services: Services, call: Awaitable[httpx.Response]) -> int:

@@ -100,18 +100,20 @@ async def set_status(
     _check_status(status, snooze_until)
     staff = await access.worker(tx.session, actor)
     found = await conversation(tx, staff, conversation_id)
-    return await _change_status(tx, actor, staff, found, status, snooze_until=snooze_until)
+    return await change_status(tx, actor, found, status, snooze_until=snooze_until)
 
 
-async def _change_status(
+async def change_status(
     tx: Tx,
     actor: Actor,
-    staff: Staff,
     found: DeskConversation,
     status: str,
     *,
-    snooze_until: datetime | None,
+    snooze_until: datetime | None = None,
+    rule_id: int | None = None,
 ) -> DeskConversation:
+    """Set a conversation the caller may change (checked before) and emit the event; a desk
+    rule's change carries its ``rule_id``."""
     previous = found.status
     moment = now()
     found.status = status
@@ -123,10 +125,11 @@ async def _change_status(
     event = DeskStatusChanged(
         actor=actor,
         conversation_id=found.id,
-        brand_account_id=staff.brand_id,
+        brand_account_id=found.brand_account_id,
         status=status,
         previous=previous,
         snooze_until=snooze_until.isoformat() if snooze_until else None,
+        rule_id=rule_id,
     )
     await emit(tx, event)
     return found
@@ -185,17 +188,33 @@ async def reply(
         raise InvalidDeskRequest("Validation failed: text can't be blank")
     staff = await access.worker(tx.session, actor)
     found = await conversation(tx, staff, conversation_id)
+    status = await publish(tx, actor, found, text, visibility)
+    if resolve and found.status != "resolved":
+        await change_status(tx, actor, found, "resolved")
+    return status
+
+
+async def publish(
+    tx: Tx,
+    actor: Actor,
+    found: DeskConversation,
+    text: str,
+    visibility: str,
+    *,
+    rule_id: int | None = None,
+) -> Status:
+    """Publish the reply as the brand in ``found`` (the caller checked who may) and emit
+    ``DeskReplied``; a desk rule's auto-reply carries its ``rule_id``."""
     status = await create_status(tx, actor, await _reply_status(tx, found, text, visibility))
     event = DeskReplied(
         actor=actor,
         conversation_id=found.id,
-        brand_account_id=staff.brand_id,
+        brand_account_id=found.brand_account_id,
         status_id=status.id,
         visibility=visibility,
+        rule_id=rule_id,
     )
     await emit(tx, event)
-    if resolve and found.status != "resolved":
-        await _change_status(tx, actor, staff, found, "resolved", snooze_until=None)
     return status
 
 

@@ -30,6 +30,8 @@ class DeskAssigned(Event, frozen=True, kw_only=True):
     brand_account_id: int
     assignee_user_id: int | None
     previous_user_id: int | None
+    rule_id: int | None = None
+    """Set when a desk rule did it (``desk.rules``), not a person."""
 
 
 class DeskStatusChanged(Event, frozen=True, kw_only=True):
@@ -40,6 +42,8 @@ class DeskStatusChanged(Event, frozen=True, kw_only=True):
     status: str
     previous: str
     snooze_until: str | None = None
+    rule_id: int | None = None
+    """Set when a desk rule did it (``desk.rules``), not a person."""
 
 
 class DeskReplied(Event, frozen=True, kw_only=True):
@@ -49,6 +53,8 @@ class DeskReplied(Event, frozen=True, kw_only=True):
     brand_account_id: int
     status_id: int
     visibility: str
+    rule_id: int | None = None
+    """Set when a desk rule did it (``desk.rules``), not a person."""
 
 
 class DeskNoteAdded(Event, frozen=True, kw_only=True):
@@ -89,3 +95,13 @@ class DeskTriaged(Event, frozen=True, kw_only=True):
     brand_account_id: int
     priority: str | None
     labels: tuple[str, ...] = ()
+    rule_id: int | None = None
+    """Set when a desk rule did it (``desk.rules``), not a person."""
+
+
+class DeskRuleChanged(Event, frozen=True, kw_only=True):
+    """A desk rule was ``created``, ``updated`` or ``deleted`` (``change``)."""
+
+    brand_account_id: int
+    rule_id: int
+    change: str

@@ -10,9 +10,10 @@ import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from porina.accounts.models import Account
-from porina.desk import service_levels
+from porina.desk import rules, service_levels
 from porina.desk.models import DeskItem as ItemRow
 from porina.desk.queries import Listed
+from porina.desk.rules_models import DeskRuleRun as RunRow
 from porina.desk.service_levels import NO_SLA
 from porina.notifications.queries import accounts_by_id
 from porina.render import entities as e
@@ -36,6 +37,24 @@ class DeskConversation(msgspec.Struct, kw_only=True):
     sla: Sla
 
 
+class RuleRef(msgspec.Struct, kw_only=True):
+    """The desk rule that did something (``id`` null: deleted since)."""
+
+    id: str | None
+    name: str
+
+
+class DeskRuleRun(msgspec.Struct, kw_only=True):
+    """A rule acted on the conversation after ``item_id`` opened it: ``done`` lists what it
+    did (assign, priority, labels, reply, resolve); ``error`` why it could not."""
+
+    rule: RuleRef
+    item_id: str
+    done: list[str]
+    error: str | None
+    created_at: str
+
+
 class DeskItem(msgspec.Struct, kw_only=True):
     id: str
     kind: str
@@ -45,10 +64,28 @@ class DeskItem(msgspec.Struct, kw_only=True):
     sentiment: str | None
     text: str | None = None
     """A note's text (null for every other kind)."""
+    rule: RuleRef | None = None
+    """The rule that sent it (a ``sent`` auto-reply), null when a person did."""
 
 
 class DeskConversationDetail(DeskConversation, kw_only=True):
     items: list[DeskItem]
+    rule_runs: list[DeskRuleRun]
+    """What the desk's rules did to the conversation, oldest first."""
+
+
+def _ref(run: RunRow) -> RuleRef:
+    return RuleRef(id=str(run.rule_id) if run.rule_id else None, name=run.rule_name)
+
+
+def _run(run: RunRow) -> DeskRuleRun:
+    return DeskRuleRun(
+        rule=_ref(run),
+        item_id=str(run.item_id),
+        done=list(run.done or []),
+        error=run.error,
+        created_at=timestamp(run.created_at) or "",
+    )
 
 
 def _people(listed: Iterable[Listed]) -> set[int]:
@@ -98,7 +135,11 @@ async def _slas(session: AsyncSession, rows: Sequence[Listed]) -> dict[int, serv
 
 
 def item(
-    renderer: Renderer, row: ItemRow, status: e.Status | None, who: Account | None
+    renderer: Renderer,
+    row: ItemRow,
+    status: e.Status | None,
+    who: Account | None,
+    rule: RuleRef | None = None,
 ) -> DeskItem:
     return DeskItem(
         id=str(row.id),
@@ -108,6 +149,7 @@ def item(
         created_at=timestamp(row.created_at) or "",
         sentiment=row.sentiment,
         text=row.text if row.kind == "note" else None,
+        rule=rule,
     )
 
 
@@ -115,11 +157,24 @@ async def detail(
     renderer: Renderer, session: AsyncSession, brand_id: int, row: Listed, rows: Sequence[ItemRow]
 ) -> DeskConversationDetail:
     """A conversation with its items: the accounts in one query, the statuses in two or
-    three (``statuses_by_id``), whatever the number of items."""
+    three (``statuses_by_id``), the rules' runs in one, whatever the number of items."""
     people = await accounts_by_id(session, _people([row]) | {i.account_id for i in rows})
     ids = [i.status_id for i in rows if i.status_id is not None]
     shown = {s.id: s for s in await statuses_by_id(renderer, session, brand_id, ids)}
     sla = (await _slas(session, [row])).get(row.conversation.id, NO_SLA)
     head = _conversation(renderer, row, people, sla)
-    items = [item(renderer, i, shown.get(str(i.status_id)), people.get(i.account_id)) for i in rows]
-    return DeskConversationDetail(**msgspec.structs.asdict(head), items=items)
+    runs = await rules.runs_of(session, row.conversation.id)
+    by_rule = {r.reply_status_id: _ref(r) for r in runs if r.reply_status_id is not None}
+    items = [
+        item(
+            renderer,
+            i,
+            shown.get(str(i.status_id)),
+            people.get(i.account_id),
+            by_rule.get(i.status_id) if i.kind == "sent" and i.status_id else None,
+        )
+        for i in rows
+    ]
+    return DeskConversationDetail(
+        **msgspec.structs.asdict(head), items=items, rule_runs=[_run(r) for r in runs]
+    )
