@@ -16,8 +16,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from porina.bench import load, login_flood, report, streams, web_pages
+from porina.bench import desk, load, login_flood, report, streams, web_pages
 from porina.bench.ceiling import Ceiling
+from porina.bench.desk_seed import DeskSizes
 from porina.bench.seed import Sizes, World, seed
 from porina.bench.server import Server, Stack, free_port, idle_rss_after_demo
 
@@ -94,12 +95,24 @@ def _parser() -> argparse.ArgumentParser:
         "--stream-seconds", type=float, default=20.0, help="length of the streaming phase"
     )
     p.add_argument("--quick", action="store_true", help="tiny sizes, for CI smoke tests")
+    _desk_options(p)
     p.add_argument(
         "--phases",
         default=",".join(name for name, _ in PHASES),
         help="load phases to run, comma-separated (the ceiling always runs: ratios need it)",
     )
     return p
+
+
+def _desk_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--only",
+        choices=["desk"],
+        help="desk: only the desk at scale (bench/desk.py), no social worlds, memory or pages",
+    )
+    p.add_argument("--no-desk", action="store_true", help="skip the desk at scale")
+    p.add_argument("--desk-conversations", type=int, default=100_000)
+    p.add_argument("--desk-items", type=int, default=1_000_000)
 
 
 def _phases(text: str) -> list[tuple[str, dict[str, float]]]:
@@ -121,6 +134,7 @@ def main(argv: list[str]) -> int:
         args.fanout, args.seconds, args.connections = "100", 1.0, 4
         args.flooders = min(args.flooders, 2)
         args.streams, args.post_rate, args.stream_seconds = 20, 10.0, 2.0
+        args.desk_conversations, args.desk_items = 50, 400
     results = asyncio.run(_run(args))
     stem = report.write(results, args.out)
     print(report.markdown(results), flush=True)
@@ -132,9 +146,8 @@ def _say(message: str) -> None:
     print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
 
 
-async def _run(args: argparse.Namespace) -> dict[str, Any]:
-    stack = Stack(args.stack, args.database_url, args.redis_url)
-    results: dict[str, Any] = {
+def _header(args: argparse.Namespace) -> dict[str, Any]:
+    return {
         "started": datetime.now(UTC).strftime("%Y-%m-%dT%H-%M-%S"),
         "stack": args.stack,
         "drivers": args.drivers,
@@ -150,6 +163,15 @@ async def _run(args: argparse.Namespace) -> dict[str, Any]:
         "fanout": [],
         "memory": None,
     }
+
+
+async def _run(args: argparse.Namespace) -> dict[str, Any]:
+    stack = Stack(args.stack, args.database_url, args.redis_url)
+    results = _header(args)
+    if args.only == "desk":
+        results["desk"] = await _desk(stack, args)
+        results["targets"] = _targets(results)
+        return results
     worlds = [] if args.login_flood_only else _sizes_list(args.users)
     streaming = any(name == "streaming" for name, _ in _phases(args.phases))
     for n, users in enumerate(worlds):
@@ -179,8 +201,19 @@ async def _run(args: argparse.Namespace) -> dict[str, Any]:
     if not args.no_web_pages:
         _say("web pages: server time of / and /home on the demo world")
         results["web_pages"] = await web_pages.measure(requests=50 if args.quick else 300)
+    if not args.no_desk:
+        results["desk"] = await _desk(stack, args)
     results["targets"] = _targets(results) + streams.targets(results) + web_pages.targets(results)
     return results
+
+
+async def _desk(stack: Stack, args: argparse.Namespace) -> dict[str, Any]:
+    sizes = DeskSizes(
+        conversations=args.desk_conversations,
+        items=args.desk_items,
+        customers=8 if args.quick else 64,
+    )
+    return await desk.measure(stack, sizes, args, _say)
 
 
 async def _world(
@@ -296,6 +329,12 @@ def _target(name: str, value: Any, at_least: float | None, at_most: float | None
 
 
 def _targets(results: dict[str, Any]) -> list[dict[str, Any]]:
+    if not results["worlds"]:
+        return desk.targets(results)
+    return _world_targets(results) + desk.targets(results)
+
+
+def _world_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
     worlds = [w["users"] for w in results["worlds"]]
     health = _stat(results, worlds[-1], "health", "of_ceiling")
     home = _stat(results, worlds[-1], "home", "of_ceiling")

@@ -36,6 +36,7 @@ class Plan:
     tags: list[str] = field(default_factory=list)
     words: list[str] = field(default_factory=list)  # words the posts hold (search)
     follow_ids: list[int] = field(default_factory=list)  # accounts to follow (few followers)
+    paths: dict[str, str] = field(default_factory=dict)  # endpoint -> a fixed GET path (desk)
 
 
 @dataclass
@@ -77,6 +78,8 @@ UNSIGNED = {"ceiling", "health", *PAGES}
 
 
 def _path(plan: Plan, endpoint: str, rng: random.Random) -> tuple[str, str]:
+    if endpoint in plan.paths:
+        return "GET", plan.paths[endpoint]
     method, template = ENDPOINTS[endpoint]
     if "{" not in template:
         return method, template

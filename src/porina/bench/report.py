@@ -8,7 +8,7 @@ from typing import Any
 
 from PIL import Image, ImageDraw
 
-from porina.bench import login_flood, streams, web_pages
+from porina.bench import desk, login_flood, streams, web_pages
 
 BAR = (52, 101, 164)
 TARGET = (204, 0, 0)
@@ -64,6 +64,7 @@ def markdown(results: dict[str, Any]) -> str:
     lines += streams.markdown(results)
     lines += web_pages.markdown(results)
     lines += login_flood.markdown(results)
+    lines += desk.markdown(results)
     lines += ["## Targets", ""]
     for target in results.get("targets", []):
         mark = "met" if target["met"] else ("not met" if target["met"] is False else "n/a")
