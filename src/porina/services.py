@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from porina.accounts import audit as account_audit
 from porina.accounts.throttle import LoginThrottle, build_throttle
+from porina.analytics import rollup as analytics_rollup
 from porina.analytics import subscribers as analytics_subscribers
 from porina.analytics.impressions import Flusher as ImpressionFlusher
 from porina.api.mastodon.auth import TokenCache
@@ -67,7 +68,14 @@ SUBSCRIBERS = (
 """The modules that subscribe to domain events, registered when imported here, at start-up.
 In-transaction subscribers run in import order; none depends on another's work.
 docs/events.md lists what each subscribes to; a test keeps it true."""
-JOB_HANDLERS = (mail_jobs, posts_jobs, timelines_jobs, timelines_recurring, moderation_purge)
+JOB_HANDLERS = (
+    mail_jobs,
+    posts_jobs,
+    timelines_jobs,
+    timelines_recurring,
+    moderation_purge,
+    analytics_rollup,
+)
 """Modules whose job handlers are not event subscribers (recurring jobs among them)."""
 
 

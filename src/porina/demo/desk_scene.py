@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from porina.core.actor import Actor
 from porina.core.clock import back_dated
-from porina.desk import actions, inbox, service_levels
+from porina.desk import actions, inbox, rules, service_levels
 from porina.posts.actions import NewStatus, create_status
 from porina.storage.db import Tx
 
@@ -40,6 +40,12 @@ ASKING = [
     ("grace", "en", "@kahvila do you open earlier on weekdays?", 25),
 ]
 """(person, language, text, minutes ago)."""
+RULE = {
+    "name": "Allergiat",
+    "conditions": {"channels": ["mention", "direct"], "keywords": ["gluteeni*", "allerg*"]},
+    "actions": {"add_labels": ["allergiat"], "priority": "high"},
+}
+"""A desk rule: a question about allergies is labelled and made high priority."""
 
 
 async def _ask(tx: Tx, actors: dict[str, Actor], cafe: str) -> None:
@@ -67,6 +73,7 @@ async def seed(tx: Tx, actors: dict[str, Actor], cafe: str, staff: dict[str, str
     agent = Actor(brand, actors[staff["agent"]].user_id)
     await service_levels.set_business_hours(tx, manager, HOURS)
     await service_levels.set_targets(tx, manager, TARGETS)
+    await rules.create(tx, manager, RULE)
     await _ask(tx, actors, cafe)
     aino = await _conversation(tx, brand, actors["aino"].account_id)
     with back_dated(timedelta(minutes=60)):
