@@ -113,6 +113,9 @@ class Settings:
     feed_active_days: int = 7
     """New posts go only into the home feeds of followers seen in this many days (as Mastodon
     does); an idle follower's feed is rebuilt when they come back. 0: every follower."""
+    analytics_raw_days: int = 400
+    """Days raw analytics rows (interaction events, impressions per hour, the viewers reach
+    counts) are kept; older days are read from the daily rollups. 0: kept for ever."""
     status_cache_size: int = 5000
     """Rendered statuses (and as many accounts) each serving process keeps in memory."""
     log_level: str = "INFO"

@@ -24,6 +24,7 @@ from porina.analytics.models import (
     AnalyticsRolledDay,
     AnalyticsViewer,
 )
+from porina.core.clock import now
 
 ENGAGEMENTS = ("favourites", "reblogs", "replies", "quotes")
 COUNTS = ("posts", "impressions", *ENGAGEMENTS, "bookmarks", "followers_gained", "followers_lost")
@@ -47,7 +48,7 @@ class Row:
     created_at: datetime
 
 
-def _int(value: Any) -> int | None:
+def as_int(value: Any) -> int | None:
     return int(value) if value is not None else None
 
 
@@ -60,10 +61,10 @@ def classify(row: Row, account_id: int) -> list[tuple[str, int | None]]:
     if row.name in _POSTS and own:
         out.append(("posts", row.target_id))
     if row.name == "post:reply:create" and row.target_account_id == account_id and not own:
-        out.append(("replies", _int(row.data.get("parent_id"))))
-    quoted = _int(row.data.get("quoted_account_id"))
+        out.append(("replies", as_int(row.data.get("parent_id"))))
+    quoted = as_int(row.data.get("quoted_account_id"))
     if row.name == "post:quote:create" and quoted == account_id and not own:
-        out.append(("quotes", _int(row.data.get("quoted_id"))))
+        out.append(("quotes", as_int(row.data.get("quoted_id"))))
     out.extend(_follows(row, account_id, own))
     return out
 
@@ -173,10 +174,14 @@ async def rolled(session: AsyncSession, account_id: int, first: date, last: date
     return Counter({k: int(v) for k, v in zip(COUNTS, row, strict=True)})
 
 
-async def totals(session: AsyncSession, account_id: int, first: date, last: date) -> Totals:
+async def totals(
+    session: AsyncSession, account_id: int, first: date, last: date, kept_from: date | None = None
+) -> Totals:
     """The days ``first..last``: rolled-up days from the daily table, later ones (today, and
     any day the job has not reached) from the raw tables, so the figures include activity
-    up to the last flush of impressions (seconds old)."""
+    up to the last flush of impressions (seconds old). Reach is distinct over the days whose
+    viewers are kept (from ``kept_from``); days before add their daily reach (an upper
+    bound)."""
     counts: Counter[str] = Counter()
     done = await last_rolled(session)
     if done is not None and done >= first:
@@ -184,13 +189,33 @@ async def totals(session: AsyncSession, account_id: int, first: date, last: date
     if done is None or done < last:
         tail = first if done is None or done < first else done + timedelta(days=1)
         counts.update(await live(session, account_id, tail, last))
-    return Totals(counts, await reach(session, account_id, first, last))
+    reached = 0
+    if kept_from is not None and first < kept_from:
+        reached = await rolled_reach(session, account_id, first, min(last, kept_from - ONE_DAY))
+        first = kept_from
+    if first <= last:
+        reached += await reach(session, account_id, first, last)
+    return Totals(counts, reached)
 
 
-async def followers_after(session: AsyncSession, account_id: int, moment: datetime) -> int:
-    """Net followers gained from ``moment`` until now."""
-    counts: Counter[str] = Counter()
-    for row in await events(session, account_id, moment, datetime.max.replace(tzinfo=UTC)):
-        for kind, _status in classify(row, account_id):
-            counts[kind] += 1
-    return counts["followers_gained"] - counts["followers_lost"]
+ONE_DAY = timedelta(days=1)
+
+
+async def rolled_reach(session: AsyncSession, account_id: int, first: date, last: date) -> int:
+    found = await session.scalar(
+        select(func.coalesce(func.sum(AnalyticsAccountDaily.reach), 0)).where(
+            AnalyticsAccountDaily.account_id == account_id,
+            AnalyticsAccountDaily.day >= first,
+            AnalyticsAccountDaily.day <= last,
+        )
+    )
+    return int(found or 0)
+
+
+async def followers_since(session: AsyncSession, account_id: int, day: date) -> int:
+    """Net followers gained from the start of ``day`` until now."""
+    today = now().date()
+    if day > today:
+        return 0
+    found = await totals(session, account_id, day, today)
+    return found.counts["followers_gained"] - found.counts["followers_lost"]

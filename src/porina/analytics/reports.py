@@ -56,12 +56,13 @@ class Period:
         return engaged / denominator if denominator else None
 
 
-async def period(session: AsyncSession, account_id: int, when: Span) -> Period:
-    found = await figures.totals(session, account_id, when.first, when.last)
+async def period(session: AsyncSession, account_id: int, when: Span, keep_days: int = 0) -> Period:
+    """``when``'s figures; ``keep_days`` is ``analytics_raw_days`` (how far back the viewers
+    reach counts are kept)."""
+    kept_from = now().date() - timedelta(days=keep_days) if keep_days > 0 else None
+    found = await figures.totals(session, account_id, when.first, when.last, kept_from)
     current = await session.scalar(select(Account.followers_count).where(Account.id == account_id))
-    after = await figures.followers_after(
-        session, account_id, figures.day_start(when.last + timedelta(days=1))
-    )
+    after = await figures.followers_since(session, account_id, when.last + timedelta(days=1))
     end = max(int(current or 0) - after, 0)
     net = found.counts["followers_gained"] - found.counts["followers_lost"]
     return Period(max(end - net, 0), end, found)

@@ -148,9 +148,11 @@ async def analytics_overview(request: Request[Any, Any, Any]) -> AnalyticsOvervi
     _viewer, params, account_id = await _account(request)
     when = reports.span(params.str("from"), params.str("to"))
     before = when.previous()
-    async with services_of(request).db.read() as session:
-        found = await reports.period(session, account_id, when)
-        earlier = await reports.period(session, account_id, before)
+    svc = services_of(request)
+    keep = svc.settings.analytics_raw_days
+    async with svc.db.read() as session:
+        found = await reports.period(session, account_id, when, keep)
+        earlier = await reports.period(session, account_id, before, keep)
     now_ = _period_entity(when, found)
     return AnalyticsOverview(
         **{f: getattr(now_, f) for f in now_.__struct_fields__},
