@@ -8,6 +8,7 @@ from porina.analytics import models as analytics
 from porina.desk import metrics_models as desk_metrics
 from porina.desk import models as desk
 from porina.desk import rules_models as desk_rules
+from porina.desk import watches_models as desk_watches
 from porina.groups import models as groups
 from porina.interactions import models as interactions
 from porina.jobs import models as jobs
@@ -33,6 +34,7 @@ __all__ = [
     "desk",
     "desk_metrics",
     "desk_rules",
+    "desk_watches",
     "featured_tags",
     "groups",
     "interactions",
