@@ -156,10 +156,13 @@ async def facts_of(tx: Tx, found: DeskConversation, item: DeskItem) -> Facts:
 
 
 async def first_match(tx: Tx, brand_id: int, facts: Facts) -> DeskRule | None:
+    """The first enabled rule by position whose conditions hold. The brand's rules stay
+    locked until the job commits, so two jobs of one brand take round-robin turns in order."""
     rows = await tx.session.scalars(
         select(DeskRule)
         .where(DeskRule.brand_account_id == brand_id, DeskRule.enabled.is_(True))
         .order_by(DeskRule.position, DeskRule.id)
+        .with_for_update()
     )
     return next((r for r in rows if matches(rules.conditions_of(r), facts)), None)
 
