@@ -1,7 +1,11 @@
 """Interaction analytics of an account (docs/api.md, "Analytics"; docs/metrics.md):
 
 - ``GET /api/porina/v1/analytics/metrics`` — the metric dictionary, in the reader's language;
-- ``GET /api/porina/v1/analytics/overview?from=&to=`` — a period against the one before.
+- ``GET /api/porina/v1/analytics/overview?from=&to=`` — a period against the one before;
+- ``GET /api/porina/v1/analytics/statuses?from=&to=&order=`` — the statuses published in a
+  period with their counts; ``GET …/statuses/:id`` — one status over time;
+- ``GET /api/porina/v1/analytics/best_times`` — engagements per post by weekday and hour;
+- ``GET /api/porina/v1/analytics/export?dataset=&format=&from=&to=`` — CSV or Parquet.
 
 Read as the account itself, or by its team's owners, managers and analysts through a token
 acting as it (an agent gets a 403). ``account_id``, when given, must be the account the
@@ -10,17 +14,20 @@ token acts as: any other answers 404, as for an account that does not exist.
 
 from __future__ import annotations
 
+from collections import Counter
+from datetime import timedelta
 from typing import Any
 
 import msgspec
-from litestar import Request, get
+from litestar import Request, Response, get
 
 from porina.accounts import operators
-from porina.analytics import dictionary, reports
+from porina.analytics import dictionary, exports, figures, per_status, reports
 from porina.api.mastodon.auth import Viewer, require, services_of
 from porina.api.mastodon.localized import request_locale
 from porina.api.mastodon.params import Params
-from porina.core.errors import Forbidden, NotFound
+from porina.core.errors import Forbidden, NotFound, Unprocessable
+from porina.render.renderer import timestamp
 
 BASE = "/api/porina/v1/analytics"
 READERS = {"owner", "manager", "analyst"}
@@ -160,4 +167,214 @@ async def analytics_overview(request: Request[Any, Any, Any]) -> AnalyticsOvervi
     )
 
 
-ROUTES = [analytics_metrics, analytics_overview]
+class AnalyticsStatusRow(msgspec.Struct, kw_only=True):
+    id: str
+    created_at: str
+    visibility: str
+    url: str | None
+    impressions: int
+    reach: int
+    engagements: AnalyticsEngagements
+    bookmarks: int
+    engagement_rate_by_impressions: float | None
+
+
+class AnalyticsPoint(msgspec.Struct, kw_only=True):
+    start: str
+    period: str
+    """``hour`` or ``day`` (the first daily bucket runs from the 48th hour to midnight UTC)."""
+    impressions: int
+    engagements: AnalyticsEngagements
+    bookmarks: int
+
+
+class AnalyticsStatusDetail(msgspec.Struct, kw_only=True):
+    status: AnalyticsStatusRow
+    series: list[AnalyticsPoint]
+
+
+class AnalyticsBestTimes(msgspec.Struct, kw_only=True):
+    source: str
+    weeks: int
+    min_posts: int
+    time_zone: str
+    cells: list[list[float | None]]
+
+
+def _engagements(counts: Counter[str]) -> AnalyticsEngagements:
+    return AnalyticsEngagements(
+        favourites=counts["favourites"],
+        reblogs=counts["reblogs"],
+        replies=counts["replies"],
+        quotes=counts["quotes"],
+    )
+
+
+def _status_row(post: per_status.Published, counts: Counter[str]) -> AnalyticsStatusRow:
+    engaged = per_status.engagements(counts)
+    shown = counts["impressions"]
+    return AnalyticsStatusRow(
+        id=str(post.id),
+        created_at=timestamp(post.created_at) or "",
+        visibility=post.visibility,
+        url=post.url,
+        impressions=shown,
+        reach=counts["reach"],
+        engagements=_engagements(counts),
+        bookmarks=counts["bookmarks"],
+        engagement_rate_by_impressions=engaged / shown if shown else None,
+    )
+
+
+ORDERS = ("engagements", "impressions")
+
+
+async def _rows(
+    request: Request[Any, Any, Any], account_id: int, params: Params
+) -> list[tuple[per_status.Published, Counter[str]]]:
+    """The account's statuses published in the period, most engaging (or most seen) first."""
+    when = reports.span(params.str("from"), params.str("to"))
+    order = params.text("order", "engagements")
+    if order not in ORDERS:
+        raise Unprocessable("Validation failed: order is engagements or impressions")
+    start = figures.day_start(when.first)
+    end = figures.day_start(when.last + timedelta(days=1))
+    async with services_of(request).db.read() as session:
+        posts = await per_status.statuses_of(session, account_id, start, end)
+        counts = await per_status.lifetime(session, account_id, posts)
+
+    def key(post: per_status.Published) -> tuple[int, int]:
+        found = counts[post.id]
+        value = per_status.engagements(found) if order == "engagements" else found["impressions"]
+        return (value, post.id)
+
+    return [(p, counts[p.id]) for p in sorted(posts, key=key, reverse=True)]
+
+
+@get(f"{BASE}/statuses")
+async def analytics_statuses(request: Request[Any, Any, Any]) -> list[AnalyticsStatusRow]:
+    """The account's statuses published ``from``..``to`` (not deleted, no boosts or direct
+    messages) with their counts since publishing; ``order`` engagements (default) or
+    impressions, ``limit`` (20, at most 80) and ``offset``."""
+    _viewer, params, account_id = await _account(request)
+    limit = params.int("limit", 20, lo=1, hi=80) or 20
+    offset = params.int("offset", 0, lo=0, hi=100_000) or 0
+    rows = await _rows(request, account_id, params)
+    return [_status_row(post, counts) for post, counts in rows[offset : offset + limit]]
+
+
+@get(f"{BASE}/statuses/{{status_id:str}}")
+async def analytics_status(
+    request: Request[Any, Any, Any], status_id: str
+) -> AnalyticsStatusDetail:
+    """One of the account's statuses over time: hourly for its first 48 hours, daily after."""
+    _viewer, _params, account_id = await _account(request)
+    wanted = int(status_id) if status_id.isdigit() and len(status_id) < 20 else None
+    async with services_of(request).db.read() as session:
+        post = await per_status.one_of(session, account_id, wanted) if wanted else None
+        if post is None:
+            raise NotFound()
+        counts = (await per_status.lifetime(session, account_id, [post]))[post.id]
+        points = await per_status.over_time(session, post)
+    return AnalyticsStatusDetail(
+        status=_status_row(post, counts),
+        series=[
+            AnalyticsPoint(
+                start=timestamp(p.start) or "",
+                period="hour" if p.hourly else "day",
+                impressions=p.counts["impressions"],
+                engagements=_engagements(p.counts),
+                bookmarks=p.counts["bookmarks"],
+            )
+            for p in points
+        ],
+    )
+
+
+@get(f"{BASE}/best_times")
+async def analytics_best_times(request: Request[Any, Any, Any]) -> AnalyticsBestTimes:
+    """Mean engagements per post by weekday (``cells[0]`` is Monday) and UTC hour of
+    publishing over the last 16 weeks; the instance's when the account posted too little."""
+    _viewer, _params, account_id = await _account(request)
+    async with services_of(request).db.read() as session:
+        found = await per_status.best_times(session, account_id)
+    return AnalyticsBestTimes(
+        source=found.source,
+        weeks=per_status.WEEKS,
+        min_posts=per_status.MIN_POSTS,
+        time_zone="UTC",
+        cells=found.cells,
+    )
+
+
+async def _daily(
+    request: Request[Any, Any, Any], account_id: int, params: Params
+) -> list[dict[str, Any]]:
+    when = reports.span(params.str("from"), params.str("to"))
+    out: list[dict[str, Any]] = []
+    async with services_of(request).db.read() as session:
+        for n in range(when.days):
+            day = when.first + timedelta(days=n)
+            found = await figures.totals(session, account_id, day, day)
+            counts = found.counts
+            out.append(
+                {
+                    "day": day.isoformat(),
+                    **{k: counts[k] for k in figures.COUNTS},
+                    "reach": found.reach,
+                    "engagements": found.engagements(),
+                }
+            )
+    return out
+
+
+async def _status_export(
+    request: Request[Any, Any, Any], account_id: int, params: Params
+) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": str(post.id),
+            "created_at": timestamp(post.created_at),
+            "visibility": post.visibility,
+            "url": post.url,
+            **{k: counts[k] for k in (*per_status.STATUS_COUNTS, "reach")},
+            "engagements": per_status.engagements(counts),
+        }
+        for post, counts in await _rows(request, account_id, params)
+    ]
+
+
+FORMATS = {"csv": "text/csv; charset=utf-8", "parquet": "application/vnd.apache.parquet"}
+
+
+@get(f"{BASE}/export")
+async def analytics_export(request: Request[Any, Any, Any]) -> Response[bytes]:
+    """``dataset`` statuses (one row per status published in the period) or daily (one row per
+    day); ``format`` csv or parquet."""
+    _viewer, params, account_id = await _account(request)
+    dataset, form = params.text("dataset", "daily"), params.text("format", "csv")
+    if dataset not in ("statuses", "daily"):
+        raise Unprocessable("Validation failed: dataset is statuses or daily")
+    if form not in FORMATS:
+        raise Unprocessable("Validation failed: format is csv or parquet")
+    if dataset == "daily":
+        rows, columns = await _daily(request, account_id, params), exports.DAILY_COLUMNS
+    else:
+        rows, columns = await _status_export(request, account_id, params), exports.STATUS_COLUMNS
+    body = exports.as_csv(columns, rows) if form == "csv" else exports.as_parquet(columns, rows)
+    name = f"analytics-{dataset}.{form}"
+    return Response(
+        body,
+        media_type=FORMATS[form],
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+ROUTES = [
+    analytics_metrics,
+    analytics_overview,
+    analytics_statuses,
+    analytics_status,
+    analytics_best_times,
+    analytics_export,
+]

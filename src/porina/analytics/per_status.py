@@ -1,0 +1,279 @@
+"""Figures per status (issue 17, point 4): each of an account's statuses with its lifetime
+counts, one status over time (hourly for its first 48 hours, daily after), and the best
+times to post (engagements per post by weekday and hour of publishing)."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from porina.analytics import figures
+from porina.analytics.models import (
+    AnalyticsEvent,
+    AnalyticsImpressions,
+    AnalyticsStatusDaily,
+    AnalyticsViewer,
+)
+from porina.core.clock import now
+from porina.posts.models import Status
+
+STATUS_COUNTS = ("impressions", *figures.ENGAGEMENTS, "bookmarks")
+HOURLY = timedelta(hours=48)
+WEEKS = 16
+MIN_POSTS = 10
+"""Fewer posts than this in the last ``WEEKS`` weeks: best times from the whole instance."""
+ENGAGING = (
+    "interaction:favourite:create",
+    "interaction:reblog:create",
+    "interaction:bookmark:create",
+    "post:reply:create",
+    "post:quote:create",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Published:
+    id: int
+    account_id: int
+    created_at: datetime
+    visibility: str
+    url: str | None
+
+
+async def statuses_of(
+    session: AsyncSession, account_id: int, start: datetime, end: datetime
+) -> list[Published]:
+    """The account's statuses published in ``[start, end)`` and not deleted (no boosts, no
+    direct messages)."""
+    query = select(
+        Status.id, Status.account_id, Status.created_at, Status.visibility, Status.url
+    ).where(
+        Status.account_id == account_id,
+        Status.created_at >= start,
+        Status.created_at < end,
+        Status.reblog_of_id.is_(None),
+        Status.visibility != "direct",
+        Status.deleted_at.is_(None),
+        Status.local.is_(True),
+    )
+    return [Published(*row) for row in (await session.execute(query)).all()]
+
+
+async def one_of(session: AsyncSession, account_id: int, status_id: int) -> Published | None:
+    """``status_id`` if it is one of the account's statuses that ``statuses_of`` lists."""
+    query = select(
+        Status.id, Status.account_id, Status.created_at, Status.visibility, Status.url
+    ).where(
+        Status.id == status_id,
+        Status.account_id == account_id,
+        Status.reblog_of_id.is_(None),
+        Status.visibility != "direct",
+        Status.deleted_at.is_(None),
+        Status.local.is_(True),
+    )
+    row = (await session.execute(query)).first()
+    return Published(*row) if row is not None else None
+
+
+def _about(row: figures.Row) -> int | None:
+    """The status an engaging event is about."""
+    if row.name == "post:reply:create":
+        return figures.as_int(row.data.get("parent_id"))
+    if row.name == "post:quote:create":
+        return figures.as_int(row.data.get("quoted_id"))
+    return row.target_id
+
+
+async def engaging_rows(
+    session: AsyncSession, start: datetime, account_id: int | None = None
+) -> list[figures.Row]:
+    """Engaging events since ``start`` (about ``account_id``'s statuses, or anyone's)."""
+    query = select(
+        AnalyticsEvent.name,
+        AnalyticsEvent.actor_account_id,
+        AnalyticsEvent.target_id,
+        AnalyticsEvent.target_account_id,
+        AnalyticsEvent.data,
+        AnalyticsEvent.created_at,
+    ).where(AnalyticsEvent.created_at >= start, AnalyticsEvent.name.in_(ENGAGING))
+    if account_id is not None:
+        query = query.where(
+            or_(
+                AnalyticsEvent.target_account_id == account_id,
+                AnalyticsEvent.name == "post:quote:create",
+            )
+        )
+    return [figures.Row(*r) for r in (await session.execute(query)).all()]
+
+
+def by_status(
+    rows: Sequence[figures.Row], authors: dict[int, int]
+) -> dict[int, list[tuple[str, datetime]]]:
+    """(figure, when) of each status in ``authors`` (status id -> author), as the dictionary
+    counts them (not by the author; bookmarks apart)."""
+    out: dict[int, list[tuple[str, datetime]]] = defaultdict(list)
+    for row in rows:
+        status_id = _about(row)
+        author = authors.get(status_id) if status_id is not None else None
+        if status_id is None or author is None:
+            continue
+        for kind, about in figures.classify(row, author):
+            if about == status_id and kind in STATUS_COUNTS:
+                out[status_id].append((kind, row.created_at))
+    return out
+
+
+async def lifetime(
+    session: AsyncSession, account_id: int, posts: Sequence[Published]
+) -> dict[int, Counter[str]]:
+    """Each status's counts since it was published (rolled-up days, then the raw tail), and
+    ``reach``: distinct signed-in readers over the days whose viewers are kept."""
+    ids = [p.id for p in posts]
+    out: dict[int, Counter[str]] = {i: Counter() for i in ids}
+    if not ids:
+        return out
+    done = await figures.last_rolled(session)
+    start = min(p.created_at for p in posts)
+    if done is not None:
+        rolled = await session.execute(
+            select(
+                AnalyticsStatusDaily.status_id,
+                *(func.sum(getattr(AnalyticsStatusDaily, k)) for k in STATUS_COUNTS),
+            )
+            .where(AnalyticsStatusDaily.status_id.in_(ids), AnalyticsStatusDaily.day <= done)
+            .group_by(AnalyticsStatusDaily.status_id)
+        )
+        for status_id, *values in rolled.all():
+            out[status_id].update(dict(zip(STATUS_COUNTS, map(int, values), strict=True)))
+        start = max(start, figures.day_start(done + timedelta(days=1)))
+    authors = {p.id: p.account_id for p in posts}
+    for status_id, seen in by_status(
+        await engaging_rows(session, start, account_id), authors
+    ).items():
+        out[status_id].update(kind for kind, _ in seen)
+    shown = await session.execute(
+        select(AnalyticsImpressions.status_id, func.sum(AnalyticsImpressions.impressions))
+        .where(
+            AnalyticsImpressions.status_id.in_(ids),
+            AnalyticsImpressions.hour >= start.replace(minute=0, second=0, microsecond=0),
+        )
+        .group_by(AnalyticsImpressions.status_id)
+    )
+    for status_id, count in shown.all():
+        out[status_id]["impressions"] += int(count)
+    readers = await session.execute(
+        select(AnalyticsViewer.status_id, func.count(func.distinct(AnalyticsViewer.viewer_id)))
+        .where(AnalyticsViewer.status_id.in_(ids))
+        .group_by(AnalyticsViewer.status_id)
+    )
+    for status_id, count in readers.all():
+        out[status_id]["reach"] = int(count)
+    return out
+
+
+def engagements(counts: Counter[str]) -> int:
+    return sum(counts[k] for k in figures.ENGAGEMENTS)
+
+
+@dataclass(frozen=True, slots=True)
+class Point:
+    start: datetime
+    hourly: bool
+    counts: Counter[str]
+
+
+def buckets(created_at: datetime, until: datetime) -> list[tuple[datetime, bool]]:
+    """Hour starts for the first 48 hours after publishing, then a bucket to the next UTC
+    midnight and one per UTC day, up to ``until``."""
+    out: list[tuple[datetime, bool]] = []
+    moment = created_at.replace(minute=0, second=0, microsecond=0)
+    while moment < min(created_at + HOURLY, until):
+        out.append((moment, True))
+        moment += timedelta(hours=1)
+    if moment < until:
+        out.append((moment, False))
+    day = figures.day_start(moment.date()) + timedelta(days=1)
+    while day < until:
+        out.append((day, False))
+        day += timedelta(days=1)
+    return out
+
+
+async def over_time(session: AsyncSession, post: Published) -> list[Point]:
+    """The status's counts per hour for its first 48 hours, then per UTC day (each day from
+    the end of the hourly part); from the raw tables, so as long as they are kept."""
+    until = now()
+    marks = buckets(post.created_at, until)
+    points = [Point(start, hourly, Counter()) for start, hourly in marks]
+    if not points:
+        return points
+    starts = [p.start for p in points]
+
+    def slot(moment: datetime) -> Point | None:
+        at = bisect_right(starts, moment) - 1
+        return points[at] if at >= 0 else None
+
+    rows = await engaging_rows(session, post.created_at, post.account_id)
+    for kind, moment in by_status(rows, {post.id: post.account_id}).get(post.id, []):
+        target = slot(moment)
+        if target is not None:
+            target.counts[kind] += 1
+    shown = await session.execute(
+        select(AnalyticsImpressions.hour, AnalyticsImpressions.impressions).where(
+            AnalyticsImpressions.status_id == post.id
+        )
+    )
+    for hour, count in shown.all():
+        target = slot(hour)
+        if target is not None:
+            target.counts["impressions"] += int(count)
+    return points
+
+
+@dataclass(frozen=True, slots=True)
+class BestTimes:
+    source: str
+    cells: list[list[float | None]]
+
+
+async def best_times(session: AsyncSession, account_id: int) -> BestTimes:
+    """Mean engagements per post by weekday (Monday first) and UTC hour of publishing, over
+    the last ``WEEKS`` weeks: the account's own posts, or the instance's local posts when the
+    account has fewer than ``MIN_POSTS``."""
+    start = now() - timedelta(weeks=WEEKS)
+    own = await statuses_of(session, account_id, start, now())
+    source = "account"
+    posts = own
+    if len(own) < MIN_POSTS:
+        source = "instance"
+        query = select(
+            Status.id, Status.account_id, Status.created_at, Status.visibility, Status.url
+        ).where(
+            Status.created_at >= start,
+            Status.reblog_of_id.is_(None),
+            Status.visibility.in_(("public", "unlisted")),
+            Status.deleted_at.is_(None),
+            Status.local.is_(True),
+        )
+        posts = [Published(*row) for row in (await session.execute(query)).all()]
+    authors = {p.id: p.account_id for p in posts}
+    scope = account_id if source == "account" else None
+    seen = by_status(await engaging_rows(session, start, scope), authors)
+    total = [[0] * 24 for _ in range(7)]
+    count = [[0] * 24 for _ in range(7)]
+    for post in posts:
+        day, hour = post.created_at.weekday(), post.created_at.hour
+        count[day][hour] += 1
+        total[day][hour] += sum(
+            1 for kind, _ in seen.get(post.id, []) if kind in figures.ENGAGEMENTS
+        )
+    cells = [
+        [total[d][h] / count[d][h] if count[d][h] else None for h in range(24)] for d in range(7)
+    ]
+    return BestTimes(source, cells)
