@@ -139,3 +139,18 @@ async def test_team_roles_and_other_brands(services: Services, make: Factory) ->
         f"{BASE}/overview", params={"from": "2026-03-02", "to": "2026-03-01"}
     )
     assert backwards.status_code == 422
+
+
+async def test_refusals_speak_finnish(services: Services, make: Factory) -> None:
+    cafe, agent = await make.person("cafe"), await make.person("aino")
+    headers = {**await operate(services, cafe, agent, "agent"), "Accept-Language": "fi"}
+    refused = await make.client.get(f"{BASE}/overview", headers=headers)
+    assert refused.status_code == 403
+    assert refused.json()["error"].startswith("Vain tilin omistajat")
+    bad = await make.client.get(
+        f"{BASE}/overview",
+        headers={**cafe.headers, "Accept-Language": "fi"},
+        params={"from": "2026-03-02", "to": "2026-03-01"},
+    )
+    assert bad.status_code == 422
+    assert "from ei saa olla to-päivän jälkeen" in bad.json()["error"]
