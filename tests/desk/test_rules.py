@@ -379,3 +379,20 @@ async def test_agents_read_analysts_are_refused_and_other_brands_see_nothing(
     deleted = await mari.client.delete(path, headers=mari.headers)
     assert deleted.status_code == 200
     assert (await mari.get(path)).status_code == 404
+
+
+async def test_an_auto_reply_to_a_direct_message_stays_direct(
+    services: Services, make: Factory
+) -> None:
+    desk, mari = await team(services, make)
+    await rule(mari, name="Night", actions={"reply": "Hei {{first_name}}! Vastaamme aamulla."})
+    emma = await make.person("emma", display_name="Emma Virtanen")
+    await emma.status("@cafe is my order ready?", visibility="direct")
+    seen = await only(desk)
+    (sent,) = [i for i in seen["items"] if i["kind"] == "sent"]
+    assert sent["status"]["visibility"] == "direct"
+    assert "Hei Emma! Vastaamme aamulla." in sent["status"]["content"]
+    assert sent["account"]["id"] == desk.brand.id
+    public = await make.person("stranger")
+    timeline = await public.get(f"/api/v1/accounts/{desk.brand.id}/statuses")
+    assert timeline.json() == []
