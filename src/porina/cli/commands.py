@@ -45,6 +45,12 @@ def parser() -> argparse.ArgumentParser:
 
     _admin(sub)
 
+    verify = sub.add_parser(
+        "verify-draw", help="recompute a contest's draw proof (docs/draws.md); exit 0 when OK"
+    )
+    verify.add_argument("source", help="the proof: a file path or an http(s) URL")
+    verify.set_defaults(run="porina.cli.verify_draw:verify_draw")
+
     bench = sub.add_parser("bench", help="run the benchmark (see docs/performance.md)")
     bench.add_argument("rest", nargs=argparse.REMAINDER, help="options passed to the benchmark")
     bench.set_defaults(run="porina.cli.runtime:bench")

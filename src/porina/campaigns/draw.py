@@ -1,0 +1,142 @@
+"""The verifiable draw ``porina-draw-v1`` (docs/draws.md): pure functions, no I/O.
+
+Commit (``commitment = hex(sha256(secret))``), freeze (the entries file and its hash), reveal
+(the secret). Everything here is what an independent program must recompute to check a draw,
+so each step is one small function that docs/draws.md describes byte for byte.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import itertools
+import secrets as secrets_module
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+ALGORITHM = "porina-draw-v1"
+SECRET_BYTES = 32
+SPACE = 1 << 256
+PSEUDONYM_PREFIX = "anon-"
+PSEUDONYM_HEX = 16
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One eligible entrant: ``acct`` (``user@domain`` or a pseudonym) and its tickets (≥ 1)."""
+
+    acct: str
+    tickets: int
+
+
+@dataclass(frozen=True, slots=True)
+class Pick:
+    """One drawn entrant and the counter whose draw value picked it."""
+
+    acct: str
+    counter: int
+
+
+@dataclass(frozen=True, slots=True)
+class Redraw:
+    """A re-draw: ``replaces`` is set aside for ``reason`` at ``at``; ``pick`` is drawn instead."""
+
+    replaces: str
+    reason: str
+    at: str
+    pick: Pick
+
+
+def new_secret() -> bytes:
+    """32 random bytes from the operating system's CSPRNG."""
+    return secrets_module.token_bytes(SECRET_BYTES)
+
+
+def commitment(secret: bytes) -> str:
+    """``hex(sha256(secret))``: published at creation, before any entry counts."""
+    return hashlib.sha256(secret).hexdigest()
+
+
+def normalise_acct(acct: str) -> str:
+    """``user@Domain`` -> ``user@domain`` (the domain lower-cased, the user part as it is)."""
+    user, at, domain = acct.rpartition("@")
+    return f"{user}@{domain.lower()}" if at else acct
+
+
+def pseudonym(key: bytes, account_id: int) -> str:
+    """The listed name of an entrant who took part only privately.
+
+    ``"anon-" + hex(HMAC-SHA256(key, account_id as 8 big-endian bytes))[:16]``. The key is a
+    per-contest 32-byte value that is never published (unlike ``secret``): with the secret
+    revealed, anyone could otherwise try every account id and undo the pseudonym.
+    """
+    digest = hmac.new(key, account_id.to_bytes(8, "big"), hashlib.sha256).hexdigest()
+    return PSEUDONYM_PREFIX + digest[:PSEUDONYM_HEX]
+
+
+def sort_entries(entries: Iterable[Entry]) -> list[Entry]:
+    """Entries with normalised accts, sorted by acct as UTF-8 bytes."""
+    normal = [Entry(normalise_acct(e.acct), e.tickets) for e in entries]
+    return sorted(normal, key=lambda e: e.acct.encode("utf-8"))
+
+
+def entries_bytes(entries: Iterable[Entry]) -> bytes:
+    """The entries file: ``acct TAB tickets LF`` per entrant, sorted by acct as UTF-8 bytes."""
+    lines = (f"{e.acct}\t{e.tickets}\n" for e in sort_entries(entries))
+    return "".join(lines).encode("utf-8")
+
+
+def entries_sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def seed_of(secret: bytes, entries_hash: str) -> bytes:
+    """``sha256(secret ‖ bytes.fromhex(entries_sha256))``."""
+    return hashlib.sha256(secret + bytes.fromhex(entries_hash)).digest()
+
+
+def draw_value(seed: bytes, counter: int) -> int:
+    """``r_i = int.from_bytes(sha256(seed ‖ i as 8 big-endian bytes), "big")``."""
+    return int.from_bytes(hashlib.sha256(seed + counter.to_bytes(8, "big")).digest(), "big")
+
+
+def accepted(value: int, total: int) -> int | None:
+    """``value mod total``, or None when ``value >= 2^256 - (2^256 mod total)`` (rejected)."""
+    if value >= SPACE - SPACE % total:
+        return None
+    return value % total
+
+
+def choose(remaining: Sequence[Entry], ticket: int) -> int:
+    """The index of the first entrant whose running sum of tickets exceeds ``ticket``."""
+    running = list(itertools.accumulate(e.tickets for e in remaining))
+    return bisect_right(running, ticket)
+
+
+class Drawer:
+    """Draws entrants one at a time over one counter sequence (initial winners, then re-draws)."""
+
+    def __init__(self, secret: bytes, entries: Iterable[Entry]) -> None:
+        self.remaining = sort_entries(entries)
+        self.seed = seed_of(secret, entries_sha256(entries_bytes(self.remaining)))
+        self.counter = 0
+
+    def next(self) -> Pick | None:
+        """The next winner among the entrants not yet drawn, or None when none is left."""
+        total = sum(e.tickets for e in self.remaining)
+        if total <= 0:
+            return None
+        while True:
+            counter = self.counter
+            self.counter += 1
+            ticket = accepted(draw_value(self.seed, counter), total)
+            if ticket is not None:
+                winner = self.remaining.pop(choose(self.remaining, ticket))
+                return Pick(winner.acct, counter)
+
+    def many(self, count: int) -> list[Pick]:
+        picks: list[Pick] = []
+        while len(picks) < count and (pick := self.next()) is not None:
+            picks.append(pick)
+        return picks
