@@ -5,6 +5,7 @@ from porina.accounts import models as accounts
 from porina.accounts import recovery
 from porina.accounts import suggestion_models as account_suggestions
 from porina.analytics import models as analytics
+from porina.campaigns import models as campaigns
 from porina.desk import metrics_models as desk_metrics
 from porina.desk import models as desk
 from porina.desk import rules_models as desk_rules
@@ -31,6 +32,7 @@ __all__ = [
     "account_suggestions",
     "accounts",
     "analytics",
+    "campaigns",
     "desk",
     "desk_metrics",
     "desk_rules",
