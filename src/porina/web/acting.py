@@ -51,7 +51,9 @@ def personal(path: str) -> bool:
     if path.startswith(PERSONAL_PREFIXES):
         return True
     if path.startswith("/settings/"):
-        return path not in SETTINGS_ALLOWED and not path.startswith("/settings/team")
+        return path not in SETTINGS_ALLOWED and not path.startswith(
+            ("/settings/team", "/settings/desk")
+        )
     return False
 
 
