@@ -21,11 +21,13 @@ async def test_rolled_up_days_read_the_same(services: Services, make: Factory) -
     today = now().date()
     period = {"from": str(today - timedelta(days=1)), "to": str(today)}
     before = await ok(world["cafe"], f"{BASE}/overview", **period)
+    listed = await ok(world["cafe"], f"{BASE}/statuses", **period)
     rolled = await rollup.roll_up(services.db, keep_days=0)
     assert rolled[-1] == today - timedelta(days=1)
     assert await rollup.roll_up(services.db, keep_days=0) == []  # once per day
     after = await ok(world["cafe"], f"{BASE}/overview", **period)
     assert after == before
+    assert await ok(world["cafe"], f"{BASE}/statuses", **period) == listed
     async with services.db.read() as session:
         row = await session.get(
             AnalyticsAccountDaily, (world["cafe"].account.id, today - timedelta(days=1))
