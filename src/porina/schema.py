@@ -6,6 +6,7 @@ from porina.accounts import recovery
 from porina.accounts import suggestion_models as account_suggestions
 from porina.analytics import models as analytics
 from porina.campaigns import models as campaigns
+from porina.desk import contacts_models as desk_contacts
 from porina.desk import metrics_models as desk_metrics
 from porina.desk import models as desk
 from porina.desk import rules_models as desk_rules
@@ -34,6 +35,7 @@ __all__ = [
     "analytics",
     "campaigns",
     "desk",
+    "desk_contacts",
     "desk_metrics",
     "desk_rules",
     "desk_watches",

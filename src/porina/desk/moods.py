@@ -24,6 +24,8 @@ from porina.desk.sentiment import (
     conversation_sentiment,
 )
 from porina.desk.sentiment_eval import Report, report
+from porina.desk.team_events import DeskSentimentOverridden
+from porina.jobs.events import emit
 from porina.posts.models import Status
 from porina.storage.db import Tx
 
@@ -89,6 +91,15 @@ async def override(
     item.sentiment = label
     await tx.session.flush()
     await refresh(tx, conversation)
+    event = DeskSentimentOverridden(
+        actor=actor,
+        conversation_id=conversation.id,
+        brand_account_id=staff.brand_id,
+        item_id=item.id,
+        sentiment=label,
+        predicted=kept.predicted,
+    )
+    await emit(tx, event)
     return item
 
 

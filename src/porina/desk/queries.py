@@ -12,11 +12,12 @@ number of conversations. ``max_id``/``since_id``/``min_id`` name conversations, 
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, or_, select, tuple_
+from sqlalchemy import ColumnElement, String, and_, cast, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from porina.accounts.models import User
@@ -25,7 +26,7 @@ from porina.desk.access import Staff
 from porina.desk.errors import ConversationNotFound, InvalidDeskRequest
 from porina.desk.models import STATUSES, DeskConversation, DeskItem, DeskMention
 
-VIEWS = ("mine", "unassigned", "mentioned", "all")
+VIEWS = ("mine", "unassigned", "mentioned", "all", "label")
 ITEMS_SHOWN = 200
 """A conversation shows its latest items, oldest first."""
 
@@ -106,17 +107,41 @@ async def _keyset(session: AsyncSession, staff: Staff, query: Any, cursor: Curso
     return query.order_by(C.last_activity_at.desc(), C.id.desc())
 
 
+def _like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def label_clause(label: str) -> ColumnElement[bool]:
+    """Conversations carrying ``label``. Labels are a JSON list of names, so the name quoted
+    is in its text, as written or with non-ASCII letters escaped (``json.dumps``, as SQLite
+    stores it); names hold no quote, and ``%`` and ``_`` are escaped."""
+    text = cast(C.labels, String)
+    forms = {f'"{label}"', json.dumps(label)}
+    return or_(*(text.like(f"%{_like(form)}%", escape="\\") for form in sorted(forms)))
+
+
 async def page(
-    session: AsyncSession, staff: Staff, *, view: str, status: str, cursor: Cursor
+    session: AsyncSession,
+    staff: Staff,
+    *,
+    view: str,
+    status: str,
+    cursor: Cursor,
+    label: str | None = None,
 ) -> list[Listed]:
-    """One page of a view, newest activity first."""
+    """One page of a view (``view=label`` is ``all`` narrowed to ``label``; ``label`` narrows
+    any view), newest activity first."""
     moment = now()
     query = (
         select(C, User.account_id)
         .outerjoin(User, User.id == C.assignee_user_id)
         .where(C.brand_account_id == staff.brand_id, _status_clause(status, moment))
     )
-    by_view = _view_clause(view, staff)
+    if view == "label" and not label:
+        raise InvalidDeskRequest("Validation failed: view=label needs label")
+    if label:
+        query = query.where(label_clause(label))
+    by_view = _view_clause("all" if view == "label" else view, staff)
     if by_view is not None:
         query = query.where(by_view)
     ordered = await _keyset(session, staff, query, cursor)

@@ -3,11 +3,11 @@ conversations. The priority decides which SLA target applies (``desk.service_lev
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from porina.core.actor import Actor
 from porina.desk import access
+from porina.desk import labels as catalogue
 from porina.desk.actions import conversation
 from porina.desk.errors import InvalidDeskRequest
 from porina.desk.events import DeskTriaged
@@ -16,17 +16,12 @@ from porina.jobs.events import emit
 from porina.storage.db import Tx
 
 MAX_LABELS = 20
-_LABEL = re.compile(r"^[\w][\w -]{0,39}$")
 
 
 def _labels(raw: Sequence[object]) -> list[str]:
     labels: list[str] = []
     for value in raw:
-        label = str(value).strip().lower()
-        if not _LABEL.match(label):
-            raise InvalidDeskRequest(
-                "Validation failed: a label is 1-40 letters, digits, spaces, '-' or '_'"
-            )
+        label = catalogue.clean_name(value)
         if label not in labels:
             labels.append(label)
     if len(labels) > MAX_LABELS:
@@ -52,6 +47,7 @@ async def triage(
     if priority is not False:
         found.priority = priority if isinstance(priority, str) else None
     if new_labels is not None:
+        await catalogue.ensure(tx, staff.brand_id, new_labels)
         found.labels = new_labels
     await tx.session.flush()
     event = DeskTriaged(

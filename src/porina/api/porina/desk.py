@@ -45,17 +45,21 @@ async def _actor(request: Request[Any, Any, Any], scope: str) -> Actor:
 
 @get(BASE)
 async def list_conversations(request: Request[Any, Any, Any]) -> Response[list[DeskConversation]]:
-    """A view of the brand's conversations (``view``, ``status``), newest activity first."""
+    """A view of the brand's conversations (``view``: mine, unassigned, mentioned, all, label;
+    ``status``; ``label`` narrows any view), newest activity first."""
     actor = await _actor(request, READ)
     params = await Params.of(request)
     page = Page.of(params, default=20, maximum=40)
     cursor = queries.Cursor(page.max_id, page.since_id, page.min_id, page.limit)
     view = params.str("view") or "all"
     status = params.str("status") or "open"
+    label = (params.str("label", max_len=40) or "").strip().lower() or None
     svc = services_of(request)
     async with svc.db.read() as session:
         staff = await access.worker(session, actor)
-        rows = await queries.page(session, staff, view=view, status=status, cursor=cursor)
+        rows = await queries.page(
+            session, staff, view=view, status=status, cursor=cursor, label=label
+        )
         body = await desk_render.conversations(Renderer(svc.settings), session, rows)
     return Response(body, headers=link_header(request, [c.id for c in body], page))
 

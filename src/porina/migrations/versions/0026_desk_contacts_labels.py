@@ -1,0 +1,121 @@
+"""The desk's label catalogue (``desk_labels``) and its contacts' tags and internal notes
+(``desk_contact_tags``, ``desk_contact_notes``).
+
+Revision ID: 0026
+Revises: 0025
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+import porina.storage.base
+
+revision = "0026"
+down_revision = "0025"
+branch_labels = None
+depends_on = None
+
+
+def _labels() -> None:
+    op.create_table(
+        "desk_labels",
+        sa.Column("id", sa.BigInteger(), autoincrement=False, nullable=False),
+        sa.Column("brand_account_id", sa.BigInteger(), nullable=False),
+        sa.Column("name", sa.String(length=40), nullable=False),
+        sa.Column("colour", sa.String(length=7), nullable=False),
+        sa.Column("description", sa.String(length=200), nullable=False),
+        sa.Column("created_at", porina.storage.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["brand_account_id"],
+            ["accounts.id"],
+            name=op.f("fk_desk_labels_brand_account_id_accounts"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_desk_labels")),
+        sa.UniqueConstraint(
+            "brand_account_id", "name", name=op.f("uq_desk_labels_brand_account_id_name")
+        ),
+    )
+
+
+def _tags() -> None:
+    op.create_table(
+        "desk_contact_tags",
+        sa.Column("brand_account_id", sa.BigInteger(), nullable=False),
+        sa.Column("contact_account_id", sa.BigInteger(), nullable=False),
+        sa.Column("tag", sa.String(length=40), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["brand_account_id"],
+            ["accounts.id"],
+            name=op.f("fk_desk_contact_tags_brand_account_id_accounts"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["contact_account_id"],
+            ["accounts.id"],
+            name=op.f("fk_desk_contact_tags_contact_account_id_accounts"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint(
+            "brand_account_id", "contact_account_id", "tag", name=op.f("pk_desk_contact_tags")
+        ),
+    )
+    op.create_index(
+        "ix_desk_contact_tags_brand_tag",
+        "desk_contact_tags",
+        ["brand_account_id", "tag"],
+        unique=False,
+    )
+
+
+def _notes() -> None:
+    op.create_table(
+        "desk_contact_notes",
+        sa.Column("id", sa.BigInteger(), autoincrement=False, nullable=False),
+        sa.Column("brand_account_id", sa.BigInteger(), nullable=False),
+        sa.Column("contact_account_id", sa.BigInteger(), nullable=False),
+        sa.Column("user_id", sa.BigInteger(), nullable=True),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("created_at", porina.storage.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["brand_account_id"],
+            ["accounts.id"],
+            name=op.f("fk_desk_contact_notes_brand_account_id_accounts"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["contact_account_id"],
+            ["accounts.id"],
+            name=op.f("fk_desk_contact_notes_contact_account_id_accounts"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["users.id"],
+            name=op.f("fk_desk_contact_notes_user_id_users"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_desk_contact_notes")),
+    )
+    op.create_index(
+        "ix_desk_contact_notes_brand_contact",
+        "desk_contact_notes",
+        ["brand_account_id", "contact_account_id"],
+        unique=False,
+    )
+
+
+def upgrade() -> None:
+    _labels()
+    _tags()
+    _notes()
+
+
+def downgrade() -> None:
+    op.drop_index("ix_desk_contact_notes_brand_contact", table_name="desk_contact_notes")
+    op.drop_table("desk_contact_notes")
+    op.drop_index("ix_desk_contact_tags_brand_tag", table_name="desk_contact_tags")
+    op.drop_table("desk_contact_tags")
+    op.drop_table("desk_labels")
