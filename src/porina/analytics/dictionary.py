@@ -47,13 +47,14 @@ METRICS: tuple[Metric, ...] = (
         None,
         "Each time one of the account's statuses was served in a page of statuses (a "
         "timeline, a thread, a profile, search results, trends, an embed; API and web), to "
-        "anyone, signed in or not. Counted in memory and written every few seconds: an "
-        "estimate, which may lose the last seconds if a server process crashes. Period: the "
-        "sum.",
+        "anyone but its author, signed in or not. Counted in memory and written every few "
+        "seconds: an estimate, which may lose the last seconds if a server process crashes. "
+        "Period: the sum.",
         "Kerrat, jolloin jokin tilin julkaisuista näytettiin julkaisulistassa (aikajana, "
-        "ketju, profiili, hakutulokset, trendit, upotus; API ja verkko) kenelle tahansa, "
-        "kirjautuneelle tai ei. Lasketaan muistissa ja kirjoitetaan muutaman sekunnin välein: "
-        "arvio, josta voi kadota viimeiset sekunnit, jos palvelinprosessi kaatuu. Jakso: summa.",
+        "ketju, profiili, hakutulokset, trendit, upotus; API ja verkko) kenelle tahansa "
+        "paitsi kirjoittajalle, kirjautuneelle tai ei. Lasketaan muistissa ja kirjoitetaan "
+        "muutaman sekunnin välein: arvio, josta voi kadota viimeiset sekunnit, jos "
+        "palvelinprosessi kaatuu. Jakso: summa.",
     ),
     Metric(
         "reach",

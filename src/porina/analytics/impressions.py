@@ -67,7 +67,7 @@ def counted(
     pages: list[Served],
 ) -> tuple[Counter[tuple[int, int, datetime]], dict[tuple[int, date, int], int]]:
     """Impressions per (status, author, hour) and readers per (status, day, reader) ->
-    author; the author reading their own status is an impression, not reach. Pages are
+    author; the author reading their own status counts for neither. Pages are
     grouped by hour first, so the per-status work is ``Counter.update`` and ``dict.update``
     (C loops): about 12 µs per page of 20 on this machine."""
     by_hour: dict[datetime, list[tuple[int | None, tuple[tuple[int, int], ...]]]] = {}
@@ -80,9 +80,12 @@ def counted(
         day = hour.date()
         flat: Counter[tuple[int, int]] = Counter()
         for viewer_id, shown in served:
-            flat.update(shown)
-            if viewer_id is not None:
-                viewers.update({(s, day, viewer_id): a for s, a in shown if a != viewer_id})
+            if viewer_id is None:
+                flat.update(shown)
+                continue
+            others = [(s, a) for s, a in shown if a != viewer_id]  # an author's own: nothing
+            flat.update(others)
+            viewers.update({(s, day, viewer_id): a for s, a in others})
         for (status_id, author_id), n in flat.items():
             counts[(status_id, author_id, hour)] += n
     return counts, viewers
