@@ -63,7 +63,7 @@ async def test_list_and_detail_have_exactly_the_contracts_fields(
     assert listed["contact"]["id"] == emma.id and listed["contact"]["acct"] == "emma"
     assert (listed["status"], listed["assignee"], listed["priority"]) == ("open", None, None)
     assert (listed["labels"], listed["sentiment"]) == ([], None)
-    assert listed["sla"] == {"due_at": None, "breached": False}
+    assert listed["sla"] == {"due_at": None, "breached": False, "warning": False}
     assert datetime.fromisoformat(listed["last_activity_at"].replace("Z", "+00:00")) <= (
         datetime.now(UTC)
     )

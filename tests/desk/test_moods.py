@@ -103,4 +103,4 @@ async def test_the_inbox_shows_each_conversations_sla(services: Services, make: 
     assert listed["sla"]["breached"] is False
     await desk.post(f"{BASE}/{listed['id']}/reply", json={"text": "Hi!"})
     (answered,) = await desk.conversations()
-    assert answered["sla"] == {"due_at": None, "breached": False}  # no resolution target
+    assert answered["sla"] == {"due_at": None, "breached": False, "warning": False}  # no target

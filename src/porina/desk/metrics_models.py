@@ -44,6 +44,8 @@ class DeskSlaTarget(Base):
     first_response_seconds: Mapped[int | None] = mapped_column(default=None)
     resolution_seconds: Mapped[int | None] = mapped_column(default=None)
     business_hours: Mapped[bool] = mapped_column(default=True)
+    warning_percent: Mapped[int] = mapped_column(default=75, server_default="75")
+    """The conversation shows an SLA warning once this share of the target has elapsed."""
 
 
 class DeskClock(Base):

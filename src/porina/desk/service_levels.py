@@ -8,7 +8,8 @@ priority, who may read and change them, and each conversation's SLA state for th
   business hours or calendar time.
 - A conversation's SLA: while its first response is owed, due at the first-response target
   after it opened; after that, due at the resolution target after it opened; nothing once
-  resolved. ``breached`` when that moment has passed.
+  resolved. ``breached`` when that moment has passed; ``warning`` before that, once the
+  target's ``warning_percent`` (75 by default) has elapsed, counted the same way.
 
 Owners and managers (and the names before the roles' rename: admin, editor) change them;
 everyone on the team reads them and the metrics (an analyst too); anyone else gets a 404.
@@ -46,6 +47,8 @@ NOT_MANAGER = "Only the brand's owners and managers can change its service level
 _CLOCK = re.compile(r"^([01]\d|2[0-4]):([0-5]\d)$")
 MAX_HOLIDAYS = 400
 MAX_TARGET = 366 * 24 * 3600
+DEFAULT_WARNING = 75
+"""Per cent of a target elapsed after which a conversation shows a warning, by default."""
 
 
 async def member(session: AsyncSession, actor: Actor) -> str:
@@ -174,6 +177,15 @@ def _seconds(raw: object, name: str) -> int | None:
     return value
 
 
+def _percent(raw: object) -> int:
+    if isinstance(raw, bool) or not isinstance(raw, int | str) or not str(raw).isdigit():
+        raise InvalidDeskRequest("Validation failed: warning_percent is a whole number")
+    value = int(raw)
+    if not 1 <= value <= 99:
+        raise InvalidDeskRequest("Validation failed: warning_percent is between 1 and 99")
+    return value
+
+
 def _target(brand_id: int, raw: object) -> DeskSlaTarget:
     if not isinstance(raw, Mapping) or raw.get("priority") not in SLA_PRIORITIES:
         choices = ", ".join(SLA_PRIORITIES)
@@ -186,6 +198,7 @@ def _target(brand_id: int, raw: object) -> DeskSlaTarget:
         ),
         resolution_seconds=_seconds(raw.get("resolution_seconds"), "resolution_seconds"),
         business_hours=raw.get("business_hours", True) not in (False, "false", "0", 0),
+        warning_percent=_percent(raw.get("warning_percent", DEFAULT_WARNING)),
     )
 
 
@@ -220,20 +233,42 @@ async def set_targets(tx: Tx, actor: Actor, raw: object) -> list[DeskSlaTarget]:
 class Sla:
     due_at: datetime | None
     breached: bool
+    warning: bool = False
+    """The target's ``warning_percent`` has elapsed (and it is not breached yet)."""
 
 
 NO_SLA = Sla(None, False)
 
 
-def _due(clock: DeskClock, target: DeskSlaTarget, plan: business_hours.Schedule) -> datetime | None:
+def _after(
+    clock: DeskClock, target: DeskSlaTarget, plan: business_hours.Schedule, share: float
+) -> datetime | None:
+    """When ``share`` of the target owed now has elapsed since the conversation opened,
+    counted in business hours when the target says so."""
     if clock.opened_at is None:
         return None
     seconds = target.resolution_seconds if clock.answered else target.first_response_seconds
     if seconds is None:
         return None
     if not target.business_hours:
-        return clock.opened_at + timedelta(seconds=seconds)
-    return business_hours.add_open_time(plan, clock.opened_at, seconds)
+        return clock.opened_at + timedelta(seconds=seconds * share)
+    return business_hours.add_open_time(plan, clock.opened_at, seconds * share)
+
+
+def _due(clock: DeskClock, target: DeskSlaTarget, plan: business_hours.Schedule) -> datetime | None:
+    return _after(clock, target, plan, 1.0)
+
+
+def state(
+    clock: DeskClock, target: DeskSlaTarget, plan: business_hours.Schedule, moment: datetime
+) -> Sla:
+    """A conversation's SLA at ``moment``: due, breached, or in its warning share."""
+    due = _due(clock, target, plan)
+    if due is None:
+        return NO_SLA
+    warn = _after(clock, target, plan, (target.warning_percent or DEFAULT_WARNING) / 100)
+    breached = due <= moment
+    return Sla(due, breached, not breached and warn is not None and warn <= moment)
 
 
 async def slas(
@@ -253,6 +288,5 @@ async def slas(
     moment, found = now(), {}
     for cid, priority in conversations:
         clock, target = clocks.get(cid), by_priority.get(priority or "none")
-        due = _due(clock, target, plan) if clock and target else None
-        found[cid] = Sla(due, due is not None and due <= moment)
+        found[cid] = state(clock, target, plan, moment) if clock and target else NO_SLA
     return found

@@ -83,6 +83,7 @@ class DeskSlaTargetEntity(msgspec.Struct, kw_only=True):
     first_response_seconds: int | None
     resolution_seconds: int | None
     business_hours: bool
+    warning_percent: int
 
 
 async def _actor(request: Request[Any, Any, Any], scope: str) -> Actor:
@@ -205,6 +206,7 @@ def _target_entities(rows: list[Any]) -> list[DeskSlaTargetEntity]:
             first_response_seconds=t.first_response_seconds,
             resolution_seconds=t.resolution_seconds,
             business_hours=t.business_hours,
+            warning_percent=t.warning_percent,
         )
         for t in rows
     ]
@@ -222,7 +224,7 @@ async def show_sla(request: Request[Any, Any, Any]) -> list[DeskSlaTargetEntity]
 @put(f"{BASE}/sla")
 async def update_sla(request: Request[Any, Any, Any]) -> list[DeskSlaTargetEntity]:
     """Replace the SLA targets: ``{targets: [{priority, first_response_seconds,
-    resolution_seconds, business_hours}]}``."""
+    resolution_seconds, business_hours, warning_percent}]}``."""
     actor = await _actor(request, "write:accounts")
     params = await Params.of(request)
     async with services_of(request).db.transaction() as tx:

@@ -23,6 +23,8 @@ from porina.render.renderer import Renderer, statuses_by_id, timestamp
 class Sla(msgspec.Struct, kw_only=True):
     due_at: str | None = None
     breached: bool = False
+    warning: bool = False
+    """The target's ``warning_percent`` has elapsed, and it is not breached yet."""
 
 
 class DeskConversation(msgspec.Struct, kw_only=True):
@@ -112,7 +114,7 @@ def _conversation(
         labels=list(c.labels or []),
         sentiment=c.sentiment,
         last_activity_at=timestamp(c.last_activity_at) or "",
-        sla=Sla(due_at=timestamp(sla.due_at), breached=sla.breached),
+        sla=Sla(due_at=timestamp(sla.due_at), breached=sla.breached, warning=sla.warning),
     )
 
 

@@ -1,5 +1,6 @@
 """The desk's label catalogue (``desk_labels``) and its contacts' tags and internal notes
-(``desk_contact_tags``, ``desk_contact_notes``).
+(``desk_contact_tags``, ``desk_contact_notes``); the share of an SLA target after which a
+conversation shows a warning (``desk_sla_targets.warning_percent``, 75 by default).
 
 Revision ID: 0026
 Revises: 0025
@@ -111,9 +112,15 @@ def upgrade() -> None:
     _labels()
     _tags()
     _notes()
+    with op.batch_alter_table("desk_sla_targets") as batch:
+        batch.add_column(
+            sa.Column("warning_percent", sa.BigInteger(), server_default="75", nullable=False)
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("desk_sla_targets") as batch:
+        batch.drop_column("warning_percent")
     op.drop_index("ix_desk_contact_notes_brand_contact", table_name="desk_contact_notes")
     op.drop_table("desk_contact_notes")
     op.drop_index("ix_desk_contact_tags_brand_tag", table_name="desk_contact_tags")
