@@ -82,6 +82,8 @@ async def test_a_matching_rule_assigns_labels_and_prioritises(
     assert run["error"] is None
     mine = await desk.conversations(view="mine")
     assert [c["id"] for c in mine] == [seen["id"]]
+    catalogue = (await mari.get(f"{DESK}/labels")).json()
+    assert "billing" in [label["name"] for label in catalogue]
 
 
 async def test_a_message_the_conditions_miss_is_left_alone(

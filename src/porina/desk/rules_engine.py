@@ -38,8 +38,10 @@ from porina.accounts.models import Account, User
 from porina.accounts.operators import team
 from porina.core.actor import Actor
 from porina.core.clock import now
+from porina.core.errors import PorinaError
 from porina.core.ids import new_id
 from porina.desk import access, actions, business_hours, metrics, rules
+from porina.desk import labels as catalogue
 from porina.desk.events import DeskAssigned, DeskItemAdded, DeskTriaged
 from porina.desk.models import DeskConversation, DeskItem
 from porina.desk.rules import Actions, Conditions
@@ -215,6 +217,7 @@ async def _triage(tx: Tx, rule: DeskRule, found: DeskConversation, todo: Actions
         found.priority = todo.priority
     if todo.add_labels:
         found.labels = sorted({*(found.labels or ()), *todo.add_labels})
+        await catalogue.ensure(tx, found.brand_account_id, todo.add_labels)
     await tx.session.flush()
     event = DeskTriaged(
         actor=Actor(found.brand_account_id),
@@ -348,6 +351,6 @@ async def run_rules(ctx: JobContext, payload: dict[str, Any]) -> None:
             if rule is not None:
                 tried = (rule.id, rule.name)
                 await apply(tx, rule, found, item)
-    except RuleFailed as error:
+    except (RuleFailed, PorinaError) as error:
         if tried is not None:
             await _failed(ctx, tried, payload, str(error))
