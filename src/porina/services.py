@@ -20,6 +20,7 @@ from porina.analytics.impressions import Flusher as ImpressionFlusher
 from porina.api.mastodon.auth import TokenCache
 from porina.core import cpu
 from porina.desk import audit_trail as desk_audit_trail
+from porina.desk import listening as desk_listening
 from porina.desk import metrics as desk_metrics
 from porina.desk import rules_engine as desk_rules
 from porina.desk import subscribers as desk_subscribers
@@ -62,6 +63,7 @@ SUBSCRIBERS = (
     privacy_subscribers,
     streaming_counts,
     desk_subscribers,
+    desk_listening,
     account_audit,
     desk_audit_trail,
     desk_metrics,

@@ -41,10 +41,11 @@ analytics record, whether the target is a brand with a desk (9); the relationshi
 UNFOLLOW = 7
 """The target account, the delete, both counters, a follow request's delete (there may be
 one from before), the analytics record, the feed job (6); the relationship (1)."""
-POST = 9
+POST = 10
 """The author's default visibility and quote policy (2), the operator's role, the status,
-statuses_count with last_status_at (one statement), the fan-out job, the analytics record
-(7); page row and rendering (2)."""
+statuses_count with last_status_at (one statement), the fan-out job, the analytics record,
+the desk's listening watches' fingerprint (a public post; docs/desk.md, "Listening") (8);
+page row and rendering (2)."""
 
 
 async def _spent(

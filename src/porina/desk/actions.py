@@ -166,7 +166,7 @@ async def _reply_status(tx: Tx, found: DeskConversation, text: str, visibility: 
     if visibility == "direct":
         parent = await _last_from_contact(tx, found, ("direct",))
     else:
-        parent = await _last_from_contact(tx, found, ("mention", "reply", "quote"))
+        parent = await _last_from_contact(tx, found, ("mention", "reply", "quote", "outreach"))
         if parent is None:
             raise InvalidDeskRequest(
                 "Validation failed: this person has no public message to reply to; "

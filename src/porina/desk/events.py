@@ -105,3 +105,11 @@ class DeskRuleChanged(Event, frozen=True, kw_only=True):
     brand_account_id: int
     rule_id: int
     change: str
+
+
+class DeskWatchChanged(Event, frozen=True, kw_only=True):
+    """A listening watch was ``created``, ``updated`` or ``deleted`` (``change``)."""
+
+    brand_account_id: int
+    watch_id: int
+    change: str
