@@ -23,6 +23,7 @@ from porina.desk import audit_trail as desk_audit_trail
 from porina.desk import listening as desk_listening
 from porina.desk import metrics as desk_metrics
 from porina.desk import rules_engine as desk_rules
+from porina.desk import sla_watch as desk_sla_watch
 from porina.desk import subscribers as desk_subscribers
 from porina.http.client import OutboundClient, build_outbound
 from porina.jobs.engine_saq import SaqEngine
@@ -79,6 +80,7 @@ JOB_HANDLERS = (
     timelines_recurring,
     moderation_purge,
     analytics_rollup,
+    desk_sla_watch,
 )
 """Modules whose job handlers are not event subscribers (recurring jobs among them)."""
 

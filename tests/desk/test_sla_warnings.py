@@ -10,11 +10,16 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from porina.core.clock import back_dated
+from porina.core.events import Event
+from porina.desk import sla_watch
 from porina.desk.business_hours import WEEKDAYS
+from porina.desk.team_events import DeskSlaBreached, DeskSlaWarned
+from porina.jobs.events import subscribe, unsubscribe
 from porina.services import Services
+from porina.storage.db import Tx
 
 from ..factories import Factory
-from .inbox_support import Staff, brand_with_agent, staff
+from .inbox_support import BASE, Staff, brand_with_agent, staff
 
 SLA = "/api/porina/v1/desk/sla"
 
@@ -82,3 +87,44 @@ async def test_a_bad_warning_percent_is_refused(services: Services, make: Factor
         assert refused.status_code == 422, bad
         assert set(refused.json()) == {"error"}
         assert "warning_percent" in refused.json()["error"]
+
+
+async def test_the_watch_marks_each_warning_and_breach_once_and_metrics_count_breaches(
+    services: Services, make: Factory
+) -> None:
+    desk = await brand_with_agent(services, make)
+    mari = await staff(services, make, desk.brand, "cafe_mari", "manager")
+    hour = {"priority": "none", "first_response_seconds": 3600, "business_hours": False}
+    await targets(mari, hour | {"warning_percent": 50})
+    fresh, halfway, late = [await make.person(n) for n in ("fresh", "halfway", "late")]
+    await fresh.status("@cafe hi")
+    await at(timedelta(minutes=40), lambda: halfway.status("@cafe hello?"))
+    await at(timedelta(minutes=70), lambda: late.status("@cafe anyone?"))
+    ids = {c["contact"]["username"]: c["id"] for c in await desk.conversations()}
+    mine = await desk.post(f"{BASE}/{ids['late']}/assign", json={"assignee_id": desk.person.id})
+    assert mine.status_code == 200, mine.text
+    emitted: list[Event] = []
+
+    async def seen(tx: Tx, event: Event) -> None:
+        emitted.append(event)
+
+    subscribe(DeskSlaWarned)(seen)
+    subscribe(DeskSlaBreached)(seen)
+    try:
+        assert await sla_watch.mark_due(services.db) == 2
+        assert await sla_watch.mark_due(services.db) == 0  # once per conversation and target
+    finally:
+        unsubscribe(seen)
+    warned = [e for e in emitted if isinstance(e, DeskSlaWarned)]
+    breached = [e for e in emitted if isinstance(e, DeskSlaBreached)]
+    assert [e.conversation_id for e in warned] == [int(ids["halfway"])]
+    assert [(e.conversation_id, e.target) for e in breached] == [
+        (int(ids["late"]), "first_response")
+    ]
+    assert breached[0].assignee_user_id == desk.person.user.id
+
+    report = await mari.get("/api/porina/v1/desk/metrics")
+    assert report.status_code == 200, report.text
+    assert report.json()["breaches"] == 1
+    rows = {r["account"]["username"]: r for r in report.json()["staff"]}
+    assert rows["cafe_aino"]["breaches"] == 1

@@ -79,7 +79,8 @@ async def test_a_restart_in_the_same_period_runs_nothing_and_the_next_period_run
     await services.runner.drain()
     restarted = other.runner  # a new process, later in the same hour
     await restarted.tick(NOON + timedelta(minutes=30))
-    assert await restarted.drain() == 0
+    await restarted.drain()  # other schedules (the desk's minutely SLA watch) may run
+    assert runs == [hour(NOON)]
     await restarted.tick(NOON + timedelta(hours=1))
     await restarted.drain()
     assert runs == [hour(NOON), hour(NOON) + timedelta(hours=1)]

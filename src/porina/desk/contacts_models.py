@@ -60,3 +60,29 @@ class DeskContactNote(Base):
     __table_args__ = (
         Index("ix_desk_contact_notes_brand_contact", "brand_account_id", "contact_account_id"),
     )
+
+
+class DeskSlaMark(Base):
+    """A conversation reached an SLA warning or breach (``kind``) of one target (``target``:
+    ``first_response`` or ``resolution``) due at ``due_at``: stored once, so the events go
+    out once and reports count breaches (``desk.sla_watch``). ``assignee_user_id`` is who had
+    the conversation then."""
+
+    __tablename__ = "desk_sla_marks"
+    id: Mapped[int] = id_column()
+    brand_account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    conversation_id: Mapped[int] = mapped_column(
+        ForeignKey("desk_conversations.id", ondelete="CASCADE")
+    )
+    target: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(8))
+    due_at: Mapped[datetime]
+    assignee_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), default=None
+    )
+    created_at: Mapped[datetime]
+
+    __table_args__ = (
+        UniqueConstraint("conversation_id", "target", "kind", "due_at"),
+        Index("ix_desk_sla_marks_brand_kind_created", "brand_account_id", "kind", "created_at"),
+    )

@@ -43,3 +43,25 @@ class DeskSentimentOverridden(Event, frozen=True, kw_only=True):
     item_id: int
     sentiment: str
     predicted: str | None = None
+
+
+class DeskSlaWarned(Event, frozen=True, kw_only=True):
+    """A conversation reached its SLA target's warning share (``target``: first_response or
+    resolution), once per conversation, target and due time; no actor (time did it)."""
+
+    conversation_id: int
+    brand_account_id: int
+    target: str
+    due_at: str
+    assignee_user_id: int | None = None
+
+
+class DeskSlaBreached(Event, frozen=True, kw_only=True):
+    """A conversation's SLA target fell due unmet, once per conversation, target and due
+    time; no actor."""
+
+    conversation_id: int
+    brand_account_id: int
+    target: str
+    due_at: str
+    assignee_user_id: int | None = None

@@ -24,7 +24,7 @@ from porina.api.mastodon.auth import actor_of, require, services_of
 from porina.api.mastodon.params import Params
 from porina.core.actor import Actor
 from porina.core.clock import now
-from porina.desk import metrics, moods, service_levels
+from porina.desk import metrics, moods, service_levels, sla_watch
 from porina.desk.errors import InvalidDeskRequest
 from porina.desk.metrics_models import DeskBusinessHours
 from porina.render import entities as e
@@ -50,6 +50,8 @@ class DeskStaffMetrics(msgspec.Struct, kw_only=True):
     first_response: DeskFigures
     reply: DeskFigures
     resolution: DeskFigures
+    breaches: int = 0
+    """SLA breaches of conversations assigned to them when the target fell due."""
 
 
 class DeskSentimentAccuracy(msgspec.Struct, kw_only=True):
@@ -70,6 +72,8 @@ class DeskMetrics(msgspec.Struct, kw_only=True):
     resolution: DeskFigures
     staff: list[DeskStaffMetrics]
     sentiment_accuracy: DeskSentimentAccuracy
+    breaches: int = 0
+    """SLA breaches marked in the period (``desk.sla_watch``)."""
 
 
 class DeskBusinessHoursEntity(msgspec.Struct, kw_only=True):
@@ -110,24 +114,33 @@ def _period(params: Params) -> tuple[datetime, datetime]:
     return start, end
 
 
+_NONE = metrics.Figures(0, None, None, None, None)
+
+
 async def _staff_rows(
-    request: Request[Any, Any, Any], session: Any, found: metrics.Report
+    request: Request[Any, Any, Any],
+    session: Any,
+    found: metrics.Report,
+    breached: dict[int, int],
 ) -> list[DeskStaffMetrics]:
     """Each staff member measured, as their own account."""
-    if not found.per_staff:
+    measured = set(found.per_staff) | set(breached)
+    if not measured:
         return []
     people = await session.execute(
         select(User.id, Account)
         .join(Account, Account.id == User.account_id)
-        .where(User.id.in_(list(found.per_staff)))
+        .where(User.id.in_(list(measured)))
     )
+    nothing = {"first_response": _NONE, "reply": _NONE, "resolution": _NONE}
     renderer = Renderer(services_of(request).settings)
     rows = [
         DeskStaffMetrics(
             account=renderer.account(account),
-            first_response=_figures(found.per_staff[user_id]["first_response"]),
-            reply=_figures(found.per_staff[user_id]["reply"]),
-            resolution=_figures(found.per_staff[user_id]["resolution"]),
+            first_response=_figures(found.per_staff.get(user_id, nothing)["first_response"]),
+            reply=_figures(found.per_staff.get(user_id, nothing)["reply"]),
+            resolution=_figures(found.per_staff.get(user_id, nothing)["resolution"]),
+            breaches=breached.get(user_id, 0),
         )
         for user_id, account in people.all()
     ]
@@ -142,7 +155,8 @@ async def desk_metrics(request: Request[Any, Any, Any]) -> DeskMetrics:
     async with services_of(request).db.read() as session:
         await service_levels.member(session, actor)
         found = await metrics.report(session, actor.account_id, start, end)
-        staff = await _staff_rows(request, session, found)
+        total, breached = await sla_watch.breaches(session, actor.account_id, start, end)
+        staff = await _staff_rows(request, session, found, breached)
         checked = await moods.accuracy(session, actor.account_id)
     return DeskMetrics(
         from_=start.isoformat(),
@@ -158,6 +172,7 @@ async def desk_metrics(request: Request[Any, Any, Any]) -> DeskMetrics:
             accuracy=checked.accuracy if checked.total else None,
             macro_f1=checked.macro_f1 if checked.total else None,
         ),
+        breaches=total,
     )
 
 
