@@ -53,13 +53,18 @@ async def test_seeding_builds_a_living_world_once(
 
 async def _the_cafe_desk(services: Services) -> None:
     """The café's inbox has customers' conversations, one answered and resolved, one
-    assigned with a note, sentiment on each, and response times measured."""
+    assigned with a note, an outreach item its watch heard, sentiment on each, and response
+    times measured."""
     async with services.db.read() as session:
         rows = (await session.execute(select(DeskConversation))).scalars().all()
         notes = await session.scalar(
             select(func.count()).select_from(DeskItem).where(DeskItem.kind == "note")
         )
         measured = set((await session.scalars(select(DeskMeasure.kind))).all())
+        outreach = await session.scalar(
+            select(func.count()).select_from(DeskItem).where(DeskItem.kind == "outreach")
+        )
+    assert outreach == 1
     assert len([c for c in rows if c.opened_at is not None]) >= 5
     assert {c.status for c in rows} >= {"open", "resolved"}
     assert any(c.assignee_user_id is not None for c in rows)

@@ -1,7 +1,8 @@
 """The demo café's desk (issue 16): opening hours and SLA targets, customers asking and
 complaining (their conversations filed by the desk's subscribers, as in real use), a
-question answered and resolved by an agent, one assigned, one with an internal note — so the
-inbox, its sentiment, SLA marks and the metrics have something to show."""
+question answered and resolved by an agent, one assigned, one with an internal note, and a
+keyword watch that hears a public post as an outreach item — so the inbox, its sentiment,
+SLA marks, listening and the metrics have something to show."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from datetime import timedelta
 
 from porina.core.actor import Actor
 from porina.core.clock import back_dated
-from porina.desk import actions, inbox, rules, service_levels
+from porina.desk import actions, inbox, rules, service_levels, watches
 from porina.posts.actions import NewStatus, create_status
 from porina.storage.db import Tx
 
@@ -46,6 +47,9 @@ RULE = {
     "actions": {"add_labels": ["allergiat"], "priority": "high"},
 }
 """A desk rule: a question about allergies is labelled and made high priority."""
+WATCH = {"kind": "keyword", "term": "korvapuusti*", "language": "fi"}
+HEARD = ("lauri", "fi", "Missä Helsingissä saa parhaat korvapuustit? Suositelkaa!", 20)
+"""A public post the café's watch hears (it names nobody): an outreach item in the inbox."""
 
 
 async def _ask(tx: Tx, actors: dict[str, Actor], cafe: str) -> None:
@@ -74,7 +78,13 @@ async def seed(tx: Tx, actors: dict[str, Actor], cafe: str, staff: dict[str, str
     await service_levels.set_business_hours(tx, manager, HOURS)
     await service_levels.set_targets(tx, manager, TARGETS)
     await rules.create(tx, manager, RULE)
+    await watches.create(tx, manager, WATCH)
     await _ask(tx, actors, cafe)
+    who, lang, text, ago = HEARD
+    with back_dated(timedelta(minutes=ago)):
+        await create_status(
+            tx, actors[who], NewStatus(text=text, language=lang, visibility="public")
+        )
     aino = await _conversation(tx, brand, actors["aino"].account_id)
     with back_dated(timedelta(minutes=60)):
         await actions.reply(
