@@ -144,3 +144,17 @@ async def test_who_may_read_and_change_the_catalogue(services: Services, make: F
     twice = await mari.post(LABELS, json={"name": "VIP"})
     assert twice.status_code == 409
     assert list(await catalogue(mari)) == ["vip"]
+
+
+async def test_a_refused_label_is_explained_in_finnish(services: Services, make: Factory) -> None:
+    desk = await brand_with_agent(services, make)
+    mari = await staff(services, make, desk.brand, "cafe_mari", "manager")
+    fi = {**mari.headers, "Accept-Language": "fi"}
+    bad = await mari.client.post(LABELS, json={"name": "no!"}, headers=fi)
+    assert bad.status_code == 422
+    assert "kirjainta, numeroa" in bad.json()["error"]
+    refused = await desk.client.post(
+        LABELS, json={"name": "ok"}, headers={**desk.headers, "Accept-Language": "fi"}
+    )
+    assert refused.status_code == 403
+    assert refused.json()["error"].startswith("Vain brändin omistajat")
