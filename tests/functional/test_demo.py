@@ -15,6 +15,7 @@ from porina.accounts.models import Account, User
 from porina.core.clock import aware, now
 from porina.core.errors import Conflict
 from porina.demo import seed
+from porina.desk.contacts_models import DeskContactNote, DeskContactTag, DeskLabel
 from porina.desk.metrics_models import DeskMeasure
 from porina.desk.models import DeskConversation, DeskItem
 from porina.posts.models import MediaAttachment, Poll, Status
@@ -53,8 +54,8 @@ async def test_seeding_builds_a_living_world_once(
 
 async def _the_cafe_desk(services: Services) -> None:
     """The café's inbox has customers' conversations, one answered and resolved, one
-    assigned with a note, an outreach item its watch heard, sentiment on each, and response
-    times measured."""
+    assigned with a note and a label from its catalogue, an outreach item its watch heard,
+    sentiment on each, a tagged and a noted contact, and response times measured."""
     async with services.db.read() as session:
         rows = (await session.execute(select(DeskConversation))).scalars().all()
         notes = await session.scalar(
@@ -64,7 +65,13 @@ async def _the_cafe_desk(services: Services) -> None:
         outreach = await session.scalar(
             select(func.count()).select_from(DeskItem).where(DeskItem.kind == "outreach")
         )
+        catalogue = set((await session.scalars(select(DeskLabel.name))).all())
+        tags = set((await session.scalars(select(DeskContactTag.tag))).all())
+        contact_notes = await session.scalar(select(func.count()).select_from(DeskContactNote))
     assert outreach == 1
+    assert catalogue == {"allergiat", "tilaukset"}
+    assert any("tilaukset" in (c.labels or []) for c in rows)
+    assert tags == {"kanta-asiakas"} and contact_notes == 1
     assert len([c for c in rows if c.opened_at is not None]) >= 5
     assert {c.status for c in rows} >= {"open", "resolved"}
     assert any(c.assignee_user_id is not None for c in rows)

@@ -2,7 +2,8 @@
 complaining (their conversations filed by the desk's subscribers, as in real use), a
 question answered and resolved by an agent, one assigned, one with an internal note, and a
 keyword watch that hears a public post as an outreach item — so the inbox, its sentiment,
-SLA marks, listening and the metrics have something to show."""
+SLA marks, listening, labels, contacts' tags and notes and the metrics have something to
+show."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from datetime import timedelta
 
 from porina.core.actor import Actor
 from porina.core.clock import back_dated
-from porina.desk import actions, inbox, rules, service_levels, watches
+from porina.desk import actions, contacts, inbox, labels, rules, service_levels, triage, watches
 from porina.posts.actions import NewStatus, create_status
 from porina.storage.db import Tx
 
@@ -48,6 +49,11 @@ RULE = {
 }
 """A desk rule: a question about allergies is labelled and made high priority."""
 WATCH = {"kind": "keyword", "term": "korvapuusti*", "language": "fi"}
+LABELS = [
+    {"name": "allergiat", "colour": "#d97706", "description": "Allergia- ja ruokavaliokysymykset"},
+    {"name": "tilaukset", "colour": "#2563eb", "description": "Ennakkotilaukset ja kakut"},
+]
+"""The café's label catalogue (allergies; pre-orders and cakes)."""
 HEARD = ("lauri", "fi", "Missä Helsingissä saa parhaat korvapuustit? Suositelkaa!", 20)
 """A public post the café's watch hears (it names nobody): an outreach item in the inbox."""
 
@@ -77,6 +83,8 @@ async def seed(tx: Tx, actors: dict[str, Actor], cafe: str, staff: dict[str, str
     agent = Actor(brand, actors[staff["agent"]].user_id)
     await service_levels.set_business_hours(tx, manager, HOURS)
     await service_levels.set_targets(tx, manager, TARGETS)
+    for label in LABELS:
+        await labels.create(tx, manager, label)
     await rules.create(tx, manager, RULE)
     await watches.create(tx, manager, WATCH)
     await _ask(tx, actors, cafe)
@@ -100,3 +108,8 @@ async def seed(tx: Tx, actors: dict[str, Actor], cafe: str, staff: dict[str, str
             f"@{staff['manager']} the cake order is in the kitchen system but the "
             "confirmation mail bounced. Can you call him?",
         )
+        await triage.triage(tx, agent, oliver, labels=["tilaukset"])
+        await contacts.add_note(
+            tx, agent, actors["oliver"].account_id, "Orders a cake every month; prefers email."
+        )
+    await contacts.set_tags(tx, agent, actors["emma"].account_id, ["kanta-asiakas"])
