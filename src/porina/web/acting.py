@@ -43,6 +43,7 @@ AGENT_POSTS = (
     "/conversations/",
     "/web/notifications/",
     "/settings/team",
+    "/desk/",
 )
 
 

@@ -1,0 +1,229 @@
+"""``/desk``: the inbox of the brand the session acts as, and ``/desk/conversations/:id``,
+one conversation with its items and the forms of desk work (assign, status, reply, note).
+Reads are ``desk.queries`` (the API's), writes are ``desk.actions`` (the API's), so their
+checks hold: someone on no team of the brand gets 404, an analyst 403, another brand's
+conversation is a 404."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, get, post
+from litestar.response import Redirect, Template
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from porina.accounts import operators
+from porina.core.errors import NotFound, PorinaError
+from porina.desk import access, actions, queries, web_queries
+from porina.desk.models import PRIORITIES, STATUSES
+from porina.web import i18n
+from porina.web.common import Me, flag, form, id_or_404, render, see_other, signed_in, text
+from porina.web.errors import message_for
+from porina.web.i18n import N_
+from porina.web.runtime import services
+
+HOME = "/desk"
+VIEW_NAMES = {
+    "mine": N_("Mine"),
+    "unassigned": N_("Unassigned"),
+    "mentioned": N_("Mentioned me"),
+    "all": N_("All"),
+}
+STATUS_NAMES = {
+    "open": N_("Open"),
+    "pending": N_("Pending"),
+    "snoozed": N_("Snoozed"),
+    "resolved": N_("Resolved"),
+}
+KIND_NAMES = {
+    "mention": N_("Mention"),
+    "reply": N_("Reply"),
+    "direct": N_("Direct message"),
+    "quote": N_("Quote"),
+    "favourite": N_("Favourite"),
+    "reblog": N_("Boost"),
+    "follow": N_("Follow"),
+    "outreach": N_("Heard by a watch"),
+    "note": N_("Internal note"),
+    "sent": N_("Sent"),
+}
+PRIORITY_NAMES = {
+    "low": N_("Low"),
+    "medium": N_("Medium"),
+    "high": N_("High"),
+    "urgent": N_("Urgent"),
+}
+SENTIMENT_NAMES = {"positive": N_("Positive"), "neutral": N_("Neutral"), "negative": N_("Negative")}
+DONE = {
+    "assigned": N_("The conversation is assigned."),
+    "status": N_("The status is changed."),
+    "sent": N_("The reply is sent."),
+    "noted": N_("The note is added."),
+}
+
+
+async def _staff(session: AsyncSession, me: Me) -> access.Staff:
+    """The desk is worked while acting as a brand; a person's own account has no desk."""
+    if not me.actor.operated:
+        raise NotFound()
+    return await access.worker(session, me.actor)
+
+
+def _names() -> dict[str, Any]:
+    return {
+        "statuses": {k: i18n._(v) for k, v in STATUS_NAMES.items() if k in STATUSES},
+        "priorities": {k: i18n._(PRIORITY_NAMES[k]) for k in PRIORITIES},
+        "sentiments": {k: i18n._(v) for k, v in SENTIMENT_NAMES.items()},
+        "kinds": {k: i18n._(v) for k, v in KIND_NAMES.items()},
+    }
+
+
+@get(HOME, name="web:desk")
+async def inbox(
+    request: Request[Any, Any, Any],
+    view: str = "mine",
+    status: str = "open",
+    label: str | None = None,
+    max_id: str | None = None,
+) -> Template:
+    me = await signed_in(request)
+    view = view if view in VIEW_NAMES or (view == "label" and label) else "mine"
+    status = status if status in STATUS_NAMES else "open"
+    cursor = queries.Cursor(max_id=id_or_404(max_id) if max_id else None, limit=20)
+    async with services(request).db.read() as session:
+        staff = await _staff(session, me)
+        listed = await queries.page(
+            session, staff, view=view, status=status, cursor=cursor, label=label or None
+        )
+        shown = await web_queries.rows(session, listed)
+    older = (
+        f"{HOME}?view={view}&status={status}&max_id={shown[-1].id}"
+        if len(listed) == 20 and shown
+        else None
+    )
+    return render(
+        request,
+        "pages/desk.html",
+        me=me,
+        rows=shown,
+        view=view,
+        status=status,
+        label=label or "",
+        views={k: i18n._(v) for k, v in VIEW_NAMES.items()},
+        older=older,
+        **_names(),
+    )
+
+
+async def _conversation_page(
+    request: Request[Any, Any, Any],
+    conversation_id: int,
+    *,
+    notice: str | None = None,
+    error: str | None = None,
+    status_code: int = 200,
+) -> Template:
+    me = await signed_in(request)
+    async with services(request).db.read() as session:
+        staff = await _staff(session, me)
+        found = await queries.one(session, staff, conversation_id)
+        entries = await web_queries.entries(
+            session, await queries.items(session, found.conversation.id)
+        )
+        row = (await web_queries.rows(session, [found]))[0]
+        members = await operators.team(session, staff.brand_id)
+    return render(
+        request,
+        "pages/desk_conversation.html",
+        me=me,
+        row=row,
+        conversation=found.conversation,
+        items=entries,
+        members=[(m.account_id, m.username) for m in members if m.role in access.WORKERS],
+        notice=notice,
+        error=error,
+        status_code=status_code,
+        **_names(),
+    )
+
+
+@get(HOME + "/conversations/{conversation_id:str}", name="web:desk-conversation")
+async def conversation_page(
+    request: Request[Any, Any, Any], conversation_id: str, done: str | None = None
+) -> Template:
+    notice = DONE.get(done or "")
+    return await _conversation_page(
+        request, id_or_404(conversation_id), notice=i18n._(notice) if notice else None
+    )
+
+
+async def _refused(request: Request[Any, Any, Any], wanted: int, exc: PorinaError) -> Template:
+    status, message = message_for(exc)
+    shown = i18n._("That did not work: %(why)s") % {"why": message}
+    return await _conversation_page(request, wanted, error=shown, status_code=status)
+
+
+def _back(wanted: int, done: str) -> Redirect:
+    return see_other(f"{HOME}/conversations/{wanted}?done={done}")
+
+
+@post(HOME + "/conversations/{conversation_id:str}/assign", name="web:desk-assign")
+async def assign(request: Request[Any, Any, Any], conversation_id: str) -> Template | Redirect:
+    me = await signed_in(request)
+    wanted = id_or_404(conversation_id)
+    data = await form(request)
+    raw = text(data, "assignee")
+    try:
+        target = me.user.account_id if raw == "me" else (int(raw) if raw.isdigit() else None)
+        async with services(request).db.transaction() as tx:
+            await actions.assign(tx, me.actor, wanted, target)
+    except PorinaError as exc:
+        return await _refused(request, wanted, exc)
+    return _back(wanted, "assigned")
+
+
+@post(HOME + "/conversations/{conversation_id:str}/status", name="web:desk-status")
+async def change_status(
+    request: Request[Any, Any, Any], conversation_id: str
+) -> Template | Redirect:
+    me = await signed_in(request)
+    wanted = id_or_404(conversation_id)
+    data = await form(request)
+    try:
+        async with services(request).db.transaction() as tx:
+            await actions.set_status(tx, me.actor, wanted, text(data, "status"), None)
+    except PorinaError as exc:
+        return await _refused(request, wanted, exc)
+    return _back(wanted, "status")
+
+
+@post(HOME + "/conversations/{conversation_id:str}/reply", name="web:desk-reply")
+async def reply(request: Request[Any, Any, Any], conversation_id: str) -> Template | Redirect:
+    me = await signed_in(request)
+    wanted = id_or_404(conversation_id)
+    data = await form(request)
+    visibility = "direct" if text(data, "visibility") == "direct" else "public"
+    try:
+        async with services(request).db.transaction() as tx:
+            await actions.reply(
+                tx, me.actor, wanted, text(data, "text"), visibility, resolve=flag(data, "resolve")
+            )
+    except PorinaError as exc:
+        return await _refused(request, wanted, exc)
+    return _back(wanted, "sent")
+
+
+@post(HOME + "/conversations/{conversation_id:str}/notes", name="web:desk-note")
+async def note(request: Request[Any, Any, Any], conversation_id: str) -> Template | Redirect:
+    me = await signed_in(request)
+    wanted = id_or_404(conversation_id)
+    data = await form(request)
+    try:
+        async with services(request).db.transaction() as tx:
+            await actions.add_note(tx, me.actor, wanted, text(data, "text"))
+    except PorinaError as exc:
+        return await _refused(request, wanted, exc)
+    return _back(wanted, "noted")
+
+
+ROUTES = [inbox, conversation_page, assign, change_status, reply, note]
