@@ -154,3 +154,21 @@ async def test_refusals_speak_finnish(services: Services, make: Factory) -> None
     )
     assert bad.status_code == 422
     assert "from ei saa olla to-päivän jälkeen" in bad.json()["error"]
+
+
+async def test_the_flush_writes_impressions_without_counting_as_a_requests_statements(
+    services: Services, make: Factory
+) -> None:
+    """The flush runs in the background every few seconds: if it lands while a request is
+    measured, the pinned statement counts must not move, and the impressions still land."""
+    cafe = await make.person("cafe")
+    emma = await make.person("emma")
+    post = await cafe.status("today's special")
+    impressions.BUFFER.take()
+    await ok(emma, f"/api/v1/accounts/{cafe.id}/statuses")
+    before = services.db.query_count
+    assert await impressions.flush(services.db) == 1
+    assert services.db.query_count == before
+    body = await ok(cafe, f"{BASE}/statuses/{post['id']}")
+    assert body["status"]["impressions"] == 1, body
+    assert sum(point["impressions"] for point in body["series"]) == 1, body

@@ -31,7 +31,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from porina.analytics.models import AnalyticsImpressions, AnalyticsViewer
 from porina.core.clock import now
-from porina.storage.db import Database
+from porina.storage.db import UNCOUNTED, Database
 
 FLUSH_SECONDS = 5.0
 MAX_PAGES = 200_000
@@ -132,8 +132,12 @@ async def flush(db: Database) -> int:
         dialect = tx.session.get_bind().dialect.name
         for table, rows, build in ((IMPRESSIONS, counts, _upsert), (VIEWERS, viewers, _if_absent)):
             for start in range(0, len(rows), CHUNK):
-                await tx.session.execute(build(dialect, table, rows[start : start + CHUNK]))
-                db.query_count -= 1  # not a request's cost: pinned counts stay exact
+                # Not a request's cost: left out of the pinned query counts, even when the
+                # flush runs while a request is being measured.
+                await tx.session.execute(
+                    build(dialect, table, rows[start : start + CHUNK]),
+                    execution_options={UNCOUNTED: True},
+                )
     return sum(counts_of.values())
 
 

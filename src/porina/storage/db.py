@@ -40,6 +40,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+UNCOUNTED = "porina_uncounted"
+"""An execution option: statements run with it are left out of ``Database.query_count``."""
+
 AfterCommit = Callable[[], Awaitable[None]]
 Ran = CursorResult[*tuple[Any, ...]]
 """What ``Tx.run`` gives back: rows of driver values, and ``rowcount``."""
@@ -198,11 +201,17 @@ class Database:
         composition root calls this once, before the first transaction."""
         self.context = context
 
-    def _count(self, conn: object, cursor: object, statement: str, *args: object) -> None:
+    def _count(self, conn: object, cursor: object, statement: str, *args: Any) -> None:
         """Counts statements sent to the database, except SQLite's ``BEGIN`` (which PostgreSQL
-        sends implicitly), so pinned query counts mean the same on both."""
-        if not statement.startswith("BEGIN"):
-            self.query_count += 1
+        sends implicitly), so pinned query counts mean the same on both, and except statements
+        run with the execution option ``UNCOUNTED`` (background housekeeping, such as the
+        impressions' flush, which may run while a request is being measured)."""
+        if statement.startswith("BEGIN"):
+            return
+        context = args[1]  # (parameters, context, executemany)
+        if context is not None and context.execution_options.get(UNCOUNTED):
+            return
+        self.query_count += 1
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:
