@@ -43,6 +43,7 @@ async def test_an_agent_sees_the_inbox_and_works_a_conversation(
     inbox = await browser.get("/desk?view=all")
     assert "is the terrace open today?" in text_of(inbox.text)
     assert '<ol id="desk-list"' in inbox.text
+    assert 'href="/desk" aria-current="page"' in inbox.text
     cid = await _first_row(browser)
     mine = await browser.get("/desk?view=mine")
     assert f'data-conversation-id="{cid}"' not in mine.text
@@ -96,3 +97,16 @@ async def test_another_brands_conversation_is_a_404_and_a_stranger_is_refused(
     stranger = await make.person("stranger")
     await sign_in_as(services, client, stranger)
     assert (await Browser(client).get("/desk")).status_code == 404
+    assert 'href="/desk"' not in (await client.get("/home")).text
+
+
+async def test_the_desk_speaks_finnish(
+    services: Services, client: httpx.AsyncClient, make: Factory
+) -> None:
+    brand = await make.person("cafe")
+    browser = await _acting(services, client, make, brand, "aino")
+    await browser.post("/lang", {"lang": "fi", "next": "/desk"})
+    await (await make.person("emma")).status("@cafe onko terassi auki?")
+    cid = await _first_row(browser)
+    page = text_of((await browser.get(f"/desk/conversations/{cid}")).text)
+    assert "Asiakaspalvelu" in page and "Ota itselle" in page and "Lähetä ja ratkaise" in page
