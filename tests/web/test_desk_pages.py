@@ -44,6 +44,9 @@ async def test_an_agent_sees_the_inbox_and_works_a_conversation(
     assert "is the terrace open today?" in text_of(inbox.text)
     assert '<ol id="desk-list"' in inbox.text
     assert 'href="/desk" aria-current="page"' in inbox.text
+    assert '<script src="/static/desk.js" defer></script>' in inbox.text
+    assert 'id="desk-shortcuts"' in inbox.text
+    assert (await client.get("/static/desk.js")).status_code == 200
     cid = await _first_row(browser)
     mine = await browser.get("/desk?view=mine")
     assert f'data-conversation-id="{cid}"' not in mine.text
