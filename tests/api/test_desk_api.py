@@ -33,7 +33,8 @@ CONVERSATION_KEYS = {
     "last_activity_at",
     "sla",
 }
-ITEM_KEYS = {"id", "kind", "status", "account", "created_at", "sentiment", "text"}
+DETAIL_KEYS = CONVERSATION_KEYS | {"items", "rule_runs"}
+ITEM_KEYS = {"id", "kind", "status", "account", "created_at", "sentiment", "text", "rule"}
 _brands = itertools.count()
 
 
@@ -69,10 +70,11 @@ async def test_list_and_detail_have_exactly_the_contracts_fields(
     )
     assert 'rel="next"' in response.headers["link"]
     detail = await desk.conversation(cid)
-    assert set(detail) == CONVERSATION_KEYS | {"items"}
+    assert set(detail) == DETAIL_KEYS and detail["rule_runs"] == []
     (item,) = detail["items"]
     assert set(item) == ITEM_KEYS
     assert (item["kind"], item["account"]["id"], item["text"]) == ("mention", emma.id, None)
+    assert item["rule"] is None  # no rule wrote it
     assert item["status"]["content"].endswith("where is my order?</p>")
 
 
