@@ -59,6 +59,15 @@ async def test_an_agent_sees_the_inbox_and_works_a_conversation(
     assert "The conversation is assigned." in text_of(shown.text)
     assert "Assigned to aino" in text_of(shown.text)
 
+    triaged = await browser.post(path + "/triage", {"priority": "high", "labels": "terassi, kesä"})
+    assert triaged.status_code == 303, triaged.text
+    triage_page = text_of((await browser.get(path + "?done=triaged")).text)
+    assert "The priority and labels are saved." in triage_page
+    assert "Priority: High" in triage_page
+    assert "terassi" in triage_page and "kesä" in triage_page
+    wrong = await browser.post(path + "/triage", {"priority": "asap"})
+    assert wrong.status_code == 422 and "That did not work" in text_of(wrong.text)
+
     noted = await browser.post(path + "/notes", {"text": "She asked last week too"})
     assert noted.status_code == 303, noted.text
     page = await browser.get(path)

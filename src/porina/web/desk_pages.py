@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from porina.accounts import operators
 from porina.core.errors import NotFound, PorinaError
-from porina.desk import access, actions, queries, web_queries
+from porina.desk import access, actions, queries, triage, web_queries
 from porina.desk.models import PRIORITIES, STATUSES
 from porina.web import i18n
 from porina.web.common import Me, flag, form, id_or_404, render, see_other, signed_in, text
@@ -59,6 +59,7 @@ DONE = {
     "status": N_("The status is changed."),
     "sent": N_("The reply is sent."),
     "noted": N_("The note is added."),
+    "triaged": N_("The priority and labels are saved."),
 }
 
 
@@ -226,4 +227,20 @@ async def note(request: Request[Any, Any, Any], conversation_id: str) -> Templat
     return _back(wanted, "noted")
 
 
-ROUTES = [inbox, conversation_page, assign, change_status, reply, note]
+@post(HOME + "/conversations/{conversation_id:str}/triage", name="web:desk-triage")
+async def set_triage(request: Request[Any, Any, Any], conversation_id: str) -> Template | Redirect:
+    me = await signed_in(request)
+    wanted = id_or_404(conversation_id)
+    data = await form(request)
+    labels = [w.strip() for w in text(data, "labels").split(",") if w.strip()]
+    try:
+        async with services(request).db.transaction() as tx:
+            await triage.triage(
+                tx, me.actor, wanted, priority=text(data, "priority") or None, labels=labels
+            )
+    except PorinaError as exc:
+        return await _refused(request, wanted, exc)
+    return _back(wanted, "triaged")
+
+
+ROUTES = [inbox, conversation_page, assign, change_status, reply, note, set_triage]
