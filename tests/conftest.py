@@ -112,6 +112,7 @@ def settings(tmp_path: Path, template: Path | str) -> Settings:
         base_url="http://testserver.local",
         rate_limits=False,
         run_jobs_in_process=False,
+        analytics_flush_seconds=0,  # impressions are flushed by the tests that count them
         secret_key="test-secret",
     )
 

@@ -116,7 +116,7 @@ class Services:
         self.login_throttle = build_throttle(self.settings)
         self.outbound = build_outbound(self.settings)
         self.db.attach(self)
-        self.impressions = ImpressionFlusher(self.db)
+        self.impressions = ImpressionFlusher(self.db, self.settings.analytics_flush_seconds)
         self.db.wake_jobs = self.runner.wake
         if self.settings.jobs == "saq":
             self.engine = SaqEngine(self, self.runner.name)

@@ -116,6 +116,10 @@ class Settings:
     analytics_raw_days: int = 400
     """Days raw analytics rows (interaction events, impressions per hour, the viewers reach
     counts) are kept; older days are read from the daily rollups. 0: kept for ever."""
+    analytics_flush_seconds: int = 5
+    """Seconds between writes of the impressions a serving process has counted in memory (a
+    crash loses at most this many seconds of impressions). 0: no timer; they are written when
+    the process stops (the test suite's setting: no background writer racing the tests)."""
     status_cache_size: int = 5000
     """Rendered statuses (and as many accounts) each serving process keeps in memory."""
     log_level: str = "INFO"

@@ -87,6 +87,7 @@ async def isolated(template: Path | str) -> AsyncIterator[Isolated]:
             base_url="http://testserver.local",
             rate_limits=False,
             run_jobs_in_process=False,
+            analytics_flush_seconds=0,  # impressions are flushed by the tests that count them
             secret_key="test-secret",
         )
         services = build(settings, pooled=not url.startswith("postgresql"))  # as conftest

@@ -151,7 +151,9 @@ class Flusher:
         self.task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
-        self.task = asyncio.get_running_loop().create_task(self._loop())
+        """Flush every ``every`` seconds from now on; with ``every`` 0, only at stop."""
+        if self.every > 0:
+            self.task = asyncio.get_running_loop().create_task(self._loop())
 
     async def _loop(self) -> None:
         while True:
