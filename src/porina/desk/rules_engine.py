@@ -259,7 +259,7 @@ async def _reply(tx: Tx, rule: DeskRule, found: DeskConversation, item: DeskItem
             visibility,
             rule_id=rule.id,
         )
-    except Exception as error:
+    except PorinaError as error:  # a refusal (a bug is not a rule failure: the job fails)
         raise RuleFailed(f"reply: {error}") from error
     return status.id
 
