@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -28,10 +29,13 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import SQLAlchemyError
 
 from porina.analytics.models import AnalyticsImpressions, AnalyticsViewer
 from porina.core.clock import now
 from porina.storage.db import UNCOUNTED, Database
+
+log = logging.getLogger(__name__)
 
 FLUSH_SECONDS = 5.0
 MAX_PAGES = 200_000
@@ -158,8 +162,7 @@ class Flusher:
     async def _loop(self) -> None:
         while True:
             await asyncio.sleep(self.every)
-            with contextlib.suppress(Exception):  # a lost batch is an estimate's loss only
-                await flush(self.db)
+            await _flush_or_log(self.db)
 
     async def stop(self) -> None:
         if self.task is not None:
@@ -167,5 +170,13 @@ class Flusher:
             with contextlib.suppress(asyncio.CancelledError):
                 await self.task
             self.task = None
-        with contextlib.suppress(Exception):
-            await flush(self.db)
+        await _flush_or_log(self.db)
+
+
+async def _flush_or_log(db: Database) -> None:
+    """A database that fails the write loses that batch (impressions are estimates) and says
+    so; any other error is a bug and is raised."""
+    try:
+        await flush(db)
+    except SQLAlchemyError:
+        log.warning("impressions: a batch was not written", exc_info=True)
