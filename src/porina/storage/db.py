@@ -202,9 +202,9 @@ class Database:
         self.context = context
 
     def _count(self, conn: object, cursor: object, statement: str, *args: Any) -> None:
-        """Counts statements sent to the database, except SQLite's ``BEGIN`` (which PostgreSQL
-        sends implicitly), so pinned query counts mean the same on both, and except statements
-        run with the execution option ``UNCOUNTED`` (background housekeeping, such as the
+        """Counts statements sent to the database. Left out: SQLite's ``BEGIN`` (PostgreSQL
+        sends it implicitly, so pinned query counts mean the same on both), and statements run
+        with the execution option ``UNCOUNTED`` (background housekeeping, such as the
         impressions' flush, which may run while a request is being measured)."""
         if statement.startswith("BEGIN"):
             return
