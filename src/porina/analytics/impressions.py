@@ -29,7 +29,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError
 
 from porina.analytics.models import AnalyticsImpressions, AnalyticsViewer
 from porina.core.clock import now
@@ -178,5 +178,5 @@ async def _flush_or_log(db: Database) -> None:
     so; any other error is a bug and is raised."""
     try:
         await flush(db)
-    except SQLAlchemyError:
+    except DBAPIError:  # the driver failed the write (connection lost, locked, a constraint)
         log.warning("impressions: a batch was not written", exc_info=True)
