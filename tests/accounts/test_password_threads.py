@@ -39,6 +39,7 @@ def test_hashes_are_argon2id_that_argon2_cffi_accepts_and_the_other_way_round(
         "$argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHRzYWx0$c2hvcnQ",
         passwords.UNKNOWN_USER_HASH,
     ],
+    ids=["empty", "plain-text", "bad-base64", "short-hash", "unknown-user-hash"],
 )
 def test_what_is_no_hash_of_the_password_matches_nothing(stored: str) -> None:
     assert not passwords.verify_blocking(stored, "correct horse battery")
