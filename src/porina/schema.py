@@ -6,6 +6,7 @@ from porina.accounts import recovery
 from porina.accounts import suggestion_models as account_suggestions
 from porina.analytics import models as analytics
 from porina.campaigns import models as campaigns
+from porina.campaigns import review_models as contest_reviews
 from porina.desk import contacts_models as desk_contacts
 from porina.desk import metrics_models as desk_metrics
 from porina.desk import models as desk
@@ -34,6 +35,7 @@ __all__ = [
     "accounts",
     "analytics",
     "campaigns",
+    "contest_reviews",
     "desk",
     "desk_contacts",
     "desk_metrics",
