@@ -7,6 +7,7 @@ that works conversations gets them, an analyst a 403, anyone else a 404 for a co
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from litestar import Request, Response, get, post
@@ -17,13 +18,14 @@ from porina.api.mastodon.auth import actor_of, require, services_of
 from porina.api.mastodon.pagination import Page, link_header
 from porina.api.mastodon.params import Params
 from porina.api.mastodon.statuses import render_one
-from porina.api.porina import desk_render
+from porina.api.porina import desk_reads, desk_render
 from porina.api.porina.desk_render import DeskConversation, DeskConversationDetail, DeskItem
 from porina.core.actor import Actor
 from porina.core.ids import parse_id
 from porina.desk import access, actions, moods, queries, saved_replies
 from porina.desk import triage as desk_triage
 from porina.desk.errors import ConversationNotFound, InvalidDeskRequest
+from porina.desk.fast_reads import Asked
 from porina.render import entities as e
 from porina.render.renderer import Renderer, statuses_by_id
 
@@ -50,48 +52,39 @@ async def list_conversations(request: Request[Any, Any, Any]) -> Response[list[D
     actor = await _actor(request, READ)
     params = await Params.of(request)
     page = Page.of(params, default=20, maximum=40)
-    cursor = queries.Cursor(page.max_id, page.since_id, page.min_id, page.limit)
     view = params.str("view") or "all"
     status = params.str("status") or "open"
     label = (params.str("label", max_len=40) or "").strip().lower() or None
     svc = services_of(request)
-    async with svc.db.read() as session:
-        staff = await access.worker(session, actor)
-        rows = await queries.page(
-            session, staff, view=view, status=status, cursor=cursor, label=label
-        )
-        body = await desk_render.conversations(Renderer(svc.settings), session, rows)
+    staff = await desk_reads.worker(svc, actor)
+    asked = Asked(view, status, page.limit, label=label)
+    if page.max_id is not None:
+        asked = replace(asked, named=page.max_id)
+    elif page.since_id is not None or page.min_id is not None:
+        asked = replace(asked, named=page.min_id or page.since_id, older=False)
+    body = await desk_reads.conversations(svc, staff, asked)
     return Response(body, headers=link_header(request, [c.id for c in body], page))
-
-
-async def _detail(
-    request: Request[Any, Any, Any], actor: Actor, cid: int
-) -> DeskConversationDetail:
-    svc = services_of(request)
-    async with svc.db.read() as session:
-        staff = await access.worker(session, actor)
-        row = await queries.one(session, staff, cid)
-        items = await queries.items(session, cid)
-        renderer = Renderer(svc.settings)
-        return await desk_render.detail(renderer, session, staff.brand_id, row, items)
 
 
 async def _summary(request: Request[Any, Any, Any], actor: Actor, cid: int) -> DeskConversation:
     svc = services_of(request)
-    async with svc.db.read() as session:
-        staff = await access.worker(session, actor)
-        row = await queries.one(session, staff, cid)
-        body = await desk_render.conversations(Renderer(svc.settings), session, [row])
-    return body[0]
+    return await desk_reads.summary(svc, await desk_reads.worker(svc, actor), cid)
 
 
 @get(f"{BASE}/{{conversation_id:str}}")
 async def show_conversation(
     request: Request[Any, Any, Any], conversation_id: str
-) -> DeskConversationDetail:
-    """The conversation and its latest items, oldest first."""
+) -> Response[DeskConversationDetail]:
+    """The conversation and its latest items (``limit``, 20 by default, up to 200), oldest
+    first; ``max_id`` (an item id) for the items before it, linked as ``rel="next"``."""
     actor = await _actor(request, READ)
-    return await _detail(request, actor, _id(conversation_id))
+    cid = _id(conversation_id)
+    params = await Params.of(request)
+    limit = params.limit(desk_reads.ITEMS_DEFAULT, desk_reads.ITEMS_MAX)
+    svc = services_of(request)
+    staff = await desk_reads.worker(svc, actor)
+    body, earlier = await desk_reads.detail(svc, staff, cid, limit, params.id("max_id"))
+    return Response(body, headers=desk_reads.earlier_link(request, earlier))
 
 
 def _assignee(params: Params) -> int | None:

@@ -1,0 +1,208 @@
+"""The desk's inbox and a conversation's detail on the home timeline's paths (issue 16,
+"Scale and checks"; docs/performance.md, "The desk at scale").
+
+A list is two prebuilt statements (``desk/fast_reads.py``): the caller's role, and the page
+with the versions of the accounts it shows; a cursor adds one (the named conversation's
+activity time). A detail is the role, the conversation, its latest items, and the items'
+statuses as page rows (``timelines/page.py``; one statement per 64), plus the rules' runs
+when there are some. Accounts and statuses are rendered through the process's status cache
+(``search_reads.rendered_accounts``, ``render/pages.rows_for``), so each is rendered once per
+process and version; what the cache lacks is read once. A brand with SLA targets adds the
+reads of ``service_levels.slas``. The answers are those of ``desk_render`` on the ORM's reads
+(``tests/desk/test_fast_reads.py`` compares them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+from urllib.parse import urlencode
+
+import msgspec
+from litestar import Request
+
+from porina.api.mastodon.auth import ApiRuntime
+from porina.api.mastodon.search_reads import rendered_accounts
+from porina.api.porina.desk_render import (
+    DeskConversation,
+    DeskConversationDetail,
+    DeskItem,
+    DeskRuleRun,
+    RuleRef,
+    Sla,
+)
+from porina.core.actor import Actor
+from porina.core.clock import now
+from porina.core.errors import Forbidden, NotFound
+from porina.desk import access, fast_reads, service_levels
+from porina.desk.errors import ConversationNotFound
+from porina.desk.fast_reads import ConversationRow, ItemRow, RunRow
+from porina.desk.service_levels import NO_SLA
+from porina.render import entities as e
+from porina.render.pages import rows_for
+from porina.render.renderer import timestamp
+from porina.timelines import page as pages
+
+ITEMS_DEFAULT = 20
+"""Items on a conversation's page unless ``limit`` asks for more; earlier ones by ``max_id``."""
+ITEMS_MAX = 200
+
+
+async def worker(svc: ApiRuntime, actor: Actor) -> access.Staff:
+    """``access.worker`` in one prebuilt statement: 403 for an analyst, 404 for anyone on no
+    team of the brand."""
+    if actor.user_id is None:
+        raise NotFound()
+    found = await fast_reads.role(svc.db, actor.account_id, actor.user_id)
+    if found is None:
+        raise NotFound()
+    if found not in access.WORKERS:
+        raise Forbidden(access.NO_CONTENT)
+    return access.Staff(actor.account_id, actor.user_id, found)
+
+
+async def _accounts(svc: ApiRuntime, wanted: dict[int, int]) -> dict[int, e.Account]:
+    """``{account id: version}`` rendered through the status cache."""
+    shown = await rendered_accounts(svc, list(wanted.items()))
+    return {int(a.id): a for a in shown}
+
+
+def _people(rows: Sequence[ConversationRow]) -> dict[int, int]:
+    wanted: dict[int, int] = {}
+    for row in rows:
+        wanted[row.contact_id] = row.contact_version
+        if row.assignee_id is not None and row.assignee_version is not None:
+            wanted[row.assignee_id] = row.assignee_version
+    return wanted
+
+
+async def _slas(
+    svc: ApiRuntime, brand_id: int, rows: Sequence[ConversationRow]
+) -> dict[int, service_levels.Sla]:
+    """Nothing to read when the brand has no SLA targets (the page said so)."""
+    if not rows or not rows[0].has_sla_targets:
+        return {}
+    async with svc.db.read() as session:
+        return await service_levels.slas(session, brand_id, [(r.id, r.priority) for r in rows])
+
+
+def _conversation(
+    row: ConversationRow, people: dict[int, e.Account], sla: service_levels.Sla
+) -> DeskConversation:
+    return DeskConversation(
+        id=str(row.id),
+        contact=people.get(row.contact_id),
+        status=row.status,
+        assignee=people.get(row.assignee_id) if row.assignee_id is not None else None,
+        priority=row.priority,
+        labels=row.labels,
+        sentiment=row.sentiment,
+        last_activity_at=timestamp(row.last_activity_at) or "",
+        sla=Sla(due_at=timestamp(sla.due_at), breached=sla.breached, warning=sla.warning),
+    )
+
+
+async def conversations(
+    svc: ApiRuntime, staff: access.Staff, asked: fast_reads.Asked
+) -> list[DeskConversation]:
+    """A page of a view, rendered."""
+    rows = await fast_reads.page(svc.db, staff, asked, now())
+    people = await _accounts(svc, _people(rows))
+    slas = await _slas(svc, staff.brand_id, rows)
+    return [_conversation(r, people, slas.get(r.id, NO_SLA)) for r in rows]
+
+
+async def summary(svc: ApiRuntime, staff: access.Staff, conversation_id: int) -> DeskConversation:
+    """One conversation as a list shows it (404: not one of the brand's)."""
+    row = await fast_reads.conversation(svc.db, staff, conversation_id, now())
+    if row is None:
+        raise ConversationNotFound()
+    people = await _accounts(svc, _people([row]))
+    sla = (await _slas(svc, staff.brand_id, [row])).get(row.id, NO_SLA)
+    return _conversation(row, people, sla)
+
+
+def _ref(run: RunRow) -> RuleRef:
+    return RuleRef(id=str(run.rule_id) if run.rule_id else None, name=run.rule_name)
+
+
+def _run(run: RunRow) -> DeskRuleRun:
+    return DeskRuleRun(
+        rule=_ref(run),
+        item_id=str(run.item_id),
+        done=run.done,
+        error=run.error,
+        created_at=timestamp(run.created_at) or "",
+    )
+
+
+async def _statuses(
+    svc: ApiRuntime, brand_id: int, items: Sequence[ItemRow]
+) -> dict[int, e.Status]:
+    """The items' statuses as the brand sees them (one it may not see, or deleted, is left
+    out), through the status cache; not counted as impressions."""
+    ids = fast_reads.status_ids(items)
+    if not ids:
+        return {}
+    found = await pages.for_ids(svc.db, brand_id, ids, mutes=False)
+    shown = await rows_for(svc, brand_id, [r for r in found if r.visible], seen=False)
+    return {int(s.id): s for s in shown}
+
+
+def _item(
+    row: ItemRow,
+    statuses: dict[int, e.Status],
+    people: dict[int, e.Account],
+    by_rule: dict[int, RuleRef],
+) -> DeskItem:
+    sent = row.kind == "sent" and row.status_id is not None
+    return DeskItem(
+        id=str(row.id),
+        kind=row.kind,
+        status=statuses.get(row.status_id) if row.status_id is not None else None,
+        account=people.get(row.account_id),
+        created_at=timestamp(row.created_at) or "",
+        sentiment=row.sentiment,
+        text=row.text,
+        rule=by_rule.get(row.status_id) if sent and row.status_id is not None else None,
+    )
+
+
+async def detail(
+    svc: ApiRuntime, staff: access.Staff, conversation_id: int, limit: int, before: int | None
+) -> tuple[DeskConversationDetail, int | None]:
+    """The conversation with its latest ``limit`` items below ``before`` (an item id), oldest
+    first, and the id to ask ``max_id`` for the earlier ones (None: there are none)."""
+    row = await fast_reads.conversation(svc.db, staff, conversation_id, now())
+    if row is None:
+        raise ConversationNotFound()
+    newest_first = await fast_reads.items(svc.db, row.id, limit + 1, before)
+    earlier = newest_first[limit - 1].id if len(newest_first) > limit else None
+    items = list(reversed(newest_first[:limit]))
+    runs = await fast_reads.runs(svc.db, row.id) if row.has_rule_runs else []
+    wanted = _people([row]) | {i.account_id: i.account_version for i in items}
+    people = await _accounts(svc, wanted)
+    statuses = await _statuses(svc, staff.brand_id, items)
+    sla = (await _slas(svc, staff.brand_id, [row])).get(row.id, NO_SLA)
+    head = _conversation(row, people, sla)
+    by_rule = {r.reply_status_id: _ref(r) for r in runs if r.reply_status_id is not None}
+    body = DeskConversationDetail(
+        **msgspec.structs.asdict(head),
+        items=[_item(i, statuses, people, by_rule) for i in items],
+        rule_runs=[_run(r) for r in runs],
+    )
+    return body, earlier
+
+
+def earlier_link(request: Request[Any, Any, Any], earlier: int | None) -> dict[str, str]:
+    """``Link: <…/conversations/:id?limit=N&max_id=ITEM>; rel="next"``: the earlier items."""
+    if earlier is None:
+        return {}
+    base = f"{request.base_url}".rstrip("/") + request.url.path
+    keep = [
+        (k, v)
+        for k, v in request.query_params.multi_items()
+        if k not in {"max_id", "since_id", "min_id"}
+    ]
+    query = urlencode([*keep, ("max_id", str(earlier))])
+    return {"Link": f'<{base}?{query}>; rel="next"'}

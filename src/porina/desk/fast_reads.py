@@ -1,0 +1,411 @@
+"""The desk API's reads as prebuilt statements (``storage/fastread.py``), as the home timeline
+reads (issue 16, "Scale and checks").
+
+Each statement is written with SQLAlchemy Core, compiled once per dialect and shape, and run
+on the driver itself (SQLite: in the calling thread, no hop to aiosqlite's; PostgreSQL: a
+prepared statement on asyncpg). Rows are plain tuples: ids, versions, short strings.
+
+- ``role``: the caller's role on the brand (the brand's own login, or its operator row) in
+  one statement;
+- ``page``: one page of a view, with the versions of the contact's and assignee's accounts
+  (their renderings come from the status cache) and whether the brand has SLA targets and
+  the conversation rule runs (so a page without them reads nothing more);
+- ``conversation``: one conversation, the same columns;
+- ``items``: a conversation's latest items (before an item id), newest first;
+- ``runs``: what the rules did to a conversation.
+
+The conditions are those of ``desk/queries.py`` (the web pages' ORM reads), so both show the
+same conversations; ``tests/desk/test_fast_reads.py`` compares them.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Integer,
+    String,
+    and_,
+    bindparam,
+    cast,
+    exists,
+    or_,
+    select,
+    tuple_,
+)
+from sqlalchemy.orm import aliased
+
+from porina.accounts.models import Account, AccountOperator, User
+from porina.accounts.operators import role_named
+from porina.core.clock import aware
+from porina.desk.access import Staff
+from porina.desk.errors import InvalidDeskRequest
+from porina.desk.metrics_models import DeskSlaTarget
+from porina.desk.models import STATUSES, DeskConversation, DeskItem, DeskMention
+from porina.desk.queries import VIEWS
+from porina.desk.rules_models import DeskRuleRun
+from porina.storage.base import UTCDateTime
+from porina.storage.fastread import Prebuilt, Row, as_datetime
+
+if TYPE_CHECKING:
+    from porina.storage.db import Database
+
+C = DeskConversation
+BRAND = bindparam("porina_brand", type_=BigInteger)
+USER = bindparam("porina_user", type_=BigInteger)
+MOMENT = bindparam("porina_moment", type_=UTCDateTime())
+KEY_AT = bindparam("porina_key_at", type_=UTCDateTime())
+KEY_ID = bindparam("porina_key_id", type_=BigInteger)
+LIMIT = bindparam("porina_limit", type_=Integer)
+CONVERSATION = bindparam("porina_conversation", type_=BigInteger)
+BEFORE = bindparam("porina_before", type_=BigInteger)
+LABEL_A = bindparam("porina_label_a", type_=String)
+LABEL_B = bindparam("porina_label_b", type_=String)
+NO_BOUND = 2**63 - 1
+
+CONTACT = aliased(Account, name="contact")
+ASSIGNEE = aliased(User, name="assignee")
+ASSIGNEE_ACCOUNT = aliased(Account, name="assignee_account")
+LOGIN = aliased(User, name="login")
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationRow:
+    """A conversation as the API lists it, with the versions its accounts render at."""
+
+    id: int
+    contact_id: int
+    contact_version: int
+    status: str
+    assignee_id: int | None
+    assignee_version: int | None
+    priority: str | None
+    labels: list[str]
+    sentiment: str | None
+    last_activity_at: datetime
+    has_sla_targets: bool
+    has_rule_runs: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ItemRow:
+    id: int
+    kind: str
+    status_id: int | None
+    account_id: int
+    account_version: int
+    created_at: datetime
+    sentiment: str | None
+    text: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class RunRow:
+    rule_id: int | None
+    rule_name: str
+    item_id: int
+    done: list[str]
+    reply_status_id: int | None
+    error: str | None
+    created_at: datetime
+
+
+# --- the caller's role ---------------------------------------------------------------------
+
+_ROLE = Prebuilt(
+    select(
+        select(LOGIN.id).where(LOGIN.account_id == BRAND).limit(1).scalar_subquery(),
+        select(AccountOperator.role)
+        .where(AccountOperator.account_id == BRAND, AccountOperator.user_id == USER)
+        .limit(1)
+        .scalar_subquery(),
+    )
+)
+
+
+async def role(db: Database, brand_id: int, user_id: int) -> str | None:
+    """``accounts.operators.role_of`` in one statement: the brand's own login is its owner."""
+    rows = await db.fast.fetch(_ROLE, {"porina_brand": brand_id, "porina_user": user_id})
+    login, stored = rows[0] if rows else (None, None)
+    if login is not None and int(login) == user_id:
+        return "owner"
+    found = role_named(stored)
+    return None if found is None else str(found)
+
+
+# --- conversations -------------------------------------------------------------------------
+
+
+def _columns() -> list[Any]:
+    return [
+        C.id,
+        C.contact_account_id,
+        CONTACT.version,
+        C.status,
+        C.snooze_until,
+        ASSIGNEE.account_id,
+        ASSIGNEE_ACCOUNT.version,
+        C.priority,
+        C.labels,
+        C.sentiment,
+        C.last_activity_at,
+        exists().where(DeskSlaTarget.brand_account_id == BRAND),
+    ]
+
+
+def _base() -> Any:
+    return (
+        select(*_columns())
+        .select_from(C)
+        .join(CONTACT, CONTACT.id == C.contact_account_id)
+        .outerjoin(ASSIGNEE, ASSIGNEE.id == C.assignee_user_id)
+        .outerjoin(ASSIGNEE_ACCOUNT, ASSIGNEE_ACCOUNT.id == ASSIGNEE.account_id)
+        .where(C.brand_account_id == BRAND)
+    )
+
+
+def _status_clause(status: str) -> ColumnElement[bool]:
+    woken = and_(C.status == "snoozed", C.snooze_until <= MOMENT)
+    if status == "open":
+        return or_(C.status == "open", woken)
+    if status == "snoozed":
+        return and_(C.status == "snoozed", C.snooze_until > MOMENT)
+    return C.status == status
+
+
+def _view_clause(view: str) -> ColumnElement[bool] | None:
+    if view == "mine":
+        return C.assignee_user_id == USER
+    if view == "unassigned":
+        return C.assignee_user_id.is_(None)
+    if view == "mentioned":
+        return C.id.in_(select(DeskMention.conversation_id).where(DeskMention.user_id == USER))
+    return None
+
+
+@functools.cache
+def _page(view: str, status: str, *, cursor: str | None, label: bool) -> Prebuilt:
+    """``cursor``: None, ``older`` (``max_id``) or ``newer`` (``since_id``/``min_id``)."""
+    query = _base().where(_status_clause(status))
+    by_view = _view_clause(view)
+    if by_view is not None:
+        query = query.where(by_view)
+    if label:
+        text = cast(C.labels, String)
+        query = query.where(or_(text.like(LABEL_A, escape="\\"), text.like(LABEL_B, escape="\\")))
+    key = tuple_(C.last_activity_at, C.id)
+    if cursor == "older":
+        query = query.where(key < tuple_(KEY_AT, KEY_ID))
+    elif cursor == "newer":
+        query = query.where(key > tuple_(KEY_AT, KEY_ID))
+    return Prebuilt(query.order_by(*_order(ascending=cursor == "newer")).limit(LIMIT))
+
+
+def _order(*, ascending: bool) -> list[Any]:
+    if ascending:
+        return [C.last_activity_at.asc(), C.id.asc()]
+    return [C.last_activity_at.desc(), C.id.desc()]
+
+
+_ONE = Prebuilt(_base().where(C.id == CONVERSATION).limit(1))
+_KEY = Prebuilt(
+    select(C.last_activity_at).where(C.id == CONVERSATION, C.brand_account_id == BRAND).limit(1)
+)
+
+
+def _json(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str | bytes) else value
+
+
+def _conversation(row: Row, moment: datetime) -> ConversationRow:
+    (cid, contact, contact_v, status, snooze, assignee, assignee_v, priority, labels) = row[:9]
+    if status == "snoozed" and snooze is not None and aware(as_datetime(snooze)) <= moment:
+        status = "open"  # as queries.shown_status: a snooze that has run out is open
+    return ConversationRow(
+        id=int(cid),
+        contact_id=int(contact),
+        contact_version=int(contact_v),
+        status=str(status),
+        assignee_id=None if assignee is None else int(assignee),
+        assignee_version=None if assignee_v is None else int(assignee_v),
+        priority=priority,
+        labels=[str(name) for name in _json(labels) or []],
+        sentiment=row[9],
+        last_activity_at=as_datetime(row[10]),
+        has_sla_targets=bool(row[11]),
+        has_rule_runs=False,
+    )
+
+
+def _like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _label_params(label: str) -> dict[str, str]:
+    """As ``queries.label_clause``: the name quoted, as written or JSON-escaped."""
+    forms = sorted({f'"{label}"', json.dumps(label)})
+    patterns = [f"%{_like(form)}%" for form in forms]
+    return {"porina_label_a": patterns[0], "porina_label_b": patterns[-1]}
+
+
+@dataclass(frozen=True, slots=True)
+class Asked:
+    """A view's page as asked: ``named``/``older`` the cursor (a conversation id)."""
+
+    view: str
+    status: str
+    limit: int
+    named: int | None = None
+    older: bool = True
+    label: str | None = None
+
+
+def check(view: str, status: str, label: str | None) -> str:
+    """The view the statement reads (``label`` is ``all`` narrowed), or the refusal."""
+    if status not in STATUSES:
+        raise InvalidDeskRequest(f"Validation failed: status must be one of {', '.join(STATUSES)}")
+    if view not in VIEWS:
+        raise InvalidDeskRequest(f"Validation failed: view must be one of {', '.join(VIEWS)}")
+    if view == "label" and not label:
+        raise InvalidDeskRequest("Validation failed: view=label needs label")
+    return "all" if view == "label" else view
+
+
+async def page(db: Database, staff: Staff, asked: Asked, moment: datetime) -> list[ConversationRow]:
+    """One page of a view, newest activity first (``queries.page``'s conversations): one
+    statement, two with a cursor (the named conversation's activity time)."""
+    view = check(asked.view, asked.status, asked.label)
+    params: dict[str, Any] = {
+        "porina_brand": staff.brand_id,
+        "porina_user": staff.user_id,
+        "porina_moment": moment,
+        "porina_limit": asked.limit,
+    }
+    cursor = None
+    if asked.named is not None:
+        found = await db.fast.fetch(
+            _KEY, {"porina_conversation": asked.named, "porina_brand": staff.brand_id}
+        )
+        if not found:
+            return []
+        cursor = "older" if asked.older else "newer"
+        params |= {"porina_key_at": as_datetime(found[0][0]), "porina_key_id": asked.named}
+    if asked.label:
+        params |= _label_params(asked.label)
+    statement = _page(view, asked.status, cursor=cursor, label=bool(asked.label))
+    rows = [_conversation(row, moment) for row in await db.fast.fetch(statement, params)]
+    if cursor == "newer":
+        rows.reverse()
+    return rows
+
+
+_HAS_RUNS = exists().where(DeskRuleRun.conversation_id == C.id)
+_ONE_WITH_RUNS = Prebuilt(_base().add_columns(_HAS_RUNS).where(C.id == CONVERSATION).limit(1))
+
+
+async def conversation(
+    db: Database, staff: Staff, conversation_id: int, moment: datetime
+) -> ConversationRow | None:
+    """One of the brand's conversations (None: not one of its own), and whether rules ran."""
+    found = await db.fast.fetch(
+        _ONE_WITH_RUNS, {"porina_brand": staff.brand_id, "porina_conversation": conversation_id}
+    )
+    if not found:
+        return None
+    row = _conversation(found[0], moment)
+    return ConversationRow(**{**_fields(row), "has_rule_runs": bool(found[0][12])})
+
+
+def _fields(row: ConversationRow) -> dict[str, Any]:
+    return {name: getattr(row, name) for name in row.__slots__}
+
+
+# --- items and rule runs -------------------------------------------------------------------
+
+ITEM_ACCOUNT = aliased(Account, name="item_account")
+_ITEMS = Prebuilt(
+    select(
+        DeskItem.id,
+        DeskItem.kind,
+        DeskItem.status_id,
+        DeskItem.account_id,
+        ITEM_ACCOUNT.version,
+        DeskItem.created_at,
+        DeskItem.sentiment,
+        DeskItem.text,
+    )
+    .join(ITEM_ACCOUNT, ITEM_ACCOUNT.id == DeskItem.account_id)
+    .where(DeskItem.conversation_id == CONVERSATION, DeskItem.id < BEFORE)
+    .order_by(DeskItem.id.desc())
+    .limit(LIMIT)
+)
+
+
+async def items(
+    db: Database, conversation_id: int, limit: int, before: int | None = None
+) -> list[ItemRow]:
+    """The conversation's latest ``limit`` items (below the item id ``before``), newest
+    first; a note's text only (other kinds carry none)."""
+    params = {
+        "porina_conversation": conversation_id,
+        "porina_before": NO_BOUND if before is None else before,
+        "porina_limit": limit,
+    }
+    return [
+        ItemRow(
+            id=int(iid),
+            kind=str(kind),
+            status_id=None if status_id is None else int(status_id),
+            account_id=int(account),
+            account_version=int(version),
+            created_at=as_datetime(created),
+            sentiment=sentiment,
+            text=text if kind == "note" else None,
+        )
+        for iid, kind, status_id, account, version, created, sentiment, text in await db.fast.fetch(
+            _ITEMS, params
+        )
+    ]
+
+
+_RUNS = Prebuilt(
+    select(
+        DeskRuleRun.rule_id,
+        DeskRuleRun.rule_name,
+        DeskRuleRun.item_id,
+        DeskRuleRun.done,
+        DeskRuleRun.reply_status_id,
+        DeskRuleRun.error,
+        DeskRuleRun.created_at,
+    )
+    .where(DeskRuleRun.conversation_id == CONVERSATION)
+    .order_by(DeskRuleRun.id)
+)
+
+
+async def runs(db: Database, conversation_id: int) -> list[RunRow]:
+    """What the rules did to a conversation, oldest first (``rules.runs_of``)."""
+    found = await db.fast.fetch(_RUNS, {"porina_conversation": conversation_id})
+    return [
+        RunRow(
+            rule_id=None if rule_id is None else int(rule_id),
+            rule_name=str(name),
+            item_id=int(item_id),
+            done=[str(d) for d in _json(done) or []],
+            reply_status_id=None if reply is None else int(reply),
+            error=error,
+            created_at=as_datetime(created),
+        )
+        for rule_id, name, item_id, done, reply, error, created in found
+    ]
+
+
+def status_ids(rows: Sequence[ItemRow]) -> list[int]:
+    return [i.status_id for i in rows if i.status_id is not None]

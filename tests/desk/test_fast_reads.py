@@ -1,0 +1,105 @@
+"""The desk API's prebuilt reads (``desk/fast_reads.py``, ``api/porina/desk_reads.py``) show
+the same conversations as the ORM's reads the web pages use (``desk/queries.py``), in every
+view, status, label and page; a conversation's items come in pages of ``limit`` with the
+earlier ones linked; another brand's conversations stay out of reach."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from porina.desk import queries
+from porina.desk.access import Staff as DeskStaff
+from porina.services import Services
+
+from ..factories import Factory
+from .inbox_support import BASE, Staff, brand_with_agent, staff
+
+VIEWS = ("mine", "unassigned", "mentioned", "all")
+
+
+def _next(response: Any) -> str | None:
+    link = response.headers.get("link")
+    if not link:
+        return None
+    for part in link.split(","):
+        url, rel = part.split(";")
+        if 'rel="next"' in rel:
+            return str(url.strip()[1:-1].replace("http://testserver.local", ""))
+    return None
+
+
+async def _orm_ids(services: Services, desk: Staff, **asked: Any) -> list[str]:
+    cursor = queries.Cursor(max_id=asked.pop("max_id", None), limit=asked.pop("limit", 20))
+    who = DeskStaff(desk.brand.account.id, desk.person.user.id, "agent")
+    async with services.db.read() as session:
+        rows = await queries.page(session, who, cursor=cursor, **asked)
+    return [str(r.conversation.id) for r in rows]
+
+
+async def _api_ids(desk: Staff, **params: str) -> list[str]:
+    response = await desk.get(BASE, params=params)
+    assert response.status_code == 200, response.text
+    return [c["id"] for c in response.json()]
+
+
+async def test_every_view_status_label_and_page_matches_the_orm(
+    services: Services, make: Factory
+) -> None:
+    desk = await brand_with_agent(services, make)
+    colleague = await staff(services, make, desk.brand, "cafe_ville")
+    other = await brand_with_agent(services, make, "bakery")
+    people = [await make.person(f"fan{n}") for n in range(6)]
+    for person in people:
+        await person.status("@cafe hello")
+        await person.status("@bakery hello")
+    ids = await _api_ids(desk, view="all")
+    await desk.post(f"{BASE}/{ids[0]}/assign", json={"assignee_id": desk.person.id})
+    await desk.post(f"{BASE}/{ids[1]}/assign", json={"assignee_id": colleague.person.id})
+    await colleague.post(f"{BASE}/{ids[2]}/notes", json={"text": "@cafe_aino look"})
+    await desk.post(f"{BASE}/{ids[3]}/status", json={"status": "resolved"})
+    await desk.post(f"{BASE}/{ids[4]}/triage", json={"labels": ["tilaukset", "allergiat"]})
+    for view in VIEWS:
+        for status in ("open", "resolved", "pending"):
+            api = await _api_ids(desk, view=view, status=status)
+            assert api == await _orm_ids(services, desk, view=view, status=status, label=None)
+    labelled = await _api_ids(desk, view="label", label="tilaukset")
+    assert labelled == [ids[4]]
+    assert labelled == await _orm_ids(
+        services, desk, view="label", status="open", label="tilaukset"
+    )
+    first = await _api_ids(desk, view="all", limit="2")
+    second = await _api_ids(desk, view="all", limit="2", max_id=first[-1])
+    assert second == await _orm_ids(
+        services, desk, view="all", status="open", label=None, limit=2, max_id=int(first[-1])
+    )
+    theirs = set(await _api_ids(other, view="all"))
+    assert theirs and not theirs & set(await _api_ids(desk, view="all"))
+    assert await _api_ids(desk, view="all", max_id=next(iter(theirs))) == []
+    assert (await desk.get(f"{BASE}/{next(iter(theirs))}")).status_code == 404
+
+
+async def test_a_conversations_items_come_in_pages_with_the_earlier_ones_linked(
+    services: Services, make: Factory
+) -> None:
+    desk = await brand_with_agent(services, make)
+    emma = await make.person("emma")
+    for n in range(5):
+        await emma.status(f"@cafe message {n}")
+    cid = (await desk.conversations())[0]["id"]
+    everything = (await desk.get(f"{BASE}/{cid}", params={"limit": "200"})).json()["items"]
+    assert len(everything) == 5
+    seen: list[list[str]] = []
+    path: str | None = f"{BASE}/{cid}?limit=2"
+    while path is not None:
+        response = await desk.get(path)
+        assert response.status_code == 200, response.text
+        assert response.json()["id"] == cid
+        seen.append([i["id"] for i in response.json()["items"]])
+        path = _next(response)
+    assert seen == [
+        [everything[3]["id"], everything[4]["id"]],
+        [everything[1]["id"], everything[2]["id"]],
+        [everything[0]["id"]],
+    ]
+    assert all(i["status"] is not None and i["kind"] == "mention" for i in everything)
+    assert [int(i["id"]) for i in everything] == sorted(int(i["id"]) for i in everything)
