@@ -5,6 +5,7 @@
 - ``GET /api/porina/v1/analytics/statuses?from=&to=&order=`` — the statuses published in a
   period with their counts; ``GET …/statuses/:id`` — one status over time;
 - ``GET /api/porina/v1/analytics/best_times`` — engagements per post by weekday and hour;
+- ``GET /api/porina/v1/analytics/hashtags?from=&to=`` — the hashtags of the period's statuses;
 - ``GET /api/porina/v1/analytics/export?dataset=&format=&from=&to=`` — CSV or Parquet.
 
 Read as the account itself, or by its team's owners, managers and analysts through a token
@@ -22,7 +23,7 @@ import msgspec
 from litestar import Request, Response, get
 
 from porina.accounts import operators
-from porina.analytics import dictionary, exports, figures, per_status, reports
+from porina.analytics import dashboard, dictionary, exports, figures, per_status, reports
 from porina.api.mastodon.auth import Viewer, require, services_of
 from porina.api.mastodon.localized import request_locale
 from porina.api.mastodon.params import Params
@@ -307,41 +308,43 @@ async def analytics_best_times(request: Request[Any, Any, Any]) -> AnalyticsBest
     )
 
 
+class AnalyticsHashtag(msgspec.Struct, kw_only=True):
+    name: str
+    posts: int
+    impressions: int
+    engagements: int
+
+
+@get(f"{BASE}/hashtags")
+async def analytics_hashtags(request: Request[Any, Any, Any]) -> list[AnalyticsHashtag]:
+    """The hashtags of the account's statuses published ``from``..``to`` (as ``…/statuses``
+    lists them), each with how many of them carry it and their impressions and engagements
+    since publishing; most engagements first, then most posts; ``limit`` 10, at most 40."""
+    _viewer, params, account_id = await _account(request)
+    when = reports.span(params.str("from"), params.str("to"))
+    limit = params.int("limit", 10, lo=1, hi=40) or 10
+    async with services_of(request).db.read() as session:
+        found = await dashboard.hashtags(session, account_id, when, limit)
+    return [
+        AnalyticsHashtag(
+            name=h.name, posts=h.posts, impressions=h.impressions, engagements=h.engagements
+        )
+        for h in found
+    ]
+
+
 async def _daily(
     request: Request[Any, Any, Any], account_id: int, params: Params
 ) -> list[dict[str, Any]]:
     when = reports.span(params.str("from"), params.str("to"))
-    out: list[dict[str, Any]] = []
     async with services_of(request).db.read() as session:
-        for n in range(when.days):
-            day = when.first + timedelta(days=n)
-            found = await figures.totals(session, account_id, day, day)
-            counts = found.counts
-            out.append(
-                {
-                    "day": day.isoformat(),
-                    **{k: counts[k] for k in figures.COUNTS},
-                    "reach": found.reach,
-                    "engagements": found.engagements(),
-                }
-            )
-    return out
+        return dashboard.daily_rows(await dashboard.daily(session, account_id, when))
 
 
 async def _status_export(
     request: Request[Any, Any, Any], account_id: int, params: Params
 ) -> list[dict[str, Any]]:
-    return [
-        {
-            "id": str(post.id),
-            "created_at": timestamp(post.created_at),
-            "visibility": post.visibility,
-            "url": post.url,
-            **{k: counts[k] for k in (*per_status.STATUS_COUNTS, "reach")},
-            "engagements": per_status.engagements(counts),
-        }
-        for post, counts in await _rows(request, account_id, params)
-    ]
+    return dashboard.status_rows(await _rows(request, account_id, params))
 
 
 FORMATS = {"csv": "text/csv; charset=utf-8", "parquet": "application/vnd.apache.parquet"}
@@ -376,5 +379,6 @@ ROUTES = [
     analytics_statuses,
     analytics_status,
     analytics_best_times,
+    analytics_hashtags,
     analytics_export,
 ]

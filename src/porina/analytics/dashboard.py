@@ -1,0 +1,143 @@
+"""What the dashboards draw beside the overview (issue 17, points 3-4): the period day by day,
+and the account's top hashtags. The API's export and ``…/hashtags`` answer from here too, so
+a page and the API show the same figures."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from porina.analytics import figures, per_status
+from porina.analytics.reports import Span
+from porina.core.clock import iso
+from porina.posts.models import StatusTag, Tag
+
+
+@dataclass(frozen=True, slots=True)
+class Day:
+    day: date
+    counts: Counter[str]
+    reach: int
+
+    @property
+    def engagements(self) -> int:
+        return sum(self.counts[k] for k in figures.ENGAGEMENTS)
+
+    @property
+    def net_followers(self) -> int:
+        return self.counts["followers_gained"] - self.counts["followers_lost"]
+
+
+async def daily(session: AsyncSession, account_id: int, when: Span) -> list[Day]:
+    """One ``Day`` per day of ``when`` (reach of each day alone), as ``figures.totals``
+    counts it."""
+    out: list[Day] = []
+    for n in range(when.days):
+        day = when.first + timedelta(days=n)
+        found = await figures.totals(session, account_id, day, day)
+        out.append(Day(day, found.counts, found.reach))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Hashtag:
+    name: str
+    posts: int
+    impressions: int
+    engagements: int
+
+
+async def hashtags(
+    session: AsyncSession, account_id: int, when: Span, limit: int = 10
+) -> list[Hashtag]:
+    """The hashtags of the account's statuses published in ``when`` (as ``…/statuses`` lists
+    them: not deleted, no boosts or direct messages), with how many of those statuses carry
+    each and their impressions and engagements since publishing; most engagements first,
+    then most posts, then by name."""
+    start = figures.day_start(when.first)
+    end = figures.day_start(when.last + timedelta(days=1))
+    posts = await per_status.statuses_of(session, account_id, start, end)
+    if not posts:
+        return []
+    counts = await per_status.lifetime(session, account_id, posts)
+    return rank(await _tags_of(session, [p.id for p in posts]), counts, limit)
+
+
+async def _tags_of(session: AsyncSession, ids: Sequence[int]) -> list[tuple[int, str]]:
+    rows = await session.execute(
+        select(StatusTag.status_id, Tag.name)
+        .join(Tag, Tag.id == StatusTag.tag_id)
+        .where(StatusTag.status_id.in_(ids))
+    )
+    return [(int(status_id), str(name)) for status_id, name in rows.all()]
+
+
+def rank(
+    tagged: Sequence[tuple[int, str]], counts: dict[int, Counter[str]], limit: int
+) -> list[Hashtag]:
+    posts: Counter[str] = Counter()
+    shown: Counter[str] = Counter()
+    engaged: Counter[str] = Counter()
+    for status_id, name in tagged:
+        found = counts.get(status_id, Counter())
+        posts[name] += 1
+        shown[name] += found["impressions"]
+        engaged[name] += per_status.engagements(found)
+    ordered = sorted(posts, key=lambda n: (-engaged[n], -posts[n], n))
+    return [Hashtag(n, posts[n], shown[n], engaged[n]) for n in ordered[:limit]]
+
+
+ORDERS = ("engagements", "impressions")
+
+
+async def ranked(
+    session: AsyncSession, account_id: int, when: Span, order: str = "engagements"
+) -> list[tuple[per_status.Published, Counter[str]]]:
+    """The account's statuses published in ``when`` with their counts since publishing, most
+    engagements (or impressions) first."""
+    start = figures.day_start(when.first)
+    end = figures.day_start(when.last + timedelta(days=1))
+    posts = await per_status.statuses_of(session, account_id, start, end)
+    counts = await per_status.lifetime(session, account_id, posts)
+
+    def key(post: per_status.Published) -> tuple[int, int]:
+        found = counts[post.id]
+        value = per_status.engagements(found) if order == "engagements" else found["impressions"]
+        return (value, post.id)
+
+    return [(p, counts[p.id]) for p in sorted(posts, key=key, reverse=True)]
+
+
+def daily_rows(days: Sequence[Day]) -> list[dict[str, object]]:
+    """The ``daily`` export's rows (``exports.DAILY_COLUMNS``)."""
+    return [
+        {
+            "day": d.day.isoformat(),
+            **{k: d.counts[k] for k in figures.COUNTS},
+            "reach": d.reach,
+            "engagements": d.engagements,
+        }
+        for d in days
+    ]
+
+
+def status_rows(
+    rows: Sequence[tuple[per_status.Published, Counter[str]]],
+) -> list[dict[str, object]]:
+    """The ``statuses`` export's rows (``exports.STATUS_COLUMNS``)."""
+    return [
+        {
+            "id": str(post.id),
+            "created_at": iso(post.created_at),
+            "visibility": post.visibility,
+            "url": post.url,
+            **{k: counts[k] for k in (*per_status.STATUS_COUNTS, "reach")},
+            "engagements": per_status.engagements(counts),
+        }
+        for post, counts in rows
+    ]
