@@ -4,12 +4,17 @@ conversation is a 404, someone on no team is refused, internal notes show nowher
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
 import httpx
 
+from porina.core.clock import aware, back_dated
+from porina.desk.models import DeskConversation
 from porina.services import Services
-from tests.desk.inbox_support import AGENT
+from tests.desk.inbox_support import AGENT, BASE
 from tests.factories import Factory, Person
-from tests.operators.support import appoint
+from tests.operators.support import appoint, operate
 from tests.web.conftest import Browser, sign_in_as, text_of
 
 
@@ -122,3 +127,122 @@ async def test_the_desk_speaks_finnish(
     cid = await _first_row(browser)
     page = text_of((await browser.get(f"/desk/conversations/{cid}")).text)
     assert "Asiakaspalvelu" in page and "Ota itselle" in page and "Lähetä ja ratkaise" in page
+    assert "Torkuta" in page and "Huomenna klo 9.00" in page and "Korjaa" in page
+
+
+SLA = "/api/porina/v1/desk/sla"
+
+
+async def _snoozed_until(services: Services, cid: str) -> datetime:
+    async with services.db.read() as session:
+        found = await session.get(DeskConversation, int(cid))
+    assert found is not None and found.status == "snoozed" and found.snooze_until
+    return aware(found.snooze_until)
+
+
+async def _manager_api(services: Services, make: Factory, brand: Person) -> dict[str, str]:
+    return await operate(services, brand, await make.person(f"{brand.username}_mari"), "manager")
+
+
+async def test_snooze_until_a_chosen_time_in_the_brands_time_zone(
+    services: Services, client: httpx.AsyncClient, make: Factory
+) -> None:
+    brand = await make.person("cafe")
+    mari = await _manager_api(services, make, brand)
+    hours = {"time_zone": "Europe/Helsinki", "weekly": {"mon": [["09:00", "17:00"]]}}
+    put = await client.put("/api/porina/v1/desk/business_hours", json=hours, headers=mari)
+    assert put.status_code == 200, put.text
+    browser = await _acting(services, client, make, brand, "aino")
+    await (await make.person("emma")).status("@cafe can I book a table?")
+    cid = await _first_row(browser)
+    path = f"/desk/conversations/{cid}"
+    page = await browser.get(path)
+    assert 'type="datetime-local" id="desk-snooze-until"' in page.text
+    assert "Snooze until (Europe/Helsinki)" in text_of(page.text)
+    assert "Tomorrow 9:00" in page.text and "Next Monday 9:00" in page.text
+
+    zone = ZoneInfo("Europe/Helsinki")
+    day = (datetime.now(zone) + timedelta(days=3)).date()
+    wanted = datetime(day.year, day.month, day.day, 14, 30)
+    chosen = await browser.post(
+        path + "/status", {"status": "snoozed", "until": wanted.strftime("%Y-%m-%dT%H:%M")}
+    )
+    assert chosen.status_code == 303, chosen.text
+    assert await _snoozed_until(services, cid) == wanted.replace(tzinfo=zone)
+    shown = await browser.get(path + "?done=snoozed")
+    assert "The conversation is snoozed." in text_of(shown.text)
+    assert 'class="desk-snooze-until"' in shown.text
+
+    monday = await browser.post(path + "/status", {"status": "snoozed", "pick": "monday"})
+    assert monday.status_code == 303
+    local = (await _snoozed_until(services, cid)).astimezone(zone)
+    assert (local.weekday(), local.hour, local.minute) == (0, 9, 0)
+    assert timedelta(0) < local - datetime.now(zone) <= timedelta(days=7)
+
+    past = await browser.post(path + "/status", {"status": "snoozed", "until": "2001-01-01T09:00"})
+    assert past.status_code == 422 and "That did not work" in text_of(past.text)
+    nonsense = await browser.post(path + "/status", {"status": "snoozed", "until": "soon"})
+    assert nonsense.status_code == 422
+
+
+async def test_staff_correct_a_messages_sentiment_and_fill_a_saved_reply(
+    services: Services, client: httpx.AsyncClient, make: Factory
+) -> None:
+    brand = await make.person("cafe", display_name="Café Aalto")
+    mari = await _manager_api(services, make, brand)
+    body = {"shortcut": "thanks", "language": "fi", "body": "Kiitos {{first_name}}! t. {{brand}}"}
+    saved = await client.post("/api/porina/v1/desk/saved_replies", json=body, headers=mari)
+    assert saved.status_code == 200, saved.text
+    browser = await _acting(services, client, make, brand, "aino")
+    emma = await make.person("emma", display_name="Emma Virtanen")
+    await emma.status("@cafe the coffee was lovely")
+    cid = await _first_row(browser)
+    path = f"/desk/conversations/{cid}"
+    page = await browser.get(path)
+    assert 'class="inline desk-sentiment"' in page.text
+    item = page.text.split('data-item-id="', 1)[1].split('"', 1)[0]
+    corrected = await browser.post(path + "/sentiment", {"item_id": item, "sentiment": "negative"})
+    assert corrected.status_code == 303, corrected.text
+    detail = (await client.get(f"{BASE}/{cid}", headers=mari)).json()
+    assert [i["sentiment"] for i in detail["items"] if i["id"] == item] == ["negative"]
+    done = await browser.get(path + "?done=sentiment")
+    assert "The sentiment is corrected." in text_of(done.text)
+    wrong = await browser.post(path + "/sentiment", {"item_id": item, "sentiment": "furious"})
+    assert wrong.status_code == 422
+
+    assert 'id="desk-saved-reply-pick"' in page.text and "thanks (FI)" in page.text
+    filled = await browser.get(f"{path}?saved_reply={saved.json()['id']}")
+    assert filled.status_code == 200
+    reply_box = filled.text.split('id="desk-reply-text"', 1)[1].split("</textarea>", 1)[0]
+    assert reply_box.endswith(">Kiitos Emma! t. Café Aalto")
+    unknown = await browser.get(f"{path}?saved_reply=12345")
+    assert unknown.status_code == 404 and "That did not work" in text_of(unknown.text)
+
+
+async def test_the_inbox_marks_sla_due_warning_and_breach(
+    services: Services, client: httpx.AsyncClient, make: Factory
+) -> None:
+    brand = await make.person("cafe")
+    mari = await _manager_api(services, make, brand)
+    target = {"priority": "none", "first_response_seconds": 3600, "warning_percent": 50}
+    assert (await client.put(SLA, json={"targets": [target]}, headers=mari)).status_code == 200
+    browser = await _acting(services, client, make, brand, "aino")
+    fresh, halfway, late = [await make.person(n) for n in ("fresh", "halfway", "late")]
+    await fresh.status("@cafe hi")
+    with back_dated(timedelta(minutes=40)):
+        await halfway.status("@cafe hello?")
+    with back_dated(timedelta(minutes=70)):
+        await late.status("@cafe anyone?")
+    page = await browser.get("/desk?view=all")
+    rows = {
+        name: chunk
+        for chunk in page.text.split('<li class="desk-row item"')[1:]
+        for name in ("fresh", "halfway", "late")
+        if f">{name}<" in chunk
+    }
+    assert "SLA: due" in text_of(rows["fresh"]) and "desk-sla-" not in rows["fresh"]
+    assert "SLA warning: due" in text_of(rows["halfway"]) and "desk-sla-warning" in rows["halfway"]
+    assert "SLA breached: was due" in text_of(rows["late"]) and "desk-sla-breached" in rows["late"]
+    await browser.post("/lang", {"lang": "fi", "next": "/desk"})
+    finnish = text_of((await browser.get("/desk?view=all")).text)
+    assert "Palvelutaso ylitetty" in finnish and "Palvelutason varoitus" in finnish

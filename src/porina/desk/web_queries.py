@@ -4,16 +4,21 @@ query each (no per-row query)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from porina.accounts.models import Account, User
 from porina.desk.inbox import LIGHT
+from porina.desk.metrics_models import DeskBusinessHours
 from porina.desk.models import DeskItem
+from porina.desk.moods import MESSAGES
 from porina.desk.queries import Listed
+from porina.desk.service_levels import NO_SLA, Sla
 from porina.posts.models import Status
 
 EXCERPT = 140
@@ -30,6 +35,7 @@ class Row:
     labels: list[str]
     sentiment: str | None
     last_activity_at: datetime
+    sla: Sla = NO_SLA
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +47,9 @@ class Entry:
     staff: str | None
     sentiment: str | None
     created_at: datetime
+    conversation_id: int = 0
+    correctable: bool = False
+    """An incoming message, whose sentiment staff may correct (``moods.override``)."""
 
 
 async def _accounts(session: AsyncSession, ids: set[int]) -> dict[int, Account]:
@@ -85,8 +94,11 @@ async def _status_texts(session: AsyncSession, ids: set[int]) -> dict[int, str]:
     return {sid: text for sid, text in rows.all()}
 
 
-async def rows(session: AsyncSession, listed: list[Listed]) -> list[Row]:
-    """The inbox rows of a page of ``queries.page``."""
+async def rows(
+    session: AsyncSession, listed: list[Listed], slas: Mapping[int, Sla] | None = None
+) -> list[Row]:
+    """The inbox rows of a page of ``queries.page``, with their SLA from ``slas``
+    (``service_levels.slas``) when given."""
     convs = [entry.conversation for entry in listed]
     contacts = await _accounts(session, {c.contact_account_id for c in convs})
     names = await _staff_names(session, {c.assignee_user_id for c in convs if c.assignee_user_id})
@@ -102,6 +114,7 @@ async def rows(session: AsyncSession, listed: list[Listed]) -> list[Row]:
             labels=list(c.labels or []),
             sentiment=c.sentiment,
             last_activity_at=c.last_activity_at,
+            sla=(slas or {}).get(c.id, NO_SLA),
         )
         for entry, c in zip(listed, convs, strict=True)
         if c.contact_account_id in contacts
@@ -122,6 +135,8 @@ async def entries(session: AsyncSession, items: list[DeskItem]) -> list[Entry]:
             staff=names.get(i.operator_user_id) if i.operator_user_id else None,
             sentiment=i.sentiment,
             created_at=i.created_at,
+            conversation_id=i.conversation_id,
+            correctable=i.kind in MESSAGES,
         )
         for i in items
     ]
@@ -131,3 +146,45 @@ def _name(account: Account | None) -> str:
     if account is None:
         return "?"
     return account.display_name or account.username
+
+
+async def zone_of(session: AsyncSession, brand_id: int) -> ZoneInfo:
+    """The brand's time zone (its business hours'), else UTC."""
+    hours = await session.get(DeskBusinessHours, brand_id)
+    try:
+        return ZoneInfo(hours.time_zone if hours else "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+SNOOZE_PICKS = ("hour", "tomorrow", "monday")
+
+
+def snooze_pick(pick: str, moment: datetime, zone: ZoneInfo) -> datetime | None:
+    """A quick pick's time: in an hour, tomorrow 9:00 or next Monday 9:00 in ``zone``
+    (next Monday is a week away on a Monday); None for an unknown pick."""
+    if pick == "hour":
+        return moment + timedelta(hours=1)
+    local = moment.astimezone(zone)
+    if pick == "tomorrow":
+        days = 1
+    elif pick == "monday":
+        days = 7 - local.weekday()
+    else:
+        return None
+    day = (local + timedelta(days=days)).date()
+    return datetime(day.year, day.month, day.day, 9, 0, tzinfo=zone)
+
+
+def local_input(moment: datetime, zone: ZoneInfo) -> str:
+    """``moment`` as an ``<input type="datetime-local">`` value in ``zone``."""
+    return moment.astimezone(zone).strftime("%Y-%m-%dT%H:%M")
+
+
+def parse_local(value: str, zone: ZoneInfo) -> datetime | None:
+    """A ``datetime-local`` value read in ``zone`` (an offset given wins); None if not one."""
+    try:
+        found = datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+    return found if found.tzinfo else found.replace(tzinfo=zone)

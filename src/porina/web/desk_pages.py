@@ -1,11 +1,13 @@
 """``/desk``: the inbox of the brand the session acts as, and ``/desk/conversations/:id``,
-one conversation with its items and the forms of desk work (assign, status, reply, note).
+one conversation with its items and the forms of desk work (assign, status and snooze until a
+time, reply with a saved reply's text, note, triage, a message's sentiment).
 Reads are ``desk.queries`` (the API's), writes are ``desk.actions`` (the API's), so their
 checks hold: someone on no team of the brand gets 404, an analyst 403, another brand's
 conversation is a 404."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from litestar import Request, get, post
@@ -13,8 +15,11 @@ from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from porina.accounts import operators
+from porina.core.clock import now
 from porina.core.errors import NotFound, PorinaError
-from porina.desk import access, actions, queries, triage, web_queries
+from porina.desk import access, actions, moods, queries, saved_replies, service_levels, triage
+from porina.desk import web_queries as shown_by
+from porina.desk.errors import InvalidDeskRequest
 from porina.desk.models import PRIORITIES, STATUSES
 from porina.web import i18n
 from porina.web.common import Me, flag, form, id_or_404, render, see_other, signed_in, text
@@ -60,7 +65,15 @@ DONE = {
     "sent": N_("The reply is sent."),
     "noted": N_("The note is added."),
     "triaged": N_("The priority and labels are saved."),
+    "snoozed": N_("The conversation is snoozed."),
+    "sentiment": N_("The sentiment is corrected."),
 }
+SNOOZE_NAMES = {
+    "hour": N_("In 1 hour"),
+    "tomorrow": N_("Tomorrow 9:00"),
+    "monday": N_("Next Monday 9:00"),
+}
+NOT_A_TIME = N_("Validation failed: snooze until a date and time")
 
 
 async def _staff(session: AsyncSession, me: Me) -> access.Staff:
@@ -96,7 +109,10 @@ async def inbox(
         listed = await queries.page(
             session, staff, view=view, status=status, cursor=cursor, label=label or None
         )
-        shown = await web_queries.rows(session, listed)
+        slas = await service_levels.slas(
+            session, staff.brand_id, [(e.conversation.id, e.conversation.priority) for e in listed]
+        )
+        shown = await shown_by.rows(session, listed, slas)
     older = (
         f"{HOME}?view={view}&status={status}&max_id={shown[-1].id}"
         if len(listed) == 20 and shown
@@ -116,6 +132,28 @@ async def inbox(
     )
 
 
+async def _saved_text(
+    session: AsyncSession, me: Me, found: queries.Listed, saved_reply: str | None
+) -> str:
+    """The text of the chosen saved reply, its variables filled for this conversation."""
+    if not saved_reply:
+        return ""
+    if not saved_reply.isdigit():
+        raise saved_replies.SavedReplyNotFound()
+    return await saved_replies.fill(session, me.actor, int(saved_reply), found.conversation)
+
+
+def _snooze_choices(zone: Any) -> dict[str, Any]:
+    moment = now()
+    picks = {k: shown_by.snooze_pick(k, moment, zone) for k in SNOOZE_NAMES}
+    return {
+        "zone": str(zone),
+        "snooze_default": shown_by.local_input(picks["tomorrow"] or moment, zone),
+        "snooze_min": shown_by.local_input(moment, zone),
+        "snooze_picks": [(k, i18n._(v), picks[k]) for k, v in SNOOZE_NAMES.items()],
+    }
+
+
 async def _conversation_page(
     request: Request[Any, Any, Any],
     conversation_id: int,
@@ -123,16 +161,24 @@ async def _conversation_page(
     notice: str | None = None,
     error: str | None = None,
     status_code: int = 200,
+    saved_reply: str | None = None,
 ) -> Template:
     me = await signed_in(request)
     async with services(request).db.read() as session:
         staff = await _staff(session, me)
         found = await queries.one(session, staff, conversation_id)
-        entries = await web_queries.entries(
+        entries = await shown_by.entries(
             session, await queries.items(session, found.conversation.id)
         )
-        row = (await web_queries.rows(session, [found]))[0]
+        row = (await shown_by.rows(session, [found]))[0]
         members = await operators.team(session, staff.brand_id)
+        replies = await saved_replies.listed(session, me.actor, None)
+        zone = await shown_by.zone_of(session, staff.brand_id)
+        try:
+            reply_text = await _saved_text(session, me, found, saved_reply)
+        except PorinaError as exc:
+            status_code, why = message_for(exc)
+            error, reply_text = i18n._("That did not work: %(why)s") % {"why": why}, ""
     return render(
         request,
         "pages/desk_conversation.html",
@@ -144,17 +190,28 @@ async def _conversation_page(
         notice=notice,
         error=error,
         status_code=status_code,
+        saved_replies=replies,
+        saved_reply=saved_reply or "",
+        reply_text=reply_text,
+        **_snooze_choices(zone),
         **_names(),
     )
 
 
 @get(HOME + "/conversations/{conversation_id:str}", name="web:desk-conversation")
 async def conversation_page(
-    request: Request[Any, Any, Any], conversation_id: str, done: str | None = None
+    request: Request[Any, Any, Any],
+    conversation_id: str,
+    done: str | None = None,
+    saved_reply: str | None = None,
 ) -> Template:
+    """The conversation; ``saved_reply`` (an id) fills the reply with that saved reply."""
     notice = DONE.get(done or "")
     return await _conversation_page(
-        request, id_or_404(conversation_id), notice=i18n._(notice) if notice else None
+        request,
+        id_or_404(conversation_id),
+        notice=i18n._(notice) if notice else None,
+        saved_reply=saved_reply,
     )
 
 
@@ -187,15 +244,53 @@ async def assign(request: Request[Any, Any, Any], conversation_id: str) -> Templ
 async def change_status(
     request: Request[Any, Any, Any], conversation_id: str
 ) -> Template | Redirect:
+    """A status; ``snoozed`` until ``until`` (a local date and time in the brand's time zone)
+    or a quick ``pick`` (``hour``, ``tomorrow``, ``monday``)."""
     me = await signed_in(request)
     wanted = id_or_404(conversation_id)
     data = await form(request)
+    status = text(data, "status")
     try:
         async with services(request).db.transaction() as tx:
-            await actions.set_status(tx, me.actor, wanted, text(data, "status"), None)
+            until = await _snooze_until(tx.session, me, data) if status == "snoozed" else None
+            await actions.set_status(tx, me.actor, wanted, status, until)
     except PorinaError as exc:
         return await _refused(request, wanted, exc)
-    return _back(wanted, "status")
+    return _back(wanted, "snoozed" if status == "snoozed" else "status")
+
+
+async def _snooze_until(session: AsyncSession, me: Me, data: dict[str, Any]) -> datetime:
+    staff = await _staff(session, me)
+    zone = await shown_by.zone_of(session, staff.brand_id)
+    pick = text(data, "pick")
+    if pick:
+        until = shown_by.snooze_pick(pick, now(), zone)
+    else:
+        until = shown_by.parse_local(text(data, "until"), zone)
+    if until is None:
+        raise InvalidDeskRequest(NOT_A_TIME)
+    return until
+
+
+@post(HOME + "/conversations/{conversation_id:str}/sentiment", name="web:desk-sentiment")
+async def correct_sentiment(
+    request: Request[Any, Any, Any], conversation_id: str
+) -> Template | Redirect:
+    """A staff member's sentiment for one incoming message (``moods.override``)."""
+    me = await signed_in(request)
+    wanted = id_or_404(conversation_id)
+    data = await form(request)
+    raw = text(data, "item_id")
+    try:
+        async with services(request).db.transaction() as tx:
+            if not raw.isdigit():
+                raise InvalidDeskRequest(
+                    "Validation failed: item_id is not a message of this conversation"
+                )
+            await moods.override(tx, me.actor, wanted, int(raw), text(data, "sentiment"))
+    except PorinaError as exc:
+        return await _refused(request, wanted, exc)
+    return _back(wanted, "sentiment")
 
 
 @post(HOME + "/conversations/{conversation_id:str}/reply", name="web:desk-reply")
@@ -243,4 +338,13 @@ async def set_triage(request: Request[Any, Any, Any], conversation_id: str) -> T
     return _back(wanted, "triaged")
 
 
-ROUTES = [inbox, conversation_page, assign, change_status, reply, note, set_triage]
+ROUTES = [
+    inbox,
+    conversation_page,
+    assign,
+    change_status,
+    correct_sentiment,
+    reply,
+    note,
+    set_triage,
+]
