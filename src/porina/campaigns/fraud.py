@@ -171,8 +171,9 @@ async def staff_contest(session: AsyncSession, actor: Actor, contest_id: int) ->
     return contest
 
 
-async def entrant_facts(session: AsyncSession, contest_id: int) -> list[Facts]:
-    """Each entrant of the contest once, with what the flags look at (one query)."""
+async def entrant_facts(session: AsyncSession, contest_id: int, local: str) -> list[Facts]:
+    """Each entrant of the contest once, with what the flags look at (one query); ``local``
+    is this server's domain, for the full ``user@domain`` of local accounts."""
     first = func.min(ContestEntry.created_at).label("first_entry_at")
     rows = await session.execute(
         select(Account, User.email, first)
@@ -184,7 +185,7 @@ async def entrant_facts(session: AsyncSession, contest_id: int) -> list[Facts]:
     return [
         Facts(
             account_id=account.id,
-            acct=_acct(account),
+            acct=f"{account.username}@{(account.domain or local).lower()}",
             created_at=account.created_at,
             first_entry_at=first_at,
             email=email,
@@ -192,18 +193,14 @@ async def entrant_facts(session: AsyncSession, contest_id: int) -> list[Facts]:
             followers=account.followers_count,
             has_avatar=bool(account.avatar_path or account.avatar_remote_url),
         )
-        for account, email, first_at in rows.tuples()
+        for account, email, first_at in rows
     ]
 
 
-def _acct(account: Account) -> str:
-    return f"{account.username}@{account.domain}" if account.domain else account.username
-
-
-async def review(session: AsyncSession, actor: Actor, contest_id: int) -> list[Flagged]:
-    """The flagged entrants (and any entrant staff decided on), flagged ones first."""
+async def review(session: AsyncSession, actor: Actor, contest_id: int, local: str) -> list[Flagged]:
+    """The flagged entrants (and any entrant staff decided on), undecided ones first."""
     await staff_contest(session, actor, contest_id)
-    facts = await entrant_facts(session, contest_id)
+    facts = await entrant_facts(session, contest_id, local)
     found = flags(facts)
     decided = {
         r.account_id: r
@@ -243,22 +240,24 @@ def _checked(decision: object, reason: object) -> tuple[str, str]:
     return str(decision), text
 
 
-async def _entrant(session: AsyncSession, contest_id: int, acct: str) -> int:
-    for facts in await entrant_facts(session, contest_id):
-        if facts.acct.lower() == acct.strip().lstrip("@").lower():
+async def _entrant(session: AsyncSession, contest_id: int, acct: str, local: str) -> int:
+    wanted = acct.strip().lstrip("@").lower()
+    wanted = wanted if "@" in wanted else f"{wanted}@{local.lower()}"
+    for facts in await entrant_facts(session, contest_id, local):
+        if facts.acct.lower() == wanted:
             return facts.account_id
     raise InvalidReview("Validation failed: acct is not an entrant of this contest")
 
 
 async def decide(
-    tx: Tx, actor: Actor, contest_id: int, body: Mapping[str, object]
+    tx: Tx, actor: Actor, contest_id: int, body: Mapping[str, object], local: str
 ) -> ContestReview:
     """Record staff's ``{acct, decision: allow|disqualify, reason}`` for one entrant (a later
     decision replaces the earlier one)."""
     session = tx.session
     contest = await staff_contest(session, actor, contest_id)
     chosen, text = _checked(body.get("decision"), body.get("reason"))
-    account_id = await _entrant(session, contest.id, str(body.get("acct") or ""))
+    account_id = await _entrant(session, contest.id, str(body.get("acct") or ""), local)
     row = await session.scalar(
         select(ContestReview).where(
             ContestReview.contest_id == contest.id, ContestReview.account_id == account_id

@@ -1,0 +1,84 @@
+"""What a contest's public pages show (``/contests/:id``, ``/contests/:id/rules``): read-only.
+
+A contest is public when its post is (public or unlisted, not deleted); otherwise, and for a
+contest that does not exist, ``contest_view`` returns None (the page answers 404). Nothing
+here reads the secret before the draw, the pseudonym key, e-mails or review flags.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from porina.accounts.models import Account
+from porina.campaigns.models import Contest, ContestDraw, ContestEntry
+from porina.posts.models import Status
+
+PUBLIC = ("public", "unlisted")
+
+
+@dataclass(frozen=True, slots=True)
+class DrawnRow:
+    position: int
+    acct: str
+    counter: int
+    replaces: str | None
+    reason: str | None
+    at: datetime
+
+
+@dataclass(slots=True)
+class ContestView:
+    contest: Contest
+    brand: Account
+    status: Status
+    entrants: int
+    winners: list[DrawnRow] = field(default_factory=list)
+    redraws: list[DrawnRow] = field(default_factory=list)
+
+    @property
+    def drawn(self) -> bool:
+        return self.contest.state == "drawn"
+
+
+async def _entrants(session: AsyncSession, contest: Contest) -> int:
+    if contest.entries is not None:
+        return contest.entries.count("\n")
+    count = await session.scalar(
+        select(func.count(func.distinct(ContestEntry.account_id))).where(
+            ContestEntry.contest_id == contest.id
+        )
+    )
+    return int(count or 0)
+
+
+async def _draws(session: AsyncSession, contest_id: int) -> list[DrawnRow]:
+    rows = await session.scalars(
+        select(ContestDraw)
+        .where(ContestDraw.contest_id == contest_id)
+        .order_by(ContestDraw.position)
+    )
+    return [
+        DrawnRow(r.position, r.acct, r.counter, r.replaces, r.reason, r.created_at) for r in rows
+    ]
+
+
+async def contest_view(session: AsyncSession, contest_id: int) -> ContestView | None:
+    contest = await session.get(Contest, contest_id)
+    if contest is None:
+        return None
+    status = await session.get(Status, contest.status_id)
+    brand = await session.get(Account, contest.brand_account_id)
+    if status is None or brand is None or status.deleted_at is not None:
+        return None
+    if status.visibility not in PUBLIC:
+        return None
+    view = ContestView(contest, brand, status, await _entrants(session, contest))
+    if view.drawn:
+        draws = await _draws(session, contest.id)
+        view.winners = [d for d in draws if d.replaces is None]
+        view.redraws = [d for d in draws if d.replaces is not None]
+    return view

@@ -1,0 +1,164 @@
+"""The contest's fraud review (issue 18, point 1): the brand's staff see flagged entrants with
+reasons and allow or disqualify them (API and page); nobody else sees a flag or an e-mail."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from pathlib import Path
+
+import httpx
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import update
+
+from porina.accounts.models import User
+from porina.campaigns import fraud
+from porina.services import Services
+from tests.factories import Factory
+from tests.web.conftest import Browser, sign_in_as, text_of
+
+from ..support.world import isolated
+from .contest_world import World, world
+
+API = "/api/porina/v1/contests/{id}/review"
+
+
+async def test_staff_see_reasons_and_a_disqualified_entrant_is_left_out(
+    services: Services, make: Factory
+) -> None:
+    w = await world(services, make)
+    path = API.format(id=w.contest_id)
+    listed = (await w.manager.get(path)).json()
+    flagged = {item["acct"].split("@")[0]: [f["code"] for f in item["flags"]] for item in listed}
+    assert flagged["jodoe"] == ["duplicate_email"] and flagged["jdoe"] == ["duplicate_email"]
+    assert set(flagged["newbie"]) >= {"new_account", "no_activity"}
+    assert "oliver" not in flagged
+    assert listed[0]["flags"][0]["reason"]
+
+    body = {"acct": "jdoe", "decision": "disqualify", "reason": "second account of jodoe"}
+    decided = await w.manager.post(path, json=body)
+    assert decided.status_code == 200, decided.text
+    assert decided.json()["decision"] == "disqualify"
+    after = {i["acct"].split("@")[0]: i for i in (await w.manager.get(path)).json()}
+    assert after["jdoe"]["decision_reason"] == "second account of jodoe"
+    async with services.db.read() as session:
+        assert await fraud.disqualified_ids(session, w.contest_id) == {w.entrants[1].account.id}
+
+    for bad in (
+        {**body, "decision": "maybe"},
+        {**body, "reason": "  "},
+        {**body, "acct": "nobody@elsewhere.example"},
+    ):
+        refused = await w.manager.post(path, json=bad)
+        assert refused.status_code == 422 and "error" in refused.json()
+
+
+async def test_the_review_page_decides_through_a_plain_form_in_finnish(
+    services: Services, client: httpx.AsyncClient, make: Factory
+) -> None:
+    w = await world(services, make)
+    await sign_in_as(services, client, w.manager.person)
+    browser = Browser(client)
+    assert (await browser.post("/web/acting", {"account_id": w.brand.id})).status_code == 303
+    page = f"/contests/{w.contest_id}/review"
+    async with services.db.transaction() as tx:
+        await tx.session.execute(
+            update(User).where(User.id == w.manager.person.user.id).values(locale="fi")
+        )
+    shown = await browser.get(page)
+    assert shown.status_code == 200
+    assert "same e-mail as" in shown.text and "Hylkää" in shown.text
+    sent = await browser.post(page, {"acct": "newbie", "decision": "allow", "reason": "tuttu"})
+    assert sent.status_code == 303
+    assert "Sallittu: tuttu" in text_of((await browser.get(page)).text)
+    refused = await browser.post(page, {"acct": "newbie", "decision": "allow", "reason": ""})
+    assert refused.status_code == 422 and 'role="alert"' in refused.text
+
+
+ON_PG = bool(os.environ.get("PORINA_TEST_DATABASE_URL"))
+EXAMPLES = settings(
+    max_examples=6 if ON_PG else 12,
+    deadline=None,
+    derandomize=os.environ.get("CI", "").lower() == "true",
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+VIEWERS = ("anonymous", "entrant", "outsider", "agent", "manager")
+SURFACES = ("api_review", "api_decide", "page_review", "page_contest", "page_rules")
+PRIVATE = ("duplicate_email", "same e-mail as", "Jo.Doe@gmail.com", "googlemail", "no_activity")
+LOOKS = st.lists(st.tuples(st.sampled_from(VIEWERS), st.sampled_from(SURFACES)), max_size=5)
+
+
+def _token(w: World, viewer: str) -> dict[str, str]:
+    return {
+        "anonymous": {},
+        "entrant": w.entrants[0].headers,
+        "outsider": w.entrants[2].headers,
+        "agent": w.agent.headers,
+        "manager": w.manager.headers,
+    }[viewer]
+
+
+async def _browser(services: Services, client: httpx.AsyncClient, w: World, viewer: str) -> Browser:
+    client.cookies.clear()
+    browser = Browser(client)
+    if viewer == "anonymous":
+        return browser
+    person = {"entrant": w.entrants[0], "outsider": w.entrants[2]}.get(viewer)
+    staff_member = w.agent if viewer == "agent" else w.manager
+    await sign_in_as(services, client, person or staff_member.person)
+    if person is None:
+        assert (await browser.post("/web/acting", {"account_id": w.brand.id})).status_code == 303
+    return browser
+
+
+async def _look(
+    services: Services, client: httpx.AsyncClient, w: World, viewer: str, surface: str
+) -> httpx.Response:
+    api, page = API.format(id=w.contest_id), f"/contests/{w.contest_id}"
+    if surface == "api_review":
+        return await client.get(api, headers=_token(w, viewer))
+    if surface == "api_decide":
+        body = {"acct": "newbie", "decision": "allow", "reason": "known"}
+        return await client.post(api, headers=_token(w, viewer), json=body)
+    suffix = {"page_review": "/review", "page_contest": "", "page_rules": "/rules"}[surface]
+    return await (await _browser(services, client, w, viewer)).get(page + suffix)
+
+
+def test_flags_and_emails_reach_only_the_brands_reviewing_staff(template: Path | str) -> None:
+    """Whoever looks at whichever surface: the review answers only a manager acting as the
+    brand (anyone else: 404, or 401 without a token), and no other answer holds a flag, a
+    reason or an e-mail."""
+    loop = asyncio.new_event_loop()
+    world_cm = isolated(template)
+    try:
+        env = loop.run_until_complete(world_cm.__aenter__())
+        w = loop.run_until_complete(world(env.services, env.make))
+
+        @EXAMPLES
+        @given(LOOKS)
+        def prop(looks: list[tuple[str, str]]) -> None:
+            async def go() -> None:
+                for viewer, surface in looks:
+                    got = await _look(env.services, env.client, w, viewer, surface)
+                    review = surface in ("api_review", "api_decide", "page_review")
+                    if viewer == "manager" and review:
+                        assert got.status_code == 200, (viewer, surface, got.text)
+                        continue
+                    if review:
+                        want = 401 if viewer == "anonymous" and surface != "page_review" else 404
+                        if surface == "page_review" and viewer == "anonymous":
+                            want = 303
+                        assert got.status_code == want, (viewer, surface, got.status_code)
+                    else:
+                        assert got.status_code == 200, (viewer, surface, got.status_code)
+                    assert not any(p in got.text for p in PRIVATE), (viewer, surface)
+
+            loop.run_until_complete(go())
+
+        try:
+            prop()
+        finally:
+            loop.run_until_complete(world_cm.__aexit__(None, None, None))
+    finally:
+        loop.close()
