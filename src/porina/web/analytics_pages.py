@@ -49,9 +49,9 @@ ENGAGEMENT_NAMES = {
 WEEKDAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
 CHARTS = ("followers", "activity", "engagements", "hashtags", "best_times", "status")
 DESK_KINDS = {
-    "first_response": N_("First response"),
-    "reply": N_("Reply"),
-    "resolution": N_("Resolution"),
+    "first_response": N_("First response time"),
+    "reply": N_("Reply time"),
+    "resolution": N_("Time to resolve"),
 }
 NOT_READER = N_("Only the account's owners, managers and analysts can read its analytics.")
 FORMATS = {"csv": "text/csv; charset=utf-8", "parquet": "application/vnd.apache.parquet"}
@@ -274,7 +274,7 @@ def status_chart(points: list[per_status.Point]) -> Drawn:
         locale=i18n.current(),
     )
     names = _engagement_names()
-    head = [i18n._("From"), i18n._("Impressions"), *names.values(), i18n._("Bookmarks")]
+    head = [i18n._("Starting"), i18n._("Impressions"), *names.values(), i18n._("Bookmarks")]
     rows = [
         [
             label,
