@@ -67,10 +67,24 @@ class Facts:
     has_avatar: bool = False
 
 
+REASONS = {
+    "new_account": "account was %(days)s day(s) old when it entered",
+    "signup_burst": "one of %(count)s entrants whose accounts were created between "
+    "%(first)s and %(last)s UTC",
+    "duplicate_email": "same e-mail as %(others)s",
+    "no_activity": "no posts, no followers and no avatar",
+}
+"""Each flag's reason as a gettext template (the web page shows it translated)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Flag:
     code: str
-    reason: str
+    params: dict[str, str | int] = field(default_factory=dict)
+
+    @property
+    def reason(self) -> str:
+        return REASONS[self.code] % self.params
 
 
 @dataclass(slots=True)
@@ -97,13 +111,13 @@ def _new_account(facts: Facts) -> Flag | None:
     if age >= timedelta(days=NEW_ACCOUNT_DAYS):
         return None
     days = max(0, age.days)
-    return Flag("new_account", f"account was {days} day(s) old when it entered")
+    return Flag("new_account", {"days": days})
 
 
 def _no_activity(facts: Facts) -> Flag | None:
     if facts.statuses or facts.followers or facts.has_avatar:
         return None
-    return Flag("no_activity", "no posts, no followers and no avatar")
+    return Flag("no_activity")
 
 
 def _bursts(entrants: Sequence[Facts]) -> dict[int, Flag]:
@@ -119,11 +133,12 @@ def _bursts(entrants: Sequence[Facts]) -> dict[int, Flag]:
     for run in runs:
         if len(run) >= BURST_SIZE:
             first, last = run[0].created_at, run[-1].created_at
-            reason = (
-                f"one of {len(run)} entrants whose accounts were created between "
-                f"{first:%Y-%m-%d %H:%M} and {last:%H:%M} UTC"
-            )
-            found.update({f.account_id: Flag("signup_burst", reason) for f in run})
+            params: dict[str, str | int] = {
+                "count": len(run),
+                "first": f"{first:%Y-%m-%d %H:%M}",
+                "last": f"{last:%H:%M}",
+            }
+            found.update({f.account_id: Flag("signup_burst", params) for f in run})
     return found
 
 
@@ -136,7 +151,7 @@ def _duplicates(entrants: Sequence[Facts]) -> dict[int, Flag]:
     for group in groups.values():
         for facts in group if len(group) > 1 else []:
             others = ", ".join(sorted(f.acct for f in group if f is not facts))
-            found[facts.account_id] = Flag("duplicate_email", f"same e-mail as {others}")
+            found[facts.account_id] = Flag("duplicate_email", {"others": others})
     return found
 
 

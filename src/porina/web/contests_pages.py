@@ -67,6 +67,11 @@ def _settings(request: Request[Any, Any, Any], view: ContestView, zone: str) -> 
     )
 
 
+def flag_reason(flag: fraud.Flag) -> str:
+    """A flag's reason in the reader's language (the templates are ``fraud.REASONS``)."""
+    return i18n._(fraud.REASONS[flag.code]) % flag.params
+
+
 def _states() -> dict[str, str]:
     return {
         "draft": i18n._("Not open yet"),
@@ -127,6 +132,7 @@ async def _review(
         me=me,
         contest=contest,
         queue=queue,
+        reason=flag_reason,
         error=error,
         notice=notice,
         status_code=status_code,
