@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from porina.campaigns.draw import Drawer, Entry, Redraw
+from porina.campaigns.draw import SPACE, Drawer, Entry, Redraw, accepted
 from porina.campaigns.proof import ProofError, build_proof, verify
 
 pytestmark = [pytest.mark.browser]
@@ -82,3 +82,24 @@ def test_the_browser_check_agrees_with_porina_verify_draw(new_page: Any) -> None
     assert page.evaluate(CHECK, [good, "fi"])["lines"] == [
         "OK: 3 voittajaa ja 2 uusinta-arvontaa laskettu uudelleen"
     ]
+
+
+def test_the_browser_rejects_the_biased_tail_as_python_does(new_page: Any) -> None:
+    """Constructed values (no real draw reaches the tail): the edge of the tail for 3 and for
+    a million tickets, against ``draw.accepted``."""
+    page = new_page()
+    page.goto("/about")
+    cases = []
+    for total in (3, 1_000_000):
+        edge = SPACE - SPACE % total
+        cases += [(edge - 1, total), (edge, total), (SPACE - 1, total), (12345, total)]
+    got = page.evaluate(
+        """(cases) => import('/static/verify-draw.js').then((m) => cases.map(([v, t]) => {
+            const r = m.accepted(BigInt(v), BigInt(t));
+            return r === null ? null : r.toString();
+        }))""",
+        [[str(v), str(t)] for v, t in cases],
+    )
+    want = [None if (r := accepted(v, t)) is None else str(r) for v, t in cases]
+    assert got == want
+    assert want.count(None) == 4

@@ -7,6 +7,7 @@
      verify(doc)            -> Promise<[[key, params], ...]>  (empty: OK); throws ProofError
      check(doc, lang)       -> Promise<{ok, lines}>           lines worded in lang ("en"|"fi")
      wording(key, params, lang)
+     accepted(value, total)  -> BigInt | null              (the rejection of the biased tail)
    Enhancement: a <button data-verify-draw data-proof-url="..." aria-controls="ID"> fetches the
    proof, checks it and writes the lines into the element ID (a live region). */
 
@@ -202,6 +203,12 @@ function picks(doc, name) {
   return items;
 }
 
+/* ``value mod total``, or null when ``value >= 2^256 - (2^256 mod total)`` (rejected). */
+export function accepted(value, total) {
+  if (value >= SPACE - (SPACE % total)) return null;
+  return value % total;
+}
+
 /* Draws entrants one at a time over one counter sequence (initial winners, then re-draws). */
 class Drawer {
   constructor(seed, entries) {
@@ -221,9 +228,8 @@ class Drawer {
     if (total <= 0n) return null;
     for (;;) {
       const counter = this.counter++;
-      const value = await this.value(counter);
-      if (value >= SPACE - (SPACE % total)) continue;
-      const ticket = value % total;
+      const ticket = accepted(await this.value(counter), total);
+      if (ticket === null) continue;
       let running = 0n;
       for (let i = 0; i < this.remaining.length; i++) {
         running += this.remaining[i].tickets;
