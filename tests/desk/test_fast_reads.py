@@ -7,8 +7,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import msgspec
+
+from porina.api.porina import desk_render
 from porina.desk import queries
 from porina.desk.access import Staff as DeskStaff
+from porina.render.renderer import Renderer
 from porina.services import Services
 
 from ..factories import Factory
@@ -36,6 +40,23 @@ async def _orm_ids(services: Services, desk: Staff, **asked: Any) -> list[str]:
     return [str(r.conversation.id) for r in rows]
 
 
+async def _orm_detail(services: Services, desk: Staff, cid: str) -> Any:
+    who = DeskStaff(desk.brand.account.id, desk.person.user.id, "agent")
+    async with services.db.read() as session:
+        row = await queries.one(session, who, int(cid))
+        items = await queries.items(session, row.conversation.id)
+        shown = await desk_render.detail(
+            Renderer(services.settings), session, who.brand_id, row, items
+        )
+    return msgspec.to_builtins(shown)
+
+
+async def _api_detail(desk: Staff, cid: str) -> Any:
+    response = await desk.get(f"{BASE}/{cid}", params={"limit": "200"})
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
 async def _api_ids(desk: Staff, **params: str) -> list[str]:
     response = await desk.get(BASE, params=params)
     assert response.status_code == 200, response.text
@@ -57,6 +78,7 @@ async def test_every_view_status_label_and_page_matches_the_orm(
     await desk.post(f"{BASE}/{ids[1]}/assign", json={"assignee_id": colleague.person.id})
     await colleague.post(f"{BASE}/{ids[2]}/notes", json={"text": "@cafe_aino look"})
     await desk.post(f"{BASE}/{ids[3]}/status", json={"status": "resolved"})
+    await desk.post(f"{BASE}/{ids[0]}/reply", json={"text": "On its way", "visibility": "direct"})
     await desk.post(f"{BASE}/{ids[4]}/triage", json={"labels": ["tilaukset", "allergiat"]})
     for view in VIEWS:
         for status in ("open", "resolved", "pending"):
@@ -72,6 +94,8 @@ async def test_every_view_status_label_and_page_matches_the_orm(
     assert second == await _orm_ids(
         services, desk, view="all", status="open", label=None, limit=2, max_id=int(first[-1])
     )
+    for cid in ids[:5]:
+        assert await _api_detail(desk, cid) == await _orm_detail(services, desk, cid)
     theirs = set(await _api_ids(other, view="all"))
     assert theirs and not theirs & set(await _api_ids(desk, view="all"))
     assert await _api_ids(desk, view="all", max_id=next(iter(theirs))) == []

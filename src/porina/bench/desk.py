@@ -9,8 +9,8 @@ A fresh database, the desk world of ``bench/desk_seed.py`` (one brand, 100,000 c
   brand): ``GET /api/porina/v1/desk/conversations`` for each view (mine, unassigned,
   mentioned, all) with ``status=open``, ``all`` with ``status=resolved``, the next page of
   ``all`` (the ``Link`` header's ``rel="next"``), and ``GET …/conversations/:id`` of the
-  longest conversation (its latest 200 items) and of a short one; each req/s over the
-  ceiling's (target ≥ 0.15);
+  longest conversation (its first page: the latest 20 items) and of a short one; each req/s
+  over the ceiling's (target ≥ 0.15);
 - the delay: the standard load (the bench's ``mix`` phase: home 70 %, notifications 10 %,
   favourites 10 %, posts 10 %, from half of the customers' tokens) runs in driver processes
   while the other customers, one at a time, ``POST /api/v1/statuses`` mentioning the brand;

@@ -44,7 +44,7 @@ from sqlalchemy.orm import aliased
 
 from porina.accounts.models import Account, AccountOperator, User
 from porina.accounts.operators import role_named
-from porina.core.clock import aware
+from porina.core.clock import aware, iso
 from porina.desk.access import Staff
 from porina.desk.errors import InvalidDeskRequest
 from porina.desk.metrics_models import DeskSlaTarget
@@ -76,7 +76,7 @@ ASSIGNEE_ACCOUNT = aliased(Account, name="assignee_account")
 LOGIN = aliased(User, name="login")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ConversationRow:
     """A conversation as the API lists it, with the versions its accounts render at."""
 
@@ -89,19 +89,21 @@ class ConversationRow:
     priority: str | None
     labels: list[str]
     sentiment: str | None
-    last_activity_at: datetime
+    last_activity_at: str
+    """Mastodon's timestamp form (``core.clock.iso``)."""
     has_sla_targets: bool
     has_rule_runs: bool
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ItemRow:
     id: int
     kind: str
     status_id: int | None
     account_id: int
     account_version: int
-    created_at: datetime
+    created_at: str
+    """Mastodon's timestamp form."""
     sentiment: str | None
     text: str | None
 
@@ -214,14 +216,24 @@ def _order(*, ascending: bool) -> list[Any]:
     return [C.last_activity_at.desc(), C.id.desc()]
 
 
-_ONE = Prebuilt(_base().where(C.id == CONVERSATION).limit(1))
 _KEY = Prebuilt(
     select(C.last_activity_at).where(C.id == CONVERSATION, C.brand_account_id == BRAND).limit(1)
 )
 
 
 def _json(value: Any) -> Any:
+    if value == "[]":
+        return []
     return json.loads(value) if isinstance(value, str | bytes) else value
+
+
+def stamp(value: Any) -> str:
+    """A timestamp column as the driver gave it, in Mastodon's form (``core.clock.iso``).
+    SQLite's text (``YYYY-MM-DD HH:MM:SS.ffffff``, UTC, as SQLAlchemy stores it) is cut to
+    that form without parsing it: the page formats twenty of them."""
+    if isinstance(value, str) and len(value) == 26 and value[10] == " ":
+        return f"{value[:10]}T{value[11:23]}Z"
+    return iso(as_datetime(value)) or ""
 
 
 def _conversation(row: Row, moment: datetime) -> ConversationRow:
@@ -238,7 +250,7 @@ def _conversation(row: Row, moment: datetime) -> ConversationRow:
         priority=priority,
         labels=[str(name) for name in _json(labels) or []],
         sentiment=row[9],
-        last_activity_at=as_datetime(row[10]),
+        last_activity_at=stamp(row[10]),
         has_sla_targets=bool(row[11]),
         has_rule_runs=False,
     )
@@ -320,11 +332,8 @@ async def conversation(
     if not found:
         return None
     row = _conversation(found[0], moment)
-    return ConversationRow(**{**_fields(row), "has_rule_runs": bool(found[0][12])})
-
-
-def _fields(row: ConversationRow) -> dict[str, Any]:
-    return {name: getattr(row, name) for name in row.__slots__}
+    row.has_rule_runs = bool(found[0][12])
+    return row
 
 
 # --- items and rule runs -------------------------------------------------------------------
@@ -365,7 +374,7 @@ async def items(
             status_id=None if status_id is None else int(status_id),
             account_id=int(account),
             account_version=int(version),
-            created_at=as_datetime(created),
+            created_at=stamp(created),
             sentiment=sentiment,
             text=text if kind == "note" else None,
         )

@@ -97,7 +97,7 @@ def _conversation(
         priority=row.priority,
         labels=row.labels,
         sentiment=row.sentiment,
-        last_activity_at=timestamp(row.last_activity_at) or "",
+        last_activity_at=row.last_activity_at,
         sla=Sla(due_at=timestamp(sla.due_at), breached=sla.breached, warning=sla.warning),
     )
 
@@ -161,7 +161,7 @@ def _item(
         kind=row.kind,
         status=statuses.get(row.status_id) if row.status_id is not None else None,
         account=people.get(row.account_id),
-        created_at=timestamp(row.created_at) or "",
+        created_at=row.created_at,
         sentiment=row.sentiment,
         text=row.text,
         rule=by_rule.get(row.status_id) if sent and row.status_id is not None else None,
