@@ -121,25 +121,28 @@ class RunRow:
 
 # --- the caller's role ---------------------------------------------------------------------
 
-_ROLE = Prebuilt(
-    select(
-        select(LOGIN.id).where(LOGIN.account_id == BRAND).limit(1).scalar_subquery(),
-        select(AccountOperator.role)
-        .where(AccountOperator.account_id == BRAND, AccountOperator.user_id == USER)
-        .limit(1)
-        .scalar_subquery(),
-    )
+_LOGIN = select(LOGIN.id).where(LOGIN.account_id == BRAND).limit(1).scalar_subquery()
+_OPERATOR = (
+    select(AccountOperator.role)
+    .where(AccountOperator.account_id == BRAND, AccountOperator.user_id == USER)
+    .limit(1)
+    .scalar_subquery()
 )
+_ROLE = Prebuilt(select(_LOGIN, _OPERATOR))
+
+
+def _role(login: Any, stored: Any, user_id: int) -> str | None:
+    if login is not None and int(login) == user_id:
+        return "owner"
+    found = role_named(stored)
+    return None if found is None else str(found)
 
 
 async def role(db: Database, brand_id: int, user_id: int) -> str | None:
     """``accounts.operators.role_of`` in one statement: the brand's own login is its owner."""
     rows = await db.fast.fetch(_ROLE, {"porina_brand": brand_id, "porina_user": user_id})
     login, stored = rows[0] if rows else (None, None)
-    if login is not None and int(login) == user_id:
-        return "owner"
-    found = role_named(stored)
-    return None if found is None else str(found)
+    return _role(login, stored, user_id)
 
 
 # --- conversations -------------------------------------------------------------------------
@@ -319,21 +322,28 @@ async def page(db: Database, staff: Staff, asked: Asked, moment: datetime) -> li
 
 
 _HAS_RUNS = exists().where(DeskRuleRun.conversation_id == C.id)
-_ONE_WITH_RUNS = Prebuilt(_base().add_columns(_HAS_RUNS).where(C.id == CONVERSATION).limit(1))
+_ONE_AS = Prebuilt(
+    _base().add_columns(_HAS_RUNS, _LOGIN, _OPERATOR).where(C.id == CONVERSATION).limit(1)
+)
 
 
 async def conversation(
-    db: Database, staff: Staff, conversation_id: int, moment: datetime
-) -> ConversationRow | None:
-    """One of the brand's conversations (None: not one of its own), and whether rules ran."""
+    db: Database, brand_id: int, user_id: int, conversation_id: int, moment: datetime
+) -> tuple[str | None, ConversationRow] | None:
+    """One of the brand's conversations, whether rules ran on it, and the caller's role on
+    the brand (as ``role``), in one statement; None when it is not one of the brand's (the
+    caller's role then needs ``role``). The caller must be refused before anything of the
+    row is shown."""
     found = await db.fast.fetch(
-        _ONE_WITH_RUNS, {"porina_brand": staff.brand_id, "porina_conversation": conversation_id}
+        _ONE_AS,
+        {"porina_brand": brand_id, "porina_user": user_id, "porina_conversation": conversation_id},
     )
     if not found:
         return None
-    row = _conversation(found[0], moment)
-    row.has_rule_runs = bool(found[0][12])
-    return row
+    raw = found[0]
+    row = _conversation(raw, moment)
+    row.has_rule_runs = bool(raw[12])
+    return _role(raw[13], raw[14], user_id), row
 
 
 # --- items and rule runs -------------------------------------------------------------------

@@ -68,7 +68,7 @@ async def list_conversations(request: Request[Any, Any, Any]) -> Response[list[D
 
 async def _summary(request: Request[Any, Any, Any], actor: Actor, cid: int) -> DeskConversation:
     svc = services_of(request)
-    return await desk_reads.summary(svc, await desk_reads.worker(svc, actor), cid)
+    return await desk_reads.summary(svc, actor, cid)
 
 
 @get(f"{BASE}/{{conversation_id:str}}")
@@ -82,8 +82,7 @@ async def show_conversation(
     params = await Params.of(request)
     limit = params.limit(desk_reads.ITEMS_DEFAULT, desk_reads.ITEMS_MAX)
     svc = services_of(request)
-    staff = await desk_reads.worker(svc, actor)
-    body, earlier = await desk_reads.detail(svc, staff, cid, limit, params.id("max_id"))
+    body, earlier = await desk_reads.detail(svc, actor, cid, limit, params.id("max_id"))
     return Response(body, headers=desk_reads.earlier_link(request, earlier))
 
 

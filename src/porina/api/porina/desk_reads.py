@@ -3,13 +3,14 @@
 
 A list is two prebuilt statements (``desk/fast_reads.py``): the caller's role, and the page
 with the versions of the accounts it shows; a cursor adds one (the named conversation's
-activity time). A detail is the role, the conversation, its latest items, and the items'
-statuses as page rows (``timelines/page.py``; one statement per 64), plus the rules' runs
-when there are some. Accounts and statuses are rendered through the process's status cache
-(``search_reads.rendered_accounts``, ``render/pages.rows_for``), so each is rendered once per
-process and version; what the cache lacks is read once. A brand with SLA targets adds the
-reads of ``service_levels.slas``. The answers are those of ``desk_render`` on the ORM's reads
-(``tests/desk/test_fast_reads.py`` compares them).
+activity time). A detail is the conversation with the caller's role (one statement; the role
+alone once more when the conversation is not the brand's, to tell a 403 from a 404), its
+latest items, and the items' statuses as page rows (``timelines/page.py``; one statement per
+64), plus the rules' runs when there are some. Accounts and statuses are rendered through the
+process's status cache (``search_reads.rendered_accounts``, ``render/pages.rows_for``), so
+each is rendered once per process and version; what the cache lacks is read once. A brand
+with SLA targets adds the reads of ``service_levels.slas``. The answers are those of
+``desk_render`` on the ORM's reads (``tests/desk/test_fast_reads.py`` compares them).
 """
 
 from __future__ import annotations
@@ -53,12 +54,30 @@ async def worker(svc: ApiRuntime, actor: Actor) -> access.Staff:
     team of the brand."""
     if actor.user_id is None:
         raise NotFound()
-    found = await fast_reads.role(svc.db, actor.account_id, actor.user_id)
-    if found is None:
+    return _staff(actor, await fast_reads.role(svc.db, actor.account_id, actor.user_id))
+
+
+def _staff(actor: Actor, role: str | None) -> access.Staff:
+    if role is None or actor.user_id is None:
         raise NotFound()
-    if found not in access.WORKERS:
+    if role not in access.WORKERS:
         raise Forbidden(access.NO_CONTENT)
-    return access.Staff(actor.account_id, actor.user_id, found)
+    return access.Staff(actor.account_id, actor.user_id, role)
+
+
+async def _one(svc: ApiRuntime, actor: Actor, conversation_id: int) -> ConversationRow:
+    """The brand's conversation with the caller's role checked, in one statement when it
+    is one (otherwise the role decides between 403 and 404, as ``access.worker`` first)."""
+    if actor.user_id is None:
+        raise NotFound()
+    found = await fast_reads.conversation(
+        svc.db, actor.account_id, actor.user_id, conversation_id, now()
+    )
+    if found is None:
+        await worker(svc, actor)
+        raise ConversationNotFound()
+    _staff(actor, found[0])
+    return found[1]
 
 
 async def _accounts(svc: ApiRuntime, wanted: dict[int, int]) -> dict[int, e.Account]:
@@ -112,13 +131,11 @@ async def conversations(
     return [_conversation(r, people, slas.get(r.id, NO_SLA)) for r in rows]
 
 
-async def summary(svc: ApiRuntime, staff: access.Staff, conversation_id: int) -> DeskConversation:
+async def summary(svc: ApiRuntime, actor: Actor, conversation_id: int) -> DeskConversation:
     """One conversation as a list shows it (404: not one of the brand's)."""
-    row = await fast_reads.conversation(svc.db, staff, conversation_id, now())
-    if row is None:
-        raise ConversationNotFound()
+    row = await _one(svc, actor, conversation_id)
     people = await _accounts(svc, _people([row]))
-    sla = (await _slas(svc, staff.brand_id, [row])).get(row.id, NO_SLA)
+    sla = (await _slas(svc, actor.account_id, [row])).get(row.id, NO_SLA)
     return _conversation(row, people, sla)
 
 
@@ -169,21 +186,20 @@ def _item(
 
 
 async def detail(
-    svc: ApiRuntime, staff: access.Staff, conversation_id: int, limit: int, before: int | None
+    svc: ApiRuntime, actor: Actor, conversation_id: int, limit: int, before: int | None
 ) -> tuple[DeskConversationDetail, int | None]:
     """The conversation with its latest ``limit`` items below ``before`` (an item id), oldest
     first, and the id to ask ``max_id`` for the earlier ones (None: there are none)."""
-    row = await fast_reads.conversation(svc.db, staff, conversation_id, now())
-    if row is None:
-        raise ConversationNotFound()
+    row = await _one(svc, actor, conversation_id)
+    brand_id = actor.account_id
     newest_first = await fast_reads.items(svc.db, row.id, limit + 1, before)
     earlier = newest_first[limit - 1].id if len(newest_first) > limit else None
     items = list(reversed(newest_first[:limit]))
     runs = await fast_reads.runs(svc.db, row.id) if row.has_rule_runs else []
     wanted = _people([row]) | {i.account_id: i.account_version for i in items}
     people = await _accounts(svc, wanted)
-    statuses = await _statuses(svc, staff.brand_id, items)
-    sla = (await _slas(svc, staff.brand_id, [row])).get(row.id, NO_SLA)
+    statuses = await _statuses(svc, brand_id, items)
+    sla = (await _slas(svc, brand_id, [row])).get(row.id, NO_SLA)
     head = _conversation(row, people, sla)
     by_rule = {r.reply_status_id: _ref(r) for r in runs if r.reply_status_id is not None}
     body = DeskConversationDetail(
