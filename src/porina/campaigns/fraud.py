@@ -256,12 +256,21 @@ def _checked(decision: object, reason: object) -> tuple[str, str]:
 
 
 async def _entrant(session: AsyncSession, contest_id: int, acct: str, local: str) -> int:
-    wanted = acct.strip().lstrip("@").lower()
-    wanted = wanted if "@" in wanted else f"{wanted}@{local.lower()}"
-    for facts in await entrant_facts(session, contest_id, local):
-        if facts.acct.lower() == wanted:
-            return facts.account_id
-    raise InvalidReview("Validation failed: acct is not an entrant of this contest")
+    """The account id of the entrant ``acct`` (``user@domain``; a bare ``user`` is local)."""
+    user, _, domain = acct.strip().lstrip("@").partition("@")
+    domain = domain.lower()
+    where_domain = (
+        Account.domain.is_(None) if domain in ("", local.lower()) else Account.domain == domain
+    )
+    found = await session.scalar(
+        select(Account.id)
+        .join(ContestEntry, ContestEntry.account_id == Account.id)
+        .where(ContestEntry.contest_id == contest_id, Account.username == user, where_domain)
+        .limit(1)
+    )
+    if found is None:
+        raise InvalidReview("Validation failed: acct is not an entrant of this contest")
+    return int(found)
 
 
 async def decide(
