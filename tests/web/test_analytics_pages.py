@@ -62,6 +62,8 @@ async def test_the_dashboard_shows_the_apis_figures_with_charts_and_tables(
     for name in ("by_impressions", "by_reach", "by_followers"):
         assert f'data-metric="engagement_rate_{name}"' in html
     assert "Engagement rate by reach" in text_of(html)
+    rate = html.split('data-metric="engagement_rate_by_reach"', 1)[1].split("</dd>", 1)[0]
+    assert f"{api['engagement_rate']['by_reach'] * 100:.0f}%" in text_of(rate)  # 5 / 2
     assert 'href="/analytics" aria-current="page"' in html
     # Every chart: inline SVG with a name, its data table, both downloads.
     for name in CHARTS:

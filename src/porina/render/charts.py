@@ -36,6 +36,7 @@ STYLE: dict[Any, Any] = {
     "font.family": "DejaVu Sans",
     "font.size": 10,
     "axes.edgecolor": INK,
+    "axes.facecolor": "none",
     "axes.labelcolor": INK,
     "xtick.color": INK,
     "ytick.color": INK,
@@ -130,6 +131,7 @@ def _hbars(figure: Figure, chart: Chart) -> None:
     axes.invert_yaxis()
     axes.xaxis.set_major_formatter(_number(chart.locale))
     axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.set_xlim(left=0, right=None if _highest(chart) > 0 else 1)
     axes.grid(axis="y", visible=False)
     axes.set_title(chart.title, loc="left")
 
@@ -140,7 +142,8 @@ def _heatmap(figure: Figure, chart: Chart) -> None:
     ramp = mcolors.LinearSegmentedColormap.from_list(
         "porina", ["#deebf7", "#0072B2", "#08306b"]
     ).with_extremes(bad=(0.5, 0.5, 0.5, 0.15))
-    image = axes.imshow(rows, aspect="auto", cmap=ramp, interpolation="nearest")
+    top = _highest(chart) or 1.0
+    image = axes.imshow(rows, aspect="auto", cmap=ramp, interpolation="nearest", vmin=0, vmax=top)
     axes.set_yticks(range(len(chart.series)), [s.label for s in chart.series])
     ticks = _every(chart.labels, 12)
     axes.set_xticks(ticks, [chart.labels[i] for i in ticks])
@@ -151,12 +154,16 @@ def _heatmap(figure: Figure, chart: Chart) -> None:
     axes.set_title(chart.title, loc="left")
 
 
+def _highest(chart: Chart) -> float:
+    return max((float(v) for s in chart.series for v in s.values if v is not None), default=0.0)
+
+
 def _finish(axes: Axes, chart: Chart) -> None:
     ticks = _every(chart.labels)
     axes.set_xticks(ticks, [chart.labels[i] for i in ticks])
     axes.yaxis.set_major_formatter(_number(chart.locale))
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
-    axes.set_ylim(bottom=0)
+    axes.set_ylim(bottom=0, top=None if _highest(chart) > 0 else 1)
     axes.set_title(chart.title, loc="left")
     if chart.y_label:
         axes.set_ylabel(chart.y_label)

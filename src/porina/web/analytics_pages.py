@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from babel.dates import format_date, format_skeleton
+from babel.numbers import format_percent
 from litestar import Request, Response, get
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -316,6 +317,14 @@ def _figures(found: reports.Period, before: reports.Period) -> list[dict[str, An
     ]
 
 
+def _percent(value: float | None) -> str:
+    """A rate as a percentage in the reader's language (``12.5%``, ``12,5 %``); a dash when
+    its denominator was 0."""
+    if value is None:
+        return "-"
+    return str(format_percent(value, "#,##0.#%", locale=i18n.current()))
+
+
 def _rates(found: reports.Period, before: reports.Period) -> list[dict[str, Any]]:
     locale = i18n.current()
     metrics = {m.name: m for m in dictionary.METRICS}
@@ -336,8 +345,8 @@ def _rates(found: reports.Period, before: reports.Period) -> list[dict[str, Any]
                 "label": metric.label(locale),
                 "formula": metric.formula,
                 "description": metric.description(locale),
-                "now": now_,
-                "before": then,
+                "now": _percent(now_),
+                "before": _percent(then),
             }
         )
     return out
