@@ -61,7 +61,9 @@ async def contest(services: Services, brand: Person, status_id: str, **fields: A
     return row.id
 
 
-async def enter(services: Services, contest_id: int, person: Person, action: str) -> None:
+async def enter(
+    services: Services, contest_id: int, person: Person, action: str, private: bool = False
+) -> None:
     async with services.db.transaction() as tx:
         tx.session.add(
             ContestEntry(
@@ -69,6 +71,7 @@ async def enter(services: Services, contest_id: int, person: Person, action: str
                 contest_id=contest_id,
                 account_id=person.account.id,
                 action=action,
+                private=private,
                 created_at=now(),
             )
         )

@@ -7,12 +7,13 @@ from __future__ import annotations
 import httpx
 from sqlalchemy import select
 
+from porina.campaigns.draw import pseudonym
 from porina.campaigns.models import Contest
 from porina.services import Services
 from tests.factories import Factory
-from tests.web.conftest import HTML, text_of
+from tests.web.conftest import HTML, sign_in_as, text_of
 
-from .contest_world import contest, world
+from .contest_world import contest, enter, world
 
 
 async def test_an_open_contest_shows_its_commitment_and_never_its_secret(
@@ -42,3 +43,25 @@ async def test_a_contest_on_a_followers_only_post_is_not_found(
     hidden = await contest(services, brand, post["id"])
     for path in (f"/contests/{hidden}", f"/contests/{hidden}/rules", "/contests/12345"):
         assert (await client.get(path, headers=HTML)).status_code == 404
+
+
+async def test_an_entrant_sees_how_they_are_listed_and_a_private_one_their_pseudonym(
+    services: Services, client: httpx.AsyncClient, make: Factory
+) -> None:
+    w = await world(services, make)
+    quiet = await make.person("hiljainen")
+    await enter(services, w.contest_id, quiet, "reply", private=True)
+    async with services.db.read() as session:
+        row = (await session.scalars(select(Contest).where(Contest.id == w.contest_id))).one()
+    name = pseudonym(row.pseudonym_key, quiet.account.id)
+    page = f"/contests/{w.contest_id}"
+    await sign_in_as(services, client, quiet)
+    assert f"You have entered as {name}, with 2 tickets." in text_of(
+        (await client.get(page, headers=HTML)).text
+    )
+    await sign_in_as(services, client, w.entrants[2])
+    shown = text_of((await client.get(page, headers=HTML)).text)
+    assert "You have entered as oliver@" in shown and "with 1 ticket." in shown
+    assert name not in shown
+    client.cookies.clear()
+    assert name not in (await client.get(page, headers=HTML)).text

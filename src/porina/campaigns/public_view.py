@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from porina.accounts.models import Account
+from porina.campaigns.draw import pseudonym
 from porina.campaigns.models import Contest, ContestDraw, ContestEntry
 from porina.posts.models import Status
 
@@ -82,3 +83,34 @@ async def contest_view(session: AsyncSession, contest_id: int) -> ContestView | 
         view.winners = [d for d in draws if d.replaces is None]
         view.redraws = [d for d in draws if d.replaces is not None]
     return view
+
+
+@dataclass(frozen=True, slots=True)
+class MyEntry:
+    """How the reader takes part: the name the entries file lists them under, their tickets."""
+
+    listed_as: str
+    tickets: int
+    pseudonymous: bool
+
+
+async def my_entry(
+    session: AsyncSession, contest: Contest, account_id: int, acct: str
+) -> MyEntry | None:
+    """The reader's own entry, shown only to them: an entrant who took part only by private
+    actions learns the pseudonym the published list will show (docs/draws.md, Pseudonyms)."""
+    rows = (
+        await session.execute(
+            select(ContestEntry.action, ContestEntry.private).where(
+                ContestEntry.contest_id == contest.id, ContestEntry.account_id == account_id
+            )
+        )
+    ).all()
+    if not rows:
+        return None
+    actions = {action for action, _ in rows}
+    hidden = all(private for _, private in rows)
+    weights = contest.weights or {}
+    tickets = sum(max(0, int(weights.get(action, 0))) for action in actions)
+    name = pseudonym(contest.pseudonym_key, account_id) if hidden else acct
+    return MyEntry(name, tickets, hidden)

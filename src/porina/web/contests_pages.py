@@ -18,7 +18,7 @@ from litestar import Request, get, post
 from litestar.response import Redirect, Template
 
 from porina.campaigns import fraud
-from porina.campaigns.public_view import ContestView, contest_view
+from porina.campaigns.public_view import ContestView, MyEntry, contest_view, my_entry
 from porina.campaigns.rules_text import RulesSettings, entry_actions, rules
 from porina.core.errors import NotFound
 from porina.desk.metrics_models import DeskBusinessHours
@@ -81,6 +81,17 @@ def _states() -> dict[str, str]:
     }
 
 
+async def _mine(
+    request: Request[Any, Any, Any], me: Me | None, view: ContestView
+) -> MyEntry | None:
+    if me is None:
+        return None
+    local = services(request).settings.local_domain
+    acct = f"{me.account.username}@{me.account.domain or local}"
+    async with services(request).db.read() as session:
+        return await my_entry(session, view.contest, me.id, acct)
+
+
 @get("/contests/{contest_id:str}", name="web:contest")
 async def contest_page(request: Request[Any, Any, Any], contest_id: str) -> Template:
     me = await reader(request)
@@ -92,6 +103,7 @@ async def contest_page(request: Request[Any, Any, Any], contest_id: str) -> Temp
         "pages/contest.html",
         me=me,
         view=view,
+        mine=await _mine(request, me, view),
         contest=view.contest,
         state=_states().get(view.contest.state, view.contest.state),
         actions=entry_actions(settings, "fi" if lang == "fi" else "en"),
