@@ -4,17 +4,27 @@ conversation is a 404, someone on no team is refused, internal notes show nowher
 
 from __future__ import annotations
 
+import asyncio
+import os
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
+from typing import cast
 from zoneinfo import ZoneInfo
 
 import httpx
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from porina.accounts import operators
 from porina.core.clock import aware, back_dated
 from porina.desk.models import DeskConversation
 from porina.services import Services
-from tests.desk.inbox_support import AGENT, BASE
+from tests.desk.inbox_support import AGENT, BASE, brand_with_agent
+from tests.desk.inbox_support import Staff as DeskStaff
 from tests.factories import Factory, Person
 from tests.operators.support import appoint, operate
+from tests.support.world import Isolated, isolated
 from tests.web.conftest import Browser, sign_in_as, text_of
 
 
@@ -246,3 +256,149 @@ async def test_the_inbox_marks_sla_due_warning_and_breach(
     await browser.post("/lang", {"lang": "fi", "next": "/desk"})
     finnish = text_of((await browser.get("/desk?view=all")).text)
     assert "Palvelutaso ylitetty" in finnish and "Palvelutason varoitus" in finnish
+
+
+# --- privacy over the pages (a hypothesis property) -------------------------------------------
+
+PAGE_EXAMPLES = settings(
+    max_examples=2 if os.environ.get("PORINA_TEST_DATABASE_URL") else 4,
+    deadline=None,
+    derandomize=os.environ.get("CI", "").lower() == "true",
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+Op = tuple[str, int, int]
+"""(what: a direct message to a brand, a note on its conversation, a contact note or tag;
+which customer; which brand)."""
+OPS = st.lists(
+    st.tuples(
+        st.sampled_from(["dm", "note", "contact_note", "tag"]),
+        st.integers(0, 1),
+        st.integers(0, 1),
+    ),
+    min_size=1,
+    max_size=6,
+)
+CONTACTS = "/api/porina/v1/desk/contacts"
+
+
+@dataclass
+class Marked:
+    """A marker and who may see it on a page: the brand's agents (``brand``), the customer
+    who wrote it (``author``; None: nobody besides the agents, or nobody at all)."""
+
+    text: str
+    brand: int | None
+    author: int | None
+
+
+async def _write(
+    env: Isolated, ops: list[Op], brands: list[DeskStaff], customers: list[Person]
+) -> tuple[list[Marked], list[str]]:
+    marked: list[Marked] = []
+    for n, (what, who, which) in enumerate(ops):
+        desk, customer = brands[which], customers[who]
+        marker = f"zqmark{which}x{who}x{n}"
+        if what == "dm":
+            handle = desk.brand.account.username
+            await customer.status(f"@{handle} {marker}", visibility="direct")
+            marked.append(Marked(marker, which, who))
+            continue
+        open_ = {c["contact"]["id"]: c["id"] for c in await desk.conversations(view="all")}
+        if customer.id not in open_:
+            continue
+        if what == "note":
+            done = await desk.post(f"{BASE}/{open_[customer.id]}/notes", json={"text": marker})
+            marked.append(Marked(marker, which, None))
+        elif what == "contact_note":
+            done = await desk.post(f"{CONTACTS}/{customer.id}/notes", json={"text": marker})
+            marked.append(Marked(marker, None, None))
+        else:
+            done = await desk.client.put(
+                f"{CONTACTS}/{customer.id}/tags", headers=desk.headers, json={"tags": [marker]}
+            )
+            marked.append(Marked(marker, None, None))
+        assert done.status_code == 200, done.text
+    cids = [c["id"] for desk in brands for c in await desk.conversations(view="all")]
+    return marked, cids
+
+
+async def _pages(
+    env: Isolated, reader: Person | None, acting: Person | None, paths: list[str]
+) -> str:
+    env.client.cookies.clear()
+    if reader is not None:
+        await sign_in_as(env.services, env.client, reader)
+    browser = Browser(env.client)
+    if acting is not None:
+        assert (await browser.post("/web/acting", {"account_id": acting.id})).status_code == 303
+    return "".join([(await browser.get(path)).text for path in paths])
+
+
+async def _check_pages(env: Isolated, ops: list[Op]) -> None:
+    brands = [
+        await brand_with_agent(env.services, env.make, "cafe"),
+        await brand_with_agent(env.services, env.make, "bakery"),
+    ]
+    analyst = await operate_person(env, brands[0].brand, "cafe_nea", "analyst")
+    customers = [await env.make.person("emma"), await env.make.person("olli")]
+    marked, cids = await _write(env, ops, brands, customers)
+    people = ["cafe", "bakery", "emma", "olli"]
+    paths = ["/home", "/notifications", "/conversations", "/desk?view=all"]
+    paths += [f"/@{name}/with_replies" for name in people]
+    paths += [f"/desk/conversations/{cid}" for cid in cids]
+    paths += ["/desk?view=all&status=resolved"]
+
+    def hidden(seen: str, *, brand: int | None = None, author: int | None = None) -> None:
+        """No marker in ``seen`` but those of ``brand``'s team or written by ``author``."""
+        leaked = [
+            m.text
+            for m in marked
+            if m.text in seen
+            and not (brand is not None and m.brand == brand)
+            and not (author is not None and m.author == author)
+        ]
+        assert not leaked, leaked
+
+    hidden(await _pages(env, None, None, paths))
+    for who, customer in enumerate(customers):
+        hidden(await _pages(env, customer, None, paths), author=who)
+    hidden(await _pages(env, analyst, None, paths))  # the web lets no analyst act as the brand
+    for which, desk in enumerate(brands):
+        seen = await _pages(env, desk.person, desk.brand, paths)
+        hidden(seen, brand=which)
+        assert all(m.text in seen for m in marked if m.brand == which)  # the team does see
+
+
+async def operate_person(env: Isolated, brand: Person, name: str, role: str) -> Person:
+    person = await env.make.person(name)
+    await appoint(env.services, brand, person, cast(operators.Role, role))
+    return person
+
+
+def test_notes_contacts_and_other_brands_conversations_stay_off_every_page(
+    template: Path | str,
+) -> None:
+    """Over random direct messages to two brands, internal notes, contact notes and tags:
+    no page (the desk's, profiles, status lists, notifications, DMs) rendered for anyone
+    anonymous, a customer, an analyst or the other brand's agent shows a marker it must not;
+    the brand's own agent sees its notes and messages."""
+    loop = asyncio.new_event_loop()
+    world_cm = isolated(template)
+    try:
+        env = loop.run_until_complete(world_cm.__aenter__())
+
+        @PAGE_EXAMPLES
+        @given(OPS)
+        def prop(ops: list[Op]) -> None:
+            async def go() -> None:
+                await env.reset()
+                await _check_pages(env, ops)
+
+            loop.run_until_complete(go())
+
+        try:
+            prop()
+        finally:
+            loop.run_until_complete(world_cm.__aexit__(None, None, None))
+    finally:
+        loop.close()
