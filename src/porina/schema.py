@@ -5,8 +5,10 @@ from porina.accounts import models as accounts
 from porina.accounts import recovery
 from porina.accounts import suggestion_models as account_suggestions
 from porina.analytics import models as analytics
+from porina.campaigns import challenge_models as challenges
 from porina.campaigns import models as campaigns
 from porina.campaigns import review_models as contest_reviews
+from porina.campaigns import survey_models as surveys
 from porina.desk import contacts_models as desk_contacts
 from porina.desk import metrics_models as desk_metrics
 from porina.desk import models as desk
@@ -35,6 +37,7 @@ __all__ = [
     "accounts",
     "analytics",
     "campaigns",
+    "challenges",
     "contest_reviews",
     "desk",
     "desk_contacts",
@@ -55,6 +58,7 @@ __all__ = [
     "posts",
     "privacy",
     "recovery",
+    "surveys",
     "timelines",
     "web_push",
 ]

@@ -18,6 +18,7 @@ from porina.analytics import rollup as analytics_rollup
 from porina.analytics import subscribers as analytics_subscribers
 from porina.analytics.impressions import Flusher as ImpressionFlusher
 from porina.api.mastodon.auth import TokenCache
+from porina.campaigns import challenge_subscribers
 from porina.core import cpu
 from porina.desk import audit_trail as desk_audit_trail
 from porina.desk import listening as desk_listening
@@ -69,6 +70,7 @@ SUBSCRIBERS = (
     desk_audit_trail,
     desk_metrics,
     desk_rules,
+    challenge_subscribers,
 )
 """The modules that subscribe to domain events, registered when imported here, at start-up.
 In-transaction subscribers run in import order; none depends on another's work.

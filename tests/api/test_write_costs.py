@@ -19,13 +19,16 @@ from porina.services import Services
 
 from ..factories import Factory, Person
 
-FAVOURITE = 9
+FAVOURITE = 10
 """In the transaction: the status and its visibility (one prebuilt statement), the
 favourite (``INSERT ... ON CONFLICT DO NOTHING``), the count, the notification's checks and
-its insert, the analytics record, whether the author is a brand with a desk (7); after
+its insert, the analytics record, whether the author is a brand with a desk, the running
+``votes`` challenges' score of the post (one ``UPDATE``, usually of no row; it keeps the
+challenge leaderboard live and one read: campaigns/challenge_subscribers.py) (8); after
 commit the page row and the changed status's rendering (2)."""
-UNFAVOURITE = 6
-"""The status, the delete, the count, the analytics record (4); page row, rendering (2)."""
+UNFAVOURITE = 7
+"""The status, the delete, the count, the analytics record, the challenges' score (5); page
+row, rendering (2)."""
 REBLOG = 14
 """The status, the operator's role, an existing boost, the booster's default visibility,
 the boost's insert, the two counts, the notification's checks and insert, the fan-out job,

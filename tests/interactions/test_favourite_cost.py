@@ -13,10 +13,11 @@ from porina.services import Services
 
 from ..factories import Factory
 
-FAVOURITE_STATEMENTS = 10
+FAVOURITE_STATEMENTS = 11
 """``BEGIN`` and ``COMMIT`` aside, on both databases: in the transaction the status and its
 visibility (2), the favourite, the count, the notification check and insert, the analytics
-event (5); then the response's page row and the re-rendered status (2); and the test client's
+event (5), the running ``votes`` challenges' score of the post (1 ``UPDATE``, usually of no
+row: campaigns/challenge_subscribers.py; the leaderboard must stay live and cheap to read); then the response's page row and the re-rendered status (2); and the test client's
 look for due jobs after the response (1). Raising this number needs a reason."""
 
 
