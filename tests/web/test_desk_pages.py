@@ -20,6 +20,8 @@ from porina.accounts import operators
 from porina.core.clock import aware, back_dated
 from porina.desk.models import DeskConversation
 from porina.services import Services
+from porina.web import i18n
+from porina.web.desk_pages import DESK_ERRORS, NOT_A_TIME
 from tests.desk.inbox_support import AGENT, BASE, brand_with_agent
 from tests.desk.inbox_support import Staff as DeskStaff
 from tests.factories import Factory, Person
@@ -138,6 +140,9 @@ async def test_the_desk_speaks_finnish(
     page = text_of((await browser.get(f"/desk/conversations/{cid}")).text)
     assert "Asiakaspalvelu" in page and "Ota itselle" in page and "Lähetä ja ratkaise" in page
     assert "Torkuta" in page and "Huomenna klo 9.00" in page and "Korjaa" in page
+    wrong = await browser.post(f"/desk/conversations/{cid}/sentiment", {"item_id": "1"})
+    assert wrong.status_code == 422
+    assert "Sävyn on oltava jokin näistä" in text_of(wrong.text)
 
 
 SLA = "/api/porina/v1/desk/sla"
@@ -402,3 +407,15 @@ def test_notes_contacts_and_other_brands_conversations_stay_off_every_page(
             loop.run_until_complete(world_cm.__aexit__(None, None, None))
     finally:
         loop.close()
+
+
+def test_every_desk_refusal_and_the_rule_actor_have_finnish() -> None:
+    i18n.activate("fi")
+    try:
+        untranslated = [m for m in DESK_ERRORS if i18n._(m) == m]
+        assert i18n._(NOT_A_TIME) != NOT_A_TIME
+        assert i18n._("Rule “%(name)s”") % {"name": "VIP"} == "Sääntö ”VIP”"
+    finally:
+        i18n.activate(i18n.DEFAULT)
+    assert not untranslated
+    assert "Validation failed: sentiment must be one of positive, neutral, negative" in DESK_ERRORS

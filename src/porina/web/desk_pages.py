@@ -74,6 +74,74 @@ SNOOZE_NAMES = {
     "monday": N_("Next Monday 9:00"),
 }
 NOT_A_TIME = N_("Validation failed: snooze until a date and time")
+# What the desk's actions refuse with (their exact words), marked so the catalogue keeps
+# their Finnish: ``errors.message_for`` looks each refusal up as it is.
+DESK_ERRORS = (
+    N_("An analyst can read the desk's metrics but not its conversations"),
+    N_("Only the brand's owners and managers can change its labels"),
+    N_("Only the brand's owners and managers can change its service levels"),
+    N_("Only the brand's owners and managers can change its watches"),
+    N_("Only the brand's owners and managers can write rules"),
+    N_("Only the brand's owners and managers can write saved replies"),
+    N_("Validation failed: a hashtag is letters, digits or '_'"),
+    N_("Validation failed: a holiday is a date (YYYY-MM-DD)"),
+    N_("Validation failed: a keyword is words, with '*' only at the end (a prefix)"),
+    N_("Validation failed: a label is 1-40 letters, digits, spaces, '-' or '_'"),
+    N_("Validation failed: a tag is 1-40 letters, digits, spaces, '-' or '_'"),
+    N_("Validation failed: assignee_id must be a member of the team who works conversations"),
+    N_("Validation failed: at most 20 labels"),
+    N_("Validation failed: at most 200 labels"),
+    N_("Validation failed: at most 500 saved replies"),
+    N_("Validation failed: at most 200 watches"),
+    N_("Validation failed: at most 20 tags"),
+    N_("Validation failed: at most 100 rules"),
+    N_("Validation failed: body is 1-5000 characters"),
+    N_("Validation failed: colour is #rrggbb"),
+    N_("Validation failed: description is at most 200 characters"),
+    N_("Validation failed: each target names a priority (low, medium, high, urgent, none)"),
+    N_("Validation failed: holidays are up to 400 dates"),
+    N_("Validation failed: item_id is not a message of this conversation"),
+    N_("Validation failed: kind must be keyword or hashtag"),
+    N_("Validation failed: language is an ISO 639 code such as en, fi"),
+    N_("Validation failed: language must be en or fi"),
+    N_("Validation failed: one target per priority"),
+    N_("Validation failed: priority must be one of low, medium, high, urgent"),
+    N_("Validation failed: sentiment must be one of positive, neutral, negative"),
+    N_("Validation failed: shortcut is 1-40 letters, digits, '-' or '_'"),
+    N_("Validation failed: snooze_until is only for status snoozed"),
+    N_("Validation failed: snooze_until must be a time in the future"),
+    N_("Validation failed: status must be one of open, pending, snoozed, resolved"),
+    N_("Validation failed: tags is a list"),
+    N_("Validation failed: targets is a list"),
+    N_("Validation failed: term can't be blank"),
+    N_("Validation failed: term is too long (maximum is 100)"),
+    N_("Validation failed: text can't be blank"),
+    N_("Validation failed: text is 1-5000 characters"),
+    N_("Validation failed: text is too long (maximum is 5000)"),
+    N_(
+        "Validation failed: this person has no public message to reply to; "
+        "reply with visibility direct"
+    ),
+    N_("Validation failed: view must be one of mine, unassigned, mentioned, all, label"),
+    N_("Validation failed: view=label needs label"),
+    N_("Validation failed: visibility must be public or direct"),
+    N_("Validation failed: warning_percent is a whole number"),
+    N_("Validation failed: warning_percent is between 1 and 99"),
+    N_("Validation failed: weekly maps weekdays (mon…sun) to intervals"),
+    N_("Validation failed: conditions.keywords are 1-50 words or phrases, '*' only at the end"),
+    N_("Validation failed: conditions.languages are two-letter language codes (en, fi)"),
+    N_("Validation failed: conditions.followers_min is more than followers_max"),
+    N_("Validation failed: actions.reply is 1-500 characters"),
+    N_("Validation failed: actions.assign must be round_robin or the account id of a team member"),
+    N_("Validation failed: actions.priority must be one of low, medium, high, urgent"),
+    N_(
+        "Validation failed: actions must do something: "
+        "assign, add_labels, priority, reply or resolve"
+    ),
+    N_("Validation failed: name is 1-80 characters"),
+    N_("Validation failed: position must be a whole number from 1 to 100"),
+    N_("Validation failed: enabled must be true or false"),
+)
 
 
 async def _staff(session: AsyncSession, me: Me) -> access.Staff:
