@@ -499,7 +499,7 @@ async def export_file(request: Request[Any, Any, Any]) -> Response[bytes]:
     span = pick(query.get("days"), query.get("from"), query.get("to")).span
     async with services(request).db.read() as session:
         if dataset == "daily":
-            rows = dashboard.daily_rows(await dashboard.daily(session, who.account_id, span))
+            rows = await dashboard.daily_rows(session, who.account_id, span)
             columns = exports.DAILY_COLUMNS
         else:
             rows = dashboard.status_rows(await dashboard.ranked(session, who.account_id, span))

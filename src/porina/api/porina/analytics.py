@@ -74,6 +74,7 @@ class AnalyticsPeriod(msgspec.Struct, kw_only=True):
     reach: int
     engagements: AnalyticsEngagements
     bookmarks: int
+    profile_visits: int
     engagement_rate: AnalyticsRates
 
 
@@ -141,6 +142,7 @@ def _period_entity(when: reports.Span, found: reports.Period) -> AnalyticsPeriod
             quotes=counts["quotes"],
         ),
         bookmarks=counts["bookmarks"],
+        profile_visits=counts["profile_visits"],
         engagement_rate=AnalyticsRates(
             by_impressions=found.rate(counts["impressions"]),
             by_reach=found.rate(found.totals.reach),
@@ -338,7 +340,7 @@ async def _daily(
 ) -> list[dict[str, Any]]:
     when = reports.span(params.str("from"), params.str("to"))
     async with services_of(request).db.read() as session:
-        return dashboard.daily_rows(await dashboard.daily(session, account_id, when))
+        return await dashboard.daily_rows(session, account_id, when)
 
 
 async def _status_export(
