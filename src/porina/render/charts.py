@@ -197,6 +197,8 @@ def _metadata(form: str) -> dict[str, str | None]:
     """No creation date, so the same chart gives the same bytes."""
     if form == "svg":
         return {"Date": None, "Creator": None}
+    if form == "pdf":
+        return {"CreationDate": None, "Creator": None, "Producer": None}
     return {"Software": None}
 
 
@@ -231,6 +233,11 @@ def _attributes(match: re.Match[str]) -> str:
         elif name != "font":
             out.append(f'{name}="{value}"')
     return " ".join(out)
+
+
+def pdf(chart: Chart) -> bytes:
+    """The chart as a one-page PDF on white (for reports)."""
+    return _save(chart, "pdf", "white")
 
 
 def inline_svg(chart: Chart, label: str) -> str:
