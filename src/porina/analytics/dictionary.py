@@ -165,15 +165,36 @@ METRICS: tuple[Metric, ...] = (
         "(vastaukset ja lainaukset mukana; yksityisviestit ja tehostukset eivät), myös "
         "sittemmin poistetut. Jakso: summa.",
     ),
+    Metric(
+        "profile_visits",
+        "Profile visits",
+        "Profiilikäynnit",
+        "count of times the account's profile was opened by anyone but the account",
+        None,
+        "A visit is a request for the first page of the account's profile: on the web, a "
+        "profile page (posts, posts and replies, or media; a later page is not a new visit); "
+        "in an app, the first page of GET /api/v1/accounts/:id/statuses without pinned, which "
+        "apps ask for when a profile is opened (a look-up or GET /api/v1/accounts/:id alone is "
+        "not a visit: apps call them for hover cards and mentions too). Anyone signed in or "
+        "not counts, except the account itself (a brand's staff acting as the brand). No "
+        "visitor is stored: only the number per hour, written every few seconds like "
+        "impressions. Period: the sum.",
+        "Käynti on tilin profiilin ensimmäisen sivun pyyntö: verkossa profiilisivu "
+        "(julkaisut, julkaisut ja vastaukset tai media; seuraava sivu ei ole uusi käynti); "
+        "sovelluksessa GET /api/v1/accounts/:id/statuses -pyynnön ensimmäinen sivu ilman "
+        "pinned-valintaa, jota sovellukset pyytävät profiilia avattaessa (pelkkä haku tai GET "
+        "/api/v1/accounts/:id ei ole käynti: sovellukset kutsuvat niitä myös "
+        "esikatselukorteille ja maininnoille). Kuka tahansa kirjautunut tai ei lasketaan, "
+        "paitsi tili itse (brändin henkilöstö brändinä toimiessaan). Kävijöitä ei tallenneta: "
+        "vain määrä tunneittain, kirjoitettuna muutaman sekunnin välein kuten näyttökerrat. "
+        "Jakso: summa.",
+    ),
 )
 
 NOT_COUNTED = {
     "link_visits": (
         "Link visits are not counted: Porina links straight to the address written, and "
         "counting visits would need a redirect or a tracker, which Porina does not use."
-    ),
-    "profile_visits": (
-        "Profile visits are not counted yet: the profile's statuses count as impressions."
     ),
 }
 """Figures asked for and left out, with why (docs/metrics.md says the same)."""

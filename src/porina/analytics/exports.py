@@ -39,6 +39,7 @@ DAILY_COLUMNS: tuple[tuple[str, Any], ...] = (
     ("bookmarks", pa.int64()),
     ("followers_gained", pa.int64()),
     ("followers_lost", pa.int64()),
+    ("profile_visits", pa.int64()),
 )
 
 

@@ -21,6 +21,7 @@ from porina.analytics.models import (
     AnalyticsAccountDaily,
     AnalyticsEvent,
     AnalyticsImpressions,
+    AnalyticsProfileVisits,
     AnalyticsRolledDay,
     AnalyticsViewer,
 )
@@ -132,6 +133,20 @@ async def impressions(
     return int(total or 0)
 
 
+async def profile_visits(
+    session: AsyncSession, account_id: int, start: datetime, end: datetime
+) -> int:
+    """Visits of the account's profile in ``[start, end)`` (the dictionary's definition)."""
+    total = await session.scalar(
+        select(func.coalesce(func.sum(AnalyticsProfileVisits.visits), 0)).where(
+            AnalyticsProfileVisits.account_id == account_id,
+            AnalyticsProfileVisits.hour >= start,
+            AnalyticsProfileVisits.hour < end,
+        )
+    )
+    return int(total or 0)
+
+
 async def reach(session: AsyncSession, account_id: int, first: date, last: date) -> int:
     """Distinct signed-in readers of the account's statuses over the days ``first..last``."""
     found = await session.scalar(
@@ -193,6 +208,9 @@ async def totals(
     if kept_from is not None and first < kept_from:
         reached = await rolled_reach(session, account_id, first, min(last, kept_from - ONE_DAY))
         first = kept_from
+    counts["profile_visits"] = await profile_visits(
+        session, account_id, day_start(first), day_start(last + ONE_DAY)
+    )
     if first <= last:
         reached += await reach(session, account_id, first, last)
     return Totals(counts, reached)

@@ -28,10 +28,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 
-from porina.analytics.models import AnalyticsImpressions, AnalyticsViewer
+from porina.accounts.models import Account
+from porina.analytics.models import AnalyticsImpressions, AnalyticsProfileVisits, AnalyticsViewer
 from porina.core.clock import now
 from porina.storage.db import UNCOUNTED, Database
 
@@ -43,6 +45,7 @@ MAX_PAGES = 200_000
 its flusher) stops counting rather than growing without end."""
 IMPRESSIONS = AnalyticsImpressions.__table__
 VIEWERS = AnalyticsViewer.__table__
+VISITS = AnalyticsProfileVisits.__table__
 
 
 Served = tuple[datetime, int | None, tuple[tuple[int, int], ...]]
@@ -55,6 +58,7 @@ class Buffer:
     pays for nothing more); ``counted`` adds them up at flush time."""
 
     pages: list[Served] = field(default_factory=list)
+    visits: list[tuple[datetime, int]] = field(default_factory=list)
 
     def note(self, served: Iterable[tuple[int, int]], viewer_id: int | None) -> None:
         """``served`` are (status id, author id) of local statuses a reader was served."""
@@ -62,9 +66,22 @@ class Buffer:
         if shown and len(self.pages) < MAX_PAGES:
             self.pages.append((now(), viewer_id, shown))
 
+    def visit(self, account_id: int, viewer_id: int | None) -> None:
+        """A reader opened ``account_id``'s profile (the dictionary's ``profile_visits``);
+        the account's own visits are not counted, and no visitor is kept."""
+        if viewer_id != account_id and len(self.visits) < MAX_PAGES:
+            self.visits.append((now(), account_id))
+
     def take(self) -> list[Served]:
         taken, self.pages = self.pages, []
         return taken
+
+    def take_visits(self) -> Counter[tuple[int, datetime]]:
+        taken, self.visits = self.visits, []
+        return Counter(
+            (account_id, moment.replace(minute=0, second=0, microsecond=0))
+            for moment, account_id in taken
+        )
 
 
 def counted(
@@ -102,12 +119,25 @@ def note(served: Iterable[tuple[int, int]], viewer_id: int | None) -> None:
     BUFFER.note(served, viewer_id)
 
 
+def visit(account_id: int, viewer_id: int | None) -> None:
+    BUFFER.visit(account_id, viewer_id)
+
+
 def _upsert(dialect: str, table: Any, rows: list[dict[str, Any]]) -> Any:
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = insert(table).values(rows)
     return statement.on_conflict_do_update(
         index_elements=["status_id", "hour"],
         set_={"impressions": table.c.impressions + statement.excluded.impressions},
+    )
+
+
+def _add_visits(dialect: str, table: Any, rows: list[dict[str, Any]]) -> Any:
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(table).values(rows)
+    return statement.on_conflict_do_update(
+        index_elements=["account_id", "hour"],
+        set_={"visits": table.c.visits + statement.excluded.visits},
     )
 
 
@@ -121,6 +151,7 @@ CHUNK = 500
 
 async def flush(db: Database) -> int:
     """Write what the buffer holds; the number of impressions written."""
+    await flush_visits(db)
     counts_of, viewers_of = counted(BUFFER.take())
     if not counts_of and not viewers_of:
         return 0
@@ -143,6 +174,34 @@ async def flush(db: Database) -> int:
                     execution_options={UNCOUNTED: True},
                 )
     return sum(counts_of.values())
+
+
+async def flush_visits(db: Database) -> int:
+    """Add the buffer's profile visits of local accounts to ``analytics_profile_visits``;
+    the number written (a remote account's visits are dropped: its figures are not ours)."""
+    visits = BUFFER.take_visits()
+    if not visits:
+        return 0
+    async with db.transaction() as tx:
+        ids = sorted({account_id for account_id, _ in visits})
+        local: set[int] = set()
+        for start in range(0, len(ids), CHUNK):
+            found = await tx.session.execute(
+                select(Account.id).where(
+                    Account.id.in_(ids[start : start + CHUNK]), Account.domain.is_(None)
+                ),
+                execution_options={UNCOUNTED: True},
+            )
+            local.update(found.scalars())
+        kept = [(a, h, n) for (a, h), n in sorted(visits.items()) if a in local]
+        rows = [{"account_id": a, "hour": h, "visits": n} for a, h, n in kept]
+        dialect = tx.session.get_bind().dialect.name
+        for start in range(0, len(rows), CHUNK):
+            await tx.session.execute(
+                _add_visits(dialect, VISITS, rows[start : start + CHUNK]),
+                execution_options={UNCOUNTED: True},
+            )
+    return sum(n for _, _, n in kept)
 
 
 class Flusher:

@@ -103,3 +103,14 @@ class AnalyticsRolledDay(Base):
     __tablename__ = "analytics_rolled_days"
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     rolled_at: Mapped[datetime]
+
+
+class AnalyticsProfileVisits(Base):
+    """Visits of an account's profile per hour (UTC), added up by the impression buffer's
+    flush (``analytics/impressions.py``); the definition is the metric dictionary's
+    ``profile_visits``. No visitor is stored."""
+
+    __tablename__ = "analytics_profile_visits"
+    account_id: Mapped[int] = mapped_column(Snowflake, primary_key=True, autoincrement=False)
+    hour: Mapped[datetime] = mapped_column(primary_key=True)
+    visits: Mapped[int] = mapped_column(default=0)

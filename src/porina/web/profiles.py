@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from porina.accounts import graph
 from porina.accounts import queries as accounts
 from porina.accounts.models import Account, Follow, FollowRequest
+from porina.analytics import impressions
 from porina.core.errors import PorinaError
 from porina.core.ids import parse_id
 from porina.interactions import featured as featured_tags
@@ -103,6 +104,8 @@ async def _profile(
         )
         context = await header_context(request, session, me, account)
         featured = await featured_tags.of_account(session, account.id)
+    if max_id is None and account.domain is None:
+        impressions.visit(account.id, me.id if me else None)  # no statement: batched
     base = f"/@{context['account'].acct}" + ("" if tab == "posts" else f"/{tab}")
     more = f"{base}?max_id={items[-1].id}" if len(items) >= PAGE else None
     return render(

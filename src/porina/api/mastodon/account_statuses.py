@@ -9,6 +9,7 @@ from typing import Any
 
 from litestar import Request, Response, get
 
+from porina.analytics import impressions
 from porina.api.mastodon import auth
 from porina.api.mastodon.pagination import Page, link_header
 from porina.api.mastodon.params import Params
@@ -40,6 +41,8 @@ async def account_statuses(request: Request[Any, Any, Any], account_id: str) -> 
     rows = await account_page.rows(svc.db, vid, target, window, narrowing)
     if not rows and not await account_page.exists_(svc.db, target):
         raise NotFound()
+    if not narrowing.pinned and (page.max_id, page.since_id, page.min_id) == (None, None, None):
+        impressions.visit(target, vid)  # a profile opened: its first page (no statement)
     body = await home_json(svc, vid, rows, "account")
     return Response(body, headers=link_header(request, [row.id for row in rows], page))
 
