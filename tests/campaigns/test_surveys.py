@@ -155,6 +155,8 @@ async def test_a_survey_on_the_brands_post_is_its_card(services: Services, make:
     assert status["card"]["url"] == created.json()["url"]
     assert status["card"]["url"].endswith(f"/surveys/{created.json()['id']}")
     assert status["card"]["title"] == "Our café"
+    page = await make.client.get(f"/@kahvila/{post['id']}")
+    assert page.status_code == 200 and f"/surveys/{created.json()['id']}" in page.text
     other = await (await make.person("someone")).status("mine", visibility="public")
     refused = await manager.post(API, json={**body, "status_id": other["id"]})
     assert refused.status_code == 422
