@@ -6,6 +6,8 @@ The caller is an ``Actor``: the brand (``account_id``) and the staff member at t
 - owner, manager, agent — and the names used before the team roles were renamed (admin,
   editor, responder) — work conversations: read them, assign, change status, reply, note;
 - analyst reads metrics only: any conversation content is refused (403);
+- the brand's desk settings (rules, watches, saved replies, labels) are read by everyone who
+  works conversations and written by owners and managers (and admin, editor): ``manager``;
 - anyone else acts for no team of that brand. The conversations the desk looks up are
   always those of ``actor.account_id``, so another brand's conversation is a 404, as if it
   did not exist.
@@ -24,6 +26,8 @@ from porina.core.errors import Forbidden, NotFound
 WORKERS = frozenset({"owner", "manager", "agent", "admin", "editor", "responder"})
 """Roles that work conversations, by today's names and by the names before the rename."""
 READERS = frozenset({"analyst"})
+MANAGERS = frozenset({"owner", "manager", "admin", "editor"})
+"""Roles that change the desk's settings, by today's names and by the names before the rename."""
 NO_CONTENT = "An analyst can read the desk's metrics but not its conversations"
 
 
@@ -53,3 +57,13 @@ async def worker(session: AsyncSession, actor: Actor) -> Staff:
     if found not in WORKERS:
         raise Forbidden(NO_CONTENT)
     return Staff(actor.account_id, actor.user_id, found)
+
+
+async def manager(session: AsyncSession, actor: Actor, refusal: str) -> Staff:
+    """The caller as a staff member who may change the brand's desk settings (``MANAGERS``),
+    or the refusal: ``worker``'s, and 403 with ``refusal`` for someone who works
+    conversations but does not manage."""
+    staff = await worker(session, actor)
+    if staff.role not in MANAGERS:
+        raise Forbidden(refusal)
+    return staff

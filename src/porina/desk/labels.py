@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from porina.core.actor import Actor
 from porina.core.clock import now
-from porina.core.errors import Conflict, Forbidden, NotFound
+from porina.core.errors import Conflict, NotFound
 from porina.core.ids import new_id
 from porina.desk import access
 from porina.desk.contacts_models import DeskLabel
@@ -29,7 +29,7 @@ from porina.desk.team_events import DeskLabelChanged
 from porina.jobs.events import emit
 from porina.storage.db import Tx
 
-MANAGERS = frozenset({"owner", "manager", "admin", "editor"})
+MANAGERS = access.MANAGERS
 NOT_MANAGER = "Only the brand's owners and managers can change its labels"
 DEFAULT_COLOUR = "#6b7280"
 MAX_PER_BRAND = 200
@@ -60,12 +60,6 @@ def _fields(raw: Mapping[str, object], row: DeskLabel | None) -> tuple[str, str,
     if len(description) > 200:
         raise InvalidDeskRequest("Validation failed: description is at most 200 characters")
     return name, colour.lower(), description
-
-
-async def _manager(session: AsyncSession, actor: Actor) -> None:
-    staff = await access.worker(session, actor)
-    if staff.role not in MANAGERS:
-        raise Forbidden(NOT_MANAGER)
 
 
 async def listed(session: AsyncSession, actor: Actor) -> list[tuple[DeskLabel, int]]:
@@ -129,7 +123,7 @@ async def _room(session: AsyncSession, brand_id: int, adding: int) -> None:
 
 
 async def create(tx: Tx, actor: Actor, raw: Mapping[str, object]) -> DeskLabel:
-    await _manager(tx.session, actor)
+    await access.manager(tx.session, actor, NOT_MANAGER)
     name, colour, description = _fields(raw, None)
     if await _named(tx.session, actor.account_id, name) is not None:
         raise Conflict(f"A label '{name}' exists already")
@@ -161,7 +155,7 @@ async def _relabel(tx: Tx, brand_id: int, old: str, new: str | None) -> None:
 
 
 async def update(tx: Tx, actor: Actor, label_id: int, raw: Mapping[str, object]) -> DeskLabel:
-    await _manager(tx.session, actor)
+    await access.manager(tx.session, actor, NOT_MANAGER)
     row = await _one(tx.session, actor.account_id, label_id)
     name, colour, description = _fields(raw, row)
     if name != row.name:
@@ -176,7 +170,7 @@ async def update(tx: Tx, actor: Actor, label_id: int, raw: Mapping[str, object])
 
 
 async def remove(tx: Tx, actor: Actor, label_id: int) -> None:
-    await _manager(tx.session, actor)
+    await access.manager(tx.session, actor, NOT_MANAGER)
     row = await _one(tx.session, actor.account_id, label_id)
     await _relabel(tx, actor.account_id, row.name, None)
     await tx.session.delete(row)

@@ -33,7 +33,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from porina.accounts.models import User
 from porina.core.actor import Actor
 from porina.core.clock import now
-from porina.core.errors import Forbidden, NotFound
+from porina.core.errors import NotFound
 from porina.core.ids import new_id, parse_id
 from porina.desk import access
 from porina.desk.errors import InvalidDeskRequest
@@ -46,7 +46,7 @@ from porina.storage.db import Tx
 CHANNELS = ("mention", "reply", "direct", "quote", "outreach")
 SENTIMENTS = ("positive", "neutral", "negative")
 REPLY_VARIABLES = ("first_name", "name", "username", "brand")
-MANAGERS = frozenset({"owner", "manager", "admin", "editor"})
+MANAGERS = access.MANAGERS
 MAX_RULES = 100
 MAX_NAME = 80
 MAX_REPLY = 500
@@ -179,12 +179,6 @@ def actions_of(rule: DeskRule) -> Actions:
     return msgspec.convert(rule.actions, Actions)
 
 
-async def _manager(session: AsyncSession, actor: Actor) -> None:
-    staff = await access.worker(session, actor)
-    if staff.role not in MANAGERS:
-        raise Forbidden(NOT_MANAGER)
-
-
 async def listed(session: AsyncSession, actor: Actor) -> list[DeskRule]:
     """The brand's rules in the order they are tried."""
     staff = await access.worker(session, actor)
@@ -263,7 +257,7 @@ async def _changed(tx: Tx, actor: Actor, rule_id: int, change: str) -> None:
 
 async def create(tx: Tx, actor: Actor, fields: Mapping[str, Any]) -> DeskRule:
     """A new rule, last unless ``position`` says where (the others move down)."""
-    await _manager(tx.session, actor)
+    await access.manager(tx.session, actor, NOT_MANAGER)
     brand = actor.account_id
     name, enabled, conditions, actions = await _checked(tx.session, brand, fields)
     position = _position(fields["position"]) if fields.get("position") is not None else None
@@ -295,7 +289,7 @@ async def update(
 ) -> DeskRule:
     """Replace the rule (PUT: name and actions required) or change the given fields (PATCH);
     ``position`` moves it among the brand's rules."""
-    await _manager(tx.session, actor)
+    await access.manager(tx.session, actor, NOT_MANAGER)
     rules = await _brand_rules(tx, actor.account_id)
     row = next((r for r in rules if r.id == rule_id), None)
     if row is None:
@@ -320,7 +314,7 @@ async def update(
 
 
 async def remove(tx: Tx, actor: Actor, rule_id: int) -> None:
-    await _manager(tx.session, actor)
+    await access.manager(tx.session, actor, NOT_MANAGER)
     rules = await _brand_rules(tx, actor.account_id)
     row = next((r for r in rules if r.id == rule_id), None)
     if row is None:

@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from porina.accounts.models import Account, User
 from porina.core.actor import Actor
 from porina.core.clock import now
-from porina.core.errors import Conflict, Forbidden, NotFound
+from porina.core.errors import Conflict, NotFound
 from porina.core.ids import new_id
 from porina.desk import access
 from porina.desk.errors import InvalidDeskRequest
@@ -34,7 +34,7 @@ from porina.storage.db import Tx
 
 VARIABLES = ("first_name", "name", "username", "brand", "agent")
 LANGUAGES = ("en", "fi")
-MANAGERS = frozenset({"owner", "manager", "admin", "editor"})
+MANAGERS = access.MANAGERS
 MAX_BODY = 5000
 MAX_PER_BRAND = 500
 _VARIABLE = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
@@ -44,12 +44,6 @@ NOT_MANAGER = "Only the brand's owners and managers can write saved replies"
 
 class SavedReplyNotFound(NotFound):
     code = "desk_saved_reply_not_found"
-
-
-async def _manager(session: AsyncSession, actor: Actor) -> None:
-    staff = await access.worker(session, actor)
-    if staff.role not in MANAGERS:
-        raise Forbidden(NOT_MANAGER)
 
 
 def _checked(fields: Mapping[str, object]) -> tuple[str, str, str]:
@@ -107,7 +101,7 @@ async def _changed(tx: Tx, actor: Actor, reply_id: int, change: str) -> None:
 
 async def create(tx: Tx, actor: Actor, fields: Mapping[str, object]) -> DeskSavedReply:
     session = tx.session
-    await _manager(session, actor)
+    await access.manager(session, actor, NOT_MANAGER)
     shortcut, language, body = _checked(fields)
     brand = actor.account_id
     if await _taken(session, brand, shortcut, language) is not None:
@@ -140,7 +134,7 @@ async def update(
     tx: Tx, actor: Actor, reply_id: int, fields: Mapping[str, object]
 ) -> DeskSavedReply:
     session = tx.session
-    await _manager(session, actor)
+    await access.manager(session, actor, NOT_MANAGER)
     row = await _one(session, actor.account_id, reply_id)
     merged = {"shortcut": row.shortcut, "language": row.language, "body": row.body, **fields}
     shortcut, language, body = _checked(merged)
@@ -153,7 +147,7 @@ async def update(
 
 
 async def remove(tx: Tx, actor: Actor, reply_id: int) -> None:
-    await _manager(tx.session, actor)
+    await access.manager(tx.session, actor, NOT_MANAGER)
     await tx.session.delete(await _one(tx.session, actor.account_id, reply_id))
     await _changed(tx, actor, reply_id, "deleted")
 

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from porina.core.actor import Actor
 from porina.core.clock import now
-from porina.core.errors import Forbidden, NotFound
+from porina.core.errors import NotFound
 from porina.core.ids import new_id
 from porina.desk import access
 from porina.desk.errors import InvalidDeskRequest
@@ -27,7 +27,7 @@ from porina.desk.watches_models import WATCH_KINDS, DeskWatch
 from porina.jobs.events import emit
 from porina.storage.db import Tx
 
-MANAGERS = frozenset({"owner", "manager", "admin", "editor"})
+MANAGERS = access.MANAGERS
 MAX_TERM = 100
 MAX_PER_BRAND = 200
 _HASHTAG = re.compile(r"^\w+$")
@@ -38,12 +38,6 @@ NOT_MANAGER = "Only the brand's owners and managers can change its watches"
 
 class WatchNotFound(NotFound):
     code = "desk_watch_not_found"
-
-
-async def _manager(session: AsyncSession, actor: Actor) -> None:
-    staff = await access.worker(session, actor)
-    if staff.role not in MANAGERS:
-        raise Forbidden(NOT_MANAGER)
 
 
 def _term(kind: str, raw: object) -> str:
@@ -117,7 +111,7 @@ async def _changed(tx: Tx, actor: Actor, watch_id: int, change: str) -> None:
 
 async def create(tx: Tx, actor: Actor, fields: Mapping[str, object]) -> DeskWatch:
     session = tx.session
-    await _manager(session, actor)
+    await access.manager(session, actor, NOT_MANAGER)
     kind, term, language, enabled = _checked(fields)
     brand = actor.account_id
     if await _taken(session, brand, kind, term) is not None:
@@ -147,7 +141,7 @@ async def create(tx: Tx, actor: Actor, fields: Mapping[str, object]) -> DeskWatc
 
 async def update(tx: Tx, actor: Actor, watch_id: int, fields: Mapping[str, object]) -> DeskWatch:
     session = tx.session
-    await _manager(session, actor)
+    await access.manager(session, actor, NOT_MANAGER)
     row = await _one(session, actor.account_id, watch_id)
     merged = {
         "kind": row.kind,
@@ -167,6 +161,6 @@ async def update(tx: Tx, actor: Actor, watch_id: int, fields: Mapping[str, objec
 
 
 async def remove(tx: Tx, actor: Actor, watch_id: int) -> None:
-    await _manager(tx.session, actor)
+    await access.manager(tx.session, actor, NOT_MANAGER)
     await tx.session.delete(await _one(tx.session, actor.account_id, watch_id))
     await _changed(tx, actor, watch_id, "deleted")
