@@ -7,6 +7,7 @@ conversation is a 404."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
@@ -21,6 +22,7 @@ from porina.desk import access, actions, moods, queries, saved_replies, service_
 from porina.desk import web_queries as shown_by
 from porina.desk.errors import InvalidDeskRequest
 from porina.desk.models import PRIORITIES, STATUSES
+from porina.storage.db import Tx
 from porina.web import i18n
 from porina.web.common import Me, flag, form, id_or_404, render, see_other, signed_in, text
 from porina.web.errors import message_for
@@ -293,41 +295,35 @@ def _back(wanted: int, done: str) -> Redirect:
     return see_other(f"{HOME}/conversations/{wanted}?done={done}")
 
 
-@post(HOME + "/conversations/{conversation_id:str}/assign", name="web:desk-assign")
-async def assign(request: Request[Any, Any, Any], conversation_id: str) -> Template | Redirect:
-    me = await signed_in(request)
-    wanted = id_or_404(conversation_id)
-    data = await form(request)
-    raw = text(data, "assignee")
-    try:
-        target = me.user.account_id if raw == "me" else (int(raw) if raw.isdigit() else None)
-        async with services(request).db.transaction() as tx:
-            await actions.assign(tx, me.actor, wanted, target)
-    except PorinaError as exc:
-        return await _refused(request, wanted, exc)
-    return _back(wanted, "assigned")
+Form = dict[str, Any]
+Work = Callable[[Tx, Me, Form, int], Awaitable[str]]
+"""One form's desk work on conversation ``wanted``; returns the ``DONE`` key to show."""
 
 
-@post(HOME + "/conversations/{conversation_id:str}/status", name="web:desk-status")
-async def change_status(
-    request: Request[Any, Any, Any], conversation_id: str
+async def _work(
+    request: Request[Any, Any, Any], conversation_id: str, work: Work
 ) -> Template | Redirect:
-    """A status; ``snoozed`` until ``until`` (a local date and time in the brand's time zone)
-    or a quick ``pick`` (``hour``, ``tomorrow``, ``monday``)."""
+    """Run ``work`` in a transaction: back to the conversation with its notice, or the page
+    again with the refusal's reason and status."""
     me = await signed_in(request)
     wanted = id_or_404(conversation_id)
     data = await form(request)
-    status = text(data, "status")
     try:
         async with services(request).db.transaction() as tx:
-            until = await _snooze_until(tx.session, me, data) if status == "snoozed" else None
-            await actions.set_status(tx, me.actor, wanted, status, until)
+            done = await work(tx, me, data, wanted)
     except PorinaError as exc:
         return await _refused(request, wanted, exc)
-    return _back(wanted, "snoozed" if status == "snoozed" else "status")
+    return _back(wanted, done)
 
 
-async def _snooze_until(session: AsyncSession, me: Me, data: dict[str, Any]) -> datetime:
+async def _assign(tx: Tx, me: Me, data: Form, wanted: int) -> str:
+    raw = text(data, "assignee")
+    target = me.user.account_id if raw == "me" else (int(raw) if raw.isdigit() else None)
+    await actions.assign(tx, me.actor, wanted, target)
+    return "assigned"
+
+
+async def _snooze_until(session: AsyncSession, me: Me, data: Form) -> datetime:
     staff = await _staff(session, me)
     zone = await shown_by.zone_of(session, staff.brand_id)
     pick = text(data, "pick")
@@ -340,70 +336,78 @@ async def _snooze_until(session: AsyncSession, me: Me, data: dict[str, Any]) -> 
     return until
 
 
+async def _status(tx: Tx, me: Me, data: Form, wanted: int) -> str:
+    status = text(data, "status")
+    until = await _snooze_until(tx.session, me, data) if status == "snoozed" else None
+    await actions.set_status(tx, me.actor, wanted, status, until)
+    return "snoozed" if status == "snoozed" else "status"
+
+
+async def _sentiment(tx: Tx, me: Me, data: Form, wanted: int) -> str:
+    raw = text(data, "item_id")
+    if not raw.isdigit():
+        raise InvalidDeskRequest("Validation failed: item_id is not a message of this conversation")
+    await moods.override(tx, me.actor, wanted, int(raw), text(data, "sentiment"))
+    return "sentiment"
+
+
+async def _reply(tx: Tx, me: Me, data: Form, wanted: int) -> str:
+    visibility = "direct" if text(data, "visibility") == "direct" else "public"
+    resolve = flag(data, "resolve")
+    await actions.reply(tx, me.actor, wanted, text(data, "text"), visibility, resolve=resolve)
+    return "sent"
+
+
+async def _note(tx: Tx, me: Me, data: Form, wanted: int) -> str:
+    await actions.add_note(tx, me.actor, wanted, text(data, "text"))
+    return "noted"
+
+
+async def _triage(tx: Tx, me: Me, data: Form, wanted: int) -> str:
+    labels = [w.strip() for w in text(data, "labels").split(",") if w.strip()]
+    priority = text(data, "priority") or None
+    await triage.triage(tx, me.actor, wanted, priority=priority, labels=labels)
+    return "triaged"
+
+
+@post(HOME + "/conversations/{conversation_id:str}/assign", name="web:desk-assign")
+async def assign(request: Request[Any, Any, Any], conversation_id: str) -> Template | Redirect:
+    """To me (``assignee=me``), to a colleague (their account id), or to nobody."""
+    return await _work(request, conversation_id, _assign)
+
+
+@post(HOME + "/conversations/{conversation_id:str}/status", name="web:desk-status")
+async def change_status(
+    request: Request[Any, Any, Any], conversation_id: str
+) -> Template | Redirect:
+    """A status; ``snoozed`` until ``until`` (a local date and time in the brand's time zone)
+    or a quick ``pick`` (``hour``, ``tomorrow``, ``monday``)."""
+    return await _work(request, conversation_id, _status)
+
+
 @post(HOME + "/conversations/{conversation_id:str}/sentiment", name="web:desk-sentiment")
 async def correct_sentiment(
     request: Request[Any, Any, Any], conversation_id: str
 ) -> Template | Redirect:
     """A staff member's sentiment for one incoming message (``moods.override``)."""
-    me = await signed_in(request)
-    wanted = id_or_404(conversation_id)
-    data = await form(request)
-    raw = text(data, "item_id")
-    try:
-        async with services(request).db.transaction() as tx:
-            if not raw.isdigit():
-                raise InvalidDeskRequest(
-                    "Validation failed: item_id is not a message of this conversation"
-                )
-            await moods.override(tx, me.actor, wanted, int(raw), text(data, "sentiment"))
-    except PorinaError as exc:
-        return await _refused(request, wanted, exc)
-    return _back(wanted, "sentiment")
+    return await _work(request, conversation_id, _sentiment)
 
 
 @post(HOME + "/conversations/{conversation_id:str}/reply", name="web:desk-reply")
 async def reply(request: Request[Any, Any, Any], conversation_id: str) -> Template | Redirect:
-    me = await signed_in(request)
-    wanted = id_or_404(conversation_id)
-    data = await form(request)
-    visibility = "direct" if text(data, "visibility") == "direct" else "public"
-    try:
-        async with services(request).db.transaction() as tx:
-            await actions.reply(
-                tx, me.actor, wanted, text(data, "text"), visibility, resolve=flag(data, "resolve")
-            )
-    except PorinaError as exc:
-        return await _refused(request, wanted, exc)
-    return _back(wanted, "sent")
+    """Public in the thread or direct; ``resolve`` resolves it in the same action."""
+    return await _work(request, conversation_id, _reply)
 
 
 @post(HOME + "/conversations/{conversation_id:str}/notes", name="web:desk-note")
 async def note(request: Request[Any, Any, Any], conversation_id: str) -> Template | Redirect:
-    me = await signed_in(request)
-    wanted = id_or_404(conversation_id)
-    data = await form(request)
-    try:
-        async with services(request).db.transaction() as tx:
-            await actions.add_note(tx, me.actor, wanted, text(data, "text"))
-    except PorinaError as exc:
-        return await _refused(request, wanted, exc)
-    return _back(wanted, "noted")
+    return await _work(request, conversation_id, _note)
 
 
 @post(HOME + "/conversations/{conversation_id:str}/triage", name="web:desk-triage")
 async def set_triage(request: Request[Any, Any, Any], conversation_id: str) -> Template | Redirect:
-    me = await signed_in(request)
-    wanted = id_or_404(conversation_id)
-    data = await form(request)
-    labels = [w.strip() for w in text(data, "labels").split(",") if w.strip()]
-    try:
-        async with services(request).db.transaction() as tx:
-            await triage.triage(
-                tx, me.actor, wanted, priority=text(data, "priority") or None, labels=labels
-            )
-    except PorinaError as exc:
-        return await _refused(request, wanted, exc)
-    return _back(wanted, "triaged")
+    """The priority and the labels (comma-separated)."""
+    return await _work(request, conversation_id, _triage)
 
 
 ROUTES = [
