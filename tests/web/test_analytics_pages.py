@@ -59,6 +59,7 @@ async def test_the_dashboard_shows_the_apis_figures_with_charts_and_tables(
     engaged = sum(api["engagements"].values())
     assert figures["Engagements"][0] == str(engaged)
     assert figures["Followers lost"][0] == str(api["followers"]["lost"])
+    assert figures["Profile visits"][0] == str(api["profile_visits"])
     for name in ("by_impressions", "by_reach", "by_followers"):
         assert f'data-metric="engagement_rate_{name}"' in html
     assert "Engagement rate by reach" in text_of(html)

@@ -312,6 +312,7 @@ def _figures(found: reports.Period, before: reports.Period) -> list[dict[str, An
         row(i18n._("Reach"), found.totals.reach, before.totals.reach),
         row(i18n._("Engagements"), found.totals.engagements(), before.totals.engagements()),
         row(i18n._("Bookmarks"), c["bookmarks"], p["bookmarks"]),
+        row(i18n._("Profile visits"), c["profile_visits"], p["profile_visits"]),
         row(i18n._("Followers gained"), c["followers_gained"], p["followers_gained"]),
         row(i18n._("Followers lost"), c["followers_lost"], p["followers_lost"]),
     ]
