@@ -16,6 +16,7 @@ from porina.accounts import audit as account_audit
 from porina.accounts.throttle import LoginThrottle, build_throttle
 from porina.analytics import rollup as analytics_rollup
 from porina.analytics import subscribers as analytics_subscribers
+from porina.analytics import weekly as analytics_weekly
 from porina.analytics.impressions import Flusher as ImpressionFlusher
 from porina.api.mastodon.auth import TokenCache
 from porina.campaigns import challenge_subscribers
@@ -82,6 +83,7 @@ JOB_HANDLERS = (
     timelines_recurring,
     moderation_purge,
     analytics_rollup,
+    analytics_weekly,
     desk_sla_watch,
 )
 """Modules whose job handlers are not event subscribers (recurring jobs among them)."""
