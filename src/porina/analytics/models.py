@@ -114,3 +114,14 @@ class AnalyticsProfileVisits(Base):
     account_id: Mapped[int] = mapped_column(Snowflake, primary_key=True, autoincrement=False)
     hour: Mapped[datetime] = mapped_column(primary_key=True)
     visits: Mapped[int] = mapped_column(default=0)
+
+
+class AnalyticsWeeklyReport(Base):
+    """The weekly report of ``account_id`` for the week starting ``week`` (a Monday) was
+    queued for ``user_id``: a week's report goes once (``analytics/weekly.py``)."""
+
+    __tablename__ = "analytics_weekly_reports"
+    account_id: Mapped[int] = mapped_column(Snowflake, primary_key=True, autoincrement=False)
+    user_id: Mapped[int] = mapped_column(Snowflake, primary_key=True, autoincrement=False)
+    week: Mapped[date] = mapped_column(Date, primary_key=True)
+    sent_at: Mapped[datetime]

@@ -10,7 +10,7 @@ untyped error after the message was accepted.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -31,6 +31,15 @@ RESERVED = frozenset(
 
 
 @dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file sent with a message (``mail_attachments``)."""
+
+    filename: str
+    content_type: str
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
 class Draft:
     """What an action asks to send: one recipient, a subject, both bodies."""
 
@@ -40,6 +49,7 @@ class Draft:
     html: str
     kind: str
     headers: Mapping[str, str] = field(default_factory=dict)
+    attachments: tuple[Attachment, ...] = ()
 
 
 def check_value(name: str, value: str) -> None:
@@ -68,8 +78,11 @@ def sender(settings: Settings) -> Address:
     return Address(display_name=settings.instance_title, addr_spec=settings.mail_from)
 
 
-def build(row: MailMessage, settings: Settings) -> EmailMessage:
-    """The message as it goes over SMTP (CRLF line ends), built the same on every attempt."""
+def build(
+    row: MailMessage, settings: Settings, attachments: Sequence[Attachment] = ()
+) -> EmailMessage:
+    """The message as it goes over SMTP (CRLF line ends), built the same on every attempt;
+    with ``attachments``, multipart/mixed around the alternative bodies."""
     headers = dict(row.headers or {})
     check(Draft(row.to_address, row.subject, "", "", row.kind, headers))
     message = EmailMessage(policy=SMTP)
@@ -82,4 +95,7 @@ def build(row: MailMessage, settings: Settings) -> EmailMessage:
         message[name] = value
     message.set_content(row.text_body)
     message.add_alternative(row.html_body, subtype="html")
+    for item in attachments:
+        main, _, sub = item.content_type.partition("/")
+        message.add_attachment(item.data, maintype=main, subtype=sub, filename=item.filename)
     return message

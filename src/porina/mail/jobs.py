@@ -10,15 +10,17 @@ the same Message-ID for the receiver to deduplicate.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from porina.core.clock import now
 from porina.core.errors import PorinaError
 from porina.jobs.queue import JobContext, handler
 from porina.mail import compose, dkim
-from porina.mail.models import MailMessage
+from porina.mail.models import MailAttachment, MailMessage
 from porina.mail.smtp import SmtpFailure, deliver
 from porina.settings import Settings
 from porina.storage.db import Database
@@ -28,9 +30,11 @@ MAX_ATTEMPTS = 14
 """With the engine's backoff (2 s doubling, capped at an hour): about two hours of retries."""
 
 
-def signed_bytes(row: MailMessage, settings: Settings) -> bytes:
+def signed_bytes(
+    row: MailMessage, settings: Settings, attachments: Sequence[compose.Attachment] = ()
+) -> bytes:
     """The message as sent: built from the row, DKIM-signed when a key is configured."""
-    data = compose.build(row, settings).as_bytes()
+    data = compose.build(row, settings, attachments).as_bytes()
     key = dkim.configured_key(settings)
     if key is None:
         return data
@@ -42,10 +46,11 @@ async def send(ctx: JobContext, payload: dict[str, Any]) -> None:
     db, settings = ctx.db, ctx.settings
     async with db.read() as session:
         row = await session.get(MailMessage, int(payload["message_id"]))
+        files = await _attachments(session, row.id) if row is not None else []
     if row is None or row.state in {"sent", "held"}:
         return
     try:
-        data = signed_bytes(row, settings)
+        data = signed_bytes(row, settings, files)
         await deliver(settings, settings.mail_from, row.to_address, data)
     except PorinaError as exc:
         give_up = isinstance(exc, SmtpFailure) and exc.permanent
@@ -54,6 +59,15 @@ async def send(ctx: JobContext, payload: dict[str, Any]) -> None:
             raise
         return
     await _set(db, row.id, state="sent", sent_at=now(), attempts=row.attempts + 1)
+
+
+async def _attachments(session: AsyncSession, message_id: int) -> list[compose.Attachment]:
+    rows = await session.scalars(
+        select(MailAttachment)
+        .where(MailAttachment.message_id == message_id)
+        .order_by(MailAttachment.id)
+    )
+    return [compose.Attachment(r.filename, r.content_type, r.data) for r in rows]
 
 
 async def _failed(db: Database, row: MailMessage, error: str, *, give_up: bool) -> None:

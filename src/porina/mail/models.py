@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from sqlalchemy import Integer, String, Text
+from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from porina.storage.base import Base, Json, id_column
@@ -34,3 +34,17 @@ class MailMessage(Base):
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None] = mapped_column(default=None)
     message_id: Mapped[str] = mapped_column(String(255))
+
+
+class MailAttachment(Base):
+    """A file sent with an outbox message (the weekly report's PDF), kept with it so every
+    attempt sends the same bytes."""
+
+    __tablename__ = "mail_attachments"
+    id: Mapped[int] = id_column()
+    message_id: Mapped[int] = mapped_column(
+        ForeignKey("mail_messages.id", ondelete="CASCADE"), index=True
+    )
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(127))
+    data: Mapped[bytes] = mapped_column(LargeBinary)

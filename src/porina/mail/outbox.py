@@ -18,7 +18,7 @@ from porina.core.ids import new_id
 from porina.jobs.queue import enqueue
 from porina.mail.compose import Draft, check, new_message_id
 from porina.mail.jobs import MAX_ATTEMPTS, SEND
-from porina.mail.models import MailMessage
+from porina.mail.models import MailAttachment, MailMessage
 from porina.storage.db import Tx
 
 log = logging.getLogger(__name__)
@@ -45,6 +45,18 @@ async def queue(tx: Tx, draft: Draft) -> MailMessage:
         message_id=new_message_id(tx.settings),
     )
     tx.session.add(row)
+    if draft.attachments:
+        await tx.session.flush()  # the message row before its attachments' foreign keys
+    for item in draft.attachments:
+        tx.session.add(
+            MailAttachment(
+                id=new_id(),
+                message_id=row.id,
+                filename=item.filename,
+                content_type=item.content_type,
+                data=item.data,
+            )
+        )
     if held:
 
         async def note() -> None:
