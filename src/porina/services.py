@@ -20,6 +20,8 @@ from porina.analytics import weekly as analytics_weekly
 from porina.analytics.impressions import Flusher as ImpressionFlusher
 from porina.api.mastodon.auth import TokenCache
 from porina.campaigns import challenge_subscribers
+from porina.campaigns import entries as contest_entries
+from porina.campaigns import jobs as contest_jobs
 from porina.core import cpu
 from porina.desk import audit_trail as desk_audit_trail
 from porina.desk import listening as desk_listening
@@ -72,6 +74,7 @@ SUBSCRIBERS = (
     desk_metrics,
     desk_rules,
     challenge_subscribers,
+    contest_entries,
 )
 """The modules that subscribe to domain events, registered when imported here, at start-up.
 In-transaction subscribers run in import order; none depends on another's work.
@@ -85,6 +88,7 @@ JOB_HANDLERS = (
     analytics_rollup,
     analytics_weekly,
     desk_sla_watch,
+    contest_jobs,
 )
 """Modules whose job handlers are not event subscribers (recurring jobs among them)."""
 
