@@ -14,6 +14,10 @@ from tests.desk.inbox_support import staff
 from tests.factories import Factory, Person
 
 API = "/api/porina/v1/challenges"
+LEADERBOARD_STATEMENTS = 3
+"""An anonymous read of the leaderboard: the challenge, the scored submissions joined to
+their statuses and authors (2); the test client's look for due jobs after the response (1).
+However many votes there are, the scores are kept, never counted here."""
 
 
 def window(start_hours: float, end_hours: float) -> dict[str, str]:
@@ -49,7 +53,11 @@ async def test_votes_are_favourites_from_others_and_the_board_follows_undo_and_d
     for who, sid in ((bob, a), (carol, a), (alice, a), (alice, b)):
         assert (await who.post(f"/api/v1/statuses/{sid['id']}/favourite")).status_code == 200
     path = f"{API}/{challenge['id']}/leaderboard"
+    before = services.db.query_count
     assert board(await make.client.get(path)) == [("alice", 2), ("bob", 1)]
+    assert services.db.query_count - before == LEADERBOARD_STATEMENTS, (
+        services.db.query_count - before
+    )
 
     await carol.post(f"/api/v1/statuses/{a['id']}/unfavourite")
     await alice.post(f"/api/v1/statuses/{a['id']}/unfavourite")  # a self-vote never counted
