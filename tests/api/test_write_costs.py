@@ -19,31 +19,36 @@ from porina.services import Services
 
 from ..factories import Factory, Person
 
-FAVOURITE = 10
+FAVOURITE = 11
 """In the transaction: the status and its visibility (one prebuilt statement), the
 favourite (``INSERT ... ON CONFLICT DO NOTHING``), the count, the notification's checks and
 its insert, the analytics record, whether the author is a brand with a desk, the running
 ``votes`` challenges' score of the post (one ``UPDATE``, usually of no row; it keeps the
-challenge leaderboard live and one read: campaigns/challenge_subscribers.py) (8); after
+challenge leaderboard live and one read: campaigns/challenge_subscribers.py), the running
+contests of the post (one indexed read, usually of no row: campaigns/entries.py) (9); after
 commit the page row and the changed status's rendering (2)."""
-UNFAVOURITE = 7
-"""The status, the delete, the count, the analytics record, the challenges' score (5); page
+UNFAVOURITE = 8
+"""The status, the delete, the count, the analytics record, the challenges' score, the
+running contests of the post (6); page
 row, rendering (2)."""
-REBLOG = 14
+REBLOG = 15
 """The status, the operator's role, an existing boost, the booster's default visibility,
 the boost's insert, the two counts, the notification's checks and insert, the fan-out job,
-the analytics record, whether the author is a brand with a desk (12); page row and
-rendering (2)."""
-UNREBLOG = 11
+the analytics record, whether the author is a brand with a desk, the running contests of the post
+(13); page row and rendering (2)."""
+UNREBLOG = 12
 """The role, the status named, the boosts, the original's visibility, the boost marked
-deleted, the two counts, the job, the analytics record (9); page row, rendering (2)."""
-FOLLOW = 10
+deleted, the two counts, the job, the analytics record, the running contests (10); page
+row, rendering (2)."""
+FOLLOW = 11
 """The target account, blocks and existing edges (one statement), the follow, both
 counters (one statement), the notification's checks and insert, the feed job, the
-analytics record, whether the target is a brand with a desk (9); the relationship (1)."""
-UNFOLLOW = 7
+analytics record, whether the target is a brand with a desk, the brand's running contests
+(10); the relationship (1)."""
+UNFOLLOW = 8
 """The target account, the delete, both counters, a follow request's delete (there may be
-one from before), the analytics record, the feed job (6); the relationship (1)."""
+one from before), the analytics record, the feed job, the brand's running contests (7); the
+relationship (1)."""
 POST = 10
 """The author's default visibility and quote policy (2), the operator's role, the status,
 statuses_count with last_status_at (one statement), the fan-out job, the analytics record,
