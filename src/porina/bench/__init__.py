@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from porina.bench import desk, load, login_flood, report, streams, web_pages
+from porina.bench import contests, desk, load, login_flood, report, streams, web_pages
 from porina.bench.ceiling import Ceiling
 from porina.bench.desk_seed import DeskSizes
 from porina.bench.seed import Sizes, World, seed
@@ -107,9 +107,12 @@ def _parser() -> argparse.ArgumentParser:
 def _desk_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--only",
-        choices=["desk"],
-        help="desk: only the desk at scale (bench/desk.py), no social worlds, memory or pages",
+        choices=["desk", "contests"],
+        help="desk: only the desk at scale (bench/desk.py), no social worlds, memory or pages;"
+        " contests: only a contest's close at scale (bench/contests.py)",
     )
+    p.add_argument("--no-contests", action="store_true", help="skip the contest close")
+    p.add_argument("--contest-entrants", type=int, default=200_000)
     p.add_argument("--no-desk", action="store_true", help="skip the desk at scale")
     p.add_argument("--desk-conversations", type=int, default=100_000)
     p.add_argument("--desk-items", type=int, default=1_000_000)
@@ -135,6 +138,7 @@ def main(argv: list[str]) -> int:
         args.flooders = min(args.flooders, 2)
         args.streams, args.post_rate, args.stream_seconds = 20, 10.0, 2.0
         args.desk_conversations, args.desk_items = 50, 400
+        args.contest_entrants = 300
     results = asyncio.run(_run(args))
     stem = report.write(results, args.out)
     print(report.markdown(results), flush=True)
@@ -172,6 +176,10 @@ async def _run(args: argparse.Namespace) -> dict[str, Any]:
         results["desk"] = await _desk(stack, args)
         results["targets"] = _targets(results)
         return results
+    if args.only == "contests":
+        results["contests"] = await contests.measure(stack, args.contest_entrants, _say)
+        results["targets"] = contests.targets(results)
+        return results
     worlds = [] if args.login_flood_only else _sizes_list(args.users)
     streaming = any(name == "streaming" for name, _ in _phases(args.phases))
     for n, users in enumerate(worlds):
@@ -203,7 +211,10 @@ async def _run(args: argparse.Namespace) -> dict[str, Any]:
         results["web_pages"] = await web_pages.measure(requests=50 if args.quick else 300)
     if not args.no_desk:
         results["desk"] = await _desk(stack, args)
+    if not args.no_contests:
+        results["contests"] = await contests.measure(stack, args.contest_entrants, _say)
     results["targets"] = _targets(results) + streams.targets(results) + web_pages.targets(results)
+    results["targets"] += contests.targets(results)
     return results
 
 
