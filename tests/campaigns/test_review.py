@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
@@ -13,8 +14,11 @@ from hypothesis import strategies as st
 from sqlalchemy import update
 
 from porina.accounts.models import User
-from porina.campaigns import fraud
+from porina.campaigns import fraud, review_actions
+from porina.campaigns.proof import verify
+from porina.core.clock import now
 from porina.services import Services
+from tests.desk.inbox_support import staff
 from tests.factories import Factory
 from tests.web.conftest import Browser, sign_in_as, text_of
 
@@ -22,6 +26,7 @@ from ..support.world import isolated
 from .contest_world import World, world
 
 API = "/api/porina/v1/contests/{id}/review"
+CONTESTS = "/api/porina/v1/contests"
 
 
 async def test_staff_see_reasons_and_a_disqualified_entrant_is_left_out(
@@ -163,3 +168,42 @@ def test_flags_and_emails_reach_only_the_brands_reviewing_staff(template: Path |
             loop.run_until_complete(world_cm.__aexit__(None, None, None))
     finally:
         loop.close()
+
+
+async def test_a_disqualified_winner_is_re_drawn_in_the_public_proof(
+    services: Services, make: Factory
+) -> None:
+    """Through the contest API: two entrants favourite the post, the contest closes with one
+    winner, staff disqualify that winner; the proof then shows the re-draw with a public
+    reason that is not staff's own, and still checks out."""
+    brand = await make.person("paahtimo")
+    manager = await staff(services, make, brand, "paahtimo_mari", "manager")
+    post = await brand.status("Win beans!", visibility="public")
+    moment = now()
+    created = await manager.post(
+        CONTESTS,
+        json={
+            "status_id": post["id"],
+            "title": "Beans",
+            "prizes": ["Beans"],
+            "starts_at": (moment - timedelta(hours=1)).isoformat(),
+            "ends_at": (moment + timedelta(days=1)).isoformat(),
+            "winners": 1,
+            "weights": {"favourite": 1},
+        },
+    )
+    assert created.status_code == 200, created.text
+    cid = created.json()["id"]
+    for name in ("aada", "eetu"):
+        fan = await make.person(name)
+        assert (await fan.post(f"/api/v1/statuses/{post['id']}/favourite")).status_code == 200
+    assert (await manager.post(f"{CONTESTS}/{cid}/close")).status_code == 200
+    winner = (await manager.get(f"{CONTESTS}/{cid}/proof")).json()["winners"][0]["acct"]
+
+    body = {"acct": winner, "decision": "disqualify", "reason": "same e-mail as a staff member"}
+    assert (await manager.post(API.format(id=cid), json=body)).status_code == 200
+    proof = (await manager.get(f"{CONTESTS}/{cid}/proof")).json()
+    assert [(r["replaces"], r["reason"]) for r in proof["redraws"]] == [
+        (winner, review_actions.PUBLIC_REASON)
+    ]
+    assert proof["redraws"][0]["acct"] != winner and verify(proof) == []

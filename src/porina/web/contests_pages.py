@@ -17,7 +17,7 @@ from typing import Any
 from litestar import Request, get, post
 from litestar.response import Redirect, Template
 
-from porina.campaigns import fraud
+from porina.campaigns import fraud, review_actions
 from porina.campaigns.public_view import ContestView, MyEntry, contest_view, my_entry
 from porina.campaigns.rules_text import RulesSettings, entry_actions, rules
 from porina.core.errors import NotFound
@@ -170,7 +170,7 @@ async def contest_review_decide(
     svc = services(request)
     try:
         async with svc.db.transaction() as tx:
-            await fraud.decide(tx, me.actor, parsed, data, svc.settings.local_domain)
+            await review_actions.decide(tx, me.actor, parsed, data, svc.settings.local_domain)
     except fraud.InvalidReview as exc:
         status, message = message_for(exc)
         return await _review(request, me, parsed, error=message, status_code=status)

@@ -12,7 +12,7 @@ from litestar import Request, get, post
 
 from porina.api.mastodon.auth import actor_of, require, services_of
 from porina.api.mastodon.params import Params
-from porina.campaigns import fraud
+from porina.campaigns import fraud, review_actions
 from porina.campaigns.fraud import ContestNotFound, Flagged
 from porina.core.ids import parse_id
 from porina.render.renderer import timestamp
@@ -82,7 +82,7 @@ async def decide_entrant(request: Request[Any, Any, Any], contest_id: str) -> Re
     svc = services_of(request)
     local = svc.settings.local_domain
     async with svc.db.transaction() as tx:
-        row = await fraud.decide(tx, actor, _id(contest_id), params.data, local)
+        row = await review_actions.decide(tx, actor, _id(contest_id), params.data, local)
         acct = str(params.data.get("acct", "")).strip().lstrip("@")
     return ReviewDecision(
         acct=acct if "@" in acct else f"{acct}@{local}",
