@@ -19,11 +19,12 @@ from porina.analytics import subscribers as analytics_subscribers
 from porina.analytics import weekly as analytics_weekly
 from porina.analytics.impressions import Flusher as ImpressionFlusher
 from porina.api.mastodon.auth import TokenCache
-from porina.campaigns import challenge_subscribers
+from porina.campaigns import challenge_subscribers, contest_contacts
 from porina.campaigns import entries as contest_entries
 from porina.campaigns import jobs as contest_jobs
 from porina.core import cpu
 from porina.desk import audit_trail as desk_audit_trail
+from porina.desk import contacts as desk_contacts
 from porina.desk import listening as desk_listening
 from porina.desk import metrics as desk_metrics
 from porina.desk import rules_engine as desk_rules
@@ -91,6 +92,7 @@ JOB_HANDLERS = (
     contest_jobs,
 )
 """Modules whose job handlers are not event subscribers (recurring jobs among them)."""
+desk_contacts.register_section("contests", contest_contacts.section)
 
 
 @dataclass

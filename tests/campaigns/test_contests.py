@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import update
 
-from porina.campaigns import jobs
+from porina.campaigns import contest_contacts, jobs
 from porina.campaigns.draw import PSEUDONYM_PREFIX
 from porina.campaigns.models import Contest
 from porina.campaigns.proof import build_proof, verify
@@ -119,6 +119,16 @@ async def test_contest_from_actions_to_a_verified_draw_and_redraw(
     assert redrawn["redraws"][0]["acct"] not in winners
     proof = ok(await make.client.get(f"{API}/{contest_id}/proof"))
     assert verify(proof) == [] and len(proof["redraws"]) == 1
+
+    now_winning = {w["acct"] for w in redrawn["winners"]} - {winners[0]}
+    now_winning.add(redrawn["redraws"][0]["acct"])
+    async with services.db.read() as session:
+        seen = await contest_contacts.section(session, brand.account.id, alice.account.id)
+        nobody = await contest_contacts.section(session, brand.account.id, carol.account.id)
+    assert seen is not None and nobody is None
+    (entry,) = seen["entries"]
+    assert (entry["actions"], entry["tickets"]) == (["favourite", "reply"], 4)
+    assert entry["won"] is (f"alice@{domain}" in now_winning)
 
 
 async def test_the_job_closes_due_contests_once_with_eligibility_applied(
