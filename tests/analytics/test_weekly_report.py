@@ -134,3 +134,27 @@ def test_the_report_is_due_on_monday_from_seven_in_the_recipients_time_zone() ->
     assert weekly.week_of(monday, "UTC") is None  # 05:30 there
     assert weekly.week_of(monday, "Nowhere/Else") is None  # an unknown zone is UTC
     assert weekly.week_of(monday + timedelta(days=1), "Europe/Helsinki") is None
+
+
+async def test_a_brands_report_goes_only_to_its_owners_managers_and_analysts_who_want_it(
+    services: Services, make: Factory
+) -> None:
+    """Every role and setting at once (exhaustive, not sampled): an agent never gets the
+    brand's figures whatever their setting, nor does anyone outside the team."""
+    brand = await make.person("kahvila")
+    await make.person("outsider")
+    expected = {"kahvila"}
+    for role in ("owner", "manager", "analyst", "agent"):
+        for choice in (None, True, False):
+            person = await make.person(f"{role}{'x' if choice is None else int(choice)}")
+            await appoint(services, brand, person, role)
+            if choice is not None:
+                await _set(services, person, settings={weekly.SETTING: choice})
+            default = weekly.ROLES.get(role, False)
+            if role != "agent" and (default if choice is None else choice):
+                expected.add(person.username)
+    got = {
+        r.email.split("@")[0] for r in await _everyone(services) if r.account_id == brand.account.id
+    }
+    assert got == expected
+    assert not any(name.startswith("agent") for name in got)
