@@ -3,6 +3,10 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PG_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?=
+# The SQLite and PostgreSQL passes run on every core (pytest-xdist; each worker has its own
+# database and Redis prefix). PYTEST_WORKERS=0 runs them in one process.
+PYTEST_WORKERS ?= auto
+XDIST := -n $(PYTEST_WORKERS) --dist worksteal
 
 .PHONY: help install run test test-sqlite test-browser test-postgres lint format bench migration clean messages vendor screenshots
 
@@ -30,7 +34,7 @@ run: install
 test: install test-sqlite test-browser test-postgres
 
 test-sqlite: install
-	$(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
+	$(PY) -m pytest -m "not browser" $(XDIST) $(PYTEST_ARGS)
 
 # Playwright's sync API runs its own event loop for the session, so the browser tests get a
 # pytest process of their own.
@@ -38,7 +42,7 @@ test-browser: install
 	$(PY) -m pytest -m browser tests/browser $(PYTEST_ARGS)
 
 test-postgres: install
-	PORINA_TEST_DATABASE_URL=$(PG_URL) $(PY) -m pytest -m "not browser and not acceptance" $(PYTEST_ARGS)
+	PORINA_TEST_DATABASE_URL=$(PG_URL) $(PY) -m pytest -m "not browser and not acceptance" $(XDIST) $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check src tests
