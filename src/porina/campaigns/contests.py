@@ -252,9 +252,9 @@ async def close(tx: Tx, contest_id: int, actor: Actor | None = None) -> Contest:
     )
     people = await entrants(tx.session, row.id, tx.settings.local_domain)
     entries = draw.sort_entries(tally(people, rules, row.pseudonym_key).entries)
-    data = draw.entries_bytes(entries)
+    data = draw.sorted_bytes(entries)
     row.entries, row.entries_sha256 = data.decode("utf-8"), draw.entries_sha256(data)
-    drawer = draw.Drawer(row.secret, entries)
+    drawer = draw.Drawer.of_sorted(row.secret, entries, row.entries_sha256)
     for position, pick in enumerate(drawer.many(row.winners)):
         tx.session.add(_draw_row(row.id, position, pick, moment))
     row.state, row.closed_at, row.drawn_at = "drawn", moment, moment

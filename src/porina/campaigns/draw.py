@@ -83,8 +83,12 @@ def sort_entries(entries: Iterable[Entry]) -> list[Entry]:
 
 def entries_bytes(entries: Iterable[Entry]) -> bytes:
     """The entries file: ``acct TAB tickets LF`` per entrant, sorted by acct as UTF-8 bytes."""
-    lines = (f"{e.acct}\t{e.tickets}\n" for e in sort_entries(entries))
-    return "".join(lines).encode("utf-8")
+    return sorted_bytes(sort_entries(entries))
+
+
+def sorted_bytes(entries: Iterable[Entry]) -> bytes:
+    """The entries file of entries already normalised and sorted."""
+    return "".join(f"{e.acct}\t{e.tickets}\n" for e in entries).encode("utf-8")
 
 
 def entries_sha256(data: bytes) -> str:
@@ -134,6 +138,16 @@ class Drawer:
             if ticket is not None:
                 winner = self.remaining.pop(choose(self.remaining, ticket))
                 return Pick(winner.acct, counter)
+
+    @classmethod
+    def of_sorted(cls, secret: bytes, entries: list[Entry], entries_hash: str) -> Drawer:
+        """The same drawer for entries already normalised and sorted (``sort_entries``) whose
+        file hashes to ``entries_hash``: the close of a large contest sorts only once."""
+        drawer = cls.__new__(cls)
+        drawer.remaining = list(entries)
+        drawer.seed = seed_of(secret, entries_hash)
+        drawer.counter = 0
+        return drawer
 
     def many(self, count: int) -> list[Pick]:
         picks: list[Pick] = []
