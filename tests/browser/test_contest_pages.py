@@ -2,10 +2,10 @@
 re-draw with its reason, "Verify it yourself" (static/verify-draw.js) says OK for the draw's
 proof and names the difference for a tampered one; the rules page in Finnish.
 
-The proof endpoint (``GET /api/porina/v1/contests/:id/proof``) and the contest actions are
-another engineer's and had not landed: the contest rows are written into the server's
-database from here, and the browser is served the proof ``campaigns.proof.build_proof``
-makes for exactly those rows (``page.route``). Swap both for the real API once it exists.
+The contest rows are written into the server's database from here (the contest actions had
+not landed when this was written); the proof comes from the real
+``GET /api/porina/v1/contests/:id/proof``, and the tampered one is put in its place with
+``page.route``.
 """
 
 from __future__ import annotations
@@ -125,11 +125,14 @@ async def _write(data_dir: Path, status_id: int, proof: dict[str, Any]) -> int:
     return contest.id
 
 
-def verify_on_page(page: Any, proof: dict[str, Any], button: str) -> str:
-    page.route(
-        re.compile(r".*/api/porina/v1/contests/\d+/proof$"),
-        lambda route: route.fulfill(content_type="application/json", body=json.dumps(proof)),
-    )
+def verify_on_page(page: Any, proof: dict[str, Any] | None, button: str) -> str:
+    """Click the button; ``proof`` (a tampered one) replaces the server's, else the real
+    ``GET /api/porina/v1/contests/:id/proof`` answers."""
+    if proof is not None:
+        page.route(
+            re.compile(r".*/api/porina/v1/contests/\d+/proof$"),
+            lambda route: route.fulfill(content_type="application/json", body=json.dumps(proof)),
+        )
     page.get_by_role("button", name=button).click()
     result = page.locator("#verify-result[data-result]:not([data-result=''])")
     result.wait_for()
@@ -147,6 +150,7 @@ def test_a_drawn_contest_page_verifies_its_draw_in_english_and_finnish(
     page.get_by_role("button", name="Publish").click()
     page.wait_for_url(re.compile(r".*/@\w+/\d+$"))
     proof = the_draw()
+    pick = proof["redraws"][0]["acct"]
     status_id = int(status_id_of(page.url))
     with ThreadPoolExecutor(1) as pool:  # Playwright's loop runs in this thread
         contest_id = pool.submit(asyncio.run, _write(data_dir, status_id, proof)).result()
@@ -157,7 +161,10 @@ def test_a_drawn_contest_page_verifies_its_draw_in_english_and_finnish(
     assert [w.split()[0] for w in winners] == [w["acct"] for w in proof["winners"]]
     assert REASON in page.locator("#contest-redraws").inner_text()
     assert "4 people have entered." in page.locator("#contest-entrants").inner_text()
-    said = verify_on_page(page, proof, "Verify it yourself")
+    served = page.request.get(f"/api/porina/v1/contests/{contest_id}/proof").json()
+    assert served["winners"] == proof["winners"]
+    assert [(r["acct"], r["reason"]) for r in served["redraws"]] == [(pick, REASON)]
+    said = verify_on_page(page, None, "Verify it yourself")
     assert said == "OK: 2 winners and 1 re-draws recomputed"
 
     finnish = new_page(locale="fi-FI")
