@@ -122,6 +122,17 @@ async def test_contest_from_actions_to_a_verified_draw_and_redraw(
 
     now_winning = {w["acct"] for w in redrawn["winners"]} - {winners[0]}
     now_winning.add(redrawn["redraws"][0]["acct"])
+    named = sorted(a for a in now_winning if not a.startswith(PSEUDONYM_PREFIX))[0]
+    decided = await manager.post(
+        f"{API}/{contest_id}/review",
+        json={"acct": named, "decision": "disqualify", "reason": "bought followers"},
+    )
+    assert decided.status_code == 200, decided.text
+    after = ok(await make.client.get(f"{API}/{contest_id}"))
+    assert [r["reason"] for r in after["redraws"]] == ["disqualified", "disqualified"]
+    assert after["redraws"][1]["replaces"] == named
+    now_winning = (now_winning - {named}) | {after["redraws"][1]["acct"]}
+    assert verify(ok(await make.client.get(f"{API}/{contest_id}/proof"))) == []
     async with services.db.read() as session:
         seen = await contest_contacts.section(session, brand.account.id, alice.account.id)
         nobody = await contest_contacts.section(session, brand.account.id, carol.account.id)
