@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import update
 
-from porina.campaigns import contest_contacts, jobs
+from porina.campaigns import contest_contacts, jobs, review_actions
 from porina.campaigns.draw import PSEUDONYM_PREFIX
 from porina.campaigns.models import Contest
 from porina.campaigns.proof import build_proof, verify
@@ -129,7 +129,10 @@ async def test_contest_from_actions_to_a_verified_draw_and_redraw(
     )
     assert decided.status_code == 200, decided.text
     after = ok(await make.client.get(f"{API}/{contest_id}"))
-    assert [r["reason"] for r in after["redraws"]] == ["disqualified", "disqualified"]
+    assert [r["reason"] for r in after["redraws"]] == [
+        "disqualified",
+        review_actions.PUBLIC_REASON,
+    ]
     assert after["redraws"][1]["replaces"] == named
     now_winning = (now_winning - {named}) | {after["redraws"][1]["acct"]}
     assert verify(ok(await make.client.get(f"{API}/{contest_id}/proof"))) == []
