@@ -13,12 +13,15 @@ from porina.services import Services
 
 from ..factories import Factory
 
-FAVOURITE_STATEMENTS = 11
+FAVOURITE_STATEMENTS = 12
 """``BEGIN`` and ``COMMIT`` aside, on both databases: in the transaction the status and its
 visibility (2), the favourite, the count, the notification check and insert, the analytics
 event (5), the running ``votes`` challenges' score of the post (1 ``UPDATE``, usually of no
-row: campaigns/challenge_subscribers.py; the leaderboard must stay live and cheap to read); then the response's page row and the re-rendered status (2); and the test client's
-look for due jobs after the response (1). Raising this number needs a reason."""
+row: campaigns/challenge_subscribers.py; the leaderboard must stay live and cheap to read),
+the running contests of the post (1 indexed ``SELECT``, usually of none: campaigns/entries.py);
+then the response's page row and the re-rendered status (2); and the test client's look for
+due jobs after the response (1). The two campaign statements could be one (a single look at
+the post's campaigns). Raising this number needs a reason."""
 
 
 async def test_favourite_request_costs_a_fixed_number_of_statements(
