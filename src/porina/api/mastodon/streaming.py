@@ -39,6 +39,7 @@ from porina.api.mastodon.notifications import render_notifications
 from porina.api.mastodon.stream_render import Rendered, render_status
 from porina.core.errors import BadRequest, NotFound, PorinaError, Unauthorized
 from porina.core.ids import parse_id
+from porina.desk import access as desk_access
 from porina.lists.models import List
 from porina.messaging.models import AccountConversation
 from porina.notifications.models import Notification
@@ -49,7 +50,8 @@ log = logging.getLogger(__name__)
 HEARTBEAT_SECONDS = 15.0
 STATUS_EVENTS = frozenset({"update", "status.update"})
 PUBLIC = {"public", "public:local", "public:remote", "hashtag", "hashtag:local"}
-PRIVATE = {"user", "user:notification", "list", "direct"}
+PRIVATE = {"user", "user:notification", "list", "direct", "desk"}
+DESK_EVENTS = frozenset({"desk.conversation"})
 REVOKED: Any = object()  # put in an outbox when the token goes
 OUTBOX = 1000
 Unwatch = Callable[[], None]
@@ -92,6 +94,8 @@ def resolve_name(
         return Stream(["list", param or ""], f"list:{param}", everything)
     if base == "direct":
         return Stream(["direct"], f"direct:{vid}", frozenset({"conversation"}))
+    if base == "desk":  # the brand the token acts as; check_list refuses non-staff
+        return Stream(["desk"], f"desk:{vid}", DESK_EVENTS)
     if base == "user:notification":
         return Stream([base], f"user:{vid}", frozenset({"notification"}))
     user_events = set(everything) | {"filters_changed"}
@@ -101,6 +105,10 @@ def resolve_name(
 
 
 async def check_list(svc: auth.ApiRuntime, viewer: auth.Viewer | None, stream: Stream) -> None:
+    if stream.name[0] == "desk" and viewer is not None:
+        async with svc.db.read() as session:  # 404 off the team, 403 for an analyst
+            await desk_access.worker(session, auth.actor_of(viewer))
+        return
     if stream.name[0] != "list":
         return
     lid = parse_id(stream.name[1])
@@ -157,6 +165,8 @@ class Reader:
                 return None
             out = await render_notifications(self.renderer, session, self.vid, [note])
             return _json(out[0]) if out else None
+        if event in DESK_EVENTS:
+            return _json({"conversation_id": str(message["conversation_id"])})
         if event == "conversation" and self.vid is not None:
             row = await session.get(
                 AccountConversation, (self.vid, int(message["conversation_id"]))
@@ -346,6 +356,7 @@ SSE_PATHS = {
     "hashtag/local": "hashtag:local",
     "list": "list",
     "direct": "direct",
+    "desk": "desk",
 }
 
 
