@@ -9,7 +9,7 @@ from typing import Any
 import msgspec
 from litestar import Request, get, post
 
-from porina.api.mastodon.auth import actor_of, require, services_of
+from porina.api.mastodon.auth import actor_of, optional, require, services_of
 from porina.api.mastodon.params import Params
 from porina.campaigns import campaign_queries, challenges
 from porina.campaigns.campaign_queries import Standing
@@ -101,7 +101,8 @@ async def create_challenge(request: Request[Any, Any, Any]) -> Challenge:
 
 @get(f"{BASE}/{{challenge_id:str}}")
 async def show_challenge(request: Request[Any, Any, Any], challenge_id: str) -> Challenge:
-    """Public."""
+    """Public. A token, when sent, must allow reading (as Mastodon's public reads)."""
+    await optional(request, "read:statuses")
     svc = services_of(request)
     async with svc.db.read() as session:
         row = await challenges.get(session, _id(challenge_id))
@@ -113,6 +114,7 @@ async def challenge_leaderboard(
     request: Request[Any, Any, Any], challenge_id: str
 ) -> list[LeaderboardEntry]:
     """Public, live: the best public submissions first (``limit``, 20 by default, up to 100)."""
+    await optional(request, "read:statuses")
     params = await Params.of(request)
     svc = services_of(request)
     async with svc.db.read() as session:

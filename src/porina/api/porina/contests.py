@@ -10,7 +10,7 @@ import msgspec
 from litestar import Request, get, post
 
 from porina.accounts.models import Account
-from porina.api.mastodon.auth import actor_of, require, services_of
+from porina.api.mastodon.auth import actor_of, optional, require, services_of
 from porina.api.mastodon.params import Params
 from porina.campaigns import contests, public_view
 from porina.campaigns.contests import ContestNotFound
@@ -137,7 +137,8 @@ async def create_contest(request: Request[Any, Any, Any]) -> Contest:
 @get(f"{BASE}/{{contest_id:str}}")
 async def show_contest(request: Request[Any, Any, Any], contest_id: str) -> Contest:
     """Public when its post is: the commitment, dates, prizes, rules, entrants; winners once
-    drawn."""
+    drawn. A token, when sent, must allow reading (as Mastodon's public reads)."""
+    await optional(request, "read:statuses")
     return await _public(request, _id(contest_id))
 
 
@@ -153,6 +154,7 @@ async def close_contest(request: Request[Any, Any, Any], contest_id: str) -> Con
 @get(f"{BASE}/{{contest_id:str}}/proof")
 async def contest_proof(request: Request[Any, Any, Any], contest_id: str) -> dict[str, Any]:
     """The proof (docs/draws.md), public once drawn; 404 before."""
+    await optional(request, "read:statuses")
     svc = services_of(request)
     async with svc.db.read() as session:
         view = await public_view.contest_view(session, _id(contest_id))
