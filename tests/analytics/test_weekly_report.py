@@ -113,9 +113,23 @@ async def test_the_weekly_report_arrives_once_with_its_figures_and_pdf(
     link = re.search(r"https?://\S+/analytics/weekly/unsubscribe\?token=\S+", plain)
     assert link is not None
     path = link.group(0).split("://", 1)[1].split("/", 1)[1]
+    assert mail.message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    # opening the link (as a mail scanner does) only asks; the page's button POSTs
     page = await make.client.get("/" + path)
-    assert page.status_code == 200 and "Weekly reports stopped" in page.text
-    assert (await make.client.get("/analytics/weekly/unsubscribe?token=1.2.x")).status_code == 404
+    assert page.status_code == 200 and "Stop the weekly report?" in page.text
+    assert 'method="post"' in page.text
+    assert (await cafe.get(setting)).json() == {"enabled": True}
+    forged = "/analytics/weekly/unsubscribe?token=1.2.x"
+    assert (await make.client.get(forged)).status_code == 404
+    refused = await make.client.post(forged, content=b"List-Unsubscribe=One-Click")
+    assert refused.status_code == 404
+    # RFC 8058: the provider's one-click POST, with no cookie, stops it at once
+    one_click = await make.client.post(
+        "/" + path,
+        content=b"List-Unsubscribe=One-Click",
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
+    assert one_click.status_code == 200 and "Weekly reports stopped" in one_click.text
     assert (await cafe.get(setting)).json() == {"enabled": False}
     next_monday = sent_at + timedelta(days=7)
     recipients = {(r.email, r.username) for r in await _everyone(services)}

@@ -238,7 +238,10 @@ async def draft(session: AsyncSession, settings: Settings, who: Recipient, monda
         text=rendered.text,
         html=rendered.html,
         kind="weekly_report",
-        headers={"List-Unsubscribe": f"<{link}>"},
+        headers={
+            "List-Unsubscribe": f"<{link}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
         attachments=(
             Attachment(f"porina-{who.username}-{first}.pdf", "application/pdf", document),
         ),
