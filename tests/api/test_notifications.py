@@ -79,7 +79,11 @@ async def test_show_dismiss_and_clear(make: Factory, services: Services) -> None
 
 async def test_malformed_ids_are_404_not_500(make: Factory) -> None:
     alice = await make.person("alice")
-    for path in ("/api/v1/notifications/abc", "/api/v1/notifications/99999999999999999999"):
+    for path in (
+        "/api/v1/notifications/abc",
+        "/api/v1/notifications/99999999999999999999",
+        "/api/v1/notifications/9223372036854775807",  # the largest id: its page bound overflowed
+    ):
         response = await alice.get(path)
         assert response.status_code == 404
         assert "error" in response.json()

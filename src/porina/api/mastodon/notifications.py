@@ -21,6 +21,7 @@ from porina.api.mastodon.reports import render_report
 from porina.core.clock import iso
 from porina.core.errors import NotFound
 from porina.core.ids import parse_id
+from porina.core.inputs import INT64_MAX
 from porina.interactions.viewer import viewer_state
 from porina.moderation.models import Report
 from porina.notifications import markers as inbox
@@ -162,7 +163,7 @@ async def show_notification(
     viewer = await require(request, "read:notifications")
     me = viewer.require_account()
     nid = parse_id(notification_id)
-    if nid is None:
+    if nid is None or nid == INT64_MAX:  # no id is that large; nid + 1 would not bind
         raise NotFound()
     svc = services_of(request)
     one = Page(max_id=nid + 1, since_id=nid - 1, min_id=None, limit=1)
