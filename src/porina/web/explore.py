@@ -32,9 +32,11 @@ from porina.posts.queries import S, bundle_select, bundles
 from porina.posts.trending import trending_tag_rows
 from porina.render import entities as e
 from porina.search import queries as search_queries
+from porina.timelines import tag as tag_timeline
+from porina.timelines.home import Window
 from porina.timelines.queries import not_muted
 from porina.timelines.trends import trending_statuses
-from porina.web import i18n
+from porina.web import i18n, page_cache
 from porina.web.common import (
     Me,
     form,
@@ -174,6 +176,8 @@ async def tag_page(request: Request[Any, Any, Any], name: str) -> Template:
         cleaned = tags.normalise(name)
     except PorinaError as exc:
         raise NotFoundException() from exc
+    if me is None and not is_htmx(request):
+        return await _anonymous_tag_page(request, cleaned)
     query = bundle_select(me.id if me else None).where(
         tagged(cleaned), S.visibility == "public", S.reblog_of_id.is_(None)
     )
@@ -195,6 +199,22 @@ async def tag_page(request: Request[Any, Any, Any], name: str) -> Template:
         statuses=shown,
         more=None,
     )
+
+
+async def _anonymous_tag_page(request: Request[Any, Any, Any], cleaned: str) -> Template:
+    """The hashtag page as a visitor from a shared link sees it (``web/page_cache.py``)."""
+    window = Window(None, None, None, PAGE)
+    query = tag_timeline.TagQuery.of(cleaned, [], [], [])
+    rows = await tag_timeline.rows(
+        services(request).db, None, window, query, origin="all", media=False
+    )
+
+    async def extra(_: list[e.Status]) -> dict[str, Any]:
+        async with services(request).db.read() as session:
+            found = await tags.find(session, cleaned)
+        return {"tag": found.display_name if found else cleaned, "following": False, "more": None}
+
+    return await page_cache.anonymous_page(request, "web:tag", "pages/tag.html", rows, extra)
 
 
 @post("/tags/{name:str}/{action:str}", name="web:tag-follow")

@@ -3,6 +3,7 @@ the language switch and "about"."""
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from litestar import Request, get, post
@@ -16,12 +17,16 @@ from porina.interactions.filters import apply_filters
 from porina.posts.queries import S, bundle_select, bundles, bundles_by_id
 from porina.render import entities as e
 from porina.render.pages import personal_rows
+from porina.storage.fastread import Prebuilt
+from porina.timelines import bounds, public
 from porina.timelines import home as home_rows
+from porina.timelines import page as pages
 from porina.timelines.queries import not_muted
-from porina.web import explore, i18n
+from porina.web import explore, i18n, page_cache
 from porina.web.common import (
     Me,
     form,
+    is_htmx,
     reader,
     render,
     renderer,
@@ -55,6 +60,26 @@ async def local_timeline(
         return await statuses(request, session, me, items)
 
 
+@functools.cache
+def _local_page() -> Prebuilt:
+    """The local timeline as the web shows it: public posts written here, replies included
+    (the API's ``local=true`` leaves replies to others out), newest first."""
+    return public.candidates_page(
+        public.public_conditions(origin="local", media=False), ascending=False
+    )
+
+
+async def local_rows(request: Request[Any, Any, Any], max_id: int | None) -> list[pages.PageRow]:
+    """The local timeline's page rows for an anonymous visitor (one prebuilt statement)."""
+    window = home_rows.Window(max_id, None, None, PAGE)
+    fetched = await services(request).db.fast.fetch(_local_page(), bounds.params(None, window))
+    return [row for row in pages.rows(fetched) if row.visible]
+
+
+def older_rows(rows: list[pages.PageRow], base: str) -> str | None:
+    return f"{base}?max_id={rows[-1].id}" if len(rows) >= PAGE else None
+
+
 async def home_timeline(
     request: Request[Any, Any, Any], me: Me, max_id: int | None
 ) -> list[e.Status]:
@@ -79,6 +104,15 @@ async def landing(request: Request[Any, Any, Any]) -> Template | Redirect:
     me = await reader(request)
     if me is not None:
         return Redirect(path="/home")
+    if not is_htmx(request):
+        rows = await local_rows(request, None)
+
+        async def extra(_: list[e.Status]) -> dict[str, Any]:
+            return {"more": "/public/local"}
+
+        return await page_cache.anonymous_page(
+            request, "web:landing", "pages/landing.html", rows, extra
+        )
     items = await local_timeline(request, None, None)
     return render(request, "pages/landing.html", me=me, statuses=items, more="/public/local")
 
@@ -86,6 +120,15 @@ async def landing(request: Request[Any, Any, Any]) -> Template | Redirect:
 @get("/public/local", name="web:local")
 async def local(request: Request[Any, Any, Any], max_id: str | None = None) -> Template:
     me = await reader(request)
+    if me is None and not is_htmx(request):
+        rows = await local_rows(request, parse_id(max_id))
+
+        async def extra(_: list[e.Status]) -> dict[str, Any]:
+            return {"title": i18n._("Local timeline"), "more": older_rows(rows, "/public/local")}
+
+        return await page_cache.anonymous_page(
+            request, "web:local", "pages/timeline.html", rows, extra
+        )
     items = await local_timeline(request, me, parse_id(max_id))
     return render(
         request,
