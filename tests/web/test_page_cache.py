@@ -126,3 +126,25 @@ async def test_a_kept_page_costs_one_statement_and_still_counts_impressions(
         await _visit(client, path)
         assert await _cost(services, client, path) == 1, path  # the page's rows
     assert await impressions.flush(services.db) == 3 * 6
+
+
+async def test_a_profile_follows_its_account_posts_and_featured_tags(
+    make: Factory, client: httpx.AsyncClient
+) -> None:
+    alice, bob = await make.person("alice"), await make.person("bob")
+    await alice.status("Fresh bread daily #bakery")
+    page = text_of(await _visit(client, "/@alice"))
+    assert "Fresh bread daily" in page and "Alice Aalto" not in page
+    await alice.patch("/api/v1/accounts/update_credentials", data={"display_name": "Alice Aalto"})
+    page = text_of(await _visit(client, "/@alice"))
+    assert "Alice Aalto" in page and "Featured hashtags" not in page
+    featured = await alice.post("/api/v1/featured_tags", data={"name": "bakery"})
+    assert featured.status_code == 200, featured.text
+    assert "Featured hashtags #bakery · 1 post" in text_of(await _visit(client, "/@alice"))
+    reply = await alice.status("Thanks!", in_reply_to_id=(await bob.status("Hi"))["id"])
+    assert "Thanks!" not in text_of(await _visit(client, "/@alice"))
+    assert "Thanks!" in text_of(await _visit(client, "/@alice/with_replies"))
+    assert (await alice.delete(f"/api/v1/statuses/{reply['id']}")).status_code == 200
+    assert "Thanks!" not in text_of(await _visit(client, "/@alice/with_replies"))
+    await alice.status("Only for friends", visibility="private")
+    assert "Only for friends" not in text_of(await _visit(client, "/@alice/with_replies"))

@@ -210,11 +210,13 @@ async def anonymous_page(
     template: str,
     rows: Sequence[PageRow],
     extra: Extra,
+    *also: Any,
 ) -> CachedPage:
     """``template`` showing ``rows`` to an anonymous visitor (not an htmx fragment): the kept
     rendering when the rows are unchanged, else rendered (``extra``: the rest of the
-    template's context, given the statuses) and kept."""
-    key = key_of(request, route, rows_key(rows))
+    template's context, given the statuses) and kept. ``also``: what else the page shows
+    that the key must follow (a profile's account version and featured tags)."""
+    key = key_of(request, route, rows_key(rows), *also)
     found = kept(key)
     if found is not None:
         return CachedPage(key=key, found=found, template_name=template, context={})

@@ -21,11 +21,15 @@ from porina.interactions import featured as featured_tags
 from porina.posts.models import MediaAttachment
 from porina.posts.queries import S, bundle_select, bundles
 from porina.render import entities as e
-from porina.web import i18n
+from porina.timelines import account_page
+from porina.timelines.account_page import Narrowing
+from porina.timelines.home import Window
+from porina.web import i18n, page_cache
 from porina.web.common import (
     Me,
     form,
     id_or_404,
+    is_htmx,
     reader,
     render,
     renderer,
@@ -97,6 +101,8 @@ async def _profile(
     request: Request[Any, Any, Any], handle: str, tab: str, max_id: str | None
 ) -> Template:
     me = await reader(request)
+    if me is None and not is_htmx(request):
+        return await _anonymous_profile(request, handle, tab, parse_id(max_id))
     async with services(request).db.read() as session:
         account = await find(session, request, handle, me)
         items = await profile_statuses(
@@ -117,6 +123,42 @@ async def _profile(
         more=more,
         featured=featured,
         **context,
+    )
+
+
+NARROWING = {
+    "posts": Narrowing(exclude_replies=True),
+    "with_replies": Narrowing(),
+    "media": Narrowing(only_media=True, exclude_reblogs=True),
+}
+
+
+async def _anonymous_profile(
+    request: Request[Any, Any, Any], handle: str, tab: str, max_id: int | None
+) -> Template:
+    """A profile as a visitor from a shared link sees it: the account, its featured tags and
+    its page rows read on every visit (three statements), the page rendered once per
+    distinct content (``web/page_cache.py``)."""
+    svc = services(request)
+    async with svc.db.read() as session:
+        account = await find(session, request, handle, None)
+        featured = await featured_tags.of_account(session, account.id)
+    window = Window(max_id, None, None, PAGE)
+    rows = await account_page.rows(svc.db, None, account.id, window, NARROWING[tab])
+    if max_id is None and account.domain is None:
+        impressions.visit(account.id, None)  # no statement: batched
+    shown_tags = tuple((f.id, f.tag.name, f.statuses_count, f.last_status_at) for f in featured)
+    version = (account.id, account.version, shown_tags)
+
+    async def extra(_: list[e.Status]) -> dict[str, Any]:
+        async with svc.db.read() as session:
+            context = await header_context(request, session, None, account)
+        base = f"/@{context['account'].acct}" + ("" if tab == "posts" else f"/{tab}")
+        more = f"{base}?max_id={rows[-1].id}" if len(rows) >= PAGE else None
+        return {"tab": tab, "more": more, "featured": featured, **context}
+
+    return await page_cache.anonymous_page(
+        request, f"web:profile:{tab}", "pages/profile.html", rows, extra, version
     )
 
 
