@@ -75,6 +75,7 @@ class Status(Base):
         Index("ix_statuses_reblog_of_id", "reblog_of_id", "account_id"),
         Index("ix_statuses_thread_id", "thread_id"),
         Index("ix_statuses_visibility_id", "visibility", "local", "id"),
+        Index("ix_statuses_visibility_recent", "visibility", "id"),
         Index("ix_statuses_uri", "uri"),
     )
 
