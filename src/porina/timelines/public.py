@@ -38,8 +38,8 @@ def public_conditions(*, origin: str, media: bool) -> list[Any]:
         S.id < BELOW,
         S.id > ABOVE,
     ]
-    if origin == "local":
-        conditions.append(A.domain.is_(None))
+    if origin == "local":  # ``local`` too: the index (visibility, local, id) gives the order
+        conditions.extend((A.domain.is_(None), S.local.is_(True)))
     elif origin == "remote":
         conditions.append(A.domain.is_not(None))
     if media:

@@ -11,7 +11,7 @@ import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, String, bindparam, exists, func, select
+from sqlalchemy import ColumnElement, String, bindparam, func, select
 
 from porina.posts.models import StatusTag, Tag
 from porina.posts.queries import S
@@ -60,9 +60,10 @@ def tagged(prefix: str, count: int) -> ColumnElement[bool]:
     """SQL on ``S``: the status carries one of ``count`` tag names, bound as
     ``porina_<prefix>_0`` ..."""
     slots = [bindparam(f"porina_{prefix}_{n}", type_=String) for n in range(count)]
-    return exists().where(
-        StatusTag.status_id == S.id,
-        StatusTag.tag_id.in_(select(Tag.id).where(func.lower(Tag.name).in_(slots))),
+    return S.id.in_(
+        select(StatusTag.status_id).where(
+            StatusTag.tag_id.in_(select(Tag.id).where(func.lower(Tag.name).in_(slots)))
+        )
     )
 
 

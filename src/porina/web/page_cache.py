@@ -46,8 +46,8 @@ from porina.web.common import is_htmx
 from porina.web.runtime import services
 
 PLACEHOLDER = "porina-page-cache-csrf-placeholder"
-SIZE = 512
-"""Pages kept per process (about 40-90 KB each)."""
+SIZE = 256
+"""Pages kept per process (about 40-90 KB each: at most about 22 MB)."""
 
 Key = tuple[Any, ...]
 Served = tuple[tuple[int, int], ...]
