@@ -108,6 +108,10 @@ async def of_account(session: AsyncSession, account_id: int) -> list[Featured]:
         )
         .join(Status, Status.id == StatusTag.status_id)
         .where(
+            # only the featured tags: without it every tagged post of the server was read
+            StatusTag.tag_id.in_(
+                select(FeaturedTag.tag_id).where(FeaturedTag.account_id == account_id)
+            ),
             Status.account_id == account_id,
             Status.visibility.in_(PUBLIC),
             Status.deleted_at.is_(None),
