@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import BigInteger, bindparam, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from porina.accounts.models import Account, AccountOperator, User
@@ -26,15 +26,16 @@ from porina.accounts.operators import role_of
 from porina.campaigns import draw
 from porina.campaigns.fraud import disqualified_ids
 from porina.campaigns.models import ACTIONS, Contest, ContestDraw, ContestEntry
-from porina.campaigns.proof import build_proof, parse_entries
+from porina.campaigns.proof import parse_entries, proof_of_file
 from porina.campaigns.tally import Entrant, Rules, tally
 from porina.core import inputs
 from porina.core.actor import Actor
-from porina.core.clock import aware, now
+from porina.core.clock import now
 from porina.core.errors import Forbidden, NotFound, Unprocessable
 from porina.core.ids import new_id, parse_id
 from porina.posts.models import Status
 from porina.storage.db import Tx
+from porina.storage.fastread import Prebuilt, as_datetime
 
 ORGANISERS = frozenset({"owner", "manager"})
 MAX_WINNERS = 1000
@@ -207,32 +208,48 @@ async def excluded_accounts(session: AsyncSession, brand_id: int) -> frozenset[i
     return frozenset(ids)
 
 
-async def entrants(session: AsyncSession, contest_id: int, domain: str) -> list[Entrant]:
-    """Every account with an entry action, with its facts for ``tally``."""
-    rows = await session.execute(
-        select(
-            ContestEntry.account_id,
-            ContestEntry.action,
-            ContestEntry.private,
-            Account.username,
-            Account.domain,
-            Account.created_at,
-            Account.followers_count,
-        )
-        .join(Account, Account.id == ContestEntry.account_id)
-        .where(ContestEntry.contest_id == contest_id)
+grouped = (
+    select(
+        ContestEntry.account_id,
+        func.aggregate_strings(ContestEntry.action, ",").label("actions"),
+        func.aggregate_strings(case((ContestEntry.private, ContestEntry.action)), ",").label(
+            "private"
+        ),
     )
-    facts: dict[int, tuple[str, datetime, int]] = {}
-    actions: dict[int, set[str]] = {}
-    private: dict[int, set[str]] = {}
-    for account_id, action, hidden, username, acct_domain, created_at, followers in rows:
-        facts[account_id] = (f"{username}@{acct_domain or domain}", aware(created_at), followers)
-        actions.setdefault(account_id, set()).add(action)
-        if hidden:
-            private.setdefault(account_id, set()).add(action)
+    .where(ContestEntry.contest_id == bindparam("porina_contest", type_=BigInteger))
+    .group_by(ContestEntry.account_id)
+    .subquery("grouped")
+)
+ENTRANT_ROWS = Prebuilt(
+    select(
+        Account.id,
+        grouped.c.actions,
+        grouped.c.private,
+        Account.username,
+        Account.domain,
+        Account.created_at,
+        Account.followers_count,
+    ).join(grouped, grouped.c.account_id == Account.id)
+)
+"""One row per entrant of a contest: their entry actions, the private ones among them
+(comma-separated; an action's name has no comma) and their facts."""
+
+
+async def entrants(tx: Tx, contest_id: int, domain: str) -> list[Entrant]:
+    """Every account with an entry action, with its facts for ``tally``: one prebuilt
+    statement grouping the actions per entrant, its rows as the driver returns them (200,000
+    entrants' actions through the ORM's result processing took most of a large close)."""
+    rows = (await tx.run(ENTRANT_ROWS, {"porina_contest": contest_id})).all()
     return [
-        Entrant(i, acct, created, followers, frozenset(actions[i]), frozenset(private.get(i, ())))
-        for i, (acct, created, followers) in facts.items()
+        Entrant(
+            account_id,
+            f"{username}@{acct_domain or domain}",
+            as_datetime(created_at),
+            followers,
+            frozenset(actions.split(",")),
+            frozenset(private.split(",")) if private else frozenset(),
+        )
+        for account_id, actions, private, username, acct_domain, created_at, followers in rows
     ]
 
 
@@ -250,7 +267,7 @@ async def close(tx: Tx, contest_id: int, actor: Actor | None = None) -> Contest:
         excluded_account_ids=await excluded_accounts(tx.session, row.brand_account_id)
         | await disqualified_ids(tx.session, row.id),
     )
-    people = await entrants(tx.session, row.id, tx.settings.local_domain)
+    people = await entrants(tx, row.id, tx.settings.local_domain)
     entries = draw.sort_entries(tally(people, rules, row.pseudonym_key).entries)
     data = draw.sorted_bytes(entries)
     row.entries, row.entries_sha256 = data.decode("utf-8"), draw.entries_sha256(data)
@@ -337,8 +354,10 @@ async def redraw(tx: Tx, contest: Contest, acct: str, reason: str) -> ContestDra
 
 
 def proof_of(contest: Contest, rows: Sequence[ContestDraw]) -> dict[str, Any]:
-    """The public proof (``campaigns.proof``); only for a drawn contest."""
-    entries, _ = parse_entries(contest.entries or "")
+    """The public proof (``campaigns.proof``); only for a drawn contest. The entries file is
+    used as the close wrote and hashed it (normalised, sorted): not parsed and sorted again."""
+    text = contest.entries or ""
+    digest = contest.entries_sha256 or draw.entries_sha256(text.encode("utf-8"))
     winners = [draw.Pick(r.acct, r.counter) for r in rows if r.replaces is None]
     redraws = [
         draw.Redraw(
@@ -347,7 +366,14 @@ def proof_of(contest: Contest, rows: Sequence[ContestDraw]) -> dict[str, Any]:
         for r in rows
         if r.replaces is not None
     ]
-    return build_proof(contest.secret, entries, contest.winners, winners, redraws)
+    return proof_of_file(
+        contest.secret,
+        text,
+        digest,
+        winners_wanted=contest.winners,
+        winners=winners,
+        redraws=redraws,
+    )
 
 
 async def due(session: AsyncSession, moment: datetime) -> list[int]:

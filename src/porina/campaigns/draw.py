@@ -60,8 +60,12 @@ def commitment(secret: bytes) -> str:
 
 def normalise_acct(acct: str) -> str:
     """``user@Domain`` -> ``user@domain`` (the domain lower-cased, the user part as it is)."""
-    user, at, domain = acct.rpartition("@")
-    return f"{user}@{domain.lower()}" if at else acct
+    at = acct.rfind("@")
+    if at < 0:
+        return acct
+    domain = acct[at + 1 :]
+    lowered = domain.lower()
+    return acct if lowered == domain else acct[: at + 1] + lowered
 
 
 def pseudonym(key: bytes, account_id: int) -> str:
@@ -77,8 +81,15 @@ def pseudonym(key: bytes, account_id: int) -> str:
 
 def sort_entries(entries: Iterable[Entry]) -> list[Entry]:
     """Entries with normalised accts, sorted by acct as UTF-8 bytes."""
-    normal = [Entry(normalise_acct(e.acct), e.tickets) for e in entries]
-    return sorted(normal, key=lambda e: e.acct.encode("utf-8"))
+    normal = [
+        e if (acct := normalise_acct(e.acct)) == e.acct else Entry(acct, e.tickets) for e in entries
+    ]
+    # Python orders strings by code point, which is the order of their UTF-8 bytes
+    return sorted(normal, key=_acct)
+
+
+def _acct(entry: Entry) -> str:
+    return entry.acct
 
 
 def entries_bytes(entries: Iterable[Entry]) -> bytes:
@@ -123,12 +134,13 @@ class Drawer:
 
     def __init__(self, secret: bytes, entries: Iterable[Entry]) -> None:
         self.remaining = sort_entries(entries)
-        self.seed = seed_of(secret, entries_sha256(entries_bytes(self.remaining)))
+        self.tickets = [e.tickets for e in self.remaining]
+        self.seed = seed_of(secret, entries_sha256(sorted_bytes(self.remaining)))
         self.counter = 0
 
     def next(self) -> Pick | None:
         """The next winner among the entrants not yet drawn, or None when none is left."""
-        total = sum(e.tickets for e in self.remaining)
+        total = sum(self.tickets)
         if total <= 0:
             return None
         while True:
@@ -136,7 +148,10 @@ class Drawer:
             self.counter += 1
             ticket = accepted(draw_value(self.seed, counter), total)
             if ticket is not None:
-                winner = self.remaining.pop(choose(self.remaining, ticket))
+                # ``choose`` over a plain list of tickets: the running sums in C
+                index = bisect_right(list(itertools.accumulate(self.tickets)), ticket)
+                self.tickets.pop(index)
+                winner = self.remaining.pop(index)
                 return Pick(winner.acct, counter)
 
     @classmethod
@@ -145,6 +160,7 @@ class Drawer:
         file hashes to ``entries_hash``: the close of a large contest sorts only once."""
         drawer = cls.__new__(cls)
         drawer.remaining = list(entries)
+        drawer.tickets = [e.tickets for e in drawer.remaining]
         drawer.seed = seed_of(secret, entries_hash)
         drawer.counter = 0
         return drawer

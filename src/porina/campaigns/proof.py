@@ -39,12 +39,33 @@ def build_proof(
     redraws: Sequence[Redraw],
 ) -> dict[str, Any]:
     data = entries_bytes(entries)
-    digest = entries_sha256(data)
+    return proof_of_file(
+        secret,
+        data.decode("utf-8"),
+        entries_sha256(data),
+        winners_wanted=winners_wanted,
+        winners=winners,
+        redraws=redraws,
+    )
+
+
+def proof_of_file(
+    secret: bytes,
+    entries: str,
+    digest: str,
+    *,
+    winners_wanted: int,
+    winners: Sequence[Pick],
+    redraws: Sequence[Redraw],
+) -> dict[str, Any]:
+    """``build_proof`` from the entries file as the close wrote it (``entries``, normalised
+    and sorted, hashing to ``digest``): a stored contest's proof without parsing and sorting
+    its entrants again."""
     return {
         "algorithm": ALGORITHM,
         "commitment": commitment(secret),
         "secret": secret.hex(),
-        "entries": data.decode("utf-8"),
+        "entries": entries,
         "entries_sha256": digest,
         "seed": seed_of(secret, digest).hex(),
         "winners_wanted": winners_wanted,
