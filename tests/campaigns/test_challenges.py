@@ -144,3 +144,26 @@ async def test_a_jury_scores_and_the_brand_announces_the_top(
     assert (await manager.post(f"{API}/{cid}/announce", json={})).status_code == 422
     shown = (await make.client.get(f"{API}/{cid}")).json()
     assert shown["announced_status_id"] == told.json()["status_id"]
+
+
+async def test_an_edit_that_adds_or_removes_the_hashtag_enters_or_leaves_the_challenge(
+    services: Services, make: Factory
+) -> None:
+    brand = await make.person("leipomo")
+    manager = await staff(services, make, brand, "leipomo_mari", "manager")
+    body = {"hashtag": "pullakuva", "title": "Best bun photo", "scoring": "votes"}
+    created = await manager.post(API, json={**body, **window(-1, 24)})
+    assert created.status_code == 200, created.text
+    path = f"{API}/{created.json()['id']}/leaderboard"
+    alice, bob, carol = [await make.person(n) for n in ("alice", "bob", "carol")]
+    post = await alice.status("my bun, forgot the tag", visibility="public")
+    for who in (bob, carol):
+        assert (await who.post(f"/api/v1/statuses/{post['id']}/favourite")).status_code == 200
+    assert board(await make.client.get(path)) == []
+    edited = await alice.put(f"/api/v1/statuses/{post['id']}", json={"status": "my bun #pullakuva"})
+    assert edited.status_code == 200, edited.text
+    assert board(await make.client.get(path)) == [("alice", 2)]  # the votes it had count
+    await alice.put(f"/api/v1/statuses/{post['id']}", json={"status": "my bun #pullakuva!"})
+    assert board(await make.client.get(path)) == [("alice", 2)]  # still in, once
+    await alice.put(f"/api/v1/statuses/{post['id']}", json={"status": "my bun, no tag"})
+    assert board(await make.client.get(path)) == []
