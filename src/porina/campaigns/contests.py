@@ -27,12 +27,14 @@ from porina.campaigns import draw
 from porina.campaigns.fraud import disqualified_ids
 from porina.campaigns.models import ACTIONS, Contest, ContestDraw, ContestEntry
 from porina.campaigns.proof import parse_entries, proof_of_file
+from porina.campaigns.review_events import ContestDrawn, ContestRedrawn
 from porina.campaigns.tally import Entrant, Rules, tally
 from porina.core import inputs
 from porina.core.actor import Actor
 from porina.core.clock import now
 from porina.core.errors import Forbidden, NotFound, Unprocessable
 from porina.core.ids import new_id, parse_id
+from porina.jobs.events import emit
 from porina.posts.models import Status
 from porina.storage.db import Tx
 from porina.storage.fastread import Prebuilt, as_datetime
@@ -272,10 +274,16 @@ async def close(tx: Tx, contest_id: int, actor: Actor | None = None) -> Contest:
     data = draw.sorted_bytes(entries)
     row.entries, row.entries_sha256 = data.decode("utf-8"), draw.entries_sha256(data)
     drawer = draw.Drawer.of_sorted(row.secret, entries, row.entries_sha256)
-    for position, pick in enumerate(drawer.many(row.winners)):
+    picks = drawer.many(row.winners)
+    for position, pick in enumerate(picks):
         tx.session.add(_draw_row(row.id, position, pick, moment))
     row.state, row.closed_at, row.drawn_at = "drawn", moment, moment
     await tx.session.flush()
+    winners = [pick.acct for pick in picks]
+    drawn = ContestDrawn(
+        actor=actor, brand_account_id=row.brand_account_id, contest_id=row.id, winners=winners
+    )
+    await emit(tx, drawn)
     return row
 
 
@@ -350,6 +358,14 @@ async def redraw(tx: Tx, contest: Contest, acct: str, reason: str) -> ContestDra
     made = _draw_row(contest.id, len(rows), pick, now(), replaces=acct, reason=reason)
     tx.session.add(made)
     await tx.session.flush()
+    redrawn = ContestRedrawn(
+        brand_account_id=contest.brand_account_id,
+        contest_id=contest.id,
+        replaced=acct,
+        acct=pick.acct,
+        reason=reason,
+    )
+    await emit(tx, redrawn)
     return made
 
 

@@ -12,3 +12,23 @@ class ContestEntrantReviewed(Event, frozen=True, kw_only=True):
     contest_id: int
     target_account_id: int
     decision: str
+
+
+class ContestDrawn(Event, frozen=True, kw_only=True):
+    """A contest closed and its winners were drawn (``campaigns.contests.close``; ``actor`` is
+    None when the job ``campaigns.close_due`` closed it at ``ends_at``)."""
+
+    brand_account_id: int
+    contest_id: int
+    winners: list[str]
+
+
+class ContestRedrawn(Event, frozen=True, kw_only=True):
+    """A winner (``replaced``) was set aside for ``reason`` and ``acct`` drawn in their place
+    (``campaigns.contests.redraw``: staff's re-draw, a disqualification in the review)."""
+
+    brand_account_id: int
+    contest_id: int
+    replaced: str
+    acct: str
+    reason: str
