@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
 import httpx
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import update
@@ -18,6 +20,7 @@ from porina.campaigns import fraud, review_actions
 from porina.campaigns.proof import verify
 from porina.core.clock import now
 from porina.services import Services
+from porina.web import contests_pages
 from tests.desk.inbox_support import staff
 from tests.factories import Factory
 from tests.web.conftest import Browser, sign_in_as, text_of
@@ -207,3 +210,63 @@ async def test_a_disqualified_winner_is_re_drawn_in_the_public_proof(
         (winner, review_actions.PUBLIC_REASON)
     ]
     assert proof["redraws"][0]["acct"] != winner and verify(proof) == []
+
+
+async def test_the_review_queue_is_paged_with_link_headers(
+    services: Services, make: Factory
+) -> None:
+    w = await world(services, make)
+    path = API.format(id=w.contest_id)
+    whole = (await w.manager.get(path)).json()
+    assert len(whole) >= 3
+    seen: list[str] = []
+    url = f"{path}?limit=2"
+    pages = 0
+    while url:
+        response = await w.manager.get(url)
+        assert response.status_code == 200, response.text
+        assert len(response.json()) <= 2
+        seen += [item["acct"] for item in response.json()]
+        pages += 1
+        links = httpx.Response(200, headers=response.headers).links
+        if pages > 1:
+            assert "prev" in links
+        url = links.get("next", {}).get("url", "")
+    assert seen == [item["acct"] for item in whole]  # every flagged entrant once, in order
+    assert pages == (len(whole) + 1) // 2
+    beyond = await w.manager.get(f"{path}?offset={len(whole)}")
+    assert beyond.status_code == 200 and beyond.json() == []
+
+
+async def test_the_review_page_is_paged_in_finnish(
+    services: Services, client: httpx.AsyncClient, make: Factory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(contests_pages, "REVIEW_PAGE", 2)
+    w = await world(services, make)
+    whole = (await w.manager.get(API.format(id=w.contest_id))).json()
+    await sign_in_as(services, client, w.manager.person)
+    browser = Browser(client)
+    assert (await browser.post("/web/acting", {"account_id": w.brand.id})).status_code == 303
+    async with services.db.transaction() as tx:
+        await tx.session.execute(
+            update(User).where(User.id == w.manager.person.user.id).values(locale="fi")
+        )
+    page = f"/contests/{w.contest_id}/review"
+    first = (await browser.get(page)).text
+    assert first.count('class="item review-entrant"') == 2
+    assert f"Osallistujat 1\u20132 / {len(whole)}" in text_of(first)
+    assert "Seuraava sivu" in first and "Edellinen sivu" not in first
+    second = (await browser.get(f"{page}?page=2")).text
+    assert "Edellinen sivu" in second
+    shown = [
+        acct
+        for html in [
+            first,
+            second,
+            *[(await browser.get(f"{page}?page={n}")).text for n in range(3, 9)],
+        ]
+        for acct in re.findall(r'class="item review-entrant" data-acct="([^"]+)"', html)
+    ]
+    assert shown[: len(whole)] == [item["acct"] for item in whole]
+    for odd in ("0", "-1", "x", "99999999999"):
+        assert (await browser.get(f"{page}?page={odd}")).status_code == 200

@@ -133,22 +133,34 @@ async def _review(
     error: str | None = None,
     notice: str | None = None,
     status_code: int = 200,
+    page: int = 1,
 ) -> Template:
     svc = services(request)
     async with svc.db.read() as session:
         queue = await fraud.review(session, me.actor, contest_id, svc.settings.local_domain)
         contest = await fraud.staff_contest(session, me.actor, contest_id)
+    pages = max(1, -(-len(queue) // REVIEW_PAGE))
+    page = min(max(1, page), pages)
+    first = (page - 1) * REVIEW_PAGE
     return render(
         request,
         "pages/contest_review.html",
         me=me,
         contest=contest,
-        queue=queue,
+        queue=queue[first : first + REVIEW_PAGE],
+        total=len(queue),
+        first=first,
+        page=page,
+        pages=pages,
         reason=flag_reason,
         error=error,
         notice=notice,
         status_code=status_code,
     )
+
+
+REVIEW_PAGE = 50
+"""Entrants per page of the review queue."""
 
 
 @get("/contests/{contest_id:str}/review", name="web:contest-review")
@@ -157,7 +169,13 @@ async def contest_review_page(
 ) -> Template:
     me = await signed_in(request)
     notice = i18n._("The decision is saved.") if done == "decided" else None
-    return await _review(request, me, id_or_404(contest_id), notice=notice)
+    page = parse_page(request.query_params.get("page"))
+    return await _review(request, me, id_or_404(contest_id), notice=notice, page=page)
+
+
+def parse_page(raw: str | None) -> int:
+    """``?page=N`` (1-based); anything else is the first page."""
+    return int(raw) if raw and raw.isascii() and raw.isdigit() and len(raw) < 7 else 1
 
 
 @post("/contests/{contest_id:str}/review", name="web:contest-review-decide")

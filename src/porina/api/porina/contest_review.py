@@ -6,9 +6,10 @@ flags, their reasons and the e-mail behind a duplicate never leave the brand's s
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 import msgspec
-from litestar import Request, get, post
+from litestar import Request, Response, get, post
 
 from porina.api.mastodon.auth import actor_of, require, services_of
 from porina.api.mastodon.params import Params
@@ -61,15 +62,40 @@ def _id(raw: str) -> int:
     return parsed
 
 
+PAGE = 40
+MAX_PAGE = 200
+
+
 @get(BASE)
-async def contest_review(request: Request[Any, Any, Any], contest_id: str) -> list[ReviewedEntrant]:
+async def contest_review(
+    request: Request[Any, Any, Any], contest_id: str
+) -> Response[list[ReviewedEntrant]]:
     """The flagged entrants (and those staff decided on) with every flag's reason; undecided
-    first. Staff of the contest's brand only (others: 404)."""
+    first. Staff of the contest's brand only (others: 404). Paged by ``limit`` (40, at most
+    200) and ``offset``, with ``Link`` rel="next"/"prev" (the flags are computed over every
+    entrant, so the order is the queue's, not an id's)."""
     actor = actor_of(await require(request, "read:statuses"))
     svc = services_of(request)
+    params = await Params.of(request)
+    limit = params.limit(PAGE, MAX_PAGE)
+    offset = params.int("offset", 0, lo=0) or 0
     async with svc.db.read() as session:
         queue = await fraud.review(session, actor, _id(contest_id), svc.settings.local_domain)
-    return [_entity(item) for item in queue]
+    shown = [_entity(item) for item in queue[offset : offset + limit]]
+    return Response(shown, headers=_links(request, offset, limit, len(queue)))
+
+
+def _links(request: Request[Any, Any, Any], offset: int, limit: int, total: int) -> dict[str, str]:
+    base = f"{request.base_url}".rstrip("/") + request.url.path
+    links = []
+    if offset + limit < total:
+        links.append(
+            f'<{base}?{urlencode({"limit": limit, "offset": offset + limit})}>; rel="next"'
+        )
+    if offset > 0:
+        before = max(0, offset - limit)
+        links.append(f'<{base}?{urlencode({"limit": limit, "offset": before})}>; rel="prev"')
+    return {"Link": ", ".join(links)} if links else {}
 
 
 @post(BASE, status_code=200)
