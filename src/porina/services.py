@@ -22,6 +22,7 @@ from porina.api.mastodon.auth import TokenCache
 from porina.campaigns import challenge_subscribers, contest_contacts
 from porina.campaigns import entries as contest_entries
 from porina.campaigns import jobs as contest_jobs
+from porina.campaigns import winners as contest_winners
 from porina.core import cpu
 from porina.desk import audit_trail as desk_audit_trail
 from porina.desk import contacts as desk_contacts
@@ -78,6 +79,7 @@ SUBSCRIBERS = (
     desk_rules,
     challenge_subscribers,
     contest_entries,
+    contest_winners,
 )
 """The modules that subscribe to domain events, registered when imported here, at start-up.
 In-transaction subscribers run in import order; none depends on another's work.

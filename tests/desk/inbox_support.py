@@ -33,6 +33,9 @@ class Staff:
     async def post(self, path: str, **kw: Any) -> httpx.Response:
         return await self.client.post(path, headers=self.headers, **kw)
 
+    async def put(self, path: str, **kw: Any) -> httpx.Response:
+        return await self.client.put(path, headers=self.headers, **kw)
+
     async def conversations(self, **params: str) -> list[dict[str, Any]]:
         response = await self.get(BASE, params={"status": "open", **params})
         assert response.status_code == 200, response.text

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import BigInteger, bindparam, case, func, select
@@ -43,6 +43,8 @@ ORGANISERS = frozenset({"owner", "manager"})
 MAX_WINNERS = 1000
 MAX_WEIGHT = 100
 INSTANCE_STAFF = ("admin", "moderator")
+DEFAULT_CLAIM_DAYS = 7
+MAX_CLAIM_DAYS = 90
 
 
 class ContestNotFound(NotFound):
@@ -65,6 +67,7 @@ class ContestSpec:
     reply_must_contain: str | None
     min_account_age_days: int
     min_followers: int
+    claim_days: int = DEFAULT_CLAIM_DAYS
 
 
 def _bad(message: str) -> InvalidContest:
@@ -137,6 +140,7 @@ def spec_of(data: Mapping[str, Any]) -> ContestSpec:
         reply_must_contain=needed.strip() or None if isinstance(needed, str) else None,
         min_account_age_days=_count(data, "min_account_age_days", 0, 3650, 0),
         min_followers=_count(data, "min_followers", 0, 10_000_000, 0),
+        claim_days=_count(data, "claim_days", 1, MAX_CLAIM_DAYS, DEFAULT_CLAIM_DAYS),
     )
 
 
@@ -172,6 +176,7 @@ async def create(tx: Tx, actor: Actor, data: Mapping[str, Any]) -> Contest:
         reply_must_contain=spec.reply_must_contain,
         min_account_age_days=spec.min_account_age_days,
         min_followers=spec.min_followers,
+        claim_days=spec.claim_days,
         secret=secret,
         pseudonym_key=draw.new_secret(),
         commitment=draw.commitment(secret),
@@ -270,13 +275,17 @@ async def close(tx: Tx, contest_id: int, actor: Actor | None = None) -> Contest:
         | await disqualified_ids(tx.session, row.id),
     )
     people = await entrants(tx, row.id, tx.settings.local_domain)
-    entries = draw.sort_entries(tally(people, rules, row.pseudonym_key).entries)
+    counted = tally(people, rules, row.pseudonym_key)
+    entries = draw.sort_entries(counted.entries)
     data = draw.sorted_bytes(entries)
     row.entries, row.entries_sha256 = data.decode("utf-8"), draw.entries_sha256(data)
     drawer = draw.Drawer.of_sorted(row.secret, entries, row.entries_sha256)
     picks = drawer.many(row.winners)
+    claim_by = moment + timedelta(days=row.claim_days)
     for position, pick in enumerate(picks):
-        tx.session.add(_draw_row(row.id, position, pick, moment))
+        made = _draw_row(row.id, position, pick, moment)
+        made.account_id, made.claim_by = counted.who.get(pick.acct), claim_by
+        tx.session.add(made)
     row.state, row.closed_at, row.drawn_at = "drawn", moment, moment
     await tx.session.flush()
     winners = [pick.acct for pick in picks]
@@ -355,7 +364,10 @@ async def redraw(tx: Tx, contest: Contest, acct: str, reason: str) -> ContestDra
     pick = _replay(contest, rows).next()
     if pick is None:
         raise _bad("no entrant is left to draw")
-    made = _draw_row(contest.id, len(rows), pick, now(), replaces=acct, reason=reason)
+    moment = now()
+    made = _draw_row(contest.id, len(rows), pick, moment, replaces=acct, reason=reason)
+    made.account_id = await account_for(tx.session, contest, pick.acct, tx.settings.local_domain)
+    made.claim_by = moment + timedelta(days=contest.claim_days)
     tx.session.add(made)
     await tx.session.flush()
     redrawn = ContestRedrawn(
@@ -367,6 +379,27 @@ async def redraw(tx: Tx, contest: Contest, acct: str, reason: str) -> ContestDra
     )
     await emit(tx, redrawn)
     return made
+
+
+async def account_for(
+    session: AsyncSession, contest: Contest, acct: str, local_domain: str
+) -> int | None:
+    """The entrant's account behind a listed name: a pseudonym is matched against the
+    contest's entrants (its key is the server's), an acct against the accounts."""
+    entrants = select(ContestEntry.account_id).where(ContestEntry.contest_id == contest.id)
+    if acct.startswith(draw.PSEUDONYM_PREFIX):
+        for account_id in set(await session.scalars(entrants)):
+            if draw.pseudonym(contest.pseudonym_key, account_id) == acct:
+                return account_id
+        return None
+    username, _, domain = acct.rpartition("@")
+    local = domain == local_domain.lower()
+    found = select(Account.id).where(
+        Account.id.in_(entrants),
+        Account.username == username,
+        Account.domain.is_(None) if local else func.lower(Account.domain) == domain,
+    )
+    return await session.scalar(found.limit(1))
 
 
 def proof_of(contest: Contest, rows: Sequence[ContestDraw]) -> dict[str, Any]:

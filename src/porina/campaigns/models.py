@@ -38,6 +38,7 @@ class Contest(Base):
     reply_must_contain: Mapped[str | None] = mapped_column(String(200), default=None)
     min_account_age_days: Mapped[int] = mapped_column(default=0)
     min_followers: Mapped[int] = mapped_column(default=0)
+    claim_days: Mapped[int] = mapped_column(default=7)
     secret: Mapped[bytes] = mapped_column(LargeBinary(32))
     pseudonym_key: Mapped[bytes] = mapped_column(LargeBinary(32))
     commitment: Mapped[str] = mapped_column(String(64))
@@ -50,6 +51,11 @@ class Contest(Base):
     created_at: Mapped[datetime]
     closed_at: Mapped[datetime | None] = mapped_column(default=None)
     drawn_at: Mapped[datetime | None] = mapped_column(default=None)
+    results_text: Mapped[str | None] = mapped_column(Text, default=None)
+    results_status_id: Mapped[int | None] = mapped_column(
+        ForeignKey("statuses.id", ondelete="SET NULL"), default=None
+    )
+    results_published_at: Mapped[datetime | None] = mapped_column(default=None)
 
     __table_args__ = (
         Index("ix_contests_brand_account_id", "brand_account_id"),
@@ -76,7 +82,9 @@ class ContestEntry(Base):
 class ContestDraw(Base):
     """One drawn entrant: ``position`` orders the draws, ``counter`` is the draw value that
     picked ``acct`` (as listed in the entries file). A re-draw names the winner it
-    ``replaces`` and its public ``reason``."""
+    ``replaces`` and its public ``reason``. ``account_id`` is the account behind ``acct``
+    (never published: a pseudonym's account stays private); the winner has until ``claim_by``
+    to claim (``claimed_at``), and ``notified_at`` records the DM and e-mail."""
 
     __tablename__ = "contest_draws"
     id: Mapped[int] = id_column()
@@ -87,8 +95,15 @@ class ContestDraw(Base):
     replaces: Mapped[str | None] = mapped_column(String(400), default=None)
     reason: Mapped[str | None] = mapped_column(Text, default=None)
     created_at: Mapped[datetime]
+    account_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="SET NULL"), default=None
+    )
+    claim_by: Mapped[datetime | None] = mapped_column(default=None)
+    claimed_at: Mapped[datetime | None] = mapped_column(default=None)
+    notified_at: Mapped[datetime | None] = mapped_column(default=None)
 
     __table_args__ = (
+        Index("ix_contest_draws_account_id", "account_id"),
         UniqueConstraint("contest_id", "position"),
         UniqueConstraint("contest_id", "counter"),
     )

@@ -29,6 +29,8 @@ class DrawnRow:
     replaces: str | None
     reason: str | None
     at: datetime
+    claim_by: datetime | None = None
+    claimed_at: datetime | None = None
 
 
 @dataclass(slots=True)
@@ -43,6 +45,13 @@ class ContestView:
     @property
     def drawn(self) -> bool:
         return self.contest.state == "drawn"
+
+    @property
+    def current(self) -> list[DrawnRow]:
+        """The winners now (drawn, or drawn instead of someone set aside), in draw order."""
+        aside = {r.replaces for r in self.redraws}
+        drawn = sorted(self.winners + self.redraws, key=lambda r: r.position)
+        return [r for r in drawn if r.acct not in aside]
 
 
 async def _entrants(session: AsyncSession, contest: Contest) -> int:
@@ -63,7 +72,17 @@ async def _draws(session: AsyncSession, contest_id: int) -> list[DrawnRow]:
         .order_by(ContestDraw.position)
     )
     return [
-        DrawnRow(r.position, r.acct, r.counter, r.replaces, r.reason, r.created_at) for r in rows
+        DrawnRow(
+            r.position,
+            r.acct,
+            r.counter,
+            r.replaces,
+            r.reason,
+            r.created_at,
+            r.claim_by,
+            r.claimed_at,
+        )
+        for r in rows
     ]
 
 

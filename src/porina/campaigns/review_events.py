@@ -32,3 +32,22 @@ class ContestRedrawn(Event, frozen=True, kw_only=True):
     replaced: str
     acct: str
     reason: str
+
+
+class ContestPrizeClaimed(Event, frozen=True, kw_only=True):
+    """A winner claimed their prize (``campaigns.winners.claim``; ``actor`` is the winner), or
+    the brand's staff recorded the claim for them (``mark_claimed``: a remote winner who
+    answered the DM)."""
+
+    brand_account_id: int
+    contest_id: int
+    acct: str
+
+
+class ContestResultsPublished(Event, frozen=True, kw_only=True):
+    """The brand published the contest's results as a reply to its post
+    (``campaigns.winners.publish_results``), after staff edited the draft."""
+
+    brand_account_id: int
+    contest_id: int
+    status_id: int

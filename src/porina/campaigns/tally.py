@@ -40,6 +40,9 @@ class Tally:
     entries: list[Entry]
     left_out: dict[int, str]
     """account id -> the reason (``team``, ``account_age``, ``followers``, ``no_tickets``)."""
+    who: dict[str, int] = field(default_factory=dict)
+    """listed name (acct or pseudonym) -> account id, for the winners' notices; never
+    published."""
 
 
 def reason_left_out(entrant: Entrant, rules: Rules) -> str | None:
@@ -87,11 +90,14 @@ def tally(entrants: Iterable[Entrant], rules: Rules, pseudonym_key: bytes) -> Ta
     check = _Check(rules)
     entries: list[Entry] = []
     left_out: dict[int, str] = {}
+    who: dict[str, int] = {}
     for entrant in entrants:
         tickets = check.tickets(entrant)
         reason = check.reason(entrant, tickets)
         if reason is not None:
             left_out[entrant.account_id] = reason
             continue
-        entries.append(Entry(listed_name(entrant, pseudonym_key), tickets))
-    return Tally(entries, left_out)
+        name = listed_name(entrant, pseudonym_key)
+        who[name] = entrant.account_id
+        entries.append(Entry(name, tickets))
+    return Tally(entries, left_out, who)

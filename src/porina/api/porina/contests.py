@@ -7,12 +7,12 @@ from __future__ import annotations
 from typing import Any
 
 import msgspec
-from litestar import Request, get, post
+from litestar import Request, get, post, put
 
 from porina.accounts.models import Account
 from porina.api.mastodon.auth import actor_of, optional, require, services_of
 from porina.api.mastodon.params import Params
-from porina.campaigns import contests, public_view
+from porina.campaigns import contests, public_view, winners
 from porina.campaigns.contests import ContestNotFound
 from porina.campaigns.models import Contest as ContestRow
 from porina.core.ids import parse_id
@@ -26,6 +26,7 @@ class ContestRules(msgspec.Struct, kw_only=True):
     reply_must_contain: str | None
     min_account_age_days: int
     min_followers: int
+    claim_days: int
     one_entry_per_person: bool = True
     excluded: str = "the brand's staff and the instance's operators"
 
@@ -36,6 +37,8 @@ class ContestDrawn(msgspec.Struct, kw_only=True):
     replaces: str | None = None
     reason: str | None = None
     at: str
+    claim_by: str | None = None
+    claimed: bool = False
 
 
 class Contest(msgspec.Struct, kw_only=True):
@@ -54,6 +57,8 @@ class Contest(msgspec.Struct, kw_only=True):
     entries_sha256: str | None
     winners: list[ContestDrawn]
     redraws: list[ContestDrawn]
+    current_winners: list[ContestDrawn]
+    results_status_id: str | None
     url: str
     created_at: str
 
@@ -80,6 +85,8 @@ def _drawn(rows: list[public_view.DrawnRow]) -> list[ContestDrawn]:
             replaces=r.replaces,
             reason=r.reason,
             at=timestamp(r.at) or "",
+            claim_by=timestamp(r.claim_by),
+            claimed=r.claimed_at is not None,
         )
         for r in rows
     ]
@@ -104,10 +111,13 @@ def _entity(row: ContestRow, entrants: int, base_url: str, view: Any = None) -> 
             reply_must_contain=row.reply_must_contain,
             min_account_age_days=row.min_account_age_days,
             min_followers=row.min_followers,
+            claim_days=row.claim_days,
         ),
         entries_sha256=row.entries_sha256,
         winners=_drawn(view.winners) if drawn else [],
         redraws=_drawn(view.redraws) if drawn else [],
+        current_winners=_drawn(view.current) if drawn else [],
+        results_status_id=str(row.results_status_id) if row.results_status_id else None,
         url=f"{base_url.rstrip('/')}/contests/{row.id}",
         created_at=timestamp(row.created_at) or "",
     )
@@ -200,6 +210,72 @@ async def my_contest_entry(request: Request[Any, Any, Any], contest_id: str) -> 
     )
 
 
+@post(f"{BASE}/{{contest_id:str}}/claim", status_code=200)
+async def claim_prize(request: Request[Any, Any, Any], contest_id: str) -> Contest:
+    """The signed-in winner claims their prize before ``claim_by`` (idempotent); 422 for
+    someone with no prize to claim here or after the deadline."""
+    viewer = await require(request, "write:statuses")
+    account_id = viewer.require_account()
+    async with services_of(request).db.transaction() as tx:
+        await winners.claim(tx, account_id, _id(contest_id))
+    return await _public(request, _id(contest_id))
+
+
+@post(f"{BASE}/{{contest_id:str}}/claims", status_code=200)
+async def record_claim(request: Request[Any, Any, Any], contest_id: str) -> Contest:
+    """``{acct}``: the brand's owner or manager records a current winner's claim (a winner
+    who answered the DM, a remote one)."""
+    actor = actor_of(await require(request, "write:statuses"))
+    params = await Params.of(request)
+    async with services_of(request).db.transaction() as tx:
+        await winners.mark_claimed(tx, actor, _id(contest_id), params.str("acct") or "")
+    return await _public(request, _id(contest_id))
+
+
+class ContestResults(msgspec.Struct, kw_only=True):
+    text: str
+    edited: bool
+    status_id: str | None
+    published_at: str | None
+
+
+def _results(found: winners.Results) -> ContestResults:
+    return ContestResults(
+        text=found.text,
+        edited=found.edited,
+        status_id=str(found.status_id) if found.status_id is not None else None,
+        published_at=timestamp(found.published_at),
+    )
+
+
+@get(f"{BASE}/{{contest_id:str}}/results")
+async def show_results(request: Request[Any, Any, Any], contest_id: str) -> ContestResults:
+    """The results reply: staff's draft, or the proposal naming the current winners."""
+    actor = actor_of(await require(request, "read:statuses"))
+    async with services_of(request).db.transaction() as tx:
+        return _results(await winners.results(tx, actor, _id(contest_id)))
+
+
+@put(f"{BASE}/{{contest_id:str}}/results", status_code=200)
+async def edit_results(request: Request[Any, Any, Any], contest_id: str) -> ContestResults:
+    """``{text}``: keep the edited draft (1-5000 characters) until it is published."""
+    actor = actor_of(await require(request, "write:statuses"))
+    params = await Params.of(request)
+    async with services_of(request).db.transaction() as tx:
+        found = await winners.save_results(tx, actor, _id(contest_id), params.data.get("text"))
+    return _results(found)
+
+
+@post(f"{BASE}/{{contest_id:str}}/results/publish", status_code=200)
+async def publish_results(request: Request[Any, Any, Any], contest_id: str) -> ContestResults:
+    """``{text?}``: publish the reply to the contest post as the brand (once)."""
+    actor = actor_of(await require(request, "write:statuses"))
+    params = await Params.of(request)
+    async with services_of(request).db.transaction() as tx:
+        found = await winners.publish_results(tx, actor, _id(contest_id), params.data.get("text"))
+    return _results(found)
+
+
 ROUTES = [
     create_contest,
     show_contest,
@@ -207,4 +283,9 @@ ROUTES = [
     contest_proof,
     redraw_contest,
     my_contest_entry,
+    claim_prize,
+    record_claim,
+    show_results,
+    edit_results,
+    publish_results,
 ]
