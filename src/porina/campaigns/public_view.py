@@ -31,6 +31,8 @@ class DrawnRow:
     at: datetime
     claim_by: datetime | None = None
     claimed_at: datetime | None = None
+    account_id: int | None = None
+    """Server-side only (is the reader this winner?); never rendered or serialised."""
 
 
 @dataclass(slots=True)
@@ -81,6 +83,7 @@ async def _draws(session: AsyncSession, contest_id: int) -> list[DrawnRow]:
             r.created_at,
             r.claim_by,
             r.claimed_at,
+            r.account_id,
         )
         for r in rows
     ]

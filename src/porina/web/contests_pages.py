@@ -17,14 +17,16 @@ from typing import Any
 from litestar import Request, get, post
 from litestar.response import Redirect, Template
 
-from porina.campaigns import fraud, review_actions
-from porina.campaigns.public_view import ContestView, MyEntry, contest_view, my_entry
+from porina.campaigns import fraud, review_actions, winners
+from porina.campaigns.public_view import ContestView, DrawnRow, MyEntry, contest_view, my_entry
 from porina.campaigns.rules_text import RulesSettings, entry_actions, rules
-from porina.core.errors import NotFound
+from porina.core.clock import aware, now
+from porina.core.errors import Forbidden, NotFound
 from porina.desk.metrics_models import DeskBusinessHours
 from porina.web import i18n
 from porina.web.common import Me, form, id_or_404, reader, render, see_other, signed_in
 from porina.web.errors import message_for
+from porina.web.i18n import N_
 from porina.web.runtime import services
 
 PROOF = "/api/porina/v1/contests/{id}/proof"
@@ -92,18 +94,51 @@ async def _mine(
         return await my_entry(session, view.contest, me.id, acct)
 
 
-@get("/contests/{contest_id:str}", name="web:contest")
-async def contest_page(request: Request[Any, Any, Any], contest_id: str) -> Template:
+def _my_prize(me: Me | None, view: ContestView) -> DrawnRow | None:
+    """The reader's own current win, if any (their account, not the brand they act as)."""
+    if me is None or not view.drawn:
+        return None
+    own = me.own.id if me.own is not None else me.id
+    return next((w for w in view.current if w.account_id == own), None)
+
+
+async def _staff_results(
+    request: Request[Any, Any, Any], me: Me | None, view: ContestView
+) -> winners.Results | None:
+    """The results reply for the brand's organisers (acting as the brand), else None."""
+    if me is None or not view.drawn or me.id != view.brand.id:
+        return None
+    try:
+        async with services(request).db.transaction() as tx:
+            return await winners.results(tx, me.actor, view.contest.id)
+    except (NotFound, Forbidden):
+        return None
+
+
+async def _contest(
+    request: Request[Any, Any, Any],
+    contest_id: str,
+    *,
+    error: str | None = None,
+    notice: str | None = None,
+    status_code: int = 200,
+) -> Template:
     me = await reader(request)
     view, zone = await _view(request, contest_id)
     lang = i18n.current()
     settings = _settings(request, view, zone)
+    prize = _my_prize(me, view)
     return render(
         request,
         "pages/contest.html",
         me=me,
         view=view,
         mine=await _mine(request, me, view),
+        prize=prize,
+        prize_open=prize is not None
+        and prize.claimed_at is None
+        and (prize.claim_by is None or aware(prize.claim_by) > now()),
+        results=await _staff_results(request, me, view),
         contest=view.contest,
         state=_states().get(view.contest.state, view.contest.state),
         actions=entry_actions(settings, "fi" if lang == "fi" else "en"),
@@ -112,7 +147,94 @@ async def contest_page(request: Request[Any, Any, Any], contest_id: str) -> Temp
         proof_abs=settings.proof_url,
         status_url=f"/@{view.brand.username}/{view.status.id}",
         docs_url=DOCS,
+        error=error,
+        notice=notice,
+        status_code=status_code,
     )
+
+
+NOTICES = {
+    "claimed": N_("Your prize is claimed. The organiser will be in touch by direct message."),
+    "marked": N_("The claim is recorded."),
+    "saved": N_("The draft of the results reply is saved."),
+    "published": N_("The results reply is published in the contest post's thread."),
+}
+# The winners' refusals (``campaigns.winners``), shown in the reader's language.
+REFUSALS = (
+    N_("Validation failed: you have no prize to claim in this contest"),
+    N_("Validation failed: the claim deadline has passed"),
+    N_("Validation failed: acct must be one of the current winners"),
+    N_("Validation failed: text must be 1 to 5000 characters"),
+    N_("Validation failed: the contest is not drawn yet"),
+    N_("Validation failed: the results are already published"),
+    N_("Validation failed: the contest post is gone"),
+)
+
+
+@get("/contests/{contest_id:str}", name="web:contest")
+async def contest_page(
+    request: Request[Any, Any, Any], contest_id: str, done: str | None = None
+) -> Template:
+    notice = i18n._(NOTICES[done]) if done in NOTICES else None
+    return await _contest(request, contest_id, notice=notice)
+
+
+async def _act(
+    request: Request[Any, Any, Any], contest_id: str, done: str, work: Any
+) -> Template | Redirect:
+    """Run ``work(tx, me, id, data)`` and see the page again, or show the refusal."""
+    me = await signed_in(request)
+    parsed = id_or_404(contest_id)
+    data = await form(request)
+    try:
+        async with services(request).db.transaction() as tx:
+            await work(tx, me, parsed, data)
+    except (winners.ClaimRefused, winners.ResultsRefused) as exc:
+        status, message = message_for(exc)
+        return await _contest(request, contest_id, error=message, status_code=status)
+    return see_other(f"/contests/{parsed}?done={done}#contest-results")
+
+
+@post("/contests/{contest_id:str}/claim", name="web:contest-claim")
+async def contest_claim(request: Request[Any, Any, Any], contest_id: str) -> Template | Redirect:
+    async def work(tx: Any, me: Me, parsed: int, data: Any) -> None:
+        own = me.own.id if me.own is not None else me.id
+        await winners.claim(tx, own, parsed)
+
+    return await _act(request, contest_id, "claimed", work)
+
+
+@post("/contests/{contest_id:str}/claims", name="web:contest-mark-claimed")
+async def contest_mark_claimed(
+    request: Request[Any, Any, Any], contest_id: str
+) -> Template | Redirect:
+    async def work(tx: Any, me: Me, parsed: int, data: Any) -> None:
+        await winners.mark_claimed(tx, me.actor, parsed, str(data.get("acct") or ""))
+
+    return await _act(request, contest_id, "marked", work)
+
+
+@post("/contests/{contest_id:str}/results", name="web:contest-results")
+async def contest_results(request: Request[Any, Any, Any], contest_id: str) -> Template | Redirect:
+    """The staff's draft of the results reply (``text``), kept until published."""
+
+    async def work(tx: Any, me: Me, parsed: int, data: Any) -> None:
+        await winners.save_results(tx, me.actor, parsed, data.get("text"))
+
+    return await _act(request, contest_id, "saved", work)
+
+
+@post("/contests/{contest_id:str}/results/publish", name="web:contest-results-publish")
+async def contest_results_publish(
+    request: Request[Any, Any, Any], contest_id: str
+) -> Template | Redirect:
+    """Publish ``text`` as the brand's reply to the contest post (the same form's other
+    button, ``formaction``)."""
+
+    async def work(tx: Any, me: Me, parsed: int, data: Any) -> None:
+        await winners.publish_results(tx, me.actor, parsed, data.get("text"))
+
+    return await _act(request, contest_id, "published", work)
 
 
 @get("/contests/{contest_id:str}/rules", name="web:contest-rules")
@@ -195,4 +317,13 @@ async def contest_review_decide(
     return see_other(f"/contests/{parsed}/review?done=decided")
 
 
-ROUTES = [contest_page, contest_rules_page, contest_review_page, contest_review_decide]
+ROUTES = [
+    contest_page,
+    contest_rules_page,
+    contest_review_page,
+    contest_review_decide,
+    contest_claim,
+    contest_mark_claimed,
+    contest_results,
+    contest_results_publish,
+]
