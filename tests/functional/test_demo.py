@@ -12,12 +12,18 @@ from sqlalchemy import func, select
 from porina.accounts import passwords
 from porina.accounts.actions import issue_token
 from porina.accounts.models import Account, User
+from porina.campaigns.challenge_models import Challenge
+from porina.campaigns.draw import PSEUDONYM_PREFIX
+from porina.campaigns.models import Contest
+from porina.campaigns.proof import verify
+from porina.campaigns.survey_models import Survey
 from porina.core.clock import aware, now
 from porina.core.errors import Conflict
-from porina.demo import seed
+from porina.demo import campaign_scene, seed
 from porina.desk.contacts_models import DeskContactNote, DeskContactTag, DeskLabel
 from porina.desk.metrics_models import DeskMeasure
 from porina.desk.models import DeskConversation, DeskItem
+from porina.mail.models import MailMessage
 from porina.posts.models import MediaAttachment, Poll, Status
 from porina.services import Services
 
@@ -50,6 +56,35 @@ async def test_seeding_builds_a_living_world_once(
     await _a_second_run_changes_nothing(services)
     await _posted_over_days(services)
     await _the_cafe_desk(services)
+    await _the_cafe_campaigns(services, client)
+
+
+async def _the_cafe_campaigns(services: Services, client: httpx.AsyncClient) -> None:
+    """A giveaway drawn (its proof verifies, a pseudonymous entrant, the winners told by the
+    café's DM and e-mail, one claimed, the results published as a reply), one running, a
+    challenge with a leaderboard and an anonymous survey with answers."""
+    api = "/api/porina/v1"
+    async with services.db.read() as session:
+        rows = {c.state: c for c in (await session.scalars(select(Contest))).all()}
+        mails = await session.scalar(
+            select(func.count()).select_from(MailMessage).where(MailMessage.kind == "contest_won")
+        )
+        challenge_id = await session.scalar(select(Challenge.id))
+        survey = await session.scalar(select(Survey))
+    assert set(rows) == {"drawn", "open"}
+    drawn = (await client.get(f"{api}/contests/{rows['drawn'].id}")).json()
+    proof = (await client.get(f"{api}/contests/{rows['drawn'].id}/proof")).json()
+    assert verify(proof) == [] and PSEUDONYM_PREFIX in proof["entries"]
+    assert [w["claimed"] for w in drawn["current_winners"]] == [True, False]
+    assert drawn["results_status_id"] and mails == 2
+    reply = (await client.get(f"/api/v1/statuses/{drawn['results_status_id']}")).json()
+    assert reply["in_reply_to_id"] == drawn["status_id"]
+    running = (await client.get(f"{api}/contests/{rows['open'].id}")).json()
+    assert running["entrants"] == len(campaign_scene.RUNNING_ENTRANTS)
+    board = (await client.get(f"{api}/challenges/{challenge_id}/leaderboard")).json()
+    assert len(board["entries"] if isinstance(board, dict) else board) == 3
+    assert survey is not None and survey.anonymous
+    assert survey.responses_count == len(campaign_scene.ANSWERS)
 
 
 async def _the_cafe_desk(services: Services) -> None:
@@ -123,7 +158,8 @@ async def _the_cafe_world(
     assert admin is not None and admin.role == "admin"
     assert len(hashes) == 1 and await passwords.verify(hashes.pop(), seed.DEMO_PASSWORD)
     assert warned == len(seed.CONTENT_WARNINGS)
-    assert dms == len(seed.DM_THREAD) + len(seed.PEOPLE_DM)
+    told = campaign_scene.ENDED["winners"]  # the giveaway's winners, by the café's DM
+    assert dms == len(seed.DM_THREAD) + len(seed.PEOPLE_DM) + told
     assert len(described) == sum(len(p.pictures) for p in seed.PHOTOS) and all(described)
     assert await _count(services, Poll) == 1
 

@@ -26,7 +26,7 @@ from porina.accounts.models import Account
 from porina.core.actor import Actor
 from porina.core.clock import back_dated
 from porina.core.errors import Conflict
-from porina.demo import desk_scene, faces, scenes
+from porina.demo import campaign_scene, desk_scene, faces, scenes
 from porina.demo.content import (
     ADMIN,
     BUSINESSES,
@@ -172,6 +172,7 @@ async def run(svc: Services, *, if_empty: bool) -> SeedResult | None:
         cafe_staff = {str(role): person for brand, person, role in OPERATORS if brand == CAFE}
         await desk_scene.seed(tx, world.actors, CAFE, cafe_staff)
     await svc.runner.drain()
+    await campaign_scene.seed(svc, world.actors, CAFE, cafe_staff["manager"])
     result.logins = [email_of(CAFE), email_of(ADMIN), email_of(PEOPLE[0].username)]
     return result
 
