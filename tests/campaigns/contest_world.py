@@ -1,10 +1,7 @@
 """A small contest world for the review and page tests: a café brand with a manager and an
-agent, a public contest post, and entrants.
-
-Stopgap, said plainly: the contest actions (``campaigns.contests``/``entries``, another
-engineer's) had not landed when these tests were written, so ``contest`` and ``enter`` write
-the rows directly. Replace them with the actions' calls once those exist.
-"""
+agent, a public contest post, and entrants who entered by their own actions (a favourite, a
+reply, a follow), as in real use: ``contest`` calls ``campaigns.contests.create`` and
+``enter`` the action whose event the contest's entries subscriber counts."""
 
 from __future__ import annotations
 
@@ -14,11 +11,14 @@ from typing import Any
 
 from sqlalchemy import update
 
+from porina.accounts.graph import follow
 from porina.accounts.models import Account, User
-from porina.campaigns import draw
-from porina.campaigns.models import Contest, ContestDraw, ContestEntry
+from porina.campaigns import contests
+from porina.campaigns.models import Contest
+from porina.core.actor import Actor
 from porina.core.clock import now
-from porina.core.ids import new_id
+from porina.interactions import actions as interactions
+from porina.posts.actions import NewStatus, create_status
 from porina.services import Services
 from tests.desk.inbox_support import Staff, staff
 from tests.factories import Factory, Person
@@ -35,69 +35,48 @@ class World:
     entrants: list[Person]
 
 
+def actor_of(person: Person) -> Actor:
+    return Actor(person.account.id, person.user.id)
+
+
 async def contest(services: Services, brand: Person, status_id: str, **fields: Any) -> int:
-    secret, moment = draw.new_secret(), now()
-    row = Contest(
-        id=new_id(),
-        brand_account_id=brand.account.id,
-        status_id=int(status_id),
-        title=fields.get("title", "Joulukahvit"),
-        prizes=fields.get("prizes", "A year of coffee"),
-        starts_at=moment - timedelta(days=1),
-        ends_at=moment + timedelta(days=7),
-        winners=fields.get("winners", 1),
-        weights=WEIGHTS,
-        reply_must_contain=fields.get("reply_must_contain"),
-        min_account_age_days=0,
-        min_followers=0,
-        secret=secret,
-        pseudonym_key=draw.new_secret(),
-        commitment=draw.commitment(secret),
-        state=fields.get("state", "open"),
-        created_at=moment,
-    )
+    """A contest on ``status_id`` opened by the brand's owner, running since yesterday."""
+    moment = now()
+    data = {
+        "status_id": status_id,
+        "title": fields.get("title", "Joulukahvit"),
+        "prizes": fields.get("prizes", "A year of coffee"),
+        "starts_at": (moment - timedelta(days=1)).isoformat(),
+        "ends_at": (moment + timedelta(days=7)).isoformat(),
+        "winners": fields.get("winners", 1),
+        "weights": WEIGHTS,
+        "reply_must_contain": fields.get("reply_must_contain"),
+    }
     async with services.db.transaction() as tx:
-        tx.session.add(row)
-    return row.id
+        return (await contests.create(tx, actor_of(brand), data)).id
 
 
 async def enter(
     services: Services, contest_id: int, person: Person, action: str, private: bool = False
 ) -> None:
+    """``person`` takes part by ``action`` (favourite, reply, follow); a ``private`` reply is
+    followers-only."""
     async with services.db.transaction() as tx:
-        tx.session.add(
-            ContestEntry(
-                id=new_id(),
-                contest_id=contest_id,
-                account_id=person.account.id,
-                action=action,
-                private=private,
-                created_at=now(),
+        row = await tx.session.get(Contest, contest_id)
+        assert row is not None
+        who = actor_of(person)
+        if action == "favourite":
+            await interactions.favourite(tx, who, row.status_id)
+        elif action == "reply":
+            visibility = "private" if private else "public"
+            reply = NewStatus(
+                text="Count me in!", in_reply_to_id=row.status_id, visibility=visibility
             )
-        )
-
-
-async def drawn(
-    services: Services, contest_id: int, picks: list[tuple[str, int, str | None]]
-) -> None:
-    """Mark the contest drawn with ``(acct, counter, replaces)`` rows (re-draws have a reason)."""
-    async with services.db.transaction() as tx:
-        contest_row = await tx.session.get(Contest, contest_id)
-        assert contest_row is not None
-        contest_row.state, contest_row.entries = "drawn", "a@x\t1\nb@x\t1\n"
-        for position, (acct, counter, replaces) in enumerate(picks):
-            tx.session.add(
-                ContestDraw(
-                    id=new_id(),
-                    contest_id=contest_id,
-                    position=position,
-                    acct=acct,
-                    counter=counter,
-                    replaces=replaces,
-                    reason="prize unclaimed" if replaces else None,
-                    created_at=now(),
-                )
-            )
+            await create_status(tx, who, reply)
+        elif action == "follow":
+            await follow(tx, who, row.brand_account_id)
+        else:
+            raise ValueError(f"no entry action {action!r} here")
 
 
 async def age(services: Services, person: Person, days: int, email: str | None = None) -> None:
