@@ -26,6 +26,7 @@ from porina.analytics.models import (
     AnalyticsViewer,
 )
 from porina.core.clock import now
+from porina.core.ids import id_at
 
 ENGAGEMENTS = ("favourites", "reblogs", "replies", "quotes")
 COUNTS = ("posts", "impressions", *ENGAGEMENTS, "bookmarks", "followers_gained", "followers_lost")
@@ -86,6 +87,24 @@ def day_start(day: date) -> datetime:
     return datetime.combine(day, time(), tzinfo=UTC)
 
 
+ID_SLACK = timedelta(seconds=5)
+"""An event's id is made a moment before its ``created_at`` (both from the clock, in
+``analytics.events.record``): the id bounds of a window are widened by this much and the
+exact bounds are on ``created_at``."""
+
+
+def during(start: datetime | None = None, end: datetime | None = None) -> list[Any]:
+    """The conditions for events made in ``[start, end)``: an id range (ids are time-ordered,
+    so a window is a range of the primary key, or of the ``(target_account_id, id)``
+    index, however many events are kept) and the exact times."""
+    out: list[Any] = []
+    if start is not None:
+        out += [AnalyticsEvent.id >= id_at(start - ID_SLACK), AnalyticsEvent.created_at >= start]
+    if end is not None:
+        out += [AnalyticsEvent.id < id_at(end + ID_SLACK), AnalyticsEvent.created_at < end]
+    return out
+
+
 async def events(
     session: AsyncSession, account_id: int, start: datetime, end: datetime
 ) -> list[Row]:
@@ -98,8 +117,7 @@ async def events(
         AnalyticsEvent.data,
         AnalyticsEvent.created_at,
     ).where(
-        AnalyticsEvent.created_at >= start,
-        AnalyticsEvent.created_at < end,
+        *during(start, end),
         or_(
             AnalyticsEvent.target_account_id == account_id,
             AnalyticsEvent.actor_account_id == account_id,

@@ -79,6 +79,23 @@ class AnalyticsStatusDaily(Base):
     __table_args__ = (Index("ix_analytics_status_daily_account_id_day", "account_id", "day"),)
 
 
+class AnalyticsStatusHourly(Base):
+    """A status's counts per hour (UTC) for its first 48 hours, written by the daily rollup
+    with ``analytics_status_daily``: a post's first hours stay readable once the raw events
+    are deleted (``per_status.over_time``)."""
+
+    __tablename__ = "analytics_status_hourly"
+    status_id: Mapped[int] = mapped_column(Snowflake, primary_key=True, autoincrement=False)
+    hour: Mapped[datetime] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(Snowflake)
+    impressions: Mapped[int] = mapped_column(default=0)
+    favourites: Mapped[int] = mapped_column(default=0)
+    reblogs: Mapped[int] = mapped_column(default=0)
+    replies: Mapped[int] = mapped_column(default=0)
+    quotes: Mapped[int] = mapped_column(default=0)
+    bookmarks: Mapped[int] = mapped_column(default=0)
+
+
 class AnalyticsAccountDaily(Base):
     """One account's figures of one day (UTC), written by the daily rollup job."""
 

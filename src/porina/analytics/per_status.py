@@ -18,9 +18,10 @@ from porina.analytics.models import (
     AnalyticsEvent,
     AnalyticsImpressions,
     AnalyticsStatusDaily,
+    AnalyticsStatusHourly,
     AnalyticsViewer,
 )
-from porina.core.clock import now
+from porina.core.clock import aware, now
 from porina.posts.models import Status
 
 STATUS_COUNTS = ("impressions", *figures.ENGAGEMENTS, "bookmarks")
@@ -91,9 +92,12 @@ def _about(row: figures.Row) -> int | None:
 
 
 async def engaging_rows(
-    session: AsyncSession, start: datetime, account_id: int | None = None
+    session: AsyncSession,
+    start: datetime,
+    account_id: int | None = None,
+    end: datetime | None = None,
 ) -> list[figures.Row]:
-    """Engaging events since ``start`` (about ``account_id``'s statuses, or anyone's)."""
+    """Engaging events in ``[start, end)`` (about ``account_id``'s statuses, or anyone's)."""
     query = select(
         AnalyticsEvent.name,
         AnalyticsEvent.actor_account_id,
@@ -101,7 +105,7 @@ async def engaging_rows(
         AnalyticsEvent.target_account_id,
         AnalyticsEvent.data,
         AnalyticsEvent.created_at,
-    ).where(AnalyticsEvent.created_at >= start, AnalyticsEvent.name.in_(ENGAGING))
+    ).where(*figures.during(start, end), AnalyticsEvent.name.in_(ENGAGING))
     if account_id is not None:
         query = query.where(
             or_(
@@ -207,7 +211,12 @@ def buckets(created_at: datetime, until: datetime) -> list[tuple[datetime, bool]
 
 async def over_time(session: AsyncSession, post: Published) -> list[Point]:
     """The status's counts per hour for its first 48 hours, then per UTC day (each day from
-    the end of the hourly part); from the raw tables, so as long as they are kept."""
+    the end of the hourly part). What the daily job has rolled up (the days up to its last)
+    is read from the status's rollups: the hours from ``analytics_status_hourly``, whole
+    days from ``analytics_status_daily``, the part-day after the hours as that day less its
+    hours; the rest (today, any day not rolled up yet) from the raw events of that window
+    only. So the cost does not grow with the post's age or the account's volume, and the
+    figures stay after the raw events are deleted."""
     until = now()
     marks = buckets(post.created_at, until)
     points = [Point(start, hourly, Counter()) for start, hourly in marks]
@@ -219,14 +228,20 @@ async def over_time(session: AsyncSession, post: Published) -> list[Point]:
         at = bisect_right(starts, moment) - 1
         return points[at] if at >= 0 else None
 
-    rows = await engaging_rows(session, post.created_at, post.account_id)
+    done = await figures.last_rolled(session)
+    raw_from = post.created_at
+    if done is not None and figures.day_start(done + timedelta(days=1)) > post.created_at:
+        raw_from = figures.day_start(done + timedelta(days=1))
+        await _from_rollups(session, post, [p for p in points if p.start < raw_from])
+    rows = await engaging_rows(session, raw_from, post.account_id)
     for kind, moment in by_status(rows, {post.id: post.account_id}).get(post.id, []):
         target = slot(moment)
         if target is not None:
             target.counts[kind] += 1
     shown = await session.execute(
         select(AnalyticsImpressions.hour, AnalyticsImpressions.impressions).where(
-            AnalyticsImpressions.status_id == post.id
+            AnalyticsImpressions.status_id == post.id,
+            AnalyticsImpressions.hour >= raw_from.replace(minute=0, second=0, microsecond=0),
         )
     )
     for hour, count in shown.all():
@@ -234,6 +249,36 @@ async def over_time(session: AsyncSession, post: Published) -> list[Point]:
         if target is not None:
             target.counts["impressions"] += int(count)
     return points
+
+
+async def _from_rollups(session: AsyncSession, post: Published, points: list[Point]) -> None:
+    """Fill ``points`` (all within rolled-up days) from the status's hourly and daily rows."""
+    if not points:
+        return
+    hours = await session.execute(
+        select(
+            AnalyticsStatusHourly.hour, *(getattr(AnalyticsStatusHourly, k) for k in STATUS_COUNTS)
+        ).where(AnalyticsStatusHourly.status_id == post.id)
+    )
+    by_hour = {
+        aware(hour): dict(zip(STATUS_COUNTS, values, strict=True)) for hour, *values in hours.all()
+    }
+    days = await session.execute(
+        select(AnalyticsStatusDaily.day, *(getattr(AnalyticsStatusDaily, k) for k in STATUS_COUNTS))
+        .where(AnalyticsStatusDaily.status_id == post.id)
+        .where(AnalyticsStatusDaily.day <= points[-1].start.date())
+    )
+    by_day = {day: dict(zip(STATUS_COUNTS, values, strict=True)) for day, *values in days.all()}
+    for point in points:
+        if point.hourly:
+            found = by_hour.get(point.start, {})
+        else:
+            found = dict(by_day.get(point.start.date(), {}))
+            for hour, counts in by_hour.items():  # the day's hours shown hour by hour
+                if hour.date() == point.start.date() and hour < point.start:
+                    for k, v in counts.items():
+                        found[k] = found.get(k, 0) - int(v)
+        point.counts.update({k: int(v) for k, v in found.items() if v})
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter, defaultdict
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select
@@ -22,17 +22,23 @@ from porina.analytics.models import (
     AnalyticsImpressions,
     AnalyticsRolledDay,
     AnalyticsStatusDaily,
+    AnalyticsStatusHourly,
     AnalyticsViewer,
 )
-from porina.core.clock import now
+from porina.core.clock import aware, now
 from porina.jobs.queue import JobContext
 from porina.jobs.recurring import Period, recurring
+from porina.posts.models import Status
 from porina.storage.db import Database, Tx
 
 log = logging.getLogger(__name__)
 FIRST_RUN_DAYS = 31
 """How far back the first run starts when nothing is rolled up yet."""
 STATUS_COUNTS = ("impressions", "reach", *figures.ENGAGEMENTS, "bookmarks")
+HOURLY_COUNTS = ("impressions", *figures.ENGAGEMENTS, "bookmarks")
+FIRST_HOURS = timedelta(hours=48)
+"""A status's hours rolled up one by one (``per_status.HOURLY``; days after, by day)."""
+CHUNK = 1000
 
 
 def _whose(row: figures.Row) -> set[int]:
@@ -50,10 +56,15 @@ async def _local(tx: Tx, ids: set[int]) -> set[int]:
     return set(found)
 
 
+Moment = tuple[int, int, str, datetime]
+"""(status, author, figure, when): one count about a status, for the hourly rollup."""
+
+
 async def _events(
     tx: Tx, day: date
-) -> tuple[dict[int, Counter[str]], dict[tuple[int, int], Counter[str]]]:
-    """Per account and per (status, author): the counts of ``day`` from the raw events."""
+) -> tuple[dict[int, Counter[str]], dict[tuple[int, int], Counter[str]], list[Moment]]:
+    """Per account and per (status, author): the counts of ``day`` from the raw events; and
+    each count about a status with its time."""
     start, end = figures.day_start(day), figures.day_start(day + timedelta(days=1))
     query = select(
         AnalyticsEvent.name,
@@ -62,18 +73,20 @@ async def _events(
         AnalyticsEvent.target_account_id,
         AnalyticsEvent.data,
         AnalyticsEvent.created_at,
-    ).where(AnalyticsEvent.created_at >= start, AnalyticsEvent.created_at < end)
+    ).where(*figures.during(start, end))
     rows = [figures.Row(*r) for r in (await tx.session.execute(query)).all()]
     local = await _local(tx, set().union(*(_whose(r) for r in rows)) if rows else set())
     accounts: dict[int, Counter[str]] = defaultdict(Counter)
     statuses: dict[tuple[int, int], Counter[str]] = defaultdict(Counter)
+    moments: list[Moment] = []
     for row in rows:
         for account_id in _whose(row) & local:
             for kind, status_id in figures.classify(row, account_id):
                 accounts[account_id][kind] += 1
                 if status_id is not None and kind in STATUS_COUNTS:
                     statuses[(status_id, account_id)][kind] += 1
-    return accounts, statuses
+                    moments.append((status_id, account_id, kind, aware(row.created_at)))
+    return accounts, statuses, moments
 
 
 async def _seen(
@@ -116,11 +129,74 @@ def _values(keys: dict[str, Any], counts: Counter[str], names: tuple[str, ...]) 
     return {**keys, **{n: counts[n] for n in names}}
 
 
+async def _published(tx: Tx, ids: set[int]) -> dict[int, datetime]:
+    """When each status was published (those that still exist)."""
+    out: dict[int, datetime] = {}
+    listed = sorted(ids)
+    for at in range(0, len(listed), CHUNK):
+        found = await tx.session.execute(
+            select(Status.id, Status.created_at).where(Status.id.in_(listed[at : at + CHUNK]))
+        )
+        out.update((status_id, aware(created)) for status_id, created in found.all())
+    return out
+
+
+def _hour(moment: datetime) -> datetime:
+    return moment.replace(minute=0, second=0, microsecond=0)
+
+
+async def _hourly(
+    tx: Tx, day: date, moments: list[Moment]
+) -> dict[tuple[int, int, datetime], Counter[str]]:
+    """The counts of ``day`` per status and hour that fall in the status's first 48 hours
+    (``per_status.HOURLY``): engagements from ``moments``, impressions from their table."""
+    start, end = figures.day_start(day), figures.day_start(day + timedelta(days=1))
+    shown = (
+        await tx.session.execute(
+            select(
+                AnalyticsImpressions.status_id,
+                AnalyticsImpressions.account_id,
+                AnalyticsImpressions.hour,
+                AnalyticsImpressions.impressions,
+            ).where(AnalyticsImpressions.hour >= start, AnalyticsImpressions.hour < end)
+        )
+    ).all()
+    published = await _published(tx, {m[0] for m in moments} | {r[0] for r in shown})
+    out: dict[tuple[int, int, datetime], Counter[str]] = defaultdict(Counter)
+
+    def early(status_id: int, moment: datetime) -> bool:
+        at = published.get(status_id)
+        return at is not None and at <= moment < at + FIRST_HOURS
+
+    for status_id, account_id, kind, moment in moments:
+        if early(status_id, moment):
+            out[(status_id, account_id, _hour(moment))][kind] += 1
+    for status_id, account_id, hour, count in shown:
+        if early(status_id, aware(hour)):
+            out[(status_id, account_id, aware(hour))]["impressions"] += int(count)
+    return out
+
+
 async def roll_day(tx: Tx, day: date) -> None:
     """Write ``day``'s rollups (replacing any earlier ones) and mark it rolled up."""
-    accounts, statuses = await _events(tx, day)
+    accounts, statuses, moments = await _events(tx, day)
     await _seen(tx, day, accounts, statuses)
+    hourly = await _hourly(tx, day, moments)
     session = tx.session
+    start, end = figures.day_start(day), figures.day_start(day + timedelta(days=1))
+    await session.execute(
+        delete(AnalyticsStatusHourly).where(
+            AnalyticsStatusHourly.hour >= start, AnalyticsStatusHourly.hour < end
+        )
+    )
+    if hourly:
+        await session.execute(
+            insert(AnalyticsStatusHourly),
+            [
+                _values({"status_id": s, "account_id": a, "hour": h}, c, HOURLY_COUNTS)
+                for (s, a, h), c in hourly.items()
+            ],
+        )
     await session.execute(delete(AnalyticsStatusDaily).where(AnalyticsStatusDaily.day == day))
     await session.execute(delete(AnalyticsAccountDaily).where(AnalyticsAccountDaily.day == day))
     await session.execute(delete(AnalyticsRolledDay).where(AnalyticsRolledDay.day == day))
@@ -148,7 +224,7 @@ async def prune(tx: Tx, keep_days: int, rolled_until: date) -> None:
     limit = min(now().date() - timedelta(days=keep_days), rolled_until + timedelta(days=1))
     start = figures.day_start(limit)
     session = tx.session
-    await session.execute(delete(AnalyticsEvent).where(AnalyticsEvent.created_at < start))
+    await session.execute(delete(AnalyticsEvent).where(*figures.during(end=start)))
     await session.execute(delete(AnalyticsImpressions).where(AnalyticsImpressions.hour < start))
     await session.execute(delete(AnalyticsViewer).where(AnalyticsViewer.day < limit))
 
