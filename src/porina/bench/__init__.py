@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from porina.bench import contests, desk, load, login_flood, report, streams, web_pages
+from porina.bench import analytics, contests, desk, load, login_flood, report, streams, web_pages
 from porina.bench.ceiling import Ceiling
 from porina.bench.desk_seed import DeskSizes
 from porina.bench.seed import Sizes, World, seed
@@ -107,10 +107,18 @@ def _parser() -> argparse.ArgumentParser:
 def _desk_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--only",
-        choices=["desk", "contests"],
+        choices=["desk", "contests", "analytics"],
         help="desk: only the desk at scale (bench/desk.py), no social worlds, memory or pages;"
-        " contests: only a contest's close at scale (bench/contests.py)",
+        " contests: only a contest's close at scale (bench/contests.py);"
+        " analytics: only analytics at scale (bench/analytics.py)",
     )
+    p.add_argument(
+        "--analytics",
+        action="store_true",
+        help="also measure analytics at scale in a full run (it seeds for minutes)",
+    )
+    p.add_argument("--analytics-statuses", type=int, default=1_000_000)
+    p.add_argument("--analytics-events", type=int, default=10_000_000)
     p.add_argument("--no-contests", action="store_true", help="skip the contest close")
     p.add_argument("--contest-entrants", type=int, default=200_000)
     p.add_argument("--no-desk", action="store_true", help="skip the desk at scale")
@@ -139,11 +147,16 @@ def main(argv: list[str]) -> int:
         args.streams, args.post_rate, args.stream_seconds = 20, 10.0, 2.0
         args.desk_conversations, args.desk_items = 50, 400
         args.contest_entrants = 300
+        args.analytics_statuses, args.analytics_events = 2000, 20_000
     results = asyncio.run(_run(args))
     stem = report.write(results, args.out)
     print(report.markdown(results), flush=True)
     print(f"results: {stem}.json, .md, .png", flush=True)
     return 0
+
+
+async def _analytics(stack: Stack, args: argparse.Namespace) -> dict[str, Any]:
+    return await analytics.measure(stack, args.analytics_statuses, args.analytics_events, _say)
 
 
 def _say(message: str) -> None:
@@ -180,6 +193,10 @@ async def _run(args: argparse.Namespace) -> dict[str, Any]:
         results["contests"] = await contests.measure(stack, args.contest_entrants, _say)
         results["targets"] = contests.targets(results)
         return results
+    if args.only == "analytics":
+        results["analytics"] = await _analytics(stack, args)
+        results["targets"] = analytics.targets(results)
+        return results
     worlds = [] if args.login_flood_only else _sizes_list(args.users)
     streaming = any(name == "streaming" for name, _ in _phases(args.phases))
     for n, users in enumerate(worlds):
@@ -215,6 +232,9 @@ async def _run(args: argparse.Namespace) -> dict[str, Any]:
         results["contests"] = await contests.measure(stack, args.contest_entrants, _say)
     results["targets"] = _targets(results) + streams.targets(results) + web_pages.targets(results)
     results["targets"] += contests.targets(results)
+    if args.analytics:
+        results["analytics"] = await _analytics(stack, args)
+        results["targets"] += analytics.targets(results)
     return results
 
 
