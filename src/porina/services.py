@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from porina.accounts import audit as account_audit
 from porina.accounts.throttle import LoginThrottle, build_throttle
+from porina.analytics import impressions as analytics_impressions
 from porina.analytics import rollup as analytics_rollup
 from porina.analytics import subscribers as analytics_subscribers
 from porina.analytics import weekly as analytics_weekly
@@ -131,6 +132,7 @@ class Services:
         self.outbound = build_outbound(self.settings)
         self.db.attach(self)
         self.impressions = ImpressionFlusher(self.db, self.settings.analytics_flush_seconds)
+        analytics_impressions.BUFFER.enabled = self.settings.analytics_impressions
         self.db.wake_jobs = self.runner.wake
         if self.settings.jobs == "saq":
             self.engine = SaqEngine(self, self.runner.name)

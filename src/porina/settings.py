@@ -116,6 +116,10 @@ class Settings:
     analytics_raw_days: int = 400
     """Days raw analytics rows (interaction events, impressions per hour, the viewers reach
     counts) are kept; older days are read from the daily rollups. 0: kept for ever."""
+    analytics_impressions: bool = True
+    """Count impressions, reach and profile visits (docs/metrics.md). Off: nothing is noted
+    while serving (the figures that need them read 0); ``porina bench`` compares the home
+    timeline with it on and off."""
     analytics_flush_seconds: int = 5
     """Seconds between writes of the impressions a serving process has counted in memory (a
     crash loses at most this many seconds of impressions). 0: no timer; they are written when

@@ -59,9 +59,13 @@ class Buffer:
 
     pages: list[Served] = field(default_factory=list)
     visits: list[tuple[datetime, int]] = field(default_factory=list)
+    enabled: bool = True
+    """``PORINA_ANALYTICS_IMPRESSIONS`` (set when the services are built)."""
 
     def note(self, served: Iterable[tuple[int, int]], viewer_id: int | None) -> None:
         """``served`` are (status id, author id) of local statuses a reader was served."""
+        if not self.enabled:
+            return
         shown = tuple(served)
         if shown and len(self.pages) < MAX_PAGES:
             self.pages.append((now(), viewer_id, shown))
@@ -69,7 +73,7 @@ class Buffer:
     def visit(self, account_id: int, viewer_id: int | None) -> None:
         """A reader opened ``account_id``'s profile (the dictionary's ``profile_visits``);
         the account's own visits are not counted, and no visitor is kept."""
-        if viewer_id != account_id and len(self.visits) < MAX_PAGES:
+        if self.enabled and viewer_id != account_id and len(self.visits) < MAX_PAGES:
             self.visits.append((now(), account_id))
 
     def take(self) -> list[Served]:

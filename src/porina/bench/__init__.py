@@ -117,6 +117,11 @@ def _desk_options(p: argparse.ArgumentParser) -> None:
         action="store_true",
         help="also measure analytics at scale in a full run (it seeds for minutes)",
     )
+    p.add_argument(
+        "--impressions-off",
+        action="store_true",
+        help="serve with PORINA_ANALYTICS_IMPRESSIONS=false (compare a run with and without)",
+    )
     p.add_argument("--analytics-statuses", type=int, default=1_000_000)
     p.add_argument("--analytics-events", type=int, default=10_000_000)
     p.add_argument("--no-contests", action="store_true", help="skip the contest close")
@@ -171,6 +176,7 @@ def _header(args: argparse.Namespace) -> dict[str, Any]:
         "connections_per_driver": args.connections,
         "seconds_per_phase": args.seconds,
         "serve_workers": args.serve_workers,
+        "impressions": not args.impressions_off,
         "machine": {
             "cpus": os.cpu_count(),
             "cpu": _cpu_name(),
@@ -183,7 +189,7 @@ def _header(args: argparse.Namespace) -> dict[str, Any]:
 
 
 async def _run(args: argparse.Namespace) -> dict[str, Any]:
-    stack = Stack(args.stack, args.database_url, args.redis_url)
+    stack = Stack(args.stack, args.database_url, args.redis_url, not args.impressions_off)
     results = _header(args)
     if args.only == "desk":
         results["desk"] = await _desk(stack, args)

@@ -17,6 +17,7 @@ as ``analytics.events.record`` makes them.
 
 from __future__ import annotations
 
+import itertools
 import json
 import random
 import statistics
@@ -157,8 +158,13 @@ async def _fast(conn: AsyncConnection, table: Any, rows: Iterable[dict[str, Any]
     return count
 
 
+_SEQUENCE = itertools.count()
+
+
 def _id(at: datetime, rng: random.Random) -> int:
-    return id_at(at) | rng.getrandbits(16)
+    """An id of ``at``'s millisecond; the low 16 bits a running count, so two rows of one
+    millisecond differ (random bits collide among millions)."""
+    return id_at(at) | (next(_SEQUENCE) & 0xFFFF)
 
 
 class _Seeder:
@@ -200,8 +206,12 @@ class _Seeder:
         return self.rng.choice(pool)
 
     def _when(self, after: datetime) -> datetime:
+        """Soon after ``after`` (exponential, mean a day, at most 14 days), never in the
+        future: past now, a moment between ``after`` and now."""
         delay = timedelta(seconds=min(self.rng.expovariate(1 / 86400.0), 14 * 86400.0))
-        return min(after + delay, self.moment - timedelta(seconds=1))
+        if after + delay < self.moment:
+            return after + delay
+        return after + (self.moment - after) * self.rng.random()
 
     def _event(self, name: str, at: datetime, actor: int, **fields: Any) -> dict[str, Any]:
         return {

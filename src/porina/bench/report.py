@@ -27,6 +27,7 @@ def markdown(results: dict[str, Any]) -> str:
     lines.append(
         f"Stack: {results['stack']}; `porina serve` workers: {results.get('serve_workers', 1)}; "
         f"driver processes: {results['drivers']}"
+        + ("" if results.get("impressions", True) else "; impressions not counted")
     )
     lines.append(
         "Ceiling: a bare Litestar app on Granian, one worker, a fixed 20-item JSON list "

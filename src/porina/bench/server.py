@@ -39,6 +39,9 @@ class Stack:
     name: str  # "sqlite", "pg" (PostgreSQL, the rest embedded) or "pg-redis"
     admin_url: str
     redis_url: str
+    impressions: bool = True
+    """False: the servers run with ``PORINA_ANALYTICS_IMPRESSIONS=false`` (the cost of
+    counting impressions, issue 17)."""
 
     @property
     def postgres(self) -> bool:
@@ -85,6 +88,8 @@ class Server:
             PORINA_SECRET_KEY="bench",
             PORINA_WORKERS=str(self.serve_workers),
         )
+        if not self.stack.impressions:
+            env["PORINA_ANALYTICS_IMPRESSIONS"] = "false"
         if self.stack.name == "pg-redis":
             env.update(
                 PORINA_REDIS_URL=self.stack.redis_url,
