@@ -11,6 +11,7 @@ from xml.etree import ElementTree
 import httpx
 
 from porina.core.clock import now
+from porina.render import charts
 from porina.services import Services
 from tests.analytics.test_overview import BASE, a_week, ok
 from tests.factories import Factory, Person
@@ -173,3 +174,27 @@ async def test_the_dashboard_in_finnish(
     assert "Parhaat aihetunnisteet" in words and "Lataa" in words
     svg = await browser.get("/analytics/charts/best_times.svg")
     assert ">ma<" in svg.text or ">ma </" in svg.text
+
+
+async def test_an_unchanged_dashboard_draws_no_chart_again(
+    services: Services, client: httpx.AsyncClient, make: Factory
+) -> None:
+    """The charts are cached by what they show: the same view again draws nothing, a new
+    figure draws the chart it changes."""
+    world = await a_week(services, make)
+    cafe = world["cafe"]
+    browser = await _as(services, client, cafe)
+    today = str(now().date())
+    path = f"/analytics?days=custom&from={today}&to={today}"
+    charts.clear_cache()
+    first = await browser.get(path)
+    drawn = charts.RENDERS[0]
+    again = await browser.get(path)
+    assert charts.RENDERS[0] == drawn
+    assert re.findall(r"<svg.*?</svg>", again.text, re.S) == re.findall(
+        r"<svg.*?</svg>", first.text, re.S
+    )
+    await cafe.status("One more post today")
+    changed = await browser.get(path)
+    assert charts.RENDERS[0] > drawn
+    assert changed.text != again.text

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import io
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -184,7 +186,53 @@ def _figure(chart: Chart) -> Figure:
     return figure
 
 
+CACHE_SIZE = 256
+"""Rendered charts kept per process (SVG, PNG and PDF bytes, a few to some tens of KB
+each): an unchanged dashboard draws nothing again."""
+_CACHE: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
+_LOCK = threading.Lock()
+RENDERS = [0]
+"""How many charts were drawn (not served from the cache): tests count them."""
+
+
+def clear_cache() -> None:
+    with _LOCK:
+        _CACHE.clear()
+
+
+def _key(chart: Chart, form: str, background: str) -> tuple[Any, ...]:
+    """Everything the drawing reads: the same key is the same bytes."""
+    return (
+        form,
+        background,
+        chart.kind,
+        chart.title,
+        tuple(chart.labels),
+        tuple((s.label, tuple(s.values)) for s in chart.series),
+        chart.locale,
+        chart.y_label,
+        tuple(sorted(chart.extra.items())),
+    )
+
+
 def _save(chart: Chart, form: str, background: str) -> bytes:
+    """The chart's bytes, from the cache when the same chart was drawn before."""
+    key = _key(chart, form, background)
+    with _LOCK:
+        found = _CACHE.get(key)
+        if found is not None:
+            _CACHE.move_to_end(key)
+            return found
+    drawn = _draw(chart, form, background)
+    with _LOCK:
+        _CACHE[key] = drawn
+        while len(_CACHE) > CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return drawn
+
+
+def _draw(chart: Chart, form: str, background: str) -> bytes:
+    RENDERS[0] += 1
     with matplotlib.rc_context(STYLE):
         out = io.BytesIO()
         _figure(chart).savefig(
