@@ -9,6 +9,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -287,10 +288,11 @@ class BestTimes:
     cells: list[list[float | None]]
 
 
-async def best_times(session: AsyncSession, account_id: int) -> BestTimes:
-    """Mean engagements per post by weekday (Monday first) and UTC hour of publishing, over
-    the last ``WEEKS`` weeks: the account's own posts, or the instance's local posts when the
-    account has fewer than ``MIN_POSTS``."""
+async def best_times(session: AsyncSession, account_id: int, zone: str = "UTC") -> BestTimes:
+    """Mean engagements per post by weekday (Monday first) and hour of publishing in the
+    time zone ``zone`` (the reader's), over the last ``WEEKS`` weeks: the account's own
+    posts, or the instance's local posts when the account has fewer than ``MIN_POSTS``."""
+    local = ZoneInfo(zone)
     start = now() - timedelta(weeks=WEEKS)
     own = await statuses_of(session, account_id, start, now())
     source = "account"
@@ -313,7 +315,8 @@ async def best_times(session: AsyncSession, account_id: int) -> BestTimes:
     total = [[0] * 24 for _ in range(7)]
     count = [[0] * 24 for _ in range(7)]
     for post in posts:
-        day, hour = post.created_at.weekday(), post.created_at.hour
+        published = aware(post.created_at).astimezone(local)
+        day, hour = published.weekday(), published.hour
         count[day][hour] += 1
         total[day][hour] += sum(
             1 for kind, _ in seen.get(post.id, []) if kind in figures.ENGAGEMENTS

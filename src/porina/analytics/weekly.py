@@ -19,17 +19,16 @@ import io
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from matplotlib import rc_context
 from matplotlib.figure import Figure
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from porina.accounts.models import Account, AccountOperator, User
-from porina.analytics import figures
+from porina.analytics import figures, preferences
 from porina.analytics.models import AnalyticsWeeklyReport
 from porina.core.clock import now
 from porina.jobs.queue import JobContext
@@ -41,7 +40,7 @@ from porina.storage.db import Database, Tx
 
 log = logging.getLogger(__name__)
 
-SETTING = "analytics_weekly_report"
+SETTING = preferences.WEEKLY
 PDF = "application/pdf"
 SEND_FROM = time(7, 0)
 """Monday's local time from which the report goes."""
@@ -91,9 +90,7 @@ class Row:
         return f"+{delta}" if delta > 0 else str(delta)
 
 
-def wants(user_settings: dict[str, Any] | None, default: bool) -> bool:
-    value = (user_settings or {}).get(SETTING)
-    return default if value is None else bool(value)
+wants = preferences.wants
 
 
 def zone(name: str) -> ZoneInfo:
@@ -140,7 +137,7 @@ def _recipient(user: User, account: Account) -> Recipient:
         user_id=user.id,
         email=user.email,
         locale=user.locale,
-        time_zone=str(settings.get("time_zone") or "UTC"),
+        time_zone=preferences.zone_of(settings),
         account_id=account.id,
         username=account.username,
     )
@@ -282,19 +279,14 @@ async def _queue(tx: Tx, settings: Settings, who: Recipient, monday: date) -> No
 
 
 async def set_wanted(tx: Tx, user_id: int, enabled: bool) -> None:
-    """The action behind the API's switch and the unsubscribe link: the person's
-    ``analytics_weekly_report`` setting (for every account they get reports of)."""
-    user = await tx.session.get(User, user_id)
-    if user is None:
-        return
-    changed = {**(user.settings or {}), SETTING: enabled}
-    await tx.session.execute(update(User).where(User.id == user_id).values(settings=changed))
+    """The API's switch and the unsubscribe link: the person's ``analytics_weekly_report``
+    setting (for every account they get reports of), through ``preferences.update``."""
+    await preferences.update(tx, user_id, weekly_report=enabled)
 
 
 async def wanted(session: AsyncSession, user_id: int) -> bool:
     """The person's setting, as their own account's report reads it (default yes)."""
-    found = await session.scalar(select(User.settings).where(User.id == user_id))
-    return wants(found, True)
+    return (await preferences.of(session, user_id)).weekly_report
 
 
 @recurring("analytics.weekly_report", every=timedelta(hours=1), at=timedelta(minutes=5))

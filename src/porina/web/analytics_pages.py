@@ -23,7 +23,15 @@ from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from porina.accounts import operators
-from porina.analytics import dashboard, dictionary, exports, figures, per_status, reports
+from porina.analytics import (
+    dashboard,
+    dictionary,
+    exports,
+    figures,
+    per_status,
+    preferences,
+    reports,
+)
 from porina.core.clock import now
 from porina.core.errors import Forbidden, NotFound
 from porina.desk import metrics as desk_metrics
@@ -238,8 +246,8 @@ def hashtags_chart(tags: list[dashboard.Hashtag]) -> Drawn:
     return Drawn("hashtags", chart, Table(title, head, rows))
 
 
-def best_times_chart(found: per_status.BestTimes) -> Drawn:
-    title = i18n._("Engagements per post by weekday and hour (UTC)")
+def best_times_chart(found: per_status.BestTimes, zone: str = "UTC") -> Drawn:
+    title = i18n._("Engagements per post by weekday and hour (%(zone)s)") % {"zone": zone}
     days = [i18n._(d) for d in WEEKDAYS]
     hours = [f"{h:02d}" for h in range(24)]
     chart = charts.Chart(
@@ -385,7 +393,8 @@ async def overview_page(
         series = await dashboard.daily(session, who.account_id, span)
         tags = await dashboard.hashtags(session, who.account_id, span, 10)
         top = (await dashboard.ranked(session, who.account_id, span))[:5]
-        best = await per_status.best_times(session, who.account_id)
+        zone = (await preferences.of(session, who.me.user.id)).time_zone
+        best = await per_status.best_times(session, who.account_id, zone)
         desk = await _desk(session, who, span)
         teams = await operators.operated_by(session, who.me.user.id)
     readable = [(who.me.user.account_id, who.me.own or who.me.account)] + [
@@ -411,7 +420,7 @@ async def overview_page(
         rates=_rates(found, before),
         charts=drawn,
         hashtags=hashtags_chart(tags),
-        best=best_times_chart(best),
+        best=best_times_chart(best, zone),
         best_source=best.source,
         weeks=per_status.WEEKS,
         min_posts=per_status.MIN_POSTS,
@@ -457,7 +466,9 @@ async def _drawn(request: Request[Any, Any, Any], who: Reading, name: str) -> Dr
                 raise NotFound()
             return status_chart(await per_status.over_time(session, post))
         if name == "best_times":
-            return best_times_chart(await per_status.best_times(session, who.account_id))
+            zone = (await preferences.of(session, who.me.user.id)).time_zone
+            found_times = await per_status.best_times(session, who.account_id, zone)
+            return best_times_chart(found_times, zone)
         span = pick(query.get("days"), query.get("from"), query.get("to")).span
         if name == "hashtags":
             return hashtags_chart(await dashboard.hashtags(session, who.account_id, span, 10))

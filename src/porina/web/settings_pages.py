@@ -1,5 +1,6 @@
 """Settings: profile (name, bio, fields, avatar, header, locked), posting defaults
-(visibility, language), interface language, and password."""
+(visibility, language), interface language, analytics (time zone, the weekly report), and
+password."""
 
 from __future__ import annotations
 
@@ -13,15 +14,19 @@ from porina.accounts import credentials
 from porina.accounts.actions import ProfileChanges, update_profile
 from porina.accounts.models import User
 from porina.accounts.throttle import LoginThrottled
+from porina.analytics import preferences
 from porina.core.errors import PorinaError
 from porina.web import i18n
 from porina.web.auth_pages import throttled
 from porina.web.common import Me, flag, form, render, renderer, see_other, signed_in, text
 from porina.web.compose import LANGUAGES
 from porina.web.errors import message_for
+from porina.web.i18n import N_
 from porina.web.runtime import services
 
 BODY_LIMIT = 20 * 1024 * 1024
+# The analytics preferences' refusal (``analytics/preferences.py``), in the reader's language.
+REFUSALS = (N_("Validation failed: time_zone must be an IANA time zone such as Europe/Helsinki"),)
 FIELDS = 4
 
 
@@ -36,6 +41,7 @@ async def _settings_page(
     async with services(request).db.read() as session:
         user = await session.get(User, me.user.id)
     prefs = (user.settings if user else None) or {}
+    analytics = preferences.Preferences(preferences.wants(prefs, True), preferences.zone_of(prefs))
     fields = list(me.account.fields or [])
     fields += [{"name": "", "value": ""}] * (FIELDS - len(fields))
     return render(
@@ -48,6 +54,8 @@ async def _settings_page(
         privacy=prefs.get("privacy") or "public",
         posting_language=prefs.get("language") or "",
         languages=LANGUAGES,
+        analytics=analytics,
+        zones=preferences.zones(),
         error=error,
         notice=notice,
         status_code=status_code,
@@ -118,6 +126,25 @@ async def save_language(request: Request[Any, Any, Any]) -> Redirect:
     return see_other("/settings?saved=1", cookies=[cookie])
 
 
+@post("/settings/analytics", name="web:settings-analytics")
+async def save_analytics(request: Request[Any, Any, Any]) -> Template | Redirect:
+    """The person's time zone and whether they get the weekly analytics report."""
+    me = await signed_in(request)
+    data = await form(request)
+    try:
+        async with services(request).db.transaction() as tx:
+            await preferences.update(
+                tx,
+                me.user.id,
+                weekly_report=flag(data, "weekly_report"),
+                time_zone=text(data, "time_zone"),
+            )
+    except PorinaError as exc:
+        status, message = message_for(exc)
+        return await _settings_page(request, me, error=message, status_code=status)
+    return see_other("/settings?saved=1")
+
+
 @post("/settings/password", name="web:settings-password")
 async def save_password(request: Request[Any, Any, Any]) -> Template | Redirect:
     me = await signed_in(request)
@@ -149,4 +176,4 @@ async def save_password(request: Request[Any, Any, Any]) -> Template | Redirect:
     return see_other("/settings?saved=1")
 
 
-ROUTES = [settings_page, save_profile, save_language, save_password]
+ROUTES = [settings_page, save_profile, save_language, save_analytics, save_password]

@@ -23,7 +23,15 @@ import msgspec
 from litestar import Request, Response, get
 
 from porina.accounts import operators
-from porina.analytics import dashboard, dictionary, exports, figures, per_status, reports
+from porina.analytics import (
+    dashboard,
+    dictionary,
+    exports,
+    figures,
+    per_status,
+    preferences,
+    reports,
+)
 from porina.api.mastodon.auth import Viewer, require, services_of
 from porina.api.mastodon.localized import request_locale
 from porina.api.mastodon.params import Params
@@ -296,16 +304,22 @@ async def analytics_status(
 
 @get(f"{BASE}/best_times")
 async def analytics_best_times(request: Request[Any, Any, Any]) -> AnalyticsBestTimes:
-    """Mean engagements per post by weekday (``cells[0]`` is Monday) and UTC hour of
-    publishing over the last 16 weeks; the instance's when the account posted too little."""
-    _viewer, _params, account_id = await _account(request)
+    """Mean engagements per post by weekday (``cells[0]`` is Monday) and hour of publishing
+    in the reader's time zone (``time_zone``; ``…/preferences``) over the last 16 weeks;
+    the instance's when the account posted too little."""
+    viewer, _params, account_id = await _account(request)
     async with services_of(request).db.read() as session:
-        found = await per_status.best_times(session, account_id)
+        zone = (
+            (await preferences.of(session, viewer.user_id)).time_zone
+            if viewer.user_id is not None
+            else preferences.DEFAULT_ZONE
+        )
+        found = await per_status.best_times(session, account_id, zone)
     return AnalyticsBestTimes(
         source=found.source,
         weeks=per_status.WEEKS,
         min_posts=per_status.MIN_POSTS,
-        time_zone="UTC",
+        time_zone=zone,
         cells=found.cells,
     )
 
