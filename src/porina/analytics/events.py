@@ -52,6 +52,21 @@ EventName = Literal[
 ]
 
 
+def about(name: str, target_id: int | None, data: dict[str, Any] | None) -> int | None:
+    """The status an engagement event is about (``analytics_events.about_status_id``)."""
+    if name == "post:reply:create":
+        return _int((data or {}).get("parent_id"))
+    if name == "post:quote:create":
+        return _int((data or {}).get("quoted_id"))
+    if name.startswith("interaction:") and name.endswith((":create", ":delete")):
+        return target_id
+    return None
+
+
+def _int(value: Any) -> int | None:
+    return int(value) if value is not None else None
+
+
 def record(
     tx: Tx,
     name: EventName,
@@ -65,6 +80,7 @@ def record(
     tx.append(
         EVENTS,
         {
+            "about_status_id": about(name, target_id, data),
             "id": new_id(),
             "name": name,
             "actor_account_id": actor.account_id if actor else None,

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from porina.analytics.models import (
@@ -108,23 +108,30 @@ def during(start: datetime | None = None, end: datetime | None = None) -> list[A
 async def events(
     session: AsyncSession, account_id: int, start: datetime, end: datetime
 ) -> list[Row]:
-    """The events in ``[start, end)`` that may count for ``account_id``."""
-    query = select(
+    """The events in ``[start, end)`` that may count for ``account_id``: about it (its
+    statuses, follows of it), by it, and quotes (which name the quoted account in their
+    data), each an index range over the window, in one statement; an event found twice is
+    kept once."""
+    columns = (
+        AnalyticsEvent.id,
         AnalyticsEvent.name,
         AnalyticsEvent.actor_account_id,
         AnalyticsEvent.target_id,
         AnalyticsEvent.target_account_id,
         AnalyticsEvent.data,
         AnalyticsEvent.created_at,
-    ).where(
-        *during(start, end),
-        or_(
-            AnalyticsEvent.target_account_id == account_id,
-            AnalyticsEvent.actor_account_id == account_id,
-            AnalyticsEvent.name == "post:quote:create",
-        ),
     )
-    return [Row(*r) for r in (await session.execute(query)).all()]
+    window = during(start, end)
+    parts = (
+        AnalyticsEvent.target_account_id == account_id,
+        AnalyticsEvent.actor_account_id == account_id,
+        AnalyticsEvent.name == "post:quote:create",
+    )
+    query = union_all(*(select(*columns).where(part, *window) for part in parts))
+    seen: dict[int, Row] = {}
+    for event_id, *fields in (await session.execute(query)).all():
+        seen.setdefault(event_id, Row(*fields))
+    return [seen[k] for k in sorted(seen)]
 
 
 @dataclass(slots=True)

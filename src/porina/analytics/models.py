@@ -28,10 +28,15 @@ class AnalyticsEvent(Base):
     target_account_id: Mapped[int | None] = mapped_column(Snowflake, default=None)
     data: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)
     created_at: Mapped[datetime]
+    about_status_id: Mapped[int | None] = mapped_column(Snowflake, default=None)
+    """The status an engagement is about (the favourited or boosted status, a reply's
+    parent, a quote's quoted status): one post's events are an index range."""
 
     __table_args__ = (
         Index("ix_analytics_events_target_account_id_id", "target_account_id", "id"),
         Index("ix_analytics_events_name_id", "name", "id"),
+        Index("ix_analytics_events_actor_account_id_id", "actor_account_id", "id"),
+        Index("ix_analytics_events_about_status_id_id", "about_status_id", "id"),
     )
 
 

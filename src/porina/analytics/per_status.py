@@ -97,8 +97,10 @@ async def engaging_rows(
     start: datetime,
     account_id: int | None = None,
     end: datetime | None = None,
+    statuses: Sequence[int] | None = None,
 ) -> list[figures.Row]:
-    """Engaging events in ``[start, end)`` (about ``account_id``'s statuses, or anyone's)."""
+    """Engaging events in ``[start, end)``: about ``statuses`` (the index on the status an
+    event is about), else about ``account_id``'s statuses, else anyone's."""
     query = select(
         AnalyticsEvent.name,
         AnalyticsEvent.actor_account_id,
@@ -107,7 +109,9 @@ async def engaging_rows(
         AnalyticsEvent.data,
         AnalyticsEvent.created_at,
     ).where(*figures.during(start, end), AnalyticsEvent.name.in_(ENGAGING))
-    if account_id is not None:
+    if statuses is not None:
+        query = query.where(AnalyticsEvent.about_status_id.in_(list(statuses)))
+    elif account_id is not None:
         query = query.where(
             or_(
                 AnalyticsEvent.target_account_id == account_id,
@@ -159,7 +163,7 @@ async def lifetime(
         start = max(start, figures.day_start(done + timedelta(days=1)))
     authors = {p.id: p.account_id for p in posts}
     for status_id, seen in by_status(
-        await engaging_rows(session, start, account_id), authors
+        await engaging_rows(session, start, account_id, statuses=ids), authors
     ).items():
         out[status_id].update(kind for kind, _ in seen)
     shown = await session.execute(
@@ -234,7 +238,7 @@ async def over_time(session: AsyncSession, post: Published) -> list[Point]:
     if done is not None and figures.day_start(done + timedelta(days=1)) > post.created_at:
         raw_from = figures.day_start(done + timedelta(days=1))
         await _from_rollups(session, post, [p for p in points if p.start < raw_from])
-    rows = await engaging_rows(session, raw_from, post.account_id)
+    rows = await engaging_rows(session, raw_from, post.account_id, statuses=[post.id])
     for kind, moment in by_status(rows, {post.id: post.account_id}).get(post.id, []):
         target = slot(moment)
         if target is not None:

@@ -224,6 +224,7 @@ class _Seeder:
             "target_account_id": fields.get("target_account_id"),
             "data": fields.get("data", {}),
             "created_at": at,
+            "about_status_id": fields.get("about"),
         }
 
     def event_rows(self) -> Iterator[dict[str, Any]]:
@@ -260,6 +261,7 @@ class _Seeder:
                     target_type="status",
                     target_id=status_id,
                     target_account_id=author,
+                    about=status_id,
                 )
 
     def impression_rows(self) -> Iterator[dict[str, Any]]:
