@@ -33,6 +33,8 @@ from porina.desk import metrics as desk_metrics
 from porina.desk import rules_engine as desk_rules
 from porina.desk import sla_watch as desk_sla_watch
 from porina.desk import subscribers as desk_subscribers
+from porina.desk.presence import PresenceStore
+from porina.desk.presence import build_store as build_presence
 from porina.http.client import OutboundClient, build_outbound
 from porina.jobs.engine_saq import SaqEngine
 from porina.jobs.queue import Runner
@@ -119,6 +121,8 @@ class Services:
     """The process's one client for requests to other servers (link previews...)."""
     impressions: ImpressionFlusher = field(init=False)
     """Writes this process's buffered impressions every few seconds and at stop."""
+    desk_presence: PresenceStore = field(init=False)
+    """Which staff are on which desk conversation (in Redis when the broker is)."""
 
     def __post_init__(self) -> None:
         cpu.configure(self.settings.cpu_workers)
@@ -129,6 +133,7 @@ class Services:
         self.status_cache = StatusCache(Renderer(self.settings), self.settings.status_cache_size)
         self.feeds = build_feed_store(self.settings, self.db)
         self.login_throttle = build_throttle(self.settings)
+        self.desk_presence = build_presence(self.settings)
         self.outbound = build_outbound(self.settings)
         self.db.attach(self)
         self.impressions = ImpressionFlusher(self.db, self.settings.analytics_flush_seconds)
@@ -158,6 +163,7 @@ class Services:
         await self.broker.close()
         await self.feeds.close()
         await self.login_throttle.counters.close()
+        await self.desk_presence.close()
         await self.outbound.aclose()
         await self.db.dispose()
 

@@ -18,13 +18,33 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from porina.accounts import operators
 from porina.core.clock import now
 from porina.core.errors import NotFound, PorinaError
-from porina.desk import access, actions, moods, queries, saved_replies, service_levels, triage
+from porina.desk import (
+    access,
+    actions,
+    moods,
+    presence,
+    queries,
+    saved_replies,
+    service_levels,
+    triage,
+)
 from porina.desk import web_queries as shown_by
 from porina.desk.errors import InvalidDeskRequest
 from porina.desk.models import PRIORITIES, STATUSES
 from porina.storage.db import Tx
+from porina.web import desk_presence as presence_words
 from porina.web import i18n
-from porina.web.common import Me, flag, form, id_or_404, render, see_other, signed_in, text
+from porina.web.common import (
+    Me,
+    flag,
+    form,
+    id_or_404,
+    is_htmx,
+    render,
+    see_other,
+    signed_in,
+    text,
+)
 from porina.web.errors import message_for
 from porina.web.i18n import N_
 from porina.web.runtime import services
@@ -191,6 +211,7 @@ async def inbox(
     return render(
         request,
         "pages/desk.html",
+        fragment="partials/desk_list.html",  # static/desk-live.js refreshes the list live
         me=me,
         rows=shown,
         view=view,
@@ -224,6 +245,40 @@ def _snooze_choices(zone: Any) -> dict[str, Any]:
     }
 
 
+async def _presence(
+    request: Request[Any, Any, Any], session: AsyncSession, staff: access.Staff, cid: int
+) -> dict[str, Any]:
+    """Who else of the team is on the conversation, in words (``web/desk_presence.py``)."""
+    found = await presence.others(
+        services(request).desk_presence, staff.brand_id, staff.user_id, cid
+    )
+    people = await presence.people(session, {e.user_id for e in found})
+    return {
+        "presence_line": presence_words.line(found, people),
+        "typing_warning": presence_words.typing_warning(found, people),
+    }
+
+
+async def _live_part(request: Request[Any, Any, Any], me: Me, conversation_id: int) -> Template:
+    """What ``static/desk-live.js`` refreshes of the page: the status line and the items."""
+    async with services(request).db.read() as session:
+        staff = await _staff(session, me)
+        found = await queries.one(session, staff, conversation_id)
+        entries = await shown_by.entries(
+            session, await queries.items(session, found.conversation.id)
+        )
+        row = (await shown_by.rows(session, [found]))[0]
+    return render(
+        request,
+        "partials/desk_live.html",
+        me=me,
+        row=row,
+        conversation=found.conversation,
+        items=entries,
+        **_names(),
+    )
+
+
 async def _conversation_page(
     request: Request[Any, Any, Any],
     conversation_id: int,
@@ -244,6 +299,7 @@ async def _conversation_page(
         members = await operators.team(session, staff.brand_id)
         replies = await saved_replies.listed(session, me.actor, None)
         zone = await shown_by.zone_of(session, staff.brand_id)
+        here = await _presence(request, session, staff, found.conversation.id)
         try:
             reply_text = await _saved_text(session, me, found, saved_reply)
         except PorinaError as exc:
@@ -263,6 +319,7 @@ async def _conversation_page(
         saved_replies=replies,
         saved_reply=saved_reply or "",
         reply_text=reply_text,
+        **here,
         **_snooze_choices(zone),
         **_names(),
     )
@@ -275,7 +332,10 @@ async def conversation_page(
     done: str | None = None,
     saved_reply: str | None = None,
 ) -> Template:
-    """The conversation; ``saved_reply`` (an id) fills the reply with that saved reply."""
+    """The conversation; ``saved_reply`` (an id) fills the reply with that saved reply. Asked
+    by htmx (``static/desk-live.js``): only its status line and items."""
+    if is_htmx(request):
+        return await _live_part(request, await signed_in(request), id_or_404(conversation_id))
     notice = DONE.get(done or "")
     return await _conversation_page(
         request,

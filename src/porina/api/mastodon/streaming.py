@@ -19,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,9 +37,12 @@ from porina.api.mastodon import auth
 from porina.api.mastodon.conversations import render_conversations
 from porina.api.mastodon.notifications import render_notifications
 from porina.api.mastodon.stream_render import Rendered, render_status
+from porina.api.porina import desk_render
+from porina.api.porina.desk_render import DeskPresence
 from porina.core.errors import BadRequest, NotFound, PorinaError, Unauthorized
 from porina.core.ids import parse_id
 from porina.desk import access as desk_access
+from porina.desk import presence as desk_presence
 from porina.lists.models import List
 from porina.messaging.models import AccountConversation
 from porina.notifications.models import Notification
@@ -51,7 +54,7 @@ HEARTBEAT_SECONDS = 15.0
 STATUS_EVENTS = frozenset({"update", "status.update"})
 PUBLIC = {"public", "public:local", "public:remote", "hashtag", "hashtag:local"}
 PRIVATE = {"user", "user:notification", "list", "direct", "desk"}
-DESK_EVENTS = frozenset({"desk.conversation"})
+DESK_EVENTS = frozenset({"desk.conversation", "desk.presence"})
 REVOKED: Any = object()  # put in an outbox when the token goes
 OUTBOX = 1000
 Unwatch = Callable[[], None]
@@ -125,6 +128,8 @@ class Reader:
     def __init__(self, svc: auth.ApiRuntime, viewer: auth.Viewer | None) -> None:
         self.svc = svc
         self.vid = viewer.account_id if viewer is not None else None
+        self.uid = viewer.user_id if viewer is not None else None
+        """The person at the keyboard (staff acting as a brand): left out of presence."""
         self.renderer = Renderer(svc.settings)
 
     async def payload(self, stream: Stream, message: dict[str, Any]) -> tuple[str, str] | None:
@@ -165,6 +170,8 @@ class Reader:
                 return None
             out = await render_notifications(self.renderer, session, self.vid, [note])
             return _json(out[0]) if out else None
+        if event == "desk.presence":
+            return (await desk_presence_payloads(session, message, [self.uid])).get(self.uid)
         if event in DESK_EVENTS:
             return _json({"conversation_id": str(message["conversation_id"])})
         if event == "conversation" and self.vid is not None:
@@ -176,6 +183,26 @@ class Reader:
             convs = await render_conversations(self.renderer, session, self.vid, [row])
             return _json(convs[0]) if convs else None
         return None
+
+
+async def desk_presence_payloads(
+    session: Any, message: dict[str, Any], readers: Iterable[int | None]
+) -> dict[int | None, str]:
+    """A ``desk.presence`` message as each reader (a staff member's user id) sees it: the
+    conversation and the other staff on it (``DeskPresence``), the staff members' accounts
+    read once for every reader."""
+    entries = desk_presence.entries_of(message)
+    people = await desk_presence.people(session, {uid for uid, _, _ in entries})
+    cid = str(message["conversation_id"])
+    return {
+        reader: _json(
+            DeskPresence(
+                conversation_id=cid,
+                viewers=desk_render.viewers([e for e in entries if e[0] != reader], people),
+            )
+        )
+        for reader in readers
+    }
 
 
 def _for(found: Rendered, stream: Stream, vid: int | None) -> str | None:
@@ -297,6 +324,12 @@ class Deliverer:
                 )
                 for one in listeners:
                     frames.put(one, event, _for(found, one.stream, one.outbox.vid))
+            elif event == "desk.presence":
+                shown = await desk_presence_payloads(
+                    session, message, {one.outbox.reader.uid for one in listeners}
+                )
+                for one in listeners:
+                    frames.put(one, event, shown.get(one.outbox.reader.uid))
             elif event in {"delete", "filters_changed"}:
                 body = "undefined" if event == "filters_changed" else str(message["status_id"])
                 for one in listeners:

@@ -24,18 +24,20 @@ from litestar import Request
 
 from porina.api.mastodon.auth import ApiRuntime
 from porina.api.mastodon.search_reads import rendered_accounts
+from porina.api.porina import desk_render
 from porina.api.porina.desk_render import (
     DeskConversation,
     DeskConversationDetail,
     DeskItem,
     DeskRuleRun,
+    DeskViewer,
     RuleRef,
     Sla,
 )
 from porina.core.actor import Actor
 from porina.core.clock import now
 from porina.core.errors import Forbidden, NotFound
-from porina.desk import access, fast_reads, service_levels
+from porina.desk import access, fast_reads, presence, service_levels
 from porina.desk.errors import ConversationNotFound
 from porina.desk.fast_reads import ConversationRow, ItemRow, RunRow
 from porina.desk.service_levels import NO_SLA
@@ -206,8 +208,26 @@ async def detail(
         **msgspec.structs.asdict(head),
         items=[_item(i, statuses, people, by_rule) for i in items],
         rule_runs=[_run(r) for r in runs],
+        viewers=await viewers(svc, actor, row.id),
     )
     return body, earlier
+
+
+async def viewers(svc: ApiRuntime, actor: Actor, conversation_id: int) -> list[DeskViewer]:
+    """The other staff on the conversation (presence; nothing read when nobody is), for a
+    caller already checked as the brand's working staff."""
+    found = await presence.others(
+        svc.desk_presence, actor.account_id, actor.user_id, conversation_id
+    )
+    return await shown_viewers(svc, found)
+
+
+async def shown_viewers(svc: ApiRuntime, found: Sequence[presence.Entry]) -> list[DeskViewer]:
+    if not found:
+        return []
+    async with svc.db.read() as session:
+        people = await presence.people(session, {e.user_id for e in found})
+    return desk_render.viewers(desk_render.entry_rows(found), people)
 
 
 def earlier_link(request: Request[Any, Any, Any], earlier: int | None) -> dict[str, str]:

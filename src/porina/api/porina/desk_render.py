@@ -4,13 +4,14 @@ see, or one deleted since, is ``null``)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from porina.accounts.models import Account
-from porina.desk import rules, service_levels
+from porina.core.clock import iso
+from porina.desk import presence, rules, service_levels
 from porina.desk.models import DeskItem as ItemRow
 from porina.desk.queries import Listed
 from porina.desk.rules_models import DeskRuleRun as RunRow
@@ -70,10 +71,57 @@ class DeskItem(msgspec.Struct, kw_only=True):
     """The rule that sent it (a ``sent`` auto-reply), null when a person did."""
 
 
+class DeskViewerAccount(msgspec.Struct, kw_only=True):
+    """A staff member's own account, as presence names them."""
+
+    id: str
+    acct: str
+    display_name: str
+
+
+class DeskViewer(msgspec.Struct, kw_only=True):
+    """Another staff member on the conversation: ``state`` ``viewing`` or ``typing`` (a
+    reply), ``since`` when that state began."""
+
+    account: DeskViewerAccount
+    state: str
+    since: str
+
+
+class DeskPresence(msgspec.Struct, kw_only=True):
+    """Who else of the team is on a conversation (the heartbeat's answer, and the payload of
+    ``desk.presence`` on ``stream=desk``)."""
+
+    conversation_id: str
+    viewers: list[DeskViewer]
+
+
 class DeskConversationDetail(DeskConversation, kw_only=True):
     items: list[DeskItem]
     rule_runs: list[DeskRuleRun]
     """What the desk's rules did to the conversation, oldest first."""
+    viewers: list[DeskViewer] = []
+    """The other staff on the conversation now (presence), longest there first."""
+
+
+def viewers(
+    entries: Sequence[tuple[int, str, str]], people: Mapping[int, presence.Person]
+) -> list[DeskViewer]:
+    """``(user id, state, since)`` of presence with the staff members' accounts; someone
+    whose account is gone is left out."""
+    out = []
+    for user_id, state, since in entries:
+        who = people.get(user_id)
+        if who is not None:
+            account = DeskViewerAccount(
+                id=str(who.account_id), acct=who.acct, display_name=who.display_name
+            )
+            out.append(DeskViewer(account=account, state=state, since=since))
+    return out
+
+
+def entry_rows(entries: Iterable[presence.Entry]) -> list[tuple[int, str, str]]:
+    return [(e.user_id, e.state, iso(e.since_at) or "") for e in entries]
 
 
 def _ref(run: RunRow) -> RuleRef:
