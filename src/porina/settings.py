@@ -15,6 +15,7 @@ from ipaddress import ip_address
 from pathlib import Path
 from typing import Literal, get_args
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 FeedStore = Literal["database", "redis"]
 JobsBackend = Literal["embedded", "saq"]
@@ -113,6 +114,10 @@ class Settings:
     feed_active_days: int = 7
     """New posts go only into the home feeds of followers seen in this many days (as Mastodon
     does); an idle follower's feed is rebuilt when they come back. 0: every follower."""
+    default_time_zone: str = "UTC"
+    """The time zone (an IANA name such as Europe/Helsinki) of a person who has not chosen one:
+    their weekly analytics report comes on Monday at 07:00 there, and their own dashboard's
+    days and best times to post are in it."""
     analytics_raw_days: int = 400
     """Days raw analytics rows (interaction events, impressions per hour, the viewers reach
     counts) are kept; older days are read from the daily rollups. 0: kept for ever."""
@@ -271,6 +276,19 @@ def _check(settings: Settings) -> None:
     parse_allow_http_hosts(settings.federation_allow_http_hosts)
     if settings.cpu_workers < 0:
         raise SettingsError("PORINA_CPU_WORKERS must be 0 (one per core) or more")
+    _check_zone(settings.default_time_zone)
+
+
+def _check_zone(name: str) -> None:
+    try:
+        if "/" not in name and name != "UTC":
+            raise KeyError(name)
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, KeyError):
+        raise SettingsError(
+            "PORINA_DEFAULT_TIME_ZONE must be an IANA time zone such as Europe/Helsinki, "
+            f"not {name!r}"
+        ) from None
 
 
 def parse_allow_http_hosts(raw: str) -> frozenset[tuple[str, int]]:

@@ -11,12 +11,13 @@ import httpx
 from sqlalchemy import select
 
 from porina.analytics.models import AnalyticsEvent
-from porina.core.clock import back_dated, now
+from porina.core.clock import now
 from porina.services import Services
 from tests.web.conftest import Browser, sign_in_as, text_of
 
 from ..factories import Factory
 from .test_overview import BASE, act, ok
+from .test_time_zones import TODAY, at
 
 PREFS = f"{BASE}/preferences"
 
@@ -64,22 +65,21 @@ async def test_the_settings_page_sets_both(
     assert (await ok(emma, PREFS))["time_zone"] == "Europe/Helsinki"
 
 
-def _last_monday(at_hour: int, minute: int, weeks_back: int) -> datetime:
-    today = now().astimezone(UTC)
-    monday = today - timedelta(days=today.weekday(), weeks=weeks_back)
-    moment = monday.replace(hour=at_hour, minute=minute, second=0, microsecond=0)
-    return moment if moment < today else moment - timedelta(weeks=1)
-
-
 async def test_best_times_are_in_the_readers_zone_across_daylight_saving(
     services: Services, make: Factory
 ) -> None:
+    """Read on 5 December 2026 (the last 16 weeks reach back to 15 August)."""
+    with at(TODAY):
+        await _best_times_in_zones(make)
+
+
+async def _best_times_in_zones(make: Factory) -> None:
     cafe, fan = await make.person("cafe"), await make.person("fan")
-    winter = _last_monday(22, 30, 0)  # Helsinki UTC+2: Tuesday 00:30
+    winter = datetime(2026, 11, 30, 22, 30, tzinfo=UTC)  # Helsinki UTC+2: Tuesday 00:30
     summer = datetime(2026, 9, 7, 21, 30, tzinfo=UTC)  # Helsinki UTC+3: Tuesday 00:30
     assert now() - summer < timedelta(weeks=16)
     for moment in (winter, summer):
-        with back_dated(now() - moment):
+        with at(moment):
             post = await cafe.status("Fresh buns")
             await act(fan, f"/api/v1/statuses/{post['id']}/favourite")
     utc = await ok(cafe, f"{BASE}/best_times")

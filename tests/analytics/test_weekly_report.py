@@ -43,7 +43,8 @@ async def _set(services: Services, person: Person, **values: object) -> None:
 
 
 def pdf_texts(data: bytes) -> list[str]:
-    return [t.decode("latin-1") for t in re.findall(rb"\((.*?)\) Tj", data)]
+    found = re.findall(rb"\((.*?)\) Tj", data)
+    return [re.sub(r"\\(.)", r"\1", t.decode("latin-1")) for t in found]
 
 
 async def test_the_weekly_report_arrives_once_with_its_figures_and_pdf(
@@ -93,7 +94,7 @@ async def test_the_weekly_report_arrives_once_with_its_figures_and_pdf(
     mail = next(m for m in smtp.messages if m.rcpt_tos == ["cafe@example.com"])
     plain, html = mail.part("plain"), mail.part("html")
     period = f"{monday - timedelta(days=7)} - {monday - timedelta(days=1)}"
-    assert period in plain and period in html
+    assert f"{period} (päivät aikavyöhykkeellä UTC)" in plain and period in html
     # last week: 1 post, 1 favourite by emma, emma followed; the week before: 2 posts
     assert "Julkaisut: 1 (edellinen viikko 2, -1)" in plain
     assert "Sitoutumiset: 1 (edellinen viikko 0, +1)" in plain
@@ -106,7 +107,7 @@ async def test_the_weekly_report_arrives_once_with_its_figures_and_pdf(
     data = attachment.get_content()
     assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF")
     texts = pdf_texts(data)
-    assert texts[:2] == ["Viikkosi palvelussa Porina: @cafe", period]
+    assert texts[:2] == ["Viikkosi palvelussa Porina: @cafe", f"{period} (UTC)"]
     row = texts.index("Julkaisut")
     assert texts[row : row + 4] == ["Julkaisut", "1", "2", "-1"]
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from porina.analytics import figures, per_status
 from porina.analytics.models import AnalyticsAccountDaily, AnalyticsImpressions, AnalyticsViewer
 from porina.analytics.reports import Span
-from porina.core.clock import iso
+from porina.core.clock import aware, iso
 from porina.posts.models import StatusTag, Tag
 
 
@@ -38,7 +38,9 @@ async def daily(session: AsyncSession, account_id: int, when: Span) -> list[Day]
     """One ``Day`` per day of ``when`` (reach of each day alone), counted as
     ``figures.totals`` counts each day alone, in five statements whatever the period's length:
     the rolled-up days from the daily table, the later ones from the raw events and hourly
-    impressions, and each day's distinct readers."""
+    impressions, and each day's distinct readers. In a zone other than UTC, two more: the
+    raw events and hourly impressions of the period, to move what falls on another date
+    there than in UTC (``figures``' module doc)."""
     counts = {when.first + timedelta(days=n): Counter[str]() for n in range(when.days)}
     done = await figures.last_rolled(session)
     if done is not None and done >= when.first:
@@ -46,6 +48,8 @@ async def daily(session: AsyncSession, account_id: int, when: Span) -> list[Day]
     if done is None or done < when.last:
         tail = when.first if done is None or done < when.first else done + timedelta(days=1)
         await _live(session, account_id, tail, when.last, counts)
+    if when.zone != figures.UTC_ZONE:
+        await _moved(session, account_id, when, counts)
     reached = await session.execute(
         select(AnalyticsViewer.day, func.count(func.distinct(AnalyticsViewer.viewer_id)))
         .where(
@@ -98,6 +102,38 @@ async def _live(
             day["impressions"] += int(count)
 
 
+async def _moved(
+    session: AsyncSession, account_id: int, when: Span, into: dict[date, Counter[str]]
+) -> None:
+    """Move each raw count whose date in ``when.zone`` is not its UTC date to its local
+    date (a count moved out of the period leaves it; one moved in joins it)."""
+    zone = figures.tz(when.zone)
+    start = min(when.start, figures.day_start(when.first))
+    end = max(when.end, figures.day_start(when.last + timedelta(days=1)))
+
+    def move(moment: datetime, kind: str, amount: int) -> None:
+        utc, local = moment.date(), moment.astimezone(zone).date()
+        if utc == local:
+            return
+        if utc in into:
+            into[utc][kind] -= amount
+        if local in into:
+            into[local][kind] += amount
+
+    for row in await figures.events(session, account_id, start, end):
+        for kind, _status in figures.classify(row, account_id):
+            move(aware(row.created_at), kind, 1)
+    shown = await session.execute(
+        select(AnalyticsImpressions.hour, AnalyticsImpressions.impressions).where(
+            AnalyticsImpressions.account_id == account_id,
+            AnalyticsImpressions.hour >= start,
+            AnalyticsImpressions.hour < end,
+        )
+    )
+    for hour, count in shown.all():
+        move(aware(hour), "impressions", int(count))
+
+
 @dataclass(frozen=True, slots=True)
 class Hashtag:
     name: str
@@ -113,9 +149,7 @@ async def hashtags(
     them: not deleted, no boosts or direct messages), with how many of those statuses carry
     each and their impressions and engagements since publishing; most engagements first,
     then most posts, then by name."""
-    start = figures.day_start(when.first)
-    end = figures.day_start(when.last + timedelta(days=1))
-    posts = await per_status.statuses_of(session, account_id, start, end)
+    posts = await per_status.statuses_of(session, account_id, when.start, when.end)
     if not posts:
         return []
     counts = await per_status.lifetime(session, account_id, posts)
@@ -154,9 +188,7 @@ async def ranked(
 ) -> list[tuple[per_status.Published, Counter[str]]]:
     """The account's statuses published in ``when`` with their counts since publishing, most
     engagements (or impressions) first."""
-    start = figures.day_start(when.first)
-    end = figures.day_start(when.last + timedelta(days=1))
-    posts = await per_status.statuses_of(session, account_id, start, end)
+    posts = await per_status.statuses_of(session, account_id, when.start, when.end)
     counts = await per_status.lifetime(session, account_id, posts)
 
     def key(post: per_status.Published) -> tuple[int, int]:
@@ -169,11 +201,11 @@ async def ranked(
 
 async def daily_rows(session: AsyncSession, account_id: int, when: Span) -> list[dict[str, object]]:
     """The ``daily`` export's rows (``exports.DAILY_COLUMNS``): ``figures.totals`` of each
-    day alone (every figure it counts), its reach and engagements."""
+    day alone (every figure it counts; days in ``when.zone``), its reach and engagements."""
     out: list[dict[str, object]] = []
     for n in range(when.days):
         day = when.first + timedelta(days=n)
-        found = await figures.totals(session, account_id, day, day)
+        found = await figures.totals(session, account_id, day, day, zone=when.zone)
         out.append(
             {
                 **found.counts,

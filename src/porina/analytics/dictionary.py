@@ -3,7 +3,8 @@ its denominator, which interactions count and how a period aggregates, in Englis
 Finnish. Served by ``GET /api/porina/v1/analytics/metrics``; docs/metrics.md is checked
 against it by tests/analytics/test_dictionary.py.
 
-Periods are whole UTC days. Every rate over a period is a ratio of the period's sums (the
+Periods are whole days (UTC days; a person's own account's in their time zone, docs/metrics.md
+"Time zones"). Every rate over a period is a ratio of the period's sums (the
 sum of engagements over the sum of impressions), never the mean of daily ratios.
 """
 

@@ -5,6 +5,15 @@ engagement of a kind (favourites, reblogs, replies, quotes, by anyone but the au
 bookmark, a post, a follower gained or lost. The same rules fill the daily rollups
 (``rollup.py``) and answer for the days not rolled up yet, so a figure is the same before and
 after its day is rolled up.
+
+**Time zones.** The rollups are UTC days. A period of days in another zone (``zone``, an IANA
+name: a person's own dashboard) starts and ends at that zone's midnights; its figures are the
+UTC days of the same dates, moved by the raw rows of the hours between each local midnight
+and the UTC midnight of the same date (``shift``): exact while those raw rows are kept
+(``analytics_raw_days``), and on days of 23 or 25 hours. Impressions and profile visits are
+kept per UTC hour, so a zone off UTC by a fraction of an hour dates an hour's counts by the
+hour's start. Reach counts the readers of the UTC days of the same dates: readers are kept per
+UTC day, not per hour.
 """
 
 from __future__ import annotations
@@ -13,6 +22,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import func, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -85,6 +95,29 @@ def _follows(row: Row, account_id: int, own: bool) -> list[tuple[str, int | None
 
 def day_start(day: date) -> datetime:
     return datetime.combine(day, time(), tzinfo=UTC)
+
+
+UTC_ZONE = "UTC"
+
+
+def tz(name: str) -> ZoneInfo:
+    """The zone ``name``; UTC for a name this machine does not know (a stored preference
+    whose zone has gone from the tz database is not an error)."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(UTC_ZONE)
+
+
+def local_start(day: date, zone: str = UTC_ZONE) -> datetime:
+    """The moment (UTC) ``day`` begins in ``zone``."""
+    if zone == UTC_ZONE:
+        return day_start(day)
+    return datetime.combine(day, time(), tzinfo=tz(zone)).astimezone(UTC)
+
+
+def local_today(zone: str = UTC_ZONE) -> date:
+    return now().astimezone(tz(zone)).date()
 
 
 ID_SLACK = timedelta(seconds=5)
@@ -186,7 +219,13 @@ async def reach(session: AsyncSession, account_id: int, first: date, last: date)
 
 async def live(session: AsyncSession, account_id: int, first: date, last: date) -> Counter[str]:
     """Counts of the days ``first..last`` from the raw tables."""
-    start, end = day_start(first), day_start(last + timedelta(days=1))
+    return await between(session, account_id, day_start(first), day_start(last + ONE_DAY))
+
+
+async def between(
+    session: AsyncSession, account_id: int, start: datetime, end: datetime
+) -> Counter[str]:
+    """Counts of ``[start, end)`` from the raw tables (impressions by the hour)."""
     counts: Counter[str] = Counter()
     for row in await events(session, account_id, start, end):
         for kind, _status in classify(row, account_id):
@@ -214,14 +253,33 @@ async def rolled(session: AsyncSession, account_id: int, first: date, last: date
     return Counter({k: int(v) for k, v in zip(COUNTS, row, strict=True)})
 
 
+async def shift(
+    session: AsyncSession, account_id: int, local: datetime, utc: datetime
+) -> Counter[str]:
+    """What counting from ``local`` (a zone's midnight) instead of ``utc`` (the UTC midnight
+    of the same date) adds: the raw counts between them, negative when ``local`` is later."""
+    if local == utc:
+        return Counter()
+    found = await between(session, account_id, min(local, utc), max(local, utc))
+    if local < utc:
+        return found
+    return Counter({k: -v for k, v in found.items()})
+
+
 async def totals(
-    session: AsyncSession, account_id: int, first: date, last: date, kept_from: date | None = None
+    session: AsyncSession,
+    account_id: int,
+    first: date,
+    last: date,
+    kept_from: date | None = None,
+    *,
+    zone: str = UTC_ZONE,
 ) -> Totals:
-    """The days ``first..last``: rolled-up days from the daily table, later ones (today, and
-    any day the job has not reached) from the raw tables, so the figures include activity
-    up to the last flush of impressions (seconds old). Reach is distinct over the days whose
-    viewers are kept (from ``kept_from``); days before add their daily reach (an upper
-    bound)."""
+    """The days ``first..last`` (in ``zone``; module doc): rolled-up days from the daily
+    table, later ones (today, and any day the job has not reached) from the raw tables, so
+    the figures include activity up to the last flush of impressions (seconds old). Reach is
+    distinct over the days whose viewers are kept (from ``kept_from``); days before add their
+    daily reach (an upper bound)."""
     counts: Counter[str] = Counter()
     done = await last_rolled(session)
     if done is not None and done >= first:
@@ -229,13 +287,16 @@ async def totals(
     if done is None or done < last:
         tail = first if done is None or done < first else done + timedelta(days=1)
         counts.update(await live(session, account_id, tail, last))
+    start, end = local_start(first, zone), local_start(last + ONE_DAY, zone)
+    if zone != UTC_ZONE:
+        counts.update(await shift(session, account_id, start, day_start(first)))
+        counts.subtract(await shift(session, account_id, end, day_start(last + ONE_DAY)))
     reached = 0
     if kept_from is not None and first < kept_from:
         reached = await rolled_reach(session, account_id, first, min(last, kept_from - ONE_DAY))
+        start = max(start, local_start(kept_from, zone))
         first = kept_from
-    counts["profile_visits"] = await profile_visits(
-        session, account_id, day_start(first), day_start(last + ONE_DAY)
-    )
+    counts["profile_visits"] = await profile_visits(session, account_id, start, end)
     if first <= last:
         reached += await reach(session, account_id, first, last)
     return Totals(counts, reached)
@@ -255,10 +316,12 @@ async def rolled_reach(session: AsyncSession, account_id: int, first: date, last
     return int(found or 0)
 
 
-async def followers_since(session: AsyncSession, account_id: int, day: date) -> int:
-    """Net followers gained from the start of ``day`` until now."""
-    today = now().date()
+async def followers_since(
+    session: AsyncSession, account_id: int, day: date, zone: str = UTC_ZONE
+) -> int:
+    """Net followers gained from the start of ``day`` (in ``zone``) until now."""
+    today = local_today(zone)
     if day > today:
         return 0
-    found = await totals(session, account_id, day, today)
+    found = await totals(session, account_id, day, today, zone=zone)
     return found.counts["followers_gained"] - found.counts["followers_lost"]

@@ -4,14 +4,13 @@ against the period of equal length just before it."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from porina.accounts.models import Account
 from porina.analytics import figures
-from porina.core.clock import now
 from porina.core.errors import Unprocessable
 
 MAX_DAYS = 400
@@ -20,21 +19,37 @@ MAX_DAYS = 400
 
 @dataclass(frozen=True, slots=True)
 class Span:
+    """The days ``first..last``, both included, in the time zone ``zone`` (an IANA name)."""
+
     first: date
     last: date
+    zone: str = figures.UTC_ZONE
 
     @property
     def days(self) -> int:
         return (self.last - self.first).days + 1
 
+    @property
+    def start(self) -> datetime:
+        """The moment (UTC) the first day begins in ``zone``."""
+        return figures.local_start(self.first, self.zone)
+
+    @property
+    def end(self) -> datetime:
+        """The moment (UTC) the last day ends in ``zone``."""
+        return figures.local_start(self.last + timedelta(days=1), self.zone)
+
     def previous(self) -> Span:
-        return Span(self.first - timedelta(days=self.days), self.first - timedelta(days=1))
+        return Span(
+            self.first - timedelta(days=self.days), self.first - timedelta(days=1), self.zone
+        )
 
 
-def span(from_: str | None, to: str | None) -> Span:
-    """``from``..``to`` (YYYY-MM-DD, both days included, UTC); by default the last 28 days."""
+def span(from_: str | None, to: str | None, zone: str = figures.UTC_ZONE) -> Span:
+    """``from``..``to`` (YYYY-MM-DD, both days included, in ``zone``); by default the last
+    28 days up to today there."""
     try:
-        last = date.fromisoformat(to) if to else now().date()
+        last = date.fromisoformat(to) if to else figures.local_today(zone)
         first = date.fromisoformat(from_) if from_ else last - timedelta(days=27)
     except ValueError as error:
         raise Unprocessable("Validation failed: from and to are dates (YYYY-MM-DD)") from error
@@ -42,7 +57,7 @@ def span(from_: str | None, to: str | None) -> Span:
         raise Unprocessable("Validation failed: from must not be after to")
     if (last - first).days + 1 > MAX_DAYS:
         raise Unprocessable(f"Validation failed: a period is at most {MAX_DAYS} days")
-    return Span(first, last)
+    return Span(first, last, zone)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,12 +72,17 @@ class Period:
 
 
 async def period(session: AsyncSession, account_id: int, when: Span, keep_days: int = 0) -> Period:
-    """``when``'s figures; ``keep_days`` is ``analytics_raw_days`` (how far back the viewers
-    reach counts are kept)."""
-    kept_from = now().date() - timedelta(days=keep_days) if keep_days > 0 else None
-    found = await figures.totals(session, account_id, when.first, when.last, kept_from)
+    """``when``'s figures (its days in its zone); ``keep_days`` is ``analytics_raw_days`` (how
+    far back the viewers reach counts are kept)."""
+    today = figures.local_today()  # the raw rows are pruned by UTC days
+    kept_from = today - timedelta(days=keep_days) if keep_days > 0 else None
+    found = await figures.totals(
+        session, account_id, when.first, when.last, kept_from, zone=when.zone
+    )
     current = await session.scalar(select(Account.followers_count).where(Account.id == account_id))
-    after = await figures.followers_since(session, account_id, when.last + timedelta(days=1))
+    after = await figures.followers_since(
+        session, account_id, when.last + timedelta(days=1), when.zone
+    )
     end = max(int(current or 0) - after, 0)
     net = found.counts["followers_gained"] - found.counts["followers_lost"]
     return Period(max(end - net, 0), end, found)

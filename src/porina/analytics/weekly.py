@@ -1,7 +1,11 @@
 """The weekly report by e-mail (issue 17, point 4): every Monday from 07:00 in the recipient's
-time zone (``time_zone`` in their settings, else UTC), the key figures of the last week
-(Monday to Sunday, UTC days as every figure) against the week before, as HTML with a
-plain-text alternative and a PDF, through the mail outbox, in the recipient's language.
+time zone (``time_zone`` in their settings, else the instance's ``default_time_zone``), the
+key figures of the last week (Monday to Sunday) against the week before, as HTML with a
+plain-text alternative and a PDF, through the mail outbox, in the recipient's language. The
+hourly job (at minute 5) queues the reports of everyone whose Monday 07:00 has come, so a
+report goes between 07:05 and 08:05 local time whatever the zone's offset that week. The
+days of a person's own account are days in their zone (as their dashboard shows them); a
+brand's are UTC days (as its dashboard shows them).
 
 Who gets it: a person for their own account, and for a brand its operators with the owner,
 manager or analyst role. Each person's setting ``analytics_weekly_report`` (in their user
@@ -75,6 +79,13 @@ class Recipient:
     time_zone: str
     account_id: int
     username: str
+    own: bool = True
+    """The report is about the person's own account (not a brand they operate)."""
+
+    @property
+    def days_zone(self) -> str:
+        """The zone of the report's days: the person's for their own account, else UTC."""
+        return self.time_zone if self.own else figures.UTC_ZONE
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,15 +121,18 @@ def week_of(moment: datetime, time_zone: str) -> date | None:
     return local.date()
 
 
-async def recipients(session: AsyncSession) -> list[Recipient]:
-    """Everyone who asked (or by default gets) a report, with the account it is about."""
+async def recipients(
+    session: AsyncSession, default_zone: str = preferences.DEFAULT_ZONE
+) -> list[Recipient]:
+    """Everyone who asked (or by default gets) a report, with the account it is about;
+    ``default_zone`` is the zone of those who chose none."""
     out: list[Recipient] = []
     own = select(User, Account).join(Account, Account.id == User.account_id)
     for user, account in await session.execute(
         own.where(Account.domain.is_(None), User.disabled.is_(False))
     ):
         if wants(user.settings, True):
-            out.append(_recipient(user, account))
+            out.append(_recipient(user, account, default_zone))
     operated = (
         select(User, Account, AccountOperator.role)
         .join(AccountOperator, AccountOperator.user_id == User.id)
@@ -127,28 +141,36 @@ async def recipients(session: AsyncSession) -> list[Recipient]:
     )
     for user, account, role in await session.execute(operated):
         if account.id != user.account_id and wants(user.settings, ROLES[role]):
-            out.append(_recipient(user, account))
+            out.append(_recipient(user, account, default_zone))
     return out
 
 
-def _recipient(user: User, account: Account) -> Recipient:
+def _recipient(user: User, account: Account, default_zone: str) -> Recipient:
     settings = user.settings or {}
     return Recipient(
         user_id=user.id,
         email=user.email,
         locale=user.locale,
-        time_zone=preferences.zone_of(settings),
+        time_zone=preferences.zone_of(settings, default_zone),
         account_id=account.id,
         username=account.username,
+        own=account.id == user.account_id,
     )
 
 
-async def rows(session: AsyncSession, account_id: int, monday: date, locale: str) -> list[Row]:
-    """The figures of the 7 days before ``monday`` and of the 7 before those."""
+async def rows(
+    session: AsyncSession,
+    account_id: int,
+    monday: date,
+    locale: str,
+    zone: str = figures.UTC_ZONE,
+) -> list[Row]:
+    """The figures of the 7 days before ``monday`` and of the 7 before those (days in
+    ``zone``)."""
     week = (monday - timedelta(days=7), monday - timedelta(days=1))
     before = (week[0] - timedelta(days=7), week[0] - timedelta(days=1))
-    found = await figures.totals(session, account_id, *week)
-    earlier = await figures.totals(session, account_id, *before)
+    found = await figures.totals(session, account_id, *week, zone=zone)
+    earlier = await figures.totals(session, account_id, *before, zone=zone)
     labels = LABELS["fi" if locale == "fi" else "en"]
 
     def value(t: figures.Totals, key: str) -> int:
@@ -212,7 +234,7 @@ def pdf(title: str, period: str, table: list[Row], locale: str) -> bytes:
 
 
 async def draft(session: AsyncSession, settings: Settings, who: Recipient, monday: date) -> Draft:
-    table = await rows(session, who.account_id, monday, who.locale)
+    table = await rows(session, who.account_id, monday, who.locale, who.days_zone)
     first, last = monday - timedelta(days=7), monday - timedelta(days=1)
     period = f"{first.isoformat()} - {last.isoformat()}"
     link = f"{settings.base_url}/analytics/weekly/unsubscribe?" + urlencode(
@@ -223,12 +245,13 @@ async def draft(session: AsyncSession, settings: Settings, who: Recipient, monda
         "instance": settings.instance_title,
         "base_url": settings.base_url,
         "period": period,
+        "zone": who.days_zone,
         "rows": table,
         "unsubscribe": link,
         "dashboard": f"{settings.base_url}/analytics",
     }
     rendered = templates.render("weekly_report", who.locale, context)
-    document = pdf(rendered.subject, period, table, who.locale)
+    document = pdf(rendered.subject, f"{period} ({who.days_zone})", table, who.locale)
     return Draft(
         to=who.email,
         subject=rendered.subject,
@@ -248,7 +271,7 @@ async def draft(session: AsyncSession, settings: Settings, who: Recipient, monda
 async def send_due(db: Database, settings: Settings, moment: datetime) -> int:
     """Queue every report due at ``moment`` and not sent yet; how many were queued."""
     async with db.read() as session:
-        everyone = await recipients(session)
+        everyone = await recipients(session, settings.default_time_zone)
         sent = {
             (r.account_id, r.user_id, r.week)
             for r in await session.scalars(

@@ -7,7 +7,11 @@ exports at ``/analytics/export?dataset=&format=&from=&to=``.
 
 Who may read: the person for their own account, and a brand's owners, managers and analysts
 acting as it; an agent gets 403, anything not the account's is 404, and no one signed in is
-sent to sign in."""
+sent to sign in.
+
+Days: a person's own account is shown in days of their time zone (their preference, else the
+instance's ``default_time_zone``), a brand's in UTC days; the page says which. The best times
+to post are always in the reader's zone."""
 
 from __future__ import annotations
 
@@ -32,7 +36,6 @@ from porina.analytics import (
     preferences,
     reports,
 )
-from porina.core.clock import now
 from porina.core.errors import Forbidden, NotFound
 from porina.desk import metrics as desk_metrics
 from porina.render import charts
@@ -84,6 +87,19 @@ class Reading:
         return "" if self.account_id == self.me.id else f"{sep}account_id={self.account_id}"
 
 
+@dataclass(frozen=True, slots=True)
+class Zones:
+    reader: str
+    """The reader's time zone: the best times to post are drawn in it."""
+    days: str
+    """The zone of the dashboard's days: the reader's for their own account, UTC for a brand."""
+
+
+async def _zones(session: AsyncSession, who: Reading, default: str) -> Zones:
+    reader = (await preferences.of(session, who.me.user.id, default)).time_zone
+    return Zones(reader, figures.UTC_ZONE if who.brand else reader)
+
+
 async def _reading(request: Request[Any, Any, Any]) -> Reading:
     me = await signed_in(request)
     asked = request.query_params.get("account_id")
@@ -113,12 +129,13 @@ class Picked:
         return f"from={self.span.first.isoformat()}&to={self.span.last.isoformat()}"
 
 
-def pick(days: str | None, from_: str | None, to: str | None) -> Picked:
+def pick(days: str | None, from_: str | None, to: str | None, zone: str = "UTC") -> Picked:
+    """The period asked for, in days of ``zone`` (a preset ends today there)."""
     if days == "custom" or (days is None and (from_ or to)):
-        return Picked(reports.span(from_ or None, to or None), "custom")
+        return Picked(reports.span(from_ or None, to or None, zone), "custom")
     wanted = int(days) if days and days.isdigit() and int(days) in PRESETS else 28
-    last = now().date()
-    return Picked(reports.Span(last - timedelta(days=wanted - 1), last), str(wanted))
+    last = figures.local_today(zone)
+    return Picked(reports.Span(last - timedelta(days=wanted - 1), last, zone), str(wanted))
 
 
 def _short(day: date) -> str:
@@ -365,9 +382,7 @@ async def _desk(session: AsyncSession, who: Reading, span: reports.Span) -> dict
     """The desk's response figures of the period, for a brand (read-only)."""
     if not who.brand:
         return None
-    start = figures.day_start(span.first)
-    end = figures.day_start(span.last + timedelta(days=1))
-    found = await desk_metrics.report(session, who.account_id, start, end)
+    found = await desk_metrics.report(session, who.account_id, span.start, span.end)
     return {
         "opened": found.opened,
         "resolved": found.resolved,
@@ -384,17 +399,18 @@ async def overview_page(
     days: str | None = None,
 ) -> Template:
     who = await _reading(request)
-    picked = pick(days, request.query_params.get("from"), request.query_params.get("to"))
-    span = picked.span
     svc = services(request)
     keep = svc.settings.analytics_raw_days
     async with svc.db.read() as session:
+        zones = await _zones(session, who, svc.settings.default_time_zone)
+        query = request.query_params
+        picked = pick(days, query.get("from"), query.get("to"), zones.days)
+        span = picked.span
         found, before = await _overview(session, who.account_id, span, keep)
         series = await dashboard.daily(session, who.account_id, span)
         tags = await dashboard.hashtags(session, who.account_id, span, 10)
         top = (await dashboard.ranked(session, who.account_id, span))[:5]
-        zone = (await preferences.of(session, who.me.user.id)).time_zone
-        best = await per_status.best_times(session, who.account_id, zone)
+        best = await per_status.best_times(session, who.account_id, zones.reader)
         desk = await _desk(session, who, span)
         teams = await operators.operated_by(session, who.me.user.id)
     readable = [(who.me.user.account_id, who.me.own or who.me.account)] + [
@@ -420,7 +436,8 @@ async def overview_page(
         rates=_rates(found, before),
         charts=drawn,
         hashtags=hashtags_chart(tags),
-        best=best_times_chart(best, zone),
+        best=best_times_chart(best, zones.reader),
+        zones=zones,
         best_source=best.source,
         weeks=per_status.WEEKS,
         min_posts=per_status.MIN_POSTS,
@@ -459,6 +476,7 @@ async def _drawn(request: Request[Any, Any, Any], who: Reading, name: str) -> Dr
     svc = services(request)
     keep = svc.settings.analytics_raw_days
     async with svc.db.read() as session:
+        zones = await _zones(session, who, svc.settings.default_time_zone)
         if name == "status":
             wanted = id_or_404(query.get("id") or "")
             post = await per_status.one_of(session, who.account_id, wanted)
@@ -466,10 +484,9 @@ async def _drawn(request: Request[Any, Any, Any], who: Reading, name: str) -> Dr
                 raise NotFound()
             return status_chart(await per_status.over_time(session, post))
         if name == "best_times":
-            zone = (await preferences.of(session, who.me.user.id)).time_zone
-            found_times = await per_status.best_times(session, who.account_id, zone)
-            return best_times_chart(found_times, zone)
-        span = pick(query.get("days"), query.get("from"), query.get("to")).span
+            found_times = await per_status.best_times(session, who.account_id, zones.reader)
+            return best_times_chart(found_times, zones.reader)
+        span = pick(query.get("days"), query.get("from"), query.get("to"), zones.days).span
         if name == "hashtags":
             return hashtags_chart(await dashboard.hashtags(session, who.account_id, span, 10))
         if name == "engagements":
@@ -508,8 +525,10 @@ async def export_file(request: Request[Any, Any, Any]) -> Response[bytes]:
     dataset, form = query.get("dataset") or "daily", query.get("format") or "csv"
     if dataset not in ("daily", "statuses") or form not in FORMATS:
         raise NotFound()
-    span = pick(query.get("days"), query.get("from"), query.get("to")).span
-    async with services(request).db.read() as session:
+    svc = services(request)
+    async with svc.db.read() as session:
+        zones = await _zones(session, who, svc.settings.default_time_zone)
+        span = pick(query.get("days"), query.get("from"), query.get("to"), zones.days).span
         if dataset == "daily":
             rows = await dashboard.daily_rows(session, who.account_id, span)
             columns = exports.DAILY_COLUMNS

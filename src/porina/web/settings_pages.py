@@ -41,7 +41,8 @@ async def _settings_page(
     async with services(request).db.read() as session:
         user = await session.get(User, me.user.id)
     prefs = (user.settings if user else None) or {}
-    analytics = preferences.Preferences(preferences.wants(prefs, True), preferences.zone_of(prefs))
+    zone = preferences.zone_of(prefs, services(request).settings.default_time_zone)
+    analytics = preferences.Preferences(preferences.wants(prefs, True), zone)
     fields = list(me.account.fields or [])
     fields += [{"name": "", "value": ""}] * (FIELDS - len(fields))
     return render(
@@ -138,6 +139,7 @@ async def save_analytics(request: Request[Any, Any, Any]) -> Template | Redirect
                 me.user.id,
                 weekly_report=flag(data, "weekly_report"),
                 time_zone=text(data, "time_zone"),
+                default_zone=services(request).settings.default_time_zone,
             )
     except PorinaError as exc:
         status, message = message_for(exc)

@@ -11,12 +11,14 @@
 Read as the account itself, or by its team's owners, managers and analysts through a token
 acting as it (an agent gets a 403). ``account_id``, when given, must be the account the
 token acts as: any other answers 404, as for an account that does not exist.
+
+A person's own account is read in their time zone (``…/preferences``): ``from`` and ``to``
+are days there, and the overview's ``time_zone`` names it; a brand's are UTC days.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from datetime import timedelta
 from typing import Any
 
 import msgspec
@@ -27,7 +29,6 @@ from porina.analytics import (
     dashboard,
     dictionary,
     exports,
-    figures,
     per_status,
     preferences,
     reports,
@@ -87,6 +88,8 @@ class AnalyticsPeriod(msgspec.Struct, kw_only=True):
 
 
 class AnalyticsOverview(AnalyticsPeriod, kw_only=True):
+    time_zone: str
+    """The zone whose days ``from`` and ``to`` are."""
     previous: AnalyticsPeriod
 
 
@@ -110,6 +113,17 @@ async def _account(request: Request[Any, Any, Any]) -> tuple[Viewer, Params, int
         if role not in READERS:
             raise Forbidden(NOT_READER)
     return viewer, params, account_id
+
+
+async def _span(request: Request[Any, Any, Any], viewer: Viewer, params: Params) -> reports.Span:
+    """``from``..``to`` in the zone of the account's days: the person's own, for their own
+    account (not a brand read through a token acting as it), else UTC."""
+    svc = services_of(request)
+    async with svc.db.read() as session:
+        zone = await preferences.dashboard_zone(
+            session, viewer.user_id, not viewer.operated, svc.settings.default_time_zone
+        )
+    return reports.span(params.str("from"), params.str("to"), zone)
 
 
 @get(f"{BASE}/metrics")
@@ -163,8 +177,8 @@ def _period_entity(when: reports.Span, found: reports.Period) -> AnalyticsPeriod
 async def analytics_overview(request: Request[Any, Any, Any]) -> AnalyticsOverview:
     """The period ``from``..``to`` (dates, both included; default the last 28 days) and the
     period of equal length just before it."""
-    _viewer, params, account_id = await _account(request)
-    when = reports.span(params.str("from"), params.str("to"))
+    viewer, params, account_id = await _account(request)
+    when = await _span(request, viewer, params)
     before = when.previous()
     svc = services_of(request)
     keep = svc.settings.analytics_raw_days
@@ -174,6 +188,7 @@ async def analytics_overview(request: Request[Any, Any, Any]) -> AnalyticsOvervi
     now_ = _period_entity(when, found)
     return AnalyticsOverview(
         **{f: getattr(now_, f) for f in now_.__struct_fields__},
+        time_zone=when.zone,
         previous=_period_entity(before, earlier),
     )
 
@@ -241,17 +256,15 @@ ORDERS = ("engagements", "impressions")
 
 
 async def _rows(
-    request: Request[Any, Any, Any], account_id: int, params: Params
+    request: Request[Any, Any, Any], viewer: Viewer, account_id: int, params: Params
 ) -> list[tuple[per_status.Published, Counter[str]]]:
     """The account's statuses published in the period, most engaging (or most seen) first."""
-    when = reports.span(params.str("from"), params.str("to"))
+    when = await _span(request, viewer, params)
     order = params.text("order", "engagements")
     if order not in ORDERS:
         raise Unprocessable("Validation failed: order is engagements or impressions")
-    start = figures.day_start(when.first)
-    end = figures.day_start(when.last + timedelta(days=1))
     async with services_of(request).db.read() as session:
-        posts = await per_status.statuses_of(session, account_id, start, end)
+        posts = await per_status.statuses_of(session, account_id, when.start, when.end)
         counts = await per_status.lifetime(session, account_id, posts)
 
     def key(post: per_status.Published) -> tuple[int, int]:
@@ -267,10 +280,10 @@ async def analytics_statuses(request: Request[Any, Any, Any]) -> list[AnalyticsS
     """The account's statuses published ``from``..``to`` (not deleted, no boosts or direct
     messages) with their counts since publishing; ``order`` engagements (default) or
     impressions, ``limit`` (20, at most 80) and ``offset``."""
-    _viewer, params, account_id = await _account(request)
+    viewer, params, account_id = await _account(request)
     limit = params.int("limit", 20, lo=1, hi=80) or 20
     offset = params.int("offset", 0, lo=0, hi=100_000) or 0
-    rows = await _rows(request, account_id, params)
+    rows = await _rows(request, viewer, account_id, params)
     return [_status_row(post, counts) for post, counts in rows[offset : offset + limit]]
 
 
@@ -308,11 +321,14 @@ async def analytics_best_times(request: Request[Any, Any, Any]) -> AnalyticsBest
     in the reader's time zone (``time_zone``; ``…/preferences``) over the last 16 weeks;
     the instance's when the account posted too little."""
     viewer, _params, account_id = await _account(request)
-    async with services_of(request).db.read() as session:
+    svc = services_of(request)
+    async with svc.db.read() as session:
         zone = (
-            (await preferences.of(session, viewer.user_id)).time_zone
+            (
+                await preferences.of(session, viewer.user_id, svc.settings.default_time_zone)
+            ).time_zone
             if viewer.user_id is not None
-            else preferences.DEFAULT_ZONE
+            else svc.settings.default_time_zone
         )
         found = await per_status.best_times(session, account_id, zone)
     return AnalyticsBestTimes(
@@ -336,8 +352,8 @@ async def analytics_hashtags(request: Request[Any, Any, Any]) -> list[AnalyticsH
     """The hashtags of the account's statuses published ``from``..``to`` (as ``…/statuses``
     lists them), each with how many of them carry it and their impressions and engagements
     since publishing; most engagements first, then most posts; ``limit`` 10, at most 40."""
-    _viewer, params, account_id = await _account(request)
-    when = reports.span(params.str("from"), params.str("to"))
+    viewer, params, account_id = await _account(request)
+    when = await _span(request, viewer, params)
     limit = params.int("limit", 10, lo=1, hi=40) or 10
     async with services_of(request).db.read() as session:
         found = await dashboard.hashtags(session, account_id, when, limit)
@@ -350,17 +366,17 @@ async def analytics_hashtags(request: Request[Any, Any, Any]) -> list[AnalyticsH
 
 
 async def _daily(
-    request: Request[Any, Any, Any], account_id: int, params: Params
+    request: Request[Any, Any, Any], viewer: Viewer, account_id: int, params: Params
 ) -> list[dict[str, Any]]:
-    when = reports.span(params.str("from"), params.str("to"))
+    when = await _span(request, viewer, params)
     async with services_of(request).db.read() as session:
         return await dashboard.daily_rows(session, account_id, when)
 
 
 async def _status_export(
-    request: Request[Any, Any, Any], account_id: int, params: Params
+    request: Request[Any, Any, Any], viewer: Viewer, account_id: int, params: Params
 ) -> list[dict[str, Any]]:
-    return dashboard.status_rows(await _rows(request, account_id, params))
+    return dashboard.status_rows(await _rows(request, viewer, account_id, params))
 
 
 FORMATS = {"csv": "text/csv; charset=utf-8", "parquet": "application/vnd.apache.parquet"}
@@ -370,16 +386,17 @@ FORMATS = {"csv": "text/csv; charset=utf-8", "parquet": "application/vnd.apache.
 async def analytics_export(request: Request[Any, Any, Any]) -> Response[bytes]:
     """``dataset`` statuses (one row per status published in the period) or daily (one row per
     day); ``format`` csv or parquet."""
-    _viewer, params, account_id = await _account(request)
+    viewer, params, account_id = await _account(request)
     dataset, form = params.text("dataset", "daily"), params.text("format", "csv")
     if dataset not in ("statuses", "daily"):
         raise Unprocessable("Validation failed: dataset is statuses or daily")
     if form not in FORMATS:
         raise Unprocessable("Validation failed: format is csv or parquet")
     if dataset == "daily":
-        rows, columns = await _daily(request, account_id, params), exports.DAILY_COLUMNS
+        rows, columns = await _daily(request, viewer, account_id, params), exports.DAILY_COLUMNS
     else:
-        rows, columns = await _status_export(request, account_id, params), exports.STATUS_COLUMNS
+        found = await _status_export(request, viewer, account_id, params)
+        rows, columns = found, exports.STATUS_COLUMNS
     body = exports.as_csv(columns, rows) if form == "csv" else exports.as_parquet(columns, rows)
     name = f"analytics-{dataset}.{form}"
     return Response(

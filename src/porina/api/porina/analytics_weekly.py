@@ -59,10 +59,12 @@ class AnalyticsPreferences(msgspec.Struct, kw_only=True):
 
 @get(PREFERENCES)
 async def analytics_preferences(request: Request[Any, Any, Any]) -> AnalyticsPreferences:
-    """``{weekly_report, time_zone}``: the caller's (a person, not a brand)."""
+    """``{weekly_report, time_zone}``: the caller's (a person, not a brand); ``time_zone`` is
+    the instance's default (``PORINA_DEFAULT_TIME_ZONE``) until they choose one."""
     user_id = _user(await require(request, "read:accounts"))
-    async with services_of(request).db.read() as session:
-        found = await preferences.of(session, user_id)
+    svc = services_of(request)
+    async with svc.db.read() as session:
+        found = await preferences.of(session, user_id, svc.settings.default_time_zone)
     return AnalyticsPreferences(weekly_report=found.weekly_report, time_zone=found.time_zone)
 
 
@@ -76,9 +78,14 @@ async def set_analytics_preferences(request: Request[Any, Any, Any]) -> Analytic
     zone = params.data.get("time_zone") if params.has("time_zone") else None
     if weekly is None and zone is None:
         raise Unprocessable("Validation failed: give weekly_report or time_zone")
-    async with services_of(request).db.transaction() as tx:
+    svc = services_of(request)
+    async with svc.db.transaction() as tx:
         found = await preferences.update(
-            tx, user_id, weekly_report=weekly, time_zone=zone if zone is None else str(zone)
+            tx,
+            user_id,
+            weekly_report=weekly,
+            time_zone=zone if zone is None else str(zone),
+            default_zone=svc.settings.default_time_zone,
         )
     return AnalyticsPreferences(weekly_report=found.weekly_report, time_zone=found.time_zone)
 
