@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from xml.etree import ElementTree
 
+import pytest
+
 from porina.render import charts
 
 DAYS = [f"{d}.12." for d in range(1, 8)]
@@ -48,3 +50,40 @@ def test_inline_svg_has_a_name_and_no_inline_styles() -> None:
         assert root.get("role") == "img"
         assert root.get("aria-label") == 'A "quoted" <name>'
         assert "style=" not in inline and "<style" not in inline
+
+
+def test_the_cache_draws_each_distinct_chart_once_and_keeps_at_most_its_size(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Kept by what is drawn: the same chart in the same format is drawn once; another value,
+    language, format (the theme's background) or size is another drawing; the oldest go."""
+    charts.clear_cache()
+    start = charts.RENDERS[0]
+
+    def drawn() -> int:
+        return charts.RENDERS[0] - start
+
+    first = charts.svg(LINE)
+    assert charts.svg(LINE) == first and drawn() == 1
+    changed = charts.Chart(
+        LINE.kind, LINE.title, LINE.labels, [charts.Series("Followers", [1] * 7)]
+    )
+    charts.svg(changed)
+    charts.svg(charts.Chart(LINE.kind, LINE.title, LINE.labels, LINE.series, locale="fi"))
+    charts.png(LINE)
+    assert drawn() == 4
+    monkeypatch.setattr(charts, "WIDTH", 3.6)
+    assert charts.svg(LINE) != first and drawn() == 5
+    monkeypatch.undo()
+    monkeypatch.setattr(charts, "CACHE_SIZE", 2)
+    charts.clear_cache()
+    values = [charts.Chart("line", "n", ["x"], [charts.Series("n", [n])]) for n in range(3)]
+    for chart in values:
+        charts.svg(chart)
+    assert drawn() == 8
+    charts.svg(values[1])
+    charts.svg(values[2])
+    assert drawn() == 8  # the two newest are kept
+    charts.svg(values[0])
+    assert drawn() == 9  # the oldest was pushed out
+    charts.clear_cache()

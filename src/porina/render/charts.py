@@ -52,6 +52,7 @@ STYLE: dict[Any, Any] = {
 }
 WIDTH, HEIGHT = 7.2, 3.2
 """Inches at 100 dpi: a 720x320 PNG, an SVG that scales to its column."""
+DPI = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,10 +202,14 @@ def clear_cache() -> None:
 
 
 def _key(chart: Chart, form: str, background: str) -> tuple[Any, ...]:
-    """Everything the drawing reads: the same key is the same bytes."""
+    """Everything the drawing reads (the format, the theme's background, the size, the kind,
+    every label and value, the language): the same key is the same bytes."""
     return (
         form,
         background,
+        WIDTH,
+        HEIGHT,
+        DPI,
         chart.kind,
         chart.title,
         tuple(chart.labels),
@@ -236,7 +241,7 @@ def _draw(chart: Chart, form: str, background: str) -> bytes:
     with matplotlib.rc_context(STYLE):
         out = io.BytesIO()
         _figure(chart).savefig(
-            out, format=form, dpi=100, facecolor=background, metadata=_metadata(form)
+            out, format=form, dpi=DPI, facecolor=background, metadata=_metadata(form)
         )
     return out.getvalue()
 
