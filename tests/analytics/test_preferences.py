@@ -63,6 +63,17 @@ async def test_the_settings_page_sets_both(
     bad = await browser.post("/settings/analytics", {"time_zone": "Nowhere", "weekly_report": "1"})
     assert bad.status_code == 422 and "IANA time zone" in text_of(bad.text)
     assert (await ok(emma, PREFS))["time_zone"] == "Europe/Helsinki"
+    again = await browser.post("/settings/analytics", {"time_zone": "UTC", "weekly_report": "1"})
+    assert again.status_code == 303
+    assert await ok(emma, PREFS) == {"weekly_report": True, "time_zone": "UTC"}
+    assert (
+        'id="weekly_report" name="weekly_report" value="1" checked'
+        in (await browser.get("/settings")).text
+    )
+    await browser.post("/lang", {"lang": "fi", "next": "/settings"})
+    finnish = text_of((await browser.get("/settings")).text)
+    assert "Lähetä minulle viikoittainen analytiikkaraportti sähköpostitse" in finnish
+    assert "Oman analytiikkanäkymäsi päivät lasketaan sen mukaan" in finnish
 
 
 async def test_best_times_are_in_the_readers_zone_across_daylight_saving(
