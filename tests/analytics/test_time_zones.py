@@ -266,3 +266,31 @@ async def test_a_persons_weekly_report_counts_days_in_their_zone(
     assert "Impressions: 5 (previous week 0, +5)" in draft.text
     shown: dict[str, Any] = {r.key: r.value for r in in_utc}
     assert (shown["posts"], shown["engagements"], shown["impressions"]) == (4, 2, 5)
+
+
+async def test_dates_out_of_range_are_refused_in_every_zone(
+    services: Services, make: Factory
+) -> None:
+    """The far past and future are refused with 422 (ids are milliseconds in 64 bits), in
+    UTC and in a zone east and west of it."""
+    aino = await make.person("aino")
+    for zone in ("UTC", HELSINKI, "America/New_York"):
+        await aino.put(f"{BASE}/preferences", json={"time_zone": zone})
+        for period in (
+            {"from": "9999-12-30", "to": "9999-12-31"},
+            {"from": "0001-01-01", "to": "0001-01-02"},
+            {"from": "6500-01-01", "to": "6500-01-02"},
+            {"to": "0001-01-01"},
+        ):
+            for path in ("overview", "statuses", "hashtags", "export"):
+                refused = await aino.get(f"{BASE}/{path}", params=period)
+                assert refused.status_code == 422, (zone, period, path, refused.text)
+                assert "error" in refused.json()
+        finnish = await make.client.get(
+            f"{BASE}/overview",
+            params={"to": "0001-01-01"},
+            headers={**aino.headers, "Accept-Language": "fi"},
+        )
+        assert "päiviä 1970-01-01 ja 2999-12-31 väliltä" in finnish.json()["error"]
+        fine = await aino.get(f"{BASE}/overview", params={"from": "2999-12-30", "to": "2999-12-31"})
+        assert fine.status_code == 200, fine.text

@@ -15,6 +15,9 @@ from porina.core.errors import Unprocessable
 
 MAX_DAYS = 400
 """The longest period one request may ask for."""
+FIRST_DAY, LAST_DAY = date(1970, 1, 1), date(2999, 12, 31)
+"""The days a period may hold: ids (which bound raw reads) are milliseconds since 1970 in 64
+bits, so a far date has no id."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,9 +53,14 @@ def span(from_: str | None, to: str | None, zone: str = figures.UTC_ZONE) -> Spa
     28 days up to today there."""
     try:
         last = date.fromisoformat(to) if to else figures.local_today(zone)
-        first = date.fromisoformat(from_) if from_ else last - timedelta(days=27)
+        first = date.fromisoformat(from_) if from_ else None
     except ValueError as error:
         raise Unprocessable("Validation failed: from and to are dates (YYYY-MM-DD)") from error
+    if not FIRST_DAY <= last <= LAST_DAY or (first is not None and first < FIRST_DAY):
+        raise Unprocessable(
+            f"Validation failed: from and to are days from {FIRST_DAY} to {LAST_DAY}"
+        )
+    first = first or last - timedelta(days=27)
     if first > last:
         raise Unprocessable("Validation failed: from must not be after to")
     if (last - first).days + 1 > MAX_DAYS:
