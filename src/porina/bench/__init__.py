@@ -191,18 +191,8 @@ def _header(args: argparse.Namespace) -> dict[str, Any]:
 async def _run(args: argparse.Namespace) -> dict[str, Any]:
     stack = Stack(args.stack, args.database_url, args.redis_url, not args.impressions_off)
     results = _header(args)
-    if args.only == "desk":
-        results["desk"] = await _desk(stack, args)
-        results["targets"] = _targets(results)
-        return results
-    if args.only == "contests":
-        results["contests"] = await contests.measure(stack, args.contest_entrants, _say)
-        results["targets"] = contests.targets(results)
-        return results
-    if args.only == "analytics":
-        results["analytics"] = await _analytics(stack, args)
-        results["targets"] = analytics.targets(results)
-        return results
+    if args.only:
+        return await _only(stack, args, results)
     worlds = [] if args.login_flood_only else _sizes_list(args.users)
     streaming = any(name == "streaming" for name, _ in _phases(args.phases))
     for n, users in enumerate(worlds):
@@ -241,6 +231,20 @@ async def _run(args: argparse.Namespace) -> dict[str, Any]:
     if args.analytics:
         results["analytics"] = await _analytics(stack, args)
         results["targets"] += analytics.targets(results)
+    return results
+
+
+async def _only(stack: Stack, args: argparse.Namespace, results: dict[str, Any]) -> dict[str, Any]:
+    """``--only desk|contests|analytics``: that measurement alone."""
+    if args.only == "desk":
+        results["desk"] = await _desk(stack, args)
+        results["targets"] = _targets(results)
+    elif args.only == "contests":
+        results["contests"] = await contests.measure(stack, args.contest_entrants, _say)
+        results["targets"] = contests.targets(results)
+    else:
+        results["analytics"] = await _analytics(stack, args)
+        results["targets"] = analytics.targets(results)
     return results
 
 

@@ -20,15 +20,19 @@ def ratio(value: float | None, ceiling: float | None) -> float | None:
     return round(value / ceiling, 3)
 
 
+def _stack_line(results: dict[str, Any]) -> str:
+    counted = "" if results.get("impressions", True) else "; impressions not counted"
+    return (
+        f"Stack: {results['stack']}; `porina serve` workers: {results.get('serve_workers', 1)}; "
+        f"driver processes: {results['drivers']}{counted}"
+    )
+
+
 def markdown(results: dict[str, Any]) -> str:
     lines = [f"# porina bench — {results['started']}", ""]
     machine = results["machine"]
     lines.append(f"Machine: {machine['cpus']} CPUs, {machine['cpu']}, Python {machine['python']}")
-    lines.append(
-        f"Stack: {results['stack']}; `porina serve` workers: {results.get('serve_workers', 1)}; "
-        f"driver processes: {results['drivers']}"
-        + ("" if results.get("impressions", True) else "; impressions not counted")
-    )
+    lines.append(_stack_line(results))
     lines.append(
         "Ceiling: a bare Litestar app on Granian, one worker, a fixed 20-item JSON list "
         "(porina/bench/ceiling.py); every `of ceiling` is req/s over its req/s in the same world."

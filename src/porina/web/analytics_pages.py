@@ -393,6 +393,14 @@ async def _desk(session: AsyncSession, who: Reading, span: reports.Span) -> dict
     }
 
 
+FIXED: dict[str, Any] = {
+    "presets": PRESETS,
+    "weeks": per_status.WEEKS,
+    "min_posts": per_status.MIN_POSTS,
+}
+"""What every overview page shows the same."""
+
+
 @get(HOME, name="web:analytics")
 async def overview_page(
     request: Request[Any, Any, Any],
@@ -400,47 +408,44 @@ async def overview_page(
 ) -> Template:
     who = await _reading(request)
     svc = services(request)
-    keep = svc.settings.analytics_raw_days
     async with svc.db.read() as session:
         zones = await _zones(session, who, svc.settings.default_time_zone)
         query = request.query_params
         picked = pick(days, query.get("from"), query.get("to"), zones.days)
         span = picked.span
-        found, before = await _overview(session, who.account_id, span, keep)
+        found, before = await _overview(
+            session, who.account_id, span, svc.settings.analytics_raw_days
+        )
         series = await dashboard.daily(session, who.account_id, span)
         tags = await dashboard.hashtags(session, who.account_id, span, 10)
         top = (await dashboard.ranked(session, who.account_id, span))[:5]
         best = await per_status.best_times(session, who.account_id, zones.reader)
         desk = await _desk(session, who, span)
         teams = await operators.operated_by(session, who.me.user.id)
-    readable = [(who.me.user.account_id, who.me.own or who.me.account)] + [
-        (a.id, a) for a, role in teams if role in READERS
-    ]
-    drawn = [
-        followers_chart(series, found.followers_start),
-        activity_chart(series),
-        engagements_chart(found.totals.counts, before.totals.counts),
-    ]
+    readable = [(who.me.user.account_id, who.me.own or who.me.account)]
+    readable += [(a.id, a) for a, role in teams if role in READERS]
     return render(
         request,
         "pages/analytics.html",
+        **FIXED,
         me=who.me,
         who=who,
         picked=picked,
-        presets=PRESETS,
         span=span,
         previous=span.previous(),
         found=found,
         before=before,
         figures=_figures(found, before),
         rates=_rates(found, before),
-        charts=drawn,
+        charts=[
+            followers_chart(series, found.followers_start),
+            activity_chart(series),
+            engagements_chart(found.totals.counts, before.totals.counts),
+        ],
         hashtags=hashtags_chart(tags),
         best=best_times_chart(best, zones.reader),
         zones=zones,
         best_source=best.source,
-        weeks=per_status.WEEKS,
-        min_posts=per_status.MIN_POSTS,
         top=[(p, c, per_status.engagements(c)) for p, c in top],
         desk=desk,
         query=picked.query() + who.suffix(),
