@@ -23,7 +23,9 @@ TIME = porina.storage.base.UTCDateTime
 
 def upgrade() -> None:
     with op.batch_alter_table("contests") as batch:
-        batch.add_column(sa.Column("claim_days", sa.BigInteger(), server_default="7", nullable=False))
+        batch.add_column(
+            sa.Column("claim_days", sa.BigInteger(), server_default="7", nullable=False)
+        )
         batch.add_column(sa.Column("results_text", sa.Text(), nullable=True))
         batch.add_column(sa.Column("results_status_id", sa.BigInteger(), nullable=True))
         batch.add_column(sa.Column("results_published_at", TIME(timezone=True), nullable=True))
