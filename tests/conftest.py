@@ -26,6 +26,7 @@ from porina.settings import Settings
 from porina.storage import migrate
 
 from .factories import Factory
+from .support.smtp import SmtpServer, running_smtp
 
 PG_URL = os.environ.get("PORINA_TEST_DATABASE_URL", "")
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -150,3 +151,11 @@ async def client(app: Litestar, services: Services) -> AsyncIterator[httpx.Async
 @pytest.fixture
 def make(services: Services, client: httpx.AsyncClient) -> Factory:
     return Factory(services, client)
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpServer]:
+    """A real SMTP server on 127.0.0.1 (aiosmtpd) for the tests that send mail; with
+    ``tests.support.smtp.sending_to`` in a ``settings`` fixture, the app sends to it."""
+    with running_smtp() as server:
+        yield server

@@ -7,7 +7,6 @@ unsubscribe link turning it off."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
@@ -21,20 +20,12 @@ from porina.settings import Settings
 
 from ..factories import Factory, Person
 from ..operators.support import appoint
-from ..support.smtp import SmtpServer, running_smtp
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    with running_smtp() as server:
-        yield server
+from ..support.smtp import SmtpServer, sending_to
 
 
 @pytest.fixture
 def settings(settings: Settings, smtp: SmtpServer) -> Settings:
-    return settings.with_(
-        mail="smtp", smtp_port=smtp.port, mail_from="hello@kahvila.example", instance_title="Porina"
-    )
+    return sending_to(settings, smtp, instance_title="Porina")
 
 
 async def _set(services: Services, person: Person, **values: object) -> None:

@@ -8,7 +8,6 @@ runner drains outside the back-dated block, as they would be a week later in pro
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -22,22 +21,14 @@ from porina.services import Services
 from porina.settings import Settings
 from tests.desk.inbox_support import Staff, staff
 from tests.factories import Factory, Person
-from tests.support.smtp import SmtpServer, running_smtp
+from tests.support.smtp import SmtpServer, sending_to
 
 API = "/api/porina/v1/contests"
 
 
 @pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    with running_smtp() as server:
-        yield server
-
-
-@pytest.fixture
 def settings(settings: Settings, smtp: SmtpServer) -> Settings:
-    return settings.with_(
-        mail="smtp", smtp_port=smtp.port, mail_from="hello@kahvila.example", instance_title="Porina"
-    )
+    return sending_to(settings, smtp, instance_title="Porina")
 
 
 def ok(response: Any) -> dict[str, Any]:

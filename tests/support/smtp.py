@@ -15,6 +15,8 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 
+from porina.settings import Settings
+
 HOST = "127.0.0.1"
 LINK = re.compile(r"https?://\S+")
 
@@ -106,3 +108,13 @@ def running_smtp(*, started: bool = True) -> Iterator[SmtpServer]:
         yield server
     finally:
         server.stop()
+
+
+def sending_to(settings: Settings, server: SmtpServer, **extra: Any) -> Settings:
+    """``settings`` that send mail over SMTP to ``server`` (the tests' own sender)."""
+    return settings.with_(
+        mail="smtp",
+        smtp_port=server.port,
+        mail_from=extra.pop("mail_from", "hello@kahvila.example"),
+        **extra,
+    )

@@ -35,6 +35,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 from porina.accounts.models import Account
 from porina.analytics import per_status, reports, rollup
 from porina.analytics.models import AnalyticsEvent, AnalyticsImpressions
+from porina.bench.bulk import chunks
 from porina.bench.server import Server, Stack
 from porina.core.clock import now
 from porina.core.ids import id_at
@@ -46,7 +47,6 @@ TARGET_OVERVIEW_S = 1.0
 TARGET_POST_S = 0.2
 DAYS = 180
 PEOPLE = 20_000
-CHUNK = 5000
 RUNS = 5
 BRAND_POSTS = 0.01
 BRAND_SHARE = 0.30
@@ -103,21 +103,10 @@ class World:
     seed_seconds: float
 
 
-def _chunks(rows: Iterable[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
-    batch: list[dict[str, Any]] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) == CHUNK:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
 async def _bulk(conn: AsyncConnection, table: Any, rows: Iterable[dict[str, Any]]) -> int:
     """Through the ORM's insert: every column default applied (accounts, statuses)."""
     count = 0
-    for batch in _chunks(rows):
+    for batch in chunks(rows):
         await conn.execute(insert(table.__table__), batch)
         count += len(batch)
     return count
@@ -141,7 +130,7 @@ async def _fast(conn: AsyncConnection, table: Any, rows: Iterable[dict[str, Any]
     values the column types would store, PostgreSQL's ``COPY``."""
     name = table.__tablename__
     count, columns = 0, None
-    for batch in _chunks(rows):
+    for batch in chunks(rows):
         columns = columns or list(batch[0])
         if conn.dialect.name == "sqlite":
             marks = ", ".join("?" * len(columns))

@@ -17,6 +17,7 @@ from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 
 from porina.accounts.models import Account
+from porina.bench.bulk import chunks
 from porina.bench.server import Server, Stack
 from porina.campaigns import contests, draw
 from porina.campaigns.models import Contest, ContestEntry
@@ -28,7 +29,6 @@ from porina.settings import Settings, load
 from porina.storage.db import Database
 
 TARGET_S = 5.0
-CHUNK = 5000
 WINNERS = 10
 
 
@@ -39,19 +39,8 @@ class _Context:
     invalidations: Any = None
 
 
-def _chunks(rows: Iterable[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
-    batch: list[dict[str, Any]] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) == CHUNK:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
 async def _bulk(conn: AsyncConnection, table: Any, rows: Iterable[dict[str, Any]]) -> None:
-    for batch in _chunks(rows):
+    for batch in chunks(rows):
         await conn.execute(insert(table.__table__), batch)
 
 

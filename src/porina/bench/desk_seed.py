@@ -36,7 +36,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 from porina.accounts import passwords
 from porina.accounts.models import Account, AccountOperator, OAuthToken, User
 from porina.accounts.tokens import digest, new_secret
-from porina.bench.seed import CHUNK, PASSWORD
+from porina.bench.bulk import chunks
+from porina.bench.seed import PASSWORD
 from porina.core.clock import now
 from porina.core.ids import id_at, new_id
 from porina.desk.models import DeskConversation, DeskItem, DeskMention
@@ -104,15 +105,9 @@ def _id_at(at: datetime) -> int:
     return id_at(at) | (next(_SEQUENCE) & 0xFFFF)
 
 
-def _chunks(rows: Iterable[Any]) -> Iterator[list[Any]]:
-    it = iter(rows)
-    while batch := list(itertools.islice(it, CHUNK)):
-        yield batch
-
-
 async def _bulk(conn: AsyncConnection, table: Any, rows: Iterable[dict[str, Any]]) -> int:
     count = 0
-    for batch in _chunks(rows):
+    for batch in chunks(rows):
         await conn.execute(insert(table.__table__), batch)
         count += len(batch)
     return count
@@ -125,7 +120,7 @@ async def _items(conn: AsyncConnection, rows: Iterable[dict[str, Any]]) -> int:
     raw = (await conn.get_raw_connection()).driver_connection
     assert raw is not None
     count = 0
-    for batch in _chunks(tuple(r[c] for c in ITEM_COLUMNS) for r in rows):
+    for batch in chunks(tuple(r[c] for c in ITEM_COLUMNS) for r in rows):
         await raw.copy_records_to_table("desk_items", records=batch, columns=list(ITEM_COLUMNS))
         count += len(batch)
     return count

@@ -30,13 +30,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 from porina.accounts import passwords
 from porina.accounts.models import Account, Follow, OAuthToken, User
 from porina.accounts.tokens import digest, new_secret
+from porina.bench.bulk import chunks
 from porina.core.clock import now
 from porina.core.ids import new_id
 from porina.interactions.models import Favourite
 from porina.notifications.models import Notification
 from porina.posts.models import Status, StatusTag, Tag
 
-CHUNK = 5000
 FANOUT_SIZES = (1_000, 10_000, 100_000)
 PASSWORD = "bench-password-1"
 WORDS = [f"{stem}{n}" for stem in ("harbour", "launch", "coffee", "giveaway") for n in range(25)]
@@ -73,16 +73,10 @@ class World:
     rows: dict[str, int] = field(default_factory=dict)
 
 
-def _chunks(rows: Iterable[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
-    it = iter(rows)
-    while batch := list(itertools.islice(it, CHUNK)):
-        yield batch
-
-
 async def _bulk(conn: AsyncConnection, table: Any, rows: Iterable[dict[str, Any]]) -> int:
     target: Table = table.__table__
     count = 0
-    for batch in _chunks(rows):
+    for batch in chunks(rows):
         await conn.execute(insert(target), batch)
         count += len(batch)
     return count
