@@ -24,7 +24,6 @@ import logging
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from matplotlib import rc_context
 from matplotlib.figure import Figure
@@ -104,18 +103,11 @@ class Row:
 wants = preferences.wants
 
 
-def zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
-
-
 def week_of(moment: datetime, time_zone: str) -> date | None:
     """The Monday (a date) whose report is due at ``moment`` in ``time_zone``: from
     ``SEND_FROM`` to midnight that Monday (the hourly job's runs), else None. The report
     covers the 7 days before it."""
-    local = moment.astimezone(zone(time_zone))
+    local = moment.astimezone(figures.tz(time_zone))
     if local.weekday() != 0 or local.time() < SEND_FROM:
         return None
     return local.date()

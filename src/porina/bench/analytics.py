@@ -150,7 +150,7 @@ async def _fast(conn: AsyncConnection, table: Any, rows: Iterable[dict[str, Any]
 _SEQUENCE = itertools.count()
 
 
-def _id(at: datetime, rng: random.Random) -> int:
+def _id(at: datetime) -> int:
     """An id of ``at``'s millisecond; the low 16 bits a running count, so two rows of one
     millisecond differ (random bits collide among millions)."""
     return id_at(at) | (next(_SEQUENCE) & 0xFFFF)
@@ -162,7 +162,7 @@ class _Seeder:
         self.moment = now()
         self.start = self.moment - timedelta(days=DAYS)
         joined = self.start - timedelta(days=30)
-        self.people = [_id(joined + timedelta(seconds=n), rng) for n in range(PEOPLE)]
+        self.people = [_id(joined + timedelta(seconds=n)) for n in range(PEOPLE)]
         self.brand = self.people[0]
         self.statuses = statuses
         self.events = events
@@ -184,7 +184,7 @@ class _Seeder:
         for _ in range(self.statuses):
             at = self.start + timedelta(seconds=rng.random() * span)
             author = self.brand if rng.random() < BRAND_POSTS else rng.choice(self.people)
-            status_id = _id(at, rng)
+            status_id = _id(at)
             self.posts.append((status_id, author, at))
             if author == self.brand:
                 self.brand_posts.append((status_id, author, at))
@@ -204,7 +204,7 @@ class _Seeder:
 
     def _event(self, name: str, at: datetime, actor: int, **fields: Any) -> dict[str, Any]:
         return {
-            "id": _id(at, self.rng),
+            "id": _id(at),
             "name": name,
             "actor_account_id": actor,
             "operator_user_id": None,
@@ -238,7 +238,7 @@ class _Seeder:
                     name,
                     when,
                     actor,
-                    target_id=_id(when, rng),
+                    target_id=_id(when),
                     target_account_id=author,
                     data=reply,
                 )
