@@ -33,7 +33,7 @@ CONVERSATION_KEYS = {
     "last_activity_at",
     "sla",
 }
-DETAIL_KEYS = CONVERSATION_KEYS | {"items", "rule_runs"}
+DETAIL_KEYS = CONVERSATION_KEYS | {"items", "rule_runs", "viewers"}
 ITEM_KEYS = {"id", "kind", "status", "account", "created_at", "sentiment", "text", "rule"}
 _brands = itertools.count()
 
@@ -71,6 +71,7 @@ async def test_list_and_detail_have_exactly_the_contracts_fields(
     assert 'rel="next"' in response.headers["link"]
     detail = await desk.conversation(cid)
     assert set(detail) == DETAIL_KEYS and detail["rule_runs"] == []
+    assert detail["viewers"] == []  # nobody has the conversation open
     (item,) = detail["items"]
     assert set(item) == ITEM_KEYS
     assert (item["kind"], item["account"]["id"], item["text"]) == ("mention", emma.id, None)
