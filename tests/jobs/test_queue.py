@@ -156,8 +156,11 @@ async def test_the_started_runner_runs_every_job_once_and_keeps_the_failed(
             await asyncio.sleep(0.05)
     finally:
         await services.runner.stop()
-    assert sorted(str(c["n"]) for c in handlers.CALLS) == sorted(
-        [str(n) for n in range(30)] + ["flaky"]
-    )
+    records = sorted(int(c["n"]) for c in handlers.CALLS if c["n"] != "flaky")
+    assert records == list(range(30))  # each once
     [job] = await _jobs(services)  # the failed one waits for its retry; the rest are gone
-    assert (job.kind, job.state, job.attempts) == ("test.flaky", "queued", 1)
+    # Under load the records can take longer than the first backoff (2 s), so the flaky job
+    # may have had its second attempt already: every attempt ran once, and it waits again.
+    tries = sum(1 for c in handlers.CALLS if c["n"] == "flaky")
+    assert (job.kind, job.state) == ("test.flaky", "queued")
+    assert 1 <= tries == job.attempts < 3
