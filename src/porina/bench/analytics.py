@@ -12,7 +12,10 @@ Each is run ``RUNS`` times; the report gives the first (cold) run and the median
 (seeded ``Random(17)``): events are favourites 55 %, posts (one per status), reblogs 10 %,
 replies 8 %, bookmarks 4 %, follows 3 %; each engagement's time follows its status's
 publication (exponential, mean a day, within the window). Ids are made from the events' times,
-as ``analytics.events.record`` makes them.
+as ``analytics.events.record`` makes them. Each brand post has 50-350 distinct signed-in readers
+(``analytics_viewers``), so the overview's reach -- distinct over the raw days kept, by the
+default ``PORINA_ANALYTICS_RAW_DAYS`` all 90 -- is measured at scale and checked against the
+readers written.
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 
 from porina.accounts.models import Account
 from porina.analytics import per_status, reports, rollup
-from porina.analytics.models import AnalyticsEvent, AnalyticsImpressions
+from porina.analytics.models import AnalyticsEvent, AnalyticsImpressions, AnalyticsViewer
 from porina.bench.bulk import chunks
 from porina.bench.server import Server, Stack
 from porina.core.clock import now
@@ -50,6 +53,11 @@ PEOPLE = 20_000
 RUNS = 5
 BRAND_POSTS = 0.01
 BRAND_SHARE = 0.30
+KEEP_DAYS = Settings().analytics_raw_days
+"""Raw rows kept (``PORINA_ANALYTICS_RAW_DAYS``, its default): reach is distinct over these
+days, and the sum of the daily figures before them."""
+VIEWERS = (50, 350)
+"""Distinct signed-in readers of each brand post (uniform), 80 % on its first day."""
 STATUS: dict[str, Any] = {
     "visibility": "public",
     "text": "",
@@ -98,6 +106,8 @@ class World:
     brand: int
     post: int
     """A brand post about 60 days old (the per-post view's)."""
+    reach: int
+    """The brand's 90-day reach, as written."""
     statuses: int
     events: int
     seed_seconds: float
@@ -117,6 +127,8 @@ def _sqlite_value(value: Any) -> Any:
         return value.astimezone(UTC).replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
     if isinstance(value, dict | list):
         return json.dumps(value)
+    if isinstance(value, date):
+        return value.isoformat()
     return value
 
 
@@ -169,6 +181,8 @@ class _Seeder:
         self.posts: list[tuple[int, int, datetime]] = []
         self.brand_posts: list[tuple[int, int, datetime]] = []
         self.window = datetime.combine(self.moment.date() - timedelta(days=89), dtime(), UTC)
+        self.seen: dict[date, set[int]] = {}
+        """The brand's readers per day (the expected reach)."""
         self.expected: Counter[str] = Counter()
         """The brand's engagements in the 90-day window, as written (checked against the
         overview the rollups answer)."""
@@ -265,6 +279,33 @@ class _Seeder:
                     "impressions": self.rng.randint(1, 200),
                 }
 
+    def viewer_rows(self) -> Iterator[dict[str, Any]]:
+        """The brand's posts' signed-in readers, one row per reader and day (as the flush
+        writes them): ``VIEWERS`` distinct people, 80 % on the post's day, the rest the day
+        after (when that day has come)."""
+        rng, others, today = self.rng, self.people[1:], self.moment.date()
+        for status_id, author, at in self.brand_posts:
+            first = at.date()
+            for viewer in rng.sample(others, rng.randint(*VIEWERS)):
+                day = first if rng.random() < 0.8 else first + timedelta(days=1)
+                day = min(day, today)
+                self.seen.setdefault(day, set()).add(viewer)
+                yield {
+                    "status_id": status_id,
+                    "day": day,
+                    "viewer_id": viewer,
+                    "account_id": author,
+                }
+
+    def expected_reach(self, first: date, last: date) -> int:
+        """Reach as the dictionary defines it for ``first..last`` (``last`` today): distinct
+        over the kept days, the sum of the daily figures before them."""
+        kept_from = last - timedelta(days=KEEP_DAYS)
+        days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+        early = sum(len(self.seen.get(d, ())) for d in days if d < kept_from)
+        late: set[int] = set().union(*(self.seen.get(d, set()) for d in days if d >= kept_from))
+        return early + len(late)
+
 
 async def seed(url: str, statuses: int, events: int, say: Callable[[str], None]) -> World:
     started = time.perf_counter()
@@ -280,12 +321,23 @@ async def seed(url: str, statuses: int, events: int, say: Callable[[str], None])
         say(f"analytics: {written:,} events in {time.perf_counter() - started:.0f} s")
         async with engine.begin() as conn:
             await _fast(conn, AnalyticsImpressions, seeder.impression_rows())
+        async with engine.begin() as conn:
+            viewers = await _fast(conn, AnalyticsViewer, seeder.viewer_rows())
+        say(f"analytics: {viewers:,} reader-days in {time.perf_counter() - started:.0f} s")
     finally:
         await engine.dispose()
     target = seeder.moment - timedelta(days=60)
     post = min(seeder.brand_posts, key=lambda p: abs((p[2] - target).total_seconds()))
+    today = seeder.moment.date()
+    reach = seeder.expected_reach(today - timedelta(days=89), today)
     return World(
-        seeder.expected, seeder.brand, post[0], statuses, written, time.perf_counter() - started
+        seeder.expected,
+        seeder.brand,
+        post[0],
+        reach,
+        statuses,
+        written,
+        time.perf_counter() - started,
     )
 
 
@@ -340,8 +392,9 @@ async def measure(
         "overview_ms": [round(s * 1000, 1) for s in overview],
         "post_ms": [round(s * 1000, 1) for s in post],
         "brand_counts": counted,
-        "brand_written": dict(world.expected),
-        "figures_match": all(counted[k] == world.expected[k] for k in EXPECTED.values()),
+        "brand_written": {**world.expected, "reach": world.reach},
+        "figures_match": all(counted[k] == world.expected[k] for k in EXPECTED.values())
+        and counted["reach"] == world.reach,
     }
 
 
@@ -350,8 +403,9 @@ async def _overview_counts(db: Database, world: World) -> dict[str, int]:
     today = now().date()
     when = reports.span(str(today - timedelta(days=89)), str(today))
     async with db.read() as session:
-        found = await reports.period(session, world.brand, when, 30)
-    return {k: int(found.totals.counts[k]) for k in EXPECTED.values()}
+        found = await reports.period(session, world.brand, when, KEEP_DAYS)
+    counts = {k: int(found.totals.counts[k]) for k in EXPECTED.values()}
+    return {**counts, "reach": found.totals.reach}
 
 
 async def _measured(db: Database, world: World) -> tuple[list[float], list[float]]:
@@ -360,8 +414,8 @@ async def _measured(db: Database, world: World) -> tuple[list[float], list[float
 
     async def overview() -> None:
         async with db.read() as session:
-            await reports.period(session, world.brand, when, 30)
-            await reports.period(session, world.brand, when.previous(), 30)
+            await reports.period(session, world.brand, when, KEEP_DAYS)
+            await reports.period(session, world.brand, when.previous(), KEEP_DAYS)
 
     async def one_post() -> None:
         async with db.read() as session:
