@@ -7,9 +7,11 @@ import csv
 import io
 from collections import defaultdict
 from datetime import datetime, timedelta
+from typing import Any
 
 import pyarrow.parquet as pq
 
+from porina.analytics import rollup
 from porina.core.clock import back_dated, now
 from porina.services import Services
 
@@ -79,17 +81,26 @@ async def test_best_times_from_the_accounts_own_posts(services: Services, make: 
     assert (body["source"], body["weeks"], body["min_posts"]) == ("account", 16, 10)
     assert len(body["cells"]) == 7 and all(len(day) == 24 for day in body["cells"])
     engaged = {posts[0]["id"]: 2, posts[1]["id"]: 1, posts[2]["id"]: 1}
+    assert body["cells"] == _mean_cells(posts, engaged)
+    # Rolled up, the raw events before yesterday pruned: the same cells from the daily
+    # table, and today's favourite from the raw events.
+    await rollup.roll_up(services.db, keep_days=1)
+    await act(fan, f"/api/v1/statuses/{posts[3]['id']}/favourite")
+    engaged[posts[3]["id"]] = 1
+    assert (await ok(shop, f"{BASE}/best_times"))["cells"] == _mean_cells(posts, engaged)
+    newcomer = await make.person("newcomer")
+    assert (await ok(newcomer, f"{BASE}/best_times"))["source"] == "instance"
+
+
+def _mean_cells(posts: list[dict[str, Any]], engaged: dict[str, int]) -> list[list[Any]]:
+    """Mean engagements per post by the UTC weekday and hour each was published."""
     sums: dict[tuple[int, int], list[int]] = defaultdict(list)
     for post in posts:
         at = datetime.fromisoformat(post["created_at"].replace("Z", "+00:00"))
         sums[(at.weekday(), at.hour)].append(engaged.get(post["id"], 0))
-    for day in range(7):
-        for hour in range(24):
-            found = sums.get((day, hour))
-            expected = sum(found) / len(found) if found else None
-            assert body["cells"][day][hour] == expected
-    newcomer = await make.person("newcomer")
-    assert (await ok(newcomer, f"{BASE}/best_times"))["source"] == "instance"
+    return [
+        [sum(f) / len(f) if (f := sums.get((d, h))) else None for h in range(24)] for d in range(7)
+    ]
 
 
 async def test_exports_read_back(services: Services, make: Factory) -> None:

@@ -40,7 +40,8 @@ def test_the_scale_world_rolls_up_to_the_figures_it_was_written_with(tmp_path: P
     assert found["brand_counts"] == found["brand_written"] and found["figures_match"]
     assert found["brand_counts"]["favourites"] > 100
     assert found["brand_counts"]["reach"] > 1000  # distinct readers of the brand's posts
-    assert len(found["overview_ms"]) == len(found["post_ms"]) == 5
+    assert len(found["overview_ms"]) == len(found["post_ms"]) == len(found["best_times_ms"]) == 5
     names = [t["name"] for t in json.loads(result.read_text())["targets"]]
     assert any("90-day overview" in n for n in names)
     assert any("one post over time" in n for n in names)
+    assert any("best times to post" in n for n in names)

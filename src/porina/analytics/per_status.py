@@ -315,17 +315,43 @@ async def best_times(session: AsyncSession, account_id: int, zone: str = "UTC") 
         posts = [Published(*row) for row in (await session.execute(query)).all()]
     authors = {p.id: p.account_id for p in posts}
     scope = account_id if source == "account" else None
-    seen = by_status(await engaging_rows(session, start, scope), authors)
+    engaged = await engagements_since(session, start, scope, authors)
     total = [[0] * 24 for _ in range(7)]
     count = [[0] * 24 for _ in range(7)]
     for post in posts:
         published = aware(post.created_at).astimezone(local)
         day, hour = published.weekday(), published.hour
         count[day][hour] += 1
-        total[day][hour] += sum(
-            1 for kind, _ in seen.get(post.id, []) if kind in figures.ENGAGEMENTS
-        )
+        total[day][hour] += engaged[post.id]
     cells = [
         [total[d][h] / count[d][h] if count[d][h] else None for h in range(24)] for d in range(7)
     ]
     return BestTimes(source, cells)
+
+
+async def engagements_since(
+    session: AsyncSession, start: datetime, scope: int | None, authors: dict[int, int]
+) -> Counter[int]:
+    """Engagements of the statuses in ``authors`` (id -> author) since ``start``, all of
+    them published since: the rolled-up days from the daily table (by ``scope``'s index when
+    it is one account), the days after from the raw events."""
+    out: Counter[int] = Counter()
+    done = await figures.last_rolled(session)
+    if done is not None and done >= start.date():
+        daily = AnalyticsStatusDaily
+        first, *rest = (getattr(daily, k) for k in figures.ENGAGEMENTS)
+        total = sum(rest, first)
+        query = (
+            select(daily.status_id, func.sum(total))
+            .where(daily.day >= start.date(), daily.day <= done)
+            .group_by(daily.status_id)
+        )
+        if scope is not None:
+            query = query.where(daily.account_id == scope)
+        for status_id, engagements in (await session.execute(query)).all():
+            if status_id in authors:
+                out[status_id] += int(engagements)
+        start = max(start, figures.day_start(done + timedelta(days=1)))
+    for status_id, seen in by_status(await engaging_rows(session, start, scope), authors).items():
+        out[status_id] += sum(1 for kind, _ in seen if kind in figures.ENGAGEMENTS)
+    return out
