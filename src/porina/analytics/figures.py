@@ -274,12 +274,14 @@ async def totals(
     kept_from: date | None = None,
     *,
     zone: str = UTC_ZONE,
+    audience: bool = True,
 ) -> Totals:
     """The days ``first..last`` (in ``zone``; module doc): rolled-up days from the daily
     table, later ones (today, and any day the job has not reached) from the raw tables, so
     the figures include activity up to the last flush of impressions (seconds old). Reach is
     distinct over the days whose viewers are kept (from ``kept_from``); days before add their
-    daily reach (an upper bound)."""
+    daily reach (an upper bound). ``audience=False`` leaves out reach and profile visits
+    (the readers' tables), for callers that want the counts only."""
     counts: Counter[str] = Counter()
     done = await last_rolled(session)
     if done is not None and done >= first:
@@ -291,6 +293,8 @@ async def totals(
     if zone != UTC_ZONE:
         counts.update(await shift(session, account_id, start, day_start(first)))
         counts.subtract(await shift(session, account_id, end, day_start(last + ONE_DAY)))
+    if not audience:
+        return Totals(counts)
     reached = 0
     if kept_from is not None and first < kept_from:
         reached = await rolled_reach(session, account_id, first, min(last, kept_from - ONE_DAY))
@@ -323,5 +327,5 @@ async def followers_since(
     today = local_today(zone)
     if day > today:
         return 0
-    found = await totals(session, account_id, day, today, zone=zone)
+    found = await totals(session, account_id, day, today, zone=zone, audience=False)
     return found.counts["followers_gained"] - found.counts["followers_lost"]
