@@ -8,7 +8,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
@@ -25,7 +25,7 @@ from porina.services import Services, build
 from porina.settings import Settings
 from tests.factories import Factory, Person
 from tests.posts.support import media, png
-from tests.support.smtp import SmtpServer, running_smtp
+from tests.support.smtp import SmtpServer, sending_to
 
 MAIL_FROM = "hello@kahvila.example"
 LAYOUT = {
@@ -43,16 +43,8 @@ LAYOUT = {
 
 
 @pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    with running_smtp() as server:
-        yield server
-
-
-@pytest.fixture
 def settings(settings: Settings, smtp: SmtpServer) -> Settings:
-    return settings.with_(
-        mail="smtp", smtp_port=smtp.port, mail_from=MAIL_FROM, instance_title="Kahvila Porina"
-    )
+    return sending_to(settings, smtp, mail_from=MAIL_FROM, instance_title="Kahvila Porina")
 
 
 @pytest.fixture

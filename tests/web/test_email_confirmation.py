@@ -4,7 +4,6 @@ sign in, and are reminded."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import pytest
@@ -15,7 +14,7 @@ from porina.services import Services
 from porina.settings import Settings
 from tests.api.test_accounts import app_token, signup
 from tests.factories import Factory
-from tests.support.smtp import SmtpServer, running_smtp
+from tests.support.smtp import SmtpServer, sending_to
 from tests.web.conftest import Browser
 
 PASSWORD = "correct horse battery"
@@ -23,14 +22,8 @@ REMINDER = "Please confirm your e-mail address"
 
 
 @pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    with running_smtp() as server:
-        yield server
-
-
-@pytest.fixture
 def settings(settings: Settings, smtp: SmtpServer) -> Settings:
-    return settings.with_(mail="smtp", smtp_port=smtp.port, mail_from="hello@kahvila.example")
+    return sending_to(settings, smtp)
 
 
 async def web_sign_up(browser: Browser, username: str = "newbie") -> None:

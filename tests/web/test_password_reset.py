@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -16,7 +15,7 @@ from porina.core.clock import now
 from porina.services import Services
 from porina.settings import Settings
 from tests.factories import Factory
-from tests.support.smtp import Received, SmtpServer, running_smtp
+from tests.support.smtp import Received, SmtpServer, sending_to
 from tests.web.conftest import Browser, text_of
 
 OLD = "correct horse battery"
@@ -25,14 +24,8 @@ SENT = "If an account uses that address, we have sent it a link"
 
 
 @pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    with running_smtp() as server:
-        yield server
-
-
-@pytest.fixture
 def settings(settings: Settings, smtp: SmtpServer) -> Settings:
-    return settings.with_(mail="smtp", smtp_port=smtp.port, mail_from="hello@kahvila.example")
+    return sending_to(settings, smtp)
 
 
 def path_of(link: str) -> str:
