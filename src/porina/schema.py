@@ -5,6 +5,7 @@ from porina.accounts import models as accounts
 from porina.accounts import recovery
 from porina.accounts import suggestion_models as account_suggestions
 from porina.analytics import models as analytics
+from porina.calendar import models as calendar
 from porina.campaigns import challenge_models as challenges
 from porina.campaigns import models as campaigns
 from porina.campaigns import review_models as contest_reviews
@@ -36,6 +37,7 @@ __all__ = [
     "account_suggestions",
     "accounts",
     "analytics",
+    "calendar",
     "campaigns",
     "challenges",
     "contest_reviews",
