@@ -44,6 +44,7 @@ AGENT_POSTS = (
     "/web/notifications/",
     "/settings/team",
     "/desk/",
+    "/calendar/",
 )
 
 
