@@ -130,3 +130,21 @@ async def test_bad_input_is_422_in_mastodons_shape(services: Services, make: Fac
     for value in ("soon", "", None, "2001-01-01T00:00:00Z"):
         response = await step(t.manager, made["id"], "reschedule", scheduled_at=value)
         assert response.status_code == 422, (value, response.text)
+
+
+async def test_refusals_speak_finnish(services: Services, make: Factory) -> None:
+    t = await team(services, make)
+    fi = {"accept-language": "fi"}
+    made = await draft(t.agent)
+    refused = await t.agent.client.post(
+        f"{DRAFTS}/{made['id']}/approve", headers={**t.agent.headers, **fi}
+    )
+    assert refused.status_code == 403
+    assert refused.json()["error"].startswith("Vain tilin omistajat ja esihenkilöt")
+    bad = await t.manager.client.get(
+        "/api/porina/v1/calendar",
+        params={"from": "2026-12-31", "to": "2026-12-01"},
+        headers={**t.manager.headers, **fi},
+    )
+    assert bad.status_code == 422
+    assert bad.json()["error"] == "Validointi epäonnistui: to ei voi olla ennen from-päivää"
