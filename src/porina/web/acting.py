@@ -6,8 +6,9 @@ sessions, administration) are refused while acting, whatever the role: the brand
 not theirs to export or delete. An agent may send only the forms of desk work (posting, which
 ``accounts.operators.check_post`` limits to replies and direct messages; favourites,
 bookmarks and the post actions the domain checks; conversations; notifications; the content
-calendar's drafts, whose roles ``calendar.access`` checks); the rest is refused with a page in the reader's language. The domain checks the role again in each
-action, so this is the second fence, not the only one.
+calendar's drafts, whose roles ``calendar.access`` checks); the rest is refused with a page
+in the reader's language. The domain checks the role again in each action, so this is the
+second fence, not the only one.
 
 ``written_by``: team members see which staff member wrote a brand's post ("by Aino").
 """
