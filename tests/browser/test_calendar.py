@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from tests.browser.test_axe import violations
 from tests.browser.test_journey import t
 from tests.browser.test_layout import join
 
@@ -45,3 +46,32 @@ def test_month_view_shows_a_draft_and_dragging_moves_it(new_page: Any, lang: str
 
     page.goto(draft_url)
     assert page.locator("#draft-when").input_value() == f"{target}T11:15"
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_calendar_pages_have_no_serious_axe_violations(
+    new_page: Any, chromium: Any, server: str, scheme: str
+) -> None:
+    setup = new_page(width=1280)
+    join(setup, "en", f"kalenteriaxe{scheme}", "Kalenteri")
+    day = datetime.now(UTC).date() + timedelta(days=1)
+    setup.goto(f"/calendar/drafts/new?day={day}")
+    setup.get_by_label("Text", exact=True).fill("Axe checks this")
+    setup.get_by_label("Publish at (UTC)").fill(f"{day}T08:30")
+    setup.get_by_role("button", name="Save draft").click()
+    setup.wait_for_url("**/calendar/drafts/*?done=created")
+    editor = setup.url.split("?")[0].replace(server, "")
+    context = chromium.new_context(
+        base_url=server,
+        bypass_csp=True,
+        color_scheme=scheme,
+        storage_state=setup.context.storage_state(),
+    )
+    context.set_default_timeout(15_000)
+    try:
+        page = context.new_page()
+        paths = [f"/calendar?day={day}", f"/calendar?view=week&day={day}", editor]
+        problems = [p for path in [*paths, "/calendar/drafts/new"] for p in violations(page, path)]
+    finally:
+        context.close()
+    assert problems == [], "\n".join(problems)
