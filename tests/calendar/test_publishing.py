@@ -132,3 +132,20 @@ async def test_a_draft_never_approved_never_publishes(services: Services, make: 
     await publishing.publish_job(services, {"draft_id": made["id"]})
     assert await _posts(make, t.brand.id) == []
     assert ok(await t.manager.get(f"{DRAFTS}/{made['id']}"))["state"] == "submitted"
+
+
+async def test_an_approved_post_whose_job_never_ran_is_missed_once_overdue(
+    services: Services, make: Factory
+) -> None:
+    t = await team(services, make)
+    draft_id = await _approved_for_soon(services, t, "Nobody ran my job")
+    # its time was 50 minutes ago: 25 minutes after it, it was not overdue yet
+    assert await publishing.sweep_overdue(services.db, now() - timedelta(minutes=25)) == 0
+    later = now()
+    assert await publishing.sweep_overdue(services.db, later) == 1
+    await services.runner.drain()  # the job runs at last: the post stays missed, unposted
+    shown = ok(await t.manager.get(f"{DRAFTS}/{draft_id}"))
+    assert shown["state"] == "missed"
+    assert shown["missed_reason"] == publishing.NOT_RUN
+    assert await _posts(make, t.brand.id) == []
+    assert await publishing.sweep_overdue(services.db, later) == 0

@@ -61,6 +61,7 @@ class CalendarDraft(Base):
 
     __table_args__ = (
         Index("ix_calendar_drafts_brand_account_id_planned_at", "brand_account_id", "planned_at"),
+        Index("ix_calendar_drafts_state_planned_at", "state", "planned_at"),
     )
 
 

@@ -6,6 +6,10 @@
 - **Idempotent**: the draft row is locked and its state checked, and the status is created
   with the idempotency key ``calendar-draft:<id>`` (``posts.compose``'s ``idempotency_keys``,
   primary key (account, key)): a job run twice, or two runners at once, post once.
+- **Overdue**: the recurring job ``calendar.sweep_overdue`` (every 5 minutes) marks ``missed``
+  an approved post still not published ``OVERDUE`` after its time — the job engine down, the
+  publishing job parked after its own attempts (when even counting a failure failed) — so
+  nothing waits unseen.
 - **Retried, never dropped**: a post that cannot be made as it stands (the brand suspended,
   its media gone: a ``PorinaError``) is marked ``missed`` at once with the reason; any other
   failure is counted on the draft and raised, so the job engine retries it with its backoff,
@@ -21,7 +25,7 @@ brand, but their approved draft can.
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -39,9 +43,10 @@ from porina.core.ids import parse_id
 from porina.jobs import queue
 from porina.jobs.events import emit
 from porina.jobs.queue import JobContext
+from porina.jobs.recurring import Period, recurring
 from porina.posts.compose import create_status
 from porina.posts.models import Status
-from porina.storage.db import Tx
+from porina.storage.db import Database, Tx
 
 PUBLISH = "calendar.publish"
 MAX_ATTEMPTS = 5
@@ -49,6 +54,8 @@ MAX_ATTEMPTS = 5
 PUBLISHABLE = frozenset({"approved", "scheduled"})
 SUSPENDED = "The brand account is suspended"
 log = logging.getLogger(__name__)
+OVERDUE = timedelta(minutes=30)
+NOT_RUN = "Not published within 30 minutes of its time: the publishing job did not complete"
 KEPT_FAILING = "Publishing kept failing ({attempts} attempts): {error}"
 
 
@@ -161,3 +168,33 @@ async def publish_job(ctx: JobContext, payload: dict[str, Any]) -> None:
             last = await failed_attempt(tx, draft_id, f"{type(exc).__name__}: {exc}")
         if not last:
             raise
+
+
+async def sweep_overdue(db: Database, moment: datetime) -> int:
+    """Mark ``missed`` every approved post still unpublished ``OVERDUE`` after its time (one
+    transaction each); how many."""
+    async with db.read() as session:
+        due = list(
+            await session.scalars(
+                select(CalendarDraft.id)
+                .where(
+                    CalendarDraft.state.in_(PUBLISHABLE),
+                    CalendarDraft.planned_at < moment - OVERDUE,
+                )
+                .limit(500)
+            )
+        )
+    missed = 0
+    for draft_id in due:
+        async with db.transaction() as tx:
+            missed += await miss(tx, draft_id, NOT_RUN)
+    return missed
+
+
+@recurring("calendar.sweep_overdue", every=timedelta(minutes=5))
+async def sweep_job(ctx: JobContext, period: Period) -> None:
+    missed = await sweep_overdue(ctx.db, now())
+    if missed:
+        log.warning(
+            "calendar: %d approved posts overdue, marked missed at %s", missed, period.start
+        )

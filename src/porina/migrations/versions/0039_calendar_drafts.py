@@ -70,6 +70,9 @@ def _drafts() -> None:
         "calendar_drafts",
         ["brand_account_id", "planned_at"],
     )
+    op.create_index(
+        "ix_calendar_drafts_state_planned_at", "calendar_drafts", ["state", "planned_at"]
+    )
 
 
 def _transitions() -> None:
@@ -100,5 +103,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_calendar_draft_transitions_draft_id", table_name="calendar_draft_transitions")
     op.drop_table("calendar_draft_transitions")
+    op.drop_index("ix_calendar_drafts_state_planned_at", table_name="calendar_drafts")
     op.drop_index("ix_calendar_drafts_brand_account_id_planned_at", table_name="calendar_drafts")
     op.drop_table("calendar_drafts")
