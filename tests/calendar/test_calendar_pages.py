@@ -144,3 +144,28 @@ async def test_another_brands_draft_is_a_404_and_the_pages_speak_finnish(
     refused = await mari.post(f"/calendar/drafts/{draft_id}/request_changes", {"comment": ""})
     assert refused.status_code == 422
     assert "kommentin on oltava 1" in text_of(refused.text)
+
+
+async def test_an_analyst_reads_the_brands_calendar_on_their_own_without_forms(
+    services: Services, client: httpx.AsyncClient, make: Factory
+) -> None:
+    """Analysts cannot act as the brand on the web; their own calendar covers the brands they
+    serve, read-only."""
+    brand = await make.person("kahvila")
+    day = datetime.now(UTC).date() + timedelta(days=2)
+    async with services.db.transaction() as tx:
+        made = await actions.create(
+            tx,
+            Actor(brand.account.id, brand.user.id),
+            {"status": "Read me only", "scheduled_at": f"{day}T12:00"},
+            "UTC",
+        )
+    olli = await make.person("olli")
+    await appoint(services, brand, olli, "analyst")
+    await sign_in_as(services, client, olli)
+    reader = Browser(client)
+    page = await reader.get(f"/calendar?day={day}")
+    assert "Read me only" in page.text and "@kahvila" in page.text
+    assert f"/calendar/drafts/{made.id}" not in page.text and 'name="date"' not in page.text
+    assert (await reader.get(f"/calendar/drafts/{made.id}")).status_code == 404
+    assert (await reader.post(f"/calendar/drafts/{made.id}/submit")).status_code == 404
