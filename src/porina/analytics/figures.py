@@ -27,13 +27,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import func, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from porina.analytics import readers
 from porina.analytics.models import (
     AnalyticsAccountDaily,
     AnalyticsEvent,
     AnalyticsImpressions,
     AnalyticsProfileVisits,
     AnalyticsRolledDay,
-    AnalyticsViewer,
 )
 from porina.core.clock import now
 from porina.core.ids import id_at
@@ -206,15 +206,9 @@ async def profile_visits(
 
 
 async def reach(session: AsyncSession, account_id: int, first: date, last: date) -> int:
-    """Distinct signed-in readers of the account's statuses over the days ``first..last``."""
-    found = await session.scalar(
-        select(func.count(func.distinct(AnalyticsViewer.viewer_id))).where(
-            AnalyticsViewer.account_id == account_id,
-            AnalyticsViewer.day >= first,
-            AnalyticsViewer.day <= last,
-        )
-    )
-    return int(found or 0)
+    """Distinct signed-in readers of the account's statuses over the days ``first..last``
+    (``readers.py``: a bitmap of days per reader)."""
+    return await readers.reach(session, account_id, first, last)
 
 
 async def live(session: AsyncSession, account_id: int, first: date, last: date) -> Counter[str]:

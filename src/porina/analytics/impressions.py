@@ -7,7 +7,8 @@ for the rest). ``note`` only appends one tuple per page to this process's buffer
 statement, no await, no counting on the request. ``flush`` (every ``FLUSH_SECONDS`` by a task each
 serving process runs, and at shutdown) adds the counts to ``analytics_impressions`` (one row
 per status and hour) and the signed-in readers to ``analytics_viewers`` (one row per status,
-day and reader, ``ON CONFLICT DO NOTHING``), from which reach is counted as distinct readers.
+day and reader, ``ON CONFLICT DO NOTHING``: a status's reach) and the days each reader was
+served each author's statuses to ``analytics_readers`` (``readers.py``: an account's reach).
 
 The trade-off, honestly: a process that crashes loses the impressions of its last few
 seconds (at most ``FLUSH_SECONDS`` of them). Impressions are estimates; no write of a user
@@ -33,6 +34,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 
 from porina.accounts.models import Account
+from porina.analytics import readers
 from porina.analytics.models import AnalyticsImpressions, AnalyticsProfileVisits, AnalyticsViewer
 from porina.core.clock import now
 from porina.storage.db import UNCOUNTED, Database
@@ -150,6 +152,10 @@ def _if_absent(dialect: str, table: Any, rows: list[dict[str, Any]]) -> Any:
     return insert(table).values(rows).on_conflict_do_nothing()
 
 
+def _or_days(dialect: str, table: Any, rows: list[dict[str, Any]]) -> Any:
+    return readers.upsert(dialect, rows)
+
+
 CHUNK = 500
 
 
@@ -167,9 +173,18 @@ async def flush(db: Database) -> int:
         {"status_id": s, "day": d, "viewer_id": v, "account_id": a}
         for (s, d, v), a in sorted(viewers_of.items())
     ]
+    bits = readers.bitmaps((a, d, v) for (_, d, v), a in viewers_of.items())
+    days = [
+        {"account_id": a, "block": b, "viewer_id": v, "days": n}
+        for (a, b, v), n in sorted(bits.items())
+    ]
     async with db.transaction() as tx:
         dialect = tx.session.get_bind().dialect.name
-        for table, rows, build in ((IMPRESSIONS, counts, _upsert), (VIEWERS, viewers, _if_absent)):
+        for table, rows, build in (
+            (IMPRESSIONS, counts, _upsert),
+            (VIEWERS, viewers, _if_absent),
+            (readers.READERS, days, _or_days),
+        ):
             for start in range(0, len(rows), CHUNK):
                 # Not a request's cost: left out of the pinned query counts, even when the
                 # flush runs while a request is being measured.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, Index, String
+from sqlalchemy import BigInteger, Date, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from porina.storage.base import Base, Json, Snowflake, id_column
@@ -64,6 +64,19 @@ class AnalyticsViewer(Base):
     account_id: Mapped[int] = mapped_column(Snowflake)
 
     __table_args__ = (Index("ix_analytics_viewers_account_id_day", "account_id", "day"),)
+
+
+class AnalyticsReaders(Base):
+    """Which days (UTC) a signed-in account was served an account's statuses: one row per
+    (author, reader, block of 32 days), a bit per day of the block (``analytics/readers.py``).
+    Reach over a period -- distinct readers -- reads one row per reader and block instead of
+    one per reader, status and day. Pruned with the viewers."""
+
+    __tablename__ = "analytics_readers"
+    account_id: Mapped[int] = mapped_column(Snowflake, primary_key=True, autoincrement=False)
+    block: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    viewer_id: Mapped[int] = mapped_column(Snowflake, primary_key=True, autoincrement=False)
+    days: Mapped[int] = mapped_column(BigInteger)
 
 
 class AnalyticsStatusDaily(Base):

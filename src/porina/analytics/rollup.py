@@ -15,11 +15,12 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select
 
 from porina.accounts.models import Account
-from porina.analytics import figures
+from porina.analytics import figures, readers
 from porina.analytics.models import (
     AnalyticsAccountDaily,
     AnalyticsEvent,
     AnalyticsImpressions,
+    AnalyticsReaders,
     AnalyticsRolledDay,
     AnalyticsStatusDaily,
     AnalyticsStatusHourly,
@@ -227,6 +228,10 @@ async def prune(tx: Tx, keep_days: int, rolled_until: date) -> None:
     await session.execute(delete(AnalyticsEvent).where(*figures.during(end=start)))
     await session.execute(delete(AnalyticsImpressions).where(AnalyticsImpressions.hour < start))
     await session.execute(delete(AnalyticsViewer).where(AnalyticsViewer.day < limit))
+    # Whole blocks before the limit; the block the limit falls in keeps its older bits,
+    # which no read asks for (reach is read from the first kept day on).
+    first_block = readers.day_number(limit) // readers.BLOCK
+    await session.execute(delete(AnalyticsReaders).where(AnalyticsReaders.block < first_block))
 
 
 async def roll_up(db: Database, keep_days: int) -> list[date]:

@@ -38,8 +38,13 @@ from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 
 from porina.accounts.models import Account
-from porina.analytics import per_status, reports, rollup
-from porina.analytics.models import AnalyticsEvent, AnalyticsImpressions, AnalyticsViewer
+from porina.analytics import per_status, readers, reports, rollup
+from porina.analytics.models import (
+    AnalyticsEvent,
+    AnalyticsImpressions,
+    AnalyticsReaders,
+    AnalyticsViewer,
+)
 from porina.bench.bulk import chunks
 from porina.bench.server import Server, Stack
 from porina.core.clock import now
@@ -299,6 +304,12 @@ class _Seeder:
                     "account_id": author,
                 }
 
+    def reader_rows(self) -> Iterator[dict[str, Any]]:
+        """``analytics_readers`` of the readers written (the flush writes both)."""
+        seen = ((self.brand, day, v) for day, viewers in self.seen.items() for v in viewers)
+        for (author, block, viewer), days in readers.bitmaps(seen).items():
+            yield {"account_id": author, "block": block, "viewer_id": viewer, "days": days}
+
     def expected_reach(self, first: date, last: date) -> int:
         """Reach as the dictionary defines it for ``first..last`` (``last`` today): distinct
         over the kept days, the sum of the daily figures before them."""
@@ -325,6 +336,8 @@ async def seed(url: str, statuses: int, events: int, say: Callable[[str], None])
             await _fast(conn, AnalyticsImpressions, seeder.impression_rows())
         async with engine.begin() as conn:
             viewers = await _fast(conn, AnalyticsViewer, seeder.viewer_rows())
+        async with engine.begin() as conn:
+            await _fast(conn, AnalyticsReaders, seeder.reader_rows())
         say(f"analytics: {viewers:,} reader-days in {time.perf_counter() - started:.0f} s")
     finally:
         await engine.dispose()
