@@ -149,3 +149,21 @@ async def test_an_approved_post_whose_job_never_ran_is_missed_once_overdue(
     assert shown["missed_reason"] == publishing.NOT_RUN
     assert await _posts(make, t.brand.id) == []
     assert await publishing.sweep_overdue(services.db, later) == 0
+
+
+async def test_a_draft_approved_after_its_time_publishes_at_once(
+    services: Services, make: Factory
+) -> None:
+    t = await team(services, make)
+    with back_dated(timedelta(hours=2)):
+        async with services.db.transaction() as tx:
+            at = (now() + timedelta(minutes=30)).isoformat()
+            row = await actions.create(
+                tx, as_staff(t.agent), {"status": "Late approval", "scheduled_at": at}, "UTC"
+            )
+            await actions.submit(tx, as_staff(t.agent), row.id)
+    approved = ok(await step(t.manager, str(row.id), "approve"))
+    assert approved["state"] == "approved"
+    shown = ok(await t.manager.get(f"{DRAFTS}/{row.id}"))
+    assert shown["state"] == "published"
+    assert [p["id"] for p in await _posts(make, t.brand.id)] == [shown["published_status_id"]]
