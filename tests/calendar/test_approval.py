@@ -148,3 +148,32 @@ async def test_refusals_speak_finnish(services: Services, make: Factory) -> None
     )
     assert bad.status_code == 422
     assert bad.json()["error"] == "Validointi epäonnistui: to ei voi olla ennen from-päivää"
+
+
+async def test_odd_bodies_are_422_never_500(services: Services, make: Factory) -> None:
+    t = await team(services, make)
+    made = await draft(t.manager)
+    bodies: list[object] = [
+        {"status": 5},
+        {"status": ["a"]},
+        {"status": "x", "poll": ["a", "b"]},
+        {"status": "x", "poll": {"options": "ab", "expires_in": 600}},
+        {"status": "x", "poll": {"options": ["a", "b"], "expires_in": "soon"}},
+        {"status": "x", "media_ids": {"a": 1}},
+        {"status": "x", "scheduled_at": 1234567890},
+        {"status": "x", "scheduled_at": "9999-12-31T23:59:59+14:00"},
+        {"status": "x", "visibility": ["public"]},
+        {"status": "x", "language": "not a language"},
+        {"status": "bad\x00text"},
+    ]
+    for body in bodies:
+        for response in (
+            await t.manager.post(DRAFTS, json=body),
+            await t.manager.put(f"{DRAFTS}/{made['id']}", json=body),
+        ):
+            assert response.status_code == 422, (body, response.text)
+    for value in (["2030-01-01"], {"at": 1}, 12):
+        response = await step(t.manager, made["id"], "reschedule", scheduled_at=value)
+        assert response.status_code == 422, (value, response.text)
+    response = await step(t.manager, made["id"], "request_changes", comment=["x"])
+    assert response.status_code == 422, response.text
