@@ -169,3 +169,24 @@ async def test_an_analyst_reads_the_brands_calendar_on_their_own_without_forms(
     assert f"/calendar/drafts/{made.id}" not in page.text and 'name="date"' not in page.text
     assert (await reader.get(f"/calendar/drafts/{made.id}")).status_code == 404
     assert (await reader.post(f"/calendar/drafts/{made.id}/submit")).status_code == 404
+
+
+async def test_any_day_or_view_in_the_address_shows_a_calendar(
+    services: Services, client: httpx.AsyncClient, make: Factory
+) -> None:
+    brand = await make.person("kahvila")
+    mari, _ = await _acting(services, client, make, brand, "mari", "manager")
+    for query in (
+        "?day=2999-12-30",
+        "?view=week&day=2999-12-30",
+        "?day=1970-01-02",
+        "?view=week&day=1970-01-02",
+        "?day=0001-01-01",
+        "?day=nonsense&view=year",
+        "?done=nothing",
+    ):
+        page = await mari.get(f"/calendar{query}")
+        assert page.status_code == 200, (query, page.text[:300])
+    assert (await mari.get("/calendar/drafts/new?day=not-a-day")).status_code == 200
+    assert (await mari.get("/calendar/drafts/12345")).status_code == 404
+    assert (await mari.post("/calendar/drafts/12345/publish_now")).status_code == 404
