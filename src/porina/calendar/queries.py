@@ -195,16 +195,23 @@ async def unplanned(session: AsyncSession, brand_id: int, zone_name: str) -> lis
     return [draft_entry(r, zone_name) for r in rows]
 
 
-async def history(
-    session: AsyncSession, draft_id: int
-) -> list[tuple[str | None, str, int | None, str | None, datetime]]:
-    """The draft's changes of state, oldest first: (from, to, user id, comment, at)."""
+Move = tuple[str | None, str, int | None, str | None, datetime]
+"""One change of a draft's state: (from, to, user id, comment, at)."""
+
+
+async def histories(session: AsyncSession, draft_ids: list[int]) -> dict[int, list[Move]]:
+    """Each draft's changes of state, oldest first, in one read."""
+    found: dict[int, list[Move]] = {i: [] for i in draft_ids}
+    if not draft_ids:
+        return found
     rows = await session.execute(
-        select(T.from_state, T.to_state, T.user_id, T.comment, T.at)
-        .where(T.draft_id == draft_id)
-        .order_by(T.id)
+        select(T.draft_id, T.from_state, T.to_state, T.user_id, T.comment, T.at)
+        .where(T.draft_id.in_(draft_ids))
+        .order_by(T.draft_id, T.id)
     )
-    return [(a, b, c, d, aware(e)) for a, b, c, d, e in rows]
+    for draft_id, a, b, c, d, e in rows:
+        found[draft_id].append((a, b, c, d, aware(e)))
+    return found
 
 
 def _day(value: str | None, name: str) -> date:

@@ -99,16 +99,32 @@ async def _accounts_of_users(session: AsyncSession, user_ids: set[int]) -> dict[
     return {user_id: account for user_id, account in rows}
 
 
-async def draft_view(session: AsyncSession, draft: CalendarDraft, zone: str) -> DraftView:
-    """The draft with its author and its history, each step by the staff member's account."""
-    steps = await queries.history(session, draft.id)
-    users = {s[2] for s in steps if s[2] is not None}
-    if draft.author_user_id is not None:
-        users.add(draft.author_user_id)
+async def draft_views(
+    session: AsyncSession, drafts: list[CalendarDraft], zone: str
+) -> list[DraftView]:
+    """The drafts with their authors and histories, each step by the staff member's account
+    (two reads, however many drafts)."""
+    steps = await queries.histories(session, [d.id for d in drafts])
+    users = {s[2] for moves in steps.values() for s in moves if s[2] is not None}
+    users |= {d.author_user_id for d in drafts if d.author_user_id is not None}
     names = await _accounts_of_users(session, users)
-    history = [Step(a, b, names.get(c) if c is not None else None, d, e) for a, b, c, d, e in steps]
-    author = names.get(draft.author_user_id) if draft.author_user_id is not None else None
-    return DraftView(draft, zone, author, history)
+
+    def by(user_id: int | None) -> Account | None:
+        return names.get(user_id) if user_id is not None else None
+
+    return [
+        DraftView(
+            d,
+            zone,
+            by(d.author_user_id),
+            [Step(a, b, by(c), e, f) for a, b, c, e, f in steps[d.id]],
+        )
+        for d in drafts
+    ]
+
+
+async def draft_view(session: AsyncSession, draft: CalendarDraft, zone: str) -> DraftView:
+    return (await draft_views(session, [draft], zone))[0]
 
 
 async def brand_drafts(

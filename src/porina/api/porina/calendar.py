@@ -189,7 +189,7 @@ async def list_drafts(request: Request[Any, Any, Any]) -> list[Draft]:
             session, actor.account_id, svc.settings.default_time_zone
         )
         rows = await calendar_view.brand_drafts(session, actor.account_id)
-        return [_draft(await calendar_view.draft_view(session, r, zone)) for r in rows]
+        return [_draft(v) for v in await calendar_view.draft_views(session, rows, zone)]
 
 
 @post(DRAFTS, status_code=200)
