@@ -110,7 +110,9 @@ def route_groups(settings: Settings) -> list[Router]:
     limiter = RateLimitMiddleware()  # one counter: /oauth/authorize shares the API's buckets
     api: list[Any] = []
     plain: list[Any] = []
-    for handler in collect_routes("porina.api.mastodon", "porina.api.porina"):
+    for handler in collect_routes(
+        "porina.api.mastodon", "porina.api.porina", "porina.api.activitypub"
+    ):
         paths = getattr(handler, "paths", ())
         (api if any(p.startswith(API_PATHS) for p in paths) else plain).append(handler)
     pages = collect_routes("porina.web")

@@ -1,0 +1,169 @@
+"""Actor documents and their collections at Mastodon's URLs (``/users/{name}``…).
+
+Content negotiation: a request that accepts ``application/activity+json`` or
+``application/ld+json`` gets the document; anything else (a browser) is redirected to the
+web page at ``/@name`` (``/@name/{id}`` for a post), as Mastodon does.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, Response, get
+from litestar.response import Redirect
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from porina.accounts.models import Account, Follow
+from porina.api.mastodon.auth import services_of
+from porina.core.errors import NotFound
+from porina.core.inputs import has_nul
+from porina.federation import documents as doc
+from porina.federation.keys import ensure_keys
+from porina.posts.models import Status, StatusPin
+
+AP_TYPE = "application/activity+json"
+PAGE = 20
+"""Items shown inline in the outbox and the follow collections (the newest)."""
+
+
+def wants_activity(request: Request[Any, Any, Any]) -> bool:
+    accept = request.headers.get("accept", "").lower()
+    return AP_TYPE in accept or "application/ld+json" in accept
+
+
+def _json(body: dict[str, Any]) -> Response[dict[str, Any]]:
+    return Response(body, media_type=f"{AP_TYPE}; charset=utf-8", headers={"Vary": "Accept"})
+
+
+def _base(request: Request[Any, Any, Any]) -> str:
+    return services_of(request).settings.base_url.rstrip("/")
+
+
+async def _local(session: AsyncSession, username: str) -> Account:
+    if has_nul(username):
+        raise NotFound()
+    account = await session.scalar(
+        select(Account).where(
+            func.lower(Account.username) == username.lower(),
+            Account.domain.is_(None),
+            Account.suspended_at.is_(None),
+        )
+    )
+    if account is None:
+        raise NotFound()
+    return account
+
+
+@get("/users/{username:str}", name="ap:actor")
+async def actor(request: Request[Any, Any, Any], username: str) -> Response[Any]:
+    if not wants_activity(request):
+        return Redirect(f"/@{username}", status_code=302, headers={"Vary": "Accept"})
+    async with services_of(request).db.transaction() as tx:
+        account = await _local(tx.session, username)
+        public_pem = await ensure_keys(tx.session, account)
+        return _json(doc.actor_document(account, _base(request), public_pem))
+
+
+def _public_posts(account_id: int) -> Any:
+    return (
+        select(Status)
+        .where(
+            Status.account_id == account_id,
+            Status.visibility == "public",
+            Status.deleted_at.is_(None),
+            Status.reblog_of_id.is_(None),
+        )
+        .order_by(Status.id.desc())
+    )
+
+
+@get("/users/{username:str}/outbox", name="ap:outbox")
+async def outbox(request: Request[Any, Any, Any], username: str) -> Response[Any]:
+    base = _base(request)
+    async with services_of(request).db.read() as session:
+        account = await _local(session, username)
+        rows = (await session.scalars(_public_posts(account.id).limit(PAGE))).all()
+    items = [doc.create_activity(doc.note_document(s, account, base)) for s in rows]
+    url = f"{doc.actor_url(base, account.username)}/outbox"
+    return _json(doc.collection(url, account.statuses_count, items))
+
+
+@get("/users/{username:str}/collections/featured", name="ap:featured")
+async def featured(request: Request[Any, Any, Any], username: str) -> Response[Any]:
+    base = _base(request)
+    async with services_of(request).db.read() as session:
+        account = await _local(session, username)
+        pinned = select(StatusPin.status_id).where(StatusPin.account_id == account.id)
+        query = _public_posts(account.id).where(Status.id.in_(pinned))
+        rows = (await session.scalars(query)).all()
+    items = [doc.note_document(s, account, base) for s in rows]
+    url = f"{doc.actor_url(base, account.username)}/collections/featured"
+    return _json(doc.collection(url, len(items), items))
+
+
+@get("/users/{username:str}/followers", name="ap:followers")
+async def followers(request: Request[Any, Any, Any], username: str) -> Response[Any]:
+    return await _follow_collection(request, username, "followers")
+
+
+@get("/users/{username:str}/following", name="ap:following")
+async def following(request: Request[Any, Any, Any], username: str) -> Response[Any]:
+    return await _follow_collection(request, username, "following")
+
+
+async def _follow_collection(
+    request: Request[Any, Any, Any], username: str, which: str
+) -> Response[Any]:
+    """Counts always; the newest actors too unless the account hides its collections."""
+    base = _base(request)
+    async with services_of(request).db.read() as session:
+        account = await _local(session, username)
+        mine, theirs = (
+            (Follow.target_account_id, Follow.account_id)
+            if which == "followers"
+            else (Follow.account_id, Follow.target_account_id)
+        )
+        total = account.followers_count if which == "followers" else account.following_count
+        items: list[Any] | None = None
+        if not account.hide_collections:
+            query = (
+                select(Account)
+                .join(Follow, theirs == Account.id)
+                .where(mine == account.id)
+                .order_by(Follow.id.desc())
+                .limit(PAGE)
+            )
+            items = [_actor_id(a, base) for a in (await session.scalars(query)).all()]
+    url = f"{doc.actor_url(base, account.username)}/{which}"
+    return _json(doc.collection(url, total, items))
+
+
+def _actor_id(account: Account, base: str) -> str:
+    return account.uri or doc.actor_url(base, account.username)
+
+
+@get("/users/{username:str}/statuses/{status_id:str}", name="ap:status")
+async def status(request: Request[Any, Any, Any], username: str, status_id: str) -> Response[Any]:
+    if not status_id.isdigit() or len(status_id) > 20:
+        raise NotFound()
+    if not wants_activity(request):
+        return Redirect(f"/@{username}/{status_id}", status_code=302, headers={"Vary": "Accept"})
+    async with services_of(request).db.read() as session:
+        account = await _local(session, username)
+        found = await session.scalar(
+            select(Status).where(
+                Status.id == int(status_id),
+                Status.account_id == account.id,
+                Status.visibility.in_(("public", "unlisted")),
+                Status.deleted_at.is_(None),
+                Status.reblog_of_id.is_(None),
+            )
+        )
+    if found is None:
+        raise NotFound()
+    note = doc.note_document(found, account, _base(request))
+    return _json({"@context": doc.CONTEXT, **note})
+
+
+ROUTES = [actor, outbox, featured, followers, following, status]

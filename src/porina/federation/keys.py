@@ -1,0 +1,44 @@
+"""RSA key pairs for local actors: 2048 bits, PKCS#8 private and SubjectPublicKeyInfo public
+PEM, as Mastodon publishes them. Made lazily, the first time an actor document is served or
+an activity is signed (``ensure_keys``), so accounts that never federate cost nothing."""
+
+from __future__ import annotations
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from porina.accounts.models import Account
+
+KEY_BITS = 2048
+
+
+def new_key_pair() -> tuple[str, str]:
+    """``(private_pem, public_pem)``."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=KEY_BITS)
+    private = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    public = key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    return private.decode(), public.decode()
+
+
+async def ensure_keys(session: AsyncSession, account: Account) -> str:
+    """The local account's public key PEM, made and stored if it has none. Two requests racing
+    here both write a pair; the guarded UPDATE keeps the first and the loser reads it back."""
+    if account.public_key_pem:
+        return account.public_key_pem
+    private, public = new_key_pair()
+    await session.execute(
+        update(Account)
+        .where(Account.id == account.id, Account.public_key_pem.is_(None))
+        .values(private_key_pem=private, public_key_pem=public)
+        .execution_options(synchronize_session=False)
+    )
+    await session.refresh(account, ["public_key_pem", "private_key_pem"])
+    return account.public_key_pem or public
