@@ -22,6 +22,7 @@ from porina.lists import models as lists
 from porina.mail import models as mail
 from porina.messaging import models as messaging
 from porina.moderation import models as moderation
+from porina.newsletter import models as newsletter
 from porina.notifications import models as notifications
 from porina.notifications.push import models as web_push
 from porina.posts import card_models as post_cards
@@ -55,6 +56,7 @@ __all__ = [
     "messaging",
     "metadata",
     "moderation",
+    "newsletter",
     "notifications",
     "post_cards",
     "posts",

@@ -42,6 +42,7 @@ from porina.jobs.queue import Runner
 from porina.mail import jobs as mail_jobs
 from porina.messaging import subscribers as messaging_subscribers
 from porina.moderation import purge as moderation_purge
+from porina.newsletter import mails as newsletter_mails
 from porina.notifications import subscribers as notification_subscribers
 from porina.notifications.push import subscribers as web_push_subscribers
 from porina.posts import cards as posts_cards
@@ -84,6 +85,7 @@ SUBSCRIBERS = (
     challenge_subscribers,
     contest_entries,
     contest_winners,
+    newsletter_mails,
 )
 """The modules that subscribe to domain events, registered when imported here, at start-up.
 In-transaction subscribers run in import order; none depends on another's work.

@@ -1,0 +1,25 @@
+"""The newsletter's typed errors (codes in docs/newsletter.md)."""
+
+from __future__ import annotations
+
+from porina.core.errors import Forbidden, NotFound, Unprocessable
+
+
+class ListNotFound(NotFound):
+    code = "newsletter_list_not_found"
+
+
+class SubscriberNotFound(NotFound):
+    code = "newsletter_subscriber_not_found"
+
+
+class InvalidList(Unprocessable):
+    code = "newsletter_list_invalid"
+
+
+class InvalidSubscription(Unprocessable):
+    code = "newsletter_subscription_invalid"
+
+
+class NotListStaff(Forbidden):
+    code = "newsletter_forbidden"

@@ -1,0 +1,75 @@
+"""The newsletter's tables (issue 19, point 1; docs/newsletter.md).
+
+``newsletter_lists``: a brand's list — what subscribers get and how often, single or double
+opt-in, an optional gift for joining (a link and its label), the privacy statement (English and
+Finnish, or one text). ``newsletter_subscribers``: one address per list (normalised, unique
+per list), its state (``STATES``), where the sign-up came from, the secret token of its
+self-service links, bounce counts for the sender built later. ``newsletter_consents``: what a
+subscriber agreed to, when, on which list — no IP address is kept.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from porina.storage.base import Base, id_column
+
+STATES = ("unconfirmed", "confirmed", "unsubscribed", "blocklisted")
+
+
+class NewsletterList(Base):
+    __tablename__ = "newsletter_lists"
+    id: Mapped[int] = id_column()
+    brand_account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    frequency: Mapped[str] = mapped_column(String(200), default="")
+    double_opt_in: Mapped[bool] = mapped_column(default=True)
+    gift_url: Mapped[str | None] = mapped_column(String(2000), default=None)
+    gift_label: Mapped[str | None] = mapped_column(String(200), default=None)
+    privacy_en: Mapped[str] = mapped_column(Text, default="")
+    privacy_fi: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+    __table_args__ = (Index("ix_newsletter_lists_brand_account_id", "brand_account_id"),)
+
+
+class NewsletterSubscriber(Base):
+    """``source``: ``status:<id>`` or a page path the sign-up came from; ``token``: the secret
+    of the subscriber's confirm, preferences and unsubscribe links; ``mailed_at``: the last
+    confirmation sent (a re-send waits ``RESEND_AFTER``)."""
+
+    __tablename__ = "newsletter_subscribers"
+    id: Mapped[int] = id_column()
+    list_id: Mapped[int] = mapped_column(ForeignKey("newsletter_lists.id", ondelete="CASCADE"))
+    email: Mapped[str] = mapped_column(String(320))
+    name: Mapped[str] = mapped_column(String(200), default="")
+    locale: Mapped[str] = mapped_column(String(8), default="en")
+    status: Mapped[str] = mapped_column(String(16), default="unconfirmed")
+    source: Mapped[str | None] = mapped_column(String(500), default=None)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
+    confirmed_at: Mapped[datetime | None] = mapped_column(default=None)
+    unsubscribed_at: Mapped[datetime | None] = mapped_column(default=None)
+    mailed_at: Mapped[datetime | None] = mapped_column(default=None)
+    soft_bounces: Mapped[int] = mapped_column(default=0)
+    hard_bounces: Mapped[int] = mapped_column(default=0)
+
+    __table_args__ = (UniqueConstraint("list_id", "email"),)
+
+
+class NewsletterConsent(Base):
+    __tablename__ = "newsletter_consents"
+    id: Mapped[int] = id_column()
+    subscriber_id: Mapped[int] = mapped_column(
+        ForeignKey("newsletter_subscribers.id", ondelete="CASCADE")
+    )
+    list_id: Mapped[int] = mapped_column(ForeignKey("newsletter_lists.id", ondelete="CASCADE"))
+    text: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime]
+
+    __table_args__ = (Index("ix_newsletter_consents_subscriber_id", "subscriber_id"),)
