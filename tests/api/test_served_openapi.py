@@ -31,3 +31,19 @@ async def test_the_served_description_lists_every_route(
     assert routes - described == set()
     statuses = document["paths"]["/api/v1/statuses"]
     assert "post" in statuses
+
+
+async def test_the_served_description_documents_desk_presence(client: httpx.AsyncClient) -> None:
+    """A client author reads the heartbeat's body, its answer and the stream event there."""
+    document = (await client.get("/openapi/openapi.json")).json()
+    path = next(
+        p for p in document["paths"] if p.endswith("/desk/conversations/{conversation_id}/presence")
+    )
+    announce, leave = document["paths"][path]["post"], document["paths"][path]["delete"]
+    for words in ("`state`", "`viewing`", "`typing`", "viewers", "desk.presence", "403", "422"):
+        assert words in announce["description"], words
+    assert "desk.presence" in leave["description"]
+    answer = announce["responses"]["200"]["content"]["application/json"]["schema"]
+    name = answer["$ref"].rsplit("/", 1)[-1]
+    schema = document["components"]["schemas"][name]
+    assert set(schema["properties"]) == {"conversation_id", "viewers"}

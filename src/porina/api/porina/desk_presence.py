@@ -23,6 +23,21 @@ from porina.desk import presence
 from porina.desk.errors import ConversationNotFound
 
 PATH = f"{BASE}/{{conversation_id:str}}/presence"
+ANNOUNCE = (
+    "A heartbeat: the caller (a brand's owner, manager or agent, with a token acting as the "
+    "brand) is on the conversation. Body (form or JSON): `state` = `viewing` (the default) or "
+    "`typing` (writing a reply). Renew at least every 30 seconds or it lapses. Answers "
+    '`{"conversation_id", "viewers": [{"account": {"id", "acct", "display_name"}, "state", '
+    '"since"}]}`: the other staff on it, longest there first. A change of who is there or in '
+    "what state sends `desk.presence` (the same shape, each reader left out) on "
+    "`stream=desk`. 404 off the team or for another brand's conversation, 403 for an "
+    'analyst, 422 for another state. docs/api.md, "Desk presence".'
+)
+WITHDRAW = (
+    "The caller left the conversation (their page closed): `{}`; the other staff hear "
+    "`desk.presence` at once. 404 off the team or for another brand's conversation, 403 for "
+    "an analyst."
+)
 
 
 def _id(raw: str) -> int:
@@ -32,7 +47,9 @@ def _id(raw: str) -> int:
     return parsed
 
 
-@post(PATH, status_code=200)
+@post(
+    PATH, status_code=200, summary="Announce presence on a desk conversation", description=ANNOUNCE
+)
 async def announce(request: Request[Any, Any, Any], conversation_id: str) -> DeskPresence:
     """The caller is on the conversation (``state``: ``viewing``, the default, or ``typing``
     a reply); renew it at least every 30 seconds. Answers who else of the team is on it."""
@@ -45,7 +62,7 @@ async def announce(request: Request[Any, Any, Any], conversation_id: str) -> Des
     return DeskPresence(conversation_id=str(cid), viewers=await shown_viewers(svc, found))
 
 
-@delete(PATH, status_code=200)
+@delete(PATH, status_code=200, summary="Leave a desk conversation", description=WITHDRAW)
 async def withdraw(request: Request[Any, Any, Any], conversation_id: str) -> dict[str, Any]:
     """The caller left the conversation: ``{}``."""
     actor = actor_of(await require(request, WORK))
