@@ -5,12 +5,16 @@ preferences, export and erasure, and the staff's lists, subscribers and CSV."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import httpx
 import pytest
+from litestar.testing import AsyncTestClient
 
-from porina.services import Services
+from porina.api.mastodon.ratelimit import SIGNUP_LIMIT
+from porina.app import create_app
+from porina.services import Services, build
 from porina.settings import Settings
 from tests.desk.inbox_support import Staff, staff
 from tests.factories import Factory
@@ -259,3 +263,24 @@ async def test_the_embedded_form_signs_up_without_a_cookie(
     assert refused.status_code == 422
     await services.runner.drain()
     assert [m.rcpt_tos for m in smtp.messages] == [["ida@example.com"]]
+
+
+async def test_sign_ups_are_rate_limited_per_client_across_the_api_and_the_form(
+    settings: Settings, smtp: SmtpServer
+) -> None:
+    svc = build(
+        replace(settings, rate_limits=True),
+        pooled=not settings.database_url.startswith("postgresql"),
+    )
+    async with AsyncTestClient(create_app(services=svc), base_url="http://testserver.local") as c:
+        manager = await manager_of(svc, Factory(svc, c))
+        listing = await new_list(manager)
+        answers = [
+            await sign_up(c, listing["id"], f"p{n}@example.com") for n in range(SIGNUP_LIMIT)
+        ]
+        form = await c.post(f"/newsletter/{listing['id']}", data={"email": "late@example.com"})
+        api = await c.post(f"{API}/{listing['id']}/subscribe", json={"email": "z@example.com"})
+    await svc.stop()
+    assert answers == [202] * SIGNUP_LIMIT
+    assert form.status_code == 429 and api.status_code == 429
+    assert "error" in api.json()

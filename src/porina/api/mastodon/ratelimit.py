@@ -5,7 +5,8 @@ A request counts against its token's bucket only when the token is valid (looked
 handler would, through the token cache); one with an unknown or revoked token counts against
 its address, as an anonymous one does, so random ``Authorization`` headers buy no fresh
 buckets. An address is an IPv4 address or an IPv6 /64 (``accounts.throttle.address_key``).
-Failed passwords have a limit of their own (``accounts/throttle.py``).
+Failed passwords have a limit of their own (``accounts/throttle.py``); newsletter sign-ups
+(public, by address, API and form alike) theirs: ``SIGNUP_LIMIT`` per 5 minutes.
 
 Counters are fixed windows in memory; with several ``serve`` processes each keeps its own
 (the limit is then per process), which errs on the permissive side.
@@ -13,6 +14,7 @@ Counters are fixed windows in memory; with several ``serve`` processes each keep
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import MutableMapping
 from typing import Any
@@ -36,6 +38,13 @@ from porina.api.mastodon.auth import load_viewer
 
 WINDOW = 300
 MEDIA_WINDOW = 1800
+SIGNUP_LIMIT = 20
+"""Newsletter sign-ups per address (never per token: the call is public) per ``WINDOW``: the
+API's ``POST /api/porina/v1/newsletter/lists/:id/subscribe`` and the sign-up form's POSTs
+(``/newsletter/:id``, ``/newsletter/:id/embed``) share one bucket."""
+SIGNUP = re.compile(
+    r"^(/api/porina/v1/newsletter/lists/[^/]+/subscribe|/newsletter/\d+(/embed)?)/?$"
+)
 
 
 class Counter:
@@ -65,11 +74,12 @@ class RateLimitMiddleware(ASGIMiddleware):
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         path: str = scope["path"]
         settings = scope["app"].state.services.settings
-        if not settings.rate_limits or not path.startswith(("/api/", "/oauth/")):
+        signup = scope.get("method") == "POST" and SIGNUP.match(path) is not None
+        if not settings.rate_limits or not (signup or path.startswith(("/api/", "/oauth/"))):
             await next_app(scope, receive, send)
             return
-        key, limit, window = await self._bucket(scope, settings)
-        count, reset = self.counter.hit(key, window)
+        key, limit, window = await self._bucket(scope, settings, signup)
+        count, reset = self._counter(scope).hit(key, window)
         headers = {
             "X-RateLimit-Limit": str(limit),
             "X-RateLimit-Remaining": str(max(0, limit - count)),
@@ -89,7 +99,20 @@ class RateLimitMiddleware(ASGIMiddleware):
 
         await next_app(scope, receive, send_with_headers)
 
-    async def _bucket(self, scope: Scope, settings: Any) -> tuple[str, int, int]:
+    def _counter(self, scope: Scope) -> Counter:
+        """The app's one counter: Litestar builds a route group's middleware per route, so
+        the first instance to count for an app lends it its counter (the API's buckets and
+        the pages' — ``/oauth/authorize``, the newsletter's sign-up form — are one)."""
+        state = scope["app"].state
+        found = state.get("porina_rate_counter")
+        if not isinstance(found, Counter):
+            found = state["porina_rate_counter"] = self.counter
+        return found
+
+    async def _bucket(self, scope: Scope, settings: Any, signup: bool) -> tuple[str, int, int]:
+        if signup:
+            client = scope.get("client")
+            return "signup:ip:" + address_key(client[0] if client else None), SIGNUP_LIMIT, WINDOW
         headers: MutableMapping[str, str] = {
             k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]
         }
