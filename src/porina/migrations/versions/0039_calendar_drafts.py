@@ -5,13 +5,10 @@ far, the published status) and every change of their state (``calendar_draft_tra
 who, when, the comment) for the audit.
 
 Revision ID: 0039
-Revises: 0038 (the newsletter's, issue 19, written at the same time; until its file is in the
-tree this one follows 0037, see ``down_revision``)
+Revises: 0038
 """
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import sqlalchemy as sa
 from alembic import op
@@ -19,12 +16,7 @@ from alembic import op
 import porina.storage.base
 
 revision = "0039"
-NEWSLETTER = any(Path(__file__).parent.glob("0038_*.py"))
-# 0038 (the newsletter) and this migration were written side by side; the chain is
-# 0037 -> 0038 -> 0039 as soon as 0038 is here, with no edit to either. Replace this with the
-# plain "0038" once it has landed. (A development database migrated to 0039 before 0038 landed
-# would be counted as having 0038: start it again.)
-down_revision = "0038" if NEWSLETTER else "0037"
+down_revision = "0038"
 branch_labels = None
 depends_on = None
 

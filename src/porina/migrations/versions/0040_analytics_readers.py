@@ -3,23 +3,17 @@ per author, reader and block of 32 days (from 1970-01-01, UTC), a bit per day th
 served any of the author's statuses (``analytics/readers.py``); filled from
 ``analytics_viewers``.
 
-Revision ID: 0042
-Revises: the highest migration before it (see ``down_revision``)
+Revision ID: 0040
+Revises: 0039
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0042"
-# Written while 0038-0041 were being written beside it: it follows whichever of them is
-# here, so the chain has one head either way. Replace with the plain number once they land.
-down_revision = max(
-    p.name[:4] for p in Path(__file__).parent.glob("00[0-9][0-9]_*.py") if p.name[:4] < revision
-)
+revision = "0040"
+down_revision = "0039"
 branch_labels = None
 depends_on = None
 
