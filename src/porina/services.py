@@ -36,6 +36,7 @@ from porina.desk import sla_watch as desk_sla_watch
 from porina.desk import subscribers as desk_subscribers
 from porina.desk.presence import PresenceStore
 from porina.desk.presence import build_store as build_presence
+from porina.federation import delivery as federation_delivery
 from porina.http.client import OutboundClient, build_outbound
 from porina.jobs.engine_saq import SaqEngine
 from porina.jobs.queue import Runner
@@ -86,6 +87,7 @@ SUBSCRIBERS = (
     contest_entries,
     contest_winners,
     newsletter_mails,
+    federation_delivery,
 )
 """The modules that subscribe to domain events, registered when imported here, at start-up.
 In-transaction subscribers run in import order; none depends on another's work.

@@ -40,19 +40,21 @@ UNREBLOG = 12
 """The role, the status named, the boosts, the original's visibility, the boost marked
 deleted, the two counts, the job, the analytics record, the running contests (10); page
 row, rendering (2)."""
-FOLLOW = 11
+FOLLOW = 12
 """The target account, blocks and existing edges (one statement), the follow, both
 counters (one statement), the notification's checks and insert, the feed job, the
-analytics record, whether the target is a brand with a desk, the brand's running contests
-(10); the relationship (1)."""
-UNFOLLOW = 8
-"""The target account, the delete, both counters, a follow request's delete (there may be
-one from before), the analytics record, the feed job, the brand's running contests (7); the
+federation job (it sends a Follow or an Accept when one side is remote), the analytics
+record, whether the target is a brand with a desk, the brand's running contests (11); the
 relationship (1)."""
-POST = 10
+UNFOLLOW = 9
+"""The target account, the delete, both counters, a follow request's delete (there may be
+one from before), the analytics record, the feed job, the federation job (an Undo when the
+target is remote), the brand's running contests (8); the relationship (1)."""
+POST = 11
 """The author's default visibility and quote policy (2), the operator's role, the status,
-statuses_count with last_status_at (one statement), the fan-out job, the analytics record,
-the desk's listening watches' fingerprint (a public post; docs/desk.md, "Listening") (8);
+statuses_count with last_status_at (one statement), the fan-out job, the federation job
+(it looks for remote followers after commit: docs/federation.md), the analytics record,
+the desk's listening watches' fingerprint (a public post; docs/desk.md, "Listening") (9);
 page row and rendering (2)."""
 
 

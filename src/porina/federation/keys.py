@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from porina.accounts.models import Account
@@ -28,17 +28,22 @@ def new_key_pair() -> tuple[str, str]:
     return private.decode(), public.decode()
 
 
-async def ensure_keys(session: AsyncSession, account: Account) -> str:
-    """The local account's public key PEM, made and stored if it has none. Two requests racing
-    here both write a pair; the guarded UPDATE keeps the first and the loser reads it back."""
-    if account.public_key_pem:
-        return account.public_key_pem
+async def ensure_keys(session: AsyncSession, account_id: int) -> tuple[str, str]:
+    """The local account's ``(private_pem, public_pem)``, made and stored if it has none.
+    Two requests racing here both make a pair; the guarded UPDATE keeps the first, and both
+    read back the stored one."""
+    query = select(Account.private_key_pem, Account.public_key_pem).where(
+        Account.id == account_id, Account.domain.is_(None)
+    )
+    private, public = (await session.execute(query)).one()
+    if private and public:
+        return private, public
     private, public = new_key_pair()
     await session.execute(
         update(Account)
-        .where(Account.id == account.id, Account.public_key_pem.is_(None))
+        .where(Account.id == account_id, Account.public_key_pem.is_(None))
         .values(private_key_pem=private, public_key_pem=public)
         .execution_options(synchronize_session=False)
     )
-    await session.refresh(account, ["public_key_pem", "private_key_pem"])
-    return account.public_key_pem or public
+    stored = (await session.execute(query)).one()
+    return str(stored[0]), str(stored[1])

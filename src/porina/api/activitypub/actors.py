@@ -59,10 +59,14 @@ async def _local(session: AsyncSession, username: str) -> Account:
 async def actor(request: Request[Any, Any, Any], username: str) -> Response[Any]:
     if not wants_activity(request):
         return Redirect(f"/@{username}", status_code=302, headers={"Vary": "Accept"})
-    async with services_of(request).db.transaction() as tx:
-        account = await _local(tx.session, username)
-        public_pem = await ensure_keys(tx.session, account)
-        return _json(doc.actor_document(account, _base(request), public_pem))
+    db = services_of(request).db
+    async with db.read() as session:
+        account = await _local(session, username)
+    public_pem = account.public_key_pem
+    if public_pem is None:  # made the first time a peer asks
+        async with db.transaction() as tx:
+            _, public_pem = await ensure_keys(tx.session, account.id)
+    return _json(doc.actor_document(account, _base(request), public_pem))
 
 
 def _public_posts(account_id: int) -> Any:

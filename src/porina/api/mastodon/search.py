@@ -1,8 +1,9 @@
 """``/api/v2/search`` and ``/api/v1/accounts/search``.
 
 Statuses are searched only for signed-in people (as Mastodon does) and only among statuses
-they may see; accounts and hashtags by prefix. Porina does not resolve remote URLs yet, so
-``resolve`` is accepted and has no effect beyond local lookups.
+they may see; accounts and hashtags by prefix. With ``resolve=true`` a signed-in person's
+``@user@host`` on another server is looked up by WebFinger and stored as a remote account
+(``federation.remote``); remote status URLs are not resolved yet.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from porina.accounts.models import Account
 from porina.accounts.queries import local_domains
 from porina.api.mastodon import auth, search_reads
 from porina.api.mastodon.params import Params
-from porina.core.errors import Unauthorized
+from porina.core.errors import PorinaError, Unauthorized
+from porina.federation.delivery import FederationContext
+from porina.federation.remote import resolve_handle
 from porina.render import entities as e
 from porina.render.renderer import Renderer
 from porina.search import queries as search
@@ -47,6 +50,7 @@ async def search_v2(request: Request[Any, Any, Any]) -> SearchResults:
     if not q:
         return out
     svc = auth.services_of(request)
+    remote = await _resolved(request, q) if vid is not None and params.bool("resolve") else None
     if "accounts" in wanted:
         out.accounts = await search_reads.accounts(
             svc,
@@ -69,7 +73,26 @@ async def search_v2(request: Request[Any, Any, Any]) -> SearchResults:
             limit=limit,
         )
         out.statuses = await search_reads.statuses(svc, vid, asked)
+    if (
+        remote is not None
+        and "accounts" in wanted
+        and all(a.id != str(remote.id) for a in out.accounts)
+    ):
+        out.accounts[:0] = await search_reads.rendered_accounts(svc, [(remote.id, remote.version)])
     return out
+
+
+async def _resolved(request: Request[Any, Any, Any], q: str) -> Account | None:
+    """The remote account ``q`` names as ``@user@host`` (not this server), fetched by
+    WebFinger; None when ``q`` is no such handle or the other server does not answer."""
+    svc: FederationContext = request.app.state.services
+    name, _, host = q.lstrip("@").partition("@")
+    if not name or not host or host.lower() in local_domains(svc.settings):
+        return None
+    try:
+        return await resolve_handle(svc.db, svc.outbound, q)
+    except PorinaError:
+        return None
 
 
 @get("/api/v1/accounts/search")

@@ -1,0 +1,228 @@
+"""Outgoing activities: durable subscribers of the domain events turn them into deliveries,
+one ``federation.deliver`` job per inbox (shared inboxes de-duplicated), signed at send time.
+
+- ``StatusCreated`` (public or unlisted, local author) → ``Create`` to the remote followers;
+- ``Followed`` / ``FollowRequested`` (local follower, remote target) → ``Follow``;
+  (remote follower, local target, no approval needed) → ``Accept``;
+- ``FollowRequestAuthorized`` (remote follower) → ``Accept``;
+- ``Unfollowed`` (local follower, remote target) → ``Undo`` of the ``Follow``.
+
+A delivery answered 5xx or 429, or that cannot connect, raises and is retried with the job
+engine's backoff (``MAX_ATTEMPTS``); any other 4xx is final (logged, not retried).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from typing import Any, Protocol
+
+from sqlalchemy import func, select, update
+
+from porina.accounts.models import Account, Follow, FollowRequest
+from porina.core import events as ev
+from porina.core.clock import now
+from porina.core.ids import new_id
+from porina.federation import documents as doc
+from porina.federation.keys import ensure_keys
+from porina.federation.signatures import sign_request
+from porina.http.client import OutboundClient
+from porina.jobs.events import subscribe
+from porina.jobs.queue import JobContext, enqueue, handler
+from porina.posts.models import Status
+from porina.storage.db import Database, Tx
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 16
+"""With the engine's backoff (2 s doubling, capped at an hour): about six hours of retries."""
+AP_TYPE = "application/activity+json"
+FEDERATED = frozenset({"public", "unlisted"})
+"""Visibilities delivered to remote followers (followers-only and direct: not yet)."""
+
+
+class FederationContext(JobContext, Protocol):
+    @property
+    def outbound(self) -> OutboundClient: ...
+
+
+def _base(ctx: JobContext) -> str:
+    return ctx.settings.base_url.rstrip("/")
+
+
+async def queue_delivery(tx: Tx, sender_id: int, inbox: str, activity: dict[str, Any]) -> None:
+    digest = hashlib.sha256(f"{activity['id']} {inbox}".encode()).hexdigest()[:32]
+    payload = {"sender_id": str(sender_id), "inbox": inbox, "body": json.dumps(activity)}
+    await enqueue(
+        tx,
+        "federation.deliver",
+        payload,
+        key=f"federation.deliver:{digest}",
+        max_attempts=MAX_ATTEMPTS,
+    )
+
+
+@handler("federation.deliver")
+async def deliver(ctx: FederationContext, payload: dict[str, Any]) -> None:
+    """POST one activity to one inbox, signed by its sender's key."""
+    sender_id, inbox = int(payload["sender_id"]), str(payload["inbox"])
+    async with ctx.db.transaction() as tx:
+        sender = await tx.session.get(Account, sender_id)
+        if sender is None or sender.domain is not None:
+            return
+        private, _ = await ensure_keys(tx.session, sender_id)
+    body = str(payload["body"]).encode()
+    key_id = f"{doc.actor_url(_base(ctx), sender.username)}#main-key"
+    headers = sign_request("POST", inbox, key_id=key_id, private_pem=private, body=body, when=now())
+    headers["Content-Type"] = AP_TYPE
+    response = await ctx.outbound.post(inbox, content=body, headers=headers)
+    if response.status >= 500 or response.status == 429:
+        raise RuntimeError(f"{inbox} answered {response.status}")
+    if not response.ok:
+        log.warning("delivery to %s refused: %s %s", inbox, response.status, response.text[:200])
+
+
+async def _remote_inboxes(db: Database, account_id: int) -> list[str]:
+    inbox = func.coalesce(Account.shared_inbox_url, Account.inbox_url)
+    query = (
+        select(inbox)
+        .distinct()
+        .join(Follow, Follow.account_id == Account.id)
+        .where(
+            Follow.target_account_id == account_id, Account.domain.is_not(None), inbox.is_not(None)
+        )
+    )
+    async with db.read() as session:
+        return [str(url) for url in (await session.scalars(query)).all()]
+
+
+def _federated(event: ev.StatusCreated) -> bool:
+    return event.visibility in FEDERATED
+
+
+@subscribe(
+    ev.StatusCreated,
+    job="federation.on_status_created",
+    when=_federated,
+)
+async def status_created(ctx: FederationContext, event: ev.StatusCreated) -> None:
+    async with ctx.db.read() as session:
+        status = await session.get(Status, event.status_id)
+        author = await session.get(Account, event.author_id)
+    if status is None or author is None or author.domain is not None or not status.local:
+        return
+    inboxes = await _remote_inboxes(ctx.db, author.id)
+    if not inboxes:
+        return
+    activity = doc.create_activity(doc.note_document(status, author, _base(ctx)))
+    async with ctx.db.transaction() as tx:
+        for inbox in inboxes:
+            await queue_delivery(tx, author.id, inbox, activity)
+
+
+async def _pair(db: Database, follower_id: int, target_id: int) -> tuple[Account, Account] | None:
+    async with db.read() as session:
+        follower = await session.get(Account, follower_id)
+        target = await session.get(Account, target_id)
+    return None if follower is None or target is None else (follower, target)
+
+
+async def _follow_uri(db: Database, follower_id: int, target_id: int) -> str | None:
+    async with db.read() as session:
+        for model in (Follow, FollowRequest):
+            uri = await session.scalar(
+                select(model.uri).where(
+                    model.account_id == follower_id, model.target_account_id == target_id
+                )
+            )
+            if uri:
+                return str(uri)
+    return None
+
+
+def _follow_activity(base: str, follower: Account, target: Account, uri: str) -> dict[str, Any]:
+    actor = follower.uri or doc.actor_url(base, follower.username)
+    return {
+        "id": uri,
+        "type": "Follow",
+        "actor": actor,
+        "object": target.uri or doc.actor_url(base, target.username),
+    }
+
+
+async def _send_follow(ctx: FederationContext, follower: Account, target: Account) -> None:
+    base = _base(ctx)
+    uri = f"{doc.actor_url(base, follower.username)}#follows/{target.id}/{new_id()}"
+    async with ctx.db.transaction() as tx:
+        for model in (Follow, FollowRequest):
+            await tx.session.execute(
+                update(model)
+                .where(model.account_id == follower.id, model.target_account_id == target.id)
+                .values(uri=uri)
+                .execution_options(synchronize_session=False)
+            )
+        activity = {"@context": doc.CONTEXT, **_follow_activity(base, follower, target, uri)}
+        await queue_delivery(tx, follower.id, str(target.inbox_url), activity)
+
+
+async def _send_accept(ctx: FederationContext, follower: Account, target: Account) -> None:
+    base = _base(ctx)
+    uri = await _follow_uri(ctx.db, follower.id, target.id) or f"{follower.uri}#follow"
+    me = doc.actor_url(base, target.username)
+    activity = {
+        "@context": doc.CONTEXT,
+        "id": f"{me}#accepts/follows/{follower.id}/{new_id()}",
+        "type": "Accept",
+        "actor": me,
+        "object": _follow_activity(base, follower, target, uri),
+    }
+    async with ctx.db.transaction() as tx:
+        await queue_delivery(tx, target.id, str(follower.inbox_url), activity)
+
+
+async def _on_follow(
+    ctx: FederationContext, follower_id: int, target_id: int, *, follow: bool, accept: bool
+) -> None:
+    pair = await _pair(ctx.db, follower_id, target_id)
+    if pair is None:
+        return
+    follower, target = pair
+    if follow and follower.domain is None and target.domain is not None:
+        await _send_follow(ctx, follower, target)
+    elif accept and follower.domain is not None and target.domain is None:
+        await _send_accept(ctx, follower, target)
+
+
+@subscribe(ev.Followed, job="federation.on_followed")
+async def followed(ctx: FederationContext, event: ev.Followed) -> None:
+    await _on_follow(ctx, event.follower_id, event.target_id, follow=True, accept=True)
+
+
+@subscribe(ev.FollowRequested, job="federation.on_follow_requested")
+async def follow_requested(ctx: FederationContext, event: ev.FollowRequested) -> None:
+    await _on_follow(ctx, event.follower_id, event.target_id, follow=True, accept=False)
+
+
+@subscribe(ev.FollowRequestAuthorized, job="federation.on_follow_authorized")
+async def follow_authorized(ctx: FederationContext, event: ev.FollowRequestAuthorized) -> None:
+    await _on_follow(ctx, event.follower_id, event.target_id, follow=False, accept=True)
+
+
+@subscribe(ev.Unfollowed, job="federation.on_unfollowed")
+async def unfollowed(ctx: FederationContext, event: ev.Unfollowed) -> None:
+    pair = await _pair(ctx.db, event.follower_id, event.target_id)
+    if pair is None or pair[0].domain is not None or pair[1].domain is None:
+        return
+    follower, target = pair
+    base = _base(ctx)
+    me = doc.actor_url(base, follower.username)
+    follow = _follow_activity(base, follower, target, f"{me}#follows/{target.id}")
+    activity = {
+        "@context": doc.CONTEXT,
+        "id": f"{me}#undo/{new_id()}",
+        "type": "Undo",
+        "actor": me,
+        "object": follow,
+    }
+    async with ctx.db.transaction() as tx:
+        await queue_delivery(tx, follower.id, str(target.inbox_url), activity)
