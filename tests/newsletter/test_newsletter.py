@@ -284,3 +284,42 @@ async def test_sign_ups_are_rate_limited_per_client_across_the_api_and_the_form(
     assert answers == [202] * SIGNUP_LIMIT
     assert form.status_code == 429 and api.status_code == 429
     assert "error" in api.json()
+
+
+async def test_staff_create_edit_and_delete_lists_and_bad_fields_are_422(
+    services: Services, make: Factory
+) -> None:
+    manager = await manager_of(services, make)
+    for bad in ({"name": ""}, {"name": "A\r\nB"}, {"name": "Ok", "gift_url": "javascript:x"}):
+        response = await manager.post(API, json=bad)
+        assert response.status_code == 422 and "error" in response.json(), bad
+    listing = await new_list(manager, double_opt_in="0")
+    assert listing["double_opt_in"] is False
+    assert listing["embed_url"].endswith(f"/newsletter/{listing['id']}/embed")
+    edited = await manager.client.patch(
+        f"{API}/{listing['id']}", json={"frequency": "weekly"}, headers=manager.headers
+    )
+    assert ok(edited)["frequency"] == "weekly"
+    gone = await manager.client.delete(f"{API}/{listing['id']}", headers=manager.headers)
+    assert gone.status_code == 200
+    assert ok(await manager.get(API)) == []
+    assert (await make.client.get(f"/newsletter/{listing['id']}")).status_code == 404
+
+
+async def test_a_finnish_sign_up_gets_the_confirmation_in_finnish(
+    services: Services, make: Factory, smtp: SmtpServer
+) -> None:
+    manager = await manager_of(services, make)
+    listing = await new_list(manager)
+    response = await make.client.post(
+        f"{API}/{listing['id']}/subscribe",
+        json={"email": "juha@example.com"},
+        headers={"accept-language": "fi-FI,fi;q=0.9"},
+    )
+    assert response.status_code == 202
+    await services.runner.drain()
+    [mail] = smtp.messages
+    assert mail.message["Subject"].startswith("Vahvista uutiskirjeen")
+    assert "roskapostikansio" in mail.part("plain")
+    page = await make.client.get(path_of(mail.link()), headers={"accept-language": "fi"})
+    assert "Vahvista tilaus" in page.text
