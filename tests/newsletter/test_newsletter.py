@@ -266,8 +266,9 @@ async def test_the_embedded_form_signs_up_without_a_cookie(
 
 
 async def test_sign_ups_are_rate_limited_per_client_across_the_api_and_the_form(
-    settings: Settings, smtp: SmtpServer
+    services: Services, settings: Settings, smtp: SmtpServer
 ) -> None:
+    # ``services`` starts the test from an empty database; this one counts requests
     svc = build(
         replace(settings, rate_limits=True),
         pooled=not settings.database_url.startswith("postgresql"),
