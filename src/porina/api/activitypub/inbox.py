@@ -5,11 +5,12 @@ activity; Mastodon's error shape throughout."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+import msgspec
 from litestar import Request, Response, post
 
+from porina.core import inputs
 from porina.core.errors import BadRequest
 from porina.federation.delivery import FederationContext
 from porina.federation.inbox import receive, verify_delivery
@@ -18,12 +19,7 @@ from porina.federation.inbox import receive, verify_delivery
 async def _inbox(request: Request[Any, Any, Any]) -> Response[Any]:
     svc: FederationContext = request.app.state.services
     body = await request.body()
-    try:
-        activity = json.loads(body)
-    except ValueError:
-        raise BadRequest("Body is not JSON", code="bad_json") from None
-    if not isinstance(activity, dict):
-        raise BadRequest("Body is not an activity", code="bad_json")
+    activity = _activity(body)
     target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     headers = {k.lower(): v for k, v in request.headers.items()}
     sender = await verify_delivery(
@@ -38,6 +34,18 @@ async def _inbox(request: Request[Any, Any, Any]) -> Response[Any]:
     async with svc.db.transaction() as tx:
         await receive(tx, sender, activity, svc.settings.base_url.rstrip("/"))
     return Response(b"", status_code=202)
+
+
+def _activity(body: bytes) -> dict[str, Any]:
+    """The decoded activity: a JSON object, not nested past ``inputs`` limits, no NUL (no
+    database stores one); anything else is 400."""
+    try:
+        activity = msgspec.json.decode(body)
+    except (msgspec.DecodeError, UnicodeDecodeError, RecursionError):
+        raise BadRequest("Body is not JSON", code="bad_json") from None
+    if not isinstance(activity, dict) or inputs.nesting_fault(activity) is not None:
+        raise BadRequest("Body is not an activity", code="bad_json")
+    return activity
 
 
 @post("/inbox", status_code=202, name="ap:shared-inbox")
