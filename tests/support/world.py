@@ -16,6 +16,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 from litestar import Litestar
@@ -68,9 +69,10 @@ def _restore(template: Path | str, db_path: Path) -> None:
 
 
 @asynccontextmanager
-async def isolated(template: Path | str) -> AsyncIterator[Isolated]:
+async def isolated(template: Path | str, **overrides: Any) -> AsyncIterator[Isolated]:
     """``async with isolated(template) as world:`` — an app on a clean database; call
-    ``await world.reset()`` to empty it again."""
+    ``await world.reset()`` to empty it again. ``overrides``: other settings (e.g. the Redis
+    broker: ``broker="redis", redis_url=..., redis_prefix=...``)."""
     with tempfile.TemporaryDirectory(prefix="porina-world-") as tmp:
         data = Path(tmp)
         db_path: Path | None = None
@@ -89,6 +91,7 @@ async def isolated(template: Path | str) -> AsyncIterator[Isolated]:
             run_jobs_in_process=False,
             analytics_flush_seconds=0,  # impressions are flushed by the tests that count them
             secret_key="test-secret",
+            **overrides,
         )
         services = build(settings, pooled=not url.startswith("postgresql"))  # as conftest
         try:
