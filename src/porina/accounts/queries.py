@@ -68,6 +68,18 @@ def local_domains(settings: Settings) -> frozenset[str]:
     return frozenset({settings.local_domain.lower(), urlsplit(settings.base_url).netloc.lower()})
 
 
+async def local(session: AsyncSession, name: str) -> Account | None:
+    """The local account named ``name`` (any case), unless it is suspended."""
+    found: Account | None = await session.scalar(
+        select(Account).where(
+            func.lower(Account.username) == name.lower(),
+            Account.domain.is_(None),
+            Account.suspended_at.is_(None),
+        )
+    )
+    return found
+
+
 async def lookup(
     session: AsyncSession, acct: str, local: Collection[str], viewer_id: int | None
 ) -> Account:

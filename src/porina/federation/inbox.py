@@ -13,9 +13,10 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from porina.accounts import graph
+from porina.accounts import queries as account_queries
 from porina.accounts.models import Account, Follow, FollowRequest
 from porina.core.actor import Actor
 from porina.core.clock import now
@@ -91,12 +92,8 @@ async def local_actor(tx: Tx, base: str, uri: Any) -> Account:
     if not isinstance(uri, str) or not uri.startswith(prefix):
         raise BadRequest("Not a local actor", code="not_local")
     name = uri.removeprefix(prefix)
-    account = await tx.session.scalar(
-        select(Account).where(
-            func.lower(Account.username) == name.lower(), Account.domain.is_(None)
-        )
-    )
-    if account is None or account.suspended_at is not None:
+    account = await account_queries.local(tx.session, name)
+    if account is None:
         raise BadRequest("Not a local actor", code="not_local")
     return account
 

@@ -11,9 +11,10 @@ from typing import Any
 
 from litestar import Request, Response, get
 from litestar.response import Redirect
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from porina.accounts import queries as account_queries
 from porina.accounts.models import Account, Follow
 from porina.api.mastodon.auth import services_of
 from porina.core.errors import NotFound
@@ -43,13 +44,7 @@ def _base(request: Request[Any, Any, Any]) -> str:
 async def _local(session: AsyncSession, username: str) -> Account:
     if has_nul(username):
         raise NotFound()
-    account = await session.scalar(
-        select(Account).where(
-            func.lower(Account.username) == username.lower(),
-            Account.domain.is_(None),
-            Account.suspended_at.is_(None),
-        )
-    )
+    account = await account_queries.local(session, username)
     if account is None:
         raise NotFound()
     return account

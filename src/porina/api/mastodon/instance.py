@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from porina import __version__
+from porina.accounts import queries as account_queries
 from porina.accounts.models import Account, RemoteInstance, User
 from porina.api.mastodon.auth import ApiRuntime, services_of
 from porina.core.clock import now
@@ -387,13 +388,7 @@ async def webfinger(request: Request[Any, Any, Any]) -> Response[dict[str, Any]]
     if has_nul(username):  # no account has one (core.inputs)
         raise NotFound()
     async with svc.db.read() as session:
-        account = await session.scalar(
-            select(Account).where(
-                func.lower(Account.username) == username.lower(),
-                Account.domain.is_(None),
-                Account.suspended_at.is_(None),
-            )
-        )
+        account = await account_queries.local(session, username)
     if account is None:
         raise NotFound()
     actor = f"{base}/users/{account.username}"
