@@ -18,13 +18,14 @@ import json
 import logging
 from typing import Any, Protocol
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from porina.accounts.models import Account, Follow, FollowRequest
 from porina.core import events as ev
 from porina.core.clock import now
 from porina.core.ids import new_id
 from porina.federation import documents as doc
+from porina.federation import follows
 from porina.federation.keys import ensure_keys
 from porina.federation.signatures import sign_request
 from porina.http.client import OutboundClient
@@ -154,13 +155,7 @@ async def _send_follow(ctx: FederationContext, follower: Account, target: Accoun
     base = _base(ctx)
     uri = f"{doc.actor_url(base, follower.username)}#follows/{target.id}/{new_id()}"
     async with ctx.db.transaction() as tx:
-        for model in (Follow, FollowRequest):
-            await tx.session.execute(
-                update(model)
-                .where(model.account_id == follower.id, model.target_account_id == target.id)
-                .values(uri=uri)
-                .execution_options(synchronize_session=False)
-            )
+        await follows.keep_uri(tx, follower.id, target.id, uri)
         activity = {"@context": doc.CONTEXT, **_follow_activity(base, follower, target, uri)}
         await queue_delivery(tx, follower.id, str(target.inbox_url), activity)
 

@@ -13,15 +13,16 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from porina.accounts import graph
 from porina.accounts import queries as account_queries
-from porina.accounts.models import Account, Follow, FollowRequest
+from porina.accounts.models import Account, FollowRequest
 from porina.core.actor import Actor
 from porina.core.clock import now
 from porina.core.errors import BadRequest, Forbidden
 from porina.core.ids import new_id
+from porina.federation import follows
 from porina.federation.documents import AS_PUBLIC
 from porina.federation.remote import origin, resolve_actor
 from porina.federation.signatures import (
@@ -102,13 +103,7 @@ async def on_follow(tx: Tx, sender: Account, activity: dict[str, Any], base: str
     target = await local_actor(tx, base, activity.get("object"))
     await graph.follow(tx, Actor(account_id=sender.id), target.id)
     uri = activity.get("id") if isinstance(activity.get("id"), str) else None
-    for model in (Follow, FollowRequest):
-        await tx.session.execute(
-            update(model)
-            .where(model.account_id == sender.id, model.target_account_id == target.id)
-            .values(uri=uri)
-            .execution_options(synchronize_session=False)
-        )
+    await follows.keep_uri(tx, sender.id, target.id, uri)
 
 
 async def on_undo(tx: Tx, sender: Account, activity: dict[str, Any], base: str) -> None:
