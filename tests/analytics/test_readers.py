@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from porina.analytics import figures, impressions, readers
+from porina.analytics import impressions, readers
 from porina.core.clock import now
 from porina.storage import migrate
 
@@ -56,8 +56,8 @@ async def _check(env: Isolated, seen: list[tuple[int, int, int]], period: tuple[
     first, last = sorted(today - timedelta(days=n) for n in period)
     expected = {r for r, ago, _ in seen if first <= today - timedelta(days=ago) <= last}
     async with env.services.db.read() as session:
-        assert await figures.reach(session, author, first, last) == len(expected)
-        assert await figures.reach(session, author, last + timedelta(days=1), last) == 0
+        assert await readers.reach(session, author, first, last) == len(expected)
+        assert await readers.reach(session, author, last + timedelta(days=1), last) == 0
 
 
 def test_reach_is_the_distinct_readers_of_any_period(template: Path | str) -> None:

@@ -205,12 +205,6 @@ async def profile_visits(
     return int(total or 0)
 
 
-async def reach(session: AsyncSession, account_id: int, first: date, last: date) -> int:
-    """Distinct signed-in readers of the account's statuses over the days ``first..last``
-    (``readers.py``: a bitmap of days per reader)."""
-    return await readers.reach(session, account_id, first, last)
-
-
 async def live(session: AsyncSession, account_id: int, first: date, last: date) -> Counter[str]:
     """Counts of the days ``first..last`` from the raw tables."""
     return await between(session, account_id, day_start(first), day_start(last + ONE_DAY))
@@ -296,7 +290,7 @@ async def totals(
         first = kept_from
     counts["profile_visits"] = await profile_visits(session, account_id, start, end)
     if first <= last:
-        reached += await reach(session, account_id, first, last)
+        reached += await readers.reach(session, account_id, first, last)
     return Totals(counts, reached)
 
 
