@@ -37,6 +37,7 @@ from porina.desk import subscribers as desk_subscribers
 from porina.desk.presence import PresenceStore
 from porina.desk.presence import build_store as build_presence
 from porina.federation import delivery as federation_delivery
+from porina.federation import dispatch as federation_dispatch
 from porina.http.client import OutboundClient, build_outbound
 from porina.jobs.engine_saq import SaqEngine
 from porina.jobs.queue import Runner
@@ -103,6 +104,7 @@ JOB_HANDLERS = (
     desk_sla_watch,
     contest_jobs,
     calendar_publishing,
+    federation_dispatch,
 )
 """Modules whose job handlers are not event subscribers (recurring jobs among them)."""
 desk_contacts.register_section("contests", contest_contacts.section)

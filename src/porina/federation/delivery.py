@@ -1,86 +1,32 @@
 """Outgoing activities: durable subscribers of the domain events turn them into deliveries,
-one ``federation.deliver`` job per inbox (shared inboxes de-duplicated), signed at send time.
+one ``federation.deliver`` job per inbox (shared inboxes de-duplicated), signed at send time
+(``federation/dispatch.py``).
 
 - ``StatusCreated`` (public or unlisted, local author) → ``Create`` to the remote followers;
 - ``Followed`` / ``FollowRequested`` (local follower, remote target) → ``Follow``;
   (remote follower, local target, no approval needed) → ``Accept``;
 - ``FollowRequestAuthorized`` (remote follower) → ``Accept``;
 - ``Unfollowed`` (local follower, remote target) → ``Undo`` of the ``Follow``.
-
-A delivery answered 5xx or 429, or that cannot connect, raises and is retried with the job
-engine's backoff (``MAX_ATTEMPTS``); any other 4xx is final (logged, not retried).
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import logging
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import func, select
 
 from porina.accounts.models import Account, Follow, FollowRequest
 from porina.core import events as ev
-from porina.core.clock import now
 from porina.core.ids import new_id
 from porina.federation import documents as doc
 from porina.federation import follows
-from porina.federation.keys import ensure_keys
-from porina.federation.signatures import sign_request
-from porina.http.client import OutboundClient
+from porina.federation.dispatch import FederationContext, base_url, queue_delivery
 from porina.jobs.events import subscribe
-from porina.jobs.queue import JobContext, enqueue, handler
 from porina.posts.models import Status
-from porina.storage.db import Database, Tx
+from porina.storage.db import Database
 
-log = logging.getLogger(__name__)
-MAX_ATTEMPTS = 16
-"""With the engine's backoff (2 s doubling, capped at an hour): about six hours of retries."""
-AP_TYPE = "application/activity+json"
 FEDERATED = frozenset({"public", "unlisted"})
 """Visibilities delivered to remote followers (followers-only and direct: not yet)."""
-
-
-class FederationContext(JobContext, Protocol):
-    @property
-    def outbound(self) -> OutboundClient: ...
-
-
-def _base(ctx: JobContext) -> str:
-    return ctx.settings.base_url.rstrip("/")
-
-
-async def queue_delivery(tx: Tx, sender_id: int, inbox: str, activity: dict[str, Any]) -> None:
-    digest = hashlib.sha256(f"{activity['id']} {inbox}".encode()).hexdigest()[:32]
-    payload = {"sender_id": str(sender_id), "inbox": inbox, "body": json.dumps(activity)}
-    await enqueue(
-        tx,
-        "federation.deliver",
-        payload,
-        key=f"federation.deliver:{digest}",
-        max_attempts=MAX_ATTEMPTS,
-    )
-
-
-@handler("federation.deliver")
-async def deliver(ctx: FederationContext, payload: dict[str, Any]) -> None:
-    """POST one activity to one inbox, signed by its sender's key."""
-    sender_id, inbox = int(payload["sender_id"]), str(payload["inbox"])
-    async with ctx.db.transaction() as tx:
-        sender = await tx.session.get(Account, sender_id)
-        if sender is None or sender.domain is not None:
-            return
-        private, _ = await ensure_keys(tx.session, sender_id)
-    body = str(payload["body"]).encode()
-    key_id = f"{doc.actor_url(_base(ctx), sender.username)}#main-key"
-    headers = sign_request("POST", inbox, key_id=key_id, private_pem=private, body=body, when=now())
-    headers["Content-Type"] = AP_TYPE
-    response = await ctx.outbound.post(inbox, content=body, headers=headers)
-    if response.status >= 500 or response.status == 429:
-        raise RuntimeError(f"{inbox} answered {response.status}")
-    if not response.ok:
-        log.warning("delivery to %s refused: %s %s", inbox, response.status, response.text[:200])
 
 
 async def _remote_inboxes(db: Database, account_id: int) -> list[str]:
@@ -115,7 +61,7 @@ async def status_created(ctx: FederationContext, event: ev.StatusCreated) -> Non
     inboxes = await _remote_inboxes(ctx.db, author.id)
     if not inboxes:
         return
-    activity = doc.create_activity(doc.note_document(status, author, _base(ctx)))
+    activity = doc.create_activity(doc.note_document(status, author, base_url(ctx)))
     async with ctx.db.transaction() as tx:
         for inbox in inboxes:
             await queue_delivery(tx, author.id, inbox, activity)
@@ -152,7 +98,7 @@ def _follow_activity(base: str, follower: Account, target: Account, uri: str) ->
 
 
 async def _send_follow(ctx: FederationContext, follower: Account, target: Account) -> None:
-    base = _base(ctx)
+    base = base_url(ctx)
     uri = f"{doc.actor_url(base, follower.username)}#follows/{target.id}/{new_id()}"
     async with ctx.db.transaction() as tx:
         await follows.keep_uri(tx, follower.id, target.id, uri)
@@ -161,7 +107,7 @@ async def _send_follow(ctx: FederationContext, follower: Account, target: Accoun
 
 
 async def _send_accept(ctx: FederationContext, follower: Account, target: Account) -> None:
-    base = _base(ctx)
+    base = base_url(ctx)
     uri = await _follow_uri(ctx.db, follower.id, target.id) or f"{follower.uri}#follow"
     me = doc.actor_url(base, target.username)
     activity = {
@@ -209,7 +155,7 @@ async def unfollowed(ctx: FederationContext, event: ev.Unfollowed) -> None:
     if pair is None or pair[0].domain is not None or pair[1].domain is None:
         return
     follower, target = pair
-    base = _base(ctx)
+    base = base_url(ctx)
     me = doc.actor_url(base, follower.username)
     follow = _follow_activity(base, follower, target, f"{me}#follows/{target.id}")
     activity = {

@@ -12,7 +12,7 @@ from litestar import Request, Response, post
 
 from porina.core import inputs
 from porina.core.errors import BadRequest
-from porina.federation.delivery import FederationContext
+from porina.federation.dispatch import FederationContext
 from porina.federation.inbox import receive, verify_delivery
 
 

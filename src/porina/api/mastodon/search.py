@@ -18,7 +18,7 @@ from porina.accounts.queries import local_domains
 from porina.api.mastodon import auth, search_reads
 from porina.api.mastodon.params import Params
 from porina.core.errors import PorinaError, Unauthorized
-from porina.federation.delivery import FederationContext
+from porina.federation.dispatch import FederationContext
 from porina.federation.remote import resolve_handle
 from porina.render import entities as e
 from porina.render.renderer import Renderer
