@@ -15,6 +15,7 @@ from porina.desk import metrics_models as desk_metrics
 from porina.desk import models as desk
 from porina.desk import rules_models as desk_rules
 from porina.desk import watches_models as desk_watches
+from porina.federation import domain_models as federation_domains
 from porina.groups import models as groups
 from porina.interactions import models as interactions
 from porina.jobs import models as jobs
@@ -48,6 +49,7 @@ __all__ = [
     "desk_rules",
     "desk_watches",
     "featured_tags",
+    "federation_domains",
     "groups",
     "interactions",
     "jobs",
