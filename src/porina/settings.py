@@ -86,6 +86,23 @@ class Settings:
     """DKIM selector: the record lives at SELECTOR._domainkey.DKIM_DOMAIN."""
     dkim_domain: str = ""
     """Domain that signs (d=); empty means the domain of MAIL_FROM."""
+    bounce_domain: str = ""
+    """Domain of the VERP return paths (bounces+c<campaign>.s<subscriber>.<mac>@DOMAIN) that
+    campaign mail is sent from; empty means the domain of MAIL_FROM. Its MX (or a forward of
+    bounces+*) must reach the bounce receiver."""
+    bounce_smtp_port: int = 0
+    """Port of the built-in bounce receiver (SMTP) that `porina serve` also starts; 0: not
+    started (`porina bounces serve` runs it on its own)."""
+    bounce_smtp_host: str = "127.0.0.1"
+    """Address the built-in bounce receiver listens on."""
+    bounce_webhook_secret: str = ""
+    """Shared secret of the bounce webhook for mail providers (sent as the
+    X-Porina-Webhook-Secret header or the ?secret= query); empty: the webhook is off (401)."""
+    bounce_pause_percent: int = 5
+    """A campaign pauses itself when more than this percentage of its sent mail has bounced
+    (hard or soft) or drawn complaints, once BOUNCE_PAUSE_AFTER mails are sent. 0: never."""
+    bounce_pause_after: int = 100
+    """Mails a campaign must have sent before its bounce rate can pause it."""
     registrations: Registrations = "open"
     """Sign-up mode: open, approval or closed."""
     secret_key: str = ""
