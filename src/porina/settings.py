@@ -154,6 +154,13 @@ class Settings:
     """Comma-separated host:port pairs that outbound requests may reach over plain http and on
     loopback addresses, for tests and local trials; only literal loopback hosts (localhost,
     127.0.0.1, [::1]) are accepted. Empty: every outbound request is https to a public address."""
+    federation_domain_concurrency: int = 3
+    """Deliveries one process sends to one remote domain at once; a delivery that finds them
+    all busy is put back a moment later without counting an attempt, so a slow server holds
+    at most this many job slots (``federation/dispatch.py``)."""
+    federation_unavailable_days: float = 7.0
+    """Days of failed deliveries (no success in between) after which a domain is marked
+    unavailable and nothing more is queued for it until it answers again (Mastodon: 7)."""
     outbound_connect_timeout: int = 5
     """Seconds an outbound request may take to resolve its host and connect."""
     outbound_read_timeout: int = 10

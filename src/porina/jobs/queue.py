@@ -124,6 +124,25 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(2**attempts, 3600))
 
 
+Backoff = Callable[[int], timedelta]
+_BACKOFFS: dict[str, Backoff] = {}
+
+
+def retry_schedule(kind: str, schedule: Backoff) -> None:
+    """Back failed jobs of ``kind`` off by ``schedule(attempts)`` instead of ``backoff``
+    (federation's deliveries retry for days)."""
+    _BACKOFFS[kind] = schedule
+
+
+class Postpone(Exception):
+    """Raised by a handler that cannot run now (a limit is reached): the job is queued again
+    ``seconds`` later and the attempt is not counted."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"postponed {seconds:.1f} s")
+        self.seconds = seconds
+
+
 async def enqueue(
     tx: Tx,
     kind: str,
@@ -326,7 +345,14 @@ class Runner:
 
 async def record_failure(db: Database, job: Job, exc: Exception) -> None:
     """Back a failed attempt off exponentially, or keep the job as ``failed`` after its last
-    attempt (shared by the embedded runner and the scale engine)."""
+    attempt (shared by the embedded runner and the scale engine). A ``Postpone`` puts the job
+    back without counting the attempt."""
+    if isinstance(exc, Postpone):
+        async with db.transaction() as tx:
+            later = {"run_at": now() + timedelta(seconds=exc.seconds), "attempts": job.attempts - 1}
+            free = {"locked_until": None, "locked_by": None}
+            await tx.session.execute(update(Job).where(Job.id == job.id).values(**later, **free))
+        return
     log.warning("job %s (%s) failed on attempt %s: %r", job.id, job.kind, job.attempts, exc)
     final = job.attempts >= job.max_attempts
     values: dict[str, Any] = {
@@ -337,7 +363,7 @@ async def record_failure(db: Database, job: Job, exc: Exception) -> None:
     if final:
         values["state"] = "failed"
     else:
-        values["run_at"] = now() + backoff(job.attempts)
+        values["run_at"] = now() + _BACKOFFS.get(job.kind, backoff)(job.attempts)
     async with db.transaction() as tx:
         await tx.session.execute(update(Job).where(Job.id == job.id).values(**values))
 

@@ -12,6 +12,7 @@ from litestar import Request, Response, post
 
 from porina.core import inputs
 from porina.core.errors import BadRequest
+from porina.federation import domains
 from porina.federation.dispatch import FederationContext
 from porina.federation.inbox import receive, verify_delivery
 
@@ -20,6 +21,7 @@ async def _inbox(request: Request[Any, Any, Any]) -> Response[Any]:
     svc: FederationContext = request.app.state.services
     body = await request.body()
     activity = _activity(body)
+    await domains.refuse_suspended(svc.db, activity)
     target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     headers = {k.lower(): v for k, v in request.headers.items()}
     sender = await verify_delivery(
@@ -31,6 +33,7 @@ async def _inbox(request: Request[Any, Any, Any]) -> Response[Any]:
         body=body,
         activity=activity,
     )
+    await domains.answered(svc.db, sender.domain)
     async with svc.db.transaction() as tx:
         await receive(tx, sender, activity, svc.settings.base_url.rstrip("/"))
     return Response(b"", status_code=202)
