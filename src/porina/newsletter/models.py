@@ -32,6 +32,9 @@ class NewsletterList(Base):
     gift_label: Mapped[str | None] = mapped_column(String(200), default=None)
     privacy_en: Mapped[str] = mapped_column(Text, default="")
     privacy_fi: Mapped[str] = mapped_column(Text, default="")
+    click_tracking: Mapped[bool] = mapped_column(default=False)
+    """Count clicks on the links of campaigns to this list (aggregates only; docs/newsletter.md,
+    "Click counting"). Off unless the brand turns it on."""
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
@@ -73,3 +76,41 @@ class NewsletterConsent(Base):
     at: Mapped[datetime]
 
     __table_args__ = (Index("ix_newsletter_consents_subscriber_id", "subscriber_id"),)
+
+
+BOUNCE_KINDS = ("hard", "soft", "complaint")
+
+
+class NewsletterBounce(Base):
+    """A bounce or complaint about one subscriber (``newsletter/bounces.py``): ``kind`` is one
+    of ``BOUNCE_KINDS``, ``source`` ``smtp`` (the built-in receiver) or ``webhook`` (a mail
+    provider), ``campaign_id`` the campaign whose mail bounced when known (no foreign key: the
+    count outlives a deleted campaign), ``detail`` the DSN status or the provider's reason."""
+
+    __tablename__ = "newsletter_bounces"
+    id: Mapped[int] = id_column()
+    subscriber_id: Mapped[int] = mapped_column(
+        ForeignKey("newsletter_subscribers.id", ondelete="CASCADE")
+    )
+    campaign_id: Mapped[int | None] = mapped_column(default=None)
+    kind: Mapped[str] = mapped_column(String(16))
+    source: Mapped[str] = mapped_column(String(16))
+    detail: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime]
+
+    __table_args__ = (
+        Index("ix_newsletter_bounces_subscriber_id", "subscriber_id"),
+        Index("ix_newsletter_bounces_campaign_id", "campaign_id"),
+    )
+
+
+class NewsletterLinkClicks(Base):
+    """Clicks on one link of one campaign (``newsletter/clicks.py``): a number, nothing about
+    who clicked. ``url_hash`` is the SHA-256 of ``url`` (the key; a URL may be long)."""
+
+    __tablename__ = "newsletter_link_clicks"
+    campaign_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    url_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    url: Mapped[str] = mapped_column(String(2000))
+    clicks: Mapped[int] = mapped_column(default=0)
+    last_at: Mapped[datetime]
