@@ -25,7 +25,7 @@ async def test_nothing_is_counted_with_counting_off(services: Services, make: Fa
     impressions.BUFFER.take()
     await ok(emma, f"/api/v1/accounts/{cafe.id}/statuses")
     await ok(emma, "/api/v1/timelines/public")
-    assert impressions.BUFFER.take() == [] and not impressions.BUFFER.take_visits()
+    assert not impressions.BUFFER.take() and not impressions.BUFFER.take_visits()
     assert await impressions.flush(services.db) == 0
     body = await ok(cafe, f"{BASE}/statuses/{post['id']}")
     assert body["status"]["impressions"] == 0

@@ -50,7 +50,7 @@ async def _check(env: Isolated, seen: list[tuple[int, int, int]], period: tuple[
     for reader, ago, status in seen:
         moment = datetime.combine(today - timedelta(days=ago), datetime.min.time(), UTC)
         page = ((author * 10 + status, author), (1, 99))  # and another author's status
-        impressions.BUFFER.pages.append((moment + timedelta(hours=reader), reader, page))
+        impressions.BUFFER.add(moment + timedelta(hours=reader), reader, page)
     await impressions.flush(env.services.db)
     await impressions.flush(env.services.db)  # nothing twice
     first, last = sorted(today - timedelta(days=n) for n in period)

@@ -3,12 +3,14 @@
 An impression is a local status served to a reader in a page of statuses (a timeline, a
 thread, a profile, search results, an embed; API and web), counted where such a page is
 rendered (``render/pages.py`` for the status cache's pages, ``render/quotes.render_bundles``
-for the rest). ``note`` only appends one tuple per page to this process's buffer: no
-statement, no await, no counting on the request. ``flush`` (every ``FLUSH_SECONDS`` by a task each
-serving process runs, and at shutdown) adds the counts to ``analytics_impressions`` (one row
-per status and hour) and the signed-in readers to ``analytics_viewers`` (one row per status,
-day and reader, ``ON CONFLICT DO NOTHING``: a status's reach) and the days each reader was
-served each author's statuses to ``analytics_readers`` (``readers.py``: an account's reach).
+for the rest). ``note`` only adds one to this process's count of the page (by hour, reader
+and the page's statuses): no statement, no await, no per-status work on the request.
+``flush`` (every ``FLUSH_SECONDS`` by a task each serving process runs, and at shutdown)
+adds the counts to ``analytics_impressions`` (one row per status and hour), the signed-in
+readers to ``analytics_viewers`` (one row per status, day and reader, ``ON CONFLICT DO
+NOTHING``: a status's reach), and the days each reader was served each author's statuses to
+``analytics_readers`` (``readers.py``: an account's reach). The serving process's flusher
+remembers the reader rows it wrote today (``Written``) and does not send them again.
 
 The trade-off, honestly: a process that crashes loses the impressions of its last few
 seconds (at most ``FLUSH_SECONDS`` of them). Impressions are estimates; no write of a user
@@ -43,34 +45,45 @@ log = logging.getLogger(__name__)
 
 FLUSH_SECONDS = 5.0
 MAX_PAGES = 200_000
-"""Pages a buffer holds at most: a process whose flushes keep failing (or that never starts
-its flusher) stops counting rather than growing without end."""
+"""Distinct pages a buffer holds at most: a process whose flushes keep failing (or that never
+starts its flusher) stops counting new pages rather than growing without end."""
+MAX_WRITTEN = 50_000
+"""Readers' rows (``Written``) a process remembers having written, about 8 MB at most."""
 IMPRESSIONS = AnalyticsImpressions.__table__
 VIEWERS = AnalyticsViewer.__table__
 VISITS = AnalyticsProfileVisits.__table__
 
 
 Served = tuple[datetime, int | None, tuple[tuple[int, int], ...]]
-"""(moment, reader or None, the (status, author) pairs of one page)."""
+"""(hour, reader or None, the (status, author) pairs of one page)."""
+
+
+def _hour(moment: datetime) -> datetime:
+    return moment.replace(minute=0, second=0, microsecond=0)
 
 
 @dataclass(slots=True)
 class Buffer:
-    """Pages served and not yet written. ``note`` appends one tuple per page (the hot path
-    pays for nothing more); ``counted`` adds them up at flush time."""
+    """Pages served and not yet written, counted by (hour, reader, page): a reader who
+    refreshes the same page adds one to a count (the hot path hashes the page and pays for
+    nothing more), and a flush does the per-status work once per distinct page."""
 
-    pages: list[Served] = field(default_factory=list)
+    pages: Counter[Served] = field(default_factory=Counter)
     visits: list[tuple[datetime, int]] = field(default_factory=list)
     enabled: bool = True
     """``PORINA_ANALYTICS_IMPRESSIONS`` (set when the services are built)."""
 
     def note(self, served: Iterable[tuple[int, int]], viewer_id: int | None) -> None:
         """``served`` are (status id, author id) of local statuses a reader was served."""
-        if not self.enabled:
-            return
-        shown = tuple(served)
-        if shown and len(self.pages) < MAX_PAGES:
-            self.pages.append((now(), viewer_id, shown))
+        if self.enabled:
+            self.add(now(), viewer_id, tuple(served))
+
+    def add(
+        self, moment: datetime, viewer_id: int | None, shown: tuple[tuple[int, int], ...]
+    ) -> None:
+        key = (_hour(moment), viewer_id, shown)
+        if shown and (key in self.pages or len(self.pages) < MAX_PAGES):
+            self.pages[key] += 1
 
     def visit(self, account_id: int, viewer_id: int | None) -> None:
         """A reader opened ``account_id``'s profile (the dictionary's ``profile_visits``);
@@ -78,43 +91,29 @@ class Buffer:
         if self.enabled and viewer_id != account_id and len(self.visits) < MAX_PAGES:
             self.visits.append((now(), account_id))
 
-    def take(self) -> list[Served]:
-        taken, self.pages = self.pages, []
+    def take(self) -> Counter[Served]:
+        taken, self.pages = self.pages, Counter()
         return taken
 
     def take_visits(self) -> Counter[tuple[int, datetime]]:
         taken, self.visits = self.visits, []
-        return Counter(
-            (account_id, moment.replace(minute=0, second=0, microsecond=0))
-            for moment, account_id in taken
-        )
+        return Counter((account_id, _hour(moment)) for moment, account_id in taken)
 
 
 def counted(
-    pages: list[Served],
+    pages: Counter[Served],
 ) -> tuple[Counter[tuple[int, int, datetime]], dict[tuple[int, date, int], int]]:
     """Impressions per (status, author, hour) and readers per (status, day, reader) ->
-    author; the author reading their own status counts for neither. Pages are
-    grouped by hour first, so the per-status work is ``Counter.update`` and ``dict.update``
-    (C loops): about 12 µs per page of 20 on this machine."""
-    by_hour: dict[datetime, list[tuple[int | None, tuple[tuple[int, int], ...]]]] = {}
-    for moment, viewer_id, shown in pages:
-        hour = moment.replace(minute=0, second=0, microsecond=0)
-        by_hour.setdefault(hour, []).append((viewer_id, shown))
+    author; the author reading their own status counts for neither."""
     counts: Counter[tuple[int, int, datetime]] = Counter()
     viewers: dict[tuple[int, date, int], int] = {}
-    for hour, served in by_hour.items():
-        day = hour.date()
-        flat: Counter[tuple[int, int]] = Counter()
-        for viewer_id, shown in served:
-            if viewer_id is None:
-                flat.update(shown)
-                continue
-            others = [(s, a) for s, a in shown if a != viewer_id]  # an author's own: nothing
-            flat.update(others)
-            viewers.update({(s, day, viewer_id): a for s, a in others})
-        for (status_id, author_id), n in flat.items():
+    for (hour, viewer_id, shown), n in pages.items():
+        others = shown if viewer_id is None else [(s, a) for s, a in shown if a != viewer_id]
+        for status_id, author_id in others:
             counts[(status_id, author_id, hour)] += n
+        if viewer_id is not None:
+            day = hour.date()
+            viewers.update({(s, day, viewer_id): a for s, a in others})
     return counts, viewers
 
 
@@ -159,10 +158,36 @@ def _or_days(dialect: str, table: Any, rows: list[dict[str, Any]]) -> Any:
 CHUNK = 500
 
 
-async def flush(db: Database) -> int:
-    """Write what the buffer holds; the number of impressions written."""
+@dataclass(slots=True)
+class Written:
+    """The (status, day, reader) rows this process has written: a reader served the same
+    status again the same day adds no reader row and no reach bit, so a flush leaves those
+    out instead of asking the database to ignore them (a reader refreshing their home
+    timeline would otherwise rewrite the same rows every few seconds). Remembered for the
+    current day only, and ``MAX_WRITTEN`` at most; another process's rows are still
+    ignored by the database (``ON CONFLICT DO NOTHING``)."""
+
+    keys: set[tuple[int, date, int]] = field(default_factory=set)
+    day: date | None = None
+
+    def new(self, viewers: dict[tuple[int, date, int], int]) -> dict[tuple[int, date, int], int]:
+        return {k: a for k, a in viewers.items() if k not in self.keys}
+
+    def remember(self, keys: Iterable[tuple[int, date, int]], today: date) -> None:
+        kept = [k for k in keys if k[1] == today]
+        if today != self.day or len(self.keys) + len(kept) > MAX_WRITTEN:
+            self.keys.clear()
+            self.day = today
+        self.keys.update(kept[:MAX_WRITTEN])
+
+
+async def flush(db: Database, written: Written | None = None) -> int:
+    """Write what the buffer holds; the number of impressions written. With ``written``,
+    reader rows it remembers are left out, and the ones written are remembered."""
     await flush_visits(db)
     counts_of, viewers_of = counted(BUFFER.take())
+    if written is not None:
+        viewers_of = written.new(viewers_of)
     if not counts_of and not viewers_of:
         return 0
     counts = [
@@ -178,6 +203,18 @@ async def flush(db: Database) -> int:
         {"account_id": a, "block": b, "viewer_id": v, "days": n}
         for (a, b, v), n in sorted(bits.items())
     ]
+    await _write(db, counts, viewers, days)
+    if written is not None:
+        written.remember(viewers_of, now().date())
+    return sum(counts_of.values())
+
+
+async def _write(
+    db: Database,
+    counts: list[dict[str, Any]],
+    viewers: list[dict[str, Any]],
+    days: list[dict[str, Any]],
+) -> None:
     async with db.transaction() as tx:
         dialect = tx.session.get_bind().dialect.name
         for table, rows, build in (
@@ -192,7 +229,6 @@ async def flush(db: Database) -> int:
                     build(dialect, table, rows[start : start + CHUNK]),
                     execution_options={UNCOUNTED: True},
                 )
-    return sum(counts_of.values())
 
 
 async def flush_visits(db: Database) -> int:
@@ -231,6 +267,7 @@ class Flusher:
         self.db = db
         self.every = every
         self.task: asyncio.Task[None] | None = None
+        self.written = Written()
 
     def start(self) -> None:
         """Flush every ``every`` seconds from now on; with ``every`` 0, only at stop."""
@@ -240,7 +277,7 @@ class Flusher:
     async def _loop(self) -> None:
         while True:
             await asyncio.sleep(self.every)
-            await _flush_or_log(self.db)
+            await _flush_or_log(self.db, self.written)
 
     async def stop(self) -> None:
         if self.task is not None:
@@ -248,13 +285,13 @@ class Flusher:
             with contextlib.suppress(asyncio.CancelledError):
                 await self.task
             self.task = None
-        await _flush_or_log(self.db)
+        await _flush_or_log(self.db, self.written)
 
 
-async def _flush_or_log(db: Database) -> None:
+async def _flush_or_log(db: Database, written: Written | None = None) -> None:
     """A database that fails the write loses that batch (impressions are estimates) and says
     so; any other error is a bug and is raised."""
     try:
-        await flush(db)
+        await flush(db, written)
     except DBAPIError:  # the driver failed the write (connection lost, locked, a constraint)
         log.warning("impressions: a batch was not written", exc_info=True)
