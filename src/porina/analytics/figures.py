@@ -46,6 +46,8 @@ _GIVEN = {
     "interaction:bookmark:create": "bookmarks",
 }
 _POSTS = ("post:status:create", "post:reply:create", "post:quote:create")
+FOLLOWS = ("account:follow:create", "account:follow_request:authorize", "account:follow:delete")
+"""The events that count for follower growth (``_follows``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,12 +141,16 @@ def during(start: datetime | None = None, end: datetime | None = None) -> list[A
 
 
 async def events(
-    session: AsyncSession, account_id: int, start: datetime, end: datetime
+    session: AsyncSession,
+    account_id: int,
+    start: datetime,
+    end: datetime,
+    names: tuple[str, ...] | None = None,
 ) -> list[Row]:
     """The events in ``[start, end)`` that may count for ``account_id``: about it (its
     statuses, follows of it), by it, and quotes (which name the quoted account in their
     data), each an index range over the window, in one statement; an event found twice is
-    kept once."""
+    kept once. ``names``: only events of these names (``None``: all)."""
     columns = (
         AnalyticsEvent.id,
         AnalyticsEvent.name,
@@ -155,11 +161,14 @@ async def events(
         AnalyticsEvent.created_at,
     )
     window = during(start, end)
-    parts = (
+    if names is not None:
+        window.append(AnalyticsEvent.name.in_(names))
+    parts = [
         AnalyticsEvent.target_account_id == account_id,
         AnalyticsEvent.actor_account_id == account_id,
-        AnalyticsEvent.name == "post:quote:create",
-    )
+    ]
+    if names is None or "post:quote:create" in names:
+        parts.append(AnalyticsEvent.name == "post:quote:create")
     query = union_all(*(select(*columns).where(part, *window) for part in parts))
     seen: dict[int, Row] = {}
     for event_id, *fields in (await session.execute(query)).all():
@@ -205,20 +214,33 @@ async def profile_visits(
     return int(total or 0)
 
 
-async def live(session: AsyncSession, account_id: int, first: date, last: date) -> Counter[str]:
+async def live(
+    session: AsyncSession,
+    account_id: int,
+    first: date,
+    last: date,
+    names: tuple[str, ...] | None = None,
+) -> Counter[str]:
     """Counts of the days ``first..last`` from the raw tables."""
-    return await between(session, account_id, day_start(first), day_start(last + ONE_DAY))
+    start, end = day_start(first), day_start(last + ONE_DAY)
+    return await between(session, account_id, start, end, names)
 
 
 async def between(
-    session: AsyncSession, account_id: int, start: datetime, end: datetime
+    session: AsyncSession,
+    account_id: int,
+    start: datetime,
+    end: datetime,
+    names: tuple[str, ...] | None = None,
 ) -> Counter[str]:
-    """Counts of ``[start, end)`` from the raw tables (impressions by the hour)."""
+    """Counts of ``[start, end)`` from the raw tables (impressions by the hour); with
+    ``names``, only what events of those names count (and no impressions)."""
     counts: Counter[str] = Counter()
-    for row in await events(session, account_id, start, end):
+    for row in await events(session, account_id, start, end, names):
         for kind, _status in classify(row, account_id):
             counts[kind] += 1
-    counts["impressions"] = await impressions(session, account_id, start, end)
+    if names is None:
+        counts["impressions"] = await impressions(session, account_id, start, end)
     return counts
 
 
@@ -242,13 +264,17 @@ async def rolled(session: AsyncSession, account_id: int, first: date, last: date
 
 
 async def shift(
-    session: AsyncSession, account_id: int, local: datetime, utc: datetime
+    session: AsyncSession,
+    account_id: int,
+    local: datetime,
+    utc: datetime,
+    names: tuple[str, ...] | None = None,
 ) -> Counter[str]:
     """What counting from ``local`` (a zone's midnight) instead of ``utc`` (the UTC midnight
     of the same date) adds: the raw counts between them, negative when ``local`` is later."""
     if local == utc:
         return Counter()
-    found = await between(session, account_id, min(local, utc), max(local, utc))
+    found = await between(session, account_id, min(local, utc), max(local, utc), names)
     if local < utc:
         return found
     return Counter({k: -v for k, v in found.items()})
@@ -263,24 +289,26 @@ async def totals(
     *,
     zone: str = UTC_ZONE,
     audience: bool = True,
+    names: tuple[str, ...] | None = None,
 ) -> Totals:
     """The days ``first..last`` (in ``zone``; module doc): rolled-up days from the daily
     table, later ones (today, and any day the job has not reached) from the raw tables, so
     the figures include activity up to the last flush of impressions (seconds old). Reach is
     distinct over the days whose viewers are kept (from ``kept_from``); days before add their
     daily reach (an upper bound). ``audience=False`` leaves out reach and profile visits
-    (the readers' tables), for callers that want the counts only."""
+    (the readers' tables), for callers that want the counts only; ``names`` reads only
+    those raw events (and no raw impressions) for the days not rolled up yet."""
     counts: Counter[str] = Counter()
     done = await last_rolled(session)
     if done is not None and done >= first:
         counts.update(await rolled(session, account_id, first, min(done, last)))
     if done is None or done < last:
         tail = first if done is None or done < first else done + timedelta(days=1)
-        counts.update(await live(session, account_id, tail, last))
+        counts.update(await live(session, account_id, tail, last, names))
     start, end = local_start(first, zone), local_start(last + ONE_DAY, zone)
     if zone != UTC_ZONE:
-        counts.update(await shift(session, account_id, start, day_start(first)))
-        counts.subtract(await shift(session, account_id, end, day_start(last + ONE_DAY)))
+        counts.update(await shift(session, account_id, start, day_start(first), names))
+        counts.subtract(await shift(session, account_id, end, day_start(last + ONE_DAY), names))
     if not audience:
         return Totals(counts)
     reached = 0
@@ -315,5 +343,5 @@ async def followers_since(
     today = local_today(zone)
     if day > today:
         return 0
-    found = await totals(session, account_id, day, today, zone=zone, audience=False)
+    found = await totals(session, account_id, day, today, zone=zone, audience=False, names=FOLLOWS)
     return found.counts["followers_gained"] - found.counts["followers_lost"]
