@@ -39,6 +39,142 @@ _ENGAGED_FI = (
     "lainaukset (peruttu suosikki tai tehostus lasketaan silti; kirjanmerkit erikseen)"
 )
 
+_TIMES = (
+    "Median and 90th percentile (nearest rank) in seconds, in calendar time and in the "
+    "brand's business hours (its weekdays, hours, time zone and holidays), over the measures "
+    "that ended in the period: a period's figure is taken over all its measures, never a "
+    "mean of daily medians. Only a staff member's reply or resolution counts; what the "
+    "desk's rules or other automations do stops no clock."
+)
+_TIMES_FI = (
+    "Mediaani ja 90. persentiili (lähin sijoitus) sekunteina, kalenteriajassa ja brändin "
+    "aukioloajassa (sen arkipäivät, tunnit, aikavyöhyke ja pyhäpäivät), jaksolla "
+    "päättyneistä mittauksista: jakson luku lasketaan kaikista sen mittauksista, ei koskaan "
+    "päivittäisten mediaanien keskiarvona. Vain henkilöstön vastaus tai ratkaisu lasketaan; "
+    "työpöydän sääntöjen tai muun automaation toimet eivät pysäytä kelloa."
+)
+
+BUSINESS: tuple[Metric, ...] = (
+    Metric(
+        "desk_first_response_time",
+        "First response time",
+        "Ensimmäisen vastauksen aika",
+        "team's first reply - the message that opened (or reopened) the conversation",
+        None,
+        "How long people waited for the team's first answer in the desk. " + _TIMES,
+        "Kuinka kauan ihmiset odottivat tiimin ensimmäistä vastausta työpöydällä. " + _TIMES_FI,
+    ),
+    Metric(
+        "desk_reply_time",
+        "Reply time",
+        "Vastausaika",
+        "each team reply - the person's oldest message still waiting for an answer",
+        None,
+        "How long each of a person's messages waited for the team's next reply (the first "
+        "reply gives both a first response and a reply time). " + _TIMES,
+        "Kuinka kauan kukin henkilön viesti odotti tiimin seuraavaa vastausta (ensimmäinen "
+        "vastaus antaa sekä ensimmäisen vastauksen ajan että vastausajan). " + _TIMES_FI,
+    ),
+    Metric(
+        "desk_resolution_time",
+        "Resolution time",
+        "Ratkaisuaika",
+        "resolved by staff - the message that opened (or reopened) the conversation",
+        None,
+        "How long conversations took from opening to being resolved by a staff member "
+        "(a rule's automatic resolve is not counted). " + _TIMES,
+        "Kuinka kauan keskustelut kestivät avautumisesta siihen, kun henkilöstön jäsen "
+        "merkitsi ne ratkaistuiksi (säännön automaattista ratkaisua ei lasketa). " + _TIMES_FI,
+    ),
+    Metric(
+        "desk_conversations_opened",
+        "Conversations opened",
+        "Avatut keskustelut",
+        "count of desk conversations opened or reopened",
+        None,
+        "Desk conversations a person opened in the period with a message (a mention, reply, "
+        "comment, direct message or quote), and resolved ones a new message reopened. Light "
+        "items (likes, boosts, follows) open none. Period: the sum.",
+        "Työpöydän keskustelut, jotka henkilö avasi jaksolla viestillä (maininta, vastaus, "
+        "kommentti, yksityisviesti tai lainaus), ja ratkaistut, jotka uusi viesti avasi "
+        "uudelleen. Kevyet tapahtumat (tykkäykset, tehostukset, seuraamiset) eivät avaa "
+        "keskustelua. Jakso: summa.",
+    ),
+    Metric(
+        "desk_conversations_resolved",
+        "Conversations resolved",
+        "Ratkaistut keskustelut",
+        "count of desk conversations resolved by a staff member",
+        None,
+        "Conversations a staff member resolved in the period (one reopened and resolved "
+        "again counts each time; a rule's automatic resolve does not). Period: the sum.",
+        "Keskustelut, jotka henkilöstön jäsen ratkaisi jaksolla (uudelleen avattu ja taas "
+        "ratkaistu lasketaan joka kerta; säännön automaattinen ratkaisu ei). Jakso: summa.",
+    ),
+    Metric(
+        "contest_entries",
+        "Contest entries",
+        "Kilpailuosallistumiset",
+        "count of entries in the account's contests",
+        None,
+        "Entries made in the period in the account's contests and giveaways: one per person "
+        "and way of entering the contest counts (a reply, a favourite, a boost, following, "
+        "a newsletter sign-up), so one person may make several. An entry undone before the "
+        "contest closed (an unfavourite, an unfollow) is not counted. Period: the sum.",
+        "Jaksolla tehdyt osallistumiset tilin kilpailuihin ja arvontoihin: yksi henkilöä ja "
+        "kilpailun osallistumistapaa kohden (vastaus, suosikki, tehostus, seuraaminen, "
+        "uutiskirjeen tilaus), joten yksi henkilö voi osallistua useasti. Ennen kilpailun "
+        "päättymistä peruttua osallistumista (suosikin tai seuraamisen peruminen) ei "
+        "lasketa. Jakso: summa.",
+    ),
+    Metric(
+        "contest_entrants",
+        "Contest entrants",
+        "Kilpailuun osallistuneet",
+        "count of distinct accounts with an entry in the account's contests",
+        None,
+        "Distinct people who entered any of the account's contests in the period. Period: "
+        "distinct over the whole period, not a sum of days.",
+        "Eri henkilöt, jotka osallistuivat johonkin tilin kilpailuun jaksolla. Jakso: eri "
+        "henkilöt koko jaksolla, ei päivien summa.",
+    ),
+    Metric(
+        "newsletter_confirmed",
+        "Newsletter sign-ups",
+        "Uutiskirjeen tilaukset",
+        "count of subscriptions confirmed on the account's lists",
+        None,
+        "Subscriptions to the account's newsletter lists confirmed in the period (on a "
+        "double opt-in list, when the person pressed the confirm button; on a single opt-in "
+        "list, at sign-up). An address on two lists counts twice, and one who left and "
+        "confirmed again counts each time; an address its owner erased is no longer "
+        "counted. Period: the sum.",
+        "Jaksolla vahvistetut tilaukset tilin uutiskirjelistoille (kaksoisvahvistusta "
+        "käyttävällä listalla, kun henkilö painoi vahvistuspainiketta; muilla listoilla "
+        "tilattaessa). Kahdella listalla oleva osoite lasketaan kahdesti, ja lähtenyt ja "
+        "uudelleen vahvistanut joka kerta; omistajansa poistamaa osoitetta ei enää "
+        "lasketa. Jakso: summa.",
+    ),
+    Metric(
+        "newsletter_unsubscribed",
+        "Newsletter unsubscribes",
+        "Uutiskirjeen peruutukset",
+        "count of subscriptions ended by the subscriber on the account's lists",
+        None,
+        "Subscriptions to the account's lists that their subscriber ended in the period "
+        "(the unsubscribe page, a mail program's one-click unsubscribe, or the preferences "
+        "page); blocklisting after bounces is not an unsubscribe, and one who signed up "
+        "again is no longer counted as having left. Period: the sum.",
+        "Tilaukset tilin listoille, jotka tilaaja päätti jaksolla (peruutussivu, "
+        "sähköpostiohjelman yhden napsautuksen peruutus tai asetussivu); palautuneiden "
+        "viestien vuoksi estolistalle joutuminen ei ole peruutus, eikä uudelleen tilannutta "
+        "enää lasketa lähteneeksi. Jakso: summa.",
+    ),
+)
+"""Figures of the business features (the desk, contests, the newsletter), computed by their
+own packages and shown beside the social figures (``render/business_figures.py``)."""
+
+
 METRICS: tuple[Metric, ...] = (
     Metric(
         "impressions",
@@ -190,6 +326,7 @@ METRICS: tuple[Metric, ...] = (
         "vain määrä tunneittain, kirjoitettuna muutaman sekunnin välein kuten näyttökerrat. "
         "Jakso: summa.",
     ),
+    *BUSINESS,
 )
 
 NOT_COUNTED = {

@@ -37,8 +37,7 @@ from porina.analytics import (
     reports,
 )
 from porina.core.errors import Forbidden, NotFound
-from porina.desk import metrics as desk_metrics
-from porina.render import charts
+from porina.render import business_figures, charts
 from porina.web import i18n
 from porina.web.common import Me, id_or_404, render, signed_in
 from porina.web.i18n import N_
@@ -64,6 +63,12 @@ DESK_KINDS = {
     "first_response": N_("First response time"),
     "reply": N_("Reply time"),
     "resolution": N_("Time to resolve"),
+}
+CAMPAIGN_FIGURES = {
+    "contest_entries": N_("Contest entries"),
+    "contest_entrants": N_("Contest entrants"),
+    "newsletter_confirmed": N_("Newsletter sign-ups"),
+    "newsletter_unsubscribed": N_("Newsletter unsubscribes"),
 }
 NOT_READER = N_("Only the account's owners, managers and analysts can read its analytics.")
 FORMATS = {"csv": "text/csv; charset=utf-8", "parquet": "application/vnd.apache.parquet"}
@@ -378,19 +383,32 @@ def _rates(found: reports.Period, before: reports.Period) -> list[dict[str, Any]
     return out
 
 
-async def _desk(session: AsyncSession, who: Reading, span: reports.Span) -> dict[str, Any] | None:
-    """The desk's response figures of the period, for a brand (read-only)."""
-    if not who.brand:
-        return None
-    found = await desk_metrics.report(session, who.account_id, span.start, span.end)
-    return {
-        "opened": found.opened,
-        "resolved": found.resolved,
+async def _business(
+    session: AsyncSession, who: Reading, span: reports.Span
+) -> tuple[dict[str, Any] | None, list[tuple[str, int, int]]]:
+    """The desk's response figures of the period laid out for the page, when the account
+    has a team, and the contest and newsletter figures as (label, now, before) rows
+    (``render/business_figures.py``; none when all are 0)."""
+    found = await business_figures.period(session, who.account_id, span.start, span.end)
+    earlier = span.previous()
+    before = await business_figures.period(session, who.account_id, earlier.start, earlier.end)
+    rows = [
+        (i18n._(label), getattr(found, name), getattr(before, name))
+        for name, label in CAMPAIGN_FIGURES.items()
+    ]
+    if not any(now_ or then for _, now_, then in rows):
+        rows = []
+    if found.desk is None:
+        return None, rows
+    desk = {
+        "opened": found.desk.opened,
+        "resolved": found.desk.resolved,
         "kinds": [
-            {"label": i18n._(label), "figures": found.figures[kind]}
+            {"label": i18n._(label), "figures": found.desk.figures[kind]}
             for kind, label in DESK_KINDS.items()
         ],
     }
+    return desk, rows
 
 
 FIXED: dict[str, Any] = {
@@ -420,7 +438,7 @@ async def overview_page(
         tags = await dashboard.hashtags(session, who.account_id, span, 10)
         top = (await dashboard.ranked(session, who.account_id, span))[:5]
         best = await per_status.best_times(session, who.account_id, zones.reader)
-        desk = await _desk(session, who, span)
+        desk, campaign_rows = await _business(session, who, span)
         teams = await operators.operated_by(session, who.me.user.id)
     readable = [(who.me.user.account_id, who.me.own or who.me.account)]
     readable += [(a.id, a) for a, role in teams if role in READERS]
@@ -448,6 +466,7 @@ async def overview_page(
         best_source=best.source,
         top=[(p, c, per_status.engagements(c)) for p, c in top],
         desk=desk,
+        campaign_rows=campaign_rows,
         query=picked.query() + who.suffix(),
         readable=readable,
     )

@@ -97,7 +97,7 @@ def _locale(request: Request[Any, Any, Any], viewer: Viewer) -> str:
     return request_locale(request.scope) or viewer.locale
 
 
-async def _account(request: Request[Any, Any, Any]) -> tuple[Viewer, Params, int]:
+async def account_of(request: Request[Any, Any, Any]) -> tuple[Viewer, Params, int]:
     """The caller, the parameters and the account whose figures they may read."""
     viewer = await require(request, "read:accounts")
     account_id = viewer.require_account()
@@ -115,7 +115,7 @@ async def _account(request: Request[Any, Any, Any]) -> tuple[Viewer, Params, int
     return viewer, params, account_id
 
 
-async def _span(request: Request[Any, Any, Any], viewer: Viewer, params: Params) -> reports.Span:
+async def span_of(request: Request[Any, Any, Any], viewer: Viewer, params: Params) -> reports.Span:
     """``from``..``to`` in the zone of the account's days: the person's own, for their own
     account (not a brand read through a token acting as it), else UTC."""
     svc = services_of(request)
@@ -177,8 +177,8 @@ def _period_entity(when: reports.Span, found: reports.Period) -> AnalyticsPeriod
 async def analytics_overview(request: Request[Any, Any, Any]) -> AnalyticsOverview:
     """The period ``from``..``to`` (dates, both included; default the last 28 days) and the
     period of equal length just before it."""
-    viewer, params, account_id = await _account(request)
-    when = await _span(request, viewer, params)
+    viewer, params, account_id = await account_of(request)
+    when = await span_of(request, viewer, params)
     before = when.previous()
     svc = services_of(request)
     keep = svc.settings.analytics_raw_days
@@ -259,7 +259,7 @@ async def _rows(
     request: Request[Any, Any, Any], viewer: Viewer, account_id: int, params: Params
 ) -> list[tuple[per_status.Published, Counter[str]]]:
     """The account's statuses published in the period, most engaging (or most seen) first."""
-    when = await _span(request, viewer, params)
+    when = await span_of(request, viewer, params)
     order = params.text("order", "engagements")
     if order not in ORDERS:
         raise Unprocessable("Validation failed: order is engagements or impressions")
@@ -280,7 +280,7 @@ async def analytics_statuses(request: Request[Any, Any, Any]) -> list[AnalyticsS
     """The account's statuses published ``from``..``to`` (not deleted, no boosts or direct
     messages) with their counts since publishing; ``order`` engagements (default) or
     impressions, ``limit`` (20, at most 80) and ``offset``."""
-    viewer, params, account_id = await _account(request)
+    viewer, params, account_id = await account_of(request)
     limit = params.int("limit", 20, lo=1, hi=80) or 20
     offset = params.int("offset", 0, lo=0, hi=100_000) or 0
     rows = await _rows(request, viewer, account_id, params)
@@ -292,7 +292,7 @@ async def analytics_status(
     request: Request[Any, Any, Any], status_id: str
 ) -> AnalyticsStatusDetail:
     """One of the account's statuses over time: hourly for its first 48 hours, daily after."""
-    _viewer, _params, account_id = await _account(request)
+    _viewer, _params, account_id = await account_of(request)
     wanted = int(status_id) if status_id.isdigit() and len(status_id) < 20 else None
     async with services_of(request).db.read() as session:
         post = await per_status.one_of(session, account_id, wanted) if wanted else None
@@ -320,7 +320,7 @@ async def analytics_best_times(request: Request[Any, Any, Any]) -> AnalyticsBest
     """Mean engagements per post by weekday (``cells[0]`` is Monday) and hour of publishing
     in the reader's time zone (``time_zone``; ``…/preferences``) over the last 16 weeks;
     the instance's when the account posted too little."""
-    viewer, _params, account_id = await _account(request)
+    viewer, _params, account_id = await account_of(request)
     svc = services_of(request)
     async with svc.db.read() as session:
         zone = (
@@ -352,8 +352,8 @@ async def analytics_hashtags(request: Request[Any, Any, Any]) -> list[AnalyticsH
     """The hashtags of the account's statuses published ``from``..``to`` (as ``…/statuses``
     lists them), each with how many of them carry it and their impressions and engagements
     since publishing; most engagements first, then most posts; ``limit`` 10, at most 40."""
-    viewer, params, account_id = await _account(request)
-    when = await _span(request, viewer, params)
+    viewer, params, account_id = await account_of(request)
+    when = await span_of(request, viewer, params)
     limit = params.int("limit", 10, lo=1, hi=40) or 10
     async with services_of(request).db.read() as session:
         found = await dashboard.hashtags(session, account_id, when, limit)
@@ -368,7 +368,7 @@ async def analytics_hashtags(request: Request[Any, Any, Any]) -> list[AnalyticsH
 async def _daily(
     request: Request[Any, Any, Any], viewer: Viewer, account_id: int, params: Params
 ) -> list[dict[str, Any]]:
-    when = await _span(request, viewer, params)
+    when = await span_of(request, viewer, params)
     async with services_of(request).db.read() as session:
         return await dashboard.daily_rows(session, account_id, when)
 
@@ -386,7 +386,7 @@ FORMATS = {"csv": "text/csv; charset=utf-8", "parquet": "application/vnd.apache.
 async def analytics_export(request: Request[Any, Any, Any]) -> Response[bytes]:
     """``dataset`` statuses (one row per status published in the period) or daily (one row per
     day); ``format`` csv or parquet."""
-    viewer, params, account_id = await _account(request)
+    viewer, params, account_id = await account_of(request)
     dataset, form = params.text("dataset", "daily"), params.text("format", "csv")
     if dataset not in ("statuses", "daily"):
         raise Unprocessable("Validation failed: dataset is statuses or daily")
