@@ -38,6 +38,7 @@ from porina.desk.presence import PresenceStore
 from porina.desk.presence import build_store as build_presence
 from porina.federation import delivery as federation_delivery
 from porina.federation import dispatch as federation_dispatch
+from porina.federation import outbound as federation_outbound
 from porina.http.client import OutboundClient, build_outbound
 from porina.jobs.engine_saq import SaqEngine
 from porina.jobs.queue import Runner
@@ -89,6 +90,7 @@ SUBSCRIBERS = (
     contest_winners,
     newsletter_mails,
     federation_delivery,
+    federation_outbound,
 )
 """The modules that subscribe to domain events, registered when imported here, at start-up.
 In-transaction subscribers run in import order; none depends on another's work.

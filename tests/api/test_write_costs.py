@@ -19,26 +19,29 @@ from porina.services import Services
 
 from ..factories import Factory, Person
 
-FAVOURITE = 11
+FAVOURITE = 12
 """In the transaction: the status and its visibility (one prebuilt statement), the
 favourite (``INSERT ... ON CONFLICT DO NOTHING``), the count, the notification's checks and
 its insert, the analytics record, whether the author is a brand with a desk, the running
 ``votes`` challenges' score of the post (one ``UPDATE``, usually of no row; it keeps the
 challenge leaderboard live and one read: campaigns/challenge_subscribers.py), the running
-contests of the post (one indexed read, usually of no row: campaigns/entries.py) (9); after
+contests of the post (one indexed read, usually of no row: campaigns/entries.py), the
+federation job (a Like when the author is remote: federation/outbound.py) (10); after
 commit the page row and the changed status's rendering (2)."""
-UNFAVOURITE = 8
+UNFAVOURITE = 9
 """The status, the delete, the count, the analytics record, the challenges' score, the
-running contests of the post (6); page
+running contests of the post, the federation job (an Undo of the Like) (7); page
 row, rendering (2)."""
-REBLOG = 15
+REBLOG = 16
 """The status, the operator's role, an existing boost, the booster's default visibility,
 the boost's insert, the two counts, the notification's checks and insert, the fan-out job,
-the analytics record, whether the author is a brand with a desk, the running contests of the post
-(13); page row and rendering (2)."""
-UNREBLOG = 12
+the analytics record, whether the author is a brand with a desk, the running contests of the post,
+the federation job (an Announce to remote followers and a remote author) (14); page row and
+rendering (2)."""
+UNREBLOG = 13
 """The role, the status named, the boosts, the original's visibility, the boost marked
-deleted, the two counts, the job, the analytics record, the running contests (10); page
+deleted, the two counts, the job, the analytics record, the running contests, the federation
+job (the Announce's Undo) (11); page
 row, rendering (2)."""
 FOLLOW = 12
 """The target account, blocks and existing edges (one statement), the follow, both

@@ -134,6 +134,8 @@ class StatusCreated(Event, frozen=True, kw_only=True):
     """The text holds an http(s) link (a preview card may be made for it)."""
     tags: tuple[str, ...] = ()
     """Its hashtags, lower-cased (the public streams it goes to, published at commit)."""
+    local: bool = True
+    """Posted here; False for a status received from another server (federation)."""
 
 
 class StatusEdited(Event, frozen=True, kw_only=True):

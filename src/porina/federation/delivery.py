@@ -2,18 +2,21 @@
 one ``federation.deliver`` job per inbox (shared inboxes de-duplicated), signed at send time
 (``federation/dispatch.py``).
 
-- ``StatusCreated`` (public or unlisted, local author) → ``Create`` to the remote followers;
 - ``Followed`` / ``FollowRequested`` (local follower, remote target) → ``Follow``;
   (remote follower, local target, no approval needed) → ``Accept``;
 - ``FollowRequestAuthorized`` (remote follower) → ``Accept``;
-- ``Unfollowed`` (local follower, remote target) → ``Undo`` of the ``Follow``.
+- ``FollowRequestRejected`` (remote follower) → ``Reject``;
+- ``Unfollowed`` (local follower, remote target) → ``Undo`` of the ``Follow`` (not when a
+  block ended it: the ``Block`` says so).
+
+Posts, favourites, boosts and blocks: ``federation/outbound.py``.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from porina.accounts.models import Account, Follow, FollowRequest
 from porina.core import events as ev
@@ -22,49 +25,7 @@ from porina.federation import documents as doc
 from porina.federation import follows
 from porina.federation.dispatch import FederationContext, base_url, queue_delivery
 from porina.jobs.events import subscribe
-from porina.posts.models import Status
 from porina.storage.db import Database
-
-FEDERATED = frozenset({"public", "unlisted"})
-"""Visibilities delivered to remote followers (followers-only and direct: not yet)."""
-
-
-async def _remote_inboxes(db: Database, account_id: int) -> list[str]:
-    inbox = func.coalesce(Account.shared_inbox_url, Account.inbox_url)
-    query = (
-        select(inbox)
-        .distinct()
-        .join(Follow, Follow.account_id == Account.id)
-        .where(
-            Follow.target_account_id == account_id, Account.domain.is_not(None), inbox.is_not(None)
-        )
-    )
-    async with db.read() as session:
-        return [str(url) for url in (await session.scalars(query)).all()]
-
-
-def _federated(event: ev.StatusCreated) -> bool:
-    return event.visibility in FEDERATED
-
-
-@subscribe(
-    ev.StatusCreated,
-    job="federation.on_status_created",
-    when=_federated,
-)
-async def status_created(ctx: FederationContext, event: ev.StatusCreated) -> None:
-    async with ctx.db.read() as session:
-        status = await session.get(Status, event.status_id)
-        author = await session.get(Account, event.author_id)
-    if status is None or author is None or author.domain is not None or not status.local:
-        return
-    inboxes = await _remote_inboxes(ctx.db, author.id)
-    if not inboxes:
-        return
-    activity = doc.create_activity(doc.note_document(status, author, base_url(ctx)))
-    async with ctx.db.transaction() as tx:
-        for inbox in inboxes:
-            await queue_delivery(tx, author.id, inbox, activity)
 
 
 async def _pair(db: Database, follower_id: int, target_id: int) -> tuple[Account, Account] | None:
@@ -106,14 +67,17 @@ async def _send_follow(ctx: FederationContext, follower: Account, target: Accoun
         await queue_delivery(tx, follower.id, str(target.inbox_url), activity)
 
 
-async def _send_accept(ctx: FederationContext, follower: Account, target: Account) -> None:
+async def _send_accept(
+    ctx: FederationContext, follower: Account, target: Account, kind: str = "Accept"
+) -> None:
+    """``Accept`` (or ``Reject``) of the remote follower's ``Follow``."""
     base = base_url(ctx)
     uri = await _follow_uri(ctx.db, follower.id, target.id) or f"{follower.uri}#follow"
     me = doc.actor_url(base, target.username)
     activity = {
         "@context": doc.CONTEXT,
-        "id": f"{me}#accepts/follows/{follower.id}/{new_id()}",
-        "type": "Accept",
+        "id": f"{me}#{kind.lower()}s/follows/{follower.id}/{new_id()}",
+        "type": kind,
         "actor": me,
         "object": _follow_activity(base, follower, target, uri),
     }
@@ -149,7 +113,18 @@ async def follow_authorized(ctx: FederationContext, event: ev.FollowRequestAutho
     await _on_follow(ctx, event.follower_id, event.target_id, follow=False, accept=True)
 
 
-@subscribe(ev.Unfollowed, job="federation.on_unfollowed")
+@subscribe(ev.FollowRequestRejected, job="federation.on_follow_rejected")
+async def follow_rejected(ctx: FederationContext, event: ev.FollowRequestRejected) -> None:
+    pair = await _pair(ctx.db, event.follower_id, event.target_id)
+    if pair is not None and pair[0].domain is not None and pair[1].domain is None:
+        await _send_accept(ctx, pair[0], pair[1], "Reject")
+
+
+def _not_by_block(event: ev.Unfollowed) -> bool:
+    return not event.by_block
+
+
+@subscribe(ev.Unfollowed, job="federation.on_unfollowed", when=_not_by_block)
 async def unfollowed(ctx: FederationContext, event: ev.Unfollowed) -> None:
     pair = await _pair(ctx.db, event.follower_id, event.target_id)
     if pair is None or pair[0].domain is not None or pair[1].domain is None:

@@ -8,6 +8,8 @@ Mastodon, GoToSocial, Misskey and Pixelfed all accept any of the five actor type
 
 from __future__ import annotations
 
+import mimetypes
+from collections.abc import Sequence
 from typing import Any
 
 from porina.accounts.models import Account
@@ -21,6 +23,9 @@ CONTEXT: list[Any] = [
     {
         "manuallyApprovesFollowers": "as:manuallyApprovesFollowers",
         "sensitive": "as:sensitive",
+        "Hashtag": "as:Hashtag",
+        "blurhash": "toot:blurhash",
+        "focalPoint": {"@container": "@list", "@id": "toot:focalPoint"},
         "toot": "http://joinmastodon.org/ns#",
         "featured": {"@id": "toot:featured", "@type": "@id"},
         "discoverable": "toot:discoverable",
@@ -67,28 +72,84 @@ def actor_document(account: Account, base: str, public_pem: str) -> dict[str, An
     }
 
 
-def note_document(status: Status, account: Account, base: str) -> dict[str, Any]:
-    """A local public or unlisted post as a Note (the only visibilities served unsigned)."""
+def absolute(base: str, html: str) -> str:
+    """A local status's stored HTML links this server by path (``/tags/x``, ``/@name``);
+    peers get absolute links (as the API renderer gives clients)."""
+    return html.replace('href="/', f'href="{base}/')
+
+
+def addressing(
+    visibility: str, followers: str, mentioned: Sequence[str]
+) -> tuple[list[str], list[str]]:
+    """``(to, cc)`` as Mastodon addresses a status: public to everyone (followers and the
+    mentioned in cc), unlisted to the followers (public in cc), followers-only to the
+    followers (the mentioned in cc), direct to the mentioned alone."""
+    people = list(dict.fromkeys(mentioned))
+    if visibility == "public":
+        return [AS_PUBLIC], [followers, *people]
+    if visibility == "unlisted":
+        return [followers], [AS_PUBLIC, *people]
+    if visibility == "private":
+        return [followers], people
+    return people, []
+
+
+def _attachment(base: str, media: dict[str, Any]) -> dict[str, Any]:
+    url = str(media.get("remote_url") or media.get("url") or "")
+    if url and not url.startswith(("http://", "https://")):
+        url = f"{base}/media/{url}"
+    kind = str(media.get("type") or "image")
+    meta = media.get("meta") if isinstance(media.get("meta"), dict) else {}
+    guessed = mimetypes.guess_type(url)[0]
+    out: dict[str, Any] = {
+        "type": "Document",
+        "mediaType": guessed or f"{'image' if kind in ('image', 'gifv') else kind}/*",
+        "url": url,
+        "name": media.get("description") or None,
+        "blurhash": media.get("blurhash") or None,
+    }
+    focus = meta.get("focus") if isinstance(meta, dict) else None
+    if isinstance(focus, dict):
+        out["focalPoint"] = [focus.get("x", 0.0), focus.get("y", 0.0)]
+    original = meta.get("original") if isinstance(meta, dict) else None
+    if isinstance(original, dict):
+        out.update({k: original[k] for k in ("width", "height") if k in original})
+    return out
+
+
+def note_document(
+    status: Status,
+    account: Account,
+    base: str,
+    *,
+    mentioned: Sequence[tuple[str, str]] = (),
+    in_reply_to: str | None = None,
+) -> dict[str, Any]:
+    """A local post as a Note. ``mentioned`` are ``(actor id, @acct)`` of the accounts it
+    mentions; ``in_reply_to`` the id of the post it answers."""
     me = actor_url(base, account.username)
-    public = status.visibility == "public"
-    addressed = [AS_PUBLIC] if public else [f"{me}/followers"]
-    cc = [f"{me}/followers"] if public else [AS_PUBLIC]
+    to, cc = addressing(status.visibility, f"{me}/followers", [uri for uri, _ in mentioned])
+    content = absolute(base, status.content)
+    tags: list[dict[str, Any]] = [
+        {"type": "Mention", "href": uri, "name": acct} for uri, acct in mentioned
+    ]
+    tags += [{"type": "Hashtag", "name": f"#{t}", "href": f"{base}/tags/{t}"} for t in status.tags]
     return {
         "id": status_url(base, account.username, status.id),
         "type": "Note",
         "attributedTo": me,
-        "content": status.content,
+        "inReplyTo": in_reply_to,
+        "content": content,
         "summary": status.spoiler_text or None,
         "sensitive": status.sensitive,
         "published": iso(status.created_at),
         "updated": iso(status.edited_at) if status.edited_at else None,
         "url": f"{base}/@{account.username}/{status.id}",
-        "to": addressed,
+        "to": to,
         "cc": cc,
-        "contentMap": {status.language: status.content} if status.language else None,
-        "tag": [
-            {"type": "Hashtag", "name": f"#{t}", "href": f"{base}/tags/{t}"} for t in status.tags
-        ],
+        "contentMap": {status.language: content} if status.language else None,
+        "tag": tags,
+        "attachment": [_attachment(base, m) for m in status.media or []],
     }
 
 
@@ -102,6 +163,37 @@ def create_activity(note: dict[str, Any]) -> dict[str, Any]:
         "to": note["to"],
         "cc": note["cc"],
         "object": note,
+    }
+
+
+def update_activity(note: dict[str, Any]) -> dict[str, Any]:
+    """An edit: the Note's new state (its ``updated`` tells peers which version is newer)."""
+    stamp = note.get("updated") or note["published"]
+    return {**create_activity(note), "id": f"{note['id']}#updates/{stamp}", "type": "Update"}
+
+
+def delete_activity(note: dict[str, Any]) -> dict[str, Any]:
+    """A deleted post, as a Tombstone, to where the post went."""
+    return {
+        "@context": CONTEXT,
+        "id": f"{note['id']}#delete",
+        "type": "Delete",
+        "actor": note["attributedTo"],
+        "to": note["to"],
+        "cc": note["cc"],
+        "object": {"id": note["id"], "type": "Tombstone", "atomUri": note["id"]},
+    }
+
+
+def undo_activity(actor: str, activity: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "@context": CONTEXT,
+        "id": f"{activity['id']}/undo",
+        "type": "Undo",
+        "actor": actor,
+        "to": activity.get("to", []),
+        "cc": activity.get("cc", []),
+        "object": activity,
     }
 
 

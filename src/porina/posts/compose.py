@@ -265,6 +265,17 @@ async def _announce(
         await emit(tx, event)
 
 
+async def publish_received(
+    tx: Tx, actor: Actor, status: Status, mentioned: list[int], parent: Status | None
+) -> None:
+    """A status received from another server, its row (with mentions and tags) written by
+    federation: the counters and events a local post gets, so timelines, notifications,
+    conversations and streams treat it as they treat a local one."""
+    await _counters_on_create(tx, status, parent, None)
+    await tx.session.flush()
+    await _announce(tx, actor, status, mentioned, parent=parent, quoted=None)
+
+
 def _created(
     actor: Actor, status: Status, mentioned: list[int], parent: Status | None, quoted: Status | None
 ) -> StatusCreated:
@@ -281,6 +292,7 @@ def _created(
         quoted_author_id=quoted.account_id if quoted else None,
         links=has_link(status.text),
         tags=tuple(status.tags or ()),
+        local=status.local,
     )
 
 

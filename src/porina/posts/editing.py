@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete, select, update
 
@@ -180,3 +181,41 @@ async def _discard(tx: Tx, actor: Actor, status: Status, *, cascade: bool = Fals
         cascade=cascade,
     )
     await emit(tx, deleted)
+
+
+@dataclass(frozen=True, slots=True)
+class ReceivedEdit:
+    """A remote status's new state, as its server sent it (HTML already sanitized)."""
+
+    content: str
+    spoiler_text: str
+    sensitive: bool
+    language: str | None
+    media: list[dict[str, Any]]
+
+
+async def edit_received(tx: Tx, actor: Actor, status: Status, change: ReceivedEdit) -> None:
+    """Apply an edit that a remote author made on their server: the same history rows (the
+    original first) and the same ``StatusEdited`` as a local edit."""
+    if status.account_id != actor.account_id or status.local:
+        raise StatusNotFound()
+    moment = now()
+    if status.edited_at is None:
+        tx.session.add(_snapshot(status, await _poll_options(tx, status), status.created_at))
+    status.content = change.content
+    status.spoiler_text = change.spoiler_text
+    status.sensitive = change.sensitive
+    status.language = change.language or status.language
+    status.media = change.media
+    status.edited_at = moment
+    tx.session.add(_snapshot(status, None, moment))
+    await tx.session.flush()
+    edited = StatusEdited(
+        actor=actor,
+        status_id=status.id,
+        author_id=status.account_id,
+        thread_id=thread_of(status),
+        edited_at=moment.isoformat(),
+        mentioned=(),
+    )
+    await emit(tx, edited)

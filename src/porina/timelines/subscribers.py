@@ -20,9 +20,9 @@ from porina.timelines.feeds import FeedContext
 async def publish_public(tx: Tx, event: ev.StatusCreated) -> None:
     """A public status is announced on the public and hashtag streams as soon as it commits,
     not after the home fan-out job: those streams read no feed, and each stream still checks
-    who may see it (blocks, mutes, filters) when it renders. A status posted here has a local
-    author (``StatusCreated`` is only emitted by posting)."""
-    channels = jobs.channels_of_public(event.visibility, event.tags, local=True)
+    who may see it (blocks, mutes, filters) when it renders. A status received from another
+    server goes to the remote streams instead of the local ones."""
+    channels = jobs.channels_of_public(event.visibility, event.tags, local=event.local)
     publish.after_commit_many(tx, channels, "update", status_id=event.status_id)
 
 

@@ -21,6 +21,7 @@ from porina.core.errors import NotFound
 from porina.core.inputs import has_nul
 from porina.federation import documents as doc
 from porina.federation.keys import ensure_keys
+from porina.federation.notes import note_for
 from porina.posts.models import Status, StatusPin
 
 AP_TYPE = "application/activity+json"
@@ -83,7 +84,7 @@ async def outbox(request: Request[Any, Any, Any], username: str) -> Response[Any
     async with services_of(request).db.read() as session:
         account = await _local(session, username)
         rows = (await session.scalars(_public_posts(account.id).limit(PAGE))).all()
-    items = [doc.create_activity(doc.note_document(s, account, base)) for s in rows]
+        items = [doc.create_activity(await note_for(session, s, account, base)) for s in rows]
     url = f"{doc.actor_url(base, account.username)}/outbox"
     return _json(doc.collection(url, account.statuses_count, items))
 
@@ -96,7 +97,7 @@ async def featured(request: Request[Any, Any, Any], username: str) -> Response[A
         pinned = select(StatusPin.status_id).where(StatusPin.account_id == account.id)
         query = _public_posts(account.id).where(Status.id.in_(pinned))
         rows = (await session.scalars(query)).all()
-    items = [doc.note_document(s, account, base) for s in rows]
+        items = [await note_for(session, s, account, base) for s in rows]
     url = f"{doc.actor_url(base, account.username)}/collections/featured"
     return _json(doc.collection(url, len(items), items))
 
@@ -159,9 +160,9 @@ async def status(request: Request[Any, Any, Any], username: str, status_id: str)
                 Status.reblog_of_id.is_(None),
             )
         )
-    if found is None:
-        raise NotFound()
-    note = doc.note_document(found, account, _base(request))
+        if found is None:
+            raise NotFound()
+        note = await note_for(session, found, account, _base(request))
     return _json({"@context": doc.CONTEXT, **note})
 
 
