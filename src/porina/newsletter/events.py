@@ -45,3 +45,36 @@ class NewsletterErased(Event, frozen=True, kw_only=True):
 
     list_id: int
     subscriber_id: int
+
+
+class NewsletterBounced(Event, frozen=True, kw_only=True):
+    """A bounce or complaint about a subscriber was recorded (``newsletter.bounces.record``):
+    ``kind`` ``hard``, ``soft`` or ``complaint``; ``source`` ``smtp`` (the built-in receiver)
+    or ``webhook``; ``campaign_id`` the campaign whose mail it answers, when known; ``first``
+    is True for the subscriber's first bounce or complaint about that campaign (the campaign's
+    count goes up once per recipient)."""
+
+    list_id: int
+    subscriber_id: int
+    campaign_id: int | None
+    kind: str
+    source: str
+    first: bool
+
+
+class NewsletterBlocklisted(Event, frozen=True, kw_only=True):
+    """A subscription was blocklisted after bounces or a complaint (``reason``: ``hard``,
+    ``complaint`` or ``soft``, the third soft bounce): nothing more is sent to it, and
+    signing up again does not lift it."""
+
+    list_id: int
+    subscriber_id: int
+    reason: str
+
+
+class NewsletterLinkClicked(Event, frozen=True, kw_only=True):
+    """Someone followed a tracked link of a campaign (``newsletter.clicks.count``): only the
+    campaign and the link, nothing about who."""
+
+    campaign_id: int
+    url_hash: str

@@ -1,0 +1,67 @@
+"""A brand with newsletter lists and subscribers, for the bounce and click tests: staff make
+the lists through the API, people sign up through the API (single opt-in lists confirm at
+once), and the bounce actions are called as the receiver and the webhook call them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from sqlalchemy import select
+
+from porina.newsletter import bounces
+from porina.newsletter.models import NewsletterSubscriber
+from porina.services import Services
+from tests.desk.inbox_support import Staff, staff
+from tests.factories import Factory
+
+LISTS = "/api/porina/v1/newsletter/lists"
+
+
+@dataclass
+class Brand:
+    manager: Staff
+    list_ids: list[int]
+
+    async def sign_up(self, client: httpx.AsyncClient, email: str, n: int = 0) -> int:
+        """The subscription id of ``email`` on the brand's ``n``-th list."""
+        url = f"{LISTS}/{self.list_ids[n]}/subscribe"
+        response = await client.post(url, json={"email": email, "name": "Aino"})
+        assert response.status_code == 202, response.text
+        rows = await self.manager.get(f"{LISTS}/{self.list_ids[n]}/subscribers")
+        found = [r for r in rows.json() if r["email"] == email]
+        assert found, rows.text
+        return int(found[0]["id"])
+
+
+async def brand(
+    services: Services, make: Factory, name: str = "kahvila", lists: int = 2, **fields: Any
+) -> Brand:
+    owner = await make.person(name)
+    manager = await staff(services, make, owner, f"{name}_mari", "manager")
+    ids = []
+    for n in range(lists):
+        body = {"name": f"{name} {n}", "double_opt_in": False, **fields}
+        response = await manager.post(LISTS, json=body)
+        assert response.status_code == 200, response.text
+        ids.append(int(response.json()["id"]))
+    return Brand(manager, ids)
+
+
+async def statuses(services: Services, email: str) -> dict[int, str]:
+    """Subscription id -> state, for every subscription of ``email``."""
+    async with services.db.read() as session:
+        rows = await session.execute(
+            select(NewsletterSubscriber.id, NewsletterSubscriber.status).where(
+                NewsletterSubscriber.email == email
+            )
+        )
+        return {int(i): str(s) for i, s in rows.all()}
+
+
+async def bounce(services: Services, subscriber_id: int, kind: str, **extra: Any) -> bool:
+    async with services.db.transaction() as tx:
+        return await bounces.record(
+            tx, subscriber_id, bounces.Bounce(kind=kind, source="smtp", **extra)
+        )
