@@ -71,7 +71,7 @@ def start_peer() -> Peer:
     holder: list[Peer] = []
 
     class Inbox(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+        def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("content-length") or 0))
             holder[0].received.append((self.path, json.loads(body)))
             self.send_response(202)
