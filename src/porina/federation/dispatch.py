@@ -125,7 +125,8 @@ async def deliver(ctx: FederationContext, payload: dict[str, Any]) -> None:
         return
     if status is None or status >= 500 or status == 429:
         days = timedelta(days=ctx.settings.federation_unavailable_days)
-        await domains.failed(ctx.db, domain, days)
+        if await domains.failed(ctx.db, domain, days):
+            return  # unavailable now: dropped, as every delivery to it until it answers
         raise RuntimeError(f"{inbox} answered {status or text}")
     await domains.answered(ctx.db, domain)
     if status >= 300:

@@ -181,11 +181,17 @@ async def probe(db: Database, client: OutboundClient, domain: str, scheme: str) 
 @recurring("federation.probe_unavailable", every=timedelta(days=1), at=timedelta(hours=3))
 async def probe_unavailable(ctx: Any, period: Period) -> None:
     """Once a day: each unavailable domain that answers again is cleared."""
-    client: OutboundClient = ctx.outbound
-    for domain in await unavailable_domains(ctx.db):
+    await probe_all(ctx.db, ctx.outbound)
+
+
+async def probe_all(db: Database, client: OutboundClient) -> int:
+    """Probe every unavailable domain; how many answered."""
+    answered = 0
+    for domain in await unavailable_domains(db):
         host, _, port = domain.rpartition(":")
         plain = port.isdigit() and client.policy.allows_http(host, int(port))
-        await probe(ctx.db, client, domain, "http" if plain else "https")
+        answered += await probe(db, client, domain, "http" if plain else "https")
+    return answered
 
 
 async def started_failing(db: Database, domain: str) -> datetime | None:
