@@ -44,6 +44,7 @@ def parser() -> argparse.ArgumentParser:
     demo.set_defaults(run="porina.cli.demo_cmd:demo")
 
     _admin(sub)
+    _bounces(sub)
 
     verify = sub.add_parser(
         "verify-draw", help="recompute a contest's draw proof (docs/draws.md); exit 0 when OK"
@@ -94,6 +95,17 @@ def _admin(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "dkim-record", help="print the DNS TXT record for PORINA_DKIM_KEY_FILE's public key"
     )
     record.set_defaults(run="porina.cli.admin:dkim_record")
+
+
+def _bounces(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    bounces = sub.add_parser("bounces", help="the newsletter's bounce receiver (SMTP)")
+    cmds = bounces.add_subparsers(dest="bounces_command", required=True, metavar="BOUNCES_COMMAND")
+    receive = cmds.add_parser(
+        "serve", help="receive bounces and complaints for the VERP return paths by SMTP"
+    )
+    receive.add_argument("--host", help="listen address (default PORINA_BOUNCE_SMTP_HOST)")
+    receive.add_argument("--port", type=int, help="listen port (default PORINA_BOUNCE_SMTP_PORT)")
+    receive.set_defaults(run="porina.cli.bounces:serve")
 
 
 def _team(cmds: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

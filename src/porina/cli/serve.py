@@ -9,6 +9,7 @@ import os
 from granian import Granian
 from granian.constants import Interfaces
 
+from porina.cli.bounce_child import start_beside_serve, stop_beside_serve
 from porina.settings import Settings
 
 
@@ -27,6 +28,15 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
         f"Porina is serving on http://{host}:{port}  (public address: {public})",
         flush=True,
     )
+    receiver = start_beside_serve(settings)
+    try:
+        _granian(host, port, workers)
+    finally:
+        stop_beside_serve(receiver)
+    return 0
+
+
+def _granian(host: str, port: int, workers: int) -> None:
     Granian(
         "porina.app:app_from_env",
         address=host,
@@ -37,4 +47,3 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
         log_access=False,
         websockets=True,
     ).serve()
-    return 0
