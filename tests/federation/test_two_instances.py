@@ -1,7 +1,9 @@
 """Two real `porina serve` processes, each with its own SQLite file, federating over plain
-http on loopback (each names the other in PORINA_FEDERATION_ALLOW_HTTP_HOSTS): a person on A
-finds a person on B by WebFinger, follows them, B's post reaches A's home timeline; and A's
-inbox refuses unsigned and forged deliveries."""
+http on loopback (each names the other in PORINA_FEDERATION_ALLOW_HTTP_HOSTS), started once
+for the module: a person on A finds a person on B by WebFinger and follows them; B's post
+reaches A's home timeline; A's reply, like (and its undo) and boost reach B; B's direct
+message, edit, delete and block reach A; and A's inbox refuses unsigned and forged
+deliveries."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import socket
 import subprocess
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -64,8 +67,25 @@ def _account(env: dict[str, str], name: str) -> str:
     return out.strip().split()[-1]
 
 
-@pytest.fixture
-def pair(tmp_path: Path) -> Iterator[tuple[str, str, dict[str, str], dict[str, str]]]:
+@dataclass
+class Pair:
+    """Two running servers and a person on each (al on A, bo on B), made once per module."""
+
+    a: str
+    b: str
+    env_a: dict[str, str]
+    env_b: dict[str, str]
+    al: dict[str, str]
+    bo: dict[str, str]
+
+    @property
+    def host_b(self) -> str:
+        return self.b.removeprefix("http://")
+
+
+@pytest.fixture(scope="module")
+def pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pair]:
+    tmp_path = tmp_path_factory.mktemp("two")
     pa, pb = _port(), _port()
     envs = {pa: _env(tmp_path / "a", pa, pb), pb: _env(tmp_path / "b", pb, pa)}
     for env in envs.values():
@@ -76,12 +96,20 @@ def pair(tmp_path: Path) -> Iterator[tuple[str, str, dict[str, str], dict[str, s
             cwd=ROOT,
             capture_output=True,
         )
+    tokens = {p: _account(env, "al" if p == pa else "bo") for p, env in envs.items()}
     procs = [
         start(["-m", "porina", "serve", "--port", str(p)], env, tmp_path / f"serve{p}.log")
         for p, env in envs.items()
     ]
     try:
-        yield f"http://127.0.0.1:{pa}", f"http://127.0.0.1:{pb}", envs[pa], envs[pb]
+        yield Pair(
+            f"http://127.0.0.1:{pa}",
+            f"http://127.0.0.1:{pb}",
+            envs[pa],
+            envs[pb],
+            {"Authorization": f"Bearer {tokens[pa]}"},
+            {"Authorization": f"Bearer {tokens[pb]}"},
+        )
     finally:
         stop(*procs)
         for p in (pa, pb):
@@ -108,49 +136,8 @@ async def _until(probe: Any, what: str) -> Any:
     raise AssertionError(f"never happened: {what}")
 
 
-async def test_a_follower_on_one_server_sees_a_post_from_another(
-    pair: tuple[str, str, dict[str, str], dict[str, str]],
-) -> None:
-    a, b, env_a, env_b = pair
-    al = {"Authorization": f"Bearer {_account(env_a, 'al')}"}
-    bo = {"Authorization": f"Bearer {_account(env_b, 'bo')}"}
-    host_b = b.removeprefix("http://")
-    async with httpx.AsyncClient(timeout=30) as client:
-        await _up(client, a)
-        await _up(client, b)
-        found = await client.get(
-            f"{a}/api/v2/search", params={"q": f"@bo@{host_b}", "resolve": "true"}, headers=al
-        )
-        assert found.status_code == 200, found.text
-        remote = found.json()["accounts"][0]
-        assert remote["acct"] == f"bo@{host_b}"
-        followed = await client.post(f"{a}/api/v1/accounts/{remote['id']}/follow", headers=al)
-        assert followed.status_code == 200, followed.text
-
-        async def followers() -> bool:
-            body = (await client.get(f"{b}/users/bo/followers", headers=AP)).json()
-            return body["orderedItems"] == [f"{a}/users/al"]
-
-        await _until(followers, "B records al as bo's follower")
-        posted = await client.post(
-            f"{b}/api/v1/statuses", json={"status": "fresh buns"}, headers=bo
-        )
-        assert posted.status_code == 200, posted.text
-
-        async def home() -> list[Any]:
-            items = (await client.get(f"{a}/api/v1/timelines/home", headers=al)).json()
-            return [s for s in items if "fresh buns" in s["content"]]
-
-        seen = await _until(home, "bo's post in al's home timeline on A")
-        assert seen[0]["account"]["acct"] == f"bo@{host_b}"
-        assert seen[0]["uri"] == posted.json()["uri"]
-
-
-async def test_unsigned_and_forged_deliveries_are_refused(
-    pair: tuple[str, str, dict[str, str], dict[str, str]],
-) -> None:
-    a, b, env_a, _ = pair
-    _account(env_a, "al")
+async def test_unsigned_and_forged_deliveries_are_refused(pair: Pair) -> None:
+    a, b = pair.a, pair.b
     activity = {
         "id": f"{b}/users/bo#follows/1",
         "type": "Follow",
@@ -161,7 +148,6 @@ async def test_unsigned_and_forged_deliveries_are_refused(
     async with httpx.AsyncClient(timeout=30) as client:
         await _up(client, a)
         await _up(client, b)
-        _account(pair[3], "bo")
         unsigned = await client.post(f"{a}/inbox", content=body)
         assert unsigned.status_code == 401
         assert unsigned.json()["error"] == "Request not signed"
@@ -179,3 +165,162 @@ async def test_unsigned_and_forged_deliveries_are_refused(
         assert forged.json()["error"] == "Signature verification failed"
         followers = (await client.get(f"{a}/users/al/followers", headers=AP)).json()
         assert followers["totalItems"] == 0
+
+
+async def test_two_people_on_two_servers_talk_across_the_boundary(pair: Pair) -> None:
+    """al (A) follows bo (B); bo's post reaches al's home; al replies, likes and boosts it;
+    bo writes al a direct message, edits and deletes the post, and blocks al. Each step is
+    checked where the other person would notice it."""
+    async with httpx.AsyncClient(timeout=30) as client:
+        await _up(client, pair.a)
+        await _up(client, pair.b)
+        remote_bo = await _follow_across(client, pair)
+        posted = await _post_reaches_home(client, pair)
+        on_a = await _reply_like_and_boost(client, pair, posted)
+        await _direct_message(client, pair)
+        await _edit_and_delete(client, pair, posted, on_a)
+        await _block(client, pair, remote_bo)
+
+
+async def _follow_across(client: httpx.AsyncClient, pair: Pair) -> str:
+    a, b, al = pair.a, pair.b, pair.al
+    found = await client.get(
+        f"{a}/api/v2/search", params={"q": f"@bo@{pair.host_b}", "resolve": "true"}, headers=al
+    )
+    assert found.status_code == 200, found.text
+    remote = found.json()["accounts"][0]
+    assert remote["acct"] == f"bo@{pair.host_b}"
+    followed = await client.post(f"{a}/api/v1/accounts/{remote['id']}/follow", headers=al)
+    assert followed.status_code == 200, followed.text
+
+    async def followers() -> bool:
+        body = (await client.get(f"{b}/users/bo/followers", headers=AP)).json()
+        return bool(body["orderedItems"] == [f"{a}/users/al"])
+
+    await _until(followers, "B records al as bo's follower")
+    return str(remote["id"])
+
+
+async def _post_reaches_home(client: httpx.AsyncClient, pair: Pair) -> dict[str, Any]:
+    posted = await client.post(
+        f"{pair.b}/api/v1/statuses", json={"status": "fresh buns"}, headers=pair.bo
+    )
+    assert posted.status_code == 200, posted.text
+
+    async def home() -> list[Any]:
+        items = (await client.get(f"{pair.a}/api/v1/timelines/home", headers=pair.al)).json()
+        return [s for s in items if "fresh buns" in s["content"]]
+
+    seen = await _until(home, "bo's post in al's home timeline on A")
+    assert seen[0]["account"]["acct"] == f"bo@{pair.host_b}"
+    assert seen[0]["uri"] == posted.json()["uri"]
+    return dict(posted.json())
+
+
+async def _reply_like_and_boost(
+    client: httpx.AsyncClient, pair: Pair, posted: dict[str, Any]
+) -> str:
+    """al answers, likes and boosts bo's post on A; bo sees all three on B. Returns the
+    post's id on A."""
+    a, b, al, bo = pair.a, pair.b, pair.al, pair.bo
+    items = (await client.get(f"{a}/api/v1/timelines/home", headers=al)).json()
+    on_a = next(s["id"] for s in items if s["uri"] == posted["uri"])
+    reply = await client.post(
+        f"{a}/api/v1/statuses",
+        json={"status": f"@bo@{pair.host_b} two please", "in_reply_to_id": on_a},
+        headers=al,
+    )
+    assert reply.status_code == 200, reply.text
+    for verb in ("favourite", "reblog"):
+        done = await client.post(f"{a}/api/v1/statuses/{on_a}/{verb}", headers=al)
+        assert done.status_code == 200, done.text
+
+    async def noticed() -> bool:
+        notes = (await client.get(f"{b}/api/v1/notifications", headers=bo)).json()
+        return {n["type"] for n in notes} >= {"mention", "favourite", "reblog"}
+
+    await _until(noticed, "bo is told of al's reply, like and boost")
+    theirs = (await client.get(f"{b}/api/v1/statuses/{posted['id']}", headers=bo)).json()
+    assert (theirs["replies_count"], theirs["favourites_count"], theirs["reblogs_count"]) == (
+        1,
+        1,
+        1,
+    )
+    context = (await client.get(f"{b}/api/v1/statuses/{posted['id']}/context", headers=bo)).json()
+    assert [s["uri"] for s in context["descendants"]] == [reply.json()["uri"]]
+    await client.post(f"{a}/api/v1/statuses/{on_a}/unfavourite", headers=al)
+
+    async def unliked() -> bool:
+        body = (await client.get(f"{b}/api/v1/statuses/{posted['id']}", headers=bo)).json()
+        return bool(body["favourites_count"] == 0)
+
+    await _until(unliked, "al's undone like leaves bo's count")
+    return str(on_a)
+
+
+async def _direct_message(client: httpx.AsyncClient, pair: Pair) -> None:
+    host_a = pair.a.removeprefix("http://")
+    dm = await client.post(
+        f"{pair.b}/api/v1/statuses",
+        json={"status": f"@al@{host_a} the secret recipe", "visibility": "direct"},
+        headers=pair.bo,
+    )
+    assert dm.status_code == 200, dm.text
+
+    async def mentioned() -> list[Any]:
+        notes = (
+            await client.get(
+                f"{pair.a}/api/v1/notifications", params={"types[]": "mention"}, headers=pair.al
+            )
+        ).json()
+        return [n for n in notes if "secret recipe" in n["status"]["content"]]
+
+    [note] = await _until(mentioned, "bo's direct message reaches al")
+    assert note["status"]["visibility"] == "direct"
+
+
+async def _edit_and_delete(
+    client: httpx.AsyncClient, pair: Pair, posted: dict[str, Any], on_a: str
+) -> None:
+    edited = await client.put(
+        f"{pair.b}/api/v1/statuses/{posted['id']}",
+        json={"status": "fresh buns, still warm"},
+        headers=pair.bo,
+    )
+    assert edited.status_code == 200, edited.text
+
+    async def changed() -> bool:
+        body = (await client.get(f"{pair.a}/api/v1/statuses/{on_a}", headers=pair.al)).json()
+        return "still warm" in body["content"]
+
+    await _until(changed, "bo's edit reaches A")
+    history = await client.get(f"{pair.a}/api/v1/statuses/{on_a}/history", headers=pair.al)
+    assert len(history.json()) == 2
+    deleted = await client.delete(f"{pair.b}/api/v1/statuses/{posted['id']}", headers=pair.bo)
+    assert deleted.status_code == 200, deleted.text
+
+    async def gone() -> bool:
+        answer = await client.get(f"{pair.a}/api/v1/statuses/{on_a}", headers=pair.al)
+        return answer.status_code == 404
+
+    await _until(gone, "bo's delete reaches A")
+
+
+async def _block(client: httpx.AsyncClient, pair: Pair, remote_bo: str) -> None:
+    host_a = pair.a.removeprefix("http://")
+    found = await client.get(
+        f"{pair.b}/api/v2/search", params={"q": f"@al@{host_a}", "resolve": "true"}, headers=pair.bo
+    )
+    al_on_b = found.json()["accounts"][0]["id"]
+    blocked = await client.post(f"{pair.b}/api/v1/accounts/{al_on_b}/block", headers=pair.bo)
+    assert blocked.status_code == 200, blocked.text
+
+    async def unfollowed() -> bool:
+        rel = await client.get(
+            f"{pair.a}/api/v1/accounts/relationships",
+            params={"id[]": remote_bo},
+            headers=pair.al,
+        )
+        return rel.json()[0]["following"] is False
+
+    await _until(unfollowed, "bo's block ends al's follow on A")
