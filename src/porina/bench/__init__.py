@@ -16,7 +16,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from porina.bench import analytics, contests, desk, load, login_flood, report, streams, web_pages
+from porina.bench import (
+    analytics,
+    contests,
+    desk,
+    federation,
+    load,
+    login_flood,
+    report,
+    streams,
+    web_pages,
+)
 from porina.bench.ceiling import Ceiling
 from porina.bench.desk_seed import DeskSizes
 from porina.bench.seed import Sizes, World, seed
@@ -107,10 +117,18 @@ def _parser() -> argparse.ArgumentParser:
 def _desk_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--only",
-        choices=["desk", "contests", "analytics"],
+        choices=["desk", "contests", "analytics", "federation"],
         help="desk: only the desk at scale (bench/desk.py), no social worlds, memory or pages;"
         " contests: only a contest's close at scale (bench/contests.py);"
-        " analytics: only analytics at scale (bench/analytics.py)",
+        " analytics: only analytics at scale (bench/analytics.py);"
+        " federation: only one post delivered to remote servers (bench/federation.py)",
+    )
+    p.add_argument("--federation-followers", type=int, default=10_000)
+    p.add_argument("--federation-servers", type=int, default=1_000)
+    p.add_argument(
+        "--federation-no-shared-inbox",
+        action="store_true",
+        help="remote followers without a shared inbox: one delivery per follower",
     )
     p.add_argument(
         "--analytics",
@@ -239,6 +257,15 @@ async def _only(stack: Stack, args: argparse.Namespace, results: dict[str, Any])
     if args.only == "desk":
         results["desk"] = await _desk(stack, args)
         results["targets"] = _targets(results)
+    elif args.only == "federation":
+        results["federation"] = await federation.measure(
+            stack,
+            args.federation_followers,
+            args.federation_servers,
+            not args.federation_no_shared_inbox,
+            _say,
+        )
+        results["targets"] = federation.targets(results)
     elif args.only == "contests":
         results["contests"] = await contests.measure(stack, args.contest_entrants, _say)
         results["targets"] = contests.targets(results)

@@ -28,6 +28,8 @@ from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import Any, Protocol
 
+from sqlalchemy import bindparam, select
+
 from porina.accounts.models import Account
 from porina.core.clock import now
 from porina.federation import documents as doc
@@ -100,18 +102,26 @@ async def domain_slot(domain: str, limit: int) -> AsyncIterator[None]:
             del _sending[domain]
 
 
+_SENDER = select(Account.username, Account.domain, Account.private_key_pem).where(
+    Account.id == bindparam("id")
+)
+
+
 @handler("federation.deliver")
 async def deliver(ctx: FederationContext, payload: dict[str, Any]) -> None:
     """POST one activity to one inbox, signed by its sender's key."""
     sender_id, inbox = int(payload["sender_id"]), str(payload["inbox"])
     domain = domains.domain_of(inbox)
-    async with ctx.db.transaction() as tx:
-        if await domains.excluded(tx.session, domain):
+    async with ctx.db.read() as session:
+        if await domains.excluded(session, domain):
             return  # suspended or unavailable since it was queued: dropped
-        sender = await tx.session.get(Account, sender_id)
-        if sender is None or sender.domain is not None:
-            return
-        private, _ = await ensure_keys(tx.session, sender_id)
+        sender = (await session.execute(_SENDER, {"id": sender_id})).one_or_none()
+    if sender is None or sender.domain is not None:
+        return
+    private = sender.private_key_pem
+    if not private:
+        async with ctx.db.transaction() as tx:
+            private, _ = await ensure_keys(tx.session, sender_id)
     body = str(payload["body"]).encode()
     key_id = f"{doc.actor_url(base_url(ctx), sender.username)}#main-key"
     async with domain_slot(domain, ctx.settings.federation_domain_concurrency):

@@ -118,8 +118,13 @@ async def refuse_suspended(db: Database, activity: dict[str, Any]) -> None:
 async def answered(db: Database, domain: str | None) -> None:
     """``domain`` answered (a delivery succeeded, or it sent a verified activity): it is not
     failing (a write only when this process knows it as failing)."""
-    async with db.read() as session:
-        failing = domain is not None and domain in (await _load(session)).failing
+    if domain is None:
+        return
+    if time.monotonic() - _state.read_at < CACHE_SECONDS:
+        failing = domain in _state.failing  # no database read while the state is fresh
+    else:
+        async with db.read() as session:
+            failing = domain in (await _load(session)).failing
     if failing:
         await heard_from(db, domain)
 

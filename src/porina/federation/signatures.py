@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from cryptography.exceptions import InvalidSignature
@@ -63,15 +64,22 @@ def sign_request(
     target = f"{method.lower()} {parts.path or '/'}" + (f"?{parts.query}" if parts.query else "")
     names = ("(request-target)", *headers)
     text = _signing_string(names, {**headers, "(request-target)": target})
-    key = serialization.load_pem_private_key(private_pem.encode(), password=None)
-    if not isinstance(key, rsa.RSAPrivateKey):
-        raise ValueError("only RSA keys sign")
-    raw = key.sign(text.encode(), padding.PKCS1v15(), hashes.SHA256())
+    raw = _private_key(private_pem).sign(text.encode(), padding.PKCS1v15(), hashes.SHA256())
     headers["signature"] = (
         f'keyId="{key_id}",algorithm="rsa-sha256",headers="{" ".join(names)}",'
         f'signature="{base64.b64encode(raw).decode()}"'
     )
     return {name.title(): value for name, value in headers.items()}
+
+
+@lru_cache(maxsize=256)
+def _private_key(pem: str) -> rsa.RSAPrivateKey:
+    """The loaded key, kept: loading a PEM checks the RSA key, which costs far more than
+    signing (about 100 ms against 2 ms on a busy 2-core machine)."""
+    key = serialization.load_pem_private_key(pem.encode(), password=None)
+    if not isinstance(key, rsa.RSAPrivateKey):
+        raise ValueError("only RSA keys sign")
+    return key
 
 
 def parse_signature(header: str | None) -> ParsedSignature:
