@@ -186,3 +186,29 @@ async def test_blocks_and_refused_follows_both_ways(
         ("Block", near.actor("bo")),
         ("Undo", "Block"),
     ]
+
+
+async def test_profile_updates_both_ways(
+    services: Services, make: Factory, client: httpx.AsyncClient, peers: tuple[Peer, Peer]
+) -> None:
+    near, _ = peers
+    aino = await make.person("aino")
+    bo_id = await remote_account(services, near, "bo")
+    renamed = {**near.document("bo"), "name": "Bo the Baker", "summary": "<p>buns</p>"}
+    assert (
+        await deliver(client, _act(near, "bo", "Update", renamed, "updates/p"))
+    ).status_code == 202
+    shown = (await aino.get(f"/api/v1/accounts/{bo_id}")).json()
+    assert (shown["display_name"], shown["note"]) == ("Bo the Baker", "<p>buns</p>")
+    forged = {**near.document("bo"), "name": "Hacked"}
+    mallory = _act(near, "mallory", "Update", forged, "updates/m")
+    await remote_account(services, near, "mallory")
+    await deliver(client, mallory)
+    assert (await aino.get(f"/api/v1/accounts/{bo_id}")).json()["display_name"] == "Bo the Baker"
+
+    await deliver(client, _act(near, "bo", "Follow", f"{BASE}/users/aino", "follows/p"))
+    near.received.clear()
+    await aino.patch("/api/v1/accounts/update_credentials", json={"display_name": "Aino's Café"})
+    [(path, update)] = near.of_type("Update")
+    assert path == "/inbox" and update["object"]["name"] == "Aino's Café"
+    assert update["object"]["id"] == f"{BASE}/users/aino"

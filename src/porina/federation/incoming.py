@@ -21,7 +21,8 @@ from porina.accounts.models import Account, Follow, FollowRequest
 from porina.core.actor import Actor
 from porina.core.errors import BadRequest, Forbidden, PorinaError
 from porina.federation import follows, notes
-from porina.federation.documents import AS_PUBLIC
+from porina.federation.documents import ACTOR_TYPES, AS_PUBLIC
+from porina.federation.remote import actor_columns, store_actor
 from porina.interactions import actions as interactions
 from porina.posts.editing import delete_status
 from porina.posts.models import Status
@@ -107,7 +108,12 @@ async def on_create(tx: Tx, sender: Account, activity: dict[str, Any], base: str
 
 
 async def on_update(tx: Tx, sender: Account, activity: dict[str, Any], base: str) -> None:
+    """An edited Note of the sender's, or the sender's own profile (its actor document)."""
     note = activity.get("object")
+    if isinstance(note, dict) and note.get("type") in ACTOR_TYPES and sender.uri:
+        if note.get("id") == sender.uri:
+            await store_actor(tx, actor_columns(note, sender.uri))
+        return
     if not isinstance(note, dict) or note.get("type") != "Note":
         return
     if note.get("attributedTo") != sender.uri:

@@ -24,6 +24,7 @@ from porina.core.clock import iso
 from porina.core.ids import new_id
 from porina.federation import documents as doc
 from porina.federation.dispatch import FederationContext, base_url, queue_delivery
+from porina.federation.keys import ensure_keys
 from porina.federation.notes import note_for, status_uri
 from porina.jobs.events import subscribe
 from porina.posts.models import Mention, Status
@@ -245,6 +246,30 @@ async def _block(ctx: FederationContext, event: ev.Blocked | ev.Unblocked, undo:
     }
     activity = doc.undo_activity(actor, block) if undo else {"@context": doc.CONTEXT, **block}
     await _send(ctx, me.id, [target.inbox_url], activity)
+
+
+@subscribe(ev.ProfileUpdated, job="federation.on_profile_updated")
+async def profile_updated(ctx: FederationContext, event: ev.ProfileUpdated) -> None:
+    """A local account's new profile, as an Update of its actor, to its followers' servers."""
+    async with ctx.db.read() as session:
+        me = await session.get(Account, event.account_id)
+        followers = await _followers(session, event.account_id)
+    if me is None or me.domain is not None or not followers:
+        return
+    async with ctx.db.transaction() as tx:
+        _, public_pem = await ensure_keys(tx.session, me.id)
+    person = doc.actor_document(me, base_url(ctx), public_pem)
+    person.pop("@context", None)
+    actor = person["id"]
+    activity = {
+        "@context": doc.CONTEXT,
+        "id": f"{actor}#updates/{new_id()}",
+        "type": "Update",
+        "actor": actor,
+        "to": [doc.AS_PUBLIC],
+        "object": person,
+    }
+    await _send(ctx, me.id, inboxes("public", followers, []), activity)
 
 
 @subscribe(ev.Blocked, job="federation.on_blocked")
