@@ -19,7 +19,7 @@ from porina.services import Services
 from porina.settings import Settings
 
 from ..factories import Factory
-from ..support.openapi import assert_component
+from ..support.openapi import assert_component, assert_response
 from .test_delivery_scale import Receiver, reaching, remote_follower, running_receivers
 
 ADMIN_SCOPES = "read write follow push admin:read admin:write"
@@ -46,7 +46,7 @@ def create_of(r: Receiver, number: int) -> dict[str, Any]:
     }
 
 
-async def test_admin_domain_blocks_api(make: Factory, receivers: list[Receiver]) -> None:
+async def test_admin_domain_blocks_api(make: Factory, client: httpx.AsyncClient) -> None:
     boss = await make.person("boss", role="admin", scopes=ADMIN_SCOPES)
     someone = await make.person("someone", scopes=ADMIN_SCOPES)
     made = await boss.post(BLOCKS, json={"domain": "Spam.Example", "severity": "suspend"})
@@ -70,6 +70,21 @@ async def test_admin_domain_blocks_api(make: Factory, receivers: list[Receiver])
     assert (await boss.get(f"{BLOCKS}/{block['id']}")).json()["severity"] == "silence"
     assert (await someone.get(BLOCKS)).status_code == 403
     assert (await someone.post(BLOCKS, json={"domain": "a.example"})).status_code == 403
+    hidden = await boss.post(
+        BLOCKS,
+        json={"domain": "quiet.example", "severity": "noop"},
+    )
+    veiled = await boss.post(
+        BLOCKS, json={"domain": "hateful.example", "severity": "suspend", "obfuscate": True}
+    )
+    public = await client.get("/api/v1/instance/domain_blocks")
+    assert_response(public, "/api/v1/instance/domain_blocks")
+    assert [(b["domain"], b["severity"]) for b in public.json()] == [
+        ("hate***.****ple", "suspend"),
+        ("spam.example", "silence"),
+    ]
+    for extra in (hidden, veiled):
+        await boss.delete(f"{BLOCKS}/{extra.json()['id']}")
     assert (await boss.delete(f"{BLOCKS}/{block['id']}")).json() == {}
     assert (await boss.get(f"{BLOCKS}/{block['id']}")).status_code == 404
     assert (await boss.get(BLOCKS)).json() == []

@@ -150,3 +150,32 @@ async def _lift(tx: Tx, domain: str, severity: str, since: datetime) -> None:
         .values({column.key: None})
         .execution_options(synchronize_session=False)
     )
+
+
+def shown_domain(block: InstanceBlock) -> str:
+    """The domain as the public list shows it: with ``obfuscate``, the middle letters
+    starred (dots kept), as Mastodon does."""
+    name = block.domain
+    if not block.obfuscate:
+        return name
+    edge = len(name) // 4
+    return "".join(
+        "*" if edge < i < len(name) - edge and c != "." else c for i, c in enumerate(name)
+    )
+
+
+async def published(session: AsyncSession) -> list[dict[str, str | None]]:
+    """``/api/v1/instance/domain_blocks``: the silences and suspensions (not ``noop``), each
+    ``{domain, digest, severity, comment}`` (the public comment)."""
+    rows = await session.scalars(
+        select(InstanceBlock).where(InstanceBlock.severity != "noop").order_by(InstanceBlock.domain)
+    )
+    return [
+        {
+            "domain": shown_domain(b),
+            "digest": domains.digest(b.domain),
+            "severity": b.severity,
+            "comment": b.public_comment,
+        }
+        for b in rows
+    ]

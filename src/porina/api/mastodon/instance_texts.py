@@ -16,6 +16,7 @@ from litestar import Request, delete, get, post, put
 from porina.api.mastodon.auth import require, services_of
 from porina.core.clock import now
 from porina.core.errors import NotFound
+from porina.federation import domain_blocks as blocks
 from porina.posts.content import is_language
 from porina.settings import Settings
 
@@ -125,10 +126,12 @@ async def translation_languages() -> dict[str, list[str]]:
 
 
 @get("/api/v1/instance/domain_blocks")
-async def domain_blocks() -> list[dict[str, Any]]:
-    """The servers this one blocks: none (Porina has no server-wide domain blocks; a person's
-    own domain blocks are ``/api/v1/domain_blocks``)."""
-    return []
+async def domain_blocks(request: Request[Any, Any, Any]) -> list[dict[str, Any]]:
+    """The servers this one silences or suspends (the admin's ``/api/v1/admin/domain_blocks``,
+    ``noop`` left out; an obfuscated block's domain partly starred), by domain; a person's
+    own domain blocks are ``/api/v1/domain_blocks``."""
+    async with services_of(request).db.read() as session:
+        return list(await blocks.published(session))
 
 
 @post("/api/v1/announcements/{announcement_id:str}/dismiss", status_code=200)
