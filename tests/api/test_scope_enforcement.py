@@ -18,6 +18,8 @@ OPEN_WRITES = {
     ("POST", "/api/v1/statuses/{status_id:str}/translate"),
     # a newsletter sign-up is public (no token at all), as the form on a business's own site
     ("POST", "/api/porina/v1/newsletter/lists/{list_id:str}/subscribe"),
+    # mail providers report bounces with the shared webhook secret, not a token
+    ("POST", "/api/porina/v1/newsletter/webhooks/bounces"),
 }
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from porina.core.errors import Forbidden, NotFound, Unprocessable
+from porina.core.errors import Forbidden, NotFound, Unauthorized, Unprocessable
 
 
 class ListNotFound(NotFound):
@@ -23,3 +23,11 @@ class InvalidSubscription(Unprocessable):
 
 class NotListStaff(Forbidden):
     code = "newsletter_forbidden"
+
+
+class WebhookUnauthorized(Unauthorized):
+    code = "newsletter_webhook_unauthorized"
+
+
+class InvalidWebhook(Unprocessable):
+    code = "newsletter_webhook_invalid"

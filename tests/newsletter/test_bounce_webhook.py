@@ -1,0 +1,209 @@
+"""The providers' bounce webhook (issue 19, point 5): the shared secret, the generic shape,
+Amazon SES through SNS and Postmark, and Mastodon's error shape for every refusal."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+import pytest
+from hypothesis import given
+from hypothesis import settings as examples
+from hypothesis import strategies as st
+
+from porina.newsletter import bounces_webhook, verp
+from porina.newsletter.errors import InvalidWebhook
+from porina.services import Services
+from porina.settings import Settings
+from tests.factories import Factory
+
+from .bounce_support import brand, statuses
+
+HOOK = "/api/porina/v1/newsletter/webhooks/bounces"
+SECRET = "s3cret-for-the-webhook"
+AUTH = {"X-Porina-Webhook-Secret": SECRET}
+
+
+@pytest.fixture
+def settings(settings: Settings, request: pytest.FixtureRequest) -> Settings:
+    return settings.with_(bounce_webhook_secret=getattr(request, "param", SECRET))
+
+
+async def hook(client: httpx.AsyncClient, body: Any, **kw: Any) -> httpx.Response:
+    headers = kw.pop("headers", AUTH)
+    return await client.post(HOOK, content=json.dumps(body), headers=headers, **kw)
+
+
+async def test_the_secret_is_required(services: Services, make: Factory) -> None:
+    body = {"email": "aino@example.com", "kind": "hard"}
+    for headers in ({}, {"X-Porina-Webhook-Secret": "wrong"}):
+        response = await hook(make.client, body, headers=headers)
+        assert response.status_code == 401
+        assert set(response.json()) >= {"error"}
+    by_query = await hook(make.client, body, headers={}, params={"secret": SECRET})
+    assert by_query.status_code == 200 and by_query.json() == {"recorded": 0}
+
+
+@pytest.mark.parametrize("settings", [""], indirect=True)
+async def test_the_webhook_is_off_without_a_secret(services: Services, make: Factory) -> None:
+    response = await hook(make.client, {"email": "a@example.com", "kind": "hard"}, headers={})
+    assert response.status_code == 401
+    assert "PORINA_BOUNCE_WEBHOOK_SECRET" in response.json()["error"]
+
+
+async def test_the_generic_shape_blocklists_on_every_brand_with_the_address(
+    services: Services, make: Factory
+) -> None:
+    cafe = await brand(services, make)
+    shop = await brand(services, make, "leipomo", lists=1)
+    rows = [await cafe.sign_up(make.client, "aino@example.com", n) for n in (0, 1)]
+    rows.append(await shop.sign_up(make.client, "aino@example.com"))
+    bea = await cafe.sign_up(make.client, "bea@example.com")
+    body = [
+        {"email": "Aino <AINO@example.com>", "kind": "complaint"},
+        {"email": "bea@example.com", "kind": "soft", "detail": "mailbox full"},
+        {"email": "nobody@example.com", "kind": "hard"},
+    ]
+    response = await hook(make.client, body)
+    assert response.status_code == 200, response.text
+    assert response.json() == {"recorded": 3}
+    assert set((await statuses(services, "aino@example.com")).values()) == {"blocklisted"}
+    assert await statuses(services, "bea@example.com") == {bea: "confirmed"}
+
+
+MALFORMED: list[Any] = [
+    "not json",
+    {"kind": "hard"},
+    {"email": "not-an-address", "kind": "hard"},
+    {"email": "a@example.com", "kind": "bounced"},
+    {"email": "a@example.com", "kind": "hard", "campaign_id": "x1"},
+    [{"email": "a@example.com", "kind": "hard"}, 7],
+    42,
+    {"Type": "Notification", "TopicArn": "arn:aws:sns:x", "Message": "{oops"},
+    {"RecordType": "Bounce", "Type": "HardBounce", "Email": None},
+]
+
+
+async def test_malformed_bodies_are_422_and_record_nothing(
+    services: Services, make: Factory
+) -> None:
+    cafe = await brand(services, make, lists=1)
+    one = await cafe.sign_up(make.client, "a@example.com")
+    for body in MALFORMED:
+        raw = body if isinstance(body, str) else json.dumps(body)
+        response = await make.client.post(HOOK, content=raw, headers=AUTH)
+        assert response.status_code == 422, (body, response.text)
+        assert response.json()["error"].startswith("Validation failed"), body
+    assert await statuses(services, "a@example.com") == {one: "confirmed"}
+
+
+def sns(message: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "Type": "Notification",
+        "MessageId": "b1",
+        "TopicArn": "arn:aws:sns:eu-north-1:123456789012:ses-bounces",
+        "Message": json.dumps(message),
+        "Timestamp": "2026-12-05T16:00:00.000Z",
+    }
+
+
+async def test_amazon_ses_through_sns_reads_the_verp_return_path(
+    services: Services, make: Factory
+) -> None:
+    cafe = await brand(services, make)
+    one, two = [await cafe.sign_up(make.client, "aino@example.com", n) for n in (0, 1)]
+    bounce = {
+        "notificationType": "Bounce",
+        "bounce": {
+            "bounceType": "Permanent",
+            "bouncedRecipients": [{"emailAddress": "aino@example.com", "status": "5.1.1"}],
+        },
+        "mail": {"source": verp.return_path(services.settings, 77, two)},
+    }
+    # SNS posts its JSON as text/plain
+    response = await make.client.post(
+        HOOK,
+        content=json.dumps(sns(bounce)),
+        headers={**AUTH, "content-type": "text/plain; charset=UTF-8"},
+    )
+    assert response.status_code == 200 and response.json() == {"recorded": 1}
+    assert await statuses(services, "aino@example.com") == {one: "blocklisted", two: "blocklisted"}
+    confirm = {"Type": "SubscriptionConfirmation", "TopicArn": "arn:x", "SubscribeURL": "https://x"}
+    assert (await hook(make.client, confirm)).json() == {"recorded": 0}
+
+
+async def test_ses_transient_bounces_are_soft_and_postmark_complaints_blocklist(
+    services: Services, make: Factory
+) -> None:
+    cafe = await brand(services, make, lists=1)
+    one = await cafe.sign_up(make.client, "aino@example.com")
+    soft = {
+        "notificationType": "Bounce",
+        "bounce": {
+            "bounceType": "Transient",
+            "bouncedRecipients": [{"emailAddress": "aino@example.com"}],
+        },
+        "mail": {"source": "hello@kahvila.example"},
+    }
+    assert (await hook(make.client, sns(soft))).json() == {"recorded": 1}
+    opened = {"RecordType": "Open", "Email": "aino@example.com"}
+    auto = {"RecordType": "Bounce", "Type": "AutoResponder", "Email": "aino@example.com"}
+    for body in (opened, auto):
+        assert (await hook(make.client, body)).json() == {"recorded": 0}
+    assert await statuses(services, "aino@example.com") == {one: "confirmed"}
+    complaint = {
+        "RecordType": "SpamComplaint",
+        "Type": "SpamComplaint",
+        "Email": "aino@example.com",
+    }
+    assert (await hook(make.client, complaint)).json() == {"recorded": 1}
+    assert await statuses(services, "aino@example.com") == {one: "blocklisted"}
+
+
+LEAF = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.text(max_size=8),
+    st.sampled_from(["hard", "soft", "complaint", "Bounce", "Complaint", "Notification"]),
+    st.sampled_from(["Permanent", "HardBounce", "SpamComplaint", "a@example.com"]),
+)
+KEYS = st.sampled_from(
+    [
+        "email",
+        "kind",
+        "campaign_id",
+        "Type",
+        "TopicArn",
+        "Message",
+        "notificationType",
+        "bounce",
+        "complaint",
+        "mail",
+        "source",
+        "bounceType",
+        "bouncedRecipients",
+        "complainedRecipients",
+        "emailAddress",
+        "RecordType",
+        "Email",
+        "Metadata",
+    ]
+)
+BODIES = st.recursive(
+    LEAF,
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(KEYS, inner, max_size=6)),
+    max_leaves=20,
+)
+
+
+@examples(max_examples=300, deadline=None)
+@given(BODIES)
+def test_any_json_body_reads_as_reports_or_a_422(body: Any) -> None:
+    """What the endpoint does before writing: never an exception but the 422 one."""
+    try:
+        found = bounces_webhook.reports(Settings(secret_key="k"), body)
+    except InvalidWebhook:
+        return
+    assert all(r.bounce.kind in {"hard", "soft", "complaint"} for r in found)
