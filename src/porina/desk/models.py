@@ -120,6 +120,35 @@ class DeskMention(Base):
     )
 
 
+class DeskMentioned(Base):
+    """A conversation in a colleague's *Mentioned* view (one row however many notes mention
+    them), with copies of the conversation's brand, status, snooze and last activity, so the
+    view is a range scan of the colleague's own rows (``desk/mentioned.py`` keeps them)."""
+
+    __tablename__ = "desk_mentioned"
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    conversation_id: Mapped[int] = mapped_column(
+        ForeignKey("desk_conversations.id", ondelete="CASCADE"), primary_key=True
+    )
+    brand_account_id: Mapped[int] = mapped_column(Snowflake)
+    status: Mapped[str] = mapped_column(String(16))
+    snooze_until: Mapped[datetime | None] = mapped_column(default=None)
+    last_activity_at: Mapped[datetime]
+
+    __table_args__ = (
+        Index(
+            "ix_desk_mentioned_user_brand_activity",
+            "user_id",
+            "brand_account_id",
+            "last_activity_at",
+            "conversation_id",
+        ),
+        Index("ix_desk_mentioned_conversation_id", "conversation_id"),
+    )
+
+
 class DeskSentimentOverride(Base):
     """A staff member corrected an item's sentiment: what the classifier said and what the
     person said, kept to measure the classifier on real messages (``desk.moods.accuracy``)."""
