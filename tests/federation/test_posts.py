@@ -4,11 +4,14 @@ replies, content warnings, language, attachments) shows in home, thread and noti
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 
 from porina.services import Services
+from porina.storage.broker import MemoryBroker
 
 from ..factories import Factory, Person
 from .peers import AS_PUBLIC, BASE, Peer, deliver, note, remote_account
@@ -190,3 +193,50 @@ async def test_remote_followers_only_and_direct_posts_keep_their_privacy(
         assert (await who.get(f"/api/v1/statuses/{sid}")).status_code == 404
     listed = (await outsider.get(f"/api/v1/accounts/{bo_id}/statuses")).json()
     assert listed == []  # neither the followers-only post nor the DM
+
+
+async def _read_until_sentinel(
+    stream: AsyncIterator[tuple[str, dict[str, Any]]], into: list[tuple[str, dict[str, Any]]]
+) -> None:
+    async for channel, message in stream:
+        if message.get("event") == "sentinel":
+            return
+        into.append((channel, message))
+
+
+async def test_a_remote_post_is_streamed_as_a_local_one_is(
+    services: Services, make: Factory, client: httpx.AsyncClient, peers: tuple[Peer, Peer]
+) -> None:
+    """A public remote post reaches its local follower's user stream and the public and
+    remote-public streams (never the local-public ones), as streaming clients listen."""
+    near, _ = peers
+    eki = await make.person("eki")
+    bo_id = await remote_account(services, near, "bo")
+    await _follow(eki, bo_id)
+    broker = services.broker
+    assert isinstance(broker, MemoryBroker)
+    channels = [f"user:{eki.id}", "public", "public:remote", "public:local", "hashtag:local:kahvi"]
+    heard: list[tuple[str, dict[str, Any]]] = []
+    reader = asyncio.ensure_future(_read_until_sentinel(broker.subscribe(channels), heard))
+    for _ in range(10_000):  # the reader task registers on its first step
+        if broker.subscriber_count("public:remote"):
+            break
+        await asyncio.sleep(0)
+    created = note(
+        near,
+        "bo",
+        20,
+        "<p>#kahvi</p>",
+        to=[AS_PUBLIC],
+        tag=[{"type": "Hashtag", "name": "#kahvi"}],
+    )
+    assert (await deliver(client, created)).status_code == 202
+    [theirs] = (await eki.get(f"/api/v1/accounts/{bo_id}/statuses")).json()
+    await broker.publish(f"user:{eki.id}", {"event": "sentinel"})
+    await asyncio.wait_for(reader, 30)
+    updates = {
+        c
+        for c, m in heard
+        if m.get("event") == "update" and str(m.get("status_id")) == theirs["id"]
+    }
+    assert updates == {f"user:{eki.id}", "public", "public:remote"}
