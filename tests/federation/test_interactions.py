@@ -212,3 +212,30 @@ async def test_profile_updates_both_ways(
     [(path, update)] = near.of_type("Update")
     assert path == "/inbox" and update["object"]["name"] == "Aino's Café"
     assert update["object"]["id"] == f"{BASE}/users/aino"
+
+
+async def test_removing_or_blocking_a_remote_follower_tells_their_server(
+    services: Services, make: Factory, client: httpx.AsyncClient, peers: tuple[Peer, Peer]
+) -> None:
+    near, _ = peers
+    aino = await make.person("aino")
+    bo_id = await remote_account(services, near, "bo")
+    cy_id = await remote_account(services, near, "cy")
+    for name in ("bo", "cy"):
+        await deliver(client, _act(near, name, "Follow", f"{BASE}/users/aino", f"follows/{name}"))
+    await aino.post(f"/api/v1/accounts/{cy_id}/follow")
+    near.received.clear()
+    await aino.post(f"/api/v1/accounts/{bo_id}/remove_from_followers")
+    await aino.post(f"/api/v1/accounts/{cy_id}/block")
+    sent = [
+        (path, a["type"], a["object"]["actor"] if a["type"] != "Block" else a["object"])
+        for path, a in near.received
+    ]
+    assert sorted(sent) == sorted(
+        [
+            ("/users/bo/inbox", "Reject", near.actor("bo")),  # bo no longer follows aino
+            ("/users/cy/inbox", "Reject", near.actor("cy")),  # nor does cy, blocked
+            ("/users/cy/inbox", "Undo", f"{BASE}/users/aino"),  # aino's follow of cy ends
+            ("/users/cy/inbox", "Block", near.actor("cy")),
+        ]
+    )

@@ -6,8 +6,8 @@ one ``federation.deliver`` job per inbox (shared inboxes de-duplicated), signed 
   (remote follower, local target, no approval needed) → ``Accept``;
 - ``FollowRequestAuthorized`` (remote follower) → ``Accept``;
 - ``FollowRequestRejected`` (remote follower) → ``Reject``;
-- ``Unfollowed`` (local follower, remote target) → ``Undo`` of the ``Follow`` (not when a
-  block ended it: the ``Block`` says so).
+- ``Unfollowed`` (local follower, remote target, ended here) → ``Undo`` of the ``Follow``;
+  (remote follower removed or blocked by the local target) → ``Reject``.
 
 Posts, favourites, boosts and blocks: ``federation/outbound.py``.
 """
@@ -120,16 +120,20 @@ async def follow_rejected(ctx: FederationContext, event: ev.FollowRequestRejecte
         await _send_accept(ctx, pair[0], pair[1], "Reject")
 
 
-def _not_by_block(event: ev.Unfollowed) -> bool:
-    return not event.by_block
-
-
-@subscribe(ev.Unfollowed, job="federation.on_unfollowed", when=_not_by_block)
+@subscribe(ev.Unfollowed, job="federation.on_unfollowed")
 async def unfollowed(ctx: FederationContext, event: ev.Unfollowed) -> None:
+    """A local follower who unfollows (or blocks) a remote account sends ``Undo``; a local
+    account that removes (or blocks) a remote follower sends ``Reject``. A follow that the
+    remote side ended itself sends nothing back."""
     pair = await _pair(ctx.db, event.follower_id, event.target_id)
-    if pair is None or pair[0].domain is not None or pair[1].domain is None:
+    if pair is None:
         return
     follower, target = pair
+    acting = event.actor.account_id if event.actor is not None else follower.id
+    if follower.domain is not None and target.domain is None and acting == target.id:
+        await _send_accept(ctx, follower, target, "Reject")
+    if follower.domain is not None or target.domain is None or acting != follower.id:
+        return
     base = base_url(ctx)
     me = doc.actor_url(base, follower.username)
     follow = _follow_activity(base, follower, target, f"{me}#follows/{target.id}")
