@@ -23,6 +23,7 @@ from porina.lists import models as lists
 from porina.mail import models as mail
 from porina.messaging import models as messaging
 from porina.moderation import models as moderation
+from porina.newsletter import campaigns_models as newsletter_campaigns
 from porina.newsletter import models as newsletter
 from porina.notifications import models as notifications
 from porina.notifications.push import models as web_push
@@ -59,6 +60,7 @@ __all__ = [
     "metadata",
     "moderation",
     "newsletter",
+    "newsletter_campaigns",
     "notifications",
     "post_cards",
     "posts",
