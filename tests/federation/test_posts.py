@@ -13,6 +13,7 @@ import httpx
 from porina.services import Services
 from porina.storage.broker import MemoryBroker
 
+from ..desk.inbox_support import brand_with_agent
 from ..factories import Factory, Person
 from .peers import AS_PUBLIC, BASE, Peer, deliver, note, remote_account
 
@@ -240,3 +241,23 @@ async def test_a_remote_post_is_streamed_as_a_local_one_is(
         if m.get("event") == "update" and str(m.get("status_id")) == theirs["id"]
     }
     assert updates == {f"user:{eki.id}", "public", "public:remote"}
+
+
+async def test_a_remote_mention_of_a_brand_opens_a_desk_conversation(
+    services: Services, make: Factory, client: httpx.AsyncClient, peers: tuple[Peer, Peer]
+) -> None:
+    """A Mastodon user's question to a café reaches the café's desk as a local one does."""
+    near, _ = peers
+    agent = await brand_with_agent(services, make, "cafe")
+    await remote_account(services, near, "bo")
+    question = note(
+        near,
+        "bo",
+        30,
+        "<p>@cafe are you open on Sunday?</p>",
+        to=[AS_PUBLIC],
+        tag=[{"type": "Mention", "href": f"{BASE}/users/cafe", "name": "@cafe"}],
+    )
+    assert (await deliver(client, question)).status_code == 202
+    [conversation] = await agent.conversations()
+    assert conversation["contact"]["acct"] == f"bo@{near.host}"
