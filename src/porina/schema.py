@@ -6,6 +6,7 @@ from porina.accounts import recovery
 from porina.accounts import suggestion_models as account_suggestions
 from porina.analytics import models as analytics
 from porina.calendar import models as calendar
+from porina.calls import models as calls
 from porina.campaigns import challenge_models as challenges
 from porina.campaigns import models as campaigns
 from porina.campaigns import review_models as contest_reviews
@@ -41,6 +42,7 @@ __all__ = [
     "accounts",
     "analytics",
     "calendar",
+    "calls",
     "campaigns",
     "challenges",
     "contest_reviews",
