@@ -158,6 +158,10 @@ class Settings:
     """Deliveries one process sends to one remote domain at once; a delivery that finds them
     all busy is put back a moment later without counting an attempt, so a slow server holds
     at most this many job slots (``federation/dispatch.py``)."""
+    federation_deliveries_per_second: float = 0.0
+    """Deliveries one process starts a second at most, so a large delivery leaves the API in
+    the same process its share of the CPU (the embedded stack runs jobs beside requests).
+    0: no limit. ``porina bench --only federation`` measures the trade (docs/performance.md)."""
     federation_unavailable_days: float = 7.0
     """Days of failed deliveries (no success in between) after which a domain is marked
     unavailable and nothing more is queued for it until it answers again (Mastodon: 7)."""
@@ -250,6 +254,11 @@ def _convert(name: str, raw: str, default: object) -> object:
             return int(raw)
         except ValueError as exc:
             raise SettingsError(f"PORINA_{name.upper()} must be a whole number") from exc
+    if isinstance(default, float):
+        try:
+            return float(raw)
+        except ValueError as exc:
+            raise SettingsError(f"PORINA_{name.upper()} must be a number") from exc
     if isinstance(default, Path):
         return Path(raw)
     return raw
@@ -298,6 +307,13 @@ def _check(settings: Settings) -> None:
         if getattr(settings, f"outbound_{name}") < 1:
             raise SettingsError(f"PORINA_OUTBOUND_{name.upper()} must be at least 1")
     parse_allow_http_hosts(settings.federation_allow_http_hosts)
+    if settings.federation_domain_concurrency < 1:
+        raise SettingsError("PORINA_FEDERATION_DOMAIN_CONCURRENCY must be at least 1")
+    if settings.federation_unavailable_days <= 0 or settings.federation_deliveries_per_second < 0:
+        raise SettingsError(
+            "PORINA_FEDERATION_UNAVAILABLE_DAYS must be above 0 and "
+            "PORINA_FEDERATION_DELIVERIES_PER_SECOND at least 0"
+        )
     if settings.cpu_workers < 0:
         raise SettingsError("PORINA_CPU_WORKERS must be 0 (one per core) or more")
     _check_zone(settings.default_time_zone)

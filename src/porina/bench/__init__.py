@@ -126,6 +126,12 @@ def _desk_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--federation-followers", type=int, default=10_000)
     p.add_argument("--federation-servers", type=int, default=1_000)
     p.add_argument(
+        "--federation-rate",
+        type=float,
+        default=0.0,
+        help="PORINA_FEDERATION_DELIVERIES_PER_SECOND for the server (0: no limit)",
+    )
+    p.add_argument(
         "--federation-no-shared-inbox",
         action="store_true",
         help="remote followers without a shared inbox: one delivery per follower",
@@ -264,6 +270,7 @@ async def _only(stack: Stack, args: argparse.Namespace, results: dict[str, Any])
             args.federation_servers,
             not args.federation_no_shared_inbox,
             _say,
+            rate=args.federation_rate,
         )
         results["targets"] = federation.targets(results)
     elif args.only == "contests":

@@ -18,10 +18,12 @@ At scale (issue 20, point 4):
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import logging
 import random
+import time
 from collections import Counter
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -88,6 +90,22 @@ _sending: Counter[str] = Counter()
 """Deliveries this process is sending now, per domain."""
 
 
+class _Pace:
+    """Deliveries started by this process at most ``rate`` a second (a queue of start times)."""
+
+    next_at = 0.0
+
+    @classmethod
+    async def wait(cls, rate: float) -> None:
+        if rate <= 0:
+            return
+        moment = time.monotonic()
+        start = max(moment, cls.next_at)
+        cls.next_at = start + 1 / rate
+        if start > moment:
+            await asyncio.sleep(start - moment)
+
+
 @asynccontextmanager
 async def domain_slot(domain: str, limit: int) -> AsyncIterator[None]:
     """One of ``domain``'s ``limit`` slots in this process, or ``Postpone``."""
@@ -122,6 +140,7 @@ async def deliver(ctx: FederationContext, payload: dict[str, Any]) -> None:
     if not private:
         async with ctx.db.transaction() as tx:
             private, _ = await ensure_keys(tx.session, sender_id)
+    await _Pace.wait(ctx.settings.federation_deliveries_per_second)
     body = str(payload["body"]).encode()
     key_id = f"{doc.actor_url(base_url(ctx), sender.username)}#main-key"
     async with domain_slot(domain, ctx.settings.federation_domain_concurrency):
