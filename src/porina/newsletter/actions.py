@@ -86,11 +86,12 @@ def _fields(data: Mapping[str, Any]) -> dict[str, Any]:
     for name, limit in TEXTS_LONG.items():
         found[name] = _text(data, name, limit, one_line=False)
     found["gift_url"] = _gift_url(data)
-    raw = data.get("double_opt_in")
-    if raw is not None:
-        if str(raw).lower() not in {"true", "false", "1", "0"}:
-            raise InvalidList("Validation failed: double_opt_in must be a boolean")
-        found["double_opt_in"] = str(raw).lower() in {"true", "1"}
+    for name in ("double_opt_in", "click_tracking"):
+        raw = data.get(name)
+        if raw is not None:
+            if str(raw).lower() not in {"true", "false", "1", "0"}:
+                raise InvalidList(f"Validation failed: {name} must be a boolean")
+            found[name] = str(raw).lower() in {"true", "1"}
     return {k: v for k, v in found.items() if v is not None}
 
 

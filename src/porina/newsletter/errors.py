@@ -31,3 +31,7 @@ class WebhookUnauthorized(Unauthorized):
 
 class InvalidWebhook(Unprocessable):
     code = "newsletter_webhook_invalid"
+
+
+class LinkNotFound(NotFound):
+    code = "newsletter_link_not_found"

@@ -30,6 +30,8 @@ class NewsletterListEntity(msgspec.Struct, kw_only=True):
     description: str
     frequency: str
     double_opt_in: bool
+    click_tracking: bool
+    """Links in campaigns to this list are counted (per campaign and link, nobody's clicks)."""
     gift_url: str | None
     gift_label: str | None
     privacy_en: str
@@ -66,6 +68,7 @@ def _list(row: NewsletterList, base_url: str) -> NewsletterListEntity:
         description=row.description,
         frequency=row.frequency,
         double_opt_in=row.double_opt_in,
+        click_tracking=row.click_tracking,
         gift_url=row.gift_url,
         gift_label=row.gift_label,
         privacy_en=row.privacy_en,
@@ -91,8 +94,8 @@ def _subscriber(row: NewsletterSubscriber) -> SubscriberEntity:
 
 @post(BASE, status_code=200)
 async def create_list(request: Request[Any, Any, Any]) -> NewsletterListEntity:
-    """``{name, double_opt_in?, description?, frequency?, gift_url?, gift_label?, privacy_en?,
-    privacy_fi?}`` for the brand the token acts as."""
+    """``{name, double_opt_in?, click_tracking?, description?, frequency?, gift_url?,
+    gift_label?, privacy_en?, privacy_fi?}`` for the brand the token acts as."""
     actor = actor_of(await require(request, "write:accounts"))
     params = await Params.of(request)
     svc = services_of(request)

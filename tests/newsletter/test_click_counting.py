@@ -1,0 +1,135 @@
+"""Click counting (issue 19, point 6): off unless the brand turns it on for its lists; links
+in a campaign's HTML go through ``/newsletter/c/<token>``, which redirects (302) to the
+original link after counting one click for the campaign and link — and nothing about who;
+forged tokens are refused, so it is no open redirect."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import settings as examples
+from hypothesis import strategies as st
+from sqlalchemy import select
+
+from porina.newsletter import clicks
+from porina.newsletter.models import NewsletterLinkClicks
+from porina.services import Services
+from porina.settings import Settings
+from tests.factories import Factory
+
+from .bounce_support import LISTS, brand
+
+SETTINGS = Settings(secret_key="k" * 64, base_url="https://porina.example")
+HTML = """<p>Hi {{name}}! See <a href="https://kahvila.example/menu?a=1&amp;b=2">the menu</a>,
+<a class="x" href='http://kahvila.example/blog'>the blog</a>, <a href="mailto:hi@kahvila.example">
+mail us</a>, <a href="#top">top</a>, <a href="https://kahvila.example/?n={{name}}">you</a>,
+<a href="https://porina.example/newsletter/unsubscribe/tok">Unsubscribe</a>.</p>"""
+
+
+def tracked(html: str) -> list[str]:
+    return [
+        part.split('"')[0].split("'")[0]
+        for part in html.split("https://porina.example/newsletter/c/")[1:]
+    ]
+
+
+def test_only_outside_http_links_are_rewritten() -> None:
+    out = clicks.rewrite_links(HTML, 7, SETTINGS)
+    tokens = tracked(out)
+    assert [clicks.read(SETTINGS, t) for t in tokens] == [
+        (7, "https://kahvila.example/menu?a=1&b=2"),
+        (7, "http://kahvila.example/blog"),
+    ]
+    for kept in ("mailto:hi@kahvila.example", "#top", "?n={{name}}", "/unsubscribe/tok"):
+        assert kept in out
+    assert "Hi {{name}}!" in out and 'class="x"' in out
+
+
+URLS = st.builds(
+    lambda path, query: f"https://shop.example/{path}?q={query}",
+    st.text("abcdefghij/-_.", max_size=30),
+    st.text("abc123%&=", max_size=20),
+)
+
+
+@examples(max_examples=200, deadline=None)
+@given(URLS, st.integers(1, 10**17), st.integers(1, 10**17), st.text(max_size=20))
+def test_a_token_opens_only_its_own_link(url: str, campaign: int, other: int, junk: str) -> None:
+    value = clicks.token(SETTINGS, campaign, url)
+    assert clicks.read(SETTINGS, value) == (campaign, url)
+    _, encoded, mac = value.split(".")
+    evil = clicks.token(SETTINGS, campaign, "https://evil.example/").split(".")[1]
+    forged = [
+        f"{other}.{encoded}.{mac}" if other != campaign else "x",
+        f"{campaign}.{evil}.{mac}",
+        f"{campaign}.{encoded}.{junk}",
+        junk,
+    ]
+    assert [clicks.read(SETTINGS, f) for f in forged] == [None] * 4
+    assert clicks.read(SETTINGS.with_(secret_key="other"), value) is None
+
+
+async def test_counting_is_off_until_every_list_turns_it_on(
+    services: Services, make: Factory
+) -> None:
+    cafe = await brand(services, make)
+    async with services.db.read() as session:
+        assert await clicks.tracking_on(session, cafe.list_ids) is False
+    manager = cafe.manager
+    response = await manager.client.patch(
+        f"{LISTS}/{cafe.list_ids[0]}", json={"click_tracking": True}, headers=manager.headers
+    )
+    assert response.status_code == 200 and response.json()["click_tracking"] is True
+    async with services.db.read() as session:
+        assert await clicks.tracking_on(session, cafe.list_ids[:1]) is True
+        assert await clicks.tracking_on(session, cafe.list_ids) is False
+    bad = await manager.client.patch(
+        f"{LISTS}/{cafe.list_ids[1]}", json={"click_tracking": "maybe"}, headers=manager.headers
+    )
+    assert bad.status_code == 422 and "click_tracking" in bad.json()["error"]
+
+
+async def test_the_redirect_counts_per_link_and_refuses_forged_tokens(
+    services: Services, make: Factory
+) -> None:
+    settings = services.settings
+    html = clicks.rewrite_links(
+        '<a href="https://kahvila.example/menu">menu</a> <a href="https://kahvila.example/">home</a>',
+        31,
+        settings,
+    )
+    menu, home = [link.split('"')[0] for link in html.split('href="')[1:]]
+    assert menu.startswith(f"{settings.base_url}/newsletter/c/")
+    for link in (menu, menu, home):
+        response = await make.client.get(
+            link.removeprefix(settings.base_url), follow_redirects=False
+        )
+        assert response.status_code == 302, response.text
+        assert response.headers["location"] in {
+            "https://kahvila.example/menu",
+            "https://kahvila.example/",
+        }
+        assert "set-cookie" not in response.headers
+    assert response.headers["location"] == "https://kahvila.example/"
+    forged = menu.replace("/c/31.", "/c/32.")
+    mac = menu.rsplit(".", 1)[1]
+    evil = f"{settings.base_url}/newsletter/c/31.aHR0cHM6Ly9ldmlsLmV4YW1wbGUv.{mac}"
+    for link in (forged, evil, f"{settings.base_url}/newsletter/c/nothing"):
+        refused = await make.client.get(
+            link.removeprefix(settings.base_url), follow_redirects=False
+        )
+        assert refused.status_code == 404 and "error" in refused.json()
+        assert "location" not in refused.headers
+    async with services.db.read() as session:
+        rows = (await session.scalars(select(NewsletterLinkClicks))).all()
+    assert sorted((r.campaign_id, r.url, r.clicks) for r in rows) == [
+        (31, "https://kahvila.example/", 1),
+        (31, "https://kahvila.example/menu", 2),
+    ]
+    # what is kept: the campaign, the link, a number, the last click's time — nobody's identity
+    assert set(NewsletterLinkClicks.__table__.columns.keys()) == {
+        "campaign_id",
+        "url_hash",
+        "url",
+        "clicks",
+        "last_at",
+    }
