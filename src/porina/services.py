@@ -45,6 +45,7 @@ from porina.jobs.queue import Runner
 from porina.mail import jobs as mail_jobs
 from porina.messaging import subscribers as messaging_subscribers
 from porina.moderation import purge as moderation_purge
+from porina.newsletter import bounces_campaigns as newsletter_bounce_counts
 from porina.newsletter import mails as newsletter_mails
 from porina.notifications import subscribers as notification_subscribers
 from porina.notifications.push import subscribers as web_push_subscribers
@@ -89,6 +90,7 @@ SUBSCRIBERS = (
     contest_entries,
     contest_winners,
     newsletter_mails,
+    newsletter_bounce_counts,
     federation_delivery,
     federation_outbound,
 )

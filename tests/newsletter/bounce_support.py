@@ -10,7 +10,10 @@ from typing import Any
 import httpx
 from sqlalchemy import select
 
+from porina.core.clock import now
+from porina.core.ids import new_id
 from porina.newsletter import bounces
+from porina.newsletter.campaigns_models import NewsletterCampaign
 from porina.newsletter.models import NewsletterSubscriber
 from porina.services import Services
 from tests.desk.inbox_support import Staff, staff
@@ -65,3 +68,29 @@ async def bounce(services: Services, subscriber_id: int, kind: str, **extra: Any
         return await bounces.record(
             tx, subscriber_id, bounces.Bounce(kind=kind, source="smtp", **extra)
         )
+
+
+async def campaign_row(services: Services, brand: Brand, sent: int, state: str = "sending") -> int:
+    """A campaign of ``brand`` that has sent ``sent`` mails. Written directly: the bounce
+    handling only reads a campaign's brand, state and counts, and the campaign writers are
+    another part of the newsletter (``newsletter/campaigns*.py``)."""
+    moment = now()
+    row = NewsletterCampaign(
+        id=new_id(),
+        brand_account_id=brand.manager.brand.account.id,
+        subject="Our news",
+        state=state,
+        sent=sent,
+        created_at=moment,
+        updated_at=moment,
+    )
+    async with services.db.transaction() as tx:
+        tx.session.add(row)
+    return row.id
+
+
+async def campaign(services: Services, campaign_id: int) -> NewsletterCampaign:
+    async with services.db.read() as session:
+        found = await session.get(NewsletterCampaign, campaign_id)
+        assert found is not None
+        return found
