@@ -111,6 +111,8 @@ async def _post_activity(ctx: FederationContext, status_id: int, kind: str) -> N
         if found is None:
             return
         status, author = found
+        if kind != "Delete" and status.deleted_at is not None:
+            return  # deleted before this job ran: its Delete follows
         targets = await audience(session, status)
         note = await note_for(session, status, author, base) if targets else {}
     if not targets:
