@@ -21,6 +21,7 @@ from porina.analytics import weekly as analytics_weekly
 from porina.analytics.impressions import Flusher as ImpressionFlusher
 from porina.api.mastodon.auth import TokenCache
 from porina.calendar import publishing as calendar_publishing
+from porina.calls import jobs as calls_jobs
 from porina.campaigns import challenge_subscribers, contest_contacts
 from porina.campaigns import entries as contest_entries
 from porina.campaigns import jobs as contest_jobs
@@ -109,6 +110,7 @@ JOB_HANDLERS = (
     contest_jobs,
     calendar_publishing,
     federation_dispatch,
+    calls_jobs,
 )
 """Modules whose job handlers are not event subscribers (recurring jobs among them)."""
 desk_contacts.register_section("contests", contest_contacts.section)

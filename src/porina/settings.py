@@ -103,6 +103,23 @@ class Settings:
     (hard or soft) or drawn complaints, once BOUNCE_PAUSE_AFTER mails are sent. 0: never."""
     bounce_pause_after: int = 100
     """Mails a campaign must have sent before its bounce rate can pause it."""
+    call_stun_urls: str = ""
+    """STUN servers for video calls, comma-separated (stun:stun.example.org:3478); empty: none
+    (calls then work between browsers on one network). docs/calls.md."""
+    call_turn_urls: str = ""
+    """TURN servers for video calls, comma-separated (turn:turn.example.org:3478?transport=udp,
+    turns:turn.example.org:5349); empty: no TURN."""
+    call_turn_username: str = ""
+    """A fixed TURN user name (with CALL_TURN_CREDENTIAL); ignored when CALL_TURN_SECRET is set."""
+    call_turn_credential: str = ""
+    """The fixed TURN user's password."""
+    call_turn_secret: str = ""
+    """coturn's static-auth-secret (TURN REST API): each call gets a user name and password
+    valid for CALL_TURN_TTL seconds, made from this secret; the secret never leaves Porina."""
+    call_turn_ttl: int = 86400
+    """Seconds the time-limited TURN credentials of a call stay valid."""
+    call_ring_seconds: int = 45
+    """Seconds a call rings before it is missed (the callee is notified)."""
     registrations: Registrations = "open"
     """Sign-up mode: open, approval or closed."""
     secret_key: str = ""

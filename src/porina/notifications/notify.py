@@ -63,12 +63,17 @@ NotificationType = Literal[
     "admin.sign_up",
     "admin.report",
     "porina.archive_ready",
+    "porina.missed_call",
 ]
 GROUPED = {"favourite", "reblog", "follow"}
 SELF_SENT = frozenset({"poll", "admin.report", "admin.sign_up", "porina.archive_ready"})
 """Types a person may receive from themselves (``porina.archive_ready``: their data archive
 is built, Porina's own type, shown by the web app; Mastodon clients pass over types they do
 not know)."""
+PORINA_ONLY = frozenset({"porina.missed_call"})
+"""Porina's types that the Mastodon API leaves out unless a client asks for them by name
+(``types[]=porina.missed_call``), and never streams to Mastodon clients: an app that does not
+know a type may show it as an empty notification. The web app shows them."""
 
 
 def group_key(kind: str, notification_id: int, status_id: int | None) -> str:

@@ -27,7 +27,7 @@ from porina.moderation.models import Report
 from porina.notifications import markers as inbox
 from porina.notifications import queries as q
 from porina.notifications.models import Notification
-from porina.notifications.notify import GROUPED, NotificationType
+from porina.notifications.notify import GROUPED, PORINA_ONLY, NotificationType
 from porina.posts.queries import bundles_by_id
 from porina.render import entities as e
 from porina.render.quotes import render_bundles
@@ -112,6 +112,8 @@ async def render_notifications(
 def _wanted(params: Params, viewer_id: int) -> q.NotificationFilter:
     types = frozenset(params.str_list("types")) & TYPES
     exclude = frozenset(params.str_list("exclude_types"))
+    if not params.has("types"):
+        exclude |= PORINA_ONLY  # Porina's own types only for a client that names them
     if params.has("types") and not types:
         types = frozenset({"none"})  # only unknown types asked for: nothing matches
     return q.NotificationFilter(

@@ -39,6 +39,7 @@ from porina.api.mastodon.notifications import render_notifications
 from porina.api.mastodon.stream_render import Rendered, render_status
 from porina.api.porina import desk_render
 from porina.api.porina.desk_render import DeskPresence
+from porina.calls import live as calls_live
 from porina.core.errors import BadRequest, NotFound, PorinaError, Unauthorized
 from porina.core.ids import parse_id
 from porina.desk import access as desk_access
@@ -46,6 +47,7 @@ from porina.desk import presence as desk_presence
 from porina.lists.models import List
 from porina.messaging.models import AccountConversation
 from porina.notifications.models import Notification
+from porina.notifications.notify import PORINA_ONLY
 from porina.render.renderer import Renderer
 from porina.streaming.hub import Arrival, Hub, hub_for
 
@@ -101,7 +103,7 @@ def resolve_name(
         return Stream(["desk"], f"desk:{vid}", DESK_EVENTS)
     if base == "user:notification":
         return Stream([base], f"user:{vid}", frozenset({"notification"}))
-    user_events = set(everything) | {"filters_changed"}
+    user_events = set(everything) | {"filters_changed", calls_live.EVENT}
     if viewer is not None and scope_rules.grants(viewer.scopes, "read:notifications"):
         user_events.add("notification")
     return Stream(["user"], f"user:{vid}", frozenset(user_events))
@@ -166,10 +168,12 @@ class Reader:
                     Notification.account_id == self.vid,
                 )
             )
-            if note is None:
+            if note is None or note.type in PORINA_ONLY:
                 return None
             out = await render_notifications(self.renderer, session, self.vid, [note])
             return _json(out[0]) if out else None
+        if event == calls_live.EVENT:
+            return calls_live.for_reader(message, self.uid)
         if event == "desk.presence":
             return (await desk_presence_payloads(session, message, [self.uid])).get(self.uid)
         if event in DESK_EVENTS:
