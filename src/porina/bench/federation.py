@@ -224,10 +224,12 @@ def _read(path: Path) -> str:
     return path.read_text() if path.exists() else ""
 
 
-async def _load(base: str, token: str, stop: asyncio.Event) -> list[float]:
-    """Milliseconds of each ``GET /api/v1/timelines/home``, sent at ``LOAD_RATE`` a second
-    (open loop: a slow answer does not slow the sending) until ``stop``."""
-    out: list[float] = []
+async def _load(base: str, token: str, stop: asyncio.Event) -> list[tuple[float, float]]:
+    """``(seconds since the start, milliseconds)`` of each ``GET /api/v1/timelines/home``,
+    sent at ``LOAD_RATE`` a second (open loop: a slow answer does not slow the sending) until
+    ``stop``."""
+    out: list[tuple[float, float]] = []
+    begun = time.perf_counter()
     headers = {"Authorization": f"Bearer {token}"}
     limits = httpx.Limits(max_connections=64, max_keepalive_connections=64)
 
@@ -235,11 +237,10 @@ async def _load(base: str, token: str, stop: asyncio.Event) -> list[float]:
         started = time.perf_counter()
         response = await client.get("/api/v1/timelines/home", headers=headers)
         response.raise_for_status()
-        out.append((time.perf_counter() - started) * 1000)
+        out.append((started - begun, (time.perf_counter() - started) * 1000))
 
     async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as client:
         tasks: list[asyncio.Task[None]] = []
-        begun = time.perf_counter()
         while not stop.is_set():
             tasks.append(asyncio.create_task(one(client)))
             due = begun + len(tasks) / LOAD_RATE
@@ -248,15 +249,22 @@ async def _load(base: str, token: str, stop: asyncio.Event) -> list[float]:
     return out
 
 
-def _percentiles(ms: list[float]) -> dict[str, Any]:
-    if not ms:
+def _percentiles(timed: list[tuple[float, float]]) -> dict[str, Any]:
+    """p50 and p99, and when (seconds from the start) the five slowest were sent."""
+    if not timed:
         return {"requests": 0}
-    ordered = sorted(ms)
+    ordered = sorted(ms for _, ms in timed)
+    worst = sorted(timed, key=lambda pair: -pair[1])[:5]
 
     def at(q: float) -> float:
         return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))], 1)
 
-    return {"requests": len(ms), "p50_ms": at(0.5), "p99_ms": at(0.99)}
+    return {
+        "requests": len(ordered),
+        "p50_ms": at(0.5),
+        "p99_ms": at(0.99),
+        "slowest_at_s_ms": [[round(t, 1), round(ms)] for t, ms in worst],
+    }
 
 
 async def _stats(control: int) -> dict[str, Any]:
