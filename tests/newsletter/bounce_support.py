@@ -5,6 +5,7 @@ once), and the bounce actions are called as the receiver and the webhook call th
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -70,7 +71,13 @@ async def bounce(services: Services, subscriber_id: int, kind: str, **extra: Any
         )
 
 
-async def campaign_row(services: Services, brand: Brand, sent: int, state: str = "sending") -> int:
+async def campaign_row(
+    services: Services,
+    brand: Brand,
+    sent: int,
+    state: str = "sending",
+    started_at: datetime | None = None,
+) -> int:
     """A campaign of ``brand`` that has sent ``sent`` mails. Written directly: the bounce
     handling only reads a campaign's brand, state and counts, and the campaign writers are
     another part of the newsletter (``newsletter/campaigns*.py``)."""
@@ -81,6 +88,7 @@ async def campaign_row(services: Services, brand: Brand, sent: int, state: str =
         subject="Our news",
         state=state,
         sent=sent,
+        started_at=started_at or moment,
         created_at=moment,
         updated_at=moment,
     )

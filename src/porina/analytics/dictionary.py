@@ -54,6 +54,15 @@ _TIMES_FI = (
     "työpöydän sääntöjen tai muun automaation toimet eivät pysäytä kelloa."
 )
 
+_CAMPAIGNS = (
+    "Counted with the campaign: the campaigns that started sending in the period bring "
+    "everything that came of them so far, later days included. Period: the sum."
+)
+_CAMPAIGNS_FI = (
+    "Lasketaan kampanjan mukaan: jaksolla lähettämisen aloittaneet kampanjat tuovat kaiken, "
+    "mitä niistä on tähän mennessä seurannut, myöhemmätkin päivät. Jakso: summa."
+)
+
 BUSINESS: tuple[Metric, ...] = (
     Metric(
         "desk_first_response_time",
@@ -169,6 +178,48 @@ BUSINESS: tuple[Metric, ...] = (
         "sähköpostiohjelman yhden napsautuksen peruutus tai asetussivu); palautuneiden "
         "viestien vuoksi estolistalle joutuminen ei ole peruutus, eikä uudelleen tilannutta "
         "enää lasketa lähteneeksi. Jakso: summa.",
+    ),
+    Metric(
+        "newsletter_sent",
+        "Newsletter mails sent",
+        "Lähetetyt uutiskirjeet",
+        "mails of the account's campaigns handed to the mail server",
+        None,
+        "Mails of the account's newsletter campaigns handed to the mail server (one per "
+        "recipient address; a mail sent twice after a crash counts twice). " + _CAMPAIGNS,
+        "Tilin uutiskirjekampanjoiden viestit, jotka luovutettiin postipalvelimelle (yksi "
+        "vastaanottajaosoitetta kohden; kaatumisen jälkeen kahdesti lähetetty lasketaan "
+        "kahdesti). " + _CAMPAIGNS_FI,
+    ),
+    Metric(
+        "newsletter_bounced",
+        "Newsletter bounces",
+        "Palautuneet uutiskirjeet",
+        "recipients of the account's campaigns whose mail bounced (hard or soft)",
+        None,
+        "Recipients of the account's campaigns whose mail came back: a hard bounce (the "
+        "address does not exist) or a soft one (a full mailbox), from the bounce receiver or a "
+        "mail provider's webhook; each recipient once per campaign. Complaints are not "
+        "bounces. " + _CAMPAIGNS,
+        "Tilin kampanjoiden vastaanottajat, joiden viesti palautui: pysyvästi (osoitetta ei "
+        "ole) tai tilapäisesti (postilaatikko täynnä), palautusvastaanottimelta tai "
+        "postipalvelun webhookista; kukin vastaanottaja kerran kampanjaa kohden. "
+        "Roskapostivalitukset eivät ole palautuksia. " + _CAMPAIGNS_FI,
+    ),
+    Metric(
+        "newsletter_clicks",
+        "Newsletter clicks",
+        "Uutiskirjeen klikkaukset",
+        "clicks on the links of the account's campaigns",
+        None,
+        "Clicks on the links of the account's campaigns to lists that count clicks (off "
+        "unless the brand turns it on). Only a number per campaign and link is kept, nothing "
+        "about who clicked, so one person clicking twice counts twice, and a mail scanner "
+        "that opens links counts too. " + _CAMPAIGNS,
+        "Klikkaukset tilin kampanjoiden linkkeihin listoilla, joilla klikkausten laskenta on "
+        "päällä (oletuksena pois). Vain määrä kampanjaa ja linkkiä kohden tallennetaan, ei "
+        "mitään klikkaajasta, joten kahdesti klikannut lasketaan kahdesti, ja linkkejä "
+        "avaava postin tarkistin lasketaan myös. " + _CAMPAIGNS_FI,
     ),
 )
 """Figures of the business features (the desk, contests, the newsletter), computed by their

@@ -1,7 +1,8 @@
 """An account's business figures for a period, beside its social ones (issue 17: "desk and
 campaign figures join the dashboards"): the desk's response times and conversations
 (``desk/metrics.py``), its contests' entries (``campaigns/contest_figures.py``) and its
-newsletter's sign-ups and unsubscribes (``newsletter/signup_figures.py``). The metric
+newsletter's sign-ups and unsubscribes (``newsletter/signup_figures.py``) and its campaigns'
+mails sent, bounces and clicks (``newsletter/results.py``). The metric
 dictionary defines each (``analytics/dictionary.py``, ``BUSINESS``); the API
 (``GET /api/porina/v1/analytics/business``) and the dashboard page show the same numbers.
 Only aggregates: no conversation, entrant or address leaves here."""
@@ -17,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from porina.accounts.models import AccountOperator
 from porina.campaigns import contest_figures
 from porina.desk import metrics as desk_metrics
+from porina.newsletter import results as newsletter_results
 from porina.newsletter import signup_figures
 
 
@@ -28,6 +30,9 @@ class Business:
     contest_entrants: int
     newsletter_confirmed: int
     newsletter_unsubscribed: int
+    newsletter_sent: int
+    newsletter_bounced: int
+    newsletter_clicks: int
 
 
 async def _has_team(session: AsyncSession, account_id: int) -> bool:
@@ -44,4 +49,14 @@ async def period(
         desk = await desk_metrics.report(session, account_id, start, end)
     entries, entrants = await contest_figures.entries(session, account_id, start, end)
     confirmed, unsubscribed = await signup_figures.signups(session, account_id, start, end)
-    return Business(desk, entries, entrants, confirmed, unsubscribed)
+    mailed = await newsletter_results.brand_period(session, account_id, start, end)
+    return Business(
+        desk,
+        entries,
+        entrants,
+        confirmed,
+        unsubscribed,
+        mailed.sent,
+        mailed.bounced,
+        mailed.clicks,
+    )

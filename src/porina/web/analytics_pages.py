@@ -69,6 +69,9 @@ CAMPAIGN_FIGURES = {
     "contest_entrants": N_("Contest entrants"),
     "newsletter_confirmed": N_("Newsletter sign-ups"),
     "newsletter_unsubscribed": N_("Newsletter unsubscribes"),
+    "newsletter_sent": N_("Newsletter mails sent"),
+    "newsletter_bounced": N_("Newsletter bounces"),
+    "newsletter_clicks": N_("Newsletter clicks"),
 }
 NOT_READER = N_("Only the account's owners, managers and analysts can read its analytics.")
 FORMATS = {"csv": "text/csv; charset=utf-8", "parquet": "application/vnd.apache.parquet"}

@@ -37,6 +37,10 @@ class AnalyticsContests(msgspec.Struct, kw_only=True):
 class AnalyticsNewsletter(msgspec.Struct, kw_only=True):
     confirmed: int
     unsubscribed: int
+    sent: int
+    """Mails of the campaigns that started in the period (as bounced and clicks)."""
+    bounced: int
+    clicks: int
 
 
 class AnalyticsBusinessPeriod(msgspec.Struct, kw_only=True):
@@ -80,7 +84,11 @@ def _period(when: reports.Span, found: business_figures.Business) -> AnalyticsBu
         desk=desk,
         contests=AnalyticsContests(entries=found.contest_entries, entrants=found.contest_entrants),
         newsletter=AnalyticsNewsletter(
-            confirmed=found.newsletter_confirmed, unsubscribed=found.newsletter_unsubscribed
+            confirmed=found.newsletter_confirmed,
+            unsubscribed=found.newsletter_unsubscribed,
+            sent=found.newsletter_sent,
+            bounced=found.newsletter_bounced,
+            clicks=found.newsletter_clicks,
         ),
     )
 
