@@ -47,6 +47,8 @@ from porina.mail import jobs as mail_jobs
 from porina.messaging import subscribers as messaging_subscribers
 from porina.moderation import purge as moderation_purge
 from porina.newsletter import bounces_campaigns as newsletter_bounce_counts
+from porina.newsletter import campaigns_counts as newsletter_campaign_counts
+from porina.newsletter import campaigns_delivery as newsletter_campaign_delivery
 from porina.newsletter import mails as newsletter_mails
 from porina.notifications import subscribers as notification_subscribers
 from porina.notifications.push import subscribers as web_push_subscribers
@@ -91,6 +93,7 @@ SUBSCRIBERS = (
     contest_entries,
     contest_winners,
     newsletter_mails,
+    newsletter_campaign_counts,
     newsletter_bounce_counts,
     federation_delivery,
     federation_outbound,
@@ -110,6 +113,7 @@ JOB_HANDLERS = (
     contest_jobs,
     calendar_publishing,
     federation_dispatch,
+    newsletter_campaign_delivery,
     calls_jobs,
 )
 """Modules whose job handlers are not event subscribers (recurring jobs among them)."""

@@ -98,6 +98,11 @@ class Settings:
     bounce_webhook_secret: str = ""
     """Shared secret of the bounce webhook for mail providers (sent as the
     X-Porina-Webhook-Secret header or the ?secret= query); empty: the webhook is off (401)."""
+    newsletter_send_rate: float = 100.0
+    """Campaign messages one sending process hands to the SMTP server a second at most
+    (docs/newsletter.md, "Sending"); 0: no limit."""
+    newsletter_smtp_connections: int = 4
+    """SMTP connections a campaign's sender keeps open and sends over at once."""
     bounce_pause_percent: int = 5
     """A campaign pauses itself when more than this percentage of its sent mail has bounced
     (hard or soft) or drawn complaints, once BOUNCE_PAUSE_AFTER mails are sent. 0: never."""

@@ -17,7 +17,7 @@ from porina.storage.base import Base, id_column
 
 STATES = ("draft", "scheduled", "sending", "paused", "cancelled", "sent")
 KINDS = ("markdown", "digest")
-SEND_STATES = ("pending", "sending", "sent", "failed")
+SEND_STATES = ("pending", "sending", "retry", "sent", "failed", "skipped", "held")
 
 
 class NewsletterCampaign(Base):
@@ -36,6 +36,10 @@ class NewsletterCampaign(Base):
     scheduled_at: Mapped[datetime | None] = mapped_column(default=None)
     started_at: Mapped[datetime | None] = mapped_column(default=None)
     finished_at: Mapped[datetime | None] = mapped_column(default=None)
+    sender: Mapped[str | None] = mapped_column(String(200), default=None)
+    """The process sending it now (``campaigns_sending``), which writes ``heartbeat_at`` at
+    every batch; another takes over when the heartbeat is older than ``STALE``."""
+    heartbeat_at: Mapped[datetime | None] = mapped_column(default=None)
     recipients: Mapped[int] = mapped_column(default=0)
     sent: Mapped[int] = mapped_column(default=0)
     failed: Mapped[int] = mapped_column(default=0)
@@ -65,7 +69,10 @@ class NewsletterCampaignList(Base):
 class NewsletterSend(Base):
     """One recipient of a campaign: ``pending`` until a sender takes it, ``sending`` while the
     mail is in flight (a crash leaves it so; it is sent again and counted as a duplicate),
-    ``sent`` or ``failed``. One row per address (``email``), whatever the lists it is on."""
+    ``sent`` or ``failed``; ``retry`` a row found ``sending`` when a new sender took over (it
+    is sent again, and counted in ``duplicates`` when it goes); ``skipped`` when the address
+    was unsubscribed or blocklisted before its turn; ``held`` with ``PORINA_MAIL=outbox``.
+    One row per address (``email``), whatever the lists it is on."""
 
     __tablename__ = "newsletter_sends"
     campaign_id: Mapped[int] = mapped_column(
@@ -82,4 +89,5 @@ class NewsletterSend(Base):
     __table_args__ = (
         UniqueConstraint("campaign_id", "email"),
         Index("ix_newsletter_sends_campaign_state", "campaign_id", "state"),
+        Index("ix_newsletter_sends_subscriber_id", "subscriber_id"),
     )

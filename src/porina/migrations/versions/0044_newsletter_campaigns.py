@@ -35,6 +35,8 @@ def _campaigns() -> None:
         sa.Column("scheduled_at", TIME(timezone=True), nullable=True),
         sa.Column("started_at", TIME(timezone=True), nullable=True),
         sa.Column("finished_at", TIME(timezone=True), nullable=True),
+        sa.Column("sender", sa.String(length=200), nullable=True),
+        sa.Column("heartbeat_at", TIME(timezone=True), nullable=True),
         *[sa.Column(name, sa.BigInteger(), nullable=False) for name in COUNTS],
         sa.Column("created_at", TIME(timezone=True), nullable=False),
         sa.Column("updated_at", TIME(timezone=True), nullable=False),
@@ -92,6 +94,7 @@ def upgrade() -> None:
             "campaign_id", "email", name=op.f("uq_newsletter_sends_campaign_id_email")
         ),
     )
+    op.create_index("ix_newsletter_sends_subscriber_id", "newsletter_sends", ["subscriber_id"])
     op.create_index(
         "ix_newsletter_sends_campaign_state", "newsletter_sends", ["campaign_id", "state"]
     )
