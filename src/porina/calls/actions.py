@@ -78,7 +78,20 @@ async def _with_account(tx: Tx, actor: Actor, account_id: int | None) -> Call:
     if not await _mutual(tx.session, actor.account_id, account_id):
         raise NotMutual()
     operated = actor.user_id if actor.operated else None
-    return _new(actor.account_id, account_id, caller_user_id=operated)
+    # a customer calling a brand they have a desk conversation with rings its desk
+    desk = await tx.session.scalar(
+        select(DeskConversation.id).where(
+            (
+                (DeskConversation.brand_account_id == account_id)
+                & (DeskConversation.contact_account_id == actor.account_id)
+            )
+            | (
+                (DeskConversation.brand_account_id == actor.account_id)
+                & (DeskConversation.contact_account_id == account_id)
+            )
+        )
+    )
+    return _new(actor.account_id, account_id, caller_user_id=operated, conversation_id=desk)
 
 
 async def _with_desk(tx: Tx, actor: Actor, conversation_id: int | None) -> Call:
@@ -158,11 +171,20 @@ async def side_of(session: AsyncSession, actor: Actor, call_id: int | None) -> S
     if actor.account_id == call.caller_account_id and _same_person(actor, call.caller_user_id):
         return Side(call, caller=True)
     if actor.account_id == call.callee_account_id and _same_person(actor, call.callee_user_id):
-        to_brand = call.desk_conversation_id is not None and call.caller_user_id is None
-        if to_brand and not await _staff(session, actor, call.callee_account_id):
+        if await _to_brand(session, call) and not await _staff(
+            session, actor, call.callee_account_id
+        ):
             raise CallNotFound()  # a customer's call to the brand: its staff only
         return Side(call, caller=False)
     raise CallNotFound()
+
+
+async def _to_brand(session: AsyncSession, call: Call) -> bool:
+    """Whether the call is a customer's to the brand of its desk conversation."""
+    if call.desk_conversation_id is None:
+        return False
+    found = await session.get(DeskConversation, call.desk_conversation_id)
+    return found is not None and found.brand_account_id == call.callee_account_id
 
 
 def _same_person(actor: Actor, user_id: int | None) -> bool:
