@@ -220,3 +220,25 @@ async def test_a_server_failing_for_days_is_skipped_until_it_answers_the_probe(
     assert await domains.unavailable_domains(services.db) == []
     await aino.status("third")
     assert [a["object"]["content"] for _, a in dead.received] == ["<p>third</p>"]
+
+
+async def test_a_postponed_delivery_keeps_its_attempts_and_runs_again(
+    make: Factory, services: Services, receivers: list[Receiver]
+) -> None:
+    """A delivery put back because its domain is busy does not use up a retry."""
+    aino = await make.person("aino")
+    busy = receivers[0]
+    inbox = f"http://{busy.host}/inbox"
+    async with services.db.transaction() as tx:
+        await dispatch.queue_delivery(tx, int(aino.id), inbox, {"id": "urn:test:1"})
+    dispatch._sending[busy.host] = 2  # both of the domain's slots taken by other deliveries
+    try:
+        await services.runner.drain()
+        (job,) = await queued_deliveries(services)
+        assert (job.attempts, job.state, job.last_error) == (0, "queued", None)
+    finally:
+        del dispatch._sending[busy.host]
+    async with services.db.transaction() as tx:
+        await tx.session.execute(update(Job).values(run_at=now()))
+    await services.runner.drain()
+    assert [p for p, _ in busy.received] == ["/inbox"]
