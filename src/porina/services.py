@@ -31,6 +31,7 @@ from porina.desk import audit_trail as desk_audit_trail
 from porina.desk import contacts as desk_contacts
 from porina.desk import listening as desk_listening
 from porina.desk import live as desk_live
+from porina.desk import mentioned as desk_mentioned
 from porina.desk import metrics as desk_metrics
 from porina.desk import rules_engine as desk_rules
 from porina.desk import sla_watch as desk_sla_watch
@@ -85,6 +86,7 @@ SUBSCRIBERS = (
     desk_subscribers,
     desk_listening,
     desk_live,
+    desk_mentioned,
     account_audit,
     desk_audit_trail,
     desk_metrics,

@@ -5,6 +5,7 @@ earlier ones linked; another brand's conversations stay out of reach."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import msgspec
@@ -127,3 +128,46 @@ async def test_a_conversations_items_come_in_pages_with_the_earlier_ones_linked(
     ]
     assert all(i["status"] is not None and i["kind"] == "mention" for i in everything)
     assert [int(i["id"]) for i in everything] == sorted(int(i["id"]) for i in everything)
+
+
+async def _mentioned_walk(desk: Staff, status: str) -> list[str]:
+    """Every page of *Mentioned* one conversation at a time, following ``rel="next"``."""
+    seen: list[str] = []
+    url: str | None = f"{BASE}?view=mentioned&status={status}&limit=1"
+    while url is not None:
+        response = await desk.get(url)
+        assert response.status_code == 200, response.text
+        seen += [c["id"] for c in response.json()]
+        url = _next(response) if response.json() else None
+    return seen
+
+
+async def test_the_mentioned_view_follows_its_conversations(
+    services: Services, make: Factory
+) -> None:
+    """*Mentioned* reads the caller's own rows (``desk/mentioned.py``): after notes, new
+    messages, replies, status changes and snoozes it still lists what the notes say, in the
+    order of the conversations' activity, page by page."""
+    desk = await brand_with_agent(services, make)
+    colleague = await staff(services, make, desk.brand, "cafe_ville")
+    people = [await make.person(f"fan{n}") for n in range(5)]
+    for person in people:
+        await person.status("@cafe hello")
+    ids = list(reversed(await _api_ids(desk, view="all")))  # ids[n] is people[n]'s
+    for n in (0, 0, 1, 2, 3):
+        await colleague.post(f"{BASE}/{ids[n]}/notes", json={"text": f"@cafe_aino look {n}"})
+    await desk.post(f"{BASE}/{ids[4]}/notes", json={"text": "@cafe_ville yours"})
+    await desk.post(f"{BASE}/{ids[1]}/status", json={"status": "resolved"})
+    future = (datetime.now(UTC) + timedelta(days=1)).isoformat()
+    await desk.post(f"{BASE}/{ids[2]}/status", json={"status": "snoozed", "snooze_until": future})
+    await desk.post(f"{BASE}/{ids[0]}/status", json={"status": "pending"})
+    await people[1].status("@cafe still waiting")  # reopens 1 and moves it to the top
+    await desk.post(f"{BASE}/{ids[3]}/reply", json={"text": "Sorry!", "visibility": "direct"})
+    assert await _api_ids(desk, view="mentioned") == [ids[3], ids[1]]
+    assert await _api_ids(colleague, view="mentioned") == [ids[4]]
+    for status in ("open", "pending", "snoozed", "resolved"):
+        orm = await _orm_ids(services, desk, view="mentioned", status=status, label=None)
+        assert await _api_ids(desk, view="mentioned", status=status) == orm
+        assert await _mentioned_walk(desk, status) == orm
+    assert await _api_ids(desk, view="mentioned", status="pending") == [ids[0]]
+    assert await _api_ids(desk, view="mentioned", status="snoozed") == [ids[2]]

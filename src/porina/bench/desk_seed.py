@@ -16,7 +16,7 @@ The mix (``rng`` is seeded: the same world every run):
 - items: at least one per conversation, most conversations a few (a Pareto tail), and
   ``LONG`` conversations with thousands; kinds mentions, replies, direct messages, quotes,
   favourites, boosts, follows, notes and sent replies; 30 % of the notes mention an agent
-  (``desk_mentions``: the *Mentioned* view);
+  (``desk_mentions``, and ``desk_mentioned``: the *Mentioned* view's rows);
 - the measured conversations' message items point at real statuses (the page renders them);
   the other items carry no status (nothing measured reads them).
 """
@@ -40,7 +40,7 @@ from porina.bench.bulk import chunks
 from porina.bench.seed import PASSWORD
 from porina.core.clock import now
 from porina.core.ids import id_at, new_id
-from porina.desk.models import DeskConversation, DeskItem, DeskMention
+from porina.desk.models import DeskConversation, DeskItem, DeskMention, DeskMentioned
 from porina.posts.models import Status
 
 BRAND = "deskbrand"
@@ -301,6 +301,18 @@ async def _statuses(conn: AsyncConnection, items: list[dict[str, Any]], world: D
     world.rows["statuses"] = world.rows.get("statuses", 0) + await _bulk(conn, Status, rows)
 
 
+def _mentioned(mentions: list[dict[str, Any]], convs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The *Mentioned* view's rows (``desk/mentioned.py``): one per agent and conversation,
+    with the conversation's columns."""
+    by_id = {c["id"]: c for c in convs}
+    pairs = sorted({(m["user_id"], m["conversation_id"]) for m in mentions})
+    columns = ("brand_account_id", "status", "snooze_until", "last_activity_at")
+    return [
+        {"user_id": user, "conversation_id": cid, **{k: by_id[cid][k] for k in columns}}
+        for user, cid in pairs
+    ]
+
+
 async def seed_desk(url: str, sizes: DeskSizes, base: str, rng: random.Random) -> DeskWorld:
     """Fill the (migrated) database at ``url`` with the desk world; returns what the
     measurements need."""
@@ -338,6 +350,8 @@ async def seed_desk(url: str, sizes: DeskSizes, base: str, rng: random.Random) -
             )
             world.rows["desk_items"] = await _items(conn, itertools.chain(measured, others))
             world.rows["desk_mentions"] = await _bulk(conn, DeskMention, mentions)
+            mentioned = _mentioned(mentions, convs)
+            world.rows["desk_mentioned"] = await _bulk(conn, DeskMentioned, mentioned)
         if engine.dialect.name == "postgresql":  # statistics, as after any bulk load
             async with engine.connect() as conn:
                 await (await conn.execution_options(isolation_level="AUTOCOMMIT")).execute(

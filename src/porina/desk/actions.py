@@ -16,6 +16,7 @@ from porina.core.actor import Actor
 from porina.core.clock import aware, now
 from porina.core.ids import new_id
 from porina.desk import access
+from porina.desk import mentioned as desk_mentioned
 from porina.desk.access import Staff
 from porina.desk.errors import ConversationNotFound, InvalidDeskRequest
 from porina.desk.events import DeskAssigned, DeskNoteAdded, DeskReplied, DeskStatusChanged
@@ -257,6 +258,7 @@ async def add_note(tx: Tx, actor: Actor, conversation_id: int, text: str) -> Des
     for user_id in sorted(mentioned):
         tx.session.add(DeskMention(item_id=item_id, user_id=user_id, conversation_id=found.id))
     await tx.session.flush()
+    await desk_mentioned.add(tx, found, mentioned)
     event = DeskNoteAdded(
         actor=actor,
         conversation_id=found.id,

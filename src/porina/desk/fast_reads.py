@@ -48,7 +48,7 @@ from porina.core.clock import aware, iso
 from porina.desk.access import Staff
 from porina.desk.errors import InvalidDeskRequest
 from porina.desk.metrics_models import DeskSlaTarget
-from porina.desk.models import STATUSES, DeskConversation, DeskItem, DeskMention
+from porina.desk.models import STATUSES, DeskConversation, DeskItem, DeskMentioned
 from porina.desk.queries import VIEWS
 from porina.desk.rules_models import DeskRuleRun
 from porina.storage.base import UTCDateTime
@@ -58,6 +58,7 @@ if TYPE_CHECKING:
     from porina.storage.db import Database
 
 C = DeskConversation
+M = DeskMentioned
 BRAND = bindparam("porina_brand", type_=BigInteger)
 USER = bindparam("porina_user", type_=BigInteger)
 MOMENT = bindparam("porina_moment", type_=UTCDateTime())
@@ -176,13 +177,15 @@ def _base() -> Any:
     )
 
 
-def _status_clause(status: str) -> ColumnElement[bool]:
-    woken = and_(C.status == "snoozed", C.snooze_until <= MOMENT)
+def _status_clause(status: str, table: Any = C) -> ColumnElement[bool]:
+    """``table``: the conversations, or the *Mentioned* rows (their copies of the columns)."""
+    woken = and_(table.status == "snoozed", table.snooze_until <= MOMENT)
     if status == "open":
-        return or_(C.status == "open", woken)
+        return or_(table.status == "open", woken)
     if status == "snoozed":
-        return and_(C.status == "snoozed", C.snooze_until > MOMENT)
-    return C.status == status
+        return and_(table.status == "snoozed", table.snooze_until > MOMENT)
+    found: ColumnElement[bool] = table.status == status
+    return found
 
 
 def _view_clause(view: str) -> ColumnElement[bool] | None:
@@ -190,33 +193,41 @@ def _view_clause(view: str) -> ColumnElement[bool] | None:
         return C.assignee_user_id == USER
     if view == "unassigned":
         return C.assignee_user_id.is_(None)
-    if view == "mentioned":
-        return C.id.in_(select(DeskMention.conversation_id).where(DeskMention.user_id == USER))
     return None
+
+
+def _viewed(view: str, status: str) -> tuple[Any, Any, Any]:
+    """The page's query with its view and status, and its key columns (activity, id).
+    *Mentioned* walks the caller's own ``desk_mentioned`` rows of the brand, newest first
+    (``desk/mentioned.py``), and joins each conversation."""
+    if view == "mentioned":
+        query = (
+            _base()
+            .join(M, M.conversation_id == C.id)
+            .where(M.user_id == USER, M.brand_account_id == BRAND, _status_clause(status, M))
+        )
+        return query, M.last_activity_at, M.conversation_id
+    query = _base().where(_status_clause(status))
+    by_view = _view_clause(view)
+    if by_view is not None:
+        query = query.where(by_view)
+    return query, C.last_activity_at, C.id
 
 
 @functools.cache
 def _page(view: str, status: str, *, cursor: str | None, label: bool) -> Prebuilt:
     """``cursor``: None, ``older`` (``max_id``) or ``newer`` (``since_id``/``min_id``)."""
-    query = _base().where(_status_clause(status))
-    by_view = _view_clause(view)
-    if by_view is not None:
-        query = query.where(by_view)
+    query, at, key_id = _viewed(view, status)
     if label:
         text = cast(C.labels, String)
         query = query.where(or_(text.like(LABEL_A, escape="\\"), text.like(LABEL_B, escape="\\")))
-    key = tuple_(C.last_activity_at, C.id)
+    key = tuple_(at, key_id)
     if cursor == "older":
         query = query.where(key < tuple_(KEY_AT, KEY_ID))
     elif cursor == "newer":
         query = query.where(key > tuple_(KEY_AT, KEY_ID))
-    return Prebuilt(query.order_by(*_order(ascending=cursor == "newer")).limit(LIMIT))
-
-
-def _order(*, ascending: bool) -> list[Any]:
-    if ascending:
-        return [C.last_activity_at.asc(), C.id.asc()]
-    return [C.last_activity_at.desc(), C.id.desc()]
+    order = [at.asc(), key_id.asc()] if cursor == "newer" else [at.desc(), key_id.desc()]
+    return Prebuilt(query.order_by(*order).limit(LIMIT))
 
 
 _KEY = Prebuilt(
