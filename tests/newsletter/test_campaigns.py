@@ -14,13 +14,14 @@ from typing import Any
 import dkim
 import pytest
 
+from porina.core.actor import Actor
 from porina.core.clock import now
 from porina.jobs.queue import tick
 from porina.mail.dkim import load_key, record_text
-from porina.core.actor import Actor
 from porina.newsletter import campaigns, campaigns_delivery, verp
 from porina.services import Services
 from porina.settings import Settings
+from tests.desk.inbox_support import staff
 from tests.factories import Factory
 from tests.newsletter.campaign_support import (
     CAMPAIGNS,
@@ -153,7 +154,9 @@ async def test_pause_mid_send_resume_and_cancel(
     async with services.db.transaction() as tx:
         await campaigns.send_now(tx, actor, cid)
     sending = asyncio.create_task(services.runner.drain())
-    while not smtp.messages:
+    for _ in range(20_000):
+        if smtp.messages:
+            break
         await asyncio.sleep(0.005)
     async with services.db.transaction() as tx:
         await campaigns.control(tx, actor, cid, "pause")
@@ -268,8 +271,6 @@ async def test_bad_input_is_refused_in_mastodons_shape_and_nothing_is_sent(
 async def test_only_the_owner_or_a_manager_runs_campaigns(
     services: Services, make: Factory, smtp: SmtpServer
 ) -> None:
-    from tests.desk.inbox_support import staff
-
     manager = await manager_of(services, make)
     listing = await filled_list(manager, PEOPLE[:1])
     created = await campaign(manager, [listing])
