@@ -114,3 +114,17 @@ class NewsletterLinkClicks(Base):
     url: Mapped[str] = mapped_column(String(2000))
     clicks: Mapped[int] = mapped_column(default=0)
     last_at: Mapped[datetime]
+
+
+class NewsletterBrandPrivacy(Base):
+    """The brand's own privacy statement for its newsletter (EN and FI; either one alone serves
+    both languages), shown at ``/newsletter/privacy/<username>`` and by every list of the brand
+    without a statement of its own (``newsletter/brand_privacy.py``)."""
+
+    __tablename__ = "newsletter_brand_privacy"
+    brand_account_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    text_en: Mapped[str] = mapped_column(Text, default="")
+    text_fi: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime]
