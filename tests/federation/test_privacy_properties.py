@@ -24,7 +24,7 @@ from porina.posts.models import Status
 from porina.services import Services
 
 from ..factories import Factory
-from .peers import AS_PUBLIC, Peer, deliver, key_pair, note, remote_account
+from .peers import AS_PUBLIC, BASE, Peer, deliver, key_pair, note, remote_account
 
 SERVERS = [f"s{i}.example" for i in range(4)]
 PROPERTY = hsettings(
@@ -234,3 +234,74 @@ async def test_a_remote_actor_never_acts_as_someone_on_another_domain(
     assert (seen["favourites_count"], seen["reblogs_count"]) == (1, 1)
     followers = (await aino.get(f"/api/v1/accounts/{aino.id}/followers")).json()
     assert [f["acct"] for f in followers] == [f"bo@{near.host}"]
+
+
+_READERS: dict[int, dict[str, Any]] = {}
+
+
+async def _readers(services: Services, make: Factory, near: Peer) -> dict[str, Any]:
+    """bo on a remote server; eki follows bo, aino may be mentioned, olli is neither."""
+    bo_id = await remote_account(services, near, "bo")
+    eki, aino, olli = await make.person("eki"), await make.person("aino"), await make.person("olli")
+    assert (await eki.post(f"/api/v1/accounts/{bo_id}/follow")).status_code == 200
+    return {"eki": eki, "aino": aino, "olli": olli, "n": 0}
+
+
+@PROPERTY
+@given(
+    public=st.sampled_from(["to", "cc", None]),
+    followers=st.sampled_from(["to", "cc", None]),
+    mention=st.sampled_from(["to", "cc", None]),
+)
+async def test_a_remote_post_is_seen_by_exactly_those_its_addressing_allows(
+    make: Factory,
+    services: Services,
+    client: httpx.AsyncClient,
+    peers: tuple[Peer, Peer],
+    public: str | None,
+    followers: str | None,
+    mention: str | None,
+) -> None:
+    """Whatever the addressing, a remote Note is stored with the visibility it implies and
+    each local reader sees it exactly when the same rule as for a local post says so."""
+    near, _ = peers
+    if id(services) not in _READERS:
+        _READERS.clear()
+        _READERS[id(services)] = await _readers(services, make, near)
+    r = _READERS[id(services)]
+    r["n"] += 1
+    address: dict[str, list[str]] = {"to": [], "cc": []}
+    for where, who in (
+        (public, AS_PUBLIC),
+        (followers, f"{near.actor('bo')}/followers"),
+        (mention, f"{BASE}/users/aino"),
+    ):
+        if where is not None:
+            address[where].append(who)
+    tags = [{"type": "Mention", "href": f"{BASE}/users/aino", "name": "@aino"}] if mention else []
+    created = note(near, "bo", 1000 + r["n"], "<p>hi</p>", tag=tags, **address)
+    assert (await deliver(client, created)).status_code == 202
+    expected = (
+        "public"
+        if public == "to"
+        else "unlisted"
+        if public == "cc"
+        else "private"
+        if followers
+        else "direct"
+        if mention
+        else None
+    )
+    async with services.db.read() as session:
+        stored = await session.scalar(select(Status).where(Status.uri == created["object"]["id"]))
+    assert (stored.visibility if stored else None) == expected
+    if stored is None:
+        return
+    sees = {
+        "eki": expected != "direct",  # a follower
+        "aino": expected in ("public", "unlisted") or mention is not None,  # maybe mentioned
+        "olli": expected in ("public", "unlisted"),
+    }
+    for name, allowed in sees.items():
+        answer = await r[name].get(f"/api/v1/statuses/{stored.id}")
+        assert answer.status_code == (200 if allowed else 404), (name, expected)
