@@ -239,3 +239,18 @@ async def test_removing_or_blocking_a_remote_follower_tells_their_server(
             ("/users/cy/inbox", "Block", near.actor("cy")),
         ]
     )
+
+
+async def test_a_like_of_another_servers_post_is_left_to_that_server(
+    services: Services, make: Factory, client: httpx.AsyncClient, peers: tuple[Peer, Peer]
+) -> None:
+    near, far = peers
+    aino = await make.person("aino")
+    bo_id = await remote_account(services, near, "bo")
+    await remote_account(services, far, "cy")
+    await aino.post(f"/api/v1/accounts/{bo_id}/follow")
+    await deliver(client, note(near, "bo", 11, "<p>bo's</p>", to=[AS_PUBLIC]))
+    like = _act(far, "cy", "Like", f"{near.actor('bo')}/statuses/11", "likes/11")
+    assert (await deliver(client, like)).status_code == 202
+    [theirs] = (await aino.get(f"/api/v1/accounts/{bo_id}/statuses")).json()
+    assert theirs["favourites_count"] == 0

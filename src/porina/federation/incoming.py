@@ -137,8 +137,10 @@ async def on_delete(tx: Tx, sender: Account, activity: dict[str, Any], base: str
 
 
 async def on_like(tx: Tx, sender: Account, activity: dict[str, Any], base: str) -> None:
+    """A favourite of a local post (likes of other servers' posts are theirs to count, as
+    Mastodon does)."""
     status = await notes.find_status(tx.session, base, object_id(activity))
-    if status is not None:
+    if status is not None and status.local:
         await _quietly(interactions.favourite(tx, _as(sender), status.id))
 
 
