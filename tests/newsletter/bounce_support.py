@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import aiosmtplib
 import httpx
 from sqlalchemy import select
 
@@ -19,6 +20,7 @@ from porina.newsletter.models import NewsletterSubscriber
 from porina.services import Services
 from tests.desk.inbox_support import Staff, staff
 from tests.factories import Factory
+from tests.support.smtp import HOST
 
 LISTS = "/api/porina/v1/newsletter/lists"
 
@@ -102,3 +104,77 @@ async def campaign(services: Services, campaign_id: int) -> NewsletterCampaign:
         found = await session.get(NewsletterCampaign, campaign_id)
         assert found is not None
         return found
+
+
+def dsn(return_path: str, action: str, status: str) -> bytes:
+    return f"""From: MAILER-DAEMON@mx.example.net
+To: {return_path}
+Subject: Undelivered Mail Returned to Sender
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="dsn1"
+
+--dsn1
+Content-Type: text/plain; charset=us-ascii
+
+Your message could not be delivered.
+
+--dsn1
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; mx.example.net
+Arrival-Date: Sat, 5 Dec 2026 16:00:00 +0000
+
+Final-Recipient: rfc822; aino@example.com
+Original-Recipient: rfc822;aino@example.com
+Action: {action}
+Status: {status}
+Diagnostic-Code: smtp; 550 5.1.1 <aino@example.com>: Recipient address rejected
+
+--dsn1
+Content-Type: text/rfc822-headers
+
+From: hello@kahvila.example
+To: aino@example.com
+Subject: Our news
+
+--dsn1--
+""".replace("\n", "\r\n").encode()
+
+
+def arf(return_path: str, feedback_type: str = "abuse") -> bytes:
+    return f"""From: feedback@mail.example.net
+To: {return_path}
+Subject: Complaint about message
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=feedback-report; boundary="arf1"
+
+--arf1
+Content-Type: text/plain; charset=us-ascii
+
+This is an email abuse report for an email message received from IP 192.0.2.1.
+
+--arf1
+Content-Type: message/feedback-report
+
+Feedback-Type: {feedback_type}
+User-Agent: ExampleFBL/1.0
+Version: 1
+Original-Mail-From: <{return_path}>
+Arrival-Date: Sat, 5 Dec 2026 16:00:00 +0000
+
+--arf1
+Content-Type: message/rfc822
+
+From: hello@kahvila.example
+To: aino@example.com
+Subject: Our news
+
+Hello.
+--arf1--
+""".replace("\n", "\r\n").encode()
+
+
+async def send(port: int, return_path: str, raw: bytes) -> None:
+    """A bounce's envelope: the null sender (``MAIL FROM:<>``), to the return path."""
+    async with aiosmtplib.SMTP(hostname=HOST, port=port, timeout=10) as client:
+        await client.sendmail("", [return_path], raw)

@@ -5,8 +5,9 @@ them through these few functions only.
 - ``campaign_brand``: the brand a campaign belongs to (the webhook's ``campaign_id``).
 - ``counted`` (in the transaction of every ``NewsletterBounced`` about a campaign): the
   campaign's ``bounced`` count — distinct recipients with a hard or soft bounce about it — and
-  its pause when the bounce rate passes ``PORINA_BOUNCE_PAUSE_PERCENT`` (bounces and
-  complaints over mails sent, once ``PORINA_BOUNCE_PAUSE_AFTER`` are sent).
+  its pause (``campaigns_sending.pause``, reason ``bounces``) when the bounce rate passes
+  ``PORINA_BOUNCE_PAUSE_PERCENT`` (bounces and complaints over mails sent, once
+  ``PORINA_BOUNCE_PAUSE_AFTER`` are sent).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from sqlalchemy import distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from porina.jobs.events import subscribe
+from porina.newsletter import campaigns_sending
 from porina.newsletter.campaigns_models import NewsletterCampaign
 from porina.newsletter.events import NewsletterBounced
 from porina.newsletter.models import NewsletterBounce
@@ -72,11 +74,12 @@ async def counted(tx: Tx, event: NewsletterBounced) -> None:
 
 
 async def pause_for_bounces(tx: Tx, row: NewsletterCampaign) -> None:
-    """Pause the campaign because of its bounce rate, through the campaigns' own action."""
+    """Pause the campaign because of its bounce rate, through the campaigns' own action
+    (``CampaignPaused`` with reason ``bounces``); staff look at the list and resume it."""
     log.warning(
-        "campaign %s passed the bounce threshold (%s of %s sent) but campaigns have no pause "
-        "action yet",
+        "campaign %s paused: %s of %s sent bounced or drew complaints",
         row.id,
         row.bounced,
         row.sent,
     )
+    await campaigns_sending.pause(tx, row, None, "bounces")
