@@ -6,7 +6,9 @@
   ending in ``/embed``, ``web/security.py``). A sign-up needs no session, so its POST is exempt
   from CSRF (a framed form on another site has no first-party cookie); it answers the same for
   any address. ``?source=status:<id>`` (or the referring page) is stored as attribution.
-- ``/newsletter/<list id>/privacy``: the brand's privacy statement for the list, EN or FI.
+- ``/newsletter/<list id>/privacy``: the list's privacy statement, EN or FI — the list's own,
+  else the brand's (``/newsletter/privacy/<username>``, ``web/newsletter_staff_pages.py``),
+  else a short default — with a link to the brand's page.
 - ``/newsletter/confirm/<token>``: a page with a button; only the button's POST confirms (mail
   scanners open links).
 - ``/newsletter/preferences/<token>``: change the name, unsubscribe, download the data as
@@ -26,10 +28,10 @@ from litestar.response import Redirect, Template
 
 from porina.accounts.models import Account
 from porina.core.ids import parse_id
-from porina.newsletter import subscriptions
+from porina.newsletter import brand_privacy, subscriptions
 from porina.newsletter.errors import InvalidSubscription, ListNotFound
 from porina.newsletter.models import NewsletterList
-from porina.newsletter.texts import consent_text, privacy_text
+from porina.newsletter.texts import consent_text
 from porina.web import i18n
 from porina.web.common import render
 from porina.web.runtime import services
@@ -108,8 +110,17 @@ async def signup_embedded(request: Request[Any, Any, Any], list_id: str) -> Temp
 @get("/newsletter/{list_id:str}/privacy", name="web:newsletter-privacy")
 async def privacy_page(request: Request[Any, Any, Any], list_id: str) -> Template:
     row, brand = await _listing(request, list_id)
-    text = privacy_text(row, i18n.current())
-    return render(request, "pages/newsletter_privacy.html", listing=row, brand=brand, text=text)
+    async with services(request).db.read() as session:
+        text = await brand_privacy.for_list(session, row, i18n.current())
+        owner = await session.get(Account, row.brand_account_id)
+    return render(
+        request,
+        "pages/newsletter_privacy.html",
+        listing=row,
+        brand=brand,
+        text=text,
+        brand_url=f"/newsletter/privacy/{owner.username}" if owner and not owner.domain else None,
+    )
 
 
 @get("/newsletter/confirm/{token:str}", name="web:newsletter-confirm")
