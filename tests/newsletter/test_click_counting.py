@@ -133,3 +133,11 @@ async def test_the_redirect_counts_per_link_and_refuses_forged_tokens(
         "clicks",
         "last_at",
     }
+
+
+@examples(max_examples=300, deadline=None)
+@given(st.text(max_size=80), st.text(alphabet="0123456789.²٣-_=aA", max_size=30))
+def test_no_token_breaks_the_reader(junk: str, digits: str) -> None:
+    """Whatever a client puts in the path: a link, or None (a 404), never an error."""
+    for value in (junk, digits, f"{digits}.{junk}.{junk}"):
+        assert clicks.read(SETTINGS, value) is None

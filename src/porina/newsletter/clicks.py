@@ -38,6 +38,7 @@ from porina.storage.db import Tx
 
 PATH = "/newsletter/c/"
 MAX_URL = 2000
+CAMPAIGN = re.compile(r"[1-9][0-9]{0,17}")
 HREF = re.compile(r"""(<a\b[^>]*?\shref\s*=\s*)(["'])(.*?)\2""", re.IGNORECASE | re.DOTALL)
 
 
@@ -57,7 +58,7 @@ def token(settings: Settings, campaign_id: int, url: str) -> str:
 def read(settings: Settings, value: str) -> tuple[int, str] | None:
     """(campaign id, URL) of a genuine token; None for anything else."""
     parts = value.split(".")
-    if len(parts) != 3 or not parts[0].isdigit() or len(parts[0]) > 18 or len(value) > 4 * MAX_URL:
+    if len(parts) != 3 or not CAMPAIGN.fullmatch(parts[0]) or len(value) > 4 * MAX_URL:
         return None
     campaign_id = int(parts[0])
     try:
