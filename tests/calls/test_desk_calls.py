@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from porina.calls import actions
+from porina.calls.models import Call
 from porina.core.clock import back_dated
 from porina.services import Services
 from tests.desk.inbox_support import Staff, brand_with_agent, staff
@@ -102,8 +103,9 @@ async def _step(services: Services, who: Any, what: str, cid: str, calls: list[s
     elif what == "timeout" and calls:
         with back_dated(-timedelta(seconds=services.settings.call_ring_seconds + 1)):
             async with services.db.transaction() as tx:
-                found = await actions.side_of(tx.session, who.actor, int(calls[-1]))
-                await actions.expire(tx, found.call)
+                found = await tx.session.get(Call, int(calls[-1]))
+                assert found is not None
+                await actions.expire(tx, found)
     elif calls:
         sent = await signal(who, calls[-1], what, DATA.get(what))
         assert sent.status_code in {200, 404, 422}, sent.text

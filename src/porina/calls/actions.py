@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from porina.accounts.models import Account, Follow
 from porina.accounts.operators import role_of
-from porina.calls import live
+from porina.calls import ice, live
 from porina.calls.errors import CallNotFound, InvalidCall, NotMutual
 from porina.calls.events import CallStarted, CallStateChanged
 from porina.calls.models import OPEN_STATES, Call
@@ -53,7 +53,7 @@ class Side:
     caller: bool
 
 
-async def _mutual(session: AsyncSession, a: int, b: int) -> bool:
+async def mutual(session: AsyncSession, a: int, b: int) -> bool:
     rows = await session.scalars(
         select(Follow.account_id).where(
             ((Follow.account_id == a) & (Follow.target_account_id == b))
@@ -63,7 +63,7 @@ async def _mutual(session: AsyncSession, a: int, b: int) -> bool:
     return len(set(rows)) == 2
 
 
-async def _staff(session: AsyncSession, actor: Actor, brand_id: int) -> bool:
+async def staff_of(session: AsyncSession, actor: Actor, brand_id: int) -> bool:
     """Whether the actor works ``brand_id``'s conversations (acting as the brand)."""
     if actor.account_id != brand_id or actor.user_id is None:
         return False
@@ -75,7 +75,7 @@ async def _with_account(tx: Tx, actor: Actor, account_id: int | None) -> Call:
         raise CallNotFound()
     if account_id == actor.account_id:
         raise InvalidCall("Validation failed: you cannot call yourself")
-    if not await _mutual(tx.session, actor.account_id, account_id):
+    if not await mutual(tx.session, actor.account_id, account_id):
         raise NotMutual()
     operated = actor.user_id if actor.operated else None
     # a customer calling a brand they have a desk conversation with rings its desk
@@ -98,7 +98,7 @@ async def _with_desk(tx: Tx, actor: Actor, conversation_id: int | None) -> Call:
     found = await tx.session.get(DeskConversation, conversation_id) if conversation_id else None
     if found is None:
         raise CallNotFound()
-    if await _staff(tx.session, actor, found.brand_account_id):
+    if await staff_of(tx.session, actor, found.brand_account_id):
         return _new(
             found.brand_account_id,
             found.contact_account_id,
@@ -159,7 +159,8 @@ async def start(
             desk_conversation_id=call.desk_conversation_id,
         ),
     )
-    await live.send(tx, call, to_caller=False, kind="ring", data=None)
+    servers = ice.servers(tx.settings, call.callee_account_id)  # the callee's own credentials
+    await live.send(tx, call, to_caller=False, kind="ring", data={"ice_servers": servers})
     return call
 
 
@@ -171,7 +172,7 @@ async def side_of(session: AsyncSession, actor: Actor, call_id: int | None) -> S
     if actor.account_id == call.caller_account_id and _same_person(actor, call.caller_user_id):
         return Side(call, caller=True)
     if actor.account_id == call.callee_account_id and _same_person(actor, call.callee_user_id):
-        if await _to_brand(session, call) and not await _staff(
+        if await _to_brand(session, call) and not await staff_of(
             session, actor, call.callee_account_id
         ):
             raise CallNotFound()  # a customer's call to the brand: its staff only
@@ -249,11 +250,18 @@ async def signal(tx: Tx, actor: Actor, call_id: int | None, kind: str, data: Any
     elif kind == "decline":
         await _move(tx, actor, call, "declined")
     elif kind == "hangup":
-        await _move(tx, actor, call, "missed" if call.state == "ringing" else "ended")
+        await _move(tx, actor, call, _hung_up(call, side.caller))
     await live.send(tx, call, to_caller=not side.caller, kind=kind, data=payload)
     if kind == "answer" and call.desk_conversation_id is not None:
         await live.taken(tx, call)
     return call
+
+
+def _hung_up(call: Call, caller: bool) -> str:
+    """A hang-up while it rings: the caller gave up (missed) or the callee refused (declined)."""
+    if call.state != "ringing":
+        return "ended"
+    return "missed" if caller else "declined"
 
 
 async def _move(tx: Tx, actor: Actor | None, call: Call, state: str) -> None:

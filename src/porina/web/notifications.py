@@ -26,7 +26,13 @@ from porina.web.runtime import services
 
 SHOWN = 120
 GROUP_ACCOUNTS = 6
-WITHOUT_STATUS = {"follow", "follow_request", "admin.sign_up", "porina.archive_ready"}
+WITHOUT_STATUS = {
+    "follow",
+    "follow_request",
+    "admin.sign_up",
+    "porina.archive_ready",
+    "porina.missed_call",
+}
 
 
 @dataclass
