@@ -23,6 +23,7 @@ from porina.bench import (
     federation,
     load,
     login_flood,
+    newsletter,
     report,
     streams,
     web_pages,
@@ -117,13 +118,21 @@ def _parser() -> argparse.ArgumentParser:
 def _desk_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--only",
-        choices=["desk", "contests", "analytics", "federation"],
+        choices=["desk", "contests", "analytics", "federation", "newsletter"],
         help="desk: only the desk at scale (bench/desk.py), no social worlds, memory or pages;"
         " contests: only a contest's close at scale (bench/contests.py);"
         " analytics: only analytics at scale (bench/analytics.py);"
-        " federation: only one post delivered to remote servers (bench/federation.py)",
+        " federation: only one post delivered to remote servers (bench/federation.py);"
+        " newsletter: only a campaign sent to a local SMTP server (bench/newsletter.py)",
     )
     p.add_argument("--federation-followers", type=int, default=10_000)
+    p.add_argument("--newsletter-recipients", type=int, default=100_000)
+    p.add_argument(
+        "--newsletter-rsa-recipients",
+        type=int,
+        default=5_000,
+        help="a second campaign signed with RSA-2048 (0: skip)",
+    )
     p.add_argument("--federation-servers", type=int, default=1_000)
     p.add_argument(
         "--federation-rate",
@@ -276,6 +285,11 @@ async def _only(stack: Stack, args: argparse.Namespace, results: dict[str, Any])
     elif args.only == "contests":
         results["contests"] = await contests.measure(stack, args.contest_entrants, _say)
         results["targets"] = contests.targets(results)
+    elif args.only == "newsletter":
+        results["newsletter"] = await newsletter.measure(
+            stack, args.newsletter_recipients, args.newsletter_rsa_recipients, _say
+        )
+        results["targets"] = newsletter.targets(results)
     else:
         results["analytics"] = await _analytics(stack, args)
         results["targets"] = analytics.targets(results)

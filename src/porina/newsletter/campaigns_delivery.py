@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -16,9 +16,13 @@ from sqlalchemy import select, update
 from porina.accounts.models import Account
 from porina.core.clock import now
 from porina.jobs.queue import JobContext, handler
-from porina.newsletter import campaign_render, verp
+from porina.newsletter import campaign_render, clicks, verp
 from porina.newsletter.campaign_render import Recipient, Sender
-from porina.newsletter.campaigns_models import NewsletterCampaign, NewsletterSend
+from porina.newsletter.campaigns_models import (
+    NewsletterCampaign,
+    NewsletterCampaignList,
+    NewsletterSend,
+)
 from porina.newsletter.campaigns_sending import SEND, finish, let_go, sender_name, take
 from porina.newsletter.models import NewsletterSubscriber
 from porina.newsletter.texts import list_unsubscribe_headers
@@ -68,9 +72,21 @@ async def _sender(db: Database, settings: Settings, campaign_id: int) -> Sender 
         if row is None:
             return None
         brand = await session.get(Account, row.brand_account_id)
+        tracked = await clicks.tracking_on(session, await list_ids_of(session, row.id))
     name = (brand.display_name or brand.username) if brand is not None else ""
     body = campaign_render.render_body(row.subject, row.body)
+    if tracked:  # the brand turned click counting on for every list (newsletter/clicks.py)
+        body = replace(body, html=clicks.rewrite_links(body.html, row.id, settings))
     return campaign_render.sender_for(settings, row.id, name or settings.instance_title, body)
+
+
+async def list_ids_of(session: Any, campaign_id: int) -> list[int]:
+    found = await session.scalars(
+        select(NewsletterCampaignList.list_id).where(
+            NewsletterCampaignList.campaign_id == campaign_id
+        )
+    )
+    return list(found)
 
 
 @handler(SEND)
