@@ -43,6 +43,7 @@ from porina.federation import dispatch as federation_dispatch
 from porina.federation import outbound as federation_outbound
 from porina.http.client import OutboundClient, build_outbound
 from porina.jobs.engine_saq import SaqEngine
+from porina.jobs.events import subscribe
 from porina.jobs.queue import Runner
 from porina.mail import jobs as mail_jobs
 from porina.messaging import subscribers as messaging_subscribers
@@ -51,6 +52,8 @@ from porina.newsletter import bounces_campaigns as newsletter_bounce_counts
 from porina.newsletter import campaigns_counts as newsletter_campaign_counts
 from porina.newsletter import campaigns_delivery as newsletter_campaign_delivery
 from porina.newsletter import mails as newsletter_mails
+from porina.newsletter import people as newsletter_people
+from porina.newsletter.events import NewsletterConfirmed, NewsletterUnsubscribed
 from porina.notifications import subscribers as notification_subscribers
 from porina.notifications.push import subscribers as web_push_subscribers
 from porina.posts import cards as posts_cards
@@ -61,7 +64,7 @@ from porina.render.renderer import Renderer
 from porina.render.status_cache import StatusCache
 from porina.settings import Settings
 from porina.storage.broker import Broker, MemoryBroker, RedisBroker
-from porina.storage.db import Database
+from porina.storage.db import Database, Tx
 from porina.storage.invalidation import Invalidations
 from porina.streaming import counts as streaming_counts
 from porina.timelines import jobs as timelines_jobs
@@ -120,6 +123,29 @@ JOB_HANDLERS = (
 )
 """Modules whose job handlers are not event subscribers (recurring jobs among them)."""
 desk_contacts.register_section("contests", contest_contacts.section)
+desk_contacts.register_section("newsletter", newsletter_people.section)
+
+
+@subscribe(NewsletterConfirmed)
+async def newsletter_contest_entry(tx: Tx, event: NewsletterConfirmed) -> None:
+    """Contests' ``newsletter`` entry (issue 18; docs/newsletter.md, "Contests"): a confirmed
+    subscription to a brand's list, whose address is a local account's confirmed e-mail,
+    enters that account in the brand's running contests that weigh ``newsletter``. The
+    campaigns and the newsletter share a rank, so the composition root joins them."""
+    found = await newsletter_people.entrant(tx.session, event.subscriber_id)
+    if found is not None:
+        brand_id, account_id = found
+        await contest_entries.enter(tx, account_id, "newsletter", True, brand_id=brand_id)
+
+
+@subscribe(NewsletterUnsubscribed)
+async def newsletter_contest_leave(tx: Tx, event: NewsletterUnsubscribed) -> None:
+    """Unsubscribing before a contest ends takes the ``newsletter`` entry back, as undoing a
+    favourite or a follow does."""
+    found = await newsletter_people.entrant(tx.session, event.subscriber_id)
+    if found is not None:
+        brand_id, account_id = found
+        await contest_entries.leave(tx, account_id, "newsletter", brand_id=brand_id)
 
 
 @dataclass
