@@ -14,10 +14,10 @@ with its accounts' versions and whether the brand has SLA targets (1: it has non
 some, the targets, the page's clocks and the brand's business hours are three more), and the
 test client's look for due jobs after the response (1). Accounts the cache lacks are one
 read more."""
-DETAIL = 4
-"""Warm: the conversation with the caller's role (1), its latest items with their
-accounts' versions (1), the items' statuses as page rows with the brand's marks (1 per 64),
-the look for due jobs (1). What the desk's rules did is one more when they did something."""
+DETAIL = 3
+"""Warm: the conversation with the caller's role and its latest items with their accounts'
+versions (1), the items' statuses as page rows with the brand's marks (1 per 64), the look
+for due jobs (1). What the desk's rules did is one more when they did something."""
 
 
 async def _spent(services: Services, desk: Staff, path: str) -> int:

@@ -38,13 +38,14 @@ from sqlalchemy import (
     exists,
     or_,
     select,
+    true,
     tuple_,
 )
 from sqlalchemy.orm import aliased
 
 from porina.accounts.models import Account, AccountOperator, User
 from porina.accounts.operators import role_named
-from porina.core.clock import aware, iso
+from porina.core.clock import aware, iso, now
 from porina.desk.access import Staff
 from porina.desk.errors import InvalidDeskRequest
 from porina.desk.metrics_models import DeskSlaTarget
@@ -378,6 +379,71 @@ _ITEMS = Prebuilt(
 )
 
 
+_LATEST = (
+    select(
+        DeskItem.id.label("item_id"),
+        DeskItem.kind.label("item_kind"),
+        DeskItem.status_id.label("item_status_id"),
+        DeskItem.account_id.label("item_account_id"),
+        ITEM_ACCOUNT.version.label("item_account_version"),
+        DeskItem.created_at.label("item_created_at"),
+        DeskItem.sentiment.label("item_sentiment"),
+        DeskItem.text.label("item_text"),
+    )
+    .join(ITEM_ACCOUNT, ITEM_ACCOUNT.id == DeskItem.account_id)
+    .where(DeskItem.conversation_id == CONVERSATION, DeskItem.id < BEFORE)
+    .order_by(DeskItem.id.desc())
+    .limit(LIMIT)
+    .subquery("latest")
+)
+_ONE_WITH_ITEMS = Prebuilt(
+    _base()
+    .add_columns(_HAS_RUNS, _LOGIN, _OPERATOR, *_LATEST.c)
+    .outerjoin(_LATEST, true())
+    .where(C.id == CONVERSATION)
+    .order_by(_LATEST.c.item_id.desc())
+)
+
+
+async def conversation_with_items(
+    db: Database, brand_id: int, user_id: int, conversation_id: int, asked: tuple[int, int | None]
+) -> tuple[str | None, ConversationRow, list[ItemRow]] | None:
+    """``conversation`` and ``items`` in one statement (one round trip on PostgreSQL): the
+    caller's role, the conversation, and its latest ``asked[0]`` items below the item id
+    ``asked[1]`` (newest first), one row per item. The items are read before the role is
+    checked: the caller must check it before anything is shown."""
+    limit, before = asked
+    params = {
+        "porina_brand": brand_id,
+        "porina_user": user_id,
+        "porina_conversation": conversation_id,
+        "porina_before": NO_BOUND if before is None else before,
+        "porina_limit": limit,
+    }
+    found = await db.fast.fetch(_ONE_WITH_ITEMS, params)
+    if not found:
+        return None
+    raw = found[0]
+    row = _conversation(raw, now())
+    row.has_rule_runs = bool(raw[12])
+    shown = [_item_row(tuple(r[15:])) for r in found if r[15] is not None]
+    return _role(raw[13], raw[14], user_id), row, shown
+
+
+def _item_row(raw: tuple[Any, ...]) -> ItemRow:
+    iid, kind, status_id, account, version, created, sentiment, text = raw
+    return ItemRow(
+        id=int(iid),
+        kind=str(kind),
+        status_id=None if status_id is None else int(status_id),
+        account_id=int(account),
+        account_version=int(version),
+        created_at=stamp(created),
+        sentiment=sentiment,
+        text=text if kind == "note" else None,
+    )
+
+
 async def items(
     db: Database, conversation_id: int, limit: int, before: int | None = None
 ) -> list[ItemRow]:
@@ -388,21 +454,7 @@ async def items(
         "porina_before": NO_BOUND if before is None else before,
         "porina_limit": limit,
     }
-    return [
-        ItemRow(
-            id=int(iid),
-            kind=str(kind),
-            status_id=None if status_id is None else int(status_id),
-            account_id=int(account),
-            account_version=int(version),
-            created_at=stamp(created),
-            sentiment=sentiment,
-            text=text if kind == "note" else None,
-        )
-        for iid, kind, status_id, account, version, created, sentiment, text in await db.fast.fetch(
-            _ITEMS, params
-        )
-    ]
+    return [_item_row(tuple(raw)) for raw in await db.fast.fetch(_ITEMS, params)]
 
 
 _RUNS = Prebuilt(

@@ -82,6 +82,23 @@ async def _one(svc: ApiRuntime, actor: Actor, conversation_id: int) -> Conversat
     return found[1]
 
 
+async def _one_with_items(
+    svc: ApiRuntime, actor: Actor, conversation_id: int, asked: tuple[int, int | None]
+) -> tuple[ConversationRow, list[fast_reads.ItemRow]]:
+    """``_one`` with the conversation's latest items (``asked``: how many, below which item
+    id) in the same statement; nothing of either is shown unless the role allows it."""
+    if actor.user_id is None:
+        raise NotFound()
+    found = await fast_reads.conversation_with_items(
+        svc.db, actor.account_id, actor.user_id, conversation_id, asked
+    )
+    if found is None:
+        await worker(svc, actor)
+        raise ConversationNotFound()
+    _staff(actor, found[0])
+    return found[1], found[2]
+
+
 async def _accounts(svc: ApiRuntime, wanted: dict[int, int]) -> dict[int, e.Account]:
     """``{account id: version}`` rendered through the status cache."""
     shown = await rendered_accounts(svc, list(wanted.items()))
@@ -192,9 +209,8 @@ async def detail(
 ) -> tuple[DeskConversationDetail, int | None]:
     """The conversation with its latest ``limit`` items below ``before`` (an item id), oldest
     first, and the id to ask ``max_id`` for the earlier ones (None: there are none)."""
-    row = await _one(svc, actor, conversation_id)
+    row, newest_first = await _one_with_items(svc, actor, conversation_id, (limit + 1, before))
     brand_id = actor.account_id
-    newest_first = await fast_reads.items(svc.db, row.id, limit + 1, before)
     earlier = newest_first[limit - 1].id if len(newest_first) > limit else None
     items = list(reversed(newest_first[:limit]))
     runs = await fast_reads.runs(svc.db, row.id) if row.has_rule_runs else []
