@@ -37,7 +37,8 @@ EMBED_POLICY = POLICY.replace("frame-ancestors 'none'", "frame-ancestors *")
 HARDENING = [
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"same-origin"),
-    (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
+    # calls (static/calls.js) use the camera and microphone on Porina's own pages, never a frame's
+    (b"permissions-policy", b"camera=(self), microphone=(self), geolocation=()"),
 ]
 
 
