@@ -11,7 +11,8 @@ prepared statement on asyncpg). Rows are plain tuples: ids, versions, short stri
   (their renderings come from the status cache) and whether the brand has SLA targets and
   the conversation rule runs (so a page without them reads nothing more);
 - ``conversation``: one conversation, the same columns;
-- ``items``: a conversation's latest items (before an item id), newest first;
+- ``conversation_with_items``: the conversation, the caller's role and its latest items
+  (before an item id), newest first, in one statement;
 - ``runs``: what the rules did to a conversation.
 
 The conditions are those of ``desk/queries.py`` (the web pages' ORM reads), so both show the
@@ -361,24 +362,6 @@ async def conversation(
 # --- items and rule runs -------------------------------------------------------------------
 
 ITEM_ACCOUNT = aliased(Account, name="item_account")
-_ITEMS = Prebuilt(
-    select(
-        DeskItem.id,
-        DeskItem.kind,
-        DeskItem.status_id,
-        DeskItem.account_id,
-        ITEM_ACCOUNT.version,
-        DeskItem.created_at,
-        DeskItem.sentiment,
-        DeskItem.text,
-    )
-    .join(ITEM_ACCOUNT, ITEM_ACCOUNT.id == DeskItem.account_id)
-    .where(DeskItem.conversation_id == CONVERSATION, DeskItem.id < BEFORE)
-    .order_by(DeskItem.id.desc())
-    .limit(LIMIT)
-)
-
-
 _LATEST = (
     select(
         DeskItem.id.label("item_id"),
@@ -442,19 +425,6 @@ def _item_row(raw: tuple[Any, ...]) -> ItemRow:
         sentiment=sentiment,
         text=text if kind == "note" else None,
     )
-
-
-async def items(
-    db: Database, conversation_id: int, limit: int, before: int | None = None
-) -> list[ItemRow]:
-    """The conversation's latest ``limit`` items (below the item id ``before``), newest
-    first; a note's text only (other kinds carry none)."""
-    params = {
-        "porina_conversation": conversation_id,
-        "porina_before": NO_BOUND if before is None else before,
-        "porina_limit": limit,
-    }
-    return [_item_row(tuple(raw)) for raw in await db.fast.fetch(_ITEMS, params)]
 
 
 _RUNS = Prebuilt(

@@ -3,10 +3,10 @@
 
 A list is two prebuilt statements (``desk/fast_reads.py``): the caller's role, and the page
 with the versions of the accounts it shows; a cursor adds one (the named conversation's
-activity time). A detail is the conversation with the caller's role (one statement; the role
-alone once more when the conversation is not the brand's, to tell a 403 from a 404), its
-latest items, and the items' statuses as page rows (``timelines/page.py``; one statement per
-64), plus the rules' runs when there are some. Accounts and statuses are rendered through the
+activity time). A detail is the conversation with the caller's role and its latest items
+(one statement; the role alone once more when the conversation is not the brand's, to tell a
+403 from a 404), and the items' statuses as page rows (``timelines/page.py``; one statement
+per 64), plus the rules' runs when there are some. Accounts and statuses are rendered through the
 process's status cache (``search_reads.rendered_accounts``, ``render/pages.rows_for``), so
 each is rendered once per process and version; what the cache lacks is read once. A brand
 with SLA targets adds the reads of ``service_levels.slas``. The answers are those of
