@@ -112,3 +112,17 @@ async def test_an_agent_reads_the_rules_but_cannot_change_them(
     refused = await browser.post(PAGE, {"name": "Mine", "resolve": "1"})
     assert refused.status_code == 403
     assert await _names(services, brand_id) == [("Night", 1, True)]
+
+
+async def test_a_refusal_with_what_was_sent_is_in_finnish_on_the_page(
+    services: Services, client: httpx.AsyncClient, make: Factory
+) -> None:
+    """The rule's automatic reply names a variable the desk does not know: the Finnish page
+    says so in Finnish with the variable in it."""
+    browser, _ = await _acting(services, client, make, "manager")
+    await browser.post("/lang", {"lang": "fi", "next": PAGE})
+    refused = await browser.post(PAGE, {"name": "Tervehdys", "reply": "Hei {{etunimi}}!"})
+    assert refused.status_code == 422
+    shown = text_of(refused.text)
+    assert "Automaattisessa vastauksessa on tuntematon muuttuja {{etunimi}}" in shown
+    assert "unknown variable" not in shown

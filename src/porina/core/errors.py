@@ -3,11 +3,17 @@
 Every domain error carries a code (stable, for logs and clients), an HTTP status, and a message
 a person can read. The Mastodon API renders them as ``{"error": message}``; pages render the
 message in the reader's language through the code.
+
+A refusal that carries values (a name someone sent, a limit) is made with ``filled``: its
+``template`` is marked with ``N_`` (``core.i18n``) so the catalogues carry it, and its
+``values`` fill it in. The API says the English (``message``, the template filled in); a page
+translates the template, then fills it in (``web.errors.message_for``).
 """
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Mapping
+from typing import ClassVar, Self
 
 
 class PorinaError(Exception):
@@ -16,12 +22,24 @@ class PorinaError(Exception):
     status: ClassVar[int] = 400
     code: ClassVar[str] = "bad_request"
 
+    template: str | None = None
+    """The message before ``values`` were put in (``%(name)s`` placeholders), when it has any."""
+    values: Mapping[str, object] = {}
+
     def __init__(self, message: str, *, code: str | None = None, details: object = None) -> None:
         super().__init__(message)
         self.message = message
         if code is not None:
             self.code = code  # type: ignore[misc]
         self.details = details
+
+    @classmethod
+    def filled(cls, template: str, /, **values: object) -> Self:
+        """The error whose message is ``template`` (marked ``N_``) with ``values`` put in."""
+        error = cls(template % values)
+        error.template = template
+        error.values = values
+        return error
 
 
 class BadRequest(PorinaError):

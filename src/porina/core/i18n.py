@@ -44,6 +44,12 @@ def from_accept_language(header: str | None) -> str | None:
     return min(ranked)[2] if ranked else None
 
 
+def N_(message: str) -> str:  # noqa: N802 - the gettext convention
+    """Marks ``message`` for the catalogues (``pybabel extract -k N_``) without translating
+    it: a domain error's template (``core.errors.PorinaError.filled``)."""
+    return message
+
+
 @cache
 def catalog(directory: str, domain: str, locale: str) -> NullTranslations:
     """The compiled catalog ``directory/<locale>/LC_MESSAGES/<domain>.mo`` (English, the

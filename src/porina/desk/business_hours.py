@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from porina.core.i18n import N_
+
 DAY_MINUTES = 24 * 60
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 Interval = tuple[int, int]
@@ -26,7 +28,13 @@ Interval = tuple[int, int]
 
 class ScheduleError(ValueError):
     """A schedule that cannot be used: an interval out of order or outside the day, overlapping
-    intervals, or no open time at all."""
+    intervals, or no open time at all. ``template`` (marked ``N_``) and ``values`` let a page
+    say it in the reader's language (``core.errors.PorinaError.filled``)."""
+
+    def __init__(self, template: str, /, **values: object) -> None:
+        super().__init__(template % values)
+        self.template = template
+        self.values = values
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,11 +45,11 @@ class Schedule:
 
     def __post_init__(self) -> None:
         if len(self.weekly) != len(WEEKDAYS):
-            raise ScheduleError("a schedule has one entry per weekday, Monday first")
+            raise ScheduleError(N_("a schedule has one entry per weekday, Monday first"))
         for day in self.weekly:
             _check_day(day)
         if not any(self.weekly):
-            raise ScheduleError("a schedule needs some open time in the week")
+            raise ScheduleError(N_("a schedule needs some open time in the week"))
 
 
 def _check_day(intervals: Sequence[Interval]) -> None:
@@ -49,10 +57,12 @@ def _check_day(intervals: Sequence[Interval]) -> None:
     for opens, closes in intervals:
         if not 0 <= opens < closes <= DAY_MINUTES:
             raise ScheduleError(
-                f"an interval must open before it closes, within the day: {opens}-{closes}"
+                N_("an interval must open before it closes, within the day: %(opens)s-%(closes)s"),
+                opens=opens,
+                closes=closes,
             )
         if opens < previous_close:
-            raise ScheduleError("a day's intervals must be in order and not overlap")
+            raise ScheduleError(N_("a day's intervals must be in order and not overlap"))
         previous_close = closes
 
 
@@ -63,7 +73,7 @@ def schedule(
     closed)."""
     unknown = set(weekly) - set(WEEKDAYS)
     if unknown:
-        raise ScheduleError(f"unknown weekday {sorted(unknown)[0]!r}")
+        raise ScheduleError(N_("unknown weekday %(day)r"), day=sorted(unknown)[0])
     days = tuple(tuple(sorted(weekly.get(day, ()))) for day in WEEKDAYS)
     return Schedule(ZoneInfo(zone), days, frozenset(holidays))
 

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from porina.core.actor import Actor
 from porina.core.clock import now
 from porina.core.errors import Conflict, NotFound
+from porina.core.i18n import N_
 from porina.core.ids import new_id
 from porina.desk import access
 from porina.desk.contacts_models import DeskLabel
@@ -126,7 +127,7 @@ async def create(tx: Tx, actor: Actor, raw: Mapping[str, object]) -> DeskLabel:
     await access.manager(tx.session, actor, NOT_MANAGER)
     name, colour, description = _fields(raw, None)
     if await _named(tx.session, actor.account_id, name) is not None:
-        raise Conflict(f"A label '{name}' exists already")
+        raise Conflict.filled(N_("A label '%(name)s' exists already"), name=name)
     await _room(tx.session, actor.account_id, 1)
     row = DeskLabel(
         id=new_id(),
@@ -161,7 +162,7 @@ async def update(tx: Tx, actor: Actor, label_id: int, raw: Mapping[str, object])
     if name != row.name:
         other = await _named(tx.session, actor.account_id, name)
         if other is not None:
-            raise Conflict(f"A label '{name}' exists already")
+            raise Conflict.filled(N_("A label '%(name)s' exists already"), name=name)
         await _relabel(tx, actor.account_id, row.name, name)
     row.name, row.colour, row.description = name, colour, description
     await tx.session.flush()

@@ -34,6 +34,7 @@ from porina.accounts.models import User
 from porina.core.actor import Actor
 from porina.core.clock import now
 from porina.core.errors import NotFound
+from porina.core.i18n import N_
 from porina.core.ids import new_id, parse_id
 from porina.desk import access
 from porina.desk.errors import InvalidDeskRequest
@@ -87,28 +88,46 @@ def _fail(message: str) -> InvalidDeskRequest:
     return InvalidDeskRequest(f"Validation failed: {message}")
 
 
+def _refuse(template: str, **values: object) -> InvalidDeskRequest:
+    """A refusal with values: ``template`` marked ``N_`` (pages translate it)."""
+    return InvalidDeskRequest.filled(template, **values)
+
+
 def _decode(raw: object, kind: type[T], field: str) -> T:
     if not isinstance(raw, dict):
-        raise _fail(f"{field} must be an object")
+        raise _refuse(N_("Validation failed: %(field)s must be an object"), field=field)
     try:
         return msgspec.convert(raw, kind)
     except msgspec.ValidationError as error:
         detail = str(error).replace("`$.", f"`{field}.").replace("`$`", f"`{field}`")
-        raise _fail(f"{field}: {detail}") from None
+        raise _refuse(
+            N_("Validation failed: %(field)s: %(detail)s"), field=field, detail=detail
+        ) from None
 
 
 def check_labels(raw: list[str], field: str) -> list[str]:
     """Labels as triage stores them (lower case, sorted, no repeats)."""
     labels = sorted({str(value).strip().lower() for value in raw})
     if len(labels) > MAX_LABELS or any(not _LABEL.match(label) for label in labels):
-        raise _fail(f"{field} are at most {MAX_LABELS} of 1-40 letters, digits, spaces, - or _")
+        raise _refuse(
+            N_(
+                "Validation failed: %(field)s are at most %(count)s "
+                "of 1-40 letters, digits, spaces, - or _"
+            ),
+            field=field,
+            count=MAX_LABELS,
+        )
     return labels
 
 
 def _among(values: list[str] | None, allowed: tuple[str, ...], field: str) -> None:
     for value in values or ():
         if value not in allowed:
-            raise _fail(f"conditions.{field} must be among {', '.join(allowed)}")
+            raise _refuse(
+                N_("Validation failed: conditions.%(field)s must be among %(allowed)s"),
+                field=field,
+                allowed=", ".join(allowed),
+            )
 
 
 def _check_conditions(found: Conditions) -> Conditions:
@@ -125,7 +144,9 @@ def _check_conditions(found: Conditions) -> Conditions:
     for name in ("followers_min", "followers_max"):
         value = getattr(found, name)
         if value is not None and value < 0:
-            raise _fail(f"conditions.{name} can't be negative")
+            raise _refuse(
+                N_("Validation failed: conditions.%(field)s can't be negative"), field=name
+            )
     low, high = found.followers_min, found.followers_max
     if low is not None and high is not None and low > high:
         raise _fail("conditions.followers_min is more than followers_max")
@@ -140,7 +161,14 @@ def _check_reply(text: str) -> str:
     unknown = sorted({n for n in _VARIABLE.findall(text) if n not in REPLY_VARIABLES})
     if unknown:
         known = ", ".join("{{" + v + "}}" for v in REPLY_VARIABLES)
-        raise _fail(f"actions.reply has an unknown variable {{{{{unknown[0]}}}}} (known: {known})")
+        raise _refuse(
+            N_(
+                "Validation failed: actions.reply has an unknown variable %(variable)s "
+                "(known: %(known)s)"
+            ),
+            variable="{{" + unknown[0] + "}}",
+            known=known,
+        )
     return text
 
 

@@ -24,6 +24,7 @@ from porina.accounts.models import Account, User
 from porina.core.actor import Actor
 from porina.core.clock import now
 from porina.core.errors import Conflict, NotFound
+from porina.core.i18n import N_
 from porina.core.ids import new_id
 from porina.desk import access
 from porina.desk.errors import InvalidDeskRequest
@@ -59,8 +60,10 @@ def _checked(fields: Mapping[str, object]) -> tuple[str, str, str]:
     unknown = sorted({name for name in _VARIABLE.findall(body) if name not in VARIABLES})
     if unknown:
         known = ", ".join("{{" + v + "}}" for v in VARIABLES)
-        raise InvalidDeskRequest(
-            f"Validation failed: unknown variable {{{{{unknown[0]}}}}} (known: {known})"
+        raise InvalidDeskRequest.filled(
+            N_("Validation failed: unknown variable %(variable)s (known: %(known)s)"),
+            variable="{{" + unknown[0] + "}}",
+            known=known,
         )
     return shortcut, language, body
 
@@ -105,7 +108,11 @@ async def create(tx: Tx, actor: Actor, fields: Mapping[str, object]) -> DeskSave
     shortcut, language, body = _checked(fields)
     brand = actor.account_id
     if await _taken(session, brand, shortcut, language) is not None:
-        raise Conflict(f"A saved reply '{shortcut}' in {language} exists already")
+        raise Conflict.filled(
+            N_("A saved reply '%(shortcut)s' in %(language)s exists already"),
+            shortcut=shortcut,
+            language=language,
+        )
     count = len(
         list(
             await session.scalars(
@@ -140,7 +147,11 @@ async def update(
     shortcut, language, body = _checked(merged)
     other = await _taken(session, actor.account_id, shortcut, language)
     if other is not None and other != row.id:
-        raise Conflict(f"A saved reply '{shortcut}' in {language} exists already")
+        raise Conflict.filled(
+            N_("A saved reply '%(shortcut)s' in %(language)s exists already"),
+            shortcut=shortcut,
+            language=language,
+        )
     row.shortcut, row.language, row.body, row.updated_at = shortcut, language, body, now()
     await _changed(tx, actor, row.id, "updated")
     return row

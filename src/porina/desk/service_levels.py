@@ -30,6 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from porina.core.actor import Actor
 from porina.core.clock import now
 from porina.core.errors import Forbidden, NotFound
+from porina.core.i18n import N_
 from porina.desk import access, business_hours
 from porina.desk.business_hours import WEEKDAYS, ScheduleError
 from porina.desk.errors import InvalidDeskRequest
@@ -70,7 +71,9 @@ async def manager(session: AsyncSession, actor: Actor) -> None:
 def _minute(text: object) -> int:
     match = _CLOCK.match(str(text))
     if not match or (match.group(1) == "24" and match.group(2) != "00"):
-        raise InvalidDeskRequest(f"Validation failed: {text!r} is not a time of day (HH:MM)")
+        raise InvalidDeskRequest.filled(
+            N_("Validation failed: %(value)r is not a time of day (HH:MM)"), value=text
+        )
     return int(match.group(1)) * 60 + int(match.group(2))
 
 
@@ -84,7 +87,9 @@ def _weekly(raw: object) -> dict[str, list[list[int]]]:
     weekly: dict[str, list[list[int]]] = {}
     for day, spans in raw.items():
         if day not in WEEKDAYS or not isinstance(spans, Sequence) or isinstance(spans, str):
-            raise InvalidDeskRequest(f"Validation failed: {day!r} is not a weekday (mon…sun)")
+            raise InvalidDeskRequest.filled(
+                N_("Validation failed: %(value)r is not a weekday (mon…sun)"), value=day
+            )
         weekly[day] = [[_minute(pair[0]), _minute(pair[1])] for pair in map(_pair, spans)]
     return weekly
 
@@ -108,7 +113,9 @@ def _zone(name: object) -> str:
     try:
         ZoneInfo(str(name))
     except (ZoneInfoNotFoundError, ValueError) as error:
-        raise InvalidDeskRequest(f"Validation failed: {name!r} is not a time zone") from error
+        raise InvalidDeskRequest.filled(
+            N_("Validation failed: %(value)r is not a time zone"), value=name
+        ) from error
     return str(name)
 
 
@@ -138,7 +145,9 @@ async def set_business_hours(tx: Tx, actor: Actor, body: Mapping[str, Any]) -> H
     try:
         business_hours.schedule(zone, spans, [date.fromisoformat(d) for d in holidays])
     except ScheduleError as error:
-        raise InvalidDeskRequest(f"Validation failed: {error}") from error
+        refusal = InvalidDeskRequest(f"Validation failed: {error}")
+        refusal.template, refusal.values = error.template, error.values
+        raise refusal from error
     row = await tx.session.get(DeskBusinessHours, actor.account_id)
     if row is None:
         row = DeskBusinessHours(brand_account_id=actor.account_id)
@@ -170,10 +179,14 @@ def _seconds(raw: object, name: str) -> int | None:
     if raw is None:
         return None
     if isinstance(raw, bool) or not isinstance(raw, int | str) or not str(raw).isdigit():
-        raise InvalidDeskRequest(f"Validation failed: {name} is a number of seconds")
+        raise InvalidDeskRequest.filled(
+            N_("Validation failed: %(field)s is a number of seconds"), field=name
+        )
     value = int(raw)
     if not 60 <= value <= MAX_TARGET:
-        raise InvalidDeskRequest(f"Validation failed: {name} is between 60 s and 366 days")
+        raise InvalidDeskRequest.filled(
+            N_("Validation failed: %(field)s is between 60 s and 366 days"), field=name
+        )
     return value
 
 

@@ -89,8 +89,21 @@ def by_code(code: str) -> str:
     return _(message)
 
 
+def _filled(exc: PorinaError) -> str:
+    """A refusal with values: its template in the reader's language, the values put in (the
+    English message if a translation's placeholders do not fit)."""
+    assert exc.template is not None
+    try:
+        return _(exc.template) % exc.values
+    except (KeyError, TypeError, ValueError):
+        log.warning("translation of %r does not fit its values", exc.template)
+        return exc.message
+
+
 def message_for(exc: Exception) -> tuple[int, str]:
     """The status and the reader's-language message for ``exc``."""
+    if isinstance(exc, PorinaError) and exc.template is not None:
+        return exc.status, _filled(exc)
     if isinstance(exc, PorinaError):
         translated = _(exc.message)
         if translated != exc.message or i18n.current() == i18n.DEFAULT:
