@@ -5,20 +5,31 @@ forged tokens are refused, so it is no open redirect."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import settings as examples
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from porina.newsletter import clicks
+from porina.newsletter import clicks, results
 from porina.newsletter.models import NewsletterLinkClicks
 from porina.services import Services
 from porina.settings import Settings
 from tests.factories import Factory
+from tests.support.smtp import SmtpServer, sending_to
 
 from .bounce_support import LISTS, brand
+from .campaign_support import CAMPAIGNS, filled_list, manager_of, ok
+from .campaign_support import campaign as new_campaign
 
 SETTINGS = Settings(secret_key="k" * 64, base_url="https://porina.example")
+
+
+@pytest.fixture
+def settings(settings: Settings, smtp: SmtpServer) -> Settings:
+    return sending_to(settings, smtp, newsletter_send_rate=0)
+
+
 HTML = """<p>Hi {{name}}! See <a href="https://kahvila.example/menu?a=1&amp;b=2">the menu</a>,
 <a class="x" href='http://kahvila.example/blog'>the blog</a>, <a href="mailto:hi@kahvila.example">
 mail us</a>, <a href="#top">top</a>, <a href="https://kahvila.example/?n={{name}}">you</a>,
@@ -141,3 +152,37 @@ def test_no_token_breaks_the_reader(junk: str, digits: str) -> None:
     """Whatever a client puts in the path: a link, or None (a 404), never an error."""
     for value in (junk, digits, f"{digits}.{junk}.{junk}"):
         assert clicks.read(SETTINGS, value) is None
+
+
+async def test_a_campaign_to_a_counting_list_sends_counted_links(
+    services: Services, make: Factory, smtp: SmtpServer
+) -> None:
+    """The whole way: the campaign's HTML part links through the counter, the plain-text part
+    keeps the link as written; a list that does not count gets the link as written."""
+    manager = await manager_of(services, make)
+    rows = [("aino@example.com", "Aino", "confirmed")]
+    counting, plain = await filled_list(manager, rows, "A"), await filled_list(manager, rows, "B")
+    turned = await manager.client.patch(
+        f"{LISTS}/{counting}", json={"click_tracking": True}, headers=manager.headers
+    )
+    assert turned.status_code == 200
+    body = "Hei {{name}}, katso [menu](https://kahvila.example/menu)."
+    for list_id in (counting, plain):
+        created = await new_campaign(manager, [list_id], body=body)
+        assert ok(await manager.post(f"{CAMPAIGNS}/{created['id']}/send"))["state"] == "sending"
+        await services.runner.drain()
+    tracked_mail, plain_mail = smtp.messages
+    assert "https://kahvila.example/menu" in tracked_mail.part("plain")
+    assert "https://kahvila.example/menu" not in tracked_mail.part("html")
+    assert 'href="https://kahvila.example/menu"' in plain_mail.part("html")
+    link = tracked_mail.part("html").split('href="', 1)[1].split('"', 1)[0]
+    assert link.startswith(f"{services.settings.base_url}/newsletter/c/")
+    for _ in range(2):
+        response = await make.client.get(
+            link.removeprefix(services.settings.base_url), follow_redirects=False
+        )
+        assert response.headers["location"] == "https://kahvila.example/menu"
+    campaign_id = int(link.rsplit("/", 1)[1].split(".", 1)[0])
+    async with services.db.read() as session:
+        found = await results.campaign_results(session, campaign_id)
+    assert found is not None and (found.sent, found.clicks) == (1, 2)
