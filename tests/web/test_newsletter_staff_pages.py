@@ -7,8 +7,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
+
+from porina.services import Services
 from tests.factories import Factory
-from tests.web.conftest import text_of
+from tests.operators.support import appoint
+from tests.web.conftest import Browser, sign_in_as, text_of
 
 
 async def test_staff_create_a_list_import_filter_search_and_export(
@@ -22,7 +26,7 @@ async def test_staff_create_a_list_import_filter_search_and_export(
     assert bad.status_code == 422 and "name can&#39;t be blank" in bad.text
     made = await browser.post(
         "/newsletter/lists",
-        {"name": "Kahvilan kirje", "frequency": "1–4 mails a week", "double_opt_in": "1"},
+        {"name": "Kahvilan kirje", "frequency": "1\u20134 mails a week", "double_opt_in": "1"},
     )
     assert made.status_code == 303, made.text
     edit = made.headers["location"].split("?")[0]
@@ -89,3 +93,27 @@ async def test_the_brands_privacy_statement_serves_lists_without_their_own(
     assert "Kahvila keeps your address." in listed.text
     assert 'href="/newsletter/privacy/kahvila"' in listed.text
     assert (await make.client.get("/newsletter/privacy/nobody")).status_code == 404
+
+
+async def test_a_manager_acting_as_the_brand_runs_it_and_an_agent_is_refused(
+    services: Services, client: httpx.AsyncClient, make: Factory
+) -> None:
+    brand, mari, olli = [await make.person(n) for n in ("kahvila", "mari", "olli")]
+    await appoint(services, brand, mari, "manager")
+    await appoint(services, brand, olli, "agent")
+    await sign_in_as(services, client, mari)
+    manager = Browser(client)
+    assert (await manager.post("/web/acting", {"account_id": brand.id})).status_code == 303
+    home = await manager.get("/home")
+    assert 'href="/newsletter"' in home.text  # the navigation while acting as manager
+    made = await manager.post("/newsletter/lists", {"name": "Kahvilan kirje"})
+    assert made.status_code == 303
+    assert "Kahvilan kirje" in text_of((await manager.get("/newsletter")).text)
+
+    client.cookies.clear()
+    await sign_in_as(services, client, olli)
+    agent = Browser(client)
+    assert (await agent.post("/web/acting", {"account_id": brand.id})).status_code == 303
+    assert 'href="/newsletter"' not in (await agent.get("/home")).text
+    assert (await agent.get("/newsletter/lists/new")).status_code == 403
+    assert (await agent.get(made.headers["location"].split("?")[0])).status_code == 403
