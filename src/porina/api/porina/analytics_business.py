@@ -16,8 +16,7 @@ from litestar import Request, get
 from porina.analytics import reports
 from porina.api.mastodon.auth import services_of
 from porina.api.porina.analytics import BASE, account_of, span_of
-from porina.api.porina.desk_metrics import DeskFigures
-from porina.desk import metrics
+from porina.api.porina.desk_metrics import DeskFigures, figures_entity
 from porina.render import business_figures
 
 
@@ -57,16 +56,6 @@ class AnalyticsBusiness(AnalyticsBusinessPeriod, kw_only=True):
     previous: AnalyticsBusinessPeriod
 
 
-def _times(found: metrics.Figures) -> DeskFigures:
-    return DeskFigures(
-        count=found.count,
-        median=found.median,
-        p90=found.p90,
-        business_median=found.business_median,
-        business_p90=found.business_p90,
-    )
-
-
 def _period(when: reports.Span, found: business_figures.Business) -> AnalyticsBusinessPeriod:
     desk = None
     if found.desk is not None:
@@ -74,9 +63,9 @@ def _period(when: reports.Span, found: business_figures.Business) -> AnalyticsBu
         desk = AnalyticsDesk(
             opened=found.desk.opened,
             resolved=found.desk.resolved,
-            first_response=_times(times["first_response"]),
-            reply=_times(times["reply"]),
-            resolution=_times(times["resolution"]),
+            first_response=figures_entity(times["first_response"]),
+            reply=figures_entity(times["reply"]),
+            resolution=figures_entity(times["resolution"]),
         )
     return AnalyticsBusinessPeriod(
         from_=when.first.isoformat(),

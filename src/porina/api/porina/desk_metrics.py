@@ -94,7 +94,7 @@ async def _actor(request: Request[Any, Any, Any], scope: str) -> Actor:
     return actor_of(await require(request, scope))
 
 
-def _figures(found: metrics.Figures) -> DeskFigures:
+def figures_entity(found: metrics.Figures) -> DeskFigures:
     return DeskFigures(
         count=found.count,
         median=found.median,
@@ -137,9 +137,9 @@ async def _staff_rows(
     rows = [
         DeskStaffMetrics(
             account=renderer.account(account),
-            first_response=_figures(found.per_staff.get(user_id, nothing)["first_response"]),
-            reply=_figures(found.per_staff.get(user_id, nothing)["reply"]),
-            resolution=_figures(found.per_staff.get(user_id, nothing)["resolution"]),
+            first_response=figures_entity(found.per_staff.get(user_id, nothing)["first_response"]),
+            reply=figures_entity(found.per_staff.get(user_id, nothing)["reply"]),
+            resolution=figures_entity(found.per_staff.get(user_id, nothing)["resolution"]),
             breaches=breached.get(user_id, 0),
         )
         for user_id, account in people.all()
@@ -163,9 +163,9 @@ async def desk_metrics(request: Request[Any, Any, Any]) -> DeskMetrics:
         to=end.isoformat(),
         opened=found.opened,
         resolved=found.resolved,
-        first_response=_figures(found.figures["first_response"]),
-        reply=_figures(found.figures["reply"]),
-        resolution=_figures(found.figures["resolution"]),
+        first_response=figures_entity(found.figures["first_response"]),
+        reply=figures_entity(found.figures["reply"]),
+        resolution=figures_entity(found.figures["resolution"]),
         staff=staff,
         sentiment_accuracy=DeskSentimentAccuracy(
             reviewed=checked.total,
