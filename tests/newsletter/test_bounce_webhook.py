@@ -27,7 +27,8 @@ AUTH = {"X-Porina-Webhook-Secret": SECRET}
 
 @pytest.fixture
 def settings(settings: Settings, request: pytest.FixtureRequest) -> Settings:
-    return settings.with_(bounce_webhook_secret=getattr(request, "param", SECRET))
+    overrides = {"bounce_webhook_secret": SECRET, **getattr(request, "param", {})}
+    return settings.with_(**overrides)
 
 
 async def hook(client: httpx.AsyncClient, body: Any, **kw: Any) -> httpx.Response:
@@ -45,7 +46,7 @@ async def test_the_secret_is_required(services: Services, make: Factory) -> None
     assert by_query.status_code == 200 and by_query.json() == {"recorded": 0}
 
 
-@pytest.mark.parametrize("settings", [""], indirect=True)
+@pytest.mark.parametrize("settings", [{"bounce_webhook_secret": ""}], indirect=True)
 async def test_the_webhook_is_off_without_a_secret(services: Services, make: Factory) -> None:
     response = await hook(make.client, {"email": "a@example.com", "kind": "hard"}, headers={})
     assert response.status_code == 401
@@ -207,3 +208,21 @@ def test_any_json_body_reads_as_reports_or_a_422(body: Any) -> None:
     except InvalidWebhook:
         return
     assert all(r.bounce.kind in {"hard", "soft", "complaint"} for r in found)
+
+
+@pytest.mark.parametrize(
+    "settings", [{"rate_limits": True, "rate_limit_per_5min": 3}], indirect=True
+)
+async def test_a_provider_with_the_secret_is_not_rate_limited_and_guessing_is(
+    services: Services, make: Factory
+) -> None:
+    body = {"email": "nobody@example.com", "kind": "soft"}
+    for _ in range(5):
+        assert (await hook(make.client, body)).status_code == 200
+    by_query = await hook(make.client, body, headers={}, params={"secret": SECRET})
+    assert by_query.status_code == 200
+    guesses = [
+        await hook(make.client, body, headers={"X-Porina-Webhook-Secret": f"g{n}"})
+        for n in range(4)
+    ]
+    assert [r.status_code for r in guesses] == [401, 401, 401, 429]

@@ -6,7 +6,10 @@ handler would, through the token cache); one with an unknown or revoked token co
 its address, as an anonymous one does, so random ``Authorization`` headers buy no fresh
 buckets. An address is an IPv4 address or an IPv6 /64 (``accounts.throttle.address_key``).
 Failed passwords have a limit of their own (``accounts/throttle.py``); newsletter sign-ups
-(public, by address, API and form alike) theirs: ``SIGNUP_LIMIT`` per 5 minutes.
+(public, by address, API and form alike) theirs: ``SIGNUP_LIMIT`` per 5 minutes. A mail
+provider calling the bounce webhook with the right shared secret is not limited (a large
+campaign's bounces come in bursts, and a provider may drop what it cannot deliver); a wrong
+or missing secret counts against the address like any anonymous call, so guessing it is.
 
 Counters are fixed windows in memory; with several ``serve`` processes each keeps its own
 (the limit is then per process), which errs on the permissive side.
@@ -14,10 +17,12 @@ Counters are fixed windows in memory; with several ``serve`` processes each keep
 
 from __future__ import annotations
 
+import hmac
 import re
 import time
 from collections.abc import MutableMapping
 from typing import Any
+from urllib.parse import parse_qs
 
 import msgspec
 from litestar.datastructures import MutableScopeHeaders
@@ -45,6 +50,24 @@ API's ``POST /api/porina/v1/newsletter/lists/:id/subscribe`` and the sign-up for
 SIGNUP = re.compile(
     r"^(/api/porina/v1/newsletter/lists/[^/]+/subscribe|/newsletter/\d+(/embed)?)/?$"
 )
+
+
+BOUNCE_WEBHOOK = "/api/porina/v1/newsletter/webhooks/bounces"
+
+
+def _webhook_with_secret(scope: Scope, settings: Any) -> bool:
+    """A call of the bounce webhook carrying PORINA_BOUNCE_WEBHOOK_SECRET (header or query)."""
+    expected = settings.bounce_webhook_secret
+    if not expected or scope["path"].rstrip("/") != BOUNCE_WEBHOOK:
+        return False
+    given = next(
+        (v.decode("latin-1") for k, v in scope["headers"] if k == b"x-porina-webhook-secret"),
+        None,
+    )
+    if given is None:
+        query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+        given = (query.get("secret") or [""])[0]
+    return hmac.compare_digest(given.encode(), expected.encode())
 
 
 class Counter:
@@ -75,7 +98,8 @@ class RateLimitMiddleware(ASGIMiddleware):
         path: str = scope["path"]
         settings = scope["app"].state.services.settings
         signup = scope.get("method") == "POST" and SIGNUP.match(path) is not None
-        if not settings.rate_limits or not (signup or path.startswith(("/api/", "/oauth/"))):
+        limited = signup or path.startswith(("/api/", "/oauth/"))
+        if not settings.rate_limits or not limited or _webhook_with_secret(scope, settings):
             await next_app(scope, receive, send)
             return
         key, limit, window = await self._bucket(scope, settings, signup)
