@@ -19,7 +19,7 @@ from tests.factories import Factory
 from tests.support.smtp import SmtpServer, sending_to
 
 from .bounce_support import LISTS, brand
-from .campaign_support import CAMPAIGNS, filled_list, manager_of, ok
+from .campaign_support import CAMPAIGNS, filled_list, manager_of, ok, show
 from .campaign_support import campaign as new_campaign
 
 SETTINGS = Settings(secret_key="k" * 64, base_url="https://porina.example")
@@ -186,3 +186,6 @@ async def test_a_campaign_to_a_counting_list_sends_counted_links(
     async with services.db.read() as session:
         found = await results.campaign_results(session, campaign_id)
     assert found is not None and (found.sent, found.clicks) == (1, 2)
+    shown = await show(manager, str(campaign_id))  # GET …/campaigns/:id
+    assert (shown["sent"], shown["clicks"], shown["complaints"]) == (1, 2, 0)
+    assert shown["links"] == [{"url": "https://kahvila.example/menu", "clicks": 2}]

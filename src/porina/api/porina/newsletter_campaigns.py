@@ -15,13 +15,18 @@ from porina.api.mastodon.auth import actor_of, require, services_of
 from porina.api.mastodon.pagination import Page, link_header
 from porina.api.mastodon.params import Params
 from porina.core.ids import parse_id
-from porina.newsletter import campaigns, campaigns_preview
+from porina.newsletter import campaigns, campaigns_preview, results
 from porina.newsletter.campaigns_errors import CampaignNotFound
 from porina.newsletter.campaigns_models import NewsletterCampaign
 from porina.render.renderer import timestamp
 from porina.storage.db import Tx
 
 BASE = "/api/porina/v1/newsletter/campaigns"
+
+
+class CampaignLinkClicks(msgspec.Struct, kw_only=True):
+    url: str
+    clicks: int
 
 
 class CampaignEntity(msgspec.Struct, kw_only=True):
@@ -41,6 +46,12 @@ class CampaignEntity(msgspec.Struct, kw_only=True):
     duplicates: int
     bounced: int
     unsubscribed: int
+    complaints: int
+    """Recipients who reported the campaign's mail as spam (each once)."""
+    clicks: int
+    """Clicks on its links, when its lists count clicks (aggregates: nobody's clicks)."""
+    links: list[CampaignLinkClicks]
+    """Each counted link and its clicks, most clicked first."""
     pending: int
     created_at: str
     updated_at: str
@@ -56,6 +67,10 @@ def _id(raw: str) -> int:
 async def _entity(tx: Tx, row: NewsletterCampaign) -> CampaignEntity:
     ids = await campaigns.list_ids(tx, row.id)
     done = row.sent + row.failed
+    found = await results.campaign_results(tx.session, row.id)
+    complaints, clicks, links = (
+        (found.complaints, found.clicks, found.links) if found else (0, 0, ())
+    )
     return CampaignEntity(
         id=str(row.id),
         brand_account_id=str(row.brand_account_id),
@@ -73,6 +88,9 @@ async def _entity(tx: Tx, row: NewsletterCampaign) -> CampaignEntity:
         duplicates=row.duplicates,
         bounced=row.bounced,
         unsubscribed=row.unsubscribed,
+        complaints=complaints,
+        clicks=clicks,
+        links=[CampaignLinkClicks(url=link.url, clicks=link.clicks) for link in links],
         pending=max(row.recipients - done, 0) if row.state != "cancelled" else 0,
         created_at=timestamp(row.created_at) or "",
         updated_at=timestamp(row.updated_at) or "",
