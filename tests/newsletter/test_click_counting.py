@@ -157,11 +157,15 @@ def test_no_token_breaks_the_reader(junk: str, digits: str) -> None:
 async def test_a_campaign_to_a_counting_list_sends_counted_links(
     services: Services, make: Factory, smtp: SmtpServer
 ) -> None:
-    """The whole way: the campaign's HTML part links through the counter, the plain-text part
-    keeps the link as written; a list that does not count gets the link as written."""
+    """The whole way: the campaign's HTML part links through the counter — the same link for
+    every recipient — the plain-text part keeps the link as written; a list that does not
+    count gets the link as written."""
     manager = await manager_of(services, make)
-    rows = [("aino@example.com", "Aino", "confirmed")]
-    counting, plain = await filled_list(manager, rows, "A"), await filled_list(manager, rows, "B")
+    rows = [("aino@example.com", "Aino", "confirmed"), ("eero@example.com", "Eero", "confirmed")]
+    counting, plain = (
+        await filled_list(manager, rows, "A"),
+        await filled_list(manager, rows[:1], "B"),
+    )
     turned = await manager.client.patch(
         f"{LISTS}/{counting}", json={"click_tracking": True}, headers=manager.headers
     )
@@ -171,11 +175,15 @@ async def test_a_campaign_to_a_counting_list_sends_counted_links(
         created = await new_campaign(manager, [list_id], body=body)
         assert ok(await manager.post(f"{CAMPAIGNS}/{created['id']}/send"))["state"] == "sending"
         await services.runner.drain()
-    tracked_mail, plain_mail = smtp.messages
+    *first, plain_mail = smtp.messages  # campaign A to both, then campaign B
+    tracked_mail = next(m for m in first if m.rcpt_tos == ["aino@example.com"])
+    eeros = next(m for m in first if m.rcpt_tos == ["eero@example.com"])
     assert "https://kahvila.example/menu" in tracked_mail.part("plain")
     assert "https://kahvila.example/menu" not in tracked_mail.part("html")
     assert 'href="https://kahvila.example/menu"' in plain_mail.part("html")
     link = tracked_mail.part("html").split('href="', 1)[1].split('"', 1)[0]
+    # the same link for every recipient: a click names nobody
+    assert eeros.part("html").split('href="', 1)[1].split('"', 1)[0] == link
     assert link.startswith(f"{services.settings.base_url}/newsletter/c/")
     for _ in range(2):
         response = await make.client.get(
@@ -185,7 +193,7 @@ async def test_a_campaign_to_a_counting_list_sends_counted_links(
     campaign_id = int(link.rsplit("/", 1)[1].split(".", 1)[0])
     async with services.db.read() as session:
         found = await results.campaign_results(session, campaign_id)
-    assert found is not None and (found.sent, found.clicks) == (1, 2)
+    assert found is not None and (found.sent, found.clicks) == (2, 2)
     shown = await show(manager, str(campaign_id))  # GET …/campaigns/:id
-    assert (shown["sent"], shown["clicks"], shown["complaints"]) == (1, 2, 0)
+    assert (shown["sent"], shown["clicks"], shown["complaints"]) == (2, 2, 0)
     assert shown["links"] == [{"url": "https://kahvila.example/menu", "clicks": 2}]
