@@ -32,10 +32,11 @@
   function absolute(url) { return new URL(url, window.location.href).href; }
 
   document.addEventListener("click", function (event) {
-    var copy = event.target.closest("[data-copy]");
+    var copy = event.target.closest("[data-copy], [data-copy-text]");
     if (copy) {
-      var url = absolute(copy.dataset.copy);
-      var done = function () { announce(body.dataset.copied); };
+      /* data-copy: a link, made absolute; data-copy-text: text copied as it is (a snippet) */
+      var url = copy.hasAttribute("data-copy-text") ? copy.dataset.copyText : absolute(copy.dataset.copy);
+      var done = function () { announce(copy.dataset.copied || body.dataset.copied); };
       if (navigator.clipboard && window.isSecureContext) {
         navigator.clipboard.writeText(url).then(done, function () { fallbackCopy(url); done(); });
       } else {
