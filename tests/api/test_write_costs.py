@@ -18,6 +18,7 @@ from porina.notifications.models import Notification
 from porina.services import Services
 
 from ..factories import Factory, Person
+from ..operators.support import appoint
 
 FAVOURITE = 12
 """In the transaction: the status and its visibility (one prebuilt statement), the
@@ -59,6 +60,16 @@ statuses_count with last_status_at (one statement), the fan-out job, the federat
 (it looks for remote followers after commit: docs/federation.md), the analytics record,
 the desk's listening watches' fingerprint (a public post; docs/desk.md, "Listening") (9);
 page row and rendering (2)."""
+POST_TO_BRAND = 25
+"""A customer's next message to a brand with a desk (its conversation exists): the post's own
+statements as ``POST`` (9 in its transaction) with the mentioned account's look-up, the
+mention's insert and the status's ``mentions`` (3), the
+mentioned brand's notification (its local check, blocks and mutes, insert, push job: 4); the
+desk in the post's transaction: which of the addressed accounts are brands, the
+conversation (one read: it exists), the status's text for its sentiment, the item, the
+conversation's activity, the *Mentioned* rows' copy (``desk/mentioned.py``), the response
+clock, the brand's enabled rules (8); page row and rendering after commit as ``POST``. A
+first message starts the conversation (one ``INSERT ... ON CONFLICT DO NOTHING`` more)."""
 
 
 async def _spent(
@@ -190,3 +201,20 @@ async def test_post(services: Services, make: Factory) -> None:
     assert home[0]["id"] == response.json()["id"]
     me = (await alice.get("/api/v1/accounts/verify_credentials")).json()
     assert me["statuses_count"] == 2 and me["last_status_at"] is not None
+
+
+async def test_post_mentioning_a_brand(services: Services, make: Factory) -> None:
+    """A customer's post to a brand with a desk: the post's own statements plus the desk's
+    filing of it in the same transaction (docs/desk.md, "Inbox")."""
+    brand, agent, fan = (
+        await make.person("cafe"),
+        await make.person("aino"),
+        await make.person("fan"),
+    )
+    await appoint(services, brand, agent, "agent")
+    await fan.status("@cafe first")  # the conversation exists; this is the next message
+    spent, response = await _spent(
+        services, fan, "/api/v1/statuses", json={"status": "@cafe where is my order?"}
+    )
+    assert response.status_code == 200, response.text
+    assert spent.count == POST_TO_BRAND, spent.listing()

@@ -77,7 +77,10 @@ async def _find_or_start(
 ) -> DeskConversation:
     """The person's conversation with the brand; a new one is open, or resolved and never
     opened when a light item starts it. Safe against a concurrent first message (the unique
-    pair decides)."""
+    pair decides). An existing conversation (a person's next message) is one read."""
+    found = await conversation_of(tx, brand_id, contact_id)
+    if found is not None:
+        return found
     moment = now()
     values: dict[str, Any] = {
         "id": new_id(),
