@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import ARTIFACTS, ConsoleWatch
 from tests.browser.test_axe import violations
@@ -78,6 +79,8 @@ def make_list(page: Any, lang: str) -> str:
     assert t(lang, "The list is created.") in page.locator("p.notice").inner_text()
     list_id = str(page.url).split("?")[0].rsplit("/", 1)[1]
     assert f"/newsletter/{list_id}/embed" in page.locator("#nl-embed").input_value()
+    page.get_by_role("button", name=t(lang, "Copy the code")).click()
+    expect(page.locator("#live")).to_have_text(t(lang, "The code is copied"))
     return list_id
 
 
