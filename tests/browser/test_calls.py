@@ -18,10 +18,10 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from porina.web import i18n
-from tests.browser.conftest import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, IN_CI, ConsoleWatch
+from tests.browser.conftest import ARTIFACTS, CHROMIUM_ARGS, ConsoleWatch
 from tests.support.server import free_port, porina, porina_env, serving
 
 pytestmark = [pytest.mark.browser]
@@ -56,7 +56,7 @@ class Person:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def calls_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     data_dir = tmp_path_factory.mktemp("porina-calls")
     env = porina_env(
         data_dir, free_port(), PORINA_RATE_LIMITS="false", PORINA_CALL_RING_SECONDS="4"
@@ -73,17 +73,13 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        if IN_CI:
-            pytest.fail("chromium missing")
-        pytest.skip("chromium missing: apt-get install -y chromium")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=[*CHROMIUM_ARGS, *MEDIA], headless=True
-        )
-        yield browser
-        browser.close()
+def media_chromium(chromium: Any, chromium_path: str) -> Iterator[Any]:
+    """A chromium of the session's Playwright with a fake camera and microphone."""
+    browser = chromium.browser_type.launch(
+        executable_path=chromium_path, args=[*CHROMIUM_ARGS, *MEDIA], headless=True
+    )
+    yield browser
+    browser.close()
 
 
 def _sign_up(server: str, chromium: Any, app: str, name: str, lang: str) -> tuple[Person, str]:
@@ -139,11 +135,12 @@ def _app(server: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def pair(server: str, chromium: Any) -> tuple[Person, Person, str]:
+def pair(calls_server: str, media_chromium: Any) -> tuple[Person, Person, str]:
     """Aino (English) and Olli (Finnish) follow each other; Olli's API token."""
+    server = calls_server
     app = _app(server)
-    aino, aino_token = _sign_up(server, chromium, app, "ainocalls", "en")
-    olli, olli_token = _sign_up(server, chromium, app, "ollicalls", "fi")
+    aino, aino_token = _sign_up(server, media_chromium, app, "ainocalls", "en")
+    olli, olli_token = _sign_up(server, media_chromium, app, "ollicalls", "fi")
     for token, other in ((aino_token, olli), (olli_token, aino)):
         with httpx.Client(base_url=server, headers={"Authorization": f"Bearer {token}"}) as api:
             assert api.post(f"/api/v1/accounts/{other.id}/follow").status_code == 200
@@ -151,13 +148,13 @@ def pair(server: str, chromium: Any) -> tuple[Person, Person, str]:
 
 
 @pytest.fixture
-def open_as(chromium: Any, server: str) -> Iterator[Any]:
+def open_as(media_chromium: Any, calls_server: str) -> Iterator[Any]:
     contexts: list[Any] = []
     console = ConsoleWatch()
 
     def make(person: Person, path: str) -> Any:
-        context = chromium.new_context(
-            base_url=server,
+        context = media_chromium.new_context(
+            base_url=calls_server,
             storage_state=person.state,
             viewport={"width": 1280, "height": 800},
             permissions=["camera", "microphone"],
@@ -223,7 +220,7 @@ def test_a_video_call_connects_both_ways_and_hangs_up(
 
 
 def test_a_declined_call_and_a_missed_one(
-    open_as: Any, pair: tuple[Person, Person, str], server: str
+    open_as: Any, pair: tuple[Person, Person, str], calls_server: str
 ) -> None:
     aino, olli, olli_token = pair
     caller = open_as(aino, f"/@{olli.name}")
@@ -235,7 +232,8 @@ def test_a_declined_call_and_a_missed_one(
     _ring(caller, callee, aino, olli)
     _status(caller, aino, "Missed call")  # nobody answered within the ringing time
     _status(callee, olli, "Missed call")
-    with httpx.Client(base_url=server, headers={"Authorization": f"Bearer {olli_token}"}) as api:
+    auth = {"Authorization": f"Bearer {olli_token}"}
+    with httpx.Client(base_url=calls_server, headers=auth) as api:
         notes = api.get("/api/v1/notifications", params={"types[]": "porina.missed_call"}).json()
     assert [n["account"]["acct"] for n in notes] == [aino.name]
     callee.goto("/notifications")
