@@ -1,6 +1,7 @@
-"""Every desk refusal that carries values (a name someone sent, a field, a limit) is made from
-a template marked ``N_`` (``core.errors.PorinaError.filled``); the Finnish catalogue has each
-template, with the same placeholders, so a Finnish page can say it with the values in."""
+"""Every desk and calendar refusal that carries values (a name someone sent, a field, a
+limit, a state) is made from a template marked ``N_`` (``core.errors.PorinaError.filled``);
+the Finnish catalogue has each template, with the same placeholders, so a Finnish page can
+say it with the values in."""
 
 from __future__ import annotations
 
@@ -12,12 +13,14 @@ from porina.desk import rules
 from porina.desk.errors import InvalidDeskRequest
 from porina.web import errors, i18n
 
-DESK = Path(__file__).resolve().parents[2] / "src" / "porina" / "desk"
+SOURCE = Path(__file__).resolve().parents[2] / "src" / "porina"
+PACKAGES = ("desk", "calendar")
+"""The packages whose refusals with values are templates (``babel.cfg`` extracts them)."""
 
 
 def _templates() -> set[str]:
     found: set[str] = set()
-    for path in sorted(DESK.glob("*.py")):
+    for path in sorted(p for name in PACKAGES for p in (SOURCE / name).glob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if (
                 isinstance(node, ast.Call)
@@ -49,7 +52,7 @@ def _used(text: str) -> set[str]:
 
 def test_every_desk_template_has_its_finnish_with_the_same_values() -> None:
     templates = _templates()
-    assert len(templates) >= 15  # the refusals with values, and the schedule's problems
+    assert len(templates) >= 20  # the refusals with values, and the schedule's problems
     i18n.activate("fi")
     try:
         for template in sorted(templates):

@@ -38,6 +38,7 @@ from porina.calendar.models import CalendarDraft, CalendarDraftTransition
 from porina.calendar.publishing import enqueue_publish
 from porina.core.actor import Actor
 from porina.core.clock import aware, now
+from porina.core.i18n import N_
 from porina.core.ids import new_id
 from porina.jobs.events import emit
 from porina.posts.compose import check_new
@@ -117,7 +118,9 @@ async def edit(
     staff = await access.writer(tx.session, actor)
     row = await own(tx, actor, draft_id, lock=True)
     if row.state not in EDITABLE:
-        raise DraftStateRefused(f"Validation failed: a {row.state} post cannot be edited")
+        raise DraftStateRefused.filled(
+            N_("Validation failed: a %(state)s post cannot be edited"), state=row.state
+        )
     if row.state in PUBLISHABLE and not staff.approves:
         raise DraftRoleRefused(access.NOT_APPROVER)
     draft = content_of(data)
@@ -145,7 +148,9 @@ async def submit(tx: Tx, actor: Actor, draft_id: int) -> CalendarDraft:
     await access.writer(tx.session, actor)
     row = await own(tx, actor, draft_id, lock=True)
     if row.state not in SUBMITTABLE:
-        raise DraftStateRefused(f"Validation failed: a {row.state} post cannot be submitted")
+        raise DraftStateRefused.filled(
+            N_("Validation failed: a %(state)s post cannot be submitted"), state=row.state
+        )
     await _check(tx, actor.account_id, draft_content(row))
     await transition(tx, actor, row, "submitted")
     return row
@@ -182,7 +187,9 @@ async def request_changes(tx: Tx, actor: Actor, draft_id: int, comment: object) 
     text = comment_of(comment)
     row = await own(tx, actor, draft_id, lock=True)
     if row.state not in REVIEWABLE:
-        raise DraftStateRefused(f"Validation failed: a {row.state} post cannot be sent back")
+        raise DraftStateRefused.filled(
+            N_("Validation failed: a %(state)s post cannot be sent back"), state=row.state
+        )
     row.review_comment = text
     await transition(tx, actor, row, "changes_requested", text)
     return row
@@ -200,7 +207,9 @@ async def reschedule(
     _future(when)
     row = await own(tx, actor, draft_id, lock=True)
     if row.state in FINAL:
-        raise DraftStateRefused(f"Validation failed: a {row.state} post cannot be rescheduled")
+        raise DraftStateRefused.filled(
+            N_("Validation failed: a %(state)s post cannot be rescheduled"), state=row.state
+        )
     if row.state in PUBLISHABLE | {"missed"} and not staff.approves:
         raise DraftRoleRefused(access.NOT_APPROVER)
     row.planned_at, row.time_zone = when, zone

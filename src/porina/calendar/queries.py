@@ -27,6 +27,7 @@ from porina.calendar.errors import InvalidRange
 from porina.calendar.models import CalendarDraft
 from porina.calendar.models import CalendarDraftTransition as T
 from porina.core.clock import aware
+from porina.core.i18n import N_
 from porina.core.ids import id_at
 from porina.posts.models import ScheduledStatus, Status
 
@@ -218,9 +219,13 @@ def _day(value: str | None, name: str) -> date:
     try:
         day = date.fromisoformat((value or "").strip())
     except ValueError:
-        raise InvalidRange(f"Validation failed: {name} must be a date (YYYY-MM-DD)") from None
+        raise InvalidRange.filled(
+            N_("Validation failed: %(field)s must be a date (YYYY-MM-DD)"), field=name
+        ) from None
     if not FIRST_DAY <= day <= LAST_DAY:
-        raise InvalidRange(f"Validation failed: {name} must be a date (YYYY-MM-DD)")
+        raise InvalidRange.filled(
+            N_("Validation failed: %(field)s must be a date (YYYY-MM-DD)"), field=name
+        )
     return day
 
 
