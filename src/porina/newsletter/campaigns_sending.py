@@ -43,7 +43,9 @@ from porina.storage.db import Database, Tx
 SEND = "newsletter.campaign.send"
 STALE = timedelta(seconds=30)
 """A sender that has not written its heartbeat for this long is taken to be dead."""
-TICK = timedelta(seconds=10)
+TICK = timedelta(seconds=30)
+"""How often every process that runs jobs looks for due and orphaned campaigns (the other
+tickers run as often then: each look-up is one small read)."""
 
 MATERIALISE = """
 INSERT INTO newsletter_sends (campaign_id, subscriber_id, email, state, attempts)
