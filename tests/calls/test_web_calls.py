@@ -67,6 +67,8 @@ async def test_the_desk_conversation_shows_its_calls_to_staff_only(
     assert switched.status_code == 303, switched.text
     page = await browser.get(f"/desk/conversations/{cid}")
     assert f'data-call-desk-conversation-id="{cid}"' in page.text
+    item = page.text.split(f'data-item-id="{call_id}" data-kind="call"', 1)[1].split("</li>")[0]
+    assert "Incoming" in item and "Video call · Declined" in item  # among the items
     history = await browser.get(f"/web/calls/history?desk_conversation={cid}")
     assert "Video call · Incoming · Declined" in text_of(history.text)
     await sign_in_as(services, client, fan)

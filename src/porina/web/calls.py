@@ -24,13 +24,17 @@ from typing import Any
 import msgspec
 from litestar import Request, get, post
 from litestar.response import Stream, Template
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from porina.calls import actions, ice, queries
 from porina.calls import live as calls_live
 from porina.calls.errors import CallNotFound, InvalidCall
+from porina.core.actor import Actor
 from porina.core.ids import parse_id
+from porina.desk.web_queries import Entry
 from porina.storage.broker import Broker
 from porina.streaming.hub import Arrival, Hub
+from porina.web import i18n
 from porina.web.common import Me, render, signed_in
 from porina.web.runtime import services
 from porina.web.stream import HEARTBEAT_SECONDS, sse
@@ -187,3 +191,40 @@ async def stream(request: Request[Any, Any, Any]) -> Stream:
 
 
 ROUTES = [start, signal, history, stream]
+
+
+# ---- calls as items of a desk conversation -------------------------------------------------
+
+
+def _call_text(entry: queries.Entry) -> str:
+    kind = i18n._("Video call") if entry.video else i18n._("Voice call")
+    state = {
+        "accepted": i18n._("In progress"),
+        "ringing": i18n._("Ringing"),
+        "declined": i18n._("Declined"),
+        "missed": i18n._("Missed call"),
+    }.get(entry.state, i18n._("Ended"))
+    if entry.seconds is not None:
+        state += f" ({entry.seconds // 60}:{entry.seconds % 60:02d})"
+    return f"{kind} · {state}"
+
+
+async def with_desk_calls(
+    session: AsyncSession, actor: Actor, conversation_id: int, entries: list[Entry], seconds: int
+) -> list[Entry]:
+    """The conversation's items with its calls among them (kind ``call``), oldest first."""
+    calls = await queries.of_conversation(session, actor, conversation_id, seconds)
+    shown = [
+        Entry(
+            id=call.id,
+            kind="call",
+            text=_call_text(call),
+            author=i18n._("Outgoing") if call.outgoing else i18n._("Incoming"),
+            staff=None,
+            sentiment=None,
+            created_at=call.created_at,
+            conversation_id=conversation_id,
+        )
+        for call in calls
+    ]
+    return sorted([*entries, *shown], key=lambda entry: entry.created_at)

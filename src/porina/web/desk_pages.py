@@ -32,8 +32,8 @@ from porina.desk import web_queries as shown_by
 from porina.desk.errors import InvalidDeskRequest
 from porina.desk.models import PRIORITIES, STATUSES
 from porina.storage.db import Tx
+from porina.web import calls, i18n
 from porina.web import desk_presence as presence_words
-from porina.web import i18n
 from porina.web.common import (
     Me,
     flag,
@@ -73,6 +73,7 @@ KIND_NAMES = {
     "outreach": N_("Heard by a watch"),
     "note": N_("Internal note"),
     "sent": N_("Sent"),
+    "call": N_("Call"),
 }
 PRIORITY_NAMES = {
     "low": N_("Low"),
@@ -264,8 +265,12 @@ async def _live_part(request: Request[Any, Any, Any], me: Me, conversation_id: i
     async with services(request).db.read() as session:
         staff = await _staff(session, me)
         found = await queries.one(session, staff, conversation_id)
-        entries = await shown_by.entries(
-            session, await queries.items(session, found.conversation.id)
+        entries = await calls.with_desk_calls(
+            session,
+            me.actor,
+            found.conversation.id,
+            await shown_by.entries(session, await queries.items(session, found.conversation.id)),
+            services(request).settings.call_ring_seconds,
         )
         row = (await shown_by.rows(session, [found]))[0]
     return render(
@@ -292,8 +297,12 @@ async def _conversation_page(
     async with services(request).db.read() as session:
         staff = await _staff(session, me)
         found = await queries.one(session, staff, conversation_id)
-        entries = await shown_by.entries(
-            session, await queries.items(session, found.conversation.id)
+        entries = await calls.with_desk_calls(
+            session,
+            me.actor,
+            found.conversation.id,
+            await shown_by.entries(session, await queries.items(session, found.conversation.id)),
+            services(request).settings.call_ring_seconds,
         )
         row = (await shown_by.rows(session, [found]))[0]
         members = await operators.team(session, staff.brand_id)
