@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import re
 import subprocess
 from pathlib import Path
@@ -14,6 +16,7 @@ from porina.__main__ import main
 from porina.mail import outbox
 from porina.mail.compose import Draft
 from porina.mail.dkim import load_key, parse_key
+from porina.mail.dkim import sign as dkim_sign
 from porina.mail.errors import DkimKeyError
 from porina.services import Services
 from porina.settings import Settings
@@ -100,3 +103,24 @@ def test_dkim_record_without_a_key_says_so(
     monkeypatch.delenv("PORINA_DKIM_KEY_FILE", raising=False)
     assert main(["admin", "dkim-record"]) == 1
     assert "PORINA_DKIM_KEY_FILE is not set" in capsys.readouterr().err
+
+
+def test_the_openssl_rsa_signature_is_the_one_dkimpy_computes(tmp_path: Path) -> None:
+    """dkimpy's RSA step is given to OpenSSL (porina.mail.dkim._rsa_sign); PKCS#1 v1.5 is
+    deterministic, so the signature must be byte for byte dkimpy's own, and verify."""
+    path = tmp_path / "rsa.pem"
+    subprocess.run(["openssl", "genpkey", *ALGORITHMS["rsa"], "-out", str(path)], check=True)
+    key = load_key(path)
+    message = (
+        b"From: hello@kahvila.example\r\nTo: eve@example.com\r\nSubject: Hei\r\n"
+        b"Date: Sat, 05 Dec 2026 12:00:00 +0000\r\nMessage-ID: <1@kahvila.example>\r\n\r\nHei!\r\n"
+    )
+    signed = dkim_sign(message, key, "porina", "kahvila.example")
+    pure = dkim.crypto.RSASSA_PKCS1_v1_5_sign
+    parsed = dkim.crypto.parse_pem_private_key(key.private)
+    digest = hashlib.sha256(b"the same digest")
+    assert dkim.RSASSA_PKCS1_v1_5_sign is not pure  # OpenSSL's is in place
+    assert dkim.RSASSA_PKCS1_v1_5_sign(digest, parsed) == pure(digest, parsed)
+    record = b"v=DKIM1; k=rsa; p=" + base64.b64encode(key.public)
+    assert dkim.verify(signed, dnsfunc=lambda _name, timeout=5: record)
+    assert not dkim.verify(signed.replace(b"Hei!", b"Moi!"), dnsfunc=lambda _n, timeout=5: record)
