@@ -33,7 +33,7 @@ async def test_staff_create_a_list_import_filter_search_and_export(
     list_id = edit.rsplit("/", 1)[1]
     page = await browser.get(made.headers["location"])
     assert "The list is created." in page.text
-    snippet = f'&lt;iframe src=&#34;http://testserver.local/newsletter/{list_id}/embed&#34;'
+    snippet = f"&lt;iframe src=&#34;http://testserver.local/newsletter/{list_id}/embed&#34;"
     assert page.text.count(snippet) == 2  # the snippet to copy: shown, and on the copy button
 
     saved = await browser.post(edit, {"name": "Kahvilan viikkokirje", "frequency": "weekly"})
