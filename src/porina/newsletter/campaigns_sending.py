@@ -27,7 +27,7 @@ from sqlalchemy import and_, func, or_, select, text, update
 from porina.core.actor import Actor
 from porina.core.clock import now
 from porina.jobs.events import emit
-from porina.jobs.queue import enqueue, on_tick
+from porina.jobs.queue import TICK_AT_MOST, enqueue, on_tick
 from porina.newsletter.campaigns_digest import freeze
 from porina.newsletter.campaigns_errors import CampaignState
 from porina.newsletter.campaigns_events import (
@@ -43,9 +43,10 @@ from porina.storage.db import Database, Tx
 SEND = "newsletter.campaign.send"
 STALE = timedelta(seconds=30)
 """A sender that has not written its heartbeat for this long is taken to be dead."""
-TICK = timedelta(seconds=30)
-"""How often every process that runs jobs looks for due and orphaned campaigns (the other
-tickers run as often then: each look-up is one small read)."""
+TICK = TICK_AT_MOST
+"""How often every process that runs jobs looks for due and orphaned campaigns: the job
+engine's slowest tick (a minute), so this ticker makes no other run more often; a campaign
+starts within a minute of its time, and a dead sender is replaced within STALE + a minute."""
 
 MATERIALISE = """
 INSERT INTO newsletter_sends (campaign_id, subscriber_id, email, state, attempts)
