@@ -31,7 +31,7 @@ from porina.calls.events import CallStarted, CallStateChanged
 from porina.calls.models import OPEN_STATES, Call
 from porina.core.actor import Actor
 from porina.core.clock import now
-from porina.core.ids import new_id
+from porina.core.ids import new_id, parse_id
 from porina.desk.access import WORKERS
 from porina.desk.models import DeskConversation
 from porina.jobs.events import emit
@@ -193,11 +193,15 @@ def _same_person(actor: Actor, user_id: int | None) -> bool:
     return user_id is None or actor.user_id == user_id
 
 
-def _checked_data(kind: str, data: Any) -> dict[str, Any] | None:
-    if kind not in SIGNALS:
+def _checked_kind(kind: object) -> str:
+    if not isinstance(kind, str) or kind not in SIGNALS:
         raise InvalidCall(
             "Validation failed: type must be offer, answer, candidate, decline or hangup"
         )
+    return kind
+
+
+def _checked_data(kind: str, data: Any) -> dict[str, Any] | None:
     if kind in ("decline", "hangup"):
         if data is not None and not isinstance(data, Mapping):
             raise InvalidCall("Validation failed: data must be an object")
@@ -237,10 +241,13 @@ def _allowed(side: Side, kind: str) -> None:
         raise InvalidCall("Validation failed: the callee answers a ringing call")
 
 
-async def signal(tx: Tx, actor: Actor, call_id: int | None, kind: str, data: Any) -> Call:
-    """Relay one signal to the other side, moving the call on where it does."""
+async def signal(tx: Tx, actor: Actor, call_id: str | int | None, kind: object, data: Any) -> Call:
+    """Relay one signal to the other side, moving the call on where it does: ``call_id`` and
+    ``kind`` as the client sent them (422 for a kind that is not a signal, 404 for an id that
+    is not one of the actor's calls)."""
+    kind = _checked_kind(kind)
     payload = _checked_data(kind, data)
-    side = await side_of(tx.session, actor, call_id)
+    side = await side_of(tx.session, actor, parse_id(call_id))
     await expire(tx, side.call)
     _allowed(side, kind)
     call = side.call

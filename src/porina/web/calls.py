@@ -84,16 +84,8 @@ async def start(request: Request[Any, Any, Any]) -> dict[str, Any]:
 async def signal(request: Request[Any, Any, Any], call_id: str) -> dict[str, Any]:
     me = await signed_in(request)
     body = await _json(request)
-    kind = body.get("type")
-    if not isinstance(kind, str):
-        raise InvalidCall(
-            "Validation failed: type must be offer, answer, candidate, decline or hangup"
-        )
-    wanted = parse_id(call_id)
-    if wanted is None:
-        raise CallNotFound()
     async with services(request).db.transaction() as tx:
-        call = await actions.signal(tx, me.actor, wanted, kind, body.get("data"))
+        call = await actions.signal(tx, me.actor, call_id, body.get("type"), body.get("data"))
     return {"id": str(call.id), "state": call.state}
 
 

@@ -14,8 +14,6 @@ from litestar import Request, post
 from porina.api.mastodon.auth import actor_of, require, services_of
 from porina.api.mastodon.params import Params
 from porina.calls import actions, ice
-from porina.calls.errors import CallNotFound, InvalidCall
-from porina.core.ids import parse_id
 
 BASE = "/api/porina/v1/calls"
 
@@ -74,16 +72,8 @@ async def signal_call(request: Request[Any, Any, Any], call_id: str) -> CallStat
     your call; 422: a bad type or data, or a call that is over. Answers ``{id, state}``."""
     actor = actor_of(await require(request, "write:statuses"))
     params = await Params.of(request)
-    kind = params.raw("type")
-    if not isinstance(kind, str):
-        raise InvalidCall(
-            "Validation failed: type must be offer, answer, candidate, decline or hangup"
-        )
-    parsed = parse_id(call_id)
-    if parsed is None:
-        raise CallNotFound()
     async with services_of(request).db.transaction() as tx:
-        call = await actions.signal(tx, actor, parsed, kind, params.raw("data"))
+        call = await actions.signal(tx, actor, call_id, params.raw("type"), params.raw("data"))
     return CallState(id=str(call.id), state=call.state)
 
 
