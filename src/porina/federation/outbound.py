@@ -51,30 +51,24 @@ def _recipient(row: Any) -> Recipient:
     return Recipient(str(row[0]), str(row[1]) if row[1] else None)
 
 
-async def _followers(session: AsyncSession, account_id: int) -> list[Recipient]:
+async def _remote(session: AsyncSession, joined: Any, on: Any, where: Any) -> list[Recipient]:
+    """The inboxes of the remote accounts ``joined`` ``on`` them where ``where`` holds."""
     query = (
         select(Account.inbox_url, Account.shared_inbox_url)
-        .join(Follow, Follow.account_id == Account.id)
-        .where(
-            Follow.target_account_id == account_id,
-            Account.domain.is_not(None),
-            Account.inbox_url.is_not(None),
-        )
+        .join(joined, on)
+        .where(where, Account.domain.is_not(None), Account.inbox_url.is_not(None))
     )
     return [_recipient(r) for r in await session.execute(query)]
+
+
+async def _followers(session: AsyncSession, account_id: int) -> list[Recipient]:
+    on = Follow.account_id == Account.id
+    return await _remote(session, Follow, on, Follow.target_account_id == account_id)
 
 
 async def _mentioned(session: AsyncSession, status_id: int) -> list[Recipient]:
-    query = (
-        select(Account.inbox_url, Account.shared_inbox_url)
-        .join(Mention, Mention.account_id == Account.id)
-        .where(
-            Mention.status_id == status_id,
-            Account.domain.is_not(None),
-            Account.inbox_url.is_not(None),
-        )
-    )
-    return [_recipient(r) for r in await session.execute(query)]
+    on = Mention.account_id == Account.id
+    return await _remote(session, Mention, on, Mention.status_id == status_id)
 
 
 async def audience(session: AsyncSession, status: Status) -> list[str]:
