@@ -26,7 +26,14 @@ from porina.accounts.models import Account
 from porina.core.actor import Actor
 from porina.core.clock import back_dated
 from porina.core.errors import Conflict
-from porina.demo import calendar_scene, campaign_scene, desk_scene, faces, scenes
+from porina.demo import (
+    calendar_scene,
+    campaign_scene,
+    desk_scene,
+    faces,
+    newsletter_scene,
+    scenes,
+)
 from porina.demo.content import (
     ADMIN,
     BUSINESSES,
@@ -174,6 +181,8 @@ async def run(svc: Services, *, if_empty: bool) -> SeedResult | None:
     await svc.runner.drain()
     await campaign_scene.seed(svc, world.actors, CAFE, cafe_staff["manager"])
     await calendar_scene.seed(svc, world.actors, CAFE, cafe_staff)
+    signing = [(email_of(p.username), p.name) for p in PEOPLE[:4]]
+    await newsletter_scene.seed(svc, world.actors, CAFE, cafe_staff["manager"], signing)
     result.logins = [email_of(CAFE), email_of(ADMIN), email_of(PEOPLE[0].username)]
     return result
 
