@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from porina.newsletter import bounces_smtp, verp
-from porina.newsletter.models import NewsletterBounce
+from porina.newsletter.models import NewsletterBounce, NewsletterSubscriber
 from porina.services import Services
 from tests.factories import Factory
 from tests.support.smtp import HOST, free_port
@@ -124,3 +124,25 @@ async def test_porina_bounces_serve_receives_a_bounce(services: Services, make: 
         await child.wait()
     assert child.returncode == 0
     assert await statuses(services, "aino@example.com") == {one: "blocklisted"}
+
+
+async def test_the_list_unsubscribe_mailto_unsubscribes_the_token_in_its_subject(
+    services: Services, make: Factory, receiver: int
+) -> None:
+    """A mail program's unsubscribe by mail: the receiver reads List-Unsubscribe's mailto:
+    and unsubscribes the subscription its subject names; a subject naming none changes
+    nothing."""
+    cafe = await brand(services, make, lists=1)
+    one = await cafe.sign_up(make.client, "aino@example.com")
+    async with services.db.read() as session:
+        token = await session.scalar(
+            select(NewsletterSubscriber.token).where(NewsletterSubscriber.id == one)
+        )
+    mailbox = verp.unsubscribe_address(services.settings)
+    async with aiosmtplib.SMTP(hostname=HOST, port=receiver, timeout=10) as client:
+        forged = b"Subject: unsubscribe " + b"x" * 43 + b"\r\n\r\nplease\r\n"
+        await client.sendmail("aino@example.com", [mailbox], forged)
+        assert await statuses(services, "aino@example.com") == {one: "confirmed"}
+        mail = f"Subject: Re: unsubscribe {token}\r\nTo: {mailbox}\r\n\r\n\r\n".encode()
+        await client.sendmail("aino@example.com", [mailbox.upper()], mail)
+    assert await statuses(services, "aino@example.com") == {one: "unsubscribed"}

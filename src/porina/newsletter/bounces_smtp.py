@@ -14,6 +14,11 @@ about. What it understands:
 
 Anything else sent to a return path (an auto-reply, a bounce in no standard form) is accepted
 and ignored. A database failure answers 451, so the sending server tries again later.
+
+It also reads ``List-Unsubscribe``'s ``mailto:`` (``verp.unsubscribe_address``): a mail to it
+whose subject holds ``unsubscribe <token>`` (as the header's link fills it in; a ``Re:`` or
+other words around it do not matter) unsubscribes that token's subscription at once, as the
+https link does; a subject with no known token changes nothing.
 """
 
 from __future__ import annotations
@@ -29,7 +34,8 @@ from typing import Any
 
 from aiosmtpd.smtp import SMTP
 
-from porina.newsletter import bounces, verp
+from porina.newsletter import bounces, subscriptions, verp
+from porina.newsletter.errors import SubscriberNotFound
 from porina.settings import Settings
 from porina.storage.db import Database
 
@@ -39,6 +45,7 @@ MAX_BYTES = 10 * 1024 * 1024
 """Largest report accepted (a DSN may carry the whole original mail)."""
 MAX_RECIPIENTS = 20
 STATUS = re.compile(r"\s*([245])\.\d{1,3}\.\d{1,3}")
+UNSUBSCRIBE = re.compile(r"unsubscribe\s+([A-Za-z0-9_-]{20,100})", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,21 +124,36 @@ class BounceHandler:
     ) -> str:
         if len(envelope.rcpt_tos) >= MAX_RECIPIENTS:
             return "452 4.5.3 Too many recipients"
-        if verp.parse(self.settings, address) is None:
+        known = verp.is_unsubscribe(self.settings, address) or verp.parse(self.settings, address)
+        if not known:
             return "550 5.1.1 Not a bounce address of this server"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
-        report = classify(bytes(envelope.original_content or envelope.content or b""))
-        if report is None:
-            return "250 OK: not a bounce or complaint, ignored"
+        raw = bytes(envelope.original_content or envelope.content or b"")
+        recipients = list(envelope.rcpt_tos)
+        report = classify(raw)
         try:
-            await self._record(report, list(envelope.rcpt_tos))
-        except Exception:  # the sender keeps the report and tries again
-            log.exception("could not record a bounce")
+            if any(verp.is_unsubscribe(self.settings, a) for a in recipients):
+                await self._unsubscribe(raw)
+            if report is not None:
+                await self._record(report, recipients)
+        except Exception:  # the sender keeps the mail and tries again
+            log.exception("could not record a bounce or an unsubscribe")
             return "451 4.3.0 Could not record the report, try again later"
-        return "250 OK: recorded"
+        return "250 OK: recorded" if report is not None else "250 OK"
+
+    async def _unsubscribe(self, raw: bytes) -> None:
+        subject = str(email.message_from_bytes(raw).get("Subject") or "")
+        found = UNSUBSCRIBE.search(" ".join(subject.split()))
+        if found is None:
+            return
+        async with self.db.transaction() as tx:
+            try:
+                await subscriptions.unsubscribe(tx, found[1], "mailto")
+            except SubscriberNotFound:
+                log.info("an unsubscribe mail named no subscription")
 
     async def _record(self, report: Report, recipients: list[str]) -> None:
         async with self.db.transaction() as tx:

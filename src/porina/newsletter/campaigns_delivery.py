@@ -167,7 +167,7 @@ async def claim(
 
 
 def _recipient(settings: Settings, row: NewsletterSubscriber) -> Recipient:
-    headers = list_unsubscribe_headers(settings.base_url, settings.mail_from, row)
+    headers = list_unsubscribe_headers(settings.base_url, verp.unsubscribe_address(settings), row)
     return Recipient(row.id, row.email, row.name, headers)
 
 

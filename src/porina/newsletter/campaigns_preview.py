@@ -11,7 +11,7 @@ from sqlalchemy import select
 from porina.accounts.models import Account
 from porina.mail.compose import ADDRESS
 from porina.mail.errors import DeliveryFailed
-from porina.newsletter import campaign_render
+from porina.newsletter import campaign_render, verp
 from porina.newsletter.campaign_render import Recipient, Sender
 from porina.newsletter.campaigns import list_ids
 from porina.newsletter.campaigns_digest import digest
@@ -84,7 +84,9 @@ async def test_send(tx: Tx, row: NewsletterCampaign, address: object) -> str:
         raise InvalidCampaign("Validation failed: email is not an e-mail address")
     sender = await _sender(tx, row)
     sample = await _sample(tx, row)
-    headers = list_unsubscribe_headers(tx.settings.base_url, tx.settings.mail_from, sample)
+    headers = list_unsubscribe_headers(
+        tx.settings.base_url, verp.unsubscribe_address(tx.settings), sample
+    )
     data = campaign_render.build(sender, Recipient(0, email, sample.name, headers))
     if tx.settings.mail != "smtp":
         return email

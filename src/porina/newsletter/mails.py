@@ -12,6 +12,7 @@ from porina.jobs.events import subscribe
 from porina.mail import templates
 from porina.mail.compose import Draft
 from porina.mail.outbox import queue
+from porina.newsletter import verp
 from porina.newsletter.events import NewsletterConfirmed, NewsletterSubscribed
 from porina.newsletter.models import NewsletterList, NewsletterSubscriber
 from porina.newsletter.texts import confirm_url, list_unsubscribe_headers, preferences_url
@@ -39,7 +40,9 @@ async def _context(
 async def _send(tx: Tx, subscriber: NewsletterSubscriber, kind: str, extra: dict[str, Any]) -> None:
     _, context = await _context(tx, subscriber)
     rendered = templates.render(kind, subscriber.locale, {**context, **extra})
-    headers = list_unsubscribe_headers(tx.settings.base_url, tx.settings.mail_from, subscriber)
+    headers = list_unsubscribe_headers(
+        tx.settings.base_url, verp.unsubscribe_address(tx.settings), subscriber
+    )
     draft = Draft(
         to=subscriber.email,
         subject=rendered.subject,

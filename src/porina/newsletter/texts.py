@@ -52,18 +52,19 @@ def unsubscribe_url(base_url: str, subscriber: NewsletterSubscriber) -> str:
     return f"{_base(base_url)}/newsletter/unsubscribe/{subscriber.token}"
 
 
-def unsubscribe_mailto(mail_from: str, subscriber: NewsletterSubscriber) -> str:
-    """The ``mailto:`` form for ``List-Unsubscribe``; the subject carries the token (the
-    receiver of these mails is built with bounces, later)."""
-    return f"mailto:{mail_from}?subject=unsubscribe%20{subscriber.token}"
+def unsubscribe_mailto(mailbox: str, subscriber: NewsletterSubscriber) -> str:
+    """The ``mailto:`` form for ``List-Unsubscribe``: to ``mailbox``
+    (``verp.unsubscribe_address``, which the bounce receiver reads), the token in the
+    subject."""
+    return f"mailto:{mailbox}?subject=unsubscribe%20{subscriber.token}"
 
 
 def list_unsubscribe_headers(
-    base_url: str, mail_from: str, subscriber: NewsletterSubscriber
+    base_url: str, mailbox: str, subscriber: NewsletterSubscriber
 ) -> dict[str, str]:
-    """The headers every newsletter mail carries (for the campaign sender built later)."""
+    """The headers every newsletter mail carries; ``mailbox``: the ``mailto:``'s address."""
     https = unsubscribe_url(base_url, subscriber)
-    mailto = unsubscribe_mailto(mail_from, subscriber)
+    mailto = unsubscribe_mailto(mailbox, subscriber)
     return {
         "List-Unsubscribe": f"<{https}>, <{mailto}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",

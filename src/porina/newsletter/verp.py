@@ -6,6 +6,10 @@ docs/newsletter.md, "Bounces and complaints").
 hex digits of an HMAC-SHA256 over the two ids with the server's secret, so nobody can make up
 an address that blocklists someone else's subscriber. The domain is ``PORINA_BOUNCE_DOMAIN``,
 or the domain of ``PORINA_MAIL_FROM``.
+
+``bounces+unsubscribe@<bounce domain>`` is the ``mailto:`` of every newsletter mail's
+``List-Unsubscribe``, with the subscriber's token in the subject: it goes the same way as the
+return paths (to the bounce receiver), which unsubscribes the token's subscription.
 """
 
 from __future__ import annotations
@@ -38,14 +42,29 @@ def return_path(settings: Settings, campaign_id: int, subscriber_id: int) -> str
     return f"{LOCAL_PREFIX}+c{campaign_id}.s{subscriber_id}.{mac}@{bounce_domain(settings)}"
 
 
-def parse(settings: Settings, address: str) -> tuple[int, int] | None:
-    """(campaign id, subscriber id) of a genuine return path, else None (forged, malformed, or
-    another domain). Angle brackets and the case of the address are ignored."""
+def unsubscribe_address(settings: Settings) -> str:
+    """The mailbox of ``List-Unsubscribe``'s ``mailto:`` (the bounce receiver reads it)."""
+    return f"{LOCAL_PREFIX}+unsubscribe@{bounce_domain(settings)}"
+
+
+def _local(settings: Settings, address: str) -> str | None:
+    """The local part of an address of the bounce domain (lower case), else None."""
     value = address.strip()
     if value.startswith("<") and value.endswith(">"):
         value = value[1:-1]
     local, at, domain = value.lower().rpartition("@")
-    if not at or domain != bounce_domain(settings):
+    return local if at and domain == bounce_domain(settings) else None
+
+
+def is_unsubscribe(settings: Settings, address: str) -> bool:
+    return _local(settings, address) == f"{LOCAL_PREFIX}+unsubscribe"
+
+
+def parse(settings: Settings, address: str) -> tuple[int, int] | None:
+    """(campaign id, subscriber id) of a genuine return path, else None (forged, malformed, or
+    another domain). Angle brackets and the case of the address are ignored."""
+    local = _local(settings, address)
+    if local is None:
         return None
     found = _LOCAL.fullmatch(local)
     if found is None:
