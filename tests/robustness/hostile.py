@@ -201,7 +201,7 @@ FAMILIES: dict[str, Callable[[int], Hostile]] = {
     "overlong_text": _long,
 }
 
-LONG_LIVED = ("/api/v1/streaming", "/web/stream")
+LONG_LIVED = ("/api/v1/streaming", "/web/stream", "/web/calls/stream")
 _PARAM = re.compile(r"\{[^}]+\}")
 
 
