@@ -20,19 +20,20 @@ from porina.services import Services
 from ..factories import Factory, Person
 from ..operators.support import appoint
 
-FAVOURITE = 12
+FAVOURITE = 11
 """In the transaction: the status and its visibility (one prebuilt statement), the
 favourite (``INSERT ... ON CONFLICT DO NOTHING``), the count, the notification's checks and
 its insert, the analytics record, whether the author is a brand with a desk, the running
 ``votes`` challenges' score of the post (one ``UPDATE``, usually of no row; it keeps the
 challenge leaderboard live and one read: campaigns/challenge_subscribers.py), the running
-contests of the post (one indexed read, usually of no row: campaigns/entries.py), the
-federation job (a Like when the author is remote: federation/outbound.py) (10); after
-commit the page row and the changed status's rendering (2)."""
-UNFAVOURITE = 9
+contests of the post (one indexed read, usually of no row: campaigns/entries.py) (9);
+after commit the page row and the changed status's rendering (2). A like of another
+server's status adds the federation job (a Like to its author: federation/outbound.py);
+this one is local, so none."""
+UNFAVOURITE = 8
 """The status, the delete, the count, the analytics record, the challenges' score, the
-running contests of the post, the federation job (an Undo of the Like) (7); page
-row, rendering (2)."""
+running contests of the post (6); page row, rendering (2). (No federation job: the status
+is local; an Undo of the Like goes only to a remote author.)"""
 REBLOG = 16
 """The status, the operator's role, an existing boost, the booster's default visibility,
 the boost's insert, the two counts, the notification's checks and insert, the fan-out job,

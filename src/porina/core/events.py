@@ -182,11 +182,14 @@ class Favourited(Event, frozen=True, kw_only=True):
     status_id: int
     status_author_id: int
     thread_id: int
+    status_local: bool = True
+    """The status was written here (a like of another server's status federates)."""
 
 
 class Unfavourited(Event, frozen=True, kw_only=True):
     status_id: int
     status_author_id: int
+    status_local: bool = True
 
 
 class Bookmarked(Event, frozen=True, kw_only=True):

@@ -173,12 +173,17 @@ async def _like(ctx: FederationContext, event: ev.Favourited | ev.Unfavourited, 
     await _send(ctx, me.id, [inbox], activity)
 
 
-@subscribe(ev.Favourited, job="federation.on_favourited")
+def _remote_status(event: ev.Favourited | ev.Unfavourited) -> bool:
+    """A like goes to the author's server: none for a status written here."""
+    return not event.status_local
+
+
+@subscribe(ev.Favourited, job="federation.on_favourited", when=_remote_status)
 async def favourited(ctx: FederationContext, event: ev.Favourited) -> None:
     await _like(ctx, event, undo=False)
 
 
-@subscribe(ev.Unfavourited, job="federation.on_unfavourited")
+@subscribe(ev.Unfavourited, job="federation.on_unfavourited", when=_remote_status)
 async def unfavourited(ctx: FederationContext, event: ev.Unfavourited) -> None:
     await _like(ctx, event, undo=True)
 

@@ -82,6 +82,7 @@ async def favourite(tx: Tx, actor: Actor, status_id: int) -> Target:
         status_id=status.id,
         status_author_id=status.account_id,
         thread_id=thread_of(status),
+        status_local=status.local,
     )
     await emit(tx, favourited)
     return status
@@ -91,7 +92,12 @@ async def unfavourite(tx: Tx, actor: Actor, status_id: int) -> Target:
     status = await _target(tx, actor, status_id)
     if await _unmark(tx, Favourite, actor, status):
         await bump(tx, Status, status.id, "favourites_count", -1)
-        event = Unfavourited(actor=actor, status_id=status.id, status_author_id=status.account_id)
+        event = Unfavourited(
+            actor=actor,
+            status_id=status.id,
+            status_author_id=status.account_id,
+            status_local=status.local,
+        )
         await emit(tx, event)
     return status
 

@@ -52,6 +52,8 @@ class Target:
     visibility: str
     thread_id: int | None
     reblog_of_id: int | None
+    local: bool = True
+    """Written here (not received from another server)."""
 
 
 @functools.cache
@@ -67,6 +69,7 @@ def _target_statement() -> Prebuilt:
             Status.thread_id,
             Status.reblog_of_id,
             visible_clause(Status, viewer),
+            Status.local,
         ).where(Status.id == bindparam("porina_status", type_=BigInteger))
     )
 
@@ -86,4 +89,4 @@ async def _visible_row(tx: Tx, viewer_id: int, status_id: int) -> Target:
     row = (await tx.run(_target_statement(), params)).first()
     if row is None or not row[5]:
         raise StatusNotFound()
-    return Target(int(row[0]), int(row[1]), str(row[2]), row[3], row[4])
+    return Target(int(row[0]), int(row[1]), str(row[2]), row[3], row[4], bool(row[6]))
