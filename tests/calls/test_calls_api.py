@@ -120,8 +120,12 @@ async def test_a_call_rings_is_answered_and_ends(services: Services, make: Facto
     assert ended.json()["state"] == "ended"
     assert heard.calls(olli.id)[-1]["type"] == "hangup"
     assert heard.calls(olli.id)[-1]["state"] == "ended"
-    late = await signal(olli, call_id, "candidate", CANDIDATE)
-    assert late.status_code == 422 and "ended" in late.json()["error"]
+    heard_before = len(heard.calls(aino.id))
+    late = await signal(olli, call_id, "candidate", CANDIDATE)  # trickle ICE after the end
+    assert late.status_code == 200 and late.json()["state"] == "ended"
+    assert len(heard.calls(aino.id)) == heard_before  # dropped, not relayed
+    refused = await signal(olli, call_id, "offer", {"type": "offer", "sdp": "v=0"})
+    assert refused.status_code == 422 and "ended" in refused.json()["error"]
 
 
 async def _missed_notes(person: Person, **params: Any) -> list[dict[str, Any]]:

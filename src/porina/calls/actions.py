@@ -249,6 +249,8 @@ async def signal(tx: Tx, actor: Actor, call_id: str | int | None, kind: object, 
     payload = _checked_data(kind, data)
     side = await side_of(tx.session, actor, parse_id(call_id))
     await expire(tx, side.call)
+    if kind == "candidate" and side.call.state not in OPEN_STATES:
+        return side.call  # trickle ICE: a candidate sent as the call ended is dropped, not an error
     _allowed(side, kind)
     call = side.call
     if kind == "answer" and call.state == "ringing":

@@ -69,7 +69,8 @@ async def signal_call(request: Request[Any, Any, Any], call_id: str) -> CallStat
     ``hangup`` (either side; while it rings the callee is notified of a missed call). The
     other side receives ``porina.call`` ``{id, type, state, video, data, account,
     desk_conversation_id}``, ``account`` being you (a brand's staff: the brand). 404: not
-    your call; 422: a bad type or data, or a call that is over. Answers ``{id, state}``."""
+    your call; 422: a bad type or data, or a call that is over (a late ``candidate`` is
+    dropped with 200). Answers ``{id, state}``."""
     actor = actor_of(await require(request, "write:statuses"))
     params = await Params.of(request)
     async with services_of(request).db.transaction() as tx:
