@@ -60,14 +60,16 @@ def record(services: Services) -> Recorder:
 
 
 async def ring(who: Any, **body: Any) -> httpx.Response:
-    return await who.post(CALLS, json=body)  # type: ignore[no-any-return]
+    response: httpx.Response = await who.post(CALLS, json=body)
+    return response
 
 
 async def signal(who: Any, call_id: str, kind: str, data: Any = None) -> httpx.Response:
     body: dict[str, Any] = {"type": kind}
     if data is not None:
         body["data"] = data
-    return await who.post(f"{CALLS}/{call_id}/signal", json=body)  # type: ignore[no-any-return]
+    response: httpx.Response = await who.post(f"{CALLS}/{call_id}/signal", json=body)
+    return response
 
 
 def offer() -> dict[str, str]:

@@ -37,7 +37,12 @@ from porina.bench.bulk import chunks
 from porina.bench.server import Server, Stack
 from porina.core.clock import now
 from porina.core.ids import new_id
-from porina.federation.signatures import check_request, parse_signature, verify_signature
+from porina.federation.signatures import (
+    SignatureError,
+    check_request,
+    parse_signature,
+    verify_signature,
+)
 from porina.services import build
 from porina.settings import Settings
 
@@ -174,7 +179,7 @@ class Receiver:
                 sig, method="POST", target=path, headers=headers, public_pem=self.public_pem
             )
             self.verified += 1
-        except Exception:
+        except SignatureError:  # a bad signature is counted, anything else is a bug
             self.bad += 1
 
     def stats(self) -> dict[str, Any]:

@@ -33,6 +33,7 @@ from email.parser import HeaderParser
 from typing import Any
 
 from aiosmtpd.smtp import SMTP
+from sqlalchemy.exc import SQLAlchemyError
 
 from porina.newsletter import bounces, subscriptions, verp
 from porina.newsletter.errors import SubscriberNotFound
@@ -139,7 +140,7 @@ class BounceHandler:
                 await self._unsubscribe(raw)
             if report is not None:
                 await self._record(report, recipients)
-        except Exception:  # the sender keeps the mail and tries again
+        except (SQLAlchemyError, OSError):  # the database failed: the sender tries again later
             log.exception("could not record a bounce or an unsubscribe")
             return "451 4.3.0 Could not record the report, try again later"
         return "250 OK: recorded" if report is not None else "250 OK"
