@@ -67,6 +67,13 @@ class Peer:
         }
 
 
+def loopback(handler: type[BaseHTTPRequestHandler]) -> ThreadingHTTPServer:
+    """An HTTP server on a free loopback port, serving ``handler`` from a daemon thread."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
 def start_peer() -> Peer:
     holder: list[Peer] = []
 
@@ -80,9 +87,7 @@ def start_peer() -> Peer:
         def log_message(self, *args: Any) -> None:
             return
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Inbox)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    holder.append(Peer(server))
+    holder.append(Peer(loopback(Inbox)))
     return holder[0]
 
 

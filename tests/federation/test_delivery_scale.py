@@ -11,7 +11,7 @@ import json
 import threading
 from collections.abc import Callable, Iterator
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import pytest
@@ -28,6 +28,7 @@ from porina.jobs.models import Job
 from porina.jobs.queue import Postpone, Runner
 from porina.services import Services
 from porina.settings import Settings
+from tests.federation.peers import loopback
 
 from ..factories import Factory
 
@@ -66,8 +67,7 @@ class Receiver:
             def log_message(self, *args: Any) -> None:
                 return
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.server = loopback(Handler)
 
     @property
     def host(self) -> str:

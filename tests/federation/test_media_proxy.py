@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import dataclasses
 import io
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import httpx
@@ -19,6 +18,7 @@ from PIL import Image
 from porina.federation import domain_blocks, domains, media_proxy
 from porina.services import Services
 from porina.settings import Settings
+from tests.federation.peers import loopback
 
 
 def _png(size: tuple[int, int], mode: str = "RGBA") -> bytes:
@@ -61,8 +61,7 @@ class Origin:
             def log_message(self, *args: Any) -> None:
                 return
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.server = loopback(Handler)
 
     @property
     def host(self) -> str:
