@@ -103,6 +103,9 @@ class Settings:
     (docs/newsletter.md, "Sending"); 0: no limit."""
     newsletter_smtp_connections: int = 4
     """SMTP connections a campaign's sender keeps open and sends over at once."""
+    newsletter_concurrency: int = 1
+    """Batches of one campaign its sender sends at once, each over its own
+    NEWSLETTER_SMTP_CONNECTIONS connections (docs/newsletter.md, "Sending")."""
     bounce_pause_percent: int = 5
     """A campaign pauses itself when more than this percentage of its sent mail has bounced
     (hard or soft) or drawn complaints, once BOUNCE_PAUSE_AFTER mails are sent. 0: never."""
