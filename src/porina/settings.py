@@ -187,6 +187,11 @@ class Settings:
     """Deliveries one process starts a second at most, so a large delivery leaves the API in
     the same process its share of the CPU (the embedded stack runs jobs beside requests).
     0: no limit. ``porina bench --only federation`` measures the trade (docs/performance.md)."""
+    federation_authorized_fetch: bool = False
+    """Authorized-fetch ("secure") mode: ActivityPub documents (actors other than the instance
+    actor, posts, outboxes, collections) are served only to a GET signed by a remote actor
+    whose domain is not suspended, else 401 (``federation/fetch_auth.py``). WebFinger,
+    NodeInfo and the instance actor stay public."""
     federation_unavailable_days: float = 7.0
     """Days of failed deliveries (no success in between) after which a domain is marked
     unavailable and nothing more is queued for it until it answers again (Mastodon: 7)."""
