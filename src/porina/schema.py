@@ -17,6 +17,7 @@ from porina.desk import models as desk
 from porina.desk import rules_models as desk_rules
 from porina.desk import watches_models as desk_watches
 from porina.federation import domain_models as federation_domains
+from porina.federation import key_models as federation_keys
 from porina.groups import models as groups
 from porina.interactions import models as interactions
 from porina.jobs import models as jobs
@@ -53,6 +54,7 @@ __all__ = [
     "desk_watches",
     "featured_tags",
     "federation_domains",
+    "federation_keys",
     "groups",
     "interactions",
     "jobs",
