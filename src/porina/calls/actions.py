@@ -31,6 +31,7 @@ from porina.calls.events import CallStarted, CallStateChanged
 from porina.calls.models import OPEN_STATES, Call
 from porina.core.actor import Actor
 from porina.core.clock import now
+from porina.core.i18n import N_
 from porina.core.ids import new_id, parse_id
 from porina.desk.access import WORKERS
 from porina.desk.models import DeskConversation
@@ -40,6 +41,16 @@ from porina.notifications.notify import notify
 from porina.storage.db import Tx
 
 SIGNALS = ("offer", "answer", "candidate", "decline", "hangup")
+CLOSED = {
+    "declined": N_("Validation failed: the call was declined"),
+    "missed": N_("Validation failed: the call was missed"),
+    "ended": N_("Validation failed: the call has ended"),
+}
+"""The refusal of a signal to a call that is over, by its state (one sentence each, translated)."""
+CALLEE_ONLY = {
+    "answer": N_("Validation failed: only the callee can answer"),
+    "decline": N_("Validation failed: only the callee can decline"),
+}
 MAX_SDP = 100_000
 MAX_CANDIDATE = 2_000
 TIMEOUT_JOB = "calls.ring_timeout"
@@ -232,9 +243,9 @@ def _candidate(data: Mapping[str, Any]) -> dict[str, Any]:
 def _allowed(side: Side, kind: str) -> None:
     state = side.call.state
     if state not in OPEN_STATES:
-        raise InvalidCall(f"Validation failed: the call is {state}")
+        raise InvalidCall(CLOSED[state])
     if kind in ("answer", "decline") and side.caller:
-        raise InvalidCall(f"Validation failed: only the callee can {kind}")
+        raise InvalidCall(CALLEE_ONLY[kind])
     if kind == "decline" and state != "ringing":
         raise InvalidCall("Validation failed: only a ringing call can be declined")
     if kind == "offer" and state == "ringing" and not side.caller:

@@ -4,12 +4,14 @@ timeout job may not have run yet)."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from porina.accounts.models import Follow
 from porina.calls.actions import mutual, staff_of
 from porina.calls.errors import CallNotFound
 from porina.calls.models import Call
@@ -81,4 +83,27 @@ async def of_conversation(
     return [_entry(call, found.brand_account_id, ring) for call in rows]
 
 
-__all__ = ["Entry", "between", "mutual", "of_conversation"]
+async def callable_peers(
+    session: AsyncSession, account_id: int, peer_ids: Collection[int]
+) -> set[int]:
+    """Which of ``peer_ids`` ``account_id`` may call: those who follow it and whom it follows
+    (one query, for a page of conversations)."""
+    peers = set(peer_ids) - {account_id}
+    if not peers:
+        return set()
+    rows = await session.execute(
+        select(Follow.account_id, Follow.target_account_id).where(
+            ((Follow.account_id == account_id) & Follow.target_account_id.in_(peers))
+            | (Follow.account_id.in_(peers) & (Follow.target_account_id == account_id))
+        )
+    )
+    followed: set[int] = set()
+    following: set[int] = set()
+    for follower, target in rows:
+        (followed if follower == account_id else following).add(
+            target if follower == account_id else follower
+        )
+    return followed & following
+
+
+__all__ = ["Entry", "between", "callable_peers", "mutual", "of_conversation"]

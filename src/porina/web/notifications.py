@@ -11,6 +11,7 @@ from litestar import Request, get, post
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from porina.calls import queries as call_queries
 from porina.messaging import actions as messaging
 from porina.messaging import queries as conversations
 from porina.messaging.models import AccountConversation
@@ -100,6 +101,8 @@ class Conversation:
     unread: bool
     accounts: list[e.Account]
     last: e.Status | None
+    call_peer: e.Account | None = None
+    """The other person of a one-to-one conversation, when the reader may call them."""
 
 
 async def conversations_of(
@@ -109,7 +112,7 @@ async def conversations_of(
     items = await bundles_by_id(session, me.id, [r.last_status_id for r in rows])
     last = {s.id: s for s in await render_statuses(request, session, me, items)}
     draw = renderer(request)
-    return [
+    shown = [
         Conversation(
             id=r.conversation_id,
             unread=r.unread,
@@ -118,6 +121,12 @@ async def conversations_of(
         )
         for r in rows
     ]
+    one_to_one = {int(c.accounts[0].id) for c in shown if len(c.accounts) == 1}
+    mutuals = await call_queries.callable_peers(session, me.id, one_to_one)
+    for c in shown:
+        if len(c.accounts) == 1 and int(c.accounts[0].id) in mutuals:
+            c.call_peer = c.accounts[0]
+    return shown
 
 
 @get("/conversations", name="web:conversations")

@@ -8,6 +8,7 @@ the domain actions (``interactions.actions``, ``posts.polls``, ``posts.actions``
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 from litestar import Request, get, post
@@ -15,6 +16,7 @@ from litestar.exceptions import NotFoundException
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from porina.calls import queries as call_queries
 from porina.core.actor import Actor
 from porina.interactions import actions as interactions
 from porina.posts import actions as posts
@@ -93,7 +95,33 @@ async def status_page(request: Request[Any, Any, Any], handle: str, status_id: s
         if focus.reblog is not None:
             focus = focus.reblog
         above, below = await thread(request, session, me, focus)
-    return render(request, "pages/status.html", me=me, focus=focus, above=above, below=below)
+        peer = await call_peer(session, me, focus)
+    return render(
+        request, "pages/status.html", me=me, focus=focus, above=above, below=below, call_peer=peer
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class CallPeer:
+    """Whom the call buttons of a direct message ring."""
+
+    id: str
+    name: str
+
+
+async def call_peer(session: AsyncSession, me: Me | None, focus: e.Status) -> CallPeer | None:
+    """The other person of a one-to-one direct message, when the reader may call them."""
+    if me is None or focus.visibility != "direct":
+        return None
+    names = {focus.account.id: focus.account.display_name or focus.account.username}
+    names.update({m.id: m.username for m in focus.mentions if m.id not in names})
+    names.pop(str(me.id), None)
+    if len(names) != 1:
+        return None
+    ((peer_id, name),) = names.items()
+    if not await call_queries.callable_peers(session, me.id, [int(peer_id)]):
+        return None
+    return CallPeer(peer_id, name)
 
 
 @get("/{handle:str}/{status_id:str}/embed", name="web:status-embed")
