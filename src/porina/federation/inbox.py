@@ -1,7 +1,7 @@
 """The inbox: verify a delivery, then hand its activity to the handler for its type.
 
-Verification (``verify_delivery``): the draft-cavage signature (``signatures``), the key
-fetched by its ``keyId`` through the guarded client (cached as the remote account's key,
+Verification (``verify_delivery``): the signature, draft-cavage or RFC 9421 (``verify``), the
+key fetched by its ``keyId`` through the guarded client (cached as the remote account's key,
 fetched again once if the cached one fails: the actor may have rotated it), the key's owner
 is the activity's ``actor``, and FEP-fe34's origin rule: the activity's ``id`` and an
 embedded object's ``id`` are on the actor's origin. Anything else is refused before a row is
@@ -17,14 +17,8 @@ from porina.accounts.models import Account
 from porina.core.clock import now
 from porina.core.errors import Forbidden
 from porina.federation.incoming import HANDLERS
-from porina.federation.remote import origin, resolve_actor
-from porina.federation.signatures import (
-    ParsedSignature,
-    SignatureError,
-    check_request,
-    parse_signature,
-    verify_signature,
-)
+from porina.federation.remote import origin
+from porina.federation.verify import key_owner, present, signer
 from porina.http.client import OutboundClient
 from porina.storage.db import Database, Tx
 
@@ -40,27 +34,13 @@ async def verify_delivery(
     activity: dict[str, Any],
 ) -> Account:
     """The remote account that signed this delivery, or a 401/403 ``PorinaError``."""
-    sig = parse_signature(headers.get("signature"))
-    check_request(sig, headers=headers, body=body, now=now())
-    owner = sig.key_id.split("#", 1)[0]
+    base = db.context.settings.base_url.rstrip("/")
+    presented = present(method, target, headers, body, base=base, now=now())
     actor_id = activity.get("actor")
-    if not isinstance(actor_id, str) or actor_id != owner:
+    if not isinstance(actor_id, str) or actor_id != key_owner(presented.key_id):
         raise Forbidden("The signing key does not belong to the activity's actor", code="key_owner")
     _same_origin(activity, actor_id)
-    account = await resolve_actor(db, client, owner)
-    try:
-        _verify(sig, method, target, headers, account)
-    except SignatureError:
-        account = await resolve_actor(db, client, owner, fresh=True)
-        _verify(sig, method, target, headers, account)
-    return account
-
-
-def _verify(
-    sig: ParsedSignature, method: str, target: str, headers: Mapping[str, str], account: Account
-) -> None:
-    pem = account.public_key_pem or ""
-    verify_signature(sig, method=method, target=target, headers=headers, public_pem=pem)
+    return await signer(db, client, presented)
 
 
 def _same_origin(activity: dict[str, Any], actor_id: str) -> None:

@@ -18,6 +18,7 @@ from porina.core.clock import aware, now
 from porina.core.errors import BadRequest, NotFound
 from porina.core.ids import new_id
 from porina.federation.documents import ACTOR_TYPES
+from porina.federation.instance_actor import signed_get
 from porina.http.client import OutboundClient
 from porina.http.errors import OutboundError
 from porina.posts.html import sanitize
@@ -35,9 +36,16 @@ def origin(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc.lower()}"
 
 
-async def fetch_json(client: OutboundClient, url: str) -> dict[str, Any]:
+async def fetch_json(
+    client: OutboundClient, url: str, *, db: Database | None = None
+) -> dict[str, Any]:
+    """The JSON object at ``url``; the GET signed by the instance actor when ``db`` is given
+    (``instance_actor.signed_get``: every fetch of a document; WebFinger goes unsigned)."""
     try:
-        response = await client.get(url, headers={"Accept": AP_ACCEPT})
+        if db is None:
+            response = await client.get(url, headers={"Accept": AP_ACCEPT})
+        else:
+            response = await signed_get(db, client, url, headers={"Accept": AP_ACCEPT})
         body = response.json() if response.ok else None
     except OutboundError as exc:
         raise NotFound(f"Could not fetch {url}: {exc}") from exc
@@ -115,7 +123,7 @@ async def resolve_actor(
     fetched = account.fetched_at if account is not None else None
     if account is not None and fetched is not None and not fresh and now() - aware(fetched) < STALE:
         return account
-    columns = actor_columns(await fetch_json(client, uri), uri)
+    columns = actor_columns(await fetch_json(client, uri, db=db), uri)
     async with db.transaction() as tx:
         return await store_actor(tx, columns)
 

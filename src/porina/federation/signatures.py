@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
 from functools import lru_cache
+from typing import Protocol
 from urllib.parse import urlsplit
 
 from cryptography.exceptions import InvalidSignature
@@ -46,6 +47,49 @@ class ParsedSignature:
     algorithm: str
     headers: tuple[str, ...]
     signature: bytes
+
+
+class Presented(Protocol):
+    """A signature (draft-cavage or RFC 9421) that passed every check but the key's:
+    ``verify`` takes the PEM of the key ``key_id`` names and raises ``SignatureError``."""
+
+    @property
+    def key_id(self) -> str: ...
+
+    def verify(self, public_pem: str) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Cavage:
+    """A draft-cavage signature, checked (``check_request``), with what ``verify`` needs."""
+
+    sig: ParsedSignature
+    method: str
+    target: str
+    headers: Mapping[str, str]
+
+    @property
+    def key_id(self) -> str:
+        return self.sig.key_id
+
+    def verify(self, public_pem: str) -> None:
+        verify_signature(
+            self.sig,
+            method=self.method,
+            target=self.target,
+            headers=self.headers,
+            public_pem=public_pem,
+        )
+
+
+def present_cavage(
+    method: str, target: str, headers: Mapping[str, str], body: bytes, now: datetime
+) -> Cavage:
+    """The draft-cavage signature of a request (``headers`` lower-cased), checked but for
+    the key."""
+    sig = parse_signature(headers.get("signature"))
+    check_request(sig, headers=headers, body=body, now=now)
+    return Cavage(sig, method, target, headers)
 
 
 def digest_header(body: bytes) -> str:

@@ -3,6 +3,10 @@
 Content negotiation: a request that accepts ``application/activity+json`` or
 ``application/ld+json`` gets the document; anything else (a browser) is redirected to the
 web page at ``/@name`` (``/@name/{id}`` for a post), as Mastodon does.
+
+A signed GET is verified (``federation.fetch_auth``: a bad signature is 401); in
+authorized-fetch mode an unsigned one is 401 too. A followers-only or direct post is served
+only to a signer who may see it (404 otherwise), with ``Cache-Control: private``.
 """
 
 from __future__ import annotations
@@ -20,9 +24,12 @@ from porina.api.mastodon.auth import services_of
 from porina.core.errors import NotFound
 from porina.core.inputs import has_nul
 from porina.federation import documents as doc
+from porina.federation import fetch_auth
+from porina.federation.dispatch import FederationContext
 from porina.federation.keys import ensure_keys
 from porina.federation.notes import note_for
 from porina.posts.models import Status, StatusPin
+from porina.posts.visibility import PUBLIC, is_visible
 
 AP_TYPE = "application/activity+json"
 PAGE = 20
@@ -42,6 +49,15 @@ def _base(request: Request[Any, Any, Any]) -> str:
     return services_of(request).settings.base_url.rstrip("/")
 
 
+async def _signer(request: Request[Any, Any, Any]) -> Account | None:
+    """The verified remote signer of this GET (401 for a bad signature, and for none in
+    authorized-fetch mode), None for an unsigned one."""
+    svc: FederationContext = request.app.state.services
+    headers = {k.lower(): v for k, v in request.headers.items()}
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return await fetch_auth.require(svc.db, svc.outbound, target=target, headers=headers)
+
+
 async def _local(session: AsyncSession, username: str) -> Account:
     if has_nul(username):
         raise NotFound()
@@ -55,6 +71,7 @@ async def _local(session: AsyncSession, username: str) -> Account:
 async def actor(request: Request[Any, Any, Any], username: str) -> Response[Any]:
     if not wants_activity(request):
         return Redirect(f"/@{username}", status_code=302, headers={"Vary": "Accept"})
+    await _signer(request)
     db = services_of(request).db
     async with db.read() as session:
         account = await _local(session, username)
@@ -80,6 +97,7 @@ def _public_posts(account_id: int) -> Any:
 
 @get("/users/{username:str}/outbox", name="ap:outbox")
 async def outbox(request: Request[Any, Any, Any], username: str) -> Response[Any]:
+    await _signer(request)
     base = _base(request)
     async with services_of(request).db.read() as session:
         account = await _local(session, username)
@@ -91,6 +109,7 @@ async def outbox(request: Request[Any, Any, Any], username: str) -> Response[Any
 
 @get("/users/{username:str}/collections/featured", name="ap:featured")
 async def featured(request: Request[Any, Any, Any], username: str) -> Response[Any]:
+    await _signer(request)
     base = _base(request)
     async with services_of(request).db.read() as session:
         account = await _local(session, username)
@@ -116,6 +135,7 @@ async def _follow_collection(
     request: Request[Any, Any, Any], username: str, which: str
 ) -> Response[Any]:
     """Counts always; the newest actors too unless the account hides its collections."""
+    await _signer(request)
     base = _base(request)
     async with services_of(request).db.read() as session:
         account = await _local(session, username)
@@ -149,21 +169,33 @@ async def status(request: Request[Any, Any, Any], username: str, status_id: str)
         raise NotFound()
     if not wants_activity(request):
         return Redirect(f"/@{username}/{status_id}", status_code=302, headers={"Vary": "Accept"})
+    viewer = await _signer(request)
     async with services_of(request).db.read() as session:
         account = await _local(session, username)
         found = await session.scalar(
             select(Status).where(
                 Status.id == int(status_id),
                 Status.account_id == account.id,
-                Status.visibility.in_(("public", "unlisted")),
                 Status.deleted_at.is_(None),
                 Status.reblog_of_id.is_(None),
             )
         )
-        if found is None:
+        if found is None or not await _may_see(session, viewer, found):
             raise NotFound()
         note = await note_for(session, found, account, _base(request))
-    return _json({"@context": doc.CONTEXT, **note})
+    response = _json({"@context": doc.CONTEXT, **note})
+    if found.visibility not in PUBLIC:
+        response.headers["Cache-Control"] = "private"
+    return response
+
+
+async def _may_see(session: AsyncSession, viewer: Account | None, status: Status) -> bool:
+    """Unsigned: public and unlisted posts. Signed: what the visibility rule lets the signer
+    see (followers-only to a follower, direct to a mentioned account; nothing to one the
+    author blocks)."""
+    if viewer is None:
+        return status.visibility in PUBLIC
+    return await is_visible(session, viewer.id, status)
 
 
 ROUTES = [actor, outbox, featured, followers, following, status]
