@@ -47,7 +47,7 @@ def rsa_signed(
 ) -> dict[str, str]:
     """Headers signed by ``http-message-signatures`` with the test RSA key (with
     ``Content-Digest``, covered, unless ``body`` is None)."""
-    private = serialization.load_pem_private_key(key_pair()[0].encode(), password=None)
+    private = key_pair()[0].encode()
     request = Request("POST", URL)
     signer = HTTPMessageSigner(
         signature_algorithm=algorithms.RSA_V1_5_SHA256,
@@ -152,7 +152,7 @@ async def test_the_inbox_accepts_an_rfc_9421_delivery_from_its_actor(
         "object": f"{URL[:-6]}/users/aino",
     }
     body = json.dumps(follow).encode()
-    private = serialization.load_pem_private_key(key_pair()[0].encode(), password=None)
+    private = key_pair()[0].encode()
     request = Request("POST", URL, {"Content-Type": "application/activity+json"})
     signer = HTTPMessageSigner(
         signature_algorithm=algorithms.RSA_V1_5_SHA256,
