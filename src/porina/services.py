@@ -40,6 +40,8 @@ from porina.desk.presence import PresenceStore
 from porina.desk.presence import build_store as build_presence
 from porina.federation import delivery as federation_delivery
 from porina.federation import dispatch as federation_dispatch
+from porina.federation import flags as federation_flags
+from porina.federation import moves as federation_moves
 from porina.federation import outbound as federation_outbound
 from porina.http.client import OutboundClient, build_outbound
 from porina.jobs.engine_saq import SaqEngine
@@ -102,6 +104,7 @@ SUBSCRIBERS = (
     newsletter_bounce_counts,
     federation_delivery,
     federation_outbound,
+    federation_flags,
 )
 """The modules that subscribe to domain events, registered when imported here, at start-up.
 In-transaction subscribers run in import order; none depends on another's work.
@@ -118,6 +121,7 @@ JOB_HANDLERS = (
     contest_jobs,
     calendar_publishing,
     federation_dispatch,
+    federation_moves,
     newsletter_campaign_delivery,
     calls_jobs,
 )

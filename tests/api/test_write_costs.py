@@ -38,27 +38,30 @@ REBLOG = 16
 """The status, the operator's role, an existing boost, the booster's default visibility,
 the boost's insert, the two counts, the notification's checks and insert, the fan-out job,
 the analytics record, whether the author is a brand with a desk, the running contests of the post,
-the federation job (an Announce to remote followers and a remote author) (14); page row and
+whether a remote server is concerned (one read, ``federation/reach.py``: a remote follower of
+the booster or a remote author; here none, so no federation job) (14); page row and
 rendering (2)."""
 UNREBLOG = 13
 """The role, the status named, the boosts, the original's visibility, the boost marked
-deleted, the two counts, the job, the analytics record, the running contests, the federation
-job (the Announce's Undo) (11); page
+deleted, the two counts, the job, the analytics record, the running contests, whether a
+remote server is concerned (one read; none here, so no job for the Announce's Undo) (11); page
 row, rendering (2)."""
 FOLLOW = 12
 """The target account, blocks and existing edges (one statement), the follow, both
-counters (one statement), the notification's checks and insert, the feed job, the
-federation job (it sends a Follow or an Accept when one side is remote), the analytics
-record, whether the target is a brand with a desk, the brand's running contests (11); the
+counters (one statement), the notification's checks and insert, the feed job, whether
+either side is remote (one read; a federation job for a Follow or an Accept only then), the
+analytics record, whether the target is a brand with a desk, the brand's running contests (11); the
 relationship (1)."""
 UNFOLLOW = 9
 """The target account, the delete, both counters, a follow request's delete (there may be
-one from before), the analytics record, the feed job, the federation job (an Undo when the
-target is remote), the brand's running contests (8); the relationship (1)."""
+one from before), the analytics record, the feed job, whether either side is remote (one
+read; a federation job for an Undo only then), the brand's running contests (8); the
+relationship (1)."""
 POST = 11
 """The author's default visibility and quote policy (2), the operator's role, the status,
-statuses_count with last_status_at (one statement), the fan-out job, the federation job
-(it looks for remote followers after commit: docs/federation.md), the analytics record,
+statuses_count with last_status_at (one statement), the fan-out job, whether a remote
+server is concerned (one read: a remote follower or a remote mention, ``federation/reach.py``;
+none here, so no federation job), the analytics record,
 the desk's listening watches' fingerprint (a public post; docs/desk.md, "Listening") (9);
 page row and rendering (2)."""
 POST_TO_BRAND = 25

@@ -60,6 +60,8 @@ def _type_name(hint: object) -> str:
 def _subscriber(sub: Subscriber) -> str:
     if sub.durable:
         only = f", only when `{sub.when.__name__}`" if sub.when is not None else ""
+        if sub.needed is not None:
+            only += f", if `{sub.needed.__module__}.{sub.needed.__name__}`"
         return f"job `{sub.name}` ({sub.fn.__module__}{only})"
     return f"in the transaction: `{sub.name}`"
 

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from porina.accounts.errors import AccountNotFound
 from porina.accounts.models import (
@@ -33,6 +34,20 @@ def _visible_to(viewer_id: int | None) -> ColumnElement[bool]:
     if viewer_id is None:
         return Account.suspended_at.is_(None)
     return or_(Account.suspended_at.is_(None), Account.id == viewer_id)
+
+
+def heard_in_public(viewer_id: Any, account_id: Any) -> ColumnElement[bool]:
+    """SQL: the account ``account_id`` (a column) may show to ``viewer_id`` (a value, a bound
+    parameter or None) in public places (the public, local, federated and hashtag timelines,
+    trends, search): it is not silenced (limited, by a moderator or a domain silence), or the
+    viewer is it or follows it, as Mastodon keeps limited accounts to their followers. The
+    silenced accounts the viewer does not follow are one uncorrelated subquery (few rows)."""
+    limited = aliased(Account, name="limited")
+    followed = select(Follow.target_account_id).where(Follow.account_id == viewer_id)
+    silenced = select(limited.id).where(
+        limited.silenced_at.is_not(None), limited.id.not_in(followed.correlate(None))
+    )
+    return or_(account_id == viewer_id, account_id.not_in(silenced.correlate(None)))
 
 
 async def account(session: AsyncSession, account_id: int | None, viewer_id: int | None) -> Account:

@@ -9,6 +9,9 @@ one ``federation.deliver`` job per inbox (shared inboxes de-duplicated), signed 
 - ``Unfollowed`` (local follower, remote target, ended here) → ``Undo`` of the ``Follow``;
   (remote follower removed or blocked by the local target) → ``Reject``.
 
+A follow between two accounts of this server queues no job (``reach.follow_edge``, one read
+in the follow's transaction).
+
 Posts, favourites, boosts and blocks: ``federation/outbound.py``.
 """
 
@@ -22,7 +25,7 @@ from porina.accounts.models import Account, Follow, FollowRequest
 from porina.core import events as ev
 from porina.core.ids import new_id
 from porina.federation import documents as doc
-from porina.federation import follows
+from porina.federation import follows, reach
 from porina.federation.dispatch import FederationContext, base_url, queue_delivery
 from porina.jobs.events import subscribe
 from porina.storage.db import Database
@@ -98,29 +101,31 @@ async def _on_follow(
         await _send_accept(ctx, follower, target)
 
 
-@subscribe(ev.Followed, job="federation.on_followed")
+@subscribe(ev.Followed, job="federation.on_followed", needed=reach.follow_edge)
 async def followed(ctx: FederationContext, event: ev.Followed) -> None:
     await _on_follow(ctx, event.follower_id, event.target_id, follow=True, accept=True)
 
 
-@subscribe(ev.FollowRequested, job="federation.on_follow_requested")
+@subscribe(ev.FollowRequested, job="federation.on_follow_requested", needed=reach.follow_edge)
 async def follow_requested(ctx: FederationContext, event: ev.FollowRequested) -> None:
     await _on_follow(ctx, event.follower_id, event.target_id, follow=True, accept=False)
 
 
-@subscribe(ev.FollowRequestAuthorized, job="federation.on_follow_authorized")
+@subscribe(
+    ev.FollowRequestAuthorized, job="federation.on_follow_authorized", needed=reach.follow_edge
+)
 async def follow_authorized(ctx: FederationContext, event: ev.FollowRequestAuthorized) -> None:
     await _on_follow(ctx, event.follower_id, event.target_id, follow=False, accept=True)
 
 
-@subscribe(ev.FollowRequestRejected, job="federation.on_follow_rejected")
+@subscribe(ev.FollowRequestRejected, job="federation.on_follow_rejected", needed=reach.follow_edge)
 async def follow_rejected(ctx: FederationContext, event: ev.FollowRequestRejected) -> None:
     pair = await _pair(ctx.db, event.follower_id, event.target_id)
     if pair is not None and pair[0].domain is not None and pair[1].domain is None:
         await _send_accept(ctx, pair[0], pair[1], "Reject")
 
 
-@subscribe(ev.Unfollowed, job="federation.on_unfollowed")
+@subscribe(ev.Unfollowed, job="federation.on_unfollowed", needed=reach.follow_edge)
 async def unfollowed(ctx: FederationContext, event: ev.Unfollowed) -> None:
     """A local follower who unfollows (or blocks) a remote account sends ``Undo``; a local
     account that removes (or blocks) a remote follower sends ``Reject``. A follow that the

@@ -35,8 +35,8 @@ from sqlalchemy import bindparam, select
 from porina.accounts.models import Account
 from porina.core.clock import now
 from porina.federation import documents as doc
-from porina.federation import domains
-from porina.federation.keys import ensure_keys
+from porina.federation import domains, instance_actor
+from porina.federation.keys import ensure_keys, instance_keys
 from porina.federation.signatures import sign_request
 from porina.http.client import OutboundClient
 from porina.http.errors import BadScheme, BadUrl, BlockedAddress, OutboundError
@@ -133,16 +133,14 @@ async def deliver(ctx: FederationContext, payload: dict[str, Any]) -> None:
     async with ctx.db.read() as session:
         if await domains.excluded(session, domain):
             return  # suspended or unavailable since it was queued: dropped
-        sender = (await session.execute(_SENDER, {"id": sender_id})).one_or_none()
-    if sender is None or sender.domain is not None:
+        own = sender_id != instance_actor.SENDER
+        sender = (await session.execute(_SENDER, {"id": sender_id})).one_or_none() if own else None
+    signer = await _signer(ctx, sender_id, sender)
+    if signer is None:
         return
-    private = sender.private_key_pem
-    if not private:
-        async with ctx.db.transaction() as tx:
-            private, _ = await ensure_keys(tx.session, sender_id)
+    key_id, private = signer
     await _Pace.wait(ctx.settings.federation_deliveries_per_second)
     body = str(payload["body"]).encode()
-    key_id = f"{doc.actor_url(base_url(ctx), sender.username)}#main-key"
     async with domain_slot(domain, ctx.settings.federation_domain_concurrency):
         headers = sign_request(
             "POST", inbox, key_id=key_id, private_pem=private, body=body, when=now()
@@ -160,6 +158,21 @@ async def deliver(ctx: FederationContext, payload: dict[str, Any]) -> None:
     await domains.answered(ctx.db, domain)
     if status >= 300:
         log.warning("delivery to %s refused: %s %s", inbox, status, text[:200])
+
+
+async def _signer(ctx: FederationContext, sender_id: int, sender: Any) -> tuple[str, str] | None:
+    """The ``(keyId, private PEM)`` a delivery is signed with: the local account ``sender``'s
+    (its key made on first need), or the instance actor's; None for a sender that is gone."""
+    if sender_id == instance_actor.SENDER:
+        private, _ = await instance_keys(ctx.db)
+        return instance_actor.key_id(base_url(ctx)), private
+    if sender is None or sender.domain is not None:
+        return None
+    private = sender.private_key_pem
+    if not private:
+        async with ctx.db.transaction() as tx:
+            private, _ = await ensure_keys(tx.session, sender_id)
+    return f"{doc.actor_url(base_url(ctx), sender.username)}#main-key", private
 
 
 async def _post(

@@ -139,6 +139,22 @@ async def _apply(tx: Tx, domain: str, severity: str, since: datetime) -> None:
             invalidation.after_commit(tx, invalidation.account_restricted(account_id))
 
 
+async def restrictions(session: AsyncSession, domain: str) -> dict[str, datetime]:
+    """The columns an account first seen on ``domain`` starts with: ``suspended_at`` or
+    ``silenced_at`` at the covering block's time (so lifting the block lifts them too)."""
+    blocks = await session.execute(
+        select(InstanceBlock.domain, InstanceBlock.severity, InstanceBlock.created_at).where(
+            InstanceBlock.severity.in_(("suspend", "silence"))
+        )
+    )
+    column = {"suspend": "suspended_at", "silence": "silenced_at"}
+    return {
+        column[severity]: aware(created_at)
+        for name, severity, created_at in blocks
+        if domains.covered(domain, [name])
+    }
+
+
 async def _lift(tx: Tx, domain: str, severity: str, since: datetime) -> None:
     """Undo ``_apply``: only the accounts the block restricted (same moment)."""
     column = {"suspend": Account.suspended_at, "silence": Account.silenced_at}.get(severity)

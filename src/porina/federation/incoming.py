@@ -20,7 +20,7 @@ from porina.accounts import queries as account_queries
 from porina.accounts.models import Account, Follow, FollowRequest
 from porina.core.actor import Actor
 from porina.core.errors import BadRequest, Forbidden, PorinaError
-from porina.federation import follows, notes
+from porina.federation import actor_delete, flags, follows, moves, notes
 from porina.federation.documents import ACTOR_TYPES, AS_PUBLIC
 from porina.federation.remote import actor_columns, store_actor
 from porina.interactions import actions as interactions
@@ -122,8 +122,12 @@ async def on_update(tx: Tx, sender: Account, activity: dict[str, Any], base: str
 
 
 async def on_delete(tx: Tx, sender: Account, activity: dict[str, Any], base: str) -> None:
-    """Delete of the sender's own status (a tombstone stays: the row is soft-deleted)."""
+    """Delete of the sender's own status (a tombstone stays: the row is soft-deleted), or of
+    the sender itself (``actor_delete``)."""
     uri = object_id(activity)
+    if uri is not None and uri == sender.uri:
+        await actor_delete.remove_account(tx, sender)
+        return
     status_id = await tx.session.scalar(
         select(Status.id).where(
             Status.uri == uri,
@@ -227,4 +231,6 @@ HANDLERS: dict[str, Incoming] = {
     "Like": on_like,
     "Announce": on_announce,
     "Block": on_block,
+    "Flag": flags.on_flag,
+    "Move": moves.on_move,
 }

@@ -7,6 +7,9 @@ inbox standing for every recipient on its server; a direct post goes to each men
 remote account's own inbox and nowhere else. A server with no recipient never gets it.
 Edits and deletes go where the post went. A favourite goes to the post's author; a boost
 to the booster's followers and the post's author; a block to the blocked account.
+
+Nothing is queued when no remote account is concerned: each subscriber's ``needed=`` asks
+in the action's transaction (``federation/reach.py``, one read).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from porina.core import events as ev
 from porina.core.clock import iso
 from porina.core.ids import new_id
 from porina.federation import documents as doc
+from porina.federation import reach
 from porina.federation.dispatch import FederationContext, base_url, queue_delivery
 from porina.federation.keys import ensure_keys
 from porina.federation.notes import note_for, status_uri
@@ -120,13 +124,18 @@ async def _post_activity(ctx: FederationContext, status_id: int, kind: str) -> N
     await _send(ctx, author.id, targets, activity)
 
 
-@subscribe(ev.StatusCreated, job="federation.on_status_created")
+def _local(event: ev.StatusCreated) -> bool:
+    """A post received from another server is not sent on."""
+    return event.local
+
+
+@subscribe(ev.StatusCreated, job="federation.on_status_created", when=_local, needed=reach.created)
 async def status_created(ctx: FederationContext, event: ev.StatusCreated) -> None:
     if event.local:
         await _post_activity(ctx, event.status_id, "Create")
 
 
-@subscribe(ev.StatusEdited, job="federation.on_status_edited")
+@subscribe(ev.StatusEdited, job="federation.on_status_edited", needed=reach.edited)
 async def status_edited(ctx: FederationContext, event: ev.StatusEdited) -> None:
     await _post_activity(ctx, event.status_id, "Update")
 
@@ -135,7 +144,9 @@ def _own_post(event: ev.StatusDeleted) -> bool:
     return event.reblog_of_id is None and not event.cascade
 
 
-@subscribe(ev.StatusDeleted, job="federation.on_status_deleted", when=_own_post)
+@subscribe(
+    ev.StatusDeleted, job="federation.on_status_deleted", when=_own_post, needed=reach.edited
+)
 async def status_deleted(ctx: FederationContext, event: ev.StatusDeleted) -> None:
     await _post_activity(ctx, event.status_id, "Delete")
 
@@ -220,12 +231,12 @@ async def _announce(
     await _send(ctx, me.id, targets, activity)
 
 
-@subscribe(ev.Reblogged, job="federation.on_reblogged")
+@subscribe(ev.Reblogged, job="federation.on_reblogged", needed=reach.boosted)
 async def reblogged(ctx: FederationContext, event: ev.Reblogged) -> None:
     await _announce(ctx, event, undo=False)
 
 
-@subscribe(ev.Unreblogged, job="federation.on_unreblogged")
+@subscribe(ev.Unreblogged, job="federation.on_unreblogged", needed=reach.boosted)
 async def unreblogged(ctx: FederationContext, event: ev.Unreblogged) -> None:
     await _announce(ctx, event, undo=True)
 
@@ -249,7 +260,7 @@ async def _block(ctx: FederationContext, event: ev.Blocked | ev.Unblocked, undo:
     await _send(ctx, me.id, [target.inbox_url], activity)
 
 
-@subscribe(ev.ProfileUpdated, job="federation.on_profile_updated")
+@subscribe(ev.ProfileUpdated, job="federation.on_profile_updated", needed=reach.profile)
 async def profile_updated(ctx: FederationContext, event: ev.ProfileUpdated) -> None:
     """A local account's new profile, as an Update of its actor, to its followers' servers."""
     async with ctx.db.read() as session:
@@ -273,11 +284,11 @@ async def profile_updated(ctx: FederationContext, event: ev.ProfileUpdated) -> N
     await _send(ctx, me.id, inboxes("public", followers, []), activity)
 
 
-@subscribe(ev.Blocked, job="federation.on_blocked")
+@subscribe(ev.Blocked, job="federation.on_blocked", needed=reach.block_edge)
 async def blocked(ctx: FederationContext, event: ev.Blocked) -> None:
     await _block(ctx, event, undo=False)
 
 
-@subscribe(ev.Unblocked, job="federation.on_unblocked")
+@subscribe(ev.Unblocked, job="federation.on_unblocked", needed=reach.block_edge)
 async def unblocked(ctx: FederationContext, event: ev.Unblocked) -> None:
     await _block(ctx, event, undo=True)

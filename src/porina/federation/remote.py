@@ -2,7 +2,9 @@
 ``domain`` (``host`` or ``host:port``), refreshed when older than ``STALE``.
 
 ``store_actor`` is the one writer of remote account rows. The document's ``id`` must be on
-the origin it was fetched from (FEP-fe34), and its key's ``owner`` must be the actor.
+the origin it was fetched from (FEP-fe34), and its key's ``owner`` must be the actor. An
+account first seen on a domain the admin suspended or silenced starts suspended or silenced
+from the block's time (``domain_blocks.restrictions``), as those known at the block did.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from porina.accounts.models import Account
 from porina.core.clock import aware, now
 from porina.core.errors import BadRequest, NotFound
 from porina.core.ids import new_id
+from porina.federation import domain_blocks
 from porina.federation.documents import ACTOR_TYPES
 from porina.federation.instance_actor import signed_get
 from porina.http.client import OutboundClient
@@ -96,7 +99,8 @@ async def store_actor(tx: Tx, columns: dict[str, Any]) -> Account:
     """Insert or refresh the remote account for ``columns["uri"]``."""
     account = await tx.session.scalar(select(Account).where(Account.uri == columns["uri"]))
     if account is None:
-        account = Account(id=new_id(), created_at=now(), **columns)
+        blocked = await domain_blocks.restrictions(tx.session, columns["domain"])
+        account = Account(id=new_id(), created_at=now(), **columns, **blocked)
         tx.session.add(account)
     elif account.domain is None:
         raise BadRequest("A remote actor may not claim a local account", code="origin_mismatch")

@@ -10,6 +10,11 @@
   after commit by the job engine, with retries (feed fan-out, streaming, later desk
   routing and federation delivery). The job's payload is the event itself.
 
+A durable subscriber may also take ``needed``: ``async def needed(tx, event) -> bool``,
+asked in the action's transaction (after ``when``) whether the job would have anything to
+do; one cheap read instead of a job row, and of the job's claim and run after commit
+(federation queues nothing for a post none of whose readers is on another server).
+
 Subscriber modules register themselves when imported; the composition root imports them
 all at start-up (``porina.services.SUBSCRIBERS``). This module never imports a domain.
 """
@@ -28,6 +33,7 @@ from porina.storage.db import Tx
 
 E = TypeVar("E", bound=Event)
 InTx = Callable[[Tx, Any], Awaitable[None]]
+Needed = Callable[[Tx, Any], Awaitable[bool]]
 Durable = Callable[[Any, Any], Awaitable[None]]
 
 
@@ -44,6 +50,9 @@ class Subscriber:
     when: Callable[[Any], bool] | None = None
     """Only events for which this holds reach the subscriber (a durable one queues no job
     for the others)."""
+    needed: Needed | None = None
+    """For a durable subscriber: asked in the transaction, after ``when``; no job is queued
+    for an event it answers False (a read instead of the job's row)."""
 
 
 _SUBSCRIBERS: dict[type[Event], list[Subscriber]] = {}
@@ -55,14 +64,18 @@ def subscribe(
     job: str | None = None,
     key: Callable[[E], str] | None = None,
     when: Callable[[E], bool] | None = None,
+    needed: Callable[[Tx, E], Awaitable[bool]] | None = None,
 ) -> Callable[[Any], Any]:
     """Register the decorated function for ``event``: in the transaction, or (with ``job``,
     the job kind, stable across releases) as a durable job after commit, queued under
-    ``key(event)`` when given; with ``when``, only for the events it accepts."""
+    ``key(event)`` when given; with ``when``, only for the events it accepts; with
+    ``needed`` (durable only), only when it answers True in the transaction."""
+    if needed is not None and job is None:
+        raise RuntimeError("needed= is for a durable subscriber (job=...)")
 
     def register(fn: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
         name = job or f"{fn.__module__}.{fn.__qualname__}"
-        entry = Subscriber(event, name, job is not None, fn, key, when)
+        entry = Subscriber(event, name, job is not None, fn, key, when, needed)
         existing = _SUBSCRIBERS.setdefault(event, [])
         if any(s.name == name for s in existing):
             raise RuntimeError(f"{name} subscribes to {event.__name__} twice")
@@ -105,6 +118,8 @@ async def emit(tx: Tx, event: Event) -> None:
         if sub.when is not None and not sub.when(event):
             continue
         if sub.durable:
+            if sub.needed is not None and not await sub.needed(tx, event):
+                continue
             key = sub.key(event) if sub.key is not None else None
             await enqueue(tx, sub.name, msgspec.to_builtins(event), key=key)
         else:

@@ -30,6 +30,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from porina.accounts.models import Account, Follow
+from porina.accounts.queries import heard_in_public
 from porina.posts.models import Tag
 from porina.posts.queries import S
 from porina.posts.visibility import blocked_either_way
@@ -111,14 +112,16 @@ def accounts_select(
         matches = and_(by_name, Account.domain.is_(None))
     elif kind == "remote":
         matches = and_(by_name, func.lower(Account.domain).like(domain_prefix, escape="!"))
-    select_ = select(Account).where(matches, Account.suspended_at.is_(None))
+    exact = case((func.lower(Account.username) == name, 0), else_=1)
+    # a silenced account shows only to its followers, or to an exact search for its name
+    shown = or_(func.lower(Account.username) == name, heard_in_public(viewer, Account.id))
+    select_ = select(Account).where(matches, Account.suspended_at.is_(None), shown)
     if viewer is not None:
         select_ = select_.where(~blocked_either_way(viewer, Account.id))
         if following:
             select_ = select_.where(
                 exists().where(Follow.account_id == viewer, Follow.target_account_id == Account.id)
             )
-    exact = case((func.lower(Account.username) == name, 0), else_=1)
     return select_.order_by(
         exact, Account.domain.is_not(None), Account.followers_count.desc(), Account.id
     )

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import BigInteger, Integer, bindparam, exists, or_, select
 
+from porina.accounts.queries import heard_in_public
 from porina.posts.models import MediaAttachment
 from porina.posts.queries import VIEWER, A, S
 from porina.posts.visibility import visible_clause
@@ -28,13 +29,14 @@ FETCH = bindparam("porina_fetch", type_=Integer)
 def public_conditions(*, origin: str, media: bool) -> list[Any]:
     """What the public and hashtag timelines ask of a candidate ``S`` (joined with its author
     ``A``): public, not a reblog, visible to ``VIEWER``, its author neither muted nor blocked
-    by them, within the page's bounds; ``origin`` "all", "local" or "remote"; ``media``: with
-    an attachment."""
+    by them nor silenced (unless they follow it), within the page's bounds; ``origin`` "all",
+    "local" or "remote"; ``media``: with an attachment."""
     conditions: list[Any] = [
         S.visibility == "public",
         S.reblog_of_id.is_(None),
         visible_clause(S, VIEWER, author=A),
         or_(S.account_id == VIEWER, S.account_id.not_in(hidden_by(VIEWER, pages.MOMENT))),
+        heard_in_public(VIEWER, S.account_id),
         S.id < BELOW,
         S.id > ABOVE,
     ]

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from porina.accounts import discovery
 from porina.accounts.models import Account
-from porina.accounts.queries import local_domains
+from porina.accounts.queries import heard_in_public, local_domains
 from porina.core import inputs
 from porina.core.errors import PorinaError
 from porina.interactions import tags
@@ -259,7 +259,10 @@ async def search(request: Request[Any, Any, Any], q: str = "") -> Template:
             match = search_queries.status_match(term, sqlite=svc.db.is_sqlite)
             if me is not None and match is not None and not term.startswith("@"):
                 query = bundle_select(me.id).where(
-                    match, not_muted(me.id), *search_queries.status_filters(None)
+                    match,
+                    not_muted(me.id),
+                    heard_in_public(me.id, S.account_id),
+                    *search_queries.status_filters(None),
                 )
                 items = await bundles(session, query.order_by(S.id.desc()).limit(PAGE))
                 shown = await statuses(request, session, me, items)

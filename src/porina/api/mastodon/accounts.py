@@ -234,7 +234,12 @@ async def show(request: Request[Any, Any, Any], account_id: str) -> e.Account:
     viewer_id = await viewer_id_of(request, "read:accounts")
     async with auth.services_of(request).db.read() as session:
         account = await queries.account(session, account_id_of(account_id), viewer_id)
-    return renderer(request).account(account)
+        moved_to = account.moved_to_account_id
+        moved = await session.get(Account, moved_to) if moved_to is not None else None
+    entity = renderer(request).account(account)
+    if moved is not None and moved.suspended_at is None:  # Mastodon's ``moved``: where it went
+        entity = msgspec.structs.replace(entity, moved=renderer(request).account(moved))
+    return entity
 
 
 @get("/api/v1/accounts")

@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import BigInteger, Integer, String, bindparam, exists, func, or_, select
 
 from porina.accounts.models import Account
-from porina.accounts.queries import local_domains
+from porina.accounts.queries import heard_in_public, local_domains
 from porina.api.mastodon.auth import ApiRuntime
 from porina.core.clock import now
 from porina.interactions.models import FollowedTag
@@ -66,6 +66,7 @@ def _statement(*, sqlite: bool, by_author: bool) -> Prebuilt:
         S.reblog_of_id.is_(None),
         visible_clause(S, VIEWER, author=A),
         or_(S.account_id == VIEWER, S.account_id.not_in(hidden_by(VIEWER, pages.MOMENT))),
+        heard_in_public(VIEWER, S.account_id),
         S.id < BELOW,
         S.id > ABOVE,
     ]
