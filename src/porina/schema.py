@@ -5,6 +5,7 @@ from porina.accounts import models as accounts
 from porina.accounts import recovery
 from porina.accounts import suggestion_models as account_suggestions
 from porina.analytics import models as analytics
+from porina.anonymity import models as anonymity
 from porina.calendar import models as calendar
 from porina.calls import models as calls
 from porina.campaigns import challenge_models as challenges
@@ -42,6 +43,7 @@ __all__ = [
     "account_suggestions",
     "accounts",
     "analytics",
+    "anonymity",
     "calendar",
     "calls",
     "campaigns",

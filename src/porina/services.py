@@ -19,6 +19,7 @@ from porina.analytics import rollup as analytics_rollup
 from porina.analytics import subscribers as analytics_subscribers
 from porina.analytics import weekly as analytics_weekly
 from porina.analytics.impressions import Flusher as ImpressionFlusher
+from porina.anonymity import subscribers as anonymity_subscribers
 from porina.api.mastodon.auth import TokenCache
 from porina.calendar import publishing as calendar_publishing
 from porina.calls import jobs as calls_jobs
@@ -104,6 +105,7 @@ SUBSCRIBERS = (
     newsletter_bounce_counts,
     federation_delivery,
     federation_outbound,
+    anonymity_subscribers,
     federation_flags,
 )
 """The modules that subscribe to domain events, registered when imported here, at start-up.

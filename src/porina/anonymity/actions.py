@@ -1,0 +1,297 @@
+"""Anonymity's writers: posting under a pseudonym, deleting one's own anonymous post, a
+brand's setting, and an admin's logged reveal.
+
+A pseudonym is an account with no user, no app and no link to anyone in any table but
+``anonymous_pseudonyms``. The status is written by ``posts.actions.create_status`` acting as
+the pseudonym alone (``Actor(pseudonym)``: no ``user_id``, no ``app_id``), so the row, its
+``StatusCreated`` and everything that follows from them (timelines, notifications, the desk,
+analytics, search, federation) name the pseudonym and nothing else.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import and_, func, or_, select
+
+from porina.accounts import operators
+from porina.accounts.models import Account, AccountOperator, Block, User
+from porina.anonymity.errors import (
+    AnonymityOff,
+    AnonymousAsOperator,
+    AnonymousGroupsUnavailable,
+    AnonymousRateLimited,
+    AnonymousStatusNotFound,
+    BrandNotFound,
+    InvalidAnonymityPolicy,
+    InvalidAnonymousTarget,
+    InvalidRevealReason,
+    RevealForbidden,
+)
+from porina.anonymity.events import AnonymousAuthorRevealed, AnonymousPosted
+from porina.anonymity.models import AnonymityPolicy, AnonymousReveal, Pseudonym
+from porina.core.actor import Actor
+from porina.core.clock import now
+from porina.core.ids import new_id
+from porina.jobs.events import emit
+from porina.posts.actions import NewStatus, create_status, delete_status, get_visible, thread_of
+from porina.posts.errors import StatusNotFound
+from porina.posts.models import Mention, Status
+from porina.posts.visibility import PUBLIC
+from porina.storage.db import Tx
+
+MAX_PER_HOUR = 20
+"""Anonymous posts one person may make in an hour, all their pseudonyms together."""
+MODES = ("open", "off")
+MAX_REASON = 1000
+ADJECTIVES = ("Quiet", "Curious", "Gentle", "Brave", "Sleepy", "Sunny", "Clever", "Calm", "Merry")
+ANIMALS = ("Otter", "Fox", "Owl", "Hare", "Lynx", "Seal", "Moose", "Badger", "Heron", "Swan")
+GROUPS_LATER = "Validation failed: anonymous posts in groups are not available yet"
+ONE_TARGET = "Validation failed: give exactly one of in_reply_to_id, brand_id or group_id"
+NOT_PUBLIC = "Validation failed: only public and unlisted posts can be answered anonymously"
+OFF = "Anonymous posts are turned off here"
+AS_OPERATOR = "Post anonymously as yourself, not as an account you operate"
+TOO_MANY = "Too many anonymous posts: try again later"
+ADMINS_ONLY = "Only instance admins can reveal who wrote an anonymous post"
+
+
+@dataclass(frozen=True, slots=True)
+class AnonymousPost:
+    """``POST /api/porina/v1/anonymous/statuses``: the text and exactly one target."""
+
+    text: str
+    in_reply_to_id: int | None = None
+    brand_id: int | None = None
+    group_id: int | None = None
+    spoiler_text: str = ""
+    sensitive: bool = False
+    language: str | None = None
+
+
+async def post(tx: Tx, actor: Actor, new: AnonymousPost) -> Status:
+    """Post ``new`` under the author's pseudonym for its thread (a new one for a question)."""
+    targets = [new.in_reply_to_id, new.brand_id, new.group_id]
+    if sum(t is not None for t in targets) != 1:
+        raise InvalidAnonymousTarget(ONE_TARGET)
+    if new.group_id is not None:
+        raise AnonymousGroupsUnavailable(GROUPS_LATER)
+    if actor.operated:
+        raise AnonymousAsOperator(AS_OPERATOR)
+    if new.brand_id is not None:
+        return await _question(tx, actor, new, new.brand_id)
+    assert new.in_reply_to_id is not None
+    return await _reply(tx, actor, new, new.in_reply_to_id)
+
+
+async def _reply(tx: Tx, actor: Actor, new: AnonymousPost, parent_id: int) -> Status:
+    parent = await get_visible(tx, actor.account_id, parent_id)
+    if parent.reblog_of_id is not None or parent.visibility not in PUBLIC:
+        raise InvalidAnonymousTarget(NOT_PUBLIC)
+    thread = thread_of(parent)
+    owners = await _owners(tx, parent, thread)
+    if await _blocked(tx, actor.account_id, owners):
+        raise StatusNotFound()  # as a blocked reader is answered: no way round a block
+    await _check_open(tx, owners)
+    await _check_rate(tx, actor.account_id)
+    pseudonym = await tx.session.scalar(
+        select(Pseudonym.account_id).where(
+            Pseudonym.author_account_id == actor.account_id, Pseudonym.thread_id == thread
+        )
+    )
+    fresh = pseudonym is None
+    as_pseudonym = Actor(pseudonym if pseudonym is not None else await _new_pseudonym(tx))
+    visibility = "public" if parent.visibility == "public" else "unlisted"
+    status = await create_status(tx, as_pseudonym, _new_status(new, new.text, visibility, parent))
+    if fresh:
+        _link(tx, as_pseudonym.account_id, actor.account_id, thread)
+    await _posted(tx, actor, status, as_pseudonym.account_id)
+    return status
+
+
+async def _question(tx: Tx, actor: Actor, new: AnonymousPost, brand_id: int) -> Status:
+    """A new public thread to the brand (its text mentions the brand, so the brand's desk
+    files it like any other mention), under a pseudonym of its own."""
+    brand = await tx.session.get(Account, brand_id)
+    if brand is None or brand.suspended_at is not None or not await _is_brand(tx, brand_id):
+        raise BrandNotFound()
+    if await _blocked(tx, actor.account_id, {brand_id}):
+        raise BrandNotFound()
+    await _check_open(tx, {brand_id})
+    await _check_rate(tx, actor.account_id)
+    pseudonym = await _new_pseudonym(tx)
+    text = new.text
+    if not re.search(rf"(?<![\w@])@{re.escape(brand.username)}\b", text, re.IGNORECASE):
+        text = f"@{brand.username} {text}"
+    status = await create_status(tx, Actor(pseudonym), _new_status(new, text, "public", None))
+    _link(tx, pseudonym, actor.account_id, status.id)
+    await _posted(tx, actor, status, pseudonym)
+    return status
+
+
+def _new_status(new: AnonymousPost, text: str, visibility: str, parent: Status | None) -> NewStatus:
+    return NewStatus(
+        text=text,
+        in_reply_to_id=parent.id if parent is not None else None,
+        visibility=visibility,
+        spoiler_text=new.spoiler_text,
+        sensitive=new.sensitive,
+        language=new.language,
+        quote_policy="nobody",
+    )
+
+
+def _link(tx: Tx, pseudonym: int, author: int, thread: int) -> None:
+    row = Pseudonym(
+        account_id=pseudonym, author_account_id=author, thread_id=thread, created_at=now()
+    )
+    tx.session.add(row)
+
+
+async def _posted(tx: Tx, actor: Actor, status: Status, pseudonym: int) -> None:
+    await tx.session.flush()
+    event = AnonymousPosted(
+        actor=actor, status_id=status.id, pseudonym_id=pseudonym, thread_id=thread_of(status)
+    )
+    await emit(tx, event)
+
+
+async def _new_pseudonym(tx: Tx) -> int:
+    """A new pseudonym's account: a random username, "Anonymous <adjective animal>", the
+    generated avatar; not discoverable, not indexable, no user, no keys of anyone's."""
+    name = f"Anonymous {secrets.choice(ADJECTIVES)} {secrets.choice(ANIMALS)}"
+    account = Account(
+        id=new_id(),
+        username=f"anon_{secrets.token_hex(6)}",
+        display_name=name,
+        discoverable=False,
+        indexable=False,
+        hide_collections=True,
+        created_at=now(),
+    )
+    tx.session.add(account)
+    await tx.session.flush()
+    return account.id
+
+
+async def _owners(tx: Tx, parent: Status, thread: int) -> set[int]:
+    """Whose setting applies to a reply: the parent's and the thread root's authors, and the
+    accounts the root mentions (a question to a brand mentions the brand)."""
+    owners = {parent.account_id}
+    root = parent if parent.id == thread else await tx.session.get(Status, thread)
+    if root is not None:
+        owners.add(root.account_id)
+        mentioned = await tx.session.scalars(
+            select(Mention.account_id).where(Mention.status_id == root.id)
+        )
+        owners.update(mentioned)
+    return owners
+
+
+async def _check_open(tx: Tx, owners: set[int]) -> None:
+    off = await tx.session.scalar(
+        select(AnonymityPolicy.account_id)
+        .where(AnonymityPolicy.account_id.in_(owners), AnonymityPolicy.mode == "off")
+        .limit(1)
+    )
+    if off is not None:
+        raise AnonymityOff(OFF)
+
+
+async def _check_rate(tx: Tx, author_id: int) -> None:
+    since = now() - timedelta(hours=1)
+    count = await tx.session.scalar(
+        select(func.count())
+        .select_from(Status)
+        .join(Pseudonym, Pseudonym.account_id == Status.account_id)
+        .where(Pseudonym.author_account_id == author_id, Status.created_at >= since)
+    )
+    if (count or 0) >= MAX_PER_HOUR:
+        raise AnonymousRateLimited(TOO_MANY)
+
+
+async def _is_brand(tx: Tx, account_id: int) -> bool:
+    """A brand is an account with a team (as the desk says, ``desk.inbox.is_brand``)."""
+    found = await tx.session.scalar(
+        select(AccountOperator.account_id).where(AccountOperator.account_id == account_id).limit(1)
+    )
+    return found is not None
+
+
+async def _blocked(tx: Tx, a: int, others: set[int]) -> bool:
+    """Whether ``a`` blocks, or is blocked by, any of ``others``."""
+    found = await tx.session.scalar(
+        select(Block.account_id)
+        .where(
+            or_(
+                and_(Block.account_id == a, Block.target_account_id.in_(others)),
+                and_(Block.account_id.in_(others), Block.target_account_id == a),
+            )
+        )
+        .limit(1)
+    )
+    return found is not None
+
+
+async def delete_own(tx: Tx, actor: Actor, status_id: int) -> Status:
+    """The author deletes one of their anonymous posts (as its pseudonym). Anyone else: 404."""
+    status = await tx.session.get(Status, status_id)
+    if status is None or status.deleted_at is not None:
+        raise AnonymousStatusNotFound()
+    link = await tx.session.get(Pseudonym, status.account_id)
+    if link is None or link.author_account_id != actor.account_id or actor.operated:
+        raise AnonymousStatusNotFound()
+    return await delete_status(tx, Actor(status.account_id), status_id)
+
+
+async def set_policy(tx: Tx, actor: Actor, mode: str) -> AnonymityPolicy:
+    """The acting account's setting for anonymous posts in its threads and questions to it
+    (a brand's owner or manager; an agent or analyst may not)."""
+    if mode not in MODES:
+        raise InvalidAnonymityPolicy("Validation failed: Mode is not included in the list")
+    await operators.refuse_limited(tx, actor, "change anonymity settings")
+    row = await tx.session.get(AnonymityPolicy, actor.account_id)
+    if row is None:
+        row = AnonymityPolicy(account_id=actor.account_id, mode=mode, updated_at=now())
+        tx.session.add(row)
+    row.mode = mode
+    row.updated_at = now()
+    await tx.session.flush()
+    return row
+
+
+async def reveal(tx: Tx, actor: Actor, status_id: int, reason: str) -> AnonymousReveal:
+    """An instance admin (role ``admin``, acting as themself) learns who wrote ``status_id``,
+    deleted or not; the reveal is logged with who, when and why. Anyone else: 403, and
+    nothing is written."""
+    role = None
+    if actor.user_id is not None and not actor.operated:
+        role = await tx.session.scalar(select(User.role).where(User.id == actor.user_id))
+    if role != "admin":
+        raise RevealForbidden(ADMINS_ONLY)
+    reason = reason.strip()
+    if not reason:
+        raise InvalidRevealReason("Validation failed: Reason can't be blank")
+    if len(reason) > MAX_REASON:
+        raise InvalidRevealReason(
+            f"Validation failed: Reason is too long (maximum is {MAX_REASON})"
+        )
+    status = await tx.session.get(Status, status_id)
+    link = await tx.session.get(Pseudonym, status.account_id) if status is not None else None
+    if link is None:
+        raise AnonymousStatusNotFound()
+    row = AnonymousReveal(
+        id=new_id(),
+        status_id=status_id,
+        pseudonym_account_id=link.account_id,
+        author_account_id=link.author_account_id,
+        admin_account_id=actor.account_id,
+        reason=reason,
+        created_at=now(),
+    )
+    tx.session.add(row)
+    await tx.session.flush()
+    await emit(tx, AnonymousAuthorRevealed(actor=actor, status_id=status_id, reveal_id=row.id))
+    return row

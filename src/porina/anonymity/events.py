@@ -1,0 +1,21 @@
+"""What anonymity announces. ``actor`` is the person behind the pseudonym (or the admin who
+revealed them): these events are for this package's own record, and no subscriber renders
+them. The status itself is announced by ``posts`` (``StatusCreated``) with the pseudonym as
+its actor and author, so nothing downstream learns who wrote it."""
+
+from __future__ import annotations
+
+from porina.core.events import Event
+
+
+class AnonymousPosted(Event, frozen=True, kw_only=True):
+    status_id: int
+    pseudonym_id: int
+    thread_id: int
+
+
+class AnonymousAuthorRevealed(Event, frozen=True, kw_only=True):
+    """An instance admin read who wrote ``status_id``; ``reveal_id`` is the log's row."""
+
+    status_id: int
+    reveal_id: int

@@ -1,0 +1,53 @@
+"""The link from a pseudonym to the person behind it, brands' settings, and the reveal log."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from porina.storage.base import Base, Snowflake, id_column
+
+
+class Pseudonym(Base):
+    """``account_id`` is a pseudonym's account; ``author_account_id`` the person who posts as
+    it, in the thread ``thread_id`` only. Never rendered: read by ``anonymity`` alone."""
+
+    __tablename__ = "anonymous_pseudonyms"
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    author_account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    thread_id: Mapped[int] = mapped_column(Snowflake)
+    created_at: Mapped[datetime]
+
+    __table_args__ = (UniqueConstraint("author_account_id", "thread_id"),)
+
+
+class AnonymityPolicy(Base):
+    """A brand's choice for anonymous posts in its threads and questions to it: ``open``
+    (the default when there is no row), ``off``."""
+
+    __tablename__ = "anonymity_policies"
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    mode: Mapped[str] = mapped_column(String(16), default="open")
+    updated_at: Mapped[datetime]
+
+
+class AnonymousReveal(Base):
+    """An instance admin learnt who wrote an anonymous status: who, when and why. Kept when
+    the status or the accounts are gone (no foreign keys): the log is the record."""
+
+    __tablename__ = "anonymous_reveals"
+    id: Mapped[int] = id_column()
+    status_id: Mapped[int] = mapped_column(Snowflake)
+    pseudonym_account_id: Mapped[int] = mapped_column(Snowflake)
+    author_account_id: Mapped[int] = mapped_column(Snowflake)
+    admin_account_id: Mapped[int] = mapped_column(Snowflake)
+    reason: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+
+    __table_args__ = (Index("ix_anonymous_reveals_created_at", "created_at"),)

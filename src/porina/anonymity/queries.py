@@ -1,0 +1,52 @@
+"""Anonymity's reads. Who is behind a pseudonym is answered to the author themself, to the
+reply notifications they get, and to an admin's logged reveal; nothing here renders."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from porina.anonymity.models import AnonymityPolicy, AnonymousReveal, Pseudonym
+from porina.posts.models import Status
+
+
+async def own_status_ids(session: AsyncSession, author_id: int, limit: int = 40) -> list[int]:
+    """The author's anonymous posts not deleted, newest first (for them alone)."""
+    rows = await session.scalars(
+        select(Status.id)
+        .join(Pseudonym, Pseudonym.account_id == Status.account_id)
+        .where(Pseudonym.author_account_id == author_id, Status.deleted_at.is_(None))
+        .order_by(Status.id.desc())
+        .limit(limit)
+    )
+    return list(rows)
+
+
+async def authors_of(session: AsyncSession, account_ids: Iterable[int]) -> dict[int, int]:
+    """Pseudonym account -> its author, for those of ``account_ids`` that are pseudonyms."""
+    wanted = set(account_ids)
+    if not wanted:
+        return {}
+    rows = await session.execute(
+        select(Pseudonym.account_id, Pseudonym.author_account_id).where(
+            Pseudonym.account_id.in_(wanted)
+        )
+    )
+    return {pseudonym: author for pseudonym, author in rows.tuples()}
+
+
+async def policy_of(session: AsyncSession, account_id: int) -> str:
+    mode = await session.scalar(
+        select(AnonymityPolicy.mode).where(AnonymityPolicy.account_id == account_id)
+    )
+    return mode or "open"
+
+
+async def reveals(session: AsyncSession, limit: int = 40) -> list[AnonymousReveal]:
+    """The reveal log, newest first (instance admins only: the API checks)."""
+    rows = await session.scalars(
+        select(AnonymousReveal).order_by(AnonymousReveal.id.desc()).limit(limit)
+    )
+    return list(rows)

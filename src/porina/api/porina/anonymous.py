@@ -1,0 +1,176 @@
+"""Taking part anonymously (docs/api.md, "Anonymous posts"; the policy: docs/privacy.md).
+
+``POST /api/porina/v1/anonymous/statuses`` posts a reply or a question to a brand under a
+pseudonym and answers the Status as everyone sees it: its ``account`` is the pseudonym. The
+author lists and deletes their own anonymous posts here; an account sets whether its threads
+take them; only instance admins reveal an author, and every reveal is logged.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, delete, get, post, put
+from sqlalchemy import select
+
+from porina.accounts.errors import AccountNotFound
+from porina.accounts.models import Account
+from porina.anonymity import actions, queries
+from porina.anonymity.errors import AnonymousStatusNotFound, RevealForbidden
+from porina.anonymity.models import AnonymousReveal
+from porina.api.mastodon import auth
+from porina.api.mastodon.params import Params
+from porina.api.mastodon.statuses import render_one, renderer_of, status_id_of
+from porina.core.ids import parse_id
+from porina.posts.errors import StatusNotFound
+from porina.render import entities as e
+from porina.render.pages import rows_for
+from porina.render.renderer import timestamp
+from porina.timelines.page import for_ids
+
+BASE = "/api/porina/v1/anonymous"
+ADMIN = "/api/porina/v1/admin/anonymous"
+
+
+class Policy(e.Entity):
+    account_id: str
+    mode: str
+
+
+class Reveal(e.Entity):
+    id: str
+    status_id: str
+    pseudonym: e.Account | None
+    account: e.Account | None
+    revealed_by: e.Account | None
+    reason: str
+    created_at: str
+
+
+def _target(params: Params, name: str) -> int | None:
+    """A referenced id; one that cannot exist names nothing (404), as in Mastodon."""
+    raw = params.raw(name)
+    if raw is None or raw == "":
+        return None
+    parsed = parse_id(raw if isinstance(raw, str | int) and not isinstance(raw, bool) else None)
+    if parsed is None:
+        raise StatusNotFound() if name == "in_reply_to_id" else AnonymousStatusNotFound()
+    return parsed
+
+
+@post(f"{BASE}/statuses", status_code=200)
+async def create(request: Request[Any, Any, Any]) -> e.Status:
+    """``{status, in_reply_to_id | brand_id | group_id, spoiler_text?, sensitive?,
+    language?}``: the new status, its ``account`` the pseudonym."""
+    viewer = await auth.require(request, "write:statuses")
+    params = await Params.of(request)
+    new = actions.AnonymousPost(
+        text=params.text("status"),
+        in_reply_to_id=_target(params, "in_reply_to_id"),
+        brand_id=_target(params, "brand_id"),
+        group_id=_target(params, "group_id"),
+        spoiler_text=params.text("spoiler_text"),
+        sensitive=params.bool("sensitive"),
+        language=params.str("language") or None,
+    )
+    async with auth.services_of(request).db.transaction() as tx:
+        status = await actions.post(tx, auth.actor_of(viewer), new)
+    return await render_one(request, viewer.account_id, status.id)
+
+
+@get(f"{BASE}/statuses")
+async def own(request: Request[Any, Any, Any]) -> list[e.Status]:
+    """The caller's own anonymous posts, newest first (``limit``, at most 40): to them alone."""
+    viewer = await auth.require(request, "read:statuses")
+    params = await Params.of(request)
+    svc = auth.services_of(request)
+    async with svc.db.read() as session:
+        ids = await queries.own_status_ids(session, viewer.require_account(), params.limit())
+    rows = [r for r in await for_ids(svc.db, viewer.account_id, ids, mutes=False) if r.visible]
+    return await rows_for(svc, viewer.account_id, rows, seen=False)
+
+
+@delete(f"{BASE}/statuses/{{status_id:str}}", status_code=200)
+async def destroy(request: Request[Any, Any, Any], status_id: str) -> e.Status:
+    """The author deletes their anonymous post; the answer is the status as it was, with its
+    ``text`` for a redraft (as ``DELETE /api/v1/statuses/:id``). Anyone else: 404."""
+    viewer = await auth.require(request, "write:statuses")
+    target = status_id_of(status_id)
+    entity = await render_one(request, viewer.account_id, target)
+    async with auth.services_of(request).db.transaction() as tx:
+        status = await actions.delete_own(tx, auth.actor_of(viewer), target)
+    entity.text = status.text
+    return entity
+
+
+@put(f"{BASE}/policy")
+async def set_policy(request: Request[Any, Any, Any]) -> Policy:
+    """``{mode: open | off}`` for the account the token acts as (a brand's owner or manager):
+    whether its threads and questions to it take anonymous posts."""
+    viewer = await auth.require(request, "write:accounts")
+    params = await Params.of(request)
+    async with auth.services_of(request).db.transaction() as tx:
+        row = await actions.set_policy(tx, auth.actor_of(viewer), params.text("mode"))
+    return Policy(account_id=str(row.account_id), mode=row.mode)
+
+
+@get(f"{BASE}/policy/{{account_id:str}}")
+async def show_policy(request: Request[Any, Any, Any], account_id: str) -> Policy:
+    """Public: whether ``account_id`` takes anonymous posts (``open``, the default, or ``off``)."""
+    await auth.optional(request, "read:accounts")
+    parsed = parse_id(account_id)
+    async with auth.services_of(request).db.read() as session:
+        account = await session.get(Account, parsed) if parsed is not None else None
+        if account is None:
+            raise AccountNotFound()
+        mode = await queries.policy_of(session, account.id)
+    return Policy(account_id=str(account.id), mode=mode)
+
+
+async def _reveal_entity(request: Request[Any, Any, Any], row: AnonymousReveal) -> Reveal:
+    renderer = renderer_of(request)
+    wanted = {row.pseudonym_account_id, row.author_account_id, row.admin_account_id}
+    async with auth.services_of(request).db.read() as session:
+        found = await session.scalars(select(Account).where(Account.id.in_(wanted)))
+        accounts = {a.id: renderer.account(a) for a in found}
+    return Reveal(
+        id=str(row.id),
+        status_id=str(row.status_id),
+        pseudonym=accounts.get(row.pseudonym_account_id),
+        account=accounts.get(row.author_account_id),
+        revealed_by=accounts.get(row.admin_account_id),
+        reason=row.reason,
+        created_at=timestamp(row.created_at) or "",
+    )
+
+
+async def _admin(request: Request[Any, Any, Any], scope: str) -> auth.Viewer:
+    """An instance admin (role ``admin``; moderators may not), acting as themself."""
+    viewer = await auth.require(request, scope)
+    if viewer.role != "admin" or viewer.operated:
+        raise RevealForbidden(actions.ADMINS_ONLY)
+    return viewer
+
+
+@post(f"{ADMIN}/{{status_id:str}}/reveal", status_code=200)
+async def reveal(request: Request[Any, Any, Any], status_id: str) -> Reveal:
+    """``{reason}``: who wrote the anonymous status, for an instance admin; logged."""
+    viewer = await _admin(request, "admin:write")
+    params = await Params.of(request)
+    target = status_id_of(status_id)
+    async with auth.services_of(request).db.transaction() as tx:
+        row = await actions.reveal(tx, auth.actor_of(viewer), target, params.text("reason"))
+    return await _reveal_entity(request, row)
+
+
+@get(f"{ADMIN}/reveals")
+async def reveal_log(request: Request[Any, Any, Any]) -> list[Reveal]:
+    """Every reveal, newest first (``limit``, at most 40): who revealed whom, when and why."""
+    await _admin(request, "admin:read")
+    params = await Params.of(request)
+    async with auth.services_of(request).db.read() as session:
+        rows = await queries.reveals(session, params.limit())
+    return [await _reveal_entity(request, row) for row in rows]
+
+
+ROUTES = [create, own, destroy, set_policy, show_policy, reveal, reveal_log]
