@@ -1,19 +1,29 @@
 """The providers' bounce webhook (issue 19, point 5): the shared secret, the generic shape,
-Amazon SES through SNS and Postmark, and Mastodon's error shape for every refusal."""
+Amazon SES through SNS (its signatures verified with a key made in the test, the certificate
+served by a stand-in transport of the guarded client) and Postmark, and Mastodon's error
+shape for every refusal."""
 
 from __future__ import annotations
 
+import base64
 import json
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.x509.oid import NameOID
 from hypothesis import given
 from hypothesis import settings as examples
 from hypothesis import strategies as st
 
+from porina.http.client import OutboundClient
 from porina.newsletter import bounces_webhook, verp
 from porina.newsletter.errors import InvalidWebhook
+from porina.newsletter.sns import CERTIFICATES
 from porina.services import Services
 from porina.settings import Settings
 from tests.factories import Factory
@@ -81,7 +91,6 @@ MALFORMED: list[Any] = [
     {"email": "a@example.com", "kind": "hard", "campaign_id": "x1"},
     [{"email": "a@example.com", "kind": "hard"}, 7],
     42,
-    {"Type": "Notification", "TopicArn": "arn:aws:sns:x", "Message": "{oops"},
     {"RecordType": "Bounce", "Type": "HardBounce", "Email": None},
 ]
 
@@ -99,6 +108,69 @@ async def test_malformed_bodies_are_422_and_record_nothing(
     assert await statuses(services, "a@example.com") == {one: "confirmed"}
 
 
+CERT_URL = "https://sns.eu-north-1.amazonaws.com/SimpleNotificationService-test.pem"
+SUBSCRIBE_URL = "https://sns.eu-north-1.amazonaws.com/?Action=ConfirmSubscription&Token=t1"
+FIELDS = {
+    "Notification": ("Message", "MessageId", "Subject", "Timestamp", "TopicArn", "Type"),
+    "SubscriptionConfirmation": (
+        "Message",
+        "MessageId",
+        "SubscribeURL",
+        "Timestamp",
+        "Token",
+        "TopicArn",
+        "Type",
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def signing() -> tuple[rsa.RSAPrivateKey, bytes]:
+    """A key made here and its self-signed certificate, standing in for SNS's."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "sns.amazonaws.com")])
+    moment = datetime.now(UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(moment - timedelta(days=1))
+        .not_valid_after(moment + timedelta(days=1))
+        .sign(key, hashes.SHA256())
+    )
+    return key, cert.public_bytes(serialization.Encoding.PEM)
+
+
+@pytest.fixture
+def fetched(services: Services, signing: tuple[rsa.RSAPrivateKey, bytes]) -> list[str]:
+    """The URLs the guarded outbound client was asked for; it answers SNS's certificate
+    and the confirmation, and nothing reaches the internet."""
+    seen: list[str] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(str(request.url))
+        if str(request.url) == CERT_URL:
+            return httpx.Response(200, stream=httpx.ByteStream(signing[1]))
+        return httpx.Response(200, stream=httpx.ByteStream(b"<ConfirmSubscriptionResponse/>"))
+
+    services.outbound = OutboundClient(user_agent="test", transport=httpx.MockTransport(answer))
+    CERTIFICATES.clear()
+    return seen
+
+
+def signed(
+    key: rsa.RSAPrivateKey, body: dict[str, Any], version: str = "1", **over: Any
+) -> dict[str, Any]:
+    """``body`` signed as SNS signs: ``name\nvalue\n`` per field of the AWS docs' list."""
+    body = {"SignatureVersion": version, "SigningCertURL": CERT_URL, **body, **over}
+    text = "".join(f"{n}\n{body[n]}\n" for n in FIELDS[body["Type"]] if n in body)
+    digest = hashes.SHA1() if version == "1" else hashes.SHA256()
+    signature = key.sign(text.encode(), padding.PKCS1v15(), digest)
+    return {**body, "Signature": base64.b64encode(signature).decode()}
+
+
 def sns(message: dict[str, Any]) -> dict[str, Any]:
     return {
         "Type": "Notification",
@@ -109,9 +181,24 @@ def sns(message: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+CONFIRMATION = {
+    "Type": "SubscriptionConfirmation",
+    "MessageId": "c1",
+    "Token": "t1",
+    "TopicArn": "arn:aws:sns:eu-north-1:123456789012:ses-bounces",
+    "Message": "You have chosen to subscribe to the topic.",
+    "SubscribeURL": SUBSCRIBE_URL,
+    "Timestamp": "2026-12-05T16:00:00.000Z",
+}
+
+
 async def test_amazon_ses_through_sns_reads_the_verp_return_path(
-    services: Services, make: Factory
+    services: Services,
+    make: Factory,
+    signing: tuple[rsa.RSAPrivateKey, bytes],
+    fetched: list[str],
 ) -> None:
+    key = signing[0]
     cafe = await brand(services, make)
     one, two = [await cafe.sign_up(make.client, "aino@example.com", n) for n in (0, 1)]
     bounce = {
@@ -122,20 +209,66 @@ async def test_amazon_ses_through_sns_reads_the_verp_return_path(
         },
         "mail": {"source": verp.return_path(services.settings, 77, two)},
     }
-    # SNS posts its JSON as text/plain
+    # SNS posts its JSON as text/plain; version 1 signs with SHA1, 2 with SHA256
     response = await make.client.post(
         HOOK,
-        content=json.dumps(sns(bounce)),
+        content=json.dumps(signed(key, sns(bounce), Subject="Bounce")),
         headers={**AUTH, "content-type": "text/plain; charset=UTF-8"},
     )
     assert response.status_code == 200 and response.json() == {"recorded": 1}
     assert await statuses(services, "aino@example.com") == {one: "blocklisted", two: "blocklisted"}
-    confirm = {"Type": "SubscriptionConfirmation", "TopicArn": "arn:x", "SubscribeURL": "https://x"}
-    assert (await hook(make.client, confirm)).json() == {"recorded": 0}
+    assert fetched == [CERT_URL]
+    confirmed = await hook(make.client, signed(key, CONFIRMATION, "2"))
+    assert confirmed.status_code == 200 and confirmed.json() == {"recorded": 0}
+    assert fetched == [CERT_URL, SUBSCRIBE_URL]  # the certificate was kept
+
+
+async def test_sns_messages_that_do_not_verify_are_403_and_change_nothing(
+    services: Services,
+    make: Factory,
+    signing: tuple[rsa.RSAPrivateKey, bytes],
+    fetched: list[str],
+) -> None:
+    key = signing[0]
+    cafe = await brand(services, make, lists=1)
+    one = await cafe.sign_up(make.client, "aino@example.com")
+    complaint = sns(
+        {
+            "notificationType": "Complaint",
+            "complaint": {"complainedRecipients": [{"emailAddress": "aino@example.com"}]},
+            "mail": {"source": "hello@kahvila.example"},
+        }
+    )
+    other = rsa.generate_private_key(public_exponent=65537, key_size=1024)
+    good = signed(key, complaint, "2")
+    refused = [
+        {k: v for k, v in good.items() if k != "Signature"},
+        {**good, "Message": good["Message"].replace("aino", "bea")},  # changed after signing
+        signed(other, complaint),  # someone else's key
+        {**good, "SignatureVersion": "3"},
+        {**good, "Signature": "not base64!"},
+        signed(key, complaint, SigningCertURL=CERT_URL.replace("https", "http")),
+        signed(key, complaint, SigningCertURL="https://evil.example/cert.pem"),
+        signed(key, complaint, SigningCertURL="https://sns.x.amazonaws.com.evil.example/c.pem"),
+        signed(key, CONFIRMATION, SubscribeURL="https://evil.example/?Action=Confirm"),
+    ]
+    for body in refused:
+        response = await hook(make.client, body)
+        assert response.status_code == 403, (body, response.text)
+        assert set(response.json()) >= {"error"}
+    assert await statuses(services, "aino@example.com") == {one: "confirmed"}
+    assert all(url == CERT_URL for url in fetched)
+    bad_message = signed(key, {**sns({}), "Message": "{oops"})
+    assert (await hook(make.client, bad_message)).status_code == 422
+    assert (await hook(make.client, good)).json() == {"recorded": 1}
+    assert await statuses(services, "aino@example.com") == {one: "blocklisted"}
 
 
 async def test_ses_transient_bounces_are_soft_and_postmark_complaints_blocklist(
-    services: Services, make: Factory
+    services: Services,
+    make: Factory,
+    signing: tuple[rsa.RSAPrivateKey, bytes],
+    fetched: list[str],
 ) -> None:
     cafe = await brand(services, make, lists=1)
     one = await cafe.sign_up(make.client, "aino@example.com")
@@ -147,7 +280,7 @@ async def test_ses_transient_bounces_are_soft_and_postmark_complaints_blocklist(
         },
         "mail": {"source": "hello@kahvila.example"},
     }
-    assert (await hook(make.client, sns(soft))).json() == {"recorded": 1}
+    assert (await hook(make.client, signed(signing[0], sns(soft)))).json() == {"recorded": 1}
     opened = {"RecordType": "Open", "Email": "aino@example.com"}
     auto = {"RecordType": "Bounce", "Type": "AutoResponder", "Email": "aino@example.com"}
     for body in (opened, auto):

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from porina.accounts.operators import role_of
 from porina.core.actor import Actor
 from porina.core.clock import now
+from porina.core.i18n import N_
 from porina.core.ids import new_id
 from porina.jobs.events import emit
 from porina.mail.compose import ADDRESS
@@ -66,9 +67,15 @@ def _text(data: Mapping[str, Any], name: str, limit: int, *, one_line: bool) -> 
     if value is None:
         return None
     if not isinstance(value, str) or len(value) > limit or "\0" in value:
-        raise InvalidList(f"Validation failed: {name} must be text of at most {limit} characters")
+        raise InvalidList.filled(
+            N_("Validation failed: %(name)s must be text of at most %(limit)s characters"),
+            name=name,
+            limit=limit,
+        )
     if one_line and CONTROL.search(value):
-        raise InvalidList(f"Validation failed: {name} may not contain line breaks")
+        raise InvalidList.filled(
+            N_("Validation failed: %(name)s may not contain line breaks"), name=name
+        )
     return value.strip()
 
 
@@ -90,7 +97,9 @@ def _fields(data: Mapping[str, Any]) -> dict[str, Any]:
         raw = data.get(name)
         if raw is not None:
             if str(raw).lower() not in {"true", "false", "1", "0"}:
-                raise InvalidList(f"Validation failed: {name} must be a boolean")
+                raise InvalidList.filled(
+                    N_("Validation failed: %(name)s must be a boolean"), name=name
+                )
             found[name] = str(raw).lower() in {"true", "1"}
     return {k: v for k, v in found.items() if v is not None}
 

@@ -6,8 +6,8 @@ docs/api.md, "Newsletter bounce webhook"): the body's shapes, read into ``Report
 - **Amazon SES** through SNS — a ``Notification`` whose ``Message`` is SES's ``Bounce``
   (``Permanent``: hard; ``Transient``, ``Undetermined``: soft) or ``Complaint`` (not
   ``not-spam``); SES's ``mail.source`` is the envelope sender, so a VERP return path there
-  names the campaign and subscriber. An SNS ``SubscriptionConfirmation`` records nothing and
-  logs its ``SubscribeURL`` for the operator to open (Porina fetches nothing);
+  names the campaign and subscriber. Its signature is checked first (``newsletter/sns.py``);
+  a ``SubscriptionConfirmation`` records nothing here (the endpoint confirms it);
 - **Postmark** — ``RecordType`` ``Bounce`` (``HardBounce``, ``BadEmailAddress``: hard;
   ``SoftBounce``, ``Transient``, ``DnsError``: soft; other types are not bounces) or
   ``SpamComplaint``.
@@ -17,7 +17,6 @@ A malformed body is ``InvalidWebhook`` (422) before anything is written.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from email.utils import parseaddr
@@ -34,8 +33,6 @@ from porina.newsletter.errors import InvalidWebhook
 from porina.newsletter.models import BOUNCE_KINDS
 from porina.settings import Settings
 from porina.storage.db import Tx
-
-log = logging.getLogger(__name__)
 
 MAX_ITEMS = 1000
 POSTMARK = {
@@ -138,12 +135,15 @@ def postmark(item: dict[str, Any]) -> list[Reported]:
     ]
 
 
+def is_sns(body: Any) -> bool:
+    """An SNS message (whose signature must verify before it is read)."""
+    return isinstance(body, dict) and SHAPES[0][0](body)
+
+
 def _sns(settings: Settings, body: dict[str, Any]) -> list[Reported]:
     kind = str(body.get("Type"))
     if kind in {"SubscriptionConfirmation", "UnsubscribeConfirmation"}:
-        url = body.get("SubscribeURL")
-        log.warning("bounce webhook: SNS %s; to confirm, open %s", kind, str(url)[:2000])
-        return []
+        return []  # no report: the endpoint confirms a subscription (newsletter/sns.py)
     if kind != "Notification":
         raise _fail("Type must be an SNS Notification or SubscriptionConfirmation")
     try:

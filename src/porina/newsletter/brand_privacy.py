@@ -11,12 +11,14 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from porina.accounts.models import Account
 from porina.core.actor import Actor
 from porina.core.clock import now
 from porina.core.events import Event
+from porina.core.i18n import N_
 from porina.jobs.events import emit
 from porina.newsletter.actions import require_staff
-from porina.newsletter.errors import InvalidList
+from porina.newsletter.errors import InvalidList, ListNotFound
 from porina.newsletter.models import NewsletterBrandPrivacy, NewsletterList
 from porina.newsletter.texts import lang_of
 from porina.storage.db import Tx
@@ -32,6 +34,15 @@ class NewsletterBrandPrivacyChanged(Event, frozen=True, kw_only=True):
 
 async def get(session: AsyncSession, brand_id: int) -> NewsletterBrandPrivacy | None:
     return await session.get(NewsletterBrandPrivacy, brand_id)
+
+
+async def brand(session: AsyncSession, account_id: int) -> Account:
+    """The local account ``account_id`` (a brand's statement is public); ``ListNotFound``
+    (404) for an unknown or remote account."""
+    found = await session.get(Account, account_id)
+    if found is None or found.domain is not None:
+        raise ListNotFound()
+    return found
 
 
 def text_of(row: NewsletterBrandPrivacy | None, lang: str) -> str:
@@ -54,8 +65,10 @@ async def for_list(session: AsyncSession, listing: NewsletterList, lang: str) ->
 def _clean(data: Mapping[str, Any], name: str) -> str:
     value = data.get(name) or ""
     if not isinstance(value, str) or len(value) > MAX_TEXT or "\0" in value:
-        raise InvalidList(
-            f"Validation failed: {name} must be text of at most {MAX_TEXT} characters"
+        raise InvalidList.filled(
+            N_("Validation failed: %(name)s must be text of at most %(limit)s characters"),
+            name=name,
+            limit=MAX_TEXT,
         )
     return value.strip()
 

@@ -141,15 +141,33 @@ def message_id(sender: Sender, subscriber_id: int) -> str:
     return f"<newsletter.{sender.campaign_id}.{subscriber_id}@{sender.domain}>"
 
 
+@dataclass(frozen=True, slots=True)
+class Parts:
+    """One recipient's subject, plain text and HTML page, personalised."""
+
+    subject: str
+    text: str
+    html: str
+
+
+def parts(sender: Sender, recipient: Recipient) -> Parts:
+    name = safe_name(recipient.name)
+    return Parts(
+        subject=safe_name(personalise(sender.body.subject, name, recipient.email, escape=False)),
+        text=personalise(sender.body.text, name, recipient.email, escape=False),
+        html=personalise(page_html(sender.body), name, recipient.email, escape=True),
+    )
+
+
 def build(sender: Sender, recipient: Recipient) -> bytes:
     """The signed message for ``recipient``, CRLF line ends."""
     name = safe_name(recipient.name)
-    subject = personalise(sender.body.subject, name, recipient.email, escape=False)
+    found = parts(sender, recipient)
     boundary = f"=_porina_{sender.campaign_id}_{recipient.subscriber_id}"
     head = [
         ("From", sender.from_header),
         ("To", formataddr((name, recipient.email), charset="utf-8")),
-        ("Subject", _header(safe_name(subject))),
+        ("Subject", _header(found.subject)),
         ("Date", format_datetime(now())),
         ("Message-ID", message_id(sender, recipient.subscriber_id)),
         *recipient.headers.items(),
@@ -157,14 +175,12 @@ def build(sender: Sender, recipient: Recipient) -> bytes:
         ("MIME-Version", "1.0"),
         ("Content-Type", f'multipart/alternative; boundary="{boundary}"'),
     ]
-    text = personalise(sender.body.text, name, recipient.email, escape=False)
-    page = personalise(page_html(sender.body), name, recipient.email, escape=True)
     data = b"".join(
         [
             "".join(f"{k}: {v}\r\n" for k, v in head).encode("ascii"),
             b"\r\n",
-            _part(boundary, "plain", text),
-            _part(boundary, "html", page),
+            _part(boundary, "plain", found.text),
+            _part(boundary, "html", found.html),
             f"--{boundary}--\r\n".encode("ascii"),
         ]
     )

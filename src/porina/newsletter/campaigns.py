@@ -18,6 +18,7 @@ from sqlalchemy import delete, select
 
 from porina.core.actor import Actor
 from porina.core.clock import aware, now
+from porina.core.i18n import N_
 from porina.core.ids import new_id
 from porina.core.inputs import moment
 from porina.jobs.events import emit
@@ -64,7 +65,9 @@ def _subject(value: Any) -> str:
     if campaign_render.CONTROL.search(value):
         raise InvalidCampaign("Validation failed: subject may not contain line breaks")
     if len(value) > MAX_SUBJECT:
-        raise InvalidCampaign(f"Validation failed: subject is over {MAX_SUBJECT} characters")
+        raise InvalidCampaign.filled(
+            N_("Validation failed: subject is over %(limit)s characters"), limit=MAX_SUBJECT
+        )
     return value.strip()
 
 
@@ -72,7 +75,9 @@ def _body(value: Any) -> str:
     if not isinstance(value, str) or "\0" in value:
         raise InvalidCampaign("Validation failed: body must be text")
     if len(value) > MAX_BODY:
-        raise InvalidCampaign(f"Validation failed: body is over {MAX_BODY} characters")
+        raise InvalidCampaign.filled(
+            N_("Validation failed: body is over %(limit)s characters"), limit=MAX_BODY
+        )
     return value
 
 
@@ -146,9 +151,17 @@ async def create(tx: Tx, actor: Actor, data: Mapping[str, Any]) -> NewsletterCam
 COUNTS = ("recipients", "sent", "failed", "duplicates", "bounced", "unsubscribed")
 
 
+NOT_DRAFT = {
+    "edited": N_("A %(state)s campaign cannot be edited"),
+    "deleted": N_("A %(state)s campaign cannot be deleted"),
+    "scheduled": N_("A %(state)s campaign cannot be scheduled"),
+    "sent": N_("A %(state)s campaign cannot be sent"),
+}
+
+
 def _draft(row: NewsletterCampaign, doing: str) -> None:
     if row.state not in {"draft", "scheduled"}:
-        raise CampaignState(f"A {row.state} campaign cannot be {doing}")
+        raise CampaignState.filled(NOT_DRAFT[doing], state=row.state)
 
 
 async def update(

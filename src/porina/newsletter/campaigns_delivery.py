@@ -16,6 +16,8 @@ from sqlalchemy import select, update
 from porina.accounts.models import Account
 from porina.core.clock import now
 from porina.jobs.queue import JobContext, handler
+from porina.mail import outbox
+from porina.mail.compose import Draft
 from porina.newsletter import campaign_render, clicks, verp
 from porina.newsletter.campaign_render import Recipient, Sender
 from porina.newsletter.campaigns_models import (
@@ -33,6 +35,8 @@ BATCH = 200
 MAX_ATTEMPTS = 5
 """Attempts of one recipient (SMTP down or a 4xx answer) before it is ``failed``."""
 TIMEOUT = 30.0
+KIND = "newsletter_campaign"
+"""The outbox's ``kind`` of a campaign's mail (``PORINA_MAIL=outbox``)."""
 
 
 @dataclass
@@ -46,7 +50,8 @@ class Outcome:
     sent: list[Claimed] = field(default_factory=list)
     refused: list[Claimed] = field(default_factory=list)
     later: list[Claimed] = field(default_factory=list)
-    held: list[Claimed] = field(default_factory=list)
+    outboxed: list[tuple[Claimed, Draft]] = field(default_factory=list)
+    """With ``PORINA_MAIL=outbox``: each recipient's message, put into the mail outbox."""
 
 
 class Rate:
@@ -99,24 +104,40 @@ async def send_campaign(ctx: JobContext, payload: dict[str, Any]) -> None:
     sender = await _sender(db, settings, campaign_id)
     if sender is None:
         return
-    pool = Pool(settings, sender)
+    rate = Rate(settings.newsletter_send_rate)
+    pools = [Pool(settings, sender, rate) for _ in range(max(1, settings.newsletter_concurrency))]
     try:
-        await _loop(db, settings, pool, me)
+        await _run(db, settings, pools, me)
     finally:
-        await pool.close()
+        for pool in pools:
+            await pool.close()
 
 
-async def _loop(db: Database, settings: Settings, pool: Pool, me: str) -> None:
+async def _run(db: Database, settings: Settings, pools: list[Pool], me: str) -> None:
+    """``PORINA_NEWSLETTER_CONCURRENCY`` lanes, each claiming and sending its own batches.
+    Claims take turns (``turn``), so the lanes' batches are disjoint on either database. The
+    campaign is finished only when every lane found nothing left: the last lane's last claim
+    comes after every other lane recorded its last batch, so nothing was left pending."""
+    campaign_id = pools[0].sender.campaign_id
+    turn = asyncio.Lock()
+    lanes = [_lane(db, settings, pool, me, turn) for pool in pools]
+    if all(await asyncio.gather(*lanes)):
+        await finish(db, campaign_id, me)
+    else:
+        await let_go(db, campaign_id, me)
+
+
+async def _lane(db: Database, settings: Settings, pool: Pool, me: str, turn: asyncio.Lock) -> bool:
+    """Batches until none is left (True) or this process is no longer the sender (False)."""
     campaign_id = pool.sender.campaign_id
     idle = 0
     while True:
-        batch = await claim(db, settings, campaign_id, me)
+        async with turn:
+            batch = await claim(db, settings, campaign_id, me)
         if batch is None:
-            await let_go(db, campaign_id, me)
-            return
+            return False
         if not batch:
-            await finish(db, campaign_id, me)
-            return
+            return True
         outcome = await pool.deliver(batch)
         await record(db, campaign_id, outcome)
         idle = idle + 1 if outcome.later and not outcome.sent else 0
@@ -186,29 +207,28 @@ async def _mark(
     )
 
 
+async def _attempts(tx: Any, campaign_id: int, ids: list[int]) -> dict[int, int]:
+    if not ids:
+        return {}
+    found = await tx.session.execute(
+        select(NewsletterSend.subscriber_id, NewsletterSend.attempts).where(
+            NewsletterSend.campaign_id == campaign_id, NewsletterSend.subscriber_id.in_(ids)
+        )
+    )
+    return {subscriber_id: attempts for subscriber_id, attempts in found.all()}
+
+
 async def record(db: Database, campaign_id: int, outcome: Outcome) -> None:
     """The batch's outcome and the campaign's counts, in one transaction."""
     async with db.transaction() as tx:
         sent = [c.recipient.subscriber_id for c in outcome.sent]
+        for _claimed, draft in outcome.outboxed:
+            await outbox.queue(tx, draft)
+        sent += [c.recipient.subscriber_id for c, _draft in outcome.outboxed]
         await _mark(tx, campaign_id, sent, state="sent", sent_at=now())
-        held = [c.recipient.subscriber_id for c in outcome.held]
-        await _mark(tx, campaign_id, held, state="held")
         refused = [c.recipient.subscriber_id for c in outcome.refused]
         later = [c.recipient.subscriber_id for c in outcome.later]
-        attempts = (
-            dict(
-                (
-                    await tx.session.execute(
-                        select(NewsletterSend.subscriber_id, NewsletterSend.attempts).where(
-                            NewsletterSend.campaign_id == campaign_id,
-                            NewsletterSend.subscriber_id.in_(later),
-                        )
-                    )
-                ).all()
-            )
-            if later
-            else {}
-        )
+        attempts = await _attempts(tx, campaign_id, later)
         refused += [i for i in later if attempts.get(i, 0) >= MAX_ATTEMPTS]
         await _mark(tx, campaign_id, refused, state="failed")
         again = [
@@ -229,7 +249,9 @@ async def record(db: Database, campaign_id: int, outcome: Outcome) -> None:
             .values(
                 sent=NewsletterCampaign.sent + len(sent),
                 failed=NewsletterCampaign.failed + len(refused),
-                duplicates=NewsletterCampaign.duplicates + sum(c.retry for c in outcome.sent),
+                duplicates=NewsletterCampaign.duplicates
+                + sum(c.retry for c in outcome.sent)
+                + sum(c.retry for c, _draft in outcome.outboxed),
             )
         )
 
@@ -238,10 +260,10 @@ class Pool:
     """``PORINA_NEWSLETTER_SMTP_CONNECTIONS`` SMTP connections, each kept open across messages
     and batches (reconnected after an error)."""
 
-    def __init__(self, settings: Settings, sender: Sender) -> None:
+    def __init__(self, settings: Settings, sender: Sender, rate: Rate | None = None) -> None:
         self.settings, self.sender = settings, sender
         self.size = max(1, settings.newsletter_smtp_connections)
-        self.rate = Rate(settings.newsletter_send_rate)
+        self.rate = rate or Rate(settings.newsletter_send_rate)
         self.connections: list[aiosmtplib.SMTP | None] = [None] * self.size
 
     async def _connection(self, slot: int) -> aiosmtplib.SMTP:
@@ -272,12 +294,17 @@ class Pool:
 
     async def deliver(self, batch: list[Claimed]) -> Outcome:
         outcome = Outcome()
-        if self.settings.mail != "smtp":  # PORINA_MAIL=outbox: nothing leaves
-            outcome.held.extend(batch)
+        if self.settings.mail != "smtp":  # PORINA_MAIL=outbox: into the outbox, like all mail
+            outcome.outboxed.extend((item, self.draft(item.recipient)) for item in batch)
             return outcome
         items = iter(batch)
         await asyncio.gather(*(self._work(slot, items, outcome) for slot in range(self.size)))
         return outcome
+
+    def draft(self, recipient: Recipient) -> Draft:
+        found = campaign_render.parts(self.sender, recipient)
+        headers = {**recipient.headers, "Precedence": "bulk"}
+        return Draft(recipient.email, found.subject, found.text, found.html, KIND, headers)
 
     async def _work(self, slot: int, items: Any, outcome: Outcome) -> None:
         for item in items:

@@ -17,7 +17,7 @@ from porina.storage.base import Base, id_column
 
 STATES = ("draft", "scheduled", "sending", "paused", "cancelled", "sent")
 KINDS = ("markdown", "digest")
-SEND_STATES = ("pending", "sending", "retry", "sent", "failed", "skipped", "held")
+SEND_STATES = ("pending", "sending", "retry", "sent", "failed", "skipped")
 
 
 class NewsletterCampaign(Base):
@@ -71,7 +71,8 @@ class NewsletterSend(Base):
     mail is in flight (a crash leaves it so; it is sent again and counted as a duplicate),
     ``sent`` or ``failed``; ``retry`` a row found ``sending`` when a new sender took over (it
     is sent again, and counted in ``duplicates`` when it goes); ``skipped`` when the address
-    was unsubscribed or blocklisted before its turn; ``held`` with ``PORINA_MAIL=outbox``.
+    was unsubscribed or blocklisted before its turn. With ``PORINA_MAIL=outbox`` a recipient
+    is ``sent`` once its message is in the mail outbox (where it is ``held``, as all mail is).
     One row per address (``email``), whatever the lists it is on."""
 
     __tablename__ = "newsletter_sends"

@@ -9,7 +9,9 @@ import aiosmtplib
 from sqlalchemy import select
 
 from porina.accounts.models import Account
-from porina.mail.compose import ADDRESS
+from porina.core.i18n import N_
+from porina.mail import outbox
+from porina.mail.compose import ADDRESS, Draft
 from porina.mail.errors import DeliveryFailed
 from porina.newsletter import campaign_render, verp
 from porina.newsletter.campaign_render import Recipient, Sender
@@ -23,6 +25,8 @@ from porina.storage.db import Tx
 
 SAMPLE_NAME = "Aino Esimerkki"
 SAMPLE_EMAIL = "aino@example.com"
+TEST = "newsletter_test"
+"""The outbox's ``kind`` of a test message (``PORINA_MAIL=outbox``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +36,8 @@ class Preview:
     text: str
     name: str
     email: str
+    fragment: str
+    """The HTML part's body alone (sanitised, personalised), for a page to show inline."""
 
 
 async def _sender(tx: Tx, row: NewsletterCampaign) -> Sender:
@@ -73,12 +79,14 @@ async def preview(tx: Tx, row: NewsletterCampaign) -> Preview:
         text=campaign_render.personalise(body.text, name, sample.email, escape=False),
         name=name,
         email=sample.email,
+        fragment=campaign_render.personalise(body.html, name, sample.email, escape=True),
     )
 
 
 async def test_send(tx: Tx, row: NewsletterCampaign, address: object) -> str:
     """Send the campaign to ``address`` now, as the sample subscriber would get it (same
-    headers and signature; its unsubscribe link is the sample's); nothing is counted."""
+    headers and signature; its unsubscribe link is the sample's); nothing is counted. With
+    ``PORINA_MAIL=outbox`` it goes into the outbox (``kind`` ``TEST``)."""
     email = address.strip().lower() if isinstance(address, str) else ""
     if not ADDRESS.match(email) or len(email) > 320:
         raise InvalidCampaign("Validation failed: email is not an e-mail address")
@@ -87,9 +95,13 @@ async def test_send(tx: Tx, row: NewsletterCampaign, address: object) -> str:
     headers = list_unsubscribe_headers(
         tx.settings.base_url, verp.unsubscribe_address(tx.settings), sample
     )
-    data = campaign_render.build(sender, Recipient(0, email, sample.name, headers))
-    if tx.settings.mail != "smtp":
+    recipient = Recipient(0, email, sample.name, headers)
+    if tx.settings.mail != "smtp":  # PORINA_MAIL=outbox: into the outbox, like all mail
+        found = campaign_render.parts(sender, recipient)
+        extra = {**headers, "Precedence": "bulk"}
+        await outbox.queue(tx, Draft(email, found.subject, found.text, found.html, TEST, extra))
         return email
+    data = campaign_render.build(sender, recipient)
     try:
         await aiosmtplib.send(
             data,
@@ -100,5 +112,7 @@ async def test_send(tx: Tx, row: NewsletterCampaign, address: object) -> str:
             timeout=30,
         )
     except (aiosmtplib.SMTPException, OSError) as exc:
-        raise DeliveryFailed(f"The test message could not be sent: {exc}") from exc
+        raise DeliveryFailed.filled(
+            N_("The test message could not be sent: %(error)s"), error=str(exc)
+        ) from exc
     return email

@@ -26,6 +26,7 @@ from sqlalchemy import and_, func, or_, select, text, update
 
 from porina.core.actor import Actor
 from porina.core.clock import now
+from porina.core.i18n import N_
 from porina.jobs.events import emit
 from porina.jobs.queue import TICK_AT_MOST, enqueue, on_tick
 from porina.newsletter.campaigns_digest import freeze
@@ -94,7 +95,7 @@ async def start(tx: Tx, row: NewsletterCampaign, actor: Actor | None) -> None:
 
 async def pause(tx: Tx, row: NewsletterCampaign, actor: Actor | None, reason: str) -> None:
     if row.state not in {"sending", "scheduled"}:
-        raise CampaignState(f"A {row.state} campaign cannot be paused")
+        raise CampaignState.filled(N_("A %(state)s campaign cannot be paused"), state=row.state)
     row.state, row.updated_at = "paused", now()
     await emit(
         tx,
@@ -106,7 +107,7 @@ async def pause(tx: Tx, row: NewsletterCampaign, actor: Actor | None, reason: st
 
 async def resume(tx: Tx, row: NewsletterCampaign, actor: Actor | None) -> None:
     if row.state != "paused":
-        raise CampaignState(f"A {row.state} campaign cannot be resumed")
+        raise CampaignState.filled(N_("A %(state)s campaign cannot be resumed"), state=row.state)
     if row.started_at is None:
         await start(tx, row, actor)
     else:
@@ -119,7 +120,7 @@ async def resume(tx: Tx, row: NewsletterCampaign, actor: Actor | None) -> None:
 
 async def cancel(tx: Tx, row: NewsletterCampaign, actor: Actor | None) -> None:
     if row.state not in {"scheduled", "sending", "paused"}:
-        raise CampaignState(f"A {row.state} campaign cannot be cancelled")
+        raise CampaignState.filled(N_("A %(state)s campaign cannot be cancelled"), state=row.state)
     row.state, row.finished_at, row.updated_at = "cancelled", now(), now()
     await emit(
         tx,

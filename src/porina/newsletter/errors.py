@@ -29,6 +29,13 @@ class WebhookUnauthorized(Unauthorized):
     code = "newsletter_webhook_unauthorized"
 
 
+class WebhookSignatureInvalid(Forbidden):
+    """An SNS message whose signature does not verify, or whose certificate or confirmation
+    URL is not on SNS's own host (``newsletter/sns.py``)."""
+
+    code = "newsletter_webhook_signature"
+
+
 class InvalidWebhook(Unprocessable):
     code = "newsletter_webhook_invalid"
 

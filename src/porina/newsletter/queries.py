@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from porina.core.actor import Actor
 from porina.core.clock import aware, now
+from porina.core.i18n import N_
 from porina.core.ids import new_id
 from porina.newsletter.actions import clean_name, normalise_email, owned, require_staff
 from porina.newsletter.errors import InvalidSubscription
@@ -90,15 +91,26 @@ def _parse(text: str) -> list[tuple[str, str, str]]:
             raise InvalidSubscription("Validation failed: too many rows")
         status = (record.get("status") or "confirmed").strip() or "confirmed"
         if status not in STATES:
-            raise InvalidSubscription(f"Validation failed: line {number}: unknown status")
+            raise _line(N_("Validation failed: line %(line)s: unknown status"), number)
         try:
-            parsed.append(
-                (normalise_email(record.get("email")), clean_name(record.get("name")), status)
-            )
-        except InvalidSubscription as error:
-            message = f"Validation failed: line {number}: {error.message}"
-            raise InvalidSubscription(message) from error
+            email = normalise_email(record.get("email"))
+        except InvalidSubscription:
+            raise _line(BAD_EMAIL, number) from None
+        try:
+            name = clean_name(record.get("name"))
+        except InvalidSubscription:
+            raise _line(BAD_NAME, number) from None
+        parsed.append((email, name, status))
     return parsed
+
+
+BAD_EMAIL = N_("Validation failed: line %(line)s: email is not a valid e-mail address")
+BAD_NAME = N_("Validation failed: line %(line)s: name must be one line of at most 200 characters")
+
+
+def _line(template: str, number: int) -> InvalidSubscription:
+    """A refusal of the CSV's line ``number`` (the header is line 1)."""
+    return InvalidSubscription.filled(template, line=number)
 
 
 async def import_csv(tx: Tx, actor: Actor, list_id: int, text: str) -> int:

@@ -5,7 +5,6 @@ someone outside the team gets 404, an agent or analyst 403."""
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 import msgspec
@@ -220,7 +219,7 @@ async def preview_campaign(request: Request[Any, Any, Any], campaign_id: str) ->
     async with services_of(request).db.transaction() as tx:
         row = await campaigns.owned(tx, actor, _id(campaign_id))
         found = await campaigns_preview.preview(tx, row)
-    return dataclasses.asdict(found)
+    return {k: getattr(found, k) for k in ("subject", "html", "text", "name", "email")}
 
 
 ROUTES = [

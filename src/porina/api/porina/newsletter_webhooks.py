@@ -4,25 +4,35 @@ docs/newsletter.md, "Bounces and complaints"):
 - ``POST /api/porina/v1/newsletter/webhooks/bounces`` — authenticated by the shared secret
   ``PORINA_BOUNCE_WEBHOOK_SECRET`` (the ``X-Porina-Webhook-Secret`` header, or ``?secret=``
   for providers that cannot set headers, such as SNS); no token. The body: the generic
-  shape, Amazon SES through SNS, or Postmark (``newsletter/bounces_webhook.py``).
+  shape, Amazon SES through SNS, or Postmark (``newsletter/bounces_webhook.py``). An SNS
+  message's signature is verified first (``newsletter/sns.py``; 403 when it does not), and a
+  ``SubscriptionConfirmation`` is confirmed through the guarded outbound client.
 """
 
 from __future__ import annotations
 
 import hmac
-from typing import Any
+from typing import Any, Protocol
 
 import msgspec
 from litestar import Request, post
 
-from porina.api.mastodon.auth import services_of
+from porina.api.mastodon.auth import ApiRuntime
 from porina.core.inputs import nesting_fault
-from porina.newsletter import bounces_webhook
+from porina.http.client import OutboundClient
+from porina.newsletter import bounces_webhook, sns
 from porina.newsletter.errors import InvalidWebhook, WebhookUnauthorized
 from porina.settings import Settings
 
 PATH = "/api/porina/v1/newsletter/webhooks/bounces"
 HEADER = "x-porina-webhook-secret"
+
+
+class WebhookRuntime(ApiRuntime, Protocol):
+    """The API's runtime and the guarded outbound client (SNS's certificates)."""
+
+    @property
+    def outbound(self) -> OutboundClient: ...
 
 
 class WebhookRecorded(msgspec.Struct, kw_only=True):
@@ -60,11 +70,20 @@ async def bounce_webhook(request: Request[Any, Any, Any]) -> WebhookRecorded:
     ``?secret=``); 401 without it or when the webhook is off. Body: ``{email, kind:
     hard|soft|complaint, campaign_id?, detail?}`` or a list of up to 1000 of them, an Amazon
     SES notification through SNS, or a Postmark bounce or spam-complaint webhook; 422 for
-    anything else. A hard bounce or complaint blocklists the address on the brand's lists, a
-    third soft bounce too. Answers ``{recorded}``: the subscriptions it was recorded on."""
-    svc = services_of(request)
+    anything else. An SNS message must carry SNS's signature (403 otherwise; its certificate
+    only from ``https://sns.<region>.amazonaws.com``); a ``SubscriptionConfirmation`` is
+    confirmed by fetching its ``SubscribeURL`` (the same host rule). A hard bounce or
+    complaint blocklists the address on the brand's lists, a third soft bounce too.
+    Answers ``{recorded}``: the subscriptions it was recorded on."""
+    svc: WebhookRuntime = request.app.state.services
     _authenticate(request, svc.settings)
-    found = bounces_webhook.reports(svc.settings, await _body(request))
+    body = await _body(request)
+    if bounces_webhook.is_sns(body):
+        fetch = sns.fetcher(svc.outbound)
+        await sns.verify(body, fetch)
+        if body.get("Type") == "SubscriptionConfirmation":
+            await sns.confirm(body, fetch)
+    found = bounces_webhook.reports(svc.settings, body)
     async with svc.db.transaction() as tx:
         count = await bounces_webhook.record(tx, found)
     return WebhookRecorded(recorded=count)
