@@ -1,9 +1,14 @@
-"""Two real `porina serve` processes, each with its own SQLite file, federating over plain
-http on loopback (each names the other in PORINA_FEDERATION_ALLOW_HTTP_HOSTS), started once
-for the module: a person on A finds a person on B by WebFinger and follows them; B's post
-reaches A's home timeline; A's reply, like (and its undo) and boost reach B; B's direct
-message, edit, delete and block reach A; and A's inbox refuses unsigned and forged
-deliveries."""
+"""Two real `porina serve` processes federating over plain http on loopback (each names the
+other in PORINA_FEDERATION_ALLOW_HTTP_HOSTS), started once for the module: a person on A
+finds a person on B by WebFinger and follows them; B's post reaches A's home timeline; A's
+reply, like (and its undo) and boost reach B; B's direct message, edit, delete and block
+reach A; and A's inbox refuses unsigned and forged deliveries.
+
+The instances run on the pass's database (issue 20, point 6): in the SQLite pass each has
+its own SQLite file and runs its jobs in `porina serve`; in the PostgreSQL pass
+(PORINA_TEST_DATABASE_URL) each has its own database on that server, made and dropped for
+the run, and its own Redis key prefix, and a separate `porina worker` per instance runs its
+jobs (deliveries included) through SAQ. The scenario is the same."""
 
 from __future__ import annotations
 
@@ -13,7 +18,11 @@ import os
 import socket
 import subprocess
 import sys
+import time
+import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +34,8 @@ from porina.core.clock import now
 from porina.federation.keys import new_key_pair
 from porina.federation.signatures import sign_request
 
+from ..conftest import IN_CI, PG_URL, _admin, _pg_reachable
+from ..redis_support import REDIS_URL, delete_prefix, require_redis, unique_prefix
 from ..scale.support import ROOT, start, stop
 
 pytestmark = [pytest.mark.slow]
@@ -37,7 +48,7 @@ def _port() -> int:
         return int(s.getsockname()[1])
 
 
-def _env(data: Path, port: int, other: int) -> dict[str, str]:
+def _env(data: Path, port: int, other: int, storage: dict[str, str]) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PORINA_")}
     env.update(
         PYTHONPATH=str(ROOT / "src"),
@@ -48,15 +59,55 @@ def _env(data: Path, port: int, other: int) -> dict[str, str]:
         PORINA_RATE_LIMITS="false",
         PORINA_LOG_LEVEL="WARNING",
         PORINA_FEDERATION_ALLOW_HTTP_HOSTS=f"127.0.0.1:{other}",
+        **storage,
     )
     return env
 
 
-def _account(env: dict[str, str], name: str) -> str:
-    """`porina admin create-account NAME --token`; returns the token."""
-    args = ["admin", "create-account", name, "--email", f"{name}@example.com"]
-    args += ["--password", "correct horse battery", "--token"]
-    out = subprocess.run(
+def _pg_and_redis(database: str, prefix: str) -> dict[str, str]:
+    """An instance on its own PostgreSQL database and Redis prefix, jobs in `porina worker`."""
+    return {
+        "PORINA_DATABASE_URL": PG_URL.rsplit("/", 1)[0] + "/" + database,
+        "PORINA_JOBS": "saq",
+        "PORINA_RUN_JOBS_IN_PROCESS": "false",
+        "PORINA_REDIS_URL": REDIS_URL,
+        "PORINA_REDIS_PREFIX": prefix,
+        "PORINA_BROKER": "redis",
+        "PORINA_FEED_STORE": "redis",
+    }
+
+
+@contextmanager
+def _storage(count: int) -> Iterator[list[dict[str, str]]]:
+    """Each instance's storage settings: none to add on SQLite (a file in its data folder);
+    in the PostgreSQL pass a fresh database and Redis prefix each, removed afterwards."""
+    if not PG_URL:
+        yield [{} for _ in range(count)]
+        return
+    require_redis()
+    problem = _pg_reachable(PG_URL)
+    if problem:
+        if IN_CI:
+            pytest.fail(f"PostgreSQL at {PG_URL} is required in CI: {problem}")
+        pytest.skip(f"PostgreSQL not reachable at {PG_URL} ({problem})")
+    names = [f"porina_two_{os.getpid()}_{uuid.uuid4().hex[:8]}" for _ in range(count)]
+    prefixes = [unique_prefix() for _ in range(count)]
+    made: list[str] = []
+    try:
+        for name in names:
+            _admin(PG_URL, f'CREATE DATABASE "{name}"')
+            made.append(name)
+        yield [_pg_and_redis(n, p) for n, p in zip(names, prefixes, strict=True)]
+    finally:
+        for name in made:
+            _admin(PG_URL, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        for prefix in prefixes:
+            asyncio.run(delete_prefix(REDIS_URL, prefix))
+
+
+def _porina(env: dict[str, str], *args: str) -> str:
+    """`python -m porina ARGS`, to its end; its output."""
+    return subprocess.run(
         [sys.executable, "-m", "porina", *args],
         env=env,
         capture_output=True,
@@ -64,6 +115,12 @@ def _account(env: dict[str, str], name: str) -> str:
         check=True,
         cwd=ROOT,
     ).stdout
+
+
+def _account(env: dict[str, str], name: str) -> str:
+    """`porina admin create-account NAME --token`; returns the token."""
+    args = ["admin", "create-account", name, "--email", f"{name}@example.com"]
+    out = _porina(env, *args, "--password", "correct horse battery", "--token")
     return out.strip().split()[-1]
 
 
@@ -83,41 +140,51 @@ class Pair:
         return self.b.removeprefix("http://")
 
 
+def _instance(
+    port: int, env: dict[str, str], name: str, logs: Path, procs: list[subprocess.Popen[bytes]]
+) -> str:
+    """Migrate an instance, start `porina serve` (and its `porina worker` where jobs run
+    apart) into ``procs``, and make its person while it starts; the person's token."""
+    _porina(env, "migrate")
+    log = logs / f"{port}.log"
+    procs.append(start(["-m", "porina", "serve", "--port", str(port)], env, log))
+    if env.get("PORINA_RUN_JOBS_IN_PROCESS") == "false":
+        procs.append(start(["-m", "porina", "worker"], env, log))
+    return _account(env, name)
+
+
 @pytest.fixture(scope="module")
 def pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pair]:
     tmp_path = tmp_path_factory.mktemp("two")
     pa, pb = _port(), _port()
-    envs = {pa: _env(tmp_path / "a", pa, pb), pb: _env(tmp_path / "b", pb, pa)}
-    for env in envs.values():
-        subprocess.run(
-            [sys.executable, "-m", "porina", "migrate"],
-            env=env,
-            check=True,
-            cwd=ROOT,
-            capture_output=True,
-        )
-    tokens = {p: _account(env, "al" if p == pa else "bo") for p, env in envs.items()}
-    procs = [
-        start(["-m", "porina", "serve", "--port", str(p)], env, tmp_path / f"serve{p}.log")
-        for p, env in envs.items()
-    ]
-    try:
-        yield Pair(
-            f"http://127.0.0.1:{pa}",
-            f"http://127.0.0.1:{pb}",
-            envs[pa],
-            envs[pb],
-            {"Authorization": f"Bearer {tokens[pa]}"},
-            {"Authorization": f"Bearer {tokens[pb]}"},
-        )
-    finally:
-        stop(*procs)
-        for p in (pa, pb):
-            sys.stderr.write((tmp_path / f"serve{p}.log").read_text()[-4000:])
+    procs: list[subprocess.Popen[bytes]] = []
+    with _storage(2) as (store_a, store_b):
+        env_a = _env(tmp_path / "a", pa, pb, store_a)
+        env_b = _env(tmp_path / "b", pb, pa, store_b)
+        try:
+            with ThreadPoolExecutor(2) as pool:  # the two start side by side
+                al = pool.submit(_instance, pa, env_a, "al", tmp_path, procs)
+                bo = pool.submit(_instance, pb, env_b, "bo", tmp_path, procs)
+                tokens = al.result(), bo.result()
+            yield Pair(
+                f"http://127.0.0.1:{pa}",
+                f"http://127.0.0.1:{pb}",
+                env_a,
+                env_b,
+                {"Authorization": f"Bearer {tokens[0]}"},
+                {"Authorization": f"Bearer {tokens[1]}"},
+            )
+        finally:
+            stop(*procs)
+            for p in (pa, pb):
+                log = tmp_path / f"{p}.log"
+                sys.stderr.write(log.read_text()[-4000:] if log.exists() else "")
 
 
 async def _up(client: httpx.AsyncClient, base: str) -> None:
-    for _ in range(300):
+    """Until ``base`` answers (a loaded CI machine starts a server slowly: up to 2 min)."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
         try:
             if (await client.get(f"{base}/health")).status_code == 200:
                 return
@@ -128,7 +195,8 @@ async def _up(client: httpx.AsyncClient, base: str) -> None:
 
 
 async def _until(probe: Any, what: str) -> Any:
-    for _ in range(300):
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
         found = await probe()
         if found:
             return found
