@@ -41,9 +41,11 @@ from porina.desk.presence import PresenceStore
 from porina.desk.presence import build_store as build_presence
 from porina.federation import delivery as federation_delivery
 from porina.federation import dispatch as federation_dispatch
+from porina.federation import featured as federation_featured
 from porina.federation import flags as federation_flags
 from porina.federation import moves as federation_moves
 from porina.federation import outbound as federation_outbound
+from porina.federation import questions as federation_questions
 from porina.http.client import OutboundClient, build_outbound
 from porina.jobs.engine_saq import SaqEngine
 from porina.jobs.events import subscribe
@@ -105,6 +107,7 @@ SUBSCRIBERS = (
     newsletter_bounce_counts,
     federation_delivery,
     federation_outbound,
+    federation_questions,
     anonymity_subscribers,
     federation_flags,
 )
@@ -123,6 +126,7 @@ JOB_HANDLERS = (
     contest_jobs,
     calendar_publishing,
     federation_dispatch,
+    federation_featured,
     federation_moves,
     newsletter_campaign_delivery,
     calls_jobs,

@@ -225,6 +225,8 @@ class PollVoted(Event, frozen=True, kw_only=True):
     poll_author_id: int
     voter_id: int
     choices: tuple[int, ...]
+    poll_local: bool = True
+    """The poll was written here (a vote on another server's poll federates)."""
 
 
 class PollEnded(Event, frozen=True, kw_only=True):

@@ -30,6 +30,7 @@ CONTEXT: list[Any] = [
         "featured": {"@id": "toot:featured", "@type": "@id"},
         "discoverable": "toot:discoverable",
         "indexable": "toot:indexable",
+        "votersCount": "toot:votersCount",
     },
 ]
 ACTOR_TYPES = frozenset({"Person", "Organization", "Service", "Group", "Application"})

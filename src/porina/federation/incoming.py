@@ -22,6 +22,8 @@ from porina.core.actor import Actor
 from porina.core.errors import BadRequest, Forbidden, PorinaError
 from porina.federation import actor_delete, flags, follows, moves, notes
 from porina.federation.documents import ACTOR_TYPES, AS_PUBLIC
+from porina.federation.questions import looks_like_vote, receive_vote, refresh
+from porina.federation.quote_requests import on_quote_request
 from porina.federation.remote import actor_columns, store_actor
 from porina.interactions import actions as interactions
 from porina.posts.editing import delete_status
@@ -29,6 +31,7 @@ from porina.posts.models import Status
 from porina.storage.db import Tx
 
 Incoming = Callable[[Tx, Account, dict[str, Any], str], Awaitable[None]]
+NOTES = ("Note", "Question")
 
 
 def object_id(activity: dict[str, Any]) -> str | None:
@@ -100,10 +103,14 @@ async def _our_request(
 
 async def on_create(tx: Tx, sender: Account, activity: dict[str, Any], base: str) -> None:
     note = activity.get("object")
-    if not isinstance(note, dict) or note.get("type") != "Note":
+    if not isinstance(note, dict) or note.get("type") not in NOTES:
         return
     if note.get("attributedTo") != sender.uri:
         raise Forbidden("A note must be sent by its author", code="origin_mismatch")
+    if looks_like_vote(note):  # a vote on a poll here, as Mastodon sends it
+        answered = await notes.find_status(tx.session, base, note.get("inReplyTo"))
+        if answered is not None and await receive_vote(tx, sender, note, answered):
+            return
     await notes.receive_note(tx, sender, note)
 
 
@@ -114,10 +121,14 @@ async def on_update(tx: Tx, sender: Account, activity: dict[str, Any], base: str
         if note.get("id") == sender.uri:
             await store_actor(tx, actor_columns(note, sender.uri))
         return
-    if not isinstance(note, dict) or note.get("type") != "Note":
+    if not isinstance(note, dict) or note.get("type") not in NOTES:
         return
     if note.get("attributedTo") != sender.uri:
         raise Forbidden("A note must be edited by its author", code="origin_mismatch")
+    if note.get("type") == "Question" and await refresh(
+        tx, sender, note, notes.received_state(note)
+    ):
+        return  # only the poll's counts changed: no edit to record
     await notes.receive_edit(tx, sender, note)
 
 
@@ -231,6 +242,7 @@ HANDLERS: dict[str, Incoming] = {
     "Like": on_like,
     "Announce": on_announce,
     "Block": on_block,
+    "QuoteRequest": on_quote_request,
     "Flag": flags.on_flag,
     "Move": moves.on_move,
 }

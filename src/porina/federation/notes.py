@@ -23,6 +23,7 @@ from porina.core.actor import Actor
 from porina.core.clock import now
 from porina.core.ids import new_id
 from porina.federation import documents as doc
+from porina.federation import emoji, questions, quotes
 from porina.federation.documents import AS_PUBLIC
 from porina.posts import html
 from porina.posts.access import get_visible
@@ -68,7 +69,12 @@ async def note_for(
         mentioned.append((uri, f"@{account.username}@{host}"))
     parent = await session.get(Status, status.in_reply_to_id) if status.in_reply_to_id else None
     parent_uri = await status_uri(session, parent, base) if parent is not None else None
-    return doc.note_document(status, author, base, mentioned=mentioned, in_reply_to=parent_uri)
+    note = doc.note_document(status, author, base, mentioned=mentioned, in_reply_to=parent_uri)
+    quoted = await session.get(Status, status.quote_of_id) if status.quote_of_id else None
+    quoted_uri = await status_uri(session, quoted, base) if quoted is not None else None
+    note["tag"] += await emoji.tags_for(session, base, status.content, status.spoiler_text)
+    note.update(quotes.note_fields(status, note["attributedTo"], quoted_uri))
+    return note | await questions.fields_for(session, status)
 
 
 async def status_uri(session: AsyncSession, status: Status, base: str) -> str:
@@ -211,6 +217,21 @@ async def _parent(tx: Tx, sender: Account, note: dict[str, Any]) -> Status | Non
         return None
 
 
+async def _quoted(
+    tx: Tx, sender: Account, note: dict[str, Any]
+) -> tuple[Status | None, str | None]:
+    """The post here that the Note quotes, if the sender may see it, and the quote's state."""
+    base = tx.settings.base_url.rstrip("/")
+    found = await find_status(tx.session, base, quotes.quoted_uri(note))
+    if found is None:
+        return None, None
+    try:
+        visible = await get_visible(tx, sender.id, found.id)
+    except StatusNotFound:
+        return None, None
+    return visible, await quotes.state_of(tx.session, sender, note, visible)
+
+
 async def receive_note(tx: Tx, sender: Account, note: dict[str, Any]) -> Status | None:
     """Store a Note its author sent (once per ``id``); None when it is not for us."""
     uri = note.get("id")
@@ -223,6 +244,7 @@ async def receive_note(tx: Tx, sender: Account, note: dict[str, Any]) -> Status 
     if chosen is None:
         return None
     state, parent = received_state(note), await _parent(tx, sender, note)
+    quoted, quote_state = await _quoted(tx, sender, note)
     status_id = new_id()
     status = Status(
         id=status_id,
@@ -242,15 +264,22 @@ async def receive_note(tx: Tx, sender: Account, note: dict[str, Any]) -> Status 
         media=state.media,
         mentions=[],
         tags=[],
+        emojis=emoji.received(note, state.content, state.spoiler_text),
+        quote_of_id=quoted.id if quoted else None,
+        quote_state=quote_state,
     )
     tx.session.add(status)
     await tx.session.flush()
+    await questions.attach_received(tx, status, note)
     formatted = html.Formatted(
         html=status.content, mentions=[_profile(a) for a in mentions], tags=_hashtags(note)
     )
     mentioned = await write_mentions(tx, status, formatted, fresh=True)
     await write_tags(tx, status, formatted.tags, fresh=True)
-    await publish_received(tx, Actor(account_id=sender.id), status, mentioned, parent)
+    accepted = quoted if quote_state == quotes.ACCEPTED else None
+    await publish_received(
+        tx, Actor(account_id=sender.id), status, mentioned, parent, quoted=accepted
+    )
     return status
 
 

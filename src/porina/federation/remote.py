@@ -19,7 +19,7 @@ from porina.accounts.models import Account
 from porina.core.clock import aware, now
 from porina.core.errors import BadRequest, NotFound
 from porina.core.ids import new_id
-from porina.federation import domain_blocks
+from porina.federation import domain_blocks, featured
 from porina.federation.documents import ACTOR_TYPES
 from porina.federation.instance_actor import signed_get
 from porina.http.client import OutboundClient
@@ -127,9 +127,12 @@ async def resolve_actor(
     fetched = account.fetched_at if account is not None else None
     if account is not None and fetched is not None and not fresh and now() - aware(fetched) < STALE:
         return account
-    columns = actor_columns(await fetch_json(client, uri, db=db), uri)
+    document = await fetch_json(client, uri, db=db)
+    columns = actor_columns(document, uri)
     async with db.transaction() as tx:
-        return await store_actor(tx, columns)
+        account = await store_actor(tx, columns)
+        await featured.queue_fetch(tx, account, document.get("featured"))
+        return account
 
 
 async def resolve_handle(db: Database, client: OutboundClient, handle: str) -> Account:

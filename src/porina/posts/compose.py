@@ -266,14 +266,20 @@ async def _announce(
 
 
 async def publish_received(
-    tx: Tx, actor: Actor, status: Status, mentioned: list[int], parent: Status | None
+    tx: Tx,
+    actor: Actor,
+    status: Status,
+    mentioned: list[int],
+    parent: Status | None,
+    *,
+    quoted: Status | None = None,
 ) -> None:
     """A status received from another server, its row (with mentions and tags) written by
     federation: the counters and events a local post gets, so timelines, notifications,
     conversations and streams treat it as they treat a local one."""
-    await _counters_on_create(tx, status, parent, None)
+    await _counters_on_create(tx, status, parent, quoted)
     await tx.session.flush()
-    await _announce(tx, actor, status, mentioned, parent=parent, quoted=None)
+    await _announce(tx, actor, status, mentioned, parent=parent, quoted=quoted)
 
 
 def _created(

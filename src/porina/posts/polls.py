@@ -209,9 +209,15 @@ async def vote(tx: Tx, actor: Actor, poll_id: int, choices: list[int]) -> Poll:
         poll_author_id=poll.account_id,
         voter_id=actor.account_id,
         choices=tuple(wanted),
+        poll_local=await _written_here(tx, poll),
     )
     await emit(tx, voted_event)
     return poll
+
+
+async def _written_here(tx: Tx, poll: Poll) -> bool:
+    status = await tx.session.get(Status, poll.status_id)  # loaded by visible_poll
+    return status is None or status.local
 
 
 async def voter_ids(tx: Tx, poll_id: int) -> list[int]:

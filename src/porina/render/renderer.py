@@ -134,6 +134,19 @@ class Renderer:
             entity.own_votes = sorted(own_votes)
         return entity
 
+    def emojis(self, stored: list[dict[str, Any]] | None) -> list[e.CustomEmoji]:
+        """A status's custom emoji (kept from its ``Emoji`` tags, ``federation/emoji.py``)."""
+        return [
+            e.CustomEmoji(
+                shortcode=str(x["shortcode"]),
+                url=str(x["url"]),
+                static_url=str(x.get("static_url") or x["url"]),
+                visible_in_picker=bool(x.get("visible_in_picker", False)),
+            )
+            for x in stored or []
+            if isinstance(x, dict) and x.get("shortcode") and x.get("url")
+        ]
+
     def filter(self, active: ActiveFilter) -> e.Filter:
         f = active.row
         return e.Filter(
@@ -187,7 +200,7 @@ class Renderer:
             tags=[e.StatusTag(name=t, url=f"{self.base}/tags/{t}") for t in (s.tags or [])]
             if reblog is None
             else [],
-            emojis=[],
+            emojis=self.emojis(s.emojis) if reblog is None else [],
             reblogs_count=s.reblogs_count,
             favourites_count=s.favourites_count,
             replies_count=s.replies_count,
