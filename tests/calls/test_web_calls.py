@@ -12,7 +12,7 @@ from porina.services import Services
 from tests.factories import Factory
 from tests.web.conftest import Browser, sign_in_as, text_of
 
-from .support import ring, signal
+from .support import SDP, ring, signal
 from .test_desk_calls import _desk
 
 
@@ -74,3 +74,40 @@ async def test_the_desk_conversation_shows_its_calls_to_staff_only(
     await sign_in_as(services, client, fan)
     refused = await browser.get(f"/web/calls/history?desk_conversation={cid}")
     assert refused.status_code == 404
+
+
+async def test_a_one_to_one_dm_offers_a_call_where_the_people_follow_each_other(
+    services: Services, client: httpx.AsyncClient, make: Factory
+) -> None:
+    aino, olli = await make.person("aino", locale="fi"), await make.person("olli")
+    eve = await make.person("eve")
+    await aino.follow(olli)
+    await olli.follow(aino)
+    await aino.follow(eve)  # eve does not follow back
+    to_olli = await olli.status("@aino coffee at ten?", visibility="direct")
+    to_eve = await aino.status("@eve hello", visibility="direct")
+    to_both = await aino.status("@olli @eve all three?", visibility="direct")
+    await sign_in_as(services, client, aino)
+    browser = Browser(client)
+    listed = await browser.get("/conversations")
+    rows = {
+        row.split('"', 1)[0]: row
+        for row in listed.text.split('class="conversation-row" id="conversation-')[1:]
+    }
+    assert len(rows) == 3
+    calling = [row for row in rows.values() if "data-call-account-id" in row]
+    assert len(calling) == 1 and f'data-call-account-id="{olli.id}"' in calling[0]
+    assert "coffee at ten?" in calling[0] or "all three?" in calling[0]
+    thread = await browser.get(f"/@olli/{to_olli['id']}")
+    assert f'data-call-account-id="{olli.id}"' in thread.text
+    assert f"/web/calls/history?account={olli.id}" in thread.text
+    for quiet in (f"/@aino/{to_eve['id']}", f"/@aino/{to_both['id']}"):
+        assert "data-call-account-id" not in (await browser.get(quiet)).text
+    placed = await _post(browser, "/web/calls", {"account_id": olli.id})
+    call = f"/web/calls/{placed.json()['id']}/signal"
+    assert (await _post(browser, call, {"type": "hangup"})).json()["state"] == "missed"
+    late = await _post(browser, call, {"type": "offer", "data": {"sdp": SDP}})
+    assert late.status_code == 422 and late.json() == {"error": "Puheluun ei vastattu"}
+    await sign_in_as(services, client, olli)
+    theirs = await browser.get(f"/@olli/{to_olli['id']}")
+    assert f'data-call-account-id="{aino.id}"' in theirs.text

@@ -186,7 +186,7 @@ def web_aware(handlers: dict[type[Exception], Any]) -> ExceptionHandlersMap:
         def handle(request: Request[Any, Any, Any], exc: Any) -> Response[Any]:
             if isinstance(exc, SignInRequired) or wants_page(request):
                 return error_page(request, exc)
-            return original(request, exc)
+            return _in_language(request, exc, original(request, exc))
 
         return handle
 
@@ -194,6 +194,21 @@ def web_aware(handlers: dict[type[Exception], Any]) -> ExceptionHandlersMap:
     wrapped.setdefault(Exception, wrap(_fallback))
     wrapped.setdefault(HTTPException, wrap(_fallback))
     return wrapped
+
+
+def _in_language(
+    request: Request[Any, Any, Any], exc: Exception, response: Response[Any]
+) -> Response[Any]:
+    """The web app's own JSON endpoints (``/web/...``, read by its scripts, which show the
+    ``error`` to the person) say a refusal in the reader's language; the API stays English."""
+    content = response.content
+    if not request.url.path.startswith("/web/") or not isinstance(exc, PorinaError):
+        return response
+    if not isinstance(content, dict) or "error" not in content:
+        return response
+    _activate(request, _reader(request))
+    response.content = {**content, "error": message_for(exc)[1]}
+    return response
 
 
 def _fallback(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
