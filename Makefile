@@ -24,7 +24,15 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install -q -e '.[dev]'
 	touch $@
 
-install: $(VENV)/.installed
+# The federation interop peers (bovine, fediverse-pasture) pin an older cryptography than
+# Porina, so they get an environment of their own, every package pinned (tests/federation/interop).
+INTEROP := .venv-interop
+$(INTEROP)/.installed: tests/federation/interop/requirements.txt
+	python3 -m venv $(INTEROP)
+	$(INTEROP)/bin/python -m pip install -q --no-deps -r tests/federation/interop/requirements.txt
+	touch $@
+
+install: $(VENV)/.installed $(INTEROP)/.installed
 
 run: install
 	$(PY) -m porina migrate

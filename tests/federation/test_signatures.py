@@ -97,3 +97,13 @@ def test_dates_inside_the_window_are_accepted_either_way() -> None:
     for hours in (-11, 11):
         when = now() + timedelta(hours=hours)
         check_request(sig, headers=signed(), body=BODY, now=when)
+
+
+def test_the_digest_algorithm_name_is_case_insensitive() -> None:
+    """bovine (and RFC 3230) write ``sha-256=``; a wrong value is still refused."""
+    headers = signed()
+    lower = headers["digest"].replace("SHA-256=", "sha-256=")
+    sig = parse_signature(headers["signature"])
+    check_request(sig, headers={**headers, "digest": lower}, body=BODY, now=now())
+    with pytest.raises(SignatureError):
+        check_request(sig, headers={**headers, "digest": "sha-256=AAAA"}, body=BODY, now=now())

@@ -1,12 +1,13 @@
 """Signed GETs of ActivityPub documents: who asked, and authorized-fetch mode.
 
 ``fetcher`` is the remote account whose valid signature (draft-cavage or RFC 9421, the same
-checks as the inbox's) a GET carries, or None for an unsigned GET. A signature that does not
-verify, or whose key is on a suspended domain, is 401 (``SignatureError``): a bad signature
-is never read as "unsigned". With ``PORINA_FEDERATION_AUTHORIZED_FETCH`` on, ``require``
-refuses an unsigned GET too (401), as Mastodon's secure mode does; the instance actor and
-WebFinger never ask. Followers-only and direct posts are served to a signer allowed to see
-them in either mode (``api/activitypub/actors.py``).
+checks as the inbox's) a GET carries, or None for an unsigned GET; a signature that does not
+verify, or whose key is on a suspended domain, is a ``SignatureError``. With
+``PORINA_FEDERATION_AUTHORIZED_FETCH`` on, ``require`` answers 401 for that and for an
+unsigned GET, as Mastodon's secure mode does; off, it reads a bad signature as none (public
+documents only). The instance actor and WebFinger never ask. Followers-only and direct
+posts are served to a signer allowed to see them in either mode
+(``api/activitypub/actors.py``).
 """
 
 from __future__ import annotations
@@ -46,8 +47,15 @@ async def fetcher(
 async def require(
     db: Database, client: OutboundClient, *, target: str, headers: Mapping[str, str]
 ) -> Account | None:
-    """``fetcher``, and in authorized-fetch mode a 401 for an unsigned GET."""
+    """In authorized-fetch mode, ``fetcher`` and a 401 for an unsigned GET. Otherwise a
+    signature that cannot be verified counts as none (the GET gets what anyone gets: public
+    documents), as Mastodon outside secure mode."""
+    if not db.context.settings.federation_authorized_fetch:
+        try:
+            return await fetcher(db, client, target=target, headers=headers)
+        except SignatureError:
+            return None
     account = await fetcher(db, client, target=target, headers=headers)
-    if account is None and db.context.settings.federation_authorized_fetch:
+    if account is None:
         raise SignatureError("Request not signed", code="signature_missing")
     return account

@@ -156,7 +156,7 @@ def check_request(
     needed = {"(request-target)", "host", "date"} | ({"digest"} if body else set())
     if not needed <= set(sig.headers):
         raise SignatureError("Signature does not cover the needed headers", code="signature_scope")
-    if body and headers.get("digest", "").strip() != digest_header(body):
+    if body and not _digest_matches(headers.get("digest", ""), body):
         raise SignatureError("Digest does not match the body", code="digest_mismatch")
     try:
         sent = parsedate_to_datetime(headers.get("date", ""))
@@ -164,6 +164,17 @@ def check_request(
         raise SignatureError("Date header is missing or invalid", code="date_invalid") from None
     if sent.tzinfo is None or abs(now - sent) > REPLAY_WINDOW:
         raise SignatureError("Date is outside the accepted window", code="date_stale")
+
+
+def _digest_matches(header: str, body: bytes) -> bool:
+    """A ``SHA-256`` entry of ``Digest`` matches the body (RFC 3230: the algorithm's name is
+    case-insensitive, and bovine sends ``sha-256``; other entries are ignored)."""
+    expected = digest_header(body).split("=", 1)[1]
+    for entry in header.split(","):
+        name, _, value = entry.strip().partition("=")
+        if name.lower() == "sha-256" and value == expected:
+            return True
+    return False
 
 
 def verify_signature(
