@@ -262,3 +262,45 @@ async def test_a_move_of_another_actor_is_ignored(
     assert (await deliver(client, forged)).status_code == 202
     following = (await aino.get(f"/api/v1/accounts/{aino.id}/following")).json()
     assert [a["id"] for a in following] == [str(bo_id)]
+
+
+async def test_a_local_account_moves_to_a_remote_account_that_lists_it(
+    services: Services,
+    make: Factory,
+    client: httpx.AsyncClient,
+    peers: tuple[Peer, Peer],
+    home: Home,
+) -> None:
+    near, _ = peers
+    aino, emma = await make.person("aino"), await make.person("emma")
+    await emma.follow(aino)
+    await remote_account(services, near, "bo")
+    bo = near.actor("bo")
+    follow = {
+        "id": f"{bo}#follows/9",
+        "type": "Follow",
+        "actor": bo,
+        "object": f"{BASE}/users/aino",
+    }
+    assert (await deliver(client, follow)).status_code == 202
+    unasked = home.add("elsewhere", [])
+    refused = await aino.post("/api/porina/v1/move", json={"acct": unasked})
+    assert refused.status_code == 422 and "alsoKnownAs" in refused.json()["error"]
+
+    target = home.add("aino2", [f"{BASE}/users/aino"])
+    near.received.clear()
+    home.peer.received.clear()
+    moved = await aino.post("/api/porina/v1/move", json={"acct": target})
+    assert moved.status_code == 200, moved.text
+    assert moved.json()["moved"]["acct"] == f"aino2@{home.peer.host}"
+    [(path, sent)] = near.of_type("Move")
+    assert (path, sent["object"], sent["target"]) == ("/inbox", f"{BASE}/users/aino", target)
+    following = (await emma.get(f"/api/v1/accounts/{emma.id}/following")).json()
+    assert [a["acct"] for a in following] == [f"aino2@{home.peer.host}"]
+    assert [(a["type"], a["actor"]) for _, a in home.peer.received] == [
+        ("Follow", f"{BASE}/users/emma")
+    ]
+    accept = {"Accept": "application/activity+json"}
+    assert (await client.get("/users/aino", headers=accept)).json()["movedTo"] == target
+    again = await aino.post("/api/porina/v1/move", json={"acct": target})
+    assert again.status_code == 422

@@ -30,6 +30,7 @@ CONTEXT: list[Any] = [
         "featured": {"@id": "toot:featured", "@type": "@id"},
         "discoverable": "toot:discoverable",
         "indexable": "toot:indexable",
+        "movedTo": {"@id": "as:movedTo", "@type": "@id"},
         "votersCount": "toot:votersCount",
     },
 ]
@@ -44,10 +45,15 @@ def status_url(base: str, username: str, status_id: int) -> str:
     return f"{actor_url(base, username)}/statuses/{status_id}"
 
 
-def actor_document(account: Account, base: str, public_pem: str) -> dict[str, Any]:
+def actor_document(
+    account: Account, base: str, public_pem: str, *, moved_to: str | None = None
+) -> dict[str, Any]:
+    """The actor; ``moved_to``: the id of the account it moved to (``movedTo``)."""
     me = actor_url(base, account.username)
     kind = account.actor_type if account.actor_type in ACTOR_TYPES else "Person"
+    moved = {"movedTo": moved_to} if moved_to else {}
     return {
+        **moved,
         "@context": CONTEXT,
         "id": me,
         "type": kind,

@@ -43,7 +43,7 @@ async def on_move(tx: Tx, sender: Account, activity: dict[str, Any], base: str) 
     await enqueue(tx, MOVE, payload, key=f"{MOVE}:{sender.id}")
 
 
-async def _followers(tx: Tx, account_id: int) -> list[int]:
+async def local_followers(tx: Tx, account_id: int) -> list[int]:
     """The local followers of ``account_id``."""
     rows = await tx.session.scalars(
         select(Follow.account_id)
@@ -53,7 +53,7 @@ async def _followers(tx: Tx, account_id: int) -> list[int]:
     return list(rows)
 
 
-async def _refollow(tx: Tx, follower_id: int, old_id: int, new_id: int) -> None:
+async def refollow(tx: Tx, follower_id: int, old_id: int, new_id: int) -> None:
     actor = Actor(account_id=follower_id)
     try:
         await graph.follow(tx, actor, new_id)
@@ -77,5 +77,5 @@ async def move(ctx: FederationContext, payload: dict[str, Any]) -> None:
         if new.suspended_at is not None or new.id == old.id:
             return
         old.moved_to_account_id = new.id
-        for follower_id in await _followers(tx, old.id):
-            await _refollow(tx, follower_id, old.id, new.id)
+        for follower_id in await local_followers(tx, old.id):
+            await refollow(tx, follower_id, old.id, new.id)
