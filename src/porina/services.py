@@ -45,6 +45,7 @@ from porina.federation import featured as federation_featured
 from porina.federation import flags as federation_flags
 from porina.federation import moves as federation_moves
 from porina.federation import outbound as federation_outbound
+from porina.groups import subscribers as groups_subscribers
 from porina.federation import questions as federation_questions
 from porina.http.client import OutboundClient, build_outbound
 from porina.jobs.engine_saq import SaqEngine
@@ -82,6 +83,7 @@ from porina.timelines.feeds_redis import RedisFeedStore
 log = logging.getLogger(__name__)
 
 SUBSCRIBERS = (
+    groups_subscribers,
     notification_subscribers,
     messaging_subscribers,
     analytics_subscribers,

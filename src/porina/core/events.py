@@ -136,6 +136,10 @@ class StatusCreated(Event, frozen=True, kw_only=True):
     """Its hashtags, lower-cased (the public streams it goes to, published at commit)."""
     local: bool = True
     """Posted here; False for a status received from another server (federation)."""
+    group_id: int | None = None
+    """The group (its account id) whose discussion it belongs to (``groups``)."""
+    mentioned_groups: tuple[int, ...] = ()
+    """The groups' accounts among ``mentioned`` (a mention of a group posts into it)."""
 
 
 class StatusEdited(Event, frozen=True, kw_only=True):

@@ -72,6 +72,9 @@ class NewStatus:
     quoted_status_id: int | None = None
     quote_policy: str | None = None
     idempotency_key: str | None = None
+    group_id: int | None = None
+    """The group this top-level post goes to (set by ``groups.actions.post``, which checks
+    the author may post there). A reply takes its parent's group instead."""
 
     def as_params(self, visibility: str) -> dict[str, Any]:
         """Mastodon's ``ScheduledStatus.params`` shape."""
@@ -171,6 +174,11 @@ async def create_status(tx: Tx, actor: Actor, new: NewStatus) -> Status:
         return again
     visibility, media = await check_new(tx, actor, new)
     parent = await replied_to(tx, actor, new.in_reply_to_id)
+    if parent is not None and parent.group_id is not None:
+        # A reply stays in its discussion's group and audience: a reply to a private group's
+        # post is for the group's members, whatever the client asked.
+        new = replace(new, group_id=parent.group_id)
+        visibility = parent.visibility
     quoted = await quoted_status(tx, actor, new.quoted_status_id)
     formatted = await format_text(tx, new.text)
     new = replace(new, quote_policy=await _quote_policy(tx, actor, new, visibility))
@@ -195,7 +203,8 @@ async def create_status(tx: Tx, actor: Actor, new: NewStatus) -> Status:
         tx.session.add(key)
     await _counters_on_create(tx, status, parent, quoted)
     await tx.session.flush()
-    await _announce(tx, actor, status, mentioned, parent=parent, quoted=quoted)
+    groups = tuple(p.id for p in formatted.mentions if p.group)
+    await _announce(tx, actor, status, mentioned, parent=parent, quoted=quoted, groups=groups)
     return status
 
 
@@ -234,6 +243,7 @@ def _row(
         quote_state="accepted" if quoted else None,
         quote_policy=new.quote_policy or ("public" if visibility in PUBLIC else "nobody"),
         application_id=actor.app_id,
+        group_id=new.group_id,
         created_by_user_id=actor.user_id,
         created_at=now(),
         local=True,
@@ -251,9 +261,10 @@ async def _announce(
     *,
     parent: Status | None,
     quoted: Status | None,
+    groups: tuple[int, ...] = (),
 ) -> None:
     """``StatusCreated``, and ``DirectMessageSent`` for a direct status."""
-    await emit(tx, _created(actor, status, mentioned, parent, quoted))
+    await emit(tx, _created(actor, status, mentioned, parent, quoted, groups=groups))
     if status.visibility == "direct":
         event = DirectMessageSent(
             actor=actor,
@@ -283,7 +294,13 @@ async def publish_received(
 
 
 def _created(
-    actor: Actor, status: Status, mentioned: list[int], parent: Status | None, quoted: Status | None
+    actor: Actor,
+    status: Status,
+    mentioned: list[int],
+    parent: Status | None,
+    quoted: Status | None,
+    *,
+    groups: tuple[int, ...] = (),
 ) -> StatusCreated:
     return StatusCreated(
         actor=actor,
@@ -299,6 +316,8 @@ def _created(
         links=has_link(status.text),
         tags=tuple(status.tags or ()),
         local=status.local,
+        group_id=status.group_id,
+        mentioned_groups=groups,
     )
 
 

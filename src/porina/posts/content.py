@@ -130,7 +130,8 @@ async def _resolve_mentions(tx: Tx, text: str) -> dict[tuple[str, str | None], h
         acct = f"{account.username}{remote}"
         url = account.url or f"/@{account.username}"  # a local profile: by path
         key = (account.username.lower(), account.domain.lower() if account.domain else None)
-        out[key] = html.Profile(account.id, account.username, acct, url)
+        group = account.actor_type == "Group"
+        out[key] = html.Profile(account.id, account.username, acct, url, group)
     return out
 
 

@@ -144,6 +144,13 @@ async def delete_status(tx: Tx, actor: Actor, status_id: int) -> Status:
     so a client can redraft; its media are detached so the redraft can reuse them."""
     status = await get_own(tx, actor, status_id)
     await operators.refuse_limited(tx, actor, "delete posts")
+    await remove_status(tx, actor, status)
+    return status
+
+
+async def remove_status(tx: Tx, actor: Actor, status: Status) -> None:
+    """Soft-delete ``status`` and its reblogs for whoever the caller has authorised: its
+    author (``delete_status``) or a group's moderator (``groups.actions.remove_post``)."""
     await _discard(tx, actor, status)
     reblogs = list(
         await tx.session.scalars(
@@ -158,7 +165,6 @@ async def delete_status(tx: Tx, actor: Actor, status_id: int) -> Status:
         .values(status_id=None)
         .execution_options(synchronize_session=False)
     )
-    return status
 
 
 async def _discard(tx: Tx, actor: Actor, status: Status, *, cascade: bool = False) -> None:

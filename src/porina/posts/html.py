@@ -51,6 +51,8 @@ class Profile:
     username: str
     acct: str
     url: str
+    group: bool = False
+    """The account is a group's (``actor_type`` Group): mentioning it posts into the group."""
 
 
 @dataclass(frozen=True, slots=True)

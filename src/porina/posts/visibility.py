@@ -5,6 +5,9 @@
   the author is suspended, or it is deleted;
 - public and unlisted: everyone else (anonymous readers too);
 - private (followers-only): followers of the author and accounts mentioned in it;
+- private in a group (``group_id`` set: a private or hidden group's post, and replies in its
+  discussions): the group's members alone, i.e. the followers of the group's account (neither
+  the author's followers nor the accounts it mentions);
 - direct: accounts mentioned in it.
 
 A reblog is visible when both the reblog and the reblogged status are. ``visible_clause``
@@ -76,11 +79,13 @@ def visible_clause(
     follows = exists().where(
         Follow.account_id == viewer_id, Follow.target_account_id == s.account_id
     )
+    member = exists().where(Follow.account_id == viewer_id, Follow.target_account_id == s.group_id)
     others = and_(
         ~blocked_either_way(viewer_id, s.account_id),
         or_(
             s.visibility.in_(PUBLIC),
-            and_(s.visibility == "private", or_(follows, mentioned)),
+            and_(s.visibility == "private", s.group_id.is_(None), or_(follows, mentioned)),
+            and_(s.visibility == "private", s.group_id.is_not(None), member),
             and_(s.visibility == "direct", mentioned),
         ),
     )
@@ -95,6 +100,8 @@ class Facts:
     mentioned: bool
     blocked_either_way: bool
     author_suspended: bool = False
+    group_member: bool = False
+    """The viewer follows the account of the status's group (is a member)."""
 
 
 def can_see(viewer_id: int | None, status: Status, facts: Facts | None) -> bool:
@@ -109,6 +116,8 @@ def can_see(viewer_id: int | None, status: Status, facts: Facts | None) -> bool:
         return False
     if status.visibility in PUBLIC:
         return True
+    if status.visibility == "private" and status.group_id is not None:
+        return facts.group_member
     if status.visibility == "private":
         return facts.follows_author or facts.mentioned
     return facts.mentioned
@@ -117,17 +126,19 @@ def can_see(viewer_id: int | None, status: Status, facts: Facts | None) -> bool:
 _VIEWER = bindparam("porina_viewer", type_=BigInteger)
 _AUTHOR = bindparam("porina_author", type_=BigInteger)
 _STATUS = bindparam("porina_status", type_=BigInteger)
+_GROUP = bindparam("porina_group", type_=BigInteger)
 
 
 @functools.cache
-def _facts_statement() -> Select[bool, bool, bool, bool]:
-    """The viewer's relation to a status's author, in one row; built once (hot: every
-    interaction with a status checks it)."""
+def _facts_statement() -> Select[bool, bool, bool, bool, bool]:
+    """The viewer's relation to a status's author (and group), in one row; built once (hot:
+    every interaction with a status checks it)."""
     return select(
         exists().where(Follow.account_id == _VIEWER, Follow.target_account_id == _AUTHOR),
         exists().where(Mention.status_id == _STATUS, Mention.account_id == _VIEWER),
         blocked_either_way(_VIEWER, Account.id),
         Account.suspended_at.is_not(None),
+        exists().where(Follow.account_id == _VIEWER, Follow.target_account_id == _GROUP),
     ).where(Account.id == _AUTHOR)
 
 
@@ -146,9 +157,10 @@ async def facts_for(session: AsyncSession, viewer_id: int | None, status: Status
         "porina_viewer": viewer_id,
         "porina_author": status.account_id,
         "porina_status": status.id,
+        "porina_group": status.group_id,
     }
     row = (await session.execute(_facts_statement(), params)).one()
-    return Facts(bool(row[0]), bool(row[1]), bool(row[2]), bool(row[3]))
+    return Facts(bool(row[0]), bool(row[1]), bool(row[2]), bool(row[3]), bool(row[4]))
 
 
 async def is_visible(session: AsyncSession, viewer_id: int | None, status: Status) -> bool:

@@ -65,6 +65,11 @@ def _followers(status: Status, target: Status | None) -> Select[Any]:
     return query
 
 
+def _group_members(group_id: int) -> Select[Any]:
+    """The members of a group: the followers of its account (``groups``)."""
+    return select(Follow.account_id.label("id")).where(Follow.target_account_id == group_id)
+
+
 def _mentioned(status: Status) -> Select[Any]:
     return select(Mention.account_id.label("id")).where(Mention.status_id == status.id)
 
@@ -93,7 +98,9 @@ def recipients_select(
     rebuilt when they return, ``timelines/activity.py``); the author and mentioned accounts
     never are."""
     parts: list[Select[Any]] = [select(literal(status.account_id).label("id"))]
-    if status.visibility == "direct":
+    if status.visibility == "private" and status.group_id is not None:
+        parts.append(_group_members(status.group_id))  # a private group's post: members only
+    elif status.visibility == "direct":
         parts.append(_mentioned(status))
     else:
         parts.append(_followers(status, target))

@@ -21,6 +21,7 @@ from porina.api.mastodon.scheduled_statuses import render_scheduled
 from porina.core.clock import iso
 from porina.core.errors import Forbidden, Unprocessable
 from porina.core.ids import parse_id
+from porina.groups import actions as group_actions
 from porina.interactions import actions as interactions
 from porina.interactions.models import Favourite
 from porina.interactions.viewer import viewer_state
@@ -137,10 +138,15 @@ async def create(request: Request[Any, Any, Any]) -> Response[Any]:
     params = await Params.of(request)
     new = new_status_of(request, params)
     when = _scheduled_at(params)
+    group_id = params.id("porina_group_id")
+    if group_id is not None and when is not None:
+        raise Unprocessable("Validation failed: A post into a group cannot be scheduled")
     svc = auth.services_of(request)
     async with svc.db.transaction() as tx:
         if when is not None:
             row = await actions.schedule_status(tx, auth.actor_of(viewer), new, when)
+        elif params.has("porina_group_id"):  # a group's members only (groups.actions.post)
+            status = await group_actions.post(tx, auth.actor_of(viewer), group_id, new)
         else:
             status = await actions.create_status(tx, auth.actor_of(viewer), new)
     if when is not None:

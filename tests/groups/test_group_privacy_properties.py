@@ -1,0 +1,284 @@
+"""Private and hidden groups keep their content to their members, whatever happens (issue 21,
+point 1, "Checks"), in the style of tests/privacy.
+
+Random small worlds: a public, a private and a hidden group owned by person 0, and a sequence
+of joins, approvals, invitations, leaves, bans, posts (mentioning people in and out of the
+group) and replies from any app, played through the API beside an independent model. Then
+every viewer, anonymous included, reads every post by id, the context of every discussion,
+every poster's and the groups' account statuses, their home, the public and hashtag
+timelines, their notifications, search, and every group and group timeline: a post of a
+private or hidden group reaches its author and the group's current members only, and a
+hidden group is a 404 to anyone neither a member nor invited.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from litestar import Litestar
+
+from ..factories import Person
+from ..privacy.harness import ON_PG, PRIVACY
+from ..support.routes import assert_served
+from ..support.world import Isolated, isolated
+from .support import GROUPS
+
+KINDS = ("public", "private", "hidden")
+# Fewer, smaller worlds than tests/privacy: each example reads every page as every viewer.
+EXAMPLES = settings(PRIVACY, max_examples=2 if ON_PG else 5)
+TAG = "grouptag"
+
+
+@dataclass
+class Model:
+    members: dict[str, set[int]] = field(default_factory=lambda: {k: {0} for k in KINDS})
+    invited: dict[str, set[int]] = field(default_factory=lambda: {k: set() for k in KINDS})
+    requested: dict[str, set[int]] = field(default_factory=lambda: {k: set() for k in KINDS})
+    banned: dict[str, set[int]] = field(default_factory=lambda: {k: set() for k in KINDS})
+    posts: list[tuple[str, int, str, bool]] = field(default_factory=list)
+    """(api id, author, group kind, is a discussion)"""
+
+    def known(self, who: int, kind: str) -> bool:
+        return kind != "hidden" or who in self.members[kind] or who in self.invited[kind]
+
+    def visible(self, viewer: int | None, author: int, kind: str) -> bool:
+        if kind == "public":
+            return True
+        return viewer is not None and (viewer == author or viewer in self.members[kind])
+
+    def join(self, who: int, kind: str) -> int:
+        if not self.known(who, kind):
+            return 404
+        if who in self.banned[kind]:
+            return 403
+        if who in self.members[kind]:
+            return 200
+        if kind == "public" or who in self.invited[kind]:
+            self.members[kind].add(who)
+            self.invited[kind].discard(who)
+            self.requested[kind].discard(who)
+        else:
+            self.requested[kind].add(who)
+        return 200
+
+
+Op = tuple[Any, ...]
+
+
+def _ops(n: int) -> st.SearchStrategy[Op]:
+    who = st.integers(1, n - 1)
+    kind = st.sampled_from(KINDS)
+    return st.one_of(
+        st.tuples(st.just("join"), who, kind),
+        st.tuples(st.just("approve"), who, kind),
+        st.tuples(st.just("invite"), who, kind),
+        st.tuples(st.just("leave"), who, kind),
+        st.tuples(st.just("ban"), who, kind),
+        st.tuples(st.just("post"), st.integers(0, n - 1), kind, st.integers(0, n - 1)),
+        st.tuples(st.just("reply"), st.integers(0, n - 1), st.integers(0, 15)),
+    )
+
+
+@st.composite
+def plans(draw: st.DrawFn) -> tuple[int, list[Op]]:
+    n = draw(st.integers(3, 4))
+    start = [("post", 0, k, draw(st.integers(0, n - 1))) for k in KINDS]
+    return n, start + draw(st.lists(_ops(n), min_size=4, max_size=10))
+
+
+@dataclass
+class Built:
+    env: Isolated
+    people: list[Person]
+    groups: dict[str, str]
+    model: Model
+
+    async def get(self, viewer: int | None, path: str, **params: Any) -> Any:
+        if viewer is None:
+            return await self.env.client.get(path, params=params)
+        return await self.people[viewer].get(path, params=params)
+
+
+async def _member_op(b: Built, op: Op) -> None:
+    name, who, kind = op
+    m, person, gid = b.model, b.people[who], b.groups[kind]
+    if name == "join":
+        expected = m.join(who, kind)
+        response = await person.post(f"{GROUPS}/{gid}/join")
+    elif name == "approve":
+        ok = who in m.requested[kind]
+        response = await b.people[0].post(f"{GROUPS}/{gid}/join_requests/{person.id}/authorize")
+        expected = 200 if ok else 404
+        if ok:
+            m.requested[kind].discard(who)
+            m.members[kind].add(who)
+    elif name == "invite":
+        response = await b.people[0].post(f"{GROUPS}/{gid}/invitations/{person.id}")
+        expected = 422 if who in m.banned[kind] else 200
+        if expected == 200 and who not in m.members[kind]:
+            m.invited[kind].add(who)
+    elif name == "leave":
+        expected = 200 if m.known(who, kind) else 404
+        response = await person.post(f"{GROUPS}/{gid}/leave")
+        if expected == 200:
+            for state in (m.members, m.requested, m.invited):
+                state[kind].discard(who)
+    else:
+        response = await b.people[0].post(f"{GROUPS}/{gid}/members/{person.id}/ban")
+        expected = 200
+        for state in (m.members, m.requested, m.invited):
+            state[kind].discard(who)
+        m.banned[kind].add(who)
+    assert response.status_code == expected, (op, response.text)
+
+
+async def _post_op(b: Built, op: Op) -> None:
+    m = b.model
+    if op[0] == "post":
+        _, who, kind, mention = op
+        text = f"in {kind} by {who} @{b.people[mention].username} #{TAG} zebra"
+        body = {"status": text, "porina_group_id": b.groups[kind]}
+        if who in m.members[kind]:
+            expected, parent = 200, None
+        else:
+            expected, parent = (404 if not m.known(who, kind) else 403), None
+    else:
+        _, who, index = op
+        if not m.posts:
+            return
+        parent_id, author, kind, _ = m.posts[index % len(m.posts)]
+        body = {"status": f"reply by {who} #{TAG} zebra", "in_reply_to_id": parent_id}
+        if not m.visible(who, author, kind):
+            expected = 404
+        else:
+            expected = 200 if who in m.members[kind] else 403
+        parent = parent_id
+    response = await b.people[who].post("/api/v1/statuses", json=body)
+    assert response.status_code == expected, (op, response.text)
+    if expected == 200:
+        m.posts.append((response.json()["id"], who, kind, parent is None))
+
+
+async def build(env: Isolated, n: int, ops: list[Op]) -> Built:
+    people = [await env.make.person(f"gp{i}") for i in range(n)]
+    groups = {}
+    for kind in KINDS:
+        made = await people[0].post(GROUPS, json={"name": f"g_{kind}", "privacy": kind})
+        assert made.status_code == 200, made.text
+        groups[kind] = made.json()["id"]
+    b = Built(env, people, groups, Model())
+    for op in ops:
+        await (_post_op(b, op) if op[0] in ("post", "reply") else _member_op(b, op))
+    return b
+
+
+def _leaks(b: Built, viewer: int | None, ids: list[str]) -> list[str]:
+    allowed = {
+        pid for pid, author, kind, _ in b.model.posts if b.model.visible(viewer, author, kind)
+    }
+    mine = {pid for pid, *_ in b.model.posts}
+    return [i for i in ids if i in mine and i not in allowed]
+
+
+def _ids(statuses: list[dict[str, Any]]) -> list[str]:
+    found = []
+    for s in statuses:
+        found.append(s["id"])
+        if s.get("reblog"):
+            found.append(s["reblog"]["id"])
+    return found
+
+
+async def _lists(b: Built, viewer: int | None) -> list[str]:
+    paths = [
+        "/api/v1/timelines/public",
+        f"/api/v1/timelines/tag/{TAG}",
+        *(f"/api/v1/accounts/{p.id}/statuses" for p in b.people),
+        *(f"/api/v1/accounts/{g}/statuses" for g in b.groups.values()),
+    ]
+    if viewer is not None:
+        paths.append("/api/v1/timelines/home")
+    seen: list[str] = []
+    for path in paths:
+        response = await b.get(viewer, path, limit=40)
+        assert response.status_code == 200, (path, response.text)
+        seen += _ids(response.json())
+    if viewer is not None:
+        notes = (await b.get(viewer, "/api/v1/notifications", limit=40)).json()
+        seen += [n["status"]["id"] for n in notes if n.get("status")]
+        found = await b.get(viewer, "/api/v2/search", q="zebra", type="statuses", limit=40)
+        seen += _ids(found.json()["statuses"])
+    return seen
+
+
+async def _check_posts(b: Built, viewer: int | None) -> None:
+    for pid, author, kind, thread in b.model.posts:
+        shown = await b.get(viewer, f"/api/v1/statuses/{pid}")
+        assert shown.status_code == (200 if b.model.visible(viewer, author, kind) else 404), (
+            viewer,
+            pid,
+            kind,
+        )
+        if thread and shown.status_code == 200:
+            context = (await b.get(viewer, f"/api/v1/statuses/{pid}/context")).json()
+            assert _leaks(b, viewer, _ids(context["descendants"])) == [], (viewer, pid)
+
+
+async def _check_groups(b: Built, viewer: int | None) -> None:
+    m = b.model
+    for kind, gid in b.groups.items():
+        known = kind != "hidden" or (viewer is not None and m.known(viewer, kind))
+        shown = await b.get(viewer, f"{GROUPS}/{gid}")
+        assert shown.status_code == (200 if known else 404), (viewer, kind)
+        page = await b.get(viewer, f"{GROUPS}/{gid}/timeline", limit=40)
+        reads = kind == "public" or (viewer is not None and viewer in m.members[kind])
+        assert page.status_code == (200 if reads else 404 if not known else 403), (viewer, kind)
+        if reads:
+            roots = {pid for pid, _, k, thread in m.posts if k == kind and thread}
+            assert set(_ids(page.json())) == roots, (viewer, kind)
+    listed = {g["id"] for g in (await b.get(viewer, GROUPS, limit=40)).json()}
+    hidden_known = viewer is not None and viewer in m.members["hidden"]
+    assert (b.groups["hidden"] in listed) == hidden_known
+
+
+async def check(b: Built) -> None:
+    for viewer in [None, *range(len(b.people))]:
+        assert _leaks(b, viewer, await _lists(b, viewer)) == [], viewer
+        await _check_posts(b, viewer)
+        await _check_groups(b, viewer)
+
+
+def test_private_and_hidden_group_content_never_reaches_a_non_member(
+    template: Path | str, app: Litestar
+) -> None:
+    assert_served(
+        app,
+        "GET /api/porina/v1/groups/{group_id}/timeline",
+        "GET /api/v1/statuses/{id}/context",
+        "GET /api/v2/search",
+    )
+    loop = asyncio.new_event_loop()
+    world = isolated(template)
+    try:
+        env = loop.run_until_complete(world.__aenter__())
+
+        @EXAMPLES
+        @given(plans())
+        def prop(plan: tuple[int, list[Op]]) -> None:
+            async def go() -> None:
+                await env.reset()
+                await check(await build(env, *plan))
+
+            loop.run_until_complete(go())
+
+        try:
+            prop()
+        finally:
+            loop.run_until_complete(world.__aexit__(None, None, None))
+    finally:
+        loop.close()
