@@ -17,6 +17,7 @@ from porina.desk import metrics_models as desk_metrics
 from porina.desk import models as desk
 from porina.desk import rules_models as desk_rules
 from porina.desk import watches_models as desk_watches
+from porina.federation import alias_models as federation_aliases
 from porina.federation import domain_models as federation_domains
 from porina.federation import key_models as federation_keys
 from porina.groups import models as groups
@@ -55,6 +56,7 @@ __all__ = [
     "desk_rules",
     "desk_watches",
     "featured_tags",
+    "federation_aliases",
     "federation_domains",
     "federation_keys",
     "groups",

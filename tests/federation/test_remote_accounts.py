@@ -304,3 +304,32 @@ async def test_a_local_account_moves_to_a_remote_account_that_lists_it(
     assert (await client.get("/users/aino", headers=accept)).json()["movedTo"] == target
     again = await aino.post("/api/porina/v1/move", json={"acct": target})
     assert again.status_code == 422
+
+
+async def test_aliases_are_published_and_let_a_remote_account_move_here(
+    services: Services, make: Factory, client: httpx.AsyncClient, peers: tuple[Peer, Peer]
+) -> None:
+    near, _ = peers
+    aino, emma = await make.person("aino"), await make.person("emma")
+    bo_id = await remote_account(services, near, "bo")
+    bo = near.actor("bo")
+    await emma.post(f"/api/v1/accounts/{bo_id}/follow")
+    here = await aino.post("/api/porina/v1/aliases", json={"acct": f"{BASE}/users/emma"})
+    assert here.status_code == 422
+    added = await aino.post("/api/porina/v1/aliases", json={"acct": bo})
+    assert added.status_code == 200, added.text
+    alias = added.json()
+    assert (alias["acct"], alias["uri"]) == (f"bo@{near.host}", bo)
+    assert (await aino.get("/api/porina/v1/aliases")).json() == [alias]
+    accept = {"Accept": "application/activity+json"}
+    assert (await client.get("/users/aino", headers=accept)).json()["alsoKnownAs"] == [bo]
+
+    move = {"id": f"{bo}#moves/3", "type": "Move", "actor": bo, "object": bo}
+    assert (await deliver(client, {**move, "target": f"{BASE}/users/aino"})).status_code == 202
+    following = (await emma.get(f"/api/v1/accounts/{emma.id}/following")).json()
+    assert [a["id"] for a in following] == [aino.id]
+    assert (await emma.get(f"/api/v1/accounts/{bo_id}")).json()["moved"]["id"] == aino.id
+
+    assert (await aino.delete(f"/api/porina/v1/aliases/{alias['id']}")).json() == {}
+    assert (await aino.get("/api/porina/v1/aliases")).json() == []
+    assert "alsoKnownAs" not in (await client.get("/users/aino", headers=accept)).json()

@@ -31,6 +31,7 @@ CONTEXT: list[Any] = [
         "discoverable": "toot:discoverable",
         "indexable": "toot:indexable",
         "movedTo": {"@id": "as:movedTo", "@type": "@id"},
+        "alsoKnownAs": {"@id": "as:alsoKnownAs", "@type": "@id"},
         "votersCount": "toot:votersCount",
     },
 ]
@@ -46,12 +47,20 @@ def status_url(base: str, username: str, status_id: int) -> str:
 
 
 def actor_document(
-    account: Account, base: str, public_pem: str, *, moved_to: str | None = None
+    account: Account,
+    base: str,
+    public_pem: str,
+    *,
+    moved_to: str | None = None,
+    also_known_as: Sequence[str] = (),
 ) -> dict[str, Any]:
-    """The actor; ``moved_to``: the id of the account it moved to (``movedTo``)."""
+    """The actor; ``moved_to``: the id of the account it moved to (``movedTo``);
+    ``also_known_as``: its aliases' ids (``alsoKnownAs``)."""
     me = actor_url(base, account.username)
     kind = account.actor_type if account.actor_type in ACTOR_TYPES else "Person"
-    moved = {"movedTo": moved_to} if moved_to else {}
+    moved: dict[str, Any] = {"movedTo": moved_to} if moved_to else {}
+    if also_known_as:
+        moved["alsoKnownAs"] = list(also_known_as)
     return {
         **moved,
         "@context": CONTEXT,

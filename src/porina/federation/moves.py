@@ -10,7 +10,8 @@ moved (``moved_to_account_id``: the Mastodon API's ``moved``) and each local fol
 follows the target instead, through the same follow and unfollow actions a person's request
 takes (so the remote servers are sent ``Follow`` and ``Undo``). A follower the target blocks,
 or who blocks it, keeps following the old account. Followers are not notified (Mastodon
-neither: its apps show the account as moved).
+neither: its apps show the account as moved). A move to a local account is taken when that
+account lists the old one among its aliases (``aliases``: no fetch needed).
 """
 
 from __future__ import annotations
@@ -20,10 +21,11 @@ from typing import Any
 from sqlalchemy import select
 
 from porina.accounts import graph
+from porina.accounts import queries as account_queries
 from porina.accounts.models import Account, Follow
 from porina.core.actor import Actor
 from porina.core.errors import PorinaError
-from porina.federation import notes
+from porina.federation import aliases, notes
 from porina.federation.dispatch import FederationContext, base_url
 from porina.federation.remote import actor_columns, fetch_json, store_actor
 from porina.jobs.queue import enqueue, handler
@@ -62,20 +64,37 @@ async def refollow(tx: Tx, follower_id: int, old_id: int, new_id: int) -> None:
     await graph.unfollow(tx, actor, old_id)
 
 
+async def _finish(tx: Tx, old: Account, new: Account) -> None:
+    """Mark ``old`` moved to ``new`` and take its local followers there."""
+    old.moved_to_account_id = new.id
+    for follower_id in await local_followers(tx, old.id):
+        await refollow(tx, follower_id, old.id, new.id)
+
+
+async def _move_here(ctx: FederationContext, old_id: int, name: str) -> None:
+    """A move to a local account: only one that lists the old account as an alias."""
+    async with ctx.db.transaction() as tx:
+        new = await account_queries.local(tx.session, name)
+        old = await tx.session.get(Account, old_id)
+        if new is None or old is None or old.uri is None:
+            return
+        if old.uri in await aliases.also_known_as(tx.session, new.id):
+            await _finish(tx, old, new)
+
+
 @handler(MOVE)
 async def move(ctx: FederationContext, payload: dict[str, Any]) -> None:
     old_id, target = int(payload["account_id"]), str(payload["target"])
-    if target.startswith(f"{base_url(ctx)}/"):
-        return  # a move here needs local aliases (not built yet)
-    document = await fetch_json(ctx.outbound, target)
+    here = f"{base_url(ctx)}/users/"
+    if target.startswith(here):
+        await _move_here(ctx, old_id, target.removeprefix(here))
+        return
+    document = await fetch_json(ctx.outbound, target, db=ctx.db)
     columns = actor_columns(document, target)
     async with ctx.db.transaction() as tx:
         old = await tx.session.get(Account, old_id)
         if old is None or old.uri not in notes.listed(document.get("alsoKnownAs")):
             return  # the target does not name the old account: no move
         new = await store_actor(tx, columns)
-        if new.suspended_at is not None or new.id == old.id:
-            return
-        old.moved_to_account_id = new.id
-        for follower_id in await local_followers(tx, old.id):
-            await refollow(tx, follower_id, old.id, new.id)
+        if new.suspended_at is None and new.id != old.id:
+            await _finish(tx, old, new)

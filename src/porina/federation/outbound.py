@@ -25,8 +25,8 @@ from porina.accounts.models import Account, Follow
 from porina.core import events as ev
 from porina.core.clock import iso
 from porina.core.ids import new_id
+from porina.federation import aliases, reach
 from porina.federation import documents as doc
-from porina.federation import reach
 from porina.federation.dispatch import FederationContext, base_url, queue_delivery
 from porina.federation.keys import ensure_keys
 from porina.federation.notes import note_for, status_uri
@@ -266,11 +266,12 @@ async def profile_updated(ctx: FederationContext, event: ev.ProfileUpdated) -> N
     async with ctx.db.read() as session:
         me = await session.get(Account, event.account_id)
         followers = await _followers(session, event.account_id)
+        known_as = await aliases.also_known_as(session, event.account_id)
     if me is None or me.domain is not None or not followers:
         return
     async with ctx.db.transaction() as tx:
         _, public_pem = await ensure_keys(tx.session, me.id)
-    person = doc.actor_document(me, base_url(ctx), public_pem)
+    person = doc.actor_document(me, base_url(ctx), public_pem, also_known_as=known_as)
     person.pop("@context", None)
     actor = person["id"]
     activity = {

@@ -23,8 +23,8 @@ from porina.accounts.models import Account, Follow
 from porina.api.mastodon.auth import services_of
 from porina.core.errors import NotFound
 from porina.core.inputs import has_nul
+from porina.federation import aliases, fetch_auth, moving
 from porina.federation import documents as doc
-from porina.federation import fetch_auth, moving
 from porina.federation.dispatch import FederationContext
 from porina.federation.keys import ensure_keys
 from porina.federation.notes import note_for
@@ -76,11 +76,16 @@ async def actor(request: Request[Any, Any, Any], username: str) -> Response[Any]
     async with db.read() as session:
         account = await _local(session, username)
         moved_to = await moving.moved_to(session, account)
+        known_as = await aliases.also_known_as(session, account.id)
     public_pem = account.public_key_pem
     if public_pem is None:  # made the first time a peer asks
         async with db.transaction() as tx:
             _, public_pem = await ensure_keys(tx.session, account.id)
-    return _json(doc.actor_document(account, _base(request), public_pem, moved_to=moved_to))
+    return _json(
+        doc.actor_document(
+            account, _base(request), public_pem, moved_to=moved_to, also_known_as=known_as
+        )
+    )
 
 
 def _public_posts(account_id: int) -> Any:

@@ -1,0 +1,80 @@
+"""``/api/porina/v1/aliases``: the accounts elsewhere the signed-in account is also known as
+(``alsoKnownAs``), the first step of moving an account here (Mastodon keeps them on its
+settings page; its API has none). ``GET`` lists them; ``POST`` with ``acct`` (``user@host``
+or an actor URL) adds one, the account fetched first (422 when it cannot be found, is on
+this server, or ten are listed already); ``DELETE /:id`` removes one (404 when not the
+caller's). Scopes ``read:accounts`` and ``write:accounts``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from litestar import Request, delete, get, post
+
+from porina.api.mastodon.auth import actor_of, require
+from porina.api.mastodon.params import Params
+from porina.core.clock import iso
+from porina.core.errors import NotFound, Unprocessable
+from porina.core.ids import parse_id
+from porina.federation import aliases
+from porina.federation.alias_models import AccountAlias
+from porina.federation.dispatch import FederationContext
+from porina.federation.remote import resolve_actor, resolve_handle
+
+PATH = "/api/porina/v1/aliases"
+
+
+class Alias(msgspec.Struct, kw_only=True):
+    id: str
+    acct: str
+    uri: str
+    created_at: str
+
+
+def _entity(alias: AccountAlias) -> Alias:
+    return Alias(
+        id=str(alias.id), acct=alias.acct, uri=alias.uri, created_at=iso(alias.created_at) or ""
+    )
+
+
+@get(PATH)
+async def list_aliases(request: Request[Any, Any, Any]) -> list[Alias]:
+    viewer = await require(request, "read:accounts")
+    svc: FederationContext = request.app.state.services
+    async with svc.db.read() as session:
+        return [_entity(a) for a in await aliases.listed(session, viewer.require_account())]
+
+
+@post(PATH, status_code=200)
+async def add_alias(request: Request[Any, Any, Any]) -> Alias:
+    viewer = await require(request, "write:accounts")
+    svc: FederationContext = request.app.state.services
+    acct = ((await Params.of(request)).text("acct", max_len=600) or "").strip()
+    if not acct:
+        raise Unprocessable("Validation failed: acct can't be blank")
+    try:
+        if acct.startswith(("https://", "http://")):
+            target = await resolve_actor(svc.db, svc.outbound, acct)
+        else:
+            target = await resolve_handle(svc.db, svc.outbound, acct)
+    except NotFound:
+        raise Unprocessable(f"Validation failed: {aliases.NOT_FOUND}") from None
+    async with svc.db.transaction() as tx:
+        return _entity(await aliases.add(tx, actor_of(viewer), target))
+
+
+@delete(f"{PATH}/{{alias_id:str}}", status_code=200)
+async def remove_alias(request: Request[Any, Any, Any], alias_id: str) -> dict[str, Any]:
+    viewer = await require(request, "write:accounts")
+    svc: FederationContext = request.app.state.services
+    parsed = parse_id(alias_id)
+    if parsed is None:
+        raise NotFound()
+    async with svc.db.transaction() as tx:
+        await aliases.remove(tx, actor_of(viewer), parsed)
+    return {}
+
+
+ROUTES = [list_aliases, add_alias, remove_alias]
