@@ -45,6 +45,7 @@ from porina.federation import featured as federation_featured
 from porina.federation import flags as federation_flags
 from porina.federation import moves as federation_moves
 from porina.federation import outbound as federation_outbound
+from porina.federation import poll_updates as federation_poll_updates
 from porina.groups import subscribers as groups_subscribers
 from porina.federation import questions as federation_questions
 from porina.http.client import OutboundClient, build_outbound
@@ -110,6 +111,7 @@ SUBSCRIBERS = (
     federation_delivery,
     federation_outbound,
     federation_questions,
+    federation_poll_updates,
     anonymity_subscribers,
     federation_flags,
 )

@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 
+from porina.federation.poll_updates import poll_update
 from porina.services import Services
 
 from ..factories import Factory
@@ -58,6 +59,13 @@ async def test_a_local_poll_is_a_question_and_remote_votes_count_by_the_local_ru
     seen = (await aino.get(f"/api/v1/polls/{post['poll']['id']}")).json()
     assert [o["votes_count"] for o in seen["options"]] == [0, 1]
     assert seen["votes_count"] == 1
+    near.received.clear()
+    await poll_update(services, {"status_id": post["id"]})  # queued a minute after the votes
+    await services.runner.drain()
+    [(path, update)] = near.of_type("Update")  # the follower's server; cy's vote never counted
+    assert path == "/inbox" and far.received == []
+    assert [o["replies"]["totalItems"] for o in update["object"]["oneOf"]] == [0, 1]
+    assert update["object"]["votersCount"] == 1
 
 
 async def test_a_remote_question_is_a_poll_votes_go_to_its_author_and_updates_refresh_it(
