@@ -46,8 +46,8 @@ from porina.federation import flags as federation_flags
 from porina.federation import moves as federation_moves
 from porina.federation import outbound as federation_outbound
 from porina.federation import poll_updates as federation_poll_updates
-from porina.groups import subscribers as groups_subscribers
 from porina.federation import questions as federation_questions
+from porina.groups import subscribers as groups_subscribers
 from porina.http.client import OutboundClient, build_outbound
 from porina.jobs.engine_saq import SaqEngine
 from porina.jobs.events import subscribe
