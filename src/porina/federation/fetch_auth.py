@@ -32,7 +32,10 @@ async def fetcher(
         return None
     base = db.context.settings.base_url.rstrip("/")
     presented = present("GET", target, headers, b"", base=base, now=now())
-    domain = domains.domain_of(key_owner(presented.key_id))
+    try:
+        domain = domains.domain_of(key_owner(presented.key_id))
+    except ValueError:  # urlsplit: a keyId that is no URL (an unclosed "[" host)
+        domain = ""
     async with db.read() as session:
         if not domain or await domains.suspended(session, domain):
             raise SignatureError("This server does not federate with yours", code="domain_blocked")
