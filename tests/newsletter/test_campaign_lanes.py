@@ -8,9 +8,11 @@ from collections import Counter
 import pytest
 from sqlalchemy import select
 
+from porina.core.actor import Actor
 from porina.mail.models import MailMessage
-from porina.newsletter import campaigns_delivery
+from porina.newsletter import campaigns, campaigns_delivery, subscriptions
 from porina.newsletter.campaigns_models import NewsletterSend
+from porina.newsletter.models import NewsletterSubscriber
 from porina.services import Services
 from porina.settings import Settings
 from tests.factories import Factory
@@ -79,3 +81,29 @@ async def test_in_outbox_mode_a_campaign_completes_into_the_outbox(
     assert first.subject == "Hei P0!" and "Hei P0." in first.text_body
     assert "<h1>Uutta</h1>" in first.html_body
     assert first.headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+
+@pytest.mark.parametrize("settings", [1], indirect=True)
+async def test_a_batch_of_only_unsubscribed_addresses_does_not_end_the_campaign(
+    services: Services, make: Factory, smtp: SmtpServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(campaigns_delivery, "BATCH", 2)
+    manager = await manager_of(services, make)
+    listing = await filled_list(manager, PEOPLE[:6])
+    created = await campaign(manager, [listing])
+    actor = Actor(account_id=manager.brand.account.id, user_id=manager.person.user.id)
+    async with services.db.transaction() as tx:
+        await campaigns.send_now(tx, actor, int(created["id"]))
+        tokens = list(
+            await tx.session.scalars(
+                select(NewsletterSubscriber.token).order_by(NewsletterSubscriber.id).limit(5)
+            )
+        )
+    for token in tokens:  # the first five leave after the start, before the sender's turn
+        async with services.db.transaction() as tx:
+            await subscriptions.unsubscribe(tx, token, "page")
+    await services.runner.drain()
+    assert [m.rcpt_tos[0] for m in smtp.messages] == ["p5@example.com"]
+    done = await show(manager, created["id"])
+    assert (done["state"], done["sent"], done["pending"]) == ("sent", 1, 0)
+    assert await _send_states(services, created["id"]) == {"skipped": 5, "sent": 1}

@@ -23,9 +23,9 @@ class CampaignRow:
 
     @property
     def pending(self) -> int:
-        """Recipients not sent to or refused yet (none once cancelled)."""
+        """Recipients not sent to or refused yet (none once sent or cancelled)."""
         row = self.campaign
-        if row.state == "cancelled":
+        if row.state in {"cancelled", "sent"}:  # skipped addresses are in neither count
             return 0
         return max(row.recipients - row.sent - row.failed, 0)
 

@@ -149,8 +149,9 @@ async def claim(
     db: Database, settings: Settings, campaign_id: int, me: str
 ) -> list[Claimed] | None:
     """The next batch, marked ``sending`` before any of it leaves; None when this process is
-    no longer the sender (paused, cancelled, taken over). Addresses unsubscribed or
-    blocklisted since the start are ``skipped``."""
+    no longer the sender (paused, cancelled, taken over); [] when nothing is left. Addresses
+    unsubscribed or blocklisted since the start are ``skipped`` (a batch of only those is
+    passed over for the next, so it never reads as the end)."""
     async with db.transaction() as tx:
         beat = await tx.session.execute(
             update(NewsletterCampaign)
@@ -163,28 +164,37 @@ async def claim(
         )
         if getattr(beat, "rowcount", 0) != 1:
             return None
-        rows = (
-            await tx.session.execute(
-                select(NewsletterSend.subscriber_id, NewsletterSend.state)
-                .where(
-                    NewsletterSend.campaign_id == campaign_id,
-                    NewsletterSend.state.in_(("pending", "retry")),
-                )
-                .limit(BATCH)  # in no order: the index stops at BATCH rows, no sort of the rest
+        while True:
+            found = await _take_batch(tx, settings, campaign_id)
+            if found is not None:
+                return found
+
+
+async def _take_batch(tx: Any, settings: Settings, campaign_id: int) -> list[Claimed] | None:
+    """Up to BATCH pending records: the live ones marked ``sending``, the rest ``skipped``;
+    None when every one of them was skipped."""
+    rows = (
+        await tx.session.execute(
+            select(NewsletterSend.subscriber_id, NewsletterSend.state)
+            .where(
+                NewsletterSend.campaign_id == campaign_id,
+                NewsletterSend.state.in_(("pending", "retry")),
             )
-        ).all()
-        ids = [subscriber_id for subscriber_id, _ in rows]
-        found = await tx.session.scalars(
-            select(NewsletterSubscriber).where(NewsletterSubscriber.id.in_(ids))
+            .limit(BATCH)  # in no order: the index stops at BATCH rows, no sort of the rest
         )
-        live = {s.id: s for s in found if s.status == "confirmed"}
-        await _mark(tx, campaign_id, [i for i in ids if i not in live], state="skipped")
-        await _mark(tx, campaign_id, list(live), state="sending", attempt=True)
-        return [
-            Claimed(_recipient(settings, live[i]), state == "retry")
-            for i, state in rows
-            if i in live
-        ]
+    ).all()
+    ids = [subscriber_id for subscriber_id, _ in rows]
+    found = await tx.session.scalars(
+        select(NewsletterSubscriber).where(NewsletterSubscriber.id.in_(ids))
+    )
+    live = {s.id: s for s in found if s.status == "confirmed"}
+    await _mark(tx, campaign_id, [i for i in ids if i not in live], state="skipped")
+    await _mark(tx, campaign_id, list(live), state="sending", attempt=True)
+    if rows and not live:
+        return None
+    return [
+        Claimed(_recipient(settings, live[i]), state == "retry") for i, state in rows if i in live
+    ]
 
 
 def _recipient(settings: Settings, row: NewsletterSubscriber) -> Recipient:

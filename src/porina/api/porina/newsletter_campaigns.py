@@ -90,7 +90,7 @@ async def _entity(tx: Tx, row: NewsletterCampaign) -> CampaignEntity:
         complaints=complaints,
         clicks=clicks,
         links=[CampaignLinkClicks(url=link.url, clicks=link.clicks) for link in links],
-        pending=max(row.recipients - done, 0) if row.state != "cancelled" else 0,
+        pending=max(row.recipients - done, 0) if row.state not in {"cancelled", "sent"} else 0,
         created_at=timestamp(row.created_at) or "",
         updated_at=timestamp(row.updated_at) or "",
     )
