@@ -19,6 +19,7 @@ from porina.analytics import rollup as analytics_rollup
 from porina.analytics import subscribers as analytics_subscribers
 from porina.analytics import weekly as analytics_weekly
 from porina.analytics.impressions import Flusher as ImpressionFlusher
+from porina.anonymity import blocking as anonymity_blocking
 from porina.anonymity import subscribers as anonymity_subscribers
 from porina.api.mastodon.auth import TokenCache
 from porina.calendar import publishing as calendar_publishing
@@ -113,6 +114,7 @@ SUBSCRIBERS = (
     federation_questions,
     federation_poll_updates,
     anonymity_subscribers,
+    anonymity_blocking,
     federation_flags,
 )
 """The modules that subscribe to domain events, registered when imported here, at start-up.

@@ -177,3 +177,27 @@ async def test_anonymous_posts_are_rate_limited_per_hidden_author(
     third = await anonymously(w.alice, "3", brand_id=w.brand.id)
     assert third.status_code == 429 and third.json()["error"] == actions.TOO_MANY
     assert (await anonymously(w.bob, "mine", in_reply_to_id=root["id"])).status_code == 200
+
+
+async def test_blocking_a_pseudonym_hides_its_author_in_every_thread_without_saying_which(
+    services: Services, make: Factory
+) -> None:
+    w = await world(services, make)
+    one, two, three = [await w.bob.status(f"Thread {n}") for n in (1, 2, 3)]
+    first = (await anonymously(w.alice, "Hi", in_reply_to_id=one["id"])).json()
+    second = (await anonymously(w.alice, "Hey", in_reply_to_id=two["id"])).json()
+    chosen = first["account"]["id"]
+    assert (await w.carol.post(f"/api/v1/accounts/{chosen}/block")).status_code == 200
+    later = (await anonymously(w.alice, "Hello", in_reply_to_id=three["id"])).json()
+    for status in (first, second, later):
+        assert (await w.carol.get(f"/api/v1/statuses/{status['id']}")).status_code == 404
+        assert (await w.bob.get(f"/api/v1/statuses/{status['id']}")).status_code == 200
+    listed = (await w.carol.get("/api/v1/blocks")).json()
+    assert [a["id"] for a in listed] == [chosen]
+    own = await w.carol.status("Carol's thread")
+    refused = await anonymously(w.alice, "x", in_reply_to_id=own["id"])
+    assert refused.status_code == 404
+    assert (await w.carol.post(f"/api/v1/accounts/{chosen}/unblock")).status_code == 200
+    for status in (first, second, later):
+        assert (await w.carol.get(f"/api/v1/statuses/{status['id']}")).status_code == 200
+    assert (await w.carol.get("/api/v1/blocks")).json() == []

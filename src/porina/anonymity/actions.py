@@ -19,6 +19,7 @@ from sqlalchemy import and_, func, or_, select
 
 from porina.accounts import operators
 from porina.accounts.models import Account, AccountOperator, Block, User
+from porina.anonymity import blocking
 from porina.anonymity.errors import (
     AnonymityOff,
     AnonymousAsOperator,
@@ -32,9 +33,10 @@ from porina.anonymity.errors import (
     RevealForbidden,
 )
 from porina.anonymity.events import AnonymousAuthorRevealed, AnonymousPosted
-from porina.anonymity.models import AnonymityPolicy, AnonymousReveal, Pseudonym
+from porina.anonymity.models import AnonymityPolicy, AnonymousBlock, AnonymousReveal, Pseudonym
 from porina.core.actor import Actor
 from porina.core.clock import now
+from porina.core.i18n import N_
 from porina.core.ids import new_id
 from porina.jobs.events import emit
 from porina.posts.actions import NewStatus, create_status, delete_status, get_visible, thread_of
@@ -49,13 +51,13 @@ MODES = ("open", "off")
 MAX_REASON = 1000
 ADJECTIVES = ("Quiet", "Curious", "Gentle", "Brave", "Sleepy", "Sunny", "Clever", "Calm", "Merry")
 ANIMALS = ("Otter", "Fox", "Owl", "Hare", "Lynx", "Seal", "Moose", "Badger", "Heron", "Swan")
-GROUPS_LATER = "Validation failed: anonymous posts in groups are not available yet"
-ONE_TARGET = "Validation failed: give exactly one of in_reply_to_id, brand_id or group_id"
-NOT_PUBLIC = "Validation failed: only public and unlisted posts can be answered anonymously"
-OFF = "Anonymous posts are turned off here"
-AS_OPERATOR = "Post anonymously as yourself, not as an account you operate"
-TOO_MANY = "Too many anonymous posts: try again later"
-ADMINS_ONLY = "Only instance admins can reveal who wrote an anonymous post"
+GROUPS_LATER = N_("Validation failed: anonymous posts in groups are not available yet")
+ONE_TARGET = N_("Validation failed: give exactly one of in_reply_to_id, brand_id or group_id")
+NOT_PUBLIC = N_("Validation failed: only public and unlisted posts can be answered anonymously")
+OFF = N_("Anonymous posts are turned off here")
+AS_OPERATOR = N_("Post anonymously as yourself, not as an account you operate")
+TOO_MANY = N_("Too many anonymous posts: try again later")
+ADMINS_ONLY = N_("Only instance admins can reveal who wrote an anonymous post")
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +109,8 @@ async def _reply(tx: Tx, actor: Actor, new: AnonymousPost, parent_id: int) -> St
     status = await create_status(tx, as_pseudonym, _new_status(new, new.text, visibility, parent))
     if fresh:
         _link(tx, as_pseudonym.account_id, actor.account_id, thread)
+        await tx.session.flush()
+        await blocking.spread_to(tx, actor.account_id, as_pseudonym.account_id)
     await _posted(tx, actor, status, as_pseudonym.account_id)
     return status
 
@@ -127,6 +131,8 @@ async def _question(tx: Tx, actor: Actor, new: AnonymousPost, brand_id: int) -> 
         text = f"@{brand.username} {text}"
     status = await create_status(tx, Actor(pseudonym), _new_status(new, text, "public", None))
     _link(tx, pseudonym, actor.account_id, status.id)
+    await tx.session.flush()
+    await blocking.spread_to(tx, actor.account_id, pseudonym)
     await _posted(tx, actor, status, pseudonym)
     return status
 
@@ -221,7 +227,15 @@ async def _is_brand(tx: Tx, account_id: int) -> bool:
 
 
 async def _blocked(tx: Tx, a: int, others: set[int]) -> bool:
-    """Whether ``a`` blocks, or is blocked by, any of ``others``."""
+    """Whether ``a`` blocks, or is blocked by, any of ``others``, or one of ``others``
+    blocked a pseudonym of ``a``'s."""
+    hidden = await tx.session.scalar(
+        select(AnonymousBlock.account_id)
+        .where(AnonymousBlock.author_account_id == a, AnonymousBlock.account_id.in_(others))
+        .limit(1)
+    )
+    if hidden is not None:
+        return True
     found = await tx.session.scalar(
         select(Block.account_id)
         .where(

@@ -51,3 +51,20 @@ class AnonymousReveal(Base):
     created_at: Mapped[datetime]
 
     __table_args__ = (Index("ix_anonymous_reveals_created_at", "created_at"),)
+
+
+class AnonymousBlock(Base):
+    """``account_id`` blocked ``via_account_id``, a pseudonym of ``author_account_id``: every
+    other pseudonym of that author (and each new one) is blocked for them too, quietly (left
+    out of their list of blocks), so the block holds across threads and reveals neither who it
+    is nor which pseudonyms are theirs."""
+
+    __tablename__ = "anonymous_blocks"
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    author_account_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    via_account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime]

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from porina.accounts import graph
 from porina.accounts import queries as accounts
 from porina.accounts.models import Account, Block, Mute
+from porina.anonymity.blocking import quiet_block
 from porina.web import i18n
 from porina.web.common import (
     Me,
@@ -39,7 +40,11 @@ async def _muted(session: AsyncSession, me: Me) -> list[tuple[Account, datetime 
 
 
 async def _blocked(session: AsyncSession, me: Me) -> list[Account]:
-    query = accounts.blocks_query(me.id).order_by(Block.id.desc())
+    query = (
+        accounts.blocks_query(me.id)
+        .where(~quiet_block(Block.account_id, Block.target_account_id))
+        .order_by(Block.id.desc())
+    )
     return [row[1] for row in (await session.execute(query.limit(SHOWN))).all()]
 
 

@@ -8,6 +8,7 @@ from litestar import Request, Response, delete, get, post
 
 from porina.accounts import graph, queries
 from porina.accounts.models import Block, Mute
+from porina.anonymity.blocking import quiet_block
 from porina.api.mastodon import auth
 from porina.api.mastodon.accounts import renderer
 from porina.api.mastodon.pagination import Page, link_header
@@ -21,7 +22,12 @@ async def blocks(request: Request[Any, Any, Any]) -> Response[Any]:
     page = Page.of(await Params.of(request), 40, 80)
     async with auth.services_of(request).db.read() as session:
         rows = await queries.edge_page(
-            session, queries.blocks_query(viewer.require_account()), Block.id, page
+            session,
+            queries.blocks_query(viewer.require_account()).where(
+                ~quiet_block(Block.account_id, Block.target_account_id)
+            ),
+            Block.id,
+            page,
         )
     r = renderer(request)
     return Response(

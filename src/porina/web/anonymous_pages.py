@@ -1,0 +1,50 @@
+"""Posting anonymously from the pages (docs/privacy.md): the reply composer's "Reply
+anonymously" button posts the same form here (``formaction``), and the reply appears under a
+pseudonym (``anonymity.actions.post``, as ``POST /api/porina/v1/anonymous/statuses``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, post
+from litestar.response import Redirect, Template
+
+from porina.anonymity import actions
+from porina.core.errors import PorinaError
+from porina.core.ids import parse_id
+from porina.web.common import form, render, see_other, signed_in, text
+from porina.web.compose import BODY_LIMIT
+from porina.web.errors import message_for
+from porina.web.runtime import services
+
+
+@post("/anonymous/compose", name="web:anonymous-compose", request_max_body_size=BODY_LIMIT)
+async def anonymous_compose(request: Request[Any, Any, Any]) -> Template | Redirect:
+    """The composer's text (and content warning) as an anonymous reply, or as an anonymous
+    question to the brand named by ``brand_id``; photos and polls are not taken."""
+    me = await signed_in(request)
+    data = await form(request)
+    spoiler = text(data, "spoiler_text").strip()
+    new = actions.AnonymousPost(
+        text=text(data, "status"),
+        in_reply_to_id=parse_id(text(data, "in_reply_to_id") or None),
+        brand_id=parse_id(text(data, "brand_id") or None),
+        spoiler_text=spoiler,
+        sensitive=bool(spoiler),
+        language=text(data, "language") or None,
+    )
+    try:
+        async with services(request).db.transaction() as tx:
+            status = await actions.post(tx, me.actor, new)
+    except PorinaError as exc:
+        code, message = message_for(exc)
+        back = f"/statuses/{new.in_reply_to_id}" if new.in_reply_to_id else "/"
+        return render(
+            request, "pages/form_error.html", me=me, message=message, back=back, status_code=code
+        )
+    if status.in_reply_to_id is not None:
+        return see_other(f"/statuses/{status.in_reply_to_id}#focus")
+    return see_other(f"/statuses/{status.id}")
+
+
+ROUTES = [anonymous_compose]
