@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from porina.notifications.models import Notification
 from porina.posts.models import Status
 from porina.services import Services
 from tests.factories import Person
@@ -39,6 +40,15 @@ async def timeline(person: Person, group: dict[str, Any], **params: Any) -> list
     response = await person.get(f"{GROUPS}/{group['id']}/timeline", params=params)
     assert response.status_code == 200, response.text
     return [s["id"] for s in response.json()]
+
+
+async def notified(services: Services, account_id: str) -> int:
+    """How many mentions ``account_id`` was notified of, shown or not."""
+    async with services.db.read() as session:
+        found = select(func.count()).where(
+            Notification.account_id == int(account_id), Notification.type == "mention"
+        )
+        return int(await session.scalar(found) or 0)
 
 
 async def count_statuses(services: Services) -> int:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from porina.services import Services
 from tests.factories import Factory
 
-from .support import GROUPS, count_statuses, create, join, post_in, timeline
+from .support import GROUPS, count_statuses, create, join, notified, post_in, timeline
 
 
 async def test_public_group_is_an_account_anyone_joins_and_members_post_in(
@@ -69,12 +69,14 @@ async def test_private_group_content_is_for_members_only_and_joining_is_a_reques
         "/api/v1/statuses", json={"status": "x", "porina_group_id": group["id"]}
     )
     assert refused.status_code == 403 and await count_statuses(services) == 0
-    secret = await post_in(owner, group, "Members only")
+    secret = await post_in(owner, group, f"Members only, @{fan.username} and @{aino.username}")
     assert secret["visibility"] == "private"
+    assert await notified(services, fan.id) == 0  # mentioned, not a member: hears nothing
     assert (await aino.get(f"/api/v1/statuses/{secret['id']}")).status_code == 404
     requests = await owner.get(f"{GROUPS}/{group['id']}/join_requests")
     assert [a["id"] for a in requests.json()] == [aino.id]
     assert (await aino.get(f"{GROUPS}/{group['id']}/join_requests")).status_code == 403
+    assert await notified(services, aino.id) == 0  # asked to join, not yet a member
     approved = await owner.post(f"{GROUPS}/{group['id']}/join_requests/{aino.id}/authorize")
     assert approved.status_code == 200 and approved.json()["member_count"] == 2
     assert await timeline(aino, group) == [secret["id"]]

@@ -10,10 +10,10 @@ from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import BigInteger, bindparam, update
+from sqlalchemy import BigInteger, bindparam, select, update
 
 from porina.accounts import operators
-from porina.accounts.models import Account
+from porina.accounts.models import Account, Follow
 from porina.accounts.queries import default_visibility
 from porina.core.actor import Actor
 from porina.core.clock import aware, now
@@ -190,6 +190,8 @@ async def create_status(tx: Tx, actor: Actor, new: NewStatus) -> Status:
     for m in media:
         m.status_id = status.id
     mentioned = await write_mentions(tx, status, formatted, fresh=True)
+    if status.group_id is not None and status.visibility == "private":
+        mentioned = await _members_among(tx, status.group_id, mentioned)
     await write_tags(tx, status, formatted.tags, fresh=True)
     if new.poll is not None:
         await polls.attach(tx, status, new.poll)
@@ -206,6 +208,21 @@ async def create_status(tx: Tx, actor: Actor, new: NewStatus) -> Status:
     groups = tuple(p.id for p in formatted.mentions if p.group)
     await _announce(tx, actor, status, mentioned, parent=parent, quoted=quoted, groups=groups)
     return status
+
+
+async def _members_among(tx: Tx, group_id: int, mentioned: list[int]) -> list[int]:
+    """The members (followers of the group's account) among those a private group's post
+    mentions: only they hear of it (notifications, a brand's desk, other servers); the
+    others may not see it (``posts.visibility``)."""
+    if not mentioned:
+        return []
+    members = await tx.session.scalars(
+        select(Follow.account_id).where(
+            Follow.target_account_id == group_id, Follow.account_id.in_(mentioned)
+        )
+    )
+    kept = set(members)
+    return [m for m in mentioned if m in kept]
 
 
 async def _quote_policy(tx: Tx, actor: Actor, new: NewStatus, visibility: str) -> str:
