@@ -131,12 +131,19 @@ async def test_a_followers_only_post_is_served_to_a_follower_alone(
     assert (await deliver(client, follow)).status_code == 202
     status = (await aino.status("for my followers", visibility="private"))["id"]
     path = f"/users/aino/statuses/{status}"
-    seen = await client.get(path, headers=signed_get(path, peers[0].actor("bo")))
-    assert seen.status_code == 200
-    assert "for my followers" in seen.json()["content"]
-    assert seen.headers["cache-control"] == "private"
-    stranger = await client.get(path, headers=signed_get(path, peers[0].actor("cy")))
-    assert stranger.status_code == 404
+    for authorized_fetch in (True, False):  # the same in either mode
+        services.settings = dataclasses.replace(
+            services.settings, federation_authorized_fetch=authorized_fetch
+        )
+        seen = await client.get(path, headers=signed_get(path, peers[0].actor("bo")))
+        assert seen.status_code == 200
+        assert "for my followers" in seen.json()["content"]
+        assert seen.headers["cache-control"] == "private"
+        stranger = await client.get(path, headers=signed_get(path, peers[0].actor("cy")))
+        assert stranger.status_code == 404
+    assert (await client.get(path, headers=AP)).status_code == 404
+    forged = signed_get("/users/aino", peers[0].actor("bo"))  # for another path
+    assert (await client.get("/users/aino/outbox", headers=forged)).status_code == 200
 
 
 async def test_porina_signs_its_fetches_as_the_instance_actor(

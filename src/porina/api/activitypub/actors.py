@@ -49,10 +49,14 @@ def _base(request: Request[Any, Any, Any]) -> str:
     return services_of(request).settings.base_url.rstrip("/")
 
 
-async def _signer(request: Request[Any, Any, Any]) -> Account | None:
-    """The verified remote signer of this GET (401 for a bad signature, and for none in
-    authorized-fetch mode), None for an unsigned one."""
+async def _signer(request: Request[Any, Any, Any], *, needed: bool = False) -> Account | None:
+    """The verified remote signer of this GET. In authorized-fetch mode always (401 for a
+    bad signature or none); otherwise only when ``needed`` (a post not public), a signature
+    that cannot be verified counting as none, and never for public documents (no key is
+    fetched for what anyone may read)."""
     svc: FederationContext = request.app.state.services
+    if not needed and not svc.settings.federation_authorized_fetch:
+        return None
     headers = {k.lower(): v for k, v in request.headers.items()}
     target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     return await fetch_auth.require(svc.db, svc.outbound, target=target, headers=headers)
@@ -176,7 +180,8 @@ async def status(request: Request[Any, Any, Any], username: str, status_id: str)
     if not wants_activity(request):
         return Redirect(f"/@{username}/{status_id}", status_code=302, headers={"Vary": "Accept"})
     viewer = await _signer(request)
-    async with services_of(request).db.read() as session:
+    db = services_of(request).db
+    async with db.read() as session:
         account = await _local(session, username)
         found = await session.scalar(
             select(Status).where(
@@ -186,7 +191,12 @@ async def status(request: Request[Any, Any, Any], username: str, status_id: str)
                 Status.reblog_of_id.is_(None),
             )
         )
-        if found is None or not await _may_see(session, viewer, found):
+    if found is None:
+        raise NotFound()
+    if viewer is None and found.visibility not in PUBLIC:
+        viewer = await _signer(request, needed=True)
+    async with db.read() as session:
+        if not await _may_see(session, viewer, found):
             raise NotFound()
         note = await note_for(session, found, account, _base(request))
     response = _json({"@context": doc.CONTEXT, **note})
