@@ -187,5 +187,15 @@ async def test_bad_group_input_is_a_clear_422(services: Services, make: Factory)
         assert response.status_code == 422, (body, response.text)
     group = await create(owner, "fine")
     assert (await owner.post(f"{GROUPS}/{group['id']}/leave")).status_code == 422
+    fi = {**owner.headers, "Accept-Language": "fi"}
+    stranger = await make.person()
+    refused = await stranger.client.post(
+        "/api/v1/statuses",
+        json={"status": "x", "porina_group_id": group["id"]},
+        headers={**stranger.headers, "Accept-Language": "fi"},
+    )
+    assert refused.json() == {"error": "Vain tämän ryhmän jäsenet voivat tehdä tämän"}
+    taken = await owner.client.post(GROUPS, json={"name": "fine"}, headers=fi)
+    assert taken.json() == {"error": "Validointi epäonnistui: Nimi on jo käytössä"}
     assert (await owner.get(f"{GROUPS}/12345")).status_code == 404
     assert (await owner.get(f"{GROUPS}/nope")).status_code == 404

@@ -87,7 +87,7 @@ async def _check_new(tx: Tx, name: str, display_name: str, privacy: str) -> None
         raise InvalidGroup("Validation failed: Privacy is not included in the list")
     if len(display_name) > 100:
         raise InvalidGroup(
-            "Validation failed: Display name is too long (maximum is 100 characters)"
+            "Validation failed: Display name is too long (maximum is 100)"
         )
     taken = await tx.session.scalar(
         select(Account.id).where(
@@ -428,7 +428,7 @@ async def report(
         raise NotMember()
     if len(comment) > MAX_COMMENT:
         raise InvalidGroup(
-            f"Validation failed: Comment is too long (maximum is {MAX_COMMENT} characters)"
+            f"Validation failed: Comment is too long (maximum is {MAX_COMMENT})"
         )
     if status_id is not None:
         account_id = (await _group_status(tx, seen.group, status_id)).account_id
