@@ -21,12 +21,28 @@ from porina.core.errors import NotFound, Unprocessable
 from porina.core.events import ProfileUpdated
 from porina.core.ids import new_id
 from porina.federation.alias_models import AccountAlias
+from porina.federation.remote import resolve_actor, resolve_handle
+from porina.http.client import OutboundClient
 from porina.jobs.events import emit
-from porina.storage.db import Tx
+from porina.storage.db import Database, Tx
 
 MAX_ALIASES = 10
 NOT_FOUND = "the account could not be found"
 ELSEWHERE = "an alias must be an account on another server"
+
+
+async def find(db: Database, client: OutboundClient, acct: str) -> Account:
+    """The account ``acct`` names (``user@host``, or an actor URL), fetched when unknown;
+    422 when it names nothing (before any write)."""
+    acct = acct.strip()
+    if not acct:
+        raise Unprocessable("Validation failed: acct can't be blank")
+    try:
+        if acct.startswith(("https://", "http://")):
+            return await resolve_actor(db, client, acct)
+        return await resolve_handle(db, client, acct)
+    except NotFound:
+        raise Unprocessable(f"Validation failed: {NOT_FOUND}") from None
 
 
 async def listed(session: AsyncSession, account_id: int) -> list[AccountAlias]:

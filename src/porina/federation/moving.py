@@ -24,8 +24,8 @@ from porina.accounts.models import Account, Follow
 from porina.core.actor import Actor
 from porina.core.errors import Unprocessable
 from porina.core.ids import new_id
+from porina.federation import aliases, moves, notes
 from porina.federation import documents as doc
-from porina.federation import moves, notes
 from porina.federation.dispatch import queue_delivery
 from porina.federation.outbound import Recipient, inboxes
 from porina.federation.remote import fetch_json
@@ -37,6 +37,28 @@ async def target_agrees(db: Database, client: OutboundClient, target: Account, m
     """The target's actor document, fetched now, lists ``me`` in ``alsoKnownAs``."""
     document = await fetch_json(client, str(target.uri), db=db)
     return me in notes.listed(document.get("alsoKnownAs"))
+
+
+NOT_AN_ALIAS = "the target account does not list this account in alsoKnownAs"
+CANNOT = "the target account cannot be moved to"
+
+
+async def move(db: Database, client: OutboundClient, actor: Actor, acct: str, base: str) -> Account:
+    """Move ``actor``'s account to the account ``acct`` names, after checking (outside any
+    transaction) that it lists this one; 422, nothing written, otherwise. The target."""
+    try:
+        target = await aliases.find(db, client, acct)
+    except Unprocessable:
+        raise Unprocessable(f"Validation failed: {CANNOT}") from None
+    async with db.read() as session:
+        me = await session.get(Account, actor.account_id)
+    if me is None or target.domain is None:
+        raise Unprocessable(f"Validation failed: {CANNOT}")
+    if not await target_agrees(db, client, target, doc.actor_url(base, me.username)):
+        raise Unprocessable(f"Validation failed: {NOT_AN_ALIAS}")
+    async with db.transaction() as tx:
+        await move_away(tx, actor, target.id, base)
+    return target
 
 
 async def _remote_followers(tx: Tx, account_id: int) -> list[Recipient]:
@@ -59,7 +81,7 @@ async def move_away(tx: Tx, actor: Actor, target_id: int, base: str) -> Account:
     if me is None or me.domain is not None:
         raise Unprocessable("Validation failed: only a local account can move")
     if target is None or target.domain is None or target.suspended_at is not None:
-        raise Unprocessable("Validation failed: the target account cannot be moved to")
+        raise Unprocessable(f"Validation failed: {CANNOT}")
     if me.moved_to_account_id is not None:
         raise Unprocessable("Validation failed: this account has moved already")
     me.moved_to_account_id = target.id

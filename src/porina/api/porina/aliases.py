@@ -16,12 +16,11 @@ from litestar import Request, delete, get, post
 from porina.api.mastodon.auth import actor_of, require
 from porina.api.mastodon.params import Params
 from porina.core.clock import iso
-from porina.core.errors import NotFound, Unprocessable
+from porina.core.errors import NotFound
 from porina.core.ids import parse_id
 from porina.federation import aliases
 from porina.federation.alias_models import AccountAlias
 from porina.federation.dispatch import FederationContext
-from porina.federation.remote import resolve_actor, resolve_handle
 
 PATH = "/api/porina/v1/aliases"
 
@@ -51,16 +50,8 @@ async def list_aliases(request: Request[Any, Any, Any]) -> list[Alias]:
 async def add_alias(request: Request[Any, Any, Any]) -> Alias:
     viewer = await require(request, "write:accounts")
     svc: FederationContext = request.app.state.services
-    acct = ((await Params.of(request)).text("acct", max_len=600) or "").strip()
-    if not acct:
-        raise Unprocessable("Validation failed: acct can't be blank")
-    try:
-        if acct.startswith(("https://", "http://")):
-            target = await resolve_actor(svc.db, svc.outbound, acct)
-        else:
-            target = await resolve_handle(svc.db, svc.outbound, acct)
-    except NotFound:
-        raise Unprocessable(f"Validation failed: {aliases.NOT_FOUND}") from None
+    acct = (await Params.of(request)).text("acct", max_len=600)
+    target = await aliases.find(svc.db, svc.outbound, acct)
     async with svc.db.transaction() as tx:
         return _entity(await aliases.add(tx, actor_of(viewer), target))
 

@@ -17,47 +17,29 @@ from litestar import Request, post
 from porina.accounts.models import Account
 from porina.api.mastodon.auth import actor_of, require
 from porina.api.mastodon.params import Params
-from porina.core.errors import NotFound, Unprocessable
-from porina.federation import documents as doc
+from porina.core.errors import NotFound
 from porina.federation import moving
 from porina.federation.dispatch import FederationContext
-from porina.federation.remote import resolve_actor, resolve_handle
 from porina.render import entities as e
 from porina.render.renderer import Renderer
 
 PATH = "/api/porina/v1/move"
-NOT_AN_ALIAS = "the target account does not list this account in alsoKnownAs"
 
 
 @post(PATH, status_code=200)
 async def move(request: Request[Any, Any, Any]) -> e.Account:
     viewer = await require(request, "write:accounts")
     svc: FederationContext = request.app.state.services
-    params = await Params.of(request)
-    acct = (params.text("acct", max_len=600) or "").strip()
-    if not acct:
-        raise Unprocessable("Validation failed: acct can't be blank")
-    try:
-        if acct.startswith(("https://", "http://")):
-            target = await resolve_actor(svc.db, svc.outbound, acct)
-        else:
-            target = await resolve_handle(svc.db, svc.outbound, acct)
-    except NotFound:
-        raise Unprocessable("Validation failed: the target account cannot be moved to") from None
-    base = svc.settings.base_url.rstrip("/")
+    acct = (await Params.of(request)).text("acct", max_len=600)
     actor = actor_of(viewer)
+    base = svc.settings.base_url.rstrip("/")
+    target = await moving.move(svc.db, svc.outbound, actor, acct, base)
     async with svc.db.read() as session:
         me = await session.get(Account, actor.account_id)
-    if me is None or target.domain is None:
-        raise Unprocessable("Validation failed: the target account cannot be moved to")
-    if not await moving.target_agrees(
-        svc.db, svc.outbound, target, doc.actor_url(base, me.username)
-    ):
-        raise Unprocessable(f"Validation failed: {NOT_AN_ALIAS}")
+    if me is None:
+        raise NotFound()
     renderer = Renderer(svc.settings)
-    async with svc.db.transaction() as tx:
-        moved = renderer.account(await moving.move_away(tx, actor, target.id, base))
-    return msgspec.structs.replace(moved, moved=renderer.account(target))
+    return msgspec.structs.replace(renderer.account(me), moved=renderer.account(target))
 
 
 ROUTES = [move]
