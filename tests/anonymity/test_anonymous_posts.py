@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from porina.anonymity import actions
+from porina.groups import actions as group_actions
 from porina.services import Services
 from tests.factories import Factory
 
@@ -63,7 +64,7 @@ async def test_targets_are_checked(services: Services, make: Factory) -> None:
     two = await anonymously(w.alice, "x", in_reply_to_id=post["id"], brand_id=w.brand.id)
     assert two.status_code == 422
     group = await anonymously(w.alice, "x", group_id="123")
-    assert group.status_code == 422 and group.json()["error"] == actions.GROUPS_LATER
+    assert group.status_code == 404
     not_brand = await anonymously(w.alice, "x", brand_id=w.bob.id)
     assert not_brand.status_code == 404
     private = await w.bob.status("friends only", visibility="private")
@@ -201,3 +202,29 @@ async def test_blocking_a_pseudonym_hides_its_author_in_every_thread_without_say
     for status in (first, second, later):
         assert (await w.carol.get(f"/api/v1/statuses/{status['id']}")).status_code == 200
     assert (await w.carol.get("/api/v1/blocks")).json() == []
+
+
+async def test_a_group_that_takes_anonymous_posts_gets_them_from_its_members_only(
+    services: Services, make: Factory
+) -> None:
+    w = await world(services, make)
+    async with services.db.transaction() as tx:
+        group = await group_actions.create(tx, w.bob.actor, name="leipurit", privacy="public")
+        await group_actions.join(tx, w.alice.actor, group.id)
+    gid = str(group.id)
+    closed = await anonymously(w.alice, "Hello bakers", group_id=gid)
+    assert closed.status_code == 403 and closed.json()["error"] == actions.OFF
+    by_member = await w.alice.put(f"{API}/groups/{gid}", json={"allow_anonymous": True})
+    assert by_member.status_code == 403
+    opened = await w.bob.put(f"{API}/groups/{gid}", json={"allow_anonymous": True})
+    assert opened.json() == {"group_id": gid, "allow_anonymous": True}
+    outsider = await anonymously(w.carol, "Hi", group_id=gid)
+    assert outsider.status_code == 403
+    posted = await anonymously(w.alice, "Hello bakers", group_id=gid)
+    assert posted.status_code == 200, posted.text
+    pseudonym = posted.json()["account"]["id"]
+    assert pseudonym != w.alice.id
+    again = await anonymously(w.alice, "Me again", in_reply_to_id=posted.json()["id"])
+    assert again.json()["account"]["id"] == pseudonym
+    seen = await w.carol.get(f"/api/v1/statuses/{posted.json()['id']}/context")
+    assert leaks(seen.json(), w.alice) == [] and len(seen.json()["descendants"]) == 1

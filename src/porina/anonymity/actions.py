@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from sqlalchemy import and_, func, or_, select
@@ -23,7 +23,6 @@ from porina.anonymity import blocking
 from porina.anonymity.errors import (
     AnonymityOff,
     AnonymousAsOperator,
-    AnonymousGroupsUnavailable,
     AnonymousRateLimited,
     AnonymousStatusNotFound,
     BrandNotFound,
@@ -32,12 +31,21 @@ from porina.anonymity.errors import (
     InvalidRevealReason,
     RevealForbidden,
 )
-from porina.anonymity.events import AnonymousAuthorRevealed, AnonymousPosted
+from porina.anonymity.events import (
+    AnonymityPolicyChanged,
+    AnonymousAuthorRevealed,
+    AnonymousPosted,
+)
 from porina.anonymity.models import AnonymityPolicy, AnonymousBlock, AnonymousReveal, Pseudonym
 from porina.core.actor import Actor
 from porina.core.clock import now
 from porina.core.i18n import N_
 from porina.core.ids import new_id
+from porina.groups import actions as group_actions
+from porina.groups import queries as group_queries
+from porina.groups.errors import Banned, NotMember, NotModerator
+from porina.groups.models import Group
+from porina.groups.queries import Seen
 from porina.jobs.events import emit
 from porina.posts.actions import NewStatus, create_status, delete_status, get_visible, thread_of
 from porina.posts.errors import StatusNotFound
@@ -51,7 +59,6 @@ MODES = ("open", "off")
 MAX_REASON = 1000
 ADJECTIVES = ("Quiet", "Curious", "Gentle", "Brave", "Sleepy", "Sunny", "Clever", "Calm", "Merry")
 ANIMALS = ("Otter", "Fox", "Owl", "Hare", "Lynx", "Seal", "Moose", "Badger", "Heron", "Swan")
-GROUPS_LATER = N_("Validation failed: anonymous posts in groups are not available yet")
 ONE_TARGET = N_("Validation failed: give exactly one of in_reply_to_id, brand_id or group_id")
 NOT_PUBLIC = N_("Validation failed: only public and unlisted posts can be answered anonymously")
 OFF = N_("Anonymous posts are turned off here")
@@ -78,10 +85,10 @@ async def post(tx: Tx, actor: Actor, new: AnonymousPost) -> Status:
     targets = [new.in_reply_to_id, new.brand_id, new.group_id]
     if sum(t is not None for t in targets) != 1:
         raise InvalidAnonymousTarget(ONE_TARGET)
-    if new.group_id is not None:
-        raise AnonymousGroupsUnavailable(GROUPS_LATER)
     if actor.operated:
         raise AnonymousAsOperator(AS_OPERATOR)
+    if new.group_id is not None:
+        return await _in_group(tx, actor, new, new.group_id)
     if new.brand_id is not None:
         return await _question(tx, actor, new, new.brand_id)
     assert new.in_reply_to_id is not None
@@ -94,6 +101,8 @@ async def _reply(tx: Tx, actor: Actor, new: AnonymousPost, parent_id: int) -> St
         raise InvalidAnonymousTarget(NOT_PUBLIC)
     thread = thread_of(parent)
     owners = await _owners(tx, parent, thread)
+    if parent.group_id is not None:
+        await _group_open(tx, actor, parent.group_id)
     if await _blocked(tx, actor.account_id, owners):
         raise StatusNotFound()  # as a blocked reader is answered: no way round a block
     await _check_open(tx, owners)
@@ -105,6 +114,8 @@ async def _reply(tx: Tx, actor: Actor, new: AnonymousPost, parent_id: int) -> St
     )
     fresh = pseudonym is None
     as_pseudonym = Actor(pseudonym if pseudonym is not None else await _new_pseudonym(tx))
+    if parent.group_id is not None:
+        await _member(tx, as_pseudonym, parent.group_id)
     visibility = "public" if parent.visibility == "public" else "unlisted"
     status = await create_status(tx, as_pseudonym, _new_status(new, new.text, visibility, parent))
     if fresh:
@@ -135,6 +146,55 @@ async def _question(tx: Tx, actor: Actor, new: AnonymousPost, brand_id: int) -> 
     await blocking.spread_to(tx, actor.account_id, pseudonym)
     await _posted(tx, actor, status, pseudonym)
     return status
+
+
+async def _group_open(tx: Tx, actor: Actor, group_id: int) -> Seen:
+    """The group takes anonymous posts (``allow_anonymous``) and the author is a member."""
+    seen = await group_queries.seen(tx.session, group_id, actor.account_id)
+    if seen.relation.banned:
+        raise Banned()
+    if not seen.relation.member:
+        raise NotMember()
+    if not seen.group.allow_anonymous:
+        raise AnonymityOff(OFF)
+    return seen
+
+
+async def _in_group(tx: Tx, actor: Actor, new: AnonymousPost, group_id: int) -> Status:
+    """A new discussion in a group the author belongs to, under a pseudonym of its own; it
+    has the group's audience (public, or the members of a private or hidden group)."""
+    seen = await _group_open(tx, actor, group_id)
+    await _check_rate(tx, actor.account_id)
+    pseudonym = await _new_pseudonym(tx)
+    visibility = "public" if seen.group.privacy == "public" else "private"
+    wanted = replace(_new_status(new, new.text, visibility, None), group_id=seen.group.id)
+    status = await create_status(tx, Actor(pseudonym), wanted)
+    await group_actions.start_thread(tx, Actor(pseudonym), seen.group.id, status)
+    _link(tx, pseudonym, actor.account_id, status.id)
+    await tx.session.flush()
+    await blocking.spread_to(tx, actor.account_id, pseudonym)
+    await _posted(tx, actor, status, pseudonym)
+    return status
+
+
+async def _member(tx: Tx, pseudonym: Actor, group_id: int) -> None:
+    """A pseudonym answering in a (public) group joins it, as the group asks of everyone who
+    replies there; its author's membership was checked (``_group_open``)."""
+    relation = await group_queries.relation(tx.session, group_id, pseudonym.account_id)
+    if not relation.member:
+        await group_actions.join(tx, pseudonym, group_id)
+
+
+async def set_group_policy(tx: Tx, actor: Actor, group_id: int, allow: bool) -> Group:
+    """A group's owners and moderators choose whether it takes anonymous posts."""
+    seen = await group_queries.seen(tx.session, group_id, actor.account_id)
+    if not seen.relation.moderator:
+        raise NotModerator()
+    seen.group.allow_anonymous = allow
+    await tx.session.flush()
+    mode = "open" if allow else "off"
+    await emit(tx, AnonymityPolicyChanged(actor=actor, account_id=seen.account.id, mode=mode))
+    return seen.group
 
 
 def _new_status(new: AnonymousPost, text: str, visibility: str, parent: Status | None) -> NewStatus:
@@ -273,6 +333,7 @@ async def set_policy(tx: Tx, actor: Actor, mode: str) -> AnonymityPolicy:
     row.mode = mode
     row.updated_at = now()
     await tx.session.flush()
+    await emit(tx, AnonymityPolicyChanged(actor=actor, account_id=actor.account_id, mode=mode))
     return row
 
 

@@ -9,10 +9,6 @@ class InvalidAnonymousTarget(Unprocessable):
     code = "invalid_anonymous_target"
 
 
-class AnonymousGroupsUnavailable(Unprocessable):
-    code = "anonymous_groups_unavailable"
-
-
 class AnonymityOff(Forbidden):
     code = "anonymity_off"
 

@@ -19,3 +19,11 @@ class AnonymousAuthorRevealed(Event, frozen=True, kw_only=True):
 
     status_id: int
     reveal_id: int
+
+
+class AnonymityPolicyChanged(Event, frozen=True, kw_only=True):
+    """``account_id`` (a brand, a person, or a group's account) set whether its threads take
+    anonymous posts: ``open`` or ``off``."""
+
+    account_id: int
+    mode: str

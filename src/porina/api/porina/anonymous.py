@@ -22,6 +22,7 @@ from porina.api.mastodon import auth
 from porina.api.mastodon.params import Params
 from porina.api.mastodon.statuses import render_one, renderer_of, status_id_of
 from porina.core.ids import parse_id
+from porina.groups.errors import GroupNotFound
 from porina.posts.errors import StatusNotFound
 from porina.render import entities as e
 from porina.render.pages import rows_for
@@ -114,6 +115,26 @@ async def set_policy(request: Request[Any, Any, Any]) -> Policy:
     return Policy(account_id=str(row.account_id), mode=row.mode)
 
 
+class GroupPolicy(e.Entity):
+    group_id: str
+    allow_anonymous: bool
+
+
+@put(f"{BASE}/groups/{{group_id:str}}")
+async def set_group_policy(request: Request[Any, Any, Any], group_id: str) -> GroupPolicy:
+    """``{allow_anonymous: true | false}``: a group's owners and moderators choose whether it
+    takes anonymous posts (new groups do not)."""
+    viewer = await auth.require(request, "write:accounts")
+    params = await Params.of(request)
+    wanted = parse_id(group_id)
+    if wanted is None:
+        raise GroupNotFound()
+    allow = params.bool("allow_anonymous")
+    async with auth.services_of(request).db.transaction() as tx:
+        group = await actions.set_group_policy(tx, auth.actor_of(viewer), wanted, allow)
+    return GroupPolicy(group_id=str(group.id), allow_anonymous=group.allow_anonymous)
+
+
 @get(f"{BASE}/policy/{{account_id:str}}")
 async def show_policy(request: Request[Any, Any, Any], account_id: str) -> Policy:
     """Public: whether ``account_id`` takes anonymous posts (``open``, the default, or ``off``)."""
@@ -173,4 +194,4 @@ async def reveal_log(request: Request[Any, Any, Any]) -> list[Reveal]:
     return [await _reveal_entity(request, row) for row in rows]
 
 
-ROUTES = [create, own, destroy, set_policy, show_policy, reveal, reveal_log]
+ROUTES = [create, own, destroy, set_policy, set_group_policy, show_policy, reveal, reveal_log]
