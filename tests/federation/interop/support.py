@@ -20,7 +20,6 @@ import pytest
 from granian.constants import Interfaces
 from granian.server.embed import Server
 
-from ...conftest import IN_CI
 from ...scale.support import ROOT
 
 PYTHON = ROOT / ".venv-interop" / "bin" / "python"
@@ -34,12 +33,9 @@ def free_port() -> int:
 
 
 def interop_python() -> Path:
-    """The interop environment's Python; a CI run without it fails, a local one skips."""
+    """The interop environment's Python (a run without it fails: ``make install`` makes it)."""
     if not PYTHON.exists():
-        message = f"{PYTHON} is missing: `make install` makes it"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
+        pytest.fail(f"{PYTHON} is missing: `make install` makes it")
     return PYTHON
 
 
