@@ -48,6 +48,7 @@ from porina.federation import moves as federation_moves
 from porina.federation import outbound as federation_outbound
 from porina.federation import poll_updates as federation_poll_updates
 from porina.federation import questions as federation_questions
+from porina.federation import quote_requests as federation_quote_requests
 from porina.groups import subscribers as groups_subscribers
 from porina.http.client import OutboundClient, build_outbound
 from porina.jobs.engine_saq import SaqEngine
@@ -113,6 +114,7 @@ SUBSCRIBERS = (
     federation_outbound,
     federation_questions,
     federation_poll_updates,
+    federation_quote_requests,
     anonymity_subscribers,
     anonymity_blocking,
     federation_flags,

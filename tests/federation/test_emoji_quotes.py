@@ -124,3 +124,26 @@ async def test_a_local_quote_post_names_what_it_quotes_as_mastodon_does(
             "manualApproval": [],
         }
     }
+    [(path, request)] = near.of_type("QuoteRequest")  # its author is asked, in its own inbox
+    assert path == "/users/bo/inbox" and request["object"] == uri
+    assert request["instrument"]["id"] == sent["id"]
+    authorization = f"{near.actor('bo')}/quote_authorizations/1"
+    accept: dict[str, Any] = {
+        "id": f"{near.actor('bo')}#accepts/1",
+        "type": "Accept",
+        "actor": near.actor("bo"),
+        "object": {k: v for k, v in request.items() if k != "@context"},
+        "result": authorization,
+    }
+    near.received.clear()
+    assert (await deliver(client, accept)).status_code == 202
+    [(_, update)] = near.of_type("Update")
+    assert update["object"]["quoteAuthorization"] == authorization
+    second = await aino.status("Hmm", quoted_status_id=quoted["id"])
+    [(_, request)] = near.of_type("QuoteRequest")
+    reject = {**accept, "id": f"{near.actor('bo')}#rejects/2", "type": "Reject"}
+    reject["object"] = {**accept["object"], "id": request["id"]}
+    del reject["result"]
+    assert (await deliver(client, reject)).status_code == 202
+    shown = (await aino.get(f"/api/v1/statuses/{second['id']}")).json()
+    assert shown["quote"]["state"] == "rejected" and shown["quote"]["quoted_status"] is None

@@ -23,7 +23,7 @@ from porina.core.errors import BadRequest, Forbidden, PorinaError
 from porina.federation import actor_delete, flags, follows, moves, notes
 from porina.federation.documents import ACTOR_TYPES, AS_PUBLIC
 from porina.federation.questions import looks_like_vote, receive_vote, refresh
-from porina.federation.quote_requests import on_quote_request
+from porina.federation.quote_requests import on_answer, on_quote_request
 from porina.federation.remote import actor_columns, store_actor
 from porina.interactions import actions as interactions
 from porina.posts.editing import delete_status
@@ -63,14 +63,20 @@ async def on_follow(tx: Tx, sender: Account, activity: dict[str, Any], base: str
 
 async def on_accept(tx: Tx, sender: Account, activity: dict[str, Any], base: str) -> None:
     """A remote account accepted a local account's follow: a pending request (the remote
-    account is locked) becomes a follow; a follow already recorded stays as it is."""
+    account is locked) becomes a follow; a follow already recorded stays as it is. Or the
+    author of a post accepted a local quote of it."""
+    if await on_answer(tx, sender, activity, base, accepted=True):
+        return
     row = await _our_request(tx, sender, activity, base, FollowRequest)
     if isinstance(row, FollowRequest):
         await graph.authorize_request(tx, _as(sender), row.account_id)
 
 
 async def on_reject(tx: Tx, sender: Account, activity: dict[str, Any], base: str) -> None:
-    """A remote account refused (or later removed) a local account's follow."""
+    """A remote account refused (or later removed) a local account's follow, or a quote of
+    its post."""
+    if await on_answer(tx, sender, activity, base, accepted=False):
+        return
     request = await _our_request(tx, sender, activity, base, FollowRequest)
     if isinstance(request, FollowRequest):
         await graph.reject_request(tx, _as(sender), request.account_id)
