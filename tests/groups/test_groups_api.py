@@ -99,6 +99,11 @@ async def test_hidden_group_is_unknown_to_strangers_until_invited(make: Factory)
         assert (await stranger.get(path)).status_code == 404
     assert (await stranger.post(f"{GROUPS}/{gid}/join")).status_code == 404
     assert gid not in [g["id"] for g in (await stranger.get(GROUPS)).json()]
+    for path in (f"/api/v1/accounts/{gid}", "/api/v1/accounts/lookup?acct=board"):
+        assert (await stranger.get(path)).status_code == 404
+    found = await stranger.get("/api/v2/search", params={"q": "board", "type": "accounts"})
+    assert found.json()["accounts"] == []
+    assert (await owner.get(f"/api/v1/accounts/{gid}")).json()["group"] is True
     assert gid in [g["id"] for g in (await owner.get(GROUPS)).json()]
     assert (await stranger.post(f"{GROUPS}/{gid}/invitations/{guest.id}")).status_code == 404
     invited = await owner.post(f"{GROUPS}/{gid}/invitations/{guest.id}")

@@ -294,6 +294,26 @@ async def authorize_request(tx: Tx, actor: Actor, requester_id: int | None) -> A
     return requester
 
 
+async def admit(tx: Tx, actor: Actor, follower_id: int) -> None:
+    """The actor's account takes ``follower_id`` as a follower it chose, with no request
+    (a private group admitting a member it invited, ``groups``); its request, if any, goes.
+    Announced as an authorised request."""
+    await tx.session.execute(
+        delete(FollowRequest).where(
+            FollowRequest.account_id == follower_id,
+            FollowRequest.target_account_id == actor.account_id,
+        )
+    )
+    added = await _add_follow(
+        tx, follower_id, actor.account_id, reblogs=True, notify_posts=False, languages=None
+    )
+    if added:
+        event = FollowRequestAuthorized(
+            actor=actor, follower_id=follower_id, target_id=actor.account_id
+        )
+        await emit(tx, event)
+
+
 async def reject_request(tx: Tx, actor: Actor, requester_id: int | None) -> Account:
     requester, row = await _request(tx, actor, requester_id)
     await tx.session.delete(row)

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -29,11 +29,28 @@ from porina.core.visibility import VISIBILITIES
 from porina.settings import Settings
 
 
+def known_to(viewer: Any) -> ColumnElement[bool]:
+    """SQL: the account is not a hidden group's (``groups``: a local Group that is not
+    discoverable), or ``viewer`` (a value, a bound parameter or None) is one of its members:
+    a hidden group is unknown to everyone else."""
+    hidden = and_(
+        Account.actor_type == "Group", Account.discoverable.is_(False), Account.domain.is_(None)
+    )
+    if viewer is None:
+        return ~hidden
+    member = exists().where(Follow.account_id == viewer, Follow.target_account_id == Account.id)
+    return or_(~hidden, member)
+
+
 def _visible_to(viewer_id: int | None) -> ColumnElement[bool]:
-    """Suspended accounts are gone for everyone but themselves."""
+    """Suspended accounts are gone for everyone but themselves; a hidden group's account for
+    everyone but its members (``known_to``)."""
     if viewer_id is None:
-        return Account.suspended_at.is_(None)
-    return or_(Account.suspended_at.is_(None), Account.id == viewer_id)
+        return and_(Account.suspended_at.is_(None), known_to(None))
+    return and_(
+        or_(Account.suspended_at.is_(None), Account.id == viewer_id),
+        or_(Account.id == viewer_id, known_to(viewer_id)),
+    )
 
 
 def heard_in_public(viewer_id: Any, account_id: Any) -> ColumnElement[bool]:

@@ -86,9 +86,7 @@ async def _check_new(tx: Tx, name: str, display_name: str, privacy: str) -> None
     if privacy not in PRIVACIES:
         raise InvalidGroup("Validation failed: Privacy is not included in the list")
     if len(display_name) > 100:
-        raise InvalidGroup(
-            "Validation failed: Display name is too long (maximum is 100)"
-        )
+        raise InvalidGroup("Validation failed: Display name is too long (maximum is 100)")
     taken = await tx.session.scalar(
         select(Account.id).where(
             func.lower(Account.username) == name.lower(), Account.domain.is_(None)
@@ -108,8 +106,9 @@ async def create(
     description: str = "",
     rules: Sequence[str] = (),
 ) -> Group:
-    """A group, its account (``actor_type`` Group: locked unless public, listed in the
-    directory and search only when public) and its owner ``actor``, its first member."""
+    """A group, its account (``actor_type`` Group: locked unless public; searchable when
+    public; a hidden group's is not discoverable, which keeps it from everyone but its
+    members, ``accounts.queries``) and its owner ``actor``, its first member."""
     await _check_new(tx, name, display_name, privacy)
     cleaned = _check_rules(rules)
     if len(description) > MAX_DESCRIPTION:
@@ -123,7 +122,7 @@ async def create(
         note_source=description,
         actor_type="Group",
         locked=privacy != "public",
-        discoverable=privacy == "public",
+        discoverable=privacy != "hidden",
         indexable=privacy == "public",
         created_at=moment,
     )
@@ -160,12 +159,13 @@ async def _set_row(tx: Tx, group_id: int, account_id: int, *, role: str, state: 
 async def _admit(
     tx: Tx, actor: Actor, group: Group, member_id: int, *, role: str = "member"
 ) -> None:
-    """Make ``member_id`` a member: their follow of the group (asked for and authorised at
-    once when the group is locked), the membership row, ``GroupJoined``."""
-    if member_id == actor.account_id:
+    """Make ``member_id`` a member: their follow of the group (``actor`` is the member
+    joining a public group; else the group admits them), the membership row,
+    ``GroupJoined``."""
+    if group.privacy == "public":
         await graph.follow(tx, actor, group.id)
-    if group.privacy != "public":
-        await graph.authorize_request(tx, _as_group(group, actor), member_id)
+    else:
+        await graph.admit(tx, _as_group(group, actor), member_id)
     await _set_row(tx, group.id, member_id, role=role, state="active")
     await emit(tx, GroupJoined(actor=actor, group_id=group.id, account_id=member_id))
 
@@ -197,7 +197,8 @@ async def leave(tx: Tx, actor: Actor, group_id: int | None) -> None:
     seen = await queries.seen(tx.session, group_id, actor.account_id)
     if seen.relation.role == "owner":
         raise InvalidGroup("Validation failed: An owner cannot leave the group")
-    await graph.unfollow(tx, actor, seen.group.id)
+    if seen.relation.member or seen.relation.requested:
+        await graph.unfollow(tx, actor, seen.group.id)
     if not seen.relation.banned:
         await tx.session.execute(
             delete(GroupMembership).where(
@@ -427,9 +428,7 @@ async def report(
     if not seen.relation.member:
         raise NotMember()
     if len(comment) > MAX_COMMENT:
-        raise InvalidGroup(
-            f"Validation failed: Comment is too long (maximum is {MAX_COMMENT})"
-        )
+        raise InvalidGroup(f"Validation failed: Comment is too long (maximum is {MAX_COMMENT})")
     if status_id is not None:
         account_id = (await _group_status(tx, seen.group, status_id)).account_id
     target = await _person(tx, actor, account_id)

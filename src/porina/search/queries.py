@@ -30,7 +30,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from porina.accounts.models import Account, Follow
-from porina.accounts.queries import heard_in_public
+from porina.accounts.queries import heard_in_public, known_to
 from porina.posts.models import Tag
 from porina.posts.queries import S
 from porina.posts.visibility import blocked_either_way
@@ -115,7 +115,9 @@ def accounts_select(
     exact = case((func.lower(Account.username) == name, 0), else_=1)
     # a silenced account shows only to its followers, or to an exact search for its name
     shown = or_(func.lower(Account.username) == name, heard_in_public(viewer, Account.id))
-    select_ = select(Account).where(matches, Account.suspended_at.is_(None), shown)
+    select_ = select(Account).where(
+        matches, Account.suspended_at.is_(None), shown, known_to(viewer)
+    )
     if viewer is not None:
         select_ = select_.where(~blocked_either_way(viewer, Account.id))
         if following:
