@@ -10,7 +10,8 @@ follower.
 
 Measured: seconds from the post's ``POST /api/v1/statuses`` to the last delivery received,
 and the API's latency (``GET /api/v1/timelines/home`` of another account, ``LOAD_RATE``
-requests a second, open loop) while idle and while the delivery runs. Targets: delivered
+requests a second, open loop) while idle (after ``WARM_SECONDS`` not counted) and while the
+delivery runs. Targets: delivered
 in under 60 s, the p99 during delivery within 2x of idle.
 """
 
@@ -50,6 +51,7 @@ TARGET_S = 60.0
 VERIFY_EVERY = 20
 LOAD_RATE = 50.0
 IDLE_SECONDS = 8.0
+WARM_SECONDS = 2.0
 Say = Callable[[str], None]
 
 
@@ -288,11 +290,16 @@ async def _share_key(server: Server, control: int) -> None:
 
 
 async def _idle(server: Server, token: str) -> dict[str, Any]:
-    stop = asyncio.Event()
-    task = asyncio.create_task(_load(server.base_url, token, stop))
-    await asyncio.sleep(IDLE_SECONDS)
-    stop.set()
-    return _percentiles(await task)
+    """The API idle: ``WARM_SECONDS`` of load not counted (the client's connections opened,
+    the server's caches filled: their first requests were the idle phase's slowest and
+    made its p99), then ``IDLE_SECONDS`` measured."""
+    for seconds in (WARM_SECONDS, IDLE_SECONDS):
+        stop = asyncio.Event()
+        task = asyncio.create_task(_load(server.base_url, token, stop))
+        await asyncio.sleep(seconds)
+        stop.set()
+        timed = await task
+    return _percentiles(timed)
 
 
 async def _deliver(

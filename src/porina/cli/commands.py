@@ -32,6 +32,12 @@ def parser() -> argparse.ArgumentParser:
 
     worker = sub.add_parser("worker", help="run background jobs only (scale-out)")
     worker.add_argument("--concurrency", type=int, default=4, help="jobs run at once")
+    worker.add_argument(
+        "--nice",
+        type=int,
+        default=10,
+        help="CPU priority below `porina serve` on a shared machine (os.nice; 0: the same)",
+    )
     worker.set_defaults(run="porina.cli.runtime:worker")
 
     migrate = sub.add_parser("migrate", help="bring the database schema up to date")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import signal
 
 from porina.bench import main as bench_main
@@ -21,7 +22,13 @@ def migrate(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def worker(settings: Settings, args: argparse.Namespace) -> int:
+    """Run jobs until SIGINT/SIGTERM, at a lower CPU priority than `porina serve` (``--nice``,
+    10 by default): where both share cores, the API's requests come first and the jobs
+    (a large federation delivery, say) take what they leave (docs/performance.md,
+    "Federation delivery")."""
     logging.basicConfig(level=settings.log_level)
+    if args.nice > 0:
+        os.nice(args.nice)
 
     async def run() -> None:
         svc = build(settings)

@@ -31,6 +31,7 @@ from datetime import timedelta
 from typing import Any, Protocol
 
 from sqlalchemy import bindparam, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from porina.accounts.models import Account
 from porina.core.clock import now
@@ -123,6 +124,24 @@ async def domain_slot(domain: str, limit: int) -> AsyncIterator[None]:
 _SENDER = select(Account.username, Account.domain, Account.private_key_pem).where(
     Account.id == bindparam("id")
 )
+SENDER_SECONDS = 10.0
+_senders: dict[int, tuple[float, Any]] = {}
+"""Senders read by this process (with their key): a large delivery reads its sender once,
+not once per inbox; a change is seen within ``SENDER_SECONDS``."""
+
+
+async def _sender(session: AsyncSession, sender_id: int) -> Any:
+    """The sender's username, domain and private key, from the cache while fresh."""
+    moment = time.monotonic()
+    cached = _senders.get(sender_id)
+    if cached is not None and moment - cached[0] < SENDER_SECONDS:
+        return cached[1]
+    row = (await session.execute(_SENDER, {"id": sender_id})).one_or_none()
+    if row is not None and row.private_key_pem:
+        if len(_senders) > 1000:
+            _senders.clear()
+        _senders[sender_id] = (moment, row)
+    return row
 
 
 @handler("federation.deliver")
@@ -134,7 +153,7 @@ async def deliver(ctx: FederationContext, payload: dict[str, Any]) -> None:
         if await domains.excluded(session, domain):
             return  # suspended or unavailable since it was queued: dropped
         own = sender_id != instance_actor.SENDER
-        sender = (await session.execute(_SENDER, {"id": sender_id})).one_or_none() if own else None
+        sender = await _sender(session, sender_id) if own else None
     signer = await _signer(ctx, sender_id, sender)
     if signer is None:
         return
