@@ -47,6 +47,11 @@ async def test_custom_emoji_come_in_as_tags_and_go_out_as_tags(
             "category": None,
         }
     ]
+    edited = {**sent, "id": f"{sent['object']['id']}#updates/1", "type": "Update"}
+    edited["object"] = {**sent["object"], "content": "<p>Bye :unused:</p>"}
+    assert (await deliver(client, edited)).status_code == 202
+    theirs = await _status_by_uri(aino, bo_id, sent["object"]["id"])
+    assert [e["shortcode"] for e in theirs["emojis"]] == ["unused"]
     async with services.db.transaction() as tx:
         tx.session.add(
             CustomEmoji(

@@ -293,4 +293,6 @@ async def receive_edit(tx: Tx, sender: Account, note: dict[str, Any]) -> None:
     )
     if status is None or not isinstance(note.get("content"), str):
         return
-    await edit_received(tx, Actor(account_id=sender.id), status, received_state(note))
+    state = received_state(note)
+    status.emojis = emoji.received(note, state.content, state.spoiler_text)
+    await edit_received(tx, Actor(account_id=sender.id), status, state)
