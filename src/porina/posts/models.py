@@ -76,7 +76,7 @@ class Status(Base):
         Index("ix_statuses_thread_id", "thread_id"),
         Index("ix_statuses_visibility_id", "visibility", "local", "id"),
         Index("ix_statuses_visibility_recent", "visibility", "id"),
-        Index("ix_statuses_uri", "uri"),
+        Index("uq_statuses_uri", "uri", unique=True),
     )
 
 
