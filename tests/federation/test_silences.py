@@ -129,6 +129,12 @@ async def test_a_silenced_account_is_found_by_its_exact_name_and_followers_see_i
     found = (await aino.get(f"/api/v2/search?q=quiet@{near.host}&type=accounts")).json()
     assert [a["id"] for a in found["accounts"]] == [str(quiet)]
     await aino.post(f"/api/v1/accounts/{quiet}/follow")
-    await deliver(client, note(near, "quiet", 1, "<p>for my followers</p>", to=[AS_PUBLIC]))
+    tags = [{"type": "Hashtag", "name": "#hiljaa"}]
+    quietly = note(near, "quiet", 1, "<p>for my followers #hiljaa</p>", to=[AS_PUBLIC], tag=tags)
+    await deliver(client, quietly)
     home = (await aino.get("/api/v1/timelines/home")).json()
     assert [s["account"]["id"] for s in home] == [str(quiet)]
+    # its hashtags do not trend (for anyone: trends are the server's)
+    assert "hiljaa" not in [t["name"] for t in (await aino.get("/api/v1/trends/tags")).json()]
+    await aino.status("me too #hiljaa")
+    assert "hiljaa" in [t["name"] for t in (await aino.get("/api/v1/trends/tags")).json()]
