@@ -9,10 +9,13 @@ import pytest
 
 from porina.anonymity import actions
 from porina.groups import actions as group_actions
+from porina.privacy import deletion
 from porina.services import Services
 from tests.factories import Factory
 
 from .support import ADMIN, API, anonymously, leaks, world
+
+PASSWORD = "correct horse battery"  # every test person's (tests.privacy.build.password_hash)
 
 
 async def test_an_anonymous_reply_is_shown_as_a_pseudonym_stable_in_its_thread(
@@ -228,3 +231,20 @@ async def test_a_group_that_takes_anonymous_posts_gets_them_from_its_members_onl
     assert again.json()["account"]["id"] == pseudonym
     seen = await w.carol.get(f"/api/v1/statuses/{posted.json()['id']}/context")
     assert leaks(seen.json(), w.alice) == [] and len(seen.json()["descendants"]) == 1
+
+
+async def test_deleting_the_account_takes_its_anonymous_posts_with_it(
+    services: Services, make: Factory
+) -> None:
+    w = await world(services, make)
+    root = await w.bob.status("Thread")
+    anon = (await anonymously(w.alice, "Bye", in_reply_to_id=root["id"])).json()
+    checked = await deletion.check_password(
+        services.db, w.alice.actor, PASSWORD, throttle=services.login_throttle, host="127.0.0.1"
+    )
+    async with services.db.transaction() as tx:
+        await deletion.delete_own_account(tx, w.alice.actor, checked, w.alice.username)
+    await services.runner.drain()
+    assert (await w.bob.get(f"/api/v1/statuses/{anon['id']}")).status_code == 404
+    context = (await w.bob.get(f"/api/v1/statuses/{root['id']}/context")).json()
+    assert context["descendants"] == []

@@ -1,12 +1,19 @@
-"""A reply to an anonymous post notifies the person behind it, as a mention from the
-replier: the notification is theirs alone, and nothing in it names them to anyone else."""
+"""What reaches the person behind a pseudonym: a reply to their anonymous post notifies them,
+as a mention from the replier (the notification is theirs alone, and nothing in it names them
+to anyone else); deleting their account takes their anonymous posts with it."""
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
+from porina.accounts.models import Account
 from porina.anonymity.models import Pseudonym
 from porina.core import events as ev
+from porina.core.clock import now
 from porina.jobs.events import subscribe
+from porina.moderation import purge
 from porina.notifications.notify import notify
+from porina.storage import invalidation
 from porina.storage.db import Tx
 
 
@@ -28,3 +35,21 @@ async def reply_to_pseudonym(tx: Tx, event: ev.StatusCreated) -> None:
         status_id=event.status_id,
         thread_id=event.thread_id,
     )
+
+
+@subscribe(ev.AccountDeleted)
+async def author_deleted(tx: Tx, event: ev.AccountDeleted) -> None:
+    """A person who deletes their account takes their anonymous posts with them: each of their
+    pseudonyms is suspended at once (its posts leave every view) and purged as their account
+    is (``moderation.purge``)."""
+    pseudonyms = await tx.session.scalars(
+        select(Account)
+        .join(Pseudonym, Pseudonym.account_id == Account.id)
+        .where(Pseudonym.author_account_id == event.account_id)
+    )
+    moment = now()
+    for account in list(pseudonyms):
+        account.suspended_at = account.suspended_at or moment
+        invalidation.after_commit(tx, invalidation.account_restricted(account.id))
+        await tx.session.flush()
+        await purge.schedule(tx, account.id)
