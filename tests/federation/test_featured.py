@@ -71,6 +71,8 @@ async def test_a_remote_actors_pinned_posts_show_pinned_on_its_profile(
         "id": actor,
         "type": "Person",
         "preferredUsername": "bo",
+        "name": "Bo :blobcat:",
+        "tag": [{"type": "Emoji", "name": ":blobcat:", "icon": {"url": f"{base}/blobcat.png"}}],
         "inbox": f"{actor}/inbox",
         "featured": featured,
         "publicKey": {"id": f"{actor}#main-key", "owner": actor, "publicKeyPem": key_pair()[1]},
@@ -92,3 +94,7 @@ async def test_a_remote_actors_pinned_posts_show_pinned_on_its_profile(
     pinned = (await eki.get(f"/api/v1/accounts/{bo.id}/statuses?pinned=true")).json()
     assert sorted(s["uri"] for s in pinned) == [f"{actor}/statuses/1", f"{actor}/statuses/2"]
     assert all(s["content"].startswith("<p>pinned") for s in pinned)
+    shown = (await eki.get(f"/api/v1/accounts/{bo.id}")).json()  # the actor's custom emoji
+    assert [(e["shortcode"], e["url"]) for e in shown["emojis"]] == [
+        ("blobcat", f"{base}/blobcat.png")
+    ]

@@ -35,6 +35,8 @@ class Account(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     note_source: Mapped[str] = mapped_column(Text, default="")
     fields: Mapped[list[dict[str, Any]]] = mapped_column(Json, default=list)
+    emojis: Mapped[list[dict[str, Any]]] = mapped_column(Json, default=list)
+    """A remote account's custom emoji (its actor's ``Emoji`` tags, ``federation/emoji.py``)."""
     actor_type: Mapped[str] = mapped_column(String(16), default="Person")
     locked: Mapped[bool] = mapped_column(Boolean, default=False)
     discoverable: Mapped[bool] = mapped_column(Boolean, default=True)

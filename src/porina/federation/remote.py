@@ -19,7 +19,7 @@ from porina.accounts.models import Account
 from porina.core.clock import aware, now
 from porina.core.errors import BadRequest, NotFound
 from porina.core.ids import new_id
-from porina.federation import domain_blocks, featured
+from porina.federation import domain_blocks, emoji, featured
 from porina.federation.documents import ACTOR_TYPES
 from porina.federation.instance_actor import signed_get
 from porina.http.client import OutboundClient
@@ -77,11 +77,13 @@ def actor_columns(doc: dict[str, Any], fetched_from: str) -> dict[str, Any]:
     username = _text(doc.get("preferredUsername"), 64)
     if not inbox or not username or (shared and origin(shared) != origin(actor_id)):
         raise BadRequest("Actor lacks an inbox or a name", code="not_an_actor")
+    name, note = _text(doc.get("name"), 100), sanitize(_text(doc.get("summary"), 5000))
     return {
         "username": username,
         "domain": urlsplit(actor_id).netloc.lower(),
-        "display_name": _text(doc.get("name"), 100),
-        "note": sanitize(_text(doc.get("summary"), 5000)),
+        "display_name": name,
+        "note": note,
+        "emojis": emoji.received(doc, name, note),
         "actor_type": doc["type"],
         "locked": doc.get("manuallyApprovesFollowers") is True,
         "uri": actor_id,

@@ -85,7 +85,7 @@ class Renderer:
                 )
                 for f in account.fields or []
             ],
-            emojis=[],
+            emojis=self.emojis(account.emojis),
             bot=account.actor_type in {"Service", "Application"},
             group=account.actor_type == "Group",
             discoverable=account.discoverable,
