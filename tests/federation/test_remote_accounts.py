@@ -295,6 +295,8 @@ async def test_a_local_account_moves_to_a_remote_account_that_lists_it(
     assert moved.json()["moved"]["acct"] == f"aino2@{home.peer.host}"
     [(path, sent)] = near.of_type("Move")
     assert (path, sent["object"], sent["target"]) == ("/inbox", f"{BASE}/users/aino", target)
+    [(_, update)] = near.of_type("Update")
+    assert update["object"]["movedTo"] == target
     following = (await emma.get(f"/api/v1/accounts/{emma.id}/following")).json()
     assert [a["acct"] for a in following] == [f"aino2@{home.peer.host}"]
     assert [(a["type"], a["actor"]) for _, a in home.peer.received] == [

@@ -57,6 +57,14 @@ async def also_known_as(session: AsyncSession, account_id: int) -> list[str]:
     return [alias.uri for alias in await listed(session, account_id)]
 
 
+async def moved_to(session: AsyncSession, account: Account) -> str | None:
+    """The actor id of the account ``account`` moved to (its actor document's ``movedTo``)."""
+    if account.moved_to_account_id is None:
+        return None
+    uri = await session.scalar(select(Account.uri).where(Account.id == account.moved_to_account_id))
+    return str(uri) if uri else None
+
+
 async def add(tx: Tx, actor: Actor, target: Account) -> AccountAlias:
     """``actor``'s account is also known as the remote account ``target``."""
     if target.domain is None or not target.uri:

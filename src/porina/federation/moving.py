@@ -18,11 +18,11 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from porina.accounts.models import Account, Follow
 from porina.core.actor import Actor
 from porina.core.errors import Unprocessable
+from porina.core.events import ProfileUpdated
 from porina.core.ids import new_id
 from porina.federation import aliases, moves, notes
 from porina.federation import documents as doc
@@ -30,6 +30,7 @@ from porina.federation.dispatch import queue_delivery
 from porina.federation.outbound import Recipient, inboxes
 from porina.federation.remote import fetch_json
 from porina.http.client import OutboundClient
+from porina.jobs.events import emit
 from porina.storage.db import Database, Tx
 
 
@@ -99,12 +100,6 @@ async def move_away(tx: Tx, actor: Actor, target_id: int, base: str) -> Account:
         await queue_delivery(tx, me.id, inbox, move)
     for follower_id in await moves.local_followers(tx, me.id):
         await moves.refollow(tx, follower_id, me.id, target.id)
+    # its actor's Update (now with movedTo) goes to the followers' servers too, as Mastodon's
+    await emit(tx, ProfileUpdated(actor=actor, account_id=me.id, changed="moved"))
     return me
-
-
-async def moved_to(session: AsyncSession, account: Account) -> str | None:
-    """The actor id of the account ``account`` moved to (its actor document's ``movedTo``)."""
-    if account.moved_to_account_id is None:
-        return None
-    uri = await session.scalar(select(Account.uri).where(Account.id == account.moved_to_account_id))
-    return str(uri) if uri else None

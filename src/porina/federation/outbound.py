@@ -269,11 +269,14 @@ async def profile_updated(ctx: FederationContext, event: ev.ProfileUpdated) -> N
         me = await session.get(Account, event.account_id)
         followers = await _followers(session, event.account_id)
         known_as = await aliases.also_known_as(session, event.account_id)
+        moved_to = await aliases.moved_to(session, me) if me is not None else None
     if me is None or me.domain is not None or not followers:
         return
     async with ctx.db.transaction() as tx:
         _, public_pem = await ensure_keys(tx.session, me.id)
-    person = doc.actor_document(me, base_url(ctx), public_pem, also_known_as=known_as)
+    person = doc.actor_document(
+        me, base_url(ctx), public_pem, moved_to=moved_to, also_known_as=known_as
+    )
     person.pop("@context", None)
     actor = person["id"]
     activity = {

@@ -23,7 +23,7 @@ from porina.accounts.models import Account, Follow
 from porina.api.mastodon.auth import services_of
 from porina.core.errors import NotFound
 from porina.core.inputs import has_nul
-from porina.federation import aliases, fetch_auth, moving
+from porina.federation import aliases, fetch_auth
 from porina.federation import documents as doc
 from porina.federation.dispatch import FederationContext
 from porina.federation.keys import ensure_keys
@@ -79,7 +79,7 @@ async def actor(request: Request[Any, Any, Any], username: str) -> Response[Any]
     db = services_of(request).db
     async with db.read() as session:
         account = await _local(session, username)
-        moved_to = await moving.moved_to(session, account)
+        moved_to = await aliases.moved_to(session, account)
         known_as = await aliases.also_known_as(session, account.id)
     public_pem = account.public_key_pem
     if public_pem is None:  # made the first time a peer asks
