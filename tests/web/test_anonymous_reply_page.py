@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from porina.services import Services
 from tests.factories import Factory
+from tests.operators.support import appoint
 
 from .conftest import text_of
 
@@ -41,3 +43,24 @@ async def test_a_reply_from_the_page_is_posted_under_a_pseudonym(
     )
     assert refused.status_code == 422
     assert "Nimettömästi voi vastata vain" in text_of(refused.text)
+
+
+async def test_a_brand_shares_a_page_where_people_ask_it_anonymously(
+    services: Services, make: Factory, signed_in: Any
+) -> None:
+    brand = await make.person("kahvila")
+    await appoint(services, brand, await make.person("mari"), "manager")
+    alice = await make.person("alice", locale="fi")
+    browser = await signed_in(alice)
+    page = await browser.get("/anonymous/ask/kahvila")
+    assert page.status_code == 200
+    assert "Kysy tililtä @kahvila nimettömästi" in text_of(page.text)
+    assert (await browser.get("/anonymous/ask/alice")).status_code == 404
+    sent = await browser.post(
+        "/anonymous/compose", {"status": "Onko gluteenitonta?", "brand_id": brand.id}
+    )
+    assert sent.status_code == 303
+    status_id = sent.headers["location"].rsplit("/", 1)[1]
+    asked = (await brand.get(f"/api/v1/statuses/{status_id}")).json()
+    assert asked["account"]["id"] != alice.id
+    assert [m["username"] for m in asked["mentions"]] == ["kahvila"]

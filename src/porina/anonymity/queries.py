@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from porina.accounts.models import Account, AccountOperator
 from porina.anonymity.models import AnonymityPolicy, AnonymousReveal, Pseudonym
 from porina.posts.models import Status
 
@@ -50,3 +51,23 @@ async def reveals(session: AsyncSession, limit: int = 40) -> list[AnonymousRevea
         select(AnonymousReveal).order_by(AnonymousReveal.id.desc()).limit(limit)
     )
     return list(rows)
+
+
+async def brand_taking_questions(session: AsyncSession, username: str) -> Account | None:
+    """The local brand (an account with a team) named ``username``, if it takes anonymous
+    questions (its setting is not ``off``) and is not suspended."""
+    brand = await session.scalar(
+        select(Account).where(
+            func.lower(Account.username) == username.lower(),
+            Account.domain.is_(None),
+            Account.suspended_at.is_(None),
+        )
+    )
+    if brand is None:
+        return None
+    team = await session.scalar(
+        select(AccountOperator.account_id).where(AccountOperator.account_id == brand.id).limit(1)
+    )
+    if team is None or await policy_of(session, brand.id) == "off":
+        return None
+    return brand

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Request, post
+from litestar import Request, get, post
+from litestar.exceptions import NotFoundException
 from litestar.response import Redirect, Template
 
-from porina.anonymity import actions
+from porina.anonymity import actions, queries
 from porina.core.errors import PorinaError
 from porina.core.ids import parse_id
 from porina.web.common import form, render, see_other, signed_in, text
@@ -47,4 +48,16 @@ async def anonymous_compose(request: Request[Any, Any, Any]) -> Template | Redir
     return see_other(f"/statuses/{status.id}")
 
 
-ROUTES = [anonymous_compose]
+@get("/anonymous/ask/{username:str}", name="web:anonymous-ask")
+async def ask_page(request: Request[Any, Any, Any], username: str) -> Template:
+    """A brand's "ask us anonymously" page (a link it can share); 404 for an account that is
+    not a brand or does not take anonymous questions."""
+    me = await signed_in(request)
+    async with services(request).db.read() as session:
+        brand = await queries.brand_taking_questions(session, username)
+    if brand is None:
+        raise NotFoundException()
+    return render(request, "pages/anonymous_ask.html", me=me, brand=brand)
+
+
+ROUTES = [anonymous_compose, ask_page]
