@@ -77,7 +77,7 @@ def _authors(world: World, statuses: list[dict[str, Any]]) -> set[str]:
 
 
 @hsettings(
-    max_examples=6,
+    max_examples=4,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
