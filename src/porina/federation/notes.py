@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from porina.accounts import queries as account_queries
@@ -35,6 +36,7 @@ from porina.posts.models import Mention, Status
 from porina.storage.db import Tx
 
 MAX_CONTENT = 100_000
+MAX_URI = 2048
 MAX_MEDIA = 8
 MEDIA_TYPES = {"image": "image", "video": "video", "audio": "audio"}
 
@@ -235,7 +237,7 @@ async def _quoted(
 async def receive_note(tx: Tx, sender: Account, note: dict[str, Any]) -> Status | None:
     """Store a Note its author sent (once per ``id``); None when it is not for us."""
     uri = note.get("id")
-    if not isinstance(uri, str) or not isinstance(note.get("content"), str):
+    if not isinstance(uri, str) or len(uri) > MAX_URI or not isinstance(note.get("content"), str):
         return None
     if await tx.session.scalar(select(Status.id).where(Status.uri == uri)) is not None:
         return None  # delivered twice (through two inboxes, or a retry)
@@ -268,8 +270,8 @@ async def receive_note(tx: Tx, sender: Account, note: dict[str, Any]) -> Status 
         quote_of_id=quoted.id if quoted else None,
         quote_state=quote_state,
     )
-    tx.session.add(status)
-    await tx.session.flush()
+    if not await stored_once(tx, status):
+        return None
     await questions.attach_received(tx, status, note)
     formatted = html.Formatted(
         html=status.content, mentions=[_profile(a) for a in mentions], tags=_hashtags(note)
@@ -281,6 +283,17 @@ async def receive_note(tx: Tx, sender: Account, note: dict[str, Any]) -> Status 
         tx, Actor(account_id=sender.id), status, mentioned, parent, quoted=accepted
     )
     return status
+
+
+async def stored_once(tx: Tx, status: Status) -> bool:
+    """Insert ``status``; False when a concurrent delivery of the same Note stored it first
+    (the unique ``uri`` refuses this copy: only its savepoint is undone)."""
+    try:
+        async with tx.session.begin_nested():
+            tx.session.add(status)
+    except IntegrityError:
+        return False
+    return True
 
 
 async def receive_edit(tx: Tx, sender: Account, note: dict[str, Any]) -> None:

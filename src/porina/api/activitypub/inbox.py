@@ -1,7 +1,9 @@
 """``POST /inbox`` (shared) and ``POST /users/{name}/inbox``: signed deliveries from other
 servers. 202 when accepted; 401 unsigned or a bad signature, 403 a key that is not the
 actor's or an id off the actor's origin (``federation.inbox``), 400 a body that is not an
-activity; Mastodon's error shape throughout."""
+activity; Mastodon's error shape throughout. What a verified activity names and this server
+lacks (a reply's parent, a mentioned account, a boosted Note) is fetched before it is handled
+(``federation.fetching``)."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from litestar import Request, Response, post
 
 from porina.core import inputs
 from porina.core.errors import BadRequest
-from porina.federation import domains
+from porina.federation import domains, fetching
 from porina.federation.dispatch import FederationContext
 from porina.federation.inbox import receive, verify_delivery
 
@@ -34,6 +36,7 @@ async def _inbox(request: Request[Any, Any, Any]) -> Response[Any]:
         activity=activity,
     )
     await domains.answered(svc.db, sender.domain)
+    await fetching.before_receive(fetching.Fetcher(svc.db, svc.outbound, svc.settings), activity)
     async with svc.db.transaction() as tx:
         await receive(tx, sender, activity, svc.settings.base_url.rstrip("/"))
     return Response(b"", status_code=202)

@@ -3,7 +3,9 @@
 Statuses are searched only for signed-in people (as Mastodon does) and only among statuses
 they may see; accounts and hashtags by prefix. With ``resolve=true`` a signed-in person's
 ``@user@host`` on another server is looked up by WebFinger and stored as a remote account
-(``federation.remote``); remote status URLs are not resolved yet.
+(``federation.remote``), and a URL (a status's or an account's ActivityPub id, or a web page
+naming one as its ActivityStreams alternate) is fetched and stored (``federation.fetching``).
+Without ``resolve`` a URL finds only what is stored.
 """
 
 from __future__ import annotations
@@ -18,12 +20,15 @@ from porina.accounts.queries import local_domains
 from porina.api.mastodon import auth, search_reads
 from porina.api.mastodon.params import Params
 from porina.core.errors import PorinaError, Unauthorized
+from porina.federation import fetching
 from porina.federation.dispatch import FederationContext
 from porina.federation.remote import resolve_handle
 from porina.render import entities as e
+from porina.render.pages import rows_for
 from porina.render.renderer import Renderer
 from porina.search import queries as search
 from porina.settings import Settings
+from porina.timelines.page import for_ids
 
 TYPES = {"accounts", "hashtags", "statuses"}
 
@@ -50,7 +55,7 @@ async def search_v2(request: Request[Any, Any, Any]) -> SearchResults:
     if not q:
         return out
     svc = auth.services_of(request)
-    remote = await _resolved(request, q) if vid is not None and params.bool("resolve") else None
+    remote = await _resolved(request, q, fetch=vid is not None and params.bool("resolve"))
     if "accounts" in wanted:
         out.accounts = await search_reads.accounts(
             svc,
@@ -73,23 +78,46 @@ async def search_v2(request: Request[Any, Any, Any]) -> SearchResults:
             limit=limit,
         )
         out.statuses = await search_reads.statuses(svc, vid, asked)
-    if (
-        remote is not None
-        and "accounts" in wanted
-        and all(a.id != str(remote.id) for a in out.accounts)
-    ):
-        out.accounts[:0] = await search_reads.rendered_accounts(svc, [(remote.id, remote.version)])
+    await _put_first(request, out, wanted, vid, remote)
     return out
 
 
-async def _resolved(request: Request[Any, Any, Any], q: str) -> Account | None:
-    """The remote account ``q`` names as ``@user@host`` (not this server), fetched by
-    WebFinger; None when ``q`` is no such handle or the other server does not answer."""
+async def _put_first(
+    request: Request[Any, Any, Any],
+    out: SearchResults,
+    wanted: set[str],
+    viewer_id: int | None,
+    found: Account | int | None,
+) -> None:
+    """The account or status a handle or URL named, first in its list (a status only
+    when the viewer may see it)."""
+    svc = auth.services_of(request)
+    if isinstance(found, Account) and "accounts" in wanted:
+        if all(a.id != str(found.id) for a in out.accounts):
+            shown = await search_reads.rendered_accounts(svc, [(found.id, found.version)])
+            out.accounts[:0] = shown
+    elif isinstance(found, int) and "statuses" in wanted and viewer_id is not None:
+        if any(s.id == str(found) for s in out.statuses):
+            return
+        rows = [r for r in await for_ids(svc.db, viewer_id, [found], mutes=False) if r.visible]
+        out.statuses[:0] = await rows_for(svc, viewer_id, rows, seen=False)
+
+
+async def _resolved(
+    request: Request[Any, Any, Any], q: str, *, fetch: bool
+) -> Account | int | None:
+    """What ``q`` names: a URL, the status (its id) or account stored for it, fetched when
+    ``fetch`` (``resolve=true``, signed in) and not stored; ``@user@host`` on another server,
+    the remote account, by WebFinger when ``fetch``. None when it names nothing here or the
+    other server does not answer."""
     svc: FederationContext = request.app.state.services
-    name, _, host = q.lstrip("@").partition("@")
-    if not name or not host or host.lower() in local_domains(svc.settings):
-        return None
     try:
+        if q.startswith(("https://", "http://")) and " " not in q:
+            found = fetching.Fetcher(svc.db, svc.outbound, svc.settings)
+            return await (fetching.resolve_url(found, q) if fetch else fetching.stored(found, q))
+        name, _, host = q.lstrip("@").partition("@")
+        if not fetch or not name or not host or host.lower() in local_domains(svc.settings):
+            return None
         return await resolve_handle(svc.db, svc.outbound, q)
     except PorinaError:
         return None

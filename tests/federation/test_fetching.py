@@ -1,0 +1,196 @@
+"""Fetching on demand (issue 20) against a real remote server on loopback that serves
+documents: a reply's thread up to the depth bound, unknown mentioned accounts, a boosted
+Note, each object on the origin that served it, every fetch signed by the instance actor;
+one status per Note even when two deliveries race."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import func, select
+
+from porina.accounts.models import Account
+from porina.core.clock import now
+from porina.core.ids import new_id
+from porina.federation import fetching, notes
+from porina.posts.models import Status
+from porina.services import Services
+from porina.settings import Settings
+
+from ..factories import Factory
+from .peers import AS_PUBLIC, Peer, deliver, loopback, note, remote_account
+
+
+class Server(Peer):
+    """A peer that also answers GETs: ``docs`` maps a path to ``(content type, body)``;
+    ``gets`` records ``(path, headers)`` of each GET."""
+
+    docs: dict[str, tuple[str, bytes]]
+    gets: list[tuple[str, dict[str, str]]]
+
+    def serve(self, path: str, doc: dict[str, Any] | str, kind: str = "") -> None:
+        if isinstance(doc, str):
+            self.docs[path] = (kind or "text/html", doc.encode())
+        else:
+            self.docs[path] = (kind or "application/activity+json", json.dumps(doc).encode())
+
+    def serve_actor(self, name: str) -> None:
+        self.serve(f"/users/{name}", self.document(name))
+
+    def post(self, author: str, number: int, content: str, **extra: Any) -> dict[str, Any]:
+        """A public Note served at its id; the Note."""
+        obj: dict[str, Any] = note(self, author, number, content, to=[AS_PUBLIC], **extra)["object"]
+        self.serve(f"/users/{author}/statuses/{number}", obj)
+        return obj
+
+
+def start_server() -> Server:
+    holder: list[Server] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            me = holder[0]
+            me.gets.append((self.path, dict(self.headers)))
+            kind, body = me.docs.get(self.path, ("text/plain", b""))
+            self.send_response(200 if self.path in me.docs else 404)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers.get("content-length") or 0))
+            holder[0].received.append((self.path, json.loads(body)))
+            self.send_response(202)
+            self.end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            return
+
+    holder.append(Server(loopback(Handler)))
+    holder[0].docs, holder[0].gets = {}, []
+    return holder[0]
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[Server]:
+    remote = start_server()
+    yield remote
+    remote.server.shutdown()
+
+
+@pytest.fixture
+def remote(server: Server) -> Server:
+    server.docs.clear()
+    server.gets.clear()
+    server.received.clear()
+    return server
+
+
+@pytest.fixture
+def settings(settings: Settings, server: Server) -> Settings:
+    hosts = ",".join(filter(None, [settings.federation_allow_http_hosts, server.host]))
+    return dataclasses.replace(settings, federation_allow_http_hosts=hosts)
+
+
+async def _uri_count(services: Services, uri: str) -> int:
+    async with services.db.read() as session:
+        return int(await session.scalar(select(func.count()).where(Status.uri == uri)) or 0)
+
+
+async def _status(services: Services, uri: str) -> Status | None:
+    async with services.db.read() as session:
+        found: Status | None = await session.scalar(select(Status).where(Status.uri == uri))
+        return found
+
+
+async def test_a_note_is_stored_once_even_when_a_racing_delivery_stored_it_first(
+    services: Services, client: httpx.AsyncClient, remote: Server
+) -> None:
+    bo_id = await remote_account(services, remote, "bo")
+    create = note(remote, "bo", 1, "<p>twice</p>", to=[AS_PUBLIC])
+    for _ in range(2):  # a retry, or the same Note through two inboxes
+        assert (await deliver(client, create)).status_code == 202
+    uri = create["object"]["id"]
+    assert await _uri_count(services, uri) == 1
+    async with services.db.transaction() as tx:  # a racer past the check: the index refuses
+        bo = await tx.session.get(Account, bo_id)
+        assert bo is not None
+        copy = Status(id=new_id(), account_id=bo_id, created_at=now(), uri=uri, local=False)
+        assert await notes.stored_once(tx, copy) is False
+        bo.note = "still written"  # the rest of the transaction stands
+    assert await _uri_count(services, uri) == 1
+    async with services.db.read() as session:
+        kept = await session.get(Account, bo_id)
+    assert kept is not None and kept.note == "still written"
+
+
+async def test_a_reply_fetches_its_thread_up_to_the_bound_and_its_mentions(
+    services: Services, make: Factory, client: httpx.AsyncClient, remote: Server
+) -> None:
+    aino = await make.person("aino")
+    await remote_account(services, remote, "bo")
+    for name in ("cy", "dee"):
+        remote.serve_actor(name)
+    top = fetching.MAX_DEPTH + 2
+    for n in range(1, top + 1):  # a thread of cy's posts, each answering the one before
+        before = {"inReplyTo": remote.actor("cy") + f"/statuses/{n - 1}"} if n > 1 else {}
+        remote.post("cy", n, f"<p>post {n}</p>", **before)
+    mention = {"type": "Mention", "href": remote.actor("dee"), "name": f"@dee@{remote.host}"}
+    reply = note(
+        remote,
+        "bo",
+        100,
+        "<p>@dee look</p>",
+        to=[AS_PUBLIC],
+        inReplyTo=remote.actor("cy") + f"/statuses/{top}",
+        tag=[mention],
+    )
+    assert (await deliver(client, reply)).status_code == 202
+    stored = [
+        await _status(services, remote.actor("cy") + f"/statuses/{n}") for n in range(1, top + 1)
+    ]
+    assert [s is not None for s in stored] == [False, False] + [True] * fetching.MAX_DEPTH
+    mine = await _status(services, reply["object"]["id"])
+    assert mine is not None and stored[-1] is not None
+    assert mine.in_reply_to_id == stored[-1].id
+    context = (await aino.get(f"/api/v1/statuses/{mine.id}/context")).json()
+    assert [s["content"] for s in context["ancestors"]] == [
+        f"<p>post {n}</p>" for n in range(3, top + 1)
+    ]
+    dee = (await aino.get("/api/v1/accounts/lookup", params={"acct": f"dee@{remote.host}"})).json()
+    assert dee["acct"] == f"dee@{remote.host}"
+    gets = [path for path, _ in remote.gets]
+    assert len(gets) == len(set(gets))  # nothing fetched twice
+    signed = [h.get("Signature", "") for _, h in remote.gets]
+    assert all('keyId="http://testserver.local/actor#main-key"' in s for s in signed)
+
+
+async def test_a_boost_of_an_unknown_note_fetches_it_from_its_own_origin_only(
+    services: Services, client: httpx.AsyncClient, remote: Server, peers: tuple[Peer, Peer]
+) -> None:
+    other, _ = peers
+    await remote_account(services, remote, "bo")
+    remote.serve_actor("cy")
+    boosted = remote.post("cy", 7, "<p>worth a boost</p>")
+    forged = dict(boosted, id=f"{other.actor('eve')}/statuses/1", attributedTo=other.actor("eve"))
+    remote.serve("/forged", forged)
+    for number, target in ((1, boosted["id"]), (2, f"{remote.base}/forged")):
+        announce = {
+            "id": f"{remote.actor('bo')}/statuses/{number}/activity",
+            "type": "Announce",
+            "actor": remote.actor("bo"),
+            "to": [AS_PUBLIC],
+            "object": target,
+        }
+        assert (await deliver(client, announce)).status_code == 202
+    original = await _status(services, boosted["id"])
+    assert original is not None and original.reblogs_count == 1
+    assert await _uri_count(services, forged["id"]) == 0  # another origin's id: not stored
+    assert await _uri_count(services, f"{remote.actor('bo')}/statuses/2/activity") == 0
