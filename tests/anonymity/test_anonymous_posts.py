@@ -248,3 +248,34 @@ async def test_deleting_the_account_takes_its_anonymous_posts_with_it(
     assert (await w.bob.get(f"/api/v1/statuses/{anon['id']}")).status_code == 404
     context = (await w.bob.get(f"/api/v1/statuses/{root['id']}/context")).json()
     assert context["descendants"] == []
+
+
+async def test_a_brand_holds_anonymous_posts_for_its_staff_to_approve_or_reject(
+    services: Services, make: Factory
+) -> None:
+    w = await world(services, make)
+    staff = w.manager
+    put = await w.alice.client.put(f"{API}/policy", json={"mode": "moderated"}, headers=staff)
+    assert put.json()["mode"] == "moderated"
+    held = await anonymously(w.alice, "Is the terrace open?", brand_id=w.brand.id)
+    assert held.status_code == 202 and held.json()["state"] == "pending"
+    other = await anonymously(w.alice, "Spam spam", brand_id=w.brand.id)
+    assert (await w.bob.get("/api/v1/timelines/public")).json() == []
+    mine = (await w.alice.get(f"{API}/pending")).json()
+    assert [p["text"] for p in mine] == ["Spam spam", "Is the terrace open?"]
+    assert (await w.bob.get(f"{API}/pending")).json() == []
+    listed = await w.alice.client.get(f"{API}/queue", headers=staff)
+    assert [p["id"] for p in listed.json()] == [held.json()["id"], other.json()["id"]]
+    assert leaks(listed.json(), w.alice) == []
+    path = f"{API}/queue/{held.json()['id']}"
+    assert (await w.bob.post(f"{path}/approve")).status_code == 404
+    approved = await w.alice.client.post(f"{path}/approve", headers=staff)
+    assert approved.status_code == 200, approved.text
+    assert approved.json()["account"]["id"] != w.alice.id
+    assert [s["id"] for s in (await w.bob.get("/api/v1/timelines/public")).json()] == [
+        approved.json()["id"]
+    ]
+    rejected = await w.alice.client.post(f"{API}/queue/{other.json()['id']}/reject", headers=staff)
+    assert rejected.status_code == 200
+    assert (await w.alice.get(f"{API}/pending")).json() == []
+    assert (await w.alice.get(f"{API}/statuses")).json()[0]["id"] == approved.json()["id"]

@@ -29,6 +29,7 @@ from porina.anonymity.errors import (
     InvalidAnonymityPolicy,
     InvalidAnonymousTarget,
     InvalidRevealReason,
+    PendingNotFound,
     RevealForbidden,
 )
 from porina.anonymity.events import (
@@ -36,7 +37,13 @@ from porina.anonymity.events import (
     AnonymousAuthorRevealed,
     AnonymousPosted,
 )
-from porina.anonymity.models import AnonymityPolicy, AnonymousBlock, AnonymousReveal, Pseudonym
+from porina.anonymity.models import (
+    AnonymityPolicy,
+    AnonymousBlock,
+    AnonymousPending,
+    AnonymousReveal,
+    Pseudonym,
+)
 from porina.core.actor import Actor
 from porina.core.clock import now
 from porina.core.i18n import N_
@@ -55,7 +62,7 @@ from porina.storage.db import Tx
 
 MAX_PER_HOUR = 20
 """Anonymous posts one person may make in an hour, all their pseudonyms together."""
-MODES = ("open", "off")
+MODES = ("open", "moderated", "off")
 MAX_REASON = 1000
 ADJECTIVES = ("Quiet", "Curious", "Gentle", "Brave", "Sleepy", "Sunny", "Clever", "Calm", "Merry")
 ANIMALS = ("Otter", "Fox", "Owl", "Hare", "Lynx", "Seal", "Moose", "Badger", "Heron", "Swan")
@@ -80,8 +87,12 @@ class AnonymousPost:
     language: str | None = None
 
 
-async def post(tx: Tx, actor: Actor, new: AnonymousPost) -> Status:
-    """Post ``new`` under the author's pseudonym for its thread (a new one for a question)."""
+async def post(
+    tx: Tx, actor: Actor, new: AnonymousPost, *, approved: bool = False
+) -> Status | AnonymousPending:
+    """Post ``new`` under the author's pseudonym for its thread (a new one for a question),
+    or hold it in a brand's queue when its setting is ``moderated`` (``approved``: the staff
+    approved it from there)."""
     targets = [new.in_reply_to_id, new.brand_id, new.group_id]
     if sum(t is not None for t in targets) != 1:
         raise InvalidAnonymousTarget(ONE_TARGET)
@@ -90,12 +101,14 @@ async def post(tx: Tx, actor: Actor, new: AnonymousPost) -> Status:
     if new.group_id is not None:
         return await _in_group(tx, actor, new, new.group_id)
     if new.brand_id is not None:
-        return await _question(tx, actor, new, new.brand_id)
+        return await _question(tx, actor, new, new.brand_id, approved=approved)
     assert new.in_reply_to_id is not None
-    return await _reply(tx, actor, new, new.in_reply_to_id)
+    return await _reply(tx, actor, new, new.in_reply_to_id, approved=approved)
 
 
-async def _reply(tx: Tx, actor: Actor, new: AnonymousPost, parent_id: int) -> Status:
+async def _reply(
+    tx: Tx, actor: Actor, new: AnonymousPost, parent_id: int, *, approved: bool
+) -> Status | AnonymousPending:
     parent = await get_visible(tx, actor.account_id, parent_id)
     if parent.reblog_of_id is not None or parent.visibility not in PUBLIC:
         raise InvalidAnonymousTarget(NOT_PUBLIC)
@@ -105,8 +118,10 @@ async def _reply(tx: Tx, actor: Actor, new: AnonymousPost, parent_id: int) -> St
         await _group_open(tx, actor, parent.group_id)
     if await _blocked(tx, actor.account_id, owners):
         raise StatusNotFound()  # as a blocked reader is answered: no way round a block
-    await _check_open(tx, owners)
+    queue = await _check_open(tx, owners)
     await _check_rate(tx, actor.account_id)
+    if queue is not None and not approved:
+        return await _hold(tx, actor, new, queue)
     pseudonym = await tx.session.scalar(
         select(Pseudonym.account_id).where(
             Pseudonym.author_account_id == actor.account_id, Pseudonym.thread_id == thread
@@ -126,7 +141,9 @@ async def _reply(tx: Tx, actor: Actor, new: AnonymousPost, parent_id: int) -> St
     return status
 
 
-async def _question(tx: Tx, actor: Actor, new: AnonymousPost, brand_id: int) -> Status:
+async def _question(
+    tx: Tx, actor: Actor, new: AnonymousPost, brand_id: int, *, approved: bool
+) -> Status | AnonymousPending:
     """A new public thread to the brand (its text mentions the brand, so the brand's desk
     files it like any other mention), under a pseudonym of its own."""
     brand = await tx.session.get(Account, brand_id)
@@ -134,8 +151,10 @@ async def _question(tx: Tx, actor: Actor, new: AnonymousPost, brand_id: int) -> 
         raise BrandNotFound()
     if await _blocked(tx, actor.account_id, {brand_id}):
         raise BrandNotFound()
-    await _check_open(tx, {brand_id})
+    queue = await _check_open(tx, {brand_id})
     await _check_rate(tx, actor.account_id)
+    if queue is not None and not approved:
+        return await _hold(tx, actor, new, queue)
     pseudonym = await _new_pseudonym(tx)
     text = new.text
     if not re.search(rf"(?<![\w@])@{re.escape(brand.username)}\b", text, re.IGNORECASE):
@@ -256,14 +275,35 @@ async def _owners(tx: Tx, parent: Status, thread: int) -> set[int]:
     return owners
 
 
-async def _check_open(tx: Tx, owners: set[int]) -> None:
-    off = await tx.session.scalar(
-        select(AnonymityPolicy.account_id)
-        .where(AnonymityPolicy.account_id.in_(owners), AnonymityPolicy.mode == "off")
-        .limit(1)
+async def _check_open(tx: Tx, owners: set[int]) -> int | None:
+    """Refused where an owner has anonymity off; else the owner whose queue holds it (its
+    setting is ``moderated``), or None: published at once."""
+    rows = await tx.session.execute(
+        select(AnonymityPolicy.account_id, AnonymityPolicy.mode).where(
+            AnonymityPolicy.account_id.in_(owners), AnonymityPolicy.mode != "open"
+        )
     )
-    if off is not None:
+    modes = {account: mode for account, mode in rows.all()}
+    if "off" in modes.values():
         raise AnonymityOff(OFF)
+    return min(modes) if modes else None
+
+
+async def _hold(tx: Tx, actor: Actor, new: AnonymousPost, queue: int) -> AnonymousPending:
+    row = AnonymousPending(
+        id=new_id(),
+        author_account_id=actor.account_id,
+        queue_account_id=queue,
+        in_reply_to_id=new.in_reply_to_id,
+        brand_id=new.brand_id,
+        text=new.text,
+        spoiler_text=new.spoiler_text,
+        language=new.language,
+        created_at=now(),
+    )
+    tx.session.add(row)
+    await tx.session.flush()
+    return row
 
 
 async def _check_rate(tx: Tx, author_id: int) -> None:
@@ -370,3 +410,38 @@ async def reveal(tx: Tx, actor: Actor, status_id: int, reason: str) -> Anonymous
     await tx.session.flush()
     await emit(tx, AnonymousAuthorRevealed(actor=actor, status_id=status_id, reveal_id=row.id))
     return row
+
+
+async def _queued(tx: Tx, actor: Actor, pending_id: int) -> AnonymousPending:
+    """A post in the queue of the account ``actor`` acts as (its owners and managers)."""
+    row = await tx.session.get(AnonymousPending, pending_id)
+    if row is None or row.queue_account_id != actor.account_id:
+        raise PendingNotFound()
+    await operators.refuse_limited(tx, actor, "moderate anonymous posts")
+    return row
+
+
+async def approve(tx: Tx, actor: Actor, pending_id: int) -> Status:
+    """Publish a held post under its author's pseudonym, as if posted now (the author's
+    checks again: a thread since closed or a block since made still refuse it)."""
+    row = await _queued(tx, actor, pending_id)
+    new = AnonymousPost(
+        text=row.text,
+        in_reply_to_id=row.in_reply_to_id,
+        brand_id=row.brand_id,
+        spoiler_text=row.spoiler_text,
+        sensitive=bool(row.spoiler_text.strip()),
+        language=row.language,
+    )
+    await tx.session.delete(row)
+    await tx.session.flush()
+    status = await post(tx, Actor(row.author_account_id), new, approved=True)
+    assert isinstance(status, Status)
+    return status
+
+
+async def reject(tx: Tx, actor: Actor, pending_id: int) -> None:
+    """Drop a held post: it is never published."""
+    row = await _queued(tx, actor, pending_id)
+    await tx.session.delete(row)
+    await tx.session.flush()

@@ -39,3 +39,7 @@ class InvalidRevealReason(Unprocessable):
 
 class InvalidAnonymityPolicy(Unprocessable):
     code = "invalid_anonymity_policy"
+
+
+class PendingNotFound(NotFound):
+    code = "anonymous_pending_not_found"

@@ -68,3 +68,24 @@ class AnonymousBlock(Base):
     )
     via_account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
     created_at: Mapped[datetime]
+
+
+class AnonymousPending(Base):
+    """An anonymous post waiting in a queue: ``queue_account_id`` (a brand whose setting is
+    ``moderated``) approves or rejects it. Seen by its author and the brand's staff (who never
+    see the author); nothing is published until it is approved."""
+
+    __tablename__ = "anonymous_pending"
+    id: Mapped[int] = id_column()
+    author_account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    queue_account_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    in_reply_to_id: Mapped[int | None] = mapped_column(Snowflake, default=None)
+    brand_id: Mapped[int | None] = mapped_column(Snowflake, default=None)
+    text: Mapped[str] = mapped_column(Text)
+    spoiler_text: Mapped[str] = mapped_column(Text, default="")
+    language: Mapped[str | None] = mapped_column(String(16), default=None)
+    created_at: Mapped[datetime]
+
+    __table_args__ = (Index("ix_anonymous_pending_author_account_id", "author_account_id"),)

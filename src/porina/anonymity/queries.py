@@ -9,7 +9,12 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from porina.accounts.models import Account, AccountOperator
-from porina.anonymity.models import AnonymityPolicy, AnonymousReveal, Pseudonym
+from porina.anonymity.models import (
+    AnonymityPolicy,
+    AnonymousPending,
+    AnonymousReveal,
+    Pseudonym,
+)
 from porina.posts.models import Status
 
 
@@ -35,7 +40,7 @@ async def authors_of(session: AsyncSession, account_ids: Iterable[int]) -> dict[
             Pseudonym.account_id.in_(wanted)
         )
     )
-    return {pseudonym: author for pseudonym, author in rows.tuples()}
+    return {pseudonym: author for pseudonym, author in rows.all()}
 
 
 async def policy_of(session: AsyncSession, account_id: int) -> str:
@@ -71,3 +76,29 @@ async def brand_taking_questions(session: AsyncSession, username: str) -> Accoun
     if team is None or await policy_of(session, brand.id) == "off":
         return None
     return brand
+
+
+async def queue_of(
+    session: AsyncSession, account_id: int, limit: int = 40
+) -> list[AnonymousPending]:
+    """The held anonymous posts a brand's staff decide on, oldest first."""
+    rows = await session.scalars(
+        select(AnonymousPending)
+        .where(AnonymousPending.queue_account_id == account_id)
+        .order_by(AnonymousPending.id)
+        .limit(limit)
+    )
+    return list(rows)
+
+
+async def pending_of(
+    session: AsyncSession, author_id: int, limit: int = 40
+) -> list[AnonymousPending]:
+    """An author's own held posts, newest first (to them alone)."""
+    rows = await session.scalars(
+        select(AnonymousPending)
+        .where(AnonymousPending.author_account_id == author_id)
+        .order_by(AnonymousPending.id.desc())
+        .limit(limit)
+    )
+    return list(rows)

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Request, delete, get, post, put
+from litestar import Request, Response, delete, get, post, put
 from sqlalchemy import select
 
 from porina.accounts.errors import AccountNotFound
 from porina.accounts.models import Account
 from porina.anonymity import actions, queries
-from porina.anonymity.errors import AnonymousStatusNotFound, RevealForbidden
-from porina.anonymity.models import AnonymousReveal
+from porina.anonymity.errors import AnonymousStatusNotFound, PendingNotFound, RevealForbidden
+from porina.anonymity.models import AnonymousPending, AnonymousReveal
 from porina.api.mastodon import auth
 from porina.api.mastodon.params import Params
 from porina.api.mastodon.statuses import render_one, renderer_of, status_id_of
@@ -38,6 +38,16 @@ class Policy(e.Entity):
     mode: str
 
 
+class Pending(e.Entity):
+    id: str
+    state: str
+    in_reply_to_id: str | None
+    brand_id: str | None
+    text: str
+    spoiler_text: str
+    created_at: str
+
+
 class Reveal(e.Entity):
     id: str
     status_id: str
@@ -46,6 +56,25 @@ class Reveal(e.Entity):
     revealed_by: e.Account | None
     reason: str
     created_at: str
+
+
+def _pending(row: AnonymousPending) -> Pending:
+    return Pending(
+        id=str(row.id),
+        state="pending",
+        in_reply_to_id=str(row.in_reply_to_id) if row.in_reply_to_id else None,
+        brand_id=str(row.brand_id) if row.brand_id else None,
+        text=row.text,
+        spoiler_text=row.spoiler_text,
+        created_at=timestamp(row.created_at) or "",
+    )
+
+
+def _pending_id(raw: str) -> int:
+    parsed = parse_id(raw)
+    if parsed is None:
+        raise PendingNotFound()
+    return parsed
 
 
 def _target(params: Params, name: str) -> int | None:
@@ -60,9 +89,10 @@ def _target(params: Params, name: str) -> int | None:
 
 
 @post(f"{BASE}/statuses", status_code=200)
-async def create(request: Request[Any, Any, Any]) -> e.Status:
+async def create(request: Request[Any, Any, Any]) -> Response[Any]:
     """``{status, in_reply_to_id | brand_id | group_id, spoiler_text?, sensitive?,
-    language?}``: the new status, its ``account`` the pseudonym."""
+    language?}``: the new status, its ``account`` the pseudonym; or, where the brand holds
+    anonymous posts for its staff (``moderated``), ``202`` and the Pending post."""
     viewer = await auth.require(request, "write:statuses")
     params = await Params.of(request)
     new = actions.AnonymousPost(
@@ -75,8 +105,10 @@ async def create(request: Request[Any, Any, Any]) -> e.Status:
         language=params.str("language") or None,
     )
     async with auth.services_of(request).db.transaction() as tx:
-        status = await actions.post(tx, auth.actor_of(viewer), new)
-    return await render_one(request, viewer.account_id, status.id)
+        made = await actions.post(tx, auth.actor_of(viewer), new)
+    if isinstance(made, AnonymousPending):
+        return Response(_pending(made), status_code=202)
+    return Response(await render_one(request, viewer.account_id, made.id))
 
 
 @get(f"{BASE}/statuses")
@@ -194,4 +226,54 @@ async def reveal_log(request: Request[Any, Any, Any]) -> list[Reveal]:
     return [await _reveal_entity(request, row) for row in rows]
 
 
-ROUTES = [create, own, destroy, set_policy, set_group_policy, show_policy, reveal, reveal_log]
+@get(f"{BASE}/pending")
+async def own_pending(request: Request[Any, Any, Any]) -> list[Pending]:
+    """The caller's own anonymous posts waiting in a brand's queue (to them alone)."""
+    viewer = await auth.require(request, "read:statuses")
+    async with auth.services_of(request).db.read() as session:
+        rows = await queries.pending_of(session, viewer.require_account())
+    return [_pending(row) for row in rows]
+
+
+@get(f"{BASE}/queue")
+async def queue(request: Request[Any, Any, Any]) -> list[Pending]:
+    """The held posts of the account the token acts as (a brand's staff), oldest first; they
+    never name their author."""
+    viewer = await auth.require(request, "read:statuses")
+    async with auth.services_of(request).db.read() as session:
+        rows = await queries.queue_of(session, viewer.require_account())
+    return [_pending(row) for row in rows]
+
+
+@post(f"{BASE}/queue/{{pending_id:str}}/approve", status_code=200)
+async def approve(request: Request[Any, Any, Any], pending_id: str) -> e.Status:
+    """Publish a held post (its owners and managers): the Status, under its pseudonym."""
+    viewer = await auth.require(request, "write:statuses")
+    async with auth.services_of(request).db.transaction() as tx:
+        status = await actions.approve(tx, auth.actor_of(viewer), _pending_id(pending_id))
+    return await render_one(request, viewer.account_id, status.id)
+
+
+@post(f"{BASE}/queue/{{pending_id:str}}/reject", status_code=200)
+async def reject(request: Request[Any, Any, Any], pending_id: str) -> dict[str, Any]:
+    """Drop a held post (its owners and managers): it is never published."""
+    viewer = await auth.require(request, "write:statuses")
+    async with auth.services_of(request).db.transaction() as tx:
+        await actions.reject(tx, auth.actor_of(viewer), _pending_id(pending_id))
+    return {}
+
+
+ROUTES = [
+    create,
+    own,
+    destroy,
+    own_pending,
+    queue,
+    approve,
+    reject,
+    set_policy,
+    set_group_policy,
+    show_policy,
+    reveal,
+    reveal_log,
+]
