@@ -1,11 +1,13 @@
 """Fetching on demand (issue 20) against a real remote server on loopback that serves
 documents: a reply's thread up to the depth bound, unknown mentioned accounts, a boosted
 Note, each object on the origin that served it, every fetch signed by the instance actor;
-one status per Note even when two deliveries race."""
+one status per Note even when two deliveries race; search resolving a status URL (or its web
+page) and a handle; a remote attachment through the media proxy."""
 
 from __future__ import annotations
 
 import dataclasses
+import io
 import json
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler
@@ -13,6 +15,7 @@ from typing import Any
 
 import httpx
 import pytest
+from PIL import Image
 from sqlalchemy import func, select
 
 from porina.accounts.models import Account
@@ -194,3 +197,47 @@ async def test_a_boost_of_an_unknown_note_fetches_it_from_its_own_origin_only(
     assert original is not None and original.reblogs_count == 1
     assert await _uri_count(services, forged["id"]) == 0  # another origin's id: not stored
     assert await _uri_count(services, f"{remote.actor('bo')}/statuses/2/activity") == 0
+
+
+def _jpeg() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (60, 40), (200, 120, 40)).save(out, "JPEG")
+    return out.getvalue()
+
+
+async def test_search_resolves_a_status_by_its_web_page_and_an_account_by_handle(
+    make: Factory, client: httpx.AsyncClient, remote: Server
+) -> None:
+    aino = await make.person("aino")
+    remote.serve_actor("cy")
+    icon = {"type": "Image", "url": f"{remote.base}/cup.jpg"}
+    remote.serve("/users/dee", {**remote.document("dee"), "icon": icon})
+    finger = {"rel": "self", "type": "application/activity+json", "href": remote.actor("dee")}
+    where = f"acct%3Adee%40{remote.host.replace(':', '%3A')}"
+    remote.serve(f"/.well-known/webfinger?resource={where}", {"links": [finger]})
+    picture = {"type": "Document", "mediaType": "image/jpeg", "url": f"{remote.base}/cup.jpg"}
+    post = remote.post("cy", 3, "<p>findable</p>", attachment=[picture])
+    remote.docs["/cup.jpg"] = ("image/jpeg", _jpeg())
+    alternate = f'<link rel="alternate" type="application/activity+json" href="{post["id"]}">'
+    remote.serve("/@cy/3", f"<html><head>{alternate}</head><body>hi</body></html>")
+    page = f"{remote.base}/@cy/3"
+    stored_only = (await aino.get("/api/v2/search", params={"q": page})).json()
+    assert stored_only["statuses"] == [] and remote.gets == []  # without resolve: no fetch
+    signed_out = await client.get("/api/v2/search", params={"q": page, "resolve": "true"})
+    assert signed_out.status_code == 401
+    found = (await aino.get("/api/v2/search", params={"q": page, "resolve": "true"})).json()
+    [status] = found["statuses"]
+    assert status["uri"] == post["id"] and status["account"]["acct"] == f"cy@{remote.host}"
+    [media] = status["media_attachments"]
+    assert media["remote_url"] == f"{remote.base}/cup.jpg"
+    assert media["url"].startswith("http://testserver.local/media/proxy/")
+    image = await client.get(media["url"].removeprefix("http://testserver.local"))
+    assert image.status_code == 200 and image.headers["content-type"] == "image/jpeg"
+    assert Image.open(io.BytesIO(image.content)).size == (60, 40)
+    again = (await aino.get("/api/v2/search", params={"q": post["id"]})).json()
+    assert [s["id"] for s in again["statuses"]] == [status["id"]]  # stored: found without resolve
+    handle = f"@dee@{remote.host}"
+    by_handle = (await aino.get("/api/v2/search", params={"q": handle, "resolve": "true"})).json()
+    [dee] = by_handle["accounts"]
+    assert dee["acct"] == f"dee@{remote.host}"
+    assert dee["avatar"].startswith("http://testserver.local/media/proxy/")  # never the origin

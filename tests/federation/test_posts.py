@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 
+from porina.federation import media_proxy
 from porina.services import Services
 from porina.storage.broker import MemoryBroker
 
@@ -153,7 +154,12 @@ async def test_a_remote_reply_with_mention_media_and_warning_shows_as_a_local_on
     assert [t["name"] for t in seen["tags"]] == ["kahvi"]
     assert [m["acct"] for m in seen["mentions"]] == ["aino"]
     [media] = seen["media_attachments"]
-    assert media["url"] == media["remote_url"] == f"{near.base}/media/cup.jpg"
+    assert media["remote_url"] == f"{near.base}/media/cup.jpg"
+    assert (
+        media["url"]
+        == media["preview_url"]
+        == media_proxy.proxy_url(services.settings, media["remote_url"])
+    )  # shown through the media proxy
     assert media["description"] == "a cup on a saucer"
     assert media["meta"]["focus"] == {"x": 0.5, "y": -0.25}
     context = (await aino.get(f"/api/v1/statuses/{question['id']}/context")).json()

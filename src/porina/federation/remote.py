@@ -93,8 +93,22 @@ def actor_columns(doc: dict[str, Any], fetched_from: str) -> dict[str, Any]:
         "outbox_url": _text(doc.get("outbox"), 2048) or None,
         "followers_url": _text(doc.get("followers"), 2048) or None,
         "public_key_pem": key["publicKeyPem"],
+        "avatar_remote_url": _image_url(doc.get("icon")),
+        "header_remote_url": _image_url(doc.get("image")),
         "fetched_at": now(),
     }
+
+
+def _image_url(image: Any) -> str | None:
+    """An actor's ``icon`` or ``image``: the URL of an ``Image`` (or the first of a list);
+    shown through the media proxy (``render.renderer``), never linked as it is."""
+    if isinstance(image, list):
+        image = image[0] if image else None
+    url = image.get("url") if isinstance(image, dict) else None
+    url = url.get("href") if isinstance(url, dict) else url
+    if not isinstance(url, str) or len(url) > 2048:
+        return None
+    return url if url.startswith(("https://", "http://")) else None
 
 
 async def store_actor(tx: Tx, columns: dict[str, Any]) -> Account:

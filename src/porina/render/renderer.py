@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from porina.accounts import avatars
 from porina.accounts.models import Account, OAuthApp
 from porina.core.clock import iso, iso_date, now
+from porina.federation import media_proxy
 from porina.interactions.filters import ActiveFilter, matches
 from porina.interactions.viewer import ViewerState, viewer_state
 from porina.posts import quote_policy
@@ -27,6 +28,7 @@ MISSING_HEADER = "/static/header-missing.png"
 class Renderer:
     def __init__(self, settings: Settings) -> None:
         self.base = settings.base_url.rstrip("/")
+        self.settings = settings
         self.domain = settings.local_domain
         self._page_accounts: dict[int, e.Account] | None = None
 
@@ -59,11 +61,13 @@ class Renderer:
 
     def account(self, account: Account) -> e.Account:
         created = account.created_at.replace(hour=0, minute=0, second=0, microsecond=0)
-        avatar = account.avatar_remote_url or self.media_url(
+        avatar = self.proxied(account.avatar_remote_url) or self.media_url(
             account.avatar_path,
             avatars.path_for(account.id, account.display_name, account.username),
         )
-        header = account.header_remote_url or self.media_url(account.header_path, MISSING_HEADER)
+        header = self.proxied(account.header_remote_url) or self.media_url(
+            account.header_path, MISSING_HEADER
+        )
         return e.Account(
             id=str(account.id),
             username=account.username,
@@ -256,12 +260,22 @@ class Renderer:
         entity.pinned = s.id in state.pinned if s.account_id == viewer_id else msgspec.UNSET
         entity.filtered = self.filter_results(state.filters, s) if state.filters else []
 
+    def proxied(self, url: str | None) -> str | None:
+        """A remote image's URL through this server's media proxy (``/media/proxy/...``),
+        which fetches it once, re-encodes it and serves it: a reader's browser never
+        contacts the remote server."""
+        return media_proxy.proxy_url(self.settings, url) if url else None
+
     def media(self, m: dict[str, Any]) -> e.MediaAttachment:
+        url, preview = self._abs(m.get("url")), self._abs(m.get("preview_url"))
+        remote = m.get("remote_url")
+        if remote and m.get("type") == "image" and url == remote:  # no copy here: the proxy's
+            url = preview = self.proxied(remote)
         return e.MediaAttachment(
             id=str(m["id"]),
             type=m.get("type", "unknown"),
-            url=self._abs(m.get("url")),
-            preview_url=self._abs(m.get("preview_url")),
+            url=url,
+            preview_url=preview,
             remote_url=m.get("remote_url"),
             meta=m.get("meta"),
             description=m.get("description"),
