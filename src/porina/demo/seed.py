@@ -31,6 +31,7 @@ from porina.demo import (
     campaign_scene,
     desk_scene,
     faces,
+    groups_scene,
     newsletter_scene,
     scenes,
 )
@@ -183,6 +184,7 @@ async def run(svc: Services, *, if_empty: bool) -> SeedResult | None:
     await calendar_scene.seed(svc, world.actors, CAFE, cafe_staff)
     signing = [(email_of(p.username), p.name) for p in PEOPLE[:4]]
     await newsletter_scene.seed(svc, world.actors, CAFE, cafe_staff["manager"], signing)
+    await groups_scene.seed(svc, world.actors, CAFE, [p.username for p in PEOPLE[:5]])
     result.logins = [email_of(CAFE), email_of(ADMIN), email_of(PEOPLE[0].username)]
     return result
 
