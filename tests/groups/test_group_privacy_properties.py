@@ -30,7 +30,7 @@ from .support import GROUPS
 
 KINDS = ("public", "private", "hidden")
 # Fewer, smaller worlds than tests/privacy: each example reads every page as every viewer.
-EXAMPLES = settings(PRIVACY, max_examples=2 if ON_PG else 5)
+EXAMPLES = settings(PRIVACY, max_examples=2 if ON_PG else 3)
 TAG = "grouptag"
 
 
