@@ -122,6 +122,9 @@ async def test_a_note_is_stored_once_even_when_a_racing_delivery_stored_it_first
         assert (await deliver(client, create)).status_code == 202
     uri = create["object"]["id"]
     assert await _uri_count(services, uri) == 1
+    listed = note(remote, "bo", 2, "<p>typed twice</p>", to=[AS_PUBLIC], inReplyTo=uri)
+    listed["object"]["type"] = ["Note", "Article"]  # as some peers send: accepted, not kept
+    assert (await deliver(client, listed)).status_code == 202
     async with services.db.transaction() as tx:  # a racer past the check: the index refuses
         bo = await tx.session.get(Account, bo_id)
         assert bo is not None

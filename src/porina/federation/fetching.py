@@ -58,6 +58,12 @@ MAX_TAGS = 100
 AP_TYPES = ("application/activity+json", "application/ld+json")
 
 
+def _kind(doc: dict[str, Any]) -> str:
+    """The object's ``type`` when it is one name (a list, as some peers send, is none)."""
+    kind = doc.get("type")
+    return kind if isinstance(kind, str) else ""
+
+
 class BudgetSpent(NotFound):
     """This activity has made all the fetches it may."""
 
@@ -202,7 +208,7 @@ async def note(f: Fetcher, uri: str, depth: int) -> int | None:
 async def store_note(f: Fetcher, doc: dict[str, Any], depth: int) -> int | None:
     """Store a fetched Note (its parent first, ``depth`` posts up, and its author)."""
     uri, author_uri = doc.get("id"), doc.get("attributedTo")
-    if doc.get("type") not in NOTE_TYPES or not isinstance(uri, str):
+    if _kind(doc) not in NOTE_TYPES or not isinstance(uri, str):
         return None
     if not isinstance(author_uri, str) or not _same_origin(author_uri, uri):
         raise Forbidden("A note must be on its author's origin", code="origin_mismatch")
@@ -252,7 +258,7 @@ async def before_receive(f: Fetcher, activity: dict[str, Any]) -> None:
     cannot be fetched is left out, the activity is handled all the same."""
     kind, obj = activity.get("type"), activity.get("object")
     try:
-        if kind == "Create" and isinstance(obj, dict) and obj.get("type") in NOTE_TYPES:
+        if kind == "Create" and isinstance(obj, dict) and _kind(obj) in NOTE_TYPES:
             await _parent(f, obj, MAX_DEPTH)
             await mentioned(f, obj)
         elif kind == "Announce":
@@ -281,10 +287,10 @@ async def resolve_url(f: Fetcher, url: str) -> Account | int | None:
     if known is not None or f.is_local(url):
         return known
     doc = await fetch_object(f, url, web_page=True)
-    if doc.get("type") in ACTOR_TYPES and isinstance(doc.get("id"), str):
+    if _kind(doc) in ACTOR_TYPES and isinstance(doc.get("id"), str):
         async with f.db.transaction() as tx:
             return await store_actor(tx, actor_columns(doc, doc["id"]))
-    if doc.get("type") in NOTE_TYPES and isinstance(doc.get("id"), str):
+    if _kind(doc) in NOTE_TYPES and isinstance(doc.get("id"), str):
         found = await stored_status(f, doc["id"])
         return found if found is not None else await store_note(f, doc, MAX_DEPTH)
     return None
