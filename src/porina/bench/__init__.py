@@ -146,6 +146,11 @@ def _desk_options(p: argparse.ArgumentParser) -> None:
         help="remote followers without a shared inbox: one delivery per follower",
     )
     p.add_argument(
+        "--federation-worker",
+        action="store_true",
+        help="SQLite: jobs in a `porina worker` beside `porina serve` (PostgreSQL + Redis has one)",
+    )
+    p.add_argument(
         "--analytics",
         action="store_true",
         help="also measure analytics at scale in a full run (it seeds for minutes)",
@@ -280,6 +285,7 @@ async def _only(stack: Stack, args: argparse.Namespace, results: dict[str, Any])
             not args.federation_no_shared_inbox,
             _say,
             rate=args.federation_rate,
+            worker=args.federation_worker,
         )
         results["targets"] = federation.targets(results)
     elif args.only == "contests":

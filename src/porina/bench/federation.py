@@ -58,13 +58,22 @@ Say = Callable[[str], None]
 class _FederatingServer(Server):
     hosts = ""
     rate = 0.0
+    worker = False
+    """On SQLite: jobs run by a `porina worker` (niced) beside `porina serve`, not in it."""
 
     def env(self) -> dict[str, str]:
+        extra = {"PORINA_RUN_JOBS_IN_PROCESS": "false"} if self.worker else {}
         return {
             **super().env(),
             "PORINA_FEDERATION_ALLOW_HTTP_HOSTS": self.hosts,
             "PORINA_FEDERATION_DELIVERIES_PER_SECOND": str(self.rate),
+            **extra,
         }
+
+    async def start(self, workers: int = 1, *, serve_workers: int = 1) -> None:
+        await super().start(workers, serve_workers=serve_workers)
+        if self.worker and self.stack.name != "pg-redis":
+            self.spawn("worker")
 
 
 async def _local(server: Server, name: str) -> tuple[int, str]:
@@ -328,7 +337,14 @@ async def _deliver(
 
 
 async def measure(
-    stack: Stack, followers: int, servers: int, shared: bool, say: Say, *, rate: float = 0.0
+    stack: Stack,
+    followers: int,
+    servers: int,
+    shared: bool,
+    say: Say,
+    *,
+    rate: float = 0.0,
+    worker: bool = False,
 ) -> dict[str, Any]:
     say(f"[federation] {followers:,} remote followers on {servers:,} servers ...")
     logging.getLogger("httpx").setLevel(logging.WARNING)
@@ -337,6 +353,7 @@ async def measure(
         federating = _FederatingServer(stack, "federation")
         federating.hosts = ",".join(f"127.0.0.1:{p}" for p in ports)
         federating.rate = rate
+        federating.worker = worker
         async with federating as server:
             world = await seed(server, ports, followers, shared)
             await server.start()
@@ -355,6 +372,7 @@ async def measure(
         "servers": servers,
         "shared_inboxes": shared,
         "deliveries_per_second_limit": rate,
+        "separate_worker": worker or stack.name == "pg-redis",
         "api_idle": idle,
         **result,
         "load_average_after": [round(x, 2) for x in load],
