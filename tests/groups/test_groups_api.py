@@ -101,6 +101,8 @@ async def test_hidden_group_is_unknown_to_strangers_until_invited(make: Factory)
     assert gid not in [g["id"] for g in (await stranger.get(GROUPS)).json()]
     for path in (f"/api/v1/accounts/{gid}", "/api/v1/accounts/lookup?acct=board"):
         assert (await stranger.get(path)).status_code == 404
+    profile = await stranger.client.get("/@board", headers={"accept": "text/html"})
+    assert profile.status_code == 404  # the web profile page looks the account up the same way
     found = await stranger.get("/api/v2/search", params={"q": "board", "type": "accounts"})
     assert found.json()["accounts"] == []
     assert (await owner.get(f"/api/v1/accounts/{gid}")).json()["group"] is True
