@@ -21,6 +21,7 @@ import asyncio
 import json
 import logging
 import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -52,6 +53,7 @@ VERIFY_EVERY = 20
 LOAD_RATE = 50.0
 IDLE_SECONDS = 8.0
 WARM_SECONDS = 2.0
+WORKER_NICE = 10
 Say = Callable[[str], None]
 
 
@@ -69,6 +71,15 @@ class _FederatingServer(Server):
             "PORINA_FEDERATION_DELIVERIES_PER_SECOND": str(self.rate),
             **extra,
         }
+
+    def spawn(self, command: str) -> None:
+        """`porina serve`, or `porina worker --nice 10` (the API's requests first)."""
+        if command != "worker":
+            super().spawn(command)
+            return
+        log = (self.folder / "worker.log").open("ab")
+        args = [sys.executable, "-m", "porina", "worker", "--nice", str(WORKER_NICE)]
+        self.procs.append(subprocess.Popen(args, env=self.env(), stdout=log, stderr=log))
 
     async def start(self, workers: int = 1, *, serve_workers: int = 1) -> None:
         await super().start(workers, serve_workers=serve_workers)
@@ -314,9 +325,14 @@ async def _idle(server: Server, token: str) -> dict[str, Any]:
 async def _deliver(
     server: Server, world: dict[str, Any], control: int, expected: int, say: Say
 ) -> dict[str, Any]:
-    """Post, and wait (at most 300 s) until ``expected`` deliveries arrived, under load."""
+    """Post, and wait (at most 300 s) until ``expected`` deliveries arrived, under load. The
+    load starts ``WARM_SECONDS`` before the post, not counted (its client's connections
+    opened, as in the idle phase)."""
     stop = asyncio.Event()
+    began = time.perf_counter()
     load = asyncio.create_task(_load(server.base_url, world["reader_token"], stop))
+    await asyncio.sleep(WARM_SECONDS)
+    from_s = time.perf_counter() - began
     started = time.time()
     async with httpx.AsyncClient(base_url=server.base_url, timeout=60) as client:
         auth = {"Authorization": f"Bearer {world['brand_token']}"}
@@ -331,7 +347,7 @@ async def _deliver(
             say(f"  delivered {stats['received']:,} of {expected:,}")
             said = time.time()
     stop.set()
-    during = _percentiles(await load)
+    during = _percentiles([(t - from_s, ms) for t, ms in await load if t >= from_s])
     seconds = round(stats["last_at"] - started, 2) if stats["received"] else None
     return {"seconds": seconds, "expected": expected, **stats, "api_during": during}
 

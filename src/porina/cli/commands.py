@@ -35,8 +35,8 @@ def parser() -> argparse.ArgumentParser:
     worker.add_argument(
         "--nice",
         type=int,
-        default=10,
-        help="CPU priority below `porina serve` on a shared machine (os.nice; 0: the same)",
+        default=0,
+        help="run at a lower CPU priority (os.nice), e.g. 10 beside `porina serve` on shared cores",
     )
     worker.set_defaults(run="porina.cli.runtime:worker")
 

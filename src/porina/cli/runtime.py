@@ -22,10 +22,10 @@ def migrate(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def worker(settings: Settings, args: argparse.Namespace) -> int:
-    """Run jobs until SIGINT/SIGTERM, at a lower CPU priority than `porina serve` (``--nice``,
-    10 by default): where both share cores, the API's requests come first and the jobs
-    (a large federation delivery, say) take what they leave (docs/performance.md,
-    "Federation delivery")."""
+    """Run jobs until SIGINT/SIGTERM; with ``--nice N`` at a lower CPU priority, so where it
+    shares cores with `porina serve` the API's requests come first and the jobs (a large
+    federation delivery, say) take what they leave (docs/performance.md, "Federation
+    delivery")."""
     logging.basicConfig(level=settings.log_level)
     if args.nice > 0:
         os.nice(args.nice)
