@@ -21,7 +21,7 @@ from porina.services import Services
 from porina.settings import Settings
 
 from ..factories import Factory, Person
-from .interop.support import HERE, free_port, interop_python, peer_process, served
+from .interop.support import HERE, SCRATCH, free_port, interop_python, peer_process, served
 
 
 @pytest.fixture(scope="module")
@@ -110,6 +110,7 @@ async def _sent_notes(base: str, sender_port: int, per_input: int) -> list[dict[
         str(per_input),
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.DEVNULL,
+        cwd=SCRATCH,
     )
     out, _ = await proc.communicate()
     rows: list[dict[str, Any]] = json.loads(out.decode().strip().splitlines()[-1])

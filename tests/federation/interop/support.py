@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import socket
 import subprocess
+import tempfile
 import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
@@ -24,6 +25,11 @@ from ...scale.support import ROOT
 
 PYTHON = ROOT / ".venv-interop" / "bin" / "python"
 HERE = Path(__file__).resolve().parent
+
+
+SCRATCH = tempfile.gettempdir()
+"""The peers' working directory: bovine keeps a JSON-LD cache file (bovine_jsonld_cache.sqlite)
+in it, which does not belong in the checkout."""
 
 
 def free_port() -> int:
@@ -55,7 +61,7 @@ def peer_process(script: str, port: int, *args: str, probe: str = "/") -> Iterat
     """``script`` (beside this file) running on ``port`` with the interop Python; its
     ``host:port``. Its output goes to a log shown if it fails to start."""
     command = [str(interop_python()), str(HERE / script), str(port), *args]
-    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=SCRATCH)
     try:
         _up(f"http://127.0.0.1:{port}{probe}")
         yield f"127.0.0.1:{port}"
