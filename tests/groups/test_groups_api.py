@@ -103,6 +103,13 @@ async def test_hidden_group_is_unknown_to_strangers_until_invited(make: Factory)
         assert (await stranger.get(path)).status_code == 404
     profile = await stranger.client.get("/@board", headers={"accept": "text/html"})
     assert profile.status_code == 404  # the web profile page looks the account up the same way
+    ap = {"accept": "application/activity+json"}
+    assert (await stranger.client.get("/users/board", headers=ap)).status_code == 404
+    finger = "/.well-known/webfinger?resource=acct:board@" + stranger.client.base_url.host
+    assert (await stranger.client.get(finger)).status_code == 404
+    public = await create(owner, "lounge")
+    assert (await stranger.client.get("/users/lounge", headers=ap)).status_code == 200
+    assert public["id"] != gid
     found = await stranger.get("/api/v2/search", params={"q": "board", "type": "accounts"})
     assert found.json()["accounts"] == []
     assert (await owner.get(f"/api/v1/accounts/{gid}")).json()["group"] is True

@@ -42,6 +42,12 @@ def known_to(viewer: Any) -> ColumnElement[bool]:
     return or_(~hidden, member)
 
 
+def hidden_group(account: Account) -> bool:
+    """Whether ``account`` is a hidden group's (``known_to``): unknown to everyone but its
+    members, so it has no public WebFinger or ActivityPub document (groups do not federate)."""
+    return account.actor_type == "Group" and not account.discoverable and account.domain is None
+
+
 def _visible_to(viewer_id: int | None) -> ColumnElement[bool]:
     """Suspended accounts are gone for everyone but themselves; a hidden group's account for
     everyone but its members (``known_to``)."""

@@ -66,7 +66,7 @@ async def _local(session: AsyncSession, username: str) -> Account:
     if has_nul(username):
         raise NotFound()
     account = await account_queries.local(session, username)
-    if account is None:
+    if account is None or account_queries.hidden_group(account):
         raise NotFound()
     return account
 

@@ -389,7 +389,7 @@ async def webfinger(request: Request[Any, Any, Any]) -> Response[dict[str, Any]]
         raise NotFound()
     async with svc.db.read() as session:
         account = await account_queries.local(session, username)
-    if account is None:
+    if account is None or account_queries.hidden_group(account):
         raise NotFound()
     actor = f"{base}/users/{account.username}"
     body = {
