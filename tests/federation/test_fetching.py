@@ -6,6 +6,7 @@ page) and a handle; a remote attachment through the media proxy."""
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import io
 import json
@@ -15,6 +16,7 @@ from typing import Any
 
 import httpx
 import pytest
+from litestar import Litestar
 from PIL import Image
 from sqlalchemy import func, select
 
@@ -22,12 +24,14 @@ from porina.accounts.models import Account
 from porina.core.clock import now
 from porina.core.ids import new_id
 from porina.federation import fetching, notes
+from porina.federation.signatures import sign_request
 from porina.posts.models import Status
 from porina.services import Services
 from porina.settings import Settings
 
 from ..factories import Factory
-from .peers import AS_PUBLIC, Peer, deliver, loopback, note, remote_account
+from .interop.support import free_port, served
+from .peers import AS_PUBLIC, BASE, Peer, deliver, key_pair, loopback, note, remote_account
 
 
 class Server(Peer):
@@ -135,6 +139,26 @@ async def test_a_note_is_stored_once_even_when_a_racing_delivery_stored_it_first
     async with services.db.read() as session:
         kept = await session.get(Account, bo_id)
     assert kept is not None and kept.note == "still written"
+
+
+async def test_simultaneous_deliveries_of_one_note_on_a_real_server_store_it_once(
+    services: Services, app: Litestar, remote: Server
+) -> None:
+    """Four copies of one Create at the same moment, through a real HTTP server (the test
+    client runs requests one at a time): each is accepted, one status is stored."""
+    await remote_account(services, remote, "bo")
+    create = note(remote, "bo", 1, "<p>at once</p>", to=[AS_PUBLIC])
+    body = json.dumps(create).encode()
+    key_id = f"{create['actor']}#main-key"
+    headers = sign_request(
+        "POST", f"{BASE}/inbox", key_id=key_id, private_pem=key_pair()[0], body=body, when=now()
+    )
+    headers["Content-Type"] = "application/activity+json"
+    async with served(app, free_port()) as base, httpx.AsyncClient(timeout=60) as http:
+        copies = [http.post(f"{base}/inbox", content=body, headers=headers) for _ in range(4)]
+        answers = await asyncio.gather(*copies)
+    assert [a.status_code for a in answers] == [202] * 4, [a.text for a in answers]
+    assert await _uri_count(services, create["object"]["id"]) == 1
 
 
 async def test_a_reply_fetches_its_thread_up_to_the_bound_and_its_mentions(
