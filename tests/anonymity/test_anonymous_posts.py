@@ -198,6 +198,12 @@ async def test_blocking_a_pseudonym_hides_its_author_in_every_thread_without_say
         assert (await w.bob.get(f"/api/v1/statuses/{status['id']}")).status_code == 200
     listed = (await w.carol.get("/api/v1/blocks")).json()
     assert [a["id"] for a in listed] == [chosen]
+    others = [second["account"]["id"], later["account"]["id"]]
+    asked = {"id[]": [chosen, *others]}
+    rels = (await w.carol.get("/api/v1/accounts/relationships", params=asked)).json()
+    assert [(r["id"], r["blocking"]) for r in rels] == [(chosen, True)] + [
+        (other, False) for other in others
+    ]  # the quiet blocks do not show which pseudonyms are one person's
     own = await w.carol.status("Carol's thread")
     refused = await anonymously(w.alice, "x", in_reply_to_id=own["id"])
     assert refused.status_code == 404

@@ -9,10 +9,12 @@ all. A pseudonym's author cannot post anonymously where the block would stop the
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, exists, select
+from sqlalchemy import ColumnElement, exists, literal, select
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from porina.accounts import graph
+from porina.accounts.queries import Relationship
 from porina.anonymity.models import AnonymousBlock, Pseudonym
 from porina.core import events as ev
 from porina.core.actor import Actor
@@ -75,6 +77,15 @@ async def spread_to(tx: Tx, author_id: int, pseudonym_id: int) -> None:
     )
     for blocker in list(blockers):
         await graph.block(tx, Actor(blocker), pseudonym_id)
+
+
+async def unquiet(session: AsyncSession, viewer_id: int, rel: Relationship) -> Relationship:
+    """``rel`` with a quiet block read as none (a relationship would otherwise tell the
+    blocker which pseudonyms are one person's); a query only when ``rel`` is blocking."""
+    if rel.blocking:
+        quiet = select(quiet_block(literal(viewer_id), literal(rel.id)))
+        rel.blocking = not await session.scalar(quiet)
+    return rel
 
 
 def quiet_block(blocker: Column, target: Column) -> ColumnElement[bool]:

@@ -15,6 +15,7 @@ from porina.accounts import graph
 from porina.accounts import queries as accounts
 from porina.accounts.models import Account, Follow, FollowRequest
 from porina.analytics import impressions
+from porina.anonymity import blocking as anonymous_blocks
 from porina.core.errors import PorinaError
 from porina.core.ids import parse_id
 from porina.interactions import featured as featured_tags
@@ -89,7 +90,9 @@ async def header_context(
 ) -> dict[str, Any]:
     relationship = None
     if me is not None and me.id != account.id:
-        relationship = await accounts.relationship(session, me.id, account.id)
+        relationship = await anonymous_blocks.unquiet(
+            session, me.id, await accounts.relationship(session, me.id, account.id)
+        )
     return {
         "account": renderer(request).account(account),
         "relationship": relationship,

@@ -28,6 +28,7 @@ from porina.accounts.models import (
     Mute,
     User,
 )
+from porina.anonymity.blocking import quiet_block
 from porina.api.mastodon.auth import ApiRuntime
 from porina.core.clock import iso, now
 from porina.render import entities as e
@@ -135,7 +136,7 @@ def _relationships_statement(count: int) -> Prebuilt:
             n.comment,
             from_them(Follow),
             from_them(FollowRequest),
-            exists().where(towards(Block)),
+            exists().where(towards(Block), ~quiet_block(Block.account_id, Block.target_account_id)),
             from_them(Block),
             exists().where(towards(AccountPin)),
             exists().where(

@@ -22,6 +22,7 @@ from porina.accounts.actions import (
 from porina.accounts.errors import AccountNotFound
 from porina.accounts.models import Account, Follow, User
 from porina.accounts.profile import check_quote_policy
+from porina.anonymity import blocking as anonymous_blocks
 from porina.api.mastodon import account_reads, auth
 from porina.api.mastodon.pagination import Page, link_header
 from porina.api.mastodon.params import Params
@@ -355,6 +356,7 @@ async def act(
         return found[0]
     async with svc.db.read() as session:  # an account suspended meanwhile
         rel = await queries.relationship(session, viewer.require_account(), target.id)
+        rel = await anonymous_blocks.unquiet(session, viewer.require_account(), rel)
     return relationship_entity(rel)
 
 
