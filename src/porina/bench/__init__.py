@@ -125,30 +125,13 @@ def _desk_options(p: argparse.ArgumentParser) -> None:
         " federation: only one post delivered to remote servers (bench/federation.py);"
         " newsletter: only a campaign sent to a local SMTP server (bench/newsletter.py)",
     )
-    p.add_argument("--federation-followers", type=int, default=10_000)
+    _federation_options(p)
     p.add_argument("--newsletter-recipients", type=int, default=100_000)
     p.add_argument(
         "--newsletter-rsa-recipients",
         type=int,
         default=5_000,
         help="a second campaign signed with RSA-2048 (0: skip)",
-    )
-    p.add_argument("--federation-servers", type=int, default=1_000)
-    p.add_argument(
-        "--federation-rate",
-        type=float,
-        default=0.0,
-        help="PORINA_FEDERATION_DELIVERIES_PER_SECOND for the server (0: no limit)",
-    )
-    p.add_argument(
-        "--federation-no-shared-inbox",
-        action="store_true",
-        help="remote followers without a shared inbox: one delivery per follower",
-    )
-    p.add_argument(
-        "--federation-worker",
-        action="store_true",
-        help="SQLite: jobs in a `porina worker` beside `porina serve` (PostgreSQL + Redis has one)",
     )
     p.add_argument(
         "--analytics",
@@ -167,6 +150,28 @@ def _desk_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-desk", action="store_true", help="skip the desk at scale")
     p.add_argument("--desk-conversations", type=int, default=100_000)
     p.add_argument("--desk-items", type=int, default=1_000_000)
+
+
+def _federation_options(p: argparse.ArgumentParser) -> None:
+    """``--only federation``'s sizes and how its server delivers."""
+    p.add_argument("--federation-followers", type=int, default=10_000)
+    p.add_argument("--federation-servers", type=int, default=1_000)
+    p.add_argument(
+        "--federation-rate",
+        type=float,
+        default=0.0,
+        help="PORINA_FEDERATION_DELIVERIES_PER_SECOND for the server (0: no limit)",
+    )
+    p.add_argument(
+        "--federation-no-shared-inbox",
+        action="store_true",
+        help="remote followers without a shared inbox: one delivery per follower",
+    )
+    p.add_argument(
+        "--federation-worker",
+        action="store_true",
+        help="SQLite: jobs in a `porina worker` beside `porina serve` (PostgreSQL + Redis has one)",
+    )
 
 
 def _phases(text: str) -> list[tuple[str, dict[str, float]]]:

@@ -11,7 +11,7 @@ from typing import Any
 import msgspec
 from litestar import Request, get, put
 
-from porina.api.mastodon.auth import actor_of, require, services_of
+from porina.api.mastodon.auth import actor_of, optional, require, services_of
 from porina.api.mastodon.params import Params
 from porina.core.ids import parse_id
 from porina.newsletter import brand_privacy
@@ -57,7 +57,8 @@ def _entity(
 @get(PATH)
 async def show_privacy(request: Request[Any, Any, Any], account_id: str) -> NewsletterPrivacyEntity:
     """Public, no token: the brand's statement in English and Finnish; 404 for an unknown
-    or remote account."""
+    or remote account. A token sent must carry a read scope (as Mastodon's public reads)."""
+    await optional(request, "read:accounts")
     svc = services_of(request)
     async with svc.db.read() as session:
         brand = await brand_privacy.brand(session, _id(account_id))
