@@ -112,7 +112,7 @@ def b_interacts(page: Any, lang: str, a_name: str, post_url: str, poll_url: str)
     assert page.locator(f'#actions-{sid} [data-count="reblog"]').inner_text() == "1"
 
     page.locator(f"#compose-{sid}-text").fill(f"@{a_name} Lovely colours!")
-    page.locator(f"#compose-{sid} button[type=submit]").click()
+    page.locator(f"#compose-{sid} button[type=submit].primary").click()
     page.get_by_text("Lovely colours!").first.wait_for()
 
     page.goto(poll_url)

@@ -182,7 +182,7 @@ def test_counts_followers_and_new_posts_are_live(
     b_page.locator(f"#actions-{sid} button.action-reblog").click()
     b_page.locator(f"#actions-{sid} button.action-reblog[aria-pressed=true]").wait_for()
     b_page.locator(f"#compose-{sid}-text").fill(f"@{a.name} Nice one")
-    b_page.locator(f"#compose-{sid} button[type=submit]").click()
+    b_page.locator(f"#compose-{sid} button[type=submit].primary").click()
     b_page.get_by_text("Nice one").first.wait_for()
 
     actions = a_page.locator(f"#actions-{sid}").first
