@@ -25,3 +25,6 @@ class Report(Base):
     action_taken_by_account_id: Mapped[int | None] = mapped_column(Snowflake, default=None)
     action: Mapped[str | None] = mapped_column(String(16), default=None)
     assigned_account_id: Mapped[int | None] = mapped_column(Snowflake, default=None)
+    uri: Mapped[str | None] = mapped_column(Text, default=None)
+    """The id of the ``Flag`` another server sent (``federation/flags.py``); None for a
+    report made here."""
