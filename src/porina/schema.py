@@ -20,6 +20,7 @@ from porina.desk import watches_models as desk_watches
 from porina.federation import alias_models as federation_aliases
 from porina.federation import domain_models as federation_domains
 from porina.federation import key_models as federation_keys
+from porina.federation import quote_models as federation_quotes
 from porina.groups import models as groups
 from porina.interactions import models as interactions
 from porina.jobs import models as jobs
@@ -59,6 +60,7 @@ __all__ = [
     "federation_aliases",
     "federation_domains",
     "federation_keys",
+    "federation_quotes",
     "groups",
     "interactions",
     "jobs",
