@@ -44,6 +44,7 @@ from porina.federation import delivery as federation_delivery
 from porina.federation import dispatch as federation_dispatch
 from porina.federation import featured as federation_featured
 from porina.federation import flags as federation_flags
+from porina.federation import inbox as federation_inbox
 from porina.federation import moves as federation_moves
 from porina.federation import outbound as federation_outbound
 from porina.federation import poll_updates as federation_poll_updates
@@ -135,6 +136,7 @@ JOB_HANDLERS = (
     calendar_publishing,
     federation_dispatch,
     federation_featured,
+    federation_inbox,
     federation_moves,
     newsletter_campaign_delivery,
     calls_jobs,

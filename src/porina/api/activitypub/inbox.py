@@ -1,9 +1,9 @@
 """``POST /inbox`` (shared) and ``POST /users/{name}/inbox``: signed deliveries from other
 servers. 202 when accepted; 401 unsigned or a bad signature, 403 a key that is not the
-actor's or an id off the actor's origin (``federation.inbox``), 400 a body that is not an
-activity; Mastodon's error shape throughout. What a verified activity names and this server
-lacks (a reply's parent, a mentioned account, a boosted Note) is fetched before it is handled
-(``federation.fetching``)."""
+actor's, an id off the actor's origin or a suspended domain (``federation.inbox``), 400 a
+body that is not an activity; Mastodon's error shape throughout. The request only verifies:
+an accepted activity is a durable ``federation.receive`` job, committed before the 202, that
+fetches what the activity names (``federation.fetching``) and then handles it."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ from litestar import Request, Response, post
 
 from porina.core import inputs
 from porina.core.errors import BadRequest
-from porina.federation import domains, fetching
+from porina.federation import domains
 from porina.federation.dispatch import FederationContext
-from porina.federation.inbox import receive, verify_delivery
+from porina.federation.inbox import queue_receive, verify_delivery
 
 
 async def _inbox(request: Request[Any, Any, Any]) -> Response[Any]:
@@ -36,9 +36,8 @@ async def _inbox(request: Request[Any, Any, Any]) -> Response[Any]:
         activity=activity,
     )
     await domains.answered(svc.db, sender.domain)
-    await fetching.before_receive(fetching.Fetcher(svc.db, svc.outbound, svc.settings), activity)
     async with svc.db.transaction() as tx:
-        await receive(tx, sender, activity, svc.settings.base_url.rstrip("/"))
+        await queue_receive(tx, sender, activity)
     return Response(b"", status_code=202)
 
 
