@@ -66,6 +66,8 @@ class Account(Base):
     ``feed_active_days`` (``timelines/activity.py``)."""
     memorial: Mapped[bool] = mapped_column(Boolean, default=False)
     moved_to_account_id: Mapped[int | None] = mapped_column(Snowflake, default=None)
+    moved_at: Mapped[datetime | None] = mapped_column(default=None)
+    """When this account last moved away (a move within 30 days of it is refused)."""
     # federation
     uri: Mapped[str | None] = mapped_column(Text, default=None)
     url: Mapped[str | None] = mapped_column(Text, default=None)
