@@ -32,6 +32,7 @@ from porina.core import inputs
 from porina.http.head import head_as_get
 from porina.http.inbound import ServedFiles, inbound
 from porina.http.media_files import media_headers
+from porina.http.negotiation import activity_paths
 from porina.services import Services, build
 from porina.settings import Settings
 from porina.web.common import page_locale
@@ -90,6 +91,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         debug=False,
     )
     app.asgi_handler = head_as_get(app.asgi_handler)  # HEAD as GET, around the router
+    app.asgi_handler = activity_paths(app.asgi_handler)  # /@NAME: the actor to a peer
     app.state.services = svc
     return app
 
