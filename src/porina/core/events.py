@@ -162,6 +162,16 @@ class StatusDeleted(Event, frozen=True, kw_only=True):
     cascade: bool = False
 
 
+class QuoteRevoked(Event, frozen=True, kw_only=True):
+    """The author of ``quoted_id`` withdrew their consent to the quote ``status_id`` (by
+    ``author_id``): its quote is now ``revoked``."""
+
+    status_id: int
+    author_id: int
+    quoted_id: int
+    quoted_author_id: int
+
+
 class StatusPinned(Event, frozen=True, kw_only=True):
     status_id: int
 

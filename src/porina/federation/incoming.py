@@ -20,7 +20,7 @@ from porina.accounts import queries as account_queries
 from porina.accounts.models import Account, Follow, FollowRequest
 from porina.core.actor import Actor
 from porina.core.errors import BadRequest, Forbidden, PorinaError
-from porina.federation import actor_delete, flags, follows, moves, notes
+from porina.federation import actor_delete, flags, follows, moves, notes, quote_updates
 from porina.federation.documents import ACTOR_TYPES, AS_PUBLIC
 from porina.federation.questions import looks_like_vote, receive_vote, refresh
 from porina.federation.quote_requests import on_answer, on_quote_request
@@ -136,6 +136,7 @@ async def on_update(tx: Tx, sender: Account, activity: dict[str, Any], base: str
     ):
         return  # only the poll's counts changed: no edit to record
     await notes.receive_edit(tx, sender, note)
+    await quote_updates.on_note_update(tx, sender, note, base)  # a pending quote authorised
 
 
 async def on_delete(tx: Tx, sender: Account, activity: dict[str, Any], base: str) -> None:
@@ -145,6 +146,8 @@ async def on_delete(tx: Tx, sender: Account, activity: dict[str, Any], base: str
     if uri is not None and uri == sender.uri:
         await actor_delete.remove_account(tx, sender)
         return
+    if await quote_updates.on_delete(tx, sender, activity, base):
+        return  # a QuoteAuthorization withdrawn by the quoted post's author
     status_id = await tx.session.scalar(
         select(Status.id).where(
             Status.uri == uri,

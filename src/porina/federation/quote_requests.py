@@ -6,7 +6,8 @@
   quoting Note (``instrument``) is stored as a delivered one, quoting the post.
 - Outgoing (``quote_created``): a local quote of another server's post sends its author a
   ``QuoteRequest`` (the quoting Note as ``instrument``). Its ``Accept`` sends the Note again
-  as an ``Update`` with the ``quoteAuthorization`` it gave (``on_answer``); its ``Reject``
+  as an ``Update`` with the ``quoteAuthorization`` it gave (``on_answer``; its id is kept,
+  so that author's later ``Delete`` of it revokes the quote: ``quote_updates.py``); its ``Reject``
   marks the quote ``rejected`` (the quoted post is no longer shown in it).
 """
 
@@ -21,6 +22,7 @@ from porina.core import events as ev
 from porina.core.errors import PorinaError
 from porina.federation import documents as doc
 from porina.federation import notes, quotes
+from porina.federation import quote_authorizations as authorizations
 from porina.federation.dispatch import FederationContext, base_url, queue_delivery
 from porina.federation.outbound import audience
 from porina.federation.remote import origin
@@ -130,7 +132,9 @@ async def on_answer(
         return True
     result = activity.get("result")
     if isinstance(result, str) and _same_origin(result, sender):
-        await _send_authorized(tx, status, base, result)
+        quoting_uri = await notes.status_uri(tx.session, status, base)
+        if await authorizations.keep(tx.session, quoted.id, quoting_uri, result):
+            await _send_authorized(tx, status, base, result)
     return True
 
 

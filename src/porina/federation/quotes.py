@@ -4,12 +4,14 @@
   (Fedibird) or ``_misskey_quote`` (Misskey) (``quoted_uri``). When that post is here, the
   stored status quotes it (``of_note``): accepted when the quote is authorised (a post written
   here: its author's quote policy allows the sender, ``posts/quote_policy.py``; the sender's
-  own post; another server's post: a ``quoteAuthorization`` from that post's server),
-  else ``pending`` (shown without the quoted post, as Mastodon does).
+  own post; another server's post: a ``quoteAuthorization`` from that post's server, whose
+  id is kept), else ``pending`` (shown without the quoted post, as Mastodon does; a later
+  ``Update`` with an authorization that verifies accepts it: ``quote_updates.py``).
 - A ``QuoteRequest`` for a post written here (``on_quote_request``) is answered by its
-  author: ``Accept`` with a ``QuoteAuthorization`` (``result``) when the quote policy lets
-  the sender quote it, ``Reject`` otherwise; an embedded ``instrument`` (the quoting Note) is
-  stored as a delivered Note is.
+  author: ``Accept`` with a ``QuoteAuthorization`` (``result``, recorded and served:
+  ``quote_authorizations.py``) when the quote policy lets the sender quote it and its
+  author has not revoked that quote, ``Reject`` otherwise; an embedded ``instrument`` (the
+  quoting Note) is stored as a delivered Note is.
 - Outgoing: a local quote post's Note carries ``quote``, ``quoteUri`` and
   ``_misskey_quote`` (``note_fields``), and every local post its ``interactionPolicy``
   (``canQuote``) from its quote policy.
@@ -17,7 +19,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -26,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from porina.accounts.models import Account
 from porina.core.ids import new_id
 from porina.federation import documents as doc
+from porina.federation import quote_authorizations as authorizations
 from porina.federation.dispatch import queue_delivery
 from porina.posts import quote_policy
 from porina.posts.models import Status
@@ -57,20 +59,31 @@ async def state_of(
     """Whether the quote of ``quoted`` that ``sender``'s Note makes is authorised."""
     if quoted.account_id == sender.id:
         return ACCEPTED if quoted.visibility != "direct" else PENDING
+    quoting = note.get("id")
+    if not isinstance(quoting, str):
+        return PENDING
     if quoted.local:
         allowed = await quote_policy.may_quote(session, sender.id, quoted)
-        return ACCEPTED if allowed else PENDING
-    authorization = note.get("quoteAuthorization")
-    if isinstance(authorization, dict):
-        authorization = authorization.get("id")
+        known = await authorizations.row_of(session, quoted.id, quoting)
+        return ACCEPTED if allowed and (known is None or known.revoked_at is None) else PENDING
+    authorization = authorization_of(note)
     same = _origin(authorization) is not None and _origin(authorization) == _origin(quoted.uri)
-    return ACCEPTED if same else PENDING
+    if not same or authorization is None:
+        return PENDING
+    kept = await authorizations.keep(session, quoted.id, quoting, authorization)
+    return ACCEPTED if kept else PENDING
+
+
+def authorization_of(note: dict[str, Any]) -> str | None:
+    """The id of the ``quoteAuthorization`` a Note carries (by id or embedded)."""
+    value = note.get("quoteAuthorization")
+    value = value.get("id") if isinstance(value, dict) else value
+    return value if isinstance(value, str) else None
 
 
 def approval_uri(quoted_uri_: str, quoting_uri: str) -> str:
     """The id of the ``QuoteAuthorization`` a local author gives (stable per quote)."""
-    digest = hashlib.sha256(quoting_uri.encode()).hexdigest()[:24]
-    return f"{quoted_uri_}/quote_authorizations/{digest}"
+    return authorizations.url_of(quoted_uri_, quoting_uri)
 
 
 def can_quote(policy: str, visibility: str, actor: str) -> dict[str, Any]:
@@ -104,6 +117,9 @@ async def answer_request(
     allowed = await quote_policy.may_quote(tx.session, sender.id, quoted)
     instrument = activity.get("instrument")
     quoting = instrument.get("id") if isinstance(instrument, dict) else instrument
+    if allowed and isinstance(quoting, str):  # the sender's own Note; refused once revoked
+        own = _origin(quoting) is not None and _origin(quoting) == _origin(sender.uri)
+        allowed = own and await authorizations.give(tx.session, quoted, quoting)
     me = doc.actor_url(base, author.username)
     quoted_url = doc.status_url(base, author.username, quoted.id)
     answer: dict[str, Any] = {

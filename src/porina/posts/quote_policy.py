@@ -14,6 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from porina.accounts.models import Follow, User
 from porina.core.actor import Actor
+from porina.core.events import QuoteRevoked
+from porina.jobs.events import emit
 from porina.posts.access import get_own
 from porina.posts.counters import bump
 from porina.posts.errors import InvalidStatus, StatusNotFound
@@ -94,13 +96,24 @@ async def change(tx: Tx, actor: Actor, status_id: int | None, chosen: str | None
 
 async def revoke(tx: Tx, actor: Actor, status_id: int | None, quoting_id: int | None) -> Status:
     """The author of ``status_id`` withdraws their consent to the quote ``quoting_id``: the
-    quoting status shows the quote as revoked and the quote leaves the count."""
+    quoting status shows the quote as revoked and the quote leaves the count
+    (``QuoteRevoked``: federation withdraws the ``QuoteAuthorization``). Also the handler
+    of another server's ``Delete`` of one, as the quoted post's author."""
     quoted = await get_own(tx, actor, status_id if status_id is not None else -1)
     quoting = await tx.session.get(Status, quoting_id) if quoting_id is not None else None
     if quoting is None or quoting.quote_of_id != quoted.id or quoting.deleted_at is not None:
         raise StatusNotFound()
     if quoting.quote_state != "revoked":
+        if quoting.quote_state in (None, "accepted"):  # a pending quote was never counted
+            await bump(tx, Status, quoted.id, "quotes_count", -1)
         quoting.quote_state = "revoked"
-        await bump(tx, Status, quoted.id, "quotes_count", -1)
         await tx.session.flush()
+        revoked = QuoteRevoked(
+            actor=actor,
+            status_id=quoting.id,
+            author_id=quoting.account_id,
+            quoted_id=quoted.id,
+            quoted_author_id=quoted.account_id,
+        )
+        await emit(tx, revoked)
     return quoting
