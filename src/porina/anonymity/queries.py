@@ -4,6 +4,7 @@ reply notifications they get, and to an admin's logged reveal; nothing here rend
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,7 +16,7 @@ from porina.anonymity.models import (
     AnonymousReveal,
     Pseudonym,
 )
-from porina.posts.models import Status
+from porina.posts.models import Mention, Status
 
 
 async def own_status_ids(session: AsyncSession, author_id: int, limit: int = 40) -> list[int]:
@@ -28,6 +29,77 @@ async def own_status_ids(session: AsyncSession, author_id: int, limit: int = 40)
         .limit(limit)
     )
     return list(rows)
+
+
+@dataclass(frozen=True, slots=True)
+class OwnPost:
+    """One of a person's anonymous posts, for their own archive (``privacy.contents``): the
+    status, its pseudonym, and the group or the brand it went to (a question to the brand,
+    or a reply in a thread the brand started)."""
+
+    status: Status
+    pseudonym: Account
+    group: Account | None
+    brand: Account | None
+
+
+async def own_posts(session: AsyncSession, author_id: int) -> list[OwnPost]:
+    """Every anonymous post of ``author_id`` not deleted, oldest first: for them alone."""
+    rows = (
+        await session.execute(
+            select(Status, Account)
+            .join(Pseudonym, Pseudonym.account_id == Status.account_id)
+            .join(Account, Account.id == Status.account_id)
+            .where(Pseudonym.author_account_id == author_id, Status.deleted_at.is_(None))
+            .order_by(Status.id)
+        )
+    ).all()
+    brand_of = await _brands_of(session, [status for status, _ in rows])
+    groups = {s.group_id for s, _ in rows if s.group_id is not None}
+    wanted = groups | set(brand_of.values())
+    accounts: dict[int, Account] = {}
+    if wanted:
+        found = await session.scalars(select(Account).where(Account.id.in_(wanted)))
+        accounts = {a.id: a for a in found}
+    return [
+        OwnPost(
+            status=status,
+            pseudonym=pseudonym,
+            group=accounts.get(status.group_id) if status.group_id is not None else None,
+            brand=accounts.get(brand_of.get(status.id, 0)),
+        )
+        for status, pseudonym in rows
+    ]
+
+
+async def _brands_of(session: AsyncSession, statuses: list[Status]) -> dict[int, int]:
+    """Status -> the brand it went to: one its thread's first post mentions (a question
+    to the brand), or the brand that wrote that first post."""
+    roots = {s.id: s.thread_id or s.id for s in statuses}
+    if not roots:
+        return {}
+    first = set(roots.values())
+    authors = await session.execute(
+        select(Status.id, Status.account_id).where(Status.id.in_(first))
+    )
+    mentioned = await session.execute(
+        select(Mention.status_id, Mention.account_id).where(Mention.status_id.in_(first))
+    )
+    candidates: dict[int, list[int]] = {}
+    for root, account in [*authors.all(), *mentioned.all()]:
+        candidates.setdefault(root, []).append(account)
+    everyone = {a for accounts in candidates.values() for a in accounts}
+    teams = set(
+        await session.scalars(
+            select(AccountOperator.account_id).where(AccountOperator.account_id.in_(everyone))
+        )
+    )
+    brand_of: dict[int, int] = {}
+    for status_id, root in roots.items():
+        brands = [a for a in candidates.get(root, []) if a in teams]
+        if brands:
+            brand_of[status_id] = brands[0]
+    return brand_of
 
 
 async def authors_of(session: AsyncSession, account_ids: Iterable[int]) -> dict[int, int]:

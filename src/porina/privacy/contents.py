@@ -11,10 +11,16 @@ Mastodon has one:
   still see, by URI;
 - ``following_accounts.csv``, ``followers.csv``, ``lists.csv``, ``blocked_accounts.csv``,
   ``muted_accounts.csv``: as Mastodon's CSV exports;
+- ``anonymous_posts.json`` (Porina's own): the posts they made anonymously, each with its
+  pseudonym, the thread it answered, the group or brand it went to, its text and time, and
+  those still held in a brand's queue. Only their own archive has it: the link from a
+  pseudonym to its person is read from ``anonymity`` for its owner alone, and no other file
+  of any archive (a brand's, a group's, another person's) names it;
 - ``media_attachments/...``: the files they uploaded (listed in ``media`` for the job to copy).
 
 Every status read passes ``posts.visibility.visible_clause`` for the owner, so another
-person's private post or a DM they were not part of can never be in it.
+person's private post or a DM they were not part of can never be in it (an anonymous post's
+thread and parent are named only when the owner may still see them).
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from porina.accounts.models import Account, Block, Follow, Mute
+from porina.anonymity import queries as anonymity
 from porina.core.clock import now
 from porina.interactions.models import Bookmark, Favourite
 from porina.lists.models import List, ListAccount
@@ -120,6 +127,7 @@ async def build(session: AsyncSession, settings: Settings, owner_id: int) -> Con
     for name, model in (("likes.json", Favourite), ("bookmarks.json", Bookmark)):
         contents.files[name] = _json(await _marked(session, names, owner_id, model, name))
     contents.files.update(await _graph(session, names, owner_id))
+    contents.files["anonymous_posts.json"] = _json(await _anonymous(session, names, owner_id))
     return contents
 
 
@@ -403,4 +411,73 @@ async def _graph(session: AsyncSession, names: _Names, owner_id: int) -> dict[st
             ["Account address", "Hide notifications"],
             [[acct(m), yes_no[bool(h)]] for m, h in muted],
         ),
+    }
+
+
+async def _anonymous(session: AsyncSession, names: _Names, owner_id: int) -> dict[str, Any]:
+    """The owner's anonymous posts, oldest first, then those held for a brand's staff."""
+    posts = await anonymity.own_posts(session, owner_id)
+    held = await anonymity.pending_of(session, owner_id, limit=MAX_HELD)
+    for post in posts:
+        names.accounts.update(
+            {a.id: a for a in (post.pseudonym, post.group, post.brand) if a is not None}
+        )
+    await names.load(session, {h.brand_id for h in held if h.brand_id is not None})
+    refs = {p.status.thread_id or p.status.id for p in posts}
+    refs |= {p.status.in_reply_to_id for p in posts if p.status.in_reply_to_id is not None}
+    refs |= {h.in_reply_to_id for h in held if h.in_reply_to_id is not None}
+    shown = await _visible_uris(session, names, owner_id, refs)
+    items = [_anonymous_post(names, post, shown) for post in posts]
+    pending = [
+        {
+            "type": "Note",
+            "state": "pending",
+            "published": h.created_at.isoformat(),
+            "inReplyTo": shown.get(h.in_reply_to_id) if h.in_reply_to_id else None,
+            "brand": _named(names, h.brand_id),
+            "summary": h.spoiler_text or None,
+            "source": {"content": h.text, "mediaType": "text/plain"},
+        }
+        for h in reversed(held)
+    ]
+    return _collection(items, id="anonymous_posts.json", pending=pending)
+
+
+MAX_HELD = 1000
+"""Held anonymous posts listed at most (a brand's queue keeps a handful)."""
+
+
+def _anonymous_post(
+    names: _Names, post: anonymity.OwnPost, shown: dict[int, str]
+) -> dict[str, Any]:
+    s = post.status
+    return {
+        "id": names.status_uri(s),
+        "type": "Note",
+        "published": s.created_at.isoformat(),
+        "pseudonym": {
+            "id": names.uri(post.pseudonym.id),
+            "preferredUsername": post.pseudonym.username,
+            "name": post.pseudonym.display_name,
+        },
+        "context": shown.get(s.thread_id or s.id),
+        "inReplyTo": shown.get(s.in_reply_to_id) if s.in_reply_to_id else None,
+        "group": _named(names, post.group.id if post.group else None),
+        "brand": _named(names, post.brand.id if post.brand else None),
+        "visibility": s.visibility,
+        "summary": s.spoiler_text or None,
+        "content": s.content,
+        "source": {"content": s.text, "mediaType": "text/plain"},
+    }
+
+
+def _named(names: _Names, account_id: int | None) -> dict[str, str] | None:
+    """A group or a brand as the archive names it: its URI, address and display name."""
+    if account_id is None or account_id not in names.accounts:
+        return None
+    account = names.accounts[account_id]
+    return {
+        "id": names.uri(account_id),
+        "acct": names.acct(account_id),
+        "name": account.display_name,
     }
