@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
+import pytest
 
+from porina.api.mastodon import auth, streaming
 from porina.services import Services
 from tests.factories import Factory, Person
 from tests.operators.support import operate
@@ -48,3 +52,62 @@ def leaks(payload: Any, person: Person) -> list[str]:
     name = re.escape(person.username)
     marks = [rf"\b{person.id}\b", rf"@{name}\b", rf"\"{name}\"", rf"\"{name}@"]
     return [m for m in marks if re.search(m, text, re.IGNORECASE)]
+
+
+Published = list[tuple[str, dict[str, Any]]]
+STREAMS = (("user", None), ("public", None), ("public:local", None), ("hashtag", "tag"))
+SCOPES = frozenset({"read", "write", "follow", "push"})
+FRAMES = ("update", "status.update", "notification")
+"""The frames that carry a status (a delete's payload is only an id)."""
+
+
+@asynccontextmanager
+async def recording(services: Services) -> AsyncIterator[Published]:
+    """Every message published to the streaming broker meanwhile, as (channel, message)."""
+    published: Published = []
+    broker = services.broker
+    original = broker.publish
+
+    async def record(channel: str, message: dict[str, Any]) -> None:
+        published.append((channel, message))
+        await original(channel, message)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(broker, "publish", record)
+        yield published
+
+
+async def streamed(
+    services: Services, published: Published, viewer_id: str | None, tag: str
+) -> list[tuple[str, str, Any]]:
+    """What ``viewer_id``'s streams (user, public, public:local, the hashtag ``tag``; the
+    public ones alone when signed out) deliver of ``published``, through the streaming
+    module's own per-connection reader: (stream, event, payload) of each frame carrying
+    a status."""
+    who = None
+    if viewer_id is not None:
+        who = auth.Viewer(
+            token_id=0, account_id=int(viewer_id), user_id=None, app_id=None, scopes=SCOPES
+        )
+    reader = streaming.Reader(services, who)
+    frames: list[tuple[str, str, Any]] = []
+    for name, param in STREAMS:
+        if who is None and name == "user":
+            continue
+        stream = streaming.resolve_name(name, who, tag if param else None, False)
+        for channel, message in published:
+            out = await reader.payload(stream, message) if channel == stream.channel else None
+            if out is not None and out[0] in FRAMES:
+                frames.append((name, out[0], json.loads(out[1])))
+    return frames
+
+
+def status_ids(frames: list[tuple[str, str, Any]]) -> set[str]:
+    """The statuses the frames carry (an update's, a notification's, a boost's original)."""
+    found: set[str] = set()
+    for _, event, body in frames:
+        status = body.get("status") if event == "notification" else body
+        while isinstance(status, dict):
+            found.add(str(status["id"]))
+            status = status.get("reblog")
+    return found

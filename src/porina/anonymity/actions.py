@@ -67,7 +67,10 @@ MAX_REASON = 1000
 ADJECTIVES = ("Quiet", "Curious", "Gentle", "Brave", "Sleepy", "Sunny", "Clever", "Calm", "Merry")
 ANIMALS = ("Otter", "Fox", "Owl", "Hare", "Lynx", "Seal", "Moose", "Badger", "Heron", "Swan")
 ONE_TARGET = N_("Validation failed: give exactly one of in_reply_to_id, brand_id or group_id")
-NOT_PUBLIC = N_("Validation failed: only public and unlisted posts can be answered anonymously")
+NOT_PUBLIC = N_(
+    "Validation failed: only public and unlisted posts, and posts in groups, can be answered"
+    " anonymously"
+)
 OFF = N_("Anonymous posts are turned off here")
 AS_OPERATOR = N_("Post anonymously as yourself, not as an account you operate")
 TOO_MANY = N_("Too many anonymous posts: try again later")
@@ -110,7 +113,7 @@ async def _reply(
     tx: Tx, actor: Actor, new: AnonymousPost, parent_id: int, *, approved: bool
 ) -> Status | AnonymousPending:
     parent = await get_visible(tx, actor.account_id, parent_id)
-    if parent.reblog_of_id is not None or parent.visibility not in PUBLIC:
+    if parent.reblog_of_id is not None or not _answerable(parent):
         raise InvalidAnonymousTarget(NOT_PUBLIC)
     thread = thread_of(parent)
     owners = await _owners(tx, parent, thread)
@@ -118,7 +121,7 @@ async def _reply(
         await _group_open(tx, actor, parent.group_id)
     if await _blocked(tx, actor.account_id, owners):
         raise StatusNotFound()  # as a blocked reader is answered: no way round a block
-    queue = await _check_open(tx, owners)
+    queue = await _check_open(tx, await _in_audience(tx, parent, owners))
     await _check_rate(tx, actor.account_id)
     if queue is not None and not approved:
         return await _hold(tx, actor, new, queue)
@@ -129,10 +132,10 @@ async def _reply(
     )
     fresh = pseudonym is None
     as_pseudonym = Actor(pseudonym if pseudonym is not None else await _new_pseudonym(tx))
-    if parent.group_id is not None:
-        await _member(tx, as_pseudonym, parent.group_id)
-    visibility = "public" if parent.visibility == "public" else "unlisted"
-    status = await create_status(tx, as_pseudonym, _new_status(new, new.text, visibility, parent))
+    if parent.group_id is not None:  # it joins, as the group asks of everyone who replies
+        await group_actions.admit_alias(tx, actor, parent.group_id, as_pseudonym.account_id)
+    wanted = _new_status(new, new.text, parent.visibility, parent)
+    status = await create_status(tx, as_pseudonym, wanted)
     if fresh:
         _link(tx, as_pseudonym.account_id, actor.account_id, thread)
         await tx.session.flush()
@@ -196,12 +199,25 @@ async def _in_group(tx: Tx, actor: Actor, new: AnonymousPost, group_id: int) -> 
     return status
 
 
-async def _member(tx: Tx, pseudonym: Actor, group_id: int) -> None:
-    """A pseudonym answering in a (public) group joins it, as the group asks of everyone who
-    replies there; its author's membership was checked (``_group_open``)."""
-    relation = await group_queries.relation(tx.session, group_id, pseudonym.account_id)
-    if not relation.member:
-        await group_actions.join(tx, pseudonym, group_id)
+def _answerable(parent: Status) -> bool:
+    """A public or unlisted post, or a post in a group (a private or hidden group's are for
+    its members: the anonymous answer is too, and only a member may give one)."""
+    if parent.visibility in PUBLIC:
+        return True
+    return parent.visibility == "private" and parent.group_id is not None
+
+
+async def _in_audience(tx: Tx, parent: Status, owners: set[int]) -> set[int]:
+    """The owners whose setting applies to a reply to ``parent``: all of them, but in a
+    private or hidden group only its members (the reply is for them alone, and a held
+    reply's text is shown to the queue's staff)."""
+    if parent.group_id is None or parent.visibility in PUBLIC:
+        return owners
+    kept = set()
+    for owner in owners:
+        if (await group_queries.relation(tx.session, parent.group_id, owner)).member:
+            kept.add(owner)
+    return kept
 
 
 async def set_group_policy(tx: Tx, actor: Actor, group_id: int, allow: bool) -> Group:

@@ -191,6 +191,20 @@ async def join(tx: Tx, actor: Actor, group_id: int | None) -> str:
     return "requested"
 
 
+async def admit_alias(tx: Tx, actor: Actor, group_id: int, alias_id: int) -> None:
+    """A member brings in an account that speaks for them in the group (a pseudonym of
+    theirs, ``anonymity``): a member at once, in a private or hidden group too (no join
+    request to the moderators). Refused as ``join`` refuses, for the member or the alias."""
+    seen = await queries.seen(tx.session, group_id, actor.account_id)
+    alias = await queries.relation(tx.session, seen.group.id, alias_id)
+    if seen.relation.banned or alias.banned:
+        raise Banned()
+    if not seen.relation.member:
+        raise NotMember()
+    if not alias.member:
+        await _admit(tx, Actor(alias_id), seen.group, alias_id)
+
+
 async def leave(tx: Tx, actor: Actor, group_id: int | None) -> None:
     """Leave (or withdraw a join request, or decline an invitation). An owner stays: a group
     always has one (422)."""
