@@ -127,6 +127,12 @@ async def test_a_given_authorization_is_served_until_its_author_revokes_the_quot
     assert delete["object"] == {k: v for k, v in body.items() if k != "@context"}
     assert [a["object"]["id"] for _, a in far.of_type("Delete")] == [url]  # aino's follower
     assert (await client.get(path, headers=AP)).status_code == 404
+    unknown = (
+        f"{post['id']}/quote_authorizations/{'a' * 24}",
+        f"{'9' * 20}/quote_authorizations/a",
+    )
+    for other in unknown:
+        assert (await client.get(f"/users/aino/statuses/{other}", headers=AP)).status_code == 404
     assert await _count(aino, post["id"]) == 0
     again = await _ask(client, near, post["uri"], 41, "41-again")  # revoked stays refused
     assert again["type"] == "Reject"

@@ -21,9 +21,12 @@ PATH = "/users/{username:str}/statuses/{status_id:str}/quote_authorizations/{dig
 
 def _well_formed(username: str, status_id: str, digest: str) -> bool:
     return (
-        status_id.isdigit()
-        and len(status_id) <= 20
+        status_id.isascii()
+        and status_id.isdigit()
+        and len(status_id) <= 19
+        and int(status_id) < 2**63  # a BIGINT: a larger id names nothing
         and not has_nul(username)
+        and digest.isascii()
         and digest.isalnum()
         and len(digest) <= 64
     )
