@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, column, select, table
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from porina.accounts.models import Account, Block, Follow, FollowRequest
@@ -163,8 +163,14 @@ async def locked(session: AsyncSession, status_ids: list[int]) -> set[int]:
     )
 
 
+PSEUDONYMS = table("anonymous_pseudonyms", column("account_id"))
+"""The pseudonyms' accounts (``anonymity.models.Pseudonym``, a package above this one, named
+here by its table alone): a pseudonym replying in a public group follows it, but is no member."""
+
+
 async def members(session: AsyncSession, group_id: int, limit: int) -> list[tuple[Account, str]]:
-    """Members with their roles, owners and moderators first."""
+    """Members with their roles, owners and moderators first; never a pseudonym (the account
+    an anonymous author replies under follows the group, but nobody joined as it)."""
     rows = (
         await session.execute(
             select(Account, GroupMembership.role)
@@ -175,7 +181,10 @@ async def members(session: AsyncSession, group_id: int, limit: int) -> list[tupl
                 & (GroupMembership.account_id == Account.id)
                 & (GroupMembership.state == "active"),
             )
-            .where(Follow.target_account_id == group_id)
+            .where(
+                Follow.target_account_id == group_id,
+                Account.id.not_in(select(PSEUDONYMS.c.account_id)),
+            )
             .order_by(Follow.id)
             .limit(limit)
         )
@@ -208,12 +217,11 @@ async def banned(session: AsyncSession, group_id: int) -> list[Account]:
     )
 
 
-async def reports(session: AsyncSession, group_id: int, limit: int) -> list[GroupReport]:
-    return list(
-        await session.scalars(
-            select(GroupReport)
-            .where(GroupReport.group_id == group_id)
-            .order_by(GroupReport.id.desc())
-            .limit(limit)
-        )
-    )
+async def reports(
+    session: AsyncSession, group_id: int, limit: int, *, open_only: bool = False
+) -> list[GroupReport]:
+    """The group's reports, newest first; with ``open_only``, those not yet resolved."""
+    query = select(GroupReport).where(GroupReport.group_id == group_id)
+    if open_only:
+        query = query.where(GroupReport.resolved_at.is_(None))
+    return list(await session.scalars(query.order_by(GroupReport.id.desc()).limit(limit)))
