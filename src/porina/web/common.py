@@ -34,6 +34,7 @@ from porina.render import entities as e
 from porina.render.quotes import render_bundles
 from porina.render.renderer import Renderer
 from porina.web import acting, i18n, sessions
+from porina.web.groups_audience import group_audience
 from porina.web.runtime import services
 
 STATE_LOCALE = "porina_locale"
@@ -159,11 +160,13 @@ async def statuses(
     request: Request[Any, Any, Any], session: AsyncSession, me: Me | None, items: list[Bundle]
 ) -> list[e.Status]:
     """Render bundles for the reader (one more query for what the reader did to them, one
-    more for quoted posts when some are quote posts: ``render/quotes.py``)."""
+    more for quoted posts when some are quote posts: ``render/quotes.py``, two for the
+    groups of group posts: ``groups_audience.py``)."""
     viewer_id = me.id if me else None
     state = await viewer_state(session, viewer_id, items)
     if me is not None:
         await acting.written_by(request, session, me.user, items)
+    await group_audience(request, session, viewer_id, items)
     return await render_bundles(renderer(request), session, items, state, viewer_id)
 
 

@@ -36,6 +36,7 @@ from porina.web.common import (
     statuses,
     text,
 )
+from porina.web.groups_audience import group_audience_of
 from porina.web.runtime import services
 
 PAGE = 20
@@ -85,13 +86,15 @@ async def home_timeline(
 ) -> list[e.Status]:
     """The reader's home feed, read as the API reads it (``timelines/home.py`` page rows and
     the status cache: one query when the renderings are cached; mutes, blocks and "hide"
-    filters applied), plus the quoted posts when the page has quote posts (one more)."""
+    filters applied), plus the quoted posts when the page has quote posts (one more) and the
+    groups of its posts (one more; ``groups_audience.py``)."""
     svc = services(request)
     window = home_rows.Window(max_id, None, None, PAGE)
     rows, _ = await home_rows.rows(svc, me.id, window)
     shown, filtering = await personal_rows(svc, me.id, rows)
     if filtering:  # posts a "hide" filter for the home context matches are left out
         shown = apply_filters(shown, "home")
+    await group_audience_of(request, me.id, shown)
     return shown
 
 
