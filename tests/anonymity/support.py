@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -63,17 +63,25 @@ FRAMES = ("update", "status.update", "notification")
 
 @asynccontextmanager
 async def recording(services: Services) -> AsyncIterator[Published]:
-    """Every message published to the streaming broker meanwhile, as (channel, message)."""
+    """Every message published to the streaming broker meanwhile, as (channel, message): on
+    every channel named, whether or not anyone listens there (the in-process broker's
+    ``publish_many`` skips a channel nobody subscribed to, so it is recorded before that)."""
     published: Published = []
     broker = services.broker
-    original = broker.publish
+    one, many = broker.publish, broker.publish_many
 
     async def record(channel: str, message: dict[str, Any]) -> None:
         published.append((channel, message))
-        await original(channel, message)
+        await one(channel, message)
+
+    async def record_many(channels: Iterable[str], message: dict[str, Any]) -> None:
+        names = list(channels)
+        published.extend((channel, message) for channel in names)
+        await many(names, message)
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(broker, "publish", record)
+        patch.setattr(broker, "publish_many", record_many)
         yield published
 
 

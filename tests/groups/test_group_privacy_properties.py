@@ -1,14 +1,18 @@
 """Private and hidden groups keep their content to their members, whatever happens (issue 21,
 point 1, "Checks"), in the style of tests/privacy.
 
-Random small worlds: a public, a private and a hidden group owned by person 0, and a sequence
-of joins, approvals, invitations, leaves, bans, posts (mentioning people in and out of the
-group) and replies from any app, played through the API beside an independent model. Then
-every viewer, anonymous included, reads every post by id, the context of every discussion,
-every poster's and the groups' account statuses, their home, the public and hashtag
-timelines, their notifications, search, and every group and group timeline: a post of a
-private or hidden group reaches its author and the group's current members only, and a
-hidden group is a 404 to anyone neither a member nor invited.
+Random small worlds: a public, a private and a hidden group owned by person 0 (each taking
+anonymous posts), and a sequence of joins, approvals, invitations, leaves, bans, posts
+(mentioning people in and out of the group), replies from any app, and anonymous discussions
+and replies, played through the API beside an independent model. After every operation, what
+it published to the streaming broker goes through each viewer's user, public, public:local
+and hashtag streams (the streaming module's own reader). Then every viewer, anonymous
+included, reads every post by id, the context of every discussion, every poster's and the
+groups' account statuses, their home, the public and hashtag timelines, their notifications,
+search, and every group and group timeline: a post of a private or hidden group reaches its
+author and the group's current members only (an anonymous one its members only: its author
+is not its account), a hidden group is a 404 to anyone neither a member nor invited, and no
+anonymous post carries its author.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from litestar import Litestar
 
+from ..anonymity.support import Published, leaks, recording, status_ids, streamed
 from ..factories import Person
 from ..privacy.harness import ON_PG, PRIVACY
 from ..support.routes import assert_served
@@ -33,6 +38,7 @@ KINDS = ("public", "private", "hidden")
 # (on PostgreSQL one world: each example there empties every table first).
 EXAMPLES = settings(PRIVACY, max_examples=1 if ON_PG else 3)
 TAG = "grouptag"
+ALLOW = {"allow_anonymous": True}
 
 
 @dataclass
@@ -42,7 +48,9 @@ class Model:
     requested: dict[str, set[int]] = field(default_factory=lambda: {k: set() for k in KINDS})
     banned: dict[str, set[int]] = field(default_factory=lambda: {k: set() for k in KINDS})
     posts: list[tuple[str, int, str, bool]] = field(default_factory=list)
-    """(api id, author, group kind, is a discussion)"""
+    """(api id, author, group kind, is a discussion); an anonymous post's author is ``ANON``"""
+    anonymous: dict[str, int] = field(default_factory=dict)
+    """An anonymous post's api id -> the person who wrote it."""
 
     def known(self, who: int, kind: str) -> bool:
         return kind != "hidden" or who in self.members[kind] or who in self.invited[kind]
@@ -69,6 +77,9 @@ class Model:
 
 
 Op = tuple[Any, ...]
+ANON = -1
+"""The model's author of an anonymous post: its pseudonym, nobody the viewers are."""
+ANONYMOUS = "/api/porina/v1/anonymous"
 
 
 def _ops(n: int) -> st.SearchStrategy[Op]:
@@ -82,13 +93,19 @@ def _ops(n: int) -> st.SearchStrategy[Op]:
         st.tuples(st.just("ban"), who, kind),
         st.tuples(st.just("post"), st.integers(0, n - 1), kind, st.integers(0, n - 1)),
         st.tuples(st.just("reply"), st.integers(0, n - 1), st.integers(0, 15)),
+        st.tuples(st.just("anon"), st.integers(0, n - 1), kind),
+        st.tuples(st.just("anon_reply"), st.integers(0, n - 1), st.integers(0, 15)),
     )
 
 
 @st.composite
 def plans(draw: st.DrawFn) -> tuple[int, list[Op]]:
     n = draw(st.integers(3, 4))
-    start = [("post", 0, k, draw(st.integers(0, n - 1))) for k in KINDS]
+    start: list[Op] = [("post", 0, k, draw(st.integers(0, n - 1))) for k in KINDS]
+    # Person 1 joins the public and the private group and answers both anonymously, the owner
+    # the hidden one's: every world has anonymous posts of each kind of group to check.
+    start += [("join", 1, "public"), ("invite", 1, "private"), ("join", 1, "private")]
+    start += [("anon_reply", 1, 0), ("anon_reply", 1, 1), ("anon_reply", 0, 2)]
     return n, start + draw(st.lists(_ops(n), min_size=4, max_size=10))
 
 
@@ -165,6 +182,38 @@ async def _post_op(b: Built, op: Op) -> None:
         m.posts.append((response.json()["id"], who, kind, parent is None))
 
 
+async def _anon_op(b: Built, op: Op) -> None:
+    """An anonymous discussion in a group, or an anonymous reply to any post: members only."""
+    m, (name, who, target) = b.model, op
+    if name == "anon":
+        parent, kind = None, target
+        body = {"status": f"anon in {kind} by {who} #{TAG} zebra", "group_id": b.groups[kind]}
+        expected = 200 if who in m.members[kind] else 403 if m.known(who, kind) else 404
+    else:
+        if not m.posts:
+            return
+        parent, author, kind, _ = m.posts[target % len(m.posts)]
+        body = {"status": f"anon reply by {who} #{TAG} zebra", "in_reply_to_id": parent}
+        expected = 404 if not m.visible(who, author, kind) else 200
+        expected = 403 if expected == 200 and who not in m.members[kind] else expected
+    response = await b.people[who].post(f"{ANONYMOUS}/statuses", json=body)
+    assert response.status_code == expected, (op, response.text)
+    if expected == 200:
+        made = response.json()
+        m.posts.append((made["id"], ANON, kind, parent is None))
+        m.anonymous[made["id"]] = who
+
+
+async def _check_streams(b: Built, published: Published) -> None:
+    """What one operation published, as each viewer's streams deliver it: only posts the
+    viewer may see, none of them anonymous with its author's name."""
+    for viewer in [None, *range(len(b.people))] if published else []:
+        vid = b.people[viewer].id if viewer is not None else None
+        frames = await streamed(b.env.services, published, vid, TAG)
+        assert _leaks(b, viewer, sorted(status_ids(frames))) == [], (viewer, frames)
+        assert _carriers(b, [body for *_, body in frames]) == [], (viewer, frames)
+
+
 async def build(env: Isolated, n: int, ops: list[Op]) -> Built:
     people = [await env.make.person(f"gp{i}") for i in range(n)]
     groups = {}
@@ -172,10 +221,32 @@ async def build(env: Isolated, n: int, ops: list[Op]) -> Built:
         made = await people[0].post(GROUPS, json={"name": f"g_{kind}", "privacy": kind})
         assert made.status_code == 200, made.text
         groups[kind] = made.json()["id"]
+        opened = await people[0].put(f"{ANONYMOUS}/groups/{groups[kind]}", json=ALLOW)
+        assert opened.status_code == 200, opened.text
     b = Built(env, people, groups, Model())
-    for op in ops:
-        await (_post_op(b, op) if op[0] in ("post", "reply") else _member_op(b, op))
+    async with recording(env.services) as published:
+        for op in ops:
+            start = len(published)
+            if op[0] in ("anon", "anon_reply"):
+                await _anon_op(b, op)
+            else:
+                await (_post_op(b, op) if op[0] in ("post", "reply") else _member_op(b, op))
+            await _check_streams(b, published[start:])
     return b
+
+
+def _carriers(b: Built, entries: list[Any]) -> list[str]:
+    """Anonymous posts among ``entries`` (statuses, their boosts, notifications) shown with
+    their author's id, username or address."""
+    found = []
+    for entry in entries:
+        status = entry.get("status") if "type" in entry else entry
+        for s in (status, (status or {}).get("reblog")):
+            who = b.model.anonymous.get(str((s or {}).get("id")))
+            if s is not None and who is not None:
+                shown = [s["account"], entry.get("account") if status is not entry else None]
+                found += [s["id"]] if leaks(shown, b.people[who]) else []
+    return found
 
 
 def _leaks(b: Built, viewer: int | None, ids: list[str]) -> list[str]:
@@ -204,15 +275,21 @@ async def _lists(b: Built, viewer: int | None) -> list[str]:
     ]
     if viewer is not None:
         paths.append("/api/v1/timelines/home")
+    people = {f"/api/v1/accounts/{p.id}/statuses" for p in b.people}
     seen: list[str] = []
     for path in paths:
         response = await b.get(viewer, path, limit=40)
         assert response.status_code == 200, (path, response.text)
+        assert _carriers(b, response.json()) == [], (viewer, path)
         seen += _ids(response.json())
+        if path in people:  # a person's own statuses never hold their anonymous posts
+            assert set(_ids(response.json())) & set(b.model.anonymous) == set(), path
     if viewer is not None:
         notes = (await b.get(viewer, "/api/v1/notifications", limit=40)).json()
+        assert _carriers(b, notes) == [], viewer
         seen += [n["status"]["id"] for n in notes if n.get("status")]
         found = await b.get(viewer, "/api/v2/search", q="zebra", type="statuses", limit=40)
+        assert _carriers(b, found.json()["statuses"]) == [], viewer
         seen += _ids(found.json()["statuses"])
     return seen
 
@@ -225,9 +302,11 @@ async def _check_posts(b: Built, viewer: int | None) -> None:
             pid,
             kind,
         )
+        assert shown.status_code != 200 or _carriers(b, [shown.json()]) == [], (viewer, pid)
         if thread and shown.status_code == 200:
             context = (await b.get(viewer, f"/api/v1/statuses/{pid}/context")).json()
             assert _leaks(b, viewer, _ids(context["descendants"])) == [], (viewer, pid)
+            assert _carriers(b, context["descendants"]) == [], (viewer, pid)
 
 
 async def _check_groups(b: Built, viewer: int | None) -> None:
