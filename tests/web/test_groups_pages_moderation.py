@@ -86,11 +86,14 @@ async def test_a_member_reports_a_post_and_a_moderator_resolves_it(
     url = await _group(services, owner, "private", aino)
     gid = url.rsplit("/", 1)[1]
     post = await owner.status("Buy my stuff", porina_group_id=gid)
+    reply = await owner.status("Really", in_reply_to_id=post["id"])
     browser = Browser(client)
 
     await sign_in_as(services, client, aino)
     page = words(await browser.get(url))
     assert "Ryhmän kerho jäsenet" in page and "Ilmoita ryhmän moderaattoreille" in page
+    thread = await browser.get(f"/@owner/{post['id']}")
+    assert f"/groups/{gid}/report?status_id={reply['id']}" in thread.text
     form = await browser.get(f"{url}/report?status_id={post['id']}")
     assert form.status_code == 200 and "Buy my stuff" in words(form)
     sent = await browser.post(f"{url}/report", {"status_id": post["id"], "comment": "Spam"})
@@ -98,7 +101,10 @@ async def test_a_member_reports_a_post_and_a_moderator_resolves_it(
     assert "Kiitos." in words(await browser.get(sent.headers["location"]))
     assert (await browser.get(f"{url}/reports")).status_code == 403
 
+    await aino.status("Hello all", porina_group_id=gid)
     await sign_in_as(services, client, owner)
+    group_page = await browser.get(url)
+    assert group_page.text.count(f"/members/{aino.id}/ban") == 1  # her post; not his own
     reports = await browser.get(f"{url}/reports")
     text = words(reports)
     assert "Spam" in text and "Buy my stuff" in text and "reported by aino" in text

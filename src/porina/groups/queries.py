@@ -194,6 +194,18 @@ async def members(session: AsyncSession, group_id: int, limit: int) -> list[tupl
     return sorted(found, key=lambda pair: order.get(pair[1], 2))
 
 
+async def staff(session: AsyncSession, group_id: int) -> dict[str, str]:
+    """The group's owners and moderators: ``{account id: role}`` (ids as the pages show them)."""
+    rows = await session.execute(
+        select(GroupMembership.account_id, GroupMembership.role).where(
+            GroupMembership.group_id == group_id,
+            GroupMembership.state == "active",
+            GroupMembership.role.in_(MODERATORS),
+        )
+    )
+    return {str(account_id): str(role) for account_id, role in rows}
+
+
 async def join_requests(session: AsyncSession, group_id: int, limit: int) -> list[Account]:
     return list(
         await session.scalars(

@@ -102,11 +102,9 @@ async def group_page(request: Request[Any, Any, Any], group_id: str) -> Template
     me = await reader(request)
     async with services(request).db.read() as session:
         seen = await queries.seen(session, id_or_404(group_id), me.id if me else None)
-        waiting = (
-            await queries.join_requests(session, seen.group.id, PAGE)
-            if seen.relation.moderator
-            else []
-        )
+        moderator = seen.relation.moderator
+        waiting = await queries.join_requests(session, seen.group.id, PAGE) if moderator else []
+        staff = await queries.staff(session, seen.group.id) if moderator else {}
     shown, pinned, locked = (
         await _discussions(request, me, seen) if seen.readable else ([], set(), set())
     )
@@ -123,6 +121,7 @@ async def group_page(request: Request[Any, Any, Any], group_id: str) -> Template
         pinned=pinned,
         locked=locked,
         waiting=[draw.account(a) for a in waiting],
+        staff=staff,
     )
 
 
