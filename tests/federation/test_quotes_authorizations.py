@@ -1,8 +1,8 @@
 """Quote authorizations across servers (FEP-044f, Mastodon 4.5): the one a local author gives
 is served at its URL until they revoke the quote, and the revocation reaches the quoting
 author as a ``Delete``; a ``Delete`` of one counts only from the quoted post's author; a
-pending quote is accepted by an ``Update`` whose authorization verifies, never by a forged
-one."""
+quote is accepted by an authorization that verifies (when its Note is delivered, or in a
+later ``Update``), never by a forged one."""
 
 from __future__ import annotations
 
@@ -139,31 +139,45 @@ async def test_a_given_authorization_is_served_until_its_author_revokes_the_quot
 
 
 async def test_a_deleted_authorization_revokes_the_quote_only_from_the_quoted_posts_author(
-    services: Services, make: Factory, client: httpx.AsyncClient, peers: tuple[Peer, Peer]
+    services: Services,
+    make: Factory,
+    client: httpx.AsyncClient,
+    peers: tuple[Peer, Peer],
+    home: Server,
 ) -> None:
-    near, far = peers
+    _, far = peers
     aino = await make.person("aino")
-    bo_id = await remote_account(services, near, "bo")
+    bo_id = await remote_account(services, home, "bo")
     cy_id = await remote_account(services, far, "cy")
-    theirs = note(near, "bo", 51, "<p>Big news</p>", to=[AS_PUBLIC])
+    theirs = note(home, "bo", 51, "<p>Big news</p>", to=[AS_PUBLIC])
     assert (await deliver(client, theirs)).status_code == 202
     quoted_uri = theirs["object"]["id"]
     quoted = await _shown(aino, bo_id, quoted_uri)
     mine = await aino.status("So true", quoted_status_id=quoted["id"])
-    [(_, request)] = near.of_type("QuoteRequest")
-    granted = f"{near.actor('bo')}/quote_authorizations/51"
+    [(_, request)] = home.of_type("QuoteRequest")
+    granted = f"{home.actor('bo')}/quote_authorizations/51"
     accept = {
-        "id": f"{near.actor('bo')}#accepts/51",
+        "id": f"{home.actor('bo')}#accepts/51",
         "type": "Accept",
-        "actor": near.actor("bo"),
+        "actor": home.actor("bo"),
         "object": {k: v for k, v in request.items() if k != "@context"},
         "result": granted,
     }
     assert (await deliver(client, accept)).status_code == 202
-    for_cy = f"{near.actor('bo')}/quote_authorizations/52"
+    for_cy = f"{home.actor('bo')}/quote_authorizations/52"
     cys = note(far, "cy", 52, "<p>Indeed</p>", to=[AS_PUBLIC], quote=quoted_uri)
     cys["object"]["quoteAuthorization"] = for_cy
-    assert (await deliver(client, cys)).status_code == 202
+    home.serve(
+        urlsplit(for_cy).path,
+        {
+            "id": for_cy,
+            "type": "QuoteAuthorization",
+            "attributedTo": home.actor("bo"),
+            "interactingObject": cys["object"]["id"],
+            "interactionTarget": quoted_uri,
+        },
+    )
+    assert (await deliver(client, cys)).status_code == 202  # verified from bo's server
     assert (await _shown(aino, cy_id, cys["object"]["id"]))["quote"]["state"] == "accepted"
     assert await _count(aino, quoted["id"]) == 2
     forged = {
@@ -182,8 +196,8 @@ async def test_a_deleted_authorization_revokes_the_quote_only_from_the_quoted_po
     assert (await aino.get(f"/api/v1/statuses/{mine['id']}")).json()["quote"]["state"] == "accepted"
     withdrawn: list[Any] = [granted, {"id": for_cy, "type": "QuoteAuthorization"}]
     for number, what in enumerate(withdrawn):  # by id, and embedded
-        delete = {"id": f"{near.actor('bo')}#deletes/{number}", "type": "Delete"}
-        delete |= {"actor": near.actor("bo"), "object": what}
+        delete = {"id": f"{home.actor('bo')}#deletes/{number}", "type": "Delete"}
+        delete |= {"actor": home.actor("bo"), "object": what}
         assert (await deliver(client, delete)).status_code == 202
     shown = (await aino.get(f"/api/v1/statuses/{mine['id']}")).json()
     assert shown["quote"] == {"state": "revoked", "quoted_status": None}
@@ -213,7 +227,9 @@ async def test_a_pending_quote_of_a_remote_post_is_accepted_by_an_authorization_
     cy_id = await remote_account(services, near, "cy")
     original = note(home, "bo", 61, "<p>Original</p>", to=[AS_PUBLIC])
     assert (await deliver(client, original)).status_code == 202
+    claimed = f"{home.actor('bo')}/quote_authorizations/0"  # on bo's server, but not there
     quoting = note(near, "cy", 62, "<p>Quoting</p>", to=[AS_PUBLIC], quote=original["object"]["id"])
+    quoting["object"]["quoteAuthorization"] = claimed
     assert (await deliver(client, quoting)).status_code == 202
     uri = quoting["object"]["id"]
     assert (await _shown(aino, cy_id, uri))["quote"]["state"] == "pending"
@@ -237,7 +253,7 @@ async def test_a_pending_quote_of_a_remote_post_is_accepted_by_an_authorization_
     assert shown["quote"]["quoted_status"]["uri"] == original["object"]["id"]
     assert await _count(aino, shown["quote"]["quoted_status"]["id"]) == 1
     fetched = [path for path, _ in home.gets]
-    assert fetched == ["/users/bo/quote_authorizations/2", "/users/bo/quote_authorizations/3"]
+    assert fetched == [f"/users/bo/quote_authorizations/{n}" for n in (0, 2, 3)]
 
 
 async def test_a_pending_quote_of_a_local_post_is_accepted_by_the_authorization_given_here(

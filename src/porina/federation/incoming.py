@@ -118,6 +118,7 @@ async def on_create(tx: Tx, sender: Account, activity: dict[str, Any], base: str
         if answered is not None and await receive_vote(tx, sender, note, answered):
             return
     await notes.receive_note(tx, sender, note)
+    await quote_updates.authorize_pending(tx, sender, note, base)  # verified after it is stored
 
 
 async def on_update(tx: Tx, sender: Account, activity: dict[str, Any], base: str) -> None:
@@ -136,7 +137,7 @@ async def on_update(tx: Tx, sender: Account, activity: dict[str, Any], base: str
     ):
         return  # only the poll's counts changed: no edit to record
     await notes.receive_edit(tx, sender, note)
-    await quote_updates.on_note_update(tx, sender, note, base)  # a pending quote authorised
+    await quote_updates.authorize_pending(tx, sender, note, base)  # a pending quote authorised
 
 
 async def on_delete(tx: Tx, sender: Account, activity: dict[str, Any], base: str) -> None:

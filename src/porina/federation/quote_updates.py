@@ -8,11 +8,12 @@
 - **Revoked elsewhere** (``on_delete``): a ``Delete`` of a ``QuoteAuthorization`` from the
   author of the quoted post (only theirs: the post must be the sender's) revokes the quote
   stored here (a local quote of their post, or another server's), through the same action.
-- **Accepted later** (``on_note_update``): a ``pending`` quote whose Note comes again
-  (``Update``) with a ``quoteAuthorization``: for a post written here, one this server gave
-  and has not revoked; for another server's post, one on that post's origin, fetched through
-  the guarded client in a job (``federation.verify_quote``) and taken only when it is a
-  ``QuoteAuthorization`` by the quoted post's author naming exactly this quote.
+- **Accepted later** (``authorize_pending``): a ``pending`` quote whose Note carries a
+  ``quoteAuthorization`` (when it is delivered, ``Create``, or comes again, ``Update``): for
+  a post written here, one this server gave and has not revoked; for another server's post,
+  one on that post's origin, fetched through the guarded client in a job
+  (``federation.verify_quote``) and taken only when it is a ``QuoteAuthorization`` by the
+  quoted post's author naming exactly this quote (its id is then kept).
 """
 
 from __future__ import annotations
@@ -138,9 +139,10 @@ async def on_delete(tx: Tx, sender: Account, activity: dict[str, Any], base: str
     return True
 
 
-async def on_note_update(tx: Tx, sender: Account, note: dict[str, Any], base: str) -> None:
-    """A pending quote's Note came again with a ``quoteAuthorization``: accepted now when it
-    is this server's own (a post written here), else verified in a job."""
+async def authorize_pending(tx: Tx, sender: Account, note: dict[str, Any], base: str) -> None:
+    """A pending quote's Note (just stored, or come again in an ``Update``) carries a
+    ``quoteAuthorization``: accepted now when it is this server's own (a post written here),
+    else verified in a job (only one on the quoted post's origin)."""
     given = quotes.authorization_of(note)
     quoting = await tx.session.scalar(
         select(Status).where(

@@ -4,9 +4,10 @@
   (Fedibird) or ``_misskey_quote`` (Misskey) (``quoted_uri``). When that post is here, the
   stored status quotes it (``of_note``): accepted when the quote is authorised (a post written
   here: its author's quote policy allows the sender, ``posts/quote_policy.py``; the sender's
-  own post; another server's post: a ``quoteAuthorization`` from that post's server, whose
-  id is kept), else ``pending`` (shown without the quoted post, as Mastodon does; a later
-  ``Update`` with an authorization that verifies accepts it: ``quote_updates.py``).
+  own post), else ``pending`` (shown without the quoted post, as Mastodon does). The
+  ``quoteAuthorization`` the Note (or a later ``Update`` of it) carries accepts a pending
+  quote when it verifies (another server's post: fetched from that post's origin;
+  ``quote_updates.py``).
 - A ``QuoteRequest`` for a post written here (``on_quote_request``) is answered by its
   author: ``Accept`` with a ``QuoteAuthorization`` (``result``, recorded and served:
   ``quote_authorizations.py``) when the quote policy lets the sender quote it and its
@@ -56,7 +57,9 @@ def _origin(url: Any) -> str | None:
 async def state_of(
     session: AsyncSession, sender: Account, note: dict[str, Any], quoted: Status
 ) -> str:
-    """Whether the quote of ``quoted`` that ``sender``'s Note makes is authorised."""
+    """Whether the quote of ``quoted`` that ``sender``'s Note makes is authorised (another
+    server's post: never yet, its ``quoteAuthorization`` is verified after the Note is
+    stored, ``quote_updates.authorize_pending``)."""
     if quoted.account_id == sender.id:
         return ACCEPTED if quoted.visibility != "direct" else PENDING
     quoting = note.get("id")
@@ -66,12 +69,7 @@ async def state_of(
         allowed = await quote_policy.may_quote(session, sender.id, quoted)
         known = await authorizations.row_of(session, quoted.id, quoting)
         return ACCEPTED if allowed and (known is None or known.revoked_at is None) else PENDING
-    authorization = authorization_of(note)
-    same = _origin(authorization) is not None and _origin(authorization) == _origin(quoted.uri)
-    if not same or authorization is None:
-        return PENDING
-    kept = await authorizations.keep(session, quoted.id, quoting, authorization)
-    return ACCEPTED if kept else PENDING
+    return PENDING
 
 
 def authorization_of(note: dict[str, Any]) -> str | None:
