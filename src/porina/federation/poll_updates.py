@@ -6,7 +6,13 @@ only when another server is concerned (a remote follower of the poll's author or
 voter), one ``federation.poll_update`` job ``DELAY`` later, shared by every vote of that
 poll in the meantime (its key). The job reads the counts as they are then and sends the
 Question to the post's audience (``outbound.audience``) and to the remote voters' servers.
-A poll whose totals are hidden is not sent until it has ended (its ending is not sent yet).
+A poll whose totals are hidden is not sent until it has ended.
+
+Its end is sent by itself, as Mastodon does: the poll's closing job (``posts.poll_expired``,
+queued for its ``expires_at`` when it was written, durable) emits ``PollEnded``; in that
+transaction, when another server is concerned, one ``federation.poll_update`` job is queued
+(keyed by the poll and its end) that sends the final counts with ``closed``, hidden totals
+included.
 """
 
 from __future__ import annotations
@@ -27,7 +33,7 @@ from porina.federation.outbound import Recipient, audience, inboxes
 from porina.jobs.events import subscribe
 from porina.jobs.queue import enqueue, handler
 from porina.posts import polls
-from porina.posts.models import Poll, PollVote, Status
+from porina.posts.models import Mention, Poll, PollVote, Status
 from porina.storage.db import Tx
 
 POLL_UPDATE = "federation.poll_update"
@@ -38,11 +44,17 @@ def _local_poll(event: ev.PollVoted) -> bool:
     return event.poll_local
 
 
-async def _concerned(tx: Tx, event: ev.PollVoted) -> bool:
-    """A remote follower of the poll's author, or a remote voter (one statement)."""
+async def _concerned(tx: Tx, event: ev.PollVoted | ev.PollEnded) -> bool:
+    """A remote follower of the poll's author, a remote account its post mentions, or a
+    remote voter (one statement)."""
     follower = exists().where(
         Follow.target_account_id == event.poll_author_id,
         Account.id == Follow.account_id,
+        Account.domain.is_not(None),
+    )
+    mentioned = exists().where(
+        Mention.status_id == event.status_id,
+        Account.id == Mention.account_id,
         Account.domain.is_not(None),
     )
     voter = exists().where(
@@ -50,7 +62,20 @@ async def _concerned(tx: Tx, event: ev.PollVoted) -> bool:
         Account.id == PollVote.account_id,
         Account.domain.is_not(None),
     )
-    return bool(await tx.session.scalar(select(follower | voter)))
+    return bool(await tx.session.scalar(select(follower | mentioned | voter)))
+
+
+@subscribe(ev.PollEnded)
+async def poll_ended(tx: Tx, event: ev.PollEnded) -> None:
+    """A local poll closed (only local polls have a closing job): its final counts, at once."""
+    if not await _concerned(tx, event):
+        return
+    await enqueue(
+        tx,
+        POLL_UPDATE,
+        {"status_id": str(event.status_id)},
+        key=f"{POLL_UPDATE}:{event.poll_id}:ended:{event.ended_at}",
+    )
 
 
 @subscribe(ev.PollVoted, when=_local_poll)
