@@ -11,6 +11,7 @@ import httpx
 
 from porina.core.clock import now
 from porina.core.ids import new_id
+from porina.federation import media_proxy
 from porina.posts.models import CustomEmoji
 from porina.services import Services
 
@@ -38,11 +39,12 @@ async def test_custom_emoji_come_in_as_tags_and_go_out_as_tags(
     sent = note(near, "bo", 3, "<p>Hi :blobcat: :bad:</p>", to=[AS_PUBLIC], tag=tags)
     assert (await deliver(client, sent)).status_code == 202
     theirs = await _status_by_uri(aino, bo_id, sent["object"]["id"])
-    assert theirs["emojis"] == [
+    proxied = media_proxy.proxy_url(services.settings, icon, media_proxy.EMOJI)
+    assert theirs["emojis"] == [  # the image through the media proxy, never the remote URL
         {
             "shortcode": "blobcat",
-            "url": icon,
-            "static_url": icon,
+            "url": proxied,
+            "static_url": proxied,
             "visible_in_picker": False,
             "category": None,
         }

@@ -1,6 +1,7 @@
 """A remote actor's featured collection: fetched (through the guarded client) when the actor is
 fetched, its public posts pinned on its profile here; a followers-only item, another actor's
-Note and one off the actor's origin are left out."""
+Note and one off the actor's origin are left out. Its ``Add``/``Remove`` pin and unpin one
+post; a local account's pin or unpin of a public or unlisted post sends them."""
 
 from __future__ import annotations
 
@@ -10,14 +11,16 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+import httpx
 import pytest
 
+from porina.federation import media_proxy
 from porina.federation.remote import resolve_actor
 from porina.services import Services
 from porina.settings import Settings
 
 from ..factories import Factory
-from .peers import AS_PUBLIC, key_pair, loopback
+from .peers import AS_PUBLIC, BASE, Peer, deliver, key_pair, loopback, remote_account
 
 
 @pytest.fixture(scope="module")
@@ -96,5 +99,72 @@ async def test_a_remote_actors_pinned_posts_show_pinned_on_its_profile(
     assert all(s["content"].startswith("<p>pinned") for s in pinned)
     shown = (await eki.get(f"/api/v1/accounts/{bo.id}")).json()  # the actor's custom emoji
     assert [(e["shortcode"], e["url"]) for e in shown["emojis"]] == [
-        ("blobcat", f"{base}/blobcat.png")
+        (
+            "blobcat",
+            media_proxy.proxy_url(services.settings, f"{base}/blobcat.png", media_proxy.EMOJI),
+        )
     ]
+
+
+async def test_add_and_remove_pin_and_unpin_a_remote_actors_post(
+    services: Services,
+    make: Factory,
+    client: httpx.AsyncClient,
+    origin: tuple[ThreadingHTTPServer, dict[str, Any]],
+) -> None:
+    server, documents = origin
+    actor = f"http://127.0.0.1:{server.server_address[1]}/users/dia"
+    featured = f"{actor}/collections/featured"
+    documents["/users/dia"] = {
+        "id": actor,
+        "type": "Person",
+        "preferredUsername": "dia",
+        "inbox": f"{actor}/inbox",
+        "featured": featured,
+        "publicKey": {"id": f"{actor}#main-key", "owner": actor, "publicKeyPem": key_pair()[1]},
+    }
+    documents["/users/dia/collections/featured"] = {"type": "OrderedCollection", "orderedItems": []}
+    for number, to in ((5, AS_PUBLIC), (6, f"{actor}/followers"), (7, AS_PUBLIC)):
+        documents[f"/users/dia/statuses/{number}"] = _note(actor, number, [to])
+    eki = await make.person("eki")
+    dia = await resolve_actor(services.db, services.outbound, actor)
+    await services.runner.drain()  # its (empty) featured collection read
+
+    async def change(kind: str, number: int, target: str = featured) -> list[str]:
+        activity = {
+            "id": f"{actor}#{kind}/{number}",
+            "type": kind,
+            "actor": actor,
+            "object": f"{actor}/statuses/{number}",
+            "target": target,
+        }
+        assert (await deliver(client, activity)).status_code == 202
+        await services.runner.drain()
+        pinned = await eki.get(f"/api/v1/accounts/{dia.id}/statuses?pinned=true")
+        return [s["uri"] for s in pinned.json()]
+
+    assert await change("Add", 5) == [f"{actor}/statuses/5"]  # fetched, stored, pinned
+    assert await change("Add", 6) == [f"{actor}/statuses/5"]  # followers-only: not pinned
+    assert await change("Add", 7, f"{actor}/collections/other") == [f"{actor}/statuses/5"]
+    assert await change("Remove", 5) == []
+
+
+async def test_pinning_a_public_post_sends_add_and_unpinning_remove(
+    services: Services, make: Factory, client: httpx.AsyncClient, peers: tuple[Peer, Peer]
+) -> None:
+    near, far = peers
+    aino = await make.person("aino")
+    await remote_account(services, near, "bo")
+    follow = {"id": f"{near.actor('bo')}#f/1", "type": "Follow", "actor": near.actor("bo")}
+    assert (await deliver(client, {**follow, "object": f"{BASE}/users/aino"})).status_code == 202
+    post = await aino.status("read me first", visibility="unlisted")
+    private = await aino.status("friends only", visibility="private")
+    near.received.clear()
+    for status in (post, private):
+        assert (await aino.post(f"/api/v1/statuses/{status['id']}/pin")).status_code == 200
+    assert (await aino.post(f"/api/v1/statuses/{post['id']}/unpin")).status_code == 200
+    await services.runner.drain()
+    sent = [(a["type"], a["object"], a["target"]) for _, a in near.received]
+    featured = f"{BASE}/users/aino/collections/featured"
+    assert sent == [("Add", post["uri"], featured), ("Remove", post["uri"], featured)]
+    assert far.received == []

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import random
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler
 from typing import Any
@@ -33,12 +34,21 @@ def _jpeg(size: tuple[int, int]) -> bytes:
     return out.getvalue()
 
 
+def _noise(size: tuple[int, int]) -> bytes:
+    """A real image too large for an emoji (noise does not compress)."""
+    pixels = random.Random(7).randbytes(size[0] * size[1] * 3)
+    out = io.BytesIO()
+    Image.frombytes("RGB", size, pixels).save(out, "PNG")
+    return out.getvalue()
+
+
 FILES: dict[str, tuple[str, bytes]] = {
     "/cat.png": ("image/png", _png((40, 30))),
     "/wide.jpg": ("image/jpeg", _jpeg((3000, 1000))),
     "/page": ("text/html", b"<html>not an image</html>"),
     "/huge.jpg": ("image/jpeg", b"\xff" * (media_proxy.MAX_FETCH_BYTES + 10)),
     "/bomb.png": ("image/png", _png((8000, 8000), mode="1")),
+    "/noise.png": ("image/png", _noise((400, 300))),
 }
 
 
@@ -87,8 +97,8 @@ def settings(settings: Settings, origin: Origin) -> Settings:
     return dataclasses.replace(settings, federation_allow_http_hosts=hosts)
 
 
-def local(settings: Settings, url: str) -> str:
-    return media_proxy.proxy_url(settings, url).removeprefix(settings.base_url)
+def local(settings: Settings, url: str, limits: media_proxy.Limits = media_proxy.MEDIA) -> str:
+    return media_proxy.proxy_url(settings, url, limits).removeprefix(settings.base_url)
 
 
 async def test_a_remote_image_is_served_reencoded_and_cached(
@@ -125,6 +135,22 @@ async def test_what_is_not_a_usable_image_is_404(
     for bad in (forged, "nothing", "a.b"):
         assert (await client.get(f"/media/proxy/{bad}")).status_code == 404
     assert "/cat.png" not in origin.hits
+
+
+async def test_a_remote_custom_emoji_is_held_to_the_emoji_limits(
+    client: httpx.AsyncClient, settings: Settings, origin: Origin
+) -> None:
+    emoji = media_proxy.EMOJI
+    wide = await client.get(local(settings, origin.url("/wide.jpg"), emoji))
+    assert wide.status_code == 200
+    assert Image.open(io.BytesIO(wide.content)).size == (media_proxy.EMOJI_MAX_SIDE, 43)
+    noise = local(settings, origin.url("/noise.png"))
+    assert len(FILES["/noise.png"][1]) > media_proxy.EMOJI_MAX_BYTES
+    assert (await client.get(noise)).status_code == 200  # as an attachment: fine
+    assert (await client.get(local(settings, origin.url("/noise.png"), emoji))).status_code == 404
+    assert (await client.get(f"{noise}.emoji")).status_code == 404  # not signed as an emoji
+    page = await client.get(local(settings, origin.url("/page"), emoji))
+    assert page.status_code == 404 and "error" in page.json()
 
 
 @pytest.mark.parametrize(

@@ -20,7 +20,7 @@ from porina.accounts import queries as account_queries
 from porina.accounts.models import Account, Follow, FollowRequest
 from porina.core.actor import Actor
 from porina.core.errors import BadRequest, Forbidden, PorinaError
-from porina.federation import actor_delete, flags, follows, moves, notes, quote_updates
+from porina.federation import actor_delete, featured, flags, follows, moves, notes, quote_updates
 from porina.federation.documents import ACTOR_TYPES, AS_PUBLIC
 from porina.federation.questions import looks_like_vote, receive_vote, refresh
 from porina.federation.quote_requests import on_answer, on_quote_request
@@ -255,4 +255,6 @@ HANDLERS: dict[str, Incoming] = {
     "QuoteRequest": on_quote_request,
     "Flag": flags.on_flag,
     "Move": moves.on_move,
+    "Add": featured.on_add,
+    "Remove": featured.on_remove,
 }

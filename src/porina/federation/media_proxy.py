@@ -12,6 +12,9 @@ here, so a reader's browser never contacts the remote server and never receives 
   its first frame). What is served is always Porina's own encoding.
 - Cached on disk under ``data_dir/media_proxy`` by the URL's SHA-256; past ``CACHE_MAX_BYTES``
   the least recently written files go first.
+- A remote custom emoji's image (``proxy_url(..., EMOJI)``: its token ends in ``.emoji`` and
+  is signed as one) is held to Mastodon's emoji limits: ``EMOJI_MAX_BYTES`` fetched at most,
+  scaled to ``EMOJI_MAX_SIDE``; anything else is 404 (the client shows no image).
 """
 
 from __future__ import annotations
@@ -43,6 +46,22 @@ MAX_SIDE = 2048
 CACHE_MAX_BYTES = 512 * 1024 * 1024
 TYPES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp"})
 SUFFIX_TYPES = {".jpg": "image/jpeg", ".png": "image/png"}
+EMOJI_MAX_BYTES = 256 * 1024
+EMOJI_MAX_SIDE = 128
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """What one kind of proxied image may be: ``kind`` names it in the token."""
+
+    kind: str
+    max_bytes: int
+    max_side: int
+
+
+MEDIA = Limits("", MAX_FETCH_BYTES, MAX_SIDE)
+EMOJI = Limits("emoji", EMOJI_MAX_BYTES, EMOJI_MAX_SIDE)
+KINDS = {limits.kind: limits for limits in (MEDIA, EMOJI)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,29 +70,41 @@ class Proxied:
     media_type: str
 
 
-def _mac(settings: Settings, url: str) -> str:
+def _signed(url: str, limits: Limits) -> str:
+    """What a token signs (and the cache is keyed by): the URL, with its kind when not media."""
+    return f"{limits.kind} {url}" if limits.kind else url
+
+
+def _mac(settings: Settings, url: str, limits: Limits = MEDIA) -> str:
     key = f"media-proxy:{settings.secret_key}".encode()
-    return hmac.new(key, url.encode(), hashlib.sha256).hexdigest()[:32]
+    return hmac.new(key, _signed(url, limits).encode(), hashlib.sha256).hexdigest()[:32]
 
 
-def proxy_url(settings: Settings, url: str) -> str:
-    """The local URL that serves the remote image at ``url``."""
+def proxy_url(settings: Settings, url: str, limits: Limits = MEDIA) -> str:
+    """The local URL that serves the remote image at ``url`` (held to ``limits``)."""
     encoded = base64.urlsafe_b64encode(url.encode()).decode().rstrip("=")
-    return f"{settings.base_url.rstrip('/')}/media/proxy/{encoded}.{_mac(settings, url)}"
+    tail = f".{limits.kind}" if limits.kind else ""
+    mac = _mac(settings, url, limits)
+    return f"{settings.base_url.rstrip('/')}/media/proxy/{encoded}.{mac}{tail}"
 
 
-def read_token(settings: Settings, token: str) -> str:
-    """The remote URL a token names; 404 for anything this server did not hand out."""
-    encoded, _, mac = token.rpartition(".")
+def read_token(settings: Settings, token: str) -> tuple[str, Limits]:
+    """The remote URL a token names and its kind's limits; 404 for anything this server did
+    not hand out."""
+    parts = token.split(".")
+    if len(parts) not in (2, 3):
+        raise NotFound()
+    encoded, mac = parts[0], parts[1]
+    limits = MEDIA if len(parts) == 2 else KINDS.get(parts[2]) if parts[2] else None
     try:
         url = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4)).decode()
     except (ValueError, UnicodeDecodeError):
         raise NotFound() from None
-    if not encoded or not hmac.compare_digest(mac, _mac(settings, url)):
+    if limits is None or not encoded or not hmac.compare_digest(mac, _mac(settings, url, limits)):
         raise NotFound()
     if not url.startswith(("https://", "http://")):
         raise NotFound()
-    return url
+    return url, limits
 
 
 def cache_dir(settings: Settings) -> Path:
@@ -96,28 +127,30 @@ async def _refused(db: Database, domain: str) -> bool:
         return domains.covered(domain, (await session.scalars(rejecting)).all())
 
 
-async def fetch(db: Database, client: OutboundClient, settings: Settings, url: str) -> Proxied:
+async def fetch(
+    db: Database, client: OutboundClient, settings: Settings, url: str, limits: Limits = MEDIA
+) -> Proxied:
     """The re-encoded image for ``url``, from the cache or fetched now; 404 when it cannot
     be had (refused domain, no answer, too large, not an image)."""
     folder = cache_dir(settings)
-    key = hashlib.sha256(url.encode()).hexdigest()
+    key = hashlib.sha256(_signed(url, limits).encode()).hexdigest()
     found = await asyncio.to_thread(_cached, folder, key)
     if found is not None:
         return found
     if await _refused(db, domains.domain_of(url)):
         raise NotFound()
     try:
-        response = await client.get(url, headers={"Accept": "image/*"}, max_bytes=MAX_FETCH_BYTES)
+        response = await client.get(url, headers={"Accept": "image/*"}, max_bytes=limits.max_bytes)
     except OutboundError:
         raise NotFound() from None
     media_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
     if not response.ok or media_type not in TYPES:
         raise NotFound()
-    data, suffix = await asyncio.to_thread(reencode, response.content)
+    data, suffix = await asyncio.to_thread(reencode, response.content, limits.max_side)
     return await asyncio.to_thread(_store, folder, key, data, suffix)
 
 
-def reencode(data: bytes) -> tuple[bytes, str]:
+def reencode(data: bytes, max_side: int = MAX_SIDE) -> tuple[bytes, str]:
     """Decode, check, turn upright, scale down and encode again: ``(bytes, suffix)``."""
     try:
         with warnings.catch_warnings():
@@ -132,7 +165,7 @@ def reencode(data: bytes) -> tuple[bytes, str]:
     except (OSError, SyntaxError, ValueError, EOFError):
         raise NotFound() from None
     upright: Image.Image = ImageOps.exif_transpose(image) or image
-    upright.thumbnail((MAX_SIDE, MAX_SIDE))
+    upright.thumbnail((max_side, max_side))
     return _encode(upright)
 
 

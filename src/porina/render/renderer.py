@@ -139,17 +139,30 @@ class Renderer:
         return entity
 
     def emojis(self, stored: list[dict[str, Any]] | None) -> list[e.CustomEmoji]:
-        """A status's custom emoji (kept from its ``Emoji`` tags, ``federation/emoji.py``)."""
-        return [
-            e.CustomEmoji(
-                shortcode=str(x["shortcode"]),
-                url=str(x["url"]),
-                static_url=str(x.get("static_url") or x["url"]),
-                visible_in_picker=bool(x.get("visible_in_picker", False)),
-            )
-            for x in stored or []
-            if isinstance(x, dict) and x.get("shortcode") and x.get("url")
-        ]
+        """A remote status's or account's custom emoji (kept from its ``Emoji`` tags,
+        ``federation/emoji.py``), their images through the media proxy with the emoji
+        limits: a client never loads the remote server's image itself."""
+        shown = []
+        for x in stored or []:
+            url = self._emoji_url(x.get("url")) if isinstance(x, dict) else None
+            if url is not None and x.get("shortcode"):
+                still = self._emoji_url(x.get("static_url")) or url
+                picker = bool(x.get("visible_in_picker", False))
+                entity = e.CustomEmoji(
+                    shortcode=str(x["shortcode"]),
+                    url=url,
+                    static_url=still,
+                    visible_in_picker=picker,
+                )
+                shown.append(entity)
+        return shown
+
+    def _emoji_url(self, url: Any) -> str | None:
+        if not isinstance(url, str) or not url.startswith(("https://", "http://")):
+            return None
+        if url.startswith(f"{self.base}/"):
+            return url
+        return media_proxy.proxy_url(self.settings, url, media_proxy.EMOJI)
 
     def filter(self, active: ActiveFilter) -> e.Filter:
         f = active.row

@@ -23,8 +23,8 @@ HEADERS = {
 @get("/media/proxy/{token:str}", include_in_schema=False)
 async def proxied(request: Request[Any, Any, Any], token: str) -> File:
     svc: FederationContext = request.app.state.services
-    url = media_proxy.read_token(svc.settings, token)
-    found = await media_proxy.fetch(svc.db, svc.outbound, svc.settings, url)
+    url, limits = media_proxy.read_token(svc.settings, token)
+    found = await media_proxy.fetch(svc.db, svc.outbound, svc.settings, url, limits)
     return File(
         found.path,
         media_type=found.media_type,
