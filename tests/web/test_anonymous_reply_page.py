@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from porina.anonymity import actions as anonymity
+from porina.groups import actions as group_actions
 from porina.services import Services
 from tests.factories import Factory
 from tests.operators.support import appoint
@@ -64,3 +66,25 @@ async def test_a_brand_shares_a_page_where_people_ask_it_anonymously(
     asked = (await brand.get(f"/api/v1/statuses/{status_id}")).json()
     assert asked["account"]["id"] != alice.id
     assert [m["username"] for m in asked["mentions"]] == ["kahvila"]
+
+
+async def test_a_member_answers_a_private_groups_post_anonymously_from_its_page(
+    services: Services, make: Factory, signed_in: Any
+) -> None:
+    bob, alice, carol = [await make.person(n) for n in ("bob", "alice", "carol")]
+    async with services.db.transaction() as tx:
+        group = await group_actions.create(tx, bob.actor, name="leipurit", privacy="private")
+        await group_actions.invite(tx, bob.actor, group.id, alice.account.id)
+        await group_actions.join(tx, alice.actor, group.id)
+        await anonymity.set_group_policy(tx, bob.actor, group.id, True)
+    post = await bob.status("Ruis vai vehnä?", porina_group_id=str(group.id))
+    browser = await signed_in(alice)
+    page = await browser.get(f"/@bob/{post['id']}")
+    assert 'formaction="/anonymous/compose"' in page.text
+    sent = await browser.post(
+        "/anonymous/compose", {"status": "Ruis", "in_reply_to_id": post["id"]}
+    )
+    assert sent.status_code == 303
+    [reply] = (await bob.get(f"/api/v1/statuses/{post['id']}/context")).json()["descendants"]
+    assert reply["visibility"] == "private" and reply["account"]["id"] != alice.id
+    assert (await carol.get(f"/api/v1/statuses/{reply['id']}")).status_code == 404
