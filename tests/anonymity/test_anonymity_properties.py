@@ -6,8 +6,9 @@ block (authors of any post, pseudonyms included); the hidden ones only post anon
 person's id, username or acct in what someone else reads is a leak. The viewers — signed
 out, the brand, a named person and each hidden person (reading for the other) — read every
 status, each thread's context, every author's profile and statuses, their notifications, home
-and public timelines and a search for the posts' words; and every message published to the
-streaming broker during the build is read too, except on the hidden person's own channels.
+and public timelines and a search for the posts' words; every message published to the
+streaming broker during the build is read too, except on the hidden person's own channels, and
+rendered as each viewer's user, public and public:local streams would deliver it.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -28,7 +28,7 @@ from tests.operators.support import appoint
 from tests.privacy.build import password_hash
 from tests.support.world import Isolated, isolated
 
-from .support import API, leaks
+from .support import API, leaks, recording, streamed
 
 ON_PG = bool(os.environ.get("PORINA_TEST_DATABASE_URL"))
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -124,24 +124,24 @@ async def _check(w: World) -> None:
         for person in hidden:
             if person.id not in channel:
                 assert leaks(json.dumps(message), person) == [], (channel, message)
+    for viewer in viewers:  # what their streams deliver, rendered for them
+        vid = viewer.id if viewer is not None else None
+        frames = await streamed(w.env.services, w.published, vid, "words")
+        for person in hidden:
+            if person is not viewer:
+                found = leaks([body for *_, body in frames], person)
+                assert found == [], f"streams show {found} to {viewer and viewer.username}"
 
 
 async def _run(env: Isolated, ops: list[Op]) -> None:
     await env.reset()
     w = World(env, await _people(env))
-    broker = env.services.broker
-    original = broker.publish
-
-    async def record(channel: str, message: dict[str, Any]) -> None:
-        w.published.append((channel, message))
-        await original(channel, message)
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(broker, "publish", record)
+    async with recording(env.services) as published:  # every channel named, listened to or not
         await w.people[1].status("A first post to answer")
         w.statuses.append((await w.people[1].get("/api/v1/timelines/public")).json()[0])
         for op in ops:
             await _apply(w, op)
+    w.published = published
     await _check(w)
 
 

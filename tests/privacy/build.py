@@ -10,7 +10,7 @@ cannot see must be a 404, never a confirmation of its existence).
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -142,7 +142,15 @@ async def build(env: Isolated, plan: Plan, after_op: AfterOp | None = None) -> B
         published.append((channel, message))
         await original(channel, message)
 
+    many = broker.publish_many
+
+    async def record_many(channels: Iterable[str], message: dict[str, Any]) -> None:
+        names = list(channels)  # recorded before the broker skips channels nobody listens to
+        published.extend((channel, message) for channel in names)
+        await many(names, message)
+
     broker.publish = record  # type: ignore[method-assign]
+    broker.publish_many = record_many  # type: ignore[method-assign]
     try:
         for op in plan.ops:
             await _apply(built, op)
@@ -151,6 +159,7 @@ async def build(env: Isolated, plan: Plan, after_op: AfterOp | None = None) -> B
             published.clear()
     finally:
         del broker.publish
+        del broker.publish_many
     return built
 
 
