@@ -44,6 +44,7 @@ from porina.federation import delivery as federation_delivery
 from porina.federation import dispatch as federation_dispatch
 from porina.federation import featured as federation_featured
 from porina.federation import flags as federation_flags
+from porina.federation import groups as federation_groups
 from porina.federation import inbox as federation_inbox
 from porina.federation import moves as federation_moves
 from porina.federation import outbound as federation_outbound
@@ -116,6 +117,7 @@ SUBSCRIBERS = (
     federation_questions,
     federation_poll_updates,
     federation_quote_requests,
+    federation_groups,
     anonymity_subscribers,
     anonymity_blocking,
     federation_flags,

@@ -33,6 +33,8 @@ CONTEXT: list[Any] = [
         "movedTo": {"@id": "as:movedTo", "@type": "@id"},
         "alsoKnownAs": {"@id": "as:alsoKnownAs", "@type": "@id"},
         "votersCount": "toot:votersCount",
+        "lemmy": "https://join-lemmy.org/ns#",
+        "postingRestrictedToMods": "lemmy:postingRestrictedToMods",
     },
 ]
 ACTOR_TYPES = frozenset({"Person", "Organization", "Service", "Group", "Application"})
@@ -55,10 +57,14 @@ def actor_document(
     also_known_as: Sequence[str] = (),
 ) -> dict[str, Any]:
     """The actor; ``moved_to``: the id of the account it moved to (``movedTo``);
-    ``also_known_as``: its aliases' ids (``alsoKnownAs``)."""
+    ``also_known_as``: its aliases' ids (``alsoKnownAs``). A group's (``Group``) also says
+    that members post (``postingRestrictedToMods`` false, FEP-1b12); a private group's is
+    locked: ``manuallyApprovesFollowers``."""
     me = actor_url(base, account.username)
     kind = account.actor_type if account.actor_type in ACTOR_TYPES else "Person"
     moved: dict[str, Any] = {"movedTo": moved_to} if moved_to else {}
+    if kind == "Group":  # FEP-1b12: any member may post (the group announces it)
+        moved["postingRestrictedToMods"] = False
     if also_known_as:
         moved["alsoKnownAs"] = list(also_known_as)
     return {

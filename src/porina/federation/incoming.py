@@ -56,9 +56,7 @@ def _as(sender: Account) -> Actor:
 
 async def on_follow(tx: Tx, sender: Account, activity: dict[str, Any], base: str) -> None:
     target = await local_actor(tx, base, activity.get("object"))
-    await graph.follow(tx, _as(sender), target.id)
-    uri = activity.get("id") if isinstance(activity.get("id"), str) else None
-    await follows.keep_uri(tx, sender.id, target.id, uri)
+    await follows.receive(tx, sender, target, activity, base)
 
 
 async def on_accept(tx: Tx, sender: Account, activity: dict[str, Any], base: str) -> None:

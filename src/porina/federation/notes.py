@@ -24,7 +24,7 @@ from porina.core.actor import Actor
 from porina.core.clock import now
 from porina.core.ids import new_id
 from porina.federation import documents as doc
-from porina.federation import emoji, questions, quotes
+from porina.federation import emoji, groups, questions, quotes
 from porina.federation.documents import AS_PUBLIC
 from porina.posts import html
 from porina.posts.access import get_visible
@@ -234,6 +234,25 @@ async def _quoted(
     return visible, await quotes.state_of(tx.session, sender, note, visible)
 
 
+async def _audience(
+    tx: Tx, sender: Account, note: dict[str, Any], parent: Status | None
+) -> tuple[str | None, groups.Placement | None, list[Account]]:
+    """A received Note's visibility (None: it is not stored), its group (``groups.place``:
+    a group that refuses it stores nothing) and the accounts it mentions (in a private
+    group, only its members)."""
+    mentions = await _mentioned(tx, note)
+    chosen = visibility(note, sender, any(a.domain is None for a in mentions))
+    try:
+        placement = await groups.place(tx, sender, note, parent, chosen)
+    except groups.REFUSALS:
+        return None, None, mentions
+    if placement is None:
+        return chosen, None, mentions
+    if placement.visibility == "private":
+        mentions = await groups.members_among(tx, placement.group_id, mentions)
+    return placement.visibility, placement, mentions
+
+
 async def receive_note(tx: Tx, sender: Account, note: dict[str, Any]) -> Status | None:
     """Store a Note its author sent (once per ``id``); None when it is not for us."""
     uri = note.get("id")
@@ -241,11 +260,10 @@ async def receive_note(tx: Tx, sender: Account, note: dict[str, Any]) -> Status 
         return None
     if await tx.session.scalar(select(Status.id).where(Status.uri == uri)) is not None:
         return None  # delivered twice (through two inboxes, or a retry)
-    mentions = await _mentioned(tx, note)
-    chosen = visibility(note, sender, any(a.domain is None for a in mentions))
+    state, parent = received_state(note), await _parent(tx, sender, note)
+    chosen, placement, mentions = await _audience(tx, sender, note, parent)
     if chosen is None:
         return None
-    state, parent = received_state(note), await _parent(tx, sender, note)
     quoted, quote_state = await _quoted(tx, sender, note)
     status_id = new_id()
     status = Status(
@@ -269,6 +287,7 @@ async def receive_note(tx: Tx, sender: Account, note: dict[str, Any]) -> Status 
         emojis=emoji.received(note, state.content, state.spoiler_text),
         quote_of_id=quoted.id if quoted else None,
         quote_state=quote_state,
+        group_id=placement.group_id if placement else None,
     )
     if not await stored_once(tx, status):
         return None
@@ -282,6 +301,7 @@ async def receive_note(tx: Tx, sender: Account, note: dict[str, Any]) -> Status 
     await publish_received(
         tx, Actor(account_id=sender.id), status, mentioned, parent, quoted=accepted
     )
+    await groups.placed(tx, sender, status, placement)
     return status
 
 
