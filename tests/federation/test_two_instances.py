@@ -389,3 +389,55 @@ async def _block(client: httpx.AsyncClient, pair: Pair, remote_bo: str) -> None:
         return rel.json()[0]["following"] is False
 
     await _until(unfollowed, "bo's block ends al's follow on A")
+
+
+async def test_a_person_on_b_joins_a_group_on_a_and_posts_in_it(pair: Pair) -> None:
+    """Issue 21's check (FEP-1b12): di on B finds cy's public group on A by WebFinger and
+    follows it, which joins it (a member on A); di's post addressed to the group is a
+    discussion in A's group timeline, and cy, a member on A, has the group's boost of it in
+    her home timeline. Fresh people, so the other scenario's block does not meet this one."""
+    cy = {"Authorization": f"Bearer {_account(pair.env_a, 'cy')}"}
+    di = {"Authorization": f"Bearer {_account(pair.env_b, 'di')}"}
+    host_a = pair.a.removeprefix("http://")
+    groups = f"{pair.a}/api/porina/v1/groups"
+    async with httpx.AsyncClient(timeout=30) as client:
+        await _up(client, pair.a)
+        await _up(client, pair.b)
+        made = await client.post(groups, json={"name": "bakers"}, headers=cy)
+        assert made.status_code == 200, made.text
+        group = made.json()["id"]
+        found = await client.get(
+            f"{pair.b}/api/v2/search",
+            params={"q": f"@bakers@{host_a}", "resolve": "true"},
+            headers=di,
+        )
+        [remote] = found.json()["accounts"]
+        assert (remote["acct"], remote["group"]) == (f"bakers@{host_a}", True)
+        joined = await client.post(f"{pair.b}/api/v1/accounts/{remote['id']}/follow", headers=di)
+        assert joined.status_code == 200, joined.text
+
+        async def member() -> bool:
+            listed = (await client.get(f"{groups}/{group}/members", headers=cy)).json()
+            return f"di@{pair.host_b}" in [m["account"]["acct"] for m in listed]
+
+        await _until(member, "di is a member of the group on A")
+        posted = await client.post(
+            f"{pair.b}/api/v1/statuses",
+            json={"status": f"@bakers@{host_a} who has a sourdough starter?"},
+            headers=di,
+        )
+        assert posted.status_code == 200, posted.text
+        uri = posted.json()["uri"]
+
+        async def discussed() -> list[Any]:
+            items = (await client.get(f"{groups}/{group}/timeline", headers=cy)).json()
+            return [s for s in items if s["uri"] == uri]
+
+        await _until(discussed, "di's post in the group's timeline on A")
+
+        async def boosted() -> list[Any]:
+            items = (await client.get(f"{pair.a}/api/v1/timelines/home", headers=cy)).json()
+            return [s for s in items if s["reblog"] and s["reblog"]["uri"] == uri]
+
+        [boost] = await _until(boosted, "the group's boost of di's post in cy's home on A")
+        assert boost["account"]["acct"] == "bakers"
