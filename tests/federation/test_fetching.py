@@ -25,6 +25,7 @@ from porina.core.clock import now
 from porina.core.ids import new_id
 from porina.federation import fetching, notes
 from porina.federation.signatures import sign_request
+from porina.jobs.models import Job
 from porina.posts.models import Status
 from porina.services import Services
 from porina.settings import Settings
@@ -145,7 +146,8 @@ async def test_simultaneous_deliveries_of_one_note_on_a_real_server_store_it_onc
     services: Services, app: Litestar, remote: Server
 ) -> None:
     """Four copies of one Create at the same moment, through a real HTTP server (the test
-    client runs requests one at a time): each is accepted, one status is stored."""
+    client runs requests one at a time): each is accepted, one job is queued (keyed by the
+    activity's id), one status is stored."""
     await remote_account(services, remote, "bo")
     create = note(remote, "bo", 1, "<p>at once</p>", to=[AS_PUBLIC])
     body = json.dumps(create).encode()
@@ -158,6 +160,10 @@ async def test_simultaneous_deliveries_of_one_note_on_a_real_server_store_it_onc
         copies = [http.post(f"{base}/inbox", content=body, headers=headers) for _ in range(4)]
         answers = await asyncio.gather(*copies)
     assert [a.status_code for a in answers] == [202] * 4, [a.text for a in answers]
+    async with services.db.read() as session:
+        kinds = list(await session.scalars(select(Job.kind).where(Job.kind.like("federation.%"))))
+    assert kinds == ["federation.receive"]
+    await services.runner.drain()
     assert await _uri_count(services, create["object"]["id"]) == 1
 
 

@@ -135,6 +135,7 @@ async def test_the_pasture_note_variants(
     per_input = int(os.environ.get("PORINA_PASTURE_PER_INPUT", PER_INPUT))
     async with served(app, port) as base:
         rows = await _sent_notes(base, sender_port, per_input)
+    await services.runner.drain()  # the accepted Notes are handled in their jobs
     seen = {(r["input"], r["index"]): await _outcome(services, aino, r) for r in rows}
     assert len(seen) > 40  # 24 inputs
     not_shown = {key: state for key, state in seen.items() if state != "shown"}
