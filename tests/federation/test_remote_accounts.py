@@ -316,8 +316,8 @@ async def test_aliases_are_published_and_let_a_remote_account_move_here(
     bo_id = await remote_account(services, near, "bo")
     bo = near.actor("bo")
     await emma.post(f"/api/v1/accounts/{bo_id}/follow")
-    here = await aino.post("/api/porina/v1/aliases", json={"acct": f"{BASE}/users/emma"})
-    assert here.status_code == 422
+    itself = await aino.post("/api/porina/v1/aliases", json={"acct": f"{BASE}/users/aino"})
+    assert itself.status_code == 422
     added = await aino.post("/api/porina/v1/aliases", json={"acct": bo})
     assert added.status_code == 200, added.text
     alias = added.json()

@@ -47,3 +47,19 @@ async def test_the_moving_page_refuses_in_finnish(
     assert "Tilin muutto" in page.text
     local = await browser.post("/settings/moving/move", {"acct": f"{BASE}/users/aino", "sure": "1"})
     assert local.status_code == 422 and "Kohdetiliin ei voi muuttaa" in html.unescape(local.text)
+
+
+async def test_moving_to_a_local_account_and_the_cool_down_in_finnish(
+    make: Factory, signed_in: Any, peers: tuple[Peer, Peer]
+) -> None:
+    aino = await make.person("aino", locale="fi")
+    for name in ("aino2", "aino3"):
+        new = await make.person(name)
+        assert (await new.post("/api/porina/v1/aliases", json={"acct": "aino"})).status_code == 200
+    browser = await signed_in(aino)
+    moved = await browser.post("/settings/moving/move", {"acct": "aino2", "sure": "1"})
+    assert moved.status_code == 303
+    again = await browser.post("/settings/moving/move", {"acct": "aino3", "sure": "1"})
+    assert again.status_code == 422
+    assert "Tili muutti alle 30 päivää sitten" in html.unescape(again.text)
+    assert "@aino2" in html.unescape(again.text)

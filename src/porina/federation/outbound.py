@@ -269,7 +269,7 @@ async def profile_updated(ctx: FederationContext, event: ev.ProfileUpdated) -> N
         me = await session.get(Account, event.account_id)
         followers = await _followers(session, event.account_id)
         known_as = await aliases.also_known_as(session, event.account_id)
-        moved_to = await aliases.moved_to(session, me) if me is not None else None
+        moved_to = await aliases.moved_to(session, me, base_url(ctx)) if me is not None else None
     if me is None or me.domain is not None or not followers:
         return
     async with ctx.db.transaction() as tx:

@@ -1,6 +1,6 @@
 """``/settings/moving``: moving accounts (Mastodon's "Moving from/to a different account"):
 the accounts elsewhere this one is also known as (``federation/aliases.py``: add, remove),
-and moving this account to another server's account (``federation/moving.py``), with the
+and moving this account to another account, here or elsewhere (``federation/moving.py``), with the
 same checks and refusals as ``/api/porina/v1/aliases`` and ``/api/porina/v1/move``."""
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from litestar import Request, get, post
 from litestar.response import Redirect, Template
 
 from porina.accounts.models import Account
+from porina.accounts.queries import local_domains
 from porina.core.errors import PorinaError
 from porina.core.ids import parse_id
 from porina.federation import aliases, moving
@@ -23,10 +24,11 @@ from porina.web.i18n import N_
 HOME = "/settings/moving"
 REFUSALS = (
     N_("Validation failed: the account could not be found"),
-    N_("Validation failed: an alias must be an account on another server"),
+    N_("Validation failed: an alias must be another account"),
     N_("Validation failed: the target account cannot be moved to"),
     N_("Validation failed: the target account does not list this account in alsoKnownAs"),
-    N_("Validation failed: this account has moved already"),
+    N_("Validation failed: this account has moved to that account already"),
+    N_("Validation failed: this account moved less than 30 days ago and cannot move again yet"),
 )
 NOTICES = {
     "added": N_("The old account was added."),
@@ -54,7 +56,7 @@ async def _page(
         "pages/moving.html",
         me=me,
         aliases=listed,
-        moved_to=f"{target.username}@{target.domain}" if target and target.domain else None,
+        moved_to=aliases.handle(target) if target else None,
         notice=i18n._(done) if done else None,
         error=error,
         status_code=status_code,
@@ -71,9 +73,11 @@ async def add_alias(request: Request[Any, Any, Any]) -> Template | Redirect:
     me = await signed_in(request)
     svc = _svc(request)
     try:
-        target = await aliases.find(svc.db, svc.outbound, text(await form(request), "acct"))
+        acct, base = text(await form(request), "acct"), svc.settings.base_url.rstrip("/")
+        local = local_domains(svc.settings)
+        target = await aliases.find(svc.db, svc.outbound, acct, local=local, base=base)
         async with svc.db.transaction() as tx:
-            await aliases.add(tx, me.actor, target)
+            await aliases.add(tx, me.actor, target, base=base)
     except PorinaError as exc:
         status, message = message_for(exc)
         return await _page(request, me, error=message, status_code=status)
@@ -102,7 +106,8 @@ async def move(request: Request[Any, Any, Any]) -> Template | Redirect:
         return await _page(request, me, error=i18n._("Tick the box to move."), status_code=422)
     base = svc.settings.base_url.rstrip("/")
     try:
-        await moving.move(svc.db, svc.outbound, me.actor, text(data, "acct"), base)
+        local = local_domains(svc.settings)
+        await moving.move(svc.db, svc.outbound, me.actor, text(data, "acct"), base, local=local)
     except PorinaError as exc:
         status, message = message_for(exc)
         return await _page(request, me, error=message, status_code=status)

@@ -1,8 +1,9 @@
 """``/api/porina/v1/aliases``: the accounts elsewhere the signed-in account is also known as
 (``alsoKnownAs``), the first step of moving an account here (Mastodon keeps them on its
 settings page; its API has none). ``GET`` lists them; ``POST`` with ``acct`` (``user@host``
-or an actor URL) adds one, the account fetched first (422 when it cannot be found, is on
-this server, or ten are listed already); ``DELETE /:id`` removes one (404 when not the
+or an actor URL; or another local account: ``name``, ``name@`` this server, or its actor URL)
+adds one, the account fetched first (422 when it cannot be found, is the caller's own, or ten
+are listed already); ``DELETE /:id`` removes one (404 when not the
 caller's). Scopes ``read:accounts`` and ``write:accounts``.
 """
 
@@ -13,6 +14,7 @@ from typing import Any
 import msgspec
 from litestar import Request, delete, get, post
 
+from porina.accounts.queries import local_domains
 from porina.api.mastodon.auth import actor_of, require
 from porina.api.mastodon.params import Params
 from porina.core.clock import iso
@@ -51,9 +53,11 @@ async def add_alias(request: Request[Any, Any, Any]) -> Alias:
     viewer = await require(request, "write:accounts")
     svc: FederationContext = request.app.state.services
     acct = (await Params.of(request)).text("acct", max_len=600)
-    target = await aliases.find(svc.db, svc.outbound, acct)
+    base = svc.settings.base_url.rstrip("/")
+    local = local_domains(svc.settings)
+    target = await aliases.find(svc.db, svc.outbound, acct, local=local, base=base)
     async with svc.db.transaction() as tx:
-        return _entity(await aliases.add(tx, actor_of(viewer), target))
+        return _entity(await aliases.add(tx, actor_of(viewer), target, base=base))
 
 
 @delete(f"{PATH}/{{alias_id:str}}", status_code=200)

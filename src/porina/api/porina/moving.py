@@ -1,8 +1,10 @@
-"""``POST /api/porina/v1/move``: move the signed-in account to another server's account
-(Mastodon does this on its settings page; its API has no endpoint). ``acct`` names the
-target (``user@host``, or its actor URL). The target must already list this account in its
-``alsoKnownAs`` (fetched now): 422 otherwise, and for a local target, a suspended one, or an
-account that has moved already; nothing is written then. On success the account is marked
+"""``POST /api/porina/v1/move``: move the signed-in account to another account, on another
+server or here (Mastodon does this on its settings page; its API has no endpoint). ``acct``
+names the target (``user@host``, or its actor URL; ``name`` or ``name@`` this server for a
+local one). The target must already list this account in its ``alsoKnownAs`` (fetched now;
+a local one among its aliases): 422 otherwise, and for the account itself, a suspended one,
+the account it moved to already, or within 30 days of its last move (``move_cooldown``);
+nothing is written then. On success the account is marked
 moved, its remote followers' servers are sent a ``Move`` and its local followers follow the
 target instead (``federation/moving.py``); the answer is the account, with ``moved``.
 """
@@ -15,6 +17,7 @@ import msgspec
 from litestar import Request, post
 
 from porina.accounts.models import Account
+from porina.accounts.queries import local_domains
 from porina.api.mastodon.auth import actor_of, require
 from porina.api.mastodon.params import Params
 from porina.core.errors import NotFound
@@ -33,7 +36,8 @@ async def move(request: Request[Any, Any, Any]) -> e.Account:
     acct = (await Params.of(request)).text("acct", max_len=600)
     actor = actor_of(viewer)
     base = svc.settings.base_url.rstrip("/")
-    target = await moving.move(svc.db, svc.outbound, actor, acct, base)
+    local = local_domains(svc.settings)
+    target = await moving.move(svc.db, svc.outbound, actor, acct, base, local=local)
     async with svc.db.read() as session:
         me = await session.get(Account, actor.account_id)
     if me is None:
