@@ -43,3 +43,13 @@ async def test_a_post_page_url_answers_a_peer_with_the_note_it_may_see(
     assert hidden.status_code == 404
     page = await client.get(f"/@aino/{public['id']}")
     assert page.status_code == 200 and "Fresh buns" in page.text
+
+
+async def test_an_id_no_status_can_have_is_not_found(
+    make: Factory, client: httpx.AsyncClient
+) -> None:
+    await make.person("aino")
+    for path in ("/@aino/99999999999999999999", "/users/aino/statuses/99999999999999999999"):
+        response = await client.get(path, headers=AP)
+        assert response.status_code == 404, path
+        assert response.json() == {"error": "Record not found"}

@@ -22,7 +22,7 @@ from porina.accounts import queries as account_queries
 from porina.accounts.models import Account
 from porina.core.actor import Actor
 from porina.core.clock import now
-from porina.core.ids import new_id
+from porina.core.ids import new_id, parse_id
 from porina.federation import documents as doc
 from porina.federation import emoji, groups, questions, quotes
 from porina.federation.documents import AS_PUBLIC
@@ -94,10 +94,11 @@ async def find_status(session: AsyncSession, base: str, uri: Any) -> Status | No
     prefix = f"{base}/users/"
     if uri.startswith(prefix):
         name, _, rest = uri.removeprefix(prefix).partition("/statuses/")
-        if not rest.isdigit() or len(rest) > 20:
-            return None
+        status_id = parse_id(rest)
+        if status_id is None:
+            return None  # not an id a status can have (a PostgreSQL BIGINT holds none longer)
         account = await account_queries.local(session, name)
-        found = await session.get(Status, int(rest))
+        found = await session.get(Status, status_id)
         ok = found is not None and account is not None and found.account_id == account.id
         return found if ok and found is not None and found.deleted_at is None else None
     return await session.scalar(

@@ -22,6 +22,7 @@ from porina.accounts import queries as account_queries
 from porina.accounts.models import Account, Follow
 from porina.api.mastodon.auth import services_of
 from porina.core.errors import NotFound
+from porina.core.ids import parse_id
 from porina.core.inputs import has_nul
 from porina.federation import aliases, fetch_auth
 from porina.federation import documents as doc
@@ -79,7 +80,7 @@ async def actor(request: Request[Any, Any, Any], username: str) -> Response[Any]
     db = services_of(request).db
     async with db.read() as session:
         account = await _local(session, username)
-        moved_to = await aliases.moved_to(session, account)
+        moved_to = await aliases.moved_to(session, account, _base(request))
         known_as = await aliases.also_known_as(session, account.id)
     public_pem = account.public_key_pem
     if public_pem is None:  # made the first time a peer asks
@@ -175,8 +176,8 @@ def _actor_id(account: Account, base: str) -> str:
 
 @get("/users/{username:str}/statuses/{status_id:str}", name="ap:status")
 async def status(request: Request[Any, Any, Any], username: str, status_id: str) -> Response[Any]:
-    if not status_id.isdigit() or len(status_id) > 20:
-        raise NotFound()
+    if parse_id(status_id) is None:
+        raise NotFound()  # not an id a status can have (PostgreSQL's BIGINT holds no more)
     if not wants_activity(request):
         return Redirect(f"/@{username}/{status_id}", status_code=302, headers={"Vary": "Accept"})
     viewer = await _signer(request)
@@ -185,7 +186,7 @@ async def status(request: Request[Any, Any, Any], username: str, status_id: str)
         account = await _local(session, username)
         found = await session.scalar(
             select(Status).where(
-                Status.id == int(status_id),
+                Status.id == parse_id(status_id),
                 Status.account_id == account.id,
                 Status.deleted_at.is_(None),
                 Status.reblog_of_id.is_(None),
