@@ -40,13 +40,14 @@ def actor_of(person: Person) -> Actor:
 
 
 async def contest(services: Services, brand: Person, status_id: str, **fields: Any) -> int:
-    """A contest on ``status_id`` opened by the brand's owner, running since yesterday."""
+    """A contest on ``status_id`` opened by the brand's owner, running since yesterday (or
+    ``starts_at``)."""
     moment = now()
     data = {
         "status_id": status_id,
         "title": fields.get("title", "Joulukahvit"),
         "prizes": fields.get("prizes", "A year of coffee"),
-        "starts_at": (moment - timedelta(days=1)).isoformat(),
+        "starts_at": fields.get("starts_at", (moment - timedelta(days=1)).isoformat()),
         "ends_at": (moment + timedelta(days=7)).isoformat(),
         "winners": fields.get("winners", 1),
         "weights": WEIGHTS,

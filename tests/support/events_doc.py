@@ -87,7 +87,11 @@ def package_event_types() -> list[type[ev.Event]]:
     for name in _event_modules():
         importlib.import_module(name)
     skip = {ev.__name__, *(m.__name__ for m in DESK_MODULES)}
-    kinds = {k for k in _all_subclasses(ev.Event) if k.__module__ not in skip}
+    kinds = {
+        k
+        for k in _all_subclasses(ev.Event)
+        if k.__module__.startswith("porina.") and k.__module__ not in skip
+    }  # not the tests' own events, which a test process may have imported before
     modules = sorted({k.__module__ for k in kinds})
     return [
         value
