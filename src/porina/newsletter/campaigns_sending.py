@@ -190,7 +190,9 @@ async def scheduler(db: Database, at: datetime) -> datetime:
     sender stopped writing its heartbeat (a crashed process)."""
     async with db.read() as session:
         found = await session.execute(
-            select(NewsletterCampaign.id, NewsletterCampaign.state).where(
+            select(
+                NewsletterCampaign.id, NewsletterCampaign.state, NewsletterCampaign.heartbeat_at
+            ).where(
                 or_(
                     and_(
                         NewsletterCampaign.state == "scheduled",
@@ -207,12 +209,22 @@ async def scheduler(db: Database, at: datetime) -> datetime:
             )
         )
         rows = list(found)
-    for campaign_id, state in rows:
-        await _wake(db, campaign_id, state, at)
+    for campaign_id, state, heartbeat in rows:
+        await _wake(db, campaign_id, state, _wake_key(heartbeat, at))
     return at + TICK
 
 
-async def _wake(db: Database, campaign_id: int, state: str, at: datetime) -> None:
+def _wake_key(heartbeat: datetime | None, at: datetime) -> str:
+    """One replacement sender per silent heartbeat: keyed by the dead sender's last heartbeat,
+    so it never collides with a job the dead process still holds under its lease (a wake job
+    that became the sender and was killed keeps its key until that lease runs out); a campaign
+    no sender ever took is woken once per ``STALE`` period."""
+    if heartbeat is not None:
+        return f"wake{heartbeat.isoformat()}"
+    return f"wake{int(at.timestamp() // STALE.total_seconds())}"
+
+
+async def _wake(db: Database, campaign_id: int, state: str, key: str) -> None:
     async with db.transaction() as tx:
         row = await tx.session.get(NewsletterCampaign, campaign_id)
         if row is None or row.state != state:
@@ -220,4 +232,4 @@ async def _wake(db: Database, campaign_id: int, state: str, at: datetime) -> Non
         if state == "scheduled":
             await start(tx, row, None)
         else:
-            await _queue_job(tx, campaign_id, f"wake{int(at.timestamp() // STALE.total_seconds())}")
+            await _queue_job(tx, campaign_id, key)
