@@ -106,3 +106,34 @@ async def test_a_remote_question_is_a_poll_votes_go_to_its_author_and_updates_re
     seen = (await eki.get(f"/api/v1/polls/{poll_id}")).json()
     assert [o["votes_count"] for o in seen["options"]] == [3, 3]
     assert seen["expired"] is True and seen["voted"] is True
+
+
+async def test_a_running_poll_with_hidden_totals_goes_out_without_counts_even_when_edited(
+    services: Services, make: Factory, client: httpx.AsyncClient, peers: tuple[Peer, Peer]
+) -> None:
+    near, _ = peers
+    aino = await make.person("aino")
+    await remote_account(services, near, "bo")
+    follow = {"id": f"{near.actor('bo')}#f/1", "type": "Follow", "actor": near.actor("bo")}
+    assert (await deliver(client, {**follow, "object": f"{BASE}/users/aino"})).status_code == 202
+    poll = {"options": ["Buns", "Cake"], "expires_in": 3600, "hide_totals": True}
+    post = await aino.status("Which one?", poll=poll)
+    me = f"{BASE}/users/aino"
+    assert (await deliver(client, _vote(near, "bo", post["uri"], me, "Cake"))).status_code == 202
+    await services.runner.drain()
+    seen = (await aino.get(f"/api/v1/polls/{post['poll']['id']}")).json()
+    assert [o["votes_count"] for o in seen["options"]] == [0, 1]  # counted; its author sees it
+    edited = await aino.put(
+        f"/api/v1/statuses/{post['id']}", json={"status": "Which?", "poll": poll}
+    )
+    assert edited.status_code == 200
+    await services.runner.drain()
+    [(_, create)] = near.of_type("Create")
+    [(_, update)] = near.of_type("Update")
+    for question in (create["object"], update["object"]):
+        assert question["type"] == "Question"
+        assert question["oneOf"] == [
+            {"type": "Note", "name": "Buns"},
+            {"type": "Note", "name": "Cake"},
+        ]
+    assert update["object"]["content"] == "<p>Which?</p>"

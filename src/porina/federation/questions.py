@@ -2,8 +2,8 @@
 
 - A local status with a poll goes out as a ``Question`` (``question_fields``): the options
   as ``oneOf`` (``anyOf`` when several may be chosen), each a ``Note`` with its ``name`` and
-  ``replies.totalItems`` (its votes), ``endTime``, ``closed`` once it has ended, and
-  ``votersCount``.
+  ``replies.totalItems`` (its votes; left out while the poll runs with its totals hidden),
+  ``endTime``, ``closed`` once it has ended, and ``votersCount``.
 - An incoming ``Question`` becomes the poll of the status stored for it
   (``attach_received``); an ``Update`` of it refreshes the counts (``refresh``).
 - A local person's vote on a remote poll goes to the poll's author alone, one ``Create`` of
@@ -41,10 +41,20 @@ MAX_OPTIONS = 20
 MAX_TITLE = 200
 
 
+def _option(title: str, count: int | None) -> dict[str, Any]:
+    option: dict[str, Any] = {"type": "Note", "name": title}
+    if count is not None:
+        option["replies"] = {"type": "Collection", "totalItems": count}
+    return option
+
+
 def question_fields(poll: Poll) -> dict[str, Any]:
-    """What turns a local status's Note into its Question."""
+    """What turns a local status's Note into its Question. A running poll whose totals are
+    hidden carries no option's count (as Mastodon's, whose counts are then null), in its
+    Create, its edits' Updates and its fetched document alike; once it has ended, they show."""
+    shown = not poll.hide_totals or polls.is_expired(poll)
     options = [
-        {"type": "Note", "name": title, "replies": {"type": "Collection", "totalItems": count}}
+        _option(title, count if shown else None)
         for title, count in zip(poll.options, poll.votes, strict=False)
     ]
     fields: dict[str, Any] = {
