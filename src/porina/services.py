@@ -44,6 +44,7 @@ from porina.federation import delivery as federation_delivery
 from porina.federation import dispatch as federation_dispatch
 from porina.federation import featured as federation_featured
 from porina.federation import flags as federation_flags
+from porina.federation import group_posts as federation_group_posts
 from porina.federation import groups as federation_groups
 from porina.federation import inbox as federation_inbox
 from porina.federation import moves as federation_moves
@@ -118,6 +119,7 @@ SUBSCRIBERS = (
     federation_poll_updates,
     federation_quote_requests,
     federation_groups,
+    federation_group_posts,
     anonymity_subscribers,
     anonymity_blocking,
     federation_flags,

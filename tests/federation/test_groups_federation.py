@@ -101,13 +101,13 @@ async def test_a_members_post_becomes_a_discussion_the_group_announces_to_its_se
     assert far.received == []
 
 
-async def test_a_private_group_takes_only_its_members_posts_and_sends_nothing_out(
+async def test_a_private_group_takes_only_its_members_posts_and_sends_them_to_members_only(
     services: Services, make: Factory, client: httpx.AsyncClient, peers: tuple[Peer, Peer]
 ) -> None:
     """A remote follow of a private group is a join request; approved, bo is told (Accept)
-    and his posts to the group are its members'; a non-member's is not stored; and no post
-    of the group goes to any other server, where bo is or where only the author's remote
-    follower is."""
+    and his posts to the group are its members'; a non-member's is not stored; and a post
+    of the group goes only to bo's server (the group's Announce), not where only the
+    author's remote follower is."""
     near, far = peers
     owner, aino = await make.person("owner"), await make.person("aino")
     group = await create(owner, "inner", privacy="private")
@@ -127,5 +127,11 @@ async def test_a_private_group_takes_only_its_members_posts_and_sends_nothing_ou
     assert (await aino.get(f"/api/v1/statuses/{theirs['id']}")).status_code == 404
     near.received.clear()
     far.received.clear()
-    await post_in(owner, group, f"welcome @bo@{near.host} and @fan@{far.host}")
-    assert (near.received, far.received) == ([], [])
+    ours = await post_in(owner, group, f"welcome @bo@{near.host} and @fan@{far.host}")
+    [(where, announce)] = near.received
+    assert (where, announce["type"], announce["object"]["object"]["id"]) == (
+        "/inbox",
+        "Announce",
+        ours["uri"],
+    )
+    assert far.received == []

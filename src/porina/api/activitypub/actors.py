@@ -29,6 +29,7 @@ from porina.federation import documents as doc
 from porina.federation.dispatch import FederationContext
 from porina.federation.keys import ensure_keys
 from porina.federation.notes import note_for
+from porina.groups.models import Group
 from porina.posts.models import Status, StatusPin
 from porina.posts.visibility import PUBLIC, is_visible
 
@@ -145,7 +146,8 @@ async def following(request: Request[Any, Any, Any], username: str) -> Response[
 async def _follow_collection(
     request: Request[Any, Any, Any], username: str, which: str
 ) -> Response[Any]:
-    """Counts always; the newest actors too unless the account hides its collections."""
+    """Counts always; the newest actors too unless the account hides its collections (a
+    private group always does)."""
     await _signer(request)
     base = _base(request)
     async with services_of(request).db.read() as session:
@@ -157,7 +159,7 @@ async def _follow_collection(
         )
         total = account.followers_count if which == "followers" else account.following_count
         items: list[Any] | None = None
-        if not account.hide_collections:
+        if not account.hide_collections and not await _closed_group(session, account):
             query = (
                 select(Account)
                 .join(Follow, theirs == Account.id)
@@ -168,6 +170,14 @@ async def _follow_collection(
             items = [_actor_id(a, base) for a in (await session.scalars(query)).all()]
     url = f"{doc.actor_url(base, account.username)}/{which}"
     return _json(doc.collection(url, total, items))
+
+
+async def _closed_group(session: AsyncSession, account: Account) -> bool:
+    """A private group's members (its followers) are listed to nobody: its count alone."""
+    if account.actor_type != "Group":
+        return False
+    group = await session.get(Group, account.id)
+    return group is not None and group.privacy != "public"
 
 
 def _actor_id(account: Account, base: str) -> str:
