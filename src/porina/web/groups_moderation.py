@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from porina.accounts.models import Account
 from porina.accounts.queries import local_domains, lookup
-from porina.groups import actions, queries
+from porina.groups import actions, queries, roster
 from porina.groups.errors import NotMember
 from porina.groups.models import ROLES, GroupReport
 from porina.posts.queries import S, bundle_select, bundles
@@ -38,21 +38,29 @@ from porina.web.common import (
 from porina.web.runtime import services
 
 PAGE = 80
+"""Members on one page of ``/groups/:id/members``."""
 CHANGES = ("remove", "ban", "unban", "role")
 
 
 @get("/groups/{group_id:str}/members", name="web:group-members")
-async def members_page(request: Request[Any, Any, Any], group_id: str) -> Template:
-    """The members, owners and moderators first; for owners and moderators also the banned
-    people. Readers of the group only (a private group's to its members)."""
+async def members_page(
+    request: Request[Any, Any, Any],
+    group_id: str,
+    max_id: str | None = None,
+    min_id: str | None = None,
+) -> Template:
+    """The members, owners and moderators first, a page at a time ("Next", "Previous": the
+    API's cursors); for owners and moderators also the banned people. Readers of the group
+    only (a private group's to its members)."""
     me = await reader(request)
+    after, before = (id_or_404(max_id) if max_id else None), (id_or_404(min_id) if min_id else None)
     async with services(request).db.read() as session:
         seen = await queries.seen(session, id_or_404(group_id), me.id if me else None)
         if not seen.readable:
             raise NotMember("Only members of this group can see who is in it")
-        found = await queries.members(session, seen.group.id, PAGE)
+        found = await roster.members(session, seen.group.id, PAGE, max_id=after, min_id=before)
         banned = await queries.banned(session, seen.group.id) if seen.relation.moderator else []
-    draw = renderer(request)
+    draw, rows = renderer(request), found.rows
     return render(
         request,
         "pages/group_members.html",
@@ -60,9 +68,11 @@ async def members_page(request: Request[Any, Any, Any], group_id: str) -> Templa
         group=seen.group,
         account=draw.account(seen.account),
         rel=seen.relation,
-        members=[(draw.account(a), role) for a, role in found],
+        members=[(draw.account(r.account), r.role) for r in rows],
         banned=[draw.account(a) for a in banned],
         roles=ROLES,
+        next_page=rows[-1].cursor if rows and found.older else None,
+        previous_page=rows[0].cursor if rows and found.newer else None,
     )
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import case
 
 from porina.core.errors import PorinaError
 from porina.groups import actions, queries
+from porina.groups.errors import InvalidGroup
 from porina.groups.models import GroupThread
 from porina.posts.compose import NewStatus
 from porina.posts.queries import S, bundle_select, bundles
@@ -125,6 +126,56 @@ async def group_page(request: Request[Any, Any, Any], group_id: str) -> Template
     )
 
 
+async def _edit_form(
+    request: Request[Any, Any, Any],
+    me: Me,
+    seen: queries.Seen,
+    *,
+    values: dict[str, str] | None = None,
+    error: str | None = None,
+) -> Template:
+    group = seen.group
+    shown = values or {"description": group.description, "rules": "\n".join(group.rules or [])}
+    return render(
+        request,
+        "pages/group_edit.html",
+        me=me,
+        group=group,
+        account=renderer(request).account(seen.account),
+        values=shown,
+        error=error,
+        status_code=422 if error else 200,
+    )
+
+
+@get("/groups/{group_id:str}/edit", name="web:group-edit")
+async def edit_page(request: Request[Any, Any, Any], group_id: str) -> Template:
+    """Owners and moderators: the group's description and rules (403 to anyone else)."""
+    me = await signed_in(request)
+    async with services(request).db.read() as session:
+        seen = await queries.moderating(session, id_or_404(group_id), me.id)
+    return await _edit_form(request, me, seen)
+
+
+@post("/groups/{group_id:str}/edit", name="web:group-update")
+async def edit(request: Request[Any, Any, Any], group_id: str) -> Template | Redirect:
+    """The API's ``PATCH /api/porina/v1/groups/:id`` (``actions.update``): rules one on each
+    line. Bad input: the form again with the reason (422); not a moderator: 403."""
+    me = await signed_in(request)
+    data = await form(request)
+    gid = id_or_404(group_id)
+    values = {"description": text(data, "description"), "rules": text(data, "rules")}
+    rules = [r.strip() for r in values["rules"].splitlines() if r.strip()]
+    try:
+        async with services(request).db.transaction() as tx:
+            await actions.update(tx, me.actor, gid, rules=rules, description=values["description"])
+    except InvalidGroup as exc:
+        async with services(request).db.read() as session:
+            seen = await queries.moderating(session, gid, me.id)
+        return await _edit_form(request, me, seen, values=values, error=message_for(exc)[1])
+    return see_other(f"/groups/{gid}?updated=1")
+
+
 def _back(group_id: str) -> Redirect:
     return see_other(f"/groups/{id_or_404(group_id)}")
 
@@ -197,4 +248,6 @@ ROUTES = [
     post_in_group,
     answer_request,
     change_thread,
+    edit_page,
+    edit,
 ]

@@ -17,11 +17,11 @@ import msgspec
 from litestar import Request, Response, delete, get, patch, post
 
 from porina.api.mastodon.auth import actor_of, optional, require, services_of
-from porina.api.mastodon.pagination import Page
+from porina.api.mastodon.pagination import Page, link_header
 from porina.api.mastodon.params import Params
 from porina.api.mastodon.timelines import render_page, renderer_of
 from porina.core.ids import parse_id
-from porina.groups import actions, queries
+from porina.groups import actions, queries, roster
 from porina.groups.errors import GroupNotFound, NotMember
 from porina.groups.models import GroupReport, GroupThread
 from porina.posts.queries import S, bundle_select
@@ -196,19 +196,24 @@ async def group_timeline(request: Request[Any, Any, Any], group_id: str) -> Resp
 
 
 @get(f"{GROUP}/members")
-async def group_members(request: Request[Any, Any, Any], group_id: str) -> list[Member]:
-    """Members with their roles, owners and moderators first (``limit``, default 40, at
-    most 80). Members only in a private group (403)."""
+async def group_members(request: Request[Any, Any, Any], group_id: str) -> Response[list[Member]]:
+    """Members with their roles: owners, then moderators, then members, each newest first,
+    paged as Mastodon's account lists (``limit``, default 40, at most 80; ``max_id``,
+    ``min_id`` from the ``Link`` header: the member's follow of the group). Members only in a
+    private group (403)."""
     viewer = await optional(request, "read:accounts")
     vid = viewer.account_id if viewer else None
-    limit = (await Params.of(request)).limit(40, 80)
+    page = Page.of(await Params.of(request), 40, 80)
     async with services_of(request).db.read() as session:
         seen = await queries.seen(session, parse_id(group_id), vid)
         if not seen.readable:
             raise NotMember("Only members of this group can see who is in it")
-        found = await queries.members(session, seen.group.id, limit)
+        found = await roster.members(
+            session, seen.group.id, page.limit, max_id=page.max_id, min_id=page.min_id
+        )
     renderer = renderer_of(request)
-    return [Member(account=renderer.account(a), role=role) for a, role in found]
+    body = [Member(account=renderer.account(r.account), role=r.role) for r in found.rows]
+    return Response(body, headers=link_header(request, [r.cursor for r in found.rows], page))
 
 
 async def _moderated(request: Request[Any, Any, Any], group_id: str) -> queries.Seen:
