@@ -57,6 +57,7 @@ from porina.http.client import OutboundClient, build_outbound
 from porina.jobs.engine_saq import SaqEngine
 from porina.jobs.events import subscribe
 from porina.jobs.queue import Runner
+from porina.lists import subscribers as lists_subscribers
 from porina.mail import jobs as mail_jobs
 from porina.messaging import subscribers as messaging_subscribers
 from porina.moderation import purge as moderation_purge
@@ -94,6 +95,7 @@ SUBSCRIBERS = (
     messaging_subscribers,
     analytics_subscribers,
     timelines_subscribers,
+    lists_subscribers,
     posts_cards,
     web_push_subscribers,
     privacy_archive,

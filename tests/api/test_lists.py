@@ -60,3 +60,39 @@ async def test_list_membership_requires_following(make: Factory, services: Servi
     removed = await alice.delete(f"/api/v1/lists/{lid}/accounts", params={"account_ids[]": bob.id})
     assert removed.status_code == 200
     assert (await alice.get(f"/api/v1/lists/{lid}/accounts")).json() == []
+
+
+async def test_a_follow_that_ends_takes_the_account_out_of_the_followers_lists(
+    make: Factory, services: Services
+) -> None:
+    """As Mastodon's unfollow and block: unfollowing, blocking, being blocked and being
+    removed from followers each take the account out of the lists; another's list keeps it."""
+    alice, frank = await make.person("alice"), await make.person("frank")
+    bob, carol, dan, erin = [await make.person(n) for n in ("bob", "carol", "dan", "erin")]
+    for target in (bob, carol, dan, erin):
+        await follow(services, alice, target)
+    await follow(services, frank, bob)
+    lid = (await alice.post("/api/v1/lists", data={"title": "L"})).json()["id"]
+    other = (await frank.post("/api/v1/lists", data={"title": "F"})).json()["id"]
+    members = {"account_ids[]": [bob.id, carol.id, dan.id, erin.id]}
+    assert (await alice.post(f"/api/v1/lists/{lid}/accounts", data=members)).status_code == 200
+    added = await frank.post(f"/api/v1/lists/{other}/accounts", data={"account_ids[]": bob.id})
+    assert added.status_code == 200
+
+    async def listed() -> list[str]:
+        found = await alice.get(f"/api/v1/lists/{lid}/accounts")
+        return sorted(a["username"] for a in found.json())
+
+    assert await listed() == ["bob", "carol", "dan", "erin"]
+    assert (await alice.post(f"/api/v1/accounts/{bob.id}/unfollow")).status_code == 200
+    assert await listed() == ["carol", "dan", "erin"]
+    assert (await alice.post(f"/api/v1/accounts/{carol.id}/block")).status_code == 200
+    assert await listed() == ["dan", "erin"]
+    assert (await dan.post(f"/api/v1/accounts/{alice.id}/block")).status_code == 200
+    assert await listed() == ["erin"]
+    removed = await erin.post(f"/api/v1/accounts/{alice.id}/remove_from_followers")
+    assert removed.status_code == 200
+    assert await listed() == []
+    assert (await alice.get(f"/api/v1/accounts/{bob.id}/lists")).json() == []
+    kept = await frank.get(f"/api/v1/lists/{other}/accounts")
+    assert [a["id"] for a in kept.json()] == [bob.id]
