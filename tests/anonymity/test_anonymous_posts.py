@@ -226,7 +226,7 @@ async def test_a_group_that_takes_anonymous_posts_gets_them_from_its_members_onl
     by_member = await w.alice.put(f"{API}/groups/{gid}", json={"allow_anonymous": True})
     assert by_member.status_code == 403
     opened = await w.bob.put(f"{API}/groups/{gid}", json={"allow_anonymous": True})
-    assert opened.json() == {"group_id": gid, "allow_anonymous": True}
+    assert opened.json() == {"group_id": gid, "policy": "open", "allow_anonymous": True}
     outsider = await anonymously(w.carol, "Hi", group_id=gid)
     assert outsider.status_code == 403
     posted = await anonymously(w.alice, "Hello bakers", group_id=gid)

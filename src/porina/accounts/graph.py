@@ -19,6 +19,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.orm import aliased
 
 from porina.accounts import queries
 from porina.accounts.errors import Blocked as BlockedError
@@ -71,15 +72,19 @@ _TARGET = bindparam("porina_target", type_=BigInteger)
 @functools.cache
 def _bump_statement() -> Prebuilt:
     """Both counters of a follow in one ``UPDATE`` (the follower's ``following_count``, the
-    target's ``followers_count``); built and compiled once."""
+    target's ``followers_count``, which a pseudonym's follow leaves alone: it answered in a
+    group, it did not join it); built and compiled once."""
     delta = bindparam("porina_delta", type_=Integer)
+    follower = aliased(Account)
+    counted = ~exists().where(follower.id == _FOLLOWER, follower.pseudonym.is_(True))
     return Prebuilt(
         update(Account)
         .where(Account.id.in_([_FOLLOWER, _TARGET]))
         .values(
             following_count=Account.following_count
             + case((Account.id == _FOLLOWER, delta), else_=0),
-            followers_count=Account.followers_count + case((Account.id == _TARGET, delta), else_=0),
+            followers_count=Account.followers_count
+            + case((and_(Account.id == _TARGET, counted), delta), else_=0),
         )
     )
 

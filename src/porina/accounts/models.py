@@ -65,6 +65,10 @@ class Account(Base):
     None until first seen. Fan-out skips followers idle for longer than
     ``feed_active_days`` (``timelines/activity.py``)."""
     memorial: Mapped[bool] = mapped_column(Boolean, default=False)
+    pseudonym: Mapped[bool] = mapped_column(Boolean, default=False)
+    """The account an anonymous author posts under (``anonymity``): it follows what it
+    answers in (a group it replied in), but its follows are not counted in the followed
+    account's ``followers_count`` and it is no group's member."""
     moved_to_account_id: Mapped[int | None] = mapped_column(Snowflake, default=None)
     moved_at: Mapped[datetime | None] = mapped_column(default=None)
     """When this account last moved away (a move within 30 days of it is refused)."""

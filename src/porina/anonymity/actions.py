@@ -19,7 +19,7 @@ from sqlalchemy import and_, func, or_, select
 
 from porina.accounts import operators
 from porina.accounts.models import Account, AccountOperator, Block, User
-from porina.anonymity import blocking
+from porina.anonymity import blocking, queries
 from porina.anonymity.errors import (
     AnonymityOff,
     AnonymousAsOperator,
@@ -34,8 +34,11 @@ from porina.anonymity.errors import (
 )
 from porina.anonymity.events import (
     AnonymityPolicyChanged,
+    AnonymousApproved,
     AnonymousAuthorRevealed,
+    AnonymousHeld,
     AnonymousPosted,
+    AnonymousRejected,
 )
 from porina.anonymity.models import (
     AnonymityPolicy,
@@ -50,7 +53,7 @@ from porina.core.i18n import N_
 from porina.core.ids import new_id
 from porina.groups import actions as group_actions
 from porina.groups import queries as group_queries
-from porina.groups.errors import Banned, NotMember, NotModerator
+from porina.groups.errors import Banned, NotMember
 from porina.groups.models import Group
 from porina.groups.queries import Seen
 from porina.jobs.events import emit
@@ -91,18 +94,18 @@ class AnonymousPost:
 
 
 async def post(
-    tx: Tx, actor: Actor, new: AnonymousPost, *, approved: bool = False
+    tx: Tx, actor: Actor, new: AnonymousPost, *, approved: int | None = None
 ) -> Status | AnonymousPending:
     """Post ``new`` under the author's pseudonym for its thread (a new one for a question),
-    or hold it in a brand's queue when its setting is ``moderated`` (``approved``: the staff
-    approved it from there)."""
+    or hold it in a group's or a brand's queue when its setting is ``moderated``
+    (``approved``: the queue that approved it, the group's first, then a brand's)."""
     targets = [new.in_reply_to_id, new.brand_id, new.group_id]
     if sum(t is not None for t in targets) != 1:
         raise InvalidAnonymousTarget(ONE_TARGET)
     if actor.operated:
         raise AnonymousAsOperator(AS_OPERATOR)
     if new.group_id is not None:
-        return await _in_group(tx, actor, new, new.group_id)
+        return await _in_group(tx, actor, new, new.group_id, approved=approved)
     if new.brand_id is not None:
         return await _question(tx, actor, new, new.brand_id, approved=approved)
     assert new.in_reply_to_id is not None
@@ -110,20 +113,24 @@ async def post(
 
 
 async def _reply(
-    tx: Tx, actor: Actor, new: AnonymousPost, parent_id: int, *, approved: bool
+    tx: Tx, actor: Actor, new: AnonymousPost, parent_id: int, *, approved: int | None
 ) -> Status | AnonymousPending:
     parent = await get_visible(tx, actor.account_id, parent_id)
     if parent.reblog_of_id is not None or not _answerable(parent):
         raise InvalidAnonymousTarget(NOT_PUBLIC)
     thread = thread_of(parent)
     owners = await _owners(tx, parent, thread)
+    queues = []
     if parent.group_id is not None:
-        await _group_open(tx, actor, parent.group_id)
+        _, mode = await _group_open(tx, actor, parent.group_id)
+        owners.discard(parent.group_id)  # the group's own setting is ``mode``
+        queues = [parent.group_id] if mode == "moderated" else []
     if await _blocked(tx, actor.account_id, owners):
         raise StatusNotFound()  # as a blocked reader is answered: no way round a block
-    queue = await _check_open(tx, await _in_audience(tx, parent, owners))
+    brand_queue = await _check_open(tx, await _in_audience(tx, parent, owners))
     await _check_rate(tx, actor.account_id)
-    if queue is not None and not approved:
+    queue = _next_queue([*queues, *([brand_queue] if brand_queue else [])], approved)
+    if queue is not None:
         return await _hold(tx, actor, new, queue)
     pseudonym = await tx.session.scalar(
         select(Pseudonym.account_id).where(
@@ -145,7 +152,7 @@ async def _reply(
 
 
 async def _question(
-    tx: Tx, actor: Actor, new: AnonymousPost, brand_id: int, *, approved: bool
+    tx: Tx, actor: Actor, new: AnonymousPost, brand_id: int, *, approved: int | None
 ) -> Status | AnonymousPending:
     """A new public thread to the brand (its text mentions the brand, so the brand's desk
     files it like any other mention), under a pseudonym of its own."""
@@ -154,9 +161,9 @@ async def _question(
         raise BrandNotFound()
     if await _blocked(tx, actor.account_id, {brand_id}):
         raise BrandNotFound()
-    queue = await _check_open(tx, {brand_id})
+    queue = _next_queue([q for q in [await _check_open(tx, {brand_id})] if q], approved)
     await _check_rate(tx, actor.account_id)
-    if queue is not None and not approved:
+    if queue is not None:
         return await _hold(tx, actor, new, queue)
     pseudonym = await _new_pseudonym(tx)
     text = new.text
@@ -170,23 +177,38 @@ async def _question(
     return status
 
 
-async def _group_open(tx: Tx, actor: Actor, group_id: int) -> Seen:
-    """The group takes anonymous posts (``allow_anonymous``) and the author is a member."""
+def _next_queue(queues: list[int], approved: int | None) -> int | None:
+    """The queue that holds a post next: the first of ``queues`` (the group's, then a
+    brand's) after the one that approved it; None: it is published."""
+    if approved in queues:
+        queues = queues[queues.index(approved) + 1 :]
+    return next((q for q in queues if q != approved), None)
+
+
+async def _group_open(tx: Tx, actor: Actor, group_id: int) -> tuple[Seen, str]:
+    """The group takes anonymous posts (its setting is not ``off``) and the author is a
+    member: the group and its setting (``open`` or ``moderated``)."""
     seen = await group_queries.seen(tx.session, group_id, actor.account_id)
     if seen.relation.banned:
         raise Banned()
     if not seen.relation.member:
         raise NotMember()
-    if not seen.group.allow_anonymous:
+    mode = await queries.group_mode(tx.session, seen.group)
+    if mode == "off":
         raise AnonymityOff(OFF)
-    return seen
+    return seen, mode
 
 
-async def _in_group(tx: Tx, actor: Actor, new: AnonymousPost, group_id: int) -> Status:
+async def _in_group(
+    tx: Tx, actor: Actor, new: AnonymousPost, group_id: int, *, approved: int | None
+) -> Status | AnonymousPending:
     """A new discussion in a group the author belongs to, under a pseudonym of its own; it
-    has the group's audience (public, or the members of a private or hidden group)."""
-    seen = await _group_open(tx, actor, group_id)
+    has the group's audience (public, or the members of a private or hidden group). Held in
+    the group's queue when its setting is ``moderated``."""
+    seen, mode = await _group_open(tx, actor, group_id)
     await _check_rate(tx, actor.account_id)
+    if mode == "moderated" and approved != seen.group.id:
+        return await _hold(tx, actor, new, seen.group.id)
     pseudonym = await _new_pseudonym(tx)
     visibility = "public" if seen.group.privacy == "public" else "private"
     wanted = replace(_new_status(new, new.text, visibility, None), group_id=seen.group.id)
@@ -220,14 +242,23 @@ async def _in_audience(tx: Tx, parent: Status, owners: set[int]) -> set[int]:
     return kept
 
 
-async def set_group_policy(tx: Tx, actor: Actor, group_id: int, allow: bool) -> Group:
-    """A group's owners and moderators choose whether it takes anonymous posts."""
-    seen = await group_queries.seen(tx.session, group_id, actor.account_id)
-    if not seen.relation.moderator:
-        raise NotModerator()
-    seen.group.allow_anonymous = allow
+async def set_group_policy(tx: Tx, actor: Actor, group_id: int, mode: str | bool) -> Group:
+    """A group's owners and moderators choose whether it takes anonymous posts: ``open``,
+    ``moderated`` (each one waits in the group's queue) or ``off`` (True and False, the
+    older on/off, are ``open`` and ``off``). ``allow_anonymous`` follows (true unless off)."""
+    if isinstance(mode, bool):
+        mode = "open" if mode else "off"
+    if mode not in MODES:
+        raise InvalidAnonymityPolicy("Validation failed: Policy is not included in the list")
+    seen = await group_queries.moderating(tx.session, group_id, actor.account_id)
+    seen.group.allow_anonymous = mode != "off"
+    row = await tx.session.get(AnonymityPolicy, seen.account.id)
+    if row is None:
+        row = AnonymityPolicy(account_id=seen.account.id, mode=mode, updated_at=now())
+        tx.session.add(row)
+    row.mode = mode
+    row.updated_at = now()
     await tx.session.flush()
-    mode = "open" if allow else "off"
     await emit(tx, AnonymityPolicyChanged(actor=actor, account_id=seen.account.id, mode=mode))
     return seen.group
 
@@ -267,6 +298,7 @@ async def _new_pseudonym(tx: Tx) -> int:
         id=new_id(),
         username=f"anon_{secrets.token_hex(6)}",
         display_name=name,
+        pseudonym=True,
         discoverable=False,
         indexable=False,
         hide_collections=True,
@@ -312,6 +344,7 @@ async def _hold(tx: Tx, actor: Actor, new: AnonymousPost, queue: int) -> Anonymo
         queue_account_id=queue,
         in_reply_to_id=new.in_reply_to_id,
         brand_id=new.brand_id,
+        group_id=new.group_id,
         text=new.text,
         spoiler_text=new.spoiler_text,
         language=new.language,
@@ -319,6 +352,7 @@ async def _hold(tx: Tx, actor: Actor, new: AnonymousPost, queue: int) -> Anonymo
     )
     tx.session.add(row)
     await tx.session.flush()
+    await emit(tx, AnonymousHeld(actor=actor, pending_id=row.id, queue_id=queue))
     return row
 
 
@@ -429,35 +463,52 @@ async def reveal(tx: Tx, actor: Actor, status_id: int, reason: str) -> Anonymous
 
 
 async def _queued(tx: Tx, actor: Actor, pending_id: int) -> AnonymousPending:
-    """A post in the queue of the account ``actor`` acts as (its owners and managers)."""
+    """A post in the queue of the account ``actor`` acts as (its owners and managers), or
+    of a group ``actor`` moderates (anyone else in the group: 403; a hidden group's
+    outsider, and anyone for another account's queue: 404)."""
     row = await tx.session.get(AnonymousPending, pending_id)
-    if row is None or row.queue_account_id != actor.account_id:
+    if row is None:
+        raise PendingNotFound()
+    if await tx.session.get(Group, row.queue_account_id) is not None:
+        await group_queries.moderating(tx.session, row.queue_account_id, actor.account_id)
+        return row
+    if row.queue_account_id != actor.account_id:
         raise PendingNotFound()
     await operators.refuse_limited(tx, actor, "moderate anonymous posts")
     return row
 
 
-async def approve(tx: Tx, actor: Actor, pending_id: int) -> Status:
+async def approve(tx: Tx, actor: Actor, pending_id: int) -> Status | AnonymousPending:
     """Publish a held post under its author's pseudonym, as if posted now (the author's
-    checks again: a thread since closed or a block since made still refuse it)."""
+    checks again: a membership since ended, a thread since locked or a block since made
+    still refuse it); or, approved by a group while a brand's queue wants it too, hold it
+    there."""
     row = await _queued(tx, actor, pending_id)
     new = AnonymousPost(
         text=row.text,
         in_reply_to_id=row.in_reply_to_id,
         brand_id=row.brand_id,
+        group_id=row.group_id,
         spoiler_text=row.spoiler_text,
         sensitive=bool(row.spoiler_text.strip()),
         language=row.language,
     )
+    queue, author = row.queue_account_id, row.author_account_id
     await tx.session.delete(row)
     await tx.session.flush()
-    status = await post(tx, Actor(row.author_account_id), new, approved=True)
-    assert isinstance(status, Status)
-    return status
+    made = await post(tx, Actor(author), new, approved=queue)
+    status_id = made.id if isinstance(made, Status) else None
+    event = AnonymousApproved(
+        actor=actor, pending_id=pending_id, queue_id=queue, status_id=status_id
+    )
+    await emit(tx, event)
+    return made
 
 
 async def reject(tx: Tx, actor: Actor, pending_id: int) -> None:
     """Drop a held post: it is never published."""
     row = await _queued(tx, actor, pending_id)
+    queue = row.queue_account_id
     await tx.session.delete(row)
     await tx.session.flush()
+    await emit(tx, AnonymousRejected(actor=actor, pending_id=pending_id, queue_id=queue))

@@ -23,7 +23,31 @@ class AnonymousAuthorRevealed(Event, frozen=True, kw_only=True):
 
 class AnonymityPolicyChanged(Event, frozen=True, kw_only=True):
     """``account_id`` (a brand, a person, or a group's account) set whether its threads take
-    anonymous posts: ``open`` or ``off``."""
+    anonymous posts: ``open``, ``moderated`` or ``off``."""
 
     account_id: int
     mode: str
+
+
+class AnonymousHeld(Event, frozen=True, kw_only=True):
+    """An anonymous post waits in ``queue_id``'s queue (a group's or a brand's); ``actor`` is
+    its author (for this package's record: the queue's readers never learn it)."""
+
+    pending_id: int
+    queue_id: int
+
+
+class AnonymousApproved(Event, frozen=True, kw_only=True):
+    """A moderator of ``queue_id`` approved a held post: published as ``status_id``, or None
+    when another queue holds it next (a brand's, after the group's)."""
+
+    pending_id: int
+    queue_id: int
+    status_id: int | None
+
+
+class AnonymousRejected(Event, frozen=True, kw_only=True):
+    """A moderator of ``queue_id`` rejected a held post: it is never published."""
+
+    pending_id: int
+    queue_id: int

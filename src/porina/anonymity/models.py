@@ -26,8 +26,10 @@ class Pseudonym(Base):
 
 
 class AnonymityPolicy(Base):
-    """A brand's choice for anonymous posts in its threads and questions to it: ``open``
-    (the default when there is no row), ``off``."""
+    """An account's choice for anonymous posts in its threads and questions to it: ``open``
+    (the default when there is no row), ``moderated`` or ``off``. A group's account has a row
+    once its owners or moderators chose (before that, ``groups.allow_anonymous`` says: off
+    for a new group)."""
 
     __tablename__ = "anonymity_policies"
     account_id: Mapped[int] = mapped_column(
@@ -71,9 +73,10 @@ class AnonymousBlock(Base):
 
 
 class AnonymousPending(Base):
-    """An anonymous post waiting in a queue: ``queue_account_id`` (a brand whose setting is
-    ``moderated``) approves or rejects it. Seen by its author and the brand's staff (who never
-    see the author); nothing is published until it is approved."""
+    """An anonymous post waiting in a queue: ``queue_account_id`` (a brand, or a group, whose
+    setting is ``moderated``) approves or rejects it. Seen by its author and the brand's staff
+    or the group's owners and moderators (who never see the author); nothing is published
+    until it is approved."""
 
     __tablename__ = "anonymous_pending"
     id: Mapped[int] = id_column()
@@ -83,6 +86,8 @@ class AnonymousPending(Base):
     )
     in_reply_to_id: Mapped[int | None] = mapped_column(Snowflake, default=None)
     brand_id: Mapped[int | None] = mapped_column(Snowflake, default=None)
+    group_id: Mapped[int | None] = mapped_column(Snowflake, default=None)
+    """A new discussion for this group (``AnonymousPost.group_id``)."""
     text: Mapped[str] = mapped_column(Text)
     spoiler_text: Mapped[str] = mapped_column(Text, default="")
     language: Mapped[str | None] = mapped_column(String(16), default=None)

@@ -16,6 +16,7 @@ from porina.anonymity.models import (
     AnonymousReveal,
     Pseudonym,
 )
+from porina.groups.models import Group
 from porina.posts.models import Mention, Status
 
 
@@ -122,6 +123,17 @@ async def policy_of(session: AsyncSession, account_id: int) -> str:
     return mode or "open"
 
 
+async def group_mode(session: AsyncSession, group: Group) -> str:
+    """A group's setting: its own choice (``open``, ``moderated``, ``off``), or, before it
+    chose, ``allow_anonymous`` (off for a new group)."""
+    mode = await session.scalar(
+        select(AnonymityPolicy.mode).where(AnonymityPolicy.account_id == group.account_id)
+    )
+    if mode is not None:
+        return mode
+    return "open" if group.allow_anonymous else "off"
+
+
 async def reveals(session: AsyncSession, limit: int = 40) -> list[AnonymousReveal]:
     """The reveal log, newest first (instance admins only: the API checks)."""
     rows = await session.scalars(
@@ -153,7 +165,8 @@ async def brand_taking_questions(session: AsyncSession, username: str) -> Accoun
 async def queue_of(
     session: AsyncSession, account_id: int, limit: int = 40
 ) -> list[AnonymousPending]:
-    """The held anonymous posts a brand's staff decide on, oldest first."""
+    """The held anonymous posts a brand's staff (or a group's owners and moderators) decide
+    on, oldest first."""
     rows = await session.scalars(
         select(AnonymousPending)
         .where(AnonymousPending.queue_account_id == account_id)

@@ -164,13 +164,14 @@ async def locked(session: AsyncSession, status_ids: list[int]) -> set[int]:
 
 
 PSEUDONYMS = table("anonymous_pseudonyms", column("account_id"))
-"""The pseudonyms' accounts (``anonymity.models.Pseudonym``, a package above this one, named
-here by its table alone): a pseudonym replying in a public group follows it, but is no member."""
+"""Superseded by ``Account.pseudonym`` (read that: this names a table of ``anonymity``, a
+package above this one); kept only while ``roster`` still imports it."""
 
 
 async def members(session: AsyncSession, group_id: int, limit: int) -> list[tuple[Account, str]]:
     """Members with their roles, owners and moderators first; never a pseudonym (the account
-    an anonymous author replies under follows the group, but nobody joined as it)."""
+    an anonymous author replies under follows the group, but nobody joined as it: its follow
+    is not counted in the group's ``followers_count`` either, ``accounts.graph``)."""
     rows = (
         await session.execute(
             select(Account, GroupMembership.role)
@@ -183,7 +184,7 @@ async def members(session: AsyncSession, group_id: int, limit: int) -> list[tupl
             )
             .where(
                 Follow.target_account_id == group_id,
-                Account.id.not_in(select(PSEUDONYMS.c.account_id)),
+                Account.pseudonym.is_(False),
             )
             .order_by(Follow.id)
             .limit(limit)

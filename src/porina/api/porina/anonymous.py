@@ -22,7 +22,9 @@ from porina.api.mastodon import auth
 from porina.api.mastodon.params import Params
 from porina.api.mastodon.statuses import render_one, renderer_of, status_id_of
 from porina.core.ids import parse_id
+from porina.groups import queries as group_queries
 from porina.groups.errors import GroupNotFound
+from porina.groups.models import Group
 from porina.posts.errors import StatusNotFound
 from porina.render import entities as e
 from porina.render.pages import rows_for
@@ -43,6 +45,8 @@ class Pending(e.Entity):
     state: str
     in_reply_to_id: str | None
     brand_id: str | None
+    group_id: str | None
+    queue_id: str
     text: str
     spoiler_text: str
     created_at: str
@@ -64,6 +68,8 @@ def _pending(row: AnonymousPending) -> Pending:
         state="pending",
         in_reply_to_id=str(row.in_reply_to_id) if row.in_reply_to_id else None,
         brand_id=str(row.brand_id) if row.brand_id else None,
+        group_id=str(row.group_id) if row.group_id else None,
+        queue_id=str(row.queue_account_id),
         text=row.text,
         spoiler_text=row.spoiler_text,
         created_at=timestamp(row.created_at) or "",
@@ -149,34 +155,62 @@ async def set_policy(request: Request[Any, Any, Any]) -> Policy:
 
 class GroupPolicy(e.Entity):
     group_id: str
+    policy: str
     allow_anonymous: bool
+
+
+def _group_id(raw: str) -> int:
+    wanted = parse_id(raw)
+    if wanted is None:
+        raise GroupNotFound()
+    return wanted
 
 
 @put(f"{BASE}/groups/{{group_id:str}}")
 async def set_group_policy(request: Request[Any, Any, Any], group_id: str) -> GroupPolicy:
-    """``{allow_anonymous: true | false}``: a group's owners and moderators choose whether it
-    takes anonymous posts (new groups do not)."""
+    """``{policy: open | moderated | off}`` (or the older ``{allow_anonymous: true | false}``,
+    open or off): a group's owners and moderators choose whether it takes anonymous posts
+    (new groups do not) and whether each waits in the group's queue."""
     viewer = await auth.require(request, "write:accounts")
     params = await Params.of(request)
-    wanted = parse_id(group_id)
-    if wanted is None:
-        raise GroupNotFound()
-    allow = params.bool("allow_anonymous")
+    wanted = _group_id(group_id)
+    mode = params.text("policy")
+    if not mode and params.raw("allow_anonymous") is not None:
+        mode = "open" if params.bool("allow_anonymous") else "off"
     async with auth.services_of(request).db.transaction() as tx:
-        group = await actions.set_group_policy(tx, auth.actor_of(viewer), wanted, allow)
-    return GroupPolicy(group_id=str(group.id), allow_anonymous=group.allow_anonymous)
+        group = await actions.set_group_policy(tx, auth.actor_of(viewer), wanted, mode)
+    return GroupPolicy(group_id=str(group.id), policy=mode, allow_anonymous=mode != "off")
+
+
+@get(f"{BASE}/groups/{{group_id:str}}/queue")
+async def group_queue(request: Request[Any, Any, Any], group_id: str) -> list[Pending]:
+    """The group's held anonymous posts, oldest first, for its owners and moderators (they
+    never name their author; approve or reject them at ``/queue/:id``). Others: 403 (404
+    for a hidden group they may not know of)."""
+    viewer = await auth.require(request, "read:statuses")
+    async with auth.services_of(request).db.read() as session:
+        seen = await group_queries.moderating(
+            session, _group_id(group_id), viewer.require_account()
+        )
+        rows = await queries.queue_of(session, seen.group.id)
+    return [_pending(row) for row in rows]
 
 
 @get(f"{BASE}/policy/{{account_id:str}}")
 async def show_policy(request: Request[Any, Any, Any], account_id: str) -> Policy:
-    """Public: whether ``account_id`` takes anonymous posts (``open``, the default, or ``off``)."""
+    """Public: whether ``account_id`` takes anonymous posts: ``open`` (an account's default),
+    ``moderated`` or ``off`` (a group's default)."""
     await auth.optional(request, "read:accounts")
     parsed = parse_id(account_id)
     async with auth.services_of(request).db.read() as session:
         account = await session.get(Account, parsed) if parsed is not None else None
         if account is None:
             raise AccountNotFound()
-        mode = await queries.policy_of(session, account.id)
+        group = await session.get(Group, account.id)
+        if group is not None:
+            mode = await queries.group_mode(session, group)
+        else:
+            mode = await queries.policy_of(session, account.id)
     return Policy(account_id=str(account.id), mode=mode)
 
 
@@ -228,7 +262,8 @@ async def reveal_log(request: Request[Any, Any, Any]) -> list[Reveal]:
 
 @get(f"{BASE}/pending")
 async def own_pending(request: Request[Any, Any, Any]) -> list[Pending]:
-    """The caller's own anonymous posts waiting in a brand's queue (to them alone)."""
+    """The caller's own anonymous posts waiting in a group's or a brand's queue (to them
+    alone)."""
     viewer = await auth.require(request, "read:statuses")
     async with auth.services_of(request).db.read() as session:
         rows = await queries.pending_of(session, viewer.require_account())
@@ -246,17 +281,22 @@ async def queue(request: Request[Any, Any, Any]) -> list[Pending]:
 
 
 @post(f"{BASE}/queue/{{pending_id:str}}/approve", status_code=200)
-async def approve(request: Request[Any, Any, Any], pending_id: str) -> e.Status:
-    """Publish a held post (its owners and managers): the Status, under its pseudonym."""
+async def approve(request: Request[Any, Any, Any], pending_id: str) -> Response[Any]:
+    """Publish a held post (a brand's owners and managers, a group's owners and moderators):
+    the Status, under its pseudonym; or ``202`` and the Pending post now held in a brand's
+    queue (a group approved a reply in a thread a ``moderated`` brand started)."""
     viewer = await auth.require(request, "write:statuses")
     async with auth.services_of(request).db.transaction() as tx:
-        status = await actions.approve(tx, auth.actor_of(viewer), _pending_id(pending_id))
-    return await render_one(request, viewer.account_id, status.id)
+        made = await actions.approve(tx, auth.actor_of(viewer), _pending_id(pending_id))
+    if isinstance(made, AnonymousPending):
+        return Response(_pending(made), status_code=202)
+    return Response(await render_one(request, viewer.account_id, made.id))
 
 
 @post(f"{BASE}/queue/{{pending_id:str}}/reject", status_code=200)
 async def reject(request: Request[Any, Any, Any], pending_id: str) -> dict[str, Any]:
-    """Drop a held post (its owners and managers): it is never published."""
+    """Drop a held post (a brand's owners and managers, a group's owners and moderators): it
+    is never published."""
     viewer = await auth.require(request, "write:statuses")
     async with auth.services_of(request).db.transaction() as tx:
         await actions.reject(tx, auth.actor_of(viewer), _pending_id(pending_id))
@@ -269,6 +309,7 @@ ROUTES = [
     destroy,
     own_pending,
     queue,
+    group_queue,
     approve,
     reject,
     set_policy,
