@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 import importlib
 import logging
 import pkgutil
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, contextmanager
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -76,7 +77,33 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         finally:
             await svc.stop()
 
-    app = Litestar(
+    with collector_paused():
+        app = _litestar(settings, lifespan)
+    app.asgi_handler = head_as_get(app.asgi_handler)  # HEAD as GET, around the router
+    app.asgi_handler = activity_paths(app.asgi_handler)  # /@NAME: the actor to a peer
+    app.state.services = svc
+    return app
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while the app is built. Registering ~1,100 handlers
+    allocates objects by the hundred thousand, nearly all kept for the app's life, and each
+    allocation burst set off collections that walked the whole heap again: half of
+    ``create_app``'s CPU (0.7 s -> 0.35 s). Cycles made meanwhile are collected afterwards."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _litestar(
+    settings: Settings, lifespan: Callable[[Litestar], AbstractAsyncContextManager[None]]
+) -> Litestar:
+    return Litestar(
         route_handlers=[*route_groups(settings), *_files(settings)],
         exception_handlers=web_aware(HANDLERS),
         middleware=[inbound],
@@ -90,10 +117,6 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         openapi_config=openapi_config(),
         debug=False,
     )
-    app.asgi_handler = head_as_get(app.asgi_handler)  # HEAD as GET, around the router
-    app.asgi_handler = activity_paths(app.asgi_handler)  # /@NAME: the actor to a peer
-    app.state.services = svc
-    return app
 
 
 def route_groups(settings: Settings) -> list[Router]:
