@@ -9,6 +9,12 @@ status, each thread's context, every author's profile and statuses, their notifi
 and public timelines and a search for the posts' words; every message published to the
 streaming broker during the build is read too, except on the hidden person's own channels, and
 rendered as each viewer's user, public and public:local streams would deliver it.
+
+A public group, owned by the first named person (a viewer) with everyone else a member, holds
+its anonymous posts for its moderators (``moderated``): a hidden person starts a discussion
+there, answers land in its queue too, and the owner approves or rejects what waits; the
+owner reads the queue (and every viewer their own pending posts), which must not name the
+author either.
 """
 
 from __future__ import annotations
@@ -23,6 +29,8 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from porina.anonymity import actions as anonymity
+from porina.groups import actions as group_actions
 from tests.factories import Person
 from tests.operators.support import appoint
 from tests.privacy.build import password_hash
@@ -48,6 +56,8 @@ OPS = st.lists(
         st.tuples(st.just("anon"), st.sampled_from(HIDDEN), st.integers(0, 30)),
         st.tuples(st.just("ask"), st.sampled_from(HIDDEN), st.just(0)),
         st.tuples(st.just("block"), st.sampled_from(NAMED + HIDDEN), st.integers(0, 30)),
+        st.tuples(st.just("group"), st.sampled_from(HIDDEN), st.just(0)),
+        st.tuples(st.just("decide"), st.just(1), st.integers(0, 30)),
     ),
     min_size=3,
     max_size=10,
@@ -58,6 +68,7 @@ OPS = st.lists(
 class World:
     env: Isolated
     people: list[Person]
+    group_id: str = ""
     statuses: list[dict[str, Any]] = field(default_factory=list)
     published: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
 
@@ -69,9 +80,35 @@ async def _people(env: Isolated) -> list[Person]:
     return people
 
 
+async def _moderated_group(env: Isolated, people: list[Person]) -> str:
+    async with env.services.db.transaction() as tx:
+        group = await group_actions.create(tx, people[1].actor, name="kerho", privacy="public")
+        for person in people[2:]:
+            await group_actions.join(tx, person.actor, group.id)
+        await anonymity.set_group_policy(tx, people[1].actor, group.id, "moderated")
+    return str(group.id)
+
+
+async def _decide(w: World, pick: int) -> None:
+    """The group's owner approves (an even ``pick``) or rejects one of the held posts."""
+    owner = w.people[1]
+    held = (await owner.get(f"{API}/groups/{w.group_id}/queue")).json()
+    if not held:
+        return
+    chosen = held[pick % len(held)]["id"]
+    decision = "approve" if pick % 2 == 0 else "reject"
+    response = await owner.post(f"{API}/queue/{chosen}/{decision}")
+    assert response.status_code in (200, 202, 403, 404, 422), response.text
+    if decision == "approve" and response.status_code == 200:
+        w.statuses.append(response.json())
+
+
 async def _apply(w: World, op: Op) -> None:
     kind, who, pick = op
     person = w.people[who]
+    if kind == "decide":
+        await _decide(w, pick)
+        return
     target = w.statuses[pick % len(w.statuses)] if w.statuses and pick >= 0 else None
     if kind == "post":
         body: dict[str, Any] = {"status": f"named{len(w.statuses)} words"}
@@ -87,12 +124,14 @@ async def _apply(w: World, op: Op) -> None:
         body = {"status": f"anon{len(w.statuses)} words"}
         if kind == "ask":
             body["brand_id"] = w.people[0].id
+        elif kind == "group":
+            body["group_id"] = w.group_id
         elif target is not None:
             body["in_reply_to_id"] = target["id"]
         else:
             return
         response = await person.post(f"{API}/statuses", json=body)
-    assert response.status_code in (200, 403, 404, 422), response.text
+    assert response.status_code in (200, 202, 403, 404, 422), response.text
     if response.status_code == 200:
         w.statuses.append(response.json())
 
@@ -107,6 +146,7 @@ def _paths(w: World, viewer: Person | None) -> list[str]:
     paths += [f"/api/v1/accounts/{a}" for a in sorted(authors)]
     if viewer is not None:
         paths += ["/api/v1/notifications", "/api/v1/timelines/home", f"{API}/statuses"]
+        paths += [f"{API}/pending", f"{API}/groups/{w.group_id}/queue"]
     return paths
 
 
@@ -135,7 +175,8 @@ async def _check(w: World) -> None:
 
 async def _run(env: Isolated, ops: list[Op]) -> None:
     await env.reset()
-    w = World(env, await _people(env))
+    people = await _people(env)
+    w = World(env, people, await _moderated_group(env, people))
     async with recording(env.services) as published:  # every channel named, listened to or not
         await w.people[1].status("A first post to answer")
         w.statuses.append((await w.people[1].get("/api/v1/timelines/public")).json()[0])
