@@ -35,6 +35,7 @@ from porina.accounts.models import Account
 from porina.core.errors import Forbidden, NotFound, PorinaError
 from porina.federation import domains, notes
 from porina.federation.documents import ACTOR_TYPES
+from porina.federation.group_inbox import relayed
 from porina.federation.instance_actor import signed_get
 from porina.federation.remote import (
     AP_ACCEPT,
@@ -261,12 +262,23 @@ async def before_receive(f: Fetcher, activity: dict[str, Any]) -> None:
         if kind == "Create" and isinstance(obj, dict) and _kind(obj) in NOTE_TYPES:
             await _parent(f, obj, MAX_DEPTH)
             await mentioned(f, obj)
+        elif kind == "Announce" and (inner := relayed(activity)) is not None:
+            await _relayed(f, inner)
         elif kind == "Announce":
             uri = obj.get("id") if isinstance(obj, dict) else obj
             if isinstance(uri, str):
                 await note(f, uri, MAX_DEPTH - 1)
     except PorinaError as exc:
         log.info("%s %s: fetching what it names failed: %s", kind, activity.get("id"), exc)
+
+
+async def _relayed(f: Fetcher, inner: dict[str, Any]) -> None:
+    """A group's Announce of an embedded activity (``group_inbox``): its actor (on the
+    group's origin, else it is not taken), and what the activity itself names."""
+    who = inner.get("actor")
+    if isinstance(who, str) and not f.is_local(who):
+        await actor(f, who)
+    await before_receive(f, inner)
 
 
 async def stored(f: Fetcher, url: str) -> Account | int | None:

@@ -32,9 +32,9 @@ from typing import Any
 from porina.accounts.models import Account
 from porina.core.clock import now
 from porina.core.errors import Forbidden, PorinaError
-from porina.federation import domains, fetching
+from porina.federation import domains, fetching, group_inbox
 from porina.federation.dispatch import FederationContext, base_url
-from porina.federation.incoming import HANDLERS, NOTES
+from porina.federation.incoming import HANDLERS, NOTES, object_id
 from porina.federation.remote import origin
 from porina.federation.verify import key_owner, present, signer
 from porina.http.client import OutboundClient
@@ -138,5 +138,21 @@ async def receive(tx: Tx, sender_id: int, activity: dict[str, Any], base: str) -
     types are ignored."""
     handle = HANDLERS.get(str(activity.get("type")))
     account = await tx.session.get(Account, sender_id)
-    if handle is not None and account is not None:
+    author = await group_inbox.unwrap(tx, account, activity) if account is not None else None
+    if account is not None and author is not None:
+        await _relayed(tx, account, author, activity, base)
+    elif handle is not None and account is not None:
         await handle(tx, account, activity, base)
+
+
+async def _relayed(
+    tx: Tx, group: Account, author: Account, announce: dict[str, Any], base: str
+) -> None:
+    """A followed group's Announce of its member's activity (``group_inbox``): checked as
+    if the member had sent it, handled as theirs; a Create is the group's boost too."""
+    inner: dict[str, Any] = announce["object"]
+    _same_origin(inner, str(author.uri))
+    _own_objects(inner, str(author.uri))
+    await HANDLERS[str(inner["type"])](tx, author, inner, base)
+    if inner["type"] == "Create":
+        await HANDLERS["Announce"](tx, group, {**announce, "object": object_id(inner)}, base)
