@@ -18,9 +18,11 @@
   announced by the group to its remote followers (``thread_started``), so remote members
   see it; one the group boosted already is announced by that boost.
 
-A private group's posts are not sent to any other server (``outbound.audience``): remote
-members of a private group take part from their server, but read it there only through
-what they themselves posted (docs/federation.md, "Groups").
+A private group's posts are not sent by their authors to any other server
+(``outbound.audience``): the group announces them to its remote members alone, addressed to
+its followers collection (``federation/group_posts.py``), as it announces a public group's
+replies, edits and deletes; a followed remote group's announces are taken in
+``federation/group_inbox.py`` (docs/federation.md, "Groups").
 """
 
 from __future__ import annotations
