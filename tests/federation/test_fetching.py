@@ -7,15 +7,10 @@ page) and a handle; a remote attachment through the media proxy."""
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import io
 import json
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler
-from typing import Any
 
 import httpx
-import pytest
 from litestar import Litestar
 from PIL import Image
 from sqlalchemy import func, select
@@ -28,83 +23,13 @@ from porina.federation.signatures import sign_request
 from porina.jobs.models import Job
 from porina.posts.models import Status
 from porina.services import Services
-from porina.settings import Settings
 
 from ..factories import Factory
+from . import peers as fixtures
 from .interop.support import free_port, served
-from .peers import AS_PUBLIC, BASE, Peer, deliver, key_pair, loopback, note, remote_account
+from .peers import AS_PUBLIC, BASE, Peer, Server, deliver, key_pair, note, remote_account
 
-
-class Server(Peer):
-    """A peer that also answers GETs: ``docs`` maps a path to ``(content type, body)``;
-    ``gets`` records ``(path, headers)`` of each GET."""
-
-    docs: dict[str, tuple[str, bytes]]
-    gets: list[tuple[str, dict[str, str]]]
-
-    def serve(self, path: str, doc: dict[str, Any] | str, kind: str = "") -> None:
-        if isinstance(doc, str):
-            self.docs[path] = (kind or "text/html", doc.encode())
-        else:
-            self.docs[path] = (kind or "application/activity+json", json.dumps(doc).encode())
-
-    def serve_actor(self, name: str) -> None:
-        self.serve(f"/users/{name}", self.document(name))
-
-    def post(self, author: str, number: int, content: str, **extra: Any) -> dict[str, Any]:
-        """A public Note served at its id; the Note."""
-        obj: dict[str, Any] = note(self, author, number, content, to=[AS_PUBLIC], **extra)["object"]
-        self.serve(f"/users/{author}/statuses/{number}", obj)
-        return obj
-
-
-def start_server() -> Server:
-    holder: list[Server] = []
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            me = holder[0]
-            me.gets.append((self.path, dict(self.headers)))
-            kind, body = me.docs.get(self.path, ("text/plain", b""))
-            self.send_response(200 if self.path in me.docs else 404)
-            self.send_header("Content-Type", kind)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def do_POST(self) -> None:
-            body = self.rfile.read(int(self.headers.get("content-length") or 0))
-            holder[0].received.append((self.path, json.loads(body)))
-            self.send_response(202)
-            self.end_headers()
-
-        def log_message(self, *args: Any) -> None:
-            return
-
-    holder.append(Server(loopback(Handler)))
-    holder[0].docs, holder[0].gets = {}, []
-    return holder[0]
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[Server]:
-    remote = start_server()
-    yield remote
-    remote.server.shutdown()
-
-
-@pytest.fixture
-def remote(server: Server) -> Server:
-    server.docs.clear()
-    server.gets.clear()
-    server.received.clear()
-    return server
-
-
-@pytest.fixture
-def settings(settings: Settings, server: Server) -> Settings:
-    hosts = ",".join(filter(None, [settings.federation_allow_http_hosts, server.host]))
-    return dataclasses.replace(settings, federation_allow_http_hosts=hosts)
+server, remote, settings = fixtures.server, fixtures.remote, fixtures.settings
 
 
 async def _uri_count(services: Services, uri: str) -> int:

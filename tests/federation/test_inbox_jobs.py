@@ -6,8 +6,7 @@ without retrying, what it may not handle."""
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
@@ -18,35 +17,15 @@ from porina.jobs.models import Job
 from porina.jobs.queue import Runner
 from porina.posts.models import Status
 from porina.services import Services
-from porina.settings import Settings
 
 from ..factories import Factory
-from .peers import AS_PUBLIC, BASE, Peer, deliver, note, remote_account
-from .test_fetching import Server, start_server
+from . import peers as fixtures
+from .peers import AS_PUBLIC, BASE, Peer, Server, deliver, note, remote_account
 
 ADMIN_SCOPES = "read write follow push admin:read admin:write"
 RECEIVE = "federation.receive"
 
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[Server]:
-    remote = start_server()
-    yield remote
-    remote.server.shutdown()
-
-
-@pytest.fixture
-def remote(server: Server) -> Server:
-    server.docs.clear()
-    server.gets.clear()
-    server.received.clear()
-    return server
-
-
-@pytest.fixture
-def settings(settings: Settings, server: Server) -> Settings:
-    hosts = ",".join(filter(None, [settings.federation_allow_http_hosts, server.host]))
-    return dataclasses.replace(settings, federation_allow_http_hosts=hosts)
+server, remote, settings = fixtures.server, fixtures.remote, fixtures.settings
 
 
 @pytest.fixture

@@ -20,8 +20,17 @@ from porina.services import Services
 from porina.settings import Settings
 
 from ..factories import Factory, Person
-from .peers import AS_PUBLIC, BASE, Peer, deliver, key_pair, note, remote_account
-from .test_fetching import Server, start_server
+from .peers import (
+    AS_PUBLIC,
+    BASE,
+    Peer,
+    Server,
+    deliver,
+    key_pair,
+    note,
+    remote_account,
+    start_server,
+)
 
 AP = {"Accept": "application/activity+json"}
 
