@@ -309,6 +309,47 @@ def check(view: str, status: str, label: str | None) -> str:
 async def page(db: Database, staff: Staff, asked: Asked, moment: datetime) -> list[ConversationRow]:
     """One page of a view, newest activity first (``queries.page``'s conversations): one
     statement, two with a cursor (the named conversation's activity time)."""
+    return [_conversation(row, moment) for row in await _page_raw(db, staff, asked, moment)]
+
+
+async def page_rows(db: Database, staff: Staff, asked: Asked, moment: datetime) -> list[Row]:
+    """``page``'s rows as the driver gave them (what an encoding is kept by); ``listed``
+    makes each a ``ConversationRow``, ``Listed`` reads what names its accounts."""
+    return await _page_raw(db, staff, asked, moment)
+
+
+listed = _conversation
+
+
+class Listed:
+    """What a page's raw row (``page_rows``) says without building its ``ConversationRow``."""
+
+    @staticmethod
+    def id(row: Row) -> int:
+        return int(row[0])
+
+    @staticmethod
+    def status(row: Row, moment: datetime) -> str:
+        """The status shown (a snooze that has run out is open)."""
+        status, snooze = row[3], row[4]
+        if status == "snoozed" and snooze is not None and aware(as_datetime(snooze)) <= moment:
+            return "open"
+        return str(status)
+
+    @staticmethod
+    def contact(row: Row) -> tuple[int, int]:
+        return int(row[1]), int(row[2])
+
+    @staticmethod
+    def assignee(row: Row) -> tuple[int, int] | None:
+        return None if row[5] is None or row[6] is None else (int(row[5]), int(row[6]))
+
+    @staticmethod
+    def has_sla_targets(row: Row) -> bool:
+        return bool(row[11])
+
+
+async def _page_raw(db: Database, staff: Staff, asked: Asked, moment: datetime) -> list[Row]:
     view = check(asked.view, asked.status, asked.label)
     params: dict[str, Any] = {
         "porina_brand": staff.brand_id,
@@ -328,7 +369,7 @@ async def page(db: Database, staff: Staff, asked: Asked, moment: datetime) -> li
     if asked.label:
         params |= _label_params(asked.label)
     statement = _page(view, asked.status, cursor=cursor, label=bool(asked.label))
-    rows = [_conversation(row, moment) for row in await db.fast.fetch(statement, params)]
+    rows = await db.fast.fetch(statement, params)
     if cursor == "newer":
         rows.reverse()
     return rows

@@ -143,11 +143,27 @@ def _conversation(
 async def conversations(
     svc: ApiRuntime, staff: access.Staff, asked: fast_reads.Asked
 ) -> list[DeskConversation]:
-    """A page of a view, rendered."""
+    """A page of a view, rendered (the API joins kept encodings: ``desk_json``)."""
     rows = await fast_reads.page(svc.db, staff, asked, now())
-    people = await _accounts(svc, _people(rows))
-    slas = await _slas(svc, staff.brand_id, rows)
+    return await rendered(svc, staff.brand_id, rows)
+
+
+async def rendered(
+    svc: ApiRuntime, brand_id: int, rows: Sequence[ConversationRow]
+) -> list[DeskConversation]:
+    """``rows`` with their accounts and SLAs."""
+    people = await people_of(svc, rows)
+    slas = await _slas(svc, brand_id, rows)
     return [_conversation(r, people, slas.get(r.id, NO_SLA)) for r in rows]
+
+
+async def people_of(svc: ApiRuntime, rows: Sequence[ConversationRow]) -> dict[int, e.Account]:
+    """The contacts and assignees of ``rows``, rendered through the status cache."""
+    return await _accounts(svc, _people(rows))
+
+
+listed = _conversation
+"""One conversation as a list shows it, from its row, its accounts and its SLA."""
 
 
 async def summary(svc: ApiRuntime, actor: Actor, conversation_id: int) -> DeskConversation:

@@ -1,0 +1,94 @@
+"""The desk API's lists join kept encodings (``api/porina/desk_json.py``): every answer is,
+byte for byte, the encoding of what the web's ORM read renders (``desk/queries.py`` with
+``desk_render.conversations``), on the first read and on the reads after it, after notes,
+assignments, labels, snoozes (one run out), a resolve, a new message and a contact's new
+name; another brand's conversations never appear."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import msgspec
+from sqlalchemy import update
+
+from porina.accounts.models import Account
+from porina.api.porina import desk_render
+from porina.desk import queries
+from porina.desk.access import Staff as DeskStaff
+from porina.desk.models import DeskConversation
+from porina.render.renderer import Renderer
+from porina.services import Services
+
+from ..factories import Factory
+from .inbox_support import BASE, Staff, brand_with_agent, staff
+
+VIEWS = ("mine", "unassigned", "mentioned", "all")
+STATUSES = ("open", "pending", "snoozed", "resolved")
+
+
+async def _orm(services: Services, desk: Staff, view: str, status: str) -> bytes:
+    who = DeskStaff(desk.brand.account.id, desk.person.user.id, "agent")
+    async with services.db.read() as session:
+        rows = await queries.page(
+            session, who, view=view, status=status, cursor=queries.Cursor(), label=None
+        )
+        shown = await desk_render.conversations(Renderer(services.settings), session, rows)
+    return msgspec.json.encode(shown)
+
+
+async def _same_everywhere(services: Services, desk: Staff) -> set[str]:
+    """Every view and status, read twice (the second from kept encodings), against the ORM;
+    the ids seen."""
+    seen: set[str] = set()
+    for view in VIEWS:
+        for status in STATUSES:
+            expected = await _orm(services, desk, view, status)
+            for _ in range(2):
+                response = await desk.get(BASE, params={"view": view, "status": status})
+                assert response.status_code == 200, response.text
+                assert response.headers["content-type"].startswith("application/json")
+                assert response.content == expected, (view, status)
+            seen |= {c["id"] for c in msgspec.json.decode(expected)}
+    return seen
+
+
+async def test_the_lists_are_the_orms_rendering_before_and_after_changes(
+    services: Services, make: Factory
+) -> None:
+    desk = await brand_with_agent(services, make)
+    colleague = await staff(services, make, desk.brand, "cafe_ville")
+    other = await brand_with_agent(services, make, "bakery")
+    people = [await make.person(f"fan{n}") for n in range(7)]
+    for person in people:
+        await person.status("@cafe hello")
+        await person.status("@bakery hello")
+    ids = [c["id"] for c in await desk.conversations(view="all")]
+    before = await _same_everywhere(services, desk)
+    await desk.post(f"{BASE}/{ids[0]}/assign", json={"assignee_id": desk.person.id})
+    await desk.post(f"{BASE}/{ids[1]}/assign", json={"assignee_id": colleague.person.id})
+    await colleague.post(f"{BASE}/{ids[2]}/notes", json={"text": "@cafe_aino look"})
+    await desk.post(f"{BASE}/{ids[3]}/status", json={"status": "resolved"})
+    await desk.post(f"{BASE}/{ids[4]}/triage", json={"labels": ["tilaukset"], "priority": "high"})
+    future = (datetime.now(UTC) + timedelta(days=1)).isoformat()
+    for cid in ids[5:7]:
+        await desk.post(f"{BASE}/{cid}/status", json={"status": "snoozed", "snooze_until": future})
+    async with services.db.transaction() as tx:  # one snooze has run out: it shows as open
+        await tx.session.execute(
+            update(DeskConversation)
+            .where(DeskConversation.id == int(ids[6]))
+            .values(snooze_until=datetime.now(UTC) - timedelta(minutes=1))
+        )
+    after = await _same_everywhere(services, desk)
+    assert before == after == set(ids)
+    async with services.db.transaction() as tx:  # a new name: a new version of the account
+        await tx.session.execute(
+            update(Account)
+            .where(Account.id == people[0].account.id)
+            .values(display_name="Uusi", version=Account.version + 1)
+        )
+    await people[1].status("@cafe again")
+    await _same_everywhere(services, desk)
+    names = {c["contact"]["display_name"] for c in await desk.conversations(view="all")}
+    assert "Uusi" in names
+    theirs = {c["id"] for c in await other.conversations(view="all")}
+    assert theirs and not theirs & after
