@@ -92,3 +92,39 @@ async def test_the_lists_are_the_orms_rendering_before_and_after_changes(
     assert "Uusi" in names
     theirs = {c["id"] for c in await other.conversations(view="all")}
     assert theirs and not theirs & after
+
+
+async def _orm_detail(services: Services, desk: Staff, cid: str) -> object:
+    who = DeskStaff(desk.brand.account.id, desk.person.user.id, "agent")
+    async with services.db.read() as session:
+        row = await queries.one(session, who, int(cid))
+        items = await queries.items(session, row.conversation.id)
+        shown = await desk_render.detail(
+            Renderer(services.settings), session, who.brand_id, row, items
+        )
+    return msgspec.to_builtins(shown)
+
+
+async def test_a_conversation_is_the_orms_rendering_cold_and_warm(
+    services: Services, make: Factory
+) -> None:
+    desk = await brand_with_agent(services, make)
+    colleague = await staff(services, make, desk.brand, "cafe_ville")
+    emma, olli = await make.person("emma"), await make.person("olli")
+    first = await emma.status("@cafe where is my order?")
+    await olli.status("@cafe hello")
+    await emma.status("@cafe a secret", visibility="direct")
+    ids = [c["id"] for c in await desk.conversations(view="all")]
+    for cid in ids:
+        await colleague.post(f"{BASE}/{cid}/notes", json={"text": "@cafe_aino look"})
+    reply = await desk.post(f"{BASE}/{ids[-1]}/reply", json={"text": "On its way"})
+    assert reply.status_code == 200, reply.text
+    await desk.post(f"/api/v1/statuses/{first['id']}/favourite")  # the brand favourites it
+    for _ in range(2):  # the second read joins the cache's encodings
+        for cid in ids:
+            response = await desk.get(f"{BASE}/{cid}")
+            assert response.status_code == 200, response.text
+            assert response.json() == await _orm_detail(services, desk, cid)
+    shown = [i["status"] for cid in ids for i in (await desk.conversation(cid))["items"]]
+    assert any(s and s["favourited"] for s in shown)
+    assert {s["visibility"] for s in shown if s} >= {"public", "direct"}

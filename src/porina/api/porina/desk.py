@@ -85,7 +85,9 @@ async def show_conversation(
     limit = params.limit(desk_reads.ITEMS_DEFAULT, desk_reads.ITEMS_MAX)
     svc = services_of(request)
     body, earlier = await desk_reads.detail(svc, actor, cid, limit, params.id("max_id"))
-    return Response(body, headers=desk_reads.earlier_link(request, earlier))
+    # joined JSON (desk_reads.JoinedDetail), documented as the detail it encodes
+    shown = Response(body, headers=desk_reads.earlier_link(request, earlier))
+    return cast("Response[DeskConversationDetail]", shown)
 
 
 def _assignee(params: Params) -> int | None:

@@ -27,8 +27,6 @@ from porina.api.mastodon.search_reads import rendered_accounts
 from porina.api.porina import desk_render
 from porina.api.porina.desk_render import (
     DeskConversation,
-    DeskConversationDetail,
-    DeskItem,
     DeskRuleRun,
     DeskViewer,
     RuleRef,
@@ -44,6 +42,7 @@ from porina.desk.service_levels import NO_SLA
 from porina.render import entities as e
 from porina.render.pages import rows_for
 from porina.render.renderer import timestamp
+from porina.render.status_cache import StatusCache
 from porina.timelines import page as pages
 
 ITEMS_DEFAULT = 20
@@ -188,27 +187,72 @@ def _run(run: RunRow) -> DeskRuleRun:
     )
 
 
+class JoinedItem(msgspec.Struct, kw_only=True):
+    """``DeskItem`` with its status as JSON already encoded (the same fields, in order)."""
+
+    id: str
+    kind: str
+    status: msgspec.Raw | None
+    account: e.Account | None
+    created_at: str
+    sentiment: str | None
+    text: str | None = None
+    rule: RuleRef | None = None
+
+
+class JoinedDetail(DeskConversation, kw_only=True):
+    """``DeskConversationDetail`` with ``JoinedItem`` items (the same fields, in order)."""
+
+    items: list[JoinedItem]
+    rule_runs: list[DeskRuleRun]
+    viewers: list[DeskViewer] = []
+
+
 async def _statuses(
     svc: ApiRuntime, brand_id: int, items: Sequence[ItemRow]
-) -> dict[int, e.Status]:
-    """The items' statuses as the brand sees them (one it may not see, or deleted, is left
-    out), through the status cache; not counted as impressions."""
+) -> dict[int, msgspec.Raw]:
+    """The items' statuses as the brand sees them, as JSON (one it may not see, or deleted,
+    is left out), through the status cache; not counted as impressions. When every one is
+    cached, and none has a quote or a filter of the brand's, each is the cache's encoding
+    (``status_cache.personal_json``: the same object, keys in another order); otherwise
+    they are rendered (``render/pages.rows_for``) and encoded."""
     ids = fast_reads.status_ids(items)
     if not ids:
         return {}
     found = await pages.for_ids(svc.db, brand_id, ids, mutes=False)
-    shown = await rows_for(svc, brand_id, [r for r in found if r.visible], seen=False)
-    return {int(s.id): s for s in shown}
+    visible = [r for r in found if r.visible]
+    joined = _joined(svc.status_cache, brand_id, visible)
+    if joined is not None:
+        return joined
+    shown = await rows_for(svc, brand_id, visible, seen=False)
+    return {int(s.id): msgspec.Raw(msgspec.json.encode(s)) for s in shown}
+
+
+def _joined(
+    cache: StatusCache, brand_id: int, rows: Sequence[pages.PageRow]
+) -> dict[int, msgspec.Raw] | None:
+    """Each row's status from the cache's encodings, or None when one is not cached, has
+    a quote (filled by another read) or the brand has filters (their results show)."""
+    joined: dict[int, msgspec.Raw] = {}
+    for row in rows:
+        hit = cache.find(row)
+        if hit is None or row.has_filters:
+            return None
+        proper = hit.reblog if hit.reblog is not None else hit.status
+        if proper.status.quote_of_id is not None:
+            return None
+        joined[row.id] = msgspec.Raw(cache.personal_json(hit, row, brand_id))
+    return joined
 
 
 def _item(
     row: ItemRow,
-    statuses: dict[int, e.Status],
+    statuses: dict[int, msgspec.Raw],
     people: dict[int, e.Account],
     by_rule: dict[int, RuleRef],
-) -> DeskItem:
+) -> JoinedItem:
     sent = row.kind == "sent" and row.status_id is not None
-    return DeskItem(
+    return JoinedItem(
         id=str(row.id),
         kind=row.kind,
         status=statuses.get(row.status_id) if row.status_id is not None else None,
@@ -222,9 +266,10 @@ def _item(
 
 async def detail(
     svc: ApiRuntime, actor: Actor, conversation_id: int, limit: int, before: int | None
-) -> tuple[DeskConversationDetail, int | None]:
+) -> tuple[bytes, int | None]:
     """The conversation with its latest ``limit`` items below ``before`` (an item id), oldest
-    first, and the id to ask ``max_id`` for the earlier ones (None: there are none)."""
+    first, as JSON (a ``DeskConversationDetail``), and the id to ask ``max_id`` for the
+    earlier ones (None: there are none)."""
     row, newest_first = await _one_with_items(svc, actor, conversation_id, (limit + 1, before))
     brand_id = actor.account_id
     earlier = newest_first[limit - 1].id if len(newest_first) > limit else None
@@ -236,13 +281,13 @@ async def detail(
     sla = (await _slas(svc, brand_id, [row])).get(row.id, NO_SLA)
     head = _conversation(row, people, sla)
     by_rule = {r.reply_status_id: _ref(r) for r in runs if r.reply_status_id is not None}
-    body = DeskConversationDetail(
+    body = JoinedDetail(
         **msgspec.structs.asdict(head),
         items=[_item(i, statuses, people, by_rule) for i in items],
         rule_runs=[_run(r) for r in runs],
         viewers=await viewers(svc, actor, row.id),
     )
-    return body, earlier
+    return msgspec.json.encode(body), earlier
 
 
 async def viewers(svc: ApiRuntime, actor: Actor, conversation_id: int) -> list[DeskViewer]:
