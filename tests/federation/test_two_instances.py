@@ -395,7 +395,9 @@ async def test_a_person_on_b_joins_a_group_on_a_and_posts_in_it(pair: Pair) -> N
     """Issue 21's check (FEP-1b12): di on B finds cy's public group on A by WebFinger and
     follows it, which joins it (a member on A); di's post addressed to the group is a
     discussion in A's group timeline, and cy, a member on A, has the group's boost of it in
-    her home timeline. Fresh people, so the other scenario's block does not meet this one."""
+    her home timeline; cy's reply in the group is the group's Announce of its Create, which
+    B takes as cy's reply and the group's boost, in di's home timeline. Fresh people, so the
+    other scenario's block does not meet this one."""
     cy = {"Authorization": f"Bearer {_account(pair.env_a, 'cy')}"}
     di = {"Authorization": f"Bearer {_account(pair.env_b, 'di')}"}
     host_a = pair.a.removeprefix("http://")
@@ -441,3 +443,21 @@ async def test_a_person_on_b_joins_a_group_on_a_and_posts_in_it(pair: Pair) -> N
 
         [boost] = await _until(boosted, "the group's boost of di's post in cy's home on A")
         assert boost["account"]["acct"] == "bakers"
+        answered = await client.post(
+            f"{pair.a}/api/v1/statuses",
+            json={
+                "status": "I have one",
+                "in_reply_to_id": boost["reblog"]["id"],
+                "porina_group_id": group,
+            },
+            headers=cy,
+        )
+        assert answered.status_code == 200, answered.text
+        reply_uri = answered.json()["uri"]
+
+        async def relayed() -> list[Any]:
+            items = (await client.get(f"{pair.b}/api/v1/timelines/home", headers=di)).json()
+            return [s for s in items if s["reblog"] and s["reblog"]["uri"] == reply_uri]
+
+        [relay] = await _until(relayed, "the group's Announce of cy's reply in di's home on B")
+        assert relay["account"]["acct"] == f"bakers@{host_a}"
