@@ -48,8 +48,32 @@ async def _same_everywhere(services: Services, desk: Staff) -> set[str]:
                 assert response.status_code == 200, response.text
                 assert response.headers["content-type"].startswith("application/json")
                 assert response.content == expected, (view, status)
+                assert response.headers.get("link") == _link(view, status, expected)
             seen |= {c["id"] for c in msgspec.json.decode(expected)}
     return seen
+
+
+def _link(view: str, status: str, body: bytes) -> str | None:
+    ids = [c["id"] for c in msgspec.json.decode(body)]
+    if not ids:
+        return None
+    url = f"http://testserver.local{BASE}?view={view}&status={status}&limit=20"
+    return f'<{url}&max_id={ids[-1]}>; rel="next", <{url}&min_id={ids[0]}>; rel="prev"'
+
+
+async def _paged(desk: Staff, ids: list[str]) -> None:
+    """Two at a time by the ``Link`` header's next page, twice: every conversation once."""
+    for _ in range(2):
+        seen: list[str] = []
+        path: str | None = f"{BASE}?view=all&limit=2"
+        while path:
+            response = await desk.get(path)
+            page = [c["id"] for c in response.json()]
+            seen += page
+            link = response.headers.get("link")
+            path = link.split(";")[0][1:-1].replace("http://testserver.local", "") if link else None
+            assert not link or "limit=2&max_id=" in link
+        assert seen == ids
 
 
 async def test_the_lists_are_the_orms_rendering_before_and_after_changes(
@@ -80,6 +104,7 @@ async def test_the_lists_are_the_orms_rendering_before_and_after_changes(
         )
     after = await _same_everywhere(services, desk)
     assert before == after == set(ids)
+    await _paged(desk, [c["id"] for c in await desk.conversations(view="all")])
     async with services.db.transaction() as tx:  # a new name: a new version of the account
         await tx.session.execute(
             update(Account)
