@@ -5,8 +5,12 @@ Random small worlds: a public, a private and a hidden group owned by person 0 (e
 anonymous posts), and a sequence of joins, approvals, invitations, leaves, bans, posts
 (mentioning people in and out of the group), replies from any app, and anonymous discussions
 and replies, played through the API beside an independent model. After every operation, what
-it published to the streaming broker goes through each viewer's user, public, public:local
-and hashtag streams (the streaming module's own reader). Then every viewer, anonymous
+it published to the streaming broker goes through each viewer's user, public, public:local,
+public:remote, hashtag and hashtag:local streams, their ``:media`` forms, their list (each
+person follows everyone else and lists them: a private group's post by someone they list is
+published on the list's channel, the reader must hold it back) and their direct stream (a
+reply from any app may ask for "direct": it stays in the group), through the streaming
+module's own reader. Then every viewer, anonymous
 included, reads every post by id, the context of every discussion, every poster's and the
 groups' account statuses, their home, the public and hashtag timelines, their notifications,
 search, and every group and group timeline: a post of a private or hidden group reaches its
@@ -18,6 +22,7 @@ anonymous post carries its author.
 from __future__ import annotations
 
 import asyncio
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,8 +31,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from litestar import Litestar
 
-from ..anonymity.support import Published, leaks, recording, status_ids, streamed
+from porina.api.mastodon import auth, streaming
+from porina.services import Services
+
+from ..anonymity.support import SCOPES, Published, leaks, recording
 from ..factories import Person
+from ..posts.support import media
 from ..privacy.harness import ON_PG, PRIVACY
 from ..support.routes import assert_served
 from ..support.world import Isolated, isolated
@@ -80,10 +89,12 @@ Op = tuple[Any, ...]
 ANON = -1
 """The model's author of an anonymous post: its pseudonym, nobody the viewers are."""
 ANONYMOUS = "/api/porina/v1/anonymous"
+ASKED = (None, "public", "direct")
+"""The visibility a reply from any app asks for (a reply in a group keeps the group's)."""
 
 
 def _ops(n: int) -> st.SearchStrategy[Op]:
-    who = st.integers(1, n - 1)
+    who, who0 = st.integers(1, n - 1), st.integers(0, n - 1)
     kind = st.sampled_from(KINDS)
     return st.one_of(
         st.tuples(st.just("join"), who, kind),
@@ -91,8 +102,8 @@ def _ops(n: int) -> st.SearchStrategy[Op]:
         st.tuples(st.just("invite"), who, kind),
         st.tuples(st.just("leave"), who, kind),
         st.tuples(st.just("ban"), who, kind),
-        st.tuples(st.just("post"), st.integers(0, n - 1), kind, st.integers(0, n - 1)),
-        st.tuples(st.just("reply"), st.integers(0, n - 1), st.integers(0, 15)),
+        st.tuples(st.just("post"), who0, kind, who0, st.booleans()),
+        st.tuples(st.just("reply"), who0, st.integers(0, 15), who0, st.sampled_from(ASKED)),
         st.tuples(st.just("anon"), st.integers(0, n - 1), kind),
         st.tuples(st.just("anon_reply"), st.integers(0, n - 1), st.integers(0, 15)),
     )
@@ -101,11 +112,15 @@ def _ops(n: int) -> st.SearchStrategy[Op]:
 @st.composite
 def plans(draw: st.DrawFn) -> tuple[int, list[Op]]:
     n = draw(st.integers(3, 4))
-    start: list[Op] = [("post", 0, k, draw(st.integers(0, n - 1))) for k in KINDS]
+    start: list[Op] = [("post", 0, k, draw(st.integers(0, n - 1)), True) for k in KINDS]
     # Person 1 joins the public and the private group and answers both anonymously, the owner
-    # the hidden one's: every world has anonymous posts of each kind of group to check.
+    # the hidden one's: every world has anonymous posts of each kind of group to check. The
+    # first discussions carry a photo (the ``:media`` streams).
     start += [("join", 1, "public"), ("invite", 1, "private"), ("join", 1, "private")]
     start += [("anon_reply", 1, 0), ("anon_reply", 1, 1), ("anon_reply", 0, 2)]
+    # Replies asking for "direct" and "public" in the private and hidden groups, mentioning
+    # person 2, in none of them: the reply stays in the group, no stream carries it to them.
+    start += [("reply", 1, 1, 2, "direct"), ("reply", 0, 2, 2, "public")]
     return n, start + draw(st.lists(_ops(n), min_size=4, max_size=10))
 
 
@@ -115,6 +130,8 @@ class Built:
     people: list[Person]
     groups: dict[str, str]
     model: Model
+    lists: list[str] = field(default_factory=list)
+    """Each person's list of everyone else (whom they follow)."""
 
     async def get(self, viewer: int | None, path: str, **params: Any) -> Any:
         if viewer is None:
@@ -158,19 +175,24 @@ async def _member_op(b: Built, op: Op) -> None:
 async def _post_op(b: Built, op: Op) -> None:
     m = b.model
     if op[0] == "post":
-        _, who, kind, mention = op
+        _, who, kind, mention, with_media = op
         text = f"in {kind} by {who} @{b.people[mention].username} #{TAG} zebra"
-        body = {"status": text, "porina_group_id": b.groups[kind]}
+        body: dict[str, Any] = {"status": text, "porina_group_id": b.groups[kind]}
+        if with_media:
+            body["media_ids"] = [await media(b.env.services, b.people[who])]
         if who in m.members[kind]:
             expected, parent = 200, None
         else:
             expected, parent = (404 if not m.known(who, kind) else 403), None
     else:
-        _, who, index = op
+        _, who, index, mention, asked = op
         if not m.posts:
             return
         parent_id, author, kind, _ = m.posts[index % len(m.posts)]
-        body = {"status": f"reply by {who} #{TAG} zebra", "in_reply_to_id": parent_id}
+        text = f"reply by {who} @{b.people[mention].username} #{TAG} zebra"
+        body = {"status": text, "in_reply_to_id": parent_id}
+        if asked is not None:
+            body["visibility"] = asked
         if not m.visible(who, author, kind):
             expected = 404
         else:
@@ -204,14 +226,65 @@ async def _anon_op(b: Built, op: Op) -> None:
         m.anonymous[made["id"]] = who
 
 
+STREAMS = (
+    *("public", "public:local", "public:remote", "hashtag", "hashtag:local"),
+    *("public:media", "public:local:media", "public:remote:media", "user", "list", "direct"),
+)
+"""Every stream a status reaches; ``user``, ``list`` and ``direct`` signed in only."""
+FRAMES = ("update", "status.update", "notification", "conversation")
+
+
+async def _streamed(
+    services: Services, published: Published, viewer_id: str | None, list_id: str | None
+) -> list[tuple[str, str, Any]]:
+    """What ``viewer_id``'s streams deliver of ``published`` through the streaming module's
+    own per-connection reader: (stream, event, payload) of each frame carrying a status."""
+    who = None
+    if viewer_id is not None:
+        who = auth.Viewer(
+            token_id=0, account_id=int(viewer_id), user_id=None, app_id=None, scopes=SCOPES
+        )
+    reader, frames = streaming.Reader(services, who), []
+    for name in STREAMS if who is not None else STREAMS[:8]:
+        param = list_id if name == "list" else TAG
+        stream = streaming.resolve_name(name, who, param, False)
+        for channel, message in published:
+            out = await reader.payload(stream, message) if channel == stream.channel else None
+            if out is not None and out[0] in FRAMES:
+                frames.append((name, out[0], json.loads(out[1])))
+    return frames
+
+
+def _carried(frames: list[tuple[str, str, Any]]) -> list[dict[str, Any]]:
+    """The statuses the frames carry: an update's, a notification's, a conversation's last."""
+    keys = {"notification": "status", "conversation": "last_status"}
+    return [body.get(keys[event]) if event in keys else body for _, event, body in frames]
+
+
 async def _check_streams(b: Built, published: Published) -> None:
     """What one operation published, as each viewer's streams deliver it: only posts the
     viewer may see, none of them anonymous with its author's name."""
     for viewer in [None, *range(len(b.people))] if published else []:
         vid = b.people[viewer].id if viewer is not None else None
-        frames = await streamed(b.env.services, published, vid, TAG)
-        assert _leaks(b, viewer, sorted(status_ids(frames))) == [], (viewer, frames)
-        assert _carriers(b, [body for *_, body in frames]) == [], (viewer, frames)
+        listed = b.lists[viewer] if viewer is not None else None
+        frames = await _streamed(b.env.services, published, vid, listed)
+        carried = [s for s in _carried(frames) if s is not None]
+        assert _leaks(b, viewer, sorted(set(_ids(carried)))) == [], (viewer, frames)
+        assert _carriers(b, [body for _, event, body in frames if event != "conversation"]) == []
+        assert _carriers(b, carried) == [], (viewer, frames)
+
+
+async def _list_everyone(person: Person, people: list[Person]) -> str:
+    """``person`` follows everyone else and lists them (no follow lets one into a group): the
+    list's id."""
+    others = [p.id for p in people if p is not person]
+    for other in others:
+        followed = await person.post(f"/api/v1/accounts/{other}/follow")
+        assert followed.status_code == 200, followed.text
+    made = (await person.post("/api/v1/lists", json={"title": "everyone"})).json()
+    added = await person.post(f"/api/v1/lists/{made['id']}/accounts", json={"account_ids": others})
+    assert added.status_code == 200, added.text
+    return str(made["id"])
 
 
 async def build(env: Isolated, n: int, ops: list[Op]) -> Built:
@@ -223,7 +296,7 @@ async def build(env: Isolated, n: int, ops: list[Op]) -> Built:
         groups[kind] = made.json()["id"]
         opened = await people[0].put(f"{ANONYMOUS}/groups/{groups[kind]}", json=ALLOW)
         assert opened.status_code == 200, opened.text
-    b = Built(env, people, groups, Model())
+    b = Built(env, people, groups, Model(), [await _list_everyone(p, people) for p in people])
     async with recording(env.services) as published:
         for op in ops:
             start = len(published)
