@@ -17,7 +17,7 @@ from porina.services import Services
 from porina.web import groups_moderation
 from tests.factories import Factory, Person
 from tests.groups.support import GROUPS
-from tests.web.conftest import Browser, sign_in_as
+from tests.web.conftest import Browser, sign_in_as, text_of
 from tests.web.test_groups_pages_moderation import words
 
 
@@ -131,3 +131,31 @@ async def test_the_members_page_and_list_page_with_owners_and_moderators_first(
         listed += [(m["account"]["id"], m["role"]) for m in answer.json()]
         path = httpx.Response(200, headers=answer.headers).links["next"]["url"]
     assert listed == [(str(i), r) for i, r in expected]
+
+
+async def _statements(services: Services, browser: Browser, path: str) -> tuple[int, str]:
+    await browser.get(path)  # warm
+    await services.runner.drain()
+    before = services.db.query_count
+    page = await browser.get(path)
+    assert page.status_code == 200
+    return services.db.query_count - before, page.text
+
+
+async def test_home_names_a_groups_audience_without_a_statement_more_for_group_posts(
+    services: Services, client: httpx.AsyncClient, make: Factory
+) -> None:
+    owner, aino = await make.person("owner"), await make.person("aino")
+    gid = await _group(services, owner, aino)
+    await owner.post(f"/api/v1/accounts/{aino.id}/follow")
+    await aino.status("Only for my followers", visibility="private")
+    browser = Browser(client)
+    await sign_in_as(services, client, owner)
+    plain, _ = await _statements(services, browser, "/home")
+
+    await aino.status("For the club", porina_group_id=str(gid))
+    await aino.status("Also for the club", porina_group_id=str(gid))
+    with_groups, home = await _statements(services, browser, "/home")
+    assert "For the club" in text_of(home) and home.count('title="Members of kerho"') == 2
+    assert home.count(f'href="/groups/{gid}/report?status_id=') == 2
+    assert with_groups == plain

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from litestar import Request
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, exists, false, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from porina.accounts.models import Account, Follow
@@ -38,54 +38,50 @@ async def group_audience(
     items: list[Bundle],
 ) -> None:
     """Put the groups of the posts on this page in the request's state (nothing when none is
-    a group's; two reads when some are)."""
+    a group's; one read of their names and the reader's memberships when some are)."""
     posts = {b.shown.status.id: b.shown.status.group_id for b in items}
-    await _fill(request, session, viewer_id, {k: v for k, v in posts.items() if v is not None})
+    groups = {gid for gid in posts.values() if gid is not None}
+    if not groups:
+        return
+    query = select(Account.id, Account.display_name, Account.username, _member(viewer_id))
+    rows = await session.execute(query.where(Account.id.in_(groups)))
+    found = {gid: (gid, name or user, member) for gid, name, user, member in rows}
+    _store(request, {sid: found[gid] for sid, gid in posts.items() if gid in found})
 
 
 async def group_audience_of(
     request: Request[Any, Any, Any], viewer_id: int, shown: list[e.Status]
 ) -> None:
     """The same for posts rendered from the status cache (the home feed), which carry no
-    group: one read of their groups, and one more when some are a group's."""
+    group: one read, the posts' groups with their names and the reader's memberships."""
     ids = {int((s.reblog or s).id) for s in shown}
     if not ids:
         return
-    async with services(request).db.read() as session:
-        rows = await session.execute(
-            select(Status.id, Status.group_id).where(
-                Status.id.in_(ids), Status.group_id.is_not(None)
-            )
-        )
-        posts = {sid: gid for sid, gid in rows if gid is not None}
-        await _fill(request, session, viewer_id, posts)
-
-
-async def _fill(
-    request: Request[Any, Any, Any],
-    session: AsyncSession,
-    viewer_id: int | None,
-    posts: dict[int, int],
-) -> None:
-    groups = set(posts.values())
-    if not groups:
-        return
-    rows = await session.execute(
-        select(Account.id, Account.display_name, Account.username).where(Account.id.in_(groups))
+    query = (
+        select(Status.id, Account.id, Account.display_name, Account.username, _member(viewer_id))
+        .join(Account, Account.id == Status.group_id)
+        .where(Status.id.in_(ids))
     )
-    names = {gid: display or username for gid, display, username in rows}
-    mine: set[int] = set()
-    if viewer_id is not None:
-        mine = set(
-            await session.scalars(
-                select(Follow.target_account_id).where(
-                    Follow.account_id == viewer_id, Follow.target_account_id.in_(groups)
-                )
-            )
-        )
+    async with services(request).db.read() as session:
+        rows = (await session.execute(query)).all()
+    _store(request, {sid: (gid, name or user, member) for sid, gid, name, user, member in rows})
+
+
+def _member(viewer_id: int | None) -> ColumnElement[bool]:
+    """Whether the reader follows the group's account (is a member)."""
+    if viewer_id is None:
+        return false()
+    return (
+        exists()
+        .where(Follow.account_id == viewer_id, Follow.target_account_id == Account.id)
+        .label("member")
+    )
+
+
+def _store(request: Request[Any, Any, Any], posts: dict[int, tuple[int, str, bool]]) -> None:
+    """``{status id: (group id, group name, reader is a member)}`` into the request's state."""
     state: dict[str, GroupAudience] = request.scope.setdefault("state", {}).setdefault(
         STATE_GROUP_AUDIENCE, {}
     )
-    for status_id, gid in posts.items():
-        if gid in names:
-            state[str(status_id)] = GroupAudience(str(gid), names[gid], gid in mine)
+    for status_id, (gid, name, member) in posts.items():
+        state[str(status_id)] = GroupAudience(str(gid), name, bool(member))
