@@ -2,7 +2,7 @@
 ``/groups/:id/members``): owners first, then moderators, then members, each newest member
 first; the cursor is the member's follow of the group (as Mastodon's account lists page by
 the follow), so ``max_id`` is the page after a row and ``min_id`` the page before it. Never a
-pseudonym (``queries.PSEUDONYMS``: the account an anonymous author replies under follows the
+pseudonym (``Account.pseudonym``: the account an anonymous author replies under follows the
 group, but nobody joined as it). Read-only."""
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from porina.accounts.models import Account, Follow
 from porina.groups.models import GroupMembership
-from porina.groups.queries import PSEUDONYMS
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +72,7 @@ async def members(
         .outerjoin(GroupMembership, joined)
         .where(
             Follow.target_account_id == group_id,
-            Account.id.not_in(select(PSEUDONYMS.c.account_id)),
+            Account.pseudonym.is_(False),
         )
     )
     cursor = min_id if min_id is not None else max_id
