@@ -1,6 +1,7 @@
 """Groups in a real browser (issue 21, point 1): someone starts a private group from the
-directory, opens a discussion on its page, pins it and sees it marked; at 360 px in Finnish
-and at 1280 px in English, the page fitting the narrow screen."""
+directory, opens a discussion on its page, pins it and sees it marked, then changes its rules
+on the edit page; at 360 px in Finnish and at 1280 px in English, the pages fitting the narrow
+screen."""
 
 from __future__ import annotations
 
@@ -39,3 +40,12 @@ def test_start_a_group_open_a_discussion_and_pin_it(new_page: Any, lang: str, wi
     assert page.locator("[data-pinned]").count() == 1
     if width == 360:
         assert_fits(page, "/groups/:id")
+    page.get_by_role("link", name=t(lang, "Edit the description and rules")).click()
+    page.wait_for_url("**/edit")
+    if width == 360:
+        assert_fits(page, "/groups/:id/edit")
+    page.get_by_label(t(lang, "Rules, one on each line")).fill("Be kind\nShare recipes")
+    page.get_by_role("button", name=t(lang, "Save"), exact=True).click()
+    page.wait_for_url("**/groups/*?updated=1")
+    rules = page.locator(".group-rules li").all_inner_texts()
+    assert rules == ["Be kind", "Share recipes"]
