@@ -10,8 +10,11 @@ from typing import Any
 
 import httpx
 
+from porina.anonymity import actions as anonymity
 from porina.services import Services
 
+from ..anonymity.support import API as ANONYMOUS
+from ..anonymity.support import anonymously, leaks
 from ..factories import Factory, Person
 from ..groups.support import GROUPS, create, post_in
 from .peers import AS_PUBLIC, BASE, Peer, deliver, note, remote_account
@@ -149,4 +152,26 @@ async def test_a_public_groups_replies_edits_deletes_and_removals_reach_its_memb
     )
     assert {a["actor"] for a in announces} == {f"{BASE}/users/club"}
     assert all(a["to"] == [AS_PUBLIC] for a in announces)
+    assert far.received == []
+
+
+async def test_an_anonymous_answer_in_a_private_group_reaches_remote_members_as_its_pseudonym(
+    services: Services, make: Factory, client: httpx.AsyncClient, peers: tuple[Peer, Peer]
+) -> None:
+    """aino answers anonymously in ``inner``: the group's Announces of the answer and of its
+    deletion reach bo's server naming the pseudonym alone, never aino."""
+    near, far = peers
+    owner, aino, group = await _private_group(services, make, client, near, far)
+    async with services.db.transaction() as tx:
+        await anonymity.set_group_policy(tx, owner.actor, int(group["id"]), "open")
+    first = await post_in(owner, group, "who bakes on sunday")
+    near.received.clear()
+    answer = await anonymously(aino, "I do", in_reply_to_id=first["id"])
+    assert answer.status_code == 200, answer.text
+    gone = await aino.delete(f"{ANONYMOUS}/statuses/{answer.json()['id']}")
+    assert gone.status_code == 200, gone.text
+    kinds = [(kind, a["object"]["actor"]) for kind, a in _announced(near)]
+    pseudonym = answer.json()["account"]["uri"]
+    assert kinds == [("Create", pseudonym), ("Delete", pseudonym)]
+    assert leaks([a for _, a in near.received], aino) == []
     assert far.received == []

@@ -28,6 +28,8 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from porina.accounts.models import Account
 from porina.core import events as ev
 from porina.core.clock import iso
@@ -36,6 +38,7 @@ from porina.federation import reach
 from porina.federation.dispatch import FederationContext, base_url, queue_delivery
 from porina.federation.groups import followers_inboxes
 from porina.federation.notes import note_for, status_uri
+from porina.groups import queries
 from porina.groups.models import Group
 from porina.jobs.events import subscribe
 from porina.posts.models import Status
@@ -149,6 +152,19 @@ async def _inner(
     return None  # a remote author's edit: its own server sends it
 
 
+async def _remover(session: AsyncSession, status: Status, remover_id: int, base: str) -> str | None:
+    """Who a delete is by, when not its author: a local moderator of the group (their
+    actor), else the group itself (``""``); None for the author's own delete. An anonymous
+    author deletes as their pseudonym, so is never named here."""
+    if not remover_id or remover_id == status.account_id or status.group_id is None:
+        return None
+    remover = await session.get(Account, remover_id)
+    rel = await queries.relation(session, status.group_id, remover_id)
+    if remover is None or remover.domain is not None or not rel.moderator:
+        return ""
+    return doc.actor_url(base, remover.username)
+
+
 async def _announce(ctx: FederationContext, status_id: int, kind: str, remover_id: int) -> None:
     """The group's ``Announce`` of a post's Create, Update or Delete, to its remote members."""
     async with ctx.db.read() as session:
@@ -158,13 +174,10 @@ async def _announce(ctx: FederationContext, status_id: int, kind: str, remover_i
         if kind != "Delete" and status.deleted_at is not None:
             return  # deleted before this job ran: its Delete follows
         author = await session.get(Account, status.account_id)
-        remover = await session.get(Account, remover_id) if remover_id else None
         targets = await followers_inboxes(session, status.group_id)
+        by = await _remover(session, status, remover_id, base_url(ctx))
     if author is None or not targets:
         return
-    by = None
-    if remover is not None and remover.id != author.id and remover.domain is None:
-        by = doc.actor_url(base_url(ctx), remover.username)
     found = await _inner(ctx, status, author, kind, by)
     if found is None:
         return
