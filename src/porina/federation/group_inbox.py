@@ -10,8 +10,13 @@ fetch.
   so the local members read it in their home timelines.
 - An activity of another origin (a member on a third server) would have to be fetched from
   its origin to be trusted: not yet (it is ignored; the member's own server delivers it to
-  the member's followers). A Note addressed only to a group's followers collection (a
-  private group's) is not stored here, as any Note addressed to no one known here.
+  the member's followers).
+- A private group's post: a relayed ``Create`` whose Note is addressed to the group's
+  followers collection and neither to ``as:Public`` nor to its author's followers
+  (``members_only``, as ``federation/group_posts.py`` sends them) is stored as the group's
+  members-only post: visibility ``private`` with ``group_id`` the remote group's account, so
+  the local followers of that group (its members here) alone see it (``posts.visibility``),
+  and the group does not boost it. Its ``Update`` and ``Delete`` go as any other's.
 """
 
 from __future__ import annotations
@@ -25,6 +30,31 @@ from porina.federation.remote import origin
 from porina.storage.db import Tx
 
 RELAYED = ("Create", "Update", "Delete")
+PUBLIC_NAMES = ("https://www.w3.org/ns/activitystreams#Public", "as:Public", "Public")
+
+
+def _named(note: dict[str, Any]) -> set[str]:
+    named: set[str] = set()
+    for key in ("to", "cc"):
+        value = note.get(key)
+        named.update(
+            v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str)
+        )
+    return named
+
+
+def members_only(group: Account, author: Account, inner: dict[str, Any]) -> dict[str, Any] | None:
+    """The Note of a relayed ``Create`` that is a private group's post: addressed to
+    ``group``'s followers collection, not to the public nor to ``author``'s followers (None:
+    any other activity or Note)."""
+    note = inner.get("object")
+    if inner.get("type") != "Create" or not isinstance(note, dict) or not group.uri:
+        return None
+    named = _named(note)
+    followers = group.followers_url or f"{group.uri}/followers"
+    if followers not in named or named.intersection(PUBLIC_NAMES):
+        return None
+    return None if author.followers_url and author.followers_url in named else note
 
 
 def relayed(activity: dict[str, Any]) -> dict[str, Any] | None:

@@ -32,7 +32,7 @@ from typing import Any
 from porina.accounts.models import Account
 from porina.core.clock import now
 from porina.core.errors import Forbidden, PorinaError
-from porina.federation import domains, fetching, group_inbox
+from porina.federation import domains, fetching, group_inbox, notes
 from porina.federation.dispatch import FederationContext, base_url
 from porina.federation.incoming import HANDLERS, NOTES, object_id
 from porina.federation.remote import origin
@@ -149,10 +149,17 @@ async def _relayed(
     tx: Tx, group: Account, author: Account, announce: dict[str, Any], base: str
 ) -> None:
     """A followed group's Announce of its member's activity (``group_inbox``): checked as
-    if the member had sent it, handled as theirs; a Create is the group's boost too."""
+    if the member had sent it, handled as theirs; a Create is the group's boost too. A
+    private group's post (``group_inbox.members_only``) is stored as the group's
+    members-only post, and not boosted."""
     inner: dict[str, Any] = announce["object"]
     _same_origin(inner, str(author.uri))
     _own_objects(inner, str(author.uri))
+    private = group_inbox.members_only(group, author, inner)
+    if private is not None:
+        if private.get("type") in NOTES:  # its author checked by ``_own_objects``
+            await notes.receive_note(tx, author, private, group=group)
+        return
     await HANDLERS[str(inner["type"])](tx, author, inner, base)
     if inner["type"] == "Create":
         await HANDLERS["Announce"](tx, group, {**announce, "object": object_id(inner)}, base)

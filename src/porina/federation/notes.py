@@ -209,11 +209,16 @@ def received_state(note: dict[str, Any]) -> ReceivedEdit:
     )
 
 
-async def _parent(tx: Tx, sender: Account, note: dict[str, Any]) -> Status | None:
-    """The status answered, when it is here and the sender may see it."""
+async def _parent(
+    tx: Tx, sender: Account, note: dict[str, Any], group: Account | None
+) -> Status | None:
+    """The status answered, when it is here and the sender may see it (in a remote private
+    ``group``'s post: when it is a post of that group)."""
     found = await find_status(tx.session, tx.settings.base_url.rstrip("/"), note.get("inReplyTo"))
     if found is None:
         return None
+    if group is not None:
+        return found if found.group_id == group.id else None
     try:
         return await get_visible(tx, sender.id, found.id)
     except StatusNotFound:
@@ -236,12 +241,15 @@ async def _quoted(
 
 
 async def _audience(
-    tx: Tx, sender: Account, note: dict[str, Any], parent: Status | None
+    tx: Tx, sender: Account, note: dict[str, Any], parent: Status | None, group: Account | None
 ) -> tuple[str | None, groups.Placement | None, list[Account]]:
     """A received Note's visibility (None: it is not stored), its group (``groups.place``:
-    a group that refuses it stores nothing) and the accounts it mentions (in a private
-    group, only its members)."""
+    a group that refuses it stores nothing; ``group``: a remote private group's post, for
+    its members) and the accounts it mentions (in a private group, only its members)."""
     mentions = await _mentioned(tx, note)
+    if group is not None:
+        members_only = groups.Placement(group.id, "private", thread=False, boost=False)
+        return "private", members_only, await groups.members_among(tx, group.id, mentions)
     chosen = visibility(note, sender, any(a.domain is None for a in mentions))
     try:
         placement = await groups.place(tx, sender, note, parent, chosen)
@@ -254,15 +262,19 @@ async def _audience(
     return placement.visibility, placement, mentions
 
 
-async def receive_note(tx: Tx, sender: Account, note: dict[str, Any]) -> Status | None:
-    """Store a Note its author sent (once per ``id``); None when it is not for us."""
+async def receive_note(
+    tx: Tx, sender: Account, note: dict[str, Any], *, group: Account | None = None
+) -> Status | None:
+    """Store a Note its author sent (once per ``id``); None when it is not for us. With
+    ``group``: a followed remote private group's post (``group_inbox.members_only``), stored
+    for the group's members here alone."""
     uri = note.get("id")
     if not isinstance(uri, str) or len(uri) > MAX_URI or not isinstance(note.get("content"), str):
         return None
     if await tx.session.scalar(select(Status.id).where(Status.uri == uri)) is not None:
         return None  # delivered twice (through two inboxes, or a retry)
-    state, parent = received_state(note), await _parent(tx, sender, note)
-    chosen, placement, mentions = await _audience(tx, sender, note, parent)
+    state, parent = received_state(note), await _parent(tx, sender, note, group)
+    chosen, placement, mentions = await _audience(tx, sender, note, parent, group)
     if chosen is None:
         return None
     quoted, quote_state = await _quoted(tx, sender, note)

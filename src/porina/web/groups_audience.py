@@ -24,11 +24,14 @@ STATE_GROUP_AUDIENCE = "porina_group_audience"
 
 @dataclass(frozen=True, slots=True)
 class GroupAudience:
-    """The group a post is in: its id and name, and whether the reader is a member."""
+    """The group a post is in: its id and name, whether the reader is a member and whether
+    the group is this server's (another server's private group, whose posts it relays here,
+    has no report page here)."""
 
     group_id: str
     name: str
     member: bool
+    local: bool = True
 
 
 async def group_audience(
@@ -43,9 +46,11 @@ async def group_audience(
     groups = {gid for gid in posts.values() if gid is not None}
     if not groups:
         return
-    query = select(Account.id, Account.display_name, Account.username, _member(viewer_id))
+    query = select(
+        Account.id, Account.display_name, Account.username, _member(viewer_id), Account.domain
+    )
     rows = await session.execute(query.where(Account.id.in_(groups)))
-    found = {gid: (gid, name or user, member) for gid, name, user, member in rows}
+    found = {gid: (gid, name or user, member, domain) for gid, name, user, member, domain in rows}
     _store(request, {sid: found[gid] for sid, gid in posts.items() if gid in found})
 
 
@@ -58,13 +63,23 @@ async def group_audience_of(
     if not ids:
         return
     query = (
-        select(Status.id, Account.id, Account.display_name, Account.username, _member(viewer_id))
+        select(
+            Status.id,
+            Account.id,
+            Account.display_name,
+            Account.username,
+            _member(viewer_id),
+            Account.domain,
+        )
         .join(Account, Account.id == Status.group_id)
         .where(Status.id.in_(ids))
     )
     async with services(request).db.read() as session:
         rows = (await session.execute(query)).all()
-    _store(request, {sid: (gid, name or user, member) for sid, gid, name, user, member in rows})
+    _store(
+        request,
+        {sid: (gid, name or user, member, dom) for sid, gid, name, user, member, dom in rows},
+    )
 
 
 def _member(viewer_id: int | None) -> ColumnElement[bool]:
@@ -78,10 +93,13 @@ def _member(viewer_id: int | None) -> ColumnElement[bool]:
     )
 
 
-def _store(request: Request[Any, Any, Any], posts: dict[int, tuple[int, str, bool]]) -> None:
-    """``{status id: (group id, group name, reader is a member)}`` into the request's state."""
+def _store(
+    request: Request[Any, Any, Any], posts: dict[int, tuple[int, str, bool, str | None]]
+) -> None:
+    """``{status id: (group id, group name, reader is a member, group's domain)}`` into the
+    request's state."""
     state: dict[str, GroupAudience] = request.scope.setdefault("state", {}).setdefault(
         STATE_GROUP_AUDIENCE, {}
     )
-    for status_id, (gid, name, member) in posts.items():
-        state[str(status_id)] = GroupAudience(str(gid), name, bool(member))
+    for status_id, (gid, name, member, domain) in posts.items():
+        state[str(status_id)] = GroupAudience(str(gid), name, bool(member), domain is None)
