@@ -9,6 +9,7 @@ from typing import Any
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from porina.schema import metadata
@@ -36,6 +37,31 @@ def _hand_written(item: Any) -> bool:
     return item[0] in {"add_index", "remove_index", "remove_table"} and any(
         part in name for part in HAND_WRITTEN
     )
+
+
+TRIGGERS = {
+    "accounts_version",
+    "statuses_version",
+    "polls_version",
+}
+"""The row versions' triggers (0004), which the status cache's keys depend on: a migration
+that rebuilds one of these tables (Alembic's batch mode on SQLite) must not lose them."""
+FTS_TRIGGERS = {"statuses_fts_insert", "statuses_fts_delete", "statuses_fts_update"}
+
+
+async def test_migrations_keep_the_hand_written_triggers(template: Path | str) -> None:
+    url = template if isinstance(template, str) else f"sqlite+aiosqlite:///{template}"
+    sqlite = url.startswith("sqlite")
+    query = (
+        "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+        if sqlite
+        else "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal"
+    )
+    engine = create_async_engine(url)
+    async with engine.connect() as conn:
+        names = set((await conn.execute(text(query))).scalars())
+    await engine.dispose()
+    assert TRIGGERS | (FTS_TRIGGERS if sqlite else set()) <= names, names
 
 
 def test_migrations_form_one_line() -> None:

@@ -21,10 +21,10 @@ depends_on = None
 
 
 def upgrade() -> None:
+    # a plain string default: with an expression (sa.false()) Alembic's batch mode rebuilds
+    # the SQLite table, and the rebuild drops its row-version trigger (0004)
     with op.batch_alter_table("accounts") as batch:
-        batch.add_column(
-            sa.Column("pseudonym", sa.Boolean(), nullable=False, server_default=sa.false())
-        )
+        batch.add_column(sa.Column("pseudonym", sa.Boolean(), nullable=False, server_default="0"))
     with op.batch_alter_table("anonymous_pending") as batch:
         batch.add_column(sa.Column("group_id", sa.BigInteger(), nullable=True))
     op.execute(
