@@ -52,10 +52,11 @@ counters (one statement), the notification's checks and insert, the feed job, wh
 either side is remote (one read; a federation job for a Follow or an Accept only then), the
 analytics record, whether the target is a brand with a desk, the brand's running contests (11); the
 relationship (1)."""
-UNFOLLOW = 9
+UNFOLLOW = 10
 """The target account, the delete, both counters, a follow request's delete (there may be
 one from before), the analytics record, the feed job, whether either side is remote (one
-read; a federation job for an Undo only then), the brand's running contests (8); the
+read; a federation job for an Undo only then), the brand's running contests, the account
+out of the follower's lists (one DELETE, as Mastodon's UnfollowService) (9); the
 relationship (1)."""
 POST = 11
 """The author's default visibility and quote policy (2), the operator's role, the status,
