@@ -48,17 +48,8 @@ async def _same_everywhere(services: Services, desk: Staff) -> set[str]:
                 assert response.status_code == 200, response.text
                 assert response.headers["content-type"].startswith("application/json")
                 assert response.content == expected, (view, status)
-                assert response.headers.get("link") == _link(view, status, expected)
             seen |= {c["id"] for c in msgspec.json.decode(expected)}
     return seen
-
-
-def _link(view: str, status: str, body: bytes) -> str | None:
-    ids = [c["id"] for c in msgspec.json.decode(body)]
-    if not ids:
-        return None
-    url = f"http://testserver.local{BASE}?view={view}&status={status}&limit=20"
-    return f'<{url}&max_id={ids[-1]}>; rel="next", <{url}&min_id={ids[0]}>; rel="prev"'
 
 
 async def _paged(desk: Staff, ids: list[str]) -> None:
@@ -72,7 +63,6 @@ async def _paged(desk: Staff, ids: list[str]) -> None:
             seen += page
             link = response.headers.get("link")
             path = link.split(";")[0][1:-1].replace("http://testserver.local", "") if link else None
-            assert not link or "limit=2&max_id=" in link
         assert seen == ids
 
 

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from porina.accounts.models import Account
 from porina.api.mastodon.auth import actor_of, require, services_of
-from porina.api.mastodon.pagination import Page
+from porina.api.mastodon.pagination import Page, link_header
 from porina.api.mastodon.params import Params
 from porina.api.mastodon.statuses import render_one
 from porina.api.porina import desk_json, desk_reads, desk_render
@@ -64,7 +64,7 @@ async def list_conversations(request: Request[Any, Any, Any]) -> Response[list[D
         asked = replace(asked, named=page.min_id or page.since_id, older=False)
     body, ids = await desk_json.conversations(svc, staff, asked)
     # joined JSON (desk_json), documented as the list it encodes
-    shown = Response(body, headers=desk_json.link(request, ids, page))
+    shown = Response(body, headers=link_header(request, ids, page))
     return cast("Response[list[DeskConversation]]", shown)
 
 

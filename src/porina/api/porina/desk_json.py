@@ -20,14 +20,10 @@ import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
-from urllib.parse import urlencode
 
 import msgspec
-from litestar import Request
 
 from porina.api.mastodon.auth import ApiRuntime
-from porina.api.mastodon.pagination import Page
 from porina.api.porina import desk_reads
 from porina.core.clock import now
 from porina.desk import access, fast_reads
@@ -124,30 +120,3 @@ async def _render(svc: ApiRuntime, raws: Sequence[Row], moment: datetime) -> lis
         if whole:
             kept.put(row.id, _Kept(raw, row.status, contact, assignee, body))
     return bodies
-
-
-_QUERIES: Bounded[tuple[bytes, int], str] = Bounded(1024)
-
-
-def link(request: Request[Any, Any, Any], ids: Sequence[str], page: Page) -> dict[str, str]:
-    """``pagination.link_header``'s ``Link``, its query part (the asked parameters but the
-    cursor, and the limit) kept per query string: a refreshed inbox asks the same one."""
-    if not ids:
-        return {}
-    key = (bytes(request.scope.get("query_string", b"")), page.limit)
-    query = _QUERIES.get(key)
-    if query is None:
-        keep = [
-            (k, v)
-            for k, v in request.query_params.multi_items()
-            if k not in {"max_id", "since_id", "min_id"}
-        ]
-        if not any(k == "limit" for k, _ in keep):
-            keep.append(("limit", str(page.limit)))
-        query = urlencode(keep)
-        _QUERIES.put(key, query)
-    base = f"{request.base_url}".rstrip("/") + request.url.path
-    return {
-        "Link": f'<{base}?{query}&max_id={ids[-1]}>; rel="next", '
-        f'<{base}?{query}&min_id={ids[0]}>; rel="prev"'
-    }
