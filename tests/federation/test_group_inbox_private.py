@@ -16,6 +16,7 @@ from porina.posts.models import Status
 from porina.services import Services
 
 from ..factories import Factory, Person
+from ..web.conftest import Browser, sign_in_as
 from .peers import Peer, deliver, note, remote_account
 from .test_group_inbox_federation import _remote_group, _stored
 
@@ -110,3 +111,18 @@ async def test_a_members_relayed_answer_is_in_the_thread_and_a_local_reply_is_re
             select(func.count()).select_from(Status).where(Status.account_id == aino.account.id)
         )
     assert written == 0
+
+
+async def test_the_web_labels_it_for_the_groups_members_without_a_report_link_here(
+    services: Services, make: Factory, client: httpx.AsyncClient, peers: tuple[Peer, Peer]
+) -> None:
+    near, _ = peers
+    aino, _, _, _ = await _setup(services, make, near)
+    created = note(near, "bo", 1, "<p>club rye</p>", to=[f"{near.actor('bakers')}/followers"])
+    await deliver(client, _private_announce(near, "bakers", created, 1))
+    await sign_in_as(services, client, aino)
+    await services.runner.drain()
+    home = await Browser(client).get("/home")
+    assert home.status_code == 200 and "club rye" in home.text
+    assert home.text.count('title="Members of bakers"') == 1
+    assert "/report?status_id=" not in home.text  # the group's moderators are not here
