@@ -88,3 +88,25 @@ async def test_a_member_answers_a_private_groups_post_anonymously_from_its_page(
     [reply] = (await bob.get(f"/api/v1/statuses/{post['id']}/context")).json()["descendants"]
     assert reply["visibility"] == "private" and reply["account"]["id"] != alice.id
     assert (await carol.get(f"/api/v1/statuses/{reply['id']}")).status_code == 404
+
+
+async def test_a_post_a_moderated_brand_holds_says_it_waits_for_approval(
+    services: Services, make: Factory, signed_in: Any
+) -> None:
+    """Before, a held question redirected to the pending row's id as if it were a status (a
+    404) and a held reply went back to the thread with no word of it."""
+    brand = await make.person("kahvila")
+    await appoint(services, brand, await make.person("mari"), "manager")
+    async with services.db.transaction() as tx:
+        await anonymity.set_policy(tx, brand.actor, "moderated")
+    post = await brand.status("Mitä leivomme huomenna?")
+    alice = await make.person("alice", locale="fi")
+    browser = await signed_in(alice)
+    for field in ({"brand_id": brand.id}, {"in_reply_to_id": post["id"]}):
+        sent = await browser.post("/anonymous/compose", {"status": "Korvapuusteja!", **field})
+        assert sent.status_code == 202
+        assert "Odottaa hyväksyntää" in text_of(sent.text)
+    waiting = (await alice.get("/api/porina/v1/anonymous/pending")).json()
+    assert [p["text"] for p in waiting] == ["Korvapuusteja!", "Korvapuusteja!"]
+    thread = (await brand.get(f"/api/v1/statuses/{post['id']}/context")).json()
+    assert thread["descendants"] == []

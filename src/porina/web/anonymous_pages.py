@@ -11,6 +11,7 @@ from litestar.exceptions import NotFoundException
 from litestar.response import Redirect, Template
 
 from porina.anonymity import actions, queries
+from porina.anonymity.models import AnonymousPending
 from porina.core.errors import PorinaError
 from porina.core.ids import parse_id
 from porina.web.common import form, render, see_other, signed_in, text
@@ -43,6 +44,9 @@ async def anonymous_compose(request: Request[Any, Any, Any]) -> Template | Redir
         return render(
             request, "pages/form_error.html", me=me, message=message, back=back, status_code=code
         )
+    if isinstance(status, AnonymousPending):
+        back = f"/statuses/{new.in_reply_to_id}" if new.in_reply_to_id else "/"
+        return render(request, "pages/anonymous_held.html", me=me, back=back, status_code=202)
     if status.in_reply_to_id is not None:
         return see_other(f"/statuses/{status.in_reply_to_id}#focus")
     return see_other(f"/statuses/{status.id}")
