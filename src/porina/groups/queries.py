@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, column, select, table
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from porina.accounts.models import Account, Block, Follow, FollowRequest
@@ -161,11 +161,6 @@ async def locked(session: AsyncSession, status_ids: list[int]) -> set[int]:
             )
         )
     )
-
-
-PSEUDONYMS = table("anonymous_pseudonyms", column("account_id"))
-"""Superseded by ``Account.pseudonym`` (read that: this names a table of ``anonymity``, a
-package above this one); kept only while ``roster`` still imports it."""
 
 
 async def members(session: AsyncSession, group_id: int, limit: int) -> list[tuple[Account, str]]:
