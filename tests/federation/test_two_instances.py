@@ -461,3 +461,77 @@ async def test_a_person_on_b_joins_a_group_on_a_and_posts_in_it(pair: Pair) -> N
 
         [relay] = await _until(relayed, "the group's Announce of cy's reply in di's home on B")
         assert relay["account"]["acct"] == f"bakers@{host_a}"
+
+
+async def _join_private(
+    client: httpx.AsyncClient, pair: Pair, owner: dict[str, str], member: dict[str, str]
+) -> str:
+    """fi's private group "circle" on A, joined by gu on B (asked, then approved by fi);
+    returns the group's id on A once B has the follow."""
+    groups, host_a = f"{pair.a}/api/porina/v1/groups", pair.a.removeprefix("http://")
+    made = await client.post(groups, json={"name": "circle", "privacy": "private"}, headers=owner)
+    assert made.status_code == 200, made.text
+    group = made.json()["id"]
+    found = await client.get(
+        f"{pair.b}/api/v2/search",
+        params={"q": f"@circle@{host_a}", "resolve": "true"},
+        headers=member,
+    )
+    [remote] = found.json()["accounts"]
+    asked = await client.post(f"{pair.b}/api/v1/accounts/{remote['id']}/follow", headers=member)
+    assert asked.status_code == 200, asked.text
+
+    async def requested() -> list[Any]:
+        listed = (await client.get(f"{groups}/{group}/join_requests", headers=owner)).json()
+        return [a["id"] for a in listed if a["acct"] == f"gu@{pair.host_b}"]
+
+    [gu_on_a] = await _until(requested, "gu's join request in the private group on A")
+    approved = await client.post(
+        f"{groups}/{group}/join_requests/{gu_on_a}/authorize", headers=owner
+    )
+    assert approved.status_code == 200, approved.text
+
+    async def following() -> bool:
+        rel = await client.get(
+            f"{pair.b}/api/v1/accounts/relationships",
+            params={"id[]": remote["id"]},
+            headers=member,
+        )
+        return bool(rel.json()[0]["following"])
+
+    await _until(following, "gu follows (is a member of) the private group, on B")
+    return str(group)
+
+
+async def test_a_private_groups_post_on_a_reaches_its_member_on_b_alone(pair: Pair) -> None:
+    """Issue 21, point 1, private: gu on B is a member of fi's PRIVATE group on A; fi's post
+    in it is the group's Announce addressed to its followers alone, which B stores for the
+    group's members: in gu's home (not a boost), a 404 to ha on B and to anonymous readers."""
+    fi = {"Authorization": f"Bearer {_account(pair.env_a, 'fi')}"}
+    gu = {"Authorization": f"Bearer {_account(pair.env_b, 'gu')}"}
+    ha = {"Authorization": f"Bearer {_account(pair.env_b, 'ha')}"}
+    async with httpx.AsyncClient(timeout=30) as client:
+        await _up(client, pair.a)
+        await _up(client, pair.b)
+        group = await _join_private(client, pair, fi, gu)
+        posted = await client.post(
+            f"{pair.a}/api/v1/statuses",
+            json={
+                "status": "Members only: the starter lives in my fridge",
+                "porina_group_id": group,
+            },
+            headers=fi,
+        )
+        assert posted.status_code == 200, posted.text
+        uri = posted.json()["uri"]
+
+        async def arrived() -> list[Any]:
+            items = (await client.get(f"{pair.b}/api/v1/timelines/home", headers=gu)).json()
+            return [s for s in items if s["uri"] == uri]
+
+        [seen] = await _until(arrived, "fi's private group post in gu's home on B")
+        assert (seen["visibility"], seen["reblog"]) == ("private", None)
+        assert (
+            await client.get(f"{pair.b}/api/v1/statuses/{seen['id']}", headers=ha)
+        ).status_code == 404
+        assert (await client.get(f"{pair.b}/api/v1/statuses/{seen['id']}")).status_code == 404
