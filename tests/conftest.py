@@ -20,6 +20,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from porina.app import create_app
+from porina.federation import domains
 from porina.http import StaticResolver, build_outbound
 from porina.schema import metadata
 from porina.services import Services, build
@@ -147,6 +148,9 @@ async def services(settings: Settings) -> AsyncIterator[Services]:
     svc.outbound = build_outbound(settings, resolver=StaticResolver({"localhost": ["127.0.0.1"]}))
     yield svc
     await svc.stop()
+    # the suspended domains are kept per process for a few seconds: the next test's database
+    # has none of this one's, though its peers may have the same hosts
+    domains.forget()
 
 
 @pytest.fixture

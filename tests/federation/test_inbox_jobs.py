@@ -6,14 +6,13 @@ without retrying, what it may not handle."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
 from sqlalchemy import func, select
 
-from porina.federation import domains
 from porina.jobs.models import Job
 from porina.jobs.queue import Runner
 from porina.posts.models import Status
@@ -125,21 +124,12 @@ async def test_an_activity_delivered_twice_acts_once(
     assert sorted(n["report"]["id"] for n in told) == sorted(r["id"] for r in reports)
 
 
-@pytest.fixture
-def suspends() -> Iterator[None]:
-    """The process's cache of suspended domains forgotten after the test: the peers' hosts
-    are the same in the next test, whose database has no block."""
-    yield
-    domains.forget()
-
-
 async def test_a_job_drops_what_it_may_not_handle_without_retrying(
     services: Services,
     make: Factory,
     client: httpx.AsyncClient,
     peers: tuple[Peer, Peer],
     held: None,
-    suspends: None,
 ) -> None:
     near, far = peers
     boss = await make.person("boss", role="admin", scopes=ADMIN_SCOPES)
