@@ -110,3 +110,35 @@ async def test_a_post_a_moderated_brand_holds_says_it_waits_for_approval(
     assert [p["text"] for p in waiting] == ["Korvapuusteja!", "Korvapuusteja!"]
     thread = (await brand.get(f"/api/v1/statuses/{post['id']}/context")).json()
     assert thread["descendants"] == []
+
+
+async def test_a_member_starts_an_anonymous_discussion_from_the_groups_page(
+    services: Services, make: Factory, signed_in: Any
+) -> None:
+    bob, alice, carol = [await make.person(n) for n in ("bob", "alice", "carol")]
+    async with services.db.transaction() as tx:
+        group = await group_actions.create(tx, bob.actor, name="leipurit", privacy="private")
+        await group_actions.invite(tx, bob.actor, group.id, alice.account.id)
+        await group_actions.join(tx, alice.actor, group.id)
+    browser = await signed_in(alice)
+    page = await browser.get(f"/groups/{group.id}")
+    assert 'formaction="/anonymous/compose"' not in page.text  # the group takes none yet
+    async with services.db.transaction() as tx:
+        await anonymity.set_group_policy(tx, bob.actor, group.id, "open")
+    page = await browser.get(f"/groups/{group.id}")
+    assert 'id="group-anonymous-post"' in page.text
+    sent = await browser.post(
+        "/anonymous/compose", {"status": "Kuka muu leipoo yöllä?", "group_id": str(group.id)}
+    )
+    assert sent.status_code == 303
+    assert sent.headers["location"] == f"/groups/{group.id}"
+    timeline = (await bob.get(f"/api/porina/v1/groups/{group.id}/timeline")).json()
+    [started] = [s for s in timeline if "Kuka muu leipoo" in s["content"]]
+    assert started["account"]["id"] != alice.id
+    assert started["account"]["display_name"].startswith("Anonymous ")
+    assert (await carol.get(f"/api/v1/statuses/{started['id']}")).status_code == 404
+    outsider = await signed_in(carol)
+    refused = await outsider.post(
+        "/anonymous/compose", {"status": "Minäkin!", "group_id": str(group.id)}
+    )
+    assert refused.status_code == 403  # a private group: known to all, open to members

@@ -22,8 +22,10 @@ from porina.web.runtime import services
 
 @post("/anonymous/compose", name="web:anonymous-compose", request_max_body_size=BODY_LIMIT)
 async def anonymous_compose(request: Request[Any, Any, Any]) -> Template | Redirect:
-    """The composer's text (and content warning) as an anonymous reply, or as an anonymous
-    question to the brand named by ``brand_id``; photos and polls are not taken."""
+    """The composer's text (and content warning) as an anonymous reply, as an anonymous
+    question to the brand named by ``brand_id``, or as a new anonymous discussion in the group
+    named by ``group_id`` (the group page's "Post anonymously"); photos and polls are not
+    taken."""
     me = await signed_in(request)
     data = await form(request)
     spoiler = text(data, "spoiler_text").strip()
@@ -31,6 +33,7 @@ async def anonymous_compose(request: Request[Any, Any, Any]) -> Template | Redir
         text=text(data, "status"),
         in_reply_to_id=parse_id(text(data, "in_reply_to_id") or None),
         brand_id=parse_id(text(data, "brand_id") or None),
+        group_id=parse_id(text(data, "group_id") or None),
         spoiler_text=spoiler,
         sensitive=bool(spoiler),
         language=text(data, "language") or None,
@@ -40,16 +43,28 @@ async def anonymous_compose(request: Request[Any, Any, Any]) -> Template | Redir
             status = await actions.post(tx, me.actor, new)
     except PorinaError as exc:
         code, message = message_for(exc)
-        back = f"/statuses/{new.in_reply_to_id}" if new.in_reply_to_id else "/"
         return render(
-            request, "pages/form_error.html", me=me, message=message, back=back, status_code=code
+            request,
+            "pages/form_error.html",
+            me=me,
+            message=message,
+            back=_back(new),
+            status_code=code,
         )
     if isinstance(status, AnonymousPending):
-        back = f"/statuses/{new.in_reply_to_id}" if new.in_reply_to_id else "/"
-        return render(request, "pages/anonymous_held.html", me=me, back=back, status_code=202)
+        return render(request, "pages/anonymous_held.html", me=me, back=_back(new), status_code=202)
     if status.in_reply_to_id is not None:
         return see_other(f"/statuses/{status.in_reply_to_id}#focus")
+    if new.group_id is not None:
+        return see_other(f"/groups/{new.group_id}")
     return see_other(f"/statuses/{status.id}")
+
+
+def _back(new: actions.AnonymousPost) -> str:
+    """Where the composer was: the thread, the group, else home."""
+    if new.in_reply_to_id:
+        return f"/statuses/{new.in_reply_to_id}"
+    return f"/groups/{new.group_id}" if new.group_id else "/"
 
 
 @get("/anonymous/ask/{username:str}", name="web:anonymous-ask")
