@@ -45,6 +45,7 @@ from porina.federation import dispatch as federation_dispatch
 from porina.federation import featured as federation_featured
 from porina.federation import flags as federation_flags
 from porina.federation import group_posts as federation_group_posts
+from porina.federation import group_replies as federation_group_replies
 from porina.federation import groups as federation_groups
 from porina.federation import inbox as federation_inbox
 from porina.federation import moves as federation_moves
@@ -122,6 +123,7 @@ SUBSCRIBERS = (
     federation_quote_requests,
     federation_groups,
     federation_group_posts,
+    federation_group_replies,
     anonymity_subscribers,
     anonymity_blocking,
     federation_flags,

@@ -40,7 +40,6 @@ from porina.posts.counters import bump
 from porina.posts.errors import (
     InvalidStatus,
     NotAllowed,
-    RemoteGroupReply,
     StatusNotFound,
 )
 from porina.posts.html import has_link
@@ -121,19 +120,7 @@ async def replied_to(tx: Tx, actor: Actor, status_id: int | None) -> Status | No
     parent = await get_visible(tx, actor.account_id, status_id)
     if parent.reblog_of_id is not None:
         raise StatusNotFound()
-    if parent.group_id is not None and await _remote_group(tx, parent.group_id):
-        raise RemoteGroupReply(REMOTE_GROUP_REPLY)
     return parent
-
-
-REMOTE_GROUP_REPLY = "Replies to another server's private group are not supported yet"
-
-
-async def _remote_group(tx: Tx, group_id: int) -> bool:
-    """Whether the group is another server's (its members' posts are relayed here by the
-    group, ``federation/group_inbox.py``): a reply would not reach it."""
-    domain = await tx.session.scalar(select(Account.domain).where(Account.id == group_id))
-    return domain is not None
 
 
 async def quoted_status(tx: Tx, actor: Actor, status_id: int | None) -> Status | None:

@@ -39,10 +39,3 @@ class PinLimit(Unprocessable):
 
 class NotAllowed(Forbidden):
     code = "status_action_not_allowed"
-
-
-class RemoteGroupReply(Unprocessable):
-    """A reply to a post of another server's private group: not sent there yet, so not
-    written here either (docs/federation.md, "Groups")."""
-
-    code = "remote_group_reply"
