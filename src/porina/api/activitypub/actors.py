@@ -7,6 +7,11 @@ web page at ``/@name`` (``/@name/{id}`` for a post), as Mastodon does.
 A signed GET is verified (``federation.fetch_auth``: a bad signature is 401); in
 authorized-fetch mode an unsigned one is 401 too. A followers-only or direct post is served
 only to a signer who may see it (404 otherwise), with ``Cache-Control: private``.
+
+A hidden group's actor document, outbox, featured and follow collections are a 404 (the
+same as for an unknown name) to everyone but a signer of a domain where the group has a
+member or invitee (``federation.hidden_groups``), so its members' servers can verify its
+``Announce``s; served to them with ``Cache-Control: private``. WebFinger stays a 404.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ from porina.api.mastodon.auth import services_of
 from porina.core.errors import NotFound
 from porina.core.ids import parse_id
 from porina.core.inputs import has_nul
-from porina.federation import aliases, fetch_auth
+from porina.federation import aliases, fetch_auth, hidden_groups
 from porina.federation import documents as doc
 from porina.federation.dispatch import FederationContext
 from porina.federation.keys import ensure_keys
@@ -73,25 +78,50 @@ async def _local(session: AsyncSession, username: str) -> Account:
     return account
 
 
+async def _owner(request: Request[Any, Any, Any], username: str, signer: Account | None) -> Account:
+    """The local account whose document this is; a hidden group's only to a signer of a
+    domain where it has a member (404 otherwise, as for an unknown name)."""
+    if has_nul(username):
+        raise NotFound()
+    svc: FederationContext = request.app.state.services
+    async with svc.db.read() as session:
+        account = await account_queries.local(session, username)
+    if account is None:
+        raise NotFound()
+    if account_queries.hidden_group(account):
+        headers = {k.lower(): v for k, v in request.headers.items()}
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        allowed = await hidden_groups.may_fetch(
+            svc.db, svc.outbound, account, target=target, headers=headers, signer=signer
+        )
+        if not allowed:
+            raise NotFound()
+    return account
+
+
+def _private_if_hidden(response: Response[Any], account: Account) -> Response[Any]:
+    if account_queries.hidden_group(account):
+        response.headers["Cache-Control"] = "private"
+    return response
+
+
 @get("/users/{username:str}", name="ap:actor")
 async def actor(request: Request[Any, Any, Any], username: str) -> Response[Any]:
     if not wants_activity(request):
         return Redirect(f"/@{username}", status_code=302, headers={"Vary": "Accept"})
-    await _signer(request)
+    account = await _owner(request, username, await _signer(request))
     db = services_of(request).db
     async with db.read() as session:
-        account = await _local(session, username)
         moved_to = await aliases.moved_to(session, account, _base(request))
         known_as = await aliases.also_known_as(session, account.id)
     public_pem = account.public_key_pem
     if public_pem is None:  # made the first time a peer asks
         async with db.transaction() as tx:
             _, public_pem = await ensure_keys(tx.session, account.id)
-    return _json(
-        doc.actor_document(
-            account, _base(request), public_pem, moved_to=moved_to, also_known_as=known_as
-        )
+    body = doc.actor_document(
+        account, _base(request), public_pem, moved_to=moved_to, also_known_as=known_as
     )
+    return _private_if_hidden(_json(body), account)
 
 
 def _public_posts(account_id: int) -> Any:
@@ -109,28 +139,26 @@ def _public_posts(account_id: int) -> Any:
 
 @get("/users/{username:str}/outbox", name="ap:outbox")
 async def outbox(request: Request[Any, Any, Any], username: str) -> Response[Any]:
-    await _signer(request)
+    account = await _owner(request, username, await _signer(request))
     base = _base(request)
     async with services_of(request).db.read() as session:
-        account = await _local(session, username)
         rows = (await session.scalars(_public_posts(account.id).limit(PAGE))).all()
         items = [doc.create_activity(await note_for(session, s, account, base)) for s in rows]
     url = f"{doc.actor_url(base, account.username)}/outbox"
-    return _json(doc.collection(url, account.statuses_count, items))
+    return _private_if_hidden(_json(doc.collection(url, account.statuses_count, items)), account)
 
 
 @get("/users/{username:str}/collections/featured", name="ap:featured")
 async def featured(request: Request[Any, Any, Any], username: str) -> Response[Any]:
-    await _signer(request)
+    account = await _owner(request, username, await _signer(request))
     base = _base(request)
     async with services_of(request).db.read() as session:
-        account = await _local(session, username)
         pinned = select(StatusPin.status_id).where(StatusPin.account_id == account.id)
         query = _public_posts(account.id).where(Status.id.in_(pinned))
         rows = (await session.scalars(query)).all()
         items = [await note_for(session, s, account, base) for s in rows]
     url = f"{doc.actor_url(base, account.username)}/collections/featured"
-    return _json(doc.collection(url, len(items), items))
+    return _private_if_hidden(_json(doc.collection(url, len(items), items)), account)
 
 
 @get("/users/{username:str}/followers", name="ap:followers")
@@ -148,10 +176,9 @@ async def _follow_collection(
 ) -> Response[Any]:
     """Counts always; the newest actors too unless the account hides its collections (a
     private group always does)."""
-    await _signer(request)
+    account = await _owner(request, username, await _signer(request))
     base = _base(request)
     async with services_of(request).db.read() as session:
-        account = await _local(session, username)
         mine, theirs = (
             (Follow.target_account_id, Follow.account_id)
             if which == "followers"
@@ -169,7 +196,7 @@ async def _follow_collection(
             )
             items = [_actor_id(a, base) for a in (await session.scalars(query)).all()]
     url = f"{doc.actor_url(base, account.username)}/{which}"
-    return _json(doc.collection(url, total, items))
+    return _private_if_hidden(_json(doc.collection(url, total, items)), account)
 
 
 async def _closed_group(session: AsyncSession, account: Account) -> bool:
