@@ -506,7 +506,8 @@ async def _join_private(
 async def test_a_private_groups_post_on_a_reaches_its_member_on_b_alone(pair: Pair) -> None:
     """Issue 21, point 1, private: gu on B is a member of fi's PRIVATE group on A; fi's post
     in it is the group's Announce addressed to its followers alone, which B stores for the
-    group's members: in gu's home (not a boost), a 404 to ha on B and to anonymous readers."""
+    group's members: in gu's home (not a boost), a 404 to ha on B and to anonymous readers.
+    gu's reply to it on B goes to the group, which takes it into fi's thread on A."""
     fi = {"Authorization": f"Bearer {_account(pair.env_a, 'fi')}"}
     gu = {"Authorization": f"Bearer {_account(pair.env_b, 'gu')}"}
     ha = {"Authorization": f"Bearer {_account(pair.env_b, 'ha')}"}
@@ -535,3 +536,32 @@ async def test_a_private_groups_post_on_a_reaches_its_member_on_b_alone(pair: Pa
             await client.get(f"{pair.b}/api/v1/statuses/{seen['id']}", headers=ha)
         ).status_code == 404
         assert (await client.get(f"{pair.b}/api/v1/statuses/{seen['id']}")).status_code == 404
+        await _reply_from_b(client, pair, (fi, gu), posted.json()["id"], seen["id"])
+
+
+async def _reply_from_b(
+    client: httpx.AsyncClient,
+    pair: Pair,
+    people: tuple[dict[str, str], dict[str, str]],
+    on_a: str,
+    on_b: str,
+) -> None:
+    """gu's reply on B to the private group's post (``on_b`` there, ``on_a`` on A): private
+    on B whatever was asked, sent to the group on A alone, which threads it under fi's post;
+    the group's Announce of it coming back adds nothing on B."""
+    fi, gu = people
+    body = {"status": "Mine is in the freezer", "in_reply_to_id": on_b, "visibility": "public"}
+    replied = await client.post(f"{pair.b}/api/v1/statuses", json=body, headers=gu)
+    assert replied.status_code == 200, replied.text
+    assert replied.json()["visibility"] == "private"
+    uri = replied.json()["uri"]
+
+    async def threaded() -> list[Any]:
+        context = await client.get(f"{pair.a}/api/v1/statuses/{on_a}/context", headers=fi)
+        return [s for s in context.json()["descendants"] if s["uri"] == uri]
+
+    [there] = await _until(threaded, "gu's reply in fi's private group thread on A")
+    assert there["visibility"] == "private"
+    assert (await client.get(f"{pair.a}/api/v1/statuses/{there['id']}")).status_code == 404
+    here = await client.get(f"{pair.b}/api/v1/statuses/{on_b}/context", headers=gu)
+    assert [s["uri"] for s in here.json()["descendants"]] == [uri]
