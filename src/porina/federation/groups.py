@@ -22,7 +22,8 @@ A private group's posts are not sent by their authors to any other server
 (``outbound.audience``): the group announces them to its remote members alone, addressed to
 its followers collection (``federation/group_posts.py``), as it announces a public group's
 replies, edits and deletes; a followed remote group's announces are taken in
-``federation/group_inbox.py`` (docs/federation.md, "Groups").
+``federation/group_inbox.py``, and a local member's reply in a remote private group goes to
+that group's inbox alone (``federation/group_replies.py``; docs/federation.md, "Groups").
 """
 
 from __future__ import annotations

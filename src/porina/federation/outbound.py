@@ -77,7 +77,7 @@ async def _mentioned(session: AsyncSession, status_id: int) -> list[Recipient]:
 
 async def audience(session: AsyncSession, status: Status) -> list[str]:
     if status.group_id is not None and status.visibility == "private":
-        return []  # a private group's post stays on this server (docs/groups.md)
+        return []  # the group announces it; a remote group's: ``group_replies.py``
     followers = (
         [] if status.visibility == "direct" else await _followers(session, status.account_id)
     )
