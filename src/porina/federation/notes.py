@@ -304,18 +304,32 @@ async def receive_note(
     )
     if not await stored_once(tx, status):
         return None
+    accepted = quoted if quote_state == quotes.ACCEPTED else None
+    await _complete(tx, sender, note, status, mentions=mentions, parent=parent, quoted=accepted)
+    await groups.placed(tx, sender, status, placement)
+    return status
+
+
+async def _complete(
+    tx: Tx,
+    sender: Account,
+    note: dict[str, Any],
+    status: Status,
+    *,
+    mentions: list[Account],
+    parent: Status | None,
+    quoted: Status | None,
+) -> None:
+    """A stored Note's poll, mentions and tags, then its events."""
     await questions.attach_received(tx, status, note)
     formatted = html.Formatted(
         html=status.content, mentions=[_profile(a) for a in mentions], tags=_hashtags(note)
     )
     mentioned = await write_mentions(tx, status, formatted, fresh=True)
     await write_tags(tx, status, formatted.tags, fresh=True)
-    accepted = quoted if quote_state == quotes.ACCEPTED else None
     await publish_received(
-        tx, Actor(account_id=sender.id), status, mentioned, parent, quoted=accepted
+        tx, Actor(account_id=sender.id), status, mentioned, parent, quoted=quoted
     )
-    await groups.placed(tx, sender, status, placement)
-    return status
 
 
 async def stored_once(tx: Tx, status: Status) -> bool:
