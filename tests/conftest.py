@@ -37,16 +37,9 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Every module is imported now: what is alive is the process's for good (code, the app's
     modules, SQLAlchemy's and Litestar's tables). Frozen, the cycle collector's full passes
-    skip it and walk only what the tests make (``gc.freeze``); nothing frozen is garbage.
-
-    The young generation's threshold goes from 700 allocations to 100,000: a test allocates
-    millions of objects (an app, requests, ORM rows) and nearly all are freed by reference
-    counting, yet at 700 the collector took 5.3 of tests/interactions' 18 CPU s (1.2 s now). Cycles
-    are still collected, less often: a worker's peak memory grows (~540 MB -> ~770 MB on
-    tests/timelines and tests/interactions)."""
+    skip it and walk only what the tests make (``gc.freeze``); nothing frozen is garbage."""
     gc.collect()
     gc.freeze()
-    gc.set_threshold(100_000, 20, 20)
 
 
 def _pg_reachable(url: str) -> str | None:
