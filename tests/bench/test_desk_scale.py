@@ -65,7 +65,12 @@ def test_desk_world_is_seeded_and_every_view_and_the_delay_are_reported(tmp_path
     delay = desk["delay"]
     assert delay["missed"] == 0 and delay["probes"] > 0, delay
     assert 0 < delay["p50_ms"] <= delay["p99_ms"] <= delay["max_ms"]
-    assert delay["load"]["post"]["errors"] == 0 and delay["load"]["home"]["requests"] > 0
+    # the load beside the probes: a half-second mix may not reach its rarer kinds (a post is
+    # one request in ten) on a loaded machine, so what ran is checked, not each kind
+    mix = delay["load"]
+    assert set(mix) <= {"home", "notifications", "favourite", "post"}, mix
+    assert sum(kind["requests"] for kind in mix.values()) > 0, mix
+    assert all(kind["errors"] == 0 for kind in mix.values()), mix
     names = [t["name"] for t in data["targets"]]  # type: ignore[attr-defined]
     assert "desk_mine_open / ceiling" in names
     assert any(n.startswith("desk: customer post to inbox item p99") for n in names)
