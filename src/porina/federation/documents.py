@@ -207,6 +207,10 @@ def delete_activity(note: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+POST_ACTIVITIES = {"Create": create_activity, "Update": update_activity, "Delete": delete_activity}
+"""The activity that carries a post's creation, edit or deletion, by its ``type``."""
+
+
 def undo_activity(actor: str, activity: dict[str, Any]) -> dict[str, Any]:
     return {
         "@context": CONTEXT,

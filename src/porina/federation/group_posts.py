@@ -67,10 +67,6 @@ async def _changed_reach(tx: Tx, event: ev.StatusEdited | ev.StatusDeleted) -> b
     return await _concerns(tx, event.status_id, created=False)
 
 
-def _own_post(event: ev.StatusDeleted) -> bool:
-    return event.reblog_of_id is None and not event.cascade
-
-
 def _addressed(group_actor: str, *, private: bool) -> tuple[list[str], list[str]]:
     """``(to, cc)`` of what the group sends: a private group's to its followers alone."""
     followers = f"{group_actor}/followers"
@@ -121,13 +117,6 @@ def _removal(group_actor: str, by: str, object_id: str, *, private: bool) -> dic
     }
 
 
-_MAKE = {
-    "Create": doc.create_activity,
-    "Update": doc.update_activity,
-    "Delete": doc.delete_activity,
-}
-
-
 async def _inner(
     ctx: FederationContext, status: Status, author: Account, kind: str, remover: str | None
 ) -> tuple[Any, str, bool] | None:
@@ -141,7 +130,7 @@ async def _inner(
         me, private = doc.actor_url(base, account.username), group.privacy != "public"
         if author.domain is None and remover is None:
             note = await note_for(session, status, author, base)
-            inner = _MAKE[kind](_in_group(note, me, private=private))
+            inner = doc.POST_ACTIVITIES[kind](_in_group(note, me, private=private))
             inner.pop("@context", None)
             return {**inner, "audience": me}, me, private
         uri = await status_uri(session, status, base)
@@ -201,7 +190,7 @@ async def group_post_edited(ctx: FederationContext, event: ev.StatusEdited) -> N
 @subscribe(
     ev.StatusDeleted,
     job="federation.on_group_post_deleted",
-    when=_own_post,
+    when=reach.own_post,
     needed=_changed_reach,
 )
 async def group_post_deleted(ctx: FederationContext, event: ev.StatusDeleted) -> None:

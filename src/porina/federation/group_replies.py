@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from porina.accounts.models import Account
 from porina.core import events as ev
 from porina.federation import documents as doc
+from porina.federation import reach
 from porina.federation.dispatch import FederationContext, base_url, queue_delivery
 from porina.federation.notes import note_for
 from porina.jobs.events import subscribe
@@ -64,13 +65,6 @@ def in_group(note: dict[str, Any], group: Account) -> dict[str, Any]:
     return {**note, "to": [followers], "cc": [actor], "audience": actor}
 
 
-_MAKE = {
-    "Create": doc.create_activity,
-    "Update": doc.update_activity,
-    "Delete": doc.delete_activity,
-}
-
-
 async def _send(ctx: FederationContext, status_id: int, kind: str) -> None:
     """The ``Create``, ``Update`` or ``Delete`` of the reply, to the group's inbox alone."""
     async with ctx.db.read() as session:
@@ -84,7 +78,7 @@ async def _send(ctx: FederationContext, status_id: int, kind: str) -> None:
         if author is None or author.domain is not None:
             return
         note = in_group(await note_for(session, status, author, base_url(ctx)), group)
-    activity = {**_MAKE[kind](note), "audience": note["audience"]}
+    activity = {**doc.POST_ACTIVITIES[kind](note), "audience": note["audience"]}
     async with ctx.db.transaction() as tx:
         await queue_delivery(tx, author.id, str(group.inbox_url), activity)
 
@@ -99,14 +93,10 @@ async def reply_edited(ctx: FederationContext, event: ev.StatusEdited) -> None:
     await _send(ctx, event.status_id, "Update")
 
 
-def _own_post(event: ev.StatusDeleted) -> bool:
-    return event.reblog_of_id is None and not event.cascade
-
-
 @subscribe(
     ev.StatusDeleted,
     job="federation.on_remote_group_reply_deleted",
-    when=_own_post,
+    when=reach.own_post,
     needed=_changed_reach,
 )
 async def reply_deleted(ctx: FederationContext, event: ev.StatusDeleted) -> None:

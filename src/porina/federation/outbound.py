@@ -117,13 +117,7 @@ async def _post_activity(ctx: FederationContext, status_id: int, kind: str) -> N
         note = await note_for(session, status, author, base) if targets else {}
     if not targets:
         return
-    if kind == "Delete":
-        activity = doc.delete_activity(note)
-    elif kind == "Update":
-        activity = doc.update_activity(note)
-    else:
-        activity = doc.create_activity(note)
-    await _send(ctx, author.id, targets, activity)
+    await _send(ctx, author.id, targets, doc.POST_ACTIVITIES[kind](note))
 
 
 def _local(event: ev.StatusCreated) -> bool:
@@ -142,12 +136,8 @@ async def status_edited(ctx: FederationContext, event: ev.StatusEdited) -> None:
     await _post_activity(ctx, event.status_id, "Update")
 
 
-def _own_post(event: ev.StatusDeleted) -> bool:
-    return event.reblog_of_id is None and not event.cascade
-
-
 @subscribe(
-    ev.StatusDeleted, job="federation.on_status_deleted", when=_own_post, needed=reach.edited
+    ev.StatusDeleted, job="federation.on_status_deleted", when=reach.own_post, needed=reach.edited
 )
 async def status_deleted(ctx: FederationContext, event: ev.StatusDeleted) -> None:
     await _post_activity(ctx, event.status_id, "Delete")

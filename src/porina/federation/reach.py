@@ -129,3 +129,9 @@ async def block_edge(tx: Tx, event: ev.Blocked | ev.Unblocked) -> bool:
 
 async def profile(tx: Tx, event: ev.ProfileUpdated) -> bool:
     return await remote_followers(tx, event.account_id)
+
+
+def own_post(event: ev.StatusDeleted) -> bool:
+    """A delete of a post its author wrote (not a boost's undoing, not a cascade of an
+    account's removal): the ones federation sends on."""
+    return event.reblog_of_id is None and not event.cascade
