@@ -221,3 +221,17 @@ def remote(server: Server) -> Server:
 def settings(settings: Settings, server: Server) -> Settings:
     hosts = ",".join(filter(None, [settings.federation_allow_http_hosts, server.host]))
     return dataclasses.replace(settings, federation_allow_http_hosts=hosts)
+
+
+def signed_get(path: str, signer: str) -> dict[str, str]:
+    """ActivityPub headers of a GET of ``path`` here, signed by ``signer`` (every test actor
+    has the one test key)."""
+    headers = sign_request(
+        "GET",
+        f"{BASE}{path}",
+        key_id=f"{signer}#main-key",
+        private_pem=key_pair()[0],
+        body=None,
+        when=now(),
+    )
+    return {"Accept": "application/activity+json", **headers}

@@ -14,15 +14,14 @@ from typing import Any
 import httpx
 import pytest
 
-from porina.core.clock import now
 from porina.federation import domain_blocks, domains
 from porina.federation.remote import resolve_actor
-from porina.federation.signatures import parse_signature, sign_request, verify_signature
+from porina.federation.signatures import parse_signature, verify_signature
 from porina.services import Services
 from porina.settings import Settings
 
 from ..factories import Factory
-from .peers import Peer, deliver, key_pair, loopback, remote_account
+from .peers import Peer, deliver, loopback, remote_account, signed_get
 
 AP = {"Accept": "application/activity+json"}
 BASE = "http://testserver.local"
@@ -68,18 +67,6 @@ def settings(settings: Settings, actor_server: Recorded) -> Settings:
     return dataclasses.replace(
         settings, federation_authorized_fetch=True, federation_allow_http_hosts=hosts
     )
-
-
-def signed_get(path: str, signer: str) -> dict[str, str]:
-    headers = sign_request(
-        "GET",
-        f"{BASE}{path}",
-        key_id=f"{signer}#main-key",
-        private_pem=key_pair()[0],
-        body=None,
-        when=now(),
-    )
-    return {**AP, **headers}
 
 
 async def test_documents_need_a_signature_but_discovery_and_the_instance_actor_do_not(

@@ -17,14 +17,14 @@ import pytest
 
 from porina.core.clock import now
 from porina.federation.remote import actor_columns, store_actor
-from porina.federation.signatures import SignatureError, sign_request
+from porina.federation.signatures import SignatureError
 from porina.federation.verify import key_owner, present
 from porina.services import Services
 from porina.settings import Settings
 
 from ..factories import Factory, Person
 from ..groups.support import GROUPS, create, post_in
-from .peers import BASE, Peer, deliver, key_pair, loopback, remote_account
+from .peers import BASE, Peer, deliver, key_pair, loopback, remote_account, signed_get
 
 AP = {"Accept": "application/activity+json"}
 DOCUMENTS = ("", "/outbox", "/followers", "/following", "/collections/featured")
@@ -59,19 +59,6 @@ def recorder() -> Iterator[tuple[Peer, Posted]]:
 def settings(settings: Settings, recorder: tuple[Peer, Posted]) -> Settings:
     hosts = f"{settings.federation_allow_http_hosts},{recorder[0].host}"
     return dataclasses.replace(settings, federation_allow_http_hosts=hosts)
-
-
-def signed(path: str, signer: str) -> dict[str, str]:
-    """AP headers of a GET of ``path`` signed by ``signer`` (every test actor's key)."""
-    headers = sign_request(
-        "GET",
-        f"{BASE}{path}",
-        key_id=f"{signer}#main-key",
-        private_pem=key_pair()[0],
-        body=None,
-        when=now(),
-    )
-    return {**AP, **headers}
 
 
 async def _hidden_with_member(
@@ -109,28 +96,32 @@ async def test_only_a_members_server_reads_the_hidden_groups_documents(
     await remote_account(services, far, "cy")
     for tail in DOCUMENTS:
         path, unknown = f"/users/inner{tail}", f"/users/nobody{tail}"
-        nothing = await client.get(unknown, headers=signed(unknown, far.actor("cy")))
+        nothing = await client.get(unknown, headers=signed_get(unknown, far.actor("cy")))
         assert nothing.status_code == 404, tail
-        for headers in (AP, signed(path, far.actor("cy")), signed(unknown, near.actor("dan"))):
+        for headers in (
+            AP,
+            signed_get(path, far.actor("cy")),
+            signed_get(unknown, near.actor("dan")),
+        ):
             refused = await client.get(path, headers=headers)
             assert refused.status_code == 404, tail
             assert refused.content == nothing.content, tail
-        served = await client.get(path, headers=signed(path, near.actor("dan")))
+        served = await client.get(path, headers=signed_get(path, near.actor("dan")))
         assert served.status_code == 200, (tail, served.text)
         assert served.headers["cache-control"] == "private"
         assert served.json()["id"].startswith(f"{BASE}/users/inner"), tail
-    actor = await client.get("/users/inner", headers=signed("/users/inner", near.actor("bo")))
+    actor = await client.get("/users/inner", headers=signed_get("/users/inner", near.actor("bo")))
     key = actor.json()["publicKey"]
     assert key["id"] == f"{BASE}/users/inner#main-key"
     assert key["owner"] == f"{BASE}/users/inner"
     assert "BEGIN PUBLIC KEY" in key["publicKeyPem"]
     followers = await client.get(
-        "/users/inner/followers", headers=signed("/users/inner/followers", near.actor("bo"))
+        "/users/inner/followers", headers=signed_get("/users/inner/followers", near.actor("bo"))
     )
     assert "orderedItems" not in followers.json()  # lists nobody, as any hidden group's
     webfinger = "/.well-known/webfinger?resource=acct:inner@testserver.local"
     assert (await client.get(webfinger)).status_code == 404
-    signed_webfinger = await client.get(webfinger, headers=signed(webfinger, near.actor("bo")))
+    signed_webfinger = await client.get(webfinger, headers=signed_get(webfinger, near.actor("bo")))
     assert signed_webfinger.status_code == 404
 
 
@@ -154,15 +145,15 @@ async def test_a_banned_accounts_server_or_the_instance_actor_elsewhere_is_refus
     async with services.db.transaction() as tx:
         await store_actor(tx, actor_columns(document, instance))
     assert (
-        await client.get("/users/inner", headers=signed("/users/inner", instance))
+        await client.get("/users/inner", headers=signed_get("/users/inner", instance))
     ).status_code == 404
     cy = await remote_account(services, far, "cy")
     assert (await owner.post(f"{GROUPS}/{group['id']}/invitations/{cy}")).status_code == 200
-    served = await client.get("/users/inner", headers=signed("/users/inner", instance))
+    served = await client.get("/users/inner", headers=signed_get("/users/inner", instance))
     assert served.status_code == 200  # an instance actor signs for its server
     banned = await owner.post(f"{GROUPS}/{group['id']}/members/{bo}/ban")
     assert banned.status_code == 200, banned.text
-    refused = await client.get("/users/inner", headers=signed("/users/inner", near.actor("bo")))
+    refused = await client.get("/users/inner", headers=signed_get("/users/inner", near.actor("bo")))
     assert refused.status_code == 404  # a banned account is no member
 
 
@@ -171,14 +162,14 @@ async def test_a_bad_signature_from_a_members_server_is_a_404(
 ) -> None:
     near, _ = peers
     await _hidden_with_member(services, make, client, near, "invited")
-    forged = signed("/users/nobody", near.actor("bo"))  # signed for another path
+    forged = signed_get("/users/nobody", near.actor("bo"))  # signed for another path
     assert (await client.get("/users/inner", headers=forged)).status_code == 404
     for authorized_fetch, unsigned in ((True, 401), (False, 404)):
         services.settings = dataclasses.replace(
             services.settings, federation_authorized_fetch=authorized_fetch
         )
         assert (await client.get("/users/inner", headers=AP)).status_code == unsigned
-        ok = await client.get("/users/inner", headers=signed("/users/inner", near.actor("bo")))
+        ok = await client.get("/users/inner", headers=signed_get("/users/inner", near.actor("bo")))
         assert ok.status_code == 200
 
 
@@ -200,7 +191,7 @@ async def test_the_hidden_groups_announce_is_verified_by_its_members_server(
     key_path = owner_url.removeprefix(BASE)
     assert (await client.get(key_path, headers=AP)).status_code == 404
     # the member's server fetches the key signed (Porina signs as its instance actor)
-    fetched = await client.get(key_path, headers=signed(key_path, peer.actor("bo")))
+    fetched = await client.get(key_path, headers=signed_get(key_path, peer.actor("bo")))
     assert fetched.status_code == 200
     assert fetched.json()["publicKey"]["id"] == presented.key_id
     presented.verify(fetched.json()["publicKey"]["publicKeyPem"])
