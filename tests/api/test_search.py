@@ -1,11 +1,18 @@
 from __future__ import annotations
 
 import httpx
+from sqlalchemy import select, update
 
+from porina.accounts.models import Account
+from porina.accounts.queries import heard_in_public
+from porina.core.clock import now
 from porina.posts.models import Status
+from porina.posts.queries import S, bundle_select
+from porina.search import queries as search_queries
 from porina.services import Services
+from porina.timelines.queries import not_muted
 
-from ..factories import Factory
+from ..factories import Factory, Person
 from ..timelines import support as s
 
 
@@ -132,3 +139,83 @@ async def test_a_full_handle_on_this_server_finds_the_local_account(
         assert lookup.json()["id"] == aino.id
     unknown = await aino.get("/api/v1/accounts/lookup", params={"acct": "aino@elsewhere.example"})
     assert unknown.status_code == 404
+
+
+async def _every_match(services: Services, viewer: Person, q: str) -> list[str]:
+    """Every status holding the words of ``q`` that ``viewer`` may find, newest first, as one
+    unbounded ORM read: the full-text condition as ``S.id IN (matches)``, the visibility rule
+    (``bundle_select``), mutes and blocks, silences."""
+    match = search_queries.status_match(q, sqlite=services.db.is_sqlite)
+    assert match is not None
+    viewer_id = viewer.account.id
+    query = (
+        bundle_select(viewer_id)
+        .with_only_columns(S.id)
+        .where(match, not_muted(viewer_id), S.reblog_of_id.is_(None))
+        .where(heard_in_public(viewer_id, S.account_id))
+        .order_by(S.id.desc())
+    )
+    async with services.db.read() as session:
+        return [str(i) for i in await session.scalars(query)]
+
+
+async def _paged(viewer: Person, by: str, **params: object) -> list[str]:
+    """Every page of a statuses search of two, following ``max_id`` or ``offset``."""
+    found: list[str] = []
+    while True:
+        asked: dict[str, object] = {"q": "kahvi", "type": "statuses", "limit": 2, **params}
+        if by == "max_id" and found:
+            asked["max_id"] = found[-1]
+        elif by == "offset":
+            asked["offset"] = len(found)
+        page = [st["id"] for st in (await search(viewer, **asked))["statuses"]]
+        if not page:
+            return found
+        found.extend(page)
+
+
+async def test_paged_search_finds_what_the_full_read_finds_in_its_order(
+    services: Services, make: Factory
+) -> None:
+    """The statuses search reads the full-text index newest first and stops at the page
+    (on SQLite FTS5's rowids in descending order, issue 14): paged by ``max_id`` and by
+    ``offset``, alone and for one author, it finds every match the viewer may see once, in
+    the full read's order, past deleted, private, direct, blocked, muted, suspended and
+    silenced authors' posts and boosts, with posts without the word between them."""
+    bob = await make.person("bob")
+    names = ("alice", "carol", "dave", "erin", "fay", "gus", "hal", "ivy")
+    people = {name: await make.person(name) for name in names}
+    await s.follow(services, bob, people["alice"])
+    await s.follow(services, bob, people["ivy"])
+    await s.block(services, bob, people["dave"])
+    await s.block(services, people["erin"], bob)
+    await s.mute(services, bob, people["fay"])
+    for n in range(3):
+        for name, who in people.items():
+            await s.post(services, who, f"kahvi {name} {n}")
+            await s.post(services, who, f"tea {name} {n}")
+            if name in ("alice", "carol", "ivy"):
+                await s.post(services, who, f"kahvi private {n}", visibility="private")
+        gone = await s.post(services, people["alice"], f"kahvi gone {n}")
+        await s.delete(services, gone)
+        await s.post(
+            services, people["carol"], f"kahvi to bob {n}", mention=(bob,), visibility="direct"
+        )
+        await s.post(services, bob, "", reblog_of=await s.post(services, people["hal"], "kahvi"))
+    async with services.db.transaction() as tx:
+        silenced = Account.id.in_([people["hal"].account.id, people["ivy"].account.id])
+        await tx.session.execute(update(Account).where(silenced).values(silenced_at=now()))
+        suspended = Account.id == people["gus"].account.id
+        await tx.session.execute(update(Account).where(suspended).values(suspended_at=now()))
+    for viewer in (bob, people["carol"], people["ivy"]):
+        every = await _every_match(services, viewer, "kahvi")
+        assert every and len(every) < 60, viewer.username
+        assert await _paged(viewer, "max_id") == every, viewer.username
+        assert await _paged(viewer, "offset") == every, viewer.username
+        alice = people["alice"].account.id
+        async with services.db.read() as session:
+            hers = {
+                str(i)
+                for i in await session.scalars(select(Status.id).where(Status.account_id == alice))
+            }
+        assert await _paged(viewer, "max_id", account_id=alice) == [i for i in every if i in hers]

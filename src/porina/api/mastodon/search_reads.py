@@ -61,22 +61,24 @@ class StatusQuery:
 
 @functools.cache
 def _statement(*, sqlite: bool, by_author: bool) -> Prebuilt:
+    source, status_id, matched = search.newest_first(TERM, sqlite=sqlite)
     conditions: list[Any] = [
-        search.matching(TERM, sqlite=sqlite),
+        *matched,
         S.reblog_of_id.is_(None),
         visible_clause(S, VIEWER, author=A),
         or_(S.account_id == VIEWER, S.account_id.not_in(hidden_by(VIEWER, pages.MOMENT))),
         heard_in_public(VIEWER, S.account_id),
-        S.id < BELOW,
-        S.id > ABOVE,
+        status_id < BELOW,
+        status_id > ABOVE,
     ]
     if by_author:
         conditions.append(S.account_id == AUTHOR)
     candidates = (
-        select(S.id.label("status_id"))
+        select(status_id.label("status_id"))
+        .select_from(source)
         .join(A, A.id == S.account_id)
         .where(*conditions)
-        .order_by(S.id.desc())
+        .order_by(status_id.desc())
         .offset(SKIP)
         .limit(FETCH)
         .subquery("candidates")
