@@ -60,7 +60,10 @@ class StatusQuery:
 
 
 @functools.cache
-def _statement(*, sqlite: bool, by_author: bool) -> Prebuilt:
+def _statement(*, sqlite: bool, by_author: bool, bounded: bool) -> Prebuilt:
+    """The statuses search; ``bounded``: with ``max_id`` and ``min_id`` (without them no
+    condition on the id, which PostgreSQL's generic plan would read as a range of the primary
+    key to intersect with the full-text matches: a bitmap of every status per request)."""
     source, status_id, matched = search.newest_first(TERM, sqlite=sqlite)
     conditions: list[Any] = [
         *matched,
@@ -68,9 +71,9 @@ def _statement(*, sqlite: bool, by_author: bool) -> Prebuilt:
         visible_clause(S, VIEWER, author=A),
         or_(S.account_id == VIEWER, S.account_id.not_in(hidden_by(VIEWER, pages.MOMENT))),
         heard_in_public(VIEWER, S.account_id),
-        status_id < BELOW,
-        status_id > ABOVE,
     ]
+    if bounded:
+        conditions += [status_id < BELOW, status_id > ABOVE]
     if by_author:
         conditions.append(S.account_id == AUTHOR)
     candidates = (
@@ -100,10 +103,13 @@ async def statuses(svc: ApiRuntime, viewer_id: int, asked: StatusQuery) -> list[
         "porina_above": asked.min_id if asked.min_id is not None else 0,
         "porina_skip": asked.offset,
         "porina_fetch": asked.limit,
+        "porina_author": asked.account_id,
     }
-    if asked.account_id is not None:
-        params["porina_author"] = asked.account_id
-    statement = _statement(sqlite=sqlite, by_author=asked.account_id is not None)
+    statement = _statement(
+        sqlite=sqlite,
+        by_author=asked.account_id is not None,
+        bounded=asked.max_id is not None or asked.min_id is not None,
+    )
     rows = [r for r in pages.rows(await svc.db.fast.fetch(statement, params)) if r.visible]
     shown, _ = await personal_rows(svc, viewer_id, rows)
     return shown
