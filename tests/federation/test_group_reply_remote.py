@@ -3,7 +3,8 @@ members-only post, ``group_inbox.members_only``): kept in the group here (privat
 client asked), seen by the group's local members alone, and sent as a ``Create`` to the group's
 own inbox and nowhere else, addressed to the group's followers with the group in ``cc`` and
 ``audience``; its edit and delete go the same way; the group's ``Announce`` of it coming back
-does not duplicate it; a non-member's reply is refused, nothing written."""
+does not duplicate it; a non-member's reply is refused, nothing written. A job queued under
+the kinds of an earlier release still sends."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ import httpx
 from sqlalchemy import func, select
 
 from porina.accounts.models import Account
+from porina.federation.group_replies import LEGACY
+from porina.jobs import queue
 from porina.posts.models import Status
 from porina.services import Services
 
@@ -165,3 +168,21 @@ async def test_a_non_members_reply_is_refused_and_nothing_is_written(
     assert await _count(services, ulla.account.id) == 0
     assert await _count(services, aino.account.id) == 1
     assert [a["type"] for _, a in near.received] == []
+
+
+async def test_a_job_queued_under_an_earlier_releases_kind_still_sends(
+    services: Services, make: Factory, client: httpx.AsyncClient, peers: tuple[Peer, Peer]
+) -> None:
+    near, _ = peers
+    aino, _, _, parent = await _group_post(services, make, client, peers)
+    body = {"status": "sourdough", "in_reply_to_id": str(parent.id)}
+    reply = (await aino.post("/api/v1/statuses", json=body)).json()
+    near.received.clear()
+    payload = {"status_id": int(reply["id"]), "author_id": aino.account.id}
+    async with services.db.transaction() as tx:
+        for kind in LEGACY:
+            await queue.enqueue(tx, kind, payload)
+    await services.runner.drain()
+    kinds = sorted(a["type"] for where, a in near.received if where == INBOX)
+    assert kinds == ["Create", "Delete", "Update"]
+    assert all(a["object"]["id"] == reply["uri"] for _, a in near.received)

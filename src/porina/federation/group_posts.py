@@ -21,6 +21,9 @@ that remote members read the group where they are.
 - **Public groups' discussions** are announced as boosts already (``groups.thread_started``
   and the group's boost of a remote member's post, ``outbound.reblogged``): here, a public
   group's replies, and every edit and delete.
+- **A remote group's**: a local member's reply in a remote group's members-only discussion
+  goes to the group's inbox alone (``federation/group_replies.py``). One subscriber per
+  event serves both, so a post of a group costs the action one read (``reach.group``).
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ from porina.accounts.models import Account
 from porina.core import events as ev
 from porina.core.clock import iso
 from porina.federation import documents as doc
-from porina.federation import reach
+from porina.federation import group_replies, reach
 from porina.federation.dispatch import FederationContext, base_url, queue_delivery
 from porina.federation.groups import followers_inboxes
 from porina.federation.notes import note_for, status_uri
@@ -49,14 +52,18 @@ SHARED = ("public", "unlisted", "private")
 
 
 async def _concerns(tx: Tx, status_id: int, *, created: bool) -> bool:
-    """Whether the group of this post (if any) has a member on another server. The status
-    is the action's own (in the session: no read); only a group's post asks the group."""
+    """Whether another server is concerned by this post of a group (if any): the group has
+    a member there (its announce), or the group is there and this is a local member's
+    members-only reply (sent to its inbox). The status is the action's own (in the session:
+    no read); only a group's post asks the group, in one read."""
     status = await tx.session.get(Status, status_id)
     if status is None or status.group_id is None or status.reblog_of_id is not None:
         return False
     if created and status.in_reply_to_id is None and status.visibility != "private":
         return False  # a public group's new discussion: announced as the group's boost
-    return await reach.remote_followers(tx, status.group_id)
+    remote, remote_followers = await reach.group(tx, status.group_id)
+    reply = remote and status.local and status.visibility == "private"
+    return reply or remote_followers
 
 
 async def _created_reach(tx: Tx, event: ev.StatusCreated) -> bool:
@@ -177,14 +184,23 @@ async def _announce(ctx: FederationContext, status_id: int, kind: str, remover_i
             await queue_delivery(tx, status.group_id, inbox, activity)
 
 
+async def _post_of_group(
+    ctx: FederationContext, status_id: int, kind: str, remover_id: int
+) -> None:
+    """A local group's announce, or a local member's reply sent to a remote group: each
+    finds by itself whether it applies (one of them does at most)."""
+    await _announce(ctx, status_id, kind, remover_id)
+    await group_replies.send(ctx, status_id, kind)
+
+
 @subscribe(ev.StatusCreated, job="federation.on_group_post_created", needed=_created_reach)
 async def group_post_created(ctx: FederationContext, event: ev.StatusCreated) -> None:
-    await _announce(ctx, event.status_id, "Create", 0)
+    await _post_of_group(ctx, event.status_id, "Create", 0)
 
 
 @subscribe(ev.StatusEdited, job="federation.on_group_post_edited", needed=_changed_reach)
 async def group_post_edited(ctx: FederationContext, event: ev.StatusEdited) -> None:
-    await _announce(ctx, event.status_id, "Update", 0)
+    await _post_of_group(ctx, event.status_id, "Update", 0)
 
 
 @subscribe(
@@ -195,4 +211,4 @@ async def group_post_edited(ctx: FederationContext, event: ev.StatusEdited) -> N
 )
 async def group_post_deleted(ctx: FederationContext, event: ev.StatusDeleted) -> None:
     remover = event.actor.account_id if event.actor is not None else 0
-    await _announce(ctx, event.status_id, "Delete", remover)
+    await _post_of_group(ctx, event.status_id, "Delete", remover)

@@ -10,9 +10,10 @@ The group's ``Announce`` of it that comes back (by id) names a local status: it 
 stored twice (``notes.find_status`` finds it here, and a private post is not boosted by
 another account, ``interactions.reblog``).
 
-Only a post concerns this module: a reply in a local group, or a post of no group, queues
-no job here (``_concerns``: the status is the action's own, in its session; one read of the
-group's account for a post of a group).
+The group's post subscribers (``federation/group_posts.py``) call ``send`` for every post
+of a group, with the local groups' announces: a post of a group is asked about once, in one
+read (``reach.group``), and a reply in a local group, or a post of no group, queues no job.
+The job kinds this module subscribed under before are still handled (``LEGACY``).
 """
 
 from __future__ import annotations
@@ -22,14 +23,12 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from porina.accounts.models import Account
-from porina.core import events as ev
+from porina.core.ids import parse_id
 from porina.federation import documents as doc
-from porina.federation import reach
 from porina.federation.dispatch import FederationContext, base_url, queue_delivery
 from porina.federation.notes import note_for
-from porina.jobs.events import subscribe
+from porina.jobs.queue import Handler, handler
 from porina.posts.models import Status
-from porina.storage.db import Tx
 
 
 async def _remote_group(session: AsyncSession, status: Status | None) -> Account | None:
@@ -44,19 +43,6 @@ async def _remote_group(session: AsyncSession, status: Status | None) -> Account
     return group
 
 
-async def _concerns(tx: Tx, status_id: int) -> bool:
-    status = await tx.session.get(Status, status_id)
-    return await _remote_group(tx.session, status) is not None
-
-
-async def _created_reach(tx: Tx, event: ev.StatusCreated) -> bool:
-    return await _concerns(tx, event.status_id)
-
-
-async def _changed_reach(tx: Tx, event: ev.StatusEdited | ev.StatusDeleted) -> bool:
-    return await _concerns(tx, event.status_id)
-
-
 def in_group(note: dict[str, Any], group: Account) -> dict[str, Any]:
     """The Note as the remote group takes it: to its followers, the group in cc and
     ``audience`` (the mentions stay tags)."""
@@ -65,8 +51,9 @@ def in_group(note: dict[str, Any], group: Account) -> dict[str, Any]:
     return {**note, "to": [followers], "cc": [actor], "audience": actor}
 
 
-async def _send(ctx: FederationContext, status_id: int, kind: str) -> None:
-    """The ``Create``, ``Update`` or ``Delete`` of the reply, to the group's inbox alone."""
+async def send(ctx: FederationContext, status_id: int, kind: str) -> None:
+    """The ``Create``, ``Update`` or ``Delete`` of a local member's reply in a remote group,
+    to the group's inbox alone; nothing for any other post."""
     async with ctx.db.read() as session:
         status = await session.get(Status, status_id)
         group = await _remote_group(session, status)
@@ -83,21 +70,23 @@ async def _send(ctx: FederationContext, status_id: int, kind: str) -> None:
         await queue_delivery(tx, author.id, str(group.inbox_url), activity)
 
 
-@subscribe(ev.StatusCreated, job="federation.on_remote_group_reply", needed=_created_reach)
-async def reply_created(ctx: FederationContext, event: ev.StatusCreated) -> None:
-    await _send(ctx, event.status_id, "Create")
+LEGACY = {
+    "federation.on_remote_group_reply": "Create",
+    "federation.on_remote_group_reply_edited": "Update",
+    "federation.on_remote_group_reply_deleted": "Delete",
+}
+"""This module's job kinds of an earlier release (its own subscribers, now the group's post
+subscribers'): still registered, so a job queued before an upgrade still runs."""
 
 
-@subscribe(ev.StatusEdited, job="federation.on_remote_group_reply_edited", needed=_changed_reach)
-async def reply_edited(ctx: FederationContext, event: ev.StatusEdited) -> None:
-    await _send(ctx, event.status_id, "Update")
+def _legacy(kind: str) -> Handler:
+    async def run(ctx: FederationContext, payload: dict[str, Any]) -> None:
+        status_id = parse_id(payload.get("status_id"))
+        if status_id is not None:
+            await send(ctx, status_id, kind)
+
+    return run
 
 
-@subscribe(
-    ev.StatusDeleted,
-    job="federation.on_remote_group_reply_deleted",
-    when=reach.own_post,
-    needed=_changed_reach,
-)
-async def reply_deleted(ctx: FederationContext, event: ev.StatusDeleted) -> None:
-    await _send(ctx, event.status_id, "Delete")
+for _job, _kind in LEGACY.items():
+    handler(_job)(_legacy(_kind))

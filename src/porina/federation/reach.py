@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import functools
 
-from sqlalchemy import BigInteger, Exists, bindparam, exists, or_, select
+from sqlalchemy import BigInteger, Exists, and_, bindparam, exists, or_, select
+from sqlalchemy.orm import aliased
 
 from porina.accounts.models import Account, Follow
 from porina.core import events as ev
@@ -73,6 +74,23 @@ def _boost_statement() -> Prebuilt:
     """A boost's: a remote follower of the booster, or the boosted post's author remote."""
     author = exists().where(Account.id == _OTHER, Account.domain.is_not(None))
     return Prebuilt(select(or_(_remote_follower(), author)))
+
+
+@functools.cache
+def _group_statement() -> Prebuilt:
+    """A group's: whether it is on another server with a known inbox, and whether it has a
+    follower on another server (the follower's account is not the group's alias)."""
+    group = aliased(Account, name="porina_group")
+    remote = and_(group.domain.is_not(None), group.inbox_url.is_not(None))
+    return Prebuilt(select(remote, _remote_follower()).where(group.id == _ACCOUNT))
+
+
+async def group(tx: Tx, group_id: int) -> tuple[bool, bool]:
+    """``(remote, remote_followers)`` of a group's account, in one read: a local member's
+    reply in a remote group goes to the group's inbox; a group with members on another
+    server announces its posts to them."""
+    row = (await tx.run(_group_statement(), {"porina_account": group_id})).first()
+    return (bool(row[0]), bool(row[1])) if row is not None else (False, False)
 
 
 async def _yes(tx: Tx, statement: Prebuilt, **params: int) -> bool:
