@@ -7,8 +7,10 @@ from datetime import timedelta
 from typing import Any
 
 import httpx
+from sqlalchemy import func, select
 
 from porina.core.clock import now
+from porina.lists.models import ListAccount
 from porina.services import Services
 from porina.settings import Settings
 
@@ -209,6 +211,53 @@ async def test_deleting_a_suspended_account_removes_what_it_left_with_others(
     assert (await alice.get(f"/api/v1/accounts/{troll.id}")).status_code == 404
     assert (await alice.get(f"/api/v1/accounts/{troll.id}/statuses")).json() == []
     assert (await alice.delete(f"{ACCOUNTS}/{troll.id}")).status_code == 403
+
+
+async def _in_list(person: Person, members: list[Person]) -> str:
+    list_id = str((await person.post("/api/v1/lists", data={"title": "watch"})).json()["id"])
+    ids = {"account_ids[]": [m.id for m in members]}
+    assert (await person.post(f"/api/v1/lists/{list_id}/accounts", data=ids)).is_success
+    return list_id
+
+
+async def _list_rows(services: Services, list_id: str) -> int:
+    async with services.db.read() as session:
+        found = select(func.count()).where(ListAccount.list_id == int(list_id))
+        return int(await session.scalar(found) or 0)
+
+
+async def test_a_deleted_account_leaves_the_lists_counts_and_feeds_of_those_it_followed(
+    make: Factory, services: Services
+) -> None:
+    """alice and bea follow the troll and keep it in a list, the troll follows both back and
+    likes bea's post; bea is suspended meanwhile (the troll can no longer see her) and comes
+    back after the troll's deletion. Both find their lists, counts and home feeds without
+    it."""
+    mod = await _staff(make)
+    alice, bea, troll = [await make.person(n) for n in ("alice", "bea", "troll")]
+    for person in (alice, bea):
+        await person.follow(troll)
+        await troll.follow(person)
+    lists = {p.username: await _in_list(p, [troll]) for p in (alice, bea)}
+    beas = await post(services, bea, "my post", visibility="private")
+    await favourite(services, troll, beas)
+    await post(services, troll, "rude words")
+    assert [s["content"] for s in (await alice.get("/api/v1/timelines/home")).json()]
+    for who in (bea, troll):
+        suspended = await mod.post(f"{ACCOUNTS}/{who.id}/action", data={"type": "suspend"})
+        assert suspended.is_success
+    assert (await mod.delete(f"{ACCOUNTS}/{troll.id}")).status_code == 200  # the job runs
+    assert (await mod.post(f"{ACCOUNTS}/{bea.id}/unsuspend")).status_code == 200
+
+    for person in (alice, bea):
+        me = (await person.get("/api/v1/accounts/verify_credentials")).json()
+        assert (me["followers_count"], me["following_count"]) == (0, 0), person.username
+        members = await person.get(f"/api/v1/lists/{lists[person.username]}/accounts")
+        assert members.json() == []
+        assert await _list_rows(services, lists[person.username]) == 0  # not merely hidden
+        home = (await person.get("/api/v1/timelines/home")).json()
+        assert [s for s in home if s["account"]["id"] == troll.id] == []
+    assert (await bea.get(f"/api/v1/statuses/{beas}")).json()["favourites_count"] == 0
 
 
 async def test_an_account_its_owner_deleted_cannot_be_unsuspended(

@@ -36,7 +36,7 @@ from porina.accounts.models import (
 )
 from porina.core.actor import Actor
 from porina.core.clock import now
-from porina.core.errors import NotFound
+from porina.core.errors import Forbidden, NotFound
 from porina.core.events import (
     Blocked,
     Followed,
@@ -265,6 +265,17 @@ async def remove_from_followers(tx: Tx, actor: Actor, follower_id: int | None) -
     follower = await _target(tx, actor, follower_id)
     await _drop_follow(tx, actor, follower.id, actor.account_id)
     return follower
+
+
+async def end_follow(tx: Tx, actor: Actor, follower_id: int, target_id: int) -> bool:
+    """End a follow of the actor's own account, either way, whoever the other side is:
+    also an account the actor may no longer see (a suspended one), which ``unfollow`` and
+    ``remove_from_followers`` answer 404 for. The counts drop and ``Unfollowed`` is
+    announced as by them, so lists, feeds and counts forget the follow (the deletion of the
+    actor's account, ``moderation.purge``). False when there was none."""
+    if actor.account_id not in (follower_id, target_id):
+        raise Forbidden("This action is not allowed")
+    return await _drop_follow(tx, actor, follower_id, target_id)
 
 
 async def _request(tx: Tx, actor: Actor, requester_id: int | None) -> tuple[Account, FollowRequest]:

@@ -91,15 +91,31 @@ async def favourite(tx: Tx, actor: Actor, status_id: int) -> Target:
 async def unfavourite(tx: Tx, actor: Actor, status_id: int) -> Target:
     status = await _target(tx, actor, status_id)
     if await _unmark(tx, Favourite, actor, status):
-        await bump(tx, Status, status.id, "favourites_count", -1)
-        event = Unfavourited(
-            actor=actor,
-            status_id=status.id,
-            status_author_id=status.account_id,
-            status_local=status.local,
-        )
-        await emit(tx, event)
+        await _unfavourited(tx, actor, status.id, status.account_id, local=status.local)
     return status
+
+
+async def withdraw_favourite(tx: Tx, actor: Actor, status_id: int) -> None:
+    """The actor's favourite of ``status_id`` goes whether or not they may still see the
+    status (a followers-only post of someone they no longer follow, a suspended author's),
+    which ``unfavourite`` answers 404 for: the count drops and ``Unfavourited`` is announced
+    as by it (the deletion of the actor's account, ``moderation.purge``)."""
+    params = {"porina_account": actor.account_id, "porina_status": status_id}
+    if not (await tx.run(_unmark_statement(Favourite), params)).rowcount:
+        return
+    status = await tx.session.get(Status, status_id)
+    if status is not None:
+        await _unfavourited(tx, actor, status.id, status.account_id, local=status.local)
+
+
+async def _unfavourited(
+    tx: Tx, actor: Actor, status_id: int, author_id: int, *, local: bool
+) -> None:
+    await bump(tx, Status, status_id, "favourites_count", -1)
+    event = Unfavourited(
+        actor=actor, status_id=status_id, status_author_id=author_id, status_local=local
+    )
+    await emit(tx, event)
 
 
 async def bookmark(tx: Tx, actor: Actor, status_id: int) -> Target:

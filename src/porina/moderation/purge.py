@@ -1,12 +1,15 @@
 """Deleting a suspended account's data (Mastodon's ``DELETE /api/v1/admin/accounts/:id``).
 
 Only a suspended account may be purged (Mastodon's policy). A durable job removes what it left
-in other people's views through the actions that undo each thing, so counters and feeds follow
-and the events are emitted: its statuses and boosts (``delete_status``), its favourites
-(``unfavourite``), its follows both ways (``unfollow``, ``remove_from_followers``), its
-follow requests; then its profile is blanked. The account row stays, suspended, so its name
-is not taken again. The job works in batches, each its own transaction, and stops if the
-account is unsuspended meanwhile; run again, it carries on where it stopped.
+in other people's views through the actions that undo each thing, so counters, lists and
+feeds follow and the events are emitted: its statuses and boosts (``delete_status``), its
+favourites (``withdraw_favourite``), its follows both ways (``end_follow``: ``Unfollowed``,
+so the other side's lists and home feed let it go), its follow requests; then its profile is
+blanked. Favourites and follows go whether or not the account may still see the other side:
+one with an account suspended meanwhile goes the same way (its counts are right if that
+account comes back). The account row stays, suspended, so its name is not taken again. The
+job works in batches, each its own transaction, and stops if the account is unsuspended
+meanwhile; run again, it carries on where it stopped.
 """
 
 from __future__ import annotations
@@ -19,13 +22,12 @@ from porina.accounts import graph
 from porina.accounts.models import Account, Follow, FollowRequest
 from porina.core.actor import Actor
 from porina.core.clock import now
-from porina.core.errors import Forbidden, NotFound, PorinaError
+from porina.core.errors import Forbidden, NotFound
 from porina.core.ids import parse_id
 from porina.interactions import actions as interactions
 from porina.interactions.models import Favourite
 from porina.jobs import queue
 from porina.jobs.queue import JobContext
-from porina.posts.counters import bump
 from porina.posts.editing import delete_status
 from porina.posts.models import Status
 from porina.storage.db import Tx
@@ -70,15 +72,7 @@ async def _favourites(tx: Tx, actor: Actor) -> int:
         )
     )
     for status_id in rows:
-        try:
-            await interactions.unfavourite(tx, actor, status_id)
-        except PorinaError:  # a status the account may no longer see: the row, its count
-            await tx.session.execute(
-                delete(Favourite).where(
-                    Favourite.account_id == actor.account_id, Favourite.status_id == status_id
-                )
-            )
-            await bump(tx, Status, status_id, "favourites_count", -1)
+        await interactions.withdraw_favourite(tx, actor, status_id)
     return len(rows)
 
 
@@ -92,17 +86,7 @@ async def _follows(tx: Tx, actor: Actor) -> int:
         )
     )
     for follower, target in rows:
-        try:
-            if follower == me:
-                await graph.unfollow(tx, actor, target)
-            else:
-                await graph.remove_from_followers(tx, actor, follower)
-        except PorinaError:  # someone the account cannot see: the row alone
-            await tx.session.execute(
-                delete(Follow).where(
-                    Follow.account_id == follower, Follow.target_account_id == target
-                )
-            )
+        await graph.end_follow(tx, actor, follower, target)
     await tx.session.execute(
         delete(FollowRequest).where(
             or_(FollowRequest.account_id == me, FollowRequest.target_account_id == me)
