@@ -135,6 +135,9 @@ async def test_a_conversation_is_the_orms_rendering_cold_and_warm(
     reply = await desk.post(f"{BASE}/{ids[-1]}/reply", json={"text": "On its way"})
     assert reply.status_code == 200, reply.text
     await desk.post(f"/api/v1/statuses/{first['id']}/favourite")  # the brand favourites it
+    menu = await desk.brand.status("Our summer menu")
+    for action in ("favourite", "reblog"):  # two of olli's items show one status
+        assert (await olli.post(f"/api/v1/statuses/{menu['id']}/{action}")).status_code == 200
     for _ in range(2):  # the second read joins the cache's encodings
         for cid in ids:
             response = await desk.get(f"{BASE}/{cid}")
@@ -143,3 +146,4 @@ async def test_a_conversation_is_the_orms_rendering_cold_and_warm(
     shown = [i["status"] for cid in ids for i in (await desk.conversation(cid))["items"]]
     assert any(s and s["favourited"] for s in shown)
     assert {s["visibility"] for s in shown if s} >= {"public", "direct"}
+    assert [s["id"] for s in shown if s].count(menu["id"]) == 2

@@ -8,16 +8,17 @@ from porina.services import Services
 from ..factories import Factory
 from .inbox_support import BASE, Staff, brand_with_agent
 
-LIST = 3
-"""Warm (every account shown rendered in the status cache): the caller's role (1), the page
-with its accounts' versions and whether the brand has SLA targets (1: it has none here; with
+LIST = 2
+"""Warm (every account shown rendered in the status cache): the caller's role with the page,
+its accounts' versions and whether the brand has SLA targets (1: it has none here; with
 some, the targets, the page's clocks and the brand's business hours are three more), and the
 test client's look for due jobs after the response (1). Accounts the cache lacks are one
-read more."""
-DETAIL = 3
-"""Warm: the conversation with the caller's role and its latest items with their accounts'
-versions (1), the items' statuses as page rows with the brand's marks (1 per 64), the look
-for due jobs (1). What the desk's rules did is one more when they did something."""
+read more. A cursor's page (``max_id``) costs the same: the named conversation's activity
+time is read inside the page's statement."""
+DETAIL = 2
+"""Warm: the conversation with the caller's role, its latest items with their accounts'
+versions and the items' statuses as page rows with the brand's marks (1), the look for due
+jobs (1). What the desk's rules did is one more when they did something."""
 
 
 async def _spent(services: Services, desk: Staff, path: str) -> int:
@@ -27,6 +28,9 @@ async def _spent(services: Services, desk: Staff, path: str) -> int:
     response = await desk.get(path)
     assert response.status_code == 200, response.text
     return services.db.query_count - before
+
+
+BASE_URL = "http://testserver.local"
 
 
 async def test_a_page_and_a_conversation_cost_the_same_for_few_or_many(
@@ -47,5 +51,8 @@ async def test_a_page_and_a_conversation_cost_the_same_for_few_or_many(
     cid = (await desk.conversations())[0]["id"]
     many_list = await _spent(services, desk, BASE)
     many_detail = await _spent(services, desk, f"{BASE}/{cid}")
-    assert (few_list, many_list) == (LIST, LIST)
+    first = await desk.get(BASE, params={"limit": "2"})
+    later = first.headers["link"].split(";", 1)[0].strip("<>").removeprefix(BASE_URL)
+    next_page = await _spent(services, desk, later)
+    assert (few_list, many_list, next_page) == (LIST, LIST, LIST)
     assert (few_detail, many_detail) == (DETAIL, DETAIL)

@@ -7,12 +7,14 @@ prepared statement on asyncpg). Rows are plain tuples: ids, versions, short stri
 
 - ``role``: the caller's role on the brand (the brand's own login, or its operator row) in
   one statement;
-- ``page``: one page of a view, with the versions of the contact's and assignee's accounts
-  (their renderings come from the status cache) and whether the brand has SLA targets and
-  the conversation rule runs (so a page without them reads nothing more);
+- ``page_rows``: the caller's role and one page of a view in one statement (a cursor's
+  conversation read inside it), with the versions of the contact's and assignee's accounts
+  (their renderings come from the status cache) and whether the brand has SLA targets (so a
+  page without them reads nothing more);
 - ``conversation``: one conversation, the same columns;
-- ``conversation_with_items``: the conversation, the caller's role and its latest items
-  (before an item id), newest first, in one statement;
+- ``conversation_with_items``: the conversation, the caller's role, its latest items (before
+  an item id), newest first, and their statuses as the timelines' page rows, in one
+  statement;
 - ``runs``: what the rules did to a conversation.
 
 The conditions are those of ``desk/queries.py`` (the web pages' ORM reads), so both show the
@@ -47,7 +49,6 @@ from sqlalchemy.orm import aliased
 from porina.accounts.models import Account, AccountOperator, User
 from porina.accounts.operators import role_named
 from porina.core.clock import aware, iso, now
-from porina.desk.access import Staff
 from porina.desk.errors import InvalidDeskRequest
 from porina.desk.metrics_models import DeskSlaTarget
 from porina.desk.models import STATUSES, DeskConversation, DeskItem, DeskMentioned
@@ -55,6 +56,7 @@ from porina.desk.queries import VIEWS
 from porina.desk.rules_models import DeskRuleRun
 from porina.storage.base import UTCDateTime
 from porina.storage.fastread import Prebuilt, Row, as_datetime
+from porina.timelines import page as pages
 
 if TYPE_CHECKING:
     from porina.storage.db import Database
@@ -64,7 +66,6 @@ M = DeskMentioned
 BRAND = bindparam("porina_brand", type_=BigInteger)
 USER = bindparam("porina_user", type_=BigInteger)
 MOMENT = bindparam("porina_moment", type_=UTCDateTime())
-KEY_AT = bindparam("porina_key_at", type_=UTCDateTime())
 KEY_ID = bindparam("porina_key_id", type_=BigInteger)
 LIMIT = bindparam("porina_limit", type_=Integer)
 CONVERSATION = bindparam("porina_conversation", type_=BigInteger)
@@ -216,25 +217,45 @@ def _viewed(view: str, status: str) -> tuple[Any, Any, Any]:
     return query, C.last_activity_at, C.id
 
 
+_NAMED_AT = (
+    select(C.last_activity_at)
+    .where(C.id == KEY_ID, C.brand_account_id == BRAND)
+    .limit(1)
+    .scalar_subquery()
+)
+"""The activity time of the conversation a cursor names (none when it is not the brand's:
+the comparison is then unknown and the page empty)."""
+_ROLES = select(_LOGIN.label("porina_login"), _OPERATOR.label("porina_operator")).subquery("roles")
+
+
 @functools.cache
 def _page(view: str, status: str, *, cursor: str | None, label: bool) -> Prebuilt:
-    """``cursor``: None, ``older`` (``max_id``) or ``newer`` (``since_id``/``min_id``)."""
+    """The caller's role (the brand's login, the operator row) and the page, in one
+    statement: one row per conversation, or one row of the role alone when there is none.
+    ``cursor``: None, ``older`` (``max_id``) or ``newer`` (``since_id``/``min_id``): a
+    page's rows are newest first either way."""
     query, at, key_id = _viewed(view, status)
     if label:
         text = cast(C.labels, String)
         query = query.where(or_(text.like(LABEL_A, escape="\\"), text.like(LABEL_B, escape="\\")))
     key = tuple_(at, key_id)
     if cursor == "older":
-        query = query.where(key < tuple_(KEY_AT, KEY_ID))
+        query = query.where(key < tuple_(_NAMED_AT, KEY_ID))
     elif cursor == "newer":
-        query = query.where(key > tuple_(KEY_AT, KEY_ID))
+        query = query.where(key > tuple_(_NAMED_AT, KEY_ID))
     order = [at.asc(), key_id.asc()] if cursor == "newer" else [at.desc(), key_id.desc()]
-    return Prebuilt(query.order_by(*order).limit(LIMIT))
-
-
-_KEY = Prebuilt(
-    select(C.last_activity_at).where(C.id == CONVERSATION, C.brand_account_id == BRAND).limit(1)
-)
+    listed = (
+        query.add_columns(at.label("porina_at"), key_id.label("porina_key"))
+        .order_by(*order)
+        .limit(LIMIT)
+        .subquery("listed")
+    )
+    return Prebuilt(
+        select(_ROLES.c.porina_login, _ROLES.c.porina_operator, *listed.c)
+        .select_from(_ROLES)
+        .outerjoin(listed, true())
+        .order_by(listed.c.porina_at.desc(), listed.c.porina_key.desc())
+    )
 
 
 def _json(value: Any) -> Any:
@@ -306,16 +327,31 @@ def check(view: str, status: str, label: str | None) -> str:
     return "all" if view == "label" else view
 
 
-async def page(db: Database, staff: Staff, asked: Asked, moment: datetime) -> list[ConversationRow]:
-    """One page of a view, newest activity first (``queries.page``'s conversations): one
-    statement, two with a cursor (the named conversation's activity time)."""
-    return [_conversation(row, moment) for row in await _page_raw(db, staff, asked, moment)]
-
-
-async def page_rows(db: Database, staff: Staff, asked: Asked, moment: datetime) -> list[Row]:
-    """``page``'s rows as the driver gave them (what an encoding is kept by); ``listed``
-    makes each a ``ConversationRow``, ``Listed`` reads what names its accounts."""
-    return await _page_raw(db, staff, asked, moment)
+async def page_rows(
+    db: Database, brand_id: int, user_id: int, asked: Asked, moment: datetime
+) -> tuple[str | None, list[Row]]:
+    """The caller's role on the brand (as ``role``) and one page of a view, newest activity
+    first (``queries.page``'s conversations), in one statement: the rows as the driver gave
+    them (what an encoding is kept by; ``listed`` makes each a ``ConversationRow``,
+    ``Listed`` reads what names its accounts). The rows are read before the role is
+    checked: the caller must check it before anything is shown."""
+    view = check(asked.view, asked.status, asked.label)
+    params: dict[str, Any] = {
+        "porina_brand": brand_id,
+        "porina_user": user_id,
+        "porina_moment": moment,
+        "porina_limit": asked.limit,
+    }
+    cursor = None
+    if asked.named is not None:
+        cursor = "older" if asked.older else "newer"
+        params["porina_key_id"] = asked.named
+    if asked.label:
+        params |= _label_params(asked.label)
+    statement = _page(view, asked.status, cursor=cursor, label=bool(asked.label))
+    found = await db.fast.fetch(statement, params)
+    role = _role(found[0][0], found[0][1], user_id) if found else None
+    return role, [row[2:14] for row in found if row[2] is not None]
 
 
 listed = _conversation
@@ -347,32 +383,6 @@ class Listed:
     @staticmethod
     def has_sla_targets(row: Row) -> bool:
         return bool(row[11])
-
-
-async def _page_raw(db: Database, staff: Staff, asked: Asked, moment: datetime) -> list[Row]:
-    view = check(asked.view, asked.status, asked.label)
-    params: dict[str, Any] = {
-        "porina_brand": staff.brand_id,
-        "porina_user": staff.user_id,
-        "porina_moment": moment,
-        "porina_limit": asked.limit,
-    }
-    cursor = None
-    if asked.named is not None:
-        found = await db.fast.fetch(
-            _KEY, {"porina_conversation": asked.named, "porina_brand": staff.brand_id}
-        )
-        if not found:
-            return []
-        cursor = "older" if asked.older else "newer"
-        params |= {"porina_key_at": as_datetime(found[0][0]), "porina_key_id": asked.named}
-    if asked.label:
-        params |= _label_params(asked.label)
-    statement = _page(view, asked.status, cursor=cursor, label=bool(asked.label))
-    rows = await db.fast.fetch(statement, params)
-    if cursor == "newer":
-        rows.reverse()
-    return rows
 
 
 _HAS_RUNS = exists().where(DeskRuleRun.conversation_id == C.id)
@@ -418,40 +428,78 @@ _LATEST = (
     .where(DeskItem.conversation_id == CONVERSATION, DeskItem.id < BEFORE)
     .order_by(DeskItem.id.desc())
     .limit(LIMIT)
-    .subquery("latest")
+    .cte("latest")
 )
+_CANDIDATES = (
+    select(_LATEST.c.item_status_id.label("status_id"))
+    .where(_LATEST.c.item_status_id.is_not(None))
+    .distinct()  # a favourite and a boost of one post: one row of it, joined to both items
+    .subquery("candidates")
+)
+
+
+def _shown() -> Any:
+    """The items' statuses as page rows (``timelines/page.py``; ``porina_viewer`` the brand),
+    as ``pages.for_ids`` reads them with ``mutes=False``. Materialized on PostgreSQL: its
+    generic plan would otherwise run the whole join again for each item."""
+    query: Any = pages.from_candidates(_CANDIDATES, ascending=False, mutes=False).statement
+    return query.order_by(None).cte("shown").prefix_with("MATERIALIZED", dialect="postgresql")
+
+
+_SHOWN = _shown()
+ITEM_COLUMNS = 8
 _ONE_WITH_ITEMS = Prebuilt(
     _base()
-    .add_columns(_HAS_RUNS, _LOGIN, _OPERATOR, *_LATEST.c)
+    .add_columns(_HAS_RUNS, _LOGIN, _OPERATOR, *_LATEST.c, *_SHOWN.c)
     .outerjoin(_LATEST, true())
+    .outerjoin(_SHOWN, _SHOWN.c.id == _LATEST.c.item_status_id)
     .where(C.id == CONVERSATION)
     .order_by(_LATEST.c.item_id.desc())
 )
 
 
+@dataclass(frozen=True, slots=True)
+class Detail:
+    """A conversation as ``conversation_with_items`` read it: the caller's role (to check
+    before anything is shown), the conversation, its items newest first, and the items'
+    statuses as page rows for the brand (one per status, hidden ones included: check
+    ``visible``), newest first."""
+
+    role: str | None
+    conversation: ConversationRow
+    items: list[ItemRow]
+    statuses: list[pages.PageRow]
+
+
 async def conversation_with_items(
     db: Database, brand_id: int, user_id: int, conversation_id: int, asked: tuple[int, int | None]
-) -> tuple[str | None, ConversationRow, list[ItemRow]] | None:
-    """``conversation`` and ``items`` in one statement (one round trip on PostgreSQL): the
-    caller's role, the conversation, and its latest ``asked[0]`` items below the item id
-    ``asked[1]`` (newest first), one row per item. The items are read before the role is
-    checked: the caller must check it before anything is shown."""
+) -> Detail | None:
+    """``conversation``, its latest ``asked[0]`` items below the item id ``asked[1]`` and
+    their statuses' page rows in one statement (one round trip on PostgreSQL), one row per
+    item. Everything is read before the role is checked: the caller must check it before
+    anything is shown."""
     limit, before = asked
+    moment = now()
     params = {
         "porina_brand": brand_id,
         "porina_user": user_id,
         "porina_conversation": conversation_id,
         "porina_before": NO_BOUND if before is None else before,
         "porina_limit": limit,
+        "porina_viewer": brand_id,
+        "porina_moment": moment,
     }
     found = await db.fast.fetch(_ONE_WITH_ITEMS, params)
     if not found:
         return None
     raw = found[0]
-    row = _conversation(raw, now())
+    row = _conversation(raw, moment)
     row.has_rule_runs = bool(raw[12])
-    shown = [_item_row(tuple(r[15:])) for r in found if r[15] is not None]
-    return _role(raw[13], raw[14], user_id), row, shown
+    start = 15 + ITEM_COLUMNS
+    shown = [_item_row(r[15:start]) for r in found if r[15] is not None]
+    statuses = {int(r[start]): r[start:] for r in found if r[start] is not None}
+    rows = pages.rows([statuses[key] for key in sorted(statuses, reverse=True)])
+    return Detail(_role(raw[13], raw[14], user_id), row, shown, rows)
 
 
 def _item_row(raw: tuple[Any, ...]) -> ItemRow:

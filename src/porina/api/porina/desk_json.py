@@ -1,8 +1,9 @@
 """The desk's lists as joined JSON: each conversation rendered and encoded once per process
 (issue 16, "Scale and checks"; docs/performance.md, "The desk at scale").
 
-A page's rows (``fast_reads.page_rows``) carry everything a listed conversation shows but the
-accounts, which render from the process's status cache at the row's versions. A
+A page's rows (``fast_reads.page_rows``, read with the caller's role) carry everything a
+listed conversation shows but the accounts, which render from the process's status cache at
+the row's versions. A
 conversation's encoding is kept with the row it came from and the account entities it used;
 the next page that lists it with the same row and the same cached entities (the cache
 renders an account again only when its version changed) joins the kept bytes instead of
@@ -25,8 +26,9 @@ import msgspec
 
 from porina.api.mastodon.auth import ApiRuntime
 from porina.api.porina import desk_reads
+from porina.core.actor import Actor
 from porina.core.clock import now
-from porina.desk import access, fast_reads
+from porina.desk import fast_reads
 from porina.desk.fast_reads import Listed
 from porina.desk.service_levels import NO_SLA
 from porina.render import entities as e
@@ -78,11 +80,12 @@ def _hit(kept: _Kept | None, raw: Row, status: str, cache: StatusCache) -> bool:
 
 
 async def conversations(
-    svc: ApiRuntime, staff: access.Staff, asked: fast_reads.Asked
+    svc: ApiRuntime, actor: Actor, asked: fast_reads.Asked
 ) -> tuple[bytes, list[str]]:
-    """A page of a view as a JSON array, and its conversations' ids (for the ``Link``)."""
+    """A page of a view as a JSON array, and its conversations' ids (for the ``Link``); the
+    caller refused as ``desk_reads.worker`` refuses."""
     moment = now()
-    raws = await fast_reads.page_rows(svc.db, staff, asked, moment)
+    staff, raws = await desk_reads.page_rows(svc, actor, asked, moment)
     ids = [str(raw[0]) for raw in raws]
     if raws and Listed.has_sla_targets(raws[0]):
         rows = [fast_reads.listed(raw, moment) for raw in raws]

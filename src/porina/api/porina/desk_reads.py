@@ -1,12 +1,12 @@
 """The desk's inbox and a conversation's detail on the home timeline's paths (issue 16,
 "Scale and checks"; docs/performance.md, "The desk at scale").
 
-A list is two prebuilt statements (``desk/fast_reads.py``): the caller's role, and the page
-with the versions of the accounts it shows; a cursor adds one (the named conversation's
-activity time). A detail is the conversation with the caller's role and its latest items
-(one statement; the role alone once more when the conversation is not the brand's, to tell a
-403 from a 404), and the items' statuses as page rows (``timelines/page.py``; one statement
-per 64), plus the rules' runs when there are some. Accounts and statuses are rendered through the
+A list is one prebuilt statement (``desk/fast_reads.py``): the caller's role and the page
+with the versions of the accounts it shows (a cursor's conversation read inside it). A
+detail is one statement too: the conversation with the caller's role, its latest items and
+their statuses as page rows (``timelines/page.py``); the role alone once more when the
+conversation is not the brand's, to tell a 403 from a 404, and the rules' runs when there
+are some. Accounts and statuses are rendered through the
 process's status cache (``search_reads.rendered_accounts``, ``render/pages.rows_for``), so
 each is rendered once per process and version; what the cache lacks is read once. A brand
 with SLA targets adds the reads of ``service_levels.slas``. The answers are those of
@@ -16,6 +16,7 @@ with SLA targets adds the reads of ``service_levels.slas``. The answers are thos
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -36,13 +37,14 @@ from porina.core.actor import Actor
 from porina.core.clock import now
 from porina.core.errors import Forbidden, NotFound
 from porina.desk import access, fast_reads, presence, service_levels
-from porina.desk.errors import ConversationNotFound
+from porina.desk.errors import ConversationNotFound, InvalidDeskRequest
 from porina.desk.fast_reads import ConversationRow, ItemRow, RunRow
 from porina.desk.service_levels import NO_SLA
 from porina.render import entities as e
 from porina.render.pages import rows_for
 from porina.render.renderer import timestamp
 from porina.render.status_cache import StatusCache
+from porina.storage.fastread import Row
 from porina.timelines import page as pages
 
 ITEMS_DEFAULT = 20
@@ -83,9 +85,10 @@ async def _one(svc: ApiRuntime, actor: Actor, conversation_id: int) -> Conversat
 
 async def _one_with_items(
     svc: ApiRuntime, actor: Actor, conversation_id: int, asked: tuple[int, int | None]
-) -> tuple[ConversationRow, list[fast_reads.ItemRow]]:
+) -> fast_reads.Detail:
     """``_one`` with the conversation's latest items (``asked``: how many, below which item
-    id) in the same statement; nothing of either is shown unless the role allows it."""
+    id) and their statuses' page rows in the same statement; nothing of any is shown unless
+    the role allows it."""
     if actor.user_id is None:
         raise NotFound()
     found = await fast_reads.conversation_with_items(
@@ -94,8 +97,8 @@ async def _one_with_items(
     if found is None:
         await worker(svc, actor)
         raise ConversationNotFound()
-    _staff(actor, found[0])
-    return found[1], found[2]
+    _staff(actor, found.role)
+    return found
 
 
 async def _accounts(svc: ApiRuntime, wanted: dict[int, int]) -> dict[int, e.Account]:
@@ -139,12 +142,21 @@ def _conversation(
     )
 
 
-async def conversations(
-    svc: ApiRuntime, staff: access.Staff, asked: fast_reads.Asked
-) -> list[DeskConversation]:
-    """A page of a view, rendered (the API joins kept encodings: ``desk_json``)."""
-    rows = await fast_reads.page(svc.db, staff, asked, now())
-    return await rendered(svc, staff.brand_id, rows)
+async def page_rows(
+    svc: ApiRuntime, actor: Actor, asked: fast_reads.Asked, moment: datetime
+) -> tuple[access.Staff, list[Row]]:
+    """The caller as the brand's working staff (refused as ``worker`` refuses) and a page of
+    a view as ``fast_reads.page_rows`` gives it, in one statement. A view or status that is
+    not one is refused after the role, as before (so an outsider still gets a 404)."""
+    if actor.user_id is None:
+        raise NotFound()
+    try:
+        fast_reads.check(asked.view, asked.status, asked.label)
+    except InvalidDeskRequest:
+        await worker(svc, actor)
+        raise
+    role, rows = await fast_reads.page_rows(svc.db, actor.account_id, actor.user_id, asked, moment)
+    return _staff(actor, role), rows
 
 
 async def rendered(
@@ -209,18 +221,18 @@ class JoinedDetail(DeskConversation, kw_only=True):
 
 
 async def _statuses(
-    svc: ApiRuntime, brand_id: int, items: Sequence[ItemRow]
+    svc: ApiRuntime, brand_id: int, items: Sequence[ItemRow], found: Sequence[pages.PageRow]
 ) -> dict[int, msgspec.Raw]:
     """The items' statuses as the brand sees them, as JSON (one it may not see, or deleted,
-    is left out), through the status cache; not counted as impressions. When every one is
-    cached, and none has a quote or a filter of the brand's, each is the cache's encoding
-    (``status_cache.personal_json``: the same object, keys in another order); otherwise
-    they are rendered (``render/pages.rows_for``) and encoded."""
-    ids = fast_reads.status_ids(items)
-    if not ids:
+    is left out), through the status cache; not counted as impressions. ``found``: their
+    page rows (``fast_reads.conversation_with_items`` read them with the items). When every
+    one is cached, and none has a quote or a filter of the brand's, each is the cache's
+    encoding (``status_cache.personal_json``: the same object, keys in another order);
+    otherwise they are rendered (``render/pages.rows_for``) and encoded."""
+    wanted = set(fast_reads.status_ids(items))
+    visible = [r for r in found if r.visible and r.id in wanted]
+    if not visible:
         return {}
-    found = await pages.for_ids(svc.db, brand_id, ids, mutes=False)
-    visible = [r for r in found if r.visible]
     joined = _joined(svc.status_cache, brand_id, visible)
     if joined is not None:
         return joined
@@ -270,14 +282,15 @@ async def detail(
     """The conversation with its latest ``limit`` items below ``before`` (an item id), oldest
     first, as JSON (a ``DeskConversationDetail``), and the id to ask ``max_id`` for the
     earlier ones (None: there are none)."""
-    row, newest_first = await _one_with_items(svc, actor, conversation_id, (limit + 1, before))
+    found = await _one_with_items(svc, actor, conversation_id, (limit + 1, before))
+    row, newest_first = found.conversation, found.items
     brand_id = actor.account_id
     earlier = newest_first[limit - 1].id if len(newest_first) > limit else None
     items = list(reversed(newest_first[:limit]))
     runs = await fast_reads.runs(svc.db, row.id) if row.has_rule_runs else []
     wanted = _people([row]) | {i.account_id: i.account_version for i in items}
     people = await _accounts(svc, wanted)
-    statuses = await _statuses(svc, brand_id, items)
+    statuses = await _statuses(svc, brand_id, items, found.statuses)
     sla = (await _slas(svc, brand_id, [row])).get(row.id, NO_SLA)
     head = _conversation(row, people, sla)
     by_rule = {r.reply_status_id: _ref(r) for r in runs if r.reply_status_id is not None}
