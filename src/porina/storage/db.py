@@ -14,14 +14,17 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+import sqlite3
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import Insert, Table, bindparam, event, insert
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.engine import Connection, CursorResult
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError, MultipleResultsFound, NoResultFound
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
     AsyncEngine,
@@ -44,8 +47,29 @@ UNCOUNTED = "porina_uncounted"
 """An execution option: statements run with it are left out of ``Database.query_count``."""
 
 AfterCommit = Callable[[], Awaitable[None]]
-Ran = CursorResult[*tuple[Any, ...]]
-"""What ``Tx.run`` gives back: rows of driver values, and ``rowcount``."""
+Row = tuple[Any, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Ran:
+    """What ``Tx.run`` gives back: the rows as driver values (tuples), and ``rowcount``."""
+
+    rows: list[Row]
+    rowcount: int
+
+    def first(self) -> Row | None:
+        return self.rows[0] if self.rows else None
+
+    def one(self) -> Row:
+        if len(self.rows) != 1:
+            raise NoResultFound() if not self.rows else MultipleResultsFound()
+        return self.rows[0]
+
+    def all(self) -> list[Row]:
+        return self.rows
+
+    def __iter__(self) -> Iterator[Row]:
+        return iter(self.rows)
 
 
 class Context(Protocol):
@@ -74,6 +98,7 @@ class Tx:
         self.db = db
         self._after: list[AfterCommit] = []
         self._appended: dict[Table, list[dict[str, Any]]] = {}
+        self._sqlite: sqlite3.Connection | None = None
         self.wakes_jobs = False
         """Set once a job was enqueued: the runner is woken after commit (``jobs.queue``)."""
 
@@ -96,10 +121,37 @@ class Tx:
         from ``FastReader``; ``rowcount`` says what a write changed."""
         connection = await self._flushed_connection()
         compiled = statement.compiled(connection.dialect)
-        result: Ran = await connection.exec_driver_sql(
-            compiled.sql, tuple(compiled.arguments(params))
-        )
-        return result
+        return await self._execute(connection, compiled.sql, tuple(compiled.arguments(params)))
+
+    async def _execute(self, connection: AsyncConnection, sql: str, arguments: Row) -> Ran:
+        """On SQLite the statement runs at once on the transaction's own ``sqlite3``
+        connection, in this thread: inside ``BEGIN IMMEDIATE`` it never waits for a lock,
+        and a hop to aiosqlite's thread would wait for a turn of the event loop while the
+        process's write lock is held (under load, many turns per write). Elsewhere (and for
+        an in-memory SQLite database, private to aiosqlite's thread) through the driver."""
+        direct = await self._direct(connection)
+        if direct is not None:
+            self.db.query_count += 1
+            try:
+                cursor = direct.execute(sql, arguments)
+                try:
+                    return Ran(cursor.fetchall(), cursor.rowcount)
+                finally:
+                    cursor.close()
+            except sqlite3.Error as error:  # as SQLAlchemy raises it: IntegrityError, ...
+                raise DBAPIError.instance(sql, arguments, error, sqlite3.Error) from error
+        result = await connection.exec_driver_sql(sql, arguments)
+        rows = [tuple(r) for r in result.all()] if result.returns_rows else []
+        return Ran(rows, result.rowcount)
+
+    async def _direct(self, connection: AsyncConnection) -> sqlite3.Connection | None:
+        if not self.db.direct_writes:
+            return None
+        if self._sqlite is None:
+            raw = await connection.get_raw_connection()
+            driver: Any = raw.driver_connection  # aiosqlite's Connection
+            self._sqlite = driver._conn  # its sqlite3 connection, as SQLAlchemy's adapter uses it
+        return self._sqlite
 
     async def insert_if_absent(
         self, model: Any, values: dict[str, Any], *, unique: Sequence[str]
@@ -111,10 +163,8 @@ class Tx:
         values = with_defaults(model.__table__, values)
         statement = _prebuilt_if_absent(dialect.name, model.__table__, tuple(unique), tuple(values))
         compiled = statement.compiled(dialect)
-        result: Any = await connection.exec_driver_sql(
-            compiled.sql, tuple(compiled.arguments(values))
-        )
-        return bool(result.rowcount)
+        ran = await self._execute(connection, compiled.sql, tuple(compiled.arguments(values)))
+        return bool(ran.rowcount)
 
     async def insert(self, model: Any, values: dict[str, Any]) -> None:
         """A row inserted at once by a prebuilt ``INSERT`` (one per table and set of
@@ -122,7 +172,7 @@ class Tx:
         connection = await self._flushed_connection()
         values = with_defaults(model.__table__, values)
         compiled = _prebuilt_insert(model.__table__, tuple(values)).compiled(connection.dialect)
-        await connection.exec_driver_sql(compiled.sql, tuple(compiled.arguments(values)))
+        await self._execute(connection, compiled.sql, tuple(compiled.arguments(values)))
 
     async def _flushed_connection(self) -> AsyncConnection:
         """The transaction's connection, after the session's pending changes are flushed (as
@@ -153,9 +203,20 @@ class Tx:
             for columns, same in shapes.items():
                 compiled = _prebuilt_insert(table, columns).compiled(connection.dialect)
                 arguments = [tuple(compiled.arguments(row)) for row in same]
-                await connection.exec_driver_sql(
-                    compiled.sql, arguments if len(arguments) > 1 else arguments[0]
-                )
+                await self._execute_many(connection, compiled.sql, arguments)
+
+    async def _execute_many(
+        self, connection: AsyncConnection, sql: str, arguments: list[Row]
+    ) -> None:
+        direct = await self._direct(connection)
+        if direct is None:
+            await connection.exec_driver_sql(sql, arguments if len(arguments) > 1 else arguments[0])
+            return
+        self.db.query_count += 1
+        try:
+            direct.executemany(sql, arguments).close()
+        except sqlite3.Error as error:
+            raise DBAPIError.instance(sql, arguments, error, sqlite3.Error) from error
 
     def after_commit(self, callback: AfterCommit) -> None:
         self._after.append(callback)
@@ -175,7 +236,10 @@ class Database:
         self.pooled = pooled
         kwargs: dict[str, Any] = {"echo": echo}
         if self.is_sqlite:
-            kwargs["connect_args"] = {"timeout": 30}
+            # check_same_thread: a write transaction's prebuilt statements run on its
+            # connection from the event loop's thread (``Tx._execute``), never concurrently
+            # with aiosqlite's own thread, which only runs what the same transaction awaits.
+            kwargs["connect_args"] = {"timeout": 30, "check_same_thread": False}
         if not pooled:
             # A connection per checkout: needed when one engine is used from several event
             # loops (the test client runs the app on its own loop; asyncpg connections are
@@ -190,6 +254,9 @@ class Database:
         self._read_sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         self._write_sessions = async_sessionmaker(self._write_engine, expire_on_commit=False)
         self._write_lock = asyncio.Lock() if self.is_sqlite else None
+        database = self.engine.url.database if self.is_sqlite else None
+        self.direct_writes = bool(database) and database != ":memory:"
+        """SQLite on a file: ``Tx`` runs prebuilt statements on the connection directly."""
         self.query_count = 0
         self.context: Context
         self.wake_jobs: AfterCommit | None = None

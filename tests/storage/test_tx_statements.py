@@ -1,0 +1,92 @@
+"""A write transaction's prebuilt statements (``Tx.run``, ``Tx.insert``): on SQLite they run on
+the transaction's own connection without a hop to aiosqlite's thread. Whatever path they take,
+they belong to the transaction: rolled back with it, seen by a reader only once it commits,
+and a constraint they break is SQLAlchemy's ``IntegrityError``, as through the session."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import BigInteger, bindparam, select, update
+from sqlalchemy.exc import IntegrityError
+
+from porina.accounts.models import Account
+from porina.core.clock import now
+from porina.core.ids import new_id
+from porina.interactions.models import Favourite
+from porina.services import Services
+from porina.storage.fastread import Prebuilt
+
+from ..factories import Factory
+
+RENAME = Prebuilt(
+    update(Account)
+    .where(Account.id == bindparam("who", type_=BigInteger))
+    .values(display_name=bindparam("name"))
+)
+NAME = Prebuilt(
+    select(Account.display_name).where(Account.id == bindparam("who", type_=BigInteger))
+)
+
+
+class Undone(Exception):
+    pass
+
+
+def _favourite(account_id: int, status_id: int) -> dict[str, object]:
+    return {"id": new_id(), "account_id": account_id, "status_id": status_id, "created_at": now()}
+
+
+async def _name(services: Services, account_id: int) -> str:
+    rows = await services.db.fast.fetch(NAME, {"who": account_id})
+    return str(rows[0][0])
+
+
+async def test_a_rolled_back_transaction_keeps_none_of_its_statements(
+    services: Services, make: Factory
+) -> None:
+    alice = await make.person("alice")
+    post_id = int((await alice.status("hello"))["id"])
+    with pytest.raises(Undone):
+        async with services.db.transaction() as tx:
+            ran = await tx.run(RENAME, {"who": alice.account.id, "name": "Renamed"})
+            assert ran.rowcount == 1
+            await tx.insert(Favourite, _favourite(alice.account.id, post_id))
+            assert (await tx.run(NAME, {"who": alice.account.id})).one() == ("Renamed",)
+            raise Undone()
+    assert await _name(services, alice.account.id) != "Renamed"
+    async with services.db.read() as session:
+        found = (
+            await session.execute(select(Favourite.id).where(Favourite.status_id == post_id))
+        ).first()
+    assert found is None
+
+
+async def test_a_committed_statement_is_seen_and_counted(services: Services, make: Factory) -> None:
+    alice = await make.person("alice")
+    before = services.db.query_count
+    async with services.db.transaction() as tx:
+        ran = await tx.run(RENAME, {"who": alice.account.id, "name": "Aino"})
+        assert ran.rowcount == 1 and ran.all() == [] and ran.first() is None
+    assert services.db.query_count == before + 1
+    assert await _name(services, alice.account.id) == "Aino"
+
+
+async def test_a_broken_constraint_is_an_integrity_error_and_undoes_the_transaction(
+    services: Services, make: Factory
+) -> None:
+    alice = await make.person("alice")
+    post_id = int((await alice.status("hello"))["id"])
+    with pytest.raises(IntegrityError):
+        async with services.db.transaction() as tx:
+            await tx.run(RENAME, {"who": alice.account.id, "name": "Half done"})
+            await tx.insert(Favourite, _favourite(alice.account.id, post_id))
+            await tx.insert(Favourite, _favourite(alice.account.id, post_id))
+    assert await _name(services, alice.account.id) != "Half done"
+    unique = ("account_id", "status_id")
+    async with services.db.transaction() as tx:  # the connection is usable afterwards
+        assert await tx.insert_if_absent(
+            Favourite, _favourite(alice.account.id, post_id), unique=unique
+        )
+        assert not await tx.insert_if_absent(
+            Favourite, _favourite(alice.account.id, post_id), unique=unique
+        )
