@@ -214,6 +214,7 @@ def _history_statement() -> Prebuilt:
         .join(StatusTag, StatusTag.status_id == Status.id)
         .where(
             StatusTag.tag_id.in_(TAG_IDS),
+            StatusTag.status_id >= FIRST_ID,
             Status.id >= FIRST_ID,
             Status.deleted_at.is_(None),
             Status.visibility.in_(("public", "unlisted")),
