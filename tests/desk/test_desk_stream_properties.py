@@ -14,7 +14,9 @@ Nothing here waits on time: once the operations are done, a sentinel is publishe
 channel, and a probe listener per channel is read until its sentinel arrives. The hub hands
 over what arrives on a channel in order, so by then every event before it is in the
 readers' outboxes. Runs on the in-process broker and on Redis (each on SQLite, or on
-PostgreSQL with ``PORINA_TEST_DATABASE_URL``).
+PostgreSQL with ``PORINA_TEST_DATABASE_URL``). The app, its requests, the hub and the test
+share one event loop (``isolated``): the broker's Redis connections are never handed from
+one loop to another.
 """
 
 from __future__ import annotations
@@ -223,15 +225,8 @@ async def _settle(env: Isolated, world: World) -> None:
     sentinels = [
         (c, {"event": "delete", "status_id": f"zz{n}"}) for n, c in enumerate(world.probes)
     ]
-    if isinstance(broker, MemoryBroker):
-        for channel, message in sentinels:
-            await broker.publish(channel, message)
-    else:  # the app's Redis connections belong to the test client's loop: one of our own
-        client = aioredis.from_url(REDIS_URL)
-        prefix = env.services.settings.redis_prefix
-        for channel, message in sentinels:
-            await client.publish(prefix + channel, json.dumps(message))
-        await client.aclose()
+    for channel, message in sentinels:
+        await broker.publish(channel, message)
     for n, probe in enumerate(world.probes.values()):
         await asyncio.wait_for(_until(probe, f"zz{n}"), SAFETY)
     for heard in world.heard:

@@ -4,15 +4,20 @@ Function-scoped fixtures are not reset between the examples of one ``@given`` te
 property test takes a ``Reusable`` app instead: built once per test (building the Litestar app
 is the slow part), with the database put back to the freshly migrated template before every
 example — the SQLite file copied again from the template, or every PostgreSQL table truncated.
-The wiring is the same as the ``services``/``app``/``client`` fixtures in ``tests/conftest.py``:
-an HTTP client that drains background jobs after each response.
+The wiring is the same as the ``services``/``app``/``client`` fixtures in ``tests/conftest.py``
+(an HTTP client that drains background jobs after each response) but on one event loop: the
+app's lifespan and every request run on the loop that entered ``isolated``, the one the test
+uses for its own calls (streams, the broker, the database), where Litestar's test client would
+run the app on a loop of its own in another thread. A connection pool shared by the two (the
+Redis broker's) then hands a connection opened on one loop to the other.
 """
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 import tempfile
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +25,6 @@ from typing import Any
 
 import httpx
 from litestar import Litestar
-from litestar.testing import AsyncTestClient
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -53,13 +57,65 @@ class Isolated:
         """Back to an empty, migrated database."""
         await self.services.runner.drain()
         if self.db_path is None:
-            # Pooled asyncpg connections belong to the test client's event loop: leave them
-            # be (idle ones hold no locks) and truncate through a connection of our own.
+            # The app opens a connection per use on PostgreSQL (as in conftest): truncate
+            # through a connection of our own.
             assert isinstance(self.template, str)
             await truncate_pg(self.template)
             return
         await self.services.db.dispose()  # the file is replaced under the connections
         _restore(self.template, self.db_path)
+
+
+class _RequestTask(httpx.ASGITransport):
+    """Each request in a task of its own, as a server runs it: what the app sets in its
+    context (the page's locale) stays with the request, not with the test's next call."""
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        return await asyncio.create_task(super().handle_async_request(request))
+
+
+@asynccontextmanager
+async def _lifespan(app: Litestar) -> AsyncIterator[None]:
+    """The app's lifespan in a task of its own, as a server holds it: ``isolated`` may be
+    entered and left by different tasks (a property test's ``run_until_complete`` calls),
+    and the lifespan's task group must be left by the task that entered it."""
+    ready: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+    stop = asyncio.Event()
+
+    async def hold() -> None:
+        async with app.lifespan():
+            ready.set_result(None)
+            await stop.wait()
+
+    task = asyncio.create_task(hold())
+    await asyncio.wait([task, ready], return_when=asyncio.FIRST_COMPLETED)
+    if task.done():
+        task.result()  # the startup failed: its error, here
+    try:
+        yield
+    finally:
+        stop.set()
+        await task
+
+
+@asynccontextmanager
+async def serving(
+    app: Litestar, settle: Callable[[httpx.Response], Awaitable[None]]
+) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client calling ``app`` on the running loop, inside the app's lifespan; the
+    same scope, headers and redirects as Litestar's test client."""
+    transport = _RequestTask(app=app, client=("testclient", 50000))
+    async with (
+        _lifespan(app),
+        httpx.AsyncClient(
+            transport=transport,
+            base_url="http://testserver.local",
+            headers={"user-agent": "testclient"},
+            follow_redirects=True,
+            event_hooks={"response": [settle]},
+        ) as client,
+    ):
+        yield client
 
 
 def _restore(template: Path | str, db_path: Path) -> None:
@@ -100,8 +156,7 @@ async def isolated(template: Path | str, **overrides: Any) -> AsyncIterator[Isol
             async def settle(response: httpx.Response) -> None:
                 await services.runner.drain()
 
-            async with AsyncTestClient(app, base_url="http://testserver.local") as client:
-                client.event_hooks["response"].append(settle)
+            async with serving(app, settle) as client:
                 yield Isolated(services, app, client, Factory(services, client), template, db_path)
         finally:
             await services.stop()
