@@ -7,12 +7,18 @@ the end nothing changes: ``close`` froze the entries. Eligibility (age, follower
 applied at close by ``tally``, so it reads the facts of that moment.
 
 Cost: a favourite, reblog or follow costs one indexed ``SELECT`` of the running contests of
-the post (or brand) when there is none; a post's reply or quote the same; others none.
+the post (or brand) when there is none; a post's reply or quote the same; others none. The
+statements are prebuilt (``Tx.run``): no ORM step in the write's transaction.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Select, delete, select
+import functools
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import BigInteger, ColumnElement, String, and_, bindparam, delete, select, update
 
 from porina.campaigns.models import Contest, ContestEntry
 from porina.core.clock import now
@@ -30,58 +36,103 @@ from porina.core.ids import new_id
 from porina.jobs.events import subscribe
 from porina.posts.models import Status
 from porina.storage.db import Tx
+from porina.storage.fastread import Prebuilt
 
 PUBLIC = ("public", "unlisted")
 
 
-def _running(**where: int) -> Select[Contest]:
-    moment = now()
-    query = select(Contest).where(
-        Contest.state == "open", Contest.starts_at <= moment, Contest.ends_at > moment
+@dataclass(frozen=True, slots=True)
+class Running:
+    """What the entry subscribers need of a running contest."""
+
+    id: int
+    brand_account_id: int
+    weights: dict[str, Any]
+    reply_must_contain: str | None
+
+
+_MOMENT = bindparam("porina_moment", type_=Contest.__table__.c.starts_at.type)
+
+
+@functools.cache
+def _running_statement(by: str) -> Prebuilt:
+    """The running contests of a post (``by="status_id"``) or a brand (``"brand_id"``): one
+    indexed read, built and compiled once, run in the write's transaction as a prebuilt
+    statement (every favourite, boost, follow and their undo asks it, usually of no row)."""
+    column = Contest.status_id if by == "status_id" else Contest.brand_account_id
+    return Prebuilt(
+        select(Contest.id, Contest.brand_account_id, Contest.weights, Contest.reply_must_contain)
+        .where(Contest.state == "open", Contest.starts_at <= _MOMENT, Contest.ends_at > _MOMENT)
+        .where(column == bindparam("porina_key", type_=BigInteger))
+        .order_by(Contest.id)
     )
-    if "status_id" in where:
-        return query.where(Contest.status_id == where["status_id"])
-    return query.where(Contest.brand_account_id == where["brand_id"])
 
 
-async def _contests(tx: Tx, **where: int) -> list[Contest]:
-    return list(await tx.session.scalars(_running(**where)))
+def _json(value: Any) -> Any:
+    """A JSON column as the driver gave it: text on SQLite, already decoded on PostgreSQL."""
+    return json.loads(value) if isinstance(value, str | bytes) else value
 
 
-async def _add(tx: Tx, contest: Contest, account_id: int, action: str, private: bool) -> None:
-    if account_id == contest.brand_account_id or not (contest.weights or {}).get(action):
+async def _contests(tx: Tx, **where: int) -> list[Running]:
+    ((by, key),) = where.items()
+    ran = await tx.run(_running_statement(by), {"porina_key": key, "porina_moment": now()})
+    return [
+        Running(int(cid), int(brand), _json(weights) or {}, must)
+        for cid, brand, weights, must in ran
+    ]
+
+
+_ENTRY = {
+    "porina_contest": bindparam("porina_contest", type_=BigInteger),
+    "porina_account": bindparam("porina_account", type_=BigInteger),
+    "porina_action": bindparam("porina_action", type_=String),
+}
+
+
+def _entry_where() -> ColumnElement[bool]:
+    return and_(
+        ContestEntry.contest_id == _ENTRY["porina_contest"],
+        ContestEntry.account_id == _ENTRY["porina_account"],
+        ContestEntry.action == _ENTRY["porina_action"],
+    )
+
+
+@functools.cache
+def _public_statement() -> Prebuilt:
+    """An entry made privately becomes public when the entrant acts again in public."""
+    return Prebuilt(
+        update(ContestEntry)
+        .where(_entry_where(), ContestEntry.private.is_(True))
+        .values(private=False)
+    )
+
+
+@functools.cache
+def _remove_statement() -> Prebuilt:
+    return Prebuilt(delete(ContestEntry).where(_entry_where()))
+
+
+async def _add(tx: Tx, contest: Running, account_id: int, action: str, private: bool) -> None:
+    if account_id == contest.brand_account_id or not contest.weights.get(action):
         return
-    found = await tx.session.scalar(
-        select(ContestEntry).where(
-            ContestEntry.contest_id == contest.id,
-            ContestEntry.account_id == account_id,
-            ContestEntry.action == action,
-        )
-    )
-    if found is None:
-        tx.session.add(
-            ContestEntry(
-                id=new_id(),
-                contest_id=contest.id,
-                account_id=account_id,
-                action=action,
-                private=private,
-                created_at=now(),
-            )
-        )
-    elif found.private and not private:
-        found.private = False
+    row = {
+        "id": new_id(),
+        "contest_id": contest.id,
+        "account_id": account_id,
+        "action": action,
+        "private": private,
+        "created_at": now(),
+    }
+    unique = ("contest_id", "account_id", "action")
+    if not await tx.insert_if_absent(ContestEntry, row, unique=unique) and not private:
+        params = {"porina_contest": contest.id, "porina_account": account_id}
+        await tx.run(_public_statement(), {**params, "porina_action": action})
 
 
-async def _remove(tx: Tx, contests: list[Contest], account_id: int, action: str) -> None:
-    if contests:
-        await tx.session.execute(
-            delete(ContestEntry).where(
-                ContestEntry.contest_id.in_([c.id for c in contests]),
-                ContestEntry.account_id == account_id,
-                ContestEntry.action == action,
-            )
-        )
+async def _remove(tx: Tx, contests: list[Running], account_id: int, action: str) -> None:
+    for contest in contests:
+        params = {"porina_contest": contest.id, "porina_account": account_id}
+        await tx.run(_remove_statement(), {**params, "porina_action": action})
 
 
 async def enter(tx: Tx, account_id: int, action: str, private: bool, **where: int) -> None:

@@ -9,19 +9,31 @@ by the indexed member column.
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select
+import functools
+
+from sqlalchemy import BigInteger, bindparam, delete, select
 
 from porina.core import events as ev
 from porina.jobs.events import subscribe
 from porina.lists.models import List, ListAccount
 from porina.storage.db import Tx
+from porina.storage.fastread import Prebuilt
+
+
+@functools.cache
+def _leave_statement() -> Prebuilt:
+    """Built and compiled once; run as a prebuilt statement in the unfollow's transaction (on
+    SQLite no hop to the driver's thread while the write lock is held)."""
+    owned = select(List.id).where(List.account_id == bindparam("porina_follower", type_=BigInteger))
+    return Prebuilt(
+        delete(ListAccount).where(
+            ListAccount.account_id == bindparam("porina_target", type_=BigInteger),
+            ListAccount.list_id.in_(owned),
+        )
+    )
 
 
 @subscribe(ev.Unfollowed)
 async def unfollowed(tx: Tx, event: ev.Unfollowed) -> None:
-    owned = select(List.id).where(List.account_id == event.follower_id)
-    await tx.session.execute(
-        delete(ListAccount).where(
-            ListAccount.account_id == event.target_id, ListAccount.list_id.in_(owned)
-        )
-    )
+    params = {"porina_follower": event.follower_id, "porina_target": event.target_id}
+    await tx.run(_leave_statement(), params)
