@@ -4,7 +4,9 @@ domain blocks. Follower counters on account rows change in the same transaction 
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
@@ -22,8 +24,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import aliased
 
 from porina.accounts import queries
+from porina.accounts.errors import AccountNotFound, InvalidAccountField, SelfAction
 from porina.accounts.errors import Blocked as BlockedError
-from porina.accounts.errors import InvalidAccountField, SelfAction
 from porina.accounts.models import (
     Account,
     AccountNote,
@@ -51,7 +53,7 @@ from porina.core.events import (
 from porina.core.ids import new_id
 from porina.jobs.events import emit
 from porina.storage.db import Tx
-from porina.storage.fastread import Prebuilt
+from porina.storage.fastread import Prebuilt, Row
 
 MAX_NOTE = 2000
 
@@ -94,12 +96,26 @@ async def _bump(tx: Tx, follower_id: int, target_id: int, delta: int) -> None:
     await tx.run(_bump_statement(), params)
 
 
+@dataclass(frozen=True, slots=True)
+class Followee:
+    """The account a follow or unfollow acted on, as the callers need it: the API answers
+    with the relationship (by ``id``); the web loads the account after commit."""
+
+    id: int
+    locked: bool
+
+
 @functools.cache
-def _edges_statement() -> Prebuilt:
-    """Before a follow, in one row: a block either way, and the follow or request that
-    exists already (which following again updates)."""
+def _followee_statement() -> Prebuilt:
+    """Before a follow, in one row: the target if the follower may see it (as
+    ``queries.account``), whether it is locked, a block either way, and the follow or request
+    that exists already (which following again updates). Built and compiled once, run as a
+    prebuilt statement in the write's transaction (on SQLite no hop to the driver's thread
+    while the write lock is held)."""
     return Prebuilt(
         select(
+            Account.id,
+            Account.locked,
             exists().where(
                 or_(
                     and_(Block.account_id == _FOLLOWER, Block.target_account_id == _TARGET),
@@ -110,8 +126,22 @@ def _edges_statement() -> Prebuilt:
             exists().where(
                 FollowRequest.account_id == _FOLLOWER, FollowRequest.target_account_id == _TARGET
             ),
-        )
+        ).where(Account.id == _TARGET, queries.visible_to(_FOLLOWER))
     )
+
+
+async def _followee(tx: Tx, actor: Actor, target_id: int | None) -> tuple[Followee, Row]:
+    """The target (AccountNotFound, SelfAction as ``_target``) and its edges with the actor:
+    (blocked, following, requested)."""
+    if target_id is None:
+        raise AccountNotFound()
+    params = {"porina_follower": actor.account_id, "porina_target": target_id}
+    row = (await tx.run(_followee_statement(), params)).first()
+    if row is None:
+        raise AccountNotFound()
+    if int(row[0]) == actor.account_id:
+        raise SelfAction("This action is not allowed")
+    return Followee(int(row[0]), bool(row[1])), (bool(row[2]), bool(row[3]), bool(row[4]))
 
 
 async def _add_follow(
@@ -177,7 +207,10 @@ async def _update_edge(
     notify_posts: bool | None,
     languages: list[str] | None,
 ) -> bool:
-    """Following again (or asking again) updates the options; False when there is no edge."""
+    """Following again (or asking again) updates the options; False when there is no edge.
+    Without options nothing changes: no statement (the edge's existence is known)."""
+    if reblogs is None and notify_posts is None and languages is None:
+        return True
     existing = await tx.session.scalar(
         select(Follow).where(Follow.account_id == me, Follow.target_account_id == target_id)
     )
@@ -205,12 +238,10 @@ async def follow(
     reblogs: bool | None = None,
     notify_posts: bool | None = None,
     languages: list[str] | None = None,
-) -> Account:
+) -> Followee:
     """Follow, or ask to follow a locked account; repeating it updates the options."""
-    target = await _target(tx, actor, target_id)
+    target, (blocked, following, requested) = await _followee(tx, actor, target_id)
     me = actor.account_id
-    params = {"porina_follower": me, "porina_target": target.id}
-    blocked, following, requested = (await tx.run(_edges_statement(), params)).one()
     if blocked:
         raise BlockedError("This action is not allowed")
     if (following or requested) and await _update_edge(
@@ -223,19 +254,7 @@ async def follow(
         "languages": languages or None,
     }
     if target.locked:
-        tx.session.add(
-            FollowRequest(
-                id=new_id(),
-                account_id=me,
-                target_account_id=target.id,
-                show_reblogs=options["reblogs"],
-                notify=options["notify_posts"],
-                languages=options["languages"],
-                created_at=now(),
-            )
-        )
-        await tx.session.flush()
-        await emit(tx, FollowRequested(actor=actor, follower_id=me, target_id=target.id))
+        await _ask(tx, actor, target.id, options)
         return target
     if await _add_follow(
         tx,
@@ -249,15 +268,40 @@ async def follow(
     return target
 
 
-async def unfollow(tx: Tx, actor: Actor, target_id: int | None) -> Account:
-    target = await _target(tx, actor, target_id)
-    await _drop_follow(tx, actor, actor.account_id, target.id)
-    await tx.session.execute(
-        delete(FollowRequest).where(
-            FollowRequest.account_id == actor.account_id,
-            FollowRequest.target_account_id == target.id,
+async def _ask(tx: Tx, actor: Actor, target_id: int, options: dict[str, Any]) -> None:
+    """A follow request to a locked account."""
+    me = actor.account_id
+    tx.session.add(
+        FollowRequest(
+            id=new_id(),
+            account_id=me,
+            target_account_id=target_id,
+            show_reblogs=options["reblogs"],
+            notify=options["notify_posts"],
+            languages=options["languages"],
+            created_at=now(),
         )
     )
+    await tx.session.flush()
+    await emit(tx, FollowRequested(actor=actor, follower_id=me, target_id=target_id))
+
+
+@functools.cache
+def _drop_request_statement() -> Prebuilt:
+    return Prebuilt(
+        delete(FollowRequest).where(
+            FollowRequest.account_id == _FOLLOWER, FollowRequest.target_account_id == _TARGET
+        )
+    )
+
+
+async def unfollow(tx: Tx, actor: Actor, target_id: int | None) -> Followee:
+    """End a follow, and a follow request (there may be one from before); prebuilt
+    statements only."""
+    target, _ = await _followee(tx, actor, target_id)
+    await _drop_follow(tx, actor, actor.account_id, target.id)
+    params = {"porina_follower": actor.account_id, "porina_target": target.id}
+    await tx.run(_drop_request_statement(), params)
     return target
 
 

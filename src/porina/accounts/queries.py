@@ -48,8 +48,9 @@ def hidden_group(account: Account) -> bool:
     return account.actor_type == "Group" and not account.discoverable and account.domain is None
 
 
-def _visible_to(viewer_id: int | None) -> ColumnElement[bool]:
-    """Suspended accounts are gone for everyone but themselves; a hidden group's account for
+def visible_to(viewer_id: Any) -> ColumnElement[bool]:
+    """SQL: the account is visible to ``viewer_id`` (a value, a bound parameter or None).
+    Suspended accounts are gone for everyone but themselves; a hidden group's account for
     everyone but its members (``known_to``)."""
     if viewer_id is None:
         return and_(Account.suspended_at.is_(None), known_to(None))
@@ -78,7 +79,7 @@ async def account(session: AsyncSession, account_id: int | None, viewer_id: int 
     if account_id is None:
         raise AccountNotFound()
     found = await session.scalar(
-        select(Account).where(Account.id == account_id, _visible_to(viewer_id))
+        select(Account).where(Account.id == account_id, visible_to(viewer_id))
     )
     if found is None:
         raise AccountNotFound()
@@ -92,7 +93,7 @@ async def accounts(
     if not ids:
         return []
     rows = await session.scalars(
-        select(Account).where(Account.id.in_(list(ids)), _visible_to(viewer_id))
+        select(Account).where(Account.id.in_(list(ids)), visible_to(viewer_id))
     )
     by_id = {a.id: a for a in rows}
     return [by_id[i] for i in dict.fromkeys(ids) if i in by_id]
@@ -127,7 +128,7 @@ async def lookup(
     if not name:
         raise AccountNotFound()
     query = select(Account).where(
-        func.lower(Account.username) == name.lower(), _visible_to(viewer_id)
+        func.lower(Account.username) == name.lower(), visible_to(viewer_id)
     )
     if domain and domain.lower() not in local:
         query = query.where(func.lower(Account.domain) == domain.lower())
@@ -382,6 +383,12 @@ async def default_visibility(session: AsyncSession, account_id: int) -> str:
 
     For a team-operated account this is the account owner's setting.
     """
-    prefs = await session.scalar(select(User.settings).where(User.account_id == account_id))
+    return visibility_in(
+        await session.scalar(select(User.settings).where(User.account_id == account_id))
+    )
+
+
+def visibility_in(prefs: dict[str, Any] | None) -> str:
+    """``default_visibility`` from the owner's settings already read (``User.settings``)."""
     chosen = (prefs or {}).get("privacy")
     return chosen if chosen in VISIBILITIES else "public"

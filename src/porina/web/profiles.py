@@ -3,6 +3,7 @@ follow and unfollow (``accounts.graph``); followers and following."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from litestar import Request, get, post
@@ -16,12 +17,14 @@ from porina.accounts import queries as accounts
 from porina.accounts.models import Account, Follow, FollowRequest
 from porina.analytics import impressions
 from porina.anonymity import blocking as anonymous_blocks
+from porina.core.actor import Actor
 from porina.core.errors import PorinaError
 from porina.core.ids import parse_id
 from porina.interactions import featured as featured_tags
 from porina.posts.models import MediaAttachment
 from porina.posts.queries import S, bundle_select, bundles
 from porina.render import entities as e
+from porina.storage.db import Tx
 from porina.timelines import account_page
 from porina.timelines.account_page import Narrowing
 from porina.timelines.home import Window
@@ -224,6 +227,17 @@ async def following(request: Request[Any, Any, Any], handle: str) -> Template:
     return await _people(request, handle, "following")
 
 
+_ACCOUNT_ACTIONS: dict[str, Callable[[Tx, Actor, int], Awaitable[Account | graph.Followee]]] = {
+    "follow": graph.follow,
+    "unfollow": graph.unfollow,
+    "block": graph.block,
+    "unblock": graph.unblock,
+    "mute": graph.mute,
+    "unmute": graph.unmute,
+    "remove_follower": graph.remove_from_followers,
+}
+
+
 @post("/web/accounts/{account_id:str}/{action:str}", name="web:account-action")
 async def account_action(
     request: Request[Any, Any, Any], account_id: str, action: str
@@ -232,26 +246,23 @@ async def account_action(
     remove follower after their confirm step: ``web/account_confirms.py``); htmx gets the new
     button."""
     me = await signed_in(request)
-    act = {
-        "follow": graph.follow,
-        "unfollow": graph.unfollow,
-        "block": graph.block,
-        "unblock": graph.unblock,
-        "mute": graph.mute,
-        "unmute": graph.unmute,
-        "remove_follower": graph.remove_from_followers,
-    }.get(action)
+    act = _ACCOUNT_ACTIONS.get(action)
     if act is None:
         raise NotFoundException()
     target = id_or_404(account_id)
     data = await form(request)
     svc = services(request)
     async with svc.db.transaction() as tx:
-        account = await act(tx, me.actor, target)
-    if request.headers.get("hx-request") == "true":
-        async with svc.db.read() as session:
+        acted = await act(tx, me.actor, target)
+    async with svc.db.read() as session:
+        # follow and unfollow answer with the account's id alone (``graph.Followee``): the
+        # account, which the reader could see in the action, is loaded after commit
+        account = acted if isinstance(acted, Account) else await session.get(Account, acted.id)
+        if account is None:
+            raise NotFoundException()
+        if request.headers.get("hx-request") == "true":
             context = await header_context(request, session, me, account)
-        return render(request, "partials/follow_button.html", me=me, **context)
+            return render(request, "partials/follow_button.html", me=me, **context)
     acct = renderer(request).acct(account)
     return see_other(safe_next(text(data, "next"), f"/@{acct}"))
 

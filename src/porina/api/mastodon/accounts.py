@@ -335,14 +335,16 @@ async def endorsements(request: Request[Any, Any, Any]) -> list[e.Account]:
 
 # --- changing relationships --------------------------------------------------------------------
 
-GraphAction = Callable[[Tx, Actor, int], Awaitable[Account]]
+Acted = Account | graph.Followee
+"""What a graph action returns: the account acted on, or (follow, unfollow) its id."""
+GraphAction = Callable[[Tx, Actor, int], Awaitable[Acted]]
 
 
 async def act(
     request: Request[Any, Any, Any],
     scope: str,
     account_id: str,
-    action: Callable[[Tx, Actor, int, Params], Awaitable[Account]],
+    action: Callable[[Tx, Actor, int, Params], Awaitable[Acted]],
 ) -> e.Relationship:
     """Run a graph action on ``account_id`` and answer with the resulting Relationship."""
     viewer = await auth.require(request, scope)
@@ -362,7 +364,7 @@ async def act(
 
 @post("/api/v1/accounts/{account_id:str}/follow", status_code=200)
 async def follow(request: Request[Any, Any, Any], account_id: str) -> e.Relationship:
-    async def run(tx: Tx, actor: Actor, target: int, params: Params) -> Account:
+    async def run(tx: Tx, actor: Actor, target: int, params: Params) -> Acted:
         languages = params.str_list("languages", max_items=100) if params.has("languages") else None
         return await graph.follow(
             tx,
@@ -376,8 +378,8 @@ async def follow(request: Request[Any, Any, Any], account_id: str) -> e.Relation
     return await act(request, "write:follows", account_id, run)
 
 
-def simple(action: GraphAction) -> Callable[[Tx, Actor, int, Params], Awaitable[Account]]:
-    async def run(tx: Tx, actor: Actor, target: int, params: Params) -> Account:
+def simple(action: GraphAction) -> Callable[[Tx, Actor, int, Params], Awaitable[Acted]]:
+    async def run(tx: Tx, actor: Actor, target: int, params: Params) -> Acted:
         return await action(tx, actor, target)
 
     return run
