@@ -354,7 +354,12 @@ def _role_statement() -> Prebuilt:
 
 async def check_post(tx: Tx, actor: Actor, *, reply: bool, visibility: str) -> None:
     """An agent posts replies and direct messages only; an analyst nothing."""
-    role = await acting_role(tx, actor)
+    refuse_post(await acting_role(tx, actor), reply=reply, visibility=visibility)
+
+
+def refuse_post(role: Role | None, *, reply: bool, visibility: str) -> None:
+    """``check_post`` for a role already read (``posts.compose`` reads it with the author's
+    settings in one statement)."""
     if role == "agent" and not reply and visibility != "direct":
         raise RoleLimit(AGENT_POSTS)
     if role == "analyst":
@@ -372,7 +377,11 @@ async def check_edit(tx: Tx, actor: Actor, created_by_user_id: int | None) -> No
 
 async def refuse_limited(tx: Tx, actor: Actor, what: str) -> None:
     """Refuse ``what`` (``"delete posts"``, ``"boost posts"``) to an agent or analyst."""
-    role = await acting_role(tx, actor)
+    refuse_role(await acting_role(tx, actor), what)
+
+
+def refuse_role(role: Role | None, what: str) -> None:
+    """``refuse_limited`` for a role already read (a boost reads it with its other facts)."""
     if role in ("agent", "analyst"):
         raise RoleLimit(f"An {role} cannot {what} as this account")
 

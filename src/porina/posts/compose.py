@@ -6,15 +6,17 @@ status_tags, media_attachments.status_id) are written alongside for lookups."""
 from __future__ import annotations
 
 import functools
+import json
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import BigInteger, bindparam, select, update
+from sqlalchemy import BigInteger, String, bindparam, delete, inspect, select, update
+from sqlalchemy.orm import make_transient_to_detached
 
 from porina.accounts import operators
-from porina.accounts.models import Account, Follow
-from porina.accounts.queries import default_visibility
+from porina.accounts.models import Account, AccountOperator, Follow, User
+from porina.accounts.queries import visibility_in
 from porina.core.actor import Actor
 from porina.core.clock import aware, now
 from porina.core.events import (
@@ -32,6 +34,7 @@ from porina.posts.content import (
     format_text,
     load_media,
     media_json,
+    mentions_json,
     sensitized,
     write_mentions,
     write_tags,
@@ -50,8 +53,8 @@ from porina.posts.models import (
 )
 from porina.posts.polls import PollSpec
 from porina.posts.visibility import PUBLIC
-from porina.storage.db import Tx
-from porina.storage.fastread import Prebuilt
+from porina.storage.db import Tx, with_defaults
+from porina.storage.fastread import Prebuilt, as_datetime
 
 IDEMPOTENCY_WINDOW = timedelta(hours=1)
 QUOTE_POLICIES = ("public", "followers", "nobody")
@@ -134,20 +137,50 @@ async def quoted_status(tx: Tx, actor: Actor, status_id: int | None) -> Status |
     return quoted
 
 
+_KEY = {
+    "porina_account": bindparam("porina_account", type_=BigInteger),
+    "porina_key": bindparam("porina_key", type_=String),
+}
+
+
+@functools.cache
+def _key_statement() -> Prebuilt:
+    return Prebuilt(
+        select(IdempotencyKey.status_id, IdempotencyKey.created_at).where(
+            IdempotencyKey.account_id == _KEY["porina_account"],
+            IdempotencyKey.key == _KEY["porina_key"],
+        )
+    )
+
+
+@functools.cache
+def _key_expired_statement() -> Prebuilt:
+    return Prebuilt(
+        delete(IdempotencyKey).where(
+            IdempotencyKey.account_id == _KEY["porina_account"],
+            IdempotencyKey.key == _KEY["porina_key"],
+        )
+    )
+
+
 async def _idempotent(tx: Tx, actor: Actor, key: str | None) -> Status | None:
+    """The status ``key`` created within the hour (prebuilt statements: a client that sends
+    an ``Idempotency-Key`` with every post pays no ORM step for it)."""
     if not key:
         return None
-    row = await tx.session.get(IdempotencyKey, (actor.account_id, key))
+    params = {"porina_account": actor.account_id, "porina_key": key}
+    row = (await tx.run(_key_statement(), params)).first()
     if row is None:
         return None
-    if aware(row.created_at) < now() - IDEMPOTENCY_WINDOW:
-        await tx.session.delete(row)
-        await tx.session.flush()
+    if aware(as_datetime(row[1])) < now() - IDEMPOTENCY_WINDOW:
+        await tx.run(_key_expired_statement(), params)
         return None
-    return await tx.session.get(Status, row.status_id)
+    return await tx.session.get(Status, int(row[0]))
 
 
-async def check_new(tx: Tx, actor: Actor, new: NewStatus) -> tuple[str, list[MediaAttachment]]:
+async def check_new(
+    tx: Tx, actor: Actor, new: NewStatus, facts: AuthorFacts | None = None
+) -> tuple[str, list[MediaAttachment]]:
     """Validation shared by posting now and scheduling; returns visibility and media."""
     if new.poll is not None and new.media_ids:
         raise InvalidStatus("Validation failed: Cannot attach both media and a poll")
@@ -160,9 +193,10 @@ async def check_new(tx: Tx, actor: Actor, new: NewStatus) -> tuple[str, list[Med
     if new.quote_policy is not None and new.quote_policy not in QUOTE_POLICIES:
         raise InvalidStatus("Validation failed: Quote approval policy is not included in the list")
     check_language(new.language)
-    visibility = new.visibility or await default_visibility(tx.session, actor.account_id)
+    facts = facts or await author_facts(tx, actor)
+    visibility = new.visibility or facts.visibility
     reply = new.in_reply_to_id is not None
-    await operators.check_post(tx, actor, reply=reply, visibility=visibility)
+    operators.refuse_post(facts.role, reply=reply, visibility=visibility)
     return visibility, media
 
 
@@ -172,7 +206,8 @@ async def create_status(tx: Tx, actor: Actor, new: NewStatus) -> Status:
     again = await _idempotent(tx, actor, new.idempotency_key)
     if again is not None:
         return again
-    visibility, media = await check_new(tx, actor, new)
+    facts = await author_facts(tx, actor)
+    visibility, media = await check_new(tx, actor, new, facts)
     parent = await replied_to(tx, actor, new.in_reply_to_id)
     if parent is not None and parent.group_id is not None:
         # A reply stays in its discussion's group and audience: a reply to a private group's
@@ -181,12 +216,13 @@ async def create_status(tx: Tx, actor: Actor, new: NewStatus) -> Status:
         visibility = parent.visibility
     quoted = await quoted_status(tx, actor, new.quoted_status_id)
     formatted = await format_text(tx, new.text)
-    new = replace(new, quote_policy=await _quote_policy(tx, actor, new, visibility))
+    new = replace(new, quote_policy=_quote_policy(facts, new, visibility))
     status = _row(actor, new, visibility, parent=parent, quoted=quoted, content=formatted.html)
     status.sensitive = status.sensitive or (bool(media) and await sensitized(tx, actor.account_id))
     status.media = [media_json(m) for m in media]
-    tx.session.add(status)
-    await tx.session.flush()
+    status.mentions = mentions_json(formatted)
+    status.tags = [n.lower() for n in formatted.tags]
+    await _insert(tx, status)
     for m in media:
         m.status_id = status.id
     mentioned = await write_mentions(tx, status, formatted, fresh=True)
@@ -196,18 +232,37 @@ async def create_status(tx: Tx, actor: Actor, new: NewStatus) -> Status:
     if new.poll is not None:
         await polls.attach(tx, status, new.poll)
     if new.idempotency_key:
-        key = IdempotencyKey(
-            account_id=actor.account_id,
-            key=new.idempotency_key,
-            status_id=status.id,
-            created_at=status.created_at,
-        )
-        tx.session.add(key)
+        key = {
+            "account_id": actor.account_id,
+            "key": new.idempotency_key,
+            "status_id": status.id,
+            "created_at": status.created_at,
+        }
+        await tx.insert(IdempotencyKey, key)
     await _counters_on_create(tx, status, parent, quoted)
     await tx.session.flush()
     groups = tuple(p.id for p in formatted.mentions if p.group)
     await _announce(tx, actor, status, mentioned, parent=parent, quoted=quoted, groups=groups)
     return status
+
+
+async def _insert(tx: Tx, status: Status) -> None:
+    """The new status's row by a prebuilt ``INSERT`` (``Tx.insert``: no ORM flush; on
+    SQLite no hop to the driver's thread), its denormalised mentions and tags included;
+    then the object joins the session as a persistent row, every column set (what the
+    callers change on it later is flushed as an ``UPDATE``, as before)."""
+    table: Any = Status.__table__
+    given = {c.name: status.__dict__[c.key] for c in _COLUMNS if c.key in status.__dict__}
+    values = with_defaults(table, given)
+    await tx.insert(Status, values)
+    for column in _COLUMNS:  # a column with no default left out of the INSERT is NULL
+        if column.key not in status.__dict__:
+            setattr(status, column.key, values.get(column.name))
+    make_transient_to_detached(status)
+    tx.session.add(status)
+
+
+_COLUMNS = tuple(inspect(Status).columns)
 
 
 async def _members_among(tx: Tx, group_id: int, mentioned: list[int]) -> list[int]:
@@ -225,12 +280,71 @@ async def _members_among(tx: Tx, group_id: int, mentioned: list[int]) -> list[in
     return [m for m in mentioned if m in kept]
 
 
-async def _quote_policy(tx: Tx, actor: Actor, new: NewStatus, visibility: str) -> str:
+def _quote_policy(facts: AuthorFacts, new: NewStatus, visibility: str) -> str:
     """The asked policy, else the author's default (``source[quote_policy]``); ``nobody``
     for a post that is not public or unlisted."""
     if new.quote_policy is not None or visibility not in PUBLIC:
         return quote_policy.stored(new.quote_policy, "nobody", visibility)
-    return await quote_policy.default_of(tx.session, actor.account_id)
+    return facts.quote_policy
+
+
+@dataclass(frozen=True, slots=True)
+class AuthorFacts:
+    """What a post needs to know of its author: the acting person's role on the account
+    (``operators.acting_role``) and the account owner's settings (``User.settings``)."""
+
+    role: operators.Role | None
+    settings: dict[str, Any]
+
+    @property
+    def visibility(self) -> str:
+        """The default visibility (``accounts.queries.default_visibility``)."""
+        return visibility_in(self.settings)
+
+    @property
+    def quote_policy(self) -> str:
+        """The default quote policy (``quote_policy.default_of``)."""
+        return quote_policy.default_in(self.settings)
+
+
+_ACCOUNT = bindparam("porina_account", type_=BigInteger)
+_USER = bindparam("porina_user", type_=BigInteger)
+
+
+def role_and_settings() -> tuple[Any, Any]:
+    """The acting role and the owner's settings as scalar subqueries of ``porina_account``
+    and ``porina_user`` (a boost's statement adds its own columns to them)."""
+    role = (
+        select(AccountOperator.role)
+        .where(AccountOperator.account_id == _ACCOUNT, AccountOperator.user_id == _USER)
+        .limit(1)
+        .scalar_subquery()
+    )
+    settings = select(User.settings).where(User.account_id == _ACCOUNT).limit(1).scalar_subquery()
+    return role, settings
+
+
+@functools.cache
+def _author_statement() -> Prebuilt:
+    """The role and the settings in one prebuilt statement: a post asked them in three (the
+    default visibility and the default quote policy through the ORM, then the role)."""
+    return Prebuilt(select(*role_and_settings()))
+
+
+def facts_of(role: Any, settings: Any) -> AuthorFacts:
+    """``AuthorFacts`` from the driver's values (the settings: JSON text on SQLite, already
+    decoded on PostgreSQL)."""
+    prefs = json.loads(settings) if isinstance(settings, str | bytes) else settings
+    return AuthorFacts(
+        operators.role_named(None if role is None else str(role)),
+        prefs if isinstance(prefs, dict) else {},
+    )
+
+
+async def author_facts(tx: Tx, actor: Actor) -> AuthorFacts:
+    params = {"porina_account": actor.account_id, "porina_user": actor.user_id}
+    role, settings = (await tx.run(_author_statement(), params)).one()
+    return facts_of(role, settings)
 
 
 def _row(

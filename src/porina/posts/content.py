@@ -7,8 +7,18 @@ from functools import cache
 from typing import Any
 
 from babel import Locale
-from sqlalchemy import ColumnElement, and_, delete, func, or_, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import (
+    ColumnElement,
+    String,
+    and_,
+    bindparam,
+    case,
+    delete,
+    func,
+    or_,
+    select,
+    update,
+)
 
 from porina.accounts.models import Account
 from porina.core.clock import now
@@ -26,6 +36,7 @@ from porina.posts.models import (
     Tag,
 )
 from porina.storage.db import Tx
+from porina.storage.fastread import Prebuilt
 
 MAX_MEDIA = 4
 MAX_SPOILER_CHARS = 1000
@@ -143,41 +154,65 @@ async def format_text(tx: Tx, text: str) -> html.Formatted:
     return html.render(text, base_url="", local_domain=settings.local_domain, profiles=profiles)
 
 
-def _mentions_json(formatted: html.Formatted) -> list[dict[str, Any]]:
+def mentions_json(formatted: html.Formatted) -> list[dict[str, Any]]:
     return [
         {"id": str(p.id), "username": p.username, "acct": p.acct, "url": p.url}
         for p in formatted.mentions
     ]
 
 
+_NAME = bindparam("porina_name", type_=String)
+
+
+@cache
+def _touch_tag_statement() -> Prebuilt:
+    """A hashtag's ``last_status_at`` (a usable one's: an unusable one keeps its own) and
+    its id and usability, in one prebuilt ``UPDATE ... RETURNING``."""
+    moment = bindparam("porina_moment", type_=Tag.__table__.c.last_status_at.type)
+    touched = case((Tag.usable.is_(True), moment), else_=Tag.last_status_at)
+    return Prebuilt(
+        update(Tag)
+        .where(Tag.name == _NAME)
+        .values(last_status_at=touched)
+        .returning(Tag.id, Tag.usable)
+    )
+
+
 async def _tag_ids(tx: Tx, names: list[str]) -> list[int]:
+    """The usable hashtags' ids, each hashtag made if new (``INSERT ... ON CONFLICT DO
+    NOTHING``: a concurrent post of the same new hashtag is no error) and its
+    ``last_status_at`` moved; prebuilt statements, one per known hashtag, two per new one."""
     ids: list[int] = []
     moment = now()
     for display in names:
         name = display.lower()
-        tag = await tx.session.scalar(select(Tag).where(Tag.name == name))
-        if tag is None:
-            tag = Tag(id=new_id(), name=name, display_name=display, created_at=moment)
-            try:
-                async with tx.session.begin_nested():
-                    tx.session.add(tag)
-            except IntegrityError:
-                tag = await tx.session.scalar(select(Tag).where(Tag.name == name))
-                if tag is None:
-                    raise
-        if not tag.usable:
-            continue
-        tag.last_status_at = moment
-        ids.append(tag.id)
+        params = {"porina_name": name, "porina_moment": moment}
+        row = (await tx.run(_touch_tag_statement(), params)).first()
+        if row is None:
+            tag_id = new_id()
+            made = {
+                "id": tag_id,
+                "name": name,
+                "display_name": display,
+                "created_at": moment,
+                "last_status_at": moment,
+            }
+            if await tx.insert_if_absent(Tag, made, unique=("name",)):
+                ids.append(tag_id)
+                continue
+            row = (await tx.run(_touch_tag_statement(), params)).one()
+        if row[1]:
+            ids.append(int(row[0]))
     return ids
 
 
 async def write_tags(tx: Tx, status: Status, names: list[str], *, fresh: bool = False) -> None:
-    """The status's hashtag rows (``fresh``: a new status, which has none to replace)."""
+    """The status's hashtag rows (``fresh``: a new status, which has none to replace), by
+    prebuilt ``INSERT``s."""
     if not fresh:
         await tx.session.execute(delete(StatusTag).where(StatusTag.status_id == status.id))
     for tag_id in await _tag_ids(tx, names):
-        tx.session.add(StatusTag(tag_id=tag_id, status_id=status.id))
+        await tx.insert(StatusTag, {"tag_id": tag_id, "status_id": status.id})
     status.tags = [n.lower() for n in names]
 
 
@@ -192,8 +227,11 @@ async def write_mentions(
         existing = set(await tx.session.scalars(found))
     new_ids = [p.id for p in formatted.mentions if p.id not in existing]
     for account_id in new_ids:
-        tx.session.add(Mention(status_id=status.id, account_id=account_id))
-    status.mentions = _mentions_json(formatted)
+        if fresh:  # a prebuilt INSERT (the status row is written: Tx.insert in compose)
+            await tx.insert(Mention, {"status_id": status.id, "account_id": account_id})
+        else:
+            tx.session.add(Mention(status_id=status.id, account_id=account_id))
+    status.mentions = mentions_json(formatted)
     return new_ids
 
 

@@ -9,6 +9,8 @@ No Porina policy asks for the author's manual approval, so ``manual`` is always 
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -36,7 +38,13 @@ def stored(chosen: str | None, default: str, visibility: str) -> str:
 
 async def default_of(session: AsyncSession, account_id: int) -> str:
     """The author's ``source[quote_policy]`` (public unless they chose otherwise)."""
-    prefs = await session.scalar(select(User.settings).where(User.account_id == account_id))
+    return default_in(
+        await session.scalar(select(User.settings).where(User.account_id == account_id))
+    )
+
+
+def default_in(prefs: dict[str, Any] | None) -> str:
+    """``default_of`` from the author's settings already read."""
     chosen = (prefs or {}).get("quote_policy")
     return chosen if chosen in POLICIES else "public"
 
