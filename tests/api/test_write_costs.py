@@ -34,23 +34,26 @@ UNFAVOURITE = 8
 """The status, the delete, the count, the analytics record, the challenges' score, the
 running contests of the post (6); page row, rendering (2). (No federation job: the status
 is local; an Undo of the Like goes only to a remote author.)"""
-REBLOG = 16
-"""The status, the operator's role, an existing boost, the booster's default visibility,
-the boost's insert, the two counts, the notification's checks and insert, the fan-out job,
+REBLOG = 14
+"""The status, then the operator's role, an existing boost and the booster's default
+visibility (one prebuilt statement, ``interactions.actions._booster_statement``), the boost's
+insert, the two counts, the notification's checks and insert, the fan-out job,
 the analytics record, whether the author is a brand with a desk, the running contests of the post,
 whether a remote server is concerned (one read, ``federation/reach.py``: a remote follower of
-the booster or a remote author; here none, so no federation job) (14); page row and
+the booster or a remote author; here none, so no federation job) (12); page row and
 rendering (2)."""
 UNREBLOG = 13
 """The role, the status named, the boosts, the original's visibility, the boost marked
 deleted, the two counts, the job, the analytics record, the running contests, whether a
 remote server is concerned (one read; none here, so no job for the Announce's Undo) (11); page
 row, rendering (2)."""
-FOLLOW = 12
-"""The target account, blocks and existing edges (one statement), the follow, both
+FOLLOW = 11
+"""The target account (whether the follower may see it, and whether it is locked), blocks
+and existing edges (one prebuilt statement, ``accounts.graph._followee_statement``; the
+web loads the account after commit), the follow, both
 counters (one statement), the notification's checks and insert, the feed job, whether
 either side is remote (one read; a federation job for a Follow or an Accept only then), the
-analytics record, whether the target is a brand with a desk, the brand's running contests (11); the
+analytics record, whether the target is a brand with a desk, the brand's running contests (10); the
 relationship (1)."""
 UNFOLLOW = 10
 """The target account, the delete, both counters, a follow request's delete (there may be
@@ -58,23 +61,26 @@ one from before), the analytics record, the feed job, whether either side is rem
 read; a federation job for an Undo only then), the brand's running contests, the account
 out of the follower's lists (one DELETE, as Mastodon's UnfollowService) (9); the
 relationship (1)."""
-POST = 11
-"""The author's default visibility and quote policy (2), the operator's role, the status,
+POST = 9
+"""The operator's role with the author's settings (default visibility and quote policy: one
+prebuilt statement, ``posts.compose.author_facts``; they were three), the status,
 statuses_count with last_status_at (one statement), the fan-out job, whether a remote
 server is concerned (one read: a remote follower or a remote mention, ``federation/reach.py``;
 none here, so no federation job), the analytics record,
-the desk's listening watches' fingerprint (a public post; docs/desk.md, "Listening") (9);
+the desk's listening watches' fingerprint (a public post; docs/desk.md, "Listening") (7);
 page row and rendering (2)."""
-POST_TO_BRAND = 25
+POST_TO_BRAND = 22
 """A customer's next message to a brand with a desk (its conversation exists): the post's own
-statements as ``POST`` (9 in its transaction) with the mentioned account's look-up, the
-mention's insert and the status's ``mentions`` (3), the
+statements as ``POST`` (7 in its transaction) with the mentioned account's look-up and the
+mention's insert (the status's ``mentions`` are in its ``INSERT``, no ``UPDATE`` after), the
 mentioned brand's notification (its local check, blocks and mutes, insert, push job: 4); the
 desk in the post's transaction: which of the addressed accounts are brands, the
 conversation (one read: it exists), the status's text for its sentiment, the item, the
 conversation's activity, the *Mentioned* rows' copy (``desk/mentioned.py``), the response
 clock, the brand's enabled rules (8); page row and rendering after commit as ``POST``. A
-first message starts the conversation (one ``INSERT ... ON CONFLICT DO NOTHING`` more)."""
+first message starts the conversation (one ``INSERT ... ON CONFLICT DO NOTHING`` more). Three
+fewer than before the role and settings read (three statements to one) and the status
+insert's ``mentions``."""
 
 
 async def _spent(
@@ -115,6 +121,15 @@ class Spent:
     def listing(self) -> str:
         return f"{self.count} statements; through the engine:\n" + "\n".join(self.sent)
 
+    def hops(self, services: Services) -> list[str]:
+        """On SQLite (a file), the statements that went through SQLAlchemy's engine, each a
+        hop to aiosqlite's thread: the write's own statements run on its connection directly
+        (``Tx.run``, ``Tx.insert``) and the response's reads on the driver, so only
+        ``BEGIN IMMEDIATE`` is left. Elsewhere every statement goes through the engine."""
+        if not services.db.direct_writes:
+            return []
+        return [line for line in self.sent if not line.startswith("BEGIN")]
+
 
 async def _count(services: Services, statement: object) -> int:
     async with services.db.read() as session:
@@ -129,6 +144,7 @@ async def test_favourite_and_unfavourite(services: Services, make: Factory) -> N
     spent, response = await _spent(services, bob, f"/api/v1/statuses/{sid}/favourite")
     assert (response.json()["favourited"], response.json()["favourites_count"]) == (True, 1)
     assert spent.count == FAVOURITE, spent.listing()
+    assert spent.hops(services) == [], spent.listing()
     notes = select(func.count()).where(
         Notification.account_id == alice.account.id, Notification.type == "favourite"
     )
@@ -137,6 +153,7 @@ async def test_favourite_and_unfavourite(services: Services, make: Factory) -> N
     spent, response = await _spent(services, bob, f"/api/v1/statuses/{sid}/unfavourite")
     assert (response.json()["favourited"], response.json()["favourites_count"]) == (False, 0)
     assert spent.count == UNFAVOURITE, spent.listing()
+    assert spent.hops(services) == [], spent.listing()
 
 
 async def test_reblog_and_unreblog(services: Services, make: Factory) -> None:
@@ -150,6 +167,7 @@ async def test_reblog_and_unreblog(services: Services, make: Factory) -> None:
     assert boost["reblog"]["id"] == sid and boost["reblog"]["reblogs_count"] == 1
     assert boost["reblogged"] is True
     assert spent.count == REBLOG, spent.listing()
+    assert spent.hops(services) == [], spent.listing()
     home = (await carol.get("/api/v1/timelines/home")).json()
     assert [s["id"] for s in home] == [boost["id"]]  # the fan-out job ran: it reached carol
     notes = select(func.count()).where(
@@ -160,6 +178,7 @@ async def test_reblog_and_unreblog(services: Services, make: Factory) -> None:
     spent, response = await _spent(services, bob, f"/api/v1/statuses/{sid}/unreblog")
     assert (response.json()["reblogged"], response.json()["reblogs_count"]) == (False, 0)
     assert spent.count == UNREBLOG, spent.listing()
+    assert spent.hops(services) == [], spent.listing()
     assert (await carol.get("/api/v1/timelines/home")).json() == []
 
 
@@ -171,6 +190,7 @@ async def test_follow_and_unfollow(services: Services, make: Factory) -> None:
     spent, response = await _spent(services, bob, f"/api/v1/accounts/{alice.id}/follow")
     assert response.json()["following"] is True
     assert spent.count == FOLLOW, spent.listing()
+    assert spent.hops(services) == [], spent.listing()
     home = (await bob.get("/api/v1/timelines/home")).json()
     assert [s["content"] for s in home] == ["<p>before you came</p>"]  # the feed job merged
     account = (await bob.get(f"/api/v1/accounts/{alice.id}")).json()
@@ -187,6 +207,7 @@ async def test_follow_and_unfollow(services: Services, make: Factory) -> None:
     spent, response = await _spent(services, bob, f"/api/v1/accounts/{alice.id}/unfollow")
     assert response.json()["following"] is False
     assert spent.count == UNFOLLOW, spent.listing()
+    assert spent.hops(services) == [], spent.listing()
     account = (await bob.get(f"/api/v1/accounts/{alice.id}")).json()
     assert account["followers_count"] == 0
 
@@ -201,6 +222,7 @@ async def test_post(services: Services, make: Factory) -> None:
     )
     assert response.json()["content"].startswith("<p>hello")
     assert spent.count == POST, spent.listing()
+    assert spent.hops(services) == [], spent.listing()
     assert await _count(services, select(func.count()).select_from(Job)) == 0  # all ran
     home = (await bob.get("/api/v1/timelines/home")).json()
     assert home[0]["id"] == response.json()["id"]
