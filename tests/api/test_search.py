@@ -219,3 +219,36 @@ async def test_paged_search_finds_what_the_full_read_finds_in_its_order(
                 for i in await session.scalars(select(Status.id).where(Status.account_id == alice))
             }
         assert await _paged(viewer, "max_id", account_id=alice) == [i for i in every if i in hers]
+
+
+def test_the_end_of_a_prefix_range_is_the_next_string_in_code_point_order() -> None:
+    assert search_queries.after_prefix("al") == "am"
+    assert search_queries.after_prefix("a_") == "a`"
+    assert search_queries.after_prefix("ä") == "å"
+    assert search_queries.after_prefix("z\U0010ffff") == "{"
+    assert search_queries.after_prefix("\U0010ffff") > "\U0010ffff" * 100
+
+
+async def test_account_prefixes_find_exactly_the_names_starting_with_them(make: Factory) -> None:
+    """Names are read as index ranges from the prefix to ``after_prefix`` with the exact
+    ``LIKE`` on them (issue 14, migration 0059): ``_`` and ``%`` are letters, the range's
+    ends and letters beyond ASCII are kept."""
+    viewer = await make.person("viewer", display_name="Viewer")
+    shown = {
+        "al_x": "Nobody",
+        "alx": "Alexander",
+        "am": "Al%fred",
+        "zed": "älä kuule",
+        "Alz": "Zz\U0001f600",
+        "b": "ALBERT",
+    }
+    for username, display_name in shown.items():
+        await make.person(username, display_name=display_name)
+    for q in ("al", "al_", "al%", "alz", "ä", "Ä", "älä k", "zz\U0001f600", "am", "b", "a"):
+        found = await search(viewer, q=q, type="accounts", limit="40")
+        wanted = {
+            u
+            for u, d in shown.items()
+            if u.lower().startswith(q.lower()) or d.lower().startswith(q.lower())
+        }
+        assert {a["username"] for a in found["accounts"]} == wanted, q

@@ -30,7 +30,9 @@ from sqlalchemy import (
     table,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.sql.functions import FunctionElement
 
 from porina.accounts.models import Account, Follow
 from porina.accounts.queries import heard_in_public, known_to
@@ -96,6 +98,41 @@ def _like_prefix(value: str) -> str:
     return escaped + "%"
 
 
+class InCodeOrder(FunctionElement[str]):
+    """Its text argument compared in code point order: PostgreSQL's "C" collation, as
+    migration 0059's indexes hold ``lower(username)`` and ``lower(display_name)``; SQLite's
+    default (BINARY) already is."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(InCodeOrder)
+def _in_code_order(element: InCodeOrder, compiler: Any, **kw: Any) -> str:
+    return str(compiler.process(element.clauses, **kw))
+
+
+@compiles(InCodeOrder, "postgresql")
+def _in_code_order_pg(element: InCodeOrder, compiler: Any, **kw: Any) -> str:
+    return f'({compiler.process(element.clauses, **kw)} COLLATE "C")'
+
+
+def after_prefix(prefix: str) -> str:
+    """The least string after every string starting with ``prefix``, in code point order."""
+    kept = prefix.rstrip("\U0010ffff")
+    if not kept:
+        return "\U0010ffff" * 2048  # past any name an account holds
+    return kept[:-1] + chr(ord(kept[-1]) + 1)
+
+
+def _starts_with(text: Any, name: Any, after: Any, prefix: Any) -> ColumnElement[bool]:
+    """``lower(text)`` starts with ``name``: the index's range from ``name`` to ``after``
+    (``after_prefix``), and the exact ``LIKE`` of ``prefix`` on what it holds."""
+    lowered = func.lower(text)
+    ordered = InCodeOrder(lowered)
+    return and_(ordered >= name, ordered < after, lowered.like(prefix, escape="!"))
+
+
 @dataclass(frozen=True, slots=True)
 class AccountAsk:
     """What an account search asks: ``kind`` is "any" (username or display name), "local"
@@ -105,6 +142,8 @@ class AccountAsk:
     name: str
     prefix: str
     domain_prefix: str
+    after: str = ""
+    """``after_prefix(name)``: the end of the names' range."""
 
 
 def account_ask(query: str, local: Collection[str] = ()) -> AccountAsk | None:
@@ -119,16 +158,27 @@ def account_ask(query: str, local: Collection[str] = ()) -> AccountAsk | None:
         kind = "local"
     elif domain:
         kind = "remote"
-    return AccountAsk(kind, name.lower(), _like_prefix(name.lower()), _like_prefix(domain.lower()))
+    lowered = name.lower()
+    return AccountAsk(
+        kind, lowered, _like_prefix(lowered), _like_prefix(domain.lower()), after_prefix(lowered)
+    )
 
 
 def accounts_select(
-    kind: str, *, viewer: Any, following: bool, name: Any, prefix: Any, domain_prefix: Any
+    kind: str,
+    *,
+    viewer: Any,
+    following: bool,
+    name: Any,
+    prefix: Any,
+    domain_prefix: Any,
+    after: Any,
 ) -> Select[Any]:
     """Accounts for an ``AccountAsk`` of ``kind``, best first; ``viewer`` (None: anonymous),
-    ``name``, ``prefix`` and ``domain_prefix`` are values or bound parameters."""
-    by_name = func.lower(Account.username).like(prefix, escape="!")
-    by_display = func.lower(Account.display_name).like(prefix, escape="!")
+    ``name``, ``prefix``, ``domain_prefix`` and ``after`` are values or bound parameters.
+    The names are ranges of indexes (migration 0059), not a scan of every account."""
+    by_name = _starts_with(Account.username, name, after, prefix)
+    by_display = _starts_with(Account.display_name, name, after, prefix)
     matches: ColumnElement[bool] = or_(by_name, by_display)
     if kind == "local":
         matches = and_(by_name, Account.domain.is_(None))
@@ -175,6 +225,7 @@ async def accounts(
         name=ask.name,
         prefix=ask.prefix,
         domain_prefix=ask.domain_prefix,
+        after=ask.after,
     )
     return list(await session.scalars(ordered.offset(offset).limit(limit)))
 

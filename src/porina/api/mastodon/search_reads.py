@@ -120,6 +120,7 @@ async def statuses(svc: ApiRuntime, viewer_id: int, asked: StatusQuery) -> list[
 NAME = bindparam("porina_name", type_=String)
 PREFIX = bindparam("porina_prefix", type_=String)
 DOMAIN_PREFIX = bindparam("porina_domain_prefix", type_=String)
+AFTER = bindparam("porina_after", type_=String)
 
 
 @functools.cache
@@ -131,6 +132,7 @@ def _accounts_statement(kind: str, *, signed_in: bool, following: bool) -> Prebu
         name=NAME,
         prefix=PREFIX,
         domain_prefix=DOMAIN_PREFIX,
+        after=AFTER,
     )
     return Prebuilt(query.with_only_columns(Account.id, Account.version).offset(SKIP).limit(FETCH))
 
@@ -157,6 +159,7 @@ async def accounts(svc: ApiRuntime, viewer_id: int | None, asked: AccountQuery) 
         "porina_name": ask.name,
         "porina_prefix": ask.prefix,
         "porina_domain_prefix": ask.domain_prefix,
+        "porina_after": ask.after,
         "porina_skip": asked.offset,
         "porina_fetch": asked.limit,
     }
