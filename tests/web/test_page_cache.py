@@ -6,8 +6,11 @@ forms carry the visitor's own CSRF token, and its posts still count as impressio
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import httpx
+import pytest
 
 from porina.analytics import impressions
 from porina.services import Services
@@ -148,3 +151,61 @@ async def test_a_profile_follows_its_account_posts_and_featured_tags(
     assert "Thanks!" not in text_of(await _visit(client, "/@alice/with_replies"))
     await alice.status("Only for friends", visibility="private")
     assert "Only for friends" not in text_of(await _visit(client, "/@alice/with_replies"))
+
+
+async def _fresh(client: httpx.AsyncClient, path: str) -> str:
+    """The page rendered again (no kept page), from the kept posts' fragments."""
+    page_cache.PAGES.clear()
+    return text_of(await _visit(client, path))
+
+
+async def test_kept_fragments_never_show_a_stale_post(
+    make: Factory, client: httpx.AsyncClient
+) -> None:
+    """A page not kept is joined from kept fragments: an edit, a rename, a count, a quoted
+    post's edit and a boost show at once, in each language apart."""
+    alice, bob = await make.person("alice"), await make.person("bob")
+    first = await alice.status("Cinnamon rolls at nine")
+    assert "Cinnamon rolls at nine" in await _fresh(client, "/@alice")
+    assert len(page_cache.FRAGMENTS) >= 1
+    await alice.put(f"/api/v1/statuses/{first['id']}", json={"status": "Cardamom rolls at nine"})
+    assert "Cardamom rolls" in await _fresh(client, "/@alice")
+    await alice.patch("/api/v1/accounts/update_credentials", data={"display_name": "Alice Aalto"})
+    assert "Alice Aalto" in await _fresh(client, "/public/local")
+    await bob.post(f"/api/v1/statuses/{first['id']}/favourite")
+    page_cache.PAGES.clear()
+    assert 'aria-label="Like, 1"' in await _visit(client, "/@alice")
+    quoting = await bob.status("Look at this", quoted_status_id=first["id"])
+    assert quoting.get("quote") is not None, quoting
+    assert "Cardamom rolls" in await _fresh(client, "/@bob")
+    await alice.put(f"/api/v1/statuses/{first['id']}", json={"status": "Sold out, sorry"})
+    shown = await _fresh(client, "/@bob")
+    assert "Sold out, sorry" in shown and "Cardamom" not in shown
+    await bob.post(f"/api/v1/statuses/{first['id']}/reblog")
+    assert "bob boosted" in await _fresh(client, "/@bob/with_replies")
+    client.cookies.set(i18n.COOKIE, "fi")
+    page_cache.PAGES.clear()
+    finnish = await client.get("/@alice", headers=HTML)
+    assert '<html lang="fi"' in finnish.text and "Sold out, sorry" in text_of(finnish.text)
+    assert 'aria-label="Like, 1"' not in finnish.text
+
+
+def test_a_fragments_age_key_changes_whenever_its_shown_age_does(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``age_key`` against the texts themselves (``ago_short``, ``ago``) over ages from a
+    second to two years, in both languages: one key never shows two texts."""
+    created = datetime(2026, 3, 1, 12, 0, 0, tzinfo=UTC)
+    seconds = sorted({int(1.37**n) for n in range(70)} | {59, 60, 61, 3599, 3600, 86399})
+    for lang in i18n.LOCALES:
+        i18n.activate(lang)
+        texts: dict[Any, set[tuple[str, str]]] = {}
+        for offset in seconds:
+            moment = created + timedelta(seconds=offset)
+            monkeypatch.setattr(i18n, "now", lambda moment=moment: moment)
+            key = page_cache.age_key(created.isoformat(), moment)
+            shown = (i18n.fmt_ago_short(created), i18n.fmt_ago(created))
+            texts.setdefault(key, set()).add(shown)
+        assert all(len(found) == 1 for found in texts.values()), (lang, texts)
+        assert len(texts) > 20
+    i18n.activate(i18n.DEFAULT)

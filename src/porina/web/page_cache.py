@@ -13,6 +13,15 @@ kept, keyed by what it shows:
   so a changed page is never served from the cache);
 - the minute (posts show their age, "5 min"; the sidebar shows the trends).
 
+A page missing from the cache is its template (shell) around its posts' fragments: each post's
+HTML (``partials/status.html`` as an anonymous visitor sees it) is kept per process too
+(``FRAGMENTS``), keyed by what it shows (``fragment_key``): the row versions of the post, its
+author, poll and boosted post, the page language, the thread view, the shown ages' units and
+values (``age_key``: the texts "5 min", "5 minutes ago" change exactly when those do), and
+the quoted post as encoded (a quote's edit or deletion changes it). A post with a poll also
+keys on the minute (its closing time reads "closes in 5 minutes"). So a page of twenty posts
+seen on another page (a profile, the local timeline, a hashtag) is joined, not rendered.
+
 Nothing that depends on a viewer is cached: a signed-in reader, or an htmx request for a
 fragment, renders as before. The CSRF token the page's forms carry (language and theme
 switches) is the visitor's own: the page is kept with a placeholder in its place and each
@@ -26,14 +35,18 @@ import html
 import itertools
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
+import msgspec
+from babel.dates import TIMEDELTA_UNITS
 from litestar import Request
 from litestar.datastructures import Cookie
 from litestar.enums import MediaType
 from litestar.response import Template
 from litestar.response.base import ASGIResponse
 from litestar.utils.scope.state import ScopeState
+from markupsafe import Markup
 
 from porina.analytics import impressions
 from porina.core.clock import now
@@ -48,6 +61,12 @@ from porina.web.runtime import services
 PLACEHOLDER = "porina-page-cache-csrf-placeholder"
 SIZE = 256
 """Pages kept per process (about 40-90 KB each: at most about 22 MB)."""
+FRAGMENT_SIZE = 8192
+"""Posts' HTML kept per process (about 2-4 KB each: at most about 30 MB)."""
+STATUS_TEMPLATE = "partials/status.html"
+VIEWER_STATE = ("porina_written_by", "porina_group_audience")
+"""What ``partials/status.html`` reads from the request's state for a signed-in reader; a
+request that has either renders its posts whole."""
 
 Key = tuple[Any, ...]
 Served = tuple[tuple[int, int], ...]
@@ -62,6 +81,7 @@ class Kept:
 
 
 PAGES: Bounded[Key, Kept] = Bounded(SIZE)
+FRAGMENTS: Bounded[Key, Markup] = Bounded(FRAGMENT_SIZE)
 
 
 def rows_key(rows: Iterable[PageRow]) -> tuple[tuple[int | None, ...], ...]:
@@ -98,6 +118,89 @@ def key_of(request: Request[Any, Any, Any], route: str, *parts: Any) -> Key | No
         minute,
         *parts,
     )
+
+
+def _rounded(seconds: int) -> tuple[str, int, bool]:
+    """The unit and value Babel's ``format_timedelta`` (threshold 1) writes for ``seconds``,
+    and its direction: its text changes exactly when these do."""
+    for unit, per in TIMEDELTA_UNITS:
+        value = abs(seconds) / per
+        if value >= 1 or unit == "second":
+            if unit == "second" and value > 0:
+                value = max(1, value)
+            return unit, round(value), seconds >= 0
+    return "second", 0, seconds >= 0
+
+
+def age_key(created_at: str, moment: datetime) -> Key:
+    """What a post's shown ages depend on at ``moment``: ``ago_short`` (the header, a date
+    after a week, with the year when not this year's) and ``ago`` (its label)."""
+    found = i18n.moment(created_at)
+    if found is None:
+        return ()
+    since = moment - found
+    if since < timedelta(days=7):
+        short: Any = _rounded(int(max(since, timedelta(seconds=1)).total_seconds() // 1))
+    else:
+        short = found.year == moment.year
+    back = found - moment
+    return short, _rounded(int((back.days * 86400) + back.seconds))
+
+
+def fragment_key(row: PageRow, status: e.Status, moment: datetime, thread_view: bool) -> Key:
+    """Everything one post's fragment shows (``FRAGMENTS``), for an anonymous visitor."""
+    shown = status.reblog or status
+    quote = msgspec.json.encode(shown.quote) if shown.quote is not None else b""
+    minute = int(moment.timestamp() // 60) if shown.poll is not None else 0
+    return (
+        rows_key((row,)),
+        i18n.current(),
+        thread_view,
+        age_key(shown.created_at, moment),
+        quote,
+        minute,
+    )
+
+
+def fragments(
+    request: Request[Any, Any, Any],
+    rows: Sequence[PageRow],
+    shown: Sequence[e.Status],
+    *,
+    thread_view: bool = False,
+) -> list[Markup] | None:
+    """Each of ``shown`` (rendered from ``rows``) as ``partials/status.html`` shows it to
+    an anonymous visitor, kept or rendered and kept; None when the request carries what a
+    signed-in reader's posts show (render them whole)."""
+    state = request.scope.get("state", {})
+    if any(name in state for name in VIEWER_STATE):
+        return None
+    by_id = {str(row.id): row for row in rows}
+    moment = now()
+    template: Any = None
+    out: list[Markup] = []
+    for status in shown:
+        key = fragment_key(by_id[status.id], status, moment, thread_view)
+        found = FRAGMENTS.get(key)
+        if found is None:
+            if template is None:
+                engine: Any = request.app.template_engine
+                template = engine.get_template(STATUS_TEMPLATE)
+            found = Markup(template.render(**_fragment_context(status, thread_view)))
+            FRAGMENTS.put(key, found)
+        out.append(found)
+    return out
+
+
+def _fragment_context(status: e.Status, thread_view: bool) -> dict[str, Any]:
+    csrf = f'<input type="hidden" name="_csrf_token" value="{PLACEHOLDER}" />'
+    return {
+        "s": status,
+        "me": None,
+        "request": None,
+        "csrf_input": csrf,
+        "thread_view": thread_view,
+    }
 
 
 def served_of(statuses: Sequence[e.Status]) -> Served:
@@ -227,6 +330,6 @@ async def anonymous_page(
         key=key,
         found=None,
         template_name=template,
-        context={**context, "statuses": shown},
+        context={**context, "statuses": shown, "fragments": fragments(request, rows, shown)},
         served=served_of(shown),
     )
