@@ -39,6 +39,8 @@ def _plan() -> load.Plan:
         tags=["benchtag3"],
         words=["harbour4"],
         follow_ids=[33],
+        status_pages=["/@u7/11"],
+        cookies=["sess"],
     )
 
 
@@ -58,8 +60,12 @@ def test_every_phase_requests_its_endpoint_with_the_worlds_values() -> None:
     assert first_lines["favourite"] == "POST /api/v1/statuses/11/favourite HTTP/1.1"
     assert first_lines["boost"] == "POST /api/v1/statuses/11/reblog HTTP/1.1"
     assert first_lines["follow"] == "POST /api/v1/accounts/33/follow HTTP/1.1"
-    for name in ("profile_page", "local_page"):
+    assert first_lines["status_page"] == "GET /@u7/11 HTTP/1.1"
+    assert first_lines["tag_page"] == "GET /tags/benchtag3 HTTP/1.1"
+    assert first_lines["home_page"] == "GET /home HTTP/1.1"
+    for name in ("profile_page", "local_page", "status_page", "tag_page", "home_page"):
         assert "Authorization" not in heads[name] and "Accept: text/html" in heads[name]
+        assert ("Cookie: porina_session=sess\r\n" in heads[name]) == (name == "home_page")
     for name in ("home", "status", "search", "verify_credentials", "post"):
         assert "Authorization: Bearer tok\r\n" in heads[name], name
     assert heads["post"].endswith('"}') and "Content-Length: " in heads["post"]

@@ -50,6 +50,9 @@ SINGLE = [
     "search",
     "profile_page",
     "local_page",
+    "status_page",
+    "tag_page",
+    "home_page",
     "notifications",
     "favourite",
     "boost",
@@ -375,6 +378,8 @@ def _load(args: argparse.Namespace, port: int, ceiling_port: int, world: World) 
             tags=world.tags,
             words=world.words,
             follow_ids=_follow_targets(world),
+            status_pages=world.status_pages[-5000:],
+            cookies=world.cookies,
         )
         _say(f"phase {name}: {args.seconds:.0f} s, {args.drivers}x{args.connections} conns")
         summary = load.summarise(load.run(plan, args.drivers))

@@ -37,6 +37,8 @@ class Plan:
     words: list[str] = field(default_factory=list)  # words the posts hold (search)
     follow_ids: list[int] = field(default_factory=list)  # accounts to follow (few followers)
     paths: dict[str, str] = field(default_factory=dict)  # endpoint -> a fixed GET path (desk)
+    status_pages: list[str] = field(default_factory=list)  # /@name/id of recent posts
+    cookies: list[str] = field(default_factory=list)  # web session cookies of the clients
 
 
 @dataclass
@@ -47,8 +49,8 @@ class Result:
 
 
 # endpoint -> (method, path); ``{status}``, ``{thread}``, ``{account}``, ``{name}``, ``{tag}``,
-# ``{word}`` and ``{follow}`` are filled from the seeded world. The ceiling's path is the
-# ceiling app's own.
+# ``{word}``, ``{follow}`` and ``{status_page}`` are filled from the seeded world. The ceiling's
+# path is the ceiling app's own.
 ENDPOINTS: dict[str, tuple[str, str]] = {
     "ceiling": ("GET", "/"),
     "health": ("GET", "/health"),
@@ -70,10 +72,14 @@ ENDPOINTS: dict[str, tuple[str, str]] = {
     "follow": ("POST", "/api/v1/accounts/{follow}/follow"),
     "profile_page": ("GET", "/@{name}"),
     "local_page": ("GET", "/public/local"),
+    "status_page": ("GET", "{status_page}"),
+    "tag_page": ("GET", "/tags/{tag}"),
+    "home_page": ("GET", "/home"),
 }
 # Pages are read as an anonymous visitor arriving from a shared link would: no token, no
-# cookie, asking for HTML.
-PAGES = {"profile_page", "local_page"}
+# cookie, asking for HTML; the home page by a signed-in client (its web session's cookie).
+PAGES = {"profile_page", "local_page", "status_page", "tag_page", "home_page"}
+SIGNED_PAGES = {"home_page"}
 UNSIGNED = {"ceiling", "health", *PAGES}
 
 
@@ -91,6 +97,7 @@ def _path(plan: Plan, endpoint: str, rng: random.Random) -> tuple[str, str]:
         tag=rng.choice(plan.tags) if "{tag}" in template else "",
         word=rng.choice(plan.words) if "{word}" in template else "",
         follow=rng.choice(plan.follow_ids) if "{follow}" in template else "",
+        status_page=rng.choice(plan.status_pages) if "{status_page}" in template else "",
     )
 
 
@@ -102,6 +109,8 @@ def _request(plan: Plan, endpoint: str, rng: random.Random) -> bytes:
     head = f"{method} {path} HTTP/1.1\r\nHost: {plan.host}:{plan.port}\r\n"
     if endpoint in PAGES:
         head += "Accept: text/html,application/xhtml+xml\r\n"
+    if endpoint in SIGNED_PAGES:
+        head += f"Cookie: porina_session={rng.choice(plan.cookies)}\r\n"
     elif endpoint not in UNSIGNED:
         head += f"Authorization: Bearer {rng.choice(plan.tokens)}\r\n"
     if method == "POST":

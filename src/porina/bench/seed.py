@@ -28,7 +28,7 @@ from sqlalchemy import Table, insert, text
 from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 
 from porina.accounts import passwords
-from porina.accounts.models import Account, Follow, OAuthToken, User
+from porina.accounts.models import Account, Follow, OAuthToken, User, WebSession
 from porina.accounts.tokens import digest, new_secret
 from porina.bench.bulk import chunks
 from porina.core.clock import now
@@ -70,6 +70,8 @@ class World:
     words: list[str] = field(default_factory=list)
     brands: dict[int, tuple[int, str]] = field(default_factory=dict)  # size -> (id, token)
     streamers: list[tuple[int, str]] = field(default_factory=list)  # (id, token)
+    cookies: list[str] = field(default_factory=list)  # the clients' web sessions (home page)
+    status_pages: list[str] = field(default_factory=list)  # /@name/id of every post
     rows: dict[str, int] = field(default_factory=dict)
 
 
@@ -112,15 +114,15 @@ async def seed(url: str, sizes: Sizes, base: str, rng: random.Random) -> World:
             ids = [a["id"] for a in accounts]
             world.client_ids = ids[: sizes.clients]
             logins = [*accounts[: sizes.clients], *brands]
-            tokens = await _logins(conn, logins, moment)
-            world.tokens = tokens[: sizes.clients]
+            tokens, cookies = await _logins(conn, logins, moment)
+            world.tokens, world.cookies = tokens[: sizes.clients], cookies[: sizes.clients]
             for size, brand, token in zip(
                 brand_sizes, brands, tokens[sizes.clients :], strict=True
             ):
                 world.brands[size] = (brand["id"], token)
             streamers = accounts[sizes.clients : sizes.clients + sizes.streamers]
             if streamers:
-                stream_tokens = await _logins(conn, streamers, moment)
+                stream_tokens, _ = await _logins(conn, streamers, moment)
                 world.streamers = [
                     (a["id"], t) for a, t in zip(streamers, stream_tokens, strict=True)
                 ]
@@ -134,6 +136,7 @@ async def seed(url: str, sizes: Sizes, base: str, rng: random.Random) -> World:
             world.rows["status_tags"] = await _tags(conn, posts, moment)
             names = {a["id"]: a["username"] for a in accounts}
             world.authors = {p["account_id"]: names[p["account_id"]] for p in posts}
+            world.status_pages = [f"/@{names[p['account_id']]}/{p['id']}" for p in posts]
             world.tags, world.words = list(TAGS), list(WORDS)
             world.thread_ids = [p["id"] for p in posts if p["replies_count"] or p["thread_id"]]
             faves = list(_favourites(world, posts, sizes.favourites, rng, moment))
@@ -151,7 +154,9 @@ async def seed(url: str, sizes: Sizes, base: str, rng: random.Random) -> World:
 
 async def _logins(
     conn: AsyncConnection, accounts: Sequence[dict[str, Any]], moment: datetime
-) -> list[str]:
+) -> tuple[list[str], list[str]]:
+    """Users for ``accounts``: an access token each, and a web session each (the cookie a
+    browser signed in with would send); both secrets, in the accounts' order."""
     password = await passwords.hash(PASSWORD)  # once: argon2 is slow on purpose
     users = [
         {
@@ -180,7 +185,13 @@ async def _logins(
         for u, token in zip(users, tokens, strict=True)
     ]
     await _bulk(conn, OAuthToken, rows)
-    return tokens
+    cookies = [new_secret() for _ in users]
+    sessions = [
+        {"id_hash": digest(raw), "user_id": u["id"], "created_at": moment, "last_seen_at": moment}
+        for u, raw in zip(users, cookies, strict=True)
+    ]
+    await _bulk(conn, WebSession, sessions)
+    return tokens, cookies
 
 
 def _follows(
