@@ -18,7 +18,7 @@ from porina.posts.queries import S, bundle_select, bundles, bundles_by_id
 from porina.render import entities as e
 from porina.render.pages import personal_rows
 from porina.storage.fastread import Prebuilt
-from porina.timelines import bounds, public
+from porina.timelines import actions, bounds, public
 from porina.timelines import home as home_rows
 from porina.timelines import page as pages
 from porina.timelines.queries import not_muted
@@ -90,7 +90,9 @@ async def home_timeline(
     groups of its posts (one more; ``groups_audience.py``)."""
     svc = services(request)
     window = home_rows.Window(max_id, None, None, PAGE)
-    rows, _ = await home_rows.rows(svc, me.id, window)
+    rows, any_entry = await home_rows.rows(svc, me.id, window)
+    if max_id is None and not any_entry and await actions.rebuild_home(svc, me.id):
+        rows, _ = await home_rows.rows(svc, me.id, window)  # a dropped feed, as the API
     shown, filtering = await personal_rows(svc, me.id, rows)
     if filtering:  # posts a "hide" filter for the home context matches are left out
         shown = apply_filters(shown, "home")
