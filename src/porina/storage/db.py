@@ -34,6 +34,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import ConnectionPoolEntry, NullPool
 
+from porina.storage.checkpoint import Checkpointer
 from porina.storage.fastread import FastReader, Prebuilt
 
 if TYPE_CHECKING:
@@ -143,6 +144,21 @@ class Tx:
         result = await connection.exec_driver_sql(sql, arguments)
         rows = [tuple(r) for r in result.all()] if result.returns_rows else []
         return Ran(rows, result.rowcount)
+
+    async def commit_directly(self) -> bool:
+        """On SQLite, ``COMMIT`` on the transaction's own connection in this thread (the
+        session's commit then finds nothing to commit): the write lock is not held across a
+        hop to aiosqlite's thread. False when nothing was committed here."""
+        if not self.db.direct_writes:
+            return False
+        direct = await self._direct(await self._flushed_connection())
+        if direct is None or not direct.in_transaction:
+            return False
+        try:
+            direct.execute("COMMIT").close()
+        except sqlite3.Error as error:
+            raise DBAPIError.instance("COMMIT", (), error, sqlite3.Error) from error
+        return True
 
     async def _direct(self, connection: AsyncConnection) -> sqlite3.Connection | None:
         if not self.db.direct_writes:
@@ -257,6 +273,11 @@ class Database:
         database = self.engine.url.database if self.is_sqlite else None
         self.direct_writes = bool(database) and database != ":memory:"
         """SQLite on a file: ``Tx`` runs prebuilt statements on the connection directly."""
+        self.checkpoints = (
+            Checkpointer(database, self._write_lock)
+            if database and self.direct_writes and self._write_lock is not None
+            else None
+        )
         self.query_count = 0
         self.context: Context
         self.wake_jobs: AfterCommit | None = None
@@ -289,24 +310,33 @@ class Database:
     async def transaction(self) -> AsyncIterator[Tx]:
         if self._write_lock is not None:
             await self._write_lock.acquire()
+        lock = self._write_lock
         try:
             async with self._write_sessions() as session:
                 tx = Tx(session, self)
                 async with session.begin():
                     yield tx
                     await tx.write_appended()
+                    if await tx.commit_directly() and lock is not None:
+                        lock.release()  # the session's own commit after it has nothing to do
+                        lock = None
         finally:
-            if self._write_lock is not None:
-                self._write_lock.release()
+            if lock is not None:
+                lock.release()
+        if self.checkpoints is not None:
+            self.checkpoints.committed()
         await tx.run_after_commit()
 
     async def dispose(self) -> None:
+        if self.checkpoints is not None:
+            await self.checkpoints.close()
         await self.fast.close()
         await self.engine.dispose()
 
 
 def _configure_sqlite(engine: AsyncEngine) -> None:
     sync_engine = engine.sync_engine
+    direct = engine.url.database not in (None, "", ":memory:")
 
     @event.listens_for(sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
@@ -316,12 +346,32 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
+        if direct:  # commits run on the loop's thread: checkpoints in a thread (checkpoint.py)
+            cursor.execute("PRAGMA wal_autocheckpoint=0")
         cursor.close()
 
     @event.listens_for(sync_engine, "begin")
     def _on_begin(conn: Connection) -> None:
         write = conn.get_execution_options().get("porina_write", False)
+        if write and direct and _begin_directly(conn):
+            return
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def _begin_directly(conn: Connection) -> bool:
+    """``BEGIN IMMEDIATE`` on the connection in this thread when no other process holds the
+    writer (the process's own writers queue on its lock); False when one does, so the caller
+    waits for it through aiosqlite's thread (busy timeout 30 s) instead of blocking the loop."""
+    driver: Any = conn.connection.driver_connection
+    raw: sqlite3.Connection = driver._conn
+    raw.execute("PRAGMA busy_timeout=0").close()
+    try:
+        raw.execute("BEGIN IMMEDIATE").close()
+    except sqlite3.OperationalError:
+        return False
+    finally:
+        raw.execute("PRAGMA busy_timeout=30000").close()
+    return True
 
 
 @functools.cache
