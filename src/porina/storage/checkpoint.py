@@ -28,18 +28,17 @@ class Checkpointer:
         self.path = path
         self.lock = lock
         self.commits = 0
-        self._task: asyncio.Task[None] | None = None
         self._connection: sqlite3.Connection | None = None
 
-    def committed(self) -> None:
-        """Count a commit; every ``EVERY`` commits start a checkpoint unless one runs."""
+    async def committed(self) -> None:
+        """Count a commit; every ``EVERY`` commits checkpoint, here, in the committing
+        request (as SQLite's own checkpoint ran in the ``COMMIT`` that crossed its limit),
+        from a worker thread: the event loop goes on, and no task outlives the request (the
+        tests run the app on more than one event loop)."""
         self.commits += 1
-        if self.commits < EVERY or (self._task is not None and not self._task.done()):
+        if self.commits < EVERY:
             return
         self.commits = 0
-        self._task = asyncio.get_running_loop().create_task(self._run())
-
-    async def _run(self) -> None:
         try:
             async with self.lock:
                 await asyncio.to_thread(self._checkpoint)
@@ -53,9 +52,7 @@ class Checkpointer:
             )
         self._connection.execute("PRAGMA wal_checkpoint(PASSIVE)").close()
 
-    async def close(self) -> None:
-        if self._task is not None:
-            await self._task
+    def close(self) -> None:
         if self._connection is not None:
             self._connection.close()
             self._connection = None

@@ -324,12 +324,12 @@ class Database:
             if lock is not None:
                 lock.release()
         if self.checkpoints is not None:
-            self.checkpoints.committed()
+            await self.checkpoints.committed()
         await tx.run_after_commit()
 
     async def dispose(self) -> None:
         if self.checkpoints is not None:
-            await self.checkpoints.close()
+            self.checkpoints.close()
         await self.fast.close()
         await self.engine.dispose()
 
