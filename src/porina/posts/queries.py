@@ -146,9 +146,7 @@ async def bundles_by_id(
 SLOTS = 64
 """Ids per ``rows_by_id`` statement; unused slots repeat the first id."""
 ROW_SLOTS = tuple(f"porina_row_{n}" for n in range(SLOTS))
-Convert = Callable[[Any], Any]
-Converts = tuple[tuple[str, int, Convert], ...]
-"""(key, position, processor) of the columns whose driver value needs converting."""
+Convert = Callable[[Any], Any] | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,45 +184,37 @@ def _loads(value: Any) -> Any:
     return json.loads(value) if isinstance(value, str) else value
 
 
-_CONVERTERS: dict[str, tuple[Converts, ...]] = {}
+_CONVERTERS: dict[str, tuple[tuple[Convert, ...], ...]] = {}
 
 
-def _converters(dialect: Dialect) -> tuple[Converts, ...]:
+def _converters(dialect: Dialect) -> tuple[tuple[Convert, ...], ...]:
     """Per part, per column: what turns the driver's value into the model's (the column
     type's result processor; on PostgreSQL, where ``FastReader`` uses asyncpg without
     SQLAlchemy's codecs, JSON arrives as text and is parsed here)."""
     found = _CONVERTERS.get(dialect.name)
     if found is None:
-        found = _CONVERTERS[dialect.name] = tuple(_part_converters(p, dialect) for p in _parts())
+        found = _CONVERTERS[dialect.name] = tuple(
+            tuple(_converter(column.type, dialect) for column in part.columns) for part in _parts()
+        )
     return found
 
 
-def _part_converters(part: _Part, dialect: Dialect) -> Converts:
-    found = []
-    for i, (key, column) in enumerate(zip(part.keys, part.columns, strict=True)):
-        process = _converter(column.type, dialect)
-        if process is not None:
-            found.append((key, i, process))
-    return tuple(found)
-
-
-def _converter(kind: Any, dialect: Dialect) -> Convert | None:
+def _converter(kind: Any, dialect: Dialect) -> Convert:
     if dialect.name != "sqlite" and isinstance(kind, JSON):
         return _loads
-    processor: Convert | None = kind.dialect_impl(dialect).result_processor(dialect, None)
+    processor: Convert = kind.dialect_impl(dialect).result_processor(dialect, None)
     return processor
 
 
-def _model(part: _Part, values: Sequence[Any], convert: Converts) -> Any:
+def _model(part: _Part, values: Sequence[Any], convert: Sequence[Convert]) -> Any:
     """The row as a loaded model object outside any session (None for a missing outer-joined
     row: its primary key is null)."""
     if values[part.key] is None:
         return None
     obj = part.mapper.class_manager.new_instance()
     loaded = obj.__dict__
-    loaded.update(zip(part.keys, values, strict=True))
-    for key, i, process in convert:
-        loaded[key] = process(values[i])
+    for key, value, process in zip(part.keys, values, convert, strict=True):
+        loaded[key] = value if process is None else process(value)
     instance_state(obj).key = part.mapper.identity_key_from_primary_key((values[part.key],))
     return obj
 
