@@ -102,5 +102,6 @@ async def test_counting_a_visit_costs_the_profile_no_statement(
 
 API_STATEMENTS = 1
 """A warm profile's first page: the prebuilt page statement, as before visits were counted."""
-WEB_STATEMENTS = 3
-"""The web profile page, warm; counting the visit is an append to the buffer, no statement."""
+WEB_STATEMENTS = 2
+"""The web profile page, warm (its featured tags read only when it has some); counting the
+visit is an append to the buffer, no statement."""

@@ -6,9 +6,10 @@ copies them to the database file with an fsync (40-70 ms on a busy virtual disk)
 every request and stream for that long. The server's connections turn it off
 (``PRAGMA wal_autocheckpoint=0``) and this runs a ``PASSIVE`` checkpoint (it waits for no
 reader or writer) every ``EVERY`` commits, on a connection of its own in a worker thread,
-holding the process's write lock as the automatic one did: with no frame added meanwhile the
-checkpoint copies the whole WAL, so the next write starts it again from the beginning instead
-of growing the file. A crash loses nothing: what is in the WAL is the database until copied.
+while the committing transaction still holds the process's write lock, as the automatic one
+did: with no frame added meanwhile the checkpoint copies the whole WAL, so the next write
+starts it again from the beginning instead of growing the file. A crash loses nothing: what
+is in the WAL is the database until copied.
 """
 
 from __future__ import annotations
@@ -24,24 +25,22 @@ EVERY = 200
 
 
 class Checkpointer:
-    def __init__(self, path: str, lock: asyncio.Lock) -> None:
+    def __init__(self, path: str) -> None:
         self.path = path
-        self.lock = lock
         self.commits = 0
         self._connection: sqlite3.Connection | None = None
 
     async def committed(self) -> None:
-        """Count a commit; every ``EVERY`` commits checkpoint, here, in the committing
-        request (as SQLite's own checkpoint ran in the ``COMMIT`` that crossed its limit),
-        from a worker thread: the event loop goes on, and no task outlives the request (the
-        tests run the app on more than one event loop)."""
+        """Count a commit; every ``EVERY`` commits checkpoint, in the committing transaction
+        while it still holds the process's write lock (as SQLite's own checkpoint ran inside
+        the ``COMMIT`` that crossed its limit), from a worker thread: the event loop goes on,
+        and no task outlives the transaction (the tests run the app on two event loops)."""
         self.commits += 1
         if self.commits < EVERY:
             return
         self.commits = 0
         try:
-            async with self.lock:
-                await asyncio.to_thread(self._checkpoint)
+            await asyncio.to_thread(self._checkpoint)
         except sqlite3.Error:  # the next one catches up; the WAL is still the database
             log.exception("WAL checkpoint failed")
 

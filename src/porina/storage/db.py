@@ -274,7 +274,7 @@ class Database:
         self.direct_writes = bool(database) and database != ":memory:"
         """SQLite on a file: ``Tx`` runs prebuilt statements on the connection directly."""
         self.checkpoints = (
-            Checkpointer(database, self._write_lock)
+            Checkpointer(database)
             if database and self.direct_writes and self._write_lock is not None
             else None
         )
@@ -318,13 +318,13 @@ class Database:
                     yield tx
                     await tx.write_appended()
                     if await tx.commit_directly() and lock is not None:
+                        if self.checkpoints is not None:
+                            await self.checkpoints.committed()
                         lock.release()  # the session's own commit after it has nothing to do
                         lock = None
         finally:
             if lock is not None:
                 lock.release()
-        if self.checkpoints is not None:
-            await self.checkpoints.committed()
         await tx.run_after_commit()
 
     async def dispose(self) -> None:
