@@ -16,7 +16,7 @@ import functools
 import logging
 import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -133,14 +133,12 @@ class Tx:
         direct = await self._direct(connection)
         if direct is not None:
             self.db.query_count += 1
-            try:
+            with _as_sqlalchemy(sql, arguments):
                 cursor = direct.execute(sql, arguments)
                 try:
                     return Ran(cursor.fetchall(), cursor.rowcount)
                 finally:
                     cursor.close()
-            except sqlite3.Error as error:  # as SQLAlchemy raises it: IntegrityError, ...
-                raise DBAPIError.instance(sql, arguments, error, sqlite3.Error) from error
         result = await connection.exec_driver_sql(sql, arguments)
         rows = [tuple(r) for r in result.all()] if result.returns_rows else []
         return Ran(rows, result.rowcount)
@@ -154,19 +152,15 @@ class Tx:
         direct = await self._direct(await self._flushed_connection())
         if direct is None or not direct.in_transaction:
             return False
-        try:
+        with _as_sqlalchemy("COMMIT", ()):
             direct.execute("COMMIT").close()
-        except sqlite3.Error as error:
-            raise DBAPIError.instance("COMMIT", (), error, sqlite3.Error) from error
         return True
 
     async def _direct(self, connection: AsyncConnection) -> sqlite3.Connection | None:
         if not self.db.direct_writes:
             return None
         if self._sqlite is None:
-            raw = await connection.get_raw_connection()
-            driver: Any = raw.driver_connection  # aiosqlite's Connection
-            self._sqlite = driver._conn  # its sqlite3 connection, as SQLAlchemy's adapter uses it
+            self._sqlite = _sqlite_of((await connection.get_raw_connection()).driver_connection)
         return self._sqlite
 
     async def insert_if_absent(
@@ -229,10 +223,8 @@ class Tx:
             await connection.exec_driver_sql(sql, arguments if len(arguments) > 1 else arguments[0])
             return
         self.db.query_count += 1
-        try:
+        with _as_sqlalchemy(sql, arguments):
             direct.executemany(sql, arguments).close()
-        except sqlite3.Error as error:
-            raise DBAPIError.instance(sql, arguments, error, sqlite3.Error) from error
 
     def after_commit(self, callback: AfterCommit) -> None:
         self._after.append(callback)
@@ -362,8 +354,7 @@ def _begin_directly(conn: Connection) -> bool:
     """``BEGIN IMMEDIATE`` on the connection in this thread when no other process holds the
     writer (the process's own writers queue on its lock); False when one does, so the caller
     waits for it through aiosqlite's thread (busy timeout 30 s) instead of blocking the loop."""
-    driver: Any = conn.connection.driver_connection
-    raw: sqlite3.Connection = driver._conn
+    raw = _sqlite_of(conn.connection.driver_connection)
     raw.execute("PRAGMA busy_timeout=0").close()
     try:
         raw.execute("BEGIN IMMEDIATE").close()
@@ -429,3 +420,20 @@ async def insert_if_absent(
     statement = _insert_if_absent(dialect, model.__table__, tuple(unique))
     result: Any = await session.execute(statement, values)
     return bool(result.rowcount)
+
+
+def _sqlite_of(driver: Any) -> sqlite3.Connection:
+    """The ``sqlite3`` connection inside aiosqlite's ``Connection`` (as SQLAlchemy's own
+    aiosqlite adapter reaches it)."""
+    found: sqlite3.Connection = driver._conn
+    return found
+
+
+@contextmanager
+def _as_sqlalchemy(sql: str, arguments: Any) -> Iterator[None]:
+    """``sqlite3`` errors raised as SQLAlchemy raises them (``IntegrityError``, ...), so a
+    statement run on the connection directly fails as one run through the engine would."""
+    try:
+        yield
+    except sqlite3.Error as error:
+        raise DBAPIError.instance(sql, arguments, error, sqlite3.Error) from error
