@@ -204,7 +204,9 @@ class Services:
         self.invalidations = Invalidations(self.broker)
         self.token_cache = TokenCache()
         self.invalidations.listen(self.token_cache.on_invalidation)
-        self.status_cache = StatusCache(Renderer(self.settings), self.settings.status_cache_size)
+        self.status_cache = StatusCache(
+            Renderer(self.settings), self.settings.status_cache_size, reader=self.db.fast
+        )
         self.feeds = build_feed_store(self.settings, self.db)
         self.login_throttle = build_throttle(self.settings)
         self.desk_presence = build_presence(self.settings)

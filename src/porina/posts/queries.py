@@ -1,26 +1,43 @@
 """Reading statuses in bulk: one query for the statuses (with authors, reblogged statuses,
 polls and apps), one for what the viewer did to them. Every list endpoint goes through here,
-so a page of 20 statuses costs two queries whatever it holds."""
+so a page of 20 statuses costs two queries whatever it holds.
+
+``rows_by_id`` is ``bundles_by_id`` on the driver (``storage/fastread.py``): the same joins
+and visibility rule, every column of the eight rows, prebuilt once per kind of viewer; the
+rows become model objects outside any session (loaded and detached, as the ORM's would be
+once its session closed), with each value converted by its column type's own result
+processor, so they compare equal, attribute by attribute, to what the ORM reads. The status
+cache reads its misses this way (``render/status_cache.py``)."""
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Sequence
+import json
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import (
+    JSON,
     BigInteger,
     Select,
     bindparam,
+    inspect,
     select,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import Mapper, aliased
+from sqlalchemy.orm.attributes import instance_state
+from sqlalchemy.orm.util import AliasedInsp
 
 from porina.accounts.models import Account, OAuthApp
 from porina.posts.models import Poll, Status
 from porina.posts.visibility import visible_clause
+from porina.storage.fastread import Prebuilt
+
+if TYPE_CHECKING:
+    from porina.storage.fastread import FastReader
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,10 +96,18 @@ def viewer_template() -> BundleSelect:
 
 @functools.cache
 def _template(*, anonymous: bool) -> BundleSelect:
+    return _joined(select(S, A, P, APP, R, RA, RP, RAPP), anonymous=anonymous)
+
+
+Q = TypeVar("Q", bound=Select[*tuple[Any, ...]])
+
+
+def _joined(query: Q, *, anonymous: bool) -> Q:
+    """``query`` (selecting from ``S`` first) joined to the rows a rendering needs, limited
+    to what the viewer (``VIEWER``; none when ``anonymous``) may see."""
     viewer = None if anonymous else VIEWER
     return (
-        select(S, A, P, APP, R, RA, RP, RAPP)
-        .join(A, A.id == S.account_id)
+        query.join(A, A.id == S.account_id)
         .outerjoin(P, P.status_id == S.id)
         .outerjoin(APP, APP.id == S.application_id)
         .outerjoin(R, R.id == S.reblog_of_id)
@@ -115,4 +140,116 @@ async def bundles_by_id(
         b.entry.status.id: b
         for b in await bundles(session, bundle_select(viewer_id).where(S.id.in_(wanted)))
     }
+    return [found[i] for i in wanted if i in found]
+
+
+SLOTS = 64
+"""Ids per ``rows_by_id`` statement; unused slots repeat the first id."""
+ROW_SLOTS = tuple(f"porina_row_{n}" for n in range(SLOTS))
+Convert = Callable[[Any], Any]
+Converts = tuple[tuple[str, int, Convert], ...]
+"""(key, position, processor) of the columns whose driver value needs converting."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Part:
+    """One of the eight rows of a bundle: its mapper and its columns, in select order."""
+
+    mapper: Mapper[Any]
+    keys: tuple[str, ...]
+    columns: tuple[Any, ...]
+    key: int
+    """Where the primary key (``id``) is among ``keys``."""
+
+
+@functools.cache
+def _parts() -> tuple[_Part, ...]:
+    parts = []
+    for alias in (S, A, P, APP, R, RA, RP, RAPP):
+        found: AliasedInsp[Any] = inspect(alias)
+        mapper = found.mapper
+        keys = tuple(prop.key for prop in mapper.column_attrs)
+        columns = tuple(getattr(alias, key) for key in keys)
+        parts.append(_Part(mapper, keys, columns, keys.index("id")))
+    return tuple(parts)
+
+
+@functools.cache
+def _rows_statement(*, anonymous: bool) -> Prebuilt:
+    slots = [bindparam(name, type_=BigInteger) for name in ROW_SLOTS]
+    columns = [column for part in _parts() for column in part.columns]
+    query = _joined(select(*columns).select_from(S), anonymous=anonymous)
+    return Prebuilt(query.where(S.id.in_(slots)))
+
+
+def _loads(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str) else value
+
+
+_CONVERTERS: dict[str, tuple[Converts, ...]] = {}
+
+
+def _converters(dialect: Dialect) -> tuple[Converts, ...]:
+    """Per part, per column: what turns the driver's value into the model's (the column
+    type's result processor; on PostgreSQL, where ``FastReader`` uses asyncpg without
+    SQLAlchemy's codecs, JSON arrives as text and is parsed here)."""
+    found = _CONVERTERS.get(dialect.name)
+    if found is None:
+        found = _CONVERTERS[dialect.name] = tuple(_part_converters(p, dialect) for p in _parts())
+    return found
+
+
+def _part_converters(part: _Part, dialect: Dialect) -> Converts:
+    found = []
+    for i, (key, column) in enumerate(zip(part.keys, part.columns, strict=True)):
+        process = _converter(column.type, dialect)
+        if process is not None:
+            found.append((key, i, process))
+    return tuple(found)
+
+
+def _converter(kind: Any, dialect: Dialect) -> Convert | None:
+    if dialect.name != "sqlite" and isinstance(kind, JSON):
+        return _loads
+    processor: Convert | None = kind.dialect_impl(dialect).result_processor(dialect, None)
+    return processor
+
+
+def _model(part: _Part, values: Sequence[Any], convert: Converts) -> Any:
+    """The row as a loaded model object outside any session (None for a missing outer-joined
+    row: its primary key is null)."""
+    if values[part.key] is None:
+        return None
+    obj = part.mapper.class_manager.new_instance()
+    loaded = obj.__dict__
+    loaded.update(zip(part.keys, values, strict=True))
+    for key, i, process in convert:
+        loaded[key] = process(values[i])
+    instance_state(obj).key = part.mapper.identity_key_from_primary_key((values[part.key],))
+    return obj
+
+
+def _row_bundle(raw: Sequence[Any], dialect: Dialect) -> Bundle:
+    models = []
+    start = 0
+    for part, convert in zip(_parts(), _converters(dialect), strict=True):
+        end = start + len(part.keys)
+        models.append(_model(part, raw[start:end], convert))
+        start = end
+    return to_bundle(models)
+
+
+async def rows_by_id(reader: FastReader, viewer_id: int | None, ids: Iterable[int]) -> list[Bundle]:
+    """``bundles_by_id`` on the driver: one prebuilt statement per ``SLOTS`` ids, no
+    session."""
+    wanted = list(dict.fromkeys(ids))
+    statement = _rows_statement(anonymous=viewer_id is None)
+    found: dict[int, Bundle] = {}
+    for start in range(0, len(wanted), SLOTS):
+        chunk = wanted[start : start + SLOTS]
+        params: dict[str, Any] = {"porina_viewer": viewer_id}
+        params.update(zip(ROW_SLOTS, [*chunk, *[chunk[0]] * (SLOTS - len(chunk))], strict=True))
+        for raw in await reader.fetch(statement, params):
+            bundle = _row_bundle(raw, reader.dialect)
+            found[bundle.entry.status.id] = bundle
     return [found[i] for i in wanted if i in found]

@@ -24,21 +24,36 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import islice
-from typing import NamedTuple, TypeVar
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 import msgspec
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from porina.accounts.models import Account
 from porina.interactions.filters import ActiveFilter
 from porina.posts.models import Poll, Status
-from porina.posts.queries import Bundle, StatusRow, bundles_by_id
+from porina.posts.queries import Bundle, StatusRow, bundles_by_id, rows_by_id
 from porina.render import entities as e
 from porina.render.renderer import Renderer
 from porina.timelines.page import PageRow
 
+if TYPE_CHECKING:
+    from porina.storage.fastread import FastReader
+
+COUNTERS = frozenset(
+    {"version", "replies_count", "reblogs_count", "favourites_count", "quotes_count"}
+)
+"""What a counter update changes on a status row (the trigger bumps ``version``)."""
+_COMPARED = tuple(prop.key for prop in sa_inspect(Status).column_attrs if prop.key not in COUNTERS)
+
 K = TypeVar("K")
 V = TypeVar("V")
+
+
+def counters_only(old: Status, new: Status) -> bool:
+    """Whether ``new`` is ``old``'s row with nothing but its counters (and version) moved."""
+    return all(getattr(old, key) == getattr(new, key) for key in _COMPARED)
 
 
 class Bounded(dict[K, V]):
@@ -69,6 +84,9 @@ class Cached:
     status_id: int
     author_id: int
     """The status's ids as plain ints (an ORM attribute read costs more, page after page)."""
+    author_key: tuple[str, str | None] = ("", None)
+    """The author's username and domain when it was rendered: its uri, url and content
+    depend on them (a local author's links are made absolute, a remote one's are not)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,12 +149,17 @@ class Viewing:
 class StatusCache:
     """The process's renderings (one per process, a field of the running ``Services``)."""
 
-    def __init__(self, renderer: Renderer, size: int) -> None:
+    def __init__(self, renderer: Renderer, size: int, reader: FastReader | None = None) -> None:
         self.renderer = renderer
+        self.reader = reader
+        """Reads misses on the driver (``posts.queries.rows_by_id``); without it, through
+        the ORM on the caller's session."""
         self.statuses: Bounded[int, Cached] = Bounded(size)
         self.accounts: Bounded[int, tuple[int, e.Account]] = Bounded(size)
         self.encoded: Bounded[int, Encoded] = Bounded(size)
         self.misses = 0
+        self.rekeyed = 0
+        """Misses served from an older rendering whose row changed only in its counters."""
 
     def clear(self) -> None:
         """Forget every rendering, as a process that has just started."""
@@ -179,10 +202,11 @@ class StatusCache:
         if not missing:
             return found
         self.misses += len(missing)
-        fresh = {
-            b.entry.status.id: self._keep(b)
-            for b in await bundles_by_id(session, viewer_id, missing)
-        }
+        if self.reader is not None:
+            read = await rows_by_id(self.reader, viewer_id, missing)
+        else:
+            read = await bundles_by_id(session, viewer_id, missing)
+        fresh = {b.entry.status.id: self._keep(b) for b in read}
         return [
             hit if hit is not None else fresh.get(row.id)
             for row, hit in zip(rows, found, strict=True)
@@ -197,6 +221,9 @@ class StatusCache:
             self._keep_account(account)
 
     def _keep_account(self, account: Account) -> e.Account:
+        kept = self._account(account.id, account.version)
+        if kept is not None:  # the same row version renders the same
+            return kept
         rendered = self.renderer.account(account)
         self.accounts.put(account.id, (account.version, rendered))
         return rendered
@@ -210,14 +237,52 @@ class StatusCache:
 
     def _keep_row(self, row: StatusRow, reblog: e.Status | None) -> tuple[Cached, e.Account]:
         account = self._keep_account(row.account)
-        entity = self.renderer.status_row(row, None, None, reblog=reblog)
         poll_version = row.poll.version if row.poll is not None else None
         status = row.status
+        entity = self._rekeyed(row, poll_version, account) if reblog is None else None
+        if entity is None:
+            entity = self.renderer.status_row(row, None, None, reblog=reblog)
         cached = Cached(
-            status.version, poll_version, entity, status, row.poll, status.id, status.account_id
+            status.version,
+            poll_version,
+            entity,
+            status,
+            row.poll,
+            status.id,
+            status.account_id,
+            (row.account.username, row.account.domain),
         )
         self.statuses.put(status.id, cached)
         return cached, account
+
+    def _rekeyed(
+        self, row: StatusRow, poll_version: int | None, account: e.Account
+    ) -> e.Status | None:
+        """The cached rendering of ``row``'s status with the new counts, when the row read
+        differs from the one it was rendered from only in its counters and version (a
+        favourite, boost or reply moved them); None when anything else changed (an edit, a
+        poll, the application, the author's name or domain), which renders it again. The author's
+        rendering is not part of it: every use of ``entity`` puts the account's current
+        rendering in."""
+        old = self.statuses.get(row.status.id)
+        if old is None or old.poll_version != poll_version or old.entity.reblog is not None:
+            return None
+        if old.author_key != (row.account.username, row.account.domain):
+            return None
+        if not counters_only(old.status, row.status):  # the author's part is replaced
+            return None
+        if old.entity.application != self.renderer.app(row.app):
+            return None
+        self.rekeyed += 1
+        s = row.status
+        return msgspec.structs.replace(
+            old.entity,
+            account=account,
+            replies_count=s.replies_count,
+            reblogs_count=s.reblogs_count,
+            favourites_count=s.favourites_count,
+            quotes_count=s.quotes_count,
+        )
 
     def personal(self, found: Found, row: PageRow, viewing: Viewing) -> e.Status:
         """The status of ``row`` as the viewer sees it."""
