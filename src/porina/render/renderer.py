@@ -200,13 +200,16 @@ class Renderer:
         state: ViewerState | None,
         viewer_id: int | None,
         reblog: e.Status | None = None,
+        author: e.Account | None = None,
     ) -> e.Status:
+        """``row`` as an entity; ``author``: its account already rendered (the status cache's
+        rendering at the same row version), not rendered again."""
         s = row.status
         entity = e.Status(
             id=str(s.id),
             uri=s.uri or f"{self.base}/users/{row.account.username}/statuses/{s.id}",
             created_at=iso(s.created_at) or "",
-            account=self._page_account(row.account),
+            account=author if author is not None else self._page_account(row.account),
             content="" if reblog is not None else self.content(s.content, row.account),
             visibility=s.visibility,
             sensitive=s.sensitive,

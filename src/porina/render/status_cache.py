@@ -21,19 +21,20 @@ order; ``tests/api/test_timelines.py`` compares the two.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 import msgspec
 from sqlalchemy import inspect as sa_inspect
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from porina.accounts.models import Account
 from porina.interactions.filters import ActiveFilter
 from porina.posts.models import Poll, Status
-from porina.posts.queries import Bundle, StatusRow, bundles_by_id, rows_by_id
+from porina.posts.queries import Bundle, StatusRow, account_rows, bundles_by_id, rows_by_id
 from porina.render import entities as e
 from porina.render.renderer import Renderer
 from porina.timelines.page import PageRow
@@ -193,10 +194,11 @@ class StatusCache:
         return Found(status, account, reblog, reblog_account)
 
     async def fill(
-        self, session: AsyncSession, viewer_id: int | None, rows: Sequence[PageRow]
+        self, session: AsyncSession | None, viewer_id: int | None, rows: Sequence[PageRow]
     ) -> list[Found | None]:
         """Render and keep what ``rows`` need, reading the rows (one query) only for those
-        not cached at their versions. A status deleted meanwhile comes back as None."""
+        not cached at their versions. A status deleted meanwhile comes back as None.
+        ``session`` is used only without a reader (``needs_session``)."""
         found = [self.find(row) for row in rows]
         missing = [row.id for row, hit in zip(rows, found, strict=True) if hit is None]
         if not missing:
@@ -205,6 +207,7 @@ class StatusCache:
         if self.reader is not None:
             read = await rows_by_id(self.reader, viewer_id, missing)
         else:
+            assert session is not None, "without a reader, misses read through a session"
             read = await bundles_by_id(session, viewer_id, missing)
         fresh = {b.entry.status.id: self._keep(b) for b in read}
         return [
@@ -219,6 +222,30 @@ class StatusCache:
     def keep_accounts(self, accounts: Iterable[Account]) -> None:
         for account in accounts:
             self._keep_account(account)
+
+    def lacks_accounts(self, wanted: Mapping[int, int]) -> list[int]:
+        """The ids of ``wanted`` (account id -> row version) not cached at that version."""
+        return [i for i, version in wanted.items() if self._account(i, version) is None]
+
+    @property
+    def needs_session(self) -> bool:
+        """Whether a miss reads through the caller's session (no reader on the driver)."""
+        return self.reader is None
+
+    async def keep_missing_accounts(
+        self, session: AsyncSession | None, wanted: Mapping[int, int]
+    ) -> None:
+        """Render and keep the accounts of ``wanted`` (account id -> row version) not cached
+        at that version: one statement on the driver (``posts.queries.account_rows``), or
+        through ``session`` without a reader; none when every one is cached."""
+        missing = self.lacks_accounts(wanted)
+        if not missing:
+            return
+        if self.reader is not None:
+            self.keep_accounts(await account_rows(self.reader, missing))
+            return
+        assert session is not None, "without a reader, accounts read through a session"
+        self.keep_accounts(await session.scalars(select(Account).where(Account.id.in_(missing))))
 
     def _keep_account(self, account: Account) -> e.Account:
         kept = self._account(account.id, account.version)
@@ -241,7 +268,7 @@ class StatusCache:
         status = row.status
         entity = self._rekeyed(row, poll_version, account) if reblog is None else None
         if entity is None:
-            entity = self.renderer.status_row(row, None, None, reblog=reblog)
+            entity = self.renderer.status_row(row, None, None, reblog=reblog, author=account)
         cached = Cached(
             status.version,
             poll_version,

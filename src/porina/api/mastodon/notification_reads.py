@@ -5,16 +5,19 @@ The notifications come from one prebuilt statement (``notifications.queries.page
 the viewer's shown notifications with each sender's row version), their statuses from page rows
 (``timelines/page.py``, one statement per 64), and every rendering from the status cache: a
 sender is rendered once per process and version, not once per notification. What the cache
-lacks (statuses, senders) and the viewer's filters are read in one session. A page holding a
+lacks (statuses, then senders) is read on the driver (``posts.queries.rows_by_id`` and
+``account_rows``), the viewer's filters, when they have any, in a session. A page holding a
 report notification (moderators') returns None: the full path renders those.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from contextlib import AbstractAsyncContextManager, nullcontext
 from dataclasses import dataclass
 
 import msgspec
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from porina.api.mastodon.auth import ApiRuntime
 from porina.api.mastodon.pagination import Page
@@ -118,28 +121,29 @@ async def _fill(
     found: Sequence[q.NotificationRow],
     rows: dict[int, PageRow],
 ) -> tuple[dict[int, Found | None], list[ActiveFilter]]:
-    """What the cache lacks (statuses, senders) and the viewer's filters, in one read."""
+    """What the cache lacks (statuses, then the senders their authors were not) on the
+    driver, and the viewer's filters; a session only for the filters (or without a reader)."""
     ordered = list(rows.values())
     hits = {row.id: cache.find(row) for row in ordered}
-    senders = {
-        n.from_account_id
-        for n in found
-        if cache.account(n.from_account_id, n.from_account_version) is None
-    }
+    senders = {n.from_account_id: n.from_account_version for n in found}
+    misses = None in hits.values()
     has_filters = any(row.has_filters for row in ordered)
+    orm = cache.needs_session and (misses or bool(cache.lacks_accounts(senders)))
     filters: list[ActiveFilter] = []
-    if None in hits.values() or senders or has_filters:
-        async with svc.db.read() as session:
-            if None in hits.values():
-                fresh = await cache.fill(session, me, ordered)
-                hits = {row.id: hit for row, hit in zip(ordered, fresh, strict=True)}
-            if senders:
-                cache.keep_accounts((await q.accounts_by_id(session, senders)).values())
-            if has_filters:
-                filters = await load_active_of(session, me)
+    async with _session(svc, needed=has_filters or orm) as session:
+        if misses:
+            fresh = await cache.fill(session, me, ordered)
+            hits = {row.id: hit for row, hit in zip(ordered, fresh, strict=True)}
+        await cache.keep_missing_accounts(session, senders)
+        if has_filters and session is not None:
+            filters = await load_active_of(session, me)
     if filters:  # matched now, off the loop when large; rendering finds the results
         await prepare(filters, found_statuses(hits.values()))
     return hits, filters
+
+
+def _session(svc: ApiRuntime, *, needed: bool) -> AbstractAsyncContextManager[AsyncSession | None]:
+    return svc.db.read() if needed else nullcontext()
 
 
 def _entity(note: q.NotificationRow, sender: e.Account, status: e.Status | None) -> e.Notification:
