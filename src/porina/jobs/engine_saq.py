@@ -33,11 +33,19 @@ from typing import Any
 from saq import Worker
 from saq.queue.redis import RedisQueue
 from saq.types import Context, PartialTimersDict
-from sqlalchemy import delete, or_, select, update
 
 from porina.core.clock import now
 from porina.jobs.models import Job
-from porina.jobs.queue import LEASE, JobContext, handler_for, keep_ticking, record_failure, tick
+from porina.jobs.queue import (
+    LEASE,
+    JobContext,
+    delete_finished,
+    handler_for,
+    keep_ticking,
+    lease,
+    record_failure,
+    tick,
+)
 
 log = logging.getLogger(__name__)
 
@@ -78,40 +86,17 @@ class SaqEngine:
         names avoid SAQ's own job fields, such as ``attempts``)."""
         db = self.services.db
         moment = now()
-        due = (
-            select(Job.id)
-            .where(
-                Job.state == "queued",
-                Job.run_at <= moment,
-                or_(Job.locked_until.is_(None), Job.locked_until < moment),
-            )
-            .order_by(Job.run_at, Job.id)
-            .limit(limit)
-        )
-        if not db.is_sqlite:
-            due = due.with_for_update(skip_locked=True)
-        claim = (
-            update(Job)
-            .where(Job.id.in_(due.scalar_subquery()))
-            .values(
-                locked_until=moment + self.lease,
-                locked_by=self.name,
-                attempts=Job.attempts + 1,
-            )
-            .returning(Job.id, Job.kind, Job.payload, Job.attempts, Job.max_attempts)
-            .execution_options(synchronize_session=False)
-        )
         async with db.transaction() as tx:
-            rows = (await tx.session.execute(claim)).all()
+            jobs = await lease(tx, limit, moment=moment, until=moment + self.lease, by=self.name)
         return [
             {
-                "outbox_id": r[0],
-                "kind": r[1],
-                "payload": r[2],
-                "attempt": r[3],
-                "max_attempts": r[4],
+                "outbox_id": job.id,
+                "kind": job.kind,
+                "payload": job.payload,
+                "attempt": job.attempts,
+                "max_attempts": job.max_attempts,
             }
-            for r in rows
+            for job in jobs
         ]
 
     async def relay(self) -> int:
@@ -177,7 +162,7 @@ class SaqEngine:
             await record_failure(db, row, exc)
             return
         async with db.transaction() as tx:
-            await tx.session.execute(delete(Job).where(Job.id == row.id))
+            await delete_finished(tx, [row.id])
 
     async def tick(self, at: datetime | None = None) -> datetime:
         """Periodic work (recurring jobs) for the moment ``at``, then relay what it queued;

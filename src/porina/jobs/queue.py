@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import os
 import socket
@@ -22,12 +23,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import Integer, and_, bindparam, delete, func, or_, select, update
+from sqlalchemy.engine import Dialect
 
 from porina.core.clock import now
 from porina.core.ids import new_id
 from porina.jobs.models import Job
-from porina.storage.db import Database, Tx
+from porina.storage.db import SLOTS, Database, Tx, in_slots, slot_values, slots_for
+from porina.storage.fastread import Prebuilt
 
 if TYPE_CHECKING:
     from porina.settings import Settings
@@ -227,42 +230,15 @@ class Runner:
 
     async def claim_many(self, limit: int, *, finished: Sequence[int] = ()) -> list[Job]:
         """Lease up to ``limit`` due jobs, oldest first, counting the attempt; first delete
-        the rows of ``finished`` jobs (their handlers succeeded). One transaction."""
+        the rows of ``finished`` jobs (their handlers succeeded). One transaction, two
+        prebuilt statements at most (the delete, and an ``UPDATE ... RETURNING`` that leases
+        the due rows), run by ``Tx.run``: no statement building or ORM per claim."""
         moment = now()
         async with self.db.transaction() as tx:
-            if finished:
-                await tx.session.execute(delete(Job).where(Job.id.in_(list(finished))))
+            await delete_finished(tx, finished)
             if limit <= 0:
                 return []
-            due = (
-                select(Job)
-                .where(
-                    Job.state == "queued",
-                    Job.run_at <= moment,
-                    or_(Job.locked_until.is_(None), Job.locked_until < moment),
-                )
-                .order_by(Job.run_at, Job.id)
-                .limit(limit)
-            )
-            if not self.db.is_sqlite:
-                due = due.with_for_update(skip_locked=True)
-            jobs = list(await tx.session.scalars(due))
-            if jobs:
-                await tx.session.execute(
-                    update(Job)
-                    .where(Job.id.in_([job.id for job in jobs]))
-                    .values(
-                        locked_until=moment + self.lease,
-                        locked_by=self.name,
-                        attempts=Job.attempts + 1,
-                    )
-                    .execution_options(synchronize_session=False)
-                )
-            for job in jobs:  # as the row now is (detached: the update above wrote it)
-                tx.session.expunge(job)
-                job.locked_until, job.locked_by = moment + self.lease, self.name
-                job.attempts += 1
-            return jobs
+            return await lease(tx, limit, moment=moment, until=moment + self.lease, by=self.name)
 
     async def run_one(self) -> bool:
         """Run one due job; False when none was due."""
@@ -271,7 +247,7 @@ class Runner:
             return False
         if await self._handle(job):
             async with self.db.transaction() as tx:
-                await tx.session.execute(delete(Job).where(Job.id == job.id))
+                await delete_finished(tx, [job.id])
         return True
 
     async def _handle(self, job: Job) -> bool:
@@ -341,6 +317,82 @@ class Runner:
         if self._finished:  # jobs that ran to the end are not run again after a restart
             finished, self._finished = self._finished, []
             await self.claim_many(0, finished=finished)
+
+
+_CLAIMED: tuple[str, ...] = ("id", "kind", "payload", "state", "run_at", "attempts")
+_CLAIMED += ("max_attempts", "locked_until", "locked_by", "idempotency_key", "last_error")
+_CLAIMED += ("created_at",)
+JOBS = Job.metadata.tables[Job.__tablename__]
+
+
+@functools.cache
+def _claim_statement(*, sqlite: bool) -> Prebuilt:
+    """Lease the oldest due rows (``FOR UPDATE SKIP LOCKED`` on PostgreSQL, where several
+    workers claim at once) and hand them back as they now are."""
+    table = JOBS
+    moment = bindparam("porina_moment", type_=table.c.run_at.type)
+    due = (
+        select(table.c.id)
+        .where(
+            table.c.state == "queued",
+            table.c.run_at <= moment,
+            or_(table.c.locked_until.is_(None), table.c.locked_until < moment),
+        )
+        .order_by(table.c.run_at, table.c.id)
+        .limit(bindparam("porina_limit", type_=Integer))
+    )
+    if not sqlite:
+        due = due.with_for_update(skip_locked=True)
+    lease = {
+        "locked_until": bindparam("porina_until", type_=table.c.locked_until.type),
+        "locked_by": bindparam("porina_by", type_=table.c.locked_by.type),
+        "attempts": table.c.attempts + 1,
+    }
+    claim = update(table).where(table.c.id.in_(due.scalar_subquery())).values(lease)
+    return Prebuilt(claim.returning(*(table.c[name] for name in _CLAIMED)))
+
+
+async def lease(tx: Tx, limit: int, *, moment: datetime, until: datetime, by: str) -> list[Job]:
+    """Lease up to ``limit`` jobs due at ``moment`` to ``by`` until ``until``, counting the
+    attempt; oldest first. One prebuilt ``UPDATE ... RETURNING`` (the embedded runner's and
+    the SAQ relay's claims)."""
+    params = {"porina_moment": moment, "porina_limit": limit}
+    params |= {"porina_until": until, "porina_by": by}
+    ran = await tx.run(_claim_statement(sqlite=tx.db.is_sqlite), params)
+    jobs = [_job_of(row, tx.db.engine.dialect) for row in ran]
+    return sorted(jobs, key=lambda job: (job.run_at, job.id))  # RETURNING has no order
+
+
+def _job_of(row: Sequence[Any], dialect: Dialect) -> Job:
+    """A claimed row as a ``Job`` (in no session), each value as the ORM would load it."""
+    values: dict[str, Any] = {}
+    for name, value in zip(_CLAIMED, row, strict=True):
+        process = _result_processor(dialect, name)
+        values[name] = process(value) if process is not None and value is not None else value
+    return Job(**values)
+
+
+@functools.cache
+def _result_processor(dialect: Dialect, name: str) -> Callable[[Any], Any] | None:
+    column = JOBS.c[name]
+    found: Callable[[Any], Any] | None = column.type.dialect_impl(dialect).result_processor(
+        dialect, None
+    )
+    return found
+
+
+@functools.cache
+def _delete_statement(size: int) -> Prebuilt:
+    return Prebuilt(delete(JOBS).where(JOBS.c.id.in_(in_slots("porina_id", size))))
+
+
+async def delete_finished(tx: Tx, finished: Sequence[int]) -> None:
+    """The rows of jobs whose handlers succeeded, in prebuilt ``DELETE``s of up to 1,024."""
+    ids = list(finished)
+    for start in range(0, len(ids), SLOTS[-1]):
+        chunk = ids[start : start + SLOTS[-1]]
+        size = slots_for(len(chunk))
+        await tx.run(_delete_statement(size), slot_values("porina_id", chunk, size))
 
 
 async def record_failure(db: Database, job: Job, exc: Exception) -> None:

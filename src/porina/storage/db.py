@@ -20,7 +20,7 @@ from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
-from sqlalchemy import Insert, Table, bindparam, event, insert
+from sqlalchemy import BigInteger, BindParameter, Insert, Table, bindparam, event, insert
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
@@ -123,6 +123,15 @@ class Tx:
         connection = await self._flushed_connection()
         compiled = statement.compiled(connection.dialect)
         return await self._execute(connection, compiled.sql, tuple(compiled.arguments(params)))
+
+    async def run_many(self, statement: Prebuilt, params: Sequence[Mapping[str, Any]]) -> None:
+        """``run`` once per parameter set, as one ``executemany`` (one statement counted)."""
+        if not params:
+            return
+        connection = await self._flushed_connection()
+        compiled = statement.compiled(connection.dialect)
+        arguments = [tuple(compiled.arguments(p)) for p in params]
+        await self._execute_many(connection, compiled.sql, arguments)
 
     async def _execute(self, connection: AsyncConnection, sql: str, arguments: Row) -> Ran:
         """On SQLite the statement runs at once on the transaction's own ``sqlite3``
@@ -363,6 +372,32 @@ def _begin_directly(conn: Connection) -> bool:
     finally:
         raw.execute("PRAGMA busy_timeout=30000").close()
     return True
+
+
+SLOTS = (1, 4, 16, 64, 256, 1024)
+"""The sizes of prebuilt ``IN`` lists (``in_slots``): a list of ids is padded to the next."""
+
+
+def slots_for(count: int) -> int:
+    """The ``IN`` list size that holds ``count`` ids (at most ``SLOTS[-1]``)."""
+    for size in SLOTS:
+        if count <= size:
+            return size
+    raise ValueError(f"{count} ids: at most {SLOTS[-1]} in one prebuilt IN list")
+
+
+@functools.cache
+def in_slots(name: str, size: int) -> tuple[BindParameter[int], ...]:
+    """``size`` bound parameters ``{name}_0``... for a prebuilt ``column.in_(...)`` (a
+    ``Prebuilt`` takes no expanding parameter): one statement per size of ``SLOTS``."""
+    return tuple(bindparam(f"{name}_{i}", type_=BigInteger) for i in range(size))
+
+
+def slot_values(name: str, ids: Sequence[int], size: int) -> dict[str, int]:
+    """The parameters of ``in_slots(name, size)`` for ``ids`` (not empty), padded with the
+    first id (a repeated ``IN`` element changes nothing)."""
+    padded = [*ids, *([ids[0]] * (size - len(ids)))]
+    return {f"{name}_{i}": value for i, value in enumerate(padded)}
 
 
 @functools.cache
