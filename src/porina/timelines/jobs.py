@@ -11,11 +11,9 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from porina.accounts.models import Account, Follow
+from porina.accounts.models import Follow
 from porina.jobs.queue import handler
-from porina.posts.models import Status
 from porina.timelines import queries
 from porina.timelines.feeds import Entry, FeedContext
 
@@ -30,29 +28,11 @@ def entry_of(status_id: int, reblog_of_id: int | None, author_id: int) -> Entry:
     return Entry(status_id=status_id, target_id=reblog_of_id or status_id, author_id=author_id)
 
 
-async def _load(svc: FeedContext, status_id: int) -> tuple[Status | None, Status | None, bool]:
-    """The status, the reblogged status, and whether the author is local."""
-    async with svc.db.read() as session:
-        status, target = await _statuses(session, status_id)
-        if status is None:
-            return None, None, False
-        domain = await session.scalar(select(Account.domain).where(Account.id == status.account_id))
-        return status, target, domain is None
-
-
-async def _statuses(session: AsyncSession, status_id: int) -> tuple[Status | None, Status | None]:
-    """The status and the status it reblogs."""
-    status = await session.get(Status, status_id)
-    if status is None or not status.reblog_of_id:
-        return status, None
-    return status, await session.get(Status, status.reblog_of_id)
-
-
-def public_channels(status: Status, local: bool) -> list[str]:
+def public_channels(post: queries.Post) -> list[str]:
     """The public streams a status appears on (never reblogs, only public statuses)."""
-    if status.reblog_of_id is not None:
+    if post.audience.reblog_of_id is not None:
         return []
-    return channels_of_public(status.visibility, status.tags or [], local=local)
+    return channels_of_public(post.audience.visibility, post.tags, local=post.local)
 
 
 def channels_of_public(visibility: str, tags: Iterable[str], *, local: bool) -> list[str]:
@@ -71,13 +51,11 @@ async def _publish(svc: FeedContext, channels: Iterable[str], message: dict[str,
     await svc.broker.publish_many(list(dict.fromkeys(channels)), message)
 
 
-async def _audience(
-    svc: FeedContext, status: Status, target: Status | None
-) -> tuple[list[int], list[int]]:
-    async with svc.db.read() as session:
-        people = await queries.recipients(session, status, target)
-        lists = await queries.lists_with(session, status.account_id)
-    return people, lists
+async def _audience(svc: FeedContext, post: queries.Post) -> tuple[list[int], list[int]]:
+    """Its recipients (every follower: a removal or edit reaches inactive ones too) and the
+    lists its author is on, by prebuilt statements on the driver."""
+    people = await queries.audience(svc.db, post.audience, active_since=None)
+    return people, await queries.lists_of(svc.db, post.audience.author_id)
 
 
 def _trim_sample(status_id: int, people: Sequence[int]) -> list[int]:
@@ -88,31 +66,30 @@ def _trim_sample(status_id: int, people: Sequence[int]) -> list[int]:
 
 @handler("timelines.fanout")
 async def fanout(svc: FeedContext, payload: dict[str, Any]) -> None:
-    """Deliver a new status to its audience's home feeds and streams, a chunk at a time: the
-    database reads the next chunk of recipients while earlier chunks go into feeds (up to
-    ``WINDOW`` chunks at once), so a 100,000-follower post costs about the longer of the two,
-    not their sum. The public streams are not published here: they read no feed, so they
-    hear a new status when it commits (``subscribers.publish_public``); a boost is on none."""
-    async with svc.db.read() as session:
-        status, target = await _statuses(session, int(payload["status_id"]))
-    if status is None or status.deleted_at is not None:
+    """Deliver a new status to its audience's home feeds and streams, a chunk at a time (up
+    to ``WINDOW`` chunks at once: on PostgreSQL their inserts overlap). The status, its
+    lists and its recipients are read by prebuilt statements on the driver
+    (``queries.post_of``, ``lists_of``, ``audience``), the feeds written by prebuilt ones
+    (``feeds_db``): a fan-out builds no statement and loads no ORM object. The public
+    streams are not published here: they read no feed, so they hear a new status when it
+    commits (``subscribers.publish_public``); a boost is on none."""
+    found = await queries.post_of(svc.db, int(payload["status_id"]))
+    if found is None or found.deleted or found.target_deleted:
         return
-    if target is not None and target.deleted_at is not None:
-        return
-    entry = entry_of(status.id, status.reblog_of_id, status.account_id)
-    message = {"event": "update", "status_id": str(status.id)}
-    people: list[int] = []
+    post = found.audience
+    entry = entry_of(post.status_id, post.reblog_of_id, post.author_id)
+    message = {"event": "update", "status_id": str(post.status_id)}
+    lists = await queries.lists_of(svc.db, post.author_id)
+    since = queries.active_since(svc.settings)
+    people = await queries.audience(svc.db, post, active_since=since)
     slots = asyncio.Semaphore(WINDOW)
-    async with svc.db.read() as session, asyncio.TaskGroup() as group:
-        lists = await queries.lists_with(session, status.account_id)
-        since = queries.active_since(svc.settings)
-        chunks = queries.recipients_in_chunks(session, status, target, CHUNK, active_since=since)
-        async for chunk in chunks:
-            people.extend(chunk)
+    async with asyncio.TaskGroup() as group:
+        for start in range(0, len(people), CHUNK):
             await slots.acquire()
+            chunk = people[start : start + CHUNK]
             task = group.create_task(_deliver(svc, chunk, entry, message))
             task.add_done_callback(lambda _: slots.release())
-    await svc.feeds.trim_after_fanout(_trim_sample(status.id, people))
+    await svc.feeds.trim_after_fanout(_trim_sample(post.status_id, people))
     await _publish(svc, [f"list:{i}" for i in lists], message)
 
 
@@ -131,27 +108,27 @@ async def remove(svc: FeedContext, payload: dict[str, Any]) -> None:
     owner has since left the audience: theirs hide it when read, as a deleted status) and
     their streams. A status that is gone entirely is looked for in every feed."""
     status_id = int(payload["status_id"])
-    status, target, local = await _load(svc, status_id)
+    post = await queries.post_of(svc.db, status_id)
     people: list[int] = [int(payload["account_id"])]
     lists: list[int] = []
-    if status is not None:
-        people, lists = await _audience(svc, status, target)
-    await svc.feeds.remove(people if status is not None else None, status_id)
+    if post is not None:
+        people, lists = await _audience(svc, post)
+    await svc.feeds.remove(people if post is not None else None, status_id)
     channels = [f"user:{p}" for p in people] + [f"list:{i}" for i in lists]
-    if status is not None:
-        channels += public_channels(status, local)
+    if post is not None:
+        channels += public_channels(post)
     await _publish(svc, channels, {"event": "delete", "status_id": str(status_id)})
 
 
 @handler("timelines.updated")
 async def updated(svc: FeedContext, payload: dict[str, Any]) -> None:
-    status, target, local = await _load(svc, int(payload["status_id"]))
-    if status is None or status.deleted_at is not None:
+    post = await queries.post_of(svc.db, int(payload["status_id"]))
+    if post is None or post.deleted:
         return
-    people, lists = await _audience(svc, status, target)
+    people, lists = await _audience(svc, post)
     channels = [f"user:{p}" for p in people] + [f"list:{i}" for i in lists]
-    message = {"event": "status.update", "status_id": str(status.id)}
-    await _publish(svc, [*channels, *public_channels(status, local)], message)
+    message = {"event": "status.update", "status_id": str(post.audience.status_id)}
+    await _publish(svc, [*channels, *public_channels(post)], message)
 
 
 @handler("timelines.merge")
