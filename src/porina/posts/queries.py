@@ -147,8 +147,10 @@ SLOTS = 64
 """Ids per ``rows_by_id`` statement; unused slots repeat the first id."""
 ROW_SLOTS = tuple(f"porina_row_{n}" for n in range(SLOTS))
 Convert = Callable[[Any], Any]
-Converts = tuple[tuple[str, int, Convert], ...]
-"""(key, position, processor) of the columns whose driver value needs converting."""
+Converts = tuple[tuple[str, int, Convert, bool], ...]
+"""(key, position, processor, whether it maps None to None) of the columns whose driver value
+needs converting: a null the processor would keep as None is not passed to it (most of a
+row's dates and JSON are null)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,7 +209,7 @@ def _part_converters(part: _Part, dialect: Dialect) -> Converts:
     for i, (key, column) in enumerate(zip(part.keys, part.columns, strict=True)):
         process = _converter(column.type, dialect)
         if process is not None:
-            found.append((key, i, process))
+            found.append((key, i, process, process(None) is None))
     return tuple(found)
 
 
@@ -215,7 +217,19 @@ def _converter(kind: Any, dialect: Dialect) -> Convert | None:
     if dialect.name != "sqlite" and isinstance(kind, JSON):
         return _loads
     processor: Convert | None = kind.dialect_impl(dialect).result_processor(dialect, None)
+    if processor is not None and isinstance(kind, JSON):
+        return _empty_list_first(processor)
     return processor
+
+
+def _empty_list_first(process: Convert) -> Convert:
+    """``process`` for a JSON column as SQLite stores it, without parsing the commonest value
+    (no media, mentions, tags or emoji: ``[]``, a new list each time as ``json.loads``)."""
+
+    def convert(value: Any) -> Any:
+        return [] if value == "[]" else process(value)
+
+    return convert
 
 
 def _model(part: _Part, values: Sequence[Any], convert: Converts) -> Any:
@@ -226,8 +240,10 @@ def _model(part: _Part, values: Sequence[Any], convert: Converts) -> Any:
     obj = part.mapper.class_manager.new_instance()
     loaded = obj.__dict__
     loaded.update(zip(part.keys, values, strict=True))
-    for key, i, process in convert:
-        loaded[key] = process(values[i])
+    for key, i, process, keeps_none in convert:
+        value = values[i]
+        if value is not None or not keeps_none:
+            loaded[key] = process(value)
     instance_state(obj).key = part.mapper.identity_key_from_primary_key((values[part.key],))
     return obj
 
