@@ -90,6 +90,14 @@ async def _world(services: Services, make: Factory) -> list[Person]:
     await _notify(services, alice, erin, "porina.missed_call")
     await anonymously(carol, "Do you take cards?", brand_id=brand.id)
     await anonymously(alice, f"@{bob.username} asked anonymously", brand_id=brand.id)
+    await _shun(services, alice, carol, dave=dave, hush=hush, far=far, gone=gone)
+    return [alice, bob, carol, brand, dave, erin]
+
+
+async def _shun(services: Services, alice: Person, carol: Person, **them: Person) -> None:
+    """alice mutes dave (notifications shown) and hush (hidden), blocks far; gone is
+    suspended; carol gets emoji, fields and a note."""
+    dave, hush, far, gone = them["dave"], them["hush"], them["far"], them["gone"]
     await alice.post(f"/api/v1/accounts/{dave.id}/mute", data={"notifications": "false"})
     await alice.post(f"/api/v1/accounts/{hush.id}/mute", data={"notifications": "true"})
     await alice.post(f"/api/v1/accounts/{far.id}/block")
@@ -102,7 +110,6 @@ async def _world(services: Services, make: Factory) -> list[Person]:
             .where(Account.id == carol.account.id)
             .values(emojis=EMOJI, fields=[{"name": "web", "value": "x"}], note="<p>hi</p>")
         )
-    return [alice, bob, carol, brand, dave, erin]
 
 
 async def _three(services: Services, who: Person, path: str, params: dict[str, Any]) -> Any:
