@@ -45,6 +45,26 @@ def icon(name: str, extra: str = "") -> Markup:
     )
 
 
+class Icons:
+    """``ICON["heart"]``: ``icon("heart")`` drawn once per name (a template global: a
+    lookup, not a call through Jinja's context, for the ten icons of each post)."""
+
+    def __init__(self) -> None:
+        self._drawn: dict[str, Markup] = {}
+
+    def __getitem__(self, name: str) -> Markup:
+        found = self._drawn.get(name)
+        if found is None:
+            try:
+                found = self._drawn[name] = icon(name)
+            except KeyError as missing:  # Jinja would show a missing key as nothing
+                raise ValueError(str(missing)) from None
+        return found
+
+
+ICON = Icons()
+
+
 def sprite_url() -> str:
     return sprite()[0]
 
