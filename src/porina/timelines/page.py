@@ -21,7 +21,6 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sqlalchemy import (
-    BigInteger,
     ColumnElement,
     Select,
     String,
@@ -42,6 +41,7 @@ from porina.posts.models import Poll, PollVote, Status, StatusPin
 from porina.posts.queries import RA, VIEWER, A, R, S
 from porina.posts.visibility import visible_clause
 from porina.storage.base import UTCDateTime
+from porina.storage.db import in_slots, slot_values
 from porina.storage.fastread import Prebuilt
 from porina.timelines.queries import not_muted
 
@@ -50,9 +50,9 @@ if TYPE_CHECKING:
 
 MOMENT = bindparam("porina_moment", type_=UTCDateTime())
 SLOTS = 64
-"""How many ids an id-list statement takes; unused slots repeat the first id (the database
-drops duplicates from an ``IN`` list, so they cost nothing)."""
-ID_SLOTS = tuple(f"porina_id_{n}" for n in range(SLOTS))
+"""How many ids an id-list statement takes (``storage.db.in_slots``: unused slots repeat the
+first id, and the database drops duplicates from an ``IN`` list, so they cost nothing)."""
+ID_SLOTS = in_slots("porina_id", SLOTS)
 
 P = aliased(Poll, name="p")
 RP = aliased(Poll, name="rp")
@@ -187,9 +187,8 @@ def from_ids(*, mutes: bool = True) -> Prebuilt:
     """Rows for up to ``SLOTS`` given ids (parameters ``porina_id_0`` ...), newest first.
     ``mutes=False`` leaves the mute filter out of ``visible`` (notifications: a muted author's
     mention still shows unless the mute hides notifications, which their own query decides)."""
-    slots = [bindparam(name, type_=BigInteger) for name in ID_SLOTS]
     given = aliased(Status, name="given")
-    candidates = select(given.id.label("status_id")).where(given.id.in_(slots)).subquery()
+    candidates = select(given.id.label("status_id")).where(given.id.in_(ID_SLOTS)).subquery()
     query = _base(candidates, mutes=mutes)
     return Prebuilt(query.order_by(candidates.c.status_id.desc()))
 
@@ -197,8 +196,7 @@ def from_ids(*, mutes: bool = True) -> Prebuilt:
 def ids_params(ids: list[int]) -> dict[str, int]:
     if len(ids) > SLOTS:
         raise ValueError(f"at most {SLOTS} ids per statement")
-    padded = [*ids, *([ids[0] if ids else 0] * (SLOTS - len(ids)))]
-    return dict(zip(ID_SLOTS, padded, strict=True))
+    return slot_values("porina_id", ids or [0], SLOTS)
 
 
 def from_candidates(

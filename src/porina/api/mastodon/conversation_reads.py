@@ -55,9 +55,8 @@ def _page(*, ascending: bool) -> Prebuilt:
 
 @functools.cache
 def _people() -> Prebuilt:
-    slots = [bindparam(name, type_=BigInteger) for name in pages.ID_SLOTS]
     query = select(Account.id, Account.version, Account.suspended_at.is_(None)).where(
-        Account.id.in_(slots)
+        Account.id.in_(pages.ID_SLOTS)
     )
     return Prebuilt(query)
 
