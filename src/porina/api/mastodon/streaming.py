@@ -36,7 +36,7 @@ from porina.accounts.tokens import digest
 from porina.api.mastodon import auth
 from porina.api.mastodon.conversations import render_conversations
 from porina.api.mastodon.notifications import render_notifications
-from porina.api.mastodon.stream_render import Rendered, render_status
+from porina.api.mastodon.stream_render import Rendered, render_fast, render_status
 from porina.api.porina import desk_render
 from porina.api.porina.desk_render import DeskPresence
 from porina.calls import live as calls_live
@@ -323,9 +323,7 @@ class Deliverer:
         try:
             if event in STATUS_EVENTS:
                 viewers = {one.outbox.vid for one in listeners}
-                found = await render_status(
-                    session, self.renderer, int(message["status_id"]), viewers
-                )
+                found = await self.status_payloads(session, int(message["status_id"]), viewers)
                 for one in listeners:
                     frames.put(one, event, _for(found, one.stream, one.outbox.vid))
             elif event == "desk.presence":
@@ -345,6 +343,20 @@ class Deliverer:
         except (SQLAlchemyError, RedisError, OSError, KeyError, ValueError):
             # the database or broker failed, or the message lacks a valid status id
             log.exception("streaming: could not render %s", message)
+
+    async def status_payloads(
+        self, session: Any, status_id: int, viewers: set[int | None]
+    ) -> Rendered:
+        """The status for each of ``viewers``: page rows and the status cache
+        (``render_fast``), the complete way for what they do not cover."""
+        fast = await render_fast(self.svc, status_id, viewers)
+        if fast is None:
+            return await render_status(session, self.renderer, status_id, viewers)
+        rendered, alone = fast
+        if not alone:
+            return rendered
+        rest = await render_status(session, self.renderer, status_id, alone)
+        return Rendered({**rendered.payloads, **rest.payloads}, rendered.media)
 
 
 class _Frames:
