@@ -41,7 +41,7 @@ from porina.posts.queries import VIEWER, Bundle, R, S, bundle_select, bundles
 from porina.posts.visibility import visible_clause
 from porina.render.renderer import Renderer
 from porina.render.runtime import Runtime
-from porina.render.status_cache import Found
+from porina.render.status_cache import Found, StatusCache
 from porina.storage.base import UTCDateTime
 from porina.storage.db import SLOTS, in_slots, slot_values, slots_for
 from porina.storage.fastread import Prebuilt
@@ -66,6 +66,10 @@ NOTHING = Rendered({}, False)
 def _visible_to() -> Select[Any]:
     """Viewers (``v``) among ``viewers`` who may see status ``status_id``, less those who
     mute or block its author (or the reblogged status's)."""
+    return _visible_among(bindparam("viewers", expanding=True))
+
+
+def _visible_among(viewers: Any) -> Select[Any]:
     viewer = cast(Any, V.id)  # a column where the rules take an id: one row per viewer
     moment = bindparam("moment", type_=UTCDateTime())
     return (
@@ -73,7 +77,7 @@ def _visible_to() -> Select[Any]:
         .select_from(V)
         .join(S, S.id == bindparam("status_id", type_=BigInteger))
         .outerjoin(R, R.id == S.reblog_of_id)
-        .where(V.id.in_(bindparam("viewers", expanding=True)))
+        .where(V.id.in_(viewers))
         .where(visible_clause(S, viewer))
         .where(S.reblog_of_id.is_(None) | visible_clause(R, viewer))
         .where(not_muted(viewer, moment))
@@ -84,7 +88,10 @@ def _visible_to() -> Select[Any]:
 def _marked() -> Any:
     """Viewers among ``viewers`` with anything ``viewer_state`` would find for the status
     (a superset: filters count whether or not they have expired)."""
-    ids: BindParameter[int] = bindparam("viewers", expanding=True)
+    return _marked_among(bindparam("viewers", expanding=True))
+
+
+def _marked_among(ids: Any) -> Any:
     sid = bindparam("status_id", type_=BigInteger)
     thread = bindparam("thread_id", type_=BigInteger)
     return union_all(
@@ -233,6 +240,44 @@ def _share_key(row: page.PageRow, reader: int) -> tuple[Any, ...]:
     return (*row, own)
 
 
+@functools.cache
+def _visible_slots(size: int) -> Prebuilt:
+    return Prebuilt(_visible_among(in_slots(READER_SLOTS, size)))
+
+
+@functools.cache
+def _marked_slots(size: int) -> Prebuilt:
+    return Prebuilt(_marked_among(in_slots(READER_SLOTS, size)))
+
+
+async def _among(
+    svc: Runtime, statement: Any, readers: list[int], params: dict[str, Any]
+) -> set[int]:
+    """The readers ``statement`` (``_visible_slots`` or ``_marked_slots``) returns, one
+    execution per ``SLOTS[-1]`` readers."""
+    out: set[int] = set()
+    largest = SLOTS[-1]
+    for start in range(0, len(readers), largest):
+        chunk = readers[start : start + largest]
+        size = slots_for(len(chunk))
+        given = {**params, **slot_values(READER_SLOTS, chunk, size)}
+        out.update(int(r[0]) for r in await svc.db.fast.fetch(statement(size), given))
+    return out
+
+
+async def _apart(svc: Runtime, found: Found, base: page.PageRow, visible: set[int]) -> set[int]:
+    """The readers among ``visible`` whose JSON may differ from a reader's with nothing of
+    their own on the status (``base``'s marks): its author, and those ``_marked`` finds (a
+    favourite, bookmark, boost, pin, muted thread, or a filter). A boost or a poll: all of
+    them (a boost's own thread mute, each reader's votes)."""
+    shown = _shown(found)
+    if base.reblog_of_id is not None or shown.poll is not None:
+        return set(visible)
+    params = {"status_id": base.id, "thread_id": shown.status.thread_id or base.id}
+    marked = await _among(svc, _marked_slots, sorted(visible), params)
+    return (marked | {base.account_id}) & visible
+
+
 async def render_fast(
     svc: Runtime, status_id: int, viewers: Iterable[int | None]
 ) -> tuple[Rendered, set[int]] | None:
@@ -240,37 +285,56 @@ async def render_fast(
     the readers left for the complete way (those with filters). None when the status is a
     quote post, or the cache reads its misses through a session: every reader the complete
     way."""
-    wanted = set(viewers)
-    signed = sorted(v for v in wanted if v is not None)
     cache = svc.status_cache
     if cache.needs_session:
         return None
-    rows: list[tuple[int | None, page.PageRow]] = [
-        (v, row) for v, row in await reader_rows(svc, status_id, signed) if row.visible
-    ]
-    if None in wanted:
-        public = await page.for_ids(svc.db, None, [status_id], mutes=False)
-        rows += [(None, row) for row in public if row.visible]
-    if not rows:
+    wanted = set(viewers)
+    signed = sorted(v for v in wanted if v is not None)
+    bases = await page.for_ids(svc.db, None, [status_id], mutes=False)
+    if not bases:
         return NOTHING, set()
-    found = (await cache.fill(None, rows[0][0], [rows[0][1]]))[0]
+    base = bases[0]  # the versions; every mark false, as for a reader with none
+    params = {"status_id": status_id, "moment": now()}
+    visible = await _among(svc, _visible_slots, signed, params) if signed else set()
+    public = None in wanted and base.visible
+    if not visible and not public:
+        return NOTHING, set()
+    found = (await cache.fill(None, min(visible) if visible else None, [base]))[0]
     if found is None:  # deleted since the event
         return NOTHING, set()
-    shown = _shown(found)
-    if shown.status.quote_of_id is not None:
+    if _shown(found).status.quote_of_id is not None:
         return None
     payloads: dict[int | None, str] = {}
+    if public:
+        payloads[None] = _json(cache.public(found))
+    apart = await _apart(svc, found, base, visible)
+    alone = _personal(cache, found, await reader_rows(svc, status_id, sorted(apart)), payloads)
+    shared = [v for v in visible if v not in apart]
+    if shared:
+        body = cache.personal_json(found, base, shared[0]).decode()
+        payloads.update(dict.fromkeys(shared, body))
+    return Rendered(payloads, bool(_shown(found).entity.media_attachments)), alone
+
+
+def _personal(
+    cache: StatusCache,
+    found: Found,
+    rows: list[tuple[int, page.PageRow]],
+    payloads: dict[int | None, str],
+) -> set[int]:
+    """Each row's reader's JSON into ``payloads`` (shared by readers whose rows match); the
+    readers with filters, left for the complete way, returned."""
     alone: set[int] = set()
     made: dict[tuple[Any, ...], str] = {}
     for reader, row in rows:
-        if reader is None:
-            payloads[None] = _json(cache.public(found))
-        elif row.has_filters:
+        if not row.visible:
+            continue
+        if row.has_filters:
             alone.add(reader)
-        else:
-            key = _share_key(row, reader)
-            body = made.get(key)
-            if body is None:
-                body = made[key] = cache.personal_json(found, row, reader).decode()
-            payloads[reader] = body
-    return Rendered(payloads, bool(shown.entity.media_attachments)), alone
+            continue
+        key = _share_key(row, reader)
+        body = made.get(key)
+        if body is None:
+            body = made[key] = cache.personal_json(found, row, reader).decode()
+        payloads[reader] = body
+    return alone
