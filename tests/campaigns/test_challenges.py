@@ -167,3 +167,30 @@ async def test_an_edit_that_adds_or_removes_the_hashtag_enters_or_leaves_the_cha
     assert board(await make.client.get(path)) == [("alice", 2)]  # still in, once
     await alice.put(f"/api/v1/statuses/{post['id']}", json={"status": "my bun, no tag"})
     assert board(await make.client.get(path)) == []
+
+
+async def test_a_post_with_many_hashtags_enters_every_running_challenge_it_names(
+    services: Services, make: Factory
+) -> None:
+    brand = await make.person("leipomo")
+    manager = await staff(services, make, brand, "leipomo_mari", "manager")
+    ids = []
+    for tag in ("pullakuva", "kahvikuva"):
+        body = {"hashtag": f"#{tag}", "title": tag, "scoring": "votes"}
+        created = await manager.post(API, json={**body, **window(-1, 24)})
+        assert created.status_code == 200, created.text
+        ids.append(created.json()["id"])
+    ended = await manager.post(
+        API, json={"hashtag": "#vanha", "title": "old", "scoring": "votes", **window(-48, -24)}
+    )
+    assert ended.status_code in (200, 422), ended.text
+    alice, bob = await make.person("alice"), await make.person("bob")
+    text = "#a #b #c #kahvikuva #d #e #pullakuva #vanha"  # eight tags: a padded list of 16
+    post = await alice.status(text, visibility="public")
+    only = await alice.status("#kahvikuva only", visibility="public")
+    await bob.post(f"/api/v1/statuses/{post['id']}/favourite")
+    await bob.post(f"/api/v1/statuses/{only['id']}/favourite")
+    for cid in ids:
+        shown = board(await make.client.get(f"{API}/{cid}/leaderboard"))
+        # a board lists submissions: the kahvikuva one has both posts, each with bob's vote
+        assert shown == ([("alice", 1)] * (2 if cid == ids[1] else 1)), (cid, shown)

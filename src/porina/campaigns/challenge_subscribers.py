@@ -11,7 +11,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, func, select
+import functools
+
+from sqlalchemy import BigInteger, String, bindparam, delete, func, select
 
 from porina.campaigns.challenge_models import Challenge, ChallengeSubmission
 from porina.campaigns.challenges import add_votes
@@ -21,7 +23,9 @@ from porina.core.ids import new_id
 from porina.interactions.models import Favourite
 from porina.jobs.events import subscribe
 from porina.posts.models import Status, StatusTag, Tag
-from porina.storage.db import Tx
+from porina.storage.base import UTCDateTime
+from porina.storage.db import Tx, slots_for
+from porina.storage.fastread import Prebuilt
 
 
 def _tagged_public(event: StatusCreated) -> bool:
@@ -32,26 +36,40 @@ def _by_another(event: Favourited | Unfavourited) -> bool:
     return event.actor is not None and event.actor.account_id != event.status_author_id
 
 
+@functools.cache
+def _running(size: int) -> Prebuilt:
+    """The running challenges on any of ``size`` hashtags (``porina_tag_0`` ...) not run by
+    the author: a prebuilt statement on the post's own connection (no ORM step, and on
+    SQLite no hop to aiosqlite's thread while the write lock is held)."""
+    tags = [bindparam(f"porina_tag_{i}", type_=String) for i in range(size)]
+    moment = bindparam("porina_moment", type_=UTCDateTime())
+    return Prebuilt(
+        select(Challenge.id).where(
+            Challenge.hashtag.in_(tags),
+            Challenge.ends_at >= moment,
+            Challenge.starts_at <= moment,
+            Challenge.brand_account_id != bindparam("porina_author", type_=BigInteger),
+        )
+    )
+
+
 @subscribe(StatusCreated, when=_tagged_public)
 async def submitted(tx: Tx, event: StatusCreated) -> None:
     moment = now()
-    running = select(Challenge.id).where(
-        Challenge.hashtag.in_([t.lower() for t in event.tags]),
-        Challenge.ends_at >= moment,
-        Challenge.starts_at <= moment,
-        Challenge.brand_account_id != event.author_id,
-    )
-    for challenge_id in (await tx.session.scalars(running)).all():
-        tx.session.add(
-            ChallengeSubmission(
-                id=new_id(),
-                challenge_id=challenge_id,
-                status_id=event.status_id,
-                author_id=event.author_id,
-                score=0,
-                created_at=moment,
-            )
-        )
+    tags = list(dict.fromkeys(t.lower() for t in event.tags))
+    size = slots_for(len(tags))
+    params: dict[str, object] = {"porina_moment": moment, "porina_author": event.author_id}
+    params.update({f"porina_tag_{i}": tags[min(i, len(tags) - 1)] for i in range(size)})
+    for (challenge_id,) in (await tx.run(_running(size), params)).rows:
+        values = {
+            "id": new_id(),
+            "challenge_id": int(challenge_id),
+            "status_id": event.status_id,
+            "author_id": event.author_id,
+            "score": 0,
+            "created_at": moment,
+        }
+        await tx.insert(ChallengeSubmission, values)
 
 
 @subscribe(Favourited, when=_by_another)
