@@ -22,7 +22,7 @@ from porina.timelines import actions, bounds, public
 from porina.timelines import home as home_rows
 from porina.timelines import page as pages
 from porina.timelines.queries import not_muted
-from porina.web import explore, i18n, page_cache
+from porina.web import explore, i18n, page_cache, reader_fragments
 from porina.web.common import (
     Me,
     form,
@@ -167,6 +167,7 @@ async def home(request: Request[Any, Any, Any], max_id: str | None = None) -> Te
         me=me,
         title=i18n._("Home"),
         statuses=items,
+        fragments=reader_fragments.fragments(request, me, items),
         more=older(items, "/home"),
         live=True,
         welcome=await welcome(request, me) if first else None,
