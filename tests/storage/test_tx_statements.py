@@ -90,3 +90,33 @@ async def test_a_broken_constraint_is_an_integrity_error_and_undoes_the_transact
         assert not await tx.insert_if_absent(
             Favourite, _favourite(alice.account.id, post_id), unique=unique
         )
+
+
+async def test_a_prebuilt_write_stores_a_moment_as_the_orm_does(
+    services: Services, make: Factory
+) -> None:
+    """A moment on a whole second, written by ``Tx.insert`` and by the session, is the same
+    stored value, so an ORM range read from that second finds both (on SQLite the prebuilt
+    path once wrote "...:00" where SQLAlchemy writes "...:00.000000", and missed)."""
+    alice = await make.person("alice")
+    first = int((await alice.status("one"))["id"])
+    second = int((await alice.status("two"))["id"])
+    whole = now().replace(microsecond=0)
+    async with services.db.transaction() as tx:
+        await tx.insert(Favourite, {**_favourite(alice.account.id, first), "created_at": whole})
+        tx.session.add(Favourite(**{**_favourite(alice.account.id, second), "created_at": whole}))
+    async with services.db.read() as session:
+        found = await session.scalars(
+            select(Favourite.status_id).where(
+                Favourite.account_id == alice.account.id, Favourite.created_at >= whole
+            )
+        )
+        assert sorted(found) == sorted([first, second])
+    fast = Prebuilt(
+        select(Favourite.status_id).where(
+            Favourite.account_id == bindparam("who", type_=BigInteger),
+            Favourite.created_at == bindparam("at", type_=Favourite.created_at.type),
+        )
+    )
+    rows = await services.db.fast.fetch(fast, {"who": alice.account.id, "at": whole})
+    assert sorted(r[0] for r in rows) == sorted([first, second])

@@ -93,7 +93,11 @@ def _compile(statement: ClauseElement, dialect: Dialect) -> Compiled:
     plan = tuple(
         (
             name,
-            given[name].type.bind_processor(dialect),
+            # the dialect's own form of the type: a TypeDecorator's processor alone leaves
+            # out its implementation's (on SQLite a datetime went to sqlite3 as a datetime,
+            # stored as "...:00" where SQLAlchemy writes "...:00.000000", so a range
+            # comparison with an ORM-bound moment missed a whole hour's row)
+            given[name].type.dialect_impl(dialect).bind_processor(dialect),
             tuple(i for i, other in enumerate(order) if other == name),
         )
         for name in dict.fromkeys(order)
