@@ -124,14 +124,17 @@ class Tx:
         compiled = statement.compiled(connection.dialect)
         return await self._execute(connection, compiled.sql, tuple(compiled.arguments(params)))
 
-    async def run_many(self, statement: Prebuilt, params: Sequence[Mapping[str, Any]]) -> None:
-        """``run`` once per parameter set, as one ``executemany`` (one statement counted)."""
+    async def run_many(
+        self, statement: Prebuilt, params: Sequence[Mapping[str, Any]], *, uncounted: bool = False
+    ) -> None:
+        """``run`` once per parameter set, as one ``executemany`` (one statement counted;
+        none with ``uncounted``, as the execution option ``UNCOUNTED``)."""
         if not params:
             return
         connection = await self._flushed_connection()
         compiled = statement.compiled(connection.dialect)
         arguments = [tuple(compiled.arguments(p)) for p in params]
-        await self._execute_many(connection, compiled.sql, arguments)
+        await self._execute_many(connection, compiled.sql, arguments, uncounted=uncounted)
 
     async def _execute(self, connection: AsyncConnection, sql: str, arguments: Row) -> Ran:
         """On SQLite the statement runs at once on the transaction's own ``sqlite3``
@@ -225,13 +228,21 @@ class Tx:
                 await self._execute_many(connection, compiled.sql, arguments)
 
     async def _execute_many(
-        self, connection: AsyncConnection, sql: str, arguments: list[Row]
+        self,
+        connection: AsyncConnection,
+        sql: str,
+        arguments: list[Row],
+        *,
+        uncounted: bool = False,
     ) -> None:
         direct = await self._direct(connection)
         if direct is None:
-            await connection.exec_driver_sql(sql, arguments if len(arguments) > 1 else arguments[0])
+            given = arguments if len(arguments) > 1 else arguments[0]
+            options = {UNCOUNTED: True} if uncounted else {}
+            await connection.exec_driver_sql(sql, given, execution_options=options)
             return
-        self.db.query_count += 1
+        if not uncounted:
+            self.db.query_count += 1
         with _as_sqlalchemy(sql, arguments):
             direct.executemany(sql, arguments).close()
 

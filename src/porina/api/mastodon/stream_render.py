@@ -17,6 +17,15 @@ viewer who is not its author, with nothing marked and no poll, does not depend o
 viewer is (``Renderer.status_row``: the viewer's id only decides the author's own fields,
 the poll and the marks). Anonymous readers share the anonymous rendering. Nobody is sent a
 status the rule hides from them: a viewer not returned by statement 1 gets ``None``.
+
+That is ``render_status``, through an ORM session. The hub takes ``render_fast`` first: the
+same two questions (statements 1 and 3) as prebuilt statements on the driver, the status's
+plain page row (``timelines/page.py``) for its versions, its rendering from the process's
+status cache, and each reader's JSON written from the cache's encoding as the home timeline
+writes it (``StatusCache.personal_json``); the full page row, with the reader a column, only
+for the author and the readers with marks. Quote posts and readers with filters still go
+through ``render_status``. ``tests/api/test_streaming_batch.py`` holds both ways to what a
+timeline gives each reader.
 """
 
 from __future__ import annotations
