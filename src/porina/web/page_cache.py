@@ -162,6 +162,34 @@ def fragment_key(row: PageRow, status: e.Status, moment: datetime, thread_view: 
     )
 
 
+def thread_parts(
+    request: Request[Any, Any, Any],
+    rows: Sequence[PageRow],
+    depths: Sequence[int],
+    shown: Sequence[e.Status],
+) -> dict[str, Any]:
+    """Everything a post's page (``web/statuses.py``) shows an anonymous visitor, by name:
+    its address (the shell's forms return to it), language, theme, the thread's rows and
+    shape (the focus first, then ancestors and replies: identities and versions of posts,
+    authors and polls, and each reply's depth), the shown ages, the quoted posts as encoded,
+    and the minute when a poll shows its closing time."""
+    moment = now()
+    theme = request.cookies.get("theme", "")
+    polls = any((status.reblog or status).poll is not None for status in shown)
+    return {
+        "address": (request.url.path, request.url.query),
+        "language": i18n.current(),
+        "theme": theme if theme in ("light", "dark") else "",
+        "thread": (rows_key(rows), tuple(depths)),
+        "ages": tuple(age_key(status.created_at, moment) for status in shown),
+        "quotes": tuple(
+            msgspec.json.encode(status.quote) if status.quote is not None else b""
+            for status in shown
+        ),
+        "minute": int(moment.timestamp() // 60) if polls else 0,
+    }
+
+
 def fragments(
     request: Request[Any, Any, Any],
     rows: Sequence[PageRow],

@@ -25,11 +25,16 @@ from porina.posts import thread as posts_thread
 from porina.posts.models import Poll, Status
 from porina.posts.queries import bundles_by_id
 from porina.render import entities as e
+from porina.render.pages import public_rows
+from porina.render.runtime import Runtime
 from porina.storage.db import Tx
+from porina.timelines.page import PageRow, for_ids
+from porina.web import i18n, page_cache
 from porina.web.common import (
     Me,
     form,
     id_or_404,
+    is_htmx,
     reader,
     render,
     safe_next,
@@ -90,8 +95,13 @@ def check_handle(handle: str) -> str:
 async def status_page(request: Request[Any, Any, Any], handle: str, status_id: str) -> Template:
     check_handle(handle)
     me = await reader(request)
+    target = id_or_404(status_id)
+    if me is None and not is_htmx(request):
+        found = await kept_status(request, target)
+        if found is not None:
+            return found
     async with services(request).db.read() as session:
-        focus = await one_status(request, session, me, id_or_404(status_id))
+        focus = await one_status(request, session, me, target)
         if focus.reblog is not None:
             focus = focus.reblog
         above, below = await thread(request, session, me, focus)
@@ -99,6 +109,80 @@ async def status_page(request: Request[Any, Any, Any], handle: str, status_id: s
     return render(
         request, "pages/status.html", me=me, focus=focus, above=above, below=below, call_peer=peer
     )
+
+
+async def kept_status(request: Request[Any, Any, Any], status_id: int) -> Template | None:
+    """The post's page as an anonymous visitor sees it (``web/page_cache.py``): the focus's
+    and its thread's page rows (prebuilt statements, ``timelines/page.py``), the posts from
+    the status cache, the page kept under everything it shows (``page_cache.thread_parts``)
+    and its posts' fragments kept: what ``thread`` shows, in the same order. None for a
+    boost's address (the boosted post's page, rendered as before)."""
+    svc = services(request)
+    found = [r for r in await for_ids(svc.db, None, [status_id], mutes=False) if r.visible]
+    if not found:
+        raise NotFoundException()
+    if found[0].reblog_of_id is not None:
+        return None
+    above_rows, below_rows = await _thread_rows(svc, found[0])
+    everything = [found[0], *above_rows, *(row for row, _ in below_rows)]
+    by_id = {s.id: s for s in await public_rows(svc, everything)}
+    if str(status_id) not in by_id:  # deleted meanwhile
+        raise NotFoundException()
+    above = [row for row in above_rows if str(row.id) in by_id]
+    below = [(row, depth) for row, depth in below_rows if str(row.id) in by_id]
+    rows = [found[0], *above, *(row for row, _ in below)]
+    shown = [by_id[str(row.id)] for row in rows]
+    parts = page_cache.thread_parts(request, rows, [depth for _, depth in below], shown)
+    key = ("web:status", *parts.values())
+    page = page_cache.PAGES.get(key)
+    context: dict[str, Any] = {}
+    if page is None:
+        fragments = page_cache.fragments(request, rows, shown, thread_view=True)
+        context = {
+            "me": None,
+            "lang": i18n.current(),
+            "path": request.url.path,
+            "focus": shown[0],
+            "above": shown[1 : 1 + len(above)],
+            "below": [(by_id[str(row.id)], depth) for row, depth in below],
+            "call_peer": None,
+            "fragments": dict(zip((s.id for s in shown), fragments or (), strict=False)),
+        }
+    return page_cache.CachedPage(
+        key=key, found=page, template_name="pages/status.html", context=context
+    )
+
+
+async def _thread_rows(
+    svc: Runtime, focus: PageRow
+) -> tuple[list[PageRow], list[tuple[PageRow, int]]]:
+    """The visible page rows above ``focus`` and below it with their depth, as ``thread``
+    finds them (``posts.thread``'s shape, as the API's context reads it)."""
+    status = await _focus_status(svc, focus)
+    parent_of = await posts_thread.shape(svc.db, status.thread_id or status.id, THREAD.read)
+    above = posts_thread.ancestors(parent_of, status.in_reply_to_id, THREAD.ancestors)
+    up = set(above)
+    below = [
+        (i, depth)
+        for i, depth in posts_thread.descendants(parent_of, status.id)[: THREAD.descendants]
+        if i not in up
+    ]
+    ids = [*above, *(i for i, _ in below)]
+    visible = {row.id: row for row in await for_ids(svc.db, None, ids, mutes=False) if row.visible}
+    return (
+        [visible[i] for i in above if i in visible],
+        [(visible[i], depth) for i, depth in below if i in visible],
+    )
+
+
+async def _focus_status(svc: Runtime, focus: PageRow) -> Status:
+    found = svc.status_cache.find(focus)
+    if found is None:
+        async with svc.db.read() as session:
+            found = (await svc.status_cache.fill(session, None, [focus]))[0]
+    if found is None:
+        raise NotFoundException()
+    return found.status.status
 
 
 @dataclass(frozen=True, slots=True)
