@@ -19,8 +19,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from porina.core.clock import now
-from porina.services import Services
 from porina.groups import actions as groups
+from porina.services import Services
 from porina.web import i18n, reader_fragments, templating
 from tests.factories import Factory, Person
 from tests.support.world import Isolated, isolated
