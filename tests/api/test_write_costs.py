@@ -69,18 +69,21 @@ server is concerned (one read: a remote follower or a remote mention, ``federati
 none here, so no federation job), the analytics record,
 the desk's listening watches' fingerprint (a public post; docs/desk.md, "Listening") (7);
 page row and rendering (2)."""
-POST_TO_BRAND = 22
+POST_TO_BRAND = 17
 """A customer's next message to a brand with a desk (its conversation exists): the post's own
 statements as ``POST`` (7 in its transaction) with the mentioned account's look-up and the
 mention's insert (the status's ``mentions`` are in its ``INSERT``, no ``UPDATE`` after), the
 mentioned brand's notification (its local check, blocks and mutes, insert, push job: 4); the
-desk in the post's transaction: which of the addressed accounts are brands, the
-conversation (one read: it exists), the status's text for its sentiment, the item, the
-conversation's activity, the *Mentioned* rows' copy (``desk/mentioned.py``), the response
-clock, the brand's enabled rules (8); page row and rendering after commit as ``POST``. A
-first message starts the conversation (one ``INSERT ... ON CONFLICT DO NOTHING`` more). Three
-fewer than before the role and settings read (three statements to one) and the status
-insert's ``mentions``."""
+desk in the post's transaction: which of the addressed accounts are brands with the
+conversation, its response clock, whether the brand has enabled rules and whether the
+conversation has *Mentioned* rows (one statement, ``desk.inbox.brands_with_conversations``),
+the item, the conversation's activity (3); page row and rendering after commit as ``POST``.
+The status's text for its sentiment is the row the post put in the session; the *Mentioned*
+rows' copy (``desk/mentioned.py``) is one statement more when a note mentioned a colleague in
+the conversation. A first message starts the conversation (one ``INSERT ... ON CONFLICT DO
+NOTHING`` more). Three fewer than before the role and settings read (three statements to
+one) and the status insert's ``mentions``; five fewer than before the desk's reads were
+folded (8 -> 3: each was a round trip on PostgreSQL inside the post's transaction)."""
 
 
 async def _spent(

@@ -21,6 +21,12 @@ class DeskItemAdded(Event, frozen=True, kw_only=True):
     kind: str
     status_id: int | None = None
     reopened: bool = False
+    has_rules: bool | None = None
+    """Whether the brand had enabled rules, when the filing read it with the conversation
+    (None: not read; ``desk.rules_engine`` asks)."""
+    has_mentioned: bool | None = None
+    """Whether the conversation had *Mentioned* rows, when the filing read it with the
+    conversation (None: not read; ``desk.mentioned`` copies onto whatever rows there are)."""
 
 
 class DeskAssigned(Event, frozen=True, kw_only=True):

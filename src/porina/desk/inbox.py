@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import BigInteger, bindparam, select
@@ -30,7 +31,9 @@ from porina.core.clock import now
 from porina.core.ids import new_id
 from porina.desk import moods
 from porina.desk.events import DeskItemAdded
-from porina.desk.models import DeskConversation, DeskItem
+from porina.desk.metrics_models import DeskClock
+from porina.desk.models import DeskConversation, DeskItem, DeskMentioned
+from porina.desk.rules_models import DeskRule
 from porina.jobs.events import emit
 from porina.storage.db import Tx
 from porina.storage.fastread import Prebuilt
@@ -53,14 +56,57 @@ async def is_brand(tx: Tx, account_id: int) -> bool:
     return (await tx.run(_brand_statement(), {"porina_brand": account_id})).first() is not None
 
 
-async def brands_among(tx: Tx, ids: Iterable[int | None]) -> set[int]:
+@dataclass(frozen=True, slots=True)
+class Filing:
+    """What a message's filing read with the brand: the sender's conversation (None: none
+    yet), its response clock (held here: the session keeps unchanged rows weakly), whether
+    the brand has enabled rules and whether a note mentioned a colleague in the conversation
+    (it has *Mentioned* rows to copy onto)."""
+
+    conversation: DeskConversation | None
+    clock: DeskClock | None
+    has_rules: bool
+    has_mentioned: bool
+
+
+async def brands_with_conversations(
+    tx: Tx, ids: Iterable[int | None], contact_id: int
+) -> dict[int, Filing]:
+    """Which of ``ids`` are brands, each with its ``Filing`` for ``contact_id``: one statement
+    where a post to a brand read the brands, the conversation, the clock and the rules in
+    four, and copied onto *Mentioned* rows that are seldom there (each a round trip on
+    PostgreSQL inside the post's transaction). The clock joins the session, where
+    ``desk.metrics`` finds it."""
     wanted = {i for i in ids if i is not None}
     if not wanted:
-        return set()
-    rows = await tx.session.scalars(
-        select(AccountOperator.account_id).where(AccountOperator.account_id.in_(wanted)).distinct()
+        return {}
+    brands = (
+        select(AccountOperator.account_id.label("brand"))
+        .where(AccountOperator.account_id.in_(wanted))
+        .distinct()
+        .subquery()
     )
-    return set(rows)
+    pair = (DeskConversation.brand_account_id == brands.c.brand) & (
+        DeskConversation.contact_account_id == contact_id
+    )
+    rules = (
+        select(DeskRule.id)
+        .where(DeskRule.brand_account_id == brands.c.brand, DeskRule.enabled.is_(True))
+        .exists()
+    )
+    mentioned = select(DeskMentioned.user_id).where(
+        DeskMentioned.conversation_id == DeskConversation.id
+    )
+    statement = (
+        select(brands.c.brand, DeskConversation, DeskClock, rules, mentioned.exists())
+        .outerjoin(DeskConversation, pair)
+        .outerjoin(DeskClock, DeskClock.conversation_id == DeskConversation.id)
+    )
+    rows = await tx.session.execute(statement)
+    return {
+        brand: Filing(found, clock, bool(ruled), bool(named))
+        for brand, found, clock, ruled, named in rows
+    }
 
 
 async def conversation_of(tx: Tx, brand_id: int, contact_id: int) -> DeskConversation | None:
@@ -73,12 +119,15 @@ async def conversation_of(tx: Tx, brand_id: int, contact_id: int) -> DeskConvers
 
 
 async def _find_or_start(
-    tx: Tx, brand_id: int, contact_id: int, *, light: bool
+    tx: Tx, brand_id: int, contact_id: int, *, light: bool, filing: Filing | None
 ) -> DeskConversation:
     """The person's conversation with the brand; a new one is open, or resolved and never
     opened when a light item starts it. Safe against a concurrent first message (the unique
-    pair decides). An existing conversation (a person's next message) is one read."""
-    found = await conversation_of(tx, brand_id, contact_id)
+    pair decides). An existing conversation (a person's next message) is one read, or none
+    when the caller read it (``filing``)."""
+    found = (
+        await conversation_of(tx, brand_id, contact_id) if filing is None else filing.conversation
+    )
     if found is not None:
         return found
     moment = now()
@@ -122,13 +171,21 @@ def _reopen(conversation: DeskConversation) -> bool:
 
 
 async def incoming(
-    tx: Tx, actor: Actor | None, brand_id: int, contact_id: int, kind: str, *, status_id: int | None
+    tx: Tx,
+    actor: Actor | None,
+    brand_id: int,
+    contact_id: int,
+    kind: str,
+    *,
+    status_id: int | None,
+    filing: Filing | None = None,
 ) -> None:
-    """Something ``contact_id`` did that reached ``brand_id`` (see the module's rules)."""
+    """Something ``contact_id`` did that reached ``brand_id`` (see the module's rules);
+    ``filing``: what the caller read with the brand (``brands_with_conversations``)."""
     if contact_id == brand_id:
         return
     light = kind in LIGHT
-    conversation = await _find_or_start(tx, brand_id, contact_id, light=light)
+    conversation = await _find_or_start(tx, brand_id, contact_id, light=light, filing=filing)
     dedupe = "follow" if kind == "follow" else f"{'status' if not light else kind}:{status_id}"
     values: dict[str, Any] = {
         "kind": kind,
@@ -153,6 +210,8 @@ async def incoming(
         kind=kind,
         status_id=status_id,
         reopened=reopened,
+        has_rules=None if filing is None else filing.has_rules,
+        has_mentioned=None if filing is None else filing.has_mentioned,
     )
     await emit(tx, added)
 

@@ -6,7 +6,8 @@ last activity, so the view's page is a range scan of the colleague's rows on
 
 Kept in the transaction that changes the conversation: a note that mentions colleagues adds
 their rows (``add``); an item that moves the conversation's activity or reopens it
-(``DeskItemAdded``, not the light kinds: those change neither) and a change of status
+(``DeskItemAdded``, not the light kinds: those change neither, nor when the filing read that
+the conversation has no rows) and a change of status
 (``DeskStatusChanged``) copy the conversation's columns onto its rows in one ``UPDATE``
 (none when nobody was mentioned in it). ``desk_mentions`` stays the record of which note
 mentioned whom; ``tests/desk/test_fast_reads.py`` checks the view against it.
@@ -63,8 +64,10 @@ async def copy(tx: Tx, conversation_id: int) -> None:
     await tx.run(_COPY, {"porina_conversation": conversation_id})
 
 
-@subscribe(DeskItemAdded, when=lambda e: e.kind not in LIGHT)
+@subscribe(DeskItemAdded, when=lambda e: e.kind not in LIGHT and e.has_mentioned is not False)
 async def item_added(tx: Tx, event: DeskItemAdded) -> None:
+    """No ``UPDATE`` when the filing read that nobody was mentioned in the conversation (a
+    note, the only way in, is not in a customer's post's transaction)."""
     await copy(tx, event.conversation_id)
 
 

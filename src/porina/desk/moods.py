@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import cast
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.util import identity_key
 
 from porina.core.actor import Actor
 from porina.core.clock import now
@@ -32,15 +33,28 @@ from porina.storage.db import Tx
 MESSAGES = frozenset({"mention", "reply", "quote", "direct", "outreach"})
 
 
+_WORDS = frozenset({"text", "spoiler_text", "language"})
+
+
+def _in_session(tx: Tx, status_id: int) -> tuple[str | None, str | None, str | None] | None:
+    """The status's words from the session when it holds the row with them loaded: the
+    status a post is filing was written in this transaction and joined the session
+    (``posts.compose``), so reading them back would be a round trip for what is in hand."""
+    found = tx.session.identity_map.get(identity_key(Status, status_id))
+    if not isinstance(found, Status) or _WORDS & inspect(found).unloaded:
+        return None
+    return found.text, found.spoiler_text, found.language
+
+
 async def of_status(tx: Tx, status_id: int) -> Sentiment | None:
     """The sentiment of a status's text (its spoiler text too), in its language."""
-    row = (
-        await tx.session.execute(
-            select(Status.text, Status.spoiler_text, Status.language).where(Status.id == status_id)
-        )
-    ).first()
+    row = _in_session(tx, status_id)
     if row is None:
-        return None
+        statement = select(Status.text, Status.spoiler_text, Status.language)
+        found = (await tx.session.execute(statement.where(Status.id == status_id))).first()
+        if found is None:
+            return None
+        row = (found[0], found[1], found[2])
     text = " ".join(part for part in (row[1], row[0]) if part)
     return classify(text, row[2]) if text.strip() else "neutral"
 

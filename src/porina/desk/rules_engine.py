@@ -118,7 +118,10 @@ async def _earlier_message(tx: Tx, event: DeskItemAdded) -> bool:
 @subscribe(DeskItemAdded, when=lambda e: e.kind in TRIGGERS)
 async def item_added(tx: Tx, event: DeskItemAdded) -> None:
     """Queue the rules for an item that opened its conversation, if the brand has any."""
-    if not await rules.has_enabled(tx.session, event.brand_account_id):
+    enabled = event.has_rules
+    if enabled is None:
+        enabled = await rules.has_enabled(tx.session, event.brand_account_id)
+    if not enabled:
         return
     if not event.reopened and await _earlier_message(tx, event):
         return

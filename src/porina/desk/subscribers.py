@@ -3,8 +3,11 @@ inbox (``desk/inbox.py`` has the grouping rules), in the transaction of the acti
 caused it: the item is there as soon as the customer's post is.
 
 Cost: a post that mentions, replies to or quotes nobody else queues nothing here (``when``);
-the others cost one look-up of which of those accounts are brands. A favourite, boost or
-follow costs one indexed look-up of its target's team (``inbox.is_brand``).
+the others cost one statement: which of those accounts are brands, with the author's
+conversation with each, its response clock, whether the brand has enabled rules and whether
+the conversation has *Mentioned* rows (``inbox.brands_with_conversations``; the status's
+words for its sentiment are in the session already). A favourite, boost or follow costs one
+indexed look-up of its target's team (``inbox.is_brand``).
 """
 
 from __future__ import annotations
@@ -43,13 +46,18 @@ def _kind(event: StatusCreated, brand_id: int) -> str:
 @subscribe(StatusCreated, when=_addresses_someone)
 async def status_created(tx: Tx, event: StatusCreated) -> None:
     others = _others(event)
-    brands = await inbox.brands_among(tx, {*others, event.author_id})
-    for brand_id in sorted(brands & others):
-        kind = _kind(event, brand_id)
+    filed = await inbox.brands_with_conversations(tx, {*others, event.author_id}, event.author_id)
+    for brand_id in sorted(filed.keys() & others):
         await inbox.incoming(
-            tx, event.actor, brand_id, event.author_id, kind, status_id=event.status_id
+            tx,
+            event.actor,
+            brand_id,
+            event.author_id,
+            _kind(event, brand_id),
+            status_id=event.status_id,
+            filing=filed[brand_id],
         )
-    if event.author_id in brands:
+    if event.author_id in filed:
         await inbox.sent(tx, event.actor, event.author_id, others, event.status_id)
 
 
@@ -58,12 +66,19 @@ async def direct_message_sent(tx: Tx, event: DirectMessageSent) -> None:
     recipients = set(event.recipients) - {event.author_id}
     if not recipients:
         return
-    brands = await inbox.brands_among(tx, {*recipients, event.author_id})
-    for brand_id in sorted(brands & recipients):
+    author = event.author_id
+    filed = await inbox.brands_with_conversations(tx, {*recipients, author}, author)
+    for brand_id in sorted(filed.keys() & recipients):
         await inbox.incoming(
-            tx, event.actor, brand_id, event.author_id, "direct", status_id=event.status_id
+            tx,
+            event.actor,
+            brand_id,
+            author,
+            "direct",
+            status_id=event.status_id,
+            filing=filed[brand_id],
         )
-    if event.author_id in brands:
+    if author in filed:
         await inbox.sent(tx, event.actor, event.author_id, recipients, event.status_id)
 
 
