@@ -231,3 +231,17 @@ async def test_a_hidden_or_missing_post_is_not_found_and_a_boost_shows_the_boost
     boost = await bob.post(f"/api/v1/statuses/{root['id']}/reblog")
     visitor = Visitor(client, monkeypatch)
     assert "Oven is hot" in text_of(await visitor.same(f"/@bob/{boost.json()['id']}"))
+
+
+async def test_a_suspended_repliers_posts_leave_the_kept_page(
+    make: Factory, client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    mod = await make.person("mod", role="moderator", scopes="admin:read admin:write")
+    alice, mallory = await make.person("alice"), await make.person("mallory")
+    root = await alice.status("Oven is hot")
+    await mallory.status("Buy followers here", in_reply_to_id=root["id"])
+    visitor = Visitor(client, monkeypatch)
+    assert "Buy followers" in text_of(await visitor.same(_page(alice, root)))
+    done = await mod.post(f"/api/v1/admin/accounts/{mallory.id}/action", data={"type": "suspend"})
+    assert done.status_code == 200, done.text
+    assert "Buy followers" not in text_of(await visitor.same(_page(alice, root)))

@@ -22,6 +22,10 @@ the quoted post as encoded (a quote's edit or deletion changes it). A post with 
 keys on the minute (its closing time reads "closes in 5 minutes"). So a page of twenty posts
 seen on another page (a profile, the local timeline, a hashtag) is joined, not rendered.
 
+A post's page (``web/statuses.kept_status``) is kept the same way, under ``thread_parts``:
+the thread's rows and shape, the shown ages and quoted posts, and what the shell shows (the
+address, language and theme); its posts are the same fragments in thread view.
+
 Nothing that depends on a viewer is cached: a signed-in reader, or an htmx request for a
 fragment, renders as before. The CSRF token the page's forms carry (language and theme
 switches) is the visitor's own: the page is kept with a placeholder in its place and each
