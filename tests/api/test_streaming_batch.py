@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 
 import msgspec
-
 import pytest
 
 from porina.api.mastodon.stream_render import render_fast, render_status
