@@ -332,6 +332,33 @@ async def test_tag_timelines_answer_as_the_full_read_did(services: Services, mak
                     _assert_same(response, slow_page, (what, bounded))
 
 
+async def test_one_tag_read_from_its_rows_answers_as_the_full_read_after_delete_and_suspension(
+    services: Services, make: Factory
+) -> None:
+    """A single tag's page is read from the tag's ``status_tags`` rows (``timelines/tag.py``);
+    a deleted tagged status, a suspended author and a tag name in capitals change nothing
+    against the full read, for every reader and page."""
+    world = await _world(services, make)
+    gone = await world.alice.status("#kahvi soon deleted")
+    assert (await world.alice.delete(f"/api/v1/statuses/{gone['id']}")).is_success
+    async with services.db.engine.begin() as conn:
+        await conn.execute(
+            update(Account)
+            .where(Account.id == world.far.account.id)
+            .values(suspended_at=func.now())
+        )
+    for viewer_id, get in _readers(world, make):
+        for hashtag in ("kahvi", "KAHVI", "tee", "nothing"):
+            slow = await _slow_tag(services, viewer_id, hashtag, {})
+            response = await get(f"/api/v1/timelines/tag/{hashtag}")
+            _assert_same(response, slow, (viewer_id, hashtag))
+            assert int(gone["id"]) not in slow[1]
+            for bounded in _bounded(slow[1]):
+                slow_page = await _slow_tag(services, viewer_id, hashtag, bounded)
+                response = await get(f"/api/v1/timelines/tag/{hashtag}", params=bounded)
+                _assert_same(response, slow_page, (viewer_id, hashtag, bounded))
+
+
 async def test_list_timelines_answer_as_the_full_read_did(
     services: Services, make: Factory
 ) -> None:
