@@ -7,7 +7,7 @@ import importlib
 import logging
 import pkgutil
 from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import AbstractAsyncContextManager, asynccontextmanager, contextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, contextmanager, nullcontext
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -65,7 +65,15 @@ def collect_routes(*packages: str) -> list[Any]:
     return routes
 
 
-def create_app(settings: Settings | None = None, services: Services | None = None) -> Litestar:
+def create_app(
+    settings: Settings | None = None,
+    services: Services | None = None,
+    *,
+    freeze_heap: bool = False,
+) -> Litestar:
+    """``freeze_heap``: the serving process's app (``app_from_env``) leaves its startup heap
+    out of the cycle collector while it serves (``startup_heap_frozen``); a process that builds
+    apps one after another (the tests, the scripts) must not."""
     settings = settings or (services.settings if services else settings_module.load())
     svc = services or build(settings)
 
@@ -73,7 +81,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         await svc.start()
         try:
-            with startup_heap_frozen():
+            with startup_heap_frozen() if freeze_heap else nullcontext():
                 yield
         finally:
             await svc.stop()
@@ -111,8 +119,13 @@ def startup_heap_frozen() -> Iterator[None]:
     the bench's p99 of ~317 ms for an author's statuses was one of them. Frozen, a full
     collection walks what was made since (~75 ms with a full cache). Startup objects that
     become garbage are still freed by their reference counts; only cycles among them wait
-    until the app stops, when the heap is unfrozen (a process that builds apps one after
-    another, as the tests do, collects each one's cycles)."""
+    until the app stops, when the heap is unfrozen.
+
+    Only for a process that serves one app (``create_app(freeze_heap=True)``, which
+    ``app_from_env`` asks for): each freeze also freezes every cycle not yet collected, and
+    full collections are rare, so in a process that builds apps one after another the earlier
+    apps' cycles were frozen again at each start and never collected (the test workers grew
+    to 5-10 GB and the kernel's OOM killer ended one)."""
     gc.freeze()
     try:
         yield
@@ -230,4 +243,4 @@ def _static_dir() -> Path:
 def app_from_env() -> Litestar:
     """Factory for the ASGI server (``granian --factory porina.app:app_from_env``)."""
     logging.basicConfig(level=settings_module.load().log_level)
-    return create_app()
+    return create_app(freeze_heap=True)

@@ -1,7 +1,10 @@
 """The cycle collector while the app serves (``app.startup_heap_frozen``): what was alive once
 the app had started is left out of full collections (each walked ~390,000 startup objects
 with the event loop stopped: 170-310 ms in process, set off by the status cache's churn),
-what requests make is still collected, and a stopped app leaves nothing frozen."""
+what requests make is still collected, and a stopped app leaves nothing frozen. Only the
+serving process's app freezes (``create_app(freeze_heap=True)``, as ``app_from_env``): an app
+built as the tests and scripts build them, one after another in one process, does not, or
+each start would freeze the earlier apps' uncollected cycles for good."""
 
 from __future__ import annotations
 
@@ -11,6 +14,9 @@ from typing import Any
 
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
+
+from porina.app import create_app
+from porina.services import Services
 
 
 class _Node:
@@ -22,8 +28,9 @@ def _in_collected_generations(target: object) -> bool:
 
 
 async def test_the_startup_heap_is_frozen_while_serving_and_cycles_are_still_collected(
-    app: Litestar,
+    services: Services,
 ) -> None:
+    app = create_app(services=services, freeze_heap=True)
     handler = app.routes[0]
     async with AsyncTestClient(app, base_url="http://testserver.local") as client:
         assert (await client.get("/health")).status_code == 200
@@ -37,3 +44,17 @@ async def test_the_startup_heap_is_frozen_while_serving_and_cycles_are_still_col
         assert gone() is None  # made while serving: collected
     assert gc.get_freeze_count() == 0
     assert _in_collected_generations(handler)
+
+
+async def test_an_app_built_as_tests_build_them_freezes_nothing(app: Litestar) -> None:
+    """The earlier app's cycle (what a finished test leaves) is collected while the next app
+    serves: nothing froze it."""
+    earlier = _Node()
+    earlier.next = earlier
+    gone = weakref.ref(earlier)
+    del earlier
+    async with AsyncTestClient(app, base_url="http://testserver.local") as client:
+        assert (await client.get("/health")).status_code == 200
+        assert gc.get_freeze_count() == 0
+        gc.collect()
+        assert gone() is None
