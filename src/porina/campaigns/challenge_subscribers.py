@@ -24,7 +24,7 @@ from porina.interactions.models import Favourite
 from porina.jobs.events import subscribe
 from porina.posts.models import Status, StatusTag, Tag
 from porina.storage.base import UTCDateTime
-from porina.storage.db import Tx, slots_for
+from porina.storage.db import Tx, in_slots, slot_values, slots_for
 from porina.storage.fastread import Prebuilt
 
 
@@ -41,7 +41,7 @@ def _running(size: int) -> Prebuilt:
     """The running challenges on any of ``size`` hashtags (``porina_tag_0`` ...) not run by
     the author: a prebuilt statement on the post's own connection (no ORM step, and on
     SQLite no hop to aiosqlite's thread while the write lock is held)."""
-    tags = [bindparam(f"porina_tag_{i}", type_=String) for i in range(size)]
+    tags = in_slots("porina_tag", size, String)
     moment = bindparam("porina_moment", type_=UTCDateTime())
     return Prebuilt(
         select(Challenge.id).where(
@@ -59,7 +59,7 @@ async def submitted(tx: Tx, event: StatusCreated) -> None:
     tags = list(dict.fromkeys(t.lower() for t in event.tags))
     size = slots_for(len(tags))
     params: dict[str, object] = {"porina_moment": moment, "porina_author": event.author_id}
-    params.update({f"porina_tag_{i}": tags[min(i, len(tags) - 1)] for i in range(size)})
+    params.update(slot_values("porina_tag", tags, size))
     for (challenge_id,) in (await tx.run(_running(size), params)).rows:
         values = {
             "id": new_id(),

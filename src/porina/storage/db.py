@@ -398,13 +398,14 @@ def slots_for(count: int) -> int:
 
 
 @functools.cache
-def in_slots(name: str, size: int) -> tuple[BindParameter[int], ...]:
+def in_slots(name: str, size: int, type_: Any = BigInteger) -> tuple[BindParameter[Any], ...]:
     """``size`` bound parameters ``{name}_0``... for a prebuilt ``column.in_(...)`` (a
-    ``Prebuilt`` takes no expanding parameter): one statement per size of ``SLOTS``."""
-    return tuple(bindparam(f"{name}_{i}", type_=BigInteger) for i in range(size))
+    ``Prebuilt`` takes no expanding parameter): one statement per size of ``SLOTS``; ids
+    unless ``type_`` says otherwise (a hashtag's name: ``String``)."""
+    return tuple(bindparam(f"{name}_{i}", type_=type_) for i in range(size))
 
 
-def slot_values(name: str, ids: Sequence[int], size: int) -> dict[str, int]:
+def slot_values(name: str, ids: Sequence[Any], size: int) -> dict[str, Any]:
     """The parameters of ``in_slots(name, size)`` for ``ids`` (not empty), padded with the
     first id (a repeated ``IN`` element changes nothing)."""
     padded = [*ids, *([ids[0]] * (size - len(ids)))]

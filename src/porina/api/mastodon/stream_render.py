@@ -31,7 +31,7 @@ timeline gives each reader.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -227,15 +227,20 @@ async def reader_rows(
 ) -> list[tuple[int, page.PageRow]]:
     """(reader, page row) of ``status_id`` for each of ``readers`` (hidden ones included:
     check ``visible``), one statement per ``SLOTS[-1]`` readers."""
+    params: dict[str, Any] = {"porina_status": status_id, "porina_moment": now()}
     out: list[tuple[int, page.PageRow]] = []
+    for size, given in _chunks(readers, params):
+        out.extend(page.cursor_rows(await svc.db.fast.fetch(_reader_rows(size), given)))
+    return out
+
+
+def _chunks(readers: list[int], params: dict[str, Any]) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(slot size, parameters) for each ``SLOTS[-1]`` readers: ``params`` and their slots."""
     largest = SLOTS[-1]
     for start in range(0, len(readers), largest):
         chunk = readers[start : start + largest]
         size = slots_for(len(chunk))
-        params: dict[str, Any] = {"porina_status": status_id, "porina_moment": now()}
-        params.update(slot_values(READER_SLOTS, chunk, size))
-        out.extend(page.cursor_rows(await svc.db.fast.fetch(_reader_rows(size), params)))
-    return out
+        yield size, {**params, **slot_values(READER_SLOTS, chunk, size)}
 
 
 def _shown(found: Found) -> Any:
@@ -265,11 +270,7 @@ async def _among(
     """The readers ``statement`` (``_visible_slots`` or ``_marked_slots``) returns, one
     execution per ``SLOTS[-1]`` readers."""
     out: set[int] = set()
-    largest = SLOTS[-1]
-    for start in range(0, len(readers), largest):
-        chunk = readers[start : start + largest]
-        size = slots_for(len(chunk))
-        given = {**params, **slot_values(READER_SLOTS, chunk, size)}
+    for size, given in _chunks(readers, params):
         out.update(int(r[0]) for r in await svc.db.fast.fetch(statement(size), given))
     return out
 
