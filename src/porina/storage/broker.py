@@ -16,6 +16,7 @@ from typing import Any, Protocol
 
 import msgspec
 import redis.asyncio as aioredis
+from redis.asyncio.client import PubSub
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +37,27 @@ class Broker(Protocol):
         ...
 
     def subscribe(self, channels: Iterable[str]) -> AsyncIterator[tuple[str, dict[str, Any]]]: ...
+
+    def listener(self) -> Listener:
+        """One subscription whose channels change while it listens (a process's streaming hub:
+        one broker connection for every channel its streams hear, not one each)."""
+        ...
+
+    async def close(self) -> None: ...
+
+
+class Listener(Protocol):
+    async def add(self, channels: Iterable[str]) -> None:
+        """Hear ``channels`` too (already heard ones are kept)."""
+        ...
+
+    async def remove(self, channels: Iterable[str]) -> None: ...
+
+    def messages(self) -> AsyncIterator[tuple[str, dict[str, Any]]]:
+        """What arrives on the channels heard, in order; waits while none is heard. A lost
+        connection raises (``RedisError``/``OSError``); iterating again listens on, heard
+        channels subscribed again."""
+        ...
 
     async def close(self) -> None: ...
 
@@ -78,8 +100,42 @@ class MemoryBroker:
     def subscriber_count(self, channel: str) -> int:
         return len(self._subscribers.get(channel, ()))
 
+    def listener(self) -> MemoryListener:
+        return MemoryListener(self)
+
     async def close(self) -> None:
         self._subscribers.clear()
+
+
+class MemoryListener:
+    """A queue the broker fills for each channel added (its oldest message dropped when full)."""
+
+    def __init__(self, broker: MemoryBroker) -> None:
+        self._broker = broker
+        self._queue: asyncio.Queue[tuple[str, dict[str, Any]]] = asyncio.Queue(broker._queue_size)
+        self._channels: set[str] = set()
+
+    async def add(self, channels: Iterable[str]) -> None:
+        for name in channels:
+            self._channels.add(name)
+            self._broker._subscribers[name].add(self._queue)
+
+    async def remove(self, channels: Iterable[str]) -> None:
+        subscribers = self._broker._subscribers
+        for name in channels:
+            self._channels.discard(name)
+            queues = subscribers.get(name)
+            if queues is not None:
+                queues.discard(self._queue)
+                if not queues:
+                    del subscribers[name]
+
+    async def messages(self) -> AsyncIterator[tuple[str, dict[str, Any]]]:
+        while True:
+            yield await self._queue.get()
+
+    async def close(self) -> None:
+        await self.remove(list(self._channels))
 
 
 class RedisBroker:
@@ -113,5 +169,41 @@ class RedisBroker:
             with contextlib.suppress(Exception):
                 await pubsub.aclose()  # type: ignore[no-untyped-call]
 
+    def listener(self) -> RedisListener:
+        return RedisListener(self._redis.pubsub(ignore_subscribe_messages=True), self._prefix)
+
     async def close(self) -> None:
         await self._redis.aclose()
+
+
+class RedisListener:
+    """One pub/sub connection; channels are subscribed and unsubscribed on it while another
+    task reads it (a command is written while the reader waits; replies to SUBSCRIBE are
+    skipped). redis-py subscribes the heard channels again when it reconnects."""
+
+    def __init__(self, pubsub: PubSub, prefix: str) -> None:
+        self._pubsub = pubsub
+        self._prefix = prefix
+        self._heard = asyncio.Event()
+
+    async def add(self, channels: Iterable[str]) -> None:
+        names = [self._prefix + name for name in channels]
+        if names:
+            await self._pubsub.subscribe(*names)
+            self._heard.set()
+
+    async def remove(self, channels: Iterable[str]) -> None:
+        names = [self._prefix + name for name in channels]
+        if names:
+            await self._pubsub.unsubscribe(*names)
+
+    async def messages(self) -> AsyncIterator[tuple[str, dict[str, Any]]]:
+        await self._heard.wait()  # the connection is made by the first SUBSCRIBE
+        cut = len(self._prefix)
+        while True:
+            raw = await self._pubsub.get_message(ignore_subscribe_messages=True, timeout=None)
+            if raw is not None and raw.get("type") == "message":
+                yield raw["channel"].decode()[cut:], msgspec.json.decode(raw["data"])
+
+    async def close(self) -> None:
+        await self._pubsub.aclose()  # type: ignore[no-untyped-call]

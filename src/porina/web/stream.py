@@ -35,7 +35,6 @@ from typing import Any, cast
 from jinja2 import Environment
 from litestar import Request, get
 from litestar.response import Stream
-from redis.exceptions import RedisError
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import aliased
@@ -331,6 +330,41 @@ async def feed_channel(request: Request[Any, Any, Any], me: Me, timeline: str | 
     return None
 
 
+@dataclass(eq=False, frozen=True)
+class Tap:
+    """One open stream's place in the process's feed hub: its reader and the channels that
+    are its page's feed and its home."""
+
+    reader: Reader
+    feed: str | None
+    home: str
+
+
+async def _hand_over(batch: list[Arrival]) -> None:
+    """Each arrival to the readers of its channel whose page wants it."""
+    for arrival in batch:
+        for member in arrival.members:
+            tap = cast(Tap, member)
+            if _wanted(arrival.message, arrival.channel, tap.feed, tap.home):
+                tap.reader.put(arrival.channel, arrival.message)
+
+
+_feeds: weakref.WeakKeyDictionary[Any, Hub] = weakref.WeakKeyDictionary()
+
+
+def feeds_for(broker: Broker) -> Hub:
+    """The process's hub of the web streams' home and feed channels (one broker subscription
+    for all of them, not one per open page)."""
+    return hub_for_web(broker)
+
+
+def hub_for_web(broker: Broker) -> Hub:
+    found = _feeds.get(broker)
+    if found is None:
+        found = _feeds[broker] = Hub(broker, _hand_over)
+    return found
+
+
 def _wanted(message: dict[str, Any], channel: str | None, feed: str | None, home: str) -> bool:
     """Whether a broker message on ``channel`` is for this page."""
     if message.get("event") == "update":
@@ -353,16 +387,10 @@ async def events(
     feed = await feed_channel(request, me, timeline)
     channels = list(dict.fromkeys([home, *([feed] if feed else [])]))
     counts = counts_for(broker, svc.db)
-
-    async def pump() -> None:
-        try:
-            async for channel, message in broker.subscribe(channels):
-                if _wanted(message, channel, feed, home):
-                    reader.put(channel, message)
-        except (RedisError, OSError):  # the broker's connection was lost
-            log.exception("web stream: the subscription to %s failed", channels)
-
-    task = asyncio.create_task(pump())
+    feeds = feeds_for(broker)
+    tap = Tap(reader, feed, home)
+    for name in channels:
+        feeds.join(name, tap)
     counts.join(reader)
     await asyncio.sleep(0)
     try:
@@ -384,9 +412,8 @@ async def events(
                 yield sse(*painted)
     finally:
         counts.leave(reader)
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        for name in channels:
+            feeds.leave(name, tap)
 
 
 @get("/web/stream", name="web:stream")
