@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from porina.core.clock import now
 from porina.groups import actions as groups
 from porina.services import Services
-from porina.web import i18n, reader_fragments, templating
+from porina.web import home_shell, i18n, reader_fragments, templating
 from tests.factories import Factory, Person
 from tests.support.world import Isolated, isolated
 from tests.web.conftest import HTML, Browser, sign_in_as
@@ -53,13 +53,14 @@ async def _home(client: httpx.AsyncClient) -> str:
 async def _both(
     monkeypatch: pytest.MonkeyPatch, client: httpx.AsyncClient, cookies: dict[str, str]
 ) -> tuple[str, str]:
-    """The reader's home as kept fragments join it, and as rendered whole (every post
-    through ``partials/status.html``, the complete path)."""
+    """The reader's home as kept fragments and the kept shell join it, and as rendered
+    whole (the page's template, every post through ``partials/status.html``)."""
     client.cookies.clear()
     client.cookies.update(cookies)
     joined = await _home(client)
     with monkeypatch.context() as patch:
         patch.setattr(reader_fragments, "fragments", lambda *a, **k: [])
+        patch.setattr(home_shell, "covers", lambda *a, **k: False)
         complete = await _home(client)
     return joined, complete
 

@@ -9,7 +9,7 @@ from typing import Any
 from litestar import Request, get, post
 from litestar.datastructures import Cookie
 from litestar.exceptions import NotFoundException
-from litestar.response import Redirect, Template
+from litestar.response import Redirect, Response, Template
 
 from porina.accounts import credentials
 from porina.core.ids import parse_id
@@ -22,7 +22,7 @@ from porina.timelines import actions, bounds, public
 from porina.timelines import home as home_rows
 from porina.timelines import page as pages
 from porina.timelines.queries import not_muted
-from porina.web import explore, i18n, page_cache, reader_fragments
+from porina.web import explore, home_shell, i18n, page_cache, reader_fragments
 from porina.web.common import (
     Me,
     form,
@@ -157,9 +157,14 @@ async def welcome(request: Request[Any, Any, Any], me: Me) -> dict[str, Any]:
 
 
 @get("/home", name="web:home")
-async def home(request: Request[Any, Any, Any], max_id: str | None = None) -> Template:
+async def home(
+    request: Request[Any, Any, Any], max_id: str | None = None
+) -> Template | Response[bytes]:
     me = await signed_in(request)
     items = await home_timeline(request, me, parse_id(max_id))
+    if home_shell.covers(request, me, items):
+        posts = reader_fragments.fragments(request, me, items)
+        return home_shell.page(request, me, i18n._("Home"), posts, older(items, "/home"))
     first = not items and max_id is None
     return render(
         request,
