@@ -24,12 +24,15 @@ from porina.api.mastodon.pagination import Page
 from porina.core.clock import iso, now
 from porina.interactions.filters import ActiveFilter, load_active_of, prepare
 from porina.notifications import queries as q
+from porina.posts.models import Status
 from porina.render import entities as e
 from porina.render.pages import fill_cached, found_statuses
 from porina.render.status_cache import Found, StatusCache, Viewing
 from porina.storage.fastread import as_datetime
 from porina.timelines.feeds import NO_BOUND
 from porina.timelines.page import PageRow, for_ids
+
+_encode = msgspec.json.Encoder().encode
 
 
 async def notes(
@@ -69,26 +72,51 @@ class Rendered:
     """The viewer's visible statuses among them, by id."""
 
 
+@dataclass(frozen=True, slots=True)
+class _Filled:
+    """A page's visible statuses' rows and the cache's renderings of them (senders kept)."""
+
+    rows: dict[int, PageRow]
+    hits: dict[int, Found]
+    filters: list[ActiveFilter]
+
+
+async def _filled(
+    svc: ApiRuntime, me: int, found: Sequence[q.NotificationRow], status_ids: Sequence[int]
+) -> _Filled:
+    rows = await _status_rows(svc, me, status_ids)
+    hits, filters = await _fill(svc, svc.status_cache, me, found, rows)
+    present = {status_id: hit for status_id, hit in hits.items() if hit is not None}
+    return _Filled(rows, present, filters)
+
+
 async def render(
     svc: ApiRuntime, me: int, found: Sequence[q.NotificationRow], status_ids: Sequence[int]
 ) -> Rendered:
     """The senders of ``found`` and the statuses ``status_ids`` (those the viewer may see)."""
-    rows = await _status_rows(svc, me, status_ids)
+    return await _rendered(svc, me, found, await _filled(svc, me, found, status_ids))
+
+
+async def _rendered(
+    svc: ApiRuntime, me: int, found: Sequence[q.NotificationRow], filled: _Filled
+) -> Rendered:
     cache = svc.status_cache
-    hits, filters = await _fill(svc, cache, me, found, rows)
-    viewing = Viewing(me, filters)
-    present = {status_id: hit for status_id, hit in hits.items() if hit is not None}
+    viewing = Viewing(me, filled.filters)
     statuses = {
-        status_id: cache.personal(hit, rows[status_id], viewing)
-        for status_id, hit in present.items()
+        status_id: cache.personal(hit, filled.rows[status_id], viewing)
+        for status_id, hit in filled.hits.items()
     }
-    await fill_cached(svc, me, list(present.values()), list(statuses.values()))
+    await fill_cached(svc, me, list(filled.hits.values()), list(statuses.values()))
+    return Rendered(_senders(cache, found), statuses)
+
+
+def _senders(cache: StatusCache, found: Sequence[q.NotificationRow]) -> dict[int, e.Account]:
     senders: dict[int, e.Account] = {}
     for note in found:
         sender = cache.account(note.from_account_id, note.from_account_version)
         if sender is not None:
             senders[note.from_account_id] = sender
-    return Rendered(senders, statuses)
+    return senders
 
 
 async def entities(
@@ -97,7 +125,10 @@ async def entities(
     """``found`` as ``render_notifications`` renders them (no reports among them): those
     whose status the viewer can no longer see are left out."""
     ids = [n.status_id for n in found if n.status_id is not None]
-    shown = await render(svc, me, found, ids)
+    return _body(found, await render(svc, me, found, ids))
+
+
+def _body(found: Sequence[q.NotificationRow], shown: Rendered) -> list[e.Notification]:
     body: list[e.Notification] = []
     for note in found:
         sender = shown.senders.get(note.from_account_id)
@@ -106,6 +137,52 @@ async def entities(
             continue
         body.append(_entity(note, sender, status))
     return body
+
+
+async def page_json(svc: ApiRuntime, me: int, found: Sequence[q.NotificationRow]) -> bytes:
+    """``entities(svc, me, found)`` encoded as a JSON array. A viewer without active filters
+    on a page without quote posts (nearly every page) gets each status's cached encoding
+    with its marks (``StatusCache.personal_json``, as the home timeline) and each sender
+    encoded once; filters and quotes need the entities."""
+    filled = await _filled(svc, me, found, [n.status_id for n in found if n.status_id])
+    if filled.filters or any(_shown(hit).quote_of_id is not None for hit in filled.hits.values()):
+        return _encode(_body(found, await _rendered(svc, me, found, filled)))
+    cache = svc.status_cache
+    statuses = {i: cache.personal_json(hit, filled.rows[i], me) for i, hit in filled.hits.items()}
+    senders = {i: _encode(sender) for i, sender in _senders(cache, found).items()}
+    parts: list[bytes] = []
+    for note in found:
+        sender = senders.get(note.from_account_id)
+        status = statuses.get(note.status_id) if note.status_id is not None else b"null"
+        if sender is not None and status is not None:
+            parts.append(_entity_json(note, sender, status))
+    return b"[" + b",".join(parts) + b"]"
+
+
+def _shown(hit: Found) -> Status:
+    """The status row a notification's status shows (the boosted one for a boost)."""
+    return (hit.reblog if hit.reblog is not None else hit.status).status
+
+
+def _entity_json(note: q.NotificationRow, sender: bytes, status: bytes) -> bytes:
+    """``_entity(note, ...)`` encoded, the sender and status already encoded."""
+    return b"".join(
+        (
+            b'{"id":"',
+            str(note.id).encode(),
+            b'","type":',
+            _encode(note.type),
+            b',"group_key":',
+            _encode(note.group_key),
+            b',"created_at":',
+            _encode(iso(note.created_at) or ""),
+            b',"account":',
+            sender,
+            b',"status":',
+            status,
+            b',"report":null,"filtered":true}' if note.filtered else b',"report":null}',
+        )
+    )
 
 
 async def _status_rows(svc: ApiRuntime, me: int, ids: Sequence[int]) -> dict[int, PageRow]:

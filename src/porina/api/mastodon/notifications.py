@@ -134,8 +134,10 @@ async def list_notifications(request: Request[Any, Any, Any]) -> Response[list[e
     wanted = _wanted(params, me)
     found = await reads.notes(svc, me, wanted, page, TYPES)
     if not reads.has_reports(found):
-        body = await reads.entities(svc, me, found)
-        return Response(body, headers=link_header(request, [n.id for n in found], page))
+        encoded = await reads.page_json(svc, me, found)  # the served schema stays the entities'
+        return Response(
+            cast(Any, encoded), headers=link_header(request, [n.id for n in found], page)
+        )
     async with svc.db.read() as session:  # reports (moderators'): the full path
         query = page.apply(q.notifications_select(me, wanted), cast(Any, Notification.id))
         notes = page.arrange(list(await session.scalars(query)))
