@@ -17,6 +17,7 @@ from porina.interactions.filters import apply_filters
 from porina.posts.queries import S, bundle_select, bundles, bundles_by_id
 from porina.render import entities as e
 from porina.render.pages import personal_rows
+from porina.render.status_cache import Bounded
 from porina.storage.fastread import Prebuilt
 from porina.timelines import actions, bounds, public
 from porina.timelines import home as home_rows
@@ -36,7 +37,7 @@ from porina.web.common import (
     statuses,
     text,
 )
-from porina.web.groups_audience import group_audience_of
+from porina.web.groups_audience import STATE_GROUP_AUDIENCE, group_audience_of
 from porina.web.runtime import services
 
 PAGE = 20
@@ -87,7 +88,7 @@ async def home_timeline(
     """The reader's home feed, read as the API reads it (``timelines/home.py`` page rows and
     the status cache: one query when the renderings are cached; mutes, blocks and "hide"
     filters applied), plus the quoted posts when the page has quote posts (one more) and the
-    groups of its posts (one more; ``groups_audience.py``)."""
+    groups of its posts (one more; ``groups_audience.py``) unless each is known to be in none."""
     svc = services(request)
     window = home_rows.Window(max_id, None, None, PAGE)
     rows, any_entry = await home_rows.rows(svc, me.id, window)
@@ -96,8 +97,27 @@ async def home_timeline(
     shown, filtering = await personal_rows(svc, me.id, rows)
     if filtering:  # posts a "hide" filter for the home context matches are left out
         shown = apply_filters(shown, "home")
-    await group_audience_of(request, me.id, shown)
+    await _groups_of(request, me.id, shown)
     return shown
+
+
+NOT_IN_GROUP: Bounded[int, bool] = Bounded(65536)
+"""Statuses known to be in no group, whose group is read no more (a status's group is set
+when it is written and never changes; a group's post is read every time: the reader's
+membership and the group's name may change)."""
+
+
+async def _groups_of(request: Request[Any, Any, Any], me_id: int, shown: list[e.Status]) -> None:
+    """``group_audience_of`` for the posts not known to be outside any group (none: no
+    statement)."""
+    unknown = [s for s in shown if int((s.reblog or s).id) not in NOT_IN_GROUP]
+    if not unknown:
+        return
+    await group_audience_of(request, me_id, unknown)
+    found = request.scope.get("state", {}).get(STATE_GROUP_AUDIENCE, {})
+    for status in unknown:
+        if (status.reblog or status).id not in found:
+            NOT_IN_GROUP.put(int((status.reblog or status).id), True)
 
 
 def older(items: list[e.Status], base: str) -> str | None:
