@@ -177,9 +177,10 @@ async def test_anonymous_status_and_context_cost_a_pinned_number_of_statements(
     context_path = f"{status_path}/context"
     assert await _cost(services, lambda: client.get(status_path)) == 2  # the row, the rendering
     assert await _cost(services, lambda: client.get(status_path)) == 1
-    # the focus row, the shape, the thread's rows (the renderings it lacked: one more, cold)
-    assert await _cost(services, lambda: client.get(context_path)) == 4
+    # the shape with the focus's reply-to, the thread's rows with the focus's (the renderings
+    # it lacked: one more, cold)
     assert await _cost(services, lambda: client.get(context_path)) == 3
+    assert await _cost(services, lambda: client.get(context_path)) == 2
     shown = (await client.get(context_path)).json()["descendants"]
     assert "coffee for followers" not in str(shown) and "secret" not in str(shown)
     assert all("favourited" not in s for s in shown)
@@ -449,3 +450,21 @@ async def test_quotes_cost_one_more_statement_and_only_when_the_page_has_them(
     assert any(n["type"] == "quote" for n in (await carol.get(notes)).json())
     # the notifications, their statuses' page rows (pinned above), the quoted posts
     assert await _cost(services, lambda: carol.get(notes)) == 3
+
+
+async def test_a_deleted_or_unknown_focus_has_no_context_and_its_replies_keep_theirs(
+    services: Services, make: Factory
+) -> None:
+    world = await _world(make)
+    reply, deeper = world.statuses[1], world.statuses[11]
+    assert (await world.bob.delete(f"/api/v1/statuses/{reply}")).status_code == 200
+    for reader in (None, world.alice, world.bob, world.carol):
+        get = reader.get if reader else make.client.get
+        assert (await get(f"/api/v1/statuses/{reply}/context")).status_code == 404
+        assert (await get("/api/v1/statuses/12345/context")).status_code == 404
+        context = await get(f"/api/v1/statuses/{deeper}/context")
+        if context.status_code == 200:
+            assert context.json() == await _slow_context(services, reader, deeper)
+            assert reply not in {s["id"] for s in context.json()["ancestors"]}
+        else:
+            assert (await get(f"/api/v1/statuses/{deeper}")).status_code == 404

@@ -21,8 +21,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import BigInteger, bindparam, select
+from sqlalchemy import BigInteger, bindparam, func, literal, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from porina.posts.models import Status
 from porina.posts.queries import Bundle, bundles_by_id
@@ -111,6 +112,34 @@ async def shape(db: Database, root: int, limit: int) -> dict[int, int | None]:
     """``parents`` as one prebuilt statement on the driver."""
     rows = await db.fast.fetch(_shape(limit), {"root": root})
     return {int(status_id): parent for status_id, parent in rows}
+
+
+FOCUS = aliased(Status, name="focus")
+
+
+@functools.cache
+def _around(limit: int) -> Prebuilt:
+    """The focus's own (id, reply-to, 0), then ``_parents_query``'s rows of its thread with 1."""
+    focus = bindparam("focus", type_=BigInteger)
+    root = (
+        select(func.coalesce(FOCUS.thread_id, FOCUS.id)).where(FOCUS.id == focus).scalar_subquery()
+    )
+    rows = _parents_query(root, limit).subquery("thread")
+    own = select(FOCUS.id, FOCUS.in_reply_to_id, literal(0)).where(FOCUS.id == focus)
+    return Prebuilt(union_all(own, select(rows.c.id, rows.c.in_reply_to_id, literal(1))))
+
+
+async def around(
+    db: Database, status_id: int, limit: int
+) -> tuple[int | None, dict[int, int | None]] | None:
+    """What ``shape`` gives for the thread of ``status_id`` (its ``thread_id``, or itself) and
+    the id the status replies to, in one statement; None when there is no such status. Its
+    visibility is the caller's to check."""
+    rows = await db.fast.fetch(_around(limit), {"focus": status_id})
+    own = [parent for _, parent, kind in rows if kind == 0]
+    if not own:
+        return None
+    return own[0], {int(i): parent for i, parent, kind in rows if kind == 1}
 
 
 def ancestors(parent_of: Parents, start: int | None, limit: int) -> list[int]:
