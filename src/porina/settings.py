@@ -171,8 +171,22 @@ class Settings:
     """Seconds between writes of the impressions a serving process has counted in memory (a
     crash loses at most this many seconds of impressions). 0: no timer; they are written when
     the process stops (the test suite's setting: no background writer racing the tests)."""
-    status_cache_size: int = 5000
-    """Rendered statuses (and as many accounts) each serving process keeps in memory."""
+    status_cache_size: int = 40000
+    """Rendered statuses (and as many accounts) each serving process keeps in memory at most;
+    ``status_cache_bytes`` bounds them too."""
+    status_cache_bytes: int = 160 * 1024 * 1024
+    """Bytes of rendered statuses each serving process keeps in memory (estimated per status:
+    ``render/status_cache.py``, ``weight``); the oldest are forgotten beyond it. The default
+    holds the newest 20 statuses of each of 1,000 busy accounts and what they boost (~14,000
+    statuses, ~88 MB measured: ~6.3 KB a short status)."""
+    page_cache_bytes: int = 160 * 1024 * 1024
+    """Bytes of whole pages (profiles, posts' pages, local and hashtag timelines as a visitor
+    without a session sees them) each serving process keeps (``web/page_cache.py``); the
+    oldest are forgotten beyond it. 0: none kept."""
+    fragment_cache_bytes: int = 128 * 1024 * 1024
+    """Bytes of posts' HTML as a visitor without a session sees them, kept by each serving
+    process to join pages from (``web/page_cache.py``); the oldest are forgotten beyond it.
+    0: none kept."""
     log_level: str = "INFO"
     """Python logging level."""
     federation_allow_http_hosts: str = ""
@@ -333,6 +347,12 @@ def _check(settings: Settings) -> None:
         raise SettingsError("PORINA_WORKERS must be at least 1")
     if settings.status_cache_size < 1:
         raise SettingsError("PORINA_STATUS_CACHE_SIZE must be at least 1")
+    if settings.status_cache_bytes < 1:
+        raise SettingsError("PORINA_STATUS_CACHE_BYTES must be at least 1")
+    if settings.page_cache_bytes < 0 or settings.fragment_cache_bytes < 0:
+        raise SettingsError(
+            "PORINA_PAGE_CACHE_BYTES and PORINA_FRAGMENT_CACHE_BYTES must be at least 0"
+        )
     for name in ("connect_timeout", "read_timeout", "timeout", "max_bytes"):
         if getattr(settings, f"outbound_{name}") < 1:
             raise SettingsError(f"PORINA_OUTBOUND_{name.upper()} must be at least 1")

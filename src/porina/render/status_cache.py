@@ -21,7 +21,7 @@ order; ``tests/api/test_timelines.py`` compares the two.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
@@ -73,6 +73,53 @@ class Bounded(dict[K, V]):
                 del self[old]
 
 
+ENTRY_BYTES = 5900
+"""What one kept status costs besides its text, measured with ``tracemalloc`` on the bench's
+world (6,240 bytes a status of ~86 characters, 2026-12-06, docs/performance.md "The status
+cache by bytes"): its model objects as read (the status, its poll), the rendering, the
+encoding of its public part and its share of the accounts' renderings."""
+TEXT_COPIES = 4
+"""How many times a status's content and spoiler are held: the row, the rendering, the
+encoding, and the row's source text (UTF-8 and ``str`` alike counted a byte a character)."""
+
+
+def weight(entity: e.Status) -> int:
+    """An estimate of the bytes a kept status holds (``ENTRY_BYTES``, ``TEXT_COPIES``)."""
+    return ENTRY_BYTES + TEXT_COPIES * (len(entity.content) + len(entity.spoiler_text))
+
+
+class Weighed(Bounded[int, "Cached"]):
+    """The kept statuses: at most ``size`` of them and ``limit`` bytes (by each entry's
+    ``weight``); beyond either the oldest (by insertion) are forgotten, a tenth at a time,
+    and ``dropped`` is told each id forgotten (its encoding goes with it)."""
+
+    def __init__(self, size: int, limit: int, dropped: Callable[[int], object]) -> None:
+        super().__init__(size)
+        self.limit = limit
+        self.held = 0
+        """The bytes of the entries kept, by their ``weight``."""
+        self._dropped = dropped
+
+    def put(self, key: int, value: Cached) -> None:
+        old = self.pop(key, None)
+        if old is not None:
+            self.held -= old.weight
+        self[key] = value
+        self.held += value.weight
+        if len(self) > self.size or self.held > self.limit:
+            self._shrink(self.size - self.size // 10, self.limit - self.limit // 10)
+
+    def _shrink(self, count: int, limit: int) -> None:
+        while self and (len(self) > count or self.held > limit):
+            key = next(iter(self))
+            self.held -= self.pop(key).weight
+            self._dropped(key)
+
+    def clear(self) -> None:
+        super().clear()
+        self.held = 0
+
+
 @dataclass(frozen=True, slots=True)
 class Cached:
     """One status as rendered for nobody in particular, with the rows it came from."""
@@ -88,6 +135,8 @@ class Cached:
     author_key: tuple[str, str | None] = ("", None)
     """The author's username and domain when it was rendered: its uri, url and content
     depend on them (a local author's links are made absolute, a remote one's are not)."""
+    weight: int = ENTRY_BYTES
+    """The bytes it holds, estimated (``weight``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,14 +199,26 @@ class Viewing:
 class StatusCache:
     """The process's renderings (one per process, a field of the running ``Services``)."""
 
-    def __init__(self, renderer: Renderer, size: int, reader: FastReader | None = None) -> None:
+    def __init__(
+        self,
+        renderer: Renderer,
+        size: int,
+        reader: FastReader | None = None,
+        *,
+        limit: int | None = None,
+    ) -> None:
+        """At most ``size`` statuses (and as many accounts) and ``limit`` bytes of statuses
+        (by default the renderer's ``PORINA_STATUS_CACHE_BYTES``)."""
         self.renderer = renderer
         self.reader = reader
         """Reads misses on the driver (``posts.queries.rows_by_id``); without it, through
         the ORM on the caller's session."""
-        self.statuses: Bounded[int, Cached] = Bounded(size)
-        self.accounts: Bounded[int, tuple[int, e.Account]] = Bounded(size)
         self.encoded: Bounded[int, Encoded] = Bounded(size)
+        """Only of statuses kept: a status forgotten takes its encoding with it."""
+        if limit is None:
+            limit = renderer.settings.status_cache_bytes
+        self.statuses = Weighed(size, limit, lambda key: self.encoded.pop(key, None))
+        self.accounts: Bounded[int, tuple[int, e.Account]] = Bounded(size)
         self.misses = 0
         self.rekeyed = 0
         """Misses served from an older rendering whose row changed only in its counters."""
@@ -278,6 +339,7 @@ class StatusCache:
             status.id,
             status.account_id,
             (row.account.username, row.account.domain),
+            weight(entity),
         )
         self.statuses.put(status.id, cached)
         return cached, account
@@ -442,5 +504,6 @@ class StatusCache:
             public[:split] + b',"reblog":',
             public[split + len(REBLOG_AND_POLL) - 1 : -1],
         )
-        self.encoded.put(cached.status_id, encoded)
+        if self.statuses.get(cached.status_id) is cached:  # not one forgotten since
+            self.encoded.put(cached.status_id, encoded)
         return encoded
