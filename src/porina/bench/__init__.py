@@ -153,6 +153,9 @@ def _desk_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-desk", action="store_true", help="skip the desk at scale")
     p.add_argument("--desk-conversations", type=int, default=100_000)
     p.add_argument("--desk-items", type=int, default=1_000_000)
+    p.add_argument(
+        "--desk-statuses", type=int, default=100_000, help="other posts by the desk's contacts"
+    )
 
 
 def _federation_options(p: argparse.ArgumentParser) -> None:
@@ -196,7 +199,7 @@ def main(argv: list[str]) -> int:
         args.fanout, args.seconds, args.connections = "100", 1.0, 4
         args.flooders = min(args.flooders, 2)
         args.streams, args.post_rate, args.stream_seconds = 20, 10.0, 2.0
-        args.desk_conversations, args.desk_items = 50, 400
+        args.desk_conversations, args.desk_items, args.desk_statuses = 50, 400, 500
         args.contest_entrants = 300
         args.analytics_statuses, args.analytics_events = 2000, 20_000
     results = asyncio.run(_run(args))
@@ -315,6 +318,7 @@ async def _desk(stack: Stack, args: argparse.Namespace) -> dict[str, Any]:
         conversations=args.desk_conversations,
         items=args.desk_items,
         customers=8 if args.quick else 64,
+        statuses=args.desk_statuses,
     )
     return await desk.measure(stack, sizes, args, _say)
 

@@ -18,7 +18,11 @@ The mix (``rng`` is seeded: the same world every run):
   favourites, boosts, follows, notes and sent replies; 30 % of the notes mention an agent
   (``desk_mentions``, and ``desk_mentioned``: the *Mentioned* view's rows);
 - the measured conversations' message items point at real statuses (the page renders them);
-  the other items carry no status (nothing measured reads them).
+  the other items carry no status (nothing measured reads them);
+- ``statuses`` other public posts by the contacts over the last 90 days, so that the
+  ``statuses`` table is an instance's size: with only the measured items' few hundred,
+  PostgreSQL's planner rightly scans the table where an instance's plan takes an index (a
+  conversation page's reblog check), and the figures were not an instance's.
 """
 
 from __future__ import annotations
@@ -81,6 +85,7 @@ class DeskSizes:
     items: int = 1_000_000
     agents: int = 8
     customers: int = 64
+    statuses: int = 100_000
 
 
 @dataclass
@@ -301,6 +306,24 @@ async def _statuses(conn: AsyncConnection, items: list[dict[str, Any]], world: D
     world.rows["statuses"] = world.rows.get("statuses", 0) + await _bulk(conn, Status, rows)
 
 
+def _background(
+    contacts: list[int], count: int, moment: datetime, rng: random.Random
+) -> Iterator[dict[str, Any]]:
+    """``count`` public posts by random contacts over the last 90 days (none is an item)."""
+    for n in range(count):
+        words = f"Out and about today, post {n}"
+        at = moment - timedelta(seconds=rng.uniform(60, 90 * 86_400))
+        yield {
+            "id": _id_at(at),
+            "account_id": rng.choice(contacts),
+            "text": words,
+            "content": f"<p>{words}</p>",
+            "created_at": at,
+            "tags": [],
+            "mentions": [],
+        }
+
+
 def _mentioned(mentions: list[dict[str, Any]], convs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The *Mentioned* view's rows (``desk/mentioned.py``): one per agent and conversation,
     with the conversation's columns."""
@@ -352,6 +375,10 @@ async def seed_desk(url: str, sizes: DeskSizes, base: str, rng: random.Random) -
             world.rows["desk_mentions"] = await _bulk(conn, DeskMention, mentions)
             mentioned = _mentioned(mentions, convs)
             world.rows["desk_mentioned"] = await _bulk(conn, DeskMentioned, mentioned)
+            background = _background(contacts, sizes.statuses, moment, rng)
+            world.rows["statuses"] = world.rows.get("statuses", 0) + await _bulk(
+                conn, Status, background
+            )
         if engine.dialect.name == "postgresql":  # statistics, as after any bulk load
             async with engine.connect() as conn:
                 await (await conn.execution_options(isolation_level="AUTOCOMMIT")).execute(
