@@ -26,6 +26,12 @@ A post's page (``web/statuses.kept_status``) is kept the same way, under ``threa
 the thread's rows and shape, the shown ages and quoted posts, and what the shell shows (the
 address, language and theme); its posts are the same fragments in thread view.
 
+Pages and fragments are bounded by the bytes they hold (``ByteBounded``: the settings
+``PORINA_PAGE_CACHE_BYTES`` and ``PORINA_FRAGMENT_CACHE_BYTES``, read at each page by
+``configure``), not by a count: pages run from 10 to 90 KB. A page is kept as the UTF-8 it is
+sent as (half the memory of its text when it holds a character past Latin-1, and no encoding
+per answer).
+
 Nothing that depends on a viewer is cached: a signed-in reader, or an htmx request for a
 fragment, renders as before. The CSRF token the page's forms carry (language and theme
 switches) is the visitor's own: the page is kept with a placeholder in its place and each
@@ -37,10 +43,11 @@ from __future__ import annotations
 
 import html
 import itertools
+import sys
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import msgspec
 from babel.dates import TIMEDELTA_UNITS
@@ -56,36 +63,96 @@ from porina.analytics import impressions
 from porina.core.clock import now
 from porina.render import entities as e
 from porina.render.pages import public_rows
-from porina.render.status_cache import Bounded
+from porina.settings import Settings
 from porina.timelines.page import PageRow
 from porina.web import i18n
 from porina.web.common import is_htmx
 from porina.web.runtime import services
 
 PLACEHOLDER = "porina-page-cache-csrf-placeholder"
-SIZE = 256
-"""Pages kept per process (about 40-90 KB each: at most about 22 MB)."""
-FRAGMENT_SIZE = 8192
-"""Posts' HTML kept per process (about 2-4 KB each: at most about 30 MB)."""
+PLACEHOLDER_BYTES = PLACEHOLDER.encode()
 STATUS_TEMPLATE = "partials/status.html"
 VIEWER_STATE = ("porina_written_by", "porina_group_audience")
 """What ``partials/status.html`` reads from the request's state for a signed-in reader; a
 request that has either renders its posts whole."""
 
 Key = tuple[Any, ...]
+V = TypeVar("V")
 Served = tuple[tuple[int, int], ...]
 
 
 @dataclass(frozen=True, slots=True)
 class Kept:
-    page: str
-    """The rendered page, with ``PLACEHOLDER`` where the visitor's CSRF token goes."""
+    page: bytes
+    """The rendered page as sent (UTF-8: half the memory of its text when it holds any
+    character past Latin-1), with ``PLACEHOLDER`` where the visitor's CSRF token goes."""
     served: Served
     """(status, author) of the local statuses it shows: its impressions."""
 
 
-PAGES: Bounded[Key, Kept] = Bounded(SIZE)
-FRAGMENTS: Bounded[Key, Markup] = Bounded(FRAGMENT_SIZE)
+def _weight(value: Any) -> int:
+    """About the bytes ``value`` holds: strings, bytes and numbers by ``sys.getsizeof``,
+    tuples and ``Kept`` with what they hold (a key's rows, a page's impressions)."""
+    if isinstance(value, tuple):
+        return sys.getsizeof(value) + sum(_weight(part) for part in value)
+    if isinstance(value, Kept):
+        return ENTRY + _weight(value.page) + _weight(value.served)
+    return sys.getsizeof(value)
+
+
+ENTRY = 120
+"""A kept entry's own cost besides its key and value: its dict slot and object header."""
+
+
+class ByteBounded(Generic[V]):
+    """Kept values (pages, posts' HTML) that forget their oldest (by insertion) once what
+    they hold, keys and values by ``_weight``, is above ``limit`` bytes: down to nine
+    tenths of it. A value larger than a tenth of ``limit`` is not kept."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.held = 0
+        self._entries: dict[Key, tuple[V, int]] = {}
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def get(self, key: Key) -> V | None:
+        found = self._entries.get(key)
+        return None if found is None else found[0]
+
+    def clear(self) -> None:
+        self._entries.clear()
+        self.held = 0
+
+    def put(self, key: Key, value: V) -> None:
+        old = self._entries.pop(key, None)
+        if old is not None:
+            self.held -= old[1]
+        weight = ENTRY + _weight(key) + _weight(value)
+        if weight * 10 > self.limit:
+            return
+        self._entries[key] = (value, weight)
+        self.held += weight
+        if self.held > self.limit:
+            self._shrink(self.limit - self.limit // 10)
+
+    def _shrink(self, to: int) -> None:
+        entries = self._entries
+        while self.held > to and entries:
+            self.held -= entries.pop(next(iter(entries)))[1]
+
+
+_DEFAULTS: dict[str, Any] = {f.name: f.default for f in fields(Settings)}
+PAGES: ByteBounded[Kept] = ByteBounded(_DEFAULTS["page_cache_bytes"])
+FRAGMENTS: ByteBounded[Markup] = ByteBounded(_DEFAULTS["fragment_cache_bytes"])
+
+
+def configure(settings: Settings) -> None:
+    """Bound ``PAGES`` and ``FRAGMENTS`` as ``settings`` says (``PORINA_PAGE_CACHE_BYTES``,
+    ``PORINA_FRAGMENT_CACHE_BYTES``); a smaller bound forgets at the next kept value."""
+    PAGES.limit = settings.page_cache_bytes
+    FRAGMENTS.limit = settings.fragment_cache_bytes
 
 
 def rows_key(rows: Iterable[PageRow]) -> tuple[tuple[int | None, ...], ...]:
@@ -309,11 +376,12 @@ class CachedPage(Template):
             )
         page = self.found.page if self.found is not None else self._rendered(request)
         token = ScopeState.from_scope(request.scope).csrf_token
-        body = page.replace(PLACEHOLDER, html.escape(token if isinstance(token, str) else ""))
+        mine = html.escape(token if isinstance(token, str) else "").encode()
+        body = page.replace(PLACEHOLDER_BYTES, mine)
         merged = {**headers, **self.headers} if headers is not None else self.headers
         return ASGIResponse(
             background=self.background or background,
-            body=body.encode(self.encoding),
+            body=body,
             cookies=self.cookies if cookies is None else itertools.chain(self.cookies, cookies),
             encoded_headers=encoded_headers,
             encoding=self.encoding,
@@ -323,14 +391,14 @@ class CachedPage(Template):
             status_code=self.status_code or status_code,
         )
 
-    def _rendered(self, request: Request[Any, Any, Any]) -> str:
+    def _rendered(self, request: Request[Any, Any, Any]) -> bytes:
         engine: Any = request.app.template_engine
         context = {
             **self.context,
             "request": request,
             "csrf_input": f'<input type="hidden" name="_csrf_token" value="{PLACEHOLDER}" />',
         }
-        page = str(engine.get_template(self.template_name).render(**context))
+        page = str(engine.get_template(self.template_name).render(**context)).encode()
         if self.key is not None:
             PAGES.put(self.key, Kept(page, self.served))
         return page
@@ -351,6 +419,7 @@ async def anonymous_page(
     rendering when the rows are unchanged, else rendered (``extra``: the rest of the
     template's context, given the statuses) and kept. ``also``: what else the page shows
     that the key must follow (a profile's account version and featured tags)."""
+    configure(services(request).settings)
     key = key_of(request, route, rows_key(rows), *also)
     found = kept(key)
     if found is not None:

@@ -179,7 +179,8 @@ async def _anonymous_profile(
     """A profile as a visitor from a shared link sees it: a local account's id and version
     and its page rows read on every visit (two statements on the driver; a third for its
     featured tags when it has some), the page rendered once per distinct content
-    (``web/page_cache.py``) and the account loaded only then."""
+    (``web/page_cache.py``); the header then shows the author as its posts on the page do
+    (the status cache's rendering), the account loaded only for a page without them."""
     svc = services(request)
     local = await _anonymous_account(request, handle)
     featured: list[featured_tags.Featured] = []
@@ -200,12 +201,14 @@ async def _anonymous_profile(
         impressions.visit(account_id, None)  # no statement: batched
     shown_tags = tuple((f.id, f.tag.name, f.statuses_count, f.last_status_at) for f in featured)
 
-    async def extra(_: list[e.Status]) -> dict[str, Any]:
-        async with svc.db.read() as session:
-            account = loaded or await session.get(Account, account_id)
-            if account is None:
-                raise NotFoundException()
-            context = await header_context(request, session, None, account)
+    async def extra(shown: list[e.Status]) -> dict[str, Any]:
+        context = _header_of(shown, str(account_id)) if loaded is None else None
+        if context is None:
+            async with svc.db.read() as session:
+                account = loaded or await session.get(Account, account_id)
+                if account is None:
+                    raise NotFoundException()
+                context = await header_context(request, session, None, account)
         base = f"/@{context['account'].acct}" + ("" if tab == "posts" else f"/{tab}")
         more = f"{base}?max_id={rows[-1].id}" if len(rows) >= PAGE else None
         return {"tab": tab, "more": more, "featured": featured, **context}
@@ -218,6 +221,16 @@ async def _anonymous_profile(
         extra,
         (account_id, version, shown_tags),
     )
+
+
+def _header_of(shown: list[e.Status], account_id: str) -> dict[str, Any] | None:
+    """``header_context`` for a visitor without a session from the page's own posts: the
+    author's rendering, from the status cache at the version the page rows name (the
+    account's current one); None when the page shows none of the account's posts."""
+    for status in shown:
+        if status.account.id == account_id:
+            return {"account": status.account, "relationship": None, "is_me": False}
+    return None
 
 
 @get("/{handle:str}", name="web:profile")

@@ -7,6 +7,7 @@ the domain actions (``interactions.actions``, ``posts.polls``, ``posts.actions``
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -14,7 +15,9 @@ from typing import Any
 from litestar import Request, get, post
 from litestar.exceptions import NotFoundException
 from litestar.response import Redirect, Template
+from sqlalchemy import BigInteger, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from porina.calls import queries as call_queries
 from porina.core.actor import Actor
@@ -28,6 +31,7 @@ from porina.render import entities as e
 from porina.render.pages import public_rows
 from porina.render.runtime import Runtime
 from porina.storage.db import Tx
+from porina.storage.fastread import Prebuilt
 from porina.timelines.page import PageRow, for_ids
 from porina.web import i18n, page_cache
 from porina.web.common import (
@@ -112,25 +116,46 @@ async def status_page(request: Request[Any, Any, Any], handle: str, status_id: s
 
 
 async def kept_status(request: Request[Any, Any, Any], status_id: int) -> Template | None:
-    """The post's page as an anonymous visitor sees it (``web/page_cache.py``): the focus's
-    and its thread's page rows (prebuilt statements, ``timelines/page.py``), the posts from
-    the status cache, the page kept under everything it shows (``page_cache.thread_parts``)
-    and its posts' fragments kept: what ``thread`` shows, in the same order. None for a
-    boost's address (the boosted post's page, rendered as before)."""
+    """The post's page as an anonymous visitor sees it (``web/page_cache.py``): the thread's
+    shape and the page rows of the focus and of its thread (two prebuilt statements,
+    ``_shape_of`` and ``timelines/page.for_ids``), the posts from the status cache, the page
+    kept under everything it shows (``page_cache.thread_parts``) and its posts' fragments
+    kept: what ``thread`` shows, in the same order. None for a boost's address (the boosted
+    post's page, rendered as before)."""
     svc = services(request)
-    found = [r for r in await for_ids(svc.db, None, [status_id], mutes=False) if r.visible]
-    if not found:
+    page_cache.configure(svc.settings)
+    parent_of = await svc.db.fast.fetch(_shape_of(), {"focus": status_id})
+    shape = {int(i): parent for i, parent in parent_of}
+    above_ids, below_ids = _thread_ids(shape, status_id, shape.get(status_id))
+    ids = [status_id, *above_ids, *(i for i, _ in below_ids)]
+    visible = {r.id: r for r in await for_ids(svc.db, None, ids, mutes=False) if r.visible}
+    focus = visible.get(status_id)
+    if focus is None:
         raise NotFoundException()
-    if found[0].reblog_of_id is not None:
+    if focus.reblog_of_id is not None:
         return None
-    above_rows, below_rows = await _thread_rows(svc, found[0])
-    everything = [found[0], *above_rows, *(row for row, _ in below_rows)]
+    if status_id in shape:
+        above_rows = [visible[i] for i in above_ids if i in visible]
+        below_rows = [(visible[i], depth) for i, depth in below_ids if i in visible]
+    else:  # past the thread's first THREAD.read posts: read as ``thread`` does
+        above_rows, below_rows = await _thread_rows(svc, focus)
+    return await _kept_page(request, svc, focus, above_rows, below_rows)
+
+
+async def _kept_page(
+    request: Request[Any, Any, Any],
+    svc: Runtime,
+    focus: PageRow,
+    above_rows: list[PageRow],
+    below_rows: list[tuple[PageRow, int]],
+) -> Template:
+    everything = [focus, *above_rows, *(row for row, _ in below_rows)]
     by_id = {s.id: s for s in await public_rows(svc, everything)}
-    if str(status_id) not in by_id:  # deleted meanwhile
+    if str(focus.id) not in by_id:  # deleted meanwhile
         raise NotFoundException()
     above = [row for row in above_rows if str(row.id) in by_id]
     below = [(row, depth) for row, depth in below_rows if str(row.id) in by_id]
-    rows = [found[0], *above, *(row for row, _ in below)]
+    rows = [focus, *above, *(row for row, _ in below)]
     shown = [by_id[str(row.id)] for row in rows]
     parts = page_cache.thread_parts(request, rows, [depth for _, depth in below], shown)
     key = ("web:status", *parts.values())
@@ -153,6 +178,41 @@ async def kept_status(request: Request[Any, Any, Any], status_id: int) -> Templa
     )
 
 
+@functools.cache
+def _shape_of() -> Prebuilt:
+    """The first ``THREAD.read`` live posts (boosts aside) of the thread of the post
+    ``focus``, each with the id it replies to: ``posts.thread.shape`` of its root
+    (``thread_id``, or itself), found in the same statement."""
+    of = aliased(Status)
+    root = (
+        select(func.coalesce(of.thread_id, of.id))
+        .where(of.id == bindparam("focus", type_=BigInteger))
+        .scalar_subquery()
+    )
+    return Prebuilt(
+        select(Status.id, Status.in_reply_to_id)
+        .where((Status.thread_id == root) | (Status.id == root))
+        .where(Status.reblog_of_id.is_(None), Status.deleted_at.is_(None))
+        .order_by(Status.id)
+        .limit(THREAD.read)
+    )
+
+
+def _thread_ids(
+    parent_of: dict[int, int | None], focus: int, parent: int | None
+) -> tuple[list[int], list[tuple[int, int]]]:
+    """The ids above ``focus`` (replying to ``parent``) and below it with their depth, as
+    ``posts.thread.thread`` orders and limits them."""
+    above = posts_thread.ancestors(parent_of, parent, THREAD.ancestors)
+    up = set(above)
+    below = [
+        (i, depth)
+        for i, depth in posts_thread.descendants(parent_of, focus)[: THREAD.descendants]
+        if i not in up
+    ]
+    return above, below
+
+
 async def _thread_rows(
     svc: Runtime, focus: PageRow
 ) -> tuple[list[PageRow], list[tuple[PageRow, int]]]:
@@ -160,13 +220,7 @@ async def _thread_rows(
     finds them (``posts.thread``'s shape, as the API's context reads it)."""
     status = await _focus_status(svc, focus)
     parent_of = await posts_thread.shape(svc.db, status.thread_id or status.id, THREAD.read)
-    above = posts_thread.ancestors(parent_of, status.in_reply_to_id, THREAD.ancestors)
-    up = set(above)
-    below = [
-        (i, depth)
-        for i, depth in posts_thread.descendants(parent_of, status.id)[: THREAD.descendants]
-        if i not in up
-    ]
+    above, below = _thread_ids(parent_of, status.id, status.in_reply_to_id)
     ids = [*above, *(i for i, _ in below)]
     visible = {row.id: row for row in await for_ids(svc.db, None, ids, mutes=False) if row.visible}
     return (
