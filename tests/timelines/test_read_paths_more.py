@@ -25,10 +25,14 @@ from porina.posts.models import MediaAttachment, Status, StatusPin, StatusTag, T
 from porina.posts.queries import A, S, bundle_select, to_bundle
 from porina.render.renderer import Renderer, statuses_by_id
 from porina.services import Services
+from porina.timelines import tag as tag_rows
+from porina.timelines.home import Window
 from porina.timelines.queries import not_muted
 
 from ..factories import Factory, Person
 from .support import post
+
+WHOLE = Window(None, None, None, 40)
 
 
 async def _cost(services: Services, request: Callable[[], Awaitable[httpx.Response]]) -> int:
@@ -336,10 +340,11 @@ async def test_one_tag_read_from_its_rows_answers_as_the_full_read_after_delete_
     services: Services, make: Factory
 ) -> None:
     """A single tag's page is read from the tag's ``status_tags`` rows (``timelines/tag.py``);
-    a deleted tagged status, a suspended author and a tag name in capitals change nothing
-    against the full read, for every reader and page."""
+    a deleted tagged status, a suspended author and a tag name in capitals (beyond ASCII too)
+    change nothing against the full read, for every reader and page."""
     world = await _world(services, make)
     gone = await world.alice.status("#kahvi soon deleted")
+    await world.alice.status("#Päivä a name beyond ASCII, stored lower-cased")
     assert (await world.alice.delete(f"/api/v1/statuses/{gone['id']}")).is_success
     async with services.db.engine.begin() as conn:
         await conn.execute(
@@ -348,6 +353,17 @@ async def test_one_tag_read_from_its_rows_answers_as_the_full_read_after_delete_
             .values(suspended_at=func.now())
         )
     for viewer_id, get in _readers(world, make):
+        for hashtag in ("päivä", "PÄIVÄ"):  # the rows (a Link header would carry the name)
+            found = await tag_rows.rows(
+                services.db,
+                viewer_id,
+                WHOLE,
+                tag_rows.TagQuery.of(hashtag, [], [], []),
+                origin="all",
+                media=False,
+            )
+            slow = await _slow_tag(services, viewer_id, hashtag, {})
+            assert [row.id for row in found] == slow[1] != [], (viewer_id, hashtag)
         for hashtag in ("kahvi", "KAHVI", "tee", "nothing"):
             slow = await _slow_tag(services, viewer_id, hashtag, {})
             response = await get(f"/api/v1/timelines/tag/{hashtag}")
