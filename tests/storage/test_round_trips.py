@@ -170,3 +170,23 @@ async def _terminate_others(url: str) -> None:
     finally:
         await connection.close()
 
+
+async def test_a_statement_alone_commits_in_one_round_trip(
+    settings: Settings, services: Services, make: Factory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``Database.run_alone`` (the SAQ relay's claim, a worker's finished job): the write is
+    seen by every reader once it returns; on PostgreSQL it is one message, no ``BEGIN`` or
+    ``COMMIT`` around it."""
+    alice = await make.person("alice")
+    db = Database(settings.effective_database_url)
+    db.attach(services)
+    try:
+        await db.run_alone(RENAME, {"who": alice.account.id, "name": "First"})
+        before = db.query_count
+        with _sent(monkeypatch) as sent:
+            await db.run_alone(RENAME, {"who": alice.account.id, "name": "Second"})
+        assert db.query_count == before + 1
+        assert _kinds(sent) == ([] if db.is_sqlite else ["B"])
+    finally:
+        await db.dispose()
+    assert await services.db.fast.fetch(_NAME, {"who": alice.account.id}) == [("Second",)]

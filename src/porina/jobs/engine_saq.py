@@ -39,10 +39,10 @@ from porina.jobs.models import Job
 from porina.jobs.queue import (
     LEASE,
     JobContext,
-    delete_finished,
+    delete_finished_alone,
     handler_for,
     keep_ticking,
-    lease,
+    lease_alone,
     record_failure,
     tick,
 )
@@ -84,10 +84,9 @@ class SaqEngine:
     async def claim(self, limit: int = BATCH) -> list[dict[str, Any]]:
         """Lease up to ``limit`` due rows and count the attempt; returns what to send (the
         names avoid SAQ's own job fields, such as ``attempts``)."""
-        db = self.services.db
         moment = now()
-        async with db.transaction() as tx:
-            jobs = await lease(tx, limit, moment=moment, until=moment + self.lease, by=self.name)
+        until = moment + self.lease
+        jobs = await lease_alone(self.services.db, limit, moment=moment, until=until, by=self.name)
         return [
             {
                 "outbox_id": job.id,
@@ -161,8 +160,7 @@ class SaqEngine:
         except Exception as exc:
             await record_failure(db, row, exc)
             return
-        async with db.transaction() as tx:
-            await delete_finished(tx, [row.id])
+        await delete_finished_alone(db, [row.id])
 
     async def tick(self, at: datetime | None = None) -> datetime:
         """Periodic work (recurring jobs) for the moment ``at``, then relay what it queued;

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
+import msgspec
 from sqlalchemy import Integer, and_, bindparam, delete, func, or_, select, update
 from sqlalchemy.engine import Dialect
 
@@ -363,6 +364,26 @@ async def lease(tx: Tx, limit: int, *, moment: datetime, until: datetime, by: st
     return sorted(jobs, key=lambda job: (job.run_at, job.id))  # RETURNING has no order
 
 
+async def lease_alone(
+    db: Database, limit: int, *, moment: datetime, until: datetime, by: str
+) -> list[Job]:
+    """``lease`` as a statement of its own (``Database.run_alone``: on PostgreSQL one round
+    trip, where a transaction around it was three): the SAQ relay's claim, which does nothing
+    else in its transaction."""
+    params = {"porina_moment": moment, "porina_limit": limit}
+    params |= {"porina_until": until, "porina_by": by}
+    rows = await db.run_alone(_claim_statement(sqlite=db.is_sqlite), params)
+    if not db.is_sqlite:  # asyncpg's own pool gives JSON as text (the engine's decodes it)
+        at = _CLAIMED.index("payload")
+        rows = [(*row[:at], _json(row[at]), *row[at + 1 :]) for row in rows]
+    jobs = [_job_of(row, db.engine.dialect) for row in rows]
+    return sorted(jobs, key=lambda job: (job.run_at, job.id))
+
+
+def _json(value: Any) -> Any:
+    return msgspec.json.decode(value) if isinstance(value, str | bytes) else value
+
+
 def _job_of(row: Sequence[Any], dialect: Dialect) -> Job:
     """A claimed row as a ``Job`` (in no session), each value as the ORM would load it."""
     values: dict[str, Any] = {}
@@ -393,6 +414,16 @@ async def delete_finished(tx: Tx, finished: Sequence[int]) -> None:
         chunk = ids[start : start + SLOTS[-1]]
         size = slots_for(len(chunk))
         await tx.run(_delete_statement(size), slot_values("porina_id", chunk, size))
+
+
+async def delete_finished_alone(db: Database, finished: Sequence[int]) -> None:
+    """``delete_finished`` as statements of their own (``Database.run_alone``): a SAQ
+    worker's finished job, one round trip on PostgreSQL where a transaction was three."""
+    ids = list(finished)
+    for start in range(0, len(ids), SLOTS[-1]):
+        chunk = ids[start : start + SLOTS[-1]]
+        size = slots_for(len(chunk))
+        await db.run_alone(_delete_statement(size), slot_values("porina_id", chunk, size))
 
 
 async def record_failure(db: Database, job: Job, exc: Exception) -> None:

@@ -18,7 +18,9 @@ SQL, one text per dialect from the same expression), compiled once per dialect, 
 
 Rows come back as plain tuples of driver values (no ORM objects, no result processing), so
 statements should select ids, numbers, booleans and short strings. Only for small, indexed,
-read-only statements; everything else uses ``Database.read()``. Every execution counts in
+read-only statements; everything else uses ``Database.read()`` (on PostgreSQL
+``Database.run_alone`` also sends a one-statement write through this pool: outside a
+transaction it commits as it ends). Every execution counts in
 ``Database.query_count`` like any other query.
 """
 
