@@ -485,3 +485,17 @@ async def test_warm_pages_are_one_statement(services: Services, make: Factory) -
     for request in with_filters:
         await request()
         assert await _cost(services, request) == 2
+
+
+async def test_a_hashtag_beyond_ascii_pages_through_its_link_header(make: Factory) -> None:
+    """The ``Link`` header percent-encodes the path (UTF-8): a hashtag such as ``päivä``
+    made a header Latin-1 could not carry; following its next link gives the older page."""
+    alice = await make.person("alice")
+    posted = [(await alice.status(f"#Päivä number {n}"))["id"] for n in range(3)]
+    first = await alice.get("/api/v1/timelines/tag/PÄIVÄ", params={"limit": 2})
+    assert [s["id"] for s in first.json()] == posted[:0:-1]
+    link = first.headers["link"]
+    assert "/api/v1/timelines/tag/P%C3%84IV%C3%84?limit=2&max_id=" in link and link.isascii()
+    older = link.split(">")[0].lstrip("<").split("/api/v1/timelines/tag/", 1)[1]
+    rest = await alice.get(f"/api/v1/timelines/tag/{older}")
+    assert [s["id"] for s in rest.json()] == posted[:1]

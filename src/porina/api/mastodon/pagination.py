@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from litestar import Request
 from sqlalchemy import ColumnElement, Select
@@ -54,13 +54,19 @@ class Page:
         return list(reversed(rows)) if self.ascending else list(rows)
 
 
+PATH_SAFE = "/:@!$&'()*+,;="
+"""What a path keeps unquoted in a ``Link`` URL (RFC 3986 ``pchar``; letters, digits and
+``-._~`` always): the rest, a hashtag beyond ASCII for one, is percent-encoded as UTF-8, which
+a header's bytes (Latin-1) could not carry."""
+
+
 def link_header(
     request: Request[Any, Any, Any], ids: Sequence[int | str], page: Page
 ) -> dict[str, str]:
     """``Link: <...?max_id=OLDEST>; rel="next", <...?min_id=NEWEST>; rel="prev"``."""
     if not ids:
         return {}
-    base = f"{request.base_url}".rstrip("/") + request.url.path
+    base = f"{request.base_url}".rstrip("/") + quote(request.url.path, safe=PATH_SAFE)
     keep = [
         (k, v)
         for k, v in request.query_params.multi_items()
