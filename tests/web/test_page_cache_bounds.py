@@ -163,3 +163,23 @@ async def test_a_post_page_not_kept_costs_two_statements(
     page_cache.PAGES.clear()
     assert await _cost(services, client, thread) == 2
     assert await _cost(services, client, thread) == 2  # kept
+
+
+async def test_a_profiles_header_from_its_posts_follows_the_account(
+    make: Factory, client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A profile page not kept shows its author as its posts do (the status cache): a new
+    follower's count, a new name and a new bio show at once, as the complete rendering does."""
+    alice, _, _ = await _world(make)
+    assert "1 follower" in text_of(await _get(client, "/@alice", ""))
+    carol = await make.person("carol")
+    await carol.post(f"/api/v1/accounts/{alice.id}/follow")
+    renamed = {"display_name": "Alice Aalto", "note": "Bakes rye"}
+    await alice.patch("/api/v1/accounts/update_credentials", data=renamed)
+    for lang in ("", "fi"):
+        page_cache.PAGES.clear()
+        served = await _get(client, "/@alice", lang)
+        assert served == await _complete(client, monkeypatch, "/@alice", lang)
+        shown = text_of(served)
+        assert "Alice Aalto" in shown and "Bakes rye" in shown, lang
+        assert ("2 followers" in shown) == (lang == ""), lang
