@@ -4,7 +4,10 @@ client's token, pages as an anonymous visitor (HTML, no token)."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import random
+from dataclasses import replace
 
 from litestar.testing import TestClient
 
@@ -69,3 +72,35 @@ def test_every_phase_requests_its_endpoint_with_the_worlds_values() -> None:
     for name in ("home", "status", "search", "verify_credentials", "post"):
         assert "Authorization: Bearer tok\r\n" in heads[name], name
     assert heads["post"].endswith('"}') and "Content-Length: " in heads["post"]
+
+
+def test_a_warmed_phase_asks_each_profile_once_before_it_is_measured() -> None:
+    """The profile phases draw from a fixed set of keys: warming asks each exactly once (the
+    phase then measures pages read before, as the home phase's feeds are warmed)."""
+    asked: list[str] = []
+
+    async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        with contextlib.suppress(asyncio.IncompleteReadError):  # the driver hung up
+            while head := await reader.readuntil(b"\r\n\r\n"):
+                asked.append(head.decode().split(" ")[1])
+                writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+                await writer.drain()
+
+    def serve_and_warm(plan: load.Plan) -> int:
+        async def main() -> int:
+            server = await asyncio.start_server(answer, "127.0.0.1", 0)
+            port = server.sockets[0].getsockname()[1]
+            try:
+                return await asyncio.to_thread(load.warm, replace(plan, port=port))
+            finally:
+                server.close()
+
+        return asyncio.run(main())
+
+    names = [f"u{n}" for n in range(9)]
+    plan = replace(_plan(), weights={"profile_page": 1.0}, names=[*names, "u3"], connections=4)
+    assert serve_and_warm(plan) == 9
+    assert sorted(asked) == sorted(f"/@{name}" for name in names)
+    asked.clear()
+    assert serve_and_warm(replace(plan, weights={"home": 1.0})) == 0
+    assert asked == []

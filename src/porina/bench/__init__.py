@@ -385,6 +385,8 @@ def _load(args: argparse.Namespace, port: int, ceiling_port: int, world: World) 
             status_pages=world.status_pages[-5000:],
             cookies=world.cookies,
         )
+        if name != "ceiling" and (warmed := load.warm(plan)):
+            _say(f"phase {name}: warmed, each of {warmed:,} pages asked once")
         _say(f"phase {name}: {args.seconds:.0f} s, {args.drivers}x{args.connections} conns")
         summary = load.summarise(load.run(plan, args.drivers))
         if name == "ceiling":

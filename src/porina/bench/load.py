@@ -12,7 +12,7 @@ import json
 import multiprocessing
 import random
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import msgspec
@@ -187,6 +187,49 @@ def run(plan: Plan, processes: int) -> Result:
         for name, n in part.errors.items():
             merged.errors[name] = merged.errors.get(name, 0) + n
     return merged
+
+
+# A phase whose every request reads one of a fixed set of keys is warmed first: each key asked
+# once, so the phase measures a server that has read each profile or post page before (as the
+# home phase's feeds are warmed), not its first 8 seconds of first readings. The first reading's
+# cost is measured in process (docs/performance.md).
+WARMED = {"account_statuses": "account_ids", "profile_page": "names", "status_page": "status_pages"}
+
+
+def warm(plan: Plan) -> int:
+    """Ask each warmed endpoint of ``plan`` once for every key it draws from; the count."""
+    asked = 0
+    for endpoint in plan.weights:
+        field_name = WARMED.get(endpoint)
+        if field_name is not None:
+            keys = list(dict.fromkeys(getattr(plan, field_name)))
+            asked += asyncio.run(_warm(plan, endpoint, field_name, keys))
+    return asked
+
+
+async def _warm(plan: Plan, endpoint: str, field_name: str, keys: list[Any]) -> int:
+    async def one_connection(share: list[Any]) -> None:
+        rng = random.Random()
+        reader, writer = await asyncio.open_connection(plan.host, plan.port)
+        try:
+            for key in share:
+                writer.write(_request(_only(plan, field_name, key), endpoint, rng))
+                await _read_response(reader)
+        finally:
+            writer.close()
+
+    width = max(1, plan.connections)
+    await asyncio.gather(*(one_connection(keys[n::width]) for n in range(width)))
+    return len(keys)
+
+
+def _only(plan: Plan, field_name: str, key: Any) -> Plan:
+    """``plan`` with one key to draw from."""
+    if field_name == "account_ids":
+        return replace(plan, account_ids=[key])
+    if field_name == "names":
+        return replace(plan, names=[key])
+    return replace(plan, status_pages=[key])
 
 
 def summarise(result: Result) -> dict[str, dict[str, Any]]:
