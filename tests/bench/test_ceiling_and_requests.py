@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import random
+import threading
 from dataclasses import replace
 
 from litestar.testing import TestClient
@@ -87,15 +88,24 @@ def test_a_warmed_phase_asks_each_profile_once_before_it_is_measured() -> None:
                 await writer.drain()
 
     def serve_and_warm(plan: load.Plan) -> int:
-        async def main() -> int:
-            server = await asyncio.start_server(answer, "127.0.0.1", 0)
-            port = server.sockets[0].getsockname()[1]
-            try:
-                return await asyncio.to_thread(load.warm, replace(plan, port=port))
-            finally:
-                server.close()
+        """The server on a loop of its own; ``warm`` called from inside a running loop, as
+        the bench calls it."""
+        loop = asyncio.new_event_loop()
+        server = loop.run_until_complete(asyncio.start_server(answer, "127.0.0.1", 0))
+        port = server.sockets[0].getsockname()[1]
+        serving = threading.Thread(target=loop.run_forever)
+        serving.start()
 
-        return asyncio.run(main())
+        async def bench() -> int:
+            return load.warm(replace(plan, port=port))
+
+        try:
+            return asyncio.run(bench())
+        finally:
+            loop.call_soon_threadsafe(loop.stop)
+            serving.join()
+            server.close()
+            loop.close()
 
     names = [f"u{n}" for n in range(9)]
     plan = replace(_plan(), weights={"profile_page": 1.0}, names=[*names, "u3"], connections=4)

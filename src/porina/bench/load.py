@@ -12,6 +12,7 @@ import json
 import multiprocessing
 import random
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -197,13 +198,19 @@ WARMED = {"account_statuses": "account_ids", "profile_page": "names", "status_pa
 
 
 def warm(plan: Plan) -> int:
-    """Ask each warmed endpoint of ``plan`` once for every key it draws from; the count."""
+    """Ask each warmed endpoint of ``plan`` once for every key it draws from; the count. Its
+    own event loop on a thread of its own: the bench calls it from inside a running loop."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, _warm_all(plan)).result()
+
+
+async def _warm_all(plan: Plan) -> int:
     asked = 0
     for endpoint in plan.weights:
         field_name = WARMED.get(endpoint)
         if field_name is not None:
             keys = list(dict.fromkeys(getattr(plan, field_name)))
-            asked += asyncio.run(_warm(plan, endpoint, field_name, keys))
+            asked += await _warm(plan, endpoint, field_name, keys)
     return asked
 
 
