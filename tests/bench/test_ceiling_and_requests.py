@@ -83,7 +83,9 @@ def test_a_warmed_phase_asks_each_profile_once_before_it_is_measured() -> None:
     async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         with contextlib.suppress(asyncio.IncompleteReadError):  # the driver hung up
             while head := await reader.readuntil(b"\r\n\r\n"):
-                asked.append(head.decode().split(" ")[1])
+                lines = head.decode().split("\r\n")
+                cookie = next((x for x in lines if x.startswith("Cookie: ")), "")
+                asked.append(f"{lines[0].split(' ')[1]} {cookie}".strip())
                 writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
                 await writer.drain()
 
@@ -111,6 +113,10 @@ def test_a_warmed_phase_asks_each_profile_once_before_it_is_measured() -> None:
     plan = replace(_plan(), weights={"profile_page": 1.0}, names=[*names, "u3"], connections=4)
     assert serve_and_warm(plan) == 9
     assert sorted(asked) == sorted(f"/@{name}" for name in names)
+    asked.clear()
+    readers = replace(plan, weights={"home_page": 1.0}, cookies=["s1", "s2", "s1"])
+    assert serve_and_warm(readers) == 2  # each signed-in reader's /home once
+    assert sorted(asked) == ["/home Cookie: porina_session=s1", "/home Cookie: porina_session=s2"]
     asked.clear()
     assert serve_and_warm(replace(plan, weights={"home": 1.0})) == 0
     assert asked == []
