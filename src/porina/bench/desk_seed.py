@@ -376,9 +376,7 @@ async def seed_desk(url: str, sizes: DeskSizes, base: str, rng: random.Random) -
             mentioned = _mentioned(mentions, convs)
             world.rows["desk_mentioned"] = await _bulk(conn, DeskMentioned, mentioned)
             background = _background(contacts, sizes.statuses, moment, rng)
-            world.rows["statuses"] = world.rows.get("statuses", 0) + await _bulk(
-                conn, Status, background
-            )
+            world.rows["statuses"] += await _bulk(conn, Status, background)  # after _statuses
         if engine.dialect.name == "postgresql":  # statistics, as after any bulk load
             async with engine.connect() as conn:
                 await (await conn.execution_options(isolation_level="AUTOCOMMIT")).execute(
