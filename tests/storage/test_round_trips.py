@@ -17,7 +17,7 @@ from typing import Any
 
 import asyncpg
 import pytest
-from sqlalchemy import BigInteger, bindparam, event, select, update
+from sqlalchemy import BigInteger, bindparam, event, select
 
 from porina.accounts.models import Account
 from porina.services import Services
@@ -26,15 +26,8 @@ from porina.storage.db import Database
 from porina.storage.fastread import STATEMENT_CACHE, Prebuilt
 
 from ..factories import Factory
-
-RENAME = Prebuilt(
-    update(Account)
-    .where(Account.id == bindparam("who", type_=BigInteger))
-    .values(display_name=bindparam("name"))
-)
-_NAME = Prebuilt(
-    select(Account.display_name).where(Account.id == bindparam("who", type_=BigInteger))
-)
+from .test_tx_statements import NAME as _NAME
+from .test_tx_statements import RENAME
 
 
 def _distinct(count: int) -> list[Prebuilt]:

@@ -155,12 +155,14 @@ def _report(task: asyncio.Task[None]) -> None:
         log.error("streaming: %s stopped", task.get_coro(), exc_info=error)
 
 
-_hubs: weakref.WeakKeyDictionary[Any, Hub] = weakref.WeakKeyDictionary()
+_hubs: weakref.WeakKeyDictionary[Any, dict[str, Hub]] = weakref.WeakKeyDictionary()
 
 
-def hub_for(broker: Broker, make: Callable[[], Handler]) -> Hub:
-    """The process's hub for ``broker`` (its handler made by ``make()`` the first time)."""
-    found = _hubs.get(broker)
+def hub_for(broker: Broker, make: Callable[[], Handler], kind: str = "api") -> Hub:
+    """The process's hub of ``kind`` for ``broker`` (its handler made by ``make()`` the first
+    time): the API's streams and the web pages' each hear their channels through one."""
+    kinds = _hubs.setdefault(broker, {})
+    found = kinds.get(kind)
     if found is None:
-        found = _hubs[broker] = Hub(broker, make())
+        found = kinds[kind] = Hub(broker, make())
     return found

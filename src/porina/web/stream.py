@@ -51,7 +51,7 @@ from porina.posts.visibility import visible_clause
 from porina.storage.broker import Broker
 from porina.storage.db import Database
 from porina.streaming.counts import CHANNEL as COUNTS
-from porina.streaming.hub import Arrival, Hub
+from porina.streaming.hub import Arrival, Hub, hub_for
 from porina.timelines.queries import not_muted
 from porina.web import i18n
 from porina.web.common import Me, signed_in
@@ -349,20 +349,10 @@ async def _hand_over(batch: list[Arrival]) -> None:
                 tap.reader.put(arrival.channel, arrival.message)
 
 
-_feeds: weakref.WeakKeyDictionary[Any, Hub] = weakref.WeakKeyDictionary()
-
-
 def feeds_for(broker: Broker) -> Hub:
     """The process's hub of the web streams' home and feed channels (one broker subscription
     for all of them, not one per open page)."""
-    return hub_for_web(broker)
-
-
-def hub_for_web(broker: Broker) -> Hub:
-    found = _feeds.get(broker)
-    if found is None:
-        found = _feeds[broker] = Hub(broker, _hand_over)
-    return found
+    return hub_for(broker, lambda: _hand_over, kind="web")
 
 
 def _wanted(message: dict[str, Any], channel: str | None, feed: str | None, home: str) -> bool:
