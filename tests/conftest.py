@@ -5,12 +5,15 @@ background jobs settle after each request so tests see what a person would see a
 from __future__ import annotations
 
 import asyncio
+import functools
 import gc
+import inspect
 import os
 import shutil
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from types import ModuleType
 
 import httpx
 import pytest
@@ -40,6 +43,32 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     skip it and walk only what the tests make (``gc.freeze``); nothing frozen is garbage."""
     gc.collect()
     gc.freeze()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The PostgreSQL pass runs the tests that can reach its database: those with a database
+    (the ``template`` fixture's) and those of modules that read ``PORINA_TEST_DATABASE_URL``
+    themselves (or this module's ``PG_URL``). The others (parsers, signatures, the bench on
+    SQLite...) would run exactly as in the SQLite pass, so they run there alone."""
+    if not PG_URL:
+        return
+    kept = [item for item in items if _reaches_database(item)]
+    if len(kept) < len(items):
+        config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+        items[:] = kept
+
+
+def _reaches_database(item: pytest.Item) -> bool:
+    if "template" in getattr(item, "fixturenames", ()):
+        return True
+    module = getattr(item, "module", None)
+    return module is not None and _reads_database_url(module)
+
+
+@functools.cache
+def _reads_database_url(module: ModuleType) -> bool:
+    source = inspect.getsource(module)
+    return "PORINA_TEST_DATABASE_URL" in source or "PG_URL" in source
 
 
 def _pg_reachable(url: str) -> str | None:
