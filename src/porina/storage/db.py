@@ -36,6 +36,7 @@ from sqlalchemy.pool import ConnectionPoolEntry, NullPool
 
 from porina.storage.checkpoint import Checkpointer
 from porina.storage.fastread import STATEMENT_CACHE, FastReader, Prebuilt
+from porina.storage.loop_pool import LoopPool
 
 if TYPE_CHECKING:
     from porina.settings import Settings
@@ -269,10 +270,12 @@ class Database:
             # with aiosqlite's own thread, which only runs what the same transaction awaits.
             kwargs["connect_args"] = {"timeout": 30, "check_same_thread": False}
         if not pooled:
-            # A connection per checkout: needed when one engine is used from several event
-            # loops (the test client runs the app on its own loop; asyncpg connections are
-            # bound to the loop that opened them).
-            kwargs["poolclass"] = NullPool
+            # One engine used from several event loops (the test client runs the app on a
+            # loop of its own; asyncpg connections are bound to the loop that opened them):
+            # SQLite's connections are opened per checkout, PostgreSQL's kept per loop.
+            kwargs["poolclass"] = NullPool if self.is_sqlite else LoopPool
+            if not self.is_sqlite:
+                kwargs["connect_args"] = {"prepared_statement_cache_size": STATEMENT_CACHE}
         elif not self.is_sqlite:
             # LIFO: the connection used last, whose statements are prepared, is taken first
             # (FIFO took each pooled connection in turn, each preparing every statement);

@@ -164,12 +164,6 @@ class FastReader:
         return found
 
     async def _fetch_pg(self, sql: str, arguments: list[Any]) -> list[Row]:
-        if not self.db.pooled:  # one connection per call (tests run several event loops)
-            connection = await asyncpg.connect(self._dsn(), server_settings=GENERIC_PLANS)
-            try:
-                return [tuple(r) for r in await connection.fetch(sql, *arguments)]
-            finally:
-                await connection.close()
         pool = await self._pool()
         return [tuple(r) for r in await pool.fetch(sql, *arguments)]
 
@@ -198,6 +192,16 @@ class FastReader:
         for connection in connections:
             connection.close()
         self._local = threading.local()
-        pools, self._pools = self._pools, {}
-        for pool in pools.values():
-            await pool.close()
+        await self._close_pools()
+
+    async def _close_pools(self) -> None:
+        """The running loop's pool is closed; those of loops that have ended are dropped
+        (their sockets close as they are collected); another running loop's stays for its
+        own ``close`` (the tests use one database from two loops)."""
+        loop = asyncio.get_running_loop()
+        for other, pool in list(self._pools.items()):
+            if other is loop:
+                del self._pools[other]
+                await pool.close()
+            elif other.is_closed():
+                del self._pools[other]
