@@ -25,13 +25,13 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from porina.app import create_app, rebind
 from porina.federation import domains
 from porina.http import StaticResolver, build_outbound
-from porina.schema import metadata
 from porina.services import Services, build
 from porina.settings import Settings
 from porina.storage import migrate
 
 from .factories import Factory
 from .support.smtp import SmtpServer, running_smtp
+from .support.world import truncate_pg
 
 PG_URL = os.environ.get("PORINA_TEST_DATABASE_URL", "")
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -130,26 +130,6 @@ def _drop_pg_database(admin_url: str, url: str) -> None:
     _admin(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-# One statement names the tables that hold rows (a test writes to a few of the ~120), and
-# their rows are deleted with the foreign keys' triggers off for the transaction. TRUNCATE
-# costs per table named, the empty ones too: all of them took 0.3-0.6 s a test, and those
-# with rows 0.1-0.4 s. The schema has no sequences to restart.
-_USED_TABLES = " UNION ALL ".join(
-    f"SELECT '{t.name}' WHERE EXISTS (SELECT 1 FROM \"{t.name}\")" for t in metadata.sorted_tables
-)
-
-
-async def _truncate_pg(url: str) -> None:
-    engine = create_async_engine(url)
-    async with engine.begin() as conn:
-        used = [name for (name,) in await conn.execute(text(_USED_TABLES))]
-        if used:
-            await conn.execute(text("SET LOCAL session_replication_role = replica"))
-            deletes = " ".join(f'DELETE FROM "{name}";' for name in used)
-            await conn.execute(text(f"DO $$ BEGIN {deletes} END $$"))
-    await engine.dispose()
-
-
 @pytest.fixture(scope="session")
 def worker_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The data folder of this worker's tests, emptied before each (``settings``): one
@@ -185,9 +165,9 @@ def settings(tmp_path: Path, template: Path | str, worker_data: Path) -> Setting
 @pytest.fixture
 async def services(settings: Settings) -> AsyncIterator[Services]:
     if settings.database_url.startswith("postgresql"):
-        await _truncate_pg(settings.database_url)
+        await truncate_pg(settings.database_url)
     # The test client runs the app on its own event loop; asyncpg connections are bound to the
-    # loop that opened them, so PostgreSQL tests open a connection per use.
+    # loop that opened them, so PostgreSQL tests keep their connections per loop (LoopPool).
     svc = build(settings, pooled=not settings.database_url.startswith("postgresql"))
     # Tests never reach the internet: the outbound client (link previews...) resolves only
     # localhost; a test of a feature allow-lists its local server or sets its own client.

@@ -35,12 +35,25 @@ from porina.settings import Settings
 
 from ..factories import Factory
 
+# One statement names the tables that hold rows (a test writes to a few of the ~120), and
+# their rows are deleted with the foreign keys' triggers off for the transaction. TRUNCATE
+# costs per table named, the empty ones too: all of them took 0.3-0.6 s a test, and those
+# with rows 0.1-0.4 s. The schema has no sequences to restart.
+_USED_TABLES = " UNION ALL ".join(
+    f"SELECT '{t.name}' WHERE EXISTS (SELECT 1 FROM \"{t.name}\")" for t in metadata.sorted_tables
+)
+
 
 async def truncate_pg(url: str) -> None:
+    """Every table of the PostgreSQL database at ``url`` emptied (each test's, and each
+    property example's)."""
     engine = create_async_engine(url)
-    names = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
     async with engine.begin() as conn:
-        await conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        used = [name for (name,) in await conn.execute(text(_USED_TABLES))]
+        if used:
+            await conn.execute(text("SET LOCAL session_replication_role = replica"))
+            deletes = " ".join(f'DELETE FROM "{name}";' for name in used)
+            await conn.execute(text(f"DO $$ BEGIN {deletes} END $$"))
     await engine.dispose()
 
 
@@ -57,8 +70,7 @@ class Isolated:
         """Back to an empty, migrated database."""
         await self.services.runner.drain()
         if self.db_path is None:
-            # The app opens a connection per use on PostgreSQL (as in conftest): truncate
-            # through a connection of our own.
+            # on PostgreSQL the tables are emptied through a connection of our own
             assert isinstance(self.template, str)
             await truncate_pg(self.template)
             return
