@@ -46,13 +46,16 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """The PostgreSQL pass runs the tests that can reach its database: those with a database
-    (the ``template`` fixture's) and those of modules that read ``PORINA_TEST_DATABASE_URL``
-    themselves (or this module's ``PG_URL``). The others (parsers, signatures, the bench on
-    SQLite...) would run exactly as in the SQLite pass, so they run there alone."""
-    if not PG_URL:
-        return
-    kept = [item for item in items if _reaches_database(item)]
+    """Each pass runs the tests it can run. The PostgreSQL pass: those that can reach its
+    database, with a database (the ``template`` fixture's) or in modules that read
+    ``PORINA_TEST_DATABASE_URL`` themselves (or this module's ``PG_URL``); the others
+    (parsers, signatures, the bench on SQLite...) would run exactly as in the SQLite pass, so
+    they run there alone. The SQLite pass: all but those marked ``postgres``, which need
+    PostgreSQL itself (several servers on one database, the PostgreSQL connection pool)."""
+    if PG_URL:
+        kept = [item for item in items if _reaches_database(item)]
+    else:
+        kept = [item for item in items if item.get_closest_marker("postgres") is None]
     if len(kept) < len(items):
         config.hook.pytest_deselected(items=[item for item in items if item not in kept])
         items[:] = kept

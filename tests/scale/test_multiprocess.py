@@ -17,7 +17,6 @@ import pytest
 
 from porina.settings import Settings
 
-from ..conftest import PG_URL
 from ..redis_support import REDIS_URL, delete_prefix, require_redis, unique_prefix
 from .support import ROOT, scale_env, start, stop
 
@@ -33,8 +32,6 @@ def _port() -> int:
 @pytest.fixture
 async def prefix() -> AsyncIterator[str]:
     require_redis()
-    if not PG_URL:
-        pytest.skip("runs in the PostgreSQL pass (PORINA_TEST_DATABASE_URL)")
     name = unique_prefix()
     yield name
     await delete_prefix(REDIS_URL, name)
