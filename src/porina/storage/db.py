@@ -269,19 +269,18 @@ class Database:
             # connection from the event loop's thread (``Tx._execute``), never concurrently
             # with aiosqlite's own thread, which only runs what the same transaction awaits.
             kwargs["connect_args"] = {"timeout": 30, "check_same_thread": False}
+        else:
+            kwargs["connect_args"] = {"prepared_statement_cache_size": STATEMENT_CACHE}
         if not pooled:
             # One engine used from several event loops (the test client runs the app on a
             # loop of its own; asyncpg connections are bound to the loop that opened them):
             # SQLite's connections are opened per checkout, PostgreSQL's kept per loop.
             kwargs["poolclass"] = NullPool if self.is_sqlite else LoopPool
-            if not self.is_sqlite:
-                kwargs["connect_args"] = {"prepared_statement_cache_size": STATEMENT_CACHE}
         elif not self.is_sqlite:
             # LIFO: the connection used last, whose statements are prepared, is taken first
             # (FIFO took each pooled connection in turn, each preparing every statement);
             # no pre-ping: ``_closed_is_gone`` at checkout instead.
             kwargs.update(pool_size=10, max_overflow=20, pool_use_lifo=True)
-            kwargs["connect_args"] = {"prepared_statement_cache_size": STATEMENT_CACHE}
         self.engine: AsyncEngine = create_async_engine(url, **kwargs)
         if self.is_sqlite:
             _configure_sqlite(self.engine)

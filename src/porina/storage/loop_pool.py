@@ -71,16 +71,8 @@ class LoopPool(NullPool):
     def recreate(self) -> LoopPool:
         """The pool that replaces this one after ``dispose``: the idle connections of the
         other running loops move to it."""
-        fresh = self.__class__(
-            self._creator,
-            recycle=self._recycle,
-            echo=self.echo,
-            logging_name=self._orig_logging_name,
-            reset_on_return=self._reset_on_return,
-            pre_ping=self._pre_ping,
-            _dispatch=self.dispatch,
-            dialect=self._dialect,
-        )
+        fresh = super().recreate()
+        assert isinstance(fresh, LoopPool)  # NullPool.recreate makes one of self's class
         for loop, idle in list(self._idle.items()):
             fresh._idle[loop] = idle
             for record in idle:
