@@ -3,10 +3,11 @@ a write as soon as it commits, and counts as a query."""
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, bindparam, select
+from sqlalchemy import BigInteger, String, bindparam, select
 
 from porina.accounts.models import Account
 from porina.services import Services
+from porina.storage.db import in_slots, slot_values
 from porina.storage.fastread import Prebuilt
 
 from ..factories import Factory
@@ -28,3 +29,35 @@ async def test_fast_read_sees_committed_writes_and_counts_as_a_query(
     await alice.status("hello")
     assert await services.db.fast.fetch(WHO, {"who": alice.account.id}) == [("alice", 1)]
     assert await services.db.fast.fetch(WHO, {"who": alice.account.id + 1}) == []
+
+
+NAMES = Prebuilt(
+    select(Account.username)
+    .where(Account.id.in_(in_slots("porina_who", 16)))
+    .where(Account.username.not_in(in_slots("porina_not", 4, String)))
+    .order_by(Account.username)
+)
+
+
+async def test_id_lists_answer_as_the_session_does(services: Services, make: Factory) -> None:
+    """An ``IN`` list of slots (padded with its first id) and a ``NOT IN`` list of names:
+    the rows a session's expanding ``IN`` finds (on PostgreSQL each list is one array)."""
+    people = [await make.person(name) for name in ("ann", "bob", "cid", "dan", "eve")]
+    ids = [p.account.id for p in people[:4]]
+    given = {
+        **slot_values("porina_who", ids, 16),
+        **slot_values("porina_not", ["bob", "nobody"], 4),
+    }
+    rows = await services.db.fast.fetch(NAMES, given)
+    async with services.db.read() as session:
+        expected = (
+            await session.scalars(
+                select(Account.username)
+                .where(Account.id.in_(ids))
+                .where(Account.username.not_in(["bob", "nobody"]))
+                .order_by(Account.username)
+            )
+        ).all()
+    assert [r[0] for r in rows] == list(expected) == ["ann", "cid", "dan"]
+    compiled = NAMES.compiled(services.db.engine.dialect)
+    assert len(compiled.arguments(given)) == (20 if services.db.is_sqlite else 2)

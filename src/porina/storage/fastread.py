@@ -32,11 +32,16 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import asyncpg
+from sqlalchemy import all_, any_, bindparam
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Dialect
-from sqlalchemy.sql import ClauseElement
+from sqlalchemy.sql import ClauseElement, operators
+from sqlalchemy.sql.elements import BinaryExpression, BindParameter
+from sqlalchemy.sql.visitors import ExternallyTraversible, replacement_traverse
+from sqlalchemy.types import TypeEngine
 
 if TYPE_CHECKING:
     from porina.storage.db import Database
@@ -55,24 +60,44 @@ the ORM's): with 100, a connection serving them all evicts and prepares again, a
 each."""
 
 
+Process = Callable[[Any], Any] | None
+
+
+@dataclass(frozen=True, slots=True)
+class Given:
+    """A named parameter: its conversion, the positions it fills, and for an ``in_slots``
+    list sent as one PostgreSQL array, the slot names whose values make the array."""
+
+    name: str
+    process: Process
+    positions: tuple[int, ...]
+    slots: tuple[str, ...] = ()
+
+    def value(self, params: Mapping[str, Any]) -> Any:
+        process = self.process
+        if self.slots:
+            items = [params[slot] for slot in self.slots]
+            return items if process is None else [process(item) for item in items]
+        value = params[self.name]
+        return value if process is None else process(value)
+
+
 @dataclass(frozen=True, slots=True)
 class Compiled:
     """The SQL text, and how to make its positional arguments from named parameters: the
     statement's own literals are placed once in ``template``; each given name is converted
-    once and put in every slot it fills."""
+    once and put in every position it fills."""
 
     sql: str
     template: tuple[Any, ...]
-    given: tuple[tuple[str, Callable[[Any], Any] | None, tuple[int, ...]], ...]
+    given: tuple[Given, ...]
 
     def arguments(self, params: Mapping[str, Any]) -> list[Any]:
         values = list(self.template)
-        for name, process, slots in self.given:
-            value = params[name]
-            if process is not None:
-                value = process(value)
-            for slot in slots:
-                values[slot] = value
+        for one in self.given:
+            value = one.value(params)
+            for position in one.positions:
+                values[position] = value
         return values
 
 
@@ -93,6 +118,9 @@ class Prebuilt:
 
 
 def _compile(statement: ClauseElement, dialect: Dialect) -> Compiled:
+    arrays: dict[str, SlotArray] = {}
+    if dialect.name == "postgresql":
+        statement, arrays = _as_arrays(statement)
     compiled: Any = statement.compile(dialect=dialect)
     given = {name: bind for bind, name in compiled.bind_names.items() if bind.required}
     # expands fixed IN lists into one placeholder each; the given names stay placeholders
@@ -100,19 +128,76 @@ def _compile(statement: ClauseElement, dialect: Dialect) -> Compiled:
     order: Sequence[str] = expanded.positiontup or ()
     template = tuple(None if name in given else expanded.parameters[name] for name in order)
     plan = tuple(
-        (
-            name,
-            # the dialect's own form of the type: a TypeDecorator's processor alone leaves
-            # out its implementation's (on SQLite a datetime went to sqlite3 as a datetime,
-            # stored as "...:00" where SQLAlchemy writes "...:00.000000", so a range
-            # comparison with an ORM-bound moment missed a whole hour's row)
-            given[name].type.dialect_impl(dialect).bind_processor(dialect),
-            tuple(i for i, other in enumerate(order) if other == name),
-        )
+        _given(name, given[name].type, dialect, order, arrays.get(name))
         for name in dict.fromkeys(order)
         if name in given
     )
     return Compiled(str(expanded.statement), template, plan)
+
+
+@dataclass(frozen=True, slots=True)
+class SlotArray:
+    """An ``in_slots`` list sent as one array: its element type and slot names."""
+
+    item: TypeEngine[Any]
+    slots: tuple[str, ...]
+
+
+def _given(
+    name: str,
+    kind: TypeEngine[Any],
+    dialect: Dialect,
+    order: Sequence[str],
+    array: SlotArray | None,
+) -> Given:
+    # the dialect's own form of the type: a TypeDecorator's processor alone leaves out its
+    # implementation's (on SQLite a datetime went to sqlite3 as a datetime, stored as
+    # "...:00" where SQLAlchemy writes "...:00.000000", so a range comparison with an
+    # ORM-bound moment missed a whole hour's row); an array's items are converted one by one
+    item = kind if array is None else array.item
+    process = item.dialect_impl(dialect).bind_processor(dialect)
+    positions = tuple(i for i, other in enumerate(order) if other == name)
+    return Given(name, process, positions, () if array is None else array.slots)
+
+
+def _as_arrays(statement: ClauseElement) -> tuple[ClauseElement, dict[str, SlotArray]]:
+    """PostgreSQL: each ``IN`` list of ``in_slots`` parameters (``name_0`` ... ``name_N``)
+    as ``= ANY`` of one array parameter (``NOT IN``: ``<> ALL``). One parameter instead of
+    up to 1,024: binding them and testing each row against the list one element at a time
+    made a 400-reader visibility statement 7.5 ms instead of 2.7 (``stream_render``). Each
+    array parameter's element type and slot count are recorded for ``Given``."""
+    arrays: dict[str, SlotArray] = {}
+
+    def swap(element: ExternallyTraversible, **_: Any) -> ExternallyTraversible | None:
+        if not isinstance(element, BinaryExpression):
+            return None
+        if element.operator not in (operators.in_op, operators.not_in_op):
+            return None
+        slots = _slot_list(element.right)
+        if slots is None:
+            return None
+        name = f"{slots[0].key.removesuffix('_0')}__array"
+        arrays[name] = SlotArray(slots[0].type, tuple(str(one.key) for one in slots))
+        array: Any = bindparam(name, type_=ARRAY(slots[0].type))
+        if element.operator is operators.in_op:
+            return element.left == any_(array)
+        return element.left != all_(array)
+
+    return cast(ClauseElement, replacement_traverse(statement, {}, swap)), arrays
+
+
+def _slot_list(right: Any) -> list[BindParameter[Any]] | None:
+    """The parameters of an ``IN`` list made by ``storage.db.in_slots``, or None."""
+    clauses = getattr(getattr(right, "element", right), "clauses", None)
+    if not clauses or not all(isinstance(c, BindParameter) and c.required for c in clauses):
+        return None
+    first = str(clauses[0].key)
+    if not first.endswith("_0"):
+        return None
+    prefix = first.removesuffix("_0")
+    if [c.key for c in clauses] != [f"{prefix}_{i}" for i in range(len(clauses))]:
+        return None
+    return list(clauses)
 
 
 async def _unchanged(connection: asyncpg.Connection) -> None:
