@@ -19,8 +19,9 @@ the poll and the marks). Anonymous readers share the anonymous rendering. Nobody
 status the rule hides from them: a viewer not returned by statement 1 gets ``None``.
 
 That is ``render_status``, through an ORM session. The hub takes ``render_fast`` first: the
-same two questions (statements 1 and 3) as prebuilt statements on the driver, the status's
-plain page row (``timelines/page.py``) for its versions, its rendering from the process's
+same two questions (statements 1 and 3) as prebuilt statements on the driver, sent at once
+with the status's plain page row (``timelines/page.py``) for its versions (none of the three
+waits for another: one round trip's wait, not three), its rendering from the process's
 status cache, and each reader's JSON written from the cache's encoding as the home timeline
 writes it (``StatusCache.personal_json``); the full page row, with the reader a column, only
 for the author and the readers with marks. Quote posts and readers with filters still go
@@ -30,13 +31,14 @@ timeline gives each reader.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, cast
 
 import msgspec
-from sqlalchemy import BigInteger, BindParameter, Select, bindparam, select, union_all
+from sqlalchemy import BigInteger, BindParameter, Select, bindparam, func, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.visitors import ExternallyTraversible, replacement_traverse
@@ -58,6 +60,8 @@ from porina.timelines import page
 from porina.timelines.queries import not_muted
 
 V = aliased(Account, name="v")
+BOOSTER = aliased(Status, name="booster")
+THREAD = aliased(Status, name="thread")
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,11 +85,15 @@ def _visible_to() -> Select[Any]:
 def _visible_among(viewers: Any) -> Select[Any]:
     viewer = cast(Any, V.id)  # a column where the rules take an id: one row per viewer
     moment = bindparam("moment", type_=UTCDateTime())
+    status_id = bindparam("status_id", type_=BigInteger)
+    # the boosted status by its id, read first (an init plan): joined on ``S.reblog_of_id``,
+    # PostgreSQL hashed every status to find it, 18 ms a statement on 50,000 statuses
+    boosted = select(BOOSTER.reblog_of_id).where(BOOSTER.id == status_id).scalar_subquery()
     return (
         select(V.id)
         .select_from(V)
-        .join(S, S.id == bindparam("status_id", type_=BigInteger))
-        .outerjoin(R, R.id == S.reblog_of_id)
+        .join(S, S.id == status_id)
+        .outerjoin(R, R.id == boosted)
         .where(V.id.in_(viewers))
         .where(visible_clause(S, viewer))
         .where(S.reblog_of_id.is_(None) | visible_clause(R, viewer))
@@ -102,7 +110,9 @@ def _marked() -> Any:
 
 def _marked_among(ids: Any) -> Any:
     sid = bindparam("status_id", type_=BigInteger)
-    thread = bindparam("thread_id", type_=BigInteger)
+    thread = (
+        select(func.coalesce(THREAD.thread_id, THREAD.id)).where(THREAD.id == sid).scalar_subquery()
+    )
     return union_all(
         select(Favourite.account_id).where(
             Favourite.account_id.in_(ids), Favourite.status_id == sid
@@ -162,11 +172,7 @@ async def _signed(
     if item.shown.poll is not None or (item.reblog is not None and item.entry.poll is not None):
         alone = set(allowed)  # a poll shows each viewer's own votes
     else:
-        params = {
-            "viewers": allowed,
-            "status_id": shown.id,
-            "thread_id": shown.thread_id or shown.id,
-        }
+        params = {"viewers": allowed, "status_id": shown.id}
         marked = {int(v) for v in (await session.scalars(_marked(), params)).all()}
         alone = own | (marked & set(allowed))
     out: dict[int | None, str] = {}
@@ -275,16 +281,13 @@ async def _among(
     return out
 
 
-async def _apart(svc: Runtime, found: Found, base: page.PageRow, visible: set[int]) -> set[int]:
+def _apart(found: Found, base: page.PageRow, visible: set[int], marked: set[int]) -> set[int]:
     """The readers among ``visible`` whose JSON may differ from a reader's with nothing of
-    their own on the status (``base``'s marks): its author, and those ``_marked`` finds (a
+    their own on the status (``base``'s marks): its author, and the ``marked`` ones (a
     favourite, bookmark, boost, pin, muted thread, or a filter). A boost or a poll: all of
     them (a boost's own thread mute, each reader's votes)."""
-    shown = _shown(found)
-    if base.reblog_of_id is not None or shown.poll is not None:
+    if base.reblog_of_id is not None or _shown(found).poll is not None:
         return set(visible)
-    params = {"status_id": base.id, "thread_id": shown.status.thread_id or base.id}
-    marked = await _among(svc, _marked_slots, sorted(visible), params)
     return (marked | {base.account_id}) & visible
 
 
@@ -300,12 +303,16 @@ async def render_fast(
         return None
     wanted = set(viewers)
     signed = sorted(v for v in wanted if v is not None)
-    bases = await page.for_ids(svc.db, None, [status_id], mutes=False)
+    # the three reads need only the status and the readers: sent at once, on three of the
+    # pool's connections (one after another, each waited a turn of a busy event loop)
+    bases, visible, marked = await asyncio.gather(
+        page.for_ids(svc.db, None, [status_id], mutes=False),
+        _among(svc, _visible_slots, signed, {"status_id": status_id, "moment": now()}),
+        _among(svc, _marked_slots, signed, {"status_id": status_id}),
+    )
     if not bases:
         return NOTHING, set()
     base = bases[0]  # the versions; every mark false, as for a reader with none
-    params = {"status_id": status_id, "moment": now()}
-    visible = await _among(svc, _visible_slots, signed, params) if signed else set()
     public = None in wanted and base.visible
     if not visible and not public:
         return NOTHING, set()
@@ -317,7 +324,7 @@ async def render_fast(
     payloads: dict[int | None, str] = {}
     if public:
         payloads[None] = _json(cache.public(found))
-    apart = await _apart(svc, found, base, visible)
+    apart = _apart(found, base, visible, marked)
     alone = _personal(cache, found, await reader_rows(svc, status_id, sorted(apart)), payloads)
     shared = [v for v in visible if v not in apart]
     if shared:

@@ -286,31 +286,52 @@ class Listener:
         self.stream = stream
 
 
+Key = tuple[str, str]
+FAILED: Any = object()  # a status event whose reading failed (logged): nothing is sent for it
+RENDERS = 4
+"""Status events of a batch read at once through the fast reader's pool (10 connections per
+process, shared with the API's reads). Each takes about ten short round trips; one after
+another, a batch of fifty kept the hub waiting on the database most of the time."""
+
+
 class Deliverer:
     """Turns a batch of broker messages into frames in the listeners' outboxes: each
-    status event read and rendered once for all its readers, each frame encoded once."""
+    status event read and rendered once for all its readers, each frame encoded once.
+
+    The batch's status events are read concurrently (``RENDERS`` at a time, ``render_fast``
+    on the fast reader's pool); what they leave for the complete way is read on one session
+    after them, and the frames go into the outboxes in the order the events arrived."""
 
     def __init__(self, svc: auth.ApiRuntime) -> None:
         self.svc = svc
         self.renderer = Renderer(svc.settings)
 
     async def handle(self, batch: list[Arrival]) -> None:
-        groups: dict[tuple[str, str], list[Listener]] = {}
-        messages: dict[tuple[str, str], dict[str, Any]] = {}
-        for arrival in batch:
-            event = str(arrival.message.get("event", ""))
-            key = (event, str(arrival.message.get("status_id") or id(arrival)))
-            messages.setdefault(key, arrival.message)
-            listeners = groups.setdefault(key, [])
-            for member in arrival.members:
-                if isinstance(member, Listener) and event in member.stream.events:
-                    listeners.append(member)
+        groups, messages = _grouped(batch)
+        fast = await self._fast(groups, messages)
         frames = _Frames()
         async with self.svc.db.read() as session:
-            for (event, _), listeners in groups.items():
-                if listeners:
-                    message = messages[(event, _)]
-                    await self._deliver(session, event, message, listeners, frames)
+            for key, listeners in groups.items():
+                message = messages[key]
+                await self._deliver(session, key[0], message, listeners, frames, fast=fast.get(key))
+
+    async def _fast(
+        self, groups: dict[Key, list[Listener]], messages: dict[Key, dict[str, Any]]
+    ) -> dict[Key, Any]:
+        """``render_fast``'s answer for each status event of the batch, read concurrently."""
+        keys = [key for key in groups if key[0] in STATUS_EVENTS]
+        bound = asyncio.Semaphore(RENDERS)
+
+        async def one(key: Key) -> Any:
+            async with bound:
+                viewers = {member.outbox.vid for member in groups[key]}
+                try:
+                    return await render_fast(self.svc, int(messages[key]["status_id"]), viewers)
+                except (SQLAlchemyError, RedisError, OSError, KeyError, ValueError):
+                    log.exception("streaming: could not render %s", messages[key])
+                    return FAILED
+
+        return dict(zip(keys, await asyncio.gather(*(one(key) for key in keys)), strict=True))
 
     async def _deliver(
         self,
@@ -319,11 +340,15 @@ class Deliverer:
         message: dict[str, Any],
         listeners: list[Listener],
         frames: _Frames,
+        *,
+        fast: Any = None,
     ) -> None:
         try:
             if event in STATUS_EVENTS:
+                if fast is FAILED:
+                    return
                 viewers = {one.outbox.vid for one in listeners}
-                found = await self.status_payloads(session, int(message["status_id"]), viewers)
+                found = await self.complete(session, int(message["status_id"]), viewers, fast)
                 for one in listeners:
                     frames.put(one, event, _for(found, one.stream, one.outbox.vid))
             elif event == "desk.presence":
@@ -350,6 +375,17 @@ class Deliverer:
         """The status for each of ``viewers``: page rows and the status cache
         (``render_fast``), the complete way for what they do not cover."""
         fast = await render_fast(self.svc, status_id, viewers)
+        return await self.complete(session, status_id, viewers, fast)
+
+    async def complete(
+        self,
+        session: Any,
+        status_id: int,
+        viewers: set[int | None],
+        fast: tuple[Rendered, set[int]] | None,
+    ) -> Rendered:
+        """``render_fast``'s answer (``fast``) with the readers it left rendered the complete
+        way (``render_status``): all of them when it returned None."""
         if fast is None:
             return await render_status(session, self.renderer, status_id, viewers)
         rendered, alone = fast
@@ -357,6 +393,24 @@ class Deliverer:
             return rendered
         rest = await render_status(session, self.renderer, status_id, alone)
         return Rendered({**rendered.payloads, **rest.payloads}, rendered.media)
+
+
+def _grouped(
+    batch: list[Arrival],
+) -> tuple[dict[Key, list[Listener]], dict[Key, dict[str, Any]]]:
+    """The batch's listeners by (event, status) in arrival order (one rendering each, for
+    every channel it came on), each key's message; keys nobody listens to for left out."""
+    groups: dict[Key, list[Listener]] = {}
+    messages: dict[Key, dict[str, Any]] = {}
+    for arrival in batch:
+        event = str(arrival.message.get("event", ""))
+        key = (event, str(arrival.message.get("status_id") or id(arrival)))
+        messages.setdefault(key, arrival.message)
+        listeners = groups.setdefault(key, [])
+        for member in arrival.members:
+            if isinstance(member, Listener) and event in member.stream.events:
+                listeners.append(member)
+    return {key: found for key, found in groups.items() if found}, messages
 
 
 class _Frames:
