@@ -19,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,33 +27,35 @@ import msgspec
 from litestar import Request, WebSocket, get, websocket
 from litestar.exceptions import WebSocketDisconnect
 from litestar.response import Stream as StreamResponse
-from redis.exceptions import RedisError
 from sqlalchemy import select
-from sqlalchemy.exc import SQLAlchemyError
 
 from porina.accounts import scopes as scope_rules
 from porina.accounts.tokens import digest
 from porina.api.mastodon import auth
 from porina.api.mastodon.conversations import render_conversations
 from porina.api.mastodon.notifications import render_notifications
-from porina.api.mastodon.stream_render import Rendered, render_fast, render_status
-from porina.api.porina import desk_render
-from porina.api.porina.desk_render import DeskPresence
+from porina.api.mastodon.stream_deliver import (
+    STATUS_EVENTS,
+    Deliverer,
+    Listener,
+    desk_presence_payloads,
+    json_text,
+    payload_for,
+)
+from porina.api.mastodon.stream_render import render_status
 from porina.calls import live as calls_live
 from porina.core.errors import BadRequest, NotFound, PorinaError, Unauthorized
 from porina.core.ids import parse_id
 from porina.desk import access as desk_access
-from porina.desk import presence as desk_presence
 from porina.lists.models import List
 from porina.messaging.models import AccountConversation
 from porina.notifications.models import Notification
 from porina.notifications.notify import PORINA_ONLY
 from porina.render.renderer import Renderer
-from porina.streaming.hub import Arrival, Hub, hub_for
+from porina.streaming.hub import Hub, hub_for
 
 log = logging.getLogger(__name__)
 HEARTBEAT_SECONDS = 15.0
-STATUS_EVENTS = frozenset({"update", "status.update"})
 PUBLIC = {"public", "public:local", "public:remote", "hashtag", "hashtag:local"}
 PRIVATE = {"user", "user:notification", "list", "direct", "desk"}
 DESK_EVENTS = frozenset({"desk.conversation", "desk.presence"})
@@ -156,7 +158,7 @@ class Reader:
                 found = await render_status(
                     session, self.renderer, int(message["status_id"]), [self.vid]
                 )
-                return _for(found, stream, self.vid)
+                return payload_for(found, stream, self.vid)
             return await self.personal(session, event, message)
 
     async def personal(self, session: Any, event: str, message: dict[str, Any]) -> str | None:
@@ -171,13 +173,13 @@ class Reader:
             if note is None or note.type in PORINA_ONLY:
                 return None
             out = await render_notifications(self.renderer, session, self.vid, [note])
-            return _json(out[0]) if out else None
+            return json_text(out[0]) if out else None
         if event == calls_live.EVENT:
             return calls_live.for_reader(message, self.uid)
         if event == "desk.presence":
             return (await desk_presence_payloads(session, message, [self.uid])).get(self.uid)
         if event in DESK_EVENTS:
-            return _json({"conversation_id": str(message["conversation_id"])})
+            return json_text({"conversation_id": str(message["conversation_id"])})
         if event == "conversation" and self.vid is not None:
             row = await session.get(
                 AccountConversation, (self.vid, int(message["conversation_id"]))
@@ -185,38 +187,8 @@ class Reader:
             if row is None or row.hidden:
                 return None
             convs = await render_conversations(self.renderer, session, self.vid, [row])
-            return _json(convs[0]) if convs else None
+            return json_text(convs[0]) if convs else None
         return None
-
-
-async def desk_presence_payloads(
-    session: Any, message: dict[str, Any], readers: Iterable[int | None]
-) -> dict[int | None, str]:
-    """A ``desk.presence`` message as each reader (a staff member's user id) sees it: the
-    conversation and the other staff on it (``DeskPresence``), the staff members' accounts
-    read once for every reader."""
-    entries = desk_presence.entries_of(message)
-    people = await desk_presence.people(session, {uid for uid, _, _ in entries})
-    cid = str(message["conversation_id"])
-    return {
-        reader: _json(
-            DeskPresence(
-                conversation_id=cid,
-                viewers=desk_render.viewers([e for e in entries if e[0] != reader], people),
-            )
-        )
-        for reader in readers
-    }
-
-
-def _for(found: Rendered, stream: Stream, vid: int | None) -> str | None:
-    if stream.only_media and not found.media:
-        return None
-    return found.payloads.get(vid)
-
-
-def _json(entity: Any) -> str:
-    return msgspec.json.encode(entity).decode()
 
 
 async def _viewer(conn: Any, name: str) -> auth.Viewer | None:
@@ -274,169 +246,6 @@ class Outbox:
         while not self.frames.empty():
             out.append(self.frames.get_nowait())
         return out
-
-
-class Listener:
-    """One subscription of one connection: a member of the hub (hashed by identity)."""
-
-    __slots__ = ("outbox", "stream")
-
-    def __init__(self, outbox: Outbox, stream: Stream) -> None:
-        self.outbox = outbox
-        self.stream = stream
-
-
-Key = tuple[str, str]
-FAILED: Any = object()  # a status event whose reading failed (logged): nothing is sent for it
-RENDERS = 4
-"""Status events of a batch read at once through the fast reader's pool (10 connections per
-process, shared with the API's reads). Each takes about ten short round trips; one after
-another, a batch of fifty kept the hub waiting on the database most of the time."""
-
-
-class Deliverer:
-    """Turns a batch of broker messages into frames in the listeners' outboxes: each
-    status event read and rendered once for all its readers, each frame encoded once.
-
-    The batch's status events are read concurrently (``RENDERS`` at a time, ``render_fast``
-    on the fast reader's pool); what they leave for the complete way is read on one session
-    after them, and the frames go into the outboxes in the order the events arrived."""
-
-    def __init__(self, svc: auth.ApiRuntime) -> None:
-        self.svc = svc
-        self.renderer = Renderer(svc.settings)
-
-    async def handle(self, batch: list[Arrival]) -> None:
-        groups, messages = _grouped(batch)
-        fast = await self._fast(groups, messages)
-        frames = _Frames()
-        async with self.svc.db.read() as session:
-            for key, listeners in groups.items():
-                message = messages[key]
-                await self._deliver(session, key[0], message, listeners, frames, fast=fast.get(key))
-
-    async def _fast(
-        self, groups: dict[Key, list[Listener]], messages: dict[Key, dict[str, Any]]
-    ) -> dict[Key, Any]:
-        """``render_fast``'s answer for each status event of the batch, read concurrently."""
-        keys = [key for key in groups if key[0] in STATUS_EVENTS]
-        bound = asyncio.Semaphore(RENDERS)
-
-        async def one(key: Key) -> Any:
-            async with bound:
-                viewers = {member.outbox.vid for member in groups[key]}
-                try:
-                    return await render_fast(self.svc, int(messages[key]["status_id"]), viewers)
-                except (SQLAlchemyError, RedisError, OSError, KeyError, ValueError):
-                    log.exception("streaming: could not render %s", messages[key])
-                    return FAILED
-
-        return dict(zip(keys, await asyncio.gather(*(one(key) for key in keys)), strict=True))
-
-    async def _deliver(
-        self,
-        session: Any,
-        event: str,
-        message: dict[str, Any],
-        listeners: list[Listener],
-        frames: _Frames,
-        *,
-        fast: Any = None,
-    ) -> None:
-        try:
-            if event in STATUS_EVENTS:
-                if fast is FAILED:
-                    return
-                viewers = {one.outbox.vid for one in listeners}
-                found = await self.complete(session, int(message["status_id"]), viewers, fast)
-                for one in listeners:
-                    frames.put(one, event, _for(found, one.stream, one.outbox.vid))
-            elif event == "desk.presence":
-                shown = await desk_presence_payloads(
-                    session, message, {one.outbox.reader.uid for one in listeners}
-                )
-                for one in listeners:
-                    frames.put(one, event, shown.get(one.outbox.reader.uid))
-            elif event in {"delete", "filters_changed"}:
-                body = "undefined" if event == "filters_changed" else str(message["status_id"])
-                for one in listeners:
-                    frames.put(one, event, body)
-            else:
-                for one in listeners:
-                    own = await one.outbox.reader.personal(session, event, message)
-                    frames.put(one, event, own)
-        except (SQLAlchemyError, RedisError, OSError, KeyError, ValueError):
-            # the database or broker failed, or the message lacks a valid status id
-            log.exception("streaming: could not render %s", message)
-
-    async def status_payloads(
-        self, session: Any, status_id: int, viewers: set[int | None]
-    ) -> Rendered:
-        """The status for each of ``viewers``: page rows and the status cache
-        (``render_fast``), the complete way for what they do not cover."""
-        fast = await render_fast(self.svc, status_id, viewers)
-        return await self.complete(session, status_id, viewers, fast)
-
-    async def complete(
-        self,
-        session: Any,
-        status_id: int,
-        viewers: set[int | None],
-        fast: tuple[Rendered, set[int]] | None,
-    ) -> Rendered:
-        """``render_fast``'s answer (``fast``) with the readers it left rendered the complete
-        way (``render_status``): all of them when it returned None."""
-        if fast is None:
-            return await render_status(session, self.renderer, status_id, viewers)
-        rendered, alone = fast
-        if not alone:
-            return rendered
-        rest = await render_status(session, self.renderer, status_id, alone)
-        return Rendered({**rendered.payloads, **rest.payloads}, rendered.media)
-
-
-def _grouped(
-    batch: list[Arrival],
-) -> tuple[dict[Key, list[Listener]], dict[Key, dict[str, Any]]]:
-    """The batch's listeners by (event, status) in arrival order (one rendering each, for
-    every channel it came on), each key's message; keys nobody listens to for left out."""
-    groups: dict[Key, list[Listener]] = {}
-    messages: dict[Key, dict[str, Any]] = {}
-    for arrival in batch:
-        event = str(arrival.message.get("event", ""))
-        key = (event, str(arrival.message.get("status_id") or id(arrival)))
-        messages.setdefault(key, arrival.message)
-        listeners = groups.setdefault(key, [])
-        for member in arrival.members:
-            if isinstance(member, Listener) and event in member.stream.events:
-                listeners.append(member)
-    return {key: found for key, found in groups.items() if found}, messages
-
-
-class _Frames:
-    """Frames encoded once per (stream name, event, payload) in a batch."""
-
-    def __init__(self) -> None:
-        self.sse: dict[tuple[str, str], bytes] = {}
-        self.ws: dict[tuple[tuple[str, ...], str, str], str] = {}
-
-    def put(self, listener: Listener, event: str, payload: str | None) -> None:
-        if payload is None:
-            return
-        box = listener.outbox
-        if box.sse:
-            frame = self.sse.get((event, payload))
-            if frame is None:
-                frame = f"event: {event}\ndata: {payload}\n\n".encode()
-                self.sse[(event, payload)] = frame
-            box.offer(frame)
-            return
-        name = tuple(listener.stream.name)
-        text = self.ws.get((name, event, payload))
-        if text is None:
-            body = {"stream": list(name), "event": event, "payload": payload}
-            text = self.ws[(name, event, payload)] = msgspec.json.encode(body).decode()
-        box.offer(text)
 
 
 def hub(svc: auth.ApiRuntime) -> Hub:
