@@ -73,8 +73,9 @@ Key = tuple[str, str]
 FAILED: Any = object()  # a status event whose reading failed (logged): nothing is sent for it
 RENDERS = 4
 """Status events of a batch read at once through the fast reader's pool (10 connections per
-process, shared with the API's reads). Each takes about ten short round trips; one after
-another, a batch of fifty kept the hub waiting on the database most of the time."""
+process, shared with the API's reads; each status sends its three reads together). Read one
+after another, a batch of fifty kept the hub waiting on the database most of the time; 8 at a
+time took more of the pool than the API could spare (docs/performance.md, 2026-12-07)."""
 
 
 class Deliverer:

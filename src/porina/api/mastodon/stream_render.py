@@ -304,7 +304,8 @@ async def render_fast(
     wanted = set(viewers)
     signed = sorted(v for v in wanted if v is not None)
     # the three reads need only the status and the readers: sent at once, on three of the
-    # pool's connections (one after another, each waited a turn of a busy event loop)
+    # pool's connections (one after another, each waited a turn of a busy event loop); the
+    # marks go unused for a boost or a poll (``_apart``), an indexed read of a few rows
     bases, visible, marked = await asyncio.gather(
         page.for_ids(svc.db, None, [status_id], mutes=False),
         _among(svc, _visible_slots, signed, {"status_id": status_id, "moment": now()}),
