@@ -120,3 +120,34 @@ def test_a_warmed_phase_asks_each_profile_once_before_it_is_measured() -> None:
     asked.clear()
     assert serve_and_warm(replace(plan, weights={"home": 1.0})) == 0
     assert asked == []
+
+
+def test_a_paced_probe_keeps_its_timetable_and_counts_a_stall_against_the_requests_behind() -> None:
+    """With ``rate``, the driver sends on a timetable instead of flat out (the streaming
+    phase's light REST probe), and a request's latency runs from when it was due: one answer
+    held for 0.4 s shows in the requests queued behind it too, not only in its own."""
+    answered: list[float] = []
+
+    async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        with contextlib.suppress(asyncio.IncompleteReadError, ConnectionError):
+            while await reader.readuntil(b"\r\n\r\n"):
+                if len(answered) == 2:
+                    await asyncio.sleep(0.4)
+                answered.append(0.0)
+                writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+                await writer.drain()
+
+    async def serve_and_probe() -> load.Result:
+        server = await asyncio.start_server(answer, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        plan = replace(_plan(), weights={"health": 1.0}, port=port, seconds=1.0, rate=20.0)
+        try:
+            return await load._drive(plan)
+        finally:
+            server.close()
+
+    result = asyncio.run(serve_and_probe())
+    took = result.latencies["health"]
+    assert len(took) <= 21  # 20 a second for one second, never more whatever the answers take
+    held = [t for t in took if t >= 0.2]
+    assert len(held) >= 3  # the stalled request and those that were due while it waited

@@ -40,6 +40,7 @@ class Plan:
     paths: dict[str, str] = field(default_factory=dict)  # endpoint -> a fixed GET path (desk)
     status_pages: list[str] = field(default_factory=list)  # /@name/id of recent posts
     cookies: list[str] = field(default_factory=list)  # web session cookies of the clients
+    rate: float = 0.0  # requests a second over all connections; 0: each as fast as it can
 
 
 @dataclass
@@ -138,13 +139,24 @@ async def _read_response(reader: asyncio.StreamReader) -> int:
 
 
 async def _connection(plan: Plan, endpoints: list[str], cum: list[float], out: Result) -> None:
+    """Requests one after another on one connection: as fast as the answers come, or with
+    ``plan.rate`` on a timetable (each connection its share, offset from the others). Paced,
+    a request's latency counts from when the timetable said to send it, so a slow answer
+    also counts against the requests it held up (no coordinated omission)."""
     rng = random.Random()
     reader, writer = await asyncio.open_connection(plan.host, plan.port)
-    deadline = time.perf_counter() + plan.seconds
+    begin = time.perf_counter()
+    deadline = begin + plan.seconds
+    every = plan.connections / plan.rate if plan.rate > 0 else 0.0
+    due = begin + rng.random() * every
     try:
         while time.perf_counter() < deadline:
             endpoint = rng.choices(endpoints, cum_weights=cum)[0]
             start = time.perf_counter()
+            if every:
+                if due > start:
+                    await asyncio.sleep(due - start)
+                start, due = due, due + every
             writer.write(_request(plan, endpoint, rng))
             status = await _read_response(reader)
             took = time.perf_counter() - start
