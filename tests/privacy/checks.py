@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from porina.api.mastodon import auth, streaming
+from porina.streaming.hub import Arrival
 
 from .build import TAG, WORD, Built
 from .model import MStatus
@@ -304,6 +305,46 @@ async def streams(b: Built, published: list[tuple[str, dict[str, Any]]]) -> None
                     continue
                 event, payload = out
                 _check_streamed(b, viewer, name, event, json.loads(payload))
+
+
+async def hub_batches(b: Built) -> None:
+    """Every status of the world (deleted ones too) as one batch through the hub's way
+    (``Deliverer.handle``: the batch's statuses read together, ``render_many``): on each
+    viewer's ``user`` stream, each status arrives exactly when the model lets the viewer see
+    it, its author neither blocked nor muted either way."""
+    deliverer = streaming.Deliverer(b.env.services)
+    listeners: dict[int, streaming.Listener] = {}
+    for viewer in range(b.world.n):
+        who = _stream_viewer(b, viewer)
+        stream = streaming.resolve_name("user", who, None, False)
+        outbox = streaming.Outbox(b.env.services, who, sse=True)
+        listeners[viewer] = streaming.Listener(outbox, stream)
+    members = tuple(listeners.values())
+    batch = [
+        Arrival("timeline", {"event": "update", "status_id": status.api_id}, members)
+        for status in b.world.statuses
+    ]
+    await deliverer.handle(batch)
+    for viewer, listener in listeners.items():
+        got: set[str] = set()
+        while not listener.outbox.frames.empty():
+            frame = listener.outbox.frames.get_nowait().decode()
+            body = json.loads(frame.split("data: ", 1)[1])
+            _check_streamed(b, viewer, "user", "update", body)
+            got.add(body["id"])
+        want = {
+            s.api_id
+            for s in b.world.statuses
+            if b.world.visible(viewer, s) and not _hidden_either(b, viewer, s)
+        }
+        assert got == want, f"hub batch for viewer {viewer}: {sorted(got ^ want)}"
+
+
+def _hidden_either(b: Built, viewer: int, status: MStatus) -> bool:
+    """The status's author (or the reblogged status's) is blocked or muted by ``viewer``,
+    or blocks them."""
+    shown = [status] if status.reblog_of is None else [status, b.world.statuses[status.reblog_of]]
+    return any(b.world.hides(viewer, s.author) for s in shown)
 
 
 def _check_streamed(b: Built, viewer: int | None, name: str, event: str, body: Any) -> None:

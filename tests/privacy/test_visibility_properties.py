@@ -155,3 +155,13 @@ def test_streams_never_deliver_a_status_the_viewer_may_not_see(
     streams of every viewer, and is compared with the model at that moment."""
     needs(app, "GET /api/v1/streaming/{kind}")
     check_worlds(template, after_op=checks.streams)
+
+
+def test_the_hubs_batches_give_each_status_to_exactly_the_readers_who_may_see_it(
+    template: Path | str, app: Litestar
+) -> None:
+    """Every status of a world in one batch through the hub (each status read together with
+    the others, for every viewer's ``user`` stream at once): each viewer receives exactly
+    the statuses the model lets them see, none by an author hidden from them."""
+    needs(app, "GET /api/v1/streaming/{kind}")
+    check_worlds(template, checks.hub_batches)

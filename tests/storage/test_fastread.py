@@ -6,9 +6,11 @@ from __future__ import annotations
 from sqlalchemy import BigInteger, String, bindparam, select
 
 from porina.accounts.models import Account
+from porina.posts.models import Status
 from porina.services import Services
 from porina.storage.db import in_slots, slot_values
 from porina.storage.fastread import Prebuilt
+from porina.storage.gathered import gathered_ids, ids_of
 
 from ..factories import Factory
 
@@ -61,3 +63,23 @@ async def test_id_lists_answer_as_the_session_does(services: Services, make: Fac
     assert [r[0] for r in rows] == list(expected) == ["ann", "cid", "dan"]
     compiled = NAMES.compiled(services.db.engine.dialect)
     assert len(compiled.arguments(given)) == (20 if services.db.is_sqlite else 2)
+
+
+BY_AUTHOR = Prebuilt(
+    select(Status.account_id, gathered_ids(Status.id))
+    .where(Status.account_id.in_(in_slots("porina_who", 4)))
+    .group_by(Status.account_id)
+)
+
+
+async def test_gathered_ids_come_back_as_each_groups_ids(services: Services, make: Factory) -> None:
+    """``gathered_ids`` (an array on PostgreSQL, text on SQLite): one row per author, holding
+    exactly that author's statuses, read back as ints by ``ids_of``."""
+    ann, bob, cid = [await make.person(name) for name in ("ann", "bob", "cid")]
+    made: dict[int, list[int]] = {p.account.id: [] for p in (ann, bob)}
+    for person, text in ((ann, "one"), (bob, "two"), (ann, "three")):
+        made[person.account.id].append(int((await person.status(text))["id"]))
+    who = [ann.account.id, bob.account.id, cid.account.id]
+    rows = await services.db.fast.fetch(BY_AUTHOR, slot_values("porina_who", who, 4))
+    found = {int(author): sorted(ids_of(ids)) for author, ids in rows}
+    assert found == {author: sorted(ids) for author, ids in made.items()}  # cid: no row

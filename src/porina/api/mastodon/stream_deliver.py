@@ -4,7 +4,6 @@ reader (``stream_render.py``), each frame encoded once."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
@@ -14,7 +13,7 @@ from redis.exceptions import RedisError
 from sqlalchemy.exc import SQLAlchemyError
 
 from porina.api.mastodon import auth
-from porina.api.mastodon.stream_render import Rendered, render_fast, render_status
+from porina.api.mastodon.stream_render import Rendered, render_fast, render_many, render_status
 from porina.api.porina import desk_render
 from porina.api.porina.desk_render import DeskPresence
 from porina.desk import presence as desk_presence
@@ -71,20 +70,16 @@ class Listener:
 
 Key = tuple[str, str]
 FAILED: Any = object()  # a status event whose reading failed (logged): nothing is sent for it
-RENDERS = 4
-"""Status events of a batch read at once through the fast reader's pool (10 connections per
-process, shared with the API's reads; each status sends its three reads together). Read one
-after another, a batch of fifty kept the hub waiting on the database most of the time; 8 at a
-time took more of the pool than the API could spare (docs/performance.md, 2026-12-07)."""
 
 
 class Deliverer:
     """Turns a batch of broker messages into frames in the listeners' outboxes: each
     status event read and rendered once for all its readers, each frame encoded once.
 
-    The batch's status events are read concurrently (``RENDERS`` at a time, ``render_fast``
-    on the fast reader's pool); what they leave for the complete way is read on one session
-    after them, and the frames go into the outboxes in the order the events arrived."""
+    The batch's statuses are read together (``render_many`` on the fast reader's pool: a
+    few statements for the whole batch, so a larger batch costs about as many round trips as
+    a small one); what they leave for the complete way is read on one session after them,
+    and the frames go into the outboxes in the order the events arrived."""
 
     def __init__(self, svc: auth.ApiRuntime) -> None:
         self.svc = svc
@@ -102,20 +97,29 @@ class Deliverer:
     async def _fast(
         self, groups: dict[Key, list[Listener]], messages: dict[Key, dict[str, Any]]
     ) -> dict[Key, Any]:
-        """``render_fast``'s answer for each status event of the batch, read concurrently."""
-        keys = [key for key in groups if key[0] in STATUS_EVENTS]
-        bound = asyncio.Semaphore(RENDERS)
-
-        async def one(key: Key) -> Any:
-            async with bound:
-                viewers = {member.outbox.vid for member in groups[key]}
-                try:
-                    return await render_fast(self.svc, int(messages[key]["status_id"]), viewers)
-                except (SQLAlchemyError, RedisError, OSError, KeyError, ValueError):
-                    log.exception("streaming: could not render %s", messages[key])
-                    return FAILED
-
-        return dict(zip(keys, await asyncio.gather(*(one(key) for key in keys)), strict=True))
+        """``render_many``'s answer for each status event of the batch: every status of the
+        batch in the same few statements, whatever their number."""
+        wanted: dict[int, set[int | None]] = {}
+        ids: dict[Key, int] = {}
+        out: dict[Key, Any] = {}
+        for key, listeners in groups.items():
+            if key[0] not in STATUS_EVENTS:
+                continue
+            try:
+                ids[key] = status_id = int(messages[key]["status_id"])
+            except (KeyError, ValueError, TypeError):
+                log.exception("streaming: no status in %s", messages[key])
+                out[key] = FAILED
+                continue
+            wanted.setdefault(status_id, set()).update(one.outbox.vid for one in listeners)
+        if not wanted:
+            return out
+        try:
+            found = await render_many(self.svc, wanted)
+        except (SQLAlchemyError, RedisError, OSError):
+            log.exception("streaming: could not render %d status(es)", len(wanted))
+            return dict.fromkeys(groups, FAILED)
+        return {**out, **{key: found[status_id] for key, status_id in ids.items()}}
 
     async def _deliver(
         self,

@@ -38,7 +38,16 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 import msgspec
-from sqlalchemy import BigInteger, BindParameter, Select, bindparam, func, select, union_all
+from sqlalchemy import (
+    BigInteger,
+    BindParameter,
+    Select,
+    bindparam,
+    func,
+    null,
+    select,
+    union_all,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.visitors import ExternallyTraversible, replacement_traverse
@@ -56,6 +65,7 @@ from porina.render.status_cache import Found, StatusCache
 from porina.storage.base import UTCDateTime
 from porina.storage.db import SLOTS, in_slots, slot_values, slots_for
 from porina.storage.fastread import Prebuilt
+from porina.storage.gathered import gathered_ids, ids_of
 from porina.timelines import page
 from porina.timelines.queries import not_muted
 
@@ -260,24 +270,104 @@ def _share_key(row: page.PageRow, reader: int) -> tuple[Any, ...]:
     return (*row, own)
 
 
-@functools.cache
-def _visible_slots(size: int) -> Prebuilt:
-    return Prebuilt(_visible_among(in_slots(READER_SLOTS, size)))
+STATUS_SLOTS = "porina_event"
+STATUSES_AT_ONCE = 16
+"""Statuses per statement of ``_pairs``: the statement weighs each of them against every
+reader of the batch (16 statuses and 1,000 readers: 16,000 pairs, a few milliseconds)."""
 
 
 @functools.cache
-def _marked_slots(size: int) -> Prebuilt:
-    return Prebuilt(_marked_among(in_slots(READER_SLOTS, size)))
+def _visible_sets(statuses: int, readers: int) -> Prebuilt:
+    """Each status and the readers who may see it (``gathered_ids``): ``_visible_among`` for
+    ``statuses`` statuses (``porina_event_0`` ...) at once."""
+    viewer = cast(Any, V.id)
+    moment = bindparam("moment", type_=UTCDateTime())
+    # each status and the one it boosts by its id, found before the readers join (joined on
+    # ``S.reblog_of_id`` beside them, PostgreSQL hashed every status to find the boosted one)
+    event = aliased(Status, name="event")
+    shown = (
+        select(event.id.label("status_id"), event.reblog_of_id.label("boosted_id"))
+        .where(event.id.in_(in_slots(STATUS_SLOTS, statuses)))
+        .subquery("shown")
+    )
+    return Prebuilt(
+        select(shown.c.status_id, gathered_ids(V.id))
+        .select_from(shown)
+        .join(S, S.id == shown.c.status_id)
+        .outerjoin(R, R.id == shown.c.boosted_id)
+        .join(V, V.id.in_(in_slots(READER_SLOTS, readers)))
+        .where(visible_clause(S, viewer))
+        .where(S.reblog_of_id.is_(None) | visible_clause(R, viewer))
+        .where(not_muted(viewer, moment))
+        .group_by(shown.c.status_id)
+    )
 
 
-async def _among(
-    svc: Runtime, statement: Any, readers: list[int], params: dict[str, Any]
-) -> set[int]:
-    """The readers ``statement`` (``_visible_slots`` or ``_marked_slots``) returns, one
-    execution per ``SLOTS[-1]`` readers."""
-    out: set[int] = set()
-    for size, given in _chunks(readers, params):
-        out.update(int(r[0]) for r in await svc.db.fast.fetch(statement(size), given))
+async def _visible(
+    svc: Runtime, statuses: list[int], readers: list[int], wanted: dict[int, set[int | None]]
+) -> dict[int, set[int]]:
+    """Who among each status's ``wanted`` readers may see it: one execution of
+    ``_visible_sets`` per ``STATUSES_AT_ONCE`` statuses and ``SLOTS[-1]`` readers, one after
+    another (a batch's reads share the pool with the API's)."""
+    out: dict[int, set[int]] = {}
+    for size, readers_size, given in _grid(statuses, readers, {"moment": now()}):
+        for status_id, ids in await svc.db.fast.fetch(_visible_sets(size, readers_size), given):
+            found = out.setdefault(int(status_id), set())
+            found.update(set(ids_of(ids)).intersection(wanted[int(status_id)]))
+    return out
+
+
+@functools.cache
+def _marked_pairs(statuses: int, readers: int) -> Prebuilt:
+    """(status, reader) for the readers with a mark on each status (``_marked_among``);
+    (None, reader) for the readers with filters, which count for every status."""
+    ids = in_slots(READER_SLOTS, readers)
+    given = in_slots(STATUS_SLOTS, statuses)
+    every = cast(Any, null()).cast(BigInteger)
+    return Prebuilt(
+        union_all(
+            select(Favourite.status_id, Favourite.account_id).where(
+                Favourite.account_id.in_(ids), Favourite.status_id.in_(given)
+            ),
+            select(Bookmark.status_id, Bookmark.account_id).where(
+                Bookmark.account_id.in_(ids), Bookmark.status_id.in_(given)
+            ),
+            select(Status.reblog_of_id, Status.account_id).where(
+                Status.account_id.in_(ids), Status.reblog_of_id.in_(given)
+            ),
+            select(StatusPin.status_id, StatusPin.account_id).where(
+                StatusPin.account_id.in_(ids), StatusPin.status_id.in_(given)
+            ),
+            select(THREAD.id, StatusMute.account_id)
+            .join(THREAD, StatusMute.thread_id == func.coalesce(THREAD.thread_id, THREAD.id))
+            .where(StatusMute.account_id.in_(ids), THREAD.id.in_(given)),
+            select(every, Filter.account_id).where(Filter.account_id.in_(ids)),
+        )
+    )
+
+
+def _grid(
+    statuses: list[int], readers: list[int], params: dict[str, Any]
+) -> Iterator[tuple[int, int, dict[str, Any]]]:
+    """(status slots, reader slots, parameters) for each ``STATUSES_AT_ONCE`` statuses and
+    ``SLOTS[-1]`` readers."""
+    for start in range(0, len(statuses), STATUSES_AT_ONCE):
+        chunk = statuses[start : start + STATUSES_AT_ONCE]
+        size = slots_for(len(chunk))
+        given = {**params, **slot_values(STATUS_SLOTS, chunk, size)}
+        for readers_size, both in _chunks(readers, given):
+            yield size, readers_size, both
+
+
+async def _marks(
+    svc: Runtime, statuses: list[int], readers: list[int]
+) -> dict[int | None, set[int]]:
+    """Each status's readers with marks on it (``_marked_pairs``); under None, the readers
+    with filters (every status)."""
+    out: dict[int | None, set[int]] = {}
+    for size, readers_size, given in _grid(statuses, readers, {}):
+        for status_id, reader in await svc.db.fast.fetch(_marked_pairs(size, readers_size), given):
+            out.setdefault(None if status_id is None else int(status_id), set()).add(int(reader))
     return out
 
 
@@ -291,42 +381,102 @@ def _apart(found: Found, base: page.PageRow, visible: set[int], marked: set[int]
     return (marked | {base.account_id}) & visible
 
 
-async def render_fast(
-    svc: Runtime, status_id: int, viewers: Iterable[int | None]
-) -> tuple[Rendered, set[int]] | None:
-    """``render_status`` through page rows and the status cache: each viewer's payload, and
-    the readers left for the complete way (those with filters). None when the status is a
-    quote post, or the cache reads its misses through a session: every reader the complete
-    way."""
-    cache = svc.status_cache
-    if cache.needs_session:
-        return None
-    wanted = set(viewers)
-    signed = sorted(v for v in wanted if v is not None)
-    # the three reads need only the status and the readers: sent at once, on three of the
+Fast = tuple[Rendered, set[int]] | None
+"""``render_fast``'s answer for a status: each reader's payload and the readers left for the
+complete way (those with filters); None: every reader the complete way (a quote post)."""
+
+
+async def render_fast(svc: Runtime, status_id: int, viewers: Iterable[int | None]) -> Fast:
+    """``render_status`` through page rows and the status cache, for one status."""
+    return (await render_many(svc, {status_id: set(viewers)}))[status_id]
+
+
+async def render_many(svc: Runtime, wanted: dict[int, set[int | None]]) -> dict[int, Fast]:
+    """``render_status`` through page rows and the status cache for each status of
+    ``wanted`` (its viewers; None: anonymous), every status in the same few statements: the
+    plain page rows, who may see which, who has marks on which. Every answer None when the
+    cache reads its misses through a session."""
+    if svc.status_cache.needs_session:
+        return dict.fromkeys(wanted)
+    ids = sorted(wanted)
+    readers = sorted({v for viewers in wanted.values() for v in viewers if v is not None})
+    # the three reads need only the statuses and the readers: sent at once, on three of the
     # pool's connections (one after another, each waited a turn of a busy event loop); the
     # marks go unused for a boost or a poll (``_apart``), an indexed read of a few rows
-    bases, visible, marked = await asyncio.gather(
-        page.for_ids(svc.db, None, [status_id], mutes=False),
-        _among(svc, _visible_slots, signed, {"status_id": status_id, "moment": now()}),
-        _among(svc, _marked_slots, signed, {"status_id": status_id}),
+    bases, seen, marks = await asyncio.gather(
+        page.for_ids(svc.db, None, ids, mutes=False),
+        _visible(svc, ids, readers, wanted) if readers else _nobody(),
+        _marks(svc, ids, readers) if readers else _nobody(),
     )
-    if not bases:
-        return NOTHING, set()
-    base = bases[0]  # the versions; every mark false, as for a reader with none
-    public = None in wanted and base.visible
-    if not visible and not public:
-        return NOTHING, set()
-    found = (await cache.fill(None, min(visible) if visible else None, [base]))[0]
-    if found is None:  # deleted since the event
+    by_id = {row.id: row for row in bases}
+    filtered = marks.get(None, set())
+    found = await _found(svc.status_cache, wanted, by_id, seen)
+    answers = await asyncio.gather(
+        *(
+            _one(
+                svc,
+                status_id,
+                base=by_id.get(status_id),
+                found=found.get(status_id),
+                wanted=wanted[status_id],
+                visible=seen.get(status_id, set()),
+                marked=marks.get(status_id, set()) | filtered,
+            )
+            for status_id in ids
+        )
+    )
+    return dict(zip(ids, answers, strict=True))
+
+
+async def _nobody() -> dict[Any, set[int]]:
+    return {}
+
+
+async def _found(
+    cache: StatusCache,
+    wanted: dict[int, set[int | None]],
+    bases: dict[int, page.PageRow],
+    seen: dict[int, set[int]],
+) -> dict[int, Found]:
+    """Each status's rendering from the cache, the misses read once per loader: anonymous
+    for a status anybody may see, else the first reader who may see it."""
+    loaders: dict[int | None, list[page.PageRow]] = {}
+    for status_id, base in bases.items():
+        readers = seen.get(status_id)
+        if base.visible and (readers or None in wanted[status_id]):
+            loaders.setdefault(None, []).append(base)
+        elif readers:
+            loaders.setdefault(min(readers), []).append(base)
+    out: dict[int, Found] = {}
+    filled = await asyncio.gather(*(cache.fill(None, v, rows) for v, rows in loaders.items()))
+    for rows, answers in zip(loaders.values(), filled, strict=True):
+        out.update((row.id, hit) for row, hit in zip(rows, answers, strict=True) if hit)
+    return out
+
+
+async def _one(
+    svc: Runtime,
+    status_id: int,
+    *,
+    base: page.PageRow | None,
+    found: Found | None,
+    wanted: set[int | None],
+    visible: set[int],
+    marked: set[int],
+) -> Fast:
+    """One status's answer of ``render_many``: the shared bodies from the cache, the page
+    rows of the readers apart (its author, those with marks) read for them alone."""
+    if base is None or found is None:  # gone, nobody may see it, or deleted since the event
         return NOTHING, set()
     if _shown(found).status.quote_of_id is not None:
         return None
+    cache = svc.status_cache
     payloads: dict[int | None, str] = {}
-    if public:
+    if None in wanted and base.visible:
         payloads[None] = _json(cache.public(found))
     apart = _apart(found, base, visible, marked)
-    alone = _personal(cache, found, await reader_rows(svc, status_id, sorted(apart)), payloads)
+    rows = await reader_rows(svc, status_id, sorted(apart)) if apart else []
+    alone = _personal(cache, found, rows, payloads)
     shared = [v for v in visible if v not in apart]
     if shared:
         body = cache.personal_json(found, base, shared[0]).decode()
