@@ -51,9 +51,10 @@ POST_CONNECTIONS = 32
 GRACE_SECONDS = 5.0
 PROBE_RATE = 50.0
 """The REST probe's requests a second, idle and beside the streams: light load, as the issue
-words it, a client's reads and not a second benchmark. Run flat out (as it was until
-2026-12-07), the probe took half the serve process for itself, and its p99 measured how the
-process's time was shared between it and the streams rather than how long a read waits."""
+words it, a client's reads and not a second benchmark. Run flat out (until 2026-12-07), four
+requests were always waiting, so its p99 measured how the serve process's time was shared
+between the probe and the streams rather than how long a client's read waits. Paced, a slow
+answer counts against every request due meanwhile (``load.Plan.rate``)."""
 
 
 @dataclass
