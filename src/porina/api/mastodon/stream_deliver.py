@@ -135,8 +135,11 @@ class Deliverer:
             if event in STATUS_EVENTS:
                 if fast is FAILED:
                     return
-                viewers = {one.outbox.vid for one in listeners}
-                found = await self.complete(session, int(message["status_id"]), viewers, fast)
+                if fast is None or fast[1]:  # readers left for the complete way
+                    viewers = {one.outbox.vid for one in listeners}
+                    found = await self.complete(session, int(message["status_id"]), viewers, fast)
+                else:
+                    found = fast[0]
                 for one in listeners:
                     frames.put(one, event, payload_for(found, one.stream, one.outbox.vid))
             elif event == "desk.presence":
