@@ -210,21 +210,27 @@ async def _signed(
 # status is filled per reader) and readers with filters.
 
 READER_SLOTS = "porina_reader"
-STATUS = bindparam("porina_status", type_=BigInteger)
+FEW = 8
+"""A status with at most this many readers apart shares its statement of their page rows
+with other such statuses (``_apart_rows``); one with more (a boost, a poll) has its own."""
+READS_AT_ONCE = 3
+"""Statements of the readers' page rows in flight at once for a batch (the fast reader's pool
+is shared with the API's reads)."""
 
 
 @functools.cache
-def _reader_rows(size: int) -> Prebuilt:
-    """Status ``porina_status``'s page row for each of ``size`` readers (``porina_reader_0``
-    ...), the reader's id last: ``page.from_candidates`` with every use of the page's bound
-    viewer replaced by the candidates' reader column."""
+def _reader_rows(statuses: int, readers: int) -> Prebuilt:
+    """The page row of each of ``statuses`` statuses (``porina_event_0`` ...) for each of
+    ``readers`` readers (``porina_reader_0`` ...), the reader's id last:
+    ``page.from_candidates`` with every use of the page's bound viewer replaced by the
+    candidates' reader column."""
     given = aliased(Status, name="given")
     reader = aliased(Account, name="reader")
     candidates = (
         select(given.id.label("status_id"), reader.id.label("reader_id"))
         .select_from(given)
-        .join(reader, reader.id.in_(in_slots(READER_SLOTS, size)))
-        .where(given.id == STATUS)
+        .join(reader, reader.id.in_(in_slots(READER_SLOTS, readers)))
+        .where(given.id.in_(in_slots(STATUS_SLOTS, statuses)))
         .subquery("candidates")
     )
     column = candidates.c.reader_id
@@ -239,14 +245,44 @@ def _reader_rows(size: int) -> Prebuilt:
 
 
 async def reader_rows(
-    svc: Runtime, status_id: int, readers: list[int]
+    svc: Runtime, statuses: list[int], readers: list[int]
 ) -> list[tuple[int, page.PageRow]]:
-    """(reader, page row) of ``status_id`` for each of ``readers`` (hidden ones included:
-    check ``visible``), one statement per ``SLOTS[-1]`` readers."""
-    params: dict[str, Any] = {"porina_status": status_id, "porina_moment": now()}
+    """(reader, page row) of each of ``statuses`` for each of ``readers`` (hidden ones
+    included: check ``visible``), one statement per ``STATUSES_AT_ONCE`` statuses and
+    ``SLOTS[-1]`` readers."""
     out: list[tuple[int, page.PageRow]] = []
-    for size, given in _chunks(readers, params):
-        out.extend(page.cursor_rows(await svc.db.fast.fetch(_reader_rows(size), given)))
+    for size, readers_size, given in _grid(statuses, readers, {"porina_moment": now()}):
+        raw = await svc.db.fast.fetch(_reader_rows(size, readers_size), given)
+        out.extend(page.cursor_rows(raw))
+    return out
+
+
+async def _apart_rows(
+    svc: Runtime, aparts: dict[int, set[int]]
+) -> dict[int, list[tuple[int, page.PageRow]]]:
+    """Each status's page rows for its readers apart (``_apart``): statuses with ``FEW`` or
+    fewer of them ``STATUSES_AT_ONCE`` to a statement (every pair of the chunk's statuses and
+    readers read, those not asked for dropped), the others one statement each."""
+    few = sorted(s for s, readers in aparts.items() if 0 < len(readers) <= FEW)
+    reads = [
+        (
+            few[i : i + STATUSES_AT_ONCE],
+            sorted(set().union(*(aparts[s] for s in few[i : i + STATUSES_AT_ONCE]))),
+        )
+        for i in range(0, len(few), STATUSES_AT_ONCE)
+    ]
+    reads += [([s], sorted(readers)) for s, readers in aparts.items() if len(readers) > FEW]
+    bound = asyncio.Semaphore(READS_AT_ONCE)
+
+    async def one(statuses: list[int], readers: list[int]) -> list[tuple[int, page.PageRow]]:
+        async with bound:
+            return await reader_rows(svc, statuses, readers)
+
+    out: dict[int, list[tuple[int, page.PageRow]]] = {}
+    for found in await asyncio.gather(*(one(*read) for read in reads)):
+        for reader, row in found:
+            if reader in aparts[row.id]:
+                out.setdefault(row.id, []).append((reader, row))
     return out
 
 
@@ -411,21 +447,24 @@ async def render_many(svc: Runtime, wanted: dict[int, set[int | None]]) -> dict[
     by_id = {row.id: row for row in bases}
     filtered = marks.get(None, set())
     found = await _found(svc.status_cache, wanted, by_id, seen)
-    answers = await asyncio.gather(
-        *(
-            _one(
-                svc,
-                status_id,
-                base=by_id.get(status_id),
-                found=found.get(status_id),
-                wanted=wanted[status_id],
-                visible=seen.get(status_id, set()),
-                marked=marks.get(status_id, set()) | filtered,
-            )
-            for status_id in ids
+    aparts: dict[int, set[int]] = {}
+    for status_id, hit in found.items():
+        if _shown(hit).status.quote_of_id is None:
+            visible = seen.get(status_id, set())
+            marked = marks.get(status_id, set()) | filtered
+            aparts[status_id] = _apart(hit, by_id[status_id], visible, marked)
+    rows = await _apart_rows(svc, aparts)
+    return {
+        status_id: _answer(
+            svc.status_cache,
+            by_id.get(status_id),
+            found.get(status_id),
+            wanted=wanted[status_id],
+            visible=seen.get(status_id, set()),
+            apart=(aparts.get(status_id, set()), rows.get(status_id, [])),
         )
-    )
-    return dict(zip(ids, answers, strict=True))
+        for status_id in ids
+    }
 
 
 async def _nobody() -> dict[Any, set[int]]:
@@ -454,30 +493,27 @@ async def _found(
     return out
 
 
-async def _one(
-    svc: Runtime,
-    status_id: int,
-    *,
+def _answer(
+    cache: StatusCache,
     base: page.PageRow | None,
     found: Found | None,
+    *,
     wanted: set[int | None],
     visible: set[int],
-    marked: set[int],
+    apart: tuple[set[int], list[tuple[int, page.PageRow]]],
 ) -> Fast:
-    """One status's answer of ``render_many``: the shared bodies from the cache, the page
-    rows of the readers apart (its author, those with marks) read for them alone."""
+    """One status's answer of ``render_many``: the shared bodies from the cache, the readers
+    apart (its author, those with marks: ``apart``, with their page rows) each their own."""
     if base is None or found is None:  # gone, nobody may see it, or deleted since the event
         return NOTHING, set()
     if _shown(found).status.quote_of_id is not None:
         return None
-    cache = svc.status_cache
     payloads: dict[int | None, str] = {}
     if None in wanted and base.visible:
         payloads[None] = _json(cache.public(found))
-    apart = _apart(found, base, visible, marked)
-    rows = await reader_rows(svc, status_id, sorted(apart)) if apart else []
+    readers, rows = apart
     alone = _personal(cache, found, rows, payloads)
-    shared = [v for v in visible if v not in apart]
+    shared = [v for v in visible if v not in readers]
     if shared:
         body = cache.personal_json(found, base, shared[0]).decode()
         payloads.update(dict.fromkeys(shared, body))
