@@ -15,8 +15,9 @@ whole way: request, commit, fan-out job, broker, rendering, socket. Expected del
 worked out from the follow graph (a ``user`` stream: posts of the accounts it follows; public
 streams: every post; a hashtag stream: the posts with its tag).
 
-A REST probe (``GET /api/v1/statuses/:id`` and ``/api/v1/timelines/home``, 4 connections,
-``load.py``, ``PROBE_RATE`` requests a second on a timetable) runs once with nothing open,
+A REST probe (``GET /api/v1/statuses/:id`` and ``/api/v1/timelines/home``,
+``PROBE_CONNECTIONS`` connections, ``load.py``, ``PROBE_RATE`` requests a second on a
+timetable) runs once with nothing open,
 then while the streams are open and the posts arrive; its p99 under the streams over idle is
 the second figure.
 
@@ -55,6 +56,11 @@ words it, a client's reads and not a second benchmark. Run flat out (until 2026-
 requests were always waiting, so its p99 measured how the serve process's time was shared
 between the probe and the streams rather than how long a client's read waits. Paced, a slow
 answer counts against every request due meanwhile (``load.Plan.rate``)."""
+PROBE_CONNECTIONS = 16
+"""The probe's connections: each sends a request every 320 ms, so one slower than that
+delays the next on its connection (counted: latency runs from when a request was due), as
+a client with that many connections would see; with 4 (80 ms each) a loaded server's
+queue behind the probe's own connections grew for the whole run."""
 
 
 @dataclass
@@ -341,7 +347,7 @@ def _probe(port: int, seconds: float, probe: dict[str, Any]) -> dict[str, Any]:
         name="probe",
         weights={"status": 1.0, "home": 1.0},
         seconds=seconds,
-        connections=4,
+        connections=PROBE_CONNECTIONS,
         rate=PROBE_RATE,
         host="127.0.0.1",
         port=port,
