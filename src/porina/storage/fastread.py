@@ -52,6 +52,14 @@ GENERIC_PLANS = {"plan_cache_mode": "force_generic_plan"}
 """Planning a page statement takes PostgreSQL 5-8 ms and running it under 1 ms, so each
 connection keeps one generic plan per prepared statement instead of planning every call."""
 
+READ_POOL = 20
+"""PostgreSQL connections of a process's pool for prebuilt statements (its API reads, the
+streaming hub's, the post's own). A connection is held until the event loop hands its rows
+to the waiting coroutine, so a busy loop holds each longer: with 10, under 1,000 streams and
+50 posts a second, reads waited up to 0.3 s for a connection and the REST probe's p99 was
+4-10 s; with 20, 0.7-0.8 s (docs/performance.md, 2026-12-07). docs/operations.md gives the
+connection budget per process."""
+
 STATEMENT_CACHE = 2048
 """Prepared statements kept per PostgreSQL connection, here and in the engine's pool (asyncpg
 and SQLAlchemy's asyncpg adapter keep 100 by default). The endpoints together send hundreds
@@ -259,7 +267,7 @@ class FastReader:
             pool = await asyncpg.create_pool(
                 self._dsn(),
                 min_size=1,
-                max_size=10,
+                max_size=READ_POOL,
                 server_settings=GENERIC_PLANS,
                 reset=_unchanged,
                 statement_cache_size=STATEMENT_CACHE,
