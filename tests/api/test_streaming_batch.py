@@ -5,17 +5,20 @@ body for each reader who sees it (their favourite, their filter, the author's ow
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import msgspec
 import pytest
 
+from porina.api.mastodon import auth, stream_deliver, streaming
 from porina.api.mastodon.stream_render import render_fast, render_status
 from porina.api.mastodon.streaming import Deliverer
 from porina.interactions.viewer import viewer_state
 from porina.posts.queries import S, bundle_select, bundles
 from porina.render.renderer import Renderer
 from porina.services import Services
+from porina.streaming.hub import Arrival
 from porina.timelines.queries import not_muted
 
 from ..factories import Factory, Person
@@ -166,3 +169,41 @@ async def test_the_fast_way_leaves_quote_posts_and_filtered_readers_to_the_compl
     rendered, alone = fast
     assert alone == {int(frank.id)}  # frank has a filter: the complete way decides for him
     assert set(rendered.payloads) == {int(alice.id), int(bob.id)}
+
+
+async def test_a_large_batch_gives_the_event_loop_turns_while_it_makes_frames(
+    services: Services, make: Factory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Making a batch's frames yields to the event loop every ``SLICE`` seconds (here: after
+    every event), so a request waiting for its turn does not wait for the whole batch; every
+    frame still arrives, in order."""
+    alice = await make.person("alice")
+    viewer = auth.Viewer(
+        token_id=0,
+        account_id=alice.account.id,
+        user_id=None,
+        app_id=None,
+        scopes=frozenset({"read"}),
+    )
+    stream = streaming.resolve_name("public", viewer, None, False)
+    outbox = streaming.Outbox(services, viewer, sse=True)
+    listener = stream_deliver.Listener(outbox, stream)
+    batch = [
+        Arrival(stream.channel, {"event": "delete", "status_id": str(n)}, (listener,))
+        for n in range(1, 51)
+    ]
+    monkeypatch.setattr(stream_deliver, "SLICE", 0.0)
+    ticks: list[int] = []
+
+    async def ticker() -> None:
+        while True:
+            ticks.append(outbox.frames.qsize())
+            await asyncio.sleep(0)
+
+    beside = asyncio.create_task(ticker())
+    await asyncio.sleep(0)
+    await Deliverer(services).handle(batch)
+    beside.cancel()
+    made = [frame.decode() for frame in await outbox.next(0)]
+    assert made == [f"event: delete\ndata: {n}\n\n" for n in range(1, 51)]
+    assert len({t for t in ticks if 0 < t < 50}) >= 10  # it ran while the frames were made
