@@ -3,13 +3,16 @@ a write as soon as it commits, and counts as a query."""
 
 from __future__ import annotations
 
+import asyncio
+
+import pytest
 from sqlalchemy import BigInteger, String, bindparam, select
 
 from porina.accounts.models import Account
 from porina.posts.models import Status
 from porina.services import Services
 from porina.storage.db import in_slots, slot_values
-from porina.storage.fastread import Prebuilt
+from porina.storage.fastread import STREAM_POOL, Prebuilt, lane
 from porina.storage.gathered import gathered_ids, ids_of
 
 from ..factories import Factory
@@ -83,3 +86,25 @@ async def test_gathered_ids_come_back_as_each_groups_ids(services: Services, mak
     rows = await services.db.fast.fetch(BY_AUTHOR, slot_values("porina_who", who, 4))
     found = {int(author): sorted(ids_of(ids)) for author, ids in rows}
     assert found == {author: sorted(ids) for author, ids in made.items()}  # cid: no row
+
+
+@pytest.mark.postgres
+async def test_the_streaming_lane_reads_on_a_pool_of_its_own(
+    services: Services, make: Factory
+) -> None:
+    """Reads inside ``lane("stream")`` (the streaming hub's, and the tasks it starts) take
+    connections from a pool of their own, at most ``STREAM_POOL``; the API's pool is left
+    for the API's reads. Both answer the same."""
+    alice = await make.person("alice")
+    fast = services.db.fast
+    api = await fast.fetch(WHO, {"who": alice.account.id})
+    with lane("stream"):
+        streamed = await asyncio.gather(
+            *(fast.fetch(WHO, {"who": alice.account.id}) for _ in range(12))
+        )
+    assert streamed == [api] * 12
+    loop = asyncio.get_running_loop()
+    pools = {name: pool for (owner, name), pool in fast._pools.items() if owner is loop}
+    assert set(pools) == {"api", "stream"}
+    assert pools["stream"].get_max_size() == STREAM_POOL < pools["api"].get_max_size()
+    assert pools["stream"].get_size() <= STREAM_POOL  # twelve reads, four connections at most

@@ -29,7 +29,9 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, cast
@@ -52,13 +54,33 @@ GENERIC_PLANS = {"plan_cache_mode": "force_generic_plan"}
 """Planning a page statement takes PostgreSQL 5-8 ms and running it under 1 ms, so each
 connection keeps one generic plan per prepared statement instead of planning every call."""
 
-READ_POOL = 20
-"""PostgreSQL connections of a process's pool for prebuilt statements (its API reads, the
-streaming hub's, the post's own). A connection is held until the event loop hands its rows
-to the waiting coroutine, so a busy loop holds each longer: with 10, under 1,000 streams and
-50 posts a second, reads waited up to 0.3 s for a connection and the REST probe's p99 was
-4-10 s; with 20, 0.7-0.8 s (docs/performance.md, 2026-12-07). docs/operations.md gives the
-connection budget per process."""
+READ_POOL = 16
+"""PostgreSQL connections of a process's pool for prebuilt statements (the API's reads, the
+post's own). A connection is held until the event loop hands its rows to the waiting
+coroutine, so a busy loop holds each longer: under 1,000 streams and 50 posts a second, with
+10 the REST probe's reads waited seconds for one (p99 2.8 s with the hub on its own pool);
+with 16, 0.57-0.67 s. Under the desk's full load, 16 did as well as 10 and 20 did worse (more
+backends sharing two cores; docs/performance.md, 2026-12-07). One run each."""
+
+STREAM_POOL = 4
+"""Connections of the streaming hub's own pool (``lane("stream")``): a batch's reads run at
+most three at a time. Sharing the API's pool, they held its connections through the event
+loop's lag under 1,000 streams (a read 58 ms at p50 for a statement of ~1 ms) and the API's
+reads waited up to 0.3 s for one."""
+
+LANES = {"api": READ_POOL, "stream": STREAM_POOL}
+_lane: ContextVar[str] = ContextVar("porina_read_lane", default="api")
+
+
+@contextmanager
+def lane(name: str) -> Iterator[None]:
+    """Reads in this context (and the tasks it starts) use pool ``name`` of ``LANES``."""
+    token = _lane.set(name)
+    try:
+        yield
+    finally:
+        _lane.reset(token)
+
 
 STATEMENT_CACHE = 2048
 """Prepared statements kept per PostgreSQL connection, here and in the engine's pool (asyncpg
@@ -230,7 +252,7 @@ class FastReader:
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
-        self._pools: dict[asyncio.AbstractEventLoop, asyncpg.Pool] = {}
+        self._pools: dict[tuple[asyncio.AbstractEventLoop, str], asyncpg.Pool] = {}
 
     async def fetch(self, statement: Prebuilt, params: Mapping[str, Any]) -> list[Row]:
         compiled = statement.compiled(self.dialect)
@@ -261,18 +283,18 @@ class FastReader:
         return [tuple(r) for r in await pool.fetch(sql, *arguments)]
 
     async def _pool(self) -> asyncpg.Pool:
-        loop = asyncio.get_running_loop()
-        pool = self._pools.get(loop)
+        key = (asyncio.get_running_loop(), _lane.get())
+        pool = self._pools.get(key)
         if pool is None:
             pool = await asyncpg.create_pool(
                 self._dsn(),
                 min_size=1,
-                max_size=READ_POOL,
+                max_size=LANES[key[1]],
                 server_settings=GENERIC_PLANS,
                 reset=_unchanged,
                 statement_cache_size=STATEMENT_CACHE,
             )
-            self._pools[loop] = pool
+            self._pools[key] = pool
         return pool
 
     def _dsn(self) -> str:
@@ -292,9 +314,9 @@ class FastReader:
         (their sockets close as they are collected); another running loop's stays for its
         own ``close`` (the tests use one database from two loops)."""
         loop = asyncio.get_running_loop()
-        for other, pool in list(self._pools.items()):
-            if other is loop:
-                del self._pools[other]
+        for key, pool in list(self._pools.items()):
+            if key[0] is loop:
+                del self._pools[key]
                 await pool.close()
-            elif other.is_closed():
-                del self._pools[other]
+            elif key[0].is_closed():
+                del self._pools[key]

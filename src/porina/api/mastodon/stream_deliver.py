@@ -20,6 +20,7 @@ from porina.api.porina import desk_render
 from porina.api.porina.desk_render import DeskPresence
 from porina.desk import presence as desk_presence
 from porina.render.renderer import Renderer
+from porina.storage import fastread
 from porina.streaming.hub import Arrival
 
 if TYPE_CHECKING:
@@ -94,6 +95,10 @@ class Deliverer:
         self.renderer = Renderer(svc.settings)
 
     async def handle(self, batch: list[Arrival]) -> None:
+        with fastread.lane("stream"):  # the hub's own connections: the API's stay free
+            await self._handle(batch)
+
+    async def _handle(self, batch: list[Arrival]) -> None:
         groups, messages = _grouped(batch)
         fast = await self._fast(groups, messages)
         frames = _Frames()
