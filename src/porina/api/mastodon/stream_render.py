@@ -18,15 +18,17 @@ viewer is (``Renderer.status_row``: the viewer's id only decides the author's ow
 the poll and the marks). Anonymous readers share the anonymous rendering. Nobody is sent a
 status the rule hides from them: a viewer not returned by statement 1 gets ``None``.
 
-That is ``render_status``, through an ORM session. The hub takes ``render_fast`` first: the
-same two questions (statements 1 and 3) as prebuilt statements on the driver, sent at once
-with the status's plain page row (``timelines/page.py``) for its versions (none of the three
-waits for another: one round trip's wait, not three), its rendering from the process's
-status cache, and each reader's JSON written from the cache's encoding as the home timeline
-writes it (``StatusCache.personal_json``); the full page row, with the reader a column, only
-for the author and the readers with marks. Quote posts and readers with filters still go
-through ``render_status``. ``tests/api/test_streaming_batch.py`` holds both ways to what a
-timeline gives each reader.
+That is ``render_status``, through an ORM session. The hub takes ``render_many`` first, for
+every status of its batch at once: the same two questions (statements 1 and 3) as prebuilt
+statements on the driver, each for sixteen statuses and all the batch's readers per
+execution (the readers who may see a status gathered into one array), sent at once with the
+statuses' plain page rows (``timelines/page.py``) for their versions; each status's
+rendering from the process's status cache, and each reader's JSON written from the cache's
+encoding as the home timeline writes it (``StatusCache.personal_json``); the full page row,
+with the reader a column, only for the author and the readers with marks (again a few
+statements for the batch). Quote posts and readers with filters still go through
+``render_status``. ``tests/api/test_streaming_batch.py`` holds both ways to what a timeline
+gives each reader; ``tests/privacy``'s hub property runs whole worlds as one batch.
 """
 
 from __future__ import annotations
@@ -201,8 +203,8 @@ async def _signed(
 # ``render_status`` reads through an ORM session: on SQLite each of its statements is a hop to
 # aiosqlite's thread and back through the event loop, and the hub renders a batch's statuses
 # one after another, so under load every status waited for several turns of a busy loop (at 50
-# posts a second, 1,000 streams received a fifth of their events within 5 s). ``render_fast``
-# reads the status's page row for every signed-in reader at once (``timelines/page.py``'s
+# posts a second, 1,000 streams received a fifth of their events within 5 s). ``render_many``
+# reads the statuses' page rows for the readers apart at once (``timelines/page.py``'s
 # statement with the reader a column instead of the bound viewer), on the driver, and writes
 # each reader's JSON from the status cache's encoding (``StatusCache.personal_json``), as the
 # home timeline does: the same rule decides who sees it, the same marks go into the body.
