@@ -42,8 +42,13 @@ def iso(value: datetime | None) -> str | None:
     """Mastodon's timestamp form: ``2026-11-23T06:45:00.000Z``."""
     if value is None:
         return None
-    value = aware(value).astimezone(UTC)
-    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    elif value.utcoffset():
+        value = value.astimezone(UTC)
+    # ``isoformat`` (2.5 us) rather than ``strftime`` (4.1 us): a desk conversation's page
+    # formats three times per item, a tenth of its time (docs/performance.md, 2026-12-07)
+    return value.isoformat(timespec="milliseconds")[:23] + "Z"
 
 
 def iso_date(value: datetime | None) -> str | None:
