@@ -10,6 +10,7 @@ import httpx
 from porina.services import Services
 from tests.desk.inbox_support import Staff, staff
 from tests.factories import Factory
+from tests.support.smtp import Received, SmtpServer
 
 LISTS = "/api/porina/v1/newsletter/lists"
 CAMPAIGNS = "/api/porina/v1/newsletter/campaigns"
@@ -49,3 +50,10 @@ async def show(manager: Staff, campaign_id: str) -> dict[str, Any]:
 
 def path_of(link: str) -> str:
     return "/" + link.split("://", 1)[1].split("/", 1)[1]
+
+
+def campaign_mail(smtp: SmtpServer) -> list[Received]:
+    """The campaigns' mail among what ``smtp`` received (their envelope sender is the VERP
+    bounce address, ``bounces+c…``): the jobs a test runs also send the weekly analytics
+    report to the brand's owner when it is due (Mondays from 07:00 in their zone)."""
+    return [m for m in smtp.messages if m.mail_from.startswith("bounces+")]

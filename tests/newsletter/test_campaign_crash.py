@@ -29,7 +29,7 @@ from porina.newsletter.campaigns_models import NewsletterCampaign, NewsletterSen
 from porina.newsletter.campaigns_sending import SEND, STALE, scheduler
 from porina.services import Services
 from tests.factories import Factory
-from tests.newsletter.campaign_support import campaign, filled_list, manager_of
+from tests.newsletter.campaign_support import campaign, campaign_mail, filled_list, manager_of
 from tests.support.server import porina_env
 from tests.support.smtp import SmtpServer, free_port
 
@@ -111,11 +111,11 @@ async def test_kill_9_mid_campaign_loses_no_recipient_and_counts_duplicates(
     log = tmp_path / "worker.log"
     first = _worker(env, log)
     try:
-        await _until(lambda: len(smtp.messages) >= 60)
+        await _until(lambda: len(campaign_mail(smtp)) >= 60)
     finally:
         first.send_signal(signal.SIGKILL)
         first.wait()
-    before = len(smtp.messages)
+    before = len(campaign_mail(smtp))
     assert before < RECIPIENTS, "the campaign ended before the kill"
     async with services.db.read() as session:
         in_flight = await session.scalar(
@@ -140,7 +140,7 @@ async def test_kill_9_mid_campaign_loses_no_recipient_and_counts_duplicates(
         second.send_signal(signal.SIGKILL)
         second.wait()
     done = await _progress(services, cid)
-    received = Counter(m.rcpt_tos[0] for m in smtp.messages)
+    received = Counter(m.rcpt_tos[0] for m in campaign_mail(smtp))
     seen = (
         f"before the kill {before}, in flight {in_flight}, {done}, "
         f"{len(received)} addresses received; {await _explain(services, cid)}"
