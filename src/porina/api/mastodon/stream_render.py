@@ -115,29 +115,36 @@ def _visible_among(viewers: Any) -> Select[Any]:
 
 @functools.cache
 def _marked() -> Any:
-    """Viewers among ``viewers`` with anything ``viewer_state`` would find for the status
-    (a superset: filters count whether or not they have expired)."""
-    return _marked_among(bindparam("viewers", expanding=True))
-
-
-def _marked_among(ids: Any) -> Any:
-    sid = bindparam("status_id", type_=BigInteger)
-    thread = (
-        select(func.coalesce(THREAD.thread_id, THREAD.id)).where(THREAD.id == sid).scalar_subquery()
+    """(status, viewer) for the viewers among ``viewers`` with anything ``viewer_state`` would
+    find for status ``status_id`` (a superset: filters count whether or not they have
+    expired): ``_marks_among`` for one status."""
+    return _marks_among(
+        [bindparam("status_id", type_=BigInteger)], bindparam("viewers", expanding=True)
     )
+
+
+def _marks_among(statuses: Any, ids: Any) -> Any:
+    """(status, reader) for the readers among ``ids`` with a favourite, bookmark, boost, pin
+    or muted thread on each of ``statuses``; (None, reader) for the readers with filters,
+    which count for every status."""
+    every = cast(Any, null()).cast(BigInteger)
     return union_all(
-        select(Favourite.account_id).where(
-            Favourite.account_id.in_(ids), Favourite.status_id == sid
+        select(Favourite.status_id, Favourite.account_id).where(
+            Favourite.account_id.in_(ids), Favourite.status_id.in_(statuses)
         ),
-        select(Bookmark.account_id).where(Bookmark.account_id.in_(ids), Bookmark.status_id == sid),
-        select(Status.account_id).where(Status.account_id.in_(ids), Status.reblog_of_id == sid),
-        select(StatusPin.account_id).where(
-            StatusPin.account_id.in_(ids), StatusPin.status_id == sid
+        select(Bookmark.status_id, Bookmark.account_id).where(
+            Bookmark.account_id.in_(ids), Bookmark.status_id.in_(statuses)
         ),
-        select(StatusMute.account_id).where(
-            StatusMute.account_id.in_(ids), StatusMute.thread_id == thread
+        select(Status.reblog_of_id, Status.account_id).where(
+            Status.account_id.in_(ids), Status.reblog_of_id.in_(statuses)
         ),
-        select(Filter.account_id).where(Filter.account_id.in_(ids)),
+        select(StatusPin.status_id, StatusPin.account_id).where(
+            StatusPin.account_id.in_(ids), StatusPin.status_id.in_(statuses)
+        ),
+        select(THREAD.id, StatusMute.account_id)
+        .join(THREAD, StatusMute.thread_id == func.coalesce(THREAD.thread_id, THREAD.id))
+        .where(StatusMute.account_id.in_(ids), THREAD.id.in_(statuses)),
+        select(every, Filter.account_id).where(Filter.account_id.in_(ids)),
     )
 
 
@@ -185,7 +192,7 @@ async def _signed(
         alone = set(allowed)  # a poll shows each viewer's own votes
     else:
         params = {"viewers": allowed, "status_id": shown.id}
-        marked = {int(v) for v in (await session.scalars(_marked(), params)).all()}
+        marked = {int(v) for _, v in (await session.execute(_marked(), params)).all()}
         alone = own | (marked & set(allowed))
     out: dict[int | None, str] = {}
     for vid in alone:
@@ -212,12 +219,16 @@ async def _signed(
 # status is filled per reader) and readers with filters.
 
 READER_SLOTS = "porina_reader"
+STATUS_SLOTS = "porina_event"
+STATUSES_AT_ONCE = 16
+"""Statuses per statement of a batch's reads: ``_visible_sets`` weighs each of them against
+every reader of the batch (16 statuses and 1,000 readers: 16,000 pairs, a few milliseconds)."""
 FEW = 8
 """A status with at most this many readers apart shares its statement of their page rows
 with other such statuses (``_apart_rows``); one with more (a boost, a poll) has its own."""
 READS_AT_ONCE = 3
-"""Statements of the readers' page rows in flight at once for a batch (the fast reader's pool
-is shared with the API's reads)."""
+"""Statements of the readers' page rows in flight at once for a batch (on the hub's own pool
+of ``fastread.STREAM_POOL`` connections)."""
 
 
 @functools.cache
@@ -308,12 +319,6 @@ def _share_key(row: page.PageRow, reader: int) -> tuple[Any, ...]:
     return (*row, own)
 
 
-STATUS_SLOTS = "porina_event"
-STATUSES_AT_ONCE = 16
-"""Statuses per statement of ``_pairs``: the statement weighs each of them against every
-reader of the batch (16 statuses and 1,000 readers: 16,000 pairs, a few milliseconds)."""
-
-
 @functools.cache
 def _visible_sets(statuses: int, readers: int) -> Prebuilt:
     """Each status and the readers who may see it (``gathered_ids``): ``_visible_among`` for
@@ -346,7 +351,7 @@ async def _visible(
 ) -> dict[int, set[int]]:
     """Who among each status's ``wanted`` readers may see it: one execution of
     ``_visible_sets`` per ``STATUSES_AT_ONCE`` statuses and ``SLOTS[-1]`` readers, one after
-    another (a batch's reads share the pool with the API's)."""
+    another (the hub's pool is small)."""
     out: dict[int, set[int]] = {}
     for size, readers_size, given in _grid(statuses, readers, {"moment": now()}):
         for status_id, ids in await svc.db.fast.fetch(_visible_sets(size, readers_size), given):
@@ -357,31 +362,8 @@ async def _visible(
 
 @functools.cache
 def _marked_pairs(statuses: int, readers: int) -> Prebuilt:
-    """(status, reader) for the readers with a mark on each status (``_marked_among``);
-    (None, reader) for the readers with filters, which count for every status."""
-    ids = in_slots(READER_SLOTS, readers)
-    given = in_slots(STATUS_SLOTS, statuses)
-    every = cast(Any, null()).cast(BigInteger)
-    return Prebuilt(
-        union_all(
-            select(Favourite.status_id, Favourite.account_id).where(
-                Favourite.account_id.in_(ids), Favourite.status_id.in_(given)
-            ),
-            select(Bookmark.status_id, Bookmark.account_id).where(
-                Bookmark.account_id.in_(ids), Bookmark.status_id.in_(given)
-            ),
-            select(Status.reblog_of_id, Status.account_id).where(
-                Status.account_id.in_(ids), Status.reblog_of_id.in_(given)
-            ),
-            select(StatusPin.status_id, StatusPin.account_id).where(
-                StatusPin.account_id.in_(ids), StatusPin.status_id.in_(given)
-            ),
-            select(THREAD.id, StatusMute.account_id)
-            .join(THREAD, StatusMute.thread_id == func.coalesce(THREAD.thread_id, THREAD.id))
-            .where(StatusMute.account_id.in_(ids), THREAD.id.in_(given)),
-            select(every, Filter.account_id).where(Filter.account_id.in_(ids)),
-        )
-    )
+    """``_marks_among`` for ``statuses`` statuses (``porina_event_0`` ...) at once."""
+    return Prebuilt(_marks_among(in_slots(STATUS_SLOTS, statuses), in_slots(READER_SLOTS, readers)))
 
 
 def _grid(
@@ -439,8 +421,7 @@ async def render_many(svc: Runtime, wanted: dict[int, set[int | None]]) -> dict[
     ids = sorted(wanted)
     readers = sorted({v for viewers in wanted.values() for v in viewers if v is not None})
     # the three reads need only the statuses and the readers: sent at once, on three of the
-    # pool's connections (one after another, each waited a turn of a busy event loop); the
-    # marks go unused for a boost or a poll (``_apart``), an indexed read of a few rows
+    # hub's connections; the marks go unused for a boost or a poll (``_apart``)
     bases, seen, marks = await asyncio.gather(
         page.for_ids(svc.db, None, ids, mutes=False),
         _visible(svc, ids, readers, wanted) if readers else _nobody(),
