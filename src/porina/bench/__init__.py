@@ -26,6 +26,7 @@ from porina.bench import (
     newsletter,
     report,
     streams,
+    targets,
     web_pages,
 )
 from porina.bench.ceiling import Ceiling
@@ -422,53 +423,12 @@ async def _streaming(args: argparse.Namespace, server: Server, world: World) -> 
     return found
 
 
-def _stat(results: dict[str, Any], users: int, phase: str, key: str) -> Any:
-    for world in results["worlds"]:
-        if world["users"] == users:
-            return world["phases"].get(phase, {}).get(phase, {}).get(key)
-    return None
-
-
-def _target(name: str, value: Any, at_least: float | None, at_most: float | None) -> dict[str, Any]:
-    met = None if value is None else True
-    if value is not None and at_least is not None:
-        met = value >= at_least
-    if value is not None and at_most is not None:
-        met = value <= at_most
-    target = f">= {at_least}" if at_least is not None else f"<= {at_most}"
-    return {"name": name, "value": value, "target": target, "met": met}
-
-
 def _targets(results: dict[str, Any]) -> list[dict[str, Any]]:
+    """The social worlds' targets (bench/targets.py) when the run measured worlds, then the
+    desk's."""
     if not results["worlds"]:
         return desk.targets(results)
-    return _world_targets(results) + desk.targets(results)
-
-
-def _world_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
-    worlds = [w["users"] for w in results["worlds"]]
-    health = _stat(results, worlds[-1], "health", "of_ceiling")
-    home = _stat(results, worlds[-1], "home", "of_ceiling")
-    targets = [
-        _target("GET /health / ceiling", health, 0.70, None),
-        _target("home timeline / ceiling", home, 0.25, None),
-    ]
-    if len(worlds) > 1:
-        small = _stat(results, worlds[0], "home", "p99_ms")
-        big = _stat(results, worlds[-1], "home", "p99_ms")
-        value = round(big / small, 2) if small and big else None
-        name = f"home p99 at {worlds[-1]:,} vs {worlds[0]:,} users"
-        targets.append(_target(name, value, None, 1.2))
-    limit = 2.0 if results["stack"] == "pg-redis" else 5.0
-    for row in results["fanout"]:
-        if row["followers"] == 100_000:
-            fanout = _target("100,000-follower fan-out (s)", row["feeds_seconds"], None, limit)
-            targets.append({**fanout, "met": fanout["met"] is True})
-    if results.get("memory"):
-        rss = results["memory"]["rss_mb"]
-        memory = _target("idle RSS after demo (MB)", rss, None, 150)
-        targets.append({**memory, "met": memory["met"] is True})
-    return targets
+    return targets.world_targets(results) + desk.targets(results)
 
 
 def _cpu_name() -> str:
