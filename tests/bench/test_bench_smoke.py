@@ -55,5 +55,7 @@ def test_quick_bench_writes_json_markdown_and_chart_with_every_section(tmp_path:
     assert streaming["posts"] > 0 and streaming["post_errors"] == 0, streaming
     assert streaming["deliveries"] > 0 and streaming["expected"] >= streaming["deliveries"]
     assert {"sse", "ws"} == {name.split()[0] for name in streaming["by_stream"]}
+    for name, kind in streaming["by_stream"].items():  # each kind's own delays
+        assert not kind["arrived"] or 0 < kind["delay_p50_ms"] <= kind["delay_p99_ms"], name
     assert set(streaming["rest"]) == {"home", "status"}
     assert any(t["name"].startswith("stream delivery p99") for t in data["targets"])

@@ -94,6 +94,7 @@ class Outcome:
     post_errors: int = 0
     post_latencies: list[float] = field(default_factory=list)
     delays: list[float] = field(default_factory=list)
+    delays_by: dict[str, list[float]] = field(default_factory=dict)  # per "transport kind"
     arrived: int = 0
     expected: int = 0
     by_transport: dict[str, list[int]] = field(default_factory=dict)  # [arrived, expected]
@@ -304,7 +305,10 @@ async def _post_all(plan: Plan, sent: dict[int, float], out: Outcome) -> list[tu
 async def _drive(plan: Plan, started: Any) -> Outcome:
     out = Outcome()
     sent: dict[int, float] = {}
-    seen = [_Seen(sent, out.delays) for _ in plan.streams]
+    seen = [
+        _Seen(sent, out.delays_by.setdefault(f"{spec.transport} {spec.kind}", []))
+        for spec in plan.streams
+    ]
     tasks, ready = await _open(plan, seen)
     out.connected = sum(ready)
     out.failed = len(ready) - out.connected
@@ -314,6 +318,7 @@ async def _drive(plan: Plan, started: Any) -> Outcome:
     for task in tasks:
         task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
+    out.delays = [d for delays in out.delays_by.values() for d in delays]
     for spec, s, ok in zip(plan.streams, seen, ready, strict=True):
         if not ok:
             continue
@@ -402,9 +407,23 @@ def summary(
         "delivery_p50_ms": load._pct(delays, 0.50),
         "delivery_p99_ms": load._pct(delays, 0.99),
         "delivery_max_ms": load._pct(delays, 1.0),
-        "by_stream": {k: {"arrived": v[0], "expected": v[1]} for k, v in out.by_transport.items()},
+        "by_stream": {
+            k: _by_stream(v, out.delays_by.get(k, [])) for k, v in out.by_transport.items()
+        },
         "rest": rest,
         "load_average": list(os.getloadavg()),
+    }
+
+
+def _by_stream(tally: list[int], delays: list[float]) -> dict[str, Any]:
+    """One kind of stream's deliveries and their delays (``user`` streams wait for the fan-out
+    job; the others get a post from its commit)."""
+    ordered = sorted(delays)
+    return {
+        "arrived": tally[0],
+        "expected": tally[1],
+        "delay_p50_ms": load._pct(ordered, 0.50),
+        "delay_p99_ms": load._pct(ordered, 0.99),
     }
 
 
@@ -457,8 +476,15 @@ def markdown(results: dict[str, Any]) -> list[str]:
             f"| {name} | {r['idle_p99_ms']} | {r['loaded_p99_ms']} | {r['ratio']} "
             f"| {r['idle_rps']} | {r['loaded_rps']} |"
         )
-    lines += ["", "| stream | arrived | expected |", "|---|---:|---:|"]
+    lines += [
+        "",
+        "| stream | arrived | expected | delay p50 ms | delay p99 ms |",
+        "|---|---:|---:|---:|---:|",
+    ]
     for name, tally in sorted(found["by_stream"].items()):
-        lines.append(f"| {name} | {tally['arrived']:,} | {tally['expected']:,} |")
+        lines.append(
+            f"| {name} | {tally['arrived']:,} | {tally['expected']:,} "
+            f"| {tally.get('delay_p50_ms')} | {tally.get('delay_p99_ms')} |"
+        )
     lines.append("")
     return lines
