@@ -61,17 +61,18 @@ one from before), the analytics record, the feed job, whether either side is rem
 read; a federation job for an Undo only then), the brand's running contests, the account
 out of the follower's lists (one DELETE, as Mastodon's UnfollowService) (9); the
 relationship (1)."""
-POST = 9
+POST = 8
 """The operator's role with the author's settings (default visibility and quote policy: one
 prebuilt statement, ``posts.compose.author_facts``; they were three), the status,
 statuses_count with last_status_at (one statement), the fan-out job, whether a remote
 server is concerned (one read: a remote follower or a remote mention, ``federation/reach.py``;
-none here, so no federation job), the analytics record,
-the desk's listening watches' fingerprint (a public post; docs/desk.md, "Listening") (7);
-page row and rendering (2)."""
-POST_TO_BRAND = 17
+none here, so no federation job), the analytics record (6); page row and rendering (2). The
+desk's listening watches are kept compiled per process until a watch changes (they were
+read, as a fingerprint, in every public post's transaction until 2026-12-07; docs/desk.md,
+"Listening")."""
+POST_TO_BRAND = 16
 """A customer's next message to a brand with a desk (its conversation exists): the post's own
-statements as ``POST`` (7 in its transaction) with the mentioned account's look-up and the
+statements as ``POST`` (6 in its transaction) with the mentioned account's look-up and the
 mention's insert (the status's ``mentions`` are in its ``INSERT``, no ``UPDATE`` after), the
 mentioned brand's notification (its local check, blocks and mutes, insert, push job: 4); the
 desk in the post's transaction: which of the addressed accounts are brands with the

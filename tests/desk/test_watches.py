@@ -21,6 +21,7 @@ from porina.desk import listening
 from porina.jobs.events import emit
 from porina.posts.models import Status
 from porina.services import Services
+from porina.storage import invalidation
 
 from ..factories import Factory, Person
 from ..support.world import Isolated, isolated
@@ -290,10 +291,10 @@ async def _cost(services: Services, event: StatusCreated) -> int:
         return services.db.query_count - before
 
 
-WITHOUT_WATCHES = 1
-"""The watches' fingerprint (no watch: nothing else)."""
-UNHEARD = 2
-"""The fingerprint and the status with its author (the matcher was built already)."""
+WITHOUT_WATCHES = 0
+"""Nothing: the process keeps the matcher (none watched) until a watch changes."""
+UNHEARD = 1
+"""The status with its author (the matcher was built already)."""
 
 
 async def test_a_public_post_costs_the_same_for_one_watch_or_many(
@@ -308,7 +309,7 @@ async def test_a_public_post_costs_the_same_for_one_watch_or_many(
         visibility="public",
         thread_id=int(post["id"]),
     )
-    assert await _cost(services, event) == WITHOUT_WATCHES
+    assert await _cost(services, event) == WITHOUT_WATCHES  # emma's post built the matcher
     await watch(mari, kind="keyword", term="coffee")
     await _cost(services, event)  # the matcher is built once per change
     one = await _cost(services, event)
@@ -318,6 +319,45 @@ async def test_a_public_post_costs_the_same_for_one_watch_or_many(
     many = await _cost(services, event)
     assert (one, many) == (UNHEARD, UNHEARD)
     assert await outreach(desk, emma) == []
+
+
+async def test_a_watch_changed_elsewhere_is_heard_on_its_message_or_after_the_recheck(
+    services: Services, make: Factory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each process keeps its watches compiled until a change's message arrives on the
+    broker (``listening.CHANGED``); when the message is lost, it reads the watches'
+    fingerprint again after ``RECHECK_SECONDS``."""
+    desk, mari = await team(services, make)
+    emma = await make.person("emma")
+    await emma.status("good morning")  # this process's matcher: nothing watched
+
+    async def lost(message: dict[str, Any]) -> None:
+        """Another process's change: this one hears nothing of it."""
+
+    with monkeypatch.context() as quiet:
+        quiet.setattr(services.invalidations, "announce", lost)
+        await watch(mari, kind="keyword", term="coffee")
+    await emma.status("coffee before the message")
+    assert await outreach(desk, emma) == []  # the kept matcher knows no watch yet
+    await services.broker.publish(invalidation.CHANNEL, listening.CHANGED)
+    for _ in range(200):
+        await asyncio.sleep(0.01)
+        if not listening._current:
+            break
+    await emma.status("coffee after the message")
+    heard = await outreach(desk, emma)
+    assert [i["status"]["content"] for i in heard] == ["<p>coffee after the message</p>"]
+
+    with monkeypatch.context() as quiet:
+        quiet.setattr(services.invalidations, "announce", lost)
+        await watch(mari, kind="keyword", term="tea")
+    await emma.status("tea, message lost")
+    assert len(await outreach(desk, emma)) == 1
+    monkeypatch.setattr(listening, "RECHECK_SECONDS", 0.0)  # the recheck is due
+    await emma.status("tea after the recheck")
+    heard = await outreach(desk, emma)
+    assert [i["status"]["content"] for i in heard][-1] == "<p>tea after the recheck</p>"
+    assert len(heard) == 2
 
 
 ON_PG = bool(os.environ.get("PORINA_TEST_DATABASE_URL"))

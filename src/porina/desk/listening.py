@@ -22,11 +22,17 @@ any incoming message; it starts **no response clock** and no SLA (``desk.metrics
 only what the person sent to the brand): the brand is reaching out, nobody waits yet. When
 the person answers, their reply starts the clock as usual.
 
-Cost per public post: one aggregate read of the watches' fingerprint (how many, the newest
-id and change), which decides whether this process's compiled matcher is still current (it
-is rebuilt from the enabled watches only when they changed), and, when some keyword watch
-exists or a tag is watched, one read of the status. A match costs one read of the
-exclusions and the inbox item's writes.
+Cost per public post: nothing to find out whether anything is watched. Each process keeps
+the enabled watches compiled (``matcher``); a watch created, changed or deleted
+(``DeskWatchChanged``) tells every process to drop it once the change commits (the
+``invalidate`` broker channel, ``storage/invalidation.py``: at once in the process that made
+the change, within the broker's delivery elsewhere), and the next post builds it again. A
+matcher older than ``RECHECK_SECONDS`` is checked against the watches' fingerprint (how many,
+the newest id and change): a lost broker message leaves a process deaf to a new watch, or
+hearing a removed one, that long at most. When some keyword watch exists or a tag is
+watched, a post costs one read of the status; a match, one read of the exclusions and the
+inbox item's writes. (Until 2026-12-07 the fingerprint was read in every public post's
+transaction: one round trip of a post's ten.)
 """
 
 from __future__ import annotations
@@ -34,6 +40,7 @@ from __future__ import annotations
 import functools
 import html
 import re
+import time
 import weakref
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -45,11 +52,14 @@ from porina.accounts.models import Account, AccountOperator, Block, DomainBlock,
 from porina.core.clock import now
 from porina.core.events import StatusCreated
 from porina.desk import inbox
+from porina.desk.events import DeskWatchChanged
 from porina.desk.watches_models import DeskWatch
 from porina.jobs.events import subscribe
 from porina.posts.models import Status
+from porina.storage import invalidation
 from porina.storage.db import Database, Tx
 from porina.storage.fastread import Prebuilt
+from porina.storage.invalidation import Invalidations
 
 _TAG = re.compile(r"<[^>]*>")
 
@@ -98,7 +108,39 @@ class Matcher:
         return [w for w in found if w.language is None or w.language == language]
 
 
-_current: weakref.WeakKeyDictionary[Database, tuple[Any, Matcher]] = weakref.WeakKeyDictionary()
+RECHECK_SECONDS = 5.0
+"""How long a process trusts its matcher without reading the watches' fingerprint: the
+most a lost invalidation (a broker message missed while reconnecting) delays a change."""
+
+CHANGED = {"event": "desk.watches_changed"}
+"""The invalidation message: some watch changed; every process drops its matcher."""
+
+
+@dataclass(slots=True)
+class _Kept:
+    fingerprint: tuple[Any, ...]
+    matcher: Matcher
+    checked: float
+    """``time.monotonic()`` when the fingerprint was last read."""
+
+
+_current: weakref.WeakKeyDictionary[Database, _Kept] = weakref.WeakKeyDictionary()
+_heeded: weakref.WeakSet[Invalidations] = weakref.WeakSet()
+_dropped = [0]
+"""How many times the matchers were dropped: a matcher read before a drop is not kept."""
+
+
+def _on_invalidation(message: dict[str, Any]) -> None:
+    if message.get("event") == CHANGED["event"]:
+        _dropped[0] += 1
+        _current.clear()
+
+
+def _heed(invalidations: Invalidations) -> None:
+    """Listen to ``invalidations`` (once per services) for changed watches."""
+    if invalidations not in _heeded:
+        _heeded.add(invalidations)
+        invalidations.listen(_on_invalidation)
 
 
 @functools.cache
@@ -110,11 +152,18 @@ def _fingerprint_statement() -> Prebuilt:
 
 
 async def matcher(tx: Tx) -> Matcher:
-    """This process's matcher for ``tx``'s database, rebuilt when the watches changed."""
+    """This process's matcher for ``tx``'s database: kept until a watch changes (no read),
+    its fingerprint read again after ``RECHECK_SECONDS``, rebuilt when it differs."""
+    _heed(tx.invalidations)
+    kept = _current.get(tx.db)
+    moment = time.monotonic()
+    if kept is not None and moment - kept.checked < RECHECK_SECONDS:
+        return kept.matcher
+    drops = _dropped[0]
     fingerprint = tuple((await tx.run(_fingerprint_statement(), {})).one())
-    cached = _current.get(tx.db)
-    if cached is not None and cached[0] == fingerprint:
-        return cached[1]
+    if kept is not None and kept.fingerprint == fingerprint:
+        kept.checked = moment
+        return kept.matcher
     built = Matcher()
     if fingerprint[0]:
         rows = await tx.session.execute(
@@ -127,8 +176,15 @@ async def matcher(tx: Tx) -> Matcher:
             ).where(DeskWatch.enabled.is_(True))
         )
         built = Matcher.of([Watch(*row) for row in rows])
-    _current[tx.db] = (fingerprint, built)
+    if drops == _dropped[0]:  # no watch changed meanwhile
+        _current[tx.db] = _Kept(fingerprint, built, moment)
     return built
+
+
+@subscribe(DeskWatchChanged)
+async def watches_changed(tx: Tx, event: DeskWatchChanged) -> None:
+    """Every process drops its matcher once the change commits."""
+    invalidation.after_commit(tx, CHANGED)
 
 
 def plain(markup: str) -> str:

@@ -8,8 +8,10 @@ tells its own listeners when the message arrives. Redis pub/sub keeps no message
 that was not listening, so the caches still expire on their own: the broker makes revocation
 immediate, the expiry bounds it when a message is lost.
 
-Messages: ``{"event": "token.revoked", "token_hash": ...}`` and
-``{"event": "account.restricted", "account_id": ...}`` (suspended or its user disabled).
+Messages: ``{"event": "token.revoked", "token_hash": ...}``,
+``{"event": "account.restricted", "account_id": ...}`` (suspended or its user disabled) and
+``{"event": "desk.watches_changed"}`` (a listening watch changed: ``desk/listening.py`` drops
+its compiled watches, which it otherwise keeps without reading them per post).
 """
 
 from __future__ import annotations
