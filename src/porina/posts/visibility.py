@@ -57,16 +57,34 @@ def blocks_of(viewer_id: Viewer) -> CompoundSelect[Any]:
 
 
 def blocked_either_way(
-    viewer_id: Viewer, author_col: ColumnElement[int] | InstrumentedAttribute[int]
+    viewer_id: Viewer,
+    author_col: ColumnElement[int] | InstrumentedAttribute[int],
+    *,
+    per_row: bool = False,
 ) -> ColumnElement[bool]:
+    """The author and the viewer block each other, either way. ``per_row``: as two look-ups
+    of the pair (``blocks``' unique index), for a statement whose viewer is a column (one
+    row per status and reader, the streaming hub's): there the ``IN`` list is correlated
+    with the viewer and SQLite built it again for every row (41 ms for 16 statuses and
+    1,000 readers)."""
+    if per_row:
+        return or_(
+            exists().where(Block.account_id == viewer_id, Block.target_account_id == author_col),
+            exists().where(Block.account_id == author_col, Block.target_account_id == viewer_id),
+        )
     return author_col.in_(blocks_of(viewer_id))
 
 
 def visible_clause(
-    status: type[Status], viewer_id: Viewer | None, *, author: type[Account] | None = None
+    status: type[Status],
+    viewer_id: Viewer | None,
+    *,
+    author: type[Account] | None = None,
+    per_row: bool = False,
 ) -> ColumnElement[bool]:
     """SQL condition: ``status`` (the model or an alias of it) is visible to ``viewer_id``.
-    ``author``: an alias of the status's author already joined, saving a lookup per row."""
+    ``author``: an alias of the status's author already joined, saving a lookup per row.
+    ``per_row``: the viewer is a column (``blocked_either_way``'s pairwise form)."""
     s = status
     if author is not None:
         author_ok: ColumnElement[bool] = author.suspended_at.is_(None)
@@ -81,7 +99,7 @@ def visible_clause(
     )
     member = exists().where(Follow.account_id == viewer_id, Follow.target_account_id == s.group_id)
     others = and_(
-        ~blocked_either_way(viewer_id, s.account_id),
+        ~blocked_either_way(viewer_id, s.account_id, per_row=per_row),
         or_(
             s.visibility.in_(PUBLIC),
             and_(s.visibility == "private", s.group_id.is_(None), or_(follows, mentioned)),

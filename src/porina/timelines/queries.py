@@ -338,20 +338,37 @@ def hidden_by(viewer_id: Any, moment: Any) -> CompoundSelect[Any]:
     )
 
 
-def not_muted(viewer_id: Any, moment: Any = None) -> ColumnElement[bool]:
+def _hidden_pair(viewer_id: Any, author: Any, moment: Any) -> ColumnElement[bool]:
+    """``author`` is in ``hidden_by(viewer_id, moment)``, as look-ups of the pair."""
+    return or_(
+        exists().where(
+            Mute.account_id == viewer_id,
+            Mute.target_account_id == author,
+            or_(Mute.expires_at.is_(None), Mute.expires_at > moment),
+        ),
+        exists().where(Block.account_id == viewer_id, Block.target_account_id == author),
+    )
+
+
+def not_muted(viewer_id: Any, moment: Any = None, *, per_row: bool = False) -> ColumnElement[bool]:
     """SQL on ``S``/``R`` (posts.queries aliases): neither author is muted or blocked by
     ``viewer_id`` (read-time filter for home, public and tag timelines). ``viewer_id`` and
     ``moment`` (default: now) may be bound parameters, for prebuilt statements. The muted
-    set is an ``IN`` subquery, evaluated once per statement rather than once per row."""
+    set is an ``IN`` subquery, evaluated once per statement rather than once per row.
+    ``per_row``: the viewer is a column (the streaming hub's rows of statuses and readers),
+    where that subquery is correlated and built again for every row: look-ups of each pair
+    instead."""
     when = now() if moment is None else moment
     own = S.account_id == viewer_id
+    if per_row:
+        hides_s = _hidden_pair(viewer_id, S.account_id, when)
+        hides_r = _hidden_pair(viewer_id, R.account_id, when)
+    else:
+        hides_s = S.account_id.in_(hidden_by(viewer_id, when))
+        hides_r = R.account_id.in_(hidden_by(viewer_id, when))
     return and_(
-        or_(own, S.account_id.not_in(hidden_by(viewer_id, when))),
-        or_(
-            S.reblog_of_id.is_(None),
-            R.account_id == viewer_id,
-            R.account_id.not_in(hidden_by(viewer_id, when)),
-        ),
+        or_(own, ~hides_s),
+        or_(S.reblog_of_id.is_(None), R.account_id == viewer_id, ~hides_r),
     )
 
 

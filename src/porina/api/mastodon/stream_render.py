@@ -107,9 +107,9 @@ def _visible_among(viewers: Any) -> Select[Any]:
         .join(S, S.id == status_id)
         .outerjoin(R, R.id == boosted)
         .where(V.id.in_(viewers))
-        .where(visible_clause(S, viewer))
-        .where(S.reblog_of_id.is_(None) | visible_clause(R, viewer))
-        .where(not_muted(viewer, moment))
+        .where(visible_clause(S, viewer, per_row=True))
+        .where(S.reblog_of_id.is_(None) | visible_clause(R, viewer, per_row=True))
+        .where(not_muted(viewer, moment, per_row=True))
     )
 
 
@@ -333,15 +333,18 @@ def _visible_sets(statuses: int, readers: int) -> Prebuilt:
         .where(event.id.in_(in_slots(STATUS_SLOTS, statuses)))
         .subquery("shown")
     )
+    # the statuses by their ids again beside the join: without it PostgreSQL hashed every
+    # status (a sequential scan, 15 of a 45 ms statement on 50,000 statuses)
+    ids = S.id.in_(in_slots(STATUS_SLOTS, statuses))
     return Prebuilt(
         select(shown.c.status_id, gathered_ids(V.id))
         .select_from(shown)
-        .join(S, S.id == shown.c.status_id)
+        .join(S, (S.id == shown.c.status_id) & ids)
         .outerjoin(R, R.id == shown.c.boosted_id)
         .join(V, V.id.in_(in_slots(READER_SLOTS, readers)))
-        .where(visible_clause(S, viewer))
-        .where(S.reblog_of_id.is_(None) | visible_clause(R, viewer))
-        .where(not_muted(viewer, moment))
+        .where(visible_clause(S, viewer, per_row=True))
+        .where(S.reblog_of_id.is_(None) | visible_clause(R, viewer, per_row=True))
+        .where(not_muted(viewer, moment, per_row=True))
         .group_by(shown.c.status_id)
     )
 
