@@ -4,6 +4,8 @@ a write as soon as it commits, and counts as a query."""
 from __future__ import annotations
 
 import asyncio
+import threading
+from typing import Any
 
 import pytest
 from sqlalchemy import BigInteger, String, bindparam, select
@@ -108,3 +110,31 @@ async def test_the_streaming_lane_reads_on_a_pool_of_its_own(
     assert set(pools) == {"api", "stream"}
     assert pools["stream"].get_max_size() == STREAM_POOL < pools["api"].get_max_size()
     assert pools["stream"].get_size() <= STREAM_POOL  # twelve reads, four connections at most
+
+
+async def test_the_streaming_lanes_sqlite_reads_run_off_the_event_loop(
+    services: Services, make: Factory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On SQLite the API's reads run on the event loop's thread (shorter than a thread hop);
+    the hub's (``lane("stream")``: a batch's statuses for hundreds of readers) in a worker
+    thread, so the loop serves requests meanwhile. PostgreSQL reads are asyncpg's, awaited
+    on the loop, with no SQLite connection at all."""
+    alice = await make.person("alice")
+    fast = services.db.fast
+    threads: list[int] = []
+    original = fast._sqlite_fetch
+
+    def recording(sql: str, arguments: list[Any]) -> list[Any]:
+        threads.append(threading.get_ident())
+        return original(sql, arguments)
+
+    monkeypatch.setattr(fast, "_sqlite_fetch", recording)
+    api = await fast.fetch(WHO, {"who": alice.account.id})
+    with lane("stream"):
+        streamed = await fast.fetch(WHO, {"who": alice.account.id})
+    assert streamed == api == [("alice", 0)]
+    loop_thread = threading.get_ident()
+    if services.db.is_sqlite:
+        assert threads[0] == loop_thread and threads[1] != loop_thread
+    else:
+        assert threads == []
