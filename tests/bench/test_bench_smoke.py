@@ -18,7 +18,9 @@ pytestmark = pytest.mark.slow
 
 
 def test_quick_bench_writes_json_markdown_and_chart_with_every_section(tmp_path: Path) -> None:
-    env = {"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin"}
+    scratch = tmp_path / "tmp"  # the bench's temporary worlds (tempfile's TMPDIR)
+    scratch.mkdir()
+    env = {"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin", "TMPDIR": str(scratch)}
     done = subprocess.run(
         # The desk's part has a test of its own (test_desk_scale.py).
         [sys.executable, "-m", "porina", "bench", "--quick", "--no-desk", "--out", str(tmp_path)],
@@ -31,6 +33,7 @@ def test_quick_bench_writes_json_markdown_and_chart_with_every_section(tmp_path:
     )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     assert "[bench" in done.stdout  # progress is printed while it runs
+    assert not list(scratch.glob("porina-bench-*"))  # every world's folder removed after it
     [result] = list(tmp_path.glob("*.json"))
     assert result.with_suffix(".md").exists()
     assert result.with_suffix(".png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

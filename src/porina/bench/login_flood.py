@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -137,6 +138,13 @@ async def _serve_and_measure(
 async def measure(flooders: int = 8, seconds: float = 8.0, limit: int = 25) -> dict[str, Any]:
     """Serve a one-account world and time the probe, idle and under the flood, twice."""
     folder = Path(tempfile.mkdtemp(prefix="porina-bench-login-"))
+    try:
+        return await _measure_in(folder, flooders, seconds, limit)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)  # the one-account world and its logs
+
+
+async def _measure_in(folder: Path, flooders: int, seconds: float, limit: int) -> dict[str, Any]:
     port = _free_port()
     env = _env(folder, port)
     env["PORINA_LOGIN_ATTEMPTS_PER_ADDRESS"] = str(limit)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -177,6 +178,7 @@ async def measure(requests: int = 300, warmup: int = 30) -> dict[str, Any]:
             process.wait(timeout=15)
         except subprocess.TimeoutExpired:
             process.kill()
+        shutil.rmtree(folder, ignore_errors=True)  # the demo world and its server's log
     return {
         "world": "porina demo",
         "seed_seconds": seed_seconds,
