@@ -15,10 +15,12 @@ from hypothesis import strategies as st
 from sqlalchemy import update
 
 from porina.accounts.models import Account
+from porina.core.actor import Actor
 from porina.core.events import StatusCreated
 from porina.core.ids import new_id
-from porina.desk import listening
+from porina.desk import listening, watches
 from porina.jobs.events import emit
+from porina.posts.actions import NewStatus, create_status
 from porina.posts.models import Status
 from porina.services import Services
 from porina.storage import invalidation
@@ -358,6 +360,34 @@ async def test_a_watch_changed_elsewhere_is_heard_on_its_message_or_after_the_re
     heard = await outreach(desk, emma)
     assert [i["status"]["content"] for i in heard][-1] == "<p>tea after the recheck</p>"
     assert len(heard) == 2
+
+
+async def test_a_watch_made_in_a_transaction_is_heard_there_and_forgotten_if_it_rolls_back(
+    services: Services, make: Factory
+) -> None:
+    """A transaction that creates a watch hears a post it makes after it (the demo's seed
+    does so); one that rolls back leaves no watch behind in this process's matcher."""
+    desk, mari = await team(services, make)
+    emma = await make.person("emma")
+    await emma.status("good morning")  # this process's matcher: nothing watched
+    manager = Actor(desk.brand.account.id, mari.person.user.id)
+    writer = Actor(emma.account.id, emma.user.id)
+
+    class Undo(Exception):
+        pass
+
+    with pytest.raises(Undo):
+        async with services.db.transaction() as tx:
+            await watches.create(tx, manager, {"kind": "keyword", "term": "pulla"})
+            await create_status(tx, writer, NewStatus(text="pulla?", visibility="public"))
+            raise Undo
+    await emma.status("pulla after the rollback")
+    assert await outreach(desk, emma) == []
+    async with services.db.transaction() as tx:
+        await watches.create(tx, manager, {"kind": "keyword", "term": "pulla"})
+        await create_status(tx, writer, NewStatus(text="pulla, please", visibility="public"))
+    heard = await outreach(desk, emma)
+    assert [i["status"]["content"] for i in heard] == ["<p>pulla, please</p>"]
 
 
 ON_PG = bool(os.environ.get("PORINA_TEST_DATABASE_URL"))

@@ -128,6 +128,8 @@ _current: weakref.WeakKeyDictionary[Database, _Kept] = weakref.WeakKeyDictionary
 _heeded: weakref.WeakSet[Invalidations] = weakref.WeakSet()
 _dropped = [0]
 """How many times the matchers were dropped: a matcher read before a drop is not kept."""
+_changing: weakref.WeakSet[Tx] = weakref.WeakSet()
+"""Transactions that changed a watch: they read the watches themselves."""
 
 
 def _on_invalidation(message: dict[str, Any]) -> None:
@@ -153,17 +155,34 @@ def _fingerprint_statement() -> Prebuilt:
 
 async def matcher(tx: Tx) -> Matcher:
     """This process's matcher for ``tx``'s database: kept until a watch changes (no read),
-    its fingerprint read again after ``RECHECK_SECONDS``, rebuilt when it differs."""
+    its fingerprint read again after ``RECHECK_SECONDS``, rebuilt when it differs. A
+    transaction that changed a watch itself reads the watches as it sees them, and keeps
+    nothing (its change may yet roll back)."""
     _heed(tx.invalidations)
+    if tx in _changing:
+        return await _built(tx)
     kept = _current.get(tx.db)
     moment = time.monotonic()
     if kept is not None and moment - kept.checked < RECHECK_SECONDS:
         return kept.matcher
     drops = _dropped[0]
-    fingerprint = tuple((await tx.run(_fingerprint_statement(), {})).one())
+    fingerprint = await _fingerprint(tx)
     if kept is not None and kept.fingerprint == fingerprint:
         kept.checked = moment
         return kept.matcher
+    built = await _built(tx, fingerprint)
+    if drops == _dropped[0]:  # no watch changed meanwhile
+        _current[tx.db] = _Kept(fingerprint, built, moment)
+    return built
+
+
+async def _fingerprint(tx: Tx) -> tuple[Any, ...]:
+    return tuple((await tx.run(_fingerprint_statement(), {})).one())
+
+
+async def _built(tx: Tx, fingerprint: tuple[Any, ...] | None = None) -> Matcher:
+    """The enabled watches as ``tx`` sees them, compiled."""
+    fingerprint = fingerprint or await _fingerprint(tx)
     built = Matcher()
     if fingerprint[0]:
         rows = await tx.session.execute(
@@ -176,14 +195,14 @@ async def matcher(tx: Tx) -> Matcher:
             ).where(DeskWatch.enabled.is_(True))
         )
         built = Matcher.of([Watch(*row) for row in rows])
-    if drops == _dropped[0]:  # no watch changed meanwhile
-        _current[tx.db] = _Kept(fingerprint, built, moment)
     return built
 
 
 @subscribe(DeskWatchChanged)
 async def watches_changed(tx: Tx, event: DeskWatchChanged) -> None:
-    """Every process drops its matcher once the change commits."""
+    """Every process drops its matcher once the change commits; until then this transaction
+    reads the watches itself (a post later in it, as the demo's seed makes, is heard)."""
+    _changing.add(tx)
     invalidation.after_commit(tx, CHANGED)
 
 
