@@ -5,8 +5,11 @@ and a constraint they break is SQLAlchemy's ``IntegrityError``, as through the s
 
 from __future__ import annotations
 
+import threading
+from typing import Any
+
 import pytest
-from sqlalchemy import BigInteger, bindparam, select, update
+from sqlalchemy import BigInteger, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from porina.accounts.models import Account
@@ -14,6 +17,8 @@ from porina.core.clock import now
 from porina.core.ids import new_id
 from porina.interactions.models import Favourite
 from porina.services import Services
+from porina.storage import db as db_module
+from porina.storage.base import UTCDateTime
 from porina.storage.fastread import Prebuilt
 
 from ..factories import Factory
@@ -120,3 +125,50 @@ async def test_a_prebuilt_write_stores_a_moment_as_the_orm_does(
     )
     rows = await services.db.fast.fetch(fast, {"who": alice.account.id, "at": whole})
     assert sorted(r[0] for r in rows) == sorted([first, second])
+
+
+FAVOURITE = Prebuilt(
+    insert(Favourite).values(
+        id=bindparam("id", type_=BigInteger),
+        account_id=bindparam("account_id", type_=BigInteger),
+        status_id=bindparam("status_id", type_=BigInteger),
+        created_at=bindparam("created_at", type_=UTCDateTime()),
+    )
+)
+
+
+async def test_a_large_statement_belongs_to_its_transaction_as_any_other(
+    services: Services, make: Factory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``Tx.run(..., large=True)`` (on SQLite in a worker thread, for a fan-out's hundreds of
+    rows): rolled back with its transaction, seen once it commits, and a broken constraint is
+    SQLAlchemy's ``IntegrityError``."""
+    threads: list[int] = []
+    direct = db_module._direct_run
+
+    def recording(*args: Any) -> Any:
+        threads.append(threading.get_ident())
+        return direct(*args)
+
+    alice = await make.person("alice")
+    post_id = int((await alice.status("hello"))["id"])
+    monkeypatch.setattr(db_module, "_direct_run", recording)  # from here only large ones
+    with pytest.raises(Undone):
+        async with services.db.transaction() as tx:
+            renamed = await tx.run(RENAME, {"who": alice.account.id, "name": "Gone"}, large=True)
+            assert renamed.rowcount == 1
+            raise Undone()
+    assert await _name(services, alice.account.id) != "Gone"
+    with pytest.raises(IntegrityError):
+        async with services.db.transaction() as tx:
+            await tx.run(FAVOURITE, _favourite(alice.account.id, post_id), large=True)
+            await tx.run(FAVOURITE, _favourite(alice.account.id, post_id), large=True)
+    async with services.db.transaction() as tx:
+        await tx.run(RENAME, {"who": alice.account.id, "name": "Kept"}, large=True)
+        await tx.run(FAVOURITE, _favourite(alice.account.id, post_id), large=True)
+    assert await _name(services, alice.account.id) == "Kept"
+    async with services.db.read() as session:
+        found = await session.scalars(select(Favourite.id).where(Favourite.status_id == post_id))
+        assert len(found.all()) == 1
+    if services.db.is_sqlite:  # off the event loop's thread; PostgreSQL's go through asyncpg
+        assert threads and threading.get_ident() not in threads

@@ -116,14 +116,19 @@ class Tx:
     def invalidations(self) -> Invalidations:
         return self.db.context.invalidations
 
-    async def run(self, statement: Prebuilt, params: Mapping[str, Any]) -> Ran:
+    async def run(
+        self, statement: Prebuilt, params: Mapping[str, Any], *, large: bool = False
+    ) -> Ran:
         """A prebuilt statement on this transaction's connection: its SQL text compiled once
         per dialect, so no statement building, cache key or ORM step per call (on a hot
         write those cost more CPU than the statement). Rows come back as driver values, as
-        from ``FastReader``; ``rowcount`` says what a write changed."""
+        from ``FastReader``; ``rowcount`` says what a write changed. ``large``: on SQLite
+        the statement runs in a worker thread (``sqlite3`` lets go of the GIL meanwhile), for
+        a write of hundreds of rows that would hold the event loop for milliseconds."""
         connection = await self._flushed_connection()
         compiled = statement.compiled(connection.dialect)
-        return await self._execute(connection, compiled.sql, tuple(compiled.arguments(params)))
+        arguments = tuple(compiled.arguments(params))
+        return await self._execute(connection, compiled.sql, arguments, large=large)
 
     async def run_many(
         self, statement: Prebuilt, params: Sequence[Mapping[str, Any]], *, uncounted: bool = False
@@ -137,21 +142,21 @@ class Tx:
         arguments = [tuple(compiled.arguments(p)) for p in params]
         await self._execute_many(connection, compiled.sql, arguments, uncounted=uncounted)
 
-    async def _execute(self, connection: AsyncConnection, sql: str, arguments: Row) -> Ran:
+    async def _execute(
+        self, connection: AsyncConnection, sql: str, arguments: Row, *, large: bool = False
+    ) -> Ran:
         """On SQLite the statement runs at once on the transaction's own ``sqlite3``
         connection, in this thread: inside ``BEGIN IMMEDIATE`` it never waits for a lock,
         and a hop to aiosqlite's thread would wait for a turn of the event loop while the
-        process's write lock is held (under load, many turns per write). Elsewhere (and for
-        an in-memory SQLite database, private to aiosqlite's thread) through the driver."""
+        process's write lock is held (under load, many turns per write); a ``large`` one in
+        a worker thread of its own, the loop serving meanwhile. Elsewhere (and for an
+        in-memory SQLite database, private to aiosqlite's thread) through the driver."""
         direct = await self._direct(connection)
         if direct is not None:
             self.db.query_count += 1
-            with _as_sqlalchemy(sql, arguments):
-                cursor = direct.execute(sql, arguments)
-                try:
-                    return Ran(cursor.fetchall(), cursor.rowcount)
-                finally:
-                    cursor.close()
+            if large:
+                return await asyncio.to_thread(_direct_run, direct, sql, arguments)
+            return _direct_run(direct, sql, arguments)
         result = await connection.exec_driver_sql(sql, arguments)
         rows = [tuple(r) for r in result.all()] if result.returns_rows else []
         return Ran(rows, result.rowcount)
@@ -504,6 +509,16 @@ def _sqlite_of(driver: Any) -> sqlite3.Connection:
     aiosqlite adapter reaches it)."""
     found: sqlite3.Connection = driver._conn
     return found
+
+
+def _direct_run(direct: sqlite3.Connection, sql: str, arguments: Row) -> Ran:
+    """``sql`` on the transaction's own ``sqlite3`` connection, in the calling thread."""
+    with _as_sqlalchemy(sql, arguments):
+        cursor = direct.execute(sql, arguments)
+        try:
+            return Ran(cursor.fetchall(), cursor.rowcount)
+        finally:
+            cursor.close()
 
 
 @contextmanager

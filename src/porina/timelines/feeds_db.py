@@ -75,7 +75,7 @@ class DatabaseFeedStore:
             }
             statement = self._compiled(_insert_prebuilt(size))
             async with self.db.transaction() as tx:
-                taken += (await tx.run(statement, params)).rowcount
+                taken += (await tx.run(statement, params, large=True)).rowcount
         return taken
 
     def _compiled(self, statement: Prebuilt) -> Prebuilt:
