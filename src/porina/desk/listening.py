@@ -32,8 +32,8 @@ the newest id and change): a lost broker message leaves a process deaf to a new 
 hearing a removed one, that long at most. A transaction that changed a watch reads the
 watches itself for its own posts and keeps nothing (it may roll back). When some keyword
 watch exists or a tag is watched, a post costs one read of the status; a match, one read of
-the exclusions and the inbox item's writes. (Until 2026-12-07 the fingerprint was read in every public post's
-transaction: one round trip of a post's ten.)
+the exclusions and the inbox item's writes. (Until 2026-12-07 the fingerprint was read in
+every public post's transaction: one round trip of a post's ten.)
 """
 
 from __future__ import annotations
