@@ -42,8 +42,9 @@ import functools
 import html
 import re
 import time
+import uuid
 import weakref
-from collections import defaultdict
+from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -133,10 +134,21 @@ _changing: weakref.WeakSet[Tx] = weakref.WeakSet()
 """Transactions that changed a watch: they read the watches themselves."""
 
 
+_heard_changes: deque[str] = deque(maxlen=256)
+"""The latest changes' ids: a process hears its own message twice (at commit, then from the
+broker), and a second drop would only build the matcher again."""
+
+
 def _on_invalidation(message: dict[str, Any]) -> None:
-    if message.get("event") == CHANGED["event"]:
-        _dropped[0] += 1
-        _current.clear()
+    if message.get("event") != CHANGED["event"]:
+        return
+    change = message.get("change")
+    if change is not None:
+        if change in _heard_changes:
+            return
+        _heard_changes.append(change)
+    _dropped[0] += 1
+    _current.clear()
 
 
 def _heed(invalidations: Invalidations) -> None:
@@ -204,7 +216,7 @@ async def watches_changed(tx: Tx, event: DeskWatchChanged) -> None:
     """Every process drops its matcher once the change commits; until then this transaction
     reads the watches itself (a post later in it, as the demo's seed makes, is heard)."""
     _changing.add(tx)
-    invalidation.after_commit(tx, CHANGED)
+    invalidation.after_commit(tx, {**CHANGED, "change": uuid.uuid4().hex})
 
 
 def plain(markup: str) -> str:

@@ -10,8 +10,9 @@ immediate, the expiry bounds it when a message is lost.
 
 Messages: ``{"event": "token.revoked", "token_hash": ...}``,
 ``{"event": "account.restricted", "account_id": ...}`` (suspended or its user disabled) and
-``{"event": "desk.watches_changed"}`` (a listening watch changed: ``desk/listening.py`` drops
-its compiled watches, which it otherwise keeps without reading them per post).
+``{"event": "desk.watches_changed", "change": ...}`` (a listening watch changed:
+``desk/listening.py`` drops its compiled watches, which it otherwise keeps without reading
+them per post; ``change`` tells its own echo from the broker apart).
 """
 
 from __future__ import annotations
