@@ -4,15 +4,17 @@ A serving process caches who holds each access token for a few seconds. When a t
 revoked or an account suspended, ``announce`` (called after the transaction commits) tells
 this process's listeners at once and publishes the message on the broker channel
 ``invalidate``; every other process runs ``Invalidations.run`` (started with the services) and
-tells its own listeners when the message arrives. Redis pub/sub keeps no message for a process
+tells its own listeners when the message arrives. Each message goes out with its sender's
+``origin`` (one id per ``Invalidations``), and a process skips its own when the broker echoes
+it back: every listener hears each message once. Redis pub/sub keeps no message for a process
 that was not listening, so the caches still expire on their own: the broker makes revocation
 immediate, the expiry bounds it when a message is lost.
 
 Messages: ``{"event": "token.revoked", "token_hash": ...}``,
 ``{"event": "account.restricted", "account_id": ...}`` (suspended or its user disabled) and
-``{"event": "desk.watches_changed", "change": ...}`` (a listening watch changed:
+``{"event": "desk.watches_changed"}`` (a listening watch changed:
 ``desk/listening.py`` drops its compiled watches, which it otherwise keeps without reading
-them per post; ``change`` tells its own echo from the broker apart).
+them per post).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -38,13 +41,15 @@ class Invalidations:
         self.broker = broker
         self._listeners: list[Listener] = []
         self._task: asyncio.Task[None] | None = None
+        self.origin = uuid.uuid4().hex
+        """Marks this instance's messages, so it skips them when the broker echoes them."""
 
     def listen(self, listener: Listener) -> None:
         self._listeners.append(listener)
 
     async def announce(self, message: dict[str, Any]) -> None:
         self._tell(message)
-        await self.broker.publish(CHANNEL, message)
+        await self.broker.publish(CHANNEL, {**message, "origin": self.origin})
 
     def start(self) -> None:
         if self._task is None:
@@ -61,7 +66,8 @@ class Invalidations:
         while True:
             try:
                 async for _, message in self.broker.subscribe([CHANNEL]):
-                    self._tell(message)
+                    if message.get("origin") != self.origin:
+                        self._tell(message)
             except asyncio.CancelledError:
                 raise
             except Exception:  # the broker went away: listen again shortly
