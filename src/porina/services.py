@@ -204,6 +204,7 @@ class Services:
         self.invalidations = Invalidations(self.broker)
         self.token_cache = TokenCache()
         self.invalidations.listen(self.token_cache.on_invalidation)
+        self.invalidations.listen(desk_listening.on_invalidation)
         self.status_cache = StatusCache(
             Renderer(self.settings), self.settings.status_cache_size, reader=self.db.fast
         )

@@ -466,16 +466,3 @@ async def test_a_refusal_speaks_finnish(services: Services, make: Factory) -> No
         response = await mari.client.post(WATCHES, headers=headers, json=body)
         assert response.status_code == 422
         assert response.json()["error"].startswith("Validointi epäonnistui: " + expected)
-
-
-def test_a_change_heard_twice_drops_the_matcher_once() -> None:
-    """A process hears its own change at commit and again from the broker: the second is
-    ignored (it would only build the matcher again, a post's reads more)."""
-    before = listening._dropped[0]
-    message = {**listening.CHANGED, "change": "a-change"}
-    listening._on_invalidation(message)
-    listening._on_invalidation(message)
-    assert listening._dropped[0] == before + 1
-    listening._on_invalidation({**listening.CHANGED, "change": "another"})
-    listening._on_invalidation(listening.CHANGED)  # no id: always heard
-    assert listening._dropped[0] == before + 3

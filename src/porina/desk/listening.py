@@ -42,9 +42,8 @@ import functools
 import html
 import re
 import time
-import uuid
 import weakref
-from collections import defaultdict, deque
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,7 +60,6 @@ from porina.posts.models import Status
 from porina.storage import invalidation
 from porina.storage.db import Database, Tx
 from porina.storage.fastread import Prebuilt
-from porina.storage.invalidation import Invalidations
 
 _TAG = re.compile(r"<[^>]*>")
 
@@ -127,35 +125,24 @@ class _Kept:
 
 
 _current: weakref.WeakKeyDictionary[Database, _Kept] = weakref.WeakKeyDictionary()
-_heeded: weakref.WeakSet[Invalidations] = weakref.WeakSet()
-_dropped = [0]
-"""How many times the matchers were dropped: a matcher read before a drop is not kept."""
+
+
+@dataclass(slots=True)
+class _Drops:
+    count: int = 0
+    """How many times the matchers were dropped: a matcher read before a drop is not kept."""
+
+
+_drops = _Drops()
 _changing: weakref.WeakSet[Tx] = weakref.WeakSet()
 """Transactions that changed a watch: they read the watches themselves."""
 
 
-_heard_changes: deque[str] = deque(maxlen=256)
-"""The latest changes' ids: a process hears its own message twice (at commit, then from the
-broker), and a second drop would only build the matcher again."""
-
-
-def _on_invalidation(message: dict[str, Any]) -> None:
-    if message.get("event") != CHANGED["event"]:
-        return
-    change = message.get("change")
-    if change is not None:
-        if change in _heard_changes:
-            return
-        _heard_changes.append(change)
-    _dropped[0] += 1
-    _current.clear()
-
-
-def _heed(invalidations: Invalidations) -> None:
-    """Listen to ``invalidations`` (once per services) for changed watches."""
-    if invalidations not in _heeded:
-        _heeded.add(invalidations)
-        invalidations.listen(_on_invalidation)
+def on_invalidation(message: dict[str, Any]) -> None:
+    """Drops every matcher when a watch changed (the services listen with it)."""
+    if message.get("event") == CHANGED["event"]:
+        _drops.count += 1
+        _current.clear()
 
 
 @functools.cache
@@ -171,20 +158,19 @@ async def matcher(tx: Tx) -> Matcher:
     its fingerprint read again after ``RECHECK_SECONDS``, rebuilt when it differs. A
     transaction that changed a watch itself reads the watches as it sees them, and keeps
     nothing (its change may yet roll back)."""
-    _heed(tx.invalidations)
     if tx in _changing:
         return await _built(tx)
     kept = _current.get(tx.db)
     moment = time.monotonic()
     if kept is not None and moment - kept.checked < RECHECK_SECONDS:
         return kept.matcher
-    drops = _dropped[0]
+    drops = _drops.count
     fingerprint = await _fingerprint(tx)
     if kept is not None and kept.fingerprint == fingerprint:
         kept.checked = moment
         return kept.matcher
     built = await _built(tx, fingerprint)
-    if drops == _dropped[0]:  # no watch changed meanwhile
+    if drops == _drops.count:  # no watch changed meanwhile
         _current[tx.db] = _Kept(fingerprint, built, moment)
     return built
 
@@ -216,7 +202,7 @@ async def watches_changed(tx: Tx, event: DeskWatchChanged) -> None:
     """Every process drops its matcher once the change commits; until then this transaction
     reads the watches itself (a post later in it, as the demo's seed makes, is heard)."""
     _changing.add(tx)
-    invalidation.after_commit(tx, {**CHANGED, "change": uuid.uuid4().hex})
+    invalidation.after_commit(tx, CHANGED)
 
 
 def plain(markup: str) -> str:
