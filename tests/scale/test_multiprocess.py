@@ -18,6 +18,7 @@ import pytest
 from porina.settings import Settings
 
 from ..redis_support import REDIS_URL, delete_prefix, require_redis, unique_prefix
+from ..support.world import truncate_pg
 from .support import ROOT, scale_env, start, stop
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.slow]
@@ -30,8 +31,11 @@ def _port() -> int:
 
 
 @pytest.fixture
-async def prefix() -> AsyncIterator[str]:
+async def prefix(settings: Settings) -> AsyncIterator[str]:
+    """The Redis key prefix; also empties the database (another test may have left the
+    accounts this one creates: the processes share the suite's database, not a copy)."""
     require_redis()
+    await truncate_pg(settings.database_url)
     name = unique_prefix()
     yield name
     await delete_prefix(REDIS_URL, name)
