@@ -40,6 +40,30 @@ async def test_quote_approval_says_who_may_quote_for_each_viewer(
     assert_valid(home, "/api/v1/timelines/public")
 
 
+async def test_a_timeline_gives_each_viewer_its_own_quote_approval(
+    make: Factory, client: httpx.AsyncClient
+) -> None:
+    """The timelines encode each status's ``quote_approval`` once per policy, visibility and
+    kind of viewer (nobody, the author, anyone else): the author, another account and a
+    visitor each see their own answer, for every policy."""
+    alice, bob = await make.person("alice"), await make.person("bob")
+    posts = {
+        policy: await alice.status(f"policy {policy}", quote_approval_policy=policy)
+        for policy in ("public", "followers", "nobody")
+    }
+    expected = {
+        "alice": {"public": "automatic", "followers": "automatic", "nobody": "automatic"},
+        "bob": {"public": "automatic", "followers": "unknown", "nobody": "denied"},
+        "visitor": {"public": "denied", "followers": "denied", "nobody": "denied"},
+    }
+    readers = {"alice": alice.get, "bob": bob.get, "visitor": client.get}
+    for name, get in readers.items():
+        for _ in range(2):  # the second reading comes from the kept encodings
+            page = (await get("/api/v1/timelines/public")).json()
+            by_id = {s["id"]: s["quote_approval"]["current_user"] for s in page}
+            assert by_id == {posts[p]["id"]: answer for p, answer in expected[name].items()}
+
+
 async def test_nobody_and_followers_policies_are_enforced(make: Factory) -> None:
     alice, bob, carol = (
         await make.person("alice"),

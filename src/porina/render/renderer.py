@@ -258,13 +258,7 @@ class Renderer:
 
     def quote_approval(self, s: Status, viewer_id: int | None) -> e.QuoteApproval:
         """Who may quote ``s`` and whether the viewer may (``posts/quote_policy.py``)."""
-        return e.QuoteApproval(
-            automatic=quote_policy.automatic(s.quote_policy, s.visibility),
-            manual=[],
-            current_user=quote_policy.current_user(
-                s.quote_policy, s.visibility, s.account_id, viewer_id, follows=None
-            ),
-        )
+        return quote_approval_of(s.quote_policy, s.visibility, s.account_id, viewer_id)
 
     def _mark(self, entity: e.Status, s: Status, state: ViewerState, viewer_id: int) -> None:
         """Give ``entity`` the viewer's side: what they did to it, mutes, pins, filters."""
@@ -341,3 +335,17 @@ async def statuses_by_id(
 
 def timestamp(value: datetime | None) -> str | None:
     return iso(value)
+
+
+def quote_approval_of(
+    policy: str, visibility: str, author_id: int, viewer_id: int | None
+) -> e.QuoteApproval:
+    """A status's ``quote_approval`` for ``viewer_id`` (whether it follows the author is not
+    known where statuses are rendered: a followers-only policy says ``unknown``)."""
+    return e.QuoteApproval(
+        automatic=quote_policy.automatic(policy, visibility),
+        manual=[],
+        current_user=quote_policy.current_user(
+            policy, visibility, author_id, viewer_id, follows=None
+        ),
+    )

@@ -21,6 +21,7 @@ order; ``tests/api/test_timelines.py`` compares the two.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import islice
@@ -36,7 +37,7 @@ from porina.interactions.filters import ActiveFilter
 from porina.posts.models import Poll, Status
 from porina.posts.queries import Bundle, StatusRow, account_rows, bundles_by_id, rows_by_id
 from porina.render import entities as e
-from porina.render.renderer import Renderer
+from porina.render.renderer import Renderer, quote_approval_of
 from porina.timelines.page import PageRow
 
 if TYPE_CHECKING:
@@ -177,6 +178,21 @@ _PUBLIC = {
 }
 _BOOL = {True: b"true", False: b"false"}
 _encode = msgspec.json.Encoder().encode
+
+
+def _approval_json(cached: Cached, viewer_id: int | None) -> bytes:
+    """``cached``'s ``quote_approval`` for ``viewer_id``, encoded: it depends only on the
+    status's policy and visibility and on whether the viewer is nobody, its author or another
+    account, so each of those few combinations is encoded once per process."""
+    relation = 0 if viewer_id is None else 1 if viewer_id == cached.author_id else 2
+    status = cached.status
+    return _approval_encoded(status.quote_policy, status.visibility, relation)
+
+
+@functools.lru_cache(maxsize=256)  # policies and visibilities are a few words each
+def _approval_encoded(policy: str, visibility: str, relation: int) -> bytes:
+    viewer = (None, 1, 2)[relation]  # the author is 1
+    return _encode(quote_approval_of(policy, visibility, 1, viewer))
 
 
 class Marks(NamedTuple):
@@ -445,7 +461,7 @@ class StatusCache:
         """``personal(found, row, Viewing(viewer_id))`` encoded as JSON (a viewer without
         active filters)."""
         proper = found.reblog if found.reblog is not None else found.status
-        approval = _encode(self.renderer.quote_approval(proper.status, viewer_id))
+        approval = _approval_json(proper, viewer_id)
         inner = b"null"
         if found.reblog is not None and found.reblog_account is not None:
             inner = self._personal_json(
