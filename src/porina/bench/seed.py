@@ -11,6 +11,11 @@
   every 20 posts the first four are a thread (each replies to the one before), so a status's
   context has ancestors and descendants (``World.thread_ids``).
 - favourites and their notifications for the clients, so the notifications page has content.
+- what each client reads of its own (the ``list``, ``favourites``, ``bookmarks`` and
+  ``conversations`` phases): one list of ``list_members`` accounts it follows, ``marks``
+  favourites (with the authors' notifications) and as many bookmarks of other accounts' posts,
+  and ``conversations`` direct messages, each its own conversation with another account (the
+  status, its mention and both participants' ``account_conversations`` rows).
 - one brand account per fan-out size (1,000 / 10,000 / 100,000 followers when there are that
   many accounts), followed by the first N accounts.
 """
@@ -33,9 +38,11 @@ from porina.accounts.tokens import digest, new_secret
 from porina.bench.bulk import chunks
 from porina.core.clock import now
 from porina.core.ids import new_id
-from porina.interactions.models import Favourite
+from porina.interactions.models import Bookmark, Favourite
+from porina.lists.models import List, ListAccount
+from porina.messaging.models import AccountConversation
 from porina.notifications.models import Notification
-from porina.posts.models import Status, StatusTag, Tag
+from porina.posts.models import Mention, Status, StatusTag, Tag
 
 FANOUT_SIZES = (1_000, 10_000, 100_000)
 PASSWORD = "bench-password-1"
@@ -55,6 +62,9 @@ class Sizes:
     favourites: int = 20_000
     fanout: tuple[int, ...] = FANOUT_SIZES
     streamers: int = 0  # accounts after the clients with tokens too (the streaming phase)
+    list_members: tuple[int, int] = (20, 50)  # each client's one list: accounts it follows
+    marks: tuple[int, int] = (40, 100)  # each client's favourites, and as many bookmarks
+    conversations: int = 24  # direct messages to or from each client (a page is 20)
 
 
 @dataclass
@@ -72,6 +82,7 @@ class World:
     streamers: list[tuple[int, str]] = field(default_factory=list)  # (id, token)
     cookies: list[str] = field(default_factory=list)  # the clients' web sessions (home page)
     status_pages: list[str] = field(default_factory=list)  # /@name/id of every post
+    list_ids: list[int] = field(default_factory=list)  # each client's list, as ``tokens``
     rows: dict[str, int] = field(default_factory=dict)
 
 
@@ -126,22 +137,18 @@ async def seed(url: str, sizes: Sizes, base: str, rng: random.Random) -> World:
                 world.streamers = [
                     (a["id"], t) for a, t in zip(streamers, stream_tokens, strict=True)
                 ]
-            world.rows["follows"] = await _bulk(conn, Follow, _follows(ids, sizes, rng, moment))
+            followed: dict[int, list[int]] = {}  # client -> the accounts it follows
+            follows = _follows(ids, sizes, rng, moment, followed)
+            world.rows["follows"] = await _bulk(conn, Follow, follows)
             world.rows["follows"] += await _bulk(
                 conn, Follow, _brand_follows(ids, world.brands, moment)
             )
-            posts = list(_posts(ids, sizes.posts, rng, moment))
-            world.status_ids = [p["id"] for p in posts]
-            world.rows["statuses"] = await _bulk(conn, Status, posts)
-            world.rows["status_tags"] = await _tags(conn, posts, moment)
-            names = {a["id"]: a["username"] for a in accounts}
-            world.authors = {p["account_id"]: names[p["account_id"]] for p in posts}
-            world.status_pages = [f"/@{names[p['account_id']]}/{p['id']}" for p in posts]
-            world.tags, world.words = list(TAGS), list(WORDS)
-            world.thread_ids = [p["id"] for p in posts if p["replies_count"] or p["thread_id"]]
+            posts = await _statuses(conn, world, accounts, sizes=sizes, rng=rng, moment=moment)
             faves = list(_favourites(world, posts, sizes.favourites, rng, moment))
             world.rows["favourites"] = await _bulk(conn, Favourite, (f for f, _ in faves))
             world.rows["notifications"] = await _bulk(conn, Notification, (n for _, n in faves))
+            await _own(conn, world, followed, posts, sizes=sizes, rng=rng, moment=moment)
+            await _direct(conn, world, accounts, sizes=sizes, rng=rng, moment=moment)
         if engine.dialect.name == "postgresql":  # statistics, as after any bulk load
             async with engine.connect() as conn:
                 await (await conn.execution_options(isolation_level="AUTOCOMMIT")).execute(
@@ -150,6 +157,28 @@ async def seed(url: str, sizes: Sizes, base: str, rng: random.Random) -> World:
     finally:
         await engine.dispose()
     return world
+
+
+async def _statuses(
+    conn: AsyncConnection,
+    world: World,
+    accounts: list[dict[str, Any]],
+    *,
+    sizes: Sizes,
+    rng: random.Random,
+    moment: datetime,
+) -> list[dict[str, Any]]:
+    """The posts and their tags; what the drivers draw from them into ``world``."""
+    posts = list(_posts([a["id"] for a in accounts], sizes.posts, rng, moment))
+    world.status_ids = [p["id"] for p in posts]
+    world.rows["statuses"] = await _bulk(conn, Status, posts)
+    world.rows["status_tags"] = await _tags(conn, posts, moment)
+    names = {a["id"]: a["username"] for a in accounts}
+    world.authors = {p["account_id"]: names[p["account_id"]] for p in posts}
+    world.status_pages = [f"/@{names[p['account_id']]}/{p['id']}" for p in posts]
+    world.tags, world.words = list(TAGS), list(WORDS)
+    world.thread_ids = [p["id"] for p in posts if p["replies_count"] or p["thread_id"]]
+    return posts
 
 
 async def _logins(
@@ -195,13 +224,20 @@ async def _logins(
 
 
 def _follows(
-    ids: list[int], sizes: Sizes, rng: random.Random, moment: datetime
+    ids: list[int],
+    sizes: Sizes,
+    rng: random.Random,
+    moment: datetime,
+    followed: dict[int, list[int]],
 ) -> Iterator[dict[str, Any]]:
+    """The follow rows; each client's targets also into ``followed`` (in id order)."""
     cum = _weights(len(ids))
     for i, follower in enumerate(ids):
         want = sizes.client_follows if i < sizes.clients else sizes.follows_per_user
         targets = set(rng.choices(ids, cum_weights=cum, k=want))
         targets.discard(follower)
+        if i < sizes.clients:
+            followed[follower] = sorted(targets)
         for target in targets:
             yield {
                 "id": new_id(),
@@ -307,3 +343,134 @@ def _favourites(
                 "dedupe_key": f"favourite:{fan}:{status}",
             },
         )
+
+
+async def _own(
+    conn: AsyncConnection,
+    world: World,
+    followed: dict[int, list[int]],
+    posts: list[dict[str, Any]],
+    *,
+    sizes: Sizes,
+    rng: random.Random,
+    moment: datetime,
+) -> None:
+    """Each client's list (members among the accounts it follows), favourites (each with its
+    author's notification) and bookmarks, on other accounts' posts: the clients' own posts
+    keep only the favourites ``_favourites`` gave them, so the notifications phase reads what
+    it read before these were seeded."""
+    lists: list[dict[str, Any]] = []
+    members: list[dict[str, Any]] = []
+    for client in world.client_ids:
+        lists.append(
+            {
+                "id": new_id(),
+                "account_id": client,
+                "title": "Bench list",
+                "replies_policy": "list",
+                "exclusive": False,
+                "created_at": moment,
+            }
+        )
+        pool = followed.get(client, [])
+        chosen = rng.sample(pool, min(len(pool), rng.randint(*sizes.list_members)))
+        members += ({"list_id": lists[-1]["id"], "account_id": a} for a in sorted(chosen))
+    world.list_ids = [row["id"] for row in lists]
+    world.rows["lists"] = await _bulk(conn, List, lists)
+    world.rows["list_accounts"] = await _bulk(conn, ListAccount, members)
+    clients = set(world.client_ids)
+    others = [(p["id"], p["account_id"]) for p in posts if p["account_id"] not in clients]
+    faves: list[dict[str, Any]] = []
+    notes: list[dict[str, Any]] = []
+    marks: list[dict[str, Any]] = []
+    for client in world.client_ids:
+        count = min(len(others), rng.randint(*sizes.marks))
+        for status, author in rng.sample(others, count):
+            faves.append({"id": new_id(), "account_id": client, "status_id": status})
+            notes.append(_favourited(client, status, author, moment))
+        for status, _ in rng.sample(others, count):
+            marks.append({"id": new_id(), "account_id": client, "status_id": status})
+    world.rows["favourites"] += await _bulk(conn, Favourite, _at(faves, moment))
+    world.rows["notifications"] += await _bulk(conn, Notification, notes)
+    world.rows["bookmarks"] = await _bulk(conn, Bookmark, _at(marks, moment))
+
+
+def _at(rows: list[dict[str, Any]], moment: datetime) -> Iterator[dict[str, Any]]:
+    return ({**row, "created_at": moment} for row in rows)
+
+
+def _favourited(fan: int, status: int, author: int, moment: datetime) -> dict[str, Any]:
+    """The ``favourite`` notification a favourite of ``author``'s ``status`` gives them."""
+    return {
+        "id": new_id(),
+        "account_id": author,
+        "from_account_id": fan,
+        "type": "favourite",
+        "status_id": status,
+        "group_key": f"favourite-{status}",
+        "created_at": moment,
+        "dedupe_key": f"favourite:{fan}:{status}",
+    }
+
+
+async def _direct(
+    conn: AsyncConnection,
+    world: World,
+    accounts: list[dict[str, Any]],
+    *,
+    sizes: Sizes,
+    rng: random.Random,
+    moment: datetime,
+) -> None:
+    """``sizes.conversations`` direct messages per client, each to or from (alternately) an
+    account that is not a client, over the last day: the rows posting one writes (the direct
+    status naming its recipient, the mention, each participant's conversation: unread for the
+    recipient). Not in ``world.status_ids``: only the two may see them. No ``mention``
+    notification: the notifications phase reads what it read before these were seeded."""
+    others = accounts[len(world.client_ids) :]
+    statuses: list[dict[str, Any]] = []
+    mentions: list[dict[str, Any]] = []
+    threads: list[dict[str, Any]] = []
+    for k, client in enumerate(accounts[: len(world.client_ids)]):
+        partners = rng.sample(others, min(len(others), sizes.conversations))
+        for n, partner in enumerate(partners):
+            at = moment - timedelta(seconds=(n * len(world.client_ids) + k + 1) * 60)
+            sender, recipient = (client, partner) if n % 2 == 0 else (partner, client)
+            status = _direct_status(sender, recipient, at, n)
+            statuses.append(status)
+            mentions.append({"status_id": status["id"], "account_id": recipient["id"]})
+            for one, other in ((sender, recipient), (recipient, sender)):
+                threads.append(
+                    {
+                        "account_id": one["id"],
+                        "conversation_id": status["id"],
+                        "participant_ids": [str(other["id"])],
+                        "last_status_id": status["id"],
+                        "unread": one is recipient,
+                        "hidden": False,
+                    }
+                )
+    world.rows["direct_statuses"] = await _bulk(conn, Status, statuses)
+    world.rows["mentions"] = await _bulk(conn, Mention, mentions)
+    world.rows["account_conversations"] = await _bulk(conn, AccountConversation, threads)
+
+
+def _direct_status(
+    sender: dict[str, Any], recipient: dict[str, Any], at: datetime, n: int
+) -> dict[str, Any]:
+    name, url = recipient["username"], recipient["url"]
+    text = f"@{name} a direct message, number {n}, between the two of us."
+    mention = (
+        f'<span class="h-card" translate="no"><a href="{url}" '
+        f'class="u-url mention">@<span>{name}</span></a></span>'
+    )
+    return {
+        "id": new_id(at),
+        "account_id": sender["id"],
+        "visibility": "direct",
+        "text": text,
+        "content": f"<p>{mention} a direct message, number {n}, between the two of us.</p>",
+        "created_at": at,
+        "tags": [],
+        "mentions": [{"id": str(recipient["id"]), "username": name, "acct": name, "url": url}],
+    }
