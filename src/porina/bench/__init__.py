@@ -55,6 +55,11 @@ SINGLE = [
     "tag_page",
     "home_page",
     "notifications",
+    "list",  # each client's own list (bench/seed.py: 20-50 accounts it follows)
+    "favourites",
+    "bookmarks",
+    "relationships",  # id[]= of 5-20 authors
+    "conversations",
     "favourite",
     "boost",
     "follow",
@@ -385,6 +390,7 @@ def _load(args: argparse.Namespace, port: int, ceiling_port: int, world: World) 
             follow_ids=_follow_targets(world),
             status_pages=world.status_pages[-5000:],
             cookies=world.cookies,
+            lists=dict(zip(world.tokens, world.list_ids, strict=True)),
         )
         if name != "ceiling" and (warmed := load.warm(plan)):
             _say(f"phase {name}: warmed, each of {warmed:,} pages asked once")

@@ -40,6 +40,7 @@ class Plan:
     paths: dict[str, str] = field(default_factory=dict)  # endpoint -> a fixed GET path (desk)
     status_pages: list[str] = field(default_factory=list)  # /@name/id of recent posts
     cookies: list[str] = field(default_factory=list)  # web session cookies of the clients
+    lists: dict[str, int] = field(default_factory=dict)  # token -> its client's own list
     rate: float = 0.0  # requests a second over all connections; 0: each as fast as it can
 
 
@@ -51,8 +52,9 @@ class Result:
 
 
 # endpoint -> (method, path); ``{status}``, ``{thread}``, ``{account}``, ``{name}``, ``{tag}``,
-# ``{word}``, ``{follow}`` and ``{status_page}`` are filled from the seeded world. The ceiling's
-# path is the ceiling app's own.
+# ``{word}``, ``{follow}`` and ``{status_page}`` are filled from the seeded world, ``{list}``
+# with the list of the request's own token (another's list is 404), ``{accounts}`` with
+# ``id[]=`` of 5 to 20 authors. The ceiling's path is the ceiling app's own.
 ENDPOINTS: dict[str, tuple[str, str]] = {
     "ceiling": ("GET", "/"),
     "health": ("GET", "/health"),
@@ -68,6 +70,11 @@ ENDPOINTS: dict[str, tuple[str, str]] = {
     "tag": ("GET", "/api/v1/timelines/tag/{tag}?limit=20"),
     "search": ("GET", "/api/v2/search?q={word}"),
     "notifications": ("GET", "/api/v1/notifications?limit=20"),
+    "list": ("GET", "/api/v1/timelines/list/{list}?limit=20"),
+    "favourites": ("GET", "/api/v1/favourites?limit=20"),
+    "bookmarks": ("GET", "/api/v1/bookmarks?limit=20"),
+    "relationships": ("GET", "/api/v1/accounts/relationships?{accounts}"),
+    "conversations": ("GET", "/api/v1/conversations?limit=20"),
     "favourite": ("POST", "/api/v1/statuses/{status}/favourite"),
     "post": ("POST", "/api/v1/statuses"),
     "boost": ("POST", "/api/v1/statuses/{status}/reblog"),
@@ -85,12 +92,19 @@ SIGNED_PAGES = {"home_page"}
 UNSIGNED = {"ceiling", "health", *PAGES}
 
 
-def _path(plan: Plan, endpoint: str, rng: random.Random) -> tuple[str, str]:
+RELATIONSHIPS = (5, 20)  # accounts a relationships request asks about (a page's authors)
+
+
+def _path(plan: Plan, endpoint: str, rng: random.Random, token: str) -> tuple[str, str]:
     if endpoint in plan.paths:
         return "GET", plan.paths[endpoint]
     method, template = ENDPOINTS[endpoint]
     if "{" not in template:
         return method, template
+    asked: list[int] = []
+    if "{accounts}" in template:
+        many = min(len(plan.account_ids), rng.randint(*RELATIONSHIPS))
+        asked = rng.sample(plan.account_ids, many)
     return method, template.format(
         status=rng.choice(plan.status_ids) if "{status}" in template else "",
         thread=rng.choice(plan.thread_ids) if "{thread}" in template else "",
@@ -100,11 +114,14 @@ def _path(plan: Plan, endpoint: str, rng: random.Random) -> tuple[str, str]:
         word=rng.choice(plan.words) if "{word}" in template else "",
         follow=rng.choice(plan.follow_ids) if "{follow}" in template else "",
         status_page=rng.choice(plan.status_pages) if "{status_page}" in template else "",
+        list=plan.lists[token] if "{list}" in template else "",
+        accounts="&".join(f"id[]={a}" for a in asked),
     )
 
 
 def _request(plan: Plan, endpoint: str, rng: random.Random) -> bytes:
-    method, path = _path(plan, endpoint, rng)
+    token = rng.choice(plan.tokens) if endpoint not in UNSIGNED else ""
+    method, path = _path(plan, endpoint, rng, token)
     body = b""
     if endpoint == "post":
         body = json.dumps({"status": f"bench post {rng.random():.9f}"}).encode()
@@ -114,7 +131,7 @@ def _request(plan: Plan, endpoint: str, rng: random.Random) -> bytes:
     if endpoint in SIGNED_PAGES:
         head += f"Cookie: porina_session={rng.choice(plan.cookies)}\r\n"
     elif endpoint not in UNSIGNED:
-        head += f"Authorization: Bearer {rng.choice(plan.tokens)}\r\n"
+        head += f"Authorization: Bearer {token}\r\n"
     if method == "POST":
         head += f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
     return (head + "\r\n").encode() + body
@@ -211,6 +228,12 @@ WARMED = {
     "profile_page": "names",
     "status_page": "status_pages",
     "home_page": "cookies",  # each signed-in reader's /home once (the API home is read twice)
+    # each client's own list, favourites, bookmarks, conversations once (relationships draw
+    # 5 to 20 of the 1,000 authors at random: no fixed set of keys to ask)
+    "list": "tokens",
+    "favourites": "tokens",
+    "bookmarks": "tokens",
+    "conversations": "tokens",
 }
 
 
@@ -255,6 +278,8 @@ def _only(plan: Plan, field_name: str, key: Any) -> Plan:
         return replace(plan, names=[key])
     if field_name == "cookies":
         return replace(plan, cookies=[key])
+    if field_name == "tokens":
+        return replace(plan, tokens=[key])
     return replace(plan, status_pages=[key])
 
 
