@@ -41,12 +41,18 @@ def test_quick_bench_writes_json_markdown_and_chart_with_every_section(tmp_path:
     for section in ("machine", "worlds", "fanout", "memory", "targets"):
         assert data[section], section
     phases = data["worlds"][0]["phases"]
-    for phase in [*SINGLE, "mix"]:  # every row of issue 14's table, the ceiling first
+    # every row of issue 14's table, the ceiling first; list ... conversations included
+    assert {"list", "favourites", "bookmarks", "relationships", "conversations"} <= set(SINGLE)
+    for phase in [*SINGLE, "mix"]:
         assert phases[phase], phase
         for stats in phases[phase].values():
             assert {"rps", "p50_ms", "p95_ms", "p99_ms", "of_ceiling"} <= set(stats)
             assert stats["errors"] == 0, (phase, stats)
             assert stats["requests"] > 0, phase
+    rows = data["worlds"][0]["rows"]  # what the list ... conversations phases read, seeded
+    for table in ("lists", "list_accounts", "bookmarks", "direct_statuses", "mentions"):
+        assert rows[table] > 0, (table, rows)
+    assert rows["account_conversations"] == 2 * rows["direct_statuses"]  # one each side
     assert next(iter(phases)) == "ceiling" and phases["ceiling"]["ceiling"]["of_ceiling"] == 1.0
     health = phases["health"]["health"]
     assert health["of_ceiling"] == round(health["rps"] / phases["ceiling"]["ceiling"]["rps"], 3)

@@ -45,6 +45,7 @@ def _plan() -> load.Plan:
         follow_ids=[33],
         status_pages=["/@u7/11"],
         cookies=["sess"],
+        lists={"tok": 44},
     )
 
 
@@ -67,12 +68,42 @@ def test_every_phase_requests_its_endpoint_with_the_worlds_values() -> None:
     assert first_lines["status_page"] == "GET /@u7/11 HTTP/1.1"
     assert first_lines["tag_page"] == "GET /tags/benchtag3 HTTP/1.1"
     assert first_lines["home_page"] == "GET /home HTTP/1.1"
+    assert first_lines["list"] == "GET /api/v1/timelines/list/44?limit=20 HTTP/1.1"
+    assert first_lines["favourites"] == "GET /api/v1/favourites?limit=20 HTTP/1.1"
+    assert first_lines["bookmarks"] == "GET /api/v1/bookmarks?limit=20 HTTP/1.1"
+    assert first_lines["relationships"] == "GET /api/v1/accounts/relationships?id[]=22 HTTP/1.1"
+    assert first_lines["conversations"] == "GET /api/v1/conversations?limit=20 HTTP/1.1"
     for name in ("profile_page", "local_page", "status_page", "tag_page", "home_page"):
         assert "Authorization" not in heads[name] and "Accept: text/html" in heads[name]
         assert ("Cookie: porina_session=sess\r\n" in heads[name]) == (name == "home_page")
-    for name in ("home", "status", "search", "verify_credentials", "post"):
+    for name in ("home", "status", "search", "verify_credentials", "post", "list"):
         assert "Authorization: Bearer tok\r\n" in heads[name], name
     assert heads["post"].endswith('"}') and "Content-Length: " in heads["post"]
+
+
+def test_a_list_request_names_the_list_of_its_own_token() -> None:
+    """Each client's token asks for that client's list (another's list is 404)."""
+    lists = {f"tok{n}": 100 + n for n in range(6)}
+    plan, rng = replace(_plan(), tokens=list(lists), lists=lists), random.Random(2)
+    seen = set()
+    for _ in range(60):
+        lines = load._request(plan, "list", rng).decode().split("\r\n")
+        token = next(x for x in lines if x.startswith("Authorization: Bearer "))[22:]
+        assert lines[0] == f"GET /api/v1/timelines/list/{lists[token]}?limit=20 HTTP/1.1"
+        seen.add(token)
+    assert seen == set(lists)
+
+
+def test_a_relationships_request_asks_about_five_to_twenty_distinct_authors() -> None:
+    plan, rng = replace(_plan(), account_ids=list(range(1000, 1100))), random.Random(3)
+    counts = set()
+    for _ in range(200):
+        line = load._request(plan, "relationships", rng).decode().split("\r\n", 1)[0]
+        query = line.split(" ")[1].split("?", 1)[1]
+        ids = [int(part.removeprefix("id[]=")) for part in query.split("&")]
+        assert len(set(ids)) == len(ids) and set(ids) <= set(plan.account_ids), line
+        counts.add(len(ids))
+    assert min(counts) == 5 and max(counts) == 20
 
 
 def test_a_warmed_phase_asks_each_profile_once_before_it_is_measured() -> None:
@@ -117,6 +148,14 @@ def test_a_warmed_phase_asks_each_profile_once_before_it_is_measured() -> None:
     readers = replace(plan, weights={"home_page": 1.0}, cookies=["s1", "s2", "s1"])
     assert serve_and_warm(readers) == 2  # each signed-in reader's /home once
     assert sorted(asked) == ["/home Cookie: porina_session=s1", "/home Cookie: porina_session=s2"]
+    asked.clear()
+    asked.clear()
+    own = replace(plan, weights={"list": 1.0}, tokens=["tok", "t2"], lists={"tok": 44, "t2": 45})
+    assert serve_and_warm(own) == 2  # each client's own list once
+    assert sorted(asked) == [
+        "/api/v1/timelines/list/44?limit=20",
+        "/api/v1/timelines/list/45?limit=20",
+    ]
     asked.clear()
     assert serve_and_warm(replace(plan, weights={"home": 1.0})) == 0
     assert asked == []

@@ -84,8 +84,23 @@ def test_every_read_phase_of_item_3_the_bench_has_is_checked_in_each_world() -> 
         assert {n for n in found if n.endswith(f" / ceiling at {users} users")} == {
             f"{p} / ceiling at {users} users" for p in reads
         }
-    assert len(reads) == 16
+    assert len(reads) == 21
     assert all(t["met"] for n, t in found.items() if "/ ceiling at" in n)
+
+
+def test_the_list_favourites_bookmarks_relationships_and_conversations_reads_are_checked() -> None:
+    """Issue 14, item 3's last five reads: 0.15 of the ceiling, and p99 growth."""
+    five = ("list", "favourites", "bookmarks", "relationships", "conversations")
+    small = _world(1_000, dict.fromkeys(five, 1_600.0))
+    big = _world(100_000, dict.fromkeys(five, 1_400.0), dict.fromkeys(five, 13.0))
+    found = _by_name(_results(small, big))
+    for phase in five:
+        assert phase in SINGLE
+        low = found[f"{phase} / ceiling at 100,000 users"]
+        assert (low["value"], low["target"], low["met"]) == (0.14, ">= 0.15", False)
+        assert found[f"{phase} / ceiling at 1,000 users"]["met"] is True
+        growth = found[f"{phase} p99 at 100,000 vs 1,000 users"]
+        assert (growth["value"], growth["met"]) == (1.3, False)
 
 
 def test_phases_the_targets_name_are_the_bench_phases() -> None:
