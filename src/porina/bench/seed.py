@@ -423,10 +423,12 @@ async def _direct(
     moment: datetime,
 ) -> None:
     """``sizes.conversations`` direct messages per client, each to or from (alternately) an
-    account that is not a client, over the last day: the rows posting one writes (the direct
-    status naming its recipient, the mention, each participant's conversation: unread for the
-    recipient). Not in ``world.status_ids``: only the two may see them. No ``mention``
-    notification: the notifications phase reads what it read before these were seeded."""
+    account that is not a client, from one to 29 days ago: the rows posting one writes (the
+    direct status naming its recipient, the mention, each participant's conversation: unread
+    for the recipient). Not in ``world.status_ids``: only the two may see them. None in the
+    last day, so the home page (a sender's own direct messages are in its home feed) reads
+    the recent posts it read before these were seeded, and no ``mention`` notification: nor
+    does the notifications page."""
     others = accounts[len(world.client_ids) :]
     statuses: list[dict[str, Any]] = []
     mentions: list[dict[str, Any]] = []
@@ -434,7 +436,7 @@ async def _direct(
     for k, client in enumerate(accounts[: len(world.client_ids)]):
         partners = rng.sample(others, min(len(others), sizes.conversations))
         for n, partner in enumerate(partners):
-            at = moment - timedelta(seconds=(n * len(world.client_ids) + k + 1) * 60)
+            at = moment - timedelta(days=1 + 28 * n / max(len(partners), 1), seconds=k)
             sender, recipient = (client, partner) if n % 2 == 0 else (partner, client)
             status = _direct_status(sender, recipient, at, n)
             statuses.append(status)
