@@ -77,7 +77,8 @@ async def page(svc: ApiRuntime, me: int, asked: Page) -> tuple[list[Conversation
     found = asked.arrange(await svc.db.fast.fetch(_page(ascending=asked.ascending), params))
     if not found:
         return [], []
-    people = list(dict.fromkeys(i for row in found for i in _ids(row[3])))
+    participants = [_ids(row[3]) for row in found]  # parsed once per row
+    people = list(dict.fromkeys(i for ids in participants for i in ids))
     live: dict[int, int] = {}
     for start in range(0, len(people), pages.SLOTS):
         chunk = pages.ids_params(people[start : start + pages.SLOTS])
@@ -96,9 +97,9 @@ async def page(svc: ApiRuntime, me: int, asked: Page) -> tuple[list[Conversation
         Conversation(
             id=str(conversation_id),
             unread=bool(unread),
-            accounts=[rendered[i] for i in _ids(participants) if i in rendered],
+            accounts=[rendered[i] for i in ids if i in rendered],
             last_status=statuses.get(int(last)),
         )
-        for conversation_id, unread, last, participants in found
+        for (conversation_id, unread, last, _), ids in zip(found, participants, strict=True)
     ]
     return body, [int(row[2]) for row in found]
