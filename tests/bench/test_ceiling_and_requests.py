@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from litestar.testing import TestClient
 
-from porina.bench import SINGLE, load
+from porina.bench import SINGLE, load, report
 from porina.bench.ceiling import app
 
 
@@ -190,3 +190,41 @@ def test_a_paced_probe_keeps_its_timetable_and_counts_a_stall_against_the_reques
     assert len(took) <= 21  # 20 a second for one second, never more whatever the answers take
     held = [t for t in took if t >= 0.2]
     assert len(held) >= 3  # the stalled request and those that were due while it waited
+
+
+def test_errors_are_counted_with_the_statuses_that_answered_them() -> None:
+    """A phase's errors say which statuses answered them, in the summary and the report's
+    table (one POST error in a run said nothing of whether it was a 500 or a refusal)."""
+    answers = [b"500 Internal Server Error", b"404 Not Found", b"200 OK", b"500 Oops"]
+
+    async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        with contextlib.suppress(asyncio.IncompleteReadError, ConnectionError):
+            while await reader.readuntil(b"\r\n\r\n"):
+                line = answers.pop(0) if answers else b"200 OK"
+                writer.write(b"HTTP/1.1 " + line + b"\r\nContent-Length: 2\r\n\r\nok")
+                await writer.drain()
+
+    async def serve_and_drive() -> load.Result:
+        server = await asyncio.start_server(answer, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        plan = replace(
+            _plan(), weights={"health": 1.0}, port=port, seconds=0.3, connections=1, rate=40.0
+        )
+        try:
+            return await load._drive(plan)
+        finally:
+            server.close()
+
+    summary = load.summarise(asyncio.run(serve_and_drive()))["health"]
+    assert summary["errors"] == 3
+    assert summary["error_statuses"] == {"404": 1, "500": 2}
+    world = {
+        "users": 1,
+        "seed_seconds": 0.1,
+        "rows": {},
+        "phases": {"health": {"health": {**summary, "of_ceiling": 0.5}}},
+    }
+    machine = {"cpus": 2, "cpu": "test", "python": "3.11"}
+    results = {"started": "now", "machine": machine, "stack": "sqlite", "drivers": 1}
+    table = report.markdown({**results, "worlds": [world]})
+    assert "| 3 (404: 1, 500: 2) |" in table

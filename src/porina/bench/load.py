@@ -48,6 +48,8 @@ class Plan:
 class Result:
     latencies: dict[str, list[float]] = field(default_factory=dict)
     errors: dict[str, int] = field(default_factory=dict)
+    error_statuses: dict[str, dict[str, int]] = field(default_factory=dict)
+    """Per endpoint, how many errors answered each status (``"500"``: 3)."""
     elapsed: float = 0.0
 
 
@@ -179,6 +181,8 @@ async def _connection(plan: Plan, endpoints: list[str], cum: list[float], out: R
             took = time.perf_counter() - start
             if status >= 400:
                 out.errors[endpoint] = out.errors.get(endpoint, 0) + 1
+                codes = out.error_statuses.setdefault(endpoint, {})
+                codes[str(status)] = codes.get(str(status), 0) + 1
             else:
                 out.latencies.setdefault(endpoint, []).append(took)
     finally:
@@ -216,6 +220,10 @@ def run(plan: Plan, processes: int) -> Result:
             merged.latencies.setdefault(name, []).extend(values)
         for name, n in part.errors.items():
             merged.errors[name] = merged.errors.get(name, 0) + n
+        for name, codes in part.error_statuses.items():
+            into = merged.error_statuses.setdefault(name, {})
+            for code, n in codes.items():
+                into[code] = into.get(code, 0) + n
     return merged
 
 
@@ -291,6 +299,7 @@ def summarise(result: Result) -> dict[str, dict[str, Any]]:
         out[name] = {
             "requests": len(values),
             "errors": result.errors.get(name, 0),
+            "error_statuses": dict(sorted(result.error_statuses.get(name, {}).items())),
             "rps": round(len(values) / result.elapsed, 1) if result.elapsed else 0.0,
             "p50_ms": _pct(values, 0.50),
             "p95_ms": _pct(values, 0.95),

@@ -50,7 +50,7 @@ def markdown(results: dict[str, Any]) -> str:
             for name, s in endpoints.items():
                 lines.append(
                     f"| {phase} | {name} | {s['rps']} | {s.get('of_ceiling')} | {s['p50_ms']} "
-                    f"| {s['p95_ms']} | {s['p99_ms']} | {s['errors']} |"
+                    f"| {s['p95_ms']} | {s['p99_ms']} | {_errors(s)} |"
                 )
         lines.append("")
     if results.get("fanout"):
@@ -113,3 +113,10 @@ def write(results: dict[str, Any], folder: Path) -> Path:
     stem.with_suffix(".md").write_text(markdown(results))
     chart(results, stem.with_suffix(".png"))
     return Path(stem)
+
+
+def _errors(stats: dict[str, Any]) -> str:
+    """The error count, with the statuses that answered them: ``3 (500: 2, 404: 1)``."""
+    codes = stats.get("error_statuses") or {}
+    shown = ", ".join(f"{code}: {n}" for code, n in codes.items())
+    return f"{stats['errors']} ({shown})" if shown else str(stats["errors"])
