@@ -11,8 +11,9 @@
 - direct: accounts mentioned in it.
 
 A reblog is visible when both the reblog and the reblogged status are. ``visible_clause``
-is the SQL form; ``can_see`` the Python form used by the stream and tests — both encode the
-same table, and the property tests check them against an independent model.
+is the SQL form for conditions, ``visible_case`` the same rule as a selected column, and
+``can_see`` the Python form used by the stream and tests — all encode the same table, and the
+property tests check them against an independent model.
 """
 
 from __future__ import annotations
@@ -29,9 +30,12 @@ from sqlalchemy import (
     Select,
     and_,
     bindparam,
+    case,
     exists,
+    false,
     or_,
     select,
+    true,
     union,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -108,6 +112,33 @@ def visible_clause(
         ),
     )
     return and_(alive, or_(s.account_id == viewer_id, others))
+
+
+def visible_case(status: type[Status], viewer_id: Viewer, *, author: type[Account]) -> Any:
+    """``visible_clause`` as a ``CASE``, for a selected column (a page row's ``visible``).
+
+    In a result column SQLite evaluates both sides of every ``AND`` and ``OR``, so the rule's
+    correlated ``EXISTS`` (follows, mentions, membership) ran for every row, public ones too;
+    a ``CASE`` stops at its first matching ``WHEN``, so a public status costs no look-up
+    beyond the block list. In a ``WHERE`` clause SQLite already stops early: conditions keep
+    ``visible_clause``, which the planner can also use. ``author``: the joined author."""
+    s = status
+    mentioned = exists().where(Mention.status_id == s.id, Mention.account_id == viewer_id)
+    follows = exists().where(
+        Follow.account_id == viewer_id, Follow.target_account_id == s.account_id
+    )
+    member = exists().where(Follow.account_id == viewer_id, Follow.target_account_id == s.group_id)
+    followers_only = and_(s.visibility == "private", s.group_id.is_(None))
+    return case(
+        (or_(s.deleted_at.is_not(None), author.suspended_at.is_not(None)), false()),
+        (s.account_id == viewer_id, true()),
+        (blocked_either_way(viewer_id, s.account_id), false()),
+        (s.visibility.in_(PUBLIC), true()),
+        (followers_only, case((follows, true()), else_=mentioned)),
+        (s.visibility == "private", member),
+        (s.visibility == "direct", mentioned),
+        else_=false(),
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,6 +26,7 @@ from sqlalchemy import (
     String,
     and_,
     bindparam,
+    case,
     cast,
     exists,
     func,
@@ -39,7 +40,7 @@ from porina.core.clock import now
 from porina.interactions.models import Bookmark, Favourite, Filter, StatusMute
 from porina.posts.models import Poll, PollVote, Status, StatusPin
 from porina.posts.queries import RA, VIEWER, A, R, S
-from porina.posts.visibility import visible_clause
+from porina.posts.visibility import visible_case
 from porina.storage.base import UTCDateTime
 from porina.storage.db import in_slots, slot_values
 from porina.storage.fastread import Prebuilt
@@ -110,17 +111,18 @@ REBLOG_PIN = aliased(StatusPin, name="reblog_pin")
 
 def _columns(*, mutes: bool) -> list[Any]:
     target = func.coalesce(S.reblog_of_id, S.id)
+    poll = func.coalesce(RP.id, P.id)
     votes = (
         select(func.aggregate_strings(cast(PollVote.choice, String), ","))
-        .where(_mine(PollVote.account_id), PollVote.poll_id == func.coalesce(RP.id, P.id))
+        .where(_mine(PollVote.account_id), PollVote.poll_id == poll)
         .scalar_subquery()
     )
     filters = exists().where(
         _mine(Filter.account_id), or_(Filter.expires_at.is_(None), Filter.expires_at > MOMENT)
     )
     visible = and_(
-        visible_clause(S, VIEWER, author=A),
-        or_(S.reblog_of_id.is_(None), visible_clause(R, VIEWER, author=RA)),
+        visible_case(S, VIEWER, author=A),
+        case((S.reblog_of_id.is_(None), true()), else_=visible_case(R, VIEWER, author=RA)),
         not_muted(VIEWER, MOMENT) if mutes else true(),
     )
     return [
@@ -142,7 +144,7 @@ def _columns(*, mutes: bool) -> list[Any]:
         REBLOG_MUTED.account_id.is_not(None),
         PIN.account_id.is_not(None),
         REBLOG_PIN.account_id.is_not(None),
-        votes,
+        case((poll.is_not(None), votes)),  # only a poll's row pays for the look-up
         filters,
     ]
 
