@@ -21,6 +21,7 @@ class Favourite(Base):
     __table_args__ = (
         UniqueConstraint("account_id", "status_id"),
         Index("ix_favourites_status_id", "status_id", "id"),
+        Index("ix_favourites_account_id_id", "account_id", "id"),  # the viewer's list
     )
 
 
@@ -31,7 +32,10 @@ class Bookmark(Base):
     status_id: Mapped[int] = mapped_column(ForeignKey("statuses.id", ondelete="CASCADE"))
     created_at: Mapped[datetime]
 
-    __table_args__ = (UniqueConstraint("account_id", "status_id"),)
+    __table_args__ = (
+        UniqueConstraint("account_id", "status_id"),
+        Index("ix_bookmarks_account_id_id", "account_id", "id"),  # the viewer's list
+    )
 
 
 class StatusMute(Base):
