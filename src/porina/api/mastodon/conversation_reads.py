@@ -14,6 +14,7 @@ import functools
 import json
 from typing import Any
 
+import msgspec
 from sqlalchemy import BigInteger, Integer, bindparam, select
 
 from porina.accounts.models import Account
@@ -23,7 +24,7 @@ from porina.api.mastodon.search_reads import rendered_accounts
 from porina.messaging.models import AccountConversation
 from porina.posts.queries import VIEWER
 from porina.render import entities as e
-from porina.render.pages import personal_rows
+from porina.render.pages import personal_parts
 from porina.storage.fastread import Prebuilt
 from porina.timelines import page as pages
 from porina.timelines.feeds import NO_BOUND
@@ -66,8 +67,9 @@ def _ids(raw: Any) -> list[int]:
     return [int(i) for i in found or []]
 
 
-async def page(svc: ApiRuntime, me: int, asked: Page) -> tuple[list[Conversation], list[int]]:
-    """The page's conversations (entities) and their ``last_status_id``s, newest first."""
+async def page(svc: ApiRuntime, me: int, asked: Page) -> tuple[bytes, list[int]]:
+    """The page's conversations (a JSON array of ``Conversation``) and their
+    ``last_status_id``s, newest first."""
     params = {
         "porina_viewer": me,
         "porina_below": asked.max_id if asked.max_id is not None else NO_BOUND,
@@ -76,7 +78,7 @@ async def page(svc: ApiRuntime, me: int, asked: Page) -> tuple[list[Conversation
     }
     found = asked.arrange(await svc.db.fast.fetch(_page(ascending=asked.ascending), params))
     if not found:
-        return [], []
+        return b"[]", []
     participants = [_ids(row[3]) for row in found]  # parsed once per row
     people = list(dict.fromkeys(i for ids in participants for i in ids))
     live: dict[int, int] = {}
@@ -86,20 +88,32 @@ async def page(svc: ApiRuntime, me: int, asked: Page) -> tuple[list[Conversation
             if active:
                 live[int(account_id)] = int(version)
     rendered = {
-        int(a.id): a
+        int(a.id): msgspec.json.encode(a)
         for a in await rendered_accounts(svc, [(i, live[i]) for i in people if i in live])
     }
     rows = await pages.for_ids(svc.db, me, [row[2] for row in found], mutes=False)
-    visible = [r for r in rows if r.visible]
-    shown, _ = await personal_rows(svc, me, visible)
-    statuses = {int(s.id): s for s in shown}
-    body = [
-        Conversation(
-            id=str(conversation_id),
-            unread=bool(unread),
-            accounts=[rendered[i] for i in ids if i in rendered],
-            last_status=statuses.get(int(last)),
+    statuses = await personal_parts(svc, me, [r for r in rows if r.visible])
+    body = b",".join(
+        _conversation(str(cid), bool(unread), [rendered[i] for i in ids if i in rendered], last)
+        for (cid, unread, _, _), ids, last in zip(
+            found, participants, [statuses.get(int(row[2]), b"null") for row in found], strict=True
         )
-        for (conversation_id, unread, last, _), ids in zip(found, participants, strict=True)
-    ]
-    return body, [int(row[2]) for row in found]
+    )
+    return b"[" + body + b"]", [int(row[2]) for row in found]
+
+
+def _conversation(cid: str, unread: bool, accounts: list[bytes], last_status: bytes) -> bytes:
+    """One conversation as ``Conversation`` encodes it, from encoded parts."""
+    return b"".join(
+        (
+            b'{"id":',
+            msgspec.json.encode(cid),
+            b',"unread":',
+            b"true" if unread else b"false",
+            b',"accounts":[',
+            b",".join(accounts),
+            b'],"last_status":',
+            last_status,
+            b"}",
+        )
+    )

@@ -4,7 +4,7 @@ with the streaming endpoint."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from litestar import Request, Response, delete, get, post
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -65,7 +65,7 @@ async def list_conversations(request: Request[Any, Any, Any]) -> Response[list[C
     params = await Params.of(request)
     page = Page.of(params, default=20, maximum=40)
     body, ids = await conversation_reads.page(services_of(request), me, page)
-    return Response(body, headers=link_header(request, ids, page))
+    return Response(cast(Any, body), headers=link_header(request, ids, page))  # JSON bytes
 
 
 @delete("/api/v1/conversations/{conversation_id:str}", status_code=200)
