@@ -39,7 +39,21 @@ from .test_status_cache_misses import _varied
 
 def _kept(status_id: int, size: int) -> Cached:
     entity: Any = type("Fake", (), {"reblog": None})()
-    return Cached(1, None, entity, Status(), None, status_id, 1, ("a", None), size)
+    return Cached(
+        1,
+        None,
+        entity,
+        Status(),
+        None,
+        status_id,
+        1,
+        True,
+        None,
+        "public",
+        "public",
+        ("a", None),
+        size,
+    )
 
 
 def test_the_oldest_are_forgotten_beyond_the_bytes_and_take_their_encodings() -> None:

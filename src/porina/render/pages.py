@@ -127,7 +127,7 @@ def _shown(hit: Found) -> Cached:
 
 
 def _has_quotes(found: Iterable[Found | None]) -> bool:
-    return any(hit is not None and _shown(hit).status.quote_of_id is not None for hit in found)
+    return any(hit is not None and _shown(hit).quote_of_id is not None for hit in found)
 
 
 def _personal(
@@ -167,7 +167,7 @@ def _served(found: Iterable[Found | None]) -> Iterable[tuple[int, int]]:
     for hit in found:
         if hit is not None:
             shown = _shown(hit)
-            if shown.status.local:
+            if shown.local:
                 yield shown.status_id, shown.author_id
 
 

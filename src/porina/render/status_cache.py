@@ -133,6 +133,11 @@ class Cached:
     status_id: int
     author_id: int
     """The status's ids as plain ints (an ORM attribute read costs more, page after page)."""
+    local: bool
+    quote_of_id: int | None
+    visibility: str
+    quote_policy: str
+    """Columns every page reads (impressions, quotes, ``quote_approval``), as plain values."""
     author_key: tuple[str, str | None] = ("", None)
     """The author's username and domain when it was rendered: its uri, url and content
     depend on them (a local author's links are made absolute, a remote one's are not)."""
@@ -185,8 +190,7 @@ def _approval_json(cached: Cached, viewer_id: int | None) -> bytes:
     status's policy and visibility and on whether the viewer is nobody, its author or another
     account, so each of those few combinations is encoded once per process."""
     relation = 0 if viewer_id is None else 1 if viewer_id == cached.author_id else 2
-    status = cached.status
-    return _approval_encoded(status.quote_policy, status.visibility, relation)
+    return _approval_encoded(cached.quote_policy, cached.visibility, relation)
 
 
 @functools.lru_cache(maxsize=256)  # policies and visibilities are a few words each
@@ -354,6 +358,10 @@ class StatusCache:
             row.poll,
             status.id,
             status.account_id,
+            bool(status.local),
+            status.quote_of_id,
+            status.visibility,
+            status.quote_policy,
             (row.account.username, row.account.domain),
             weight(entity),
         )

@@ -435,7 +435,7 @@ async def render_many(svc: Runtime, wanted: dict[int, set[int | None]]) -> dict[
     found = await _found(svc.status_cache, wanted, by_id, seen)
     aparts: dict[int, set[int]] = {}
     for status_id, hit in found.items():
-        if _shown(hit).status.quote_of_id is None:
+        if _shown(hit).quote_of_id is None:
             visible = seen.get(status_id, set())
             marked = marks.get(status_id, set()) | filtered
             aparts[status_id] = _apart(hit, by_id[status_id], visible, marked)
@@ -492,7 +492,7 @@ def _answer(
     apart (its author, those with marks: ``apart``, with their page rows) each their own."""
     if base is None or found is None:  # gone, nobody may see it, or deleted since the event
         return NOTHING, set()
-    if _shown(found).status.quote_of_id is not None:
+    if _shown(found).quote_of_id is not None:
         return None
     payloads: dict[int | None, str] = {}
     if None in wanted and base.visible:

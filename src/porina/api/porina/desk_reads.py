@@ -251,7 +251,7 @@ def _joined(
         if hit is None or row.has_filters:
             return None
         proper = hit.reblog if hit.reblog is not None else hit.status
-        if proper.status.quote_of_id is not None:
+        if proper.quote_of_id is not None:
             return None
         joined[row.id] = msgspec.Raw(cache.personal_json(hit, row, brand_id))
     return joined
