@@ -239,6 +239,8 @@ class StatusCache:
             limit = renderer.settings.status_cache_bytes
         self.statuses = Weighed(size, limit, lambda key: self.encoded.pop(key, None))
         self.accounts: Bounded[int, tuple[int, e.Account]] = Bounded(size)
+        self.accounts_json: Bounded[int, tuple[int, bytes]] = Bounded(size)
+        """Accounts encoded on their own (a conversation's participants), by id."""
         self.misses = 0
         self.rekeyed = 0
         """Misses served from an older rendering whose row changed only in its counters."""
@@ -247,6 +249,7 @@ class StatusCache:
         """Forget every rendering, as a process that has just started."""
         self.statuses.clear()
         self.accounts.clear()
+        self.accounts_json.clear()
         self.encoded.clear()
 
     def _status(self, status_id: int, version: int, poll_version: int | None) -> Cached | None:
@@ -299,6 +302,17 @@ class StatusCache:
     def account(self, account_id: int, version: int) -> e.Account | None:
         """An account's rendering, if cached at ``version``."""
         return self._account(account_id, version)
+
+    def account_json(self, account_id: int, version: int) -> bytes | None:
+        """An account's JSON, if encoded at ``version``."""
+        found = self.accounts_json.get(account_id)
+        return found[1] if found is not None and found[0] == version else None
+
+    def keep_account_json(self, account_id: int, version: int, account: e.Account) -> bytes:
+        """``account`` (the rendering of ``account_id`` at ``version``) encoded, and kept."""
+        encoded = _encode(account)
+        self.accounts_json.put(account_id, (version, encoded))
+        return encoded
 
     def keep_accounts(self, accounts: Iterable[Account]) -> None:
         for account in accounts:

@@ -444,7 +444,12 @@ def slot_values(name: str, ids: Sequence[Any], size: int) -> dict[str, Any]:
     """The parameters of ``in_slots(name, size)`` for ``ids`` (not empty), padded with the
     first id (a repeated ``IN`` element changes nothing)."""
     padded = [*ids, *([ids[0]] * (size - len(ids)))]
-    return {f"{name}_{i}": value for i, value in enumerate(padded)}
+    return dict(zip(_slot_names(name, size), padded, strict=True))
+
+
+@functools.cache
+def _slot_names(name: str, size: int) -> tuple[str, ...]:
+    return tuple(f"{name}_{i}" for i in range(size))
 
 
 @functools.cache

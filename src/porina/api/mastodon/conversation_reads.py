@@ -11,7 +11,6 @@ once. The answer is ``conversations.render_conversations``'.
 from __future__ import annotations
 
 import functools
-import json
 from typing import Any
 
 import msgspec
@@ -62,8 +61,11 @@ def _people() -> Prebuilt:
     return Prebuilt(query)
 
 
+_decode_ids = msgspec.json.Decoder(list[int | str] | None).decode
+
+
 def _ids(raw: Any) -> list[int]:
-    found = json.loads(raw) if isinstance(raw, str) else raw
+    found = _decode_ids(raw) if isinstance(raw, str | bytes) else raw
     return [int(i) for i in found or []]
 
 
@@ -87,10 +89,7 @@ async def page(svc: ApiRuntime, me: int, asked: Page) -> tuple[bytes, list[int]]
         for account_id, version, active in await svc.db.fast.fetch(_people(), chunk):
             if active:
                 live[int(account_id)] = int(version)
-    rendered = {
-        int(a.id): msgspec.json.encode(a)
-        for a in await rendered_accounts(svc, [(i, live[i]) for i in people if i in live])
-    }
+    rendered = await _accounts_json(svc, [(i, live[i]) for i in people if i in live])
     rows = await pages.for_ids(svc.db, me, [row[2] for row in found], mutes=False)
     statuses = await personal_parts(svc, me, [r for r in rows if r.visible])
     body = b",".join(
@@ -102,13 +101,34 @@ async def page(svc: ApiRuntime, me: int, asked: Page) -> tuple[bytes, list[int]]
     return b"[" + body + b"]", [int(row[2]) for row in found]
 
 
+async def _accounts_json(svc: ApiRuntime, found: list[tuple[int, int]]) -> dict[int, bytes]:
+    """The accounts (id, version) encoded, by id: the status cache keeps each encoding per
+    version, so a page encodes only the participants the process has not seen."""
+    cache = svc.status_cache
+    out: dict[int, bytes] = {}
+    fresh: list[tuple[int, int]] = []
+    for account_id, version in found:
+        hit = cache.account_json(account_id, version)
+        if hit is None:
+            fresh.append((account_id, version))
+        else:
+            out[account_id] = hit
+    if fresh:
+        versions = dict(fresh)
+        for account in await rendered_accounts(svc, fresh):
+            account_id = int(account.id)
+            out[account_id] = cache.keep_account_json(account_id, versions[account_id], account)
+    return out
+
+
 def _conversation(cid: str, unread: bool, accounts: list[bytes], last_status: bytes) -> bytes:
-    """One conversation as ``Conversation`` encodes it, from encoded parts."""
+    """One conversation as ``Conversation`` encodes it, from encoded parts (``cid``: an id's
+    digits, which JSON carries as they are)."""
     return b"".join(
         (
-            b'{"id":',
-            msgspec.json.encode(cid),
-            b',"unread":',
+            b'{"id":"',
+            cid.encode(),
+            b'","unread":',
             b"true" if unread else b"false",
             b',"accounts":[',
             b",".join(accounts),
