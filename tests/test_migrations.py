@@ -13,7 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from porina.schema import metadata
-from porina.storage.migrate import alembic_config
+from porina.storage.migrate import alembic_config, upgrade
 
 # Written by hand in migrations (expression indexes, full-text search): not reflectable.
 HAND_WRITTEN = ("uq_accounts_username_domain", "uq_users_email", "fts", "search")
@@ -72,3 +72,15 @@ def test_migrations_form_one_line() -> None:
     for script in scripts.walk_revisions():
         if script.down_revision is not None:
             assert int(script.revision) == int(str(script.down_revision)) + 1, script.revision
+
+
+def test_migrations_take_a_url_with_percent_escapes(tmp_path: Path) -> None:
+    """A database URL with percent-escapes (a password's special characters, a unix socket's
+    ``?host=%2Fvar%2Frun%2Fpostgresql``) reaches Alembic as written: its configuration reads
+    options through ConfigParser's interpolation, where a bare ``%`` was an error."""
+    url = "postgresql+asyncpg://porina:p%40ss@/porina?host=%2Fvar%2Frun%2Fpostgresql"
+    assert alembic_config(url).get_main_option("sqlalchemy.url") == url
+    folder = tmp_path / "100%"
+    folder.mkdir()
+    upgrade(f"sqlite+aiosqlite:///{folder / 'porina.db'}")
+    assert (folder / "porina.db").stat().st_size > 0

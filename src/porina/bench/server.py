@@ -22,7 +22,7 @@ from typing import Any
 
 import httpx
 import redis.asyncio as aioredis
-from sqlalchemy import bindparam, text
+from sqlalchemy import bindparam, make_url, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from porina.storage import migrate
@@ -70,7 +70,9 @@ class Server:
         self.prefix = f"porina-bench-{uuid.uuid4().hex[:8]}:"
         self.db_name = f"porina_bench_{os.getpid()}_{uuid.uuid4().hex[:6]}"
         if stack.postgres:
-            self.database_url = stack.admin_url.rsplit("/", 1)[0] + "/" + self.db_name
+            # the admin URL's server and options (a unix socket's ``?host=``), this database
+            named = make_url(stack.admin_url).set(database=self.db_name)
+            self.database_url = named.render_as_string(hide_password=False)
         else:
             self.database_url = f"sqlite+aiosqlite:///{self.folder / 'porina.db'}"
         self.procs: list[subprocess.Popen[bytes]] = []

@@ -13,7 +13,9 @@ MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 def alembic_config(url: str) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    config.set_main_option("sqlalchemy.url", url)
+    # the option is read through ConfigParser's interpolation: a URL's percent-escapes (a
+    # password's, a unix socket's ``?host=%2Fvar%2Frun%2Fpostgresql``) must be doubled
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     config.set_main_option("file_template", "%%(rev)s_%%(slug)s")
     return config
 
