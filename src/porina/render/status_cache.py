@@ -239,8 +239,9 @@ class StatusCache:
             limit = renderer.settings.status_cache_bytes
         self.statuses = Weighed(size, limit, lambda key: self.encoded.pop(key, None))
         self.accounts: Bounded[int, tuple[int, e.Account]] = Bounded(size)
-        self.accounts_json: Bounded[int, tuple[int, bytes]] = Bounded(size)
-        """Accounts encoded on their own (a conversation's participants), by id."""
+        self.accounts_json: Bounded[int, tuple[int, bytes]] = Bounded(max(1, size // 10))
+        """Accounts encoded on their own (conversations' participants), by id: a tenth as
+        many as the renderings (~1 KB each, outside ``limit``: 4,000 by default)."""
         self.misses = 0
         self.rekeyed = 0
         """Misses served from an older rendering whose row changed only in its counters."""
