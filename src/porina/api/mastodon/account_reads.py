@@ -111,10 +111,19 @@ MAX_RELATIONSHIPS = 40
 _RELATIONSHIPS: dict[int, Prebuilt] = {}
 
 
+def _from_them(model: Any) -> Any:
+    """A row of ``model`` from the asked account towards the viewer, as a scalar subquery
+    with ``LIMIT 1``, not ``EXISTS``: PostgreSQL may answer an ``EXISTS`` by hashing every row
+    towards the viewer (each of their followers, per request: at 100,000 accounts a client's
+    thousands), a scalar subquery it probes per account."""
+    one = select(true()).where(model.account_id == Account.id, model.target_account_id == VIEWER)
+    return one.limit(1).scalar_subquery().is_not(None)
+
+
 def _relationships_statement(count: int) -> Prebuilt:
     """Per asked account (visible to the viewer): the viewer's follow, request, active mute
     and note (unique per pair: outer joins), and the yes/no sides as ``EXISTS`` (theirs
-    towards the viewer as probes, ``from_them``)."""
+    towards the viewer as probes, ``_from_them``)."""
     found = _RELATIONSHIPS.get(count)
     if found is not None:
         return found
@@ -124,15 +133,6 @@ def _relationships_statement(count: int) -> Prebuilt:
     def towards(model: Any) -> Any:
         return and_(model.account_id == VIEWER, model.target_account_id == Account.id)
 
-    def from_them(model: Any) -> Any:
-        # a scalar subquery with LIMIT 1, not EXISTS: PostgreSQL may answer an EXISTS by
-        # hashing every row towards the viewer (each of their followers, per request: at
-        # 100,000 accounts a client's thousands), a scalar subquery it probes per account
-        one = select(true()).where(
-            model.account_id == Account.id, model.target_account_id == VIEWER
-        )
-        return one.limit(1).scalar_subquery().is_not(None)
-
     active = or_(m.expires_at.is_(None), m.expires_at > MOMENT)
     query: Any = (
         select(
@@ -141,10 +141,10 @@ def _relationships_statement(count: int) -> Prebuilt:
             r.id, r.show_reblogs, r.notify, r.languages,
             m.id, m.hide_notifications, m.expires_at,
             n.comment,
-            from_them(Follow),
-            from_them(FollowRequest),
+            _from_them(Follow),
+            _from_them(FollowRequest),
             exists().where(towards(Block), ~quiet_block(Block.account_id, Block.target_account_id)),
-            from_them(Block),
+            _from_them(Block),
             exists().where(towards(AccountPin)),
             exists().where(
                 DomainBlock.account_id == VIEWER, DomainBlock.domain == Account.domain
