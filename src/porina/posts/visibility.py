@@ -43,6 +43,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from porina.accounts.models import Account, Block, Follow
 from porina.posts.models import Mention, Status
+from porina.storage.db import probe
 
 PUBLIC = ("public", "unlisted")
 
@@ -123,13 +124,13 @@ def visible_case(status: type[Status], viewer_id: Viewer, *, author: type[Accoun
     beyond the block list. In a ``WHERE`` clause SQLite already stops early: conditions keep
     ``visible_clause``, which the planner can also use. ``author``: the joined author.
 
-    The look-ups are ``LIMIT 1`` probes (``_probe``), not ``EXISTS``: PostgreSQL may answer
-    an ``EXISTS`` in a result column by hashing every row on the viewer's side (every
-    mention of a brand, every account the viewer follows) on each statement."""
+    The look-ups are ``storage.db.probe``s, not ``EXISTS``: PostgreSQL may answer an
+    ``EXISTS`` in a result column by hashing every row on the viewer's side (every mention
+    of a brand, every account the viewer follows) on each statement."""
     s = status
-    mentioned = _probe(Mention.status_id == s.id, Mention.account_id == viewer_id)
-    follows = _probe(Follow.account_id == viewer_id, Follow.target_account_id == s.account_id)
-    member = _probe(Follow.account_id == viewer_id, Follow.target_account_id == s.group_id)
+    mentioned = probe(Mention.status_id == s.id, Mention.account_id == viewer_id)
+    follows = probe(Follow.account_id == viewer_id, Follow.target_account_id == s.account_id)
+    member = probe(Follow.account_id == viewer_id, Follow.target_account_id == s.group_id)
     followers_only = and_(s.visibility == "private", s.group_id.is_(None))
     return case(
         (or_(s.deleted_at.is_not(None), author.suspended_at.is_not(None)), false()),
@@ -221,12 +222,3 @@ async def is_visible(session: AsyncSession, viewer_id: int | None, status: Statu
         return True
     target = await session.get(Status, status.reblog_of_id)
     return target is not None and await is_visible(session, viewer_id, target)
-
-
-def _probe(*conditions: ColumnElement[bool]) -> ColumnElement[bool]:
-    """Whether a row meets ``conditions``, as a scalar subquery with ``LIMIT 1`` (an index
-    probe per outer row on both databases)."""
-    found: ColumnElement[bool] = (
-        select(true()).where(*conditions).limit(1).scalar_subquery().is_not(None)
-    )
-    return found

@@ -9,7 +9,7 @@ when they have any, one more for the quoted posts when the page has quote posts
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 import msgspec
 
@@ -40,12 +40,7 @@ async def home_json(
     if viewer_id is None or filters or _has_quotes(found):
         shown = await _rendered(svc, viewer_id, rows, found, filters)
         return msgspec.json.encode(apply_filters(shown, context) if filters else shown)
-    parts = [
-        cache.personal_json(hit, row, viewer_id)
-        for row, hit in zip(rows, found, strict=True)
-        if hit is not None
-    ]
-    return b"[" + b",".join(parts) + b"]"
+    return b"[" + b",".join(part for _, part in _encodings(cache, viewer_id, rows, found)) + b"]"
 
 
 async def personal_rows(
@@ -67,11 +62,17 @@ async def personal_parts(svc: Runtime, viewer_id: int, rows: Sequence[PageRow]) 
     if filters or _has_quotes(found):
         shown = await _rendered(svc, viewer_id, rows, found, filters)
         return {int(status.id): msgspec.json.encode(status) for status in shown}
-    return {
-        row.id: cache.personal_json(hit, row, viewer_id)
-        for row, hit in zip(rows, found, strict=True)
-        if hit is not None
-    }
+    return dict(_encodings(cache, viewer_id, rows, found))
+
+
+def _encodings(
+    cache: StatusCache, viewer_id: int, rows: Sequence[PageRow], found: list[Found | None]
+) -> Iterator[tuple[int, bytes]]:
+    """(status id, the cache's JSON for the viewer) of each row found, in order: a viewer
+    without active filters, rows without quote posts."""
+    for row, hit in zip(rows, found, strict=True):
+        if hit is not None:
+            yield row.id, cache.personal_json(hit, row, viewer_id)
 
 
 async def public_rows(svc: Runtime, rows: Sequence[PageRow]) -> list[e.Status]:

@@ -20,7 +20,18 @@ from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
-from sqlalchemy import BigInteger, BindParameter, Insert, Table, bindparam, event, insert
+from sqlalchemy import (
+    BigInteger,
+    BindParameter,
+    ColumnElement,
+    Insert,
+    Table,
+    bindparam,
+    event,
+    insert,
+    select,
+    true,
+)
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
@@ -450,6 +461,18 @@ def slot_values(name: str, ids: Sequence[Any], size: int) -> dict[str, Any]:
 @functools.cache
 def _slot_names(name: str, size: int) -> tuple[str, ...]:
     return tuple(f"{name}_{i}" for i in range(size))
+
+
+def probe(*conditions: ColumnElement[bool]) -> ColumnElement[bool]:
+    """Whether a row meets ``conditions``, as a scalar subquery with ``LIMIT 1``: an index
+    probe per outer row on both databases. Use it instead of ``EXISTS`` in a selected
+    column correlated with the outer row: PostgreSQL may answer such an ``EXISTS`` by
+    hashing every row on the uncorrelated side (every follower of the viewer, every mention
+    of a brand) on each statement, where it cannot hash a scalar subquery."""
+    found: ColumnElement[bool] = (
+        select(true()).where(*conditions).limit(1).scalar_subquery().is_not(None)
+    )
+    return found
 
 
 @functools.cache

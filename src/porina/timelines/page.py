@@ -42,7 +42,7 @@ from porina.posts.models import Poll, PollVote, Status, StatusPin
 from porina.posts.queries import RA, VIEWER, A, R, S
 from porina.posts.visibility import visible_case
 from porina.storage.base import UTCDateTime
-from porina.storage.db import in_slots, slot_values
+from porina.storage.db import in_slots, probe, slot_values
 from porina.storage.fastread import Prebuilt
 from porina.timelines.queries import not_muted
 
@@ -92,13 +92,7 @@ def _reblogged(target: Any) -> ColumnElement[bool]:
     """Whether the viewer has a live reblog of ``target``. A scalar subquery with ``LIMIT 1``
     rather than ``EXISTS``: PostgreSQL may answer an ``EXISTS`` by hashing every status the
     viewer ever wrote (300 us for a prolific account), a scalar subquery it cannot."""
-    own = (
-        select(OWN.id)
-        .where(_mine(OWN.account_id), OWN.reblog_of_id == target, OWN.deleted_at.is_(None))
-        .limit(1)
-        .scalar_subquery()
-    )
-    return own.is_not(None)
+    return probe(_mine(OWN.account_id), OWN.reblog_of_id == target, OWN.deleted_at.is_(None))
 
 
 FAV = aliased(Favourite, name="fav")

@@ -12,7 +12,7 @@ import json
 from typing import Any
 
 import msgspec
-from sqlalchemy import BigInteger, and_, bindparam, exists, func, or_, select, true
+from sqlalchemy import BigInteger, and_, bindparam, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
 from porina.accounts import queries
@@ -33,6 +33,7 @@ from porina.api.mastodon.auth import ApiRuntime
 from porina.core.clock import iso, now
 from porina.render import entities as e
 from porina.storage.base import UTCDateTime
+from porina.storage.db import probe
 from porina.storage.fastread import Prebuilt, Row, as_datetime
 
 VIEWER = bindparam("viewer", type_=BigInteger)
@@ -112,12 +113,10 @@ _RELATIONSHIPS: dict[int, Prebuilt] = {}
 
 
 def _from_them(model: Any) -> Any:
-    """A row of ``model`` from the asked account towards the viewer, as a scalar subquery
-    with ``LIMIT 1``, not ``EXISTS``: PostgreSQL may answer an ``EXISTS`` by hashing every row
-    towards the viewer (each of their followers, per request: at 100,000 accounts a client's
-    thousands), a scalar subquery it probes per account."""
-    one = select(true()).where(model.account_id == Account.id, model.target_account_id == VIEWER)
-    return one.limit(1).scalar_subquery().is_not(None)
+    """A row of ``model`` from the asked account towards the viewer, probed per account
+    (``storage.db.probe``): as ``EXISTS``, PostgreSQL hashed every row towards the viewer
+    (each of their followers, per request: at 100,000 accounts a client's thousands)."""
+    return probe(model.account_id == Account.id, model.target_account_id == VIEWER)
 
 
 def _relationships_statement(count: int) -> Prebuilt:
