@@ -54,6 +54,39 @@ async def personal_rows(
     return await _rendered(svc, viewer_id, rows, found, filters), bool(filters)
 
 
+async def found_rows(
+    svc: Runtime, viewer_id: int, rows: Sequence[PageRow]
+) -> tuple[list[Found | None], list[ActiveFilter]]:
+    """What the status cache holds for each of ``rows`` at their versions (reading those it
+    did not: None for a status deleted meanwhile; an impression each), and the viewer's
+    active filters: for a caller that renders from the cached parts itself (the web's home
+    page keys its posts' HTML by them, ``web/reader_fragments.py``)."""
+    _, found, filters = await _cached(svc, viewer_id, rows)
+    return found, filters
+
+
+async def rendered_rows(
+    svc: Runtime,
+    viewer_id: int,
+    rows: Sequence[PageRow],
+    found: list[Found | None],
+    filters: list[ActiveFilter],
+) -> list[e.Status]:
+    """``found_rows`` as the viewer sees them, quoted posts filled (``personal_rows``)."""
+    return await _rendered(svc, viewer_id, rows, found, filters)
+
+
+def has_quotes(found: Iterable[Found | None]) -> bool:
+    """Whether any of ``found`` shows a quote post (its quoted post is read per viewer)."""
+    return _has_quotes(found)
+
+
+def personal_one(svc: Runtime, hit: Found, row: PageRow, viewer_id: int) -> e.Status:
+    """One of ``found_rows`` as the viewer sees it (a viewer without active filters, a
+    status that quotes nothing: nothing more to read)."""
+    return svc.status_cache.personal(hit, row, Viewing(viewer_id, []))
+
+
 async def personal_parts(svc: Runtime, viewer_id: int, rows: Sequence[PageRow]) -> dict[int, bytes]:
     """``personal_rows`` encoded, one JSON document per row the cache found, by status id.
     A viewer without active filters on rows without quote posts (nearly every page) gets

@@ -16,7 +16,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from porina.accounts.models import Account, Follow
 from porina.posts.models import Status
 from porina.posts.queries import Bundle
-from porina.render import entities as e
 from porina.web.runtime import services
 
 STATE_GROUP_AUDIENCE = "porina_group_audience"
@@ -54,12 +53,10 @@ async def group_audience(
     _store(request, {sid: found[gid] for sid, gid in posts.items() if gid in found})
 
 
-async def group_audience_of(
-    request: Request[Any, Any, Any], viewer_id: int, shown: list[e.Status]
-) -> None:
+async def group_audience_of(request: Request[Any, Any, Any], viewer_id: int, ids: set[int]) -> None:
     """The same for posts rendered from the status cache (the home feed), which carry no
-    group: one read, the posts' groups with their names and the reader's memberships."""
-    ids = {int((s.reblog or s).id) for s in shown}
+    group: one read, the groups of the posts ``ids`` with their names and the reader's
+    memberships."""
     if not ids:
         return
     query = (

@@ -20,7 +20,6 @@ name and picture), so nothing else of one reader can reach another's page.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -75,10 +74,10 @@ class Shell:
     """A kept shell: its text cut at the slots (``parts[i]`` then ``slots[i]``), the posts
     between ``head`` and ``tail`` joined by ``between``."""
 
-    head: tuple[str, ...]
+    head: tuple[bytes, ...]
     head_slots: tuple[str, ...]
-    between: str
-    tail: tuple[str, ...]
+    between: bytes
+    tail: tuple[bytes, ...]
     tail_slots: tuple[str, ...]
 
 
@@ -114,18 +113,18 @@ def covers(request: Request[Any, Any, Any], me: Me, items: Sequence[Any]) -> boo
     )
 
 
-def _cut(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """``text`` cut at each of ``SLOTS``, in the order they appear."""
-    parts: list[str] = []
+def _cut(text: str) -> tuple[tuple[bytes, ...], tuple[str, ...]]:
+    """``text`` cut at each of ``SLOTS``, in the order they appear, as UTF-8."""
+    parts: list[bytes] = []
     slots: list[str] = []
     rest = text
     while True:
         found = [(rest.find(slot), slot) for slot in SLOTS if slot in rest]
         if not found:
-            parts.append(rest)
+            parts.append(rest.encode())
             return tuple(parts), tuple(slots)
         at, slot = min(found)
-        parts.append(rest[:at])
+        parts.append(rest[:at].encode())
         slots.append(slot)
         rest = rest[at + len(slot) :]
 
@@ -152,41 +151,47 @@ def _render(request: Request[Any, Any, Any], me: Me, more: bool, title: str) -> 
     between, tail = rest.split(SECOND)
     head_parts, head_slots = _cut(head)
     tail_parts, tail_slots = _cut(tail)
-    return Shell(head_parts, head_slots, between, tail_parts, tail_slots)
+    return Shell(head_parts, head_slots, between.encode(), tail_parts, tail_slots)
 
 
-def _join(parts: tuple[str, ...], slots: tuple[str, ...], values: dict[str, str]) -> str:
-    filled = (values[slot] for slot in slots)
-    return "".join(
-        itertools.chain.from_iterable(itertools.zip_longest(parts, filled, fillvalue=""))
-    )
+def _fill(
+    out: list[bytes], parts: tuple[bytes, ...], slots: tuple[str, ...], values: dict[str, bytes]
+) -> None:
+    """``parts`` with each slot's value between them, onto ``out``."""
+    for at, part in enumerate(parts):
+        out.append(part)
+        if at < len(slots):
+            out.append(values[slots[at]])
 
 
 def page(
     request: Request[Any, Any, Any],
     me: Me,
     title: str,
-    posts: Sequence[Markup],
+    posts: Sequence[Sequence[bytes]],
     more: str | None,
 ) -> Response[bytes]:
-    """The home page: the kept shell (rendered and kept when missing) around ``posts``."""
+    """The home page: the kept shell (rendered and kept when missing) around ``posts``, each
+    a post's UTF-8 HTML cut at the CSRF token's place (``reader_fragments.row_fragments``),
+    joined once as bytes."""
     key = shell_key(request, me, more is not None)
     shell = KEPT.get(key)
     if shell is None:
         shell = _render(request, me, more is not None, title)
         KEPT.put(key, shell)
-    token = ScopeState.from_scope(request.scope).csrf_token
+    state_token = ScopeState.from_scope(request.scope).csrf_token
+    token = str(escape(state_token if isinstance(state_token, str) else "")).encode()
     values = {
-        PLACEHOLDER: str(escape(token if isinstance(token, str) else "")),
-        NAME: str(escape(me.account.username)),
-        PICTURE: str(escape(icons.own_avatar(me.account))),
-        MORE: str(escape(more or "")),
+        PLACEHOLDER: token,
+        NAME: str(escape(me.account.username)).encode(),
+        PICTURE: str(escape(icons.own_avatar(me.account))).encode(),
+        MORE: str(escape(more or "")).encode(),
     }
-    body = "".join(
-        (
-            _join(shell.head, shell.head_slots, values),
-            shell.between.join(posts),
-            _join(shell.tail, shell.tail_slots, values),
-        )
-    )
-    return Response(body.encode(), media_type=MediaType.HTML)
+    out: list[bytes] = []
+    _fill(out, shell.head, shell.head_slots, values)
+    for at, parts in enumerate(posts):
+        if at:
+            out.append(shell.between)
+        out.append(token.join(parts))
+    _fill(out, shell.tail, shell.tail_slots, values)
+    return Response(b"".join(out), media_type=MediaType.HTML)

@@ -16,8 +16,8 @@ from porina.core.ids import parse_id
 from porina.interactions.filters import apply_filters
 from porina.posts.queries import S, bundle_select, bundles, bundles_by_id
 from porina.render import entities as e
-from porina.render.pages import personal_rows
-from porina.render.status_cache import Bounded
+from porina.render.pages import found_rows, has_quotes, personal_one, rendered_rows
+from porina.render.status_cache import Found
 from porina.storage.fastread import Prebuilt
 from porina.timelines import actions, bounds, public
 from porina.timelines import home as home_rows
@@ -37,7 +37,7 @@ from porina.web.common import (
     statuses,
     text,
 )
-from porina.web.groups_audience import STATE_GROUP_AUDIENCE, group_audience_of
+from porina.web.groups_audience import group_audience_of
 from porina.web.runtime import services
 
 PAGE = 20
@@ -82,42 +82,52 @@ def older_rows(rows: list[pages.PageRow], base: str) -> str | None:
     return f"{base}?max_id={rows[-1].id}" if len(rows) >= PAGE else None
 
 
-async def home_timeline(
-    request: Request[Any, Any, Any], me: Me, max_id: int | None
-) -> list[e.Status]:
-    """The reader's home feed, read as the API reads it (``timelines/home.py`` page rows and
-    the status cache: one query when the renderings are cached; mutes, blocks and "hide"
-    filters applied), plus the quoted posts when the page has quote posts (one more) and the
-    groups of its posts (one more; ``groups_audience.py``) unless each is known to be in none."""
-    svc = services(request)
+async def _feed_rows(svc: Any, me: Me, max_id: int | None) -> list[pages.PageRow]:
+    """The reader's home feed page, read as the API reads it (``timelines/home.py``: one
+    statement; mutes and blocks applied), rebuilt first if it was dropped."""
     window = home_rows.Window(max_id, None, None, PAGE)
     rows, any_entry = await home_rows.rows(svc, me.id, window)
     if max_id is None and not any_entry and await actions.rebuild_home(svc, me.id):
         rows, _ = await home_rows.rows(svc, me.id, window)  # a dropped feed, as the API
-    shown, filtering = await personal_rows(svc, me.id, rows)
-    if filtering:  # posts a "hide" filter for the home context matches are left out
-        shown = apply_filters(shown, "home")
-    await _groups_of(request, me.id, shown)
-    return shown
+    return rows
 
 
-NOT_IN_GROUP: Bounded[int, bool] = Bounded(65536)
-"""Statuses known to be in no group, whose group is read no more (a status's group is set
-when it is written and never changes; a group's post is read every time: the reader's
-membership and the group's name may change)."""
+def _shown_id(hit: Found) -> int:
+    return (hit.reblog or hit.status).status_id
 
 
-async def _groups_of(request: Request[Any, Any, Any], me_id: int, shown: list[e.Status]) -> None:
-    """``group_audience_of`` for the posts not known to be outside any group (none: no
-    statement)."""
-    unknown = [s for s in shown if int((s.reblog or s).id) not in NOT_IN_GROUP]
-    if not unknown:
-        return
-    await group_audience_of(request, me_id, unknown)
-    found = request.scope.get("state", {}).get(STATE_GROUP_AUDIENCE, {})
-    for status in unknown:
-        if (status.reblog or status).id not in found:
-            NOT_IN_GROUP.put(int((status.reblog or status).id), True)
+async def _groups_of(request: Request[Any, Any, Any], me_id: int, found: list[Found]) -> None:
+    """``group_audience_of`` for the page's posts that are in a group (a status's group is
+    set when it is written and never changes: the cached row says; none, no statement)."""
+    ids = {_shown_id(hit) for hit in found if (hit.reblog or hit.status).status.group_id}
+    if ids:
+        await group_audience_of(request, me_id, ids)
+
+
+async def home_page(
+    request: Request[Any, Any, Any], me: Me, max_id: int | None
+) -> Response[bytes] | list[e.Status]:
+    """The home page's posts through the status cache (the page rows' statement, then none
+    when every rendering is cached), plus the groups of group posts (one more).
+
+    The kept shell's page (``home_shell``) when it covers the reader and the posts need
+    nothing more of the reader than the rows say (no active filters, no quote posts): each
+    post's HTML kept by its row (``reader_fragments.row_key``), no entity built for a kept
+    one. Otherwise the posts as entities (quoted posts filled: one more statement; "hide"
+    filters for the home context applied), for the complete page."""
+    svc = services(request)
+    rows = await _feed_rows(svc, me, max_id)
+    found, filters = await found_rows(svc, me.id, rows)
+    hits = [(row, hit) for row, hit in zip(rows, found, strict=True) if hit is not None]
+    await _groups_of(request, me.id, [hit for _, hit in hits])
+    if home_shell.covers(request, me, hits) and not filters and not has_quotes(found):
+        posts = reader_fragments.row_fragments(
+            request, me, hits, lambda hit, row: personal_one(svc, hit, row, me.id)
+        )
+        more = older_rows([row for row, _ in hits], "/home")
+        return home_shell.page(request, me, i18n._("Home"), posts, more)
+    shown = await rendered_rows(svc, me.id, rows, found, filters)
+    return apply_filters(shown, "home") if filters else shown
 
 
 def older(items: list[e.Status], base: str) -> str | None:
@@ -181,10 +191,9 @@ async def home(
     request: Request[Any, Any, Any], max_id: str | None = None
 ) -> Template | Response[bytes]:
     me = await signed_in(request)
-    items = await home_timeline(request, me, parse_id(max_id))
-    if home_shell.covers(request, me, items):
-        posts = reader_fragments.fragments(request, me, items)
-        return home_shell.page(request, me, i18n._("Home"), posts, older(items, "/home"))
+    items = await home_page(request, me, parse_id(max_id))
+    if isinstance(items, Response):
+        return items
     first = not items and max_id is None
     return render(
         request,
