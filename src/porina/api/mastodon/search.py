@@ -10,9 +10,11 @@ Without ``resolve`` a URL finds only what is stored.
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, cast
 
-from litestar import Request, get
+import msgspec
+from litestar import Request, Response, get
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from porina.accounts.models import Account
@@ -39,8 +41,36 @@ class SearchResults(e.Entity):
     hashtags: list[e.Tag]
 
 
+@dataclass
+class _Found:
+    """What a search found: accounts and hashtags as entities, statuses as their JSON for
+    the viewer (id, bytes), joined into ``SearchResults``' JSON by ``_body``."""
+
+    accounts: list[e.Account] = field(default_factory=list)
+    statuses: list[tuple[int, bytes]] = field(default_factory=list)
+    hashtags: list[e.Tag] = field(default_factory=list)
+
+
+_ENCODER = msgspec.json.Encoder()
+
+
+def _body(found: _Found) -> bytes:
+    """``SearchResults`` as JSON, the statuses' documents as they are."""
+    return b"".join(
+        (
+            b'{"accounts":',
+            _ENCODER.encode(found.accounts),
+            b',"statuses":[',
+            b",".join(part for _, part in found.statuses),
+            b'],"hashtags":',
+            _ENCODER.encode(found.hashtags),
+            b"}",
+        )
+    )
+
+
 @get("/api/v2/search")
-async def search_v2(request: Request[Any, Any, Any]) -> SearchResults:
+async def search_v2(request: Request[Any, Any, Any]) -> Response[SearchResults]:
     viewer = await auth.optional(request, "read:search")
     vid = viewer.account_id if viewer else None
     params = await Params.of(request)
@@ -51,9 +81,9 @@ async def search_v2(request: Request[Any, Any, Any]) -> SearchResults:
     if vid is None and (offset > 0 or params.bool("resolve")):
         raise Unauthorized("Search queries with offset or resolve require a signed-in user")
     wanted = {kind} & TYPES if kind else TYPES
-    out = SearchResults(accounts=[], statuses=[], hashtags=[])
+    out = _Found()
     if not q:
-        return out
+        return Response(cast(Any, _body(out)))
     svc = auth.services_of(request)
     remote = await _resolved(request, q, fetch=vid is not None and params.bool("resolve"))
     if "accounts" in wanted:
@@ -79,12 +109,12 @@ async def search_v2(request: Request[Any, Any, Any]) -> SearchResults:
         )
         out.statuses = await search_reads.statuses(svc, vid, asked)
     await _put_first(request, out, wanted, vid, remote)
-    return out
+    return Response(cast(Any, _body(out)))
 
 
 async def _put_first(
     request: Request[Any, Any, Any],
-    out: SearchResults,
+    out: _Found,
     wanted: set[str],
     viewer_id: int | None,
     found: Account | int | None,
@@ -97,10 +127,11 @@ async def _put_first(
             shown = await search_reads.rendered_accounts(svc, [(found.id, found.version)])
             out.accounts[:0] = shown
     elif isinstance(found, int) and "statuses" in wanted and viewer_id is not None:
-        if any(s.id == str(found) for s in out.statuses):
+        if any(status_id == found for status_id, _ in out.statuses):
             return
         rows = [r for r in await for_ids(svc.db, viewer_id, [found], mutes=False) if r.visible]
-        out.statuses[:0] = await rows_for(svc, viewer_id, rows, seen=False)
+        named = await rows_for(svc, viewer_id, rows, seen=False)
+        out.statuses[:0] = [(int(status.id), _ENCODER.encode(status)) for status in named]
 
 
 async def _resolved(

@@ -4,8 +4,8 @@ the status cache, the answers ``search.queries`` and the ORM gave.
 Statuses: one prebuilt statement per database chooses the candidates by full text
 (``search.queries``: FTS5 on SQLite, the GIN index on PostgreSQL) with the visibility rule,
 mutes and blocks, the asked bounds, offset and limit, and joins them with their page rows
-(``timelines/page.py``); the renderings come from the status cache
-(``render/pages.personal_rows``). A warm search for statuses is that one statement, and it
+(``timelines/page.py``); the answers are the status cache's encodings
+(``render/pages.personal_parts``). A warm search for statuses is that one statement, and it
 finds what the ORM's ``bundle_select`` did.
 Accounts: one statement of ids and versions, renderings from the status cache. Hashtags: the
 tags with the viewer's following and featuring in one statement, the histories of all of them
@@ -32,7 +32,7 @@ from porina.posts.models import Status, StatusTag, Tag
 from porina.posts.queries import VIEWER, A, S
 from porina.posts.visibility import visible_clause
 from porina.render import entities as e
-from porina.render.pages import personal_rows
+from porina.render.pages import personal_parts
 from porina.search import queries as search
 from porina.storage.fastread import Prebuilt
 from porina.timelines import page as pages
@@ -89,8 +89,10 @@ def _statement(*, sqlite: bool, by_author: bool, bounded: bool) -> Prebuilt:
     return pages.from_candidates(candidates, ascending=False)
 
 
-async def statuses(svc: ApiRuntime, viewer_id: int, asked: StatusQuery) -> list[e.Status]:
-    """The visible statuses holding every word of ``asked.q``, newest first."""
+async def statuses(svc: ApiRuntime, viewer_id: int, asked: StatusQuery) -> list[tuple[int, bytes]]:
+    """The visible statuses holding every word of ``asked.q``, newest first, each as its
+    JSON for the viewer (the status cache's encodings: ``render/pages.personal_parts``),
+    with its id."""
     sqlite = svc.db.is_sqlite
     term = search.match_term(asked.q, sqlite=sqlite)
     if term is None:
@@ -111,8 +113,8 @@ async def statuses(svc: ApiRuntime, viewer_id: int, asked: StatusQuery) -> list[
         bounded=asked.max_id is not None or asked.min_id is not None,
     )
     rows = [r for r in pages.rows(await svc.db.fast.fetch(statement, params)) if r.visible]
-    shown, _ = await personal_rows(svc, viewer_id, rows)
-    return shown
+    parts = await personal_parts(svc, viewer_id, rows)
+    return [(row.id, parts[row.id]) for row in rows if row.id in parts]
 
 
 # --- accounts ------------------------------------------------------------------------------
@@ -196,7 +198,9 @@ FIRST_ID = bindparam("porina_first_id", type_=BigInteger)
 
 @functools.cache
 def _tags_statement(*, signed_in: bool, reviewed_only: bool) -> Prebuilt:
-    query = search.hashtags_select(name=NAME, prefix=PREFIX, reviewed_only=reviewed_only)
+    query = search.hashtags_select(
+        name=NAME, prefix=PREFIX, after=AFTER, reviewed_only=reviewed_only
+    )
     columns: list[Any] = [Tag.id, Tag.display_name]
     if signed_in:
         columns.append(
@@ -246,6 +250,7 @@ async def hashtags(svc: ApiRuntime, viewer_id: int | None, asked: TagQuery) -> l
         "porina_viewer": viewer_id,
         "porina_name": name,
         "porina_prefix": search.like_prefix(name),
+        "porina_after": search.after_prefix(name),
         "porina_skip": asked.offset,
         "porina_fetch": min(asked.limit, TAG_SLOTS),
     }
