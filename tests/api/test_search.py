@@ -90,6 +90,23 @@ async def test_hashtags_are_found_by_prefix_with_history(services: Services, mak
     assert found["hashtags"][0]["history"][0]["uses"] == "1"
 
 
+async def test_a_hashtag_prefix_finds_its_range_and_only_it(
+    services: Services, make: Factory
+) -> None:
+    """Tags are found by the range of their (lowercased) names from the prefix: non-ASCII
+    letters and an underscore in the prefix, any case asked, and neither a name just past
+    the range nor one that merely contains the prefix."""
+    alice = await make.person("alice")
+    for tag in ("Kahvipäivä", "kahvi_aamu", "kahvi_ilta", "kahvj", "iltakahvi"):
+        await s.post(services, alice, "hi", tags=(tag,))
+    found = await search(alice, q="#KAHVIPÄ", type="hashtags")
+    assert [t["name"] for t in found["hashtags"]] == ["Kahvipäivä"]
+    found = await search(alice, q="#kahvi_", type="hashtags")
+    assert [t["name"] for t in found["hashtags"]] == ["kahvi_aamu", "kahvi_ilta"]
+    found = await search(alice, q="#kahvi", type="hashtags")
+    assert [t["name"] for t in found["hashtags"]] == ["kahvi_aamu", "kahvi_ilta", "Kahvipäivä"]
+
+
 async def test_search_with_odd_characters_is_not_an_error(make: Factory) -> None:
     alice = await make.person("alice")
     for q in ('"', "AND OR NOT", "*", "%_\\", "🙂", "a" * 900):

@@ -238,13 +238,18 @@ def hashtag_name(query: str) -> str | None:
     return name
 
 
-def hashtags_select(*, name: Any, prefix: Any, reviewed_only: bool) -> Select[Any]:
-    """Usable tags starting with ``name`` (its ``_like_prefix`` is ``prefix``), best first;
-    values or bound parameters."""
-    select_ = select(Tag).where(func.lower(Tag.name).like(prefix, escape="!"), Tag.usable.is_(True))
+def hashtags_select(*, name: Any, prefix: Any, after: Any, reviewed_only: bool) -> Select[Any]:
+    """Usable tags starting with ``name`` (its ``_like_prefix`` is ``prefix``, its
+    ``after_prefix`` is ``after``), best first; values or bound parameters. A tag's name is
+    stored lowercased (``interactions/tags.py``), so the names' index gives the range
+    (migration 0061)."""
+    ordered = InCodeOrder(Tag.name)
+    select_ = select(Tag).where(
+        ordered >= name, ordered < after, Tag.name.like(prefix, escape="!"), Tag.usable.is_(True)
+    )
     if reviewed_only:
         select_ = select_.where(Tag.trendable.is_(True))
-    exact = case((func.lower(Tag.name) == name, 0), else_=1)
+    exact = case((Tag.name == name, 0), else_=1)
     return select_.order_by(exact, func.length(Tag.name), Tag.name)
 
 
@@ -259,7 +264,9 @@ async def hashtags(
     name = hashtag_name(query)
     if name is None:
         return []
-    ordered = hashtags_select(name=name, prefix=_like_prefix(name), reviewed_only=reviewed_only)
+    ordered = hashtags_select(
+        name=name, prefix=_like_prefix(name), after=after_prefix(name), reviewed_only=reviewed_only
+    )
     return list(await session.scalars(ordered.offset(offset).limit(limit)))
 
 
