@@ -34,7 +34,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.engine import Connection
+from sqlalchemy.dialects.sqlite.aiosqlite import SQLiteDialect_aiosqlite
+from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import DBAPIError, DisconnectionError, MultipleResultsFound, NoResultFound
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
@@ -45,6 +46,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import ConnectionPoolEntry, NullPool
 
+from porina.storage import inline_sqlite
 from porina.storage.checkpoint import Checkpointer
 from porina.storage.fastread import STATEMENT_CACHE, FastReader, Prebuilt
 from porina.storage.loop_pool import LoopPool
@@ -284,7 +286,9 @@ class Database:
             # check_same_thread: a write transaction's prebuilt statements run on its
             # connection from the event loop's thread (``Tx._execute``), never concurrently
             # with aiosqlite's own thread, which only runs what the same transaction awaits.
-            kwargs["connect_args"] = {"timeout": 30, "check_same_thread": False}
+            # The driver runs on the loop's thread (``inline_sqlite``), a long read in a
+            # worker thread.
+            kwargs["async_creator"] = _sqlite_creator(url)
         else:
             kwargs["connect_args"] = {"prepared_statement_cache_size": STATEMENT_CACHE}
         if not pooled:
@@ -390,6 +394,14 @@ def _closed_is_gone(dbapi_connection: Any, record: ConnectionPoolEntry, proxy: A
     pool's older connections."""
     if dbapi_connection.driver_connection.is_closed():
         raise DisconnectionError()
+
+
+def _sqlite_creator(url: str) -> Any:
+    """``inline_sqlite``'s connections to the database ``url`` names, opened as
+    SQLAlchemy's aiosqlite dialect would open them (its ``create_connect_args``)."""
+    args, options = SQLiteDialect_aiosqlite().create_connect_args(make_url(url))
+    options.update(timeout=30, check_same_thread=False)
+    return inline_sqlite.creator(*args, **options)
 
 
 def _configure_sqlite(engine: AsyncEngine) -> None:

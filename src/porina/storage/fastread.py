@@ -81,6 +81,11 @@ statements read a batch's statuses for hundreds of readers at once (under 1,000 
 50 posts a second on SQLite they held the loop for a fifth of its time)."""
 
 
+def in_threaded_lane() -> bool:
+    """Whether reads in this context run in a worker thread (``THREADED_LANES``)."""
+    return _lane.get() in THREADED_LANES
+
+
 @contextmanager
 def lane(name: str) -> Iterator[None]:
     """Reads in this context (and the tasks it starts) use pool ``name`` of ``LANES``."""

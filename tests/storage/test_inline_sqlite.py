@@ -1,0 +1,122 @@
+"""The engine's SQLite driver (``storage/inline_sqlite.py``) runs statements where they are
+awaited, and a read that runs long again in a worker thread: its rows are the same, the
+event loop keeps serving meanwhile, a failing read still fails as SQLAlchemy's error, a write
+is never interrupted, the streaming hub's lane reads in a thread, and a transaction sees its
+own writes and commits them."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import event, text
+from sqlalchemy.exc import OperationalError
+
+from porina.storage.db import Database
+from porina.storage.fastread import lane
+
+# Counting to a few million in a recursive CTE: far longer than ``INLINE_SECONDS`` on any
+# machine, and an answer to check.
+LONG = (
+    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < :top) "
+    "SELECT count(*), sum(i) FROM n"
+)
+TOP = 3_000_000
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    found = Database(f"sqlite+aiosqlite:///{tmp_path / 'inline.db'}")
+    seen: list[int] = []
+
+    @event.listens_for(found.engine.sync_engine, "connect")
+    def _thread_of(dbapi_connection: object, _: object) -> None:
+        def thread_of() -> int:
+            seen.append(threading.get_ident())
+            return 0
+
+        raw = dbapi_connection.driver_connection._conn  # type: ignore[attr-defined]
+        raw.create_function("thread_of", 0, thread_of)
+
+    found.threads = seen  # type: ignore[attr-defined]
+    async with found.engine.begin() as conn:
+        await conn.execute(text("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)"))
+    yield found
+    await found.dispose()
+
+
+async def test_a_long_read_leaves_the_loop_and_answers_the_same(db: Database) -> None:
+    ticks = 0
+    running = True
+
+    async def tick() -> None:
+        nonlocal ticks
+        while running:
+            ticks += 1
+            await asyncio.sleep(0)
+
+    ticker = asyncio.create_task(tick())
+    await asyncio.sleep(0)
+    before = ticks
+    async with db.read() as session:
+        row = (await session.execute(text(LONG), {"top": TOP})).one()
+    during = ticks - before
+    running = False
+    await ticker
+    assert tuple(row) == (TOP, TOP * (TOP + 1) // 2)
+    # The loop turned while SQLite counted (hundreds of thousands of turns here; held on the
+    # loop, the read would leave it the few turns of the session's own awaits)
+    assert during > 1000
+
+
+async def test_a_short_read_runs_where_it_is_awaited(db: Database) -> None:
+    async with db.read() as session:
+        assert (await session.execute(text("SELECT thread_of()"))).scalar_one() == 0
+    assert db.threads == [threading.get_ident()]  # type: ignore[attr-defined]
+
+
+async def test_the_streaming_lane_reads_in_a_thread(db: Database) -> None:
+    with lane("stream"):
+        async with db.read() as session:
+            assert (await session.execute(text("SELECT thread_of()"))).scalar_one() == 0
+    assert db.threads and db.threads[0] != threading.get_ident()  # type: ignore[attr-defined]
+
+
+async def test_a_failing_read_fails_as_the_driver_error(db: Database) -> None:
+    async with db.read() as session:
+        with pytest.raises(OperationalError, match="no such table"):
+            await session.execute(text("SELECT * FROM missing"))
+    async with db.read() as session:  # the connection went back to the pool usable
+        assert (await session.execute(text("SELECT count(*) FROM notes"))).scalar_one() == 0
+
+
+async def test_a_long_write_is_not_interrupted_and_commits(db: Database) -> None:
+    fill = (
+        "INSERT INTO notes (body) "
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300000) "
+        "SELECT 'note ' || i FROM n"
+    )
+    async with db.transaction() as tx:
+        await tx.session.execute(text(fill))
+        inside = (await tx.session.execute(text("SELECT count(*) FROM notes"))).scalar_one()
+    assert inside == 300_000
+    async with db.read() as session:
+        assert (await session.execute(text("SELECT count(*) FROM notes"))).scalar_one() == 300_000
+
+
+async def test_a_read_moved_to_a_thread_keeps_the_transactions_snapshot(db: Database) -> None:
+    async with db.transaction() as tx:
+        await tx.session.execute(text("INSERT INTO notes (body) VALUES ('mine')"))
+    async with db.read() as session:
+        first = (await session.execute(text("SELECT count(*) FROM notes"))).scalar_one()
+        async with db.transaction() as tx:  # another connection writes meanwhile
+            await tx.session.execute(text("INSERT INTO notes (body) VALUES ('theirs')"))
+        long = (
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < :top) "
+            "SELECT (SELECT count(*) FROM notes), count(*) FROM n"
+        )
+        again = (await session.execute(text(long), {"top": TOP})).one()
+    assert first == 1 and tuple(again) == (1, TOP)  # the snapshot, in the thread too
