@@ -1,8 +1,8 @@
 """The engine's SQLite driver (``storage/inline_sqlite.py``) runs statements where they are
 awaited, and a read that runs long again in a worker thread: its rows are the same, the
 event loop keeps serving meanwhile, a failing read still fails as SQLAlchemy's error, a write
-is never interrupted, the streaming hub's lane reads in a thread, and a transaction sees its
-own writes and commits them."""
+is never interrupted, the streaming hub's lane and the job runner's context read in a thread,
+and a transaction sees its own writes and commits them."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import event, text
 from sqlalchemy.exc import OperationalError
 
+from porina.storage import inline_sqlite
 from porina.storage.db import Database
 from porina.storage.fastread import lane
 
@@ -83,6 +84,36 @@ async def test_the_streaming_lane_reads_in_a_thread(db: Database) -> None:
         async with db.read() as session:
             assert (await session.execute(text("SELECT thread_of()"))).scalar_one() == 0
     assert db.threads and db.threads[0] != threading.get_ident()  # type: ignore[attr-defined]
+
+
+async def test_the_job_runners_context_reads_in_a_thread(db: Database) -> None:
+    with inline_sqlite.threaded():
+        async with db.read() as session:
+            assert (await session.execute(text("SELECT thread_of()"))).scalar_one() == 0
+    async with db.read() as session:  # outside it, on the loop again
+        assert (await session.execute(text("SELECT thread_of()"))).scalar_one() == 0
+    loop_thread = threading.get_ident()
+    assert db.threads[0] != loop_thread and db.threads[1] == loop_thread  # type: ignore[attr-defined]
+
+
+async def test_a_cancelled_long_read_leaves_its_connection_whole(db: Database) -> None:
+    """Cancelled while its statement runs in a worker thread: the connection is not rolled
+    back or closed under the running statement (``sqlite3`` would crash), the statement is
+    interrupted, and the pool's connections serve and close afterwards."""
+
+    async def long_read() -> None:
+        async with db.read() as session:
+            await session.execute(text(LONG), {"top": 100 * TOP})
+
+    task = asyncio.create_task(long_read())
+    await asyncio.sleep(0.05)  # past INLINE_SECONDS: in a worker thread
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    for _ in range(3):
+        async with db.read() as session:
+            assert (await session.execute(text("SELECT count(*) FROM notes"))).scalar_one() == 0
+    await db.engine.dispose()
 
 
 async def test_a_failing_read_fails_as_the_driver_error(db: Database) -> None:

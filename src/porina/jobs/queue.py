@@ -30,6 +30,7 @@ from sqlalchemy.engine import Dialect
 from porina.core.clock import now
 from porina.core.ids import new_id
 from porina.jobs.models import Job
+from porina.storage import inline_sqlite
 from porina.storage.db import SLOTS, Database, Tx, in_slots, slot_values, slots_for
 from porina.storage.fastread import Prebuilt
 
@@ -305,8 +306,9 @@ class Runner:
 
     def start(self) -> None:
         self._stopping = False
-        self._tasks = [asyncio.create_task(self._dispatch())]
-        self._tasks.append(asyncio.create_task(keep_ticking(self.db)))
+        with inline_sqlite.threaded():  # the jobs' SQLite reads beside the loop, not on it
+            self._tasks = [asyncio.create_task(self._dispatch())]
+            self._tasks.append(asyncio.create_task(keep_ticking(self.db)))
 
     async def stop(self) -> None:
         self._stopping = True

@@ -15,8 +15,12 @@ handler; past it SQLite interrupts it and it runs again, whole, in a worker thre
 releases the GIL while it computes), as aiosqlite ran everything. Only reads are timed and
 moved (``SELECT``, ``WITH``, ``PRAGMA``): an interrupted read changed nothing, and it runs
 again in the same transaction, on the same connection, with the same snapshot. Writes run on
-the loop as ``db.Tx`` already ran its prebuilt statements. In a threaded lane
-(``fastread.THREADED_LANES``: the streaming hub) reads go to a worker thread at once.
+the loop as ``db.Tx`` already ran its prebuilt statements. The in-process job runner's reads
+(``threaded``) and the streaming hub's (``fastread.THREADED_LANES``) go to a worker thread at
+once: they serve no one waiting, and in a thread SQLite's work runs on the second core
+beside the loop's (the bench's 1,000 streams under 50 posts a second, one run each on one
+machine: user streams' events p50 10.8 s late with aiosqlite, 7.6 s with the jobs' reads on
+the loop, 2.2 s with them in a thread).
 """
 
 from __future__ import annotations
@@ -24,7 +28,9 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from porina.storage import fastread
@@ -35,6 +41,26 @@ CHECK_EVERY = 20_000
 """SQLite virtual machine instructions between two looks at the clock (a few hundred
 microseconds of work at most; a statement that ends sooner never calls back)."""
 _READS = ("SELECT", "WITH", "PRAGMA", "EXPLAIN")
+
+
+_THREADED: ContextVar[bool] = ContextVar("porina_sqlite_threaded", default=False)
+
+
+@contextmanager
+def threaded() -> Iterator[None]:
+    """Reads in this context (and the tasks it starts) run in a worker thread from the start:
+    the in-process job runner's (fan-out, deliveries, digests read much and serve no one
+    waiting; in a thread SQLite's work runs on the second core beside the loop's, as
+    aiosqlite ran it)."""
+    token = _THREADED.set(True)
+    try:
+        yield
+    finally:
+        _THREADED.reset(token)
+
+
+def _in_thread_now() -> bool:
+    return _THREADED.get() or fastread.in_threaded_lane()
 
 
 def _is_read(sql: str) -> bool:
@@ -58,6 +84,13 @@ class _Clock:
         return 0
 
 
+def _seen(future: asyncio.Future[Any]) -> None:
+    """A worker thread's outcome counts as retrieved (a cancelled caller's statement may end
+    in an error no one awaits: it was interrupted)."""
+    if not future.cancelled():
+        future.exception()
+
+
 class _RunNow:
     """aiosqlite's queue of calls for its thread (SQLAlchemy's adapter puts its isolation
     level change there): each call runs at once."""
@@ -77,11 +110,12 @@ class _RunNow:
 class Cursor:
     """aiosqlite's ``Cursor`` over a ``sqlite3`` cursor."""
 
-    __slots__ = ("_clock", "_cursor", "_rows")
+    __slots__ = ("_clock", "_cursor", "_owner", "_rows")
 
-    def __init__(self, cursor: sqlite3.Cursor, clock: _Clock) -> None:
+    def __init__(self, cursor: sqlite3.Cursor, owner: Connection) -> None:
         self._cursor = cursor
-        self._clock = clock
+        self._owner = owner
+        self._clock = owner.clock
         self._rows: list[Any] | None = None
 
     async def __aenter__(self) -> Cursor:
@@ -113,9 +147,10 @@ class Cursor:
     async def execute(self, sql: str, parameters: Sequence[Any] | None = None) -> Cursor:
         given = () if parameters is None else parameters
         self._rows = None
+        await self._owner.idle()
         if not _is_read(sql):
             self._cursor.execute(sql, given)
-        elif fastread.in_threaded_lane():
+        elif _in_thread_now():
             await self._in_thread(sql, given)
         elif not self._timed(sql, given):
             await self._in_thread(sql, given)  # it ran long: again, off the loop
@@ -138,7 +173,19 @@ class Cursor:
         return True
 
     async def _in_thread(self, sql: str, given: Sequence[Any]) -> None:
-        self._rows = await asyncio.to_thread(self._run_and_fetch, sql, given)
+        """``sql`` in a worker thread. The connection is the thread's until the statement
+        ends, even if the caller is cancelled meanwhile (then SQLite is asked to interrupt
+        it): the connection's next use waits for it (``Connection.idle``), as closing or
+        rolling back a ``sqlite3`` connection under a running statement would crash."""
+        loop = asyncio.get_running_loop()
+        running = loop.run_in_executor(None, self._run_and_fetch, sql, given)
+        running.add_done_callback(_seen)
+        self._owner.busy = running
+        try:
+            self._rows = await asyncio.shield(running)
+        except asyncio.CancelledError:
+            self._owner.interrupt()
+            raise
 
     def _run_and_fetch(self, sql: str, given: Sequence[Any]) -> list[Any] | None:
         self._cursor.execute(sql, given)
@@ -189,29 +236,53 @@ class Connection:
         self._conn = conn
         self._connection: sqlite3.Connection | None = conn
         self._tx = _RunNow()
-        self._clock = _Clock()
-        conn.set_progress_handler(self._clock, CHECK_EVERY)
+        self.clock = _Clock()
+        self.busy: asyncio.Future[Any] | None = None
+        """A statement running in a worker thread (``Cursor._in_thread``)."""
+        conn.set_progress_handler(self.clock, CHECK_EVERY)
+
+    async def idle(self) -> None:
+        """Wait for a statement running in a worker thread to end."""
+        busy = self.busy
+        if busy is not None and not busy.done():
+            await asyncio.wait((busy,))
+        self.busy = None
+
+    def interrupt(self) -> None:
+        """Ask SQLite to stop the statement running in a worker thread (thread-safe)."""
+        if self._connection is not None:
+            self._conn.interrupt()
 
     @property
     def isolation_level(self) -> str | None:
         return self._conn.isolation_level
 
     def cursor(self) -> Cursor:
-        return Cursor(self._conn.cursor(), self._clock)
+        return Cursor(self._conn.cursor(), self)
 
     async def commit(self) -> None:
+        await self.idle()
         self._conn.commit()
 
     async def rollback(self) -> None:
+        await self.idle()
         self._conn.rollback()
 
     async def close(self) -> None:
+        await self.idle()
         self.stop()
 
     def stop(self) -> None:
-        if self._connection is not None:
-            self._connection = None
-            self._conn.close()
+        """Close now, or when the statement running in a worker thread has ended."""
+        if self._connection is None:
+            return
+        busy = self.busy
+        if busy is not None and not busy.done():
+            self.interrupt()
+            busy.add_done_callback(lambda _: self.stop())
+            return
+        self._connection = None
+        self._conn.close()
 
     async def create_function(self, *args: Any, **kwargs: Any) -> None:
         self._conn.create_function(*args, **kwargs)
