@@ -119,6 +119,24 @@ def _senders(cache: StatusCache, found: Sequence[q.NotificationRow]) -> dict[int
     return senders
 
 
+def _senders_json(cache: StatusCache, found: Sequence[q.NotificationRow]) -> dict[int, bytes]:
+    """Each sender's JSON at the version its notification named, encoded once per version
+    and kept by the status cache (``account_json``), as the conversations' participants."""
+    senders: dict[int, bytes] = {}
+    for note in found:
+        account_id, version = note.from_account_id, note.from_account_version
+        if account_id in senders:
+            continue
+        encoded = cache.account_json(account_id, version)
+        if encoded is None:
+            sender = cache.account(account_id, version)
+            if sender is None:
+                continue
+            encoded = cache.keep_account_json(account_id, version, sender)
+        senders[account_id] = encoded
+    return senders
+
+
 async def entities(
     svc: ApiRuntime, me: int, found: Sequence[q.NotificationRow]
 ) -> list[e.Notification]:
@@ -149,7 +167,7 @@ async def page_json(svc: ApiRuntime, me: int, found: Sequence[q.NotificationRow]
         return _encode(_body(found, await _rendered(svc, me, found, filled)))
     cache = svc.status_cache
     statuses = {i: cache.personal_json(hit, filled.rows[i], me) for i, hit in filled.hits.items()}
-    senders = {i: _encode(sender) for i, sender in _senders(cache, found).items()}
+    senders = _senders_json(cache, found)
     parts: list[bytes] = []
     for note in found:
         sender = senders.get(note.from_account_id)
