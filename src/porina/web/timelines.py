@@ -17,6 +17,7 @@ from porina.interactions.filters import apply_filters
 from porina.posts.queries import S, bundle_select, bundles, bundles_by_id
 from porina.render import entities as e
 from porina.render.pages import found_rows, has_quotes, personal_one, rendered_rows
+from porina.render.runtime import Runtime
 from porina.render.status_cache import Found
 from porina.storage.fastread import Prebuilt
 from porina.timelines import actions, bounds, public
@@ -82,7 +83,7 @@ def older_rows(rows: list[pages.PageRow], base: str) -> str | None:
     return f"{base}?max_id={rows[-1].id}" if len(rows) >= PAGE else None
 
 
-async def _feed_rows(svc: Any, me: Me, max_id: int | None) -> list[pages.PageRow]:
+async def _feed_rows(svc: Runtime, me: Me, max_id: int | None) -> list[pages.PageRow]:
     """The reader's home feed page, read as the API reads it (``timelines/home.py``: one
     statement; mutes and blocks applied), rebuilt first if it was dropped."""
     window = home_rows.Window(max_id, None, None, PAGE)
@@ -92,14 +93,11 @@ async def _feed_rows(svc: Any, me: Me, max_id: int | None) -> list[pages.PageRow
     return rows
 
 
-def _shown_id(hit: Found) -> int:
-    return (hit.reblog or hit.status).status_id
-
-
 async def _groups_of(request: Request[Any, Any, Any], me_id: int, found: list[Found]) -> None:
     """``group_audience_of`` for the page's posts that are in a group (a status's group is
     set when it is written and never changes: the cached row says; none, no statement)."""
-    ids = {_shown_id(hit) for hit in found if (hit.reblog or hit.status).status.group_id}
+    shown = [hit.reblog or hit.status for hit in found]
+    ids = {cached.status_id for cached in shown if cached.status.group_id is not None}
     if ids:
         await group_audience_of(request, me_id, ids)
 
