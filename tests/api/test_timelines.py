@@ -93,6 +93,23 @@ async def test_public_timeline_hides_blocked_accounts(services: Services, make: 
     assert ids(await bob.get("/api/v1/timelines/public")) == []
 
 
+async def test_a_tag_is_the_same_tag_in_any_case_non_ascii_letters_too(
+    services: Services, make: Factory
+) -> None:
+    """Tags are stored lower-cased and looked up by name (its index): a post tagged
+    ``#Kahvipäivä`` is on the timeline of ``KAHVIPÄIVÄ``, and a new post tagged
+    ``#KAHVIPÄIVÄ`` joins the same tag."""
+    alice = await make.person("alice")
+    first = await s.post(services, alice, tags=("Kahvipäivä",))
+    second = await s.post(services, alice, tags=("KAHVIPÄIVÄ",))
+    other = await s.post(services, alice, tags=("kahvipaiva",))
+    found = ids(await alice.client.get("/api/v1/timelines/tag/KAHVIPÄIVÄ"))
+    assert found == [second["id"], first["id"]] and other["id"] not in found
+    tag = await alice.client.get("/api/v1/tags/kahviPÄIVÄ")
+    assert tag.status_code == 200, tag.text
+    assert tag.json()["name"].lower() == "kahvipäivä"
+
+
 async def test_tag_timeline_supports_any_all_and_none(services: Services, make: Factory) -> None:
     alice = await make.person("alice")
     coffee = await s.post(services, alice, tags=("coffee",))

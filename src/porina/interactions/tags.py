@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -27,9 +27,7 @@ def normalise(name: str) -> str:
 
 
 async def find(session: AsyncSession, name: str) -> Tag | None:
-    found: Tag | None = await session.scalar(
-        select(Tag).where(func.lower(Tag.name) == normalise(name).lower())
-    )
+    found: Tag | None = await session.scalar(select(Tag).where(Tag.name == normalise(name).lower()))
     return found
 
 

@@ -3,7 +3,8 @@
 candidates (public, not reblogs, visible to the viewer, authors neither muted nor blocked,
 carrying the tags asked) chosen and limited in SQL, joined with their page rows. Each shape of
 request (how many tag names in each list, origin, media, direction) is its own statement, built
-once; tag names are bound parameters, compared lower-cased as ``tags.name`` is stored."""
+once; tag names are bound parameters, lower-cased as ``tags.name`` is stored
+(``interactions/tags.py``), so the names' unique index finds them."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, bindparam, func, select
+from sqlalchemy import ColumnElement, String, bindparam, select
 from sqlalchemy.orm import aliased
 
 from porina.posts.models import StatusTag, Tag
@@ -64,7 +65,7 @@ def tagged(prefix: str, count: int) -> ColumnElement[bool]:
     slots = [bindparam(f"porina_{prefix}_{n}", type_=String) for n in range(count)]
     return S.id.in_(
         select(StatusTag.status_id).where(
-            StatusTag.tag_id.in_(select(Tag.id).where(func.lower(Tag.name).in_(slots)))
+            StatusTag.tag_id.in_(select(Tag.id).where(Tag.name.in_(slots)))
         )
     )
 

@@ -165,7 +165,7 @@ async def dismiss_suggestion(
 def tagged(name: str) -> Any:
     return exists().where(
         StatusTag.status_id == S.id,
-        StatusTag.tag_id.in_(select(Tag.id).where(func.lower(Tag.name) == name.lower())),
+        StatusTag.tag_id.in_(select(Tag.id).where(Tag.name == name.lower())),
     )
 
 
