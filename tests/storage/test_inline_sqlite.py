@@ -9,7 +9,9 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import event, text
@@ -28,25 +30,35 @@ LONG = (
 TOP = 3_000_000
 
 
+@dataclass
+class Inline:
+    """A database on the driver, and the threads its ``thread_of()`` SQL function ran on."""
+
+    db: Database
+    threads: list[int] = field(default_factory=list)
+
+
 @pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    found = Database(f"sqlite+aiosqlite:///{tmp_path / 'inline.db'}")
-    seen: list[int] = []
+async def inline(tmp_path: Path) -> AsyncIterator[Inline]:
+    found = Inline(Database(f"sqlite+aiosqlite:///{tmp_path / 'inline.db'}"))
 
-    @event.listens_for(found.engine.sync_engine, "connect")
-    def _thread_of(dbapi_connection: object, _: object) -> None:
-        def thread_of() -> int:
-            seen.append(threading.get_ident())
-            return 0
+    def thread_of() -> int:
+        found.threads.append(threading.get_ident())
+        return 0
 
-        raw = dbapi_connection.driver_connection._conn  # type: ignore[attr-defined]
-        raw.create_function("thread_of", 0, thread_of)
+    @event.listens_for(found.db.engine.sync_engine, "connect")
+    def _thread_of(dbapi_connection: Any, _: object) -> None:
+        dbapi_connection.create_function("thread_of", 0, thread_of)
 
-    found.threads = seen  # type: ignore[attr-defined]
-    async with found.engine.begin() as conn:
+    async with found.db.engine.begin() as conn:
         await conn.execute(text("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)"))
     yield found
-    await found.dispose()
+    await found.db.dispose()
+
+
+@pytest.fixture
+def db(inline: Inline) -> Database:
+    return inline.db
 
 
 async def test_a_long_read_leaves_the_loop_and_answers_the_same(db: Database) -> None:
@@ -73,27 +85,27 @@ async def test_a_long_read_leaves_the_loop_and_answers_the_same(db: Database) ->
     assert during > 1000
 
 
-async def test_a_short_read_runs_where_it_is_awaited(db: Database) -> None:
-    async with db.read() as session:
+async def test_a_short_read_runs_where_it_is_awaited(inline: Inline) -> None:
+    async with inline.db.read() as session:
         assert (await session.execute(text("SELECT thread_of()"))).scalar_one() == 0
-    assert db.threads == [threading.get_ident()]  # type: ignore[attr-defined]
+    assert inline.threads == [threading.get_ident()]
 
 
-async def test_the_streaming_lane_reads_in_a_thread(db: Database) -> None:
+async def test_the_streaming_lane_reads_in_a_thread(inline: Inline) -> None:
     with lane("stream"):
-        async with db.read() as session:
+        async with inline.db.read() as session:
             assert (await session.execute(text("SELECT thread_of()"))).scalar_one() == 0
-    assert db.threads and db.threads[0] != threading.get_ident()  # type: ignore[attr-defined]
+    assert inline.threads and inline.threads[0] != threading.get_ident()
 
 
-async def test_the_job_runners_context_reads_in_a_thread(db: Database) -> None:
+async def test_the_job_runners_context_reads_in_a_thread(inline: Inline) -> None:
     with inline_sqlite.threaded():
-        async with db.read() as session:
+        async with inline.db.read() as session:
             assert (await session.execute(text("SELECT thread_of()"))).scalar_one() == 0
-    async with db.read() as session:  # outside it, on the loop again
+    async with inline.db.read() as session:  # outside it, on the loop again
         assert (await session.execute(text("SELECT thread_of()"))).scalar_one() == 0
     loop_thread = threading.get_ident()
-    assert db.threads[0] != loop_thread and db.threads[1] == loop_thread  # type: ignore[attr-defined]
+    assert inline.threads[0] != loop_thread and inline.threads[1] == loop_thread
 
 
 async def test_a_cancelled_long_read_leaves_its_connection_whole(db: Database) -> None:

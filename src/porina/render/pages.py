@@ -37,8 +37,8 @@ async def home_json(
     everyone) on a page without quote posts gets the cached encodings joined; filters and
     quotes need the entities."""
     cache, found, filters = await _cached(svc, viewer_id, rows)
-    if viewer_id is None or filters or _has_quotes(found):
-        shown = await _rendered(svc, viewer_id, rows, found, filters)
+    if viewer_id is None or filters or has_quotes(found):
+        shown = await rendered_rows(svc, viewer_id, rows, found, filters)
         return msgspec.json.encode(apply_filters(shown, context) if filters else shown)
     return b"[" + b",".join(part for _, part in _encodings(cache, viewer_id, rows, found)) + b"]"
 
@@ -51,7 +51,7 @@ async def personal_rows(
     when they have any, one more for quoted posts when there are quotes), and whether the
     viewer has active filters."""
     _, found, filters = await _cached(svc, viewer_id, rows)
-    return await _rendered(svc, viewer_id, rows, found, filters), bool(filters)
+    return await rendered_rows(svc, viewer_id, rows, found, filters), bool(filters)
 
 
 async def found_rows(
@@ -65,22 +65,6 @@ async def found_rows(
     return found, filters
 
 
-async def rendered_rows(
-    svc: Runtime,
-    viewer_id: int,
-    rows: Sequence[PageRow],
-    found: list[Found | None],
-    filters: list[ActiveFilter],
-) -> list[e.Status]:
-    """``found_rows`` as the viewer sees them, quoted posts filled (``personal_rows``)."""
-    return await _rendered(svc, viewer_id, rows, found, filters)
-
-
-def has_quotes(found: Iterable[Found | None]) -> bool:
-    """Whether any of ``found`` shows a quote post (its quoted post is read per viewer)."""
-    return _has_quotes(found)
-
-
 def personal_one(svc: Runtime, hit: Found, row: PageRow, viewer_id: int) -> e.Status:
     """One of ``found_rows`` as the viewer sees it (a viewer without active filters, a
     status that quotes nothing: nothing more to read)."""
@@ -92,8 +76,8 @@ async def personal_parts(svc: Runtime, viewer_id: int, rows: Sequence[PageRow]) 
     A viewer without active filters on rows without quote posts (nearly every page) gets
     the cache's encodings, with no entity built; otherwise the entities are encoded."""
     cache, found, filters = await _cached(svc, viewer_id, rows)
-    if filters or _has_quotes(found):
-        shown = await _rendered(svc, viewer_id, rows, found, filters)
+    if filters or has_quotes(found):
+        shown = await rendered_rows(svc, viewer_id, rows, found, filters)
         return {int(status.id): msgspec.json.encode(status) for status in shown}
     return dict(_encodings(cache, viewer_id, rows, found))
 
@@ -111,7 +95,7 @@ def _encodings(
 async def public_rows(svc: Runtime, rows: Sequence[PageRow]) -> list[e.Status]:
     """``rows`` as an anonymous reader sees them (no viewer's fields), through the cache."""
     _, found, _ = await _cached(svc, None, rows)
-    return await _rendered(svc, None, rows, found, [])
+    return await rendered_rows(svc, None, rows, found, [])
 
 
 async def rows_for(
@@ -120,17 +104,18 @@ async def rows_for(
     """``personal_rows`` for a viewer, ``public_rows`` for an anonymous reader. ``seen``
     False: not an impression (a status returned by a write, such as a favourite)."""
     _, found, filters = await _cached(svc, viewer_id, rows, seen=seen)
-    return await _rendered(svc, viewer_id, rows, found, filters if viewer_id else [])
+    return await rendered_rows(svc, viewer_id, rows, found, filters if viewer_id else [])
 
 
-async def _rendered(
+async def rendered_rows(
     svc: Runtime,
     viewer_id: int | None,
     rows: Sequence[PageRow],
     found: list[Found | None],
     filters: list[ActiveFilter],
 ) -> list[e.Status]:
-    """What ``found`` shows, for the viewer (None: anonymous), with quoted posts filled."""
+    """What ``found`` (``found_rows``) shows, for the viewer (None: anonymous), with quoted
+    posts filled."""
     cache = svc.status_cache
     hits = [hit for hit in found if hit is not None]
     if viewer_id is None:
@@ -160,7 +145,8 @@ def _shown(hit: Found) -> Cached:
     return hit.reblog if hit.reblog is not None else hit.status
 
 
-def _has_quotes(found: Iterable[Found | None]) -> bool:
+def has_quotes(found: Iterable[Found | None]) -> bool:
+    """Whether any of ``found`` shows a quote post (its quoted post is read per viewer)."""
     return any(hit is not None and _shown(hit).quote_of_id is not None for hit in found)
 
 

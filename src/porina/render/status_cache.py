@@ -309,6 +309,15 @@ class StatusCache:
         found = self.accounts_json.get(account_id)
         return found[1] if found is not None and found[0] == version else None
 
+    def account_json_at(self, account_id: int, version: int) -> bytes | None:
+        """An account's JSON at ``version``: kept, or encoded from its kept rendering at that
+        version and kept; None when neither is kept."""
+        found = self.account_json(account_id, version)
+        if found is not None:
+            return found
+        account = self._account(account_id, version)
+        return None if account is None else self.keep_account_json(account_id, version, account)
+
     def keep_account_json(self, account_id: int, version: int, account: e.Account) -> bytes:
         """``account`` (the rendering of ``account_id`` at ``version``) encoded, and kept."""
         encoded = _encode(account)

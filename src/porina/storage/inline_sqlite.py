@@ -110,12 +110,11 @@ class _RunNow:
 class Cursor:
     """aiosqlite's ``Cursor`` over a ``sqlite3`` cursor."""
 
-    __slots__ = ("_clock", "_cursor", "_owner", "_rows")
+    __slots__ = ("_cursor", "_owner", "_rows")
 
     def __init__(self, cursor: sqlite3.Cursor, owner: Connection) -> None:
         self._cursor = cursor
         self._owner = owner
-        self._clock = owner.clock
         self._rows: list[Any] | None = None
 
     async def __aenter__(self) -> Cursor:
@@ -158,7 +157,7 @@ class Cursor:
 
     def _timed(self, sql: str, given: Sequence[Any]) -> bool:
         """``sql`` on the loop with a deadline; False if SQLite interrupted it."""
-        clock = self._clock
+        clock = self._owner.clock
         clock.deadline, clock.fired = time.perf_counter() + INLINE_SECONDS, False
         try:
             self._cursor.execute(sql, given)

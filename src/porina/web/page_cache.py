@@ -155,22 +155,25 @@ def configure(settings: Settings) -> None:
     FRAGMENTS.limit = settings.fragment_cache_bytes
 
 
-def rows_key(rows: Iterable[PageRow]) -> tuple[tuple[int | None, ...], ...]:
-    """What of ``rows`` a rendering depends on: identities and row versions."""
-    return tuple(
-        (
-            row.id,
-            row.version,
-            row.account_id,
-            row.account_version,
-            row.poll_version,
-            row.reblog_of_id,
-            row.reblog_version,
-            row.reblog_account_version,
-            row.reblog_poll_version,
-        )
-        for row in rows
+def row_identity(row: PageRow) -> tuple[int | None, ...]:
+    """What of ``row`` a rendering depends on: the identities and row versions of its status,
+    author and poll, and of the boosted status's."""
+    return (
+        row.id,
+        row.version,
+        row.account_id,
+        row.account_version,
+        row.poll_version,
+        row.reblog_of_id,
+        row.reblog_version,
+        row.reblog_account_version,
+        row.reblog_poll_version,
     )
+
+
+def rows_key(rows: Iterable[PageRow]) -> tuple[tuple[int | None, ...], ...]:
+    """What of ``rows`` a rendering depends on (``row_identity`` of each)."""
+    return tuple(row_identity(row) for row in rows)
 
 
 def key_of(request: Request[Any, Any, Any], route: str, *parts: Any) -> Key | None:

@@ -49,7 +49,7 @@ from porina.web import i18n
 from porina.web.acting import STATE_WRITTEN_BY
 from porina.web.common import Me
 from porina.web.groups_audience import STATE_GROUP_AUDIENCE
-from porina.web.page_cache import PLACEHOLDER, STATUS_TEMPLATE, Key, age_key
+from porina.web.page_cache import PLACEHOLDER, STATUS_TEMPLATE, Key, age_key, row_identity
 
 SIZE = 8192
 """Posts' HTML kept per process by page row (``ROWS``: about 3-5 KB each, at most about
@@ -160,16 +160,7 @@ def row_key(
     shown_id = str(shown.status_id)
     return (
         ROW,
-        row.id,
-        row.version,
-        row.account_id,
-        row.account_version,
-        row.poll_version,
-        row.reblog_of_id,
-        row.reblog_version,
-        row.reblog_account_id,
-        row.reblog_account_version,
-        row.reblog_poll_version,
+        row_identity(row),
         (row.favourited, row.reblogged, row.bookmarked, row.own_votes),
         (row.muted, row.reblog_muted, row.pinned, row.reblog_pinned),
         row.account_id == me_id,

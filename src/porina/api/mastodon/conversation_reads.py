@@ -108,7 +108,7 @@ async def _accounts_json(svc: ApiRuntime, found: list[tuple[int, int]]) -> dict[
     out: dict[int, bytes] = {}
     fresh: list[tuple[int, int]] = []
     for account_id, version in found:
-        hit = cache.account_json(account_id, version)
+        hit = cache.account_json_at(account_id, version)
         if hit is None:
             fresh.append((account_id, version))
         else:

@@ -121,19 +121,13 @@ def _senders(cache: StatusCache, found: Sequence[q.NotificationRow]) -> dict[int
 
 def _senders_json(cache: StatusCache, found: Sequence[q.NotificationRow]) -> dict[int, bytes]:
     """Each sender's JSON at the version its notification named, encoded once per version
-    and kept by the status cache (``account_json``), as the conversations' participants."""
+    and kept by the status cache (``account_json_at``), as the conversations' participants."""
     senders: dict[int, bytes] = {}
     for note in found:
-        account_id, version = note.from_account_id, note.from_account_version
-        if account_id in senders:
-            continue
-        encoded = cache.account_json(account_id, version)
-        if encoded is None:
-            sender = cache.account(account_id, version)
-            if sender is None:
-                continue
-            encoded = cache.keep_account_json(account_id, version, sender)
-        senders[account_id] = encoded
+        if note.from_account_id not in senders:
+            encoded = cache.account_json_at(note.from_account_id, note.from_account_version)
+            if encoded is not None:
+                senders[note.from_account_id] = encoded
     return senders
 
 
