@@ -36,7 +36,7 @@ running contests of the post (6); page row, rendering (2). (No federation job: t
 is local; an Undo of the Like goes only to a remote author.)"""
 REBLOG = 14
 """The status, then the operator's role, an existing boost and the booster's default
-visibility (one prebuilt statement, ``interactions.actions._booster_statement``), the boost's
+visibility (one prebuilt statement, ``interactions.actions.booster_statement``), the boost's
 insert, the two counts, the notification's checks and insert, the fan-out job,
 the analytics record, whether the author is a brand with a desk, the running contests of the post,
 whether a remote server is concerned (one read, ``federation/reach.py``: a remote follower of

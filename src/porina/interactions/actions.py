@@ -159,7 +159,7 @@ async def reblog(tx: Tx, actor: Actor, status_id: int, visibility: str | None = 
         "porina_user": actor.user_id,
         "porina_status": status.id,
     }
-    role, settings, boost_id, boost_visibility = (await tx.run(_booster_statement(), params)).one()
+    role, settings, boost_id, boost_visibility = (await tx.run(booster_statement(), params)).one()
     facts = facts_of(role, settings)
     operators.refuse_role(facts.role, "boost posts")
     own = status.account_id == actor.account_id
@@ -207,16 +207,22 @@ def _reblog_visibility(facts: AuthorFacts, status: Target, asked: str | None) ->
 
 
 @functools.cache
-def _booster_statement() -> Prebuilt:
+def booster_statement() -> Prebuilt:
     """What a boost asks before its insert, in one prebuilt statement (it was three, one of
     them through the ORM): the acting role, the booster's settings (default visibility), and
-    the actor's live boost of the status if any (id and visibility; the first by id)."""
+    the actor's live boost of the status if any (id and visibility; the first by id).
+
+    Ordered by ``id + 0``, not ``id``: with ``ORDER BY id LIMIT 1`` and no statistics,
+    SQLite's planner walked the booster's own posts in id order (``ix_statuses_account_id_id``
+    gives that order), a table look-up each: 5.5 ms for an account with 6,776 posts, twice
+    per boost. An order no index gives leaves it ``ix_statuses_reblog_of_id``, which finds
+    the one row (or none) by the status and the booster; the sort is of that row."""
     boosts = select(Status.id, Status.visibility).where(
         Status.account_id == _ACCOUNT,
         Status.reblog_of_id == _STATUS,
         Status.deleted_at.is_(None),
     )
-    first = boosts.order_by(Status.id).limit(1)
+    first = boosts.order_by(Status.id + 0).limit(1)
     return Prebuilt(
         select(
             *role_and_settings(),
