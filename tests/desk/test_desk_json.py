@@ -147,3 +147,52 @@ async def test_a_conversation_is_the_orms_rendering_cold_and_warm(
     assert any(s and s["favourited"] for s in shown)
     assert {s["visibility"] for s in shown if s} >= {"public", "direct"}
     assert [s["id"] for s in shown if s].count(menu["id"]) == 2
+
+
+async def test_a_kept_conversation_page_follows_every_change(
+    services: Services, make: Factory
+) -> None:
+    """A page read again is joined from the kept one (``desk_json.detail``) while its rows
+    are the same; each change below shows on the next read, as the ORM renders it, and a
+    colleague looking at it is among its viewers without changing the rest."""
+    desk = await brand_with_agent(services, make)
+    colleague = await staff(services, make, desk.brand, "cafe_ville")
+    emma, fan = await make.person("emma"), await make.person("fan")
+    post = await emma.status("@cafe where is my order?")
+    cid = (await desk.conversations(view="all"))[0]["id"]
+    path = f"{BASE}/{cid}"
+
+    async def same_as_orm() -> dict[str, object]:
+        for _ in range(2):  # the second from the kept page
+            shown = await desk.conversation(cid)
+            assert shown == await _orm_detail(services, desk, cid)
+        return shown
+
+    await same_as_orm()
+    assert (await fan.post(f"/api/v1/statuses/{post['id']}/favourite")).status_code == 200
+    assert (await same_as_orm())["items"][0]["status"]["favourites_count"] == 1
+    assert (await desk.post(f"/api/v1/statuses/{post['id']}/bookmark")).status_code == 200
+    assert (await same_as_orm())["items"][0]["status"]["bookmarked"] is True
+    renamed = await emma.client.patch(
+        "/api/v1/accounts/update_credentials", headers=emma.headers, json={"display_name": "Emma K"}
+    )
+    assert renamed.status_code == 200, renamed.text
+    assert (await same_as_orm())["contact"]["display_name"] == "Emma K"
+    await colleague.post(f"{path}/notes", json={"text": "checking the courier"})
+    assert [i["kind"] for i in (await same_as_orm())["items"]] == ["mention", "note"]
+    future = (datetime.now(UTC) + timedelta(days=1)).isoformat()
+    await desk.post(f"{path}/status", json={"status": "snoozed", "snooze_until": future})
+    assert (await same_as_orm())["status"] == "snoozed"
+    async with services.db.transaction() as tx:  # the snooze runs out: shown as open
+        await tx.session.execute(
+            update(DeskConversation)
+            .where(DeskConversation.id == int(cid))
+            .values(snooze_until=datetime.now(UTC) - timedelta(minutes=1))
+        )
+    assert (await same_as_orm())["status"] == "open"
+    alone = await desk.conversation(cid)
+    looking = await colleague.post(f"{path}/presence", json={"state": "viewing"})
+    assert looking.status_code == 200, looking.text
+    watched = await desk.conversation(cid)
+    assert [v["account"]["acct"] for v in watched["viewers"]] == ["cafe_ville"]
+    assert {**watched, "viewers": []} == alone

@@ -273,15 +273,22 @@ def stamp(value: Any) -> str:
     return iso(as_datetime(value)) or ""
 
 
-def _conversation(row: Row, moment: datetime) -> ConversationRow:
-    (cid, contact, contact_v, status, snooze, assignee, assignee_v, priority, labels) = row[:9]
+def shown_status(row: Row, moment: datetime) -> str:
+    """A conversation row's status as shown, as ``queries.shown_status``: a snooze that has
+    run out is open (a list's row and a detail's have the status and the snooze at 3, 4)."""
+    status, snooze = row[3], row[4]
     if status == "snoozed" and snooze is not None and aware(as_datetime(snooze)) <= moment:
-        status = "open"  # as queries.shown_status: a snooze that has run out is open
+        return "open"
+    return str(status)
+
+
+def _conversation(row: Row, moment: datetime) -> ConversationRow:
+    (cid, contact, contact_v, _, _, assignee, assignee_v, priority, labels) = row[:9]
     return ConversationRow(
         id=int(cid),
         contact_id=int(contact),
         contact_version=int(contact_v),
-        status=str(status),
+        status=shown_status(row, moment),
         assignee_id=None if assignee is None else int(assignee),
         assignee_version=None if assignee_v is None else int(assignee_v),
         priority=priority,
@@ -367,10 +374,7 @@ class Listed:
     @staticmethod
     def status(row: Row, moment: datetime) -> str:
         """The status shown (a snooze that has run out is open)."""
-        status, snooze = row[3], row[4]
-        if status == "snoozed" and snooze is not None and aware(as_datetime(snooze)) <= moment:
-            return "open"
-        return str(status)
+        return shown_status(row, moment)
 
     @staticmethod
     def contact(row: Row) -> tuple[int, int]:
@@ -471,13 +475,38 @@ class Detail:
     statuses: list[pages.PageRow]
 
 
-async def conversation_with_items(
+@dataclass(frozen=True, slots=True)
+class DetailRows:
+    """What ``conversation_with_items``'s statement gave, as the driver gave it (one row per
+    item, the conversation's columns in each), and the time it was read: the caller's role
+    (to check before anything is shown) and the rows to compare with an earlier read's."""
+
+    role: str | None
+    rows: list[Row]
+    moment: datetime
+
+    @property
+    def status(self) -> str:
+        """The conversation's status as shown (a snooze that has run out is open)."""
+        return shown_status(self.rows[0], self.moment)
+
+    @property
+    def has_sla_targets(self) -> bool:
+        return bool(self.rows[0][11])
+
+    @property
+    def has_rule_runs(self) -> bool:
+        return bool(self.rows[0][12])
+
+
+async def detail_rows(
     db: Database, brand_id: int, user_id: int, conversation_id: int, asked: tuple[int, int | None]
-) -> Detail | None:
+) -> DetailRows | None:
     """``conversation``, its latest ``asked[0]`` items below the item id ``asked[1]`` and
     their statuses' page rows in one statement (one round trip on PostgreSQL), one row per
-    item. Everything is read before the role is checked: the caller must check it before
-    anything is shown."""
+    item, unparsed (``detail_of`` parses them); None when it is not one of the brand's.
+    Everything is read before the role is checked: the caller must check it before anything
+    is shown."""
     limit, before = asked
     moment = now()
     params = {
@@ -492,14 +521,27 @@ async def conversation_with_items(
     found = await db.fast.fetch(_ONE_WITH_ITEMS, params)
     if not found:
         return None
-    raw = found[0]
-    row = _conversation(raw, moment)
-    row.has_rule_runs = bool(raw[12])
+    return DetailRows(_role(found[0][13], found[0][14], user_id), found, moment)
+
+
+def detail_of(read: DetailRows) -> Detail:
+    """The conversation, its items and their statuses' page rows from ``read``'s rows."""
+    found = read.rows
+    row = _conversation(found[0], read.moment)
+    row.has_rule_runs = read.has_rule_runs
     start = 15 + ITEM_COLUMNS
     shown = [_item_row(r[15:start]) for r in found if r[15] is not None]
     statuses = {int(r[start]): r[start:] for r in found if r[start] is not None}
     rows = pages.rows([statuses[key] for key in sorted(statuses, reverse=True)])
-    return Detail(_role(raw[13], raw[14], user_id), row, shown, rows)
+    return Detail(read.role, row, shown, rows)
+
+
+async def conversation_with_items(
+    db: Database, brand_id: int, user_id: int, conversation_id: int, asked: tuple[int, int | None]
+) -> Detail | None:
+    """``detail_rows`` parsed (``detail_of``)."""
+    read = await detail_rows(db, brand_id, user_id, conversation_id, asked)
+    return None if read is None else detail_of(read)
 
 
 def _item_row(raw: tuple[Any, ...]) -> ItemRow:

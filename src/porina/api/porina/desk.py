@@ -83,8 +83,8 @@ async def show_conversation(
     params = await Params.of(request)
     limit = params.limit(desk_reads.ITEMS_DEFAULT, desk_reads.ITEMS_MAX)
     svc = services_of(request)
-    body, earlier = await desk_reads.detail(svc, actor, cid, limit, params.id("max_id"))
-    # joined JSON (desk_reads.JoinedDetail), documented as the detail it encodes
+    body, earlier = await desk_json.detail(svc, actor, cid, limit, params.id("max_id"))
+    # joined JSON (desk_reads.JoinedDetail, kept by desk_json), documented as the detail
     shown = Response(body, headers=desk_reads.earlier_link(request, earlier))
     return cast("Response[DeskConversationDetail]", shown)
 

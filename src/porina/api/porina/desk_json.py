@@ -1,5 +1,6 @@
-"""The desk's lists as joined JSON: each conversation rendered and encoded once per process
-(issue 16, "Scale and checks"; docs/performance.md, "The desk at scale").
+"""The desk's lists and conversation pages as joined JSON: each listed conversation, and
+each conversation's page, rendered and encoded once per process while what it shows is
+unchanged (issue 16, "Scale and checks"; docs/performance.md, "The desk at scale").
 
 A page's rows (``fast_reads.page_rows``, read with the caller's role) carry everything a
 listed conversation shows but the accounts, which render from the process's status cache at
@@ -11,8 +12,17 @@ building and encoding it again. Anything else (a change of status, assignee, lab
 activity, an account's new version) renders it again. A brand with SLA targets renders every
 page afresh: its answers change with the time.
 
-The bytes are those ``msgspec.json.encode`` gives for the list ``desk_reads`` renders
-(``tests/desk/test_desk_json.py`` compares them).
+A conversation's page (``detail``) is kept whole, but for its viewers (who is looking now:
+added to every answer), with the rows its statement gave, the rules' runs and the account
+renderings it used. The statement's rows carry every version and mark the page shows (the
+conversation, each item and its account's version, each status's page row with the brand's
+marks and whether the brand has filters), so the next read whose rows, shown status (a
+snooze can run out), runs and cached accounts are the same joins the kept bytes: nothing
+parsed, rendered or encoded. A page whose statuses were not all the status cache's
+encodings (a quote, a brand with filters) or a brand with SLA targets is not kept.
+
+The bytes are those ``msgspec.json.encode`` gives for the list or the detail ``desk_reads``
+renders (``tests/desk/test_desk_json.py`` compares them).
 """
 
 from __future__ import annotations
@@ -29,7 +39,7 @@ from porina.api.porina import desk_reads
 from porina.core.actor import Actor
 from porina.core.clock import now
 from porina.desk import fast_reads
-from porina.desk.fast_reads import Listed
+from porina.desk.fast_reads import DetailRows, Listed, RunRow
 from porina.desk.service_levels import NO_SLA
 from porina.render import entities as e
 from porina.render.status_cache import Bounded, StatusCache
@@ -37,6 +47,8 @@ from porina.storage.fastread import Row
 
 KEPT = 8192
 """Conversations whose encodings a process keeps (about 1.5 kB each)."""
+KEPT_PAGES = 256
+"""Conversation pages a process keeps (20 items: 5-45 kB each, with their rows)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,3 +135,56 @@ async def _render(svc: ApiRuntime, raws: Sequence[Row], moment: datetime) -> lis
         if whole:
             kept.put(row.id, _Kept(raw, row.status, contact, assignee, body))
     return bodies
+
+
+@dataclass(frozen=True, slots=True)
+class _KeptPage:
+    rows: list[Row]
+    status: str
+    runs: list[RunRow]
+    people: dict[int, tuple[int, e.Account]]
+    body: bytes
+    earlier: int | None
+
+
+PageKey = tuple[int, int, int, int | None]
+"""A kept page's: the brand, the conversation, the items asked for (``limit``), ``max_id``."""
+
+_PAGES: weakref.WeakKeyDictionary[StatusCache, Bounded[PageKey, _KeptPage]]
+_PAGES = weakref.WeakKeyDictionary()
+
+
+def _pages(cache: StatusCache) -> Bounded[PageKey, _KeptPage]:
+    found = _PAGES.get(cache)
+    if found is None:
+        found = _PAGES[cache] = Bounded(KEPT_PAGES)
+    return found
+
+
+def _same_page(kept: _KeptPage, read: DetailRows, runs: list[RunRow], cache: StatusCache) -> bool:
+    if kept.rows != read.rows or kept.runs != runs or kept.status != read.status:
+        return False
+    return all(
+        cache.account(key, version) is shown for key, (version, shown) in kept.people.items()
+    )
+
+
+async def detail(
+    svc: ApiRuntime, actor: Actor, conversation_id: int, limit: int, before: int | None
+) -> tuple[bytes, int | None]:
+    """``desk_reads.detail``, joined from the kept page when what it shows is unchanged."""
+    read = await desk_reads.detail_rows(svc, actor, conversation_id, (limit + 1, before))
+    runs = await desk_reads.runs_of(svc, read)
+    cache = svc.status_cache
+    key = (actor.account_id, conversation_id, limit, before)
+    kept = _pages(cache).get(key)
+    if kept is not None and _same_page(kept, read, runs, cache):
+        body, earlier = kept.body, kept.earlier
+    else:
+        shown = await desk_reads.detail_body(svc, actor.account_id, read, limit, runs)
+        body, earlier = shown.body, shown.earlier
+        if shown.joined and not read.has_sla_targets:
+            page = _KeptPage(read.rows, read.status, runs, shown.people, body, earlier)
+            _pages(cache).put(key, page)
+    viewers = await desk_reads.viewers(svc, actor, conversation_id)
+    return desk_reads.with_viewers(body, viewers), earlier

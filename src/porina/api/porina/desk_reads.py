@@ -16,6 +16,7 @@ with SLA targets adds the reads of ``service_levels.slas``. The answers are thos
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
@@ -83,15 +84,15 @@ async def _one(svc: ApiRuntime, actor: Actor, conversation_id: int) -> Conversat
     return found[1]
 
 
-async def _one_with_items(
+async def detail_rows(
     svc: ApiRuntime, actor: Actor, conversation_id: int, asked: tuple[int, int | None]
-) -> fast_reads.Detail:
-    """``_one`` with the conversation's latest items (``asked``: how many, below which item
-    id) and their statuses' page rows in the same statement; nothing of any is shown unless
-    the role allows it."""
+) -> fast_reads.DetailRows:
+    """The statement's rows of the conversation (``asked``: how many of its latest items,
+    below which item id), the caller's role checked (refused as ``worker`` refuses, 404 when
+    it is not the brand's conversation) before anything of them is used."""
     if actor.user_id is None:
         raise NotFound()
-    found = await fast_reads.conversation_with_items(
+    found = await fast_reads.detail_rows(
         svc.db, actor.account_id, actor.user_id, conversation_id, asked
     )
     if found is None:
@@ -222,22 +223,23 @@ class JoinedDetail(DeskConversation, kw_only=True):
 
 async def _statuses(
     svc: ApiRuntime, brand_id: int, items: Sequence[ItemRow], found: Sequence[pages.PageRow]
-) -> dict[int, msgspec.Raw]:
+) -> tuple[dict[int, msgspec.Raw], bool]:
     """The items' statuses as the brand sees them, as JSON (one it may not see, or deleted,
     is left out), through the status cache; not counted as impressions. ``found``: their
     page rows (``fast_reads.conversation_with_items`` read them with the items). When every
     one is cached, and none has a quote or a filter of the brand's, each is the cache's
     encoding (``status_cache.personal_json``: the same object, keys in another order);
-    otherwise they are rendered (``render/pages.rows_for``) and encoded."""
+    otherwise they are rendered (``render/pages.rows_for``) and encoded. The flag: whether
+    they are the cache's encodings (none to show counts as one)."""
     wanted = set(fast_reads.status_ids(items))
     visible = [r for r in found if r.visible and r.id in wanted]
     if not visible:
-        return {}
+        return {}, True
     joined = _joined(svc.status_cache, brand_id, visible)
     if joined is not None:
-        return joined
+        return joined, True
     shown = await rows_for(svc, brand_id, visible, seen=False)
-    return {int(s.id): msgspec.Raw(msgspec.json.encode(s)) for s in shown}
+    return {int(s.id): msgspec.Raw(msgspec.json.encode(s)) for s in shown}, False
 
 
 def _joined(
@@ -276,21 +278,35 @@ def _item(
     )
 
 
-async def detail(
-    svc: ApiRuntime, actor: Actor, conversation_id: int, limit: int, before: int | None
-) -> tuple[bytes, int | None]:
-    """The conversation with its latest ``limit`` items below ``before`` (an item id), oldest
-    first, as JSON (a ``DeskConversationDetail``), and the id to ask ``max_id`` for the
-    earlier ones (None: there are none)."""
-    found = await _one_with_items(svc, actor, conversation_id, (limit + 1, before))
+async def runs_of(svc: ApiRuntime, read: fast_reads.DetailRows) -> list[RunRow]:
+    """What the rules did to the conversation (nothing read when they did nothing)."""
+    return await fast_reads.runs(svc.db, int(read.rows[0][0])) if read.has_rule_runs else []
+
+
+@dataclass(frozen=True, slots=True)
+class DetailBody:
+    """A conversation's page as JSON with no viewers (``with_viewers`` adds them), the item
+    id to ask ``max_id`` for the earlier items (None: there are none), the accounts it shows
+    (``{id: (version, rendering)}``) and whether each status in it is the status cache's
+    encoding (not rendered for the page: a quote, or a brand with filters)."""
+
+    body: bytes
+    earlier: int | None
+    people: dict[int, tuple[int, e.Account]]
+    joined: bool
+
+
+async def detail_body(
+    svc: ApiRuntime, brand_id: int, read: fast_reads.DetailRows, limit: int, runs: list[RunRow]
+) -> DetailBody:
+    """The page of ``read`` (the statement's rows for ``limit`` + 1 items), oldest first."""
+    found = fast_reads.detail_of(read)
     row, newest_first = found.conversation, found.items
-    brand_id = actor.account_id
     earlier = newest_first[limit - 1].id if len(newest_first) > limit else None
     items = list(reversed(newest_first[:limit]))
-    runs = await fast_reads.runs(svc.db, row.id) if row.has_rule_runs else []
     wanted = _people([row]) | {i.account_id: i.account_version for i in items}
     people = await _accounts(svc, wanted)
-    statuses = await _statuses(svc, brand_id, items, found.statuses)
+    statuses, joined = await _statuses(svc, brand_id, items, found.statuses)
     sla = (await _slas(svc, brand_id, [row])).get(row.id, NO_SLA)
     head = _conversation(row, people, sla)
     by_rule = {r.reply_status_id: _ref(r) for r in runs if r.reply_status_id is not None}
@@ -298,9 +314,34 @@ async def detail(
         **msgspec.structs.asdict(head),
         items=[_item(i, statuses, people, by_rule) for i in items],
         rule_runs=[_run(r) for r in runs],
-        viewers=await viewers(svc, actor, row.id),
     )
-    return msgspec.json.encode(body), earlier
+    shown = {key: (version, people[key]) for key, version in wanted.items() if key in people}
+    return DetailBody(msgspec.json.encode(body), earlier, shown, joined)
+
+
+NO_VIEWERS = b'"viewers":[]}'
+"""How a ``JoinedDetail`` with no viewers ends (``viewers`` is its last field)."""
+
+
+def with_viewers(body: bytes, shown: list[DeskViewer]) -> bytes:
+    """A ``detail_body``'s JSON with ``shown`` as its viewers."""
+    if not shown:
+        return body
+    assert body.endswith(NO_VIEWERS)
+    head = body[: -len(NO_VIEWERS)]
+    return head + b'"viewers":' + msgspec.json.encode(shown) + b"}"
+
+
+async def detail(
+    svc: ApiRuntime, actor: Actor, conversation_id: int, limit: int, before: int | None
+) -> tuple[bytes, int | None]:
+    """The conversation with its latest ``limit`` items below ``before`` (an item id), oldest
+    first, as JSON (a ``DeskConversationDetail``), and the id to ask ``max_id`` for the
+    earlier ones (None: there are none). ``desk_json.detail`` keeps what this renders."""
+    read = await detail_rows(svc, actor, conversation_id, (limit + 1, before))
+    runs = await runs_of(svc, read)
+    shown = await detail_body(svc, actor.account_id, read, limit, runs)
+    return with_viewers(shown.body, await viewers(svc, actor, conversation_id)), shown.earlier
 
 
 async def viewers(svc: ApiRuntime, actor: Actor, conversation_id: int) -> list[DeskViewer]:
