@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
 from sqlalchemy import func, select
 
 from porina.notifications.models import Notification
@@ -407,3 +408,29 @@ async def test_posting_requires_a_token_with_write_scope(make: Factory) -> None:
     assert response.status_code == 403
     anonymous = await make.client.post("/api/v1/statuses", json={"status": "x"})
     assert anonymous.status_code == 401
+
+
+async def test_the_link_header_keeps_each_pages_parameters_and_limit(make: Factory) -> None:
+    """The ``Link`` query part is kept per query string and limit (``pagination``): the same
+    query string on two lists of other default limits, asked again, a cursor's own, and
+    other parameters each link with their own."""
+    alice, bob = await make.person(), await make.person()
+    status = await alice.status("like me")
+    assert (await bob.post(f"/api/v1/statuses/{status['id']}/favourite")).status_code == 200
+
+    def query(response: httpx.Response, rel: str) -> str:
+        links = {
+            part.split("; rel=")[1].strip('"'): part.split(";")[0].strip(" <>")
+            for part in response.headers["link"].split(", ")
+        }
+        return links[rel].split("?", 1)[1]
+
+    for _ in range(2):  # the second from the kept query
+        home = await alice.get("/api/v1/timelines/home")
+        by = await alice.get(f"/api/v1/statuses/{status['id']}/favourited_by")
+        assert query(home, "next") == f"limit=20&max_id={status['id']}"
+        assert query(by, "prev").startswith("limit=40&min_id=")
+    paged = await alice.get("/api/v1/timelines/home", params={"limit": "5", "max_id": "9" * 18})
+    assert query(paged, "next") == f"limit=5&max_id={status['id']}"
+    tagged = await alice.get("/api/v1/timelines/home", params={"limit": "5", "x": "ä b"})
+    assert sorted(query(tagged, "prev").split("&")[:2]) == ["limit=5", "x=%C3%A4+b"]
