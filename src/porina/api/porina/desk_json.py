@@ -10,7 +10,10 @@ the next page that lists it with the same row and the same cached entities (the 
 renders an account again only when its version changed) joins the kept bytes instead of
 building and encoding it again. Anything else (a change of status, assignee, labels,
 activity, an account's new version) renders it again. A brand with SLA targets renders every
-page afresh: its answers change with the time.
+page afresh: its answers change with the time. A whole page is kept too (per brand, staff
+member and page asked, ``KEPT_PAGES`` of them): the same rows and shown statuses again (the
+rows carry every version the page shows) are the same bytes, with no check per
+conversation.
 
 A conversation's page (``detail``) is kept whole, but for its viewers (who is looking now:
 added to every answer), with the rows its statement gave, the rules' runs and the account
@@ -103,12 +106,17 @@ async def conversations(
         rows = [fast_reads.listed(raw, moment) for raw in raws]
         return msgspec.json.encode(await desk_reads.rendered(svc, staff.brand_id, rows)), ids
     cache = svc.status_cache
+    statuses = [_status(raw, moment) for raw in raws]
+    key = (staff.brand_id, staff.user_id, asked)
+    whole = _lists(cache).get(key)
+    if whole is not None and whole.raws == raws and whole.statuses == statuses:
+        return whole.body, ids
     kept = _kept(cache)
     parts: list[bytes] = []
     missing: list[int] = []
     for n, raw in enumerate(raws):
         found = kept.get(Listed.id(raw))
-        if found is not None and _hit(found, raw, _status(raw, moment), cache):
+        if found is not None and _hit(found, raw, statuses[n], cache):
             parts.append(found.body)
         else:
             parts.append(b"")
@@ -117,7 +125,33 @@ async def conversations(
         fresh = await _render(svc, [raws[n] for n in missing], moment)
         for n, body in zip(missing, fresh, strict=True):
             parts[n] = body
-    return b"[" + b",".join(parts) + b"]", ids
+    body = b"[" + b",".join(parts) + b"]"
+    _lists(cache).put(key, _KeptList(raws, statuses, body))
+    return body, ids
+
+
+@dataclass(frozen=True, slots=True)
+class _KeptList:
+    """A whole page of a view: its rows as read, each conversation's shown status, the
+    JSON. The same rows (every version the page shows) and statuses are the same page."""
+
+    raws: list[Row]
+    statuses: list[str]
+    body: bytes
+
+
+ListKey = tuple[int, int, fast_reads.Asked]
+"""A kept page's: the brand, the staff member (*mine*, *mentioned*), the page asked."""
+
+_LISTS: weakref.WeakKeyDictionary[StatusCache, Bounded[ListKey, _KeptList]]
+_LISTS = weakref.WeakKeyDictionary()
+
+
+def _lists(cache: StatusCache) -> Bounded[ListKey, _KeptList]:
+    found = _LISTS.get(cache)
+    if found is None:
+        found = _LISTS[cache] = Bounded(KEPT_PAGES)
+    return found
 
 
 async def _render(svc: ApiRuntime, raws: Sequence[Row], moment: datetime) -> list[bytes]:
