@@ -67,10 +67,7 @@ def link_header(
     if not ids:
         return {}
     base = f"{request.base_url}".rstrip("/") + quote(request.url.path, safe=PATH_SAFE)
-    asked: bytes = request.scope.get("query_string", b"")
-    query = _QUERIES.get((asked, page.limit))
-    if query is None:
-        query = _kept_query(request, asked, page.limit)
+    query = kept_query(request, page.limit)
     return {
         "Link": f'<{base}?{query}&max_id={ids[-1]}>; rel="next", '
         f'<{base}?{query}&min_id={ids[0]}>; rel="prev"'
@@ -80,19 +77,27 @@ def link_header(
 QUERIES_KEPT = 1024
 """Query strings whose ``Link`` query part a process keeps (a timeline's first page is asked
 with the same one again and again; a cursor's each differ, and are encoded as before)."""
-_QUERIES: dict[tuple[bytes, int], str] = {}
+_QUERIES: dict[tuple[bytes, int | None], str] = {}
 
 
-def _kept_query(request: Request[Any, Any, Any], asked: bytes, limit: int) -> str:
-    """The request's parameters but the cursors, with ``limit`` when it was not asked,
-    encoded (``urlencode`` quotes each: a tenth of a small page's CPU), and kept for the
-    same query string and limit."""
+def kept_query(request: Request[Any, Any, Any], limit: int | None = None) -> str:
+    """The request's parameters but the cursors (``max_id``, ``since_id``, ``min_id``), with
+    ``limit`` when it was not asked (None: none added), encoded as a query string; kept per
+    query string and limit."""
+    asked: bytes = request.scope.get("query_string", b"")
+    found = _QUERIES.get((asked, limit))
+    return found if found is not None else _kept_query(request, asked, limit)
+
+
+def _kept_query(request: Request[Any, Any, Any], asked: bytes, limit: int | None) -> str:
+    """``kept_query`` encoded (``urlencode`` quotes each parameter: a tenth of a small
+    page's CPU) and kept for the same query string and limit."""
     keep = [
         (k, v)
         for k, v in request.query_params.multi_items()
         if k not in {"max_id", "since_id", "min_id"}
     ]
-    if not any(k == "limit" for k, _ in keep):
+    if limit is not None and not any(k == "limit" for k, _ in keep):
         keep.append(("limit", str(limit)))
     query = urlencode(keep)
     if len(_QUERIES) >= QUERIES_KEPT:

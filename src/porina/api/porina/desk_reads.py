@@ -19,12 +19,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlencode
 
 import msgspec
 from litestar import Request
 
 from porina.api.mastodon.auth import ApiRuntime
+from porina.api.mastodon.pagination import kept_query
 from porina.api.mastodon.search_reads import rendered_accounts
 from porina.api.porina import desk_render
 from porina.api.porina.desk_render import (
@@ -366,10 +366,6 @@ def earlier_link(request: Request[Any, Any, Any], earlier: int | None) -> dict[s
     if earlier is None:
         return {}
     base = f"{request.base_url}".rstrip("/") + request.url.path
-    keep = [
-        (k, v)
-        for k, v in request.query_params.multi_items()
-        if k not in {"max_id", "since_id", "min_id"}
-    ]
-    query = urlencode([*keep, ("max_id", str(earlier))])
-    return {"Link": f'<{base}?{query}>; rel="next"'}
+    query = kept_query(request)
+    cursor = f"max_id={earlier}" if not query else f"{query}&max_id={earlier}"
+    return {"Link": f'<{base}?{cursor}>; rel="next"'}
