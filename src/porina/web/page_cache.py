@@ -41,12 +41,13 @@ impressions (``analytics/impressions.py``) on every answer, cached or not.
 
 from __future__ import annotations
 
+import functools
 import html
 import itertools
 import sys
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, fields
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, Generic, TypeVar
 
 import msgspec
@@ -206,19 +207,38 @@ def _rounded(seconds: int) -> tuple[str, int, bool]:
     return "second", 0, seconds >= 0
 
 
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+US = timedelta(microseconds=1)
+WEEK_US = 7 * 86400 * 1_000_000
+
+
+@functools.lru_cache(maxsize=65536)
+def _instant(created_at: str) -> tuple[int, int] | None:
+    """An entity's ISO time as microseconds since the epoch, and its year (None: not a
+    time): parsed once per text, where a page's 20 posts parsed theirs on every request."""
+    found = i18n.moment(created_at)
+    return None if found is None else ((found - EPOCH) // US, found.year)
+
+
+@functools.lru_cache(maxsize=8)
+def _micros(moment: datetime) -> int:
+    return (moment - EPOCH) // US
+
+
 def age_key(created_at: str, moment: datetime) -> Key:
     """What a post's shown ages depend on at ``moment``: ``ago_short`` (the header, a date
-    after a week, with the year when not this year's) and ``ago`` (its label)."""
-    found = i18n.moment(created_at)
+    after a week, with the year when not this year's) and ``ago`` (its label). In whole
+    microseconds, as the texts' ``timedelta`` counts: ages in whole seconds, rounded down."""
+    found = _instant(created_at)
     if found is None:
         return ()
-    since = moment - found
-    if since < timedelta(days=7):
-        short: Any = _rounded(int(max(since, timedelta(seconds=1)).total_seconds() // 1))
+    at, year = found
+    since = _micros(moment) - at
+    if since < WEEK_US:
+        short: Any = _rounded(max(since, 1_000_000) // 1_000_000)
     else:
-        short = found.year == moment.year
-    back = found - moment
-    return short, _rounded(int((back.days * 86400) + back.seconds))
+        short = year == moment.year
+    return short, _rounded((at - _micros(moment)) // 1_000_000)
 
 
 def fragment_key(row: PageRow, status: e.Status, moment: datetime, thread_view: bool) -> Key:
