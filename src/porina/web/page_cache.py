@@ -198,9 +198,10 @@ def key_of(request: Request[Any, Any, Any], route: str, *parts: Any) -> Key | No
 def _rounded(seconds: int) -> tuple[str, int, bool]:
     """The unit and value Babel's ``format_timedelta`` (threshold 1) writes for ``seconds``,
     and its direction: its text changes exactly when these do."""
+    span = abs(seconds)
     for unit, per in TIMEDELTA_UNITS:
-        value = abs(seconds) / per
-        if value >= 1 or unit == "second":
+        if span >= per or unit == "second":  # span / per >= 1, without dividing each unit
+            value = span / per
             if unit == "second" and value > 0:
                 value = max(1, value)
             return unit, round(value), seconds >= 0
