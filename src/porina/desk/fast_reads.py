@@ -12,9 +12,9 @@ prepared statement on asyncpg). Rows are plain tuples: ids, versions, short stri
   (their renderings come from the status cache) and whether the brand has SLA targets (so a
   page without them reads nothing more);
 - ``conversation``: one conversation, the same columns;
-- ``conversation_with_items``: the conversation, the caller's role, its latest items (before
-  an item id), newest first, and their statuses as the timelines' page rows, in one
-  statement;
+- ``detail_rows``: the conversation, the caller's role, its latest items (before an item
+  id), newest first, and their statuses as the timelines' page rows, in one statement, as
+  the driver gives them (``detail_of`` parses them);
 - ``runs``: what the rules did to a conversation.
 
 The conditions are those of ``desk/queries.py`` (the web pages' ORM reads), so both show the
@@ -464,7 +464,7 @@ _ONE_WITH_ITEMS = Prebuilt(
 
 @dataclass(frozen=True, slots=True)
 class Detail:
-    """A conversation as ``conversation_with_items`` read it: the caller's role (to check
+    """A conversation as ``detail_of`` parses it: the caller's role (to check
     before anything is shown), the conversation, its items newest first, and the items'
     statuses as page rows for the brand (one per status, hidden ones included: check
     ``visible``), newest first."""
@@ -477,7 +477,7 @@ class Detail:
 
 @dataclass(frozen=True, slots=True)
 class DetailRows:
-    """What ``conversation_with_items``'s statement gave, as the driver gave it (one row per
+    """What ``detail_rows``'s statement gave, as the driver gave it (one row per
     item, the conversation's columns in each), and the time it was read: the caller's role
     (to check before anything is shown) and the rows to compare with an earlier read's."""
 
@@ -534,14 +534,6 @@ def detail_of(read: DetailRows) -> Detail:
     statuses = {int(r[start]): r[start:] for r in found if r[start] is not None}
     rows = pages.rows([statuses[key] for key in sorted(statuses, reverse=True)])
     return Detail(read.role, row, shown, rows)
-
-
-async def conversation_with_items(
-    db: Database, brand_id: int, user_id: int, conversation_id: int, asked: tuple[int, int | None]
-) -> Detail | None:
-    """``detail_rows`` parsed (``detail_of``)."""
-    read = await detail_rows(db, brand_id, user_id, conversation_id, asked)
-    return None if read is None else detail_of(read)
 
 
 def _item_row(raw: tuple[Any, ...]) -> ItemRow:

@@ -51,7 +51,8 @@ from porina.storage.fastread import Row
 KEPT = 8192
 """Conversations whose encodings a process keeps (about 1.5 kB each)."""
 KEPT_PAGES = 256
-"""Conversation pages a process keeps (20 items: 5-45 kB each, with their rows)."""
+"""Pages a process keeps of each kind: conversations' pages (20 items: 5-45 kB each, with
+their rows) and whole lists (20 conversations: 20-40 kB)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,7 +207,10 @@ def _same_page(kept: _KeptPage, read: DetailRows, runs: list[RunRow], cache: Sta
 async def detail(
     svc: ApiRuntime, actor: Actor, conversation_id: int, limit: int, before: int | None
 ) -> tuple[bytes, int | None]:
-    """``desk_reads.detail``, joined from the kept page when what it shows is unchanged."""
+    """The conversation with its latest ``limit`` items below ``before`` (an item id), oldest
+    first, as JSON (a ``DeskConversationDetail``: ``desk_reads.detail_body`` renders it), and
+    the id to ask ``max_id`` for the earlier ones (None: there are none); joined from the
+    kept page when what it shows is unchanged."""
     read = await desk_reads.detail_rows(svc, actor, conversation_id, (limit + 1, before))
     runs = await desk_reads.runs_of(svc, read)
     cache = svc.status_cache

@@ -226,7 +226,7 @@ async def _statuses(
 ) -> tuple[dict[int, msgspec.Raw], bool]:
     """The items' statuses as the brand sees them, as JSON (one it may not see, or deleted,
     is left out), through the status cache; not counted as impressions. ``found``: their
-    page rows (``fast_reads.conversation_with_items`` read them with the items). When every
+    page rows (``fast_reads.detail_rows`` read them with the items). When every
     one is cached, and none has a quote or a filter of the brand's, each is the cache's
     encoding (``status_cache.personal_json``: the same object, keys in another order);
     otherwise they are rendered (``render/pages.rows_for``) and encoded. The flag: whether
@@ -330,18 +330,6 @@ def with_viewers(body: bytes, shown: list[DeskViewer]) -> bytes:
     assert body.endswith(NO_VIEWERS)
     head = body[: -len(NO_VIEWERS)]
     return head + b'"viewers":' + msgspec.json.encode(shown) + b"}"
-
-
-async def detail(
-    svc: ApiRuntime, actor: Actor, conversation_id: int, limit: int, before: int | None
-) -> tuple[bytes, int | None]:
-    """The conversation with its latest ``limit`` items below ``before`` (an item id), oldest
-    first, as JSON (a ``DeskConversationDetail``), and the id to ask ``max_id`` for the
-    earlier ones (None: there are none). ``desk_json.detail`` keeps what this renders."""
-    read = await detail_rows(svc, actor, conversation_id, (limit + 1, before))
-    runs = await runs_of(svc, read)
-    shown = await detail_body(svc, actor.account_id, read, limit, runs)
-    return with_viewers(shown.body, await viewers(svc, actor, conversation_id)), shown.earlier
 
 
 async def viewers(svc: ApiRuntime, actor: Actor, conversation_id: int) -> list[DeskViewer]:
