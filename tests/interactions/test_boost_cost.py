@@ -7,11 +7,9 @@ booster finds the one row or none."""
 
 from __future__ import annotations
 
-import sqlite3
 from typing import Any
 
 import pytest
-from sqlalchemy.dialects import sqlite
 
 from porina.core.clock import now
 from porina.core.ids import new_id
@@ -20,6 +18,7 @@ from porina.posts.models import Status
 from porina.services import Services
 
 from ..factories import Factory, Person
+from ..support.sqlite_work import instructions
 
 POSTS = 400
 
@@ -40,29 +39,13 @@ async def _posts(services: Services, person: Person, count: int) -> None:
 
 
 def _steps(database: str, person: Person, status_id: int) -> int:
-    """SQLite's virtual machine instructions for the look-up of ``person``'s boosts of
-    ``status_id``, on a connection of its own (the second run: the first also parses the
-    schema)."""
-    compiled = booster_statement().compiled(sqlite.dialect())
+    """SQLite's instructions for the look-up of ``person``'s boosts of ``status_id``."""
     params = {
         "porina_account": person.account.id,
         "porina_user": person.user.id,
         "porina_status": status_id,
     }
-    counted = [0]
-
-    def step() -> int:
-        counted[0] += 1
-        return 0
-
-    connection = sqlite3.connect(database)
-    try:
-        connection.execute(compiled.sql, compiled.arguments(params)).fetchall()
-        connection.set_progress_handler(step, 1)
-        connection.execute(compiled.sql, compiled.arguments(params)).fetchall()
-    finally:
-        connection.close()
-    return counted[0]
+    return instructions(database, booster_statement(), params)
 
 
 async def test_looking_for_an_earlier_boost_does_not_read_the_boosters_posts(

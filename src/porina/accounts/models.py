@@ -268,7 +268,10 @@ class Mute(Base):
     expires_at: Mapped[datetime | None] = mapped_column(default=None)
     created_at: Mapped[datetime]
 
-    __table_args__ = (UniqueConstraint("account_id", "target_account_id"),)
+    __table_args__ = (
+        UniqueConstraint("account_id", "target_account_id"),
+        Index("ix_mutes_target_account_id", "target_account_id"),
+    )
 
 
 class DomainBlock(Base):

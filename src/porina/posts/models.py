@@ -156,6 +156,8 @@ class StatusTag(Base):
         ForeignKey("statuses.id", ondelete="CASCADE"), primary_key=True
     )
 
+    __table_args__ = (Index("ix_status_tags_status_id", "status_id"),)
+
 
 class Poll(Base):
     """A poll; ``votes`` holds one count per option, kept by the vote action."""

@@ -242,7 +242,7 @@ def _recipients(shape: Shape, v: Values) -> Select[Any]:
 
 
 @functools.cache
-def _recipients_prebuilt(shape: Shape) -> Prebuilt:
+def recipients_prebuilt(shape: Shape) -> Prebuilt:
     return Prebuilt(_recipients(shape, PARAMS))
 
 
@@ -258,7 +258,7 @@ async def audience(db: Database, post: Audience, *, active_since: datetime | Non
         "porina_since": active_since,
         "porina_moment": now(),
     }
-    statement = _recipients_prebuilt(post.shape(active=active_since is not None))
+    statement = recipients_prebuilt(post.shape(active=active_since is not None))
     return [int(row[0]) for row in await db.fast.fetch(statement, params)]
 
 
