@@ -19,6 +19,8 @@ class List(Base):
     exclusive: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime]
 
+    __table_args__ = (Index("ix_lists_account_id", "account_id"),)
+
 
 class ListAccount(Base):
     __tablename__ = "list_accounts"

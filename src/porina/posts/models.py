@@ -214,6 +214,8 @@ class StatusPin(Base):
     )
     created_at: Mapped[datetime]
 
+    __table_args__ = (Index("ix_status_pins_status_id", "status_id"),)
+
 
 class IdempotencyKey(Base):
     """Remembers ``Idempotency-Key`` headers for an hour so a retried post is not doubled."""
