@@ -4,9 +4,9 @@
 
 - ``status_tags``'s key is ``(tag_id, status_id)``, so a post's tags by its id read the
   whole table: every post's fan-out asks which accounts follow one of its tags
-  (``timelines/queries.py``), an edit replaces its tags and a deleted post's rows go by the
-  foreign key's cascade, each a scan of every tagged post there is (0.70 ms at 12,500 rows in
-  the bench's 1,000-account world, growing with every tagged post; 0.011 ms with the index).
+  (``timelines/queries.py``) and an edit replaces its tags, each a scan of every tagged post
+  there is (0.70 ms at 12,500 rows in the bench's 1,000-account world, growing with every
+  tagged post; 0.011 ms with the index).
 - ``mutes`` had only its ``(account_id, target_account_id)`` key; the same fan-out asks who
   muted the author.
 - ``status_pins``' key is ``(account_id, status_id)``; every deleted post removes its pins by
