@@ -111,6 +111,25 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path | str]:
     yield path
 
 
+@pytest.fixture(scope="session")
+def sqlite_schema(template: Path | str, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The migrated schema as a SQLite file whichever database the suite runs on: tests of
+    SQLite's own plans (``support/sqlite_work.py``) run on the PostgreSQL pass too."""
+    if isinstance(template, Path):
+        return template
+    path = tmp_path_factory.mktemp("sqlite_schema") / "porina.db"
+    migrate.upgrade(f"sqlite+aiosqlite:///{path}")
+    return path
+
+
+@pytest.fixture
+def sqlite_db(tmp_path: Path, sqlite_schema: Path) -> str:
+    """An empty SQLite database of the schema, this test's own (no app runs on it)."""
+    copy = tmp_path / "sqlite-plans.db"
+    shutil.copy(sqlite_schema, copy)
+    return str(copy)
+
+
 def _admin(url: str, statement: str) -> None:
     async def go() -> None:
         engine = create_async_engine(url, isolation_level="AUTOCOMMIT")

@@ -1,6 +1,8 @@
 """How much work SQLite does for one prebuilt statement, in virtual-machine instructions: a
 count that grows with the rows a plan reads, and does not depend on the machine's speed. Tests
-compare it between a small and a large world to show a read does not walk a whole table."""
+compare it between a small and a large world to show a read does not walk a whole table. They
+run on a SQLite database of their own (the ``sqlite_db`` fixture), on every pass of the suite:
+they are about SQLite's planner, which has no statistics here."""
 
 from __future__ import annotations
 
@@ -8,8 +10,12 @@ import sqlite3
 from collections.abc import Mapping
 from typing import Any
 
+from sqlalchemy import create_engine, insert
 from sqlalchemy.dialects import sqlite
 
+from porina.core.clock import now
+from porina.core.ids import new_id
+from porina.posts.models import Status, StatusTag
 from porina.storage.fastread import Prebuilt
 
 
@@ -31,3 +37,39 @@ def instructions(database: str, statement: Prebuilt, params: Mapping[str, Any]) 
     finally:
         connection.close()
     return counted[0]
+
+
+def posts(
+    database: str,
+    author_id: int,
+    count: int,
+    *,
+    tag_id: int | None = None,
+    reblog_of_id: int | None = None,
+) -> list[int]:
+    """``count`` public posts by ``author_id`` written straight into ``database`` (boosts of
+    ``reblog_of_id``, or tagged ``tag_id``); their ids."""
+    ids = [new_id() for _ in range(count)]
+    rows = [
+        {
+            "id": status_id,
+            "account_id": author_id,
+            "visibility": "public",
+            "text": f"post {n}",
+            "content": f"<p>post {n}</p>",
+            "reblog_of_id": reblog_of_id,
+            "created_at": now(),
+            "local": True,
+        }
+        for n, status_id in enumerate(ids)
+    ]
+    engine = create_engine(f"sqlite:///{database}")
+    try:
+        with engine.begin() as connection:
+            connection.execute(insert(Status), rows)
+            if tag_id is not None:
+                tagged = [{"tag_id": tag_id, "status_id": status_id} for status_id in ids]
+                connection.execute(insert(StatusTag), tagged)
+    finally:
+        engine.dispose()
+    return ids
