@@ -34,6 +34,7 @@ import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Generic, TypeVar
 
 import msgspec
 
@@ -64,14 +65,28 @@ class _Kept:
     body: bytes
 
 
-_KEPT: weakref.WeakKeyDictionary[StatusCache, Bounded[int, _Kept]] = weakref.WeakKeyDictionary()
+K = TypeVar("K")
+V = TypeVar("V")
 
 
-def _kept(cache: StatusCache) -> Bounded[int, _Kept]:
-    found = _KEPT.get(cache)
-    if found is None:
-        found = _KEPT[cache] = Bounded(KEPT)
-    return found
+class PerCache(Generic[K, V]):
+    """Kept entries, a bounded store of them per status cache (per process, as the
+    renderings they were made from; a test's fresh cache starts with none)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._stores: weakref.WeakKeyDictionary[StatusCache, Bounded[K, V]] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    def of(self, cache: StatusCache) -> Bounded[K, V]:
+        found = self._stores.get(cache)
+        if found is None:
+            found = self._stores[cache] = Bounded(self.size)
+        return found
+
+
+_KEPT = PerCache[int, _Kept](KEPT)
 
 
 def _accounts(cache: StatusCache, raw: Row) -> tuple[e.Account | None, e.Account | None, bool]:
@@ -109,10 +124,10 @@ async def conversations(
     cache = svc.status_cache
     statuses = [_status(raw, moment) for raw in raws]
     key = (staff.brand_id, staff.user_id, asked)
-    whole = _lists(cache).get(key)
+    whole = _LISTS.of(cache).get(key)
     if whole is not None and whole.raws == raws and whole.statuses == statuses:
         return whole.body, ids
-    kept = _kept(cache)
+    kept = _KEPT.of(cache)
     parts: list[bytes] = []
     missing: list[int] = []
     for n, raw in enumerate(raws):
@@ -127,7 +142,7 @@ async def conversations(
         for n, body in zip(missing, fresh, strict=True):
             parts[n] = body
     body = b"[" + b",".join(parts) + b"]"
-    _lists(cache).put(key, _KeptList(raws, statuses, body))
+    _LISTS.of(cache).put(key, _KeptList(raws, statuses, body))
     return body, ids
 
 
@@ -144,22 +159,14 @@ class _KeptList:
 ListKey = tuple[int, int, fast_reads.Asked]
 """A kept page's: the brand, the staff member (*mine*, *mentioned*), the page asked."""
 
-_LISTS: weakref.WeakKeyDictionary[StatusCache, Bounded[ListKey, _KeptList]]
-_LISTS = weakref.WeakKeyDictionary()
-
-
-def _lists(cache: StatusCache) -> Bounded[ListKey, _KeptList]:
-    found = _LISTS.get(cache)
-    if found is None:
-        found = _LISTS[cache] = Bounded(KEPT_PAGES)
-    return found
+_LISTS = PerCache[ListKey, _KeptList](KEPT_PAGES)
 
 
 async def _render(svc: ApiRuntime, raws: Sequence[Row], moment: datetime) -> list[bytes]:
     """``raws`` (what a page lacked) rendered and encoded; each is kept for the next page
     only when its accounts are the cache's at the row's versions."""
     cache = svc.status_cache
-    kept = _kept(cache)
+    kept = _KEPT.of(cache)
     rows = [fast_reads.listed(raw, moment) for raw in raws]
     people = await desk_reads.people_of(svc, rows)
     bodies: list[bytes] = []
@@ -185,15 +192,7 @@ class _KeptPage:
 PageKey = tuple[int, int, int, int | None]
 """A kept page's: the brand, the conversation, the items asked for (``limit``), ``max_id``."""
 
-_PAGES: weakref.WeakKeyDictionary[StatusCache, Bounded[PageKey, _KeptPage]]
-_PAGES = weakref.WeakKeyDictionary()
-
-
-def _pages(cache: StatusCache) -> Bounded[PageKey, _KeptPage]:
-    found = _PAGES.get(cache)
-    if found is None:
-        found = _PAGES[cache] = Bounded(KEPT_PAGES)
-    return found
+_PAGES = PerCache[PageKey, _KeptPage](KEPT_PAGES)
 
 
 def _same_page(kept: _KeptPage, read: DetailRows, runs: list[RunRow], cache: StatusCache) -> bool:
@@ -215,7 +214,7 @@ async def detail(
     runs = await desk_reads.runs_of(svc, read)
     cache = svc.status_cache
     key = (actor.account_id, conversation_id, limit, before)
-    kept = _pages(cache).get(key)
+    kept = _PAGES.of(cache).get(key)
     if kept is not None and _same_page(kept, read, runs, cache):
         body, earlier = kept.body, kept.earlier
     else:
@@ -223,6 +222,6 @@ async def detail(
         body, earlier = shown.body, shown.earlier
         if shown.joined and not read.has_sla_targets:
             page = _KeptPage(read.rows, read.status, runs, shown.people, body, earlier)
-            _pages(cache).put(key, page)
+            _PAGES.of(cache).put(key, page)
     viewers = await desk_reads.viewers(svc, actor, conversation_id)
     return desk_reads.with_viewers(body, viewers), earlier
