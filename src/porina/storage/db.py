@@ -48,7 +48,7 @@ from sqlalchemy.pool import ConnectionPoolEntry, NullPool
 
 from porina.storage import inline_sqlite
 from porina.storage.checkpoint import Checkpointer
-from porina.storage.fastread import STATEMENT_CACHE, FastReader, Prebuilt
+from porina.storage.fastread import SQLITE_MMAP_BYTES, STATEMENT_CACHE, FastReader, Prebuilt
 from porina.storage.loop_pool import LoopPool
 
 if TYPE_CHECKING:
@@ -416,6 +416,7 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA mmap_size={SQLITE_MMAP_BYTES}")
         if direct:  # commits run on the loop's thread: checkpoints in a thread (checkpoint.py)
             cursor.execute("PRAGMA wal_autocheckpoint=0")
         cursor.close()
