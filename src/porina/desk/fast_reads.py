@@ -11,11 +11,9 @@ prepared statement on asyncpg). Rows are plain tuples: ids, versions, short stri
   conversation read inside it), with the versions of the contact's and assignee's accounts
   (their renderings come from the status cache) and whether the brand has SLA targets (so a
   page without them reads nothing more);
-- ``conversation``: one conversation, the same columns;
-- ``detail_rows``: the conversation, the caller's role, its latest items (before an item
-  id), newest first, and their statuses as the timelines' page rows, in one statement, as
-  the driver gives them (``detail_of`` parses them);
-- ``runs``: what the rules did to a conversation.
+- ``conversation``: one conversation, the same columns.
+
+A conversation's page (its items and their statuses) is ``detail_reads``'s.
 
 The conditions are those of ``desk/queries.py`` (the web pages' ORM reads), so both show the
 same conversations; ``tests/desk/test_fast_reads.py`` compares them.
@@ -25,7 +23,6 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -48,15 +45,14 @@ from sqlalchemy.orm import aliased
 
 from porina.accounts.models import Account, AccountOperator, User
 from porina.accounts.operators import role_named
-from porina.core.clock import aware, iso, now
+from porina.core.clock import aware, iso
 from porina.desk.errors import InvalidDeskRequest
 from porina.desk.metrics_models import DeskSlaTarget
-from porina.desk.models import STATUSES, DeskConversation, DeskItem, DeskMentioned
+from porina.desk.models import STATUSES, DeskConversation, DeskMentioned
 from porina.desk.queries import VIEWS
 from porina.desk.rules_models import DeskRuleRun
 from porina.storage.base import UTCDateTime
 from porina.storage.fastread import Prebuilt, Row, as_datetime
-from porina.timelines import page as pages
 
 if TYPE_CHECKING:
     from porina.storage.db import Database
@@ -125,17 +121,17 @@ class RunRow:
 
 # --- the caller's role ---------------------------------------------------------------------
 
-_LOGIN = select(LOGIN.id).where(LOGIN.account_id == BRAND).limit(1).scalar_subquery()
-_OPERATOR = (
+LOGIN_ID = select(LOGIN.id).where(LOGIN.account_id == BRAND).limit(1).scalar_subquery()
+OPERATOR_ROLE = (
     select(AccountOperator.role)
     .where(AccountOperator.account_id == BRAND, AccountOperator.user_id == USER)
     .limit(1)
     .scalar_subquery()
 )
-_ROLE = Prebuilt(select(_LOGIN, _OPERATOR))
+_ROLE = Prebuilt(select(LOGIN_ID, OPERATOR_ROLE))
 
 
-def _role(login: Any, stored: Any, user_id: int) -> str | None:
+def role_of(login: Any, stored: Any, user_id: int) -> str | None:
     if login is not None and int(login) == user_id:
         return "owner"
     found = role_named(stored)
@@ -146,13 +142,13 @@ async def role(db: Database, brand_id: int, user_id: int) -> str | None:
     """``accounts.operators.role_of`` in one statement: the brand's own login is its owner."""
     rows = await db.fast.fetch(_ROLE, {"porina_brand": brand_id, "porina_user": user_id})
     login, stored = rows[0] if rows else (None, None)
-    return _role(login, stored, user_id)
+    return role_of(login, stored, user_id)
 
 
 # --- conversations -------------------------------------------------------------------------
 
 
-def _columns() -> list[Any]:
+def columns() -> list[Any]:
     return [
         C.id,
         C.contact_account_id,
@@ -169,9 +165,9 @@ def _columns() -> list[Any]:
     ]
 
 
-def _base() -> Any:
+def base() -> Any:
     return (
-        select(*_columns())
+        select(*columns())
         .select_from(C)
         .join(CONTACT, CONTACT.id == C.contact_account_id)
         .outerjoin(ASSIGNEE, ASSIGNEE.id == C.assignee_user_id)
@@ -205,12 +201,12 @@ def _viewed(view: str, status: str) -> tuple[Any, Any, Any]:
     (``desk/mentioned.py``), and joins each conversation."""
     if view == "mentioned":
         query = (
-            _base()
+            base()
             .join(M, M.conversation_id == C.id)
             .where(M.user_id == USER, M.brand_account_id == BRAND, _status_clause(status, M))
         )
         return query, M.last_activity_at, M.conversation_id
-    query = _base().where(_status_clause(status))
+    query = base().where(_status_clause(status))
     by_view = _view_clause(view)
     if by_view is not None:
         query = query.where(by_view)
@@ -225,7 +221,9 @@ _NAMED_AT = (
 )
 """The activity time of the conversation a cursor names (none when it is not the brand's:
 the comparison is then unknown and the page empty)."""
-_ROLES = select(_LOGIN.label("porina_login"), _OPERATOR.label("porina_operator")).subquery("roles")
+_ROLES = select(LOGIN_ID.label("porina_login"), OPERATOR_ROLE.label("porina_operator")).subquery(
+    "roles"
+)
 
 
 @functools.cache
@@ -258,7 +256,7 @@ def _page(view: str, status: str, *, cursor: str | None, label: bool) -> Prebuil
     )
 
 
-def _json(value: Any) -> Any:
+def json_value(value: Any) -> Any:
     if value == "[]":
         return []
     return json.loads(value) if isinstance(value, str | bytes) else value
@@ -282,7 +280,7 @@ def shown_status(row: Row, moment: datetime) -> str:
     return str(status)
 
 
-def _conversation(row: Row, moment: datetime) -> ConversationRow:
+def conversation_row(row: Row, moment: datetime) -> ConversationRow:
     (cid, contact, contact_v, _, _, assignee, assignee_v, priority, labels) = row[:9]
     return ConversationRow(
         id=int(cid),
@@ -292,7 +290,7 @@ def _conversation(row: Row, moment: datetime) -> ConversationRow:
         assignee_id=None if assignee is None else int(assignee),
         assignee_version=None if assignee_v is None else int(assignee_v),
         priority=priority,
-        labels=[str(name) for name in _json(labels) or []],
+        labels=[str(name) for name in json_value(labels) or []],
         sentiment=row[9],
         last_activity_at=stamp(row[10]),
         has_sla_targets=bool(row[11]),
@@ -357,11 +355,11 @@ async def page_rows(
         params |= _label_params(asked.label)
     statement = _page(view, asked.status, cursor=cursor, label=bool(asked.label))
     found = await db.fast.fetch(statement, params)
-    role = _role(found[0][0], found[0][1], user_id) if found else None
+    role = role_of(found[0][0], found[0][1], user_id) if found else None
     return role, [row[2:14] for row in found if row[2] is not None]
 
 
-listed = _conversation
+listed = conversation_row
 
 
 class Listed:
@@ -389,9 +387,9 @@ class Listed:
         return bool(row[11])
 
 
-_HAS_RUNS = exists().where(DeskRuleRun.conversation_id == C.id)
+HAS_RUNS = exists().where(DeskRuleRun.conversation_id == C.id)
 _ONE_AS = Prebuilt(
-    _base().add_columns(_HAS_RUNS, _LOGIN, _OPERATOR).where(C.id == CONVERSATION).limit(1)
+    base().add_columns(HAS_RUNS, LOGIN_ID, OPERATOR_ROLE).where(C.id == CONVERSATION).limit(1)
 )
 
 
@@ -409,178 +407,6 @@ async def conversation(
     if not found:
         return None
     raw = found[0]
-    row = _conversation(raw, moment)
+    row = conversation_row(raw, moment)
     row.has_rule_runs = bool(raw[12])
-    return _role(raw[13], raw[14], user_id), row
-
-
-# --- items and rule runs -------------------------------------------------------------------
-
-ITEM_ACCOUNT = aliased(Account, name="item_account")
-_LATEST = (
-    select(
-        DeskItem.id.label("item_id"),
-        DeskItem.kind.label("item_kind"),
-        DeskItem.status_id.label("item_status_id"),
-        DeskItem.account_id.label("item_account_id"),
-        ITEM_ACCOUNT.version.label("item_account_version"),
-        DeskItem.created_at.label("item_created_at"),
-        DeskItem.sentiment.label("item_sentiment"),
-        DeskItem.text.label("item_text"),
-    )
-    .join(ITEM_ACCOUNT, ITEM_ACCOUNT.id == DeskItem.account_id)
-    .where(DeskItem.conversation_id == CONVERSATION, DeskItem.id < BEFORE)
-    .order_by(DeskItem.id.desc())
-    .limit(LIMIT)
-    .cte("latest")
-)
-_CANDIDATES = (
-    select(_LATEST.c.item_status_id.label("status_id"))
-    .where(_LATEST.c.item_status_id.is_not(None))
-    .distinct()  # a favourite and a boost of one post: one row of it, joined to both items
-    .subquery("candidates")
-)
-
-
-def _shown() -> Any:
-    """The items' statuses as page rows (``timelines/page.py``; ``porina_viewer`` the brand),
-    as ``pages.for_ids`` reads them with ``mutes=False``. Materialized on PostgreSQL: its
-    generic plan would otherwise run the whole join again for each item."""
-    query: Any = pages.from_candidates(_CANDIDATES, ascending=False, mutes=False).statement
-    return query.order_by(None).cte("shown").prefix_with("MATERIALIZED", dialect="postgresql")
-
-
-_SHOWN = _shown()
-ITEM_COLUMNS = 8
-_ONE_WITH_ITEMS = Prebuilt(
-    _base()
-    .add_columns(_HAS_RUNS, _LOGIN, _OPERATOR, *_LATEST.c, *_SHOWN.c)
-    .outerjoin(_LATEST, true())
-    .outerjoin(_SHOWN, _SHOWN.c.id == _LATEST.c.item_status_id)
-    .where(C.id == CONVERSATION)
-    .order_by(_LATEST.c.item_id.desc())
-)
-
-
-@dataclass(frozen=True, slots=True)
-class Detail:
-    """A conversation as ``detail_of`` parses it: the caller's role (to check
-    before anything is shown), the conversation, its items newest first, and the items'
-    statuses as page rows for the brand (one per status, hidden ones included: check
-    ``visible``), newest first."""
-
-    role: str | None
-    conversation: ConversationRow
-    items: list[ItemRow]
-    statuses: list[pages.PageRow]
-
-
-@dataclass(frozen=True, slots=True)
-class DetailRows:
-    """What ``detail_rows``'s statement gave, as the driver gave it (one row per
-    item, the conversation's columns in each), and the time it was read: the caller's role
-    (to check before anything is shown) and the rows to compare with an earlier read's."""
-
-    role: str | None
-    rows: list[Row]
-    moment: datetime
-
-    @property
-    def status(self) -> str:
-        """The conversation's status as shown (a snooze that has run out is open)."""
-        return shown_status(self.rows[0], self.moment)
-
-    @property
-    def has_sla_targets(self) -> bool:
-        return bool(self.rows[0][11])
-
-    @property
-    def has_rule_runs(self) -> bool:
-        return bool(self.rows[0][12])
-
-
-async def detail_rows(
-    db: Database, brand_id: int, user_id: int, conversation_id: int, asked: tuple[int, int | None]
-) -> DetailRows | None:
-    """``conversation``, its latest ``asked[0]`` items below the item id ``asked[1]`` and
-    their statuses' page rows in one statement (one round trip on PostgreSQL), one row per
-    item, unparsed (``detail_of`` parses them); None when it is not one of the brand's.
-    Everything is read before the role is checked: the caller must check it before anything
-    is shown."""
-    limit, before = asked
-    moment = now()
-    params = {
-        "porina_brand": brand_id,
-        "porina_user": user_id,
-        "porina_conversation": conversation_id,
-        "porina_before": NO_BOUND if before is None else before,
-        "porina_limit": limit,
-        "porina_viewer": brand_id,
-        "porina_moment": moment,
-    }
-    found = await db.fast.fetch(_ONE_WITH_ITEMS, params)
-    if not found:
-        return None
-    return DetailRows(_role(found[0][13], found[0][14], user_id), found, moment)
-
-
-def detail_of(read: DetailRows) -> Detail:
-    """The conversation, its items and their statuses' page rows from ``read``'s rows."""
-    found = read.rows
-    row = _conversation(found[0], read.moment)
-    row.has_rule_runs = read.has_rule_runs
-    start = 15 + ITEM_COLUMNS
-    shown = [_item_row(r[15:start]) for r in found if r[15] is not None]
-    statuses = {int(r[start]): r[start:] for r in found if r[start] is not None}
-    rows = pages.rows([statuses[key] for key in sorted(statuses, reverse=True)])
-    return Detail(read.role, row, shown, rows)
-
-
-def _item_row(raw: tuple[Any, ...]) -> ItemRow:
-    iid, kind, status_id, account, version, created, sentiment, text = raw
-    return ItemRow(
-        id=int(iid),
-        kind=str(kind),
-        status_id=None if status_id is None else int(status_id),
-        account_id=int(account),
-        account_version=int(version),
-        created_at=stamp(created),
-        sentiment=sentiment,
-        text=text if kind == "note" else None,
-    )
-
-
-_RUNS = Prebuilt(
-    select(
-        DeskRuleRun.rule_id,
-        DeskRuleRun.rule_name,
-        DeskRuleRun.item_id,
-        DeskRuleRun.done,
-        DeskRuleRun.reply_status_id,
-        DeskRuleRun.error,
-        DeskRuleRun.created_at,
-    )
-    .where(DeskRuleRun.conversation_id == CONVERSATION)
-    .order_by(DeskRuleRun.id)
-)
-
-
-async def runs(db: Database, conversation_id: int) -> list[RunRow]:
-    """What the rules did to a conversation, oldest first (``rules.runs_of``)."""
-    found = await db.fast.fetch(_RUNS, {"porina_conversation": conversation_id})
-    return [
-        RunRow(
-            rule_id=None if rule_id is None else int(rule_id),
-            rule_name=str(name),
-            item_id=int(item_id),
-            done=[str(d) for d in _json(done) or []],
-            reply_status_id=None if reply is None else int(reply),
-            error=error,
-            created_at=as_datetime(created),
-        )
-        for rule_id, name, item_id, done, reply, error, created in found
-    ]
-
-
-def status_ids(rows: Sequence[ItemRow]) -> list[int]:
-    return [i.status_id for i in rows if i.status_id is not None]
+    return role_of(raw[13], raw[14], user_id), row

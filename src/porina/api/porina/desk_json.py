@@ -43,7 +43,8 @@ from porina.api.porina import desk_reads
 from porina.core.actor import Actor
 from porina.core.clock import now
 from porina.desk import fast_reads
-from porina.desk.fast_reads import DetailRows, Listed, RunRow
+from porina.desk.detail_reads import DetailRows
+from porina.desk.fast_reads import Listed, RunRow
 from porina.desk.service_levels import NO_SLA
 from porina.render import entities as e
 from porina.render.status_cache import Bounded, StatusCache

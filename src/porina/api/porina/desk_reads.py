@@ -37,7 +37,7 @@ from porina.api.porina.desk_render import (
 from porina.core.actor import Actor
 from porina.core.clock import now
 from porina.core.errors import Forbidden, NotFound
-from porina.desk import access, fast_reads, presence, service_levels
+from porina.desk import access, detail_reads, fast_reads, presence, service_levels
 from porina.desk.errors import ConversationNotFound, InvalidDeskRequest
 from porina.desk.fast_reads import ConversationRow, ItemRow, RunRow
 from porina.desk.service_levels import NO_SLA
@@ -86,13 +86,13 @@ async def _one(svc: ApiRuntime, actor: Actor, conversation_id: int) -> Conversat
 
 async def detail_rows(
     svc: ApiRuntime, actor: Actor, conversation_id: int, asked: tuple[int, int | None]
-) -> fast_reads.DetailRows:
+) -> detail_reads.DetailRows:
     """The statement's rows of the conversation (``asked``: how many of its latest items,
     below which item id), the caller's role checked (refused as ``worker`` refuses, 404 when
     it is not the brand's conversation) before anything of them is used."""
     if actor.user_id is None:
         raise NotFound()
-    found = await fast_reads.detail_rows(
+    found = await detail_reads.detail_rows(
         svc.db, actor.account_id, actor.user_id, conversation_id, asked
     )
     if found is None:
@@ -226,12 +226,12 @@ async def _statuses(
 ) -> tuple[dict[int, msgspec.Raw], bool]:
     """The items' statuses as the brand sees them, as JSON (one it may not see, or deleted,
     is left out), through the status cache; not counted as impressions. ``found``: their
-    page rows (``fast_reads.detail_rows`` read them with the items). When every
+    page rows (``detail_reads.detail_rows`` read them with the items). When every
     one is cached, and none has a quote or a filter of the brand's, each is the cache's
     encoding (``status_cache.personal_json``: the same object, keys in another order);
     otherwise they are rendered (``render/pages.rows_for``) and encoded. The flag: whether
     they are the cache's encodings (none to show counts as one)."""
-    wanted = set(fast_reads.status_ids(items))
+    wanted = set(detail_reads.status_ids(items))
     visible = [r for r in found if r.visible and r.id in wanted]
     if not visible:
         return {}, True
@@ -278,9 +278,9 @@ def _item(
     )
 
 
-async def runs_of(svc: ApiRuntime, read: fast_reads.DetailRows) -> list[RunRow]:
+async def runs_of(svc: ApiRuntime, read: detail_reads.DetailRows) -> list[RunRow]:
     """What the rules did to the conversation (nothing read when they did nothing)."""
-    return await fast_reads.runs(svc.db, int(read.rows[0][0])) if read.has_rule_runs else []
+    return await detail_reads.runs(svc.db, int(read.conversation[0])) if read.has_rule_runs else []
 
 
 @dataclass(frozen=True, slots=True)
@@ -297,10 +297,10 @@ class DetailBody:
 
 
 async def detail_body(
-    svc: ApiRuntime, brand_id: int, read: fast_reads.DetailRows, limit: int, runs: list[RunRow]
+    svc: ApiRuntime, brand_id: int, read: detail_reads.DetailRows, limit: int, runs: list[RunRow]
 ) -> DetailBody:
     """The page of ``read`` (the statement's rows for ``limit`` + 1 items), oldest first."""
-    found = fast_reads.detail_of(read)
+    found = detail_reads.detail_of(read)
     row, newest_first = found.conversation, found.items
     earlier = newest_first[limit - 1].id if len(newest_first) > limit else None
     items = list(reversed(newest_first[:limit]))
