@@ -43,9 +43,12 @@ TRIGGERS = {
     "accounts_version",
     "statuses_version",
     "polls_version",
+    "follows_remote",
 }
-"""The row versions' triggers (0004), which the status cache's keys depend on: a migration
-that rebuilds one of these tables (Alembic's batch mode on SQLite) must not lose them."""
+"""The row versions' triggers (0004), which the status cache's keys depend on, and the one
+that marks a remote follower's follow (0063), which ``federation/reach.py`` depends on: a
+migration that rebuilds one of these tables (Alembic's batch mode on SQLite) must not lose
+them."""
 FTS_TRIGGERS = {"statuses_fts_insert", "statuses_fts_delete", "statuses_fts_update"}
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import create_engine, insert
 from sqlalchemy.dialects import sqlite
 
+from porina.accounts.models import Account, Follow
 from porina.core.clock import now
 from porina.core.ids import new_id
 from porina.posts.models import Status, StatusTag
@@ -73,3 +74,29 @@ def posts(
     finally:
         engine.dispose()
     return ids
+
+
+def follower_rows(
+    target_id: int, count: int, domain: str | None = None
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """``count`` new accounts (on ``domain``; None: this server's) and their follows of
+    ``target_id``, as rows for Core inserts (the rest of each row is the columns' defaults)."""
+    ids = [new_id() for _ in range(count)]
+    accounts = [{"id": i, "username": f"f{i}", "domain": domain, "created_at": now()} for i in ids]
+    follows = [
+        {"id": new_id(), "account_id": i, "target_account_id": target_id, "created_at": now()}
+        for i in ids
+    ]
+    return accounts, follows
+
+
+def followers(database: str, target_id: int, count: int, domain: str | None = None) -> None:
+    """``count`` followers of ``target_id`` written straight into ``database``."""
+    accounts, follows = follower_rows(target_id, count, domain)
+    engine = create_engine(f"sqlite:///{database}")
+    try:
+        with engine.begin() as connection:
+            connection.execute(insert(Account), accounts)
+            connection.execute(insert(Follow), follows)
+    finally:
+        engine.dispose()

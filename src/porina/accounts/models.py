@@ -13,6 +13,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -221,10 +222,19 @@ class Follow(Base):
     languages: Mapped[list[str] | None] = mapped_column(Json, default=None)
     uri: Mapped[str | None] = mapped_column(Text, default=None)
     created_at: Mapped[datetime]
+    remote: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """The follower is on another server: kept by the database on insert (migration 0063's
+    trigger), whichever path wrote the row; ``federation/reach.py`` asks it."""
 
     __table_args__ = (
         UniqueConstraint("account_id", "target_account_id"),
         Index("ix_follows_target_account_id", "target_account_id", "account_id"),
+        Index(
+            "ix_follows_remote_target",
+            "target_account_id",
+            sqlite_where=text("remote = 1"),
+            postgresql_where=text("remote"),
+        ),
     )
 
 

@@ -29,11 +29,10 @@ _STATUS = bindparam("porina_status", type_=BigInteger)
 
 
 def _remote_follower() -> Exists:
-    return exists().where(
-        Follow.target_account_id == _ACCOUNT,
-        Account.id == Follow.account_id,
-        Account.domain.is_not(None),
-    )
+    """A follower on another server: one look-up in ``ix_follows_remote_target``, which
+    holds remote followers only (``follows.remote``, kept by the database: migration 0063),
+    however many local followers there are."""
+    return exists().where(Follow.target_account_id == _ACCOUNT, Follow.remote)
 
 
 def _remote_mention() -> Exists:
