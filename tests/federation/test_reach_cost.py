@@ -22,7 +22,7 @@ LOCAL_FOLLOWERS = 300
 
 
 def _steps(database: str, author: int) -> int:
-    return instructions(database, reach._followers_statement(), {"porina_account": author})
+    return instructions(database, reach.followers_statement(), {"porina_account": author})
 
 
 def test_asking_for_a_remote_follower_reads_no_local_follower(sqlite_db: str) -> None:

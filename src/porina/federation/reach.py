@@ -44,7 +44,7 @@ def _remote_mention() -> Exists:
 
 
 @functools.cache
-def _followers_statement() -> Prebuilt:
+def followers_statement() -> Prebuilt:
     """Whether ``porina_account`` has a follower on another server."""
     return Prebuilt(select(_remote_follower()))
 
@@ -98,7 +98,7 @@ async def _yes(tx: Tx, statement: Prebuilt, **params: int) -> bool:
 
 
 async def remote_followers(tx: Tx, account_id: int) -> bool:
-    return await _yes(tx, _followers_statement(), account=account_id)
+    return await _yes(tx, followers_statement(), account=account_id)
 
 
 async def post_reaches(tx: Tx, author_id: int, status_id: int, *, direct: bool = False) -> bool:
