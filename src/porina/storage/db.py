@@ -400,7 +400,7 @@ def _sqlite_creator(url: str) -> Any:
     """``inline_sqlite``'s connections to the database ``url`` names, opened as
     SQLAlchemy's aiosqlite dialect would open them (its ``create_connect_args``)."""
     args, options = SQLiteDialect_aiosqlite().create_connect_args(make_url(url))
-    options.update(timeout=30, check_same_thread=False)
+    options.update(timeout=30, check_same_thread=False, cached_statements=STATEMENT_CACHE)
     return inline_sqlite.creator(*args, **options)
 
 
