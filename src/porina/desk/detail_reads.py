@@ -79,16 +79,17 @@ _CANDIDATES = (
 
 def _shown() -> Any:
     """The items' statuses as page rows (``timelines/page.py``; ``porina_viewer`` the brand),
-    as ``pages.for_ids`` reads them with ``mutes=False``. Materialized on PostgreSQL: its
-    generic plan would otherwise run the whole join again for each item."""
+    as ``pages.for_ids`` reads them with ``mutes=False``, once each. Materialized on
+    PostgreSQL: when the items were joined to it, its generic plan ran the whole join again
+    for each item; read once by the union now, it is kept so for any later join."""
     query: Any = pages.from_candidates(_CANDIDATES, ascending=False, mutes=False).statement
     return query.order_by(None).cte("shown").prefix_with("MATERIALIZED", dialect="postgresql")
 
 
 _SHOWN = _shown()
-CONVERSATION_COLUMNS = 15
-"""A detail row's conversation columns: ``columns``, whether rules ran, the login, the
-operator's role."""
+CONVERSATION_COLUMNS = len(columns()) + 3
+"""A detail row's conversation columns: ``columns``, whether rules ran, the login and the
+operator's role (at 13 and 14)."""
 ITEM_COLUMNS = 8
 STATUS_COLUMNS = len(_SHOWN.c)
 PART = -2
