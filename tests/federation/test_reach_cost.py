@@ -7,6 +7,8 @@ none was remote. ``follows.remote``, kept by the database on every insert (migra
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import insert
 
 from porina.accounts.models import Account, Follow
@@ -32,6 +34,14 @@ def test_asking_for_a_remote_follower_reads_no_local_follower(sqlite_db: str) ->
     assert _steps(sqlite_db, popular) - _steps(sqlite_db, newcomer) < LOCAL_FOLLOWERS // 10
 
 
+async def _insert(services: Services, accounts: list[Any], follows: list[Any]) -> None:
+    """The accounts, and their follows by a Core insert."""
+    async with services.db.transaction() as tx:
+        await tx.session.execute(insert(Account), accounts)
+        if follows:
+            await tx.session.execute(insert(Follow), follows)
+
+
 async def _remote_followers(services: Services, author: int) -> bool:
     async with services.db.transaction() as tx:
         return await reach.remote_followers(tx, author)
@@ -45,21 +55,15 @@ async def test_a_follower_on_another_server_is_found_whichever_way_the_follow_wa
     brand, shop = await make.person("brand"), await make.person("shop")
     fans = await make.person("fan")
     await fans.follow(brand)
-    accounts, follows = follower_rows(brand.account.id, 3)
-    async with services.db.transaction() as tx:
-        await tx.session.execute(insert(Account), accounts)
-        await tx.session.execute(insert(Follow), follows)
+    await _insert(services, *follower_rows(brand.account.id, 3))
     assert not await _remote_followers(services, brand.account.id)
 
-    accounts, follows = follower_rows(brand.account.id, 1, "remote.example")
-    async with services.db.transaction() as tx:
-        await tx.session.execute(insert(Account), accounts)
-        await tx.session.execute(insert(Follow), follows)
+    await _insert(services, *follower_rows(brand.account.id, 1, "remote.example"))
     assert await _remote_followers(services, brand.account.id)
 
     accounts, _ = follower_rows(shop.account.id, 1, "elsewhere.example")
+    await _insert(services, accounts, [])
     async with services.db.transaction() as tx:
-        await tx.session.execute(insert(Account), accounts)
         tx.session.add(
             Follow(
                 id=new_id(),

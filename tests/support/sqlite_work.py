@@ -64,16 +64,22 @@ def posts(
         }
         for n, status_id in enumerate(ids)
     ]
+    written: list[tuple[Any, list[dict[str, Any]]]] = [(Status, rows)]
+    if tag_id is not None:
+        written.append((StatusTag, [{"tag_id": tag_id, "status_id": i} for i in ids]))
+    _write(database, written)
+    return ids
+
+
+def _write(database: str, written: list[tuple[Any, list[dict[str, Any]]]]) -> None:
+    """Each ``(model, rows)`` inserted into ``database`` in turn, in one transaction."""
     engine = create_engine(f"sqlite:///{database}")
     try:
         with engine.begin() as connection:
-            connection.execute(insert(Status), rows)
-            if tag_id is not None:
-                tagged = [{"tag_id": tag_id, "status_id": status_id} for status_id in ids]
-                connection.execute(insert(StatusTag), tagged)
+            for model, rows in written:
+                connection.execute(insert(model), rows)
     finally:
         engine.dispose()
-    return ids
 
 
 def follower_rows(
@@ -93,10 +99,4 @@ def follower_rows(
 def followers(database: str, target_id: int, count: int, domain: str | None = None) -> None:
     """``count`` followers of ``target_id`` written straight into ``database``."""
     accounts, follows = follower_rows(target_id, count, domain)
-    engine = create_engine(f"sqlite:///{database}")
-    try:
-        with engine.begin() as connection:
-            connection.execute(insert(Account), accounts)
-            connection.execute(insert(Follow), follows)
-    finally:
-        engine.dispose()
+    _write(database, [(Account, accounts), (Follow, follows)])

@@ -24,20 +24,18 @@ from porina.desk.fast_reads import (
     BEFORE,
     BRAND,
     CONVERSATION,
-    HAS_RUNS,
     LIMIT,
-    LOGIN_ID,
     NO_BOUND,
-    OPERATOR_ROLE,
     C,
     ConversationRow,
     ItemRow,
     RunRow,
     base,
-    columns,
+    conversation_columns,
     conversation_row,
+    has_rule_runs,
     json_value,
-    role_of,
+    role_in,
     shown_status,
     stamp,
 )
@@ -50,7 +48,7 @@ if TYPE_CHECKING:
     from porina.storage.db import Database
 
 ITEM_ACCOUNT = aliased(Account, name="item_account")
-_BRANDS = select(C.id).where(C.id == CONVERSATION, C.brand_account_id == BRAND).scalar_subquery()
+_OWN = select(C.id).where(C.id == CONVERSATION, C.brand_account_id == BRAND).scalar_subquery()
 """The conversation asked for when it is the brand's (no items of another brand's are read)."""
 _LATEST = (
     select(
@@ -64,7 +62,7 @@ _LATEST = (
         DeskItem.text.label("item_text"),
     )
     .join(ITEM_ACCOUNT, ITEM_ACCOUNT.id == DeskItem.account_id)
-    .where(DeskItem.conversation_id == _BRANDS, DeskItem.id < BEFORE)
+    .where(DeskItem.conversation_id == _OWN, DeskItem.id < BEFORE)
     .order_by(DeskItem.id.desc())
     .limit(LIMIT)
     .cte("latest")
@@ -87,9 +85,7 @@ def _shown() -> Any:
 
 
 _SHOWN = _shown()
-CONVERSATION_COLUMNS = len(columns()) + 3
-"""A detail row's conversation columns: ``columns``, whether rules ran, the login and the
-operator's role (at 13 and 14)."""
+CONVERSATION_COLUMNS = len(conversation_columns())
 ITEM_COLUMNS = 8
 STATUS_COLUMNS = len(_SHOWN.c)
 PART = -2
@@ -100,13 +96,15 @@ CONVERSATION_PART, ITEM_PART, STATUS_PART = 0, 1, 2
 
 @dataclass(frozen=True, slots=True)
 class Layout:
-    """Where each part's columns start in a detail row. SQLite's columns have no types:
-    every part's start at 0, each row carries its own part's columns and few NULLs (each
-    column of a row costs the driver a call, NULL or not). PostgreSQL's union needs one
-    type per column: each part has columns of its own, the others' NULL."""
+    """Where each part's columns start in a detail row, and whether its NULLs are typed.
+    SQLite's columns have no types: every part's start at 0, each row carries its own
+    part's columns and few NULLs (each column of a row costs the driver a call, NULL or
+    not). PostgreSQL's union needs one type per column: each part has columns of its own,
+    the others' NULL of that column's type (a NULL-only column is ``text`` there)."""
 
     items_at: int
     statuses_at: int
+    typed: bool
 
     @property
     def width(self) -> int:
@@ -120,8 +118,10 @@ class Layout:
         return row[self.statuses_at : self.statuses_at + STATUS_COLUMNS]
 
 
-SHARED = Layout(items_at=0, statuses_at=0)
-APART = Layout(items_at=CONVERSATION_COLUMNS, statuses_at=CONVERSATION_COLUMNS + ITEM_COLUMNS)
+SHARED = Layout(items_at=0, statuses_at=0, typed=False)
+APART = Layout(
+    items_at=CONVERSATION_COLUMNS, statuses_at=CONVERSATION_COLUMNS + ITEM_COLUMNS, typed=True
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,9 +155,9 @@ def _one_with_items(layout: Layout) -> Prebuilt:
     is, in ``layout``'s columns). Each status is read and sent once, the conversation's
     columns once, and no item is joined to its status in the database (``detail_of`` does).
     The parts come in no promised order: ``detail_of`` orders them."""
-    own = [*columns(), HAS_RUNS, LOGIN_ID, OPERATOR_ROLE]
+    own = conversation_columns()
     latest, shown = list(_LATEST.c), list(_SHOWN.c)
-    row = _Row(layout.width, None if layout.statuses_at == 0 else [*own, *latest, *shown])
+    row = _Row(layout.width, [*own, *latest, *shown] if layout.typed else None)
     conversation = (
         base()
         .with_only_columns(*row.padded(own, 0, CONVERSATION_PART, C.id))
@@ -209,7 +209,7 @@ class DetailRows:
 
     @property
     def has_rule_runs(self) -> bool:
-        return bool(self.conversation[12])
+        return has_rule_runs(self.conversation)
 
 
 async def detail_rows(
@@ -235,8 +235,7 @@ async def detail_rows(
     conversation = next((r for r in found if r[PART] == CONVERSATION_PART), None)
     if conversation is None:
         return None
-    role = role_of(conversation[13], conversation[14], user_id)
-    return DetailRows(role, found, moment, conversation, layout)
+    return DetailRows(role_in(conversation, user_id), found, moment, conversation, layout)
 
 
 def _newest_first(rows: list[Row], part: int) -> list[Row]:

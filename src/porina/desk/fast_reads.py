@@ -121,17 +121,17 @@ class RunRow:
 
 # --- the caller's role ---------------------------------------------------------------------
 
-LOGIN_ID = select(LOGIN.id).where(LOGIN.account_id == BRAND).limit(1).scalar_subquery()
-OPERATOR_ROLE = (
+_LOGIN = select(LOGIN.id).where(LOGIN.account_id == BRAND).limit(1).scalar_subquery()
+_OPERATOR = (
     select(AccountOperator.role)
     .where(AccountOperator.account_id == BRAND, AccountOperator.user_id == USER)
     .limit(1)
     .scalar_subquery()
 )
-_ROLE = Prebuilt(select(LOGIN_ID, OPERATOR_ROLE))
+_ROLE = Prebuilt(select(_LOGIN, _OPERATOR))
 
 
-def role_of(login: Any, stored: Any, user_id: int) -> str | None:
+def _role(login: Any, stored: Any, user_id: int) -> str | None:
     if login is not None and int(login) == user_id:
         return "owner"
     found = role_named(stored)
@@ -142,13 +142,13 @@ async def role(db: Database, brand_id: int, user_id: int) -> str | None:
     """``accounts.operators.role_of`` in one statement: the brand's own login is its owner."""
     rows = await db.fast.fetch(_ROLE, {"porina_brand": brand_id, "porina_user": user_id})
     login, stored = rows[0] if rows else (None, None)
-    return role_of(login, stored, user_id)
+    return _role(login, stored, user_id)
 
 
 # --- conversations -------------------------------------------------------------------------
 
 
-def columns() -> list[Any]:
+def _columns() -> list[Any]:
     return [
         C.id,
         C.contact_account_id,
@@ -167,7 +167,7 @@ def columns() -> list[Any]:
 
 def base() -> Any:
     return (
-        select(*columns())
+        select(*_columns())
         .select_from(C)
         .join(CONTACT, CONTACT.id == C.contact_account_id)
         .outerjoin(ASSIGNEE, ASSIGNEE.id == C.assignee_user_id)
@@ -221,9 +221,7 @@ _NAMED_AT = (
 )
 """The activity time of the conversation a cursor names (none when it is not the brand's:
 the comparison is then unknown and the page empty)."""
-_ROLES = select(LOGIN_ID.label("porina_login"), OPERATOR_ROLE.label("porina_operator")).subquery(
-    "roles"
-)
+_ROLES = select(_LOGIN.label("porina_login"), _OPERATOR.label("porina_operator")).subquery("roles")
 
 
 @functools.cache
@@ -355,7 +353,7 @@ async def page_rows(
         params |= _label_params(asked.label)
     statement = _page(view, asked.status, cursor=cursor, label=bool(asked.label))
     found = await db.fast.fetch(statement, params)
-    role = role_of(found[0][0], found[0][1], user_id) if found else None
+    role = _role(found[0][0], found[0][1], user_id) if found else None
     return role, [row[2:14] for row in found if row[2] is not None]
 
 
@@ -387,9 +385,27 @@ class Listed:
         return bool(row[11])
 
 
-HAS_RUNS = exists().where(DeskRuleRun.conversation_id == C.id)
+_HAS_RUNS = exists().where(DeskRuleRun.conversation_id == C.id)
+
+
+def conversation_columns() -> list[Any]:
+    """One conversation's columns: a listed one's, then whether rules ran on it and the
+    caller's role (the brand's login, the operator's row), read by ``has_rule_runs`` and
+    ``role_in``."""
+    return [*_columns(), _HAS_RUNS, _LOGIN, _OPERATOR]
+
+
+def has_rule_runs(row: Row) -> bool:
+    return bool(row[12])
+
+
+def role_in(row: Row, user_id: int) -> str | None:
+    """The caller's role from a row of ``conversation_columns``."""
+    return _role(row[13], row[14], user_id)
+
+
 _ONE_AS = Prebuilt(
-    base().add_columns(HAS_RUNS, LOGIN_ID, OPERATOR_ROLE).where(C.id == CONVERSATION).limit(1)
+    base().with_only_columns(*conversation_columns()).where(C.id == CONVERSATION).limit(1)
 )
 
 
@@ -408,5 +424,5 @@ async def conversation(
         return None
     raw = found[0]
     row = conversation_row(raw, moment)
-    row.has_rule_runs = bool(raw[12])
-    return role_of(raw[13], raw[14], user_id), row
+    row.has_rule_runs = has_rule_runs(raw)
+    return role_in(raw, user_id), row
